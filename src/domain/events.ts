@@ -1,0 +1,74 @@
+import type { DnatEntry, DnatSpec } from './cloud-types.ts';
+import type { Plan, Refusal } from './plan-types.ts';
+
+/** Who did something: a Slack user id, or the bot itself. */
+export type Actor = { kind: 'user'; userId: string } | { kind: 'system' };
+
+export type JobKind = 'migrate' | 'rollback';
+
+/** Final states of a job, as users see them. */
+export type JobOutcome =
+  | 'migrated'        // cutover done and verified
+  | 'verify_failed'   // cutover done, verification failed, not rolled back
+  | 'refused'         // pre-flight said no; nothing changed
+  | 'rejected'        // an approver said no; staging undone
+  | 'expired'         // nobody decided in time; staging undone
+  | 'cancelled'       // cancelled; staging undone or rolled back
+  | 'restored'        // cutover failed or verification failed; original mapping restored
+  | 'rolled_back'     // rollback requested and done
+  | 'failed';         // something could not be completed automatically; see the error and the thread
+
+export interface CallEvidence {
+  action: string;
+  requestId?: string;
+  code: string;
+}
+
+export interface StepError {
+  code: string;
+  message: string;
+  action?: string;
+  requestId?: string;
+}
+
+export interface SshEvidence {
+  ok: boolean;
+  host: string;
+  port: number;
+  banner?: string;
+  attempts: number;
+  error?: string;
+}
+
+export interface EgressEvidence {
+  ok: boolean;
+  observedIp?: string;
+  expectedIps: string[];
+  rawOutput: string;
+  invokeId?: string;
+  error?: string;
+}
+
+/**
+ * Everything the engine tells the outside world. The Slack layer turns these into the thread;
+ * the engine never knows who listens. Every event carries the job id and when it happened (ISO).
+ */
+export type MigrationEvent = { jobId: string; at: string } & (
+  | { type: 'job.queued'; kind: JobKind; instanceId: string; regionId: string; requestedBy: Actor }
+  | { type: 'planned'; plan: Plan }
+  | { type: 'refused'; refusal: Refusal }
+  | { type: 'step.started'; step: string; title: string }
+  | { type: 'step.finished'; step: string; title: string; calls: CallEvidence[]; detail?: Record<string, unknown> }
+  | { type: 'approval.requested'; kind: JobKind; plan: Plan; planHash: string; expiresAt: string; requiredApprovals: number; requestedBy: Actor }
+  | { type: 'approval.recorded'; by: Actor; approvals: number; requiredApprovals: number }
+  | { type: 'approval.decided'; decision: 'approved' | 'rejected' | 'expired'; by: Actor[] }
+  | { type: 'plan.drifted'; previousHash: string; plan: Plan; differences: string[] }
+  | { type: 'original.saved'; entry: DnatEntry; restoreRecipe: DnatSpec }
+  | { type: 'restored'; entry: DnatEntry; reason: string }
+  | { type: 'verified'; ssh: SshEvidence; egress: EgressEvidence; ok: boolean }
+  | { type: 'failed'; step: string; error: StepError }
+  | { type: 'cancel.requested'; by: Actor }
+  | { type: 'finished'; outcome: JobOutcome; summary: string }
+);
+
+export type MigrationEventType = MigrationEvent['type'];

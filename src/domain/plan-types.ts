@@ -1,0 +1,92 @@
+import type { DnatEntry, DnatSpec } from './cloud-types.ts';
+
+/** Ports the new DNAT entry forwards: every port (an IP mapping to the ENI) or a list of TCP ports. */
+export type PortSelection = { kind: 'all' } | { kind: 'list'; ports: number[] };
+
+export interface MigrationOptions {
+  ports: PortSelection;
+  /** Bring the secondary NIC up with source policy routing through Cloud Assistant. */
+  configureGuest: boolean;
+  /** Override the ENI's vSwitch (must be in the instance's zone). */
+  vSwitchId?: string;
+  /** Override the ENI's security groups. */
+  securityGroupIds?: string[];
+}
+
+/** Why the pre-flight says no. Stable codes: users see them and the README explains each. */
+export type RefusalCode =
+  | 'InstanceNotFound'
+  | 'InstanceNotRunning'
+  | 'NoNatGateway'
+  | 'NoIpMapping'
+  | 'AlreadyMigrated'
+  | 'AmbiguousIpMapping'
+  | 'NoSnatCoverage'
+  | 'EipUsedBySnat'
+  | 'EipNotOnNatGateway'
+  | 'InstanceHasPublicIp'
+  | 'EniQuotaFull'
+  | 'SshNotAllowed'
+  | 'BadOption'
+  | 'PermissionDenied';
+
+export interface Refusal {
+  code: RefusalCode;
+  /** One sentence a person can act on. */
+  message: string;
+  /** Facts behind it (entry ids, counts, the denied RAM action…). */
+  details?: Record<string, unknown>;
+}
+
+/** What the ENI will be created with. */
+export interface EniSpec {
+  vSwitchId: string;
+  zoneId: string;
+  vpcId: string;
+  securityGroupIds: string[];
+  name: string;
+  description: string;
+  tags: Record<string, string>;
+}
+
+/** The new DNAT entries, minus the ENI private IP that is only known once the ENI exists. */
+export interface NewDnatTemplate {
+  forwardTableId: string;
+  externalIp: string;
+  externalPort: string;
+  internalPort: string;
+  ipProtocol: string;
+  forwardEntryName: string;
+}
+
+/** The exact, reviewable change for one instance. Built by the pure planner from live state. */
+export interface Plan {
+  regionId: string;
+  instanceId: string;
+  instanceName?: string;
+  vpcId: string;
+  vSwitchId: string;
+  zoneId: string;
+  primaryIp: string;
+  natGatewayId: string;
+  /** The DNAT IP-mapping entry that will be deleted, every field as read. */
+  entryToDelete: DnatEntry;
+  /** The exact CreateForwardEntry request that recreates it. */
+  restoreRecipe: DnatSpec;
+  eni: EniSpec;
+  /** One per selected port ('Any'/'Any'/'Any' when all ports). */
+  newEntries: NewDnatTemplate[];
+  /** SNAT IPs the instance is expected to leave from afterwards (any of them is fine). */
+  expectedEgressIps: string[];
+  /** The SNAT entries that cover the instance. */
+  snatEntryIds: string[];
+  /** Port checked through the public IP after the cutover. */
+  sshPort: number;
+  options: MigrationOptions;
+  /** Non-blocking observations worth showing (e.g. the SG does not open the SSH port). */
+  warnings: string[];
+  /** sha256 over everything above that, if it changed, would make an approval stale. */
+  hash: string;
+}
+
+export type PlanResult = { ok: true; plan: Plan } | { ok: false; refusal: Refusal };
