@@ -4,7 +4,7 @@ import type { Plan, Refusal } from './plan-types.ts';
 /** Who did something: a Slack user id, or the bot itself. */
 export type Actor = { kind: 'user'; userId: string } | { kind: 'system' };
 
-export type JobKind = 'migrate' | 'rollback';
+export type JobKind = 'migrate' | 'rollback' | 'preview';
 
 /** Final states of a job, as users see them. */
 export type JobOutcome =
@@ -38,6 +38,8 @@ export interface SshEvidence {
   banner?: string;
   attempts: number;
   error?: string;
+  /** Set when the check was not run (e.g. the new entries do not forward the SSH port); ok is then true. */
+  skipped?: string;
 }
 
 export interface EgressEvidence {
@@ -59,7 +61,9 @@ export type MigrationEvent = { jobId: string; at: string } & (
   | { type: 'refused'; refusal: Refusal }
   | { type: 'step.started'; step: string; title: string }
   | { type: 'step.finished'; step: string; title: string; calls: CallEvidence[]; detail?: Record<string, unknown> }
-  | { type: 'approval.requested'; kind: JobKind; plan: Plan; planHash: string; expiresAt: string; requiredApprovals: number; requestedBy: Actor }
+  | { type: 'approval.requested'; kind: JobKind; plan: Plan; planHash: string; expiresAt: string; requiredApprovals: number; requestedBy: Actor;
+      /** For kind 'rollback': what the rollback changes (plan is the migration's plan, planHash is over this). */
+      rollback?: RollbackSummary }
   | { type: 'approval.recorded'; by: Actor; approvals: number; requiredApprovals: number }
   | { type: 'approval.decided'; decision: 'approved' | 'rejected' | 'expired'; by: Actor[] }
   | { type: 'plan.drifted'; previousHash: string; plan: Plan; differences: string[] }
@@ -70,5 +74,16 @@ export type MigrationEvent = { jobId: string; at: string } & (
   | { type: 'cancel.requested'; by: Actor }
   | { type: 'finished'; outcome: JobOutcome; summary: string }
 );
+
+/** What a rollback will do, shown with its approval request. */
+export interface RollbackSummary {
+  migrationJobId: string;
+  /** The entries the migration created, as they are now; they will be deleted. */
+  entriesToDelete: DnatEntry[];
+  /** The original entry, recreated from this request. */
+  restoreRecipe: DnatSpec;
+  /** The ENI that will be detached and deleted. */
+  eniId?: string;
+}
 
 export type MigrationEventType = MigrationEvent['type'];

@@ -82,6 +82,8 @@ export interface Plan {
   snatEntryIds: string[];
   /** Port checked through the public IP after the cutover. */
   sshPort: number;
+  /** True when the selected ports do not forward `sshPort`, so the SSH check is skipped (only egress is verified). */
+  skipSshVerify?: boolean;
   options: MigrationOptions;
   /** Non-blocking observations worth showing (e.g. the SG does not open the SSH port). */
   warnings: string[];
@@ -90,3 +92,29 @@ export interface Plan {
 }
 
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; refusal: Refusal };
+
+/**
+ * Live state the planner needs, gathered read-only by the engine through the cloud port.
+ * The planner is pure: same input, same plan (and hash).
+ */
+export interface PlanInput {
+  regionId: string;
+  instanceId: string;
+  /** undefined when DescribeInstances did not return it. */
+  instance: import('./cloud-types.ts').Instance | undefined;
+  /** EniQuantity of the instance type (primary included); undefined if unknown. */
+  eniQuantity: number | undefined;
+  /** ENIs currently attached to (or being attached to) the instance, primary included. */
+  instanceEnis: import('./cloud-types.ts').NetworkInterface[];
+  /** NAT gateways of the instance's VPC. */
+  natGateways: import('./cloud-types.ts').NatGateway[];
+  /** Every DNAT entry of those gateways' forward tables. */
+  dnatEntries: DnatEntry[];
+  /** Every SNAT entry of those gateways' SNAT tables. */
+  snatEntries: import('./cloud-types.ts').SnatEntry[];
+  /** vSwitches of the VPC (for CIDR coverage of SNAT entries and the ENI's zone check). */
+  vSwitches: import('./cloud-types.ts').VSwitch[];
+  /** Security groups the ENI will get (for the SSH-port warning). */
+  securityGroups: import('./cloud-types.ts').SecurityGroup[];
+  options: MigrationOptions;
+}

@@ -1,0 +1,417 @@
+// `/natmigrate …` text → a typed command, or one specific error for the user. Never throws.
+//
+// Slack hands us whatever the user typed, after its own formatting: smart quotes, em dashes for `--`, non-breaking
+// spaces, full-width characters from CJK input methods, `<mailto:a@b|a@b>` / `<http://…|…>` link escaping, and
+// `&amp;`-style entities. We undo all of that first, then tokenize on whitespace.
+
+import type { MigrationOptions, PortSelection } from './plan-types.ts';
+import {
+  explainBadId, explainBadRegion, isInstanceId, isNatGatewayId, isVpcId, parseJobId, resourceKindOf, truncateForMessage,
+  RESOURCE_ID_RULES,
+} from './ids.ts';
+import { MAX_PORTS } from './plan.ts';
+
+export { MAX_PORTS };
+
+export type Subcommand = 'help' | 'plan' | 'run' | 'status' | 'cancel' | 'rollback' | 'scan';
+export const SUBCOMMANDS: readonly Subcommand[] = ['help', 'plan', 'run', 'status', 'cancel', 'rollback', 'scan'];
+
+export type StatusTarget = { kind: 'job'; jobId: string } | { kind: 'instance'; instanceId: string };
+export type ScanTarget = { kind: 'natGateway'; natGatewayId: string } | { kind: 'vpc'; vpcId: string };
+
+export type Command =
+  | { kind: 'help'; topic?: Subcommand; region?: string }
+  | { kind: 'plan'; instanceId: string; region?: string; options: MigrationOptions }
+  | { kind: 'run'; instanceIds: string[]; region?: string; options: MigrationOptions }
+  /** `run --all <ngw-…|vpc-…> [more]`: one batch over every IP-mapped instance of the targets. */
+  | { kind: 'batch'; targets: string[]; region?: string; options: MigrationOptions; concurrency?: number; canary?: number }
+  | { kind: 'status'; target?: StatusTarget; region?: string }
+  | { kind: 'cancel'; jobId: string; region?: string }
+  | { kind: 'rollback'; jobId: string; region?: string }
+  | { kind: 'scan'; target: string; scanTarget: ScanTarget; region?: string };
+
+export type ParseResult = { ok: true; command: Command } | { ok: false; error: string };
+
+export const MAX_INSTANCES = 50;
+export const MAX_BATCH_TARGETS = 10;
+export const MAX_CONCURRENCY = 20;
+export const MAX_CANARY = 20;
+const MAX_TEXT = 4000;
+
+/** Returned only if the parser itself hit a bug; tests assert it never happens. */
+export const INTERNAL_PARSE_ERROR = 'Sorry, natmigrate could not read that command. See `/natmigrate help`.';
+
+const SEE_HELP = ' See `/natmigrate help`.';
+
+export const helpText = [
+  '*natmigrate* moves ECS instances off DNAT IP mappings so they leave through the NAT gateway\'s SNAT IP.',
+  '',
+  '`/natmigrate plan <instance-id>` — dry run: the DNAT entry to delete, its restore recipe, the new ENI and DNAT entry, the expected egress IP, or why it would be refused.',
+  '`/natmigrate run <instance-id> [more ids…] [--ports any|22,443] [--configure-guest]` — one job per instance (at most 50), each in its own thread, approval required.',
+  '`/natmigrate run --all <ngw-id|vpc-id> [more…] [--canary N] [--concurrency N]` — one batch for every IP-mapped instance, canary first, approved once.',
+  '`/natmigrate status [job-id|instance-id]` — the job\'s record, or the active jobs.',
+  '`/natmigrate cancel <job-id>` — undo staging before the cutover; after it, a rollback.',
+  '`/natmigrate rollback <job-id>` — restore the original DNAT IP mapping (needs approval).',
+  '`/natmigrate scan <ngw-id|vpc-id>` — every instance of the VPC and the public IP it leaves from.',
+  '`/natmigrate help` — this message.',
+  '',
+  'Options: `--region <region-id>` on every command (default from configuration). `--ports any` (default) forwards every port; `--ports 22,443` forwards only those TCP ports (at most 20). `--configure-guest` brings the new NIC up with policy routing through Cloud Assistant. `--vswitch <vsw-id>` / `--security-groups <sg-id,…>` override the new ENI\'s vSwitch (same zone) or security groups.',
+  'Job ids look like `migrate-cn-hangzhou-i-bp1…`.',
+].join('\n');
+
+// ── normalization ──────────────────────────────────────────────────────────
+
+export function normalizeCommandText(text: string): string {
+  let s = text.normalize('NFKC');
+  // Slack link escaping: <target|label> → label, <target> → target.
+  s = s.replace(/<([^<>|]*)\|([^<>]*)>/g, '$2').replace(/<([^<>]*)>/g, '$1');
+  s = s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  // Quotes of every kind (and code backticks) carry no meaning here: values never contain spaces.
+  s = s.replace(/["'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u300c\u300d]/g, '');
+  // Smart punctuation turns `--` into an en/em dash; hyphen look-alikes become '-'.
+  s = s.replace(/(^|\s)[\u2013\u2014\u2015]+-*/g, '$1--');
+  s = s.replace(/[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63]/g, '-');
+  // Zero-width characters are invisible in Slack but break ids.
+  s = s.replace(/[\u200b-\u200d\u2060\ufeff]/g, '');
+  return s.trim();
+}
+
+// ── flags ──────────────────────────────────────────────────────────────────
+
+type FlagName = 'region' | 'ports' | 'configure-guest' | 'concurrency' | 'canary' | 'all' | 'vswitch' | 'security-groups';
+
+const FLAG_TAKES_VALUE: Record<FlagName, boolean> = {
+  region: true, ports: true, 'configure-guest': false, concurrency: true, canary: true, all: false, vswitch: true, 'security-groups': true,
+};
+
+const FLAG_ALIASES: Record<string, FlagName> = {
+  region: 'region', 'region-id': 'region',
+  ports: 'ports', port: 'ports',
+  'configure-guest': 'configure-guest',
+  concurrency: 'concurrency',
+  canary: 'canary',
+  all: 'all',
+  vswitch: 'vswitch', 'vswitch-id': 'vswitch', vsw: 'vswitch',
+  'security-groups': 'security-groups', 'security-group': 'security-groups', sg: 'security-groups', sgs: 'security-groups',
+};
+
+const ALLOWED_FLAGS: Record<Subcommand, readonly FlagName[]> = {
+  help: ['region'],
+  plan: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups'],
+  run: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'all', 'concurrency', 'canary'],
+  status: ['region'],
+  cancel: ['region'],
+  rollback: ['region'],
+  scan: ['region'],
+};
+
+interface ParsedArgs {
+  positionals: string[];
+  flags: Map<FlagName, string | true>;
+}
+
+class UserError extends Error {}
+function fail(message: string): never {
+  throw new UserError(message);
+}
+
+const isFlagToken = (t: string): boolean => /^-+[A-Za-z_]/.test(t);
+
+/** Edit distance counting an adjacent swap as one edit ("rnu" → "run" is 1). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+function closest(word: string, candidates: readonly string[], maxDistance: number): string | undefined {
+  if (word.length > 40) return undefined;
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= maxDistance ? best : undefined;
+}
+
+function parseArgs(sub: Subcommand, tokens: string[]): ParsedArgs {
+  const positionals: string[] = [];
+  const flags = new Map<FlagName, string | true>();
+  const allowed = ALLOWED_FLAGS[sub];
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
+    if (!isFlagToken(tok)) {
+      for (const part of tok.split(',')) if (part) positionals.push(part);
+      continue;
+    }
+    const eq = tok.indexOf('=');
+    const rawName = (eq >= 0 ? tok.slice(0, eq) : tok);
+    const dashes = /^-+/.exec(rawName)![0].length;
+    const key = rawName.slice(dashes).toLowerCase().replace(/_/g, '-');
+    const name = FLAG_ALIASES[key];
+    const shown = `--${truncateForMessage(key, 30)}`;
+    if (!name) {
+      const guess = closest(key, Object.keys(FLAG_ALIASES), 2);
+      fail(`Unknown flag \`${shown}\`${guess ? `; did you mean \`--${guess}\`?` : '.'}` + SEE_HELP);
+    }
+    const flag = name!;
+    if (dashes !== 2) fail(`Flags start with two dashes: write \`--${flag}\`, not \`${truncateForMessage(rawName, 30)}\`.`);
+    if (!allowed.includes(flag)) {
+      const where = flag === 'concurrency' || flag === 'canary' ? 'only applies to `run --all`' : `does not apply to \`${sub}\``;
+      fail(`\`--${flag}\` ${where}.` + SEE_HELP);
+    }
+    if (flags.has(flag)) fail(`\`--${flag}\` is given twice; give it once.`);
+    let value: string | true;
+    if (FLAG_TAKES_VALUE[flag]) {
+      if (eq >= 0) {
+        value = tok.slice(eq + 1);
+      } else {
+        const next = tokens[i + 1];
+        if (next === undefined || isFlagToken(next)) fail(`\`--${flag}\` needs a value, e.g. ${example(flag)}.`);
+        value = next!;
+        i++;
+      }
+      // `--ports 22, 443` and `--ports 22 ,443`: keep reading the list.
+      while (typeof value === 'string' && i + 1 < tokens.length && (value.endsWith(',') || tokens[i + 1]!.startsWith(','))) {
+        value += tokens[i + 1]!;
+        i++;
+      }
+      if (value === '') fail(`\`--${flag}\` needs a value, e.g. ${example(flag)}.`);
+    } else if (eq >= 0) {
+      const v = tok.slice(eq + 1).toLowerCase();
+      if (flag === 'all' && v) {
+        value = true;
+        for (const part of tok.slice(eq + 1).split(',')) if (part) positionals.push(part);
+      } else if (['true', 'yes', 'on', '1'].includes(v)) {
+        value = true;
+      } else if (['false', 'no', 'off', '0'].includes(v)) {
+        continue; // explicitly off = not given
+      } else {
+        fail(`\`--${flag}\` takes no value (got \`${truncateForMessage(tok.slice(eq + 1), 30)}\`).`);
+        value = true;
+      }
+    } else {
+      value = true;
+    }
+    flags.set(flag, value);
+  }
+  return { positionals, flags };
+}
+
+function example(flag: FlagName): string {
+  switch (flag) {
+    case 'region': return '`--region cn-hangzhou`';
+    case 'ports': return '`--ports 22,443` or `--ports any`';
+    case 'concurrency': return '`--concurrency 4`';
+    case 'canary': return '`--canary 1`';
+    case 'vswitch': return '`--vswitch vsw-bp1…`';
+    case 'security-groups': return '`--security-groups sg-bp1…,sg-bp1…`';
+    default: return `\`--${flag}\``;
+  }
+}
+
+// ── values ─────────────────────────────────────────────────────────────────
+
+export function parsePorts(value: string): { ok: true; ports: PortSelection } | { ok: false; error: string } {
+  const v = value.trim().toLowerCase();
+  if (v === 'any' || v === 'all' || v === '*') return { ok: true, ports: { kind: 'all' } };
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) return { ok: false, error: '`--ports` needs `any` or a list of TCP ports such as `22,443`.' };
+  const ports: number[] = [];
+  for (const item of items) {
+    if (/^\d+\s*[-:/]\s*\d+$/.test(item)) {
+      return { ok: false, error: `Port ranges such as \`${truncateForMessage(item, 20)}\` are not supported; list the ports (at most ${MAX_PORTS}) or use \`--ports any\`.` };
+    }
+    if (!/^\d{1,5}$/.test(item)) {
+      return { ok: false, error: `\`${truncateForMessage(item, 20)}\` is not a port; \`--ports\` takes \`any\` or TCP port numbers from 1 to 65535 separated by commas, e.g. \`22,443\`.` };
+    }
+    const n = Number(item);
+    if (n < 1 || n > 65535) return { ok: false, error: `Port ${n} is out of range; ports go from 1 to 65535.` };
+    if (!ports.includes(n)) ports.push(n);
+  }
+  if (ports.length > MAX_PORTS) {
+    return { ok: false, error: `\`--ports\` lists ${ports.length} ports; at most ${MAX_PORTS} are allowed (use \`--ports any\` to forward every port).` };
+  }
+  return { ok: true, ports: { kind: 'list', ports } };
+}
+
+function parseCount(flag: 'concurrency' | 'canary', value: string, max: number): number {
+  if (!/^\d{1,4}$/.test(value.trim())) fail(`\`--${flag}\` takes a whole number from 1 to ${max}, not \`${truncateForMessage(value, 20)}\`.`);
+  const n = Number(value.trim());
+  if (n < 1 || n > max) fail(`\`--${flag}\` must be from 1 to ${max} (got ${n}).`);
+  return n;
+}
+
+function migrationOptions(flags: Map<FlagName, string | true>): MigrationOptions {
+  const options: MigrationOptions = { ports: { kind: 'all' }, configureGuest: flags.get('configure-guest') === true };
+  const ports = flags.get('ports');
+  if (typeof ports === 'string') {
+    const r = parsePorts(ports);
+    if (!r.ok) fail(r.error);
+    else options.ports = r.ports;
+  }
+  const vsw = flags.get('vswitch');
+  if (typeof vsw === 'string') {
+    const bad = explainBadId('vSwitch', vsw);
+    if (bad) fail(`${bad}.`);
+    options.vSwitchId = vsw;
+  }
+  const sgs = flags.get('security-groups');
+  if (typeof sgs === 'string') {
+    const ids = [...new Set(sgs.split(',').map((s) => s.trim()).filter(Boolean))];
+    if (ids.length === 0) fail('`--security-groups` needs at least one security group id.');
+    if (ids.length > 5) fail(`An ENI can have at most 5 security groups; \`--security-groups\` lists ${ids.length}.`);
+    for (const id of ids) {
+      const bad = explainBadId('securityGroup', id);
+      if (bad) fail(`${bad}.`);
+    }
+    options.securityGroupIds = ids;
+  }
+  return options;
+}
+
+function regionOf(flags: Map<FlagName, string | true>): { region?: string } {
+  const r = flags.get('region');
+  if (typeof r !== 'string') return {};
+  const bad = explainBadRegion(r);
+  if (bad) fail(`${bad}.`);
+  return { region: r };
+}
+
+function requireInstanceId(token: string, sub: Subcommand): string {
+  const bad = explainBadId('instance', token);
+  if (!bad) return token;
+  const kind = resourceKindOf(token);
+  if (kind === 'natGateway' || kind === 'vpc') {
+    fail(`\`${token}\` is a ${RESOURCE_ID_RULES[kind].label}; \`${sub}\` takes ECS instance ids (i-…). For a whole NAT gateway or VPC use \`/natmigrate ${sub === 'run' ? 'run --all' : 'scan'} ${token}\`.`);
+  }
+  return fail(`${bad}.`);
+}
+
+function requireJobId(token: string | undefined, sub: 'cancel' | 'rollback', count: number): string {
+  if (token === undefined) fail(`Missing job id: \`/natmigrate ${sub} <job-id>\` (job ids look like \`migrate-cn-hangzhou-i-bp1…\`; \`/natmigrate status\` lists them).`);
+  if (count > 1) fail(`\`${sub}\` takes one job id (got ${count}).`);
+  const t = token!;
+  if (parseJobId(t)) return t;
+  if (isInstanceId(t)) fail(`\`${t}\` is an instance id; \`${sub}\` takes a job id such as \`migrate-<region>-${t}\` — \`/natmigrate status ${t}\` shows it.`);
+  return fail(`\`${truncateForMessage(t)}\` does not look like a job id (expected e.g. \`migrate-cn-hangzhou-i-bp1…\`).`);
+}
+
+// ── subcommands ────────────────────────────────────────────────────────────
+
+const SYNONYMS: Record<string, Subcommand> = {
+  migrate: 'run', start: 'run', apply: 'run', go: 'run', exec: 'run', execute: 'run',
+  'dry-run': 'plan', dryrun: 'plan', preview: 'plan', check: 'plan',
+  list: 'status', ls: 'status', show: 'status', jobs: 'status', info: 'status',
+  abort: 'cancel', stop: 'cancel', kill: 'cancel',
+  undo: 'rollback', revert: 'rollback', restore: 'rollback',
+  inventory: 'scan', audit: 'scan',
+  '?': 'help', '-h': 'help', '--help': 'help', usage: 'help',
+};
+
+function parseInner(text: string): Command {
+  if (text.length > MAX_TEXT) fail(`That command is ${text.length} characters long; keep it under ${MAX_TEXT} (at most ${MAX_INSTANCES} instances per command).`);
+  const tokens = normalizeCommandText(text).split(/\s+/).filter(Boolean);
+  const first = tokens.shift();
+  if (first === undefined) return { kind: 'help' };
+  const word = first.toLowerCase();
+  if (!(SUBCOMMANDS as readonly string[]).includes(word)) {
+    if (word === '--help' || word === '-h' || word === '?') return { kind: 'help' };
+    const shown = truncateForMessage(first, 30);
+    const synonym = SYNONYMS[word];
+    const guess = synonym ?? closest(word, SUBCOMMANDS, word.length <= 4 ? 1 : 2);
+    if (isInstanceId(first)) fail(`Missing subcommand: try \`/natmigrate plan ${first}\` or \`/natmigrate run ${first}\`.`);
+    fail(`Unknown subcommand \`${shown}\`${guess ? `; did you mean \`${guess}\`?` : `; try one of ${SUBCOMMANDS.map((s) => `\`${s}\``).join(', ')}.`}` + (guess ? SEE_HELP : ''));
+  }
+  const sub = word as Subcommand;
+  const { positionals, flags } = parseArgs(sub, tokens);
+  const region = regionOf(flags);
+
+  switch (sub) {
+    case 'help': {
+      const topic = positionals[0]?.toLowerCase();
+      return topic && (SUBCOMMANDS as readonly string[]).includes(topic) ? { kind: 'help', topic: topic as Subcommand, ...region } : { kind: 'help', ...region };
+    }
+    case 'plan': {
+      if (positionals.length === 0) fail('Missing instance id: `/natmigrate plan <instance-id>`, e.g. `/natmigrate plan i-bp1…`.');
+      if (positionals.length > 1) fail(`\`plan\` takes one instance id (got ${positionals.length}); use \`run\` to migrate several.`);
+      const instanceId = requireInstanceId(positionals[0]!, 'plan');
+      return { kind: 'plan', instanceId, ...region, options: migrationOptions(flags) };
+    }
+    case 'run': {
+      const options = migrationOptions(flags);
+      if (flags.has('all')) {
+        if (positionals.length === 0) fail('Missing target: `/natmigrate run --all <ngw-id|vpc-id> [more]`.');
+        const targets = [...new Set(positionals)];
+        for (const t of targets) {
+          if (isNatGatewayId(t) || isVpcId(t)) continue;
+          if (isInstanceId(t)) fail(`\`${t}\` is an instance id; \`run --all\` takes NAT gateway or VPC ids. Leave out \`--all\` to migrate instances.`);
+          const kind = resourceKindOf(t);
+          fail(kind === 'vpc' || t.startsWith('vpc-') ? `${explainBadId('vpc', t)}.` : `${explainBadId('natGateway', t)} or a VPC id (vpc-…).`);
+        }
+        if (targets.length > MAX_BATCH_TARGETS) fail(`\`run --all\` takes at most ${MAX_BATCH_TARGETS} NAT gateways or VPCs (got ${targets.length}).`);
+        const cmd: Command = { kind: 'batch', targets, ...region, options };
+        const c = flags.get('concurrency');
+        if (typeof c === 'string') cmd.concurrency = parseCount('concurrency', c, MAX_CONCURRENCY);
+        const k = flags.get('canary');
+        if (typeof k === 'string') cmd.canary = parseCount('canary', k, MAX_CANARY);
+        return cmd;
+      }
+      if (flags.has('concurrency') || flags.has('canary')) {
+        fail(`\`--${flags.has('concurrency') ? 'concurrency' : 'canary'}\` only applies to \`run --all <ngw-id|vpc-id>\`.`);
+      }
+      if (positionals.length === 0) fail('Missing instance id: `/natmigrate run <instance-id> [more ids]`, or `/natmigrate run --all <ngw-id>`.');
+      const instanceIds: string[] = [];
+      for (const p of positionals) {
+        const id = requireInstanceId(p, 'run');
+        if (!instanceIds.includes(id)) instanceIds.push(id);
+      }
+      if (instanceIds.length > MAX_INSTANCES) {
+        fail(`Too many instances: ${instanceIds.length} (at most ${MAX_INSTANCES} per command); split them, or use \`run --all <ngw-id>\` for a whole NAT gateway.`);
+      }
+      return { kind: 'run', instanceIds, ...region, options };
+    }
+    case 'status': {
+      if (positionals.length > 1) fail(`\`status\` takes at most one job id or instance id (got ${positionals.length}).`);
+      const t = positionals[0];
+      if (t === undefined) return { kind: 'status', ...region };
+      if (parseJobId(t)) return { kind: 'status', target: { kind: 'job', jobId: t }, ...region };
+      if (isInstanceId(t)) return { kind: 'status', target: { kind: 'instance', instanceId: t }, ...region };
+      const bad = explainBadId('instance', t);
+      return fail(`\`${truncateForMessage(t)}\` is neither a job id (e.g. \`migrate-cn-hangzhou-i-bp1…\`) nor an instance id${bad && /upper-case/.test(bad) ? ` (${bad})` : ''}.`);
+    }
+    case 'cancel':
+    case 'rollback':
+      return { kind: sub, jobId: requireJobId(positionals[0], sub, positionals.length), ...region };
+    case 'scan': {
+      if (positionals.length === 0) fail('Missing target: `/natmigrate scan <ngw-id|vpc-id>`.');
+      if (positionals.length > 1) fail(`\`scan\` takes one NAT gateway or VPC id (got ${positionals.length}).`);
+      const t = positionals[0]!;
+      if (isNatGatewayId(t)) return { kind: 'scan', target: t, scanTarget: { kind: 'natGateway', natGatewayId: t }, ...region };
+      if (isVpcId(t)) return { kind: 'scan', target: t, scanTarget: { kind: 'vpc', vpcId: t }, ...region };
+      if (isInstanceId(t)) fail(`\`${t}\` is an instance id; \`scan\` takes a NAT gateway or VPC id. For one instance use \`/natmigrate plan ${t}\`.`);
+      return fail(t.toLowerCase().startsWith('vpc-') ? `${explainBadId('vpc', t)}.` : `${explainBadId('natGateway', t)} or a VPC id (vpc-…).`);
+    }
+  }
+}
+
+export function parseCommand(text: unknown): ParseResult {
+  if (typeof text !== 'string') return { ok: false, error: 'Empty command.' + SEE_HELP };
+  try {
+    return { ok: true, command: parseInner(text) };
+  } catch (e) {
+    if (e instanceof UserError && e.message) return { ok: false, error: e.message };
+    return { ok: false, error: INTERNAL_PARSE_ERROR };
+  }
+}

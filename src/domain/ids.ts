@@ -1,0 +1,161 @@
+// Validators for Alibaba Cloud resource ids as people type them, and the job id format.
+//
+// Alibaba resource ids and region ids are lower-case and case-sensitive, so we do not fold case: `I-BP1…`
+// is reported as malformed (with a hint) rather than silently lower-cased into someone else's instance.
+
+export type ResourceKind = 'instance' | 'natGateway' | 'vpc' | 'eni' | 'vSwitch' | 'securityGroup';
+
+interface ResourceIdRule {
+  prefix: string;
+  /** What people call it, for messages. */
+  label: string;
+}
+
+export const RESOURCE_ID_RULES: Readonly<Record<ResourceKind, ResourceIdRule>> = {
+  instance: { prefix: 'i', label: 'ECS instance id' },
+  natGateway: { prefix: 'ngw', label: 'NAT gateway id' },
+  vpc: { prefix: 'vpc', label: 'VPC id' },
+  eni: { prefix: 'eni', label: 'ENI id' },
+  vSwitch: { prefix: 'vsw', label: 'vSwitch id' },
+  securityGroup: { prefix: 'sg', label: 'security group id' },
+};
+
+// Real ids carry ~20 lower-case alphanumerics after the prefix (older ones fewer); 6..32 accepts both while
+// rejecting obvious typos such as `i-123`.
+const BODY = '[a-z0-9]{6,32}';
+const PATTERNS: Record<ResourceKind, RegExp> = Object.fromEntries(
+  (Object.keys(RESOURCE_ID_RULES) as ResourceKind[]).map((k) => [k, new RegExp(`^${RESOURCE_ID_RULES[k].prefix}-${BODY}$`)]),
+) as Record<ResourceKind, RegExp>;
+
+export function isResourceId(kind: ResourceKind, s: string): boolean {
+  return PATTERNS[kind].test(s);
+}
+export const isInstanceId = (s: string): boolean => isResourceId('instance', s);
+export const isNatGatewayId = (s: string): boolean => isResourceId('natGateway', s);
+export const isVpcId = (s: string): boolean => isResourceId('vpc', s);
+export const isEniId = (s: string): boolean => isResourceId('eni', s);
+export const isVSwitchId = (s: string): boolean => isResourceId('vSwitch', s);
+export const isSecurityGroupId = (s: string): boolean => isResourceId('securityGroup', s);
+
+/** Which kind of id this looks like (exact match), if any. */
+export function resourceKindOf(s: string): ResourceKind | undefined {
+  return (Object.keys(PATTERNS) as ResourceKind[]).find((k) => PATTERNS[k].test(s));
+}
+
+/** The kind whose prefix the text starts with (`vpc-…`), even if the rest is malformed; for better messages. */
+export function resourceKindByPrefix(s: string): ResourceKind | undefined {
+  const lower = s.toLowerCase();
+  return (Object.keys(RESOURCE_ID_RULES) as ResourceKind[]).find((k) => lower.startsWith(`${RESOURCE_ID_RULES[k].prefix}-`));
+}
+
+/** Human description of the expected shape, e.g. "i- followed by 20-ish lowercase letters/digits". */
+export function expectedShape(kind: ResourceKind): string {
+  return `${RESOURCE_ID_RULES[kind].prefix}- followed by 20-ish lowercase letters/digits`;
+}
+
+/**
+ * Explains why `s` is not a valid id of `kind`; undefined when it is valid.
+ * Messages quote the input with backticks (Slack mrkdwn) and say what was expected.
+ */
+export function explainBadId(kind: ResourceKind, s: string): string | undefined {
+  if (isResourceId(kind, s)) return undefined;
+  const rule = RESOURCE_ID_RULES[kind];
+  const shown = truncateForMessage(s);
+  if (isResourceId(kind, s.toLowerCase())) {
+    return `\`${shown}\` has upper-case letters; Alibaba ${rule.label}s are lower-case (did you mean \`${s.toLowerCase()}\`?)`;
+  }
+  const other = resourceKindOf(s);
+  if (other && other !== kind) {
+    return `\`${shown}\` is ${article(RESOURCE_ID_RULES[other].label)} ${RESOURCE_ID_RULES[other].label}, but ${article(rule.label)} ${rule.label} (${rule.prefix}-…) was expected`;
+  }
+  return `\`${shown}\` does not look like ${article(rule.label)} ${rule.label} (expected ${expectedShape(kind)})`;
+}
+
+function article(label: string): string {
+  return /^[aeiouAEIOU]/.test(label) ? 'an' : 'a';
+}
+
+export function truncateForMessage(s: string, max = 60): string {
+  const clean = s.replace(/[`\u0000-\u001f\u007f]/g, '');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+// ── regions ────────────────────────────────────────────────────────────────
+// cn-hangzhou, ap-southeast-1, us-west-1, cn-shanghai-finance-1, cn-north-2-gov-1
+const REGION = /^[a-z]{2,3}(?:-[a-z0-9]+){1,4}$/;
+
+export function isRegionId(s: string): boolean {
+  return s.length <= 32 && REGION.test(s) && /[a-z]{3,}/.test(s.slice(s.indexOf('-') + 1));
+}
+
+export function explainBadRegion(s: string): string | undefined {
+  if (isRegionId(s)) return undefined;
+  const shown = truncateForMessage(s);
+  if (isRegionId(s.toLowerCase())) return `\`${shown}\` has upper-case letters; region ids are lower-case (did you mean \`${s.toLowerCase()}\`?)`;
+  return `\`${shown}\` does not look like an Alibaba Cloud region id (expected something like cn-hangzhou, ap-southeast-1 or us-west-1)`;
+}
+
+// ── job ids ────────────────────────────────────────────────────────────────
+// BullMQ refuses custom ids containing ':' and ids that are digits only; `<kind>-<region>-<key>` has neither.
+
+export type JobIdKind = 'migrate' | 'rollback' | 'batch';
+const JOB_KINDS: readonly JobIdKind[] = ['migrate', 'rollback', 'batch'];
+
+const RESOURCE_KEY = /^[a-z]+-[a-z0-9]+$/;
+const TOKEN_KEY = /^[A-Za-z0-9_.]{1,64}$/;
+const KNOWN_PREFIXES = Object.values(RESOURCE_ID_RULES).map((r) => r.prefix);
+
+function isJobKey(key: string): boolean {
+  if (TOKEN_KEY.test(key)) return true;
+  return RESOURCE_KEY.test(key) && KNOWN_PREFIXES.includes(key.slice(0, key.indexOf('-'))) && key.length <= 64;
+}
+
+/**
+ * `migrate-cn-hangzhou-i-bp1abc…`. `idOrKey` is a resource id (instance for migrate/rollback, NAT gateway or VPC
+ * for a batch) or a plain token without '-' (letters, digits, '_', '.'), e.g. a batch hash.
+ * Throws on inputs that could not be parsed back (a programming error, not user input).
+ */
+export function jobIdFor(kind: JobIdKind, region: string, idOrKey: string): string {
+  if (!JOB_KINDS.includes(kind)) throw new Error(`unknown job kind '${String(kind)}'`);
+  if (!isRegionId(region)) throw new Error(`invalid region id '${region}' for a job id`);
+  if (!isJobKey(idOrKey)) throw new Error(`invalid job key '${idOrKey}': expected a resource id (i-…, ngw-…, vpc-…) or a token of letters, digits, '_' and '.'`);
+  return `${kind}-${region}-${idOrKey}`;
+}
+
+export interface ParsedJobId {
+  kind: JobIdKind;
+  region: string;
+  key: string;
+  /** Set when the key is an ECS instance id. */
+  instanceId?: string;
+}
+
+export function parseJobId(s: string): ParsedJobId | undefined {
+  if (typeof s !== 'string' || s.length > 160) return undefined;
+  const dash = s.indexOf('-');
+  if (dash < 0) return undefined;
+  const kind = s.slice(0, dash) as JobIdKind;
+  if (!JOB_KINDS.includes(kind)) return undefined;
+  const rest = s.slice(dash + 1);
+  // Key = trailing resource id with a known prefix, else the last '-'-separated segment.
+  const resource = /-([a-z]+-[a-z0-9]+)$/.exec(rest);
+  let region: string;
+  let key: string;
+  if (resource && KNOWN_PREFIXES.includes(resource[1]!.slice(0, resource[1]!.indexOf('-')))) {
+    key = resource[1]!;
+    region = rest.slice(0, rest.length - key.length - 1);
+  } else {
+    const last = rest.lastIndexOf('-');
+    if (last < 0) return undefined;
+    key = rest.slice(last + 1);
+    region = rest.slice(0, last);
+  }
+  if (!isRegionId(region) || !isJobKey(key)) return undefined;
+  const out: ParsedJobId = { kind, region, key };
+  if (isInstanceId(key)) out.instanceId = key;
+  return out;
+}
+
+export function isJobId(s: string): boolean {
+  return parseJobId(s) !== undefined;
+}

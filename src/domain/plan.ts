@@ -1,0 +1,487 @@
+// The pre-flight planner: live state in, either a reviewable Plan or one specific Refusal out. Pure.
+//
+// Refusal order (first failing check wins). The idea: first "is there anything to do at all", then "would the
+// change work and reach its goal on this NAT configuration", then "is what you asked for valid", and last the
+// transient state of the instance — so a person is not sent to fix something that would not have mattered.
+//   1. InstanceNotFound     nothing else can be evaluated
+//   2. NoNatGateway         no NAT gateway in the VPC: no mapping to migrate and no SNAT to egress through
+//   3. AlreadyMigrated      no IP mapping to the primary IP, but a DNAT entry targets a secondary ENI of the instance
+//   4. NoIpMapping          nothing to migrate
+//   5. AmbiguousIpMapping   several IP mappings to the primary IP: we will not guess which one to delete
+//   6. InstanceHasPublicIp  its own public IP/EIP wins over SNAT: the migration would not change its egress
+//   7. EipNotOnNatGateway   the new DNAT entry could not use the EIP (InvalidIp.NotInNatgw after the delete)
+//   8. EipUsedBySnat        the new entry would be rejected (Forbidden.ExternalIp.UsedInSnatTable) after the delete
+//   9. NoSnatCoverage       the instance would lose Internet egress
+//  10. BadOption            --ports / vSwitch / security-group overrides that cannot work
+//  11. InstanceNotRunning   transient: start it and retry
+//  12. EniQuotaFull         the ENI could not be attached
+// PermissionDenied is not decided here: the engine maps a CloudError with isPermissionDenied through
+// refusalFromPermissionError().
+
+import type { DnatEntry, DnatSpec, Instance, NatGateway, NetworkInterface, SnatEntry, VSwitch } from './cloud-types.ts';
+import type {
+  EniSpec, MigrationOptions, NewDnatTemplate, Plan, PlanInput, PlanResult, PortSelection, Refusal, RefusalCode,
+} from './plan-types.ts';
+import { canonicalJson, sha256Hex } from './canonical.ts';
+import {
+  describeDnat, gatewayOfForwardTable, hasStatus, isIpMapping, snatCovers, snatIpsOf, snatSpecificity,
+} from './dnat.ts';
+import { tcpPortOpenFromInternet } from './security-groups.ts';
+
+export interface PlanContext {
+  /** The job the plan is for; it goes into the ENI's tags (and so into the hash). */
+  jobId: string;
+}
+
+export const SSH_PORT = 22;
+export const MAX_PORTS = 20;
+export const ENI_TAG_JOB = 'natmigrate:job';
+export const ENI_TAG_INSTANCE = 'natmigrate:instance';
+
+/** The order in which pre-flight checks run (see the header comment for why). */
+export const REFUSAL_ORDER: readonly RefusalCode[] = [
+  'InstanceNotFound', 'NoNatGateway', 'AlreadyMigrated', 'NoIpMapping', 'AmbiguousIpMapping', 'InstanceHasPublicIp',
+  'EipNotOnNatGateway', 'EipUsedBySnat', 'NoSnatCoverage', 'BadOption', 'InstanceNotRunning', 'EniQuotaFull',
+];
+
+const refuse = (code: RefusalCode, message: string, details?: Record<string, unknown>): PlanResult =>
+  ({ ok: false, refusal: details ? { code, message, details } : { code, message } });
+
+const list = (xs: readonly string[]): string => xs.join(', ');
+
+export function buildPlan(input: PlanInput, ctx: PlanContext): PlanResult {
+  const inst = input.instance;
+  const id = input.instanceId;
+
+  // 1. InstanceNotFound
+  if (!inst) {
+    return refuse('InstanceNotFound',
+      `Instance ${id} was not found in region ${input.regionId}; check the id and the --region.`,
+      { instanceId: id, regionId: input.regionId });
+  }
+
+  // 2. NoNatGateway
+  const gateways = input.natGateways.filter((g) => g.vpcId === inst.vpcId);
+  if (gateways.length === 0) {
+    return refuse('NoNatGateway',
+      `VPC ${inst.vpcId} of instance ${id} has no NAT gateway, so there is no DNAT IP mapping to migrate and no SNAT to egress through.`,
+      { vpcId: inst.vpcId });
+  }
+
+  const liveDnat = input.dnatEntries.filter((e) => !hasStatus(e, 'Deleting'));
+  const candidates = liveDnat.filter((e) => isIpMapping(e) && e.internalIp === inst.primaryIp);
+
+  if (candidates.length === 0) {
+    // 3. AlreadyMigrated
+    const secondary = secondaryIps(inst, input.instanceEnis);
+    const toSecondary = liveDnat.filter((e) => secondary.has(e.internalIp));
+    const first = toSecondary[0];
+    if (first) {
+      const eniId = secondary.get(first.internalIp)!;
+      return refuse('AlreadyMigrated',
+        `Instance ${id} is already migrated: DNAT entry ${first.forwardEntryId} (${describeDnat(first)}) targets its secondary ENI ${eniId}, so there is nothing to do.`,
+        { forwardEntryIds: toSecondary.map((e) => e.forwardEntryId), networkInterfaceId: eniId, externalIp: first.externalIp });
+    }
+    // 4. NoIpMapping
+    const portEntries = liveDnat.filter((e) => e.internalIp === inst.primaryIp);
+    const extra = portEntries.length > 0
+      ? ` (its ${portEntries.length} port-forwarding entr${portEntries.length === 1 ? 'y does' : 'ies do'} not change its egress)`
+      : '';
+    return refuse('NoIpMapping',
+      `Instance ${id} (${inst.primaryIp}) has no DNAT IP mapping (Any/Any/Any) on NAT gateway ${list(gateways.map((g) => g.natGatewayId))}${extra}, so there is nothing to migrate.`,
+      { primaryIp: inst.primaryIp, natGatewayIds: gateways.map((g) => g.natGatewayId), portForwardEntryIds: portEntries.map((e) => e.forwardEntryId) });
+  }
+
+  // 5. AmbiguousIpMapping
+  if (candidates.length > 1) {
+    const sorted = [...candidates].sort((a, b) => a.forwardEntryId.localeCompare(b.forwardEntryId));
+    return refuse('AmbiguousIpMapping',
+      `Instance ${id} has ${sorted.length} DNAT IP mappings to ${inst.primaryIp} (${list(sorted.map((e) => `${e.forwardEntryId} via ${e.externalIp}`))}); remove all but one and retry.`,
+      { forwardEntryIds: sorted.map((e) => e.forwardEntryId) });
+  }
+  const entry = candidates[0]!;
+  const gateway = gatewayOfEntry(gateways, entry);
+  if (!gateway) {
+    return refuse('NoNatGateway',
+      `DNAT entry ${entry.forwardEntryId} is in forward table ${entry.forwardTableId}, which belongs to no NAT gateway of VPC ${inst.vpcId}; check the gateway and retry.`,
+      { forwardEntryId: entry.forwardEntryId, forwardTableId: entry.forwardTableId });
+  }
+
+  // 6. InstanceHasPublicIp
+  const ownPublic = [...inst.publicIps, inst.eipAddress ?? ''].map((s) => s.trim()).filter(Boolean);
+  if (ownPublic.length > 0) {
+    return refuse('InstanceHasPublicIp',
+      `Instance ${id} has its own public IP ${list(ownPublic)}, which it egresses through instead of SNAT, so the migration would not change its egress; release or unbind it first.`,
+      { publicIps: ownPublic });
+  }
+
+  // 7. EipNotOnNatGateway
+  const eip = entry.externalIp;
+  const gwIp = gateway.ips.find((ip) => ip.ipAddress === eip);
+  if (!gwIp) {
+    return refuse('EipNotOnNatGateway',
+      `EIP ${eip} of DNAT entry ${entry.forwardEntryId} is not bound to NAT gateway ${gateway.natGatewayId}, so the new DNAT entry could not use it; bind the EIP to the gateway and retry.`,
+      { externalIp: eip, natGatewayId: gateway.natGatewayId, forwardEntryId: entry.forwardEntryId });
+  }
+
+  // 8. EipUsedBySnat
+  const snatUsingEip = input.snatEntries.filter((s) => !hasStatus(s, 'Deleting') && snatIpsOf(s).includes(eip));
+  if (snatUsingEip.length > 0 || /snat/i.test(gwIp.usingStatus ?? '')) {
+    const where = snatUsingEip.length > 0
+      ? `SNAT entr${snatUsingEip.length === 1 ? 'y' : 'ies'} ${list(snatUsingEip.map((s) => s.snatEntryId))}`
+      : `the SNAT table of ${gateway.natGatewayId} (UsingStatus ${gwIp.usingStatus})`;
+    return refuse('EipUsedBySnat',
+      `EIP ${eip} of DNAT entry ${entry.forwardEntryId} is also used by ${where}; take it out of SNAT first, because the new DNAT entry would be rejected and egress would not change.`,
+      { externalIp: eip, snatEntryIds: snatUsingEip.map((s) => s.snatEntryId), usingStatus: gwIp.usingStatus });
+  }
+
+  // 9. NoSnatCoverage
+  const source = { vSwitchId: inst.vSwitchId, ip: inst.primaryIp };
+  const covering = input.snatEntries.filter((s) => snatCovers(s, source));
+  const usable = covering.filter((s) => hasStatus(s, 'Available') && snatIpsOf(s).length > 0);
+  if (usable.length === 0) {
+    const notReady = covering.length > 0
+      ? ` (${list(covering.map((s) => `${s.snatEntryId} is ${s.status}`))})`
+      : '';
+    return refuse('NoSnatCoverage',
+      `No Available SNAT entry covers instance ${id} (vSwitch ${inst.vSwitchId}, ${inst.primaryIp})${notReady}, so it would lose Internet egress; add an SNAT entry for its vSwitch or a CIDR containing ${inst.primaryIp} first.`,
+      { vSwitchId: inst.vSwitchId, primaryIp: inst.primaryIp, snatEntryIds: covering.map((s) => s.snatEntryId) });
+  }
+
+  // 10. BadOption
+  const optionProblem = checkOptions(input.options, inst, input.vSwitches, input.securityGroups.map((g) => ({ id: g.securityGroupId, vpcId: g.vpcId })));
+  if (optionProblem) return { ok: false, refusal: optionProblem };
+
+  // 11. InstanceNotRunning
+  if (!hasStatus(inst, 'Running')) {
+    return refuse('InstanceNotRunning',
+      `Instance ${id} is ${inst.status || 'in an unknown state'}, not Running; start it and retry (attaching the ENI and verifying need it running).`,
+      { status: inst.status });
+  }
+
+  // 12. EniQuotaFull
+  const attached = attachedEniIds(inst, input.instanceEnis, ctx.jobId);
+  if (input.eniQuantity !== undefined && attached.length >= input.eniQuantity) {
+    return refuse('EniQuotaFull',
+      `Instance ${id} (${inst.instanceType}) already has ${attached.length} of its ${input.eniQuantity} ENIs attached (${list(attached)}), so another cannot be attached; detach an unused ENI or resize the instance.`,
+      { attached: attached.length, eniQuantity: input.eniQuantity, networkInterfaceIds: attached });
+  }
+
+  return { ok: true, plan: assemblePlan(input, ctx, inst, gateway, entry, usable) };
+}
+
+function gatewayOfEntry(gateways: readonly NatGateway[], entry: DnatEntry): NatGateway | undefined {
+  return gatewayOfForwardTable(gateways, entry.forwardTableId)
+    ?? gateways.find((g) => entry.natGatewayId !== undefined && g.natGatewayId === entry.natGatewayId);
+}
+
+/** Private IP → ENI id of every secondary NIC of the instance. */
+function secondaryIps(inst: Instance, enis: readonly NetworkInterface[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const nic of inst.networkInterfaces) {
+    if (nic.type === 'Secondary' && nic.primaryIp) out.set(nic.primaryIp, nic.networkInterfaceId);
+  }
+  for (const eni of enis) {
+    if (eni.type === 'Secondary' && eni.privateIp && (eni.instanceId === undefined || eni.instanceId === inst.instanceId)) {
+      out.set(eni.privateIp, eni.networkInterfaceId);
+    }
+  }
+  return out;
+}
+
+/**
+ * ENIs that count against the instance type's quota. The ENI this very job staged is not counted, so re-planning
+ * at the approval gate (drift check) does not refuse because of our own ENI.
+ */
+function attachedEniIds(inst: Instance, enis: readonly NetworkInterface[], jobId: string): string[] {
+  const ours = new Set(enis.filter((e) => e.tags?.[ENI_TAG_JOB] === jobId).map((e) => e.networkInterfaceId));
+  const ids = new Set<string>();
+  for (const nic of inst.networkInterfaces) if (!ours.has(nic.networkInterfaceId)) ids.add(nic.networkInterfaceId);
+  for (const eni of enis) if (!ours.has(eni.networkInterfaceId)) ids.add(eni.networkInterfaceId);
+  return [...ids].sort();
+}
+
+/** Option problems that only the live state can reveal (the parser already checks syntax; re-checked here anyway). */
+export function checkOptions(
+  options: MigrationOptions,
+  inst: Pick<Instance, 'instanceId' | 'vpcId' | 'zoneId'>,
+  vSwitches: readonly VSwitch[],
+  securityGroups: readonly { id: string; vpcId: string }[],
+): Refusal | undefined {
+  const bad = (message: string, details: Record<string, unknown>): Refusal => ({ code: 'BadOption', message, details });
+  const ports = options.ports;
+  if (ports.kind === 'list') {
+    if (ports.ports.length === 0) return bad('--ports needs at least one port, or `any` for every port.', { ports: [] });
+    if (ports.ports.length > MAX_PORTS) return bad(`--ports lists ${ports.ports.length} ports but at most ${MAX_PORTS} are allowed; use \`--ports any\` to forward every port.`, { ports: ports.ports });
+    const invalid = ports.ports.filter((p) => !Number.isInteger(p) || p < 1 || p > 65535);
+    if (invalid.length > 0) return bad(`--ports has ${list(invalid.map(String))}, but ports must be whole numbers from 1 to 65535.`, { ports: invalid });
+    const dupes = ports.ports.filter((p, i) => ports.ports.indexOf(p) !== i);
+    if (dupes.length > 0) return bad(`--ports repeats ${list([...new Set(dupes)].map(String))}; list each port once.`, { ports: dupes });
+  }
+  if (options.vSwitchId !== undefined) {
+    const vsw = vSwitches.find((v) => v.vSwitchId === options.vSwitchId);
+    if (!vsw) return bad(`vSwitch ${options.vSwitchId} was not found in VPC ${inst.vpcId}; pick a vSwitch of that VPC in zone ${inst.zoneId}.`, { vSwitchId: options.vSwitchId });
+    if (vsw.vpcId !== inst.vpcId) return bad(`vSwitch ${vsw.vSwitchId} is in ${vsw.vpcId}, not in ${inst.vpcId} of instance ${inst.instanceId}; pick a vSwitch of the instance's VPC.`, { vSwitchId: vsw.vSwitchId, vpcId: vsw.vpcId });
+    if (vsw.zoneId !== inst.zoneId) return bad(`vSwitch ${vsw.vSwitchId} is in zone ${vsw.zoneId}, but the ENI must be in the instance's zone ${inst.zoneId}; pick a vSwitch in ${inst.zoneId}.`, { vSwitchId: vsw.vSwitchId, zoneId: vsw.zoneId });
+  }
+  if (options.securityGroupIds !== undefined) {
+    if (options.securityGroupIds.length === 0) return bad('The security-group override is empty; name at least one security group or leave it out to use the instance\'s own.', {});
+    for (const sgId of options.securityGroupIds) {
+      const sg = securityGroups.find((g) => g.id === sgId);
+      if (!sg) return bad(`Security group ${sgId} was not found; name a security group of VPC ${inst.vpcId}.`, { securityGroupId: sgId });
+      if (sg.vpcId !== inst.vpcId) return bad(`Security group ${sgId} belongs to ${sg.vpcId}, not to ${inst.vpcId} of instance ${inst.instanceId}; pick one of the instance's VPC.`, { securityGroupId: sgId, vpcId: sg.vpcId });
+    }
+  }
+  return undefined;
+}
+
+function dedupe(xs: readonly string[]): string[] {
+  return [...new Set(xs)];
+}
+
+function assemblePlan(
+  input: PlanInput, ctx: PlanContext, inst: Instance, gateway: NatGateway, entry: DnatEntry, covering: SnatEntry[],
+): Plan {
+  const options = input.options;
+  const restoreRecipe = restoreRecipeOf(entry);
+
+  const overrideVsw = options.vSwitchId ? input.vSwitches.find((v) => v.vSwitchId === options.vSwitchId) : undefined;
+  const eni: EniSpec = {
+    vSwitchId: overrideVsw?.vSwitchId ?? inst.vSwitchId,
+    zoneId: overrideVsw?.zoneId ?? inst.zoneId,
+    vpcId: inst.vpcId,
+    securityGroupIds: dedupe(options.securityGroupIds ?? inst.securityGroupIds),
+    name: `natmigrate-${inst.instanceId}`,
+    description: `natmigrate: receives DNAT traffic for ${inst.instanceId} so it egresses through SNAT (job ${ctx.jobId})`,
+    tags: { [ENI_TAG_JOB]: ctx.jobId, [ENI_TAG_INSTANCE]: inst.instanceId },
+  };
+
+  const newEntries = newEntriesFor(options.ports, entry, inst.instanceId);
+
+  // Most specific SNAT entry first (Alibaba prefers it), ties by id, so the order does not depend on API paging.
+  const vswCidr = input.vSwitches.find((v) => v.vSwitchId === inst.vSwitchId)?.cidr;
+  const ranked = [...covering].sort((a, b) =>
+    snatSpecificity(b, vswCidr) - snatSpecificity(a, vswCidr) || a.snatEntryId.localeCompare(b.snatEntryId));
+  const expectedEgressIps = dedupe(ranked.flatMap((s) => snatIpsOf(s)));
+  const snatEntryIds = ranked.map((s) => s.snatEntryId);
+
+  const skipSshVerify = options.ports.kind === 'list' && !options.ports.ports.includes(SSH_PORT);
+  const warnings = planWarnings(input, inst, entry, eni, skipSshVerify);
+
+  const plan: Plan = {
+    regionId: input.regionId,
+    instanceId: inst.instanceId,
+    ...(inst.instanceName !== undefined ? { instanceName: inst.instanceName } : {}),
+    vpcId: inst.vpcId,
+    vSwitchId: inst.vSwitchId,
+    zoneId: inst.zoneId,
+    primaryIp: inst.primaryIp,
+    natGatewayId: gateway.natGatewayId,
+    entryToDelete: { ...entry },
+    restoreRecipe,
+    eni,
+    newEntries,
+    expectedEgressIps,
+    snatEntryIds,
+    sshPort: SSH_PORT,
+    ...(skipSshVerify ? { skipSshVerify: true } : {}),
+    options: copyOptions(options),
+    warnings,
+    hash: '',
+  };
+  plan.hash = planHash(plan);
+  return plan;
+}
+
+/** The exact CreateForwardEntry request that recreates the entry, casing preserved; an empty name is left out. */
+export function restoreRecipeOf(entry: DnatSpec): DnatSpec {
+  const recipe: DnatSpec = {
+    forwardTableId: entry.forwardTableId,
+    externalIp: entry.externalIp,
+    externalPort: entry.externalPort,
+    internalIp: entry.internalIp,
+    internalPort: entry.internalPort,
+    ipProtocol: entry.ipProtocol,
+  };
+  if (entry.forwardEntryName) recipe.forwardEntryName = entry.forwardEntryName;
+  return recipe;
+}
+
+function newEntriesFor(ports: PortSelection, entry: DnatEntry, instanceId: string): NewDnatTemplate[] {
+  const base = { forwardTableId: entry.forwardTableId, externalIp: entry.externalIp };
+  if (ports.kind === 'all') {
+    return [{ ...base, externalPort: 'Any', internalPort: 'Any', ipProtocol: 'Any', forwardEntryName: `natmigrate-${instanceId}` }];
+  }
+  return ports.ports.map((p) => ({
+    ...base, externalPort: String(p), internalPort: String(p), ipProtocol: 'TCP', forwardEntryName: `natmigrate-${instanceId}-tcp${p}`,
+  }));
+}
+
+function copyOptions(o: MigrationOptions): MigrationOptions {
+  const out: MigrationOptions = {
+    ports: o.ports.kind === 'all' ? { kind: 'all' } : { kind: 'list', ports: [...o.ports.ports] },
+    configureGuest: o.configureGuest,
+  };
+  if (o.vSwitchId !== undefined) out.vSwitchId = o.vSwitchId;
+  if (o.securityGroupIds !== undefined) out.securityGroupIds = [...o.securityGroupIds];
+  return out;
+}
+
+function planWarnings(input: PlanInput, inst: Instance, entry: DnatEntry, eni: EniSpec, skipSshVerify: boolean): string[] {
+  const warnings: string[] = [];
+  if (skipSshVerify) {
+    const ports = input.options.ports.kind === 'list' ? input.options.ports.ports.join(',') : '';
+    warnings.push(`--ports ${ports} does not include ${SSH_PORT}, so the SSH check through ${entry.externalIp} is skipped; only the egress IP is verified.`);
+  } else {
+    const missing = eni.securityGroupIds.filter((sg) => !input.securityGroups.some((g) => g.securityGroupId === sg));
+    if (missing.length > 0) {
+      warnings.push(`Could not read security group ${list(missing)}, so whether TCP ${SSH_PORT} is open to the Internet was not checked.`);
+    } else {
+      const groups = input.securityGroups.filter((g) => eni.securityGroupIds.includes(g.securityGroupId));
+      const reach = tcpPortOpenFromInternet(groups, SSH_PORT);
+      if (!reach.open) {
+        const why = reach.shadowedBy ? ` (a Drop rule wins: ${reach.shadowedBy})` : '';
+        warnings.push(`Security group ${list(eni.securityGroupIds)} of the new ENI does not accept TCP ${SSH_PORT} from the Internet${why}, so the SSH check through ${entry.externalIp} will likely fail.`);
+      }
+    }
+  }
+  if (!hasStatus(entry, 'Available')) {
+    warnings.push(`DNAT entry ${entry.forwardEntryId} is ${entry.status}, not Available; the cutover waits until it is.`);
+  }
+  if (!input.options.configureGuest) {
+    warnings.push(`Without --configure-guest the guest must already route replies from the new NIC (policy routing), or connections through ${entry.externalIp} may fail.`);
+  }
+  const others = input.dnatEntries.filter((e) => e.forwardEntryId !== entry.forwardEntryId && e.internalIp === inst.primaryIp && !hasStatus(e, 'Deleting'));
+  if (others.length > 0) {
+    warnings.push(`Port-forwarding entr${others.length === 1 ? 'y' : 'ies'} ${list(others.map((e) => `${e.forwardEntryId} (${describeDnat(e)})`))} to the primary IP stay as they are.`);
+  }
+  return warnings;
+}
+
+// ── hash and drift ─────────────────────────────────────────────────────────
+
+/**
+ * The part of a plan an approver approves. Left out on purpose: warnings and instanceName (informational),
+ * entryToDelete.status (transient; the cutover waits for Available anyway), skipSshVerify (derived from options).
+ * Sets (security groups, SNAT ids, egress IPs) are sorted so API ordering does not make an approval stale.
+ */
+export function approvedView(plan: Plan): Record<string, unknown> {
+  const { status: _status, ...entry } = plan.entryToDelete;
+  const sorted = (xs: readonly string[]): string[] => [...xs].sort();
+  return {
+    regionId: plan.regionId,
+    instanceId: plan.instanceId,
+    vpcId: plan.vpcId,
+    vSwitchId: plan.vSwitchId,
+    zoneId: plan.zoneId,
+    primaryIp: plan.primaryIp,
+    natGatewayId: plan.natGatewayId,
+    entryToDelete: entry,
+    restoreRecipe: plan.restoreRecipe,
+    eni: { ...plan.eni, securityGroupIds: sorted(plan.eni.securityGroupIds) },
+    newEntries: plan.newEntries,
+    expectedEgressIps: sorted(plan.expectedEgressIps),
+    snatEntryIds: sorted(plan.snatEntryIds),
+    sshPort: plan.sshPort,
+    options: {
+      ...plan.options,
+      ...(plan.options.securityGroupIds ? { securityGroupIds: sorted(plan.options.securityGroupIds) } : {}),
+    },
+  };
+}
+
+/** sha256 hex over the canonical JSON of approvedView(plan). Ignores plan.hash itself. */
+export function planHash(plan: Plan): string {
+  return sha256Hex(canonicalJson({ v: 1, ...approvedView(plan) }));
+}
+
+const LABELS: Record<string, string> = {
+  regionId: 'region', instanceId: 'instance', vpcId: 'VPC', vSwitchId: 'instance vSwitch', zoneId: 'zone',
+  primaryIp: 'primary private IP', natGatewayId: 'NAT gateway', entryToDelete: 'DNAT entry to delete',
+  restoreRecipe: 'restore recipe', eni: 'new ENI', newEntries: 'new DNAT entries', expectedEgressIps: 'expected egress IPs',
+  snatEntryIds: 'covering SNAT entries', sshPort: 'SSH port', options: 'options',
+};
+
+function render(v: unknown): string {
+  if (v === undefined || v === null || v === '') return '(none)';
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '(none)';
+    return v.map((x) => (x !== null && typeof x === 'object' ? renderNewEntry(x as NewDnatTemplate) : String(x))).join(', ');
+  }
+  if (typeof v === 'object') return canonicalJson(v);
+  return String(v);
+}
+
+function renderNewEntry(e: NewDnatTemplate): string {
+  return `${describeDnat({ ...e, internalIp: 'ENI' })} (${e.forwardTableId})`;
+}
+
+function flatten(prefix: string, v: unknown, out: Map<string, unknown>): void {
+  // Arrays are compared whole (a list of ports or IPs reads better than element-by-element).
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const obj = v as Record<string, unknown>;
+    // Port selection reads better as one value.
+    if (prefix.endsWith('.ports') && typeof obj.kind === 'string') {
+      out.set(prefix, obj.kind === 'all' ? 'all' : (obj.ports as number[] | undefined)?.join(',') ?? '');
+      return;
+    }
+    for (const k of Object.keys(obj).sort()) flatten(prefix ? `${prefix}.${k}` : k, obj[k], out);
+    return;
+  }
+  out.set(prefix, v);
+}
+
+function labelFor(path: string): string {
+  const [head, ...rest] = path.split('.');
+  const label = LABELS[head ?? ''] ?? head ?? path;
+  return rest.length > 0 ? `${label} ${rest.join('.')}` : label;
+}
+
+/**
+ * What changed between two plans, one readable line per field that the hash covers, e.g.
+ * "DNAT entry to delete externalIp: 47.96.1.1 → 47.96.1.9". Empty exactly when the hashes agree.
+ */
+export function planDifferences(a: Plan, b: Plan): string[] {
+  const fa = new Map<string, unknown>();
+  const fb = new Map<string, unknown>();
+  flatten('', approvedView(a), fa);
+  flatten('', approvedView(b), fb);
+  const keys = [...new Set([...fa.keys(), ...fb.keys()])].sort((x, y) => orderOf(x) - orderOf(y) || x.localeCompare(y));
+  const out: string[] = [];
+  for (const k of keys) {
+    const before = render(fa.get(k));
+    const after = render(fb.get(k));
+    if (canonicalJson(fa.get(k) ?? null) !== canonicalJson(fb.get(k) ?? null)) out.push(`${labelFor(k)}: ${before} → ${after}`);
+  }
+  return out;
+}
+
+const ORDER = Object.keys(LABELS);
+function orderOf(path: string): number {
+  const i = ORDER.indexOf(path.split('.')[0] ?? '');
+  return i < 0 ? ORDER.length : i;
+}
+
+// ── permissions ────────────────────────────────────────────────────────────
+
+const ECS_ACTIONS = new Set([
+  'DescribeInstances', 'DescribeInstanceTypes', 'CreateNetworkInterface', 'AttachNetworkInterface', 'DetachNetworkInterface',
+  'DeleteNetworkInterface', 'DescribeNetworkInterfaces', 'DescribeSecurityGroupAttribute', 'RunCommand',
+  'DescribeInvocationResults', 'DescribeInvocations', 'DescribeCloudAssistantStatus',
+]);
+
+/** 'CreateForwardEntry' → 'vpc:CreateForwardEntry'; already-qualified names are kept. */
+export function ramActionFor(action: string): string {
+  if (action.includes(':')) return action;
+  return `${ECS_ACTIONS.has(action) ? 'ecs' : 'vpc'}:${action}`;
+}
+
+/** The refusal the engine reports when a call fails with Forbidden.RAM (CloudError.isPermissionDenied). */
+export function refusalFromPermissionError(action: string, deniedAction?: string): Refusal {
+  const ram = deniedAction && deniedAction.trim() ? deniedAction.trim() : ramActionFor(action);
+  return {
+    code: 'PermissionDenied',
+    message: `natmigrate's RAM identity may not call ${ram} (${action} was denied with Forbidden.RAM); grant ${ram} in its RAM policy and retry.`,
+    details: { action, deniedAction: ram },
+  };
+}

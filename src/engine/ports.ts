@@ -1,0 +1,110 @@
+import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvidence, EgressEvidence } from '../domain/events.ts';
+import type { MigrationOptions, Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
+import type { DnatSpec } from '../domain/cloud-types.ts';
+
+/**
+ * The two small ports where the engine meets the outside world, and the service facade the
+ * front ends (Slack listeners, the demo, the CLI) call. The engine never imports Slack;
+ * the Slack layer never calls Alibaba.
+ */
+
+/** Events out of the engine. Implementations must be durable and quick (append to a Redis outbox). */
+export interface Notifier {
+  emit(event: MigrationEvent): Promise<void>;
+}
+
+/**
+ * Where the events of a job should be shown, as an opaque bag the front end chose at submit time
+ * (the Slack layer stores `{ channelId }`; the engine only stores and returns it).
+ */
+export type Audience = Record<string, string>;
+
+export type JobState =
+  | 'queued' | 'planning' | 'staging' | 'awaiting_approval' | 'waiting_window' | 'cutover' | 'verifying'
+  | 'restoring' | 'rolling_back' | 'unstaging' | 'finished';
+
+export interface StepRecord {
+  step: string;
+  title: string;
+  startedAt: string;
+  finishedAt?: string;
+  calls: CallEvidence[];
+  detail?: Record<string, unknown>;
+  error?: StepError;
+}
+
+export interface ApprovalRecord {
+  kind: 'migrate' | 'rollback';
+  planHash: string;
+  requestedBy: string;
+  requiredApprovals: number;
+  requestedAt: string;
+  expiresAt: string;
+  approvals: { userId: string; at: string }[];
+  decision?: { decision: 'approved' | 'rejected' | 'expired'; by: string[]; at: string };
+}
+
+/** The job's record: what `status` shows, kept after completion for the configured retention. */
+export interface JobRecord {
+  jobId: string;
+  /** 'preview' records exist so a front end can find the audience of a plan-only job. */
+  kind: 'migrate' | 'rollback' | 'preview';
+  regionId: string;
+  instanceId: string;
+  requestedBy: string;
+  audience: Audience;
+  options: MigrationOptions;
+  state: JobState;
+  outcome?: JobOutcome;
+  createdAt: string;
+  updatedAt: string;
+  plan?: Plan;
+  refusal?: Refusal;
+  /** The full original DNAT entry, saved before it was deleted, and the request that recreates it. */
+  original?: { entry: Plan['entryToDelete']; restoreRecipe: DnatSpec; savedAt: string };
+  eniId?: string;
+  newEntryIds?: string[];
+  approval?: ApprovalRecord;
+  steps: StepRecord[];
+  error?: StepError;
+  /** For a rollback job: the migration it undoes. For a migration: its rollback job, if any. */
+  relatedJobId?: string;
+  /** For a job that is part of a batch. */
+  batchId?: string;
+  summary?: string;
+  /** Who asked to cancel, and when (the job reacts at its next step boundary or wait). */
+  cancel?: { by: string; at: string };
+  /** Verification evidence of the last verify step (migration) or of the original path (rollback). */
+  verification?: { ssh: SshEvidence; egress: EgressEvidence; ok: boolean; at: string };
+}
+
+export type SubmitResult =
+  | { instanceId: string; status: 'queued'; jobId: string }
+  | { instanceId: string; status: 'already_active'; jobId: string }
+  | { instanceId: string; status: 'invalid'; message: string };
+
+export type DecisionResult =
+  | { ok: true; record: ApprovalRecord; decided: boolean }
+  | { ok: false; code: 'unknown_job' | 'not_awaiting' | 'stale_plan' | 'already_decided' | 'already_counted' | 'self_approval' | 'expired'; message: string };
+
+/** Decisions into the engine. The Slack layer decides *who* may click; the engine re-checks the binding and counts. */
+export interface ApprovalsPort {
+  current(jobId: string): Promise<ApprovalRecord | undefined>;
+  decide(jobId: string, input: { planHash: string; decision: 'approve' | 'reject'; userId: string }): Promise<DecisionResult>;
+}
+
+/** What front ends call. Every method is quick (Redis + queue only); the work happens in workers. */
+export interface MigrationService {
+  readonly approvals: ApprovalsPort;
+  /** Queue a read-only pre-flight; its result arrives as a `planned` or `refused` event to the audience. */
+  preview(input: { regionId: string; instanceId: string; options: MigrationOptions; requestedBy: string; audience: Audience }): Promise<{ jobId: string }>;
+  /** Queue one migration per instance. An instance with an active job is not queued again. */
+  submit(input: { regionId: string; instanceIds: string[]; options: MigrationOptions; requestedBy: string; audience: Audience }): Promise<SubmitResult[]>;
+  /** Job by id, or the latest jobs of an instance, or (no target) the active jobs. */
+  status(target?: string): Promise<JobRecord[]>;
+  cancel(jobId: string, by: string): Promise<{ ok: boolean; message: string }>;
+  /** Queue a rollback (it asks for approval like a migration). */
+  rollback(jobId: string, by: string, audience: Audience): Promise<{ ok: boolean; message: string; jobId?: string }>;
+}
+
+export type { Actor, PlanResult };

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  explainBadId, explainBadRegion, isEniId, isInstanceId, isJobId, isNatGatewayId, isRegionId, isVpcId, jobIdFor, parseJobId,
+  resourceKindOf,
+} from '../../src/domain/ids.ts';
+
+describe('resource ids', () => {
+  it.each([
+    ['i-bp1abcdefghijklmnopq', isInstanceId, true],
+    ['i-bp1probe', isInstanceId, true],
+    ['i-28wt4db6v', isInstanceId, true],
+    ['i-123', isInstanceId, false],
+    ['I-BP1ABCDEFGHIJKLMNOPQ', isInstanceId, false],
+    ['i-bp1abc_defgh', isInstanceId, false],
+    [' i-bp1abcdefgh', isInstanceId, false],
+    ['i-', isInstanceId, false],
+    ['i-' + 'a'.repeat(33), isInstanceId, false],
+    ['ngw-bp1abcdefghijklmnop', isNatGatewayId, true],
+    ['ngw-1', isNatGatewayId, false],
+    ['vpc-bp1abcdefghijklmnop', isVpcId, true],
+    ['VPC-bp1abcdefghijklmnop', isVpcId, false],
+    ['eni-bp1probe0000000001', isEniId, true],
+    ['eni-bp1probe0000000001', isInstanceId, false],
+  ])('%s → %s', (s, fn, ok) => {
+    expect(fn(s)).toBe(ok);
+  });
+
+  it('knows which kind an id is', () => {
+    expect(resourceKindOf('vpc-bp1abcdefgh')).toBe('vpc');
+    expect(resourceKindOf('sg-bp1abcdefgh')).toBe('securityGroup');
+    expect(resourceKindOf('vsw-bp1abcdefgh')).toBe('vSwitch');
+    expect(resourceKindOf('x-bp1abcdefgh')).toBeUndefined();
+  });
+
+  it.each([
+    ['instance', 'i-bp1abcdefgh', undefined],
+    ['instance', 'i-123', '`i-123` does not look like an ECS instance id (expected i- followed by 20-ish lowercase letters/digits)'],
+    ['instance', 'I-BP1ABCDEFGH', '`I-BP1ABCDEFGH` has upper-case letters; Alibaba ECS instance ids are lower-case (did you mean `i-bp1abcdefgh`?)'],
+    ['instance', 'vpc-bp1abcdefgh', '`vpc-bp1abcdefgh` is a VPC id, but an ECS instance id (i-…) was expected'],
+    ['natGateway', 'ngw-x', '`ngw-x` does not look like a NAT gateway id (expected ngw- followed by 20-ish lowercase letters/digits)'],
+    ['natGateway', 'i-bp1abcdefgh', '`i-bp1abcdefgh` is an ECS instance id, but a NAT gateway id (ngw-…) was expected'],
+  ] as const)('explainBadId(%s, %s)', (kind, s, msg) => {
+    expect(explainBadId(kind, s)).toBe(msg);
+  });
+});
+
+describe('regions', () => {
+  it.each([
+    ['cn-hangzhou', true], ['ap-southeast-1', true], ['us-west-1', true], ['cn-shanghai-finance-1', true],
+    ['cn-north-2-gov-1', true], ['eu-central-1', true], ['me-east-1', true],
+    ['CN-HANGZHOU', false], ['cn', false], ['cn-', false], ['cn-1', false], ['hangzhou', false], ['cn_hangzhou', false],
+    ['cn-hangzhou-', false], ['', false],
+  ])('%s → %s', (s, ok) => {
+    expect(isRegionId(s)).toBe(ok);
+  });
+
+  it('explains a bad region', () => {
+    expect(explainBadRegion('CN-Hangzhou')).toMatch(/did you mean `cn-hangzhou`/);
+    expect(explainBadRegion('hangzhou')).toMatch(/does not look like an Alibaba Cloud region id/);
+    expect(explainBadRegion('cn-hangzhou')).toBeUndefined();
+  });
+});
+
+describe('job ids', () => {
+  it.each([
+    ['migrate', 'cn-hangzhou', 'i-bp1abcdefgh', 'migrate-cn-hangzhou-i-bp1abcdefgh'],
+    ['rollback', 'ap-southeast-1', 'i-bp1abcdefgh', 'rollback-ap-southeast-1-i-bp1abcdefgh'],
+    ['batch', 'cn-shanghai-finance-1', 'ngw-bp1abcdefgh', 'batch-cn-shanghai-finance-1-ngw-bp1abcdefgh'],
+    ['batch', 'us-west-1', 'a1b2c3d4', 'batch-us-west-1-a1b2c3d4'],
+    ['batch', 'us-west-1', '20261224', 'batch-us-west-1-20261224'],
+  ] as const)('%s %s %s → %s and back', (kind, region, key, id) => {
+    expect(jobIdFor(kind, region, key)).toBe(id);
+    const parsed = parseJobId(id);
+    expect(parsed).toMatchObject({ kind, region, key });
+    expect(parsed?.instanceId).toBe(key.startsWith('i-') ? key : undefined);
+  });
+
+  it('never contains a colon and is never digits only (BullMQ rules)', () => {
+    const id = jobIdFor('migrate', 'cn-hangzhou', 'i-bp1abcdefgh');
+    expect(id).not.toContain(':');
+    expect(id).not.toMatch(/^\d+$/);
+  });
+
+  it.each([
+    ['migrate', 'CN', 'i-bp1abcdefgh'],
+    ['migrate', 'cn-hangzhou', 'i:bad'],
+    ['migrate', 'cn-hangzhou', ''],
+    ['deploy', 'cn-hangzhou', 'i-bp1abcdefgh'],
+    ['migrate', 'cn-hangzhou', 'x-y-z'],
+  ])('jobIdFor refuses %s/%s/%s', (kind, region, key) => {
+    expect(() => jobIdFor(kind as 'migrate', region, key)).toThrow();
+  });
+
+  it.each([
+    'migrate', 'migrate-', 'migrate-cn-hangzhou', 'deploy-cn-hangzhou-i-bp1abcdefgh', 'migrate-CN-HANGZHOU-i-bp1abcdefgh',
+    'migrate:cn-hangzhou:i-bp1abcdefgh', 'i-bp1abcdefgh', '12345', '', 'migrate-cn-hangzhou-i-bp1abcdefgh-',
+  ])('parseJobId rejects %j', (s) => {
+    expect(parseJobId(s)).toBeUndefined();
+    expect(isJobId(s)).toBe(false);
+  });
+
+  it('round-trips any valid region and instance id (property)', () => {
+    const seg = fc.stringMatching(/^[a-z0-9]{1,8}$/);
+    const region = fc.tuple(fc.stringMatching(/^[a-z]{2,3}$/), fc.stringMatching(/^[a-z]{3,12}$/), fc.array(seg, { maxLength: 2 }))
+      .map(([a, b, rest]) => [a, b, ...rest].join('-'));
+    const key = fc.oneof(fc.stringMatching(/^i-[a-z0-9]{6,32}$/), fc.stringMatching(/^ngw-[a-z0-9]{6,32}$/), fc.stringMatching(/^[A-Za-z0-9_.]{1,64}$/));
+    fc.assert(fc.property(fc.constantFrom('migrate', 'rollback', 'batch' as const), region, key, (kind, r, k) => {
+      const id = jobIdFor(kind, r, k);
+      expect(parseJobId(id)).toMatchObject({ kind, region: r, key: k });
+      expect(id).not.toContain(':');
+    }));
+  });
+});
