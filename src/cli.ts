@@ -2,6 +2,7 @@
 type Command = (args: string[]) => Promise<void>;
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  sim: { summary: 'run the sandbox Alibaba Cloud (ECS/VPC API emulator + public edge) on loopback', load: async () => (await import('./sandbox/sim-command.ts')).simCommand },
 };
 
 function usage(): string {

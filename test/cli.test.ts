@@ -8,6 +8,7 @@ describe('natmigrate cli', () => {
   it('lists its commands', async () => {
     const { stdout } = await run('node', ['bin/natmigrate.js', '--help']);
     expect(stdout).toMatch(/usage: natmigrate <command>/);
+    expect(stdout).toMatch(/^ {2}sim {6}run the sandbox Alibaba Cloud/m);
   });
 
   it('rejects an unknown command with exit code 2', async () => {

@@ -50,7 +50,7 @@ export interface CloudPort {
    * `WaitTimeout` after `timeoutMs`.
    */
   waitNetworkInterface(networkInterfaceId: string, target: 'InUse' | 'Available' | 'Gone',
-    opts?: { timeoutMs?: number; instanceId?: string; signal?: AbortSignal }): Promise<NetworkInterface | undefined>;
+    opts?: WaitOptions & { instanceId?: string; attachRequested?: boolean }): Promise<NetworkInterface | undefined>;
 
   // ── DNAT ────────────────────────────────────────────────────────────────
   /** Starts the delete (async). */
@@ -58,13 +58,20 @@ export interface CloudPort {
   /** Starts the create (async); returns the new entry's id. */
   createForwardEntry(input: DnatSpec & { clientToken: string }): Promise<string>;
   waitForwardEntry(forwardTableId: string, forwardEntryId: string, target: 'Available' | 'Gone',
-    opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<DnatEntry | undefined>;
+    opts?: WaitOptions): Promise<DnatEntry | undefined>;
 
   // ── Cloud Assistant ─────────────────────────────────────────────────────
   /** Runs a shell script on one instance; returns the InvokeId. */
   runCommand(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string>;
   /** Waits for the invocation on that instance to reach a terminal status; output is decoded. */
-  waitInvocation(invokeId: string, instanceId: string, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<InvocationResult>;
+  waitInvocation(invokeId: string, instanceId: string, opts?: WaitOptions): Promise<InvocationResult>;
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  /** How long the transition usually takes; the first poll is scheduled from it, so waits end soon after the change. */
+  expectedMs?: number;
+  signal?: AbortSignal;
 }
 
 /** One API request as the adapter saw it: what the audit trail and the metrics are built from. */
@@ -72,7 +79,7 @@ export interface CloudCall {
   product: 'ecs' | 'vpc';
   action: string;
   requestId?: string;
-  /** 'OK' on success, else the error code (API code, or transport codes such as 'ECONNREFUSED', 'RequestTimeout'). */
+  /** 'OK' on success, else the API error code; for transport failures the errno (e.g. 'ECONNREFUSED'), for timeouts 'RequestTimeout'. */
   code: string;
   httpStatus?: number;
   durationMs: number;

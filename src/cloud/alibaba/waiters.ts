@@ -1,0 +1,87 @@
+import { CloudError, isCloudError } from '../errors.ts';
+import { abortError, sleep } from './sleep.ts';
+
+/**
+ * Polling that notices a state change quickly without hammering the API: the first poll comes early
+ * (min(expected latency, initialMs)), then the gap grows ×factor up to maxMs. Each poll is a real API call
+ * (through call.ts, so it is rate-limited, retried and reported to observers like any other).
+ */
+export interface WaitSchedule {
+  initialMs: number;
+  factor: number;
+  maxMs: number;
+  /** Used when the caller gives no timeoutMs (terraform waits 2 min for an ENI attach). */
+  defaultTimeoutMs: number;
+}
+
+export const DEFAULT_WAIT_SCHEDULE: WaitSchedule = { initialMs: 200, factor: 1.5, maxMs: 2_000, defaultTimeoutMs: 120_000 };
+
+export type Verdict<V> =
+  | { kind: 'done'; value: V }
+  | { kind: 'failed'; why: string }
+  | { kind: 'pending'; state: string };
+
+export interface PollOptions<S, V> {
+  /** The API each poll calls; used as CloudError.action. */
+  action: string;
+  /** "ENI eni-1 to be InUse" — for messages. */
+  what: string;
+  poll: () => Promise<S>;
+  /** Looks at one observed state; `index` is 0 for the first poll. */
+  judge: (state: S, index: number) => Verdict<V>;
+  timeoutMs?: number;
+  expectedMs?: number;
+  signal?: AbortSignal;
+  schedule: WaitSchedule;
+}
+
+/** The poll gaps, exported for tests and for anyone who wants to reason about API cost. */
+export function pollDelays(schedule: WaitSchedule, expectedMs?: number): () => number {
+  let next = Math.max(10, Math.min(expectedMs ?? schedule.initialMs, schedule.initialMs));
+  return () => {
+    const d = next;
+    next = Math.min(schedule.maxMs, next * schedule.factor);
+    return Math.round(d);
+  };
+}
+
+export async function pollUntil<S, V>(o: PollOptions<S, V>): Promise<V> {
+  const timeoutMs = o.timeoutMs ?? o.schedule.defaultTimeoutMs;
+  const deadline = Date.now() + timeoutMs;
+  const nextDelay = pollDelays(o.schedule, o.expectedMs);
+  let lastState = 'not polled yet';
+  let lastError: CloudError | undefined;
+
+  for (let index = 0; ; index++) {
+    const remaining = deadline - Date.now();
+    try {
+      await sleep(Math.min(nextDelay(), Math.max(0, remaining)), o.signal);
+    } catch {
+      throw abortError(o.action, o.signal);
+    }
+    if (o.signal?.aborted) throw abortError(o.action, o.signal);
+
+    let verdict: Verdict<V> | undefined;
+    try {
+      verdict = o.judge(await o.poll(), index);
+      lastError = undefined;
+    } catch (e) {
+      // A poll that failed transiently (after call.ts's own retries) does not end the wait; anything else does.
+      if (!isCloudError(e) || !e.retryable || e.code === 'Aborted') throw e;
+      lastError = e;
+    }
+    if (verdict?.kind === 'done') return verdict.value;
+    if (verdict?.kind === 'failed') {
+      throw new CloudError({ code: 'WaitFailed', action: o.action, retryable: false, message: `waiting for ${o.what}: ${verdict.why}` });
+    }
+    if (verdict?.kind === 'pending') lastState = verdict.state;
+
+    if (Date.now() >= deadline) {
+      const because = lastError ? `; last poll failed: ${lastError.code}` : '';
+      throw new CloudError({
+        code: 'WaitTimeout', action: o.action, retryable: true, requestId: lastError?.requestId, cause: lastError,
+        message: `waiting for ${o.what}: still ${lastState} after ${timeoutMs} ms${because}`,
+      });
+    }
+  }
+}

@@ -1,0 +1,116 @@
+// The sandbox cloud as a library: start an Alibaba Cloud ECS/VPC emulator plus the public edge on loopback.
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:net';
+import { createEdgeServer, type EdgeLogEntry } from './edge.ts';
+import { FaultEngine } from './faults.ts';
+import { loadScenario, type FaultSpec, type Scenario, type ScenarioInput } from './scenario.ts';
+import { createApiServer, type RequestLog } from './server.ts';
+import { World } from './world.ts';
+
+export { loadScenario, ScenarioError, scenarioSchema } from './scenario.ts';
+export type { FaultSpec, LatencyMs, Scenario, ScenarioInput } from './scenario.ts';
+export { makeFleetScenario, fleetIds, fleetPrivateIp, type FleetOptions } from './fleet.ts';
+export { World } from './world.ts';
+export type { DnatState, EniState, InstanceState, InvocationState, SnatState } from './world.ts';
+export { edgeCheck, egressIp, type EdgeVerdict } from './network.ts';
+export { probeEdge, type EdgeLogEntry } from './edge.ts';
+export type { RequestLog } from './server.ts';
+
+export interface Sandbox {
+  /** '127.0.0.1:PORT': what the SDK's Config.endpoint takes (no scheme). */
+  endpoint: string;
+  regionId: string;
+  credentials: { accessKeyId: string; accessKeySecret: string };
+  /** The public edge listener. */
+  edge: { host: string; port: number };
+  /** Exactly the environment `natmigrate bot|worker|all` need to use this sandbox. */
+  env: Record<string, string>;
+  /** Live state; tests may read and mutate it. */
+  world: World;
+  faults: { add(f: FaultSpec): void; clear(): void };
+  /** Every API request, in arrival order. */
+  requests: RequestLog[];
+  /** Every connection to the public edge and its verdict. */
+  edgeLog: EdgeLogEntry[];
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** A scenario object, JSON text, or path to a .json/.yaml file. Default: the built-in default scenario. */
+  scenario?: ScenarioInput | string;
+  /** API port (0 or absent = any free port). */
+  port?: number;
+  /** Public edge port (0 or absent = any free port). */
+  edgePort?: number;
+  host?: '127.0.0.1';
+  /** Called after every API request (e.g. for `natmigrate sim --verbose`). */
+  onRequest?: (r: RequestLog) => void;
+}
+
+/** The built-in scenario used by the demo (src/sandbox/scenarios/default.json). */
+export const defaultScenario: Scenario = loadScenario(
+  JSON.parse(readFileSync(new URL('./scenarios/default.json', import.meta.url), 'utf8')) as unknown,
+);
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
+  const host = opts.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new Error('the sandbox only listens on 127.0.0.1');
+  const scenario = opts.scenario === undefined ? defaultScenario : loadScenario(opts.scenario);
+  const world = new World(scenario);
+  const faults = new FaultEngine(scenario.faults, scenario.seed);
+  const requests: RequestLog[] = [];
+  const edgeLog: EdgeLogEntry[] = [];
+  const api = createApiServer({
+    world, credentials: scenario.credentials, faults, qps: scenario.qps, deniedActions: scenario.deniedActions, requests, onRequest: opts.onRequest,
+  });
+  const edgeServer = createEdgeServer(world, edgeLog);
+  const apiPort = await listen(api, opts.port ?? 0, host);
+  let edgePort: number;
+  try {
+    edgePort = await listen(edgeServer, opts.edgePort ?? 0, host);
+  } catch (e) {
+    api.close();
+    throw e;
+  }
+  const endpoint = `${host}:${apiPort}`;
+  const edge = { host, port: edgePort };
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint,
+    regionId: scenario.regionId,
+    credentials: { ...scenario.credentials },
+    edge,
+    env: {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: scenario.credentials.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: scenario.credentials.accessKeySecret,
+      NATMIGRATE_REGION: scenario.regionId,
+      NATMIGRATE_ECS_ENDPOINT: endpoint,
+      NATMIGRATE_VPC_ENDPOINT: endpoint,
+      NATMIGRATE_CLOUD_PROTOCOL: 'http',
+      NATMIGRATE_PUBLIC_EDGE: `${host}:${edgePort}`,
+    },
+    world,
+    faults: { add: (f) => faults.add(f), clear: () => faults.clear() },
+    requests,
+    edgeLog,
+    close() {
+      closed ??= Promise.all([
+        new Promise<void>((r) => { api.close(() => r()); api.closeAllConnections(); }),
+        new Promise<void>((r) => { edgeServer.close(() => r()); edgeServer.closeAll(); }),
+      ]).then(() => undefined);
+      return closed;
+    },
+  };
+}
