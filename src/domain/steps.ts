@@ -1,0 +1,172 @@
+// The step list of a job, as pure data: order, titles, phases and what each step needs to resume.
+// The engine journals the name of the next step in the BullMQ job (and the record); after a crash, the job
+// re-runs that step, so every step must be idempotent given the journal fields listed in `needs`.
+
+import type { JobState } from '../engine/ports.ts';
+
+export type StepName =
+  // pre-flight and staging (nothing destructive)
+  | 'plan'
+  | 'create_eni'
+  | 'attach_eni'
+  | 'wait_eni_in_use'
+  | 'configure_guest'
+  // the gate
+  | 'request_approval'
+  | 'await_approval'
+  | 'recheck_plan'
+  | 'await_window'
+  // cutover (forward-table writes, under the per-table lock)
+  | 'save_original'
+  | 'delete_entry'
+  | 'wait_entry_gone'
+  | 'create_entry'
+  | 'wait_entry_available'
+  | 'verify'
+  // restore (after a failure or cancel past the delete) and rollback share these
+  | 'rollback_plan'
+  | 'restore_delete_new'
+  | 'restore_wait_new_gone'
+  | 'restore_create_original'
+  | 'restore_wait_original'
+  // undo staging
+  | 'detach_eni'
+  | 'wait_eni_detached'
+  | 'delete_eni'
+  | 'wait_eni_gone'
+  | 'verify_original'
+  | 'finish';
+
+/**
+ * Where a step sits, which decides what a failure or a cancel does there:
+ * - preflight: nothing exists yet → finish.
+ * - stage: an ENI may exist, the mapping is untouched → unstage.
+ * - cutover: the original entry may be gone → restore it, then unstage.
+ * - restore / unstage / final: already undoing → a failure is reported, cancel is ignored.
+ */
+export type StepPhase = 'preflight' | 'stage' | 'gate' | 'cutover' | 'restore' | 'unstage' | 'final';
+
+/** Journal fields a step reads; they must have been written by an earlier step. */
+export type JournalField = 'plan' | 'eniId' | 'original' | 'newEntryIds' | 'approvalHash' | 'migration';
+
+export interface StepInfo {
+  name: StepName;
+  title: string;
+  phase: StepPhase;
+  /** The record state while this step is current. */
+  state: JobState;
+  /** Changes the forward table (the mapping that carries production traffic). */
+  destructive: boolean;
+  /** Writes to (or waits on) a forward table: runs holding the per-table lock. */
+  tableLock: boolean;
+  /** Contains a wait on an asynchronous cloud state (a crash "during the wait" is possible). */
+  waits: boolean;
+  /** Parks the job (delayed, no worker slot) instead of running. */
+  parks: boolean;
+  /** Has no step.started/step.finished events of its own (a park/wake or the terminal bookkeeping). */
+  silent: boolean;
+  needs: JournalField[];
+}
+
+const S = (name: StepName, title: string, phase: StepPhase, state: JobState,
+  o: Partial<Omit<StepInfo, 'name' | 'title' | 'phase' | 'state'>> = {}): StepInfo => ({
+  name, title, phase, state,
+  destructive: o.destructive ?? false,
+  tableLock: o.tableLock ?? false,
+  waits: o.waits ?? false,
+  parks: o.parks ?? false,
+  silent: o.silent ?? false,
+  needs: o.needs ?? [],
+});
+
+export const STEPS: Record<StepName, StepInfo> = {
+  plan: S('plan', 'Pre-flight plan (read-only)', 'preflight', 'planning'),
+  create_eni: S('create_eni', 'Create the secondary ENI', 'stage', 'staging', { needs: ['plan'] }),
+  attach_eni: S('attach_eni', 'Attach the ENI to the instance', 'stage', 'staging', { needs: ['plan', 'eniId'] }),
+  wait_eni_in_use: S('wait_eni_in_use', 'Wait for the ENI to be InUse', 'stage', 'staging', { waits: true, needs: ['plan', 'eniId'] }),
+  configure_guest: S('configure_guest', 'Configure the secondary NIC in the guest (policy routing)', 'stage', 'staging', { waits: true, needs: ['plan', 'eniId'] }),
+  request_approval: S('request_approval', 'Request approval', 'gate', 'awaiting_approval', { needs: ['plan'] }),
+  await_approval: S('await_approval', 'Wait for the approval decision', 'gate', 'awaiting_approval', { parks: true, silent: true, needs: ['approvalHash'] }),
+  recheck_plan: S('recheck_plan', 'Re-read live state and compare with the approved plan', 'gate', 'awaiting_approval', { needs: ['plan', 'approvalHash'] }),
+  await_window: S('await_window', 'Wait for the change window', 'gate', 'waiting_window', { parks: true, silent: true, needs: ['plan'] }),
+  save_original: S('save_original', 'Save the original DNAT entry and its restore recipe', 'stage', 'cutover', { tableLock: true, needs: ['plan', 'eniId'] }),
+  delete_entry: S('delete_entry', 'Delete the DNAT IP mapping', 'cutover', 'cutover', { destructive: true, tableLock: true, needs: ['plan', 'original'] }),
+  wait_entry_gone: S('wait_entry_gone', 'Wait until the DNAT IP mapping is gone', 'cutover', 'cutover', { tableLock: true, waits: true, needs: ['original'] }),
+  create_entry: S('create_entry', 'Create the DNAT entry to the ENI', 'cutover', 'cutover', { destructive: true, tableLock: true, needs: ['plan', 'eniId', 'original'] }),
+  wait_entry_available: S('wait_entry_available', 'Wait for the new DNAT entry to be Available', 'cutover', 'cutover', { tableLock: true, waits: true, needs: ['newEntryIds'] }),
+  verify: S('verify', 'Verify: SSH banner through the EIP and egress IP', 'cutover', 'verifying', { waits: true, needs: ['plan', 'newEntryIds'] }),
+  rollback_plan: S('rollback_plan', 'Read the migration to roll back and the live state', 'preflight', 'planning', { needs: ['migration'] }),
+  restore_delete_new: S('restore_delete_new', 'Delete the new DNAT entries', 'restore', 'restoring', { destructive: true, tableLock: true, needs: ['original'] }),
+  restore_wait_new_gone: S('restore_wait_new_gone', 'Wait until the new DNAT entries are gone', 'restore', 'restoring', { tableLock: true, waits: true, needs: ['original'] }),
+  restore_create_original: S('restore_create_original', 'Recreate the original DNAT IP mapping from the restore recipe', 'restore', 'restoring', { destructive: true, tableLock: true, waits: true, needs: ['original'] }),
+  restore_wait_original: S('restore_wait_original', 'Wait for the original DNAT IP mapping to be Available', 'restore', 'restoring', { tableLock: true, waits: true, needs: ['original'] }),
+  detach_eni: S('detach_eni', 'Detach the ENI', 'unstage', 'unstaging'),
+  wait_eni_detached: S('wait_eni_detached', 'Wait for the ENI to be Available', 'unstage', 'unstaging', { waits: true }),
+  delete_eni: S('delete_eni', 'Delete the ENI', 'unstage', 'unstaging'),
+  wait_eni_gone: S('wait_eni_gone', 'Wait until the ENI is gone', 'unstage', 'unstaging', { waits: true }),
+  verify_original: S('verify_original', 'Verify the original path: SSH banner and egress through the EIP', 'final', 'verifying', { waits: true, needs: ['original'] }),
+  finish: S('finish', 'Finish', 'final', 'finished', { silent: true }),
+};
+
+/** The order a successful migration runs in (configure_guest only when asked for). */
+export const MIGRATION_PATH: StepName[] = [
+  'plan', 'create_eni', 'attach_eni', 'wait_eni_in_use', 'configure_guest', 'request_approval', 'await_approval',
+  'recheck_plan', 'await_window', 'save_original', 'delete_entry', 'wait_entry_gone', 'create_entry',
+  'wait_entry_available', 'verify', 'finish',
+];
+
+/** Restoring the original mapping, then removing the ENI (after a failure or cancel past the delete). */
+export const RESTORE_PATH: StepName[] = [
+  'restore_delete_new', 'restore_wait_new_gone', 'restore_create_original', 'restore_wait_original',
+  'detach_eni', 'wait_eni_detached', 'delete_eni', 'wait_eni_gone', 'finish',
+];
+
+/** Removing the staged ENI (rejected, expired, cancelled or failed before the delete). */
+export const UNSTAGE_PATH: StepName[] = ['detach_eni', 'wait_eni_detached', 'delete_eni', 'wait_eni_gone', 'finish'];
+
+/** A rollback job: approval, then the restore path, then a check of the original path. */
+export const ROLLBACK_PATH: StepName[] = [
+  'rollback_plan', 'request_approval', 'await_approval', 'recheck_plan',
+  'restore_delete_new', 'restore_wait_new_gone', 'restore_create_original', 'restore_wait_original',
+  'detach_eni', 'wait_eni_detached', 'delete_eni', 'wait_eni_gone', 'verify_original', 'finish',
+];
+
+export function stepInfo(name: StepName): StepInfo {
+  return STEPS[name];
+}
+
+export function isStepName(s: unknown): s is StepName {
+  return typeof s === 'string' && Object.prototype.hasOwnProperty.call(STEPS, s);
+}
+
+/** Steps after which the original DNAT entry may already be gone: a failure there must restore it. */
+export function mayHaveDeletedOriginal(step: StepName): boolean {
+  return STEPS[step].phase === 'cutover';
+}
+
+/** Record state of a step; rollback jobs show their restore steps as 'rolling_back'. */
+export function stateOf(step: StepName, kind: 'migrate' | 'rollback' | 'preview'): JobState {
+  const s = STEPS[step].state;
+  return kind === 'rollback' && s === 'restoring' ? 'rolling_back' : s;
+}
+
+/**
+ * The places a worker can die that the crash test drives: before the first step, after every step (the
+ * journal already names the next one), and in the middle of each write or wait ('during': the cloud call was
+ * made or the wait started, the journal not yet advanced).
+ */
+export type CrashPoint = `${StepName}:${'before' | 'during' | 'after'}`;
+
+export function crashPointsOf(path: StepName[]): CrashPoint[] {
+  const writes: StepName[] = ['create_eni', 'attach_eni', 'delete_entry', 'create_entry', 'await_approval',
+    'restore_delete_new', 'restore_create_original', 'detach_eni', 'delete_eni'];
+  const out: CrashPoint[] = [];
+  const first = path[0];
+  if (first) out.push(`${first}:before`);
+  for (const s of path) {
+    if (s === 'finish') continue;
+    if (STEPS[s].waits || writes.includes(s)) out.push(`${s}:during`);
+    out.push(`${s}:after`);
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+import type { CloudPort } from '../cloud/cloud-port.ts';
+import type { DnatEntry, SecurityGroup, SnatEntry } from '../domain/cloud-types.ts';
+import type { MigrationOptions, PlanInput } from '../domain/plan-types.ts';
+
+/** Reads, read-only, everything the pure planner needs about one instance. Independent reads go out together. */
+export async function gatherPlanInput(cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions): Promise<PlanInput> {
+  const empty: PlanInput = {
+    regionId, instanceId, instance: undefined, eniQuantity: undefined, instanceEnis: [], natGateways: [],
+    dnatEntries: [], snatEntries: [], vSwitches: [], securityGroups: [], options,
+  };
+  const instance = await cloud.describeInstance(instanceId);
+  if (!instance) return empty;
+
+  const sgIds = [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
+  const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups] = await Promise.all([
+    cloud.eniQuantity(instance.instanceType),
+    cloud.listNetworkInterfaces({ instanceId }),
+    cloud.listNatGateways({ vpcId: instance.vpcId }),
+    cloud.listVSwitches({ vpcId: instance.vpcId }),
+    Promise.all(sgIds.map((id) => cloud.describeSecurityGroup(id))).then((xs) => xs.filter((x): x is SecurityGroup => x !== undefined)),
+  ]);
+  const forwardTables = [...new Set(natGateways.flatMap((g) => g.forwardTableIds))];
+  const snatTables = [...new Set(natGateways.flatMap((g) => g.snatTableIds))];
+  const [dnat, snat] = await Promise.all([
+    Promise.all(forwardTables.map((t) => cloud.listForwardEntries(t))),
+    Promise.all(snatTables.map((t) => cloud.listSnatEntries(t))),
+  ]);
+  return {
+    ...empty, instance, eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups,
+    dnatEntries: dnat.flat() as DnatEntry[], snatEntries: snat.flat() as SnatEntry[],
+  };
+}

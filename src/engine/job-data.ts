@@ -1,0 +1,64 @@
+import type { DnatEntry, DnatSpec } from '../domain/cloud-types.ts';
+import type { JobOutcome, RollbackSummary, StepError } from '../domain/events.ts';
+import type { MigrationOptions, Plan } from '../domain/plan-types.ts';
+import type { StepName } from '../domain/steps.ts';
+
+/**
+ * The journal: BullMQ job data, rewritten with job.updateData after every step (and copied into the record).
+ * A worker that picks the job up after a crash starts at `step` with exactly these facts.
+ * No secrets here: BullMQ stores job data in clear text.
+ */
+export interface JobData {
+  v: 1;
+  kind: 'migrate' | 'rollback' | 'preview';
+  jobId: string;
+  regionId: string;
+  instanceId: string;
+  requestedBy: string;
+  options: MigrationOptions;
+  /** The next step to run. */
+  step: StepName;
+  /**
+   * Random per job, mixed into every ClientToken: a job id can repeat (another deployment with its own prefix,
+   * a Redis that lost its counters) and the cloud must never mistake a new job's write for an old one's.
+   */
+  nonce?: string;
+
+  plan?: Plan;
+  /** The value of the natmigrate:job tag on the ENI (the migration's id, also for its rollback). */
+  eniTagJobId?: string;
+  eniId?: string;
+  eniIp?: string;
+  eniMac?: string;
+  original?: { entry: DnatEntry; restoreRecipe: DnatSpec; savedAt: string };
+  newEntryIds?: string[];
+  restoredEntryId?: string;
+
+  /** Hash the current approval request is bound to. */
+  approvalHash?: string;
+  drifts?: number;
+  /** Drift changed the ENI spec: unstage, then stage again (round `stageRound`) before asking again. */
+  restage?: boolean;
+  stageRound?: number;
+  /** Change-window time already announced (so a resumed job does not announce it again). */
+  windowNotedUntil?: string;
+
+  /** What the job ends with once the undo path (if any) is done. */
+  pendingOutcome?: JobOutcome;
+  /** Why the job is restoring / unstaging (shown in events and the summary). */
+  reason?: string;
+  error?: StepError;
+  cancelHandled?: boolean;
+  /** Per-step retry counts on the undo paths. */
+  retries?: Partial<Record<StepName, number>>;
+
+  /** Rollback: the migration it undoes and the approved view of what it will change. */
+  migrationJobId?: string;
+  rollback?: RollbackSummary & { hash: string };
+
+  /** The 'finished' event went out (set after the record is final). */
+  finishEmitted?: boolean;
+
+  /** Times this job was re-queued from its record after BullMQ lost or failed it. */
+  recoveries?: number;
+}

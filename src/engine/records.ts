@@ -1,0 +1,188 @@
+import type { Redis } from 'ioredis';
+import type { ApprovalRecord, JobRecord } from './ports.ts';
+import type { Keys } from './keys.ts';
+import { script } from './redis-scripts.ts';
+import type { JobData } from './job-data.ts';
+
+/**
+ * The durable job record (what `status` shows), one Redis hash per job with one JSON value per top-level field.
+ * Field-wise writes let the processor, the approvals port and cancel update their own fields without
+ * read-modify-write races; the one contended field (approval) goes through compare-and-set.
+ * The hash also keeps a copy of the journal, so a job whose BullMQ entry was lost can be re-queued from it.
+ */
+
+type Fields = Partial<JobRecord> & { journal?: JobData };
+
+const JOURNAL = 'journal';
+
+function encode(fields: Fields): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) continue;
+    out.push(k, JSON.stringify(v));
+  }
+  return out;
+}
+
+// Claims the instance (active key) and writes the record and its indexes in one step, or returns the holder.
+const createActive = script(`
+local cur = redis.call('GET', KEYS[1])
+if cur then return cur end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
+return false
+`);
+
+// Final write: fields, release the instance only if we still hold it, leave the active set, start the retention clock.
+const finishScript = script(`
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+if KEYS[2] ~= '' and redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`);
+
+// Frees the instance if the job still holds it.
+const releaseScript = script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+`);
+
+// Compare-and-set of one field (JSON text), also bumping updatedAt.
+const casField = script(`
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur == false then cur = '' end
+if cur ~= ARGV[2] then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3], 'updatedAt', ARGV[4])
+return 1
+`);
+
+export interface CreateResult {
+  created: boolean;
+  /** When not created: the job that holds the instance. */
+  holder?: string;
+}
+
+export class RecordStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly retentionMs: number,
+  ) {}
+
+  /** Claims region+instance for this job and writes its record; refuses if another job holds it. */
+  async createActive(record: JobRecord, journal: JobData): Promise<CreateResult> {
+    const score = Date.parse(record.createdAt);
+    const res = await createActive.run(this.redis,
+      [this.keys.activeFor(record.regionId, record.instanceId), this.keys.record(record.jobId),
+        this.keys.byInstance(record.instanceId), this.keys.activeJobs()],
+      [record.jobId, score, ...encode({ ...record, journal })]);
+    return typeof res === 'string' ? { created: false, holder: res } : { created: true };
+  }
+
+  /** A record that claims nothing (preview): short-lived from the start. */
+  async createDetached(record: JobRecord, journal: JobData): Promise<void> {
+    const key = this.keys.record(record.jobId);
+    await this.redis.multi().hset(key, ...encode({ ...record, journal })).pexpire(key, this.retentionMs).exec();
+  }
+
+  async get(jobId: string): Promise<JobRecord | undefined> {
+    const raw = await this.redis.hgetall(this.keys.record(jobId));
+    return decode(raw)?.record;
+  }
+
+  async getWithJournal(jobId: string): Promise<{ record: JobRecord; journal?: JobData } | undefined> {
+    return decode(await this.redis.hgetall(this.keys.record(jobId)));
+  }
+
+  async getApproval(jobId: string): Promise<{ exists: boolean; raw: string; approval?: ApprovalRecord }> {
+    const key = this.keys.record(jobId);
+    const [exists, raw] = await this.redis.multi().exists(key).hget(key, 'approval').exec() as [[null, number], [null, string | null]];
+    const text = raw[1] ?? '';
+    return { exists: exists[1] === 1, raw: text, approval: text ? JSON.parse(text) as ApprovalRecord : undefined };
+  }
+
+  /** Replaces `approval` only if it is still `expectedRaw` (the JSON text read before). */
+  async casApproval(jobId: string, expectedRaw: string, next: ApprovalRecord): Promise<'ok' | 'conflict' | 'missing'> {
+    const res = await casField.run(this.redis, [this.keys.record(jobId)],
+      ['approval', expectedRaw, JSON.stringify(next), JSON.stringify(new Date().toISOString())]);
+    return res === 1 ? 'ok' : res === -1 ? 'missing' : 'conflict';
+  }
+
+  async patch(jobId: string, fields: Fields): Promise<void> {
+    const key = this.keys.record(jobId);
+    const enc = encode({ ...fields, updatedAt: new Date().toISOString() });
+    await this.redis.hset(key, ...enc);
+  }
+
+  /** Writes the final fields, frees the instance and starts the retention clock. */
+  async finish(jobId: string, regionId: string, instanceId: string | undefined, fields: Fields): Promise<void> {
+    const enc = encode({ ...fields, state: 'finished', updatedAt: new Date().toISOString() });
+    await finishScript.run(this.redis,
+      [this.keys.record(jobId), instanceId ? this.keys.activeFor(regionId, instanceId) : '', this.keys.activeJobs()],
+      [jobId, this.retentionMs, ...enc]);
+  }
+
+  /** Frees the instance if this job still holds it (idempotent). */
+  async releaseInstance(jobId: string, regionId: string, instanceId: string): Promise<void> {
+    await releaseScript.run(this.redis, [this.keys.activeFor(regionId, instanceId), this.keys.activeJobs()], [jobId]);
+  }
+
+  async activeHolder(regionId: string, instanceId: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.activeFor(regionId, instanceId))) ?? undefined;
+  }
+
+  async nextSeq(kind: string, regionId: string, instanceId: string): Promise<number> {
+    return this.redis.incr(this.keys.seq(kind, regionId, instanceId));
+  }
+
+  /** The latest jobs of an instance, newest first; ids whose record has expired are pruned. */
+  async byInstance(instanceId: string, limit = 10): Promise<JobRecord[]> {
+    const idx = this.keys.byInstance(instanceId);
+    const ids = await this.redis.zrevrange(idx, 0, limit * 2);
+    const out: JobRecord[] = [];
+    const gone: string[] = [];
+    for (const id of ids) {
+      const r = await this.get(id);
+      if (r) out.push(r); else gone.push(id);
+      if (out.length >= limit) break;
+    }
+    if (gone.length > 0) await this.redis.zrem(idx, ...gone);
+    return out;
+  }
+
+  /** Unfinished jobs, oldest first. */
+  async activeIds(): Promise<string[]> {
+    return this.redis.zrange(this.keys.activeJobs(), '0', '-1');
+  }
+
+  async active(): Promise<JobRecord[]> {
+    const out: JobRecord[] = [];
+    for (const id of await this.activeIds()) {
+      const r = await this.get(id);
+      if (r && r.state !== 'finished') out.push(r);
+      else if (!r) await this.redis.zrem(this.keys.activeJobs(), id);
+    }
+    return out;
+  }
+}
+
+function decode(raw: Record<string, string>): { record: JobRecord; journal?: JobData } | undefined {
+  if (!raw || Object.keys(raw).length === 0 || raw.jobId === undefined) return undefined;
+  const obj: Record<string, unknown> = {};
+  let journal: JobData | undefined;
+  for (const [k, v] of Object.entries(raw)) {
+    try {
+      const parsed = JSON.parse(v) as unknown;
+      if (k === JOURNAL) journal = parsed as JobData; else obj[k] = parsed;
+    } catch {
+      // A field we cannot parse is left out rather than failing the whole status command.
+    }
+  }
+  if (!Array.isArray(obj.steps)) obj.steps = [];
+  return { record: obj as unknown as JobRecord, journal };
+}

@@ -1,0 +1,240 @@
+import { randomBytes } from 'node:crypto';
+import type { JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { explainBadId, explainBadRegion, jobIdFor } from '../domain/ids.ts';
+import type { MigrationOptions } from '../domain/plan-types.ts';
+import type { RedisApprovals } from './approvals.ts';
+import type { JobData } from './job-data.ts';
+import type { Keys } from './keys.ts';
+import type { Audience, JobRecord, MigrationService, Notifier, SubmitResult } from './ports.ts';
+import type { RecordStore } from './records.ts';
+
+export interface ServiceDeps {
+  redis: Redis;
+  keys: Keys;
+  records: RecordStore;
+  approvals: RedisApprovals;
+  queue: Queue<JobData>;
+  notifier: Notifier;
+  log: Logger;
+  /** Regions this deployment has a cloud for; others are refused at submit time. */
+  regions?: string[];
+  /** Kept on cancel flags (they outlive the job only for the record's sake). */
+  retentionMs: number;
+  /** A job whose BullMQ entry vanished is re-queued from its record at most this often. */
+  maxRecoveries: number;
+}
+
+/** BullMQ keeps nothing after the end (the record is the durable trace), so a finished id is free again. */
+export const JOB_OPTIONS: JobsOptions = {
+  removeOnComplete: true,
+  removeOnFail: true,
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000 },
+};
+
+const JOB_ID = /^(migrate|rollback|preview)-/;
+
+const nonce = () => randomBytes(6).toString('hex');
+
+export class EngineService implements MigrationService {
+  readonly approvals: RedisApprovals;
+
+  constructor(private readonly d: ServiceDeps) {
+    this.approvals = d.approvals;
+  }
+
+  private validate(regionId: string, instanceId: string): string | undefined {
+    const badRegion = explainBadRegion(regionId);
+    if (badRegion) return badRegion;
+    if (this.d.regions && !this.d.regions.includes(regionId)) {
+      return `region \`${regionId}\` is not configured here (this deployment works in ${this.d.regions.join(', ')})`;
+    }
+    return explainBadId('instance', instanceId);
+  }
+
+  private newRecord(kind: JobRecord['kind'], jobId: string, regionId: string, instanceId: string, requestedBy: string,
+    options: MigrationOptions, audience: Audience): JobRecord {
+    const now = new Date().toISOString();
+    return { jobId, kind, regionId, instanceId, requestedBy, audience, options, state: 'queued', createdAt: now, updatedAt: now, steps: [] };
+  }
+
+  async preview(input: { regionId: string; instanceId: string; options: MigrationOptions; requestedBy: string; audience: Audience }): Promise<{ jobId: string }> {
+    const bad = this.validate(input.regionId, input.instanceId);
+    if (bad) throw new Error(bad);
+    const n = await this.d.records.nextSeq('preview', input.regionId, input.instanceId);
+    const jobId = `preview-${input.regionId}-${input.instanceId}-${n}`;
+    const data: JobData = {
+      v: 1, kind: 'preview', jobId, regionId: input.regionId, instanceId: input.instanceId,
+      requestedBy: input.requestedBy, options: input.options, step: 'plan',
+    };
+    await this.d.records.createDetached(this.newRecord('preview', jobId, input.regionId, input.instanceId, input.requestedBy, input.options, input.audience), data);
+    await this.d.queue.add('preview', data, { ...JOB_OPTIONS, jobId, attempts: 2 });
+    return { jobId };
+  }
+
+  async submit(input: { regionId: string; instanceIds: string[]; options: MigrationOptions; requestedBy: string; audience: Audience }): Promise<SubmitResult[]> {
+    const out: SubmitResult[] = [];
+    for (const instanceId of [...new Set(input.instanceIds)]) {
+      const bad = this.validate(input.regionId, instanceId);
+      if (bad) { out.push({ instanceId, status: 'invalid', message: bad }); continue; }
+      out.push(await this.submitOne(input.regionId, instanceId, input.options, input.requestedBy, input.audience));
+    }
+    return out;
+  }
+
+  private async submitOne(regionId: string, instanceId: string, options: MigrationOptions, requestedBy: string, audience: Audience): Promise<SubmitResult> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const holder = await this.d.records.activeHolder(regionId, instanceId);
+      if (holder) {
+        if (await this.healHolder(holder, regionId, instanceId)) continue; // stale claim released: try again
+        return { instanceId, status: 'already_active', jobId: holder };
+      }
+      const seq = await this.d.records.nextSeq('migrate', regionId, instanceId);
+      const jobId = `${jobIdFor('migrate', regionId, instanceId)}-${seq}`;
+      const data: JobData = { v: 1, kind: 'migrate', jobId, regionId, instanceId, requestedBy, options, step: 'plan', nonce: nonce() };
+      const res = await this.d.records.createActive(this.newRecord('migrate', jobId, regionId, instanceId, requestedBy, options, audience), data);
+      if (!res.created) {
+        if (res.holder && await this.healHolder(res.holder, regionId, instanceId)) continue;
+        return { instanceId, status: 'already_active', jobId: res.holder ?? '' };
+      }
+      await this.d.queue.add('migrate', data, { ...JOB_OPTIONS, jobId });
+      await this.d.notifier.emit({
+        type: 'job.queued', jobId, at: new Date().toISOString(), kind: 'migrate', instanceId, regionId,
+        requestedBy: { kind: 'user', userId: requestedBy },
+      });
+      return { instanceId, status: 'queued', jobId };
+    }
+    const holder = await this.d.records.activeHolder(regionId, instanceId);
+    return { instanceId, status: 'already_active', jobId: holder ?? '' };
+  }
+
+  /**
+   * The instance is claimed by `holder`. If that job is finished (its claim outlived it) the claim is released
+   * and true returned; if its BullMQ entry is lost it is re-queued from its journal. Otherwise it is really active.
+   */
+  private async healHolder(holder: string, regionId: string, instanceId: string): Promise<boolean> {
+    const rec = await this.d.records.getWithJournal(holder);
+    if (!rec || rec.record.state === 'finished') {
+      // Finished (or its record expired): the claim outlived the job.
+      await this.d.records.releaseInstance(holder, regionId, instanceId);
+      return true;
+    }
+    await this.requeueIfLost(rec.record, rec.journal);
+    return false;
+  }
+
+  /** Re-adds a job whose record is unfinished but whose BullMQ entry is gone (lost add, failed beyond retries). */
+  async requeueIfLost(record: JobRecord, journal: JobData | undefined, graceMs = 10_000): Promise<boolean> {
+    if (record.state === 'finished' || record.kind === 'preview') return false;
+    if (Date.now() - Date.parse(record.updatedAt) < graceMs) return false;
+    if (await this.d.queue.getJob(record.jobId)) return false;
+    const data: JobData = journal ?? {
+      v: 1, kind: record.kind, jobId: record.jobId, regionId: record.regionId, instanceId: record.instanceId,
+      requestedBy: record.requestedBy, options: record.options, step: record.kind === 'rollback' ? 'rollback_plan' : 'plan', nonce: nonce(),
+      ...(record.kind === 'rollback' && record.relatedJobId ? { migrationJobId: record.relatedJobId, eniTagJobId: record.relatedJobId } : {}),
+    };
+    const recoveries = (data.recoveries ?? 0) + 1;
+    if (recoveries > this.d.maxRecoveries) {
+      this.d.log.error({ jobId: record.jobId, step: data.step }, 'job lost too many times; giving up');
+      await this.d.notifier.emit({ type: 'finished', jobId: record.jobId, at: new Date().toISOString(), outcome: 'failed',
+        summary: `The job was lost by the queue ${recoveries - 1} times at step ${data.step}; check the cloud state by hand.` });
+      await this.d.records.finish(record.jobId, record.regionId, record.instanceId, {
+        outcome: 'failed', summary: `Lost by the queue at step ${data.step}; check the cloud state by hand.`,
+      });
+      return false;
+    }
+    this.d.log.warn({ jobId: record.jobId, step: data.step, recoveries }, 're-queueing a job whose queue entry was lost');
+    await this.d.queue.add(data.kind, { ...data, recoveries }, { ...JOB_OPTIONS, jobId: record.jobId });
+    await this.d.records.patch(record.jobId, { journal: { ...data, recoveries } });
+    return true;
+  }
+
+  /** Re-queues every unfinished job whose BullMQ entry is gone. Safe to run from every worker. */
+  async reconcile(graceMs = 10_000): Promise<number> {
+    let n = 0;
+    for (const id of await this.d.records.activeIds()) {
+      const rec = await this.d.records.getWithJournal(id);
+      if (!rec) { await this.d.redis.zrem(this.d.keys.activeJobs(), id); continue; }
+      if (await this.requeueIfLost(rec.record, rec.journal, graceMs)) n++;
+    }
+    return n;
+  }
+
+  async status(target?: string): Promise<JobRecord[]> {
+    const t = target?.trim();
+    if (!t) return this.d.records.active();
+    if (JOB_ID.test(t)) {
+      const r = await this.d.records.get(t);
+      return r ? [r] : [];
+    }
+    return this.d.records.byInstance(t);
+  }
+
+  /** Wakes a parked job so it reacts now; a job that is not delayed re-checks by itself. */
+  async wake(jobId: string): Promise<void> {
+    const job = await this.d.queue.getJob(jobId);
+    if (job) await job.promote().catch(() => {});
+  }
+
+  async cancel(jobId: string, by: string): Promise<{ ok: boolean; message: string }> {
+    const rec = await this.d.records.get(jobId);
+    if (!rec) return { ok: false, message: `No job ${jobId}.` };
+    if (rec.kind === 'preview') return { ok: false, message: `${jobId} is a plan only; there is nothing to cancel.` };
+    if (rec.state === 'finished') {
+      if (rec.kind === 'migrate' && (rec.outcome === 'migrated' || rec.outcome === 'verify_failed')) {
+        // After the cutover, cancelling means rolling back, and a rollback is approved like any change.
+        const r = await this.rollback(jobId, by, rec.audience);
+        return { ok: r.ok, message: `${jobId} already finished (${rec.outcome}); cancelling it now means rolling it back. ${r.message}` };
+      }
+      return { ok: false, message: `${jobId} already finished (${rec.outcome ?? 'done'}); nothing to cancel.` };
+    }
+    const at = new Date().toISOString();
+    const set = await this.d.redis.set(this.d.keys.cancel(jobId), JSON.stringify({ by, at }), 'PX', this.d.retentionMs, 'NX');
+    if (set !== 'OK') return { ok: true, message: `${jobId} is already being cancelled.` };
+    await this.d.records.patch(jobId, { cancel: { by, at } });
+    await this.d.notifier.emit({ type: 'cancel.requested', jobId, at, by: { kind: 'user', userId: by } });
+    await this.wake(jobId);
+    const s = rec.state;
+    const what = s === 'cutover' || s === 'verifying'
+      ? 'the original DNAT mapping will be restored and the ENI removed (no second approval: it returns to the approved starting point)'
+      : s === 'restoring' || s === 'rolling_back' || s === 'unstaging'
+        ? 'it is already undoing its changes; the cancel changes nothing'
+        : rec.kind === 'rollback'
+          ? 'the rollback stops before changing anything'
+          : 'the staged ENI will be removed; the DNAT mapping is not touched';
+    return { ok: true, message: `Cancelling ${jobId} (${s}): ${what}.` };
+  }
+
+  async rollback(jobId: string, by: string, audience: Audience): Promise<{ ok: boolean; message: string; jobId?: string }> {
+    const m = await this.d.records.get(jobId);
+    if (!m) return { ok: false, message: `No job ${jobId}.` };
+    if (m.kind !== 'migrate') return { ok: false, message: `${jobId} is not a migration.` };
+    if (m.state !== 'finished' || (m.outcome !== 'migrated' && m.outcome !== 'verify_failed')) {
+      return { ok: false, message: `${jobId} is ${m.state === 'finished' ? `finished as ${m.outcome}` : m.state}; only a migrated (or verify_failed) migration can be rolled back.` };
+    }
+    if (!m.original) return { ok: false, message: `${jobId} has no saved original entry to restore.` };
+    if (m.relatedJobId) {
+      const r = await this.d.records.get(m.relatedJobId);
+      if (r && r.state !== 'finished') return { ok: false, message: `Rollback ${r.jobId} of ${jobId} is already running.`, jobId: r.jobId };
+      if (r && r.outcome === 'rolled_back') return { ok: false, message: `${jobId} was already rolled back by ${r.jobId}.`, jobId: r.jobId };
+    }
+    const seq = await this.d.records.nextSeq('rollback', m.regionId, m.instanceId);
+    const rbId = `${jobIdFor('rollback', m.regionId, m.instanceId)}-${seq}`;
+    const data: JobData = {
+      v: 1, kind: 'rollback', jobId: rbId, regionId: m.regionId, instanceId: m.instanceId, requestedBy: by,
+      options: m.options, step: 'rollback_plan', migrationJobId: jobId, eniTagJobId: jobId, nonce: nonce(),
+    };
+    const rec = { ...this.newRecord('rollback', rbId, m.regionId, m.instanceId, by, m.options, audience), relatedJobId: jobId };
+    const res = await this.d.records.createActive(rec, data);
+    if (!res.created) return { ok: false, message: `Instance ${m.instanceId} has an active job ${res.holder}; try again when it is done.`, jobId: res.holder };
+    await this.d.records.patch(jobId, { relatedJobId: rbId });
+    await this.d.queue.add('rollback', data, { ...JOB_OPTIONS, jobId: rbId });
+    await this.d.notifier.emit({
+      type: 'job.queued', jobId: rbId, at: new Date().toISOString(), kind: 'rollback', instanceId: m.instanceId, regionId: m.regionId,
+      requestedBy: { kind: 'user', userId: by },
+    });
+    return { ok: true, jobId: rbId, message: `Rollback ${rbId} of ${jobId} queued; it needs an approval before it changes anything.` };
+  }
+}

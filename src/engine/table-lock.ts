@@ -1,0 +1,110 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys.ts';
+import { script } from './redis-scripts.ts';
+
+/**
+ * One lock per forward table, shared by every worker of every process: the API rejects a write while any entry of
+ * the table is Pending, so all our writes to one table (and the waits until they settle) run one job at a time.
+ *
+ * The owner is the job id: a job resumed after its worker died takes its own lock back at once instead of waiting
+ * for the TTL; other jobs wait until the owner releases it or the TTL lapses (a dead owner stops renewing).
+ */
+
+const acquireLua = script(`
+local cur = redis.call('GET', KEYS[1])
+if cur == false or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+`);
+
+const renewLua = script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+`);
+
+const releaseLua = script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+export interface TableLockOptions {
+  ttlMs: number;
+  /** Gap between attempts while another job holds the table. */
+  pollMs: number;
+}
+
+export class TableLockHandle {
+  private timer: NodeJS.Timeout | undefined;
+  private lostFlag = false;
+
+  constructor(
+    private readonly redis: Redis,
+    readonly key: string,
+    readonly forwardTableId: string,
+    readonly owner: string,
+    private readonly ttlMs: number,
+  ) {
+    // Renew at a third of the TTL so one slow round trip does not lose it.
+    this.timer = setInterval(() => { void this.renew(); }, Math.max(50, Math.floor(ttlMs / 3)));
+    this.timer.unref();
+  }
+
+  /** True once a renewal found someone else holding the table: further writes must not go out. */
+  get lost(): boolean {
+    return this.lostFlag;
+  }
+
+  private async renew(): Promise<void> {
+    try {
+      const ok = await renewLua.run(this.redis, [this.key], [this.owner, this.ttlMs]);
+      if (ok !== 1) this.lostFlag = true;
+    } catch {
+      // Redis hiccup: the next renewal tries again; the TTL is three renewals long.
+    }
+  }
+
+  async release(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await releaseLua.run(this.redis, [this.key], [this.owner]);
+  }
+}
+
+export class TableLocks {
+  constructor(private readonly redis: Redis, private readonly keys: Keys, private readonly opts: TableLockOptions) {}
+
+  async tryAcquire(forwardTableId: string, owner: string): Promise<TableLockHandle | undefined> {
+    const key = this.keys.tableLock(forwardTableId);
+    const ok = await acquireLua.run(this.redis, [key], [owner, this.opts.ttlMs]);
+    return ok === 1 ? new TableLockHandle(this.redis, key, forwardTableId, owner, this.opts.ttlMs) : undefined;
+  }
+
+  /** Waits (honouring `signal`) until this owner holds the table. */
+  async acquire(forwardTableId: string, owner: string, signal?: AbortSignal): Promise<TableLockHandle> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const h = await this.tryAcquire(forwardTableId, owner);
+      if (h) return h;
+      // Jitter keeps waiters from stepping in lock-step.
+      await sleep(this.opts.pollMs * (0.5 + Math.random()), signal);
+    }
+  }
+
+  async holder(forwardTableId: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.tableLock(forwardTableId))) ?? undefined;
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) { reject(signal.reason); return; }
+    const onAbort = () => { clearTimeout(t); reject(signal?.reason); };
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,248 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Redis } from 'ioredis';
+import { App, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import type { Config } from '../config.ts';
+import type { MigrationService } from '../engine/ports.ts';
+import { createAuthz, type Authz } from './authz.ts';
+import { createChannelCheck } from './channels.ts';
+import { createOutbox, type Log, type Outbox, type OutboxOptions } from './outbox.ts';
+import { registerCommands } from './listeners/commands/index.ts';
+import { registerApprove } from './listeners/actions/approve.ts';
+import { registerReject } from './listeners/actions/reject.ts';
+import type { SlackDeps } from './listeners/deps.ts';
+import { extractReplayInfo, replayGuard } from './replay.ts';
+
+/**
+ * The Bolt app: HTTP mode (HTTPReceiver on PORT, path /slack/events, signature checked with the signing secret)
+ * or Socket Mode when an app token is given. Listeners only parse, authorize and enqueue; Slack messages about
+ * jobs go out through the outbox.
+ */
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface RetryConfig {
+  retries: number;
+  factor?: number;
+  minTimeout?: number;
+  maxTimeout?: number;
+  randomize?: boolean;
+}
+
+export interface SlackBotOptions {
+  botToken: string;
+  /** HTTP mode. */
+  signingSecret?: string;
+  /** Socket Mode when set (xapp-…). */
+  appToken?: string;
+  /** Web API base URL (SLACK_API_URL), e.g. the fake workspace's `http://127.0.0.1:P/api/`. */
+  slackApiUrl?: string;
+  /** HTTP port (0 = any free port). */
+  port?: number;
+  /** Skip auth.test entirely when both are known; otherwise it is called once, lazily, on the first request. */
+  botId?: string;
+  botUserId?: string;
+  teamId?: string;
+  service: MigrationService;
+  redis: Redis;
+  /** Redis key prefix for the outbox and replay keys (default '{natmigrate}:slack'). */
+  prefix?: string;
+  requesters: readonly string[];
+  approvers: readonly string[];
+  defaultRegion: string;
+  logger?: Log;
+  /** Hold the HTTP response until the listener finished (tests; FaaS). Listeners stay short either way. */
+  processBeforeResponse?: boolean;
+  unhandledRequestTimeoutMillis?: number;
+  /** Retry policy of the listeners' Web API clients; the default retries twice within ~2 s, never for minutes. */
+  retryConfig?: RetryConfig;
+  /** Use this outbox (e.g. the one already given to the engine as its notifier). */
+  outbox?: Outbox;
+  outboxOptions?: Partial<OutboxOptions>;
+  /** Run the outbox delivery loop in this process (default true). */
+  deliver?: boolean;
+  groupCacheMs?: number;
+  now?: () => Date;
+}
+
+export interface SlackBot {
+  readonly app: App;
+  readonly outbox: Outbox;
+  readonly authz: Authz;
+  readonly mode: 'http' | 'socket';
+  /** Starts the receiver (and the outbox loop); resolves with the bound port in HTTP mode. */
+  start(): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_RETRY: RetryConfig = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1000, randomize: true };
+
+function boltLogger(log: Log): BoltLogger {
+  let level = LogLevel.WARN;
+  const fmt = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...m: unknown[]) => level === LogLevel.DEBUG && log.debug({ src: 'bolt' }, fmt(m)),
+    info: (...m: unknown[]) => (level === LogLevel.DEBUG || level === LogLevel.INFO) && log.info({ src: 'bolt' }, fmt(m)),
+    warn: (...m: unknown[]) => level !== LogLevel.ERROR && log.warn({ src: 'bolt' }, fmt(m)),
+    error: (...m: unknown[]) => log.error({ src: 'bolt' }, fmt(m)),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  } as BoltLogger;
+}
+
+const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
+
+export function createSlackBot(opts: SlackBotOptions): SlackBot {
+  const log = opts.logger ?? silent;
+  const prefix = opts.prefix ?? '{natmigrate}:slack';
+  const socket = Boolean(opts.appToken);
+  if (!socket && !opts.signingSecret) throw new Error('Slack HTTP mode needs a signing secret (SLACK_SIGNING_SECRET), or set SLACK_APP_TOKEN for Socket Mode');
+
+  const service = opts.service;
+  // Jobs queued elsewhere (CLI, another bot) still find their channel through the job record.
+  const resolveAudience = async (jobId: string) => {
+    const rec = (await service.status(jobId)).find((r) => r.jobId === jobId);
+    if (!rec) return undefined;
+    // A rollback the engine queued itself (cancel after the cutover) belongs in its migration's thread too.
+    if (rec.kind === 'rollback' && rec.relatedJobId && !rec.audience.threadTs) {
+      const parent = await outboxRef?.thread(rec.relatedJobId);
+      if (parent) return { ...rec.audience, channelId: parent.channel, threadTs: parent.threadTs, parentJobId: rec.relatedJobId };
+    }
+    return rec.audience;
+  };
+  let outboxRef: Outbox | undefined;
+  const outbox =
+    opts.outbox ??
+    createOutbox({
+      redis: opts.redis,
+      prefix,
+      botToken: opts.botToken,
+      ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+      resolveAudience,
+      logger: log,
+      ...opts.outboxOptions,
+    });
+  outboxRef = outbox;
+  if (opts.outbox) opts.outbox.useAudienceResolver(resolveAudience);
+  const authz = createAuthz({
+    botToken: opts.botToken,
+    ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+    requesters: opts.requesters,
+    approvers: opts.approvers,
+    logger: log,
+    ...(opts.groupCacheMs !== undefined ? { cacheTtlMs: opts.groupCacheMs } : {}),
+  });
+
+  // An explicit retryConfig also stops Socket Mode from writing its 100-retry policy into these options.
+  const clientOptions = {
+    ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+    retryConfig: opts.retryConfig ?? DEFAULT_RETRY,
+    timeout: 5000,
+  };
+
+  // `authorize` instead of `token`: Bolt would otherwise call auth.test inside the constructor.
+  let identity: Promise<{ botId: string; botUserId: string; teamId?: string }> | undefined;
+  const resolveIdentity = () => {
+    if (opts.botId && opts.botUserId) return Promise.resolve({ botId: opts.botId, botUserId: opts.botUserId, ...(opts.teamId ? { teamId: opts.teamId } : {}) });
+    identity ??= new webApi.WebClient(opts.botToken, { ...clientOptions, logLevel: LogLevel.ERROR })
+      .auth.test()
+      .then((r) => ({ botId: String(r.bot_id ?? ''), botUserId: String(r.user_id ?? ''), ...(r.team_id ? { teamId: String(r.team_id) } : {}) }))
+      .catch((err: unknown) => {
+        identity = undefined; // try again on the next request
+        throw err;
+      });
+    return identity;
+  };
+  const authorize = async () => ({ botToken: opts.botToken, ...(await resolveIdentity()) });
+
+  const logger = boltLogger(log);
+  let app: App;
+  if (socket) {
+    app = new App({ socketMode: true, appToken: opts.appToken!, authorize, clientOptions, logger, logLevel: LogLevel.WARN });
+  } else {
+    const receiver = new HTTPReceiver({
+      signingSecret: opts.signingSecret!,
+      endpoints: SLACK_EVENTS_PATH,
+      processBeforeResponse: opts.processBeforeResponse ?? false,
+      customPropertiesExtractor: (req) => extractReplayInfo(req),
+      unhandledRequestTimeoutMillis: opts.unhandledRequestTimeoutMillis ?? 3001,
+      logger,
+      logLevel: LogLevel.WARN,
+    });
+    app = new App({ receiver, authorize, clientOptions, logger, logLevel: LogLevel.WARN });
+  }
+
+  const channels = createChannelCheck({
+    botToken: opts.botToken,
+    ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+    botUserId: async () => (await resolveIdentity()).botUserId,
+    logger: log,
+  });
+  const deps: SlackDeps = { service, outbox, authz, channels, defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
+  app.use(replayGuard({ redis: opts.redis, prefix, outbox, log }));
+  registerCommands(app, deps);
+  registerApprove(app, deps);
+  registerReject(app, deps);
+  app.error(async (err) => {
+    log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
+  });
+
+  let started = false;
+  return {
+    app,
+    outbox,
+    authz,
+    mode: socket ? 'socket' : 'http',
+    async start() {
+      const deliver = opts.deliver ?? true;
+      if (deliver) outbox.start();
+      started = true;
+      if (socket) {
+        await app.start();
+        return {};
+      }
+      const server = (await app.start(opts.port ?? 3000)) as Server;
+      return { port: (server.address() as AddressInfo).port };
+    },
+    async stop() {
+      if (started) await app.stop().catch((err: unknown) => log.warn({ err: String(err) }, 'stopping the Slack receiver failed'));
+      await outbox.stop();
+      started = false;
+    },
+  };
+}
+
+/** The one place Config maps onto the bot's options. */
+export function slackBotOptionsFromConfig(
+  config: Config,
+  deps: { service: MigrationService; redis: Redis; logger?: Log; outbox?: Outbox },
+): SlackBotOptions {
+  if (!config.SLACK_BOT_TOKEN) throw new Error('SLACK_BOT_TOKEN is required for the Slack bot');
+  return {
+    botToken: config.SLACK_BOT_TOKEN,
+    ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+    ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    port: config.PORT,
+    service: deps.service,
+    redis: deps.redis,
+    prefix: `${config.NATMIGRATE_QUEUE_PREFIX}:slack`,
+    requesters: config.NATMIGRATE_REQUESTERS,
+    approvers: config.NATMIGRATE_APPROVERS,
+    defaultRegion: config.NATMIGRATE_REGION,
+    ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(deps.outbox ? { outbox: deps.outbox } : {}),
+    outboxOptions: { retentionMs: config.NATMIGRATE_RECORD_RETENTION },
+  };
+}
+
+/**
+ * A worker process's notifier: the same outbox, append-only until someone calls start() (the bot processes
+ * deliver). Give the same instance to createSlackBot({ outbox }) when bot and worker share a process.
+ */
+export function createSlackNotifier(opts: OutboxOptions): Outbox {
+  return createOutbox(opts);
+}

@@ -1,0 +1,105 @@
+import { webApi } from '@slack/bolt';
+import { canRequest as policyCanRequest, parseSlackPrincipals } from '../domain/approval-policy.ts';
+import type { Log } from './outbox.ts';
+
+/**
+ * Who may request and who may approve, from NATMIGRATE_REQUESTERS / NATMIGRATE_APPROVERS: user ids (U…/W…) plus
+ * the members of user groups (S…), read with usergroups.users.list and cached briefly. A group that cannot be read
+ * counts as empty (fail closed), except that a recent cached answer is still used while Slack is unavailable.
+ */
+
+type Client = InstanceType<typeof webApi.WebClient>;
+
+export interface AuthzOptions {
+  client?: Client;
+  botToken?: string;
+  slackApiUrl?: string;
+  /** User and group ids; empty = anyone may request. */
+  requesters: readonly string[];
+  /** User and group ids. */
+  approvers: readonly string[];
+  /** How long a group's member list is trusted (default 60 s). */
+  cacheTtlMs?: number;
+  /** How long a stale member list may stand in while Slack cannot be reached (default 10 min). */
+  staleTtlMs?: number;
+  logger?: Log;
+  now?: () => number;
+}
+
+export interface Authz {
+  canRequest(userId: string): Promise<boolean>;
+  isApprover(userId: string): Promise<boolean>;
+  /** How to say who may approve, for refusal messages (mentions of users and groups). */
+  describeApprovers(): string;
+  describeRequesters(): string;
+}
+
+export function createAuthz(opts: AuthzOptions): Authz {
+  const ttl = opts.cacheTtlMs ?? 60_000;
+  const staleTtl = opts.staleTtlMs ?? 10 * 60_000;
+  const now = opts.now ?? Date.now;
+  const log = opts.logger;
+  // Authorization runs before the 3-second ack: one quick attempt, no sleeping on 429.
+  const client: Client =
+    opts.client ??
+    new webApi.WebClient(opts.botToken, {
+      ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 1500,
+      logLevel: webApi.LogLevel.ERROR,
+    });
+  const req = parseSlackPrincipals(opts.requesters.join(','));
+  const appr = parseSlackPrincipals(opts.approvers.join(','));
+  const cache = new Map<string, { members: string[]; at: number }>();
+  const inflight = new Map<string, Promise<string[]>>();
+
+  async function fetchGroup(groupId: string): Promise<string[]> {
+    const res = await client.usergroups.users.list({ usergroup: groupId, include_disabled: false });
+    return (res.users ?? []).filter((u): u is string => typeof u === 'string');
+  }
+
+  async function members(groupId: string): Promise<string[]> {
+    const hit = cache.get(groupId);
+    if (hit && now() - hit.at < ttl) return hit.members;
+    let p = inflight.get(groupId);
+    if (!p) {
+      p = fetchGroup(groupId)
+        .then((m) => {
+          cache.set(groupId, { members: m, at: now() });
+          return m;
+        })
+        .catch((err: unknown) => {
+          const stale = cache.get(groupId);
+          const usable = stale && now() - stale.at < staleTtl;
+          log?.warn({ groupId, err: err instanceof Error ? err.message : String(err), usingCached: Boolean(usable) }, 'usergroups.users.list failed');
+          return usable ? stale.members : [];
+        })
+        .finally(() => inflight.delete(groupId));
+      inflight.set(groupId, p);
+    }
+    return p;
+  }
+
+  async function inSet(userId: string, set: { userIds: string[]; groupIds: string[] }): Promise<boolean> {
+    if (set.userIds.includes(userId)) return true;
+    for (const g of set.groupIds) if ((await members(g)).includes(userId)) return true;
+    return false;
+  }
+
+  const describe = (set: { userIds: string[]; groupIds: string[] }) =>
+    [...set.userIds.map((u) => `<@${u}>`), ...set.groupIds.map((g) => `<!subteam^${g}>`)].join(', ') || 'nobody';
+
+  return {
+    async canRequest(userId) {
+      if (req.userIds.length === 0 && req.groupIds.length === 0) return policyCanRequest(userId, []);
+      const expanded = [...req.userIds];
+      for (const g of req.groupIds) expanded.push(...(await members(g)));
+      // Configured but resolved to nobody (groups unreadable): deny rather than fall back to "anyone".
+      return expanded.length > 0 && policyCanRequest(userId, expanded);
+    },
+    isApprover: (userId) => inSet(userId, appr),
+    describeApprovers: () => describe(appr),
+    describeRequesters: () => (req.userIds.length || req.groupIds.length ? describe(req) : 'anyone'),
+  };
+}

@@ -1,0 +1,121 @@
+import type { Actor, JobKind, RollbackSummary } from '../../domain/events.ts';
+import type { Plan } from '../../domain/plan-types.ts';
+import { actor, actors, code, codeBlock, context, dnatEntryText, esc, header, restoreRecipeText, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+import { planBlocks } from './plan-card.ts';
+
+/** The approval request in the job's thread: the exact change, and buttons labelled exactly Approve and Reject. */
+
+export const APPROVE_ACTION_ID = 'natmigrate_approve';
+export const REJECT_ACTION_ID = 'natmigrate_reject';
+export const APPROVAL_BLOCK_ID = 'natmigrate_approval';
+
+export interface ApprovalCardInput {
+  jobId: string;
+  kind: JobKind;
+  plan: Plan;
+  planHash: string;
+  expiresAt: string;
+  requiredApprovals: number;
+  requestedBy: Actor;
+  requestedAt: string;
+  /** The encoded button value ({jobId, planHash, nonce}). */
+  value: string;
+  /** Approvals counted so far (M-of-N). */
+  approvals?: { by: Actor; at: string }[];
+  /** For a rollback: what it deletes and recreates. */
+  rollback?: RollbackSummary;
+}
+
+export type ApprovalOutcome =
+  | { decision: 'approved' | 'rejected'; by: Actor[]; at: string }
+  | { decision: 'expired'; at: string }
+  | { decision: 'superseded'; at: string; reason: string };
+
+function changeBlocks(input: ApprovalCardInput): Block[] {
+  if (input.kind !== 'rollback') return planBlocks(input.plan);
+  // A rollback removes the new entries and recreates the original from its recipe.
+  const rb = input.rollback;
+  const toDelete = rb?.entriesToDelete.length
+    ? rb.entriesToDelete.map((e) => `• ${dnatEntryText(e)}`).join('\n')
+    : `the DNAT ${input.plan.newEntries.length === 1 ? 'entry' : 'entries'} the migration created`;
+  return [
+    section(`*Rollback* of the migration of ${code(input.plan.instanceId)}${rb ? ` (job ${code(rb.migrationJobId)})` : ''}.`),
+    section(`*DNAT ${rb && rb.entriesToDelete.length === 1 ? 'entry' : 'entries'} to delete*\n${toDelete}`),
+    section(`*Original IP mapping to recreate*\n${codeBlock(restoreRecipeText(rb?.restoreRecipe ?? input.plan.restoreRecipe))}`),
+    section(`*ENI to detach and delete*: ${rb?.eniId ? code(rb.eniId) : 'the one the migration created'}`),
+  ];
+}
+
+function titleOf(input: ApprovalCardInput): string {
+  return input.kind === 'rollback' ? `Approval needed: roll back ${input.plan.instanceId}` : `Approval needed: migrate ${input.plan.instanceId}`;
+}
+
+function requestLine(input: ApprovalCardInput): string {
+  const n = input.requiredApprovals;
+  return (
+    `Requested by ${actor(input.requestedBy)} ${when(input.requestedAt)}. ` +
+    `Needs ${n} distinct approver${n === 1 ? '' : 's'} (not the requester); expires ${when(input.expiresAt)}.`
+  );
+}
+
+function approvalsLine(input: ApprovalCardInput): string | undefined {
+  const a = input.approvals ?? [];
+  if (!a.length) return undefined;
+  return `Approvals so far (${a.length} of ${input.requiredApprovals}): ${a.map((x) => `${actor(x.by)} ${when(x.at)}`).join(', ')}`;
+}
+
+/** The card while a decision is pending: plan summary + Approve/Reject. */
+export function approvalCard(input: ApprovalCardInput): SlackMessage {
+  const e = input.plan.entryToDelete;
+  const blocks: Block[] = [header(`🔐 ${titleOf(input)}`), section(requestLine(input)), ...changeBlocks(input)];
+  const so = approvalsLine(input);
+  if (so) blocks.push(section(so));
+  blocks.push({
+    type: 'actions',
+    block_id: APPROVAL_BLOCK_ID,
+    elements: [
+      {
+        type: 'button',
+        action_id: APPROVE_ACTION_ID,
+        text: { type: 'plain_text', text: 'Approve', emoji: false },
+        style: 'primary',
+        value: input.value,
+        confirm: {
+          title: { type: 'plain_text', text: 'Approve this change?' },
+          text: { type: 'mrkdwn', text: truncate(input.kind !== 'rollback' ? `This deletes DNAT entry ${e.forwardEntryId} (${e.externalIp} → ${e.internalIp}) and moves the EIP to a new ENI.` : `This removes the new DNAT entries and recreates ${e.forwardEntryId}'s mapping.`, 300) },
+          confirm: { type: 'plain_text', text: 'Approve' },
+          deny: { type: 'plain_text', text: 'Cancel' },
+        },
+      },
+      { type: 'button', action_id: REJECT_ACTION_ID, text: { type: 'plain_text', text: 'Reject', emoji: false }, style: 'danger', value: input.value },
+    ],
+  });
+  blocks.push(context([`job ${code(input.jobId)}`, `plan hash ${code(input.planHash.slice(0, 12))}`]));
+  return {
+    text: truncate(`${titleOf(input)}: deletes ${e.forwardEntryId} (${e.externalIp} → ${e.internalIp}). Approve or Reject in the thread.`, 3000),
+    blocks,
+  };
+}
+
+export function outcomeText(o: ApprovalOutcome): string {
+  switch (o.decision) {
+    case 'approved':
+      return `:white_check_mark: *Approved* by ${actors(o.by)} ${when(o.at)}`;
+    case 'rejected':
+      return `:x: *Rejected* by ${actors(o.by)} ${when(o.at)}`;
+    case 'expired':
+      return `:hourglass: *Expired* ${when(o.at)}: nobody decided in time`;
+    case 'superseded':
+      return `:arrows_counterclockwise: *Superseded* ${when(o.at)}: ${esc(o.reason)}`;
+  }
+}
+
+/** The same card after the decision: the buttons are replaced by who decided and when. */
+export function decidedApprovalCard(input: ApprovalCardInput, outcome: ApprovalOutcome): SlackMessage {
+  const blocks: Block[] = [header(`🔐 ${titleOf(input).replace('Approval needed: ', 'Approval: ')}`), section(requestLine(input)), ...changeBlocks(input)];
+  const so = approvalsLine(input);
+  if (so && outcome.decision !== 'approved') blocks.push(section(so));
+  blocks.push(section(outcomeText(outcome)));
+  blocks.push(context([`job ${code(input.jobId)}`, `plan hash ${code(input.planHash.slice(0, 12))}`]));
+  return { text: truncate(`${titleOf(input)}: ${outcome.decision}`, 3000), blocks };
+}

@@ -1,0 +1,61 @@
+import type { Plan, Refusal } from '../../domain/plan-types.ts';
+import { code, codeBlock, context, dnatEntryText, esc, header, mention, restoreRecipeText, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+
+/** The pre-flight plan: exactly what will change, what recreates the old state, and what egress to expect. */
+
+export function portsText(plan: Plan): string {
+  return plan.options.ports.kind === 'all' ? 'all ports (IP mapping)' : `TCP ${plan.options.ports.ports.join(', ')}`;
+}
+
+/** The plan's body blocks (shared by the plan card and the approval card). */
+export function planBlocks(plan: Plan): Block[] {
+  const blocks: Block[] = [
+    section(`*DNAT entry to delete*\n${dnatEntryText(plan.entryToDelete)}`),
+    section(`*Restore recipe* (recreates it exactly)\n${codeBlock(restoreRecipeText(plan.restoreRecipe))}`),
+    section(
+      `*New ENI* in vSwitch ${code(plan.eni.vSwitchId)} (${code(plan.eni.zoneId)}), security groups ${plan.eni.securityGroupIds.map((s) => code(s)).join(', ') || '—'}\n` +
+        `*New DNAT ${plan.newEntries.length === 1 ? 'entry' : 'entries'}* (${esc(portsText(plan))}):\n` +
+        plan.newEntries
+          .map((n) => `• ${code(`${n.externalIp}:${n.externalPort}`)} → ${code(`<new ENI private IP>:${n.internalPort}`)} protocol ${code(n.ipProtocol)} in ${code(n.forwardTableId)}`)
+          .join('\n'),
+    ),
+    section(`*Expected egress IP${plan.expectedEgressIps.length === 1 ? '' : 's'}* (SNAT): ${plan.expectedEgressIps.map((ip) => code(ip)).join(', ') || '—'}`),
+  ];
+  if (plan.warnings.length) blocks.push(section(`:warning: *Warnings*\n${plan.warnings.map((w) => `• ${esc(w)}`).join('\n')}`));
+  blocks.push(
+    context([
+      `instance ${code(plan.instanceId)}${plan.instanceName && plan.instanceName !== plan.instanceId ? ` (${esc(plan.instanceName)})` : ''}`,
+      `primary IP ${code(plan.primaryIp)}`,
+      `VPC ${code(plan.vpcId)}`,
+      `NAT gateway ${code(plan.natGatewayId)}`,
+      `region ${code(plan.regionId)}`,
+      `plan hash ${code(plan.hash.slice(0, 12))}`,
+    ]),
+  );
+  return blocks;
+}
+
+export function planCard(plan: Plan, opts: { jobId: string; requestedBy?: string; at?: string; dryRun?: boolean }): SlackMessage {
+  const title = opts.dryRun ? `Dry run: plan for ${plan.instanceId}` : `Plan for ${plan.instanceId}`;
+  const by = opts.requestedBy ? ` · requested by ${mention(opts.requestedBy)}` : '';
+  return {
+    text: truncate(`${title}: delete ${plan.entryToDelete.forwardEntryId} (${plan.entryToDelete.externalIp} → ${plan.entryToDelete.internalIp}), expected egress ${plan.expectedEgressIps.join(', ')}`, 3000),
+    blocks: [
+      header(`📋 ${title}`),
+      ...planBlocks(plan),
+      context([`job ${code(opts.jobId)}${by}`, opts.at ? when(opts.at) : '', opts.dryRun ? 'nothing was changed' : '']),
+    ],
+  };
+}
+
+export function refusalCard(refusal: Refusal, opts: { jobId: string; instanceId?: string; requestedBy?: string; at?: string; dryRun?: boolean }): SlackMessage {
+  const target = opts.instanceId ? ` ${opts.instanceId}` : '';
+  const details = refusal.details && Object.keys(refusal.details).length ? `\n${codeBlock(JSON.stringify(refusal.details, null, 1), 1500)}` : '';
+  return {
+    text: truncate(`Refused${target}: ${refusal.code}: ${refusal.message}`, 3000),
+    blocks: [
+      section(`:no_entry: *Pre-flight refused${esc(target)}* — ${code(refusal.code)}\n${esc(refusal.message)}${details}`),
+      context([`job ${code(opts.jobId)}`, opts.requestedBy ? `requested by ${mention(opts.requestedBy)}` : '', opts.at ? when(opts.at) : '', 'nothing was changed']),
+    ],
+  };
+}

@@ -1,0 +1,55 @@
+import { webApi } from '@slack/bolt';
+import type { Log } from './outbox.ts';
+
+/**
+ * Can the bot post in a channel? It needs to be a member (the app has no chat:write.public), otherwise every
+ * message of the job's thread would wait in the outbox for an operator. Checked with conversations.members
+ * (channels:read / groups:read) before a job is queued; a "yes" is cached, and when Slack cannot answer the
+ * command goes ahead (this is a convenience check, not a security one).
+ */
+
+type Client = InstanceType<typeof webApi.WebClient>;
+
+export interface ChannelCheck {
+  botCanPost(channelId: string): Promise<boolean>;
+}
+
+export function createChannelCheck(opts: { client?: Client; botToken?: string; slackApiUrl?: string; botUserId: () => Promise<string>; cacheTtlMs?: number; logger?: Log; now?: () => number }): ChannelCheck {
+  const ttl = opts.cacheTtlMs ?? 5 * 60_000;
+  const now = opts.now ?? Date.now;
+  const client: Client =
+    opts.client ??
+    new webApi.WebClient(opts.botToken, {
+      ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 1500,
+      logLevel: webApi.LogLevel.ERROR,
+    });
+  const ok = new Map<string, number>();
+  return {
+    async botCanPost(channelId) {
+      const seen = ok.get(channelId);
+      if (seen !== undefined && now() - seen < ttl) return true;
+      try {
+        const me = await opts.botUserId();
+        let cursor: string | undefined;
+        for (let page = 0; page < 20; page++) {
+          const res = await client.conversations.members({ channel: channelId, limit: 1000, ...(cursor ? { cursor } : {}) });
+          if ((res.members ?? []).includes(me)) {
+            ok.set(channelId, now());
+            return true;
+          }
+          cursor = res.response_metadata?.next_cursor || undefined;
+          if (!cursor) return false;
+        }
+        return true; // a huge channel: do not block the command on it
+      } catch (err) {
+        const code = (err as { data?: { error?: string } }).data?.error;
+        if (code === 'channel_not_found' || code === 'not_in_channel') return false;
+        opts.logger?.warn({ channelId, err: err instanceof Error ? err.message : String(err) }, 'conversations.members failed; not blocking the command');
+        return true;
+      }
+    },
+  };
+}

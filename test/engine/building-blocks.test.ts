@@ -1,0 +1,173 @@
+// The engine's Redis building blocks on a real Redis: approvals (four-eyes, M-of-N, binding, expiry),
+// the shared rate budget, the per-forward-table lock and the job record store.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { RedisApprovals } from '../../src/engine/approvals.ts';
+import { makeKeys } from '../../src/engine/keys.ts';
+import { RecordingNotifier } from '../../src/engine/notifiers.ts';
+import type { ApprovalRecord, JobRecord } from '../../src/engine/ports.ts';
+import { RecordStore } from '../../src/engine/records.ts';
+import { RedisRateBudget } from '../../src/engine/redis-rate-budget.ts';
+import { TableLocks } from '../../src/engine/table-lock.ts';
+import type { JobData } from '../../src/engine/job-data.ts';
+import { cleanPrefix, redisClient, uniquePrefix } from './helpers.ts';
+
+const prefix = uniquePrefix('blocks');
+const keys = makeKeys(prefix);
+let redis: Redis;
+let records: RecordStore;
+
+beforeAll(() => {
+  redis = redisClient();
+  records = new RecordStore(redis, keys, 60_000);
+});
+afterAll(async () => {
+  await cleanPrefix(redis, prefix);
+  await redis.quit();
+});
+
+function record(jobId: string, instanceId: string): JobRecord {
+  const now = new Date().toISOString();
+  return {
+    jobId, kind: 'migrate', regionId: 'cn-hangzhou', instanceId, requestedBy: 'UREQ', audience: { channelId: 'C1' },
+    options: { ports: { kind: 'all' }, configureGuest: false }, state: 'queued', createdAt: now, updatedAt: now, steps: [],
+  };
+}
+const journal = (jobId: string, instanceId: string): JobData => ({
+  v: 1, kind: 'migrate', jobId, regionId: 'cn-hangzhou', instanceId, requestedBy: 'UREQ',
+  options: { ports: { kind: 'all' }, configureGuest: false }, step: 'plan',
+});
+
+describe('job records', () => {
+  it('claims an instance once, indexes by instance, frees it on finish and keeps the record', async () => {
+    const a = await records.createActive(record('migrate-cn-hangzhou-i-rec000001-1', 'i-rec000001'), journal('migrate-cn-hangzhou-i-rec000001-1', 'i-rec000001'));
+    expect(a.created).toBe(true);
+    const b = await records.createActive(record('migrate-cn-hangzhou-i-rec000001-2', 'i-rec000001'), journal('migrate-cn-hangzhou-i-rec000001-2', 'i-rec000001'));
+    expect(b).toEqual({ created: false, holder: 'migrate-cn-hangzhou-i-rec000001-1' });
+    expect((await records.active()).map((r) => r.jobId)).toContain('migrate-cn-hangzhou-i-rec000001-1');
+
+    await records.finish('migrate-cn-hangzhou-i-rec000001-1', 'cn-hangzhou', 'i-rec000001', { outcome: 'refused', summary: 'x' });
+    expect(await records.activeHolder('cn-hangzhou', 'i-rec000001')).toBeUndefined();
+    const r = await records.get('migrate-cn-hangzhou-i-rec000001-1');
+    expect(r).toMatchObject({ state: 'finished', outcome: 'refused', summary: 'x', audience: { channelId: 'C1' } });
+    expect(await redis.pttl(keys.record('migrate-cn-hangzhou-i-rec000001-1'))).toBeGreaterThan(50_000);
+    expect((await records.byInstance('i-rec000001')).map((x) => x.jobId)).toEqual(['migrate-cn-hangzhou-i-rec000001-1']);
+    expect((await records.active()).map((x) => x.jobId)).not.toContain('migrate-cn-hangzhou-i-rec000001-1');
+  });
+});
+
+describe('approvals', () => {
+  const notifier = new RecordingNotifier();
+  const woken: string[] = [];
+  let approvals: RedisApprovals;
+  let n = 0;
+
+  beforeAll(() => {
+    approvals = new RedisApprovals(records, notifier, async (id) => { woken.push(id); });
+  });
+
+  async function openJob(required: number, ttlMs = 60_000): Promise<{ jobId: string; hash: string }> {
+    n++;
+    const jobId = `migrate-cn-hangzhou-i-appr0000${n}-1`;
+    await records.createActive(record(jobId, `i-appr0000${n}`), journal(jobId, `i-appr0000${n}`));
+    const now = Date.now();
+    const a: ApprovalRecord = {
+      kind: 'migrate', planHash: `hash-${n}`, requestedBy: 'UREQ', requiredApprovals: required,
+      requestedAt: new Date(now).toISOString(), expiresAt: new Date(now + ttlMs).toISOString(), approvals: [],
+    };
+    const opened = await approvals.open(jobId, a);
+    expect(opened.opened).toBe(true);
+    return { jobId, hash: a.planHash };
+  }
+
+  it('refuses self-approval, stale hashes and repeats; counts distinct approvers to M; then refuses late clicks', async () => {
+    const { jobId, hash } = await openJob(2);
+    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UREQ' })).toMatchObject({ ok: false, code: 'self_approval' });
+    expect(await approvals.decide(jobId, { planHash: 'old', decision: 'approve', userId: 'UA' })).toMatchObject({ ok: false, code: 'stale_plan' });
+    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UA' })).toMatchObject({ ok: true, decided: false });
+    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UA' })).toMatchObject({ ok: false, code: 'already_counted' });
+    expect(woken).not.toContain(jobId);
+    const done = await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UB' });
+    expect(done).toMatchObject({ ok: true, decided: true, record: { decision: { decision: 'approved', by: ['UA', 'UB'] } } });
+    expect(woken).toContain(jobId);
+    const late = await approvals.decide(jobId, { planHash: hash, decision: 'reject', userId: 'UC' });
+    expect(late).toMatchObject({ ok: false, code: 'already_decided' });
+    expect(late.ok ? '' : late.message).toMatch(/approved by <@UA>, <@UB> at/);
+    const types = notifier.forJob(jobId).map((e) => e.type);
+    expect(types).toEqual(['approval.recorded', 'approval.recorded', 'approval.decided']);
+  });
+
+  it('a reject decides at once, even from the requester', async () => {
+    const { jobId, hash } = await openJob(3);
+    expect(await approvals.decide(jobId, { planHash: hash, decision: 'reject', userId: 'UREQ' })).toMatchObject({ ok: true, decided: true, record: { decision: { decision: 'rejected' } } });
+  });
+
+  it('expires: a click after the deadline is refused and the decision is recorded once', async () => {
+    const { jobId, hash } = await openJob(1, 30);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UA' })).toMatchObject({ ok: false, code: 'expired' });
+    expect((await approvals.current(jobId))?.decision?.decision).toBe('expired');
+    expect(notifier.forJob(jobId).filter((e) => e.type === 'approval.decided')).toHaveLength(1);
+  });
+
+  it('concurrent approvals of a 1-of-N request decide exactly once', async () => {
+    const { jobId, hash } = await openJob(1);
+    const results = await Promise.all(['U1', 'U2', 'U3', 'U4'].map((u) => approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: u })));
+    expect(results.filter((r) => r.ok && r.decided)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.code === 'already_decided')).toHaveLength(3);
+  });
+
+  it('unknown jobs and jobs without a request', async () => {
+    expect(await approvals.decide('migrate-cn-hangzhou-i-nojob00001-1', { planHash: 'h', decision: 'approve', userId: 'U' })).toMatchObject({ ok: false, code: 'unknown_job' });
+    await records.createActive(record('migrate-cn-hangzhou-i-noreq00001-1', 'i-noreq00001'), journal('migrate-cn-hangzhou-i-noreq00001-1', 'i-noreq00001'));
+    expect(await approvals.decide('migrate-cn-hangzhou-i-noreq00001-1', { planHash: 'h', decision: 'approve', userId: 'U' })).toMatchObject({ ok: false, code: 'not_awaiting' });
+  });
+});
+
+describe('rate budget shared through Redis', () => {
+  it('two budgets (two workers) share one rate', async () => {
+    const a = new RedisRateBudget(redisClient(), keys, { ratePerSec: 40, burst: 1 });
+    const b = new RedisRateBudget(redisClient(), keys, { ratePerSec: 40, burst: 1 });
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).take('DescribeInstances')));
+    const elapsed = Date.now() - t0;
+    // 20 requests at 40/s, one after the other: the last starts ~475 ms after the first.
+    expect(elapsed).toBeGreaterThanOrEqual(400);
+    expect(elapsed).toBeLessThan(2_000);
+  });
+
+  it('a throttle pushes the next slot out for everyone', async () => {
+    const k2 = makeKeys(`${prefix}-pen`);
+    const a = new RedisRateBudget(redis, k2, { ratePerSec: 1000 });
+    const b = new RedisRateBudget(redis, k2, { ratePerSec: 1000 });
+    await a.penalize('CreateForwardEntry', 300, 'Throttling.User');
+    const t0 = Date.now();
+    await b.take('DescribeNatGateways');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    await cleanPrefix(redis, `${prefix}-pen`);
+  });
+});
+
+describe('forward-table lock', () => {
+  it('serializes owners, lets the owner take it back, and lapses when the owner stops renewing', async () => {
+    const locks = new TableLocks(redis, keys, { ttlMs: 300, pollMs: 10 });
+    const h1 = await locks.acquire('ftb-1', 'job-a');
+    expect(await locks.tryAcquire('ftb-1', 'job-b')).toBeUndefined();
+    const again = await locks.tryAcquire('ftb-1', 'job-a');
+    expect(again).toBeDefined();
+    await again!.release();
+    await h1.release();
+    const h2 = await locks.acquire('ftb-1', 'job-b');
+    const t0 = Date.now();
+    // job-b's renewal keeps it held; job-c waits until the release.
+    setTimeout(() => { void h2.release(); }, 500);
+    const h3 = await locks.acquire('ftb-1', 'job-c');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(450);
+    await h3.release();
+    // A dead owner: set the key without renewal; it lapses after the TTL.
+    await redis.set(keys.tableLock('ftb-2'), 'dead-job', 'PX', 200);
+    const h4 = await locks.acquire('ftb-2', 'job-d');
+    expect(await locks.holder('ftb-2')).toBe('job-d');
+    await h4.release();
+  });
+});

@@ -1,0 +1,452 @@
+// The migration engine end to end: real Redis, real BullMQ workers, the real Alibaba adapter over HTTP and the
+// sandbox cloud. Nothing of ours is mocked; the notifier is the in-process RecordingNotifier.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import type { Redis } from 'ioredis';
+import { createAlibabaCloud, type AlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import type { MigrationEvent } from '../../src/domain/events.ts';
+import { ENI_TAG_JOB } from '../../src/domain/plan.ts';
+import type { MigrationOptions } from '../../src/domain/plan-types.ts';
+import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import { RecordingNotifier } from '../../src/engine/notifiers.ts';
+import { startSandbox } from '../../src/sandbox/index.ts';
+import { cleanPrefix, REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { EIP_SNAT, engineScenario, MIGRATABLE, REFUSALS } from './scenario.ts';
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+const REGION = 'cn-hangzhou';
+const REQUESTER = 'UREQUESTER';
+const APPROVER = 'UAPPROVER';
+const ALL: MigrationOptions = { ports: { kind: 'all' }, configureGuest: false };
+const silent = pino({ level: 'silent' });
+
+let sandbox: Sandbox;
+let cloud: AlibabaCloud;
+let redis: Redis;
+const engines: Engine[] = [];
+const prefixes: string[] = [];
+
+function cloudFor(sb: Sandbox): AlibabaCloud {
+  return createAlibabaCloud({
+    regionId: REGION, ecsEndpoint: sb.endpoint, vpcEndpoint: sb.endpoint, protocol: 'http', credentials: sb.credentials,
+    waiter: { initialMs: 15, factor: 1.5, maxMs: 80 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
+  });
+}
+
+async function newEngine(notifier: RecordingNotifier, options: Parameters<typeof createEngine>[0]['options'] = {}): Promise<Engine> {
+  const prefix = uniquePrefix('mig');
+  prefixes.push(prefix);
+  const engine = createEngine({
+    redis: REDIS_URL, prefix, cloud, notifier, logger: silent,
+    options: {
+      approvalTtlMs: 60_000, verifyTimeoutMs: 2_000, verifyIntervalMs: 100, cancelPollMs: 20, tableLockTtlMs: 5_000,
+      tableLockPollMs: 10, retryBaseMs: 50, publicEdge: sandbox.edge, ...options,
+    },
+    worker: { concurrency: 8, lockDurationMs: 5_000, stalledIntervalMs: 2_500 },
+  });
+  engines.push(engine);
+  await engine.startWorker();
+  return engine;
+}
+
+let engine: Engine;
+const notifier = new RecordingNotifier();
+
+beforeAll(async () => {
+  redis = redisClient();
+  sandbox = await startSandbox({ scenario: engineScenario(), port: 0 });
+  cloud = cloudFor(sandbox);
+  engine = await newEngine(notifier);
+});
+
+afterAll(async () => {
+  for (const e of engines) await e.close();
+  for (const p of prefixes) await cleanPrefix(redis, p);
+  await redis.quit();
+  await sandbox?.close();
+});
+
+const of = (jobId: string, type: MigrationEvent['type']) => (e: MigrationEvent) => e.jobId === jobId && e.type === type;
+
+async function submit(e: Engine, instanceId: string, options: MigrationOptions = ALL): Promise<string> {
+  const [r] = await e.service.submit({ regionId: REGION, instanceIds: [instanceId], options, requestedBy: REQUESTER, audience: { channelId: 'CTEST' } });
+  expect(r?.status).toBe('queued');
+  return (r as { jobId: string }).jobId;
+}
+
+async function approvalOf(n: RecordingNotifier, jobId: string, after = 0): Promise<string> {
+  const ev = await until(async () => n.forJob(jobId).filter((e) => e.type === 'approval.requested')[after], 20_000, 10, `approval request #${after + 1} of ${jobId}`);
+  return (ev as Extract<MigrationEvent, { type: 'approval.requested' }>).planHash;
+}
+
+async function approve(e: Engine, jobId: string, hash: string, userId = APPROVER) {
+  const r = await e.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId });
+  expect(r).toMatchObject({ ok: true, decided: true });
+}
+
+async function finished(n: RecordingNotifier, jobId: string): Promise<Extract<MigrationEvent, { type: 'finished' }>> {
+  return n.waitFor(of(jobId, 'finished'), 30_000);
+}
+
+async function dnatOn(eip: string) {
+  return cloud.listForwardEntries('ftb-1', { externalIp: eip });
+}
+
+async function enisOf(instanceId: string) {
+  return (await cloud.listNetworkInterfaces({ instanceId })).filter((e) => e.type !== 'Primary');
+}
+
+async function taggedEnis(jobId: string) {
+  return cloud.listNetworkInterfaces({ tags: { [ENI_TAG_JOB]: jobId } });
+}
+
+/** The state before any migration: one IP mapping EIP → primary IP, Available, and no secondary ENI. */
+async function expectUntouched(instanceId: string, eip: string, primaryIp: string) {
+  const entries = await dnatOn(eip);
+  expect(entries.map((e) => [e.internalIp, e.status, e.ipProtocol.toLowerCase()])).toEqual([[primaryIp, 'Available', 'any']]);
+  expect(await enisOf(instanceId)).toEqual([]);
+}
+
+const M = (i: number) => { const m = MIGRATABLE[i]!; return { id: m[0], ip: m[1], eip: m[2] }; };
+
+describe('migration', () => {
+  it('migrates one instance end to end: egress becomes the SNAT IP and the SSH banner is read through the EIP', async () => {
+    const t0 = Date.now();
+    const { id, ip, eip } = M(0);
+    const jobId = await submit(engine, id);
+    expect(jobId).toMatch(/^migrate-cn-hangzhou-i-okaaaa0001-\d+$/);
+    const hash = await approvalOf(notifier, jobId);
+
+    // Parked for approval: staged ENI InUse, mapping untouched, job holds no worker slot.
+    const parked = (await engine.service.status(jobId))[0]!;
+    expect(parked.state).toBe('awaiting_approval');
+    expect((await enisOf(id)).map((e) => e.status)).toEqual(['InUse']);
+    expect((await dnatOn(eip)).map((e) => e.internalIp)).toEqual([ip]);
+    expect(await (await engine.queue.getJob(jobId))?.getState()).toBe('delayed');
+
+    // The requester cannot approve their own job.
+    expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: REQUESTER })).toMatchObject({ ok: false, code: 'self_approval' });
+    await approve(engine, jobId, hash);
+    const fin = await finished(notifier, jobId);
+    expect(fin.outcome).toBe('migrated');
+
+    const verified = notifier.forJob(jobId).find((e) => e.type === 'verified') as Extract<MigrationEvent, { type: 'verified' }>;
+    expect(verified.ok).toBe(true);
+    expect(verified.ssh.banner).toBe('SSH-2.0-OpenSSH_8.0');
+    expect(verified.egress.observedIp).toBe(EIP_SNAT);
+    expect(verified.egress.rawOutput).toContain(EIP_SNAT);
+    expect(verified.egress.invokeId).toBeTruthy();
+
+    // Cloud: exactly one ENI, attached; the EIP now maps to it; the original entry is gone.
+    const enis = await enisOf(id);
+    expect(enis).toHaveLength(1);
+    expect(enis[0]).toMatchObject({ status: 'InUse', instanceId: id });
+    const entries = await dnatOn(eip);
+    expect(entries.map((e) => [e.internalIp, e.status])).toEqual([[enis[0]!.privateIp, 'Available']]);
+
+    // Record: plan, original entry with its restore recipe, steps with RequestIds, outcome.
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect(rec).toMatchObject({ state: 'finished', outcome: 'migrated', eniId: enis[0]!.networkInterfaceId, newEntryIds: [entries[0]!.forwardEntryId] });
+    expect(rec.original?.entry).toMatchObject({ externalIp: eip, internalIp: ip });
+    expect(rec.original?.restoreRecipe).toMatchObject({ forwardTableId: 'ftb-1', externalIp: eip, internalIp: ip });
+    expect(rec.original?.restoreRecipe.ipProtocol.toLowerCase()).toBe('any');
+    const stepNames = rec.steps.map((s) => s.step);
+    expect(stepNames).toEqual(['plan', 'create_eni', 'attach_eni', 'wait_eni_in_use', 'request_approval', 'recheck_plan',
+      'save_original', 'delete_entry', 'wait_entry_gone', 'create_entry', 'wait_entry_available', 'verify']);
+    for (const s of rec.steps) expect(s.finishedAt, s.step).toBeTruthy();
+    const deleteStep = rec.steps.find((s) => s.step === 'delete_entry')!;
+    expect(deleteStep.calls.some((c) => c.action === 'DeleteForwardEntry' && c.requestId)).toBe(true);
+    expect(rec.verification?.ssh.banner).toBe('SSH-2.0-OpenSSH_8.0');
+
+    // The original entry was announced, in full, before it was deleted.
+    const types = notifier.forJob(jobId).map((e) => e.type);
+    expect(types.indexOf('original.saved')).toBeLessThan(types.lastIndexOf('step.started'));
+    const saved = notifier.forJob(jobId).find((e) => e.type === 'original.saved') as Extract<MigrationEvent, { type: 'original.saved' }>;
+    expect(saved.entry.forwardEntryId).toBe(rec.original?.entry.forwardEntryId);
+    for (const e of notifier.forJob(jobId)) expect(Date.parse(e.at)).toBeGreaterThanOrEqual(t0 - 1000);
+
+    // Status by instance (latest first) and the active list; the instance is free again.
+    expect((await engine.service.status(id))[0]?.jobId).toBe(jobId);
+    expect((await engine.service.status()).map((r) => r.jobId)).not.toContain(jobId);
+
+    // Planning it again: already migrated.
+    const { jobId: previewId } = await engine.service.preview({ regionId: REGION, instanceId: id, options: ALL, requestedBy: REQUESTER, audience: {} });
+    const refused = await notifier.waitFor(of(previewId, 'refused')) as Extract<MigrationEvent, { type: 'refused' }>;
+    expect(refused.refusal.code).toBe('AlreadyMigrated');
+  });
+
+  it('refuses a second request for an instance with an active job, naming that job', async () => {
+    const { id } = M(1);
+    const jobId = await submit(engine, id);
+    const again = await engine.service.submit({ regionId: REGION, instanceIds: [id, 'I-BAD'], options: ALL, requestedBy: 'UOTHER', audience: {} });
+    expect(again[0]).toEqual({ instanceId: id, status: 'already_active', jobId });
+    expect(again[1]).toMatchObject({ instanceId: 'I-BAD', status: 'invalid' });
+    await approvalOf(notifier, jobId);
+    expect(await engine.service.cancel(jobId, REQUESTER)).toMatchObject({ ok: true });
+    expect((await finished(notifier, jobId)).outcome).toBe('cancelled');
+  });
+
+  it('previews without changing anything', async () => {
+    const { id, ip, eip } = M(2);
+    const { jobId } = await engine.service.preview({ regionId: REGION, instanceId: id, options: ALL, requestedBy: REQUESTER, audience: { channelId: 'C' } });
+    const planned = await notifier.waitFor(of(jobId, 'planned')) as Extract<MigrationEvent, { type: 'planned' }>;
+    expect(planned.plan).toMatchObject({ instanceId: id, primaryIp: ip, expectedEgressIps: [EIP_SNAT], entryToDelete: { externalIp: eip, internalIp: ip } });
+    expect((await engine.service.status(jobId))[0]).toMatchObject({ kind: 'preview', state: 'finished', audience: { channelId: 'C' } });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('refuses, with a specific reason and nothing changed, each instance the pre-flight must not touch', async () => {
+    const cases: [string, string][] = [
+      [REFUSALS.noMapping, 'NoIpMapping'],
+      [REFUSALS.noSnat, 'NoSnatCoverage'],
+      [REFUSALS.quota, 'EniQuotaFull'],
+      [REFUSALS.stopped, 'InstanceNotRunning'],
+      [REFUSALS.ambiguous, 'AmbiguousIpMapping'],
+      [REFUSALS.notFound, 'InstanceNotFound'],
+    ];
+    const enisBefore = (await cloud.listNetworkInterfaces({ vpcId: 'vpc-1' })).length;
+    const entriesBefore = (await cloud.listForwardEntries('ftb-1')).length;
+    const jobs = await Promise.all(cases.map(([id]) => submit(engine, id)));
+    for (const [i, jobId] of jobs.entries()) {
+      const fin = await finished(notifier, jobId);
+      const refused = notifier.forJob(jobId).find((e) => e.type === 'refused') as Extract<MigrationEvent, { type: 'refused' }>;
+      expect([fin.outcome, refused?.refusal.code, fin.summary], cases[i]![0]).toEqual(['refused', cases[i]![1], refused?.refusal.message]);
+      expect(fin.summary).toBe(refused.refusal.message);
+      expect((await engine.service.status(jobId))[0]).toMatchObject({ outcome: 'refused', refusal: { code: cases[i]![1] } });
+    }
+    expect((await cloud.listNetworkInterfaces({ vpcId: 'vpc-1' })).length).toBe(enisBefore);
+    expect((await cloud.listForwardEntries('ftb-1')).length).toBe(entriesBefore);
+  });
+
+  it('refuses with PermissionDenied, naming the denied RAM action, when the account may not read the NAT gateway', async () => {
+    const { id, ip, eip } = M(3);
+    sandbox.faults.add({ action: 'DescribeNatGateways', code: 'Forbidden.RAM', httpStatus: 403, times: 1 });
+    const jobId = await submit(engine, id);
+    expect((await finished(notifier, jobId)).outcome).toBe('refused');
+    const refused = notifier.forJob(jobId).find((e) => e.type === 'refused') as Extract<MigrationEvent, { type: 'refused' }>;
+    expect(refused.refusal.code).toBe('PermissionDenied');
+    expect(refused.refusal.message).toContain('vpc:DescribeNatGateways');
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('rejection undoes the staging: the ENI is detached and deleted, the mapping never touched', async () => {
+    const { id, ip, eip } = M(3);
+    const jobId = await submit(engine, id);
+    const hash = await approvalOf(notifier, jobId);
+    expect(await taggedEnis(jobId)).toHaveLength(1);
+    const r = await engine.approvals.decide(jobId, { planHash: hash, decision: 'reject', userId: APPROVER });
+    expect(r).toMatchObject({ ok: true, decided: true });
+    expect((await finished(notifier, jobId)).outcome).toBe('rejected');
+    await expectUntouched(id, eip, ip);
+    expect(await taggedEnis(jobId)).toEqual([]);
+    expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'ULATE' })).toMatchObject({ ok: false, code: 'already_decided' });
+  });
+
+  it('expiry undoes the staging when nobody decides in time', async () => {
+    const n2 = new RecordingNotifier();
+    const e2 = await newEngine(n2, { approvalTtlMs: 400 });
+    const { id, ip, eip } = M(4);
+    const jobId = await submit(e2, id);
+    const hash = await approvalOf(n2, jobId);
+    const fin = await finished(n2, jobId);
+    expect(fin.outcome).toBe('expired');
+    expect(n2.forJob(jobId).some((e) => e.type === 'approval.decided' && e.decision === 'expired')).toBe(true);
+    await expectUntouched(id, eip, ip);
+    expect(await taggedEnis(jobId)).toEqual([]);
+    expect(await e2.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: APPROVER })).toMatchObject({ ok: false, code: 'already_decided' });
+  });
+
+  it('detects drift at the gate, asks again with the new plan, and refuses a click on the old one', async () => {
+    const { id, ip, eip } = M(4);
+    const jobId = await submit(engine, id);
+    const first = await approvalOf(notifier, jobId);
+    // Someone renames the DNAT entry while the request waits: the restore recipe would be different.
+    const entry = [...sandbox.world.dnatEntries.values()].find((e) => e.externalIp === eip && e.internalIp === ip)!;
+    entry.name = 'renamed-by-someone';
+    await approve(engine, jobId, first);
+    const drifted = await notifier.waitFor(of(jobId, 'plan.drifted')) as Extract<MigrationEvent, { type: 'plan.drifted' }>;
+    expect(drifted.previousHash).toBe(first);
+    expect(drifted.differences.join('\n')).toMatch(/renamed-by-someone/);
+    const second = await approvalOf(notifier, jobId, 1);
+    expect(second).not.toBe(first);
+    expect(second).toBe(drifted.plan.hash);
+    expect(await engine.approvals.decide(jobId, { planHash: first, decision: 'approve', userId: 'UOTHER' })).toMatchObject({ ok: false, code: 'stale_plan' });
+    // Nothing was cut over while the plan was stale.
+    expect((await dnatOn(eip)).map((e) => e.internalIp)).toEqual([ip]);
+    await approve(engine, jobId, second);
+    expect((await finished(notifier, jobId)).outcome).toBe('migrated');
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect(rec.original?.restoreRecipe.forwardEntryName).toBe('renamed-by-someone');
+  });
+
+  it('re-stages the ENI when drift changes what the ENI must be (security groups), before asking again', async () => {
+    const { id } = M(1);
+    const jobId = await submit(engine, id);
+    const first = await approvalOf(notifier, jobId);
+    const staged = await taggedEnis(jobId);
+    expect(staged.map((e) => e.securityGroupIds)).toEqual([['sg-1']]);
+    sandbox.world.instances.get(id)!.securityGroupIds = ['sg-2'];
+    await approve(engine, jobId, first);
+    const drifted = await notifier.waitFor(of(jobId, 'plan.drifted')) as Extract<MigrationEvent, { type: 'plan.drifted' }>;
+    expect(drifted.differences.join('\n')).toMatch(/sg-2/);
+    const second = await approvalOf(notifier, jobId, 1);
+    const restaged = await taggedEnis(jobId);
+    expect(restaged).toHaveLength(1);
+    expect(restaged[0]!.networkInterfaceId).not.toBe(staged[0]!.networkInterfaceId);
+    expect(restaged[0]!.securityGroupIds).toEqual(['sg-2']);
+    await approve(engine, jobId, second);
+    expect((await finished(notifier, jobId)).outcome).toBe('migrated');
+    expect((await enisOf(id)).map((e) => e.networkInterfaceId)).toEqual([restaged[0]!.networkInterfaceId]);
+  });
+
+  it('restores the original mapping when creating the new entry fails after the delete', async () => {
+    const { id, ip, eip } = M(5);
+    const jobId = await submit(engine, id);
+    const hash = await approvalOf(notifier, jobId);
+    sandbox.faults.add({ action: 'CreateForwardEntry', code: 'QuotaExceeded', httpStatus: 400, message: 'Forward entry quota exceeded', times: 1 });
+    await approve(engine, jobId, hash);
+    const fin = await finished(notifier, jobId);
+    expect(fin.outcome).toBe('restored');
+    const types = notifier.forJob(jobId).map((e) => e.type);
+    expect(types).toContain('failed');
+    expect(types).toContain('restored');
+    const restored = notifier.forJob(jobId).find((e) => e.type === 'restored') as Extract<MigrationEvent, { type: 'restored' }>;
+    expect(restored.entry).toMatchObject({ externalIp: eip, internalIp: ip });
+    expect(restored.reason).toMatch(/QuotaExceeded/);
+    await expectUntouched(id, eip, ip);
+    expect(await taggedEnis(jobId)).toEqual([]);
+  });
+
+  it('verification failure restores the original (auto-rollback); configuring the guest makes the same kind of instance pass', async () => {
+    const bad = MIGRATABLE[9]!;
+    const jobId = await submit(engine, bad[0]);
+    await approve(engine, jobId, await approvalOf(notifier, jobId));
+    const fin = await finished(notifier, jobId);
+    expect(fin.outcome).toBe('restored');
+    const v = notifier.forJob(jobId).find((e) => e.type === 'verified') as Extract<MigrationEvent, { type: 'verified' }>;
+    expect(v.ok).toBe(false);
+    expect(v.ssh.ok).toBe(false);
+    await expectUntouched(bad[0], bad[2], bad[1]);
+
+    const good = MIGRATABLE[10]!;
+    const job2 = await submit(engine, good[0], { ports: { kind: 'all' }, configureGuest: true });
+    await approve(engine, job2, await approvalOf(notifier, job2));
+    expect((await finished(notifier, job2)).outcome).toBe('migrated');
+    const cfg = (await engine.service.status(job2))[0]!.steps.find((s) => s.step === 'configure_guest');
+    expect(cfg?.detail?.output).toMatch(/configured eth1/);
+  });
+
+  it('rolls back a migration after its own approval: original mapping back, ENI gone, original path verified', async () => {
+    const { id, ip, eip } = M(6);
+    const jobId = await submit(engine, id);
+    await approve(engine, jobId, await approvalOf(notifier, jobId));
+    expect((await finished(notifier, jobId)).outcome).toBe('migrated');
+
+    const rb = await engine.service.rollback(jobId, REQUESTER, { channelId: 'CTEST' });
+    expect(rb.ok).toBe(true);
+    const rbId = rb.jobId!;
+    expect(rbId).toMatch(/^rollback-cn-hangzhou-i-okaaaa0007-\d+$/);
+    expect(await engine.service.rollback(jobId, REQUESTER, {})).toMatchObject({ ok: false });
+    const req = await notifier.waitFor(of(rbId, 'approval.requested')) as Extract<MigrationEvent, { type: 'approval.requested' }>;
+    expect(req.kind).toBe('rollback');
+    expect(req.rollback?.migrationJobId).toBe(jobId);
+    expect(req.rollback?.entriesToDelete).toHaveLength(1);
+    await approve(engine, rbId, req.planHash);
+    const fin = await finished(notifier, rbId);
+    expect(fin.outcome).toBe('rolled_back');
+    const v = notifier.forJob(rbId).find((e) => e.type === 'verified') as Extract<MigrationEvent, { type: 'verified' }>;
+    expect(v.ok).toBe(true);
+    expect(v.egress.observedIp).toBe(eip);
+    expect(v.ssh.banner).toBe('SSH-2.0-OpenSSH_8.0');
+    await expectUntouched(id, eip, ip);
+    expect((await engine.service.status(jobId))[0]?.relatedJobId).toBe(rbId);
+  });
+
+  it('cancel before the cutover undoes the staging', async () => {
+    const { id, ip, eip } = M(7);
+    const jobId = await submit(engine, id);
+    await approvalOf(notifier, jobId);
+    const c = await engine.service.cancel(jobId, REQUESTER);
+    expect(c.ok).toBe(true);
+    expect(c.message).toMatch(/staged ENI will be removed/);
+    const fin = await finished(notifier, jobId);
+    expect(fin.outcome).toBe('cancelled');
+    expect(notifier.forJob(jobId).some((e) => e.type === 'cancel.requested')).toBe(true);
+    await expectUntouched(id, eip, ip);
+    expect(await taggedEnis(jobId)).toEqual([]);
+  });
+
+  it('cancel during the cutover restores the original mapping; cancelling a finished migration queues a rollback', async () => {
+    const { id, ip, eip } = M(8);
+    const jobId = await submit(engine, id);
+    const hash = await approvalOf(notifier, jobId);
+    // Slow the create down so the cancel lands after the delete.
+    sandbox.faults.add({ action: 'CreateForwardEntry', latencyMs: 400, times: 1 });
+    await approve(engine, jobId, hash);
+    await notifier.waitFor(of(jobId, 'original.saved'));
+    await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'create_entry'), 10_000, 5, 'create_entry');
+    const c = await engine.service.cancel(jobId, 'UONCALL');
+    expect(c.message).toMatch(/original DNAT mapping will be restored/);
+    const fin = await finished(notifier, jobId);
+    expect(fin.outcome).toBe('cancelled');
+    expect(fin.summary).toMatch(/restored/);
+    expect(notifier.forJob(jobId).some((e) => e.type === 'restored')).toBe(true);
+    await expectUntouched(id, eip, ip);
+
+    // A finished migration: cancel = rollback, which needs its own approval.
+    const { id: id2 } = M(2);
+    const job2 = await submit(engine, id2);
+    await approve(engine, job2, await approvalOf(notifier, job2));
+    expect((await finished(notifier, job2)).outcome).toBe('migrated');
+    const c2 = await engine.service.cancel(job2, REQUESTER);
+    expect(c2.ok).toBe(true);
+    expect(c2.message).toMatch(/rolling it back/);
+    const rbId = (await engine.service.status(job2))[0]!.relatedJobId!;
+    const req = await notifier.waitFor(of(rbId, 'approval.requested')) as Extract<MigrationEvent, { type: 'approval.requested' }>;
+    await approve(engine, rbId, req.planHash);
+    expect((await finished(notifier, rbId)).outcome).toBe('rolled_back');
+  });
+});
+
+describe('two instances on one NAT gateway', () => {
+  it('migrate at the same time without forward-table conflicts', async () => {
+    const sb = await startSandbox({ scenario: engineScenario(), port: 0 });
+    const n = new RecordingNotifier();
+    const prevCloud = cloud;
+    const prevSandbox = sandbox;
+    cloud = cloudFor(sb);
+    sandbox = sb;
+    try {
+      const e = await newEngine(n);
+      const a = M(0);
+      const b = M(1);
+      const [ja, jb] = await Promise.all([submit(e, a.id), submit(e, b.id)]);
+      const [ha, hb] = await Promise.all([approvalOf(n, ja), approvalOf(n, jb)]);
+      await Promise.all([approve(e, ja, ha), approve(e, jb, hb)]);
+      const [fa, fb] = await Promise.all([finished(n, ja), finished(n, jb)]);
+      expect([fa.outcome, fb.outcome]).toEqual(['migrated', 'migrated']);
+      // The sandbox never had to refuse a forward-table write.
+      const tableErrors = sb.requests.filter((r) => /ForwardEntry$/.test(r.action) && r.code && r.code !== 'OK');
+      expect(tableErrors).toEqual([]);
+      // The two cutovers did not overlap: each ran from its original.saved to its new entry's Available alone.
+      const window = (jobId: string) => {
+        const evs = n.forJob(jobId);
+        const start = Date.parse(evs.find((x) => x.type === 'original.saved')!.at);
+        const end = Date.parse(evs.find((x) => x.type === 'step.finished' && x.step === 'wait_entry_available')!.at);
+        return [start, end] as const;
+      };
+      const [wa, wb] = [window(ja), window(jb)];
+      expect(wa[1] <= wb[0] || wb[1] <= wa[0]).toBe(true);
+      for (const m of [a, b]) {
+        const enis = (await cloud.listNetworkInterfaces({ instanceId: m.id })).filter((x) => x.type !== 'Primary');
+        expect(enis).toHaveLength(1);
+        expect((await cloud.listForwardEntries('ftb-1', { externalIp: m.eip })).map((x) => [x.internalIp, x.status])).toEqual([[enis[0]!.privateIp, 'Available']]);
+      }
+    } finally {
+      cloud = prevCloud;
+      sandbox = prevSandbox;
+      await sb.close();
+    }
+  });
+});

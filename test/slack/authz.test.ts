@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeSlack, type FakeSlack } from '../../src/slack-sim/index.ts';
+import { createAuthz } from '../../src/slack/authz.ts';
+import { PEOPLE } from './helpers.ts';
+
+let slack: FakeSlack;
+beforeAll(async () => {
+  slack = await startFakeSlack({ users: PEOPLE, usergroups: { S0APPROVERS: ['U0CAROL'], S0OPS: ['U0DAVE'] } });
+});
+afterAll(async () => {
+  await slack.close();
+});
+
+describe('authz', () => {
+  it('approvers are the listed users plus the members of listed user groups', async () => {
+    const a = createAuthz({ botToken: slack.botToken, slackApiUrl: slack.apiUrl, requesters: [], approvers: ['U0BOB', 'S0APPROVERS'] });
+    expect(await a.isApprover('U0BOB')).toBe(true);
+    expect(await a.isApprover('U0CAROL')).toBe(true);
+    expect(await a.isApprover('U0EVE')).toBe(false);
+    expect(a.describeApprovers()).toBe('<@U0BOB>, <!subteam^S0APPROVERS>');
+  });
+
+  it('an empty requester list means anyone; a configured one is enforced, groups included', async () => {
+    const open = createAuthz({ botToken: slack.botToken, slackApiUrl: slack.apiUrl, requesters: [], approvers: [] });
+    expect(await open.canRequest('U0EVE')).toBe(true);
+    const closed = createAuthz({ botToken: slack.botToken, slackApiUrl: slack.apiUrl, requesters: ['U0ALICE', 'S0OPS'], approvers: [] });
+    expect(await closed.canRequest('U0ALICE')).toBe(true);
+    expect(await closed.canRequest('U0DAVE')).toBe(true);
+    expect(await closed.canRequest('U0EVE')).toBe(false);
+  });
+
+  it('caches group members for the TTL (one usergroups.users.list per group and window)', async () => {
+    let clock = 1_000_000;
+    const a = createAuthz({ botToken: slack.botToken, slackApiUrl: slack.apiUrl, requesters: [], approvers: ['S0APPROVERS'], cacheTtlMs: 60_000, now: () => clock });
+    const before = slack.calls('usergroups.users.list').length;
+    await Promise.all([a.isApprover('U0CAROL'), a.isApprover('U0EVE'), a.isApprover('U0BOB')]);
+    expect(slack.calls('usergroups.users.list').length - before).toBe(1);
+    slack.setUsergroup('S0APPROVERS', ['U0EVE']);
+    expect(await a.isApprover('U0EVE')).toBe(false); // still cached
+    clock += 61_000;
+    expect(await a.isApprover('U0EVE')).toBe(true);
+    expect(await a.isApprover('U0CAROL')).toBe(false);
+    expect(slack.calls('usergroups.users.list').length - before).toBe(2);
+    slack.setUsergroup('S0APPROVERS', ['U0CAROL']);
+  });
+
+  it('fails closed when a group cannot be read, but keeps using a recent answer during an outage', async () => {
+    let clock = 5_000_000;
+    const a = createAuthz({ botToken: slack.botToken, slackApiUrl: slack.apiUrl, requesters: ['S0OPS'], approvers: ['S0APPROVERS'], cacheTtlMs: 1000, staleTtlMs: 60_000, now: () => clock });
+    slack.fail('usergroups.users.list', { kind: 'http', status: 503 }, 2);
+    expect(await a.isApprover('U0CAROL')).toBe(false);
+    expect(await a.canRequest('U0DAVE')).toBe(false); // configured requesters unreadable → nobody, not "anyone"
+    expect(await a.isApprover('U0CAROL')).toBe(true); // Slack is back
+    clock += 2000;
+    slack.fail('usergroups.users.list', { kind: 'error', error: 'ratelimited' }, 1);
+    expect(await a.isApprover('U0CAROL')).toBe(true); // stale but recent
+    slack.fail('usergroups.users.list', { kind: 'error', error: 'no_such_subteam' }, 1);
+    clock += 120_000;
+    expect(await a.isApprover('U0CAROL')).toBe(false); // too old to trust
+  });
+});

@@ -1,0 +1,130 @@
+import { createEngine, type Engine, type WorkerHandle } from '../../src/engine/index.ts';
+import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { startFakeSlack, type FakeSlack, type FakeMessage } from '../../src/slack-sim/index.ts';
+import { createSlackNotifier } from '../../src/slack/app.ts';
+import type { Outbox } from '../../src/slack/outbox.ts';
+import type { EngineOptions } from '../../src/engine/index.ts';
+import { testRedis, type TestRedis } from './fixtures.ts';
+import { PEOPLE, startBot, type RunningBot } from './helpers.ts';
+import { slackScenario } from './scenario.ts';
+import pino from 'pino';
+
+/**
+ * The real system on loopback: the sandbox cloud, the Alibaba adapter, the engine with a worker, the Slack bot
+ * (HTTP mode) and the fake workspace whose people send signed requests. Nothing here is a stand-in but Slack.
+ */
+export interface Env {
+  sandbox: Sandbox;
+  slack: FakeSlack;
+  engine: Engine;
+  worker: WorkerHandle;
+  outbox: Outbox;
+  bot: RunningBot;
+  r: TestRedis;
+  channel: string;
+  close(): Promise<void>;
+  /** Root ts of a job's thread once its status card is posted. */
+  threadOf(jobId: string): Promise<string>;
+  /** The thread as a person reads it, waiting until `done` holds. */
+  waitThread(jobId: string, done: (lines: string[]) => boolean, what: string, timeoutMs?: number): Promise<string[]>;
+  /** The approval card message (with buttons) of a job. */
+  approvalCard(jobId: string): Promise<FakeMessage>;
+  /** Job id the `run` reply announced. */
+  runJob(userId: string, instanceId: string): Promise<string>;
+}
+
+export async function startEnv(name: string, options: Partial<EngineOptions> = {}): Promise<Env> {
+  const channel = 'C0OPS';
+  const sandbox = await startSandbox({ scenario: slackScenario() });
+  const slack = await startFakeSlack({ users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [channel]: 'ops' } });
+  const r = await testRedis(name);
+  const outbox = createSlackNotifier({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100 });
+  const cloud = createAlibabaCloud({
+    regionId: sandbox.regionId, ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http',
+    credentials: sandbox.credentials, waiter: { initialMs: 20, factor: 1.5, maxMs: 200 },
+  });
+  const engine = createEngine({
+    redis: 'redis://127.0.0.1:6379', prefix: r.prefix, cloud, notifier: outbox,
+    logger: pino({ level: 'silent' }),
+    options: { publicEdge: sandbox.edge, verifyTimeoutMs: 5000, verifyIntervalMs: 100, retryBaseMs: 50, ...options },
+    worker: { concurrency: 4, lockDurationMs: 10_000, stalledIntervalMs: 5_000 },
+  });
+  const worker = await engine.startWorker();
+  const bot = await startBot(slack, engine.service, r.redis, r.prefix, { outbox });
+
+  const env: Env = {
+    sandbox, slack, engine, worker, outbox, bot, r, channel,
+    async close() {
+      await bot.stop();
+      await worker.close({ graceMs: 2000 });
+      await engine.close();
+      await slack.close();
+      await sandbox.close();
+      await r.cleanup();
+    },
+    async threadOf(jobId) {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const t = await outbox.thread(jobId);
+        if (t) return t.rootTs;
+        if (Date.now() > deadline) throw new Error(`no thread for ${jobId}`);
+        await new Promise((res) => setTimeout(res, 25));
+      }
+    },
+    async waitThread(jobId, done, what, timeoutMs = 30_000) {
+      await env.threadOf(jobId);
+      const t = await outbox.thread(jobId);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const lines = slack.transcript(t!.channel, t!.threadTs);
+        if (done(lines)) {
+          // Let the outbox finish what it has (the status card is refreshed after the replies).
+          await outbox.waitIdle({ timeoutMs: Math.max(1000, deadline - Date.now()) });
+          return slack.transcript(t!.channel, t!.threadTs);
+        }
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; thread so far:\n${lines.join('\n---\n')}`);
+        await new Promise((res) => setTimeout(res, 25));
+      }
+    },
+    async approvalCard(jobId) {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const t = await outbox.thread(jobId);
+        if (t?.approval) return slack.message(t.channel, t.approval.ts)!;
+        if (Date.now() > deadline) throw new Error(`no approval card for ${jobId}`);
+        await new Promise((res) => setTimeout(res, 25));
+      }
+    },
+    async runJob(userId, instanceId) {
+      const res = await slack.slash(userId, channel, `run ${instanceId}`);
+      const m = /queued as `([^`]+)`/.exec(String(res.json?.text));
+      if (!m) throw new Error(`run was not queued: ${String(res.json?.text)}`);
+      return m[1]!;
+    },
+  };
+  return env;
+}
+
+/** Cloud writes seen by the sandbox (anything that is not a read). */
+export function cloudWrites(sandbox: Sandbox, since = 0): { action: string; at: number }[] {
+  return sandbox.requests.filter((r) => r.at >= since && r.code === 'OK' && !/^(Describe|List)/.test(r.action)).map((r) => ({ action: r.action, at: r.at }));
+}
+
+/** The DNAT entries of an external IP, as the sandbox holds them now. */
+export function dnatFor(sandbox: Sandbox, externalIp: string): { internalIp: string; status: string; forwardEntryId: string }[] {
+  return [...sandbox.world.dnatEntries.values()].filter((d) => d.externalIp === externalIp).map((d) => ({ internalIp: d.internalIp, status: d.status, forwardEntryId: d.forwardEntryId }));
+}
+
+/** Index of the first line containing each needle, in order; throws with the transcript when one is missing. */
+export function assertOrder(lines: string[], needles: (string | RegExp)[]): number[] {
+  const idx: number[] = [];
+  let from = 0;
+  for (const n of needles) {
+    const i = lines.findIndex((l, k) => k >= from && (typeof n === 'string' ? l.includes(n) : n.test(l)));
+    if (i < 0) throw new Error(`missing (in order) ${String(n)} after line ${from} in:\n${lines.map((l, k) => `[${k}] ${l}`).join('\n')}`);
+    idx.push(i);
+    from = i;
+  }
+  return idx;
+}

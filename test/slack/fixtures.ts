@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { MigrationEvent } from '../../src/domain/events.ts';
+import type { Plan } from '../../src/domain/plan-types.ts';
+
+/** Shared test helpers: a plan as the engine produces it, event builders, a Redis with a private prefix. */
+
+export function samplePlan(over: Partial<Plan> = {}): Plan {
+  return {
+    regionId: 'cn-hangzhou',
+    instanceId: 'i-bp1aaaaaaaaaaaaaaaaa',
+    instanceName: 'web-1',
+    vpcId: 'vpc-bp1vvvvvvvvvvvvvvvvv',
+    vSwitchId: 'vsw-bp1sssssssssssssssss',
+    zoneId: 'cn-hangzhou-h',
+    primaryIp: '10.0.1.10',
+    natGatewayId: 'ngw-bp1nnnnnnnnnnnnnnnnn',
+    entryToDelete: {
+      forwardEntryId: 'fwd-bp1ddddddddddddddddd', forwardTableId: 'ftb-bp1ttttttttttttttttt', natGatewayId: 'ngw-bp1nnnnnnnnnnnnnnnnn',
+      externalIp: '47.96.1.10', externalPort: 'Any', internalIp: '10.0.1.10', internalPort: 'Any', ipProtocol: 'Any',
+      forwardEntryName: 'web-1-map', status: 'Available',
+    },
+    restoreRecipe: {
+      forwardTableId: 'ftb-bp1ttttttttttttttttt', externalIp: '47.96.1.10', externalPort: 'Any', internalIp: '10.0.1.10',
+      internalPort: 'Any', ipProtocol: 'Any', forwardEntryName: 'web-1-map',
+    },
+    eni: {
+      vSwitchId: 'vsw-bp1sssssssssssssssss', zoneId: 'cn-hangzhou-h', vpcId: 'vpc-bp1vvvvvvvvvvvvvvvvv',
+      securityGroupIds: ['sg-bp1ggggggggggggggggg'], name: 'natmigrate-web-1', description: 'natmigrate', tags: { natmigrate: 'job' },
+    },
+    newEntries: [{ forwardTableId: 'ftb-bp1ttttttttttttttttt', externalIp: '47.96.1.10', externalPort: 'Any', internalPort: 'Any', ipProtocol: 'Any', forwardEntryName: 'natmigrate-web-1' }],
+    expectedEgressIps: ['47.96.9.9'],
+    snatEntryIds: ['snat-bp1xxxxxxxxxxxxxxxxx'],
+    sshPort: 22,
+    options: { ports: { kind: 'all' }, configureGuest: false },
+    warnings: [],
+    hash: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
+    ...over,
+  };
+}
+
+let clock = Date.parse('2026-01-05T10:00:00Z');
+export function at(): string {
+  clock += 1000;
+  return new Date(clock).toISOString();
+}
+
+type Body<T> = T extends unknown ? Omit<T, 'jobId' | 'at'> : never;
+export function ev(jobId: string, body: Body<MigrationEvent>): MigrationEvent {
+  return { jobId, at: at(), ...body } as MigrationEvent;
+}
+
+export interface TestRedis {
+  redis: Redis;
+  prefix: string;
+  cleanup(): Promise<void>;
+}
+
+/** A Redis connection and a key prefix nobody else uses; cleanup deletes every key under it. */
+export async function testRedis(name: string): Promise<TestRedis> {
+  const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null, lazyConnect: false });
+  const prefix = `{nmtest-${name}-${randomBytes(4).toString('hex')}}`;
+  return {
+    redis,
+    prefix,
+    async cleanup() {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+      redis.disconnect();
+    },
+  };
+}
