@@ -2,7 +2,10 @@
 // The engine journals the name of the next step in the BullMQ job (and the record); after a crash, the job
 // re-runs that step, so every step must be idempotent given the journal fields listed in `needs`.
 
-import type { JobState } from '../engine/ports.ts';
+/** Where a job is, as `status` shows it. */
+export type JobState =
+  | 'queued' | 'planning' | 'staging' | 'awaiting_approval' | 'waiting_window' | 'cutover' | 'verifying'
+  | 'restoring' | 'rolling_back' | 'unstaging' | 'finished';
 
 export type StepName =
   // pre-flight and staging (nothing destructive)

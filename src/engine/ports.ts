@@ -19,9 +19,8 @@ export interface Notifier {
  */
 export type Audience = Record<string, string>;
 
-export type JobState =
-  | 'queued' | 'planning' | 'staging' | 'awaiting_approval' | 'waiting_window' | 'cutover' | 'verifying'
-  | 'restoring' | 'rolling_back' | 'unstaging' | 'finished';
+export type { JobState } from '../domain/steps.ts';
+import type { JobState } from '../domain/steps.ts';
 
 export interface StepRecord {
   step: string;
