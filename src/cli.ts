@@ -3,7 +3,16 @@ type Command = (args: string[]) => Promise<void>;
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   sim: { summary: 'run the sandbox Alibaba Cloud (ECS/VPC API emulator + public edge) on loopback', load: async () => (await import('./sandbox/sim-command.ts')).simCommand },
+  bot: { summary: 'run the Slack bot (HTTP on PORT or Socket Mode) and deliver job threads', load: async () => (await import('./runtime/bot.ts')).botCommand },
+  worker: { summary: 'run a migration worker (scale out with more of them)', load: async () => (await import('./runtime/worker.ts')).workerCommand },
+  all: { summary: 'run bot and worker in one process (npm start)', load: async () => (await import('./runtime/all.ts')).allCommand },
+  demo: { summary: 'run the whole system on loopback and drive a Slack session: plan, run, approve, verify', load: async () => (await import('./demo/demo-command.ts')).demoCommand },
 };
+
+/** The command names (docker-compose.yml and the Dockerfile are checked against them). */
+export function commandNames(): string[] {
+  return Object.keys(commands);
+}
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);

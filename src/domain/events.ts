@@ -1,10 +1,12 @@
 import type { DnatEntry, DnatSpec } from './cloud-types.ts';
 import type { Plan, Refusal } from './plan-types.ts';
+import type { BatchCounts, BatchItemStatus, BatchPhase, BatchPlan } from './batch-plan.ts';
+import type { InventoryRow, InventorySummary } from './inventory.ts';
 
 /** Who did something: a Slack user id, or the bot itself. */
 export type Actor = { kind: 'user'; userId: string } | { kind: 'system' };
 
-export type JobKind = 'migrate' | 'rollback' | 'preview';
+export type JobKind = 'migrate' | 'rollback' | 'preview' | 'batch';
 
 /** Final states of a job, as users see them. */
 export type JobOutcome =
@@ -63,7 +65,9 @@ export type MigrationEvent = { jobId: string; at: string } & (
   | { type: 'step.finished'; step: string; title: string; calls: CallEvidence[]; detail?: Record<string, unknown> }
   | { type: 'approval.requested'; kind: JobKind; plan: Plan; planHash: string; expiresAt: string; requiredApprovals: number; requestedBy: Actor;
       /** For kind 'rollback': what the rollback changes (plan is the migration's plan, planHash is over this). */
-      rollback?: RollbackSummary }
+      rollback?: RollbackSummary;
+      /** For kind 'batch': the whole batch (plan is then its first canary's plan, planHash the batch hash). */
+      batch?: BatchPlan }
   | { type: 'approval.recorded'; by: Actor; approvals: number; requiredApprovals: number }
   | { type: 'approval.decided'; decision: 'approved' | 'rejected' | 'expired'; by: Actor[] }
   | { type: 'plan.drifted'; previousHash: string; plan: Plan; differences: string[] }
@@ -73,7 +77,43 @@ export type MigrationEvent = { jobId: string; at: string } & (
   | { type: 'failed'; step: string; error: StepError }
   | { type: 'cancel.requested'; by: Actor }
   | { type: 'finished'; outcome: JobOutcome; summary: string }
+  // Fleet work (src/engine/batch.ts, scan.ts, drift.ts); the job id is the batch, scan or drift id.
+  /** The one plan of a batch: every entry it deletes, every restore recipe, the refused instances. */
+  | { type: 'batch.planned'; batch: BatchPlan }
+  /** Instances whose status changed since the last progress event, and the totals after the change. */
+  | { type: 'batch.progress'; phase: BatchPhase; changes: { instanceId: string; status: BatchItemStatus }[]; counts: BatchCounts }
+  /** One child migration of a batch ended. */
+  | { type: 'batch.instance'; instanceId: string; childJobId: string; canary: boolean; outcome: JobOutcome; summary: string }
+  | { type: 'scan.finished'; scan: ScanResult }
+  | { type: 'drift.detected'; drift: DriftAlert }
+  /** A cutover (or batch) parked until a change-freeze window ends. */
+  | { type: 'window.waiting'; until: string; timeZone: string; windows?: string[] }
 );
+
+export interface ScanResult {
+  regionId: string;
+  /** The NAT gateway or VPC id scanned. */
+  target: string;
+  vpcId: string;
+  summary: InventorySummary;
+  /** Every instance of the VPC (see src/domain/inventory.ts for the order). */
+  rows: InventoryRow[];
+}
+
+/** An instance that (again) egresses from somewhere other than its gateway's SNAT IPs. */
+export interface DriftAlert {
+  regionId: string;
+  natGatewayId: string;
+  instanceId: string;
+  instanceName?: string;
+  kind: 'dnat-ip-mapping' | 'unexpected-egress';
+  egressIp?: string;
+  /** The SNAT IPs it should leave from. */
+  expectedIps: string[];
+  reason: string;
+  /** What makes this drift "the same" on the next sweep (reported once per fingerprint). */
+  fingerprint: string;
+}
 
 /** What a rollback will do, shown with its approval request. */
 export interface RollbackSummary {

@@ -98,8 +98,8 @@ export function explainBadRegion(s: string): string | undefined {
 // ── job ids ────────────────────────────────────────────────────────────────
 // BullMQ refuses custom ids containing ':' and ids that are digits only; `<kind>-<region>-<key>` has neither.
 
-export type JobIdKind = 'migrate' | 'rollback' | 'batch';
-const JOB_KINDS: readonly JobIdKind[] = ['migrate', 'rollback', 'batch'];
+export type JobIdKind = 'migrate' | 'rollback' | 'preview' | 'batch' | 'scan' | 'drift';
+const JOB_KINDS: readonly JobIdKind[] = ['migrate', 'rollback', 'preview', 'batch', 'scan', 'drift'];
 
 const RESOURCE_KEY = /^[a-z]+-[a-z0-9]+$/;
 const TOKEN_KEY = /^[A-Za-z0-9_.]{1,64}$/;
@@ -128,6 +128,8 @@ export interface ParsedJobId {
   key: string;
   /** Set when the key is an ECS instance id. */
   instanceId?: string;
+  /** The engine's per-instance counter (`migrate-<region>-<instance>-<seq>`), when present. */
+  seq?: number;
 }
 
 export function parseJobId(s: string): ParsedJobId | undefined {
@@ -136,7 +138,15 @@ export function parseJobId(s: string): ParsedJobId | undefined {
   if (dash < 0) return undefined;
   const kind = s.slice(0, dash) as JobIdKind;
   if (!JOB_KINDS.includes(kind)) return undefined;
-  const rest = s.slice(dash + 1);
+  let rest = s.slice(dash + 1);
+  // The engine appends a counter to resource keys (`…-i-bp1abc-3`); a bare number is not a resource body, so
+  // "resource id, then -<digits>" is unambiguous. Token keys keep their old meaning (no counter).
+  let seq: number | undefined;
+  const counted = /-([a-z]+-[a-z0-9]+)-(\d{1,9})$/.exec(rest);
+  if (counted && KNOWN_PREFIXES.includes(counted[1]!.slice(0, counted[1]!.indexOf('-'))) && isJobKey(counted[1]!)) {
+    seq = Number(counted[2]);
+    rest = rest.slice(0, rest.length - counted[2]!.length - 1);
+  }
   // Key = trailing resource id with a known prefix, else the last '-'-separated segment.
   const resource = /-([a-z]+-[a-z0-9]+)$/.exec(rest);
   let region: string;
@@ -153,6 +163,7 @@ export function parseJobId(s: string): ParsedJobId | undefined {
   if (!isRegionId(region) || !isJobKey(key)) return undefined;
   const out: ParsedJobId = { kind, region, key };
   if (isInstanceId(key)) out.instanceId = key;
+  if (seq !== undefined) out.seq = seq;
   return out;
 }
 

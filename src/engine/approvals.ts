@@ -25,6 +25,8 @@ export class RedisApprovals implements ApprovalsPort {
       const { exists, raw, approval } = await this.records.getApproval(jobId);
       if (!exists) return { ok: false, code: 'unknown_job', message: `No job ${jobId}.` };
       if (!approval) return { ok: false, code: 'not_awaiting', message: `Job ${jobId} is not waiting for an approval.` };
+      // A batch child is released by its batch; people approve the batch, never its children one by one.
+      if (approval.heldBy && !approval.decision) return { ok: false, code: 'not_awaiting', message: `Job ${jobId} is part of batch ${approval.heldBy}; approve the batch instead.` };
       if (approval.decision) {
         const d = approval.decision;
         return { ok: false, code: 'already_decided', message: `Job ${jobId} was already ${d.decision}${d.by.length ? ` by ${d.by.map((u) => `<@${u}>`).join(', ')}` : ''} at ${d.at}.` };

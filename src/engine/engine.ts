@@ -13,6 +13,10 @@ import { RedisRateBudget, type RedisRateBudgetOptions } from './redis-rate-budge
 import { EngineService } from './service.ts';
 import { TableLocks, sleep } from './table-lock.ts';
 import type { PublicEdge } from './verify.ts';
+import { createFleet, type Fleet } from './fleet.ts';
+import { DEFAULT_FLEET_SETTINGS, type FleetSettings } from './fleet-context.ts';
+import { FleetStore } from './fleet-records.ts';
+import type { DriftSettings } from './drift.ts';
 
 export const QUEUE_NAME = 'migrations';
 
@@ -66,6 +70,10 @@ export interface CreateEngineInput {
   logger?: Logger;
   /** Regions submissions may name (default: the cloud's region when one CloudPort is given). */
   regions?: string[];
+  /** Fleet worker knobs (batches, scans, drift sweep). */
+  fleet?: Partial<FleetSettings>;
+  /** The drift sweep; startWorker installs its Job Scheduler (or removes it when unset). */
+  drift?: DriftSettings;
 }
 
 export interface WorkerHandle {
@@ -84,6 +92,8 @@ export interface Engine {
   readonly keys: Keys;
   readonly redis: Redis;
   readonly options: EngineOptions;
+  /** Batches, scans and the drift sweep (their own queue; startWorker runs their worker too). */
+  readonly fleet: Fleet;
   startWorker(settings?: Partial<WorkerSettings>): Promise<WorkerHandle>;
   close(): Promise<void>;
 }
@@ -102,7 +112,9 @@ export function createEngine(input: CreateEngineInput): Engine {
   const log = input.logger ?? pino({ level: 'info', name: 'natmigrate-engine' });
   const keys = makeKeys(prefix);
   const redis = connect(input.redis);
-  const queue = new Queue<JobData>(QUEUE_NAME, { connection: connect(input.redis), prefix });
+  // BullMQ never closes a connection it was handed, so the engine keeps it and quits it in close().
+  const queueConnection = connect(input.redis);
+  const queue = new Queue<JobData>(QUEUE_NAME, { connection: queueConnection, prefix });
   const records = new RecordStore(redis, keys, options.recordRetentionMs);
   const cloudFor = typeof input.cloud === 'function'
     ? input.cloud
@@ -114,9 +126,15 @@ export function createEngine(input: CreateEngineInput): Engine {
 
   let service: EngineService;
   const approvals = new RedisApprovals(records, input.notifier, (jobId) => service.wake(jobId));
+  const fleetConnection = connect(input.redis);
+  const fleet = createFleet({
+    redis, keys, records, store: new FleetStore(redis, keys, options.recordRetentionMs), approvals, notifier: input.notifier, cloudFor,
+    opts: options, settings: { ...DEFAULT_FLEET_SETTINGS, ...stripUndefined(input.fleet ?? {}) }, log, migrations: queue,
+    cancelJob: (jobId, by) => service.cancel(jobId, by), wakeJob: (jobId) => service.wake(jobId),
+  }, { connection: fleetConnection, prefix, ...(regions ? { regions } : {}) });
   service = new EngineService({
     redis, keys, records, approvals, queue, notifier: input.notifier, log, regions,
-    retentionMs: options.recordRetentionMs, maxRecoveries: 3,
+    retentionMs: options.recordRetentionMs, maxRecoveries: 3, fleet,
   });
   const locks = new TableLocks(redis, keys, { ttlMs: options.tableLockTtlMs, pollMs: options.tableLockPollMs });
   const processor = createProcessor({ redis, keys, records, approvals, locks, notifier: input.notifier, cloudFor, opts: options, log });
@@ -133,6 +151,12 @@ export function createEngine(input: CreateEngineInput): Engine {
     worker.on('error', (e) => log.error({ err: e }, 'worker error'));
     worker.on('failed', (job, e) => log.warn({ jobId: job?.id, err: e }, 'job attempt failed; BullMQ retries it from its journal'));
     await worker.waitUntilReady();
+    // The fleet worker rides along, so every process that runs migrations also runs batches and sweeps.
+    const fleetConn = connect(input.redis);
+    const fleetWorker = await fleet.startWorker({
+      connection: fleetConn, lockDurationMs: s.lockDurationMs, stalledIntervalMs: s.stalledIntervalMs, maxStalledCount: s.maxStalledCount,
+    });
+    await fleet.scheduleDrift(input.drift).catch((e: unknown) => log.warn({ err: e }, 'could not install the drift sweep scheduler'));
 
     const reconcile = () => service.reconcile().catch((e) => log.warn({ err: e }, 'reconcile failed'));
     void reconcile();
@@ -145,13 +169,21 @@ export function createEngine(input: CreateEngineInput): Engine {
         if (timer) clearInterval(timer);
         const grace = opts.graceMs ?? 30_000;
         const closing = worker.close();
-        const finished = await Promise.race([closing.then(() => true), sleep(grace).then(() => false)]);
+        // The grace timer is cancelled as soon as the worker closed, so a clean close does not hold the process.
+        const graceTimer = new AbortController();
+        const finished = await Promise.race([
+          closing.then(() => true),
+          sleep(grace, graceTimer.signal).then(() => false, () => true),
+        ]);
+        graceTimer.abort();
         if (!finished) {
           // Aborts waits; the processor parks each job at its current step for another worker.
           worker.cancelAllJobs('shutdown');
           await closing;
         }
+        await fleetWorker.close({ graceMs: grace });
         await conn.quit().catch(() => {});
+        await fleetConn.quit().catch(() => {});
         workers.delete(handle);
       },
     };
@@ -160,11 +192,14 @@ export function createEngine(input: CreateEngineInput): Engine {
   }
 
   return {
-    service, approvals, queue, keys, redis, options,
+    service, approvals, queue, keys, redis, options, fleet,
     startWorker,
     async close() {
       for (const w of [...workers]) await w.close();
+      await fleet.close();
+      await fleetConnection.quit().catch(() => {});
       await queue.close();
+      await queueConnection.quit().catch(() => {});
       await redis.quit().catch(() => {});
     },
   };

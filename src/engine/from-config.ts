@@ -9,6 +9,8 @@ import { makeKeys } from './keys.ts';
 import type { Notifier } from './ports.ts';
 import type { EngineHooks, EngineOptions } from './processor.ts';
 import { RedisRateBudget } from './redis-rate-budget.ts';
+import { PriorityBudget } from '../cloud/priority-budget.ts';
+import { driftSettingsFrom } from './drift.ts';
 
 /** The change-freeze gate from NATMIGRATE_FREEZE_WINDOWS / NATMIGRATE_TIMEZONE (undefined when none are set). */
 export function cutoverGateFromConfig(c: Config): ((now: Date) => Date | undefined) | undefined {
@@ -43,7 +45,8 @@ export function createEngineFromConfig(c: Config, deps: {
   let cloud = deps.cloud;
   if (!cloud) {
     budgetRedis = new Redis(c.REDIS_URL, { maxRetriesPerRequest: null });
-    const rateBudget = new RedisRateBudget(budgetRedis, makeKeys(c.NATMIGRATE_QUEUE_PREFIX), { ratePerSec: c.NATMIGRATE_API_RATE });
+    // Shared across workers in Redis; in front of it, this process's calls queue by priority (cutover first).
+    const rateBudget = new PriorityBudget(new RedisRateBudget(budgetRedis, makeKeys(c.NATMIGRATE_QUEUE_PREFIX), { ratePerSec: c.NATMIGRATE_API_RATE }));
     const fromEnv = cloudOptionsFromEnv(deps.env ?? process.env);
     cloud = createAlibabaCloud({
       ...fromEnv,
@@ -63,8 +66,15 @@ export function createEngineFromConfig(c: Config, deps: {
     notifier: deps.notifier,
     options: {
       ...engineOptionsFromConfig(c, { ...(gate ? { cutoverGate: gate } : {}), ...(deps.hooks ? { hooks: deps.hooks } : {}) }),
+      // The zone only words the "waiting for the change window until …" note.
+      ...(gate ? { cutoverTimeZone: c.NATMIGRATE_TIMEZONE } : {}),
       ...(deps.options ?? {}),
     },
+    // NATMIGRATE_DRIFT_* are read from Config when it has them, else from the raw environment.
+    ...((): { drift?: NonNullable<ReturnType<typeof driftSettingsFrom>> } => {
+      const drift = driftSettingsFrom({ ...(deps.env ?? process.env), ...(c as unknown as Record<string, unknown>) }, c.NATMIGRATE_REGION);
+      return drift ? { drift } : {};
+    })(),
     worker: { ...workerSettingsFromConfig(c), ...(deps.worker ?? {}) },
     ...(deps.logger ? { logger: deps.logger } : {}),
   });

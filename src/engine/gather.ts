@@ -21,12 +21,24 @@ export async function gatherPlanInput(cloud: CloudPort, regionId: string, instan
   ]);
   const forwardTables = [...new Set(natGateways.flatMap((g) => g.forwardTableIds))];
   const snatTables = [...new Set(natGateways.flatMap((g) => g.snatTableIds))];
+  // The planner only looks at entries whose InternalIp is one of this instance's IPs (primary, secondary NICs):
+  // filter server-side, one short answer per IP instead of every page of a table shared by a whole fleet.
+  const ips = [...new Set([
+    instance.primaryIp,
+    ...instance.networkInterfaces.filter((n) => n.type === 'Secondary' && n.primaryIp).map((n) => n.primaryIp),
+    ...instanceEnis.filter((e) => e.type === 'Secondary' && e.privateIp).map((e) => e.privateIp),
+  ])].filter(Boolean);
   const [dnat, snat] = await Promise.all([
-    Promise.all(forwardTables.map((t) => cloud.listForwardEntries(t))),
+    Promise.all(forwardTables.flatMap((t) => ips.map((internalIp) => cloud.listForwardEntries(t, { internalIp })))),
     Promise.all(snatTables.map((t) => cloud.listSnatEntries(t))),
   ]);
   return {
     ...empty, instance, eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups,
-    dnatEntries: dnat.flat() as DnatEntry[], snatEntries: snat.flat() as SnatEntry[],
+    dnatEntries: uniqueEntries(dnat.flat() as DnatEntry[]), snatEntries: snat.flat() as SnatEntry[],
   };
+}
+
+function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => (seen.has(e.forwardEntryId) ? false : (seen.add(e.forwardEntryId), true)));
 }

@@ -61,4 +61,7 @@ export interface JobData {
 
   /** Times this job was re-queued from its record after BullMQ lost or failed it. */
   recoveries?: number;
+
+  /** Set on a batch's child migration: its approval is granted by that batch (src/engine/batch.ts). */
+  batchId?: string;
 }

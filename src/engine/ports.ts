@@ -33,7 +33,7 @@ export interface StepRecord {
 }
 
 export interface ApprovalRecord {
-  kind: 'migrate' | 'rollback';
+  kind: 'migrate' | 'rollback' | 'batch';
   planHash: string;
   requestedBy: string;
   requiredApprovals: number;
@@ -41,6 +41,10 @@ export interface ApprovalRecord {
   expiresAt: string;
   approvals: { userId: string; at: string }[];
   decision?: { decision: 'approved' | 'rejected' | 'expired'; by: string[]; at: string };
+  /** A batch child's request: only its batch decides it (people approve the batch). */
+  heldBy?: string;
+  /** Granted by a batch approval: the batch and the batch plan hash the approvers approved. */
+  viaBatch?: { batchId: string; batchHash: string };
 }
 
 /** The job's record: what `status` shows, kept after completion for the configured retention. */
@@ -97,13 +101,40 @@ export interface MigrationService {
   readonly approvals: ApprovalsPort;
   /** Queue a read-only pre-flight; its result arrives as a `planned` or `refused` event to the audience. */
   preview(input: { regionId: string; instanceId: string; options: MigrationOptions; requestedBy: string; audience: Audience }): Promise<{ jobId: string }>;
-  /** Queue one migration per instance. An instance with an active job is not queued again. */
-  submit(input: { regionId: string; instanceIds: string[]; options: MigrationOptions; requestedBy: string; audience: Audience }): Promise<SubmitResult[]>;
+  /**
+   * Queue one migration per instance. An instance with an active job is not queued again. With `hooks.defer`, it
+   * resolves once each job is claimed and recorded, handing the queueing over unawaited (answer first, then await).
+   */
+  submit(input: { regionId: string; instanceIds: string[]; options: MigrationOptions; requestedBy: string; audience: Audience },
+    hooks?: { defer?: (work: Promise<void>) => void }): Promise<SubmitResult[]>;
   /** Job by id, or the latest jobs of an instance, or (no target) the active jobs. */
   status(target?: string): Promise<JobRecord[]>;
   cancel(jobId: string, by: string): Promise<{ ok: boolean; message: string }>;
   /** Queue a rollback (it asks for approval like a migration). */
   rollback(jobId: string, by: string, audience: Audience): Promise<{ ok: boolean; message: string; jobId?: string }>;
+
+  // Fleet work (optional: front ends check before offering it).
+  /** Queue a read-only inventory of a NAT gateway's or VPC's instances; it arrives as a `scan.finished` event. */
+  scan?(input: { regionId: string; target: string; requestedBy: string; audience: Audience }): Promise<{ jobId: string }>;
+  /** Queue one batch over every IP-mapped instance of the targets: one plan, one approval, canary first. */
+  submitBatch?(input: BatchRequest): Promise<BatchSubmitResult>;
+  /** Where a fleet job's events go (batch, scan, drift ids), from its record; undefined for other ids. */
+  fleetAudience?(jobId: string): Promise<Audience | undefined>;
 }
+
+export interface BatchRequest {
+  regionId: string;
+  /** NAT gateway or VPC ids. */
+  targets: string[];
+  options: MigrationOptions;
+  /** Children in flight at once after the canaries (default 4). */
+  concurrency?: number;
+  /** How many instances go first, alone (default 1). */
+  canary?: number;
+  requestedBy: string;
+  audience: Audience;
+}
+
+export type BatchSubmitResult = { ok: true; batchId: string } | { ok: false; message: string };
 
 export type { Actor, PlanResult };

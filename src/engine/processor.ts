@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import type { CloudCall, CloudPort } from '../cloud/cloud-port.ts';
 import { isCloudError } from '../cloud/errors.ts';
 import { recordCalls, callsOf } from '../cloud/alibaba/recorder.ts';
+import { withCallPriority } from '../cloud/priority-budget.ts';
 import type { DnatEntry, DnatSpec, NetworkInterface } from '../domain/cloud-types.ts';
 import { hasStatus } from '../domain/dnat.ts';
 import type { CallEvidence, JobOutcome, MigrationEvent, SshEvidence, StepError } from '../domain/events.ts';
@@ -64,8 +65,35 @@ export interface EngineOptions {
   guestRouteTable: number;
   /** Change-freeze hook: a future time parks an approved job until then (state 'waiting_window'). */
   cutoverGate?: (now: Date) => Date | undefined;
+  /** IANA zone the freeze windows are written in; only for saying when a window ends (default UTC). */
+  cutoverTimeZone?: string;
+  /**
+   * How long a batch's child job waits for its batch to release it (its approval request is held by the batch,
+   * not decided by people; see src/engine/batch.ts). Default 24 h.
+   */
+  batchChildHoldMs?: number;
+  /**
+   * Typical latency of each asynchronous transition: a wait's first poll comes when the change is due, then short
+   * gaps. Unset (or a transition left out) = the adapter's default schedule. DEFAULT_EXPECTED_LATENCIES fits Alibaba.
+   */
+  expectedMs?: Partial<ExpectedLatencies>;
   hooks?: EngineHooks;
 }
+
+/** How long the cloud usually takes for each asynchronous transition (ms), counted from the write's answer. */
+export interface ExpectedLatencies {
+  eniAttach: number;
+  eniDetach: number;
+  eniDelete: number;
+  dnatCreate: number;
+  dnatDelete: number;
+  runCommand: number;
+}
+
+/** Typical Alibaba Cloud figures (the sandbox's defaults are the same); opt in with `expectedMs`. */
+export const DEFAULT_EXPECTED_LATENCIES: ExpectedLatencies = {
+  eniAttach: 3000, eniDetach: 2000, eniDelete: 1000, dnatCreate: 2000, dnatDelete: 2000, runCommand: 1500,
+};
 
 export type HookPoint = 'before' | 'during' | 'after';
 
@@ -173,6 +201,8 @@ class Run {
   private cancelAbort = new AbortController();
   private cancelBy: string | undefined;
   private poller: NodeJS.Timeout | undefined;
+  /** When this run's own writes were answered (not journaled: a resumed step polls on the default schedule). */
+  private readonly writtenAt = new Map<string, number>();
 
   constructor(
     private readonly ctx: ProcessorContext,
@@ -269,7 +299,8 @@ class Run {
     let result: StepResult;
     let calls: CloudCall[] = [];
     try {
-      const r = await recordCalls(() => this.exec(step));
+      // Calls under the table lock go before anyone's staging; otherwise older jobs first (priority-budget.ts).
+      const r = await recordCalls(() => withCallPriority({ critical: info.tableLock, rank: this.job.timestamp ?? 0 }, () => this.exec(step)));
       result = r.result;
       calls = r.calls;
     } catch (e) {
@@ -507,8 +538,21 @@ class Run {
     return this.cloud.listForwardEntries(forwardTableId, { externalIp });
   }
 
-  private waitOpts() {
-    return { timeoutMs: this.opts.waitTimeoutMs, signal: this.signal };
+  private waitOpts(kind?: keyof ExpectedLatencies, written?: string) {
+    return { timeoutMs: this.opts.waitTimeoutMs, signal: this.signal, ...(kind ? this.expect(kind, written) : {}) };
+  }
+
+  private wrote(key: string): void {
+    this.writtenAt.set(key, Date.now());
+  }
+
+  /** First poll when the transition is due: its typical latency minus what already passed since the write. */
+  private expect(kind: keyof ExpectedLatencies, written?: string): { expectedMs?: number } {
+    const total = this.opts.expectedMs?.[kind];
+    if (total === undefined) return {};
+    if (written === undefined) return { expectedMs: total };
+    const at = this.writtenAt.get(written);
+    return at === undefined ? {} : { expectedMs: Math.max(0, total - (Date.now() - at)) };
   }
 
   // ── migration steps ───────────────────────────────────────────────────────
@@ -563,12 +607,13 @@ class Run {
     }
     if (!hasStatus(eni, 'Available')) throw new StepFailure('EniBusy', `ENI ${eni.networkInterfaceId} is ${eni.status}${eni.instanceId ? ` on ${eni.instanceId}` : ''}, cannot attach it`);
     await this.cloud.attachNetworkInterface({ networkInterfaceId: eni.networkInterfaceId, instanceId: this.j.instanceId });
+    this.wrote(`attach:${eni.networkInterfaceId}`);
     await this.hook('attach_eni', 'during');
     return { next: 'wait_eni_in_use', detail: { eniId: eni.networkInterfaceId } };
   }
 
   private async waitEniInUse(): Promise<StepResult> {
-    const p = this.cloud.waitNetworkInterface(this.j.eniId!, 'InUse', { ...this.waitOpts(), instanceId: this.j.instanceId });
+    const p = this.cloud.waitNetworkInterface(this.j.eniId!, 'InUse', { ...this.waitOpts('eniAttach', `attach:${this.j.eniId}`), instanceId: this.j.instanceId });
     await this.hook('wait_eni_in_use', 'during');
     const eni = await p;
     if (eni?.macAddress) this.j.eniMac = eni.macAddress;
@@ -590,7 +635,7 @@ class Run {
     const invokeId = await this.cloud.runCommand({
       instanceId: this.j.instanceId, script, name: 'natmigrate-configure-nic', timeoutSeconds: 60, clientToken: this.token(this.stageLabel('configure_guest')),
     });
-    const p = this.cloud.waitInvocation(invokeId, this.j.instanceId, this.waitOpts());
+    const p = this.cloud.waitInvocation(invokeId, this.j.instanceId, this.waitOpts('runCommand'));
     await this.hook('configure_guest', 'during');
     const res = await p;
     if (!hasStatus(res, 'Success')) {
@@ -604,9 +649,12 @@ class Run {
     const plan = this.requirePlan();
     const hash = rollback ? this.j.rollback!.hash : plan.hash;
     const now = Date.now();
+    // A batch child's request is decided by its batch (which has its own expiry), so it waits as long as that may take.
+    const ttl = this.j.batchId ? (this.opts.batchChildHoldMs ?? 86_400_000) : this.opts.approvalTtlMs;
     const wanted: ApprovalRecord = {
       kind: rollback ? 'rollback' : 'migrate', planHash: hash, requestedBy: this.j.requestedBy,
-      requiredApprovals: this.opts.requiredApprovals, requestedAt: iso(now), expiresAt: iso(now + this.opts.approvalTtlMs), approvals: [],
+      requiredApprovals: this.opts.requiredApprovals, requestedAt: iso(now), expiresAt: iso(now + ttl), approvals: [],
+      ...(this.j.batchId ? { heldBy: this.j.batchId } : {}),
     };
     const { record, opened } = await this.ctx.approvals.open(this.jobId, wanted);
     this.j.approvalHash = hash;
@@ -672,12 +720,19 @@ class Run {
 
   private async awaitWindow(): Promise<StepResult> {
     const until = this.opts.cutoverGate?.(new Date());
-    if (!until || until.getTime() <= Date.now()) return { next: 'save_original' };
+    if (!until || until.getTime() <= Date.now()) {
+      if (this.j.windowNotedUntil) {
+        // Say that the wait is over, so the thread does not end on "waiting".
+        await this.emit({ type: 'step.finished', step: 'await_window', title: 'Change window open: the cutover starts', calls: [], detail: { waitedUntil: this.j.windowNotedUntil } });
+        this.j.windowNotedUntil = undefined;
+      }
+      return { next: 'save_original' };
+    }
     if (this.j.windowNotedUntil !== until.toISOString()) {
       this.j.windowNotedUntil = until.toISOString();
-      const title = `Change freeze: the cutover waits until ${until.toISOString()}`;
-      await this.emit({ type: 'step.started', step: 'await_window', title });
-      await this.emit({ type: 'step.finished', step: 'await_window', title, calls: [], detail: { until: until.toISOString() } });
+      const tz = this.opts.cutoverTimeZone ?? 'UTC';
+      await this.emit({ type: 'step.started', step: 'await_window', title: windowWaitTitle(until, tz) });
+      await this.emit({ type: 'window.waiting', until: until.toISOString(), timeZone: tz });
       await this.persist();
     }
     throw new Park(until.getTime(), async () => (await this.cancelRequested()) !== undefined);
@@ -710,13 +765,14 @@ class Run {
     await this.tableWrite(() => this.cloud.deleteForwardEntry({
       forwardTableId: orig.forwardTableId, forwardEntryId: orig.forwardEntryId, clientToken: this.token('delete_entry'),
     }));
+    this.wrote(`delete:${orig.forwardEntryId}`);
     await this.hook('delete_entry', 'during');
     return { next: 'wait_entry_gone', detail: { forwardEntryId: orig.forwardEntryId } };
   }
 
   private async waitEntryGone(): Promise<StepResult> {
     const orig = this.j.original!.entry;
-    const p = this.cloud.waitForwardEntry(orig.forwardTableId, orig.forwardEntryId, 'Gone', this.waitOpts());
+    const p = this.cloud.waitForwardEntry(orig.forwardTableId, orig.forwardEntryId, 'Gone', this.waitOpts('dnatDelete', `delete:${orig.forwardEntryId}`));
     await this.hook('wait_entry_gone', 'during');
     await p;
     return { next: 'create_entry', detail: { forwardEntryId: orig.forwardEntryId } };
@@ -735,12 +791,13 @@ class Run {
       if (id) reused.push(id);
       else {
         id = await this.tableWrite(() => this.cloud.createForwardEntry({ ...spec, clientToken: this.token(`create_entry-${i}`) }));
+        this.wrote(`create:${id}`);
         if (i === 0) await this.hook('create_entry', 'during');
       }
       ids.push(id);
       this.j.newEntryIds = [...ids];
       // The table takes no other write while this entry is Pending.
-      if (i < plan.newEntries.length - 1) await this.cloud.waitForwardEntry(tpl.forwardTableId, id, 'Available', this.waitOpts());
+      if (i < plan.newEntries.length - 1) await this.cloud.waitForwardEntry(tpl.forwardTableId, id, 'Available', this.waitOpts('dnatCreate', `create:${id}`));
     }
     this.dirty.newEntryIds = ids;
     return { next: 'wait_entry_available', detail: { forwardEntryIds: ids, ...(reused.length ? { reused } : {}) } };
@@ -749,7 +806,7 @@ class Run {
   private async waitEntryAvailable(): Promise<StepResult> {
     const plan = this.requirePlan();
     const table = plan.entryToDelete.forwardTableId;
-    const p = Promise.all((this.j.newEntryIds ?? []).map((id) => this.cloud.waitForwardEntry(table, id, 'Available', this.waitOpts())));
+    const p = Promise.all((this.j.newEntryIds ?? []).map((id) => this.cloud.waitForwardEntry(table, id, 'Available', this.waitOpts('dnatCreate', `create:${id}`))));
     await this.hook('wait_entry_available', 'during');
     await p;
     return { next: 'verify', detail: { forwardEntryIds: this.j.newEntryIds } };
@@ -765,7 +822,7 @@ class Run {
       checkEgress(this.cloud, {
         instanceId: this.j.instanceId, url: this.opts.egressUrl, expectedIps: plan.expectedEgressIps,
         windowMs: this.opts.verifyTimeoutMs, intervalMs: this.opts.verifyIntervalMs,
-        tokenFor: (n) => this.token(`verify-egress-${n}`), signal: this.signal,
+        tokenFor: (n) => this.token(`verify-egress-${n}`), signal: this.signal, ...this.expect('runCommand'),
       }),
       this.hook('verify', 'during'),
     ]);
@@ -870,10 +927,11 @@ class Run {
       if (hasStatus(e, 'Deleting')) continue;
       if (!hasStatus(e, 'Available')) await this.cloud.waitForwardEntry(table, e.forwardEntryId, 'Available', this.waitOpts());
       await this.tableWrite(() => this.cloud.deleteForwardEntry({ forwardTableId: table, forwardEntryId: e.forwardEntryId, clientToken: this.token(`restore_delete_new-${e.forwardEntryId}`) }));
+      this.wrote(`delete:${e.forwardEntryId}`);
       deleted.push(e.forwardEntryId);
       if (first) { first = false; await this.hook('restore_delete_new', 'during'); }
       // One write at a time: the next delete waits until this one has settled.
-      await this.cloud.waitForwardEntry(table, e.forwardEntryId, 'Gone', this.waitOpts());
+      await this.cloud.waitForwardEntry(table, e.forwardEntryId, 'Gone', this.waitOpts('dnatDelete', `delete:${e.forwardEntryId}`));
     }
     return { next: 'restore_wait_new_gone', detail: { deleted } };
   }
@@ -881,7 +939,7 @@ class Run {
   private async restoreWaitNewGone(): Promise<StepResult> {
     const table = this.j.original!.restoreRecipe.forwardTableId;
     const left = await this.ourNewEntries();
-    const p = Promise.all(left.map((e) => this.cloud.waitForwardEntry(table, e.forwardEntryId, 'Gone', this.waitOpts())));
+    const p = Promise.all(left.map((e) => this.cloud.waitForwardEntry(table, e.forwardEntryId, 'Gone', this.waitOpts('dnatDelete', `delete:${e.forwardEntryId}`))));
     await this.hook('restore_wait_new_gone', 'during');
     await p;
     return { next: 'restore_create_original', detail: { waited: left.map((e) => e.forwardEntryId) } };
@@ -902,10 +960,11 @@ class Run {
       throw new StepFailure('Conflict', `EIP ${recipe.externalIp} is used by ${others.map((e) => `${e.forwardEntryId} → ${e.internalIp}`).join(', ')}; cannot recreate the original mapping`);
     }
     const pending = onEip.filter((e) => hasStatus(e, 'Deleting'));
-    const p = Promise.all(pending.map((e) => this.cloud.waitForwardEntry(recipe.forwardTableId, e.forwardEntryId, 'Gone', this.waitOpts())));
+    const p = Promise.all(pending.map((e) => this.cloud.waitForwardEntry(recipe.forwardTableId, e.forwardEntryId, 'Gone', this.waitOpts('dnatDelete', `delete:${e.forwardEntryId}`))));
     if (pending.length) await this.hook('restore_create_original', 'during');
     await p;
     const id = await this.tableWrite(() => this.cloud.createForwardEntry({ ...recipe, clientToken: this.token('restore_create_original') }));
+    this.wrote(`create:${id}`);
     if (!pending.length) await this.hook('restore_create_original', 'during');
     this.j.restoredEntryId = id;
     return { next: 'restore_wait_original', detail: { forwardEntryId: id } };
@@ -913,7 +972,7 @@ class Run {
 
   private async restoreWaitOriginal(): Promise<StepResult> {
     const recipe = this.j.original!.restoreRecipe;
-    const p = this.cloud.waitForwardEntry(recipe.forwardTableId, this.j.restoredEntryId!, 'Available', this.waitOpts());
+    const p = this.cloud.waitForwardEntry(recipe.forwardTableId, this.j.restoredEntryId!, 'Available', this.waitOpts('dnatCreate', `create:${this.j.restoredEntryId}`));
     await this.hook('restore_wait_original', 'during');
     const entry = await p;
     const restored: DnatEntry = entry ?? { ...recipe, forwardEntryId: this.j.restoredEntryId!, status: 'Available' };
@@ -951,6 +1010,7 @@ class Run {
       if (hasStatus(e, 'Attaching')) e = (await this.cloud.waitNetworkInterface(e.networkInterfaceId, 'InUse', { ...this.waitOpts(), instanceId: this.j.instanceId }).catch(() => undefined)) ?? e;
       if (hasStatus(e, 'InUse') && e.instanceId) {
         await this.cloud.detachNetworkInterface({ networkInterfaceId: e.networkInterfaceId, instanceId: e.instanceId });
+        this.wrote(`detach:${e.networkInterfaceId}`);
         detached.push(e.networkInterfaceId);
         if (detached.length === 1) await this.hook('detach_eni', 'during');
       }
@@ -960,7 +1020,7 @@ class Run {
 
   private async waitEniDetached(): Promise<StepResult> {
     const enis = (await this.ourEnis()).filter((e) => !hasStatus(e, 'Deleting') && !hasStatus(e, 'Available'));
-    const p = Promise.all(enis.map((e) => this.cloud.waitNetworkInterface(e.networkInterfaceId, 'Available', this.waitOpts())));
+    const p = Promise.all(enis.map((e) => this.cloud.waitNetworkInterface(e.networkInterfaceId, 'Available', this.waitOpts('eniDetach', `detach:${e.networkInterfaceId}`))));
     await this.hook('wait_eni_detached', 'during');
     await p;
     return { next: 'delete_eni', detail: { waited: enis.map((e) => e.networkInterfaceId) } };
@@ -972,6 +1032,7 @@ class Run {
       if (hasStatus(e, 'Deleting')) continue;
       if (!hasStatus(e, 'Available')) throw new StepFailure('EniBusy', `ENI ${e.networkInterfaceId} is ${e.status}; cannot delete it`);
       await this.cloud.deleteNetworkInterface({ networkInterfaceId: e.networkInterfaceId });
+      this.wrote(`eni-delete:${e.networkInterfaceId}`);
       deleted.push(e.networkInterfaceId);
       if (deleted.length === 1) await this.hook('delete_eni', 'during');
     }
@@ -980,7 +1041,7 @@ class Run {
 
   private async waitEniGone(): Promise<StepResult> {
     const enis = await this.ourEnis();
-    const p = Promise.all(enis.map((e) => this.cloud.waitNetworkInterface(e.networkInterfaceId, 'Gone', this.waitOpts())));
+    const p = Promise.all(enis.map((e) => this.cloud.waitNetworkInterface(e.networkInterfaceId, 'Gone', this.waitOpts('eniDelete', `eni-delete:${e.networkInterfaceId}`))));
     await this.hook('wait_eni_gone', 'during');
     await p;
     return { next: this.afterUnstage(), detail: { gone: enis.map((e) => e.networkInterfaceId) } };
@@ -994,7 +1055,7 @@ class Run {
       checkEgress(this.cloud, {
         instanceId: this.j.instanceId, url: this.opts.egressUrl, expectedIps: [eip],
         windowMs: this.opts.verifyTimeoutMs, intervalMs: this.opts.verifyIntervalMs,
-        tokenFor: (n) => this.token(`verify-original-${n}`), signal: this.signal,
+        tokenFor: (n) => this.token(`verify-original-${n}`), signal: this.signal, ...this.expect('runCommand'),
       }),
       this.hook('verify_original', 'during'),
     ]);
@@ -1069,3 +1130,14 @@ class Run {
 }
 
 type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
+
+/** "Waiting for the change window until 2026-12-27 08:00:00 (Asia/Shanghai) · 2026-12-27T00:00:00.000Z". */
+export function windowWaitTitle(until: Date, tz: string): string {
+  let local: string;
+  try {
+    local = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(until);
+  } catch {
+    local = until.toISOString();
+  }
+  return `Waiting for the change window until ${local} (${tz}) · ${until.toISOString()}`;
+}

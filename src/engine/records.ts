@@ -35,6 +35,26 @@ redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 return false
 `);
 
+// createActive and the per-instance job sequence in one round trip (the ack of `run` waits for it): the job id is
+// <ARGV[1]>-<seq>, and '@@SEQ@@' in the field values becomes the seq. The record key is built here from ARGV[2];
+// it shares the prefix's hash tag with KEYS, so the script stays within one cluster slot.
+const claimActive = script(`
+local cur = redis.call('GET', KEYS[1])
+if cur then return {0, cur} end
+local seq = redis.call('INCR', KEYS[2])
+local jobId = ARGV[1] .. '-' .. seq
+local fields = {}
+for i = 4, #ARGV do fields[#fields + 1] = (string.gsub(ARGV[i], '@@SEQ@@', tostring(seq))) end
+redis.call('SET', KEYS[1], jobId)
+redis.call('HSET', ARGV[2] .. jobId, unpack(fields))
+redis.call('ZADD', KEYS[3], ARGV[3], jobId)
+redis.call('ZADD', KEYS[4], ARGV[3], jobId)
+return {1, jobId}
+`);
+
+/** Stands for the job's sequence number in claimActive's templates. */
+export const SEQ_PLACEHOLDER = '@@SEQ@@';
+
 // Final write: fields, release the instance only if we still hold it, leave the active set, start the retention clock.
 const finishScript = script(`
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
@@ -82,6 +102,19 @@ export class RecordStore {
         this.keys.byInstance(record.instanceId), this.keys.activeJobs()],
       [record.jobId, score, ...encode({ ...record, journal })]);
     return typeof res === 'string' ? { created: false, holder: res } : { created: true };
+  }
+
+  /**
+   * Like createActive, with the job id allocated in the same step: `jobIdBase`-<next seq of kind 'migrate'>.
+   * `record` and `journal` use SEQ_PLACEHOLDER where the seq goes (their jobId fields).
+   */
+  async claimActive(record: JobRecord, journal: JobData, jobIdBase: string): Promise<{ created: true; jobId: string } | { created: false; holder: string }> {
+    const rk = this.keys.record('');
+    const res = await claimActive.run(this.redis,
+      [this.keys.activeFor(record.regionId, record.instanceId), this.keys.seq(record.kind, record.regionId, record.instanceId),
+        this.keys.byInstance(record.instanceId), this.keys.activeJobs()],
+      [jobIdBase, rk, Date.parse(record.createdAt), ...encode({ ...record, journal })]) as [number, string];
+    return res[0] === 1 ? { created: true, jobId: res[1] } : { created: false, holder: res[1] };
   }
 
   /** A record that claims nothing (preview): short-lived from the start. */

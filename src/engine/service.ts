@@ -7,8 +7,9 @@ import type { MigrationOptions } from '../domain/plan-types.ts';
 import type { RedisApprovals } from './approvals.ts';
 import type { JobData } from './job-data.ts';
 import type { Keys } from './keys.ts';
-import type { Audience, JobRecord, MigrationService, Notifier, SubmitResult } from './ports.ts';
-import type { RecordStore } from './records.ts';
+import type { Audience, BatchRequest, BatchSubmitResult, JobRecord, MigrationService, Notifier, SubmitResult } from './ports.ts';
+import type { Fleet } from './fleet.ts';
+import { SEQ_PLACEHOLDER, type RecordStore } from './records.ts';
 
 export interface ServiceDeps {
   redis: Redis;
@@ -24,6 +25,8 @@ export interface ServiceDeps {
   retentionMs: number;
   /** A job whose BullMQ entry vanished is re-queued from its record at most this often. */
   maxRecoveries: number;
+  /** Batches, scans and drift sweeps (src/engine/fleet.ts); their ids start with batch-, scan- or drift-. */
+  fleet?: Fleet;
 }
 
 /** BullMQ keeps nothing after the end (the record is the durable trace), so a finished id is free again. */
@@ -37,6 +40,11 @@ export const JOB_OPTIONS: JobsOptions = {
 const JOB_ID = /^(migrate|rollback|preview)-/;
 
 const nonce = () => randomBytes(6).toString('hex');
+
+export interface SubmitHooks {
+  /** Receives the queueing work of each queued job instead of it being awaited (see submit). */
+  defer?: (work: Promise<void>) => void;
+}
 
 export class EngineService implements MigrationService {
   readonly approvals: RedisApprovals;
@@ -74,36 +82,48 @@ export class EngineService implements MigrationService {
     return { jobId };
   }
 
-  async submit(input: { regionId: string; instanceIds: string[]; options: MigrationOptions; requestedBy: string; audience: Audience }): Promise<SubmitResult[]> {
+  /**
+   * `defer`: the claim (record + instance) is written before this resolves, but queueing the job and its
+   * job.queued event are handed over unawaited, so a front end can answer first (the Slack ack). A job whose
+   * queueing is lost anyway is re-queued from its record by reconcile().
+   */
+  async submit(input: { regionId: string; instanceIds: string[]; options: MigrationOptions; requestedBy: string; audience: Audience },
+    hooks: SubmitHooks = {}): Promise<SubmitResult[]> {
     const out: SubmitResult[] = [];
     for (const instanceId of [...new Set(input.instanceIds)]) {
       const bad = this.validate(input.regionId, instanceId);
       if (bad) { out.push({ instanceId, status: 'invalid', message: bad }); continue; }
-      out.push(await this.submitOne(input.regionId, instanceId, input.options, input.requestedBy, input.audience));
+      out.push(await this.submitOne(input.regionId, instanceId, input.options, input.requestedBy, input.audience, hooks));
     }
     return out;
   }
 
-  private async submitOne(regionId: string, instanceId: string, options: MigrationOptions, requestedBy: string, audience: Audience): Promise<SubmitResult> {
+  private async submitOne(regionId: string, instanceId: string, options: MigrationOptions, requestedBy: string, audience: Audience,
+    hooks: SubmitHooks): Promise<SubmitResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const holder = await this.d.records.activeHolder(regionId, instanceId);
-      if (holder) {
-        if (await this.healHolder(holder, regionId, instanceId)) continue; // stale claim released: try again
-        return { instanceId, status: 'already_active', jobId: holder };
-      }
-      const seq = await this.d.records.nextSeq('migrate', regionId, instanceId);
-      const jobId = `${jobIdFor('migrate', regionId, instanceId)}-${seq}`;
-      const data: JobData = { v: 1, kind: 'migrate', jobId, regionId, instanceId, requestedBy, options, step: 'plan', nonce: nonce() };
-      const res = await this.d.records.createActive(this.newRecord('migrate', jobId, regionId, instanceId, requestedBy, options, audience), data);
+      // One round trip claims the instance, allocates the job id and writes the record.
+      const base = jobIdFor('migrate', regionId, instanceId);
+      const tpl = `${base}-${SEQ_PLACEHOLDER}`;
+      const n = nonce();
+      const res = await this.d.records.claimActive(this.newRecord('migrate', tpl, regionId, instanceId, requestedBy, options, audience),
+        { v: 1, kind: 'migrate', jobId: tpl, regionId, instanceId, requestedBy, options, step: 'plan', nonce: n }, base);
       if (!res.created) {
-        if (res.holder && await this.healHolder(res.holder, regionId, instanceId)) continue;
-        return { instanceId, status: 'already_active', jobId: res.holder ?? '' };
+        if (await this.healHolder(res.holder, regionId, instanceId)) continue; // stale claim released: try again
+        return { instanceId, status: 'already_active', jobId: res.holder };
       }
-      await this.d.queue.add('migrate', data, { ...JOB_OPTIONS, jobId });
-      await this.d.notifier.emit({
-        type: 'job.queued', jobId, at: new Date().toISOString(), kind: 'migrate', instanceId, regionId,
-        requestedBy: { kind: 'user', userId: requestedBy },
-      });
+      const jobId = res.jobId;
+      const data: JobData = { v: 1, kind: 'migrate', jobId, regionId, instanceId, requestedBy, options, step: 'plan', nonce: n };
+      const enqueue = (async () => {
+        await this.d.queue.add('migrate', data, { ...JOB_OPTIONS, jobId });
+        await this.d.notifier.emit({
+          type: 'job.queued', jobId, at: new Date().toISOString(), kind: 'migrate', instanceId, regionId,
+          requestedBy: { kind: 'user', userId: requestedBy },
+        });
+      })();
+      if (hooks.defer) {
+        enqueue.catch(() => {}); // the caller awaits it later; until then a failure must not count as unhandled
+        hooks.defer(enqueue);
+      } else await enqueue;
       return { instanceId, status: 'queued', jobId };
     }
     const holder = await this.d.records.activeHolder(regionId, instanceId);
@@ -174,11 +194,13 @@ export class EngineService implements MigrationService {
 
   /** Wakes a parked job so it reacts now; a job that is not delayed re-checks by itself. */
   async wake(jobId: string): Promise<void> {
+    if (this.d.fleet?.owns(jobId)) { await this.d.fleet.wake(jobId); return; }
     const job = await this.d.queue.getJob(jobId);
     if (job) await job.promote().catch(() => {});
   }
 
   async cancel(jobId: string, by: string): Promise<{ ok: boolean; message: string }> {
+    if (this.d.fleet?.owns(jobId)) return this.d.fleet.cancel(jobId, by);
     const rec = await this.d.records.get(jobId);
     if (!rec) return { ok: false, message: `No job ${jobId}.` };
     if (rec.kind === 'preview') return { ok: false, message: `${jobId} is a plan only; there is nothing to cancel.` };
@@ -205,6 +227,20 @@ export class EngineService implements MigrationService {
           ? 'the rollback stops before changing anything'
           : 'the staged ENI will be removed; the DNAT mapping is not touched';
     return { ok: true, message: `Cancelling ${jobId} (${s}): ${what}.` };
+  }
+
+  async scan(input: { regionId: string; target: string; requestedBy: string; audience: Audience }): Promise<{ jobId: string }> {
+    if (!this.d.fleet) throw new Error('scans are not available in this deployment');
+    return this.d.fleet.scan(input);
+  }
+
+  async submitBatch(input: BatchRequest): Promise<BatchSubmitResult> {
+    if (!this.d.fleet) return { ok: false, message: 'batches are not available in this deployment' };
+    return this.d.fleet.submitBatch(input);
+  }
+
+  async fleetAudience(jobId: string): Promise<Audience | undefined> {
+    return this.d.fleet?.audience(jobId);
   }
 
   async rollback(jobId: string, by: string, audience: Audience): Promise<{ ok: boolean; message: string; jobId?: string }> {

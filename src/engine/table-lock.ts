@@ -48,6 +48,7 @@ export class TableLockHandle {
     readonly forwardTableId: string,
     readonly owner: string,
     private readonly ttlMs: number,
+    private readonly onRelease?: () => void,
   ) {
     // Renew at a third of the TTL so one slow round trip does not lose it.
     this.timer = setInterval(() => { void this.renew(); }, Math.max(50, Math.floor(ttlMs / 3)));
@@ -71,17 +72,48 @@ export class TableLockHandle {
   async release(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await releaseLua.run(this.redis, [this.key], [this.owner]);
+    try {
+      await releaseLua.run(this.redis, [this.key], [this.owner]);
+    } finally {
+      this.onRelease?.();
+    }
   }
 }
 
 export class TableLocks {
+  /** Waiters of this process per table: a release here hands the table over at once instead of after a poll gap. */
+  private readonly waiting = new Map<string, Set<() => void>>();
+
   constructor(private readonly redis: Redis, private readonly keys: Keys, private readonly opts: TableLockOptions) {}
 
   async tryAcquire(forwardTableId: string, owner: string): Promise<TableLockHandle | undefined> {
     const key = this.keys.tableLock(forwardTableId);
     const ok = await acquireLua.run(this.redis, [key], [owner, this.opts.ttlMs]);
-    return ok === 1 ? new TableLockHandle(this.redis, key, forwardTableId, owner, this.opts.ttlMs) : undefined;
+    return ok === 1 ? new TableLockHandle(this.redis, key, forwardTableId, owner, this.opts.ttlMs, () => this.wake(forwardTableId)) : undefined;
+  }
+
+  private wake(forwardTableId: string): void {
+    const set = this.waiting.get(forwardTableId);
+    if (!set) return;
+    this.waiting.delete(forwardTableId);
+    for (const w of set) w();
+  }
+
+  /** Sleeps the poll gap, or less when a holder of this process releases the table. */
+  private async pause(forwardTableId: string, signal?: AbortSignal): Promise<void> {
+    let set = this.waiting.get(forwardTableId);
+    if (!set) { set = new Set(); this.waiting.set(forwardTableId, set); }
+    const ac = new AbortController();
+    const wake = () => ac.abort();
+    set.add(wake);
+    const both = signal ? AbortSignal.any([signal, ac.signal]) : ac.signal;
+    try {
+      // Jitter keeps waiters of other processes from stepping in lock-step.
+      await sleep(this.opts.pollMs * (0.5 + Math.random()), both).catch((e: unknown) => { if (signal?.aborted) throw e; });
+    } finally {
+      set.delete(wake);
+      if (set.size === 0 && this.waiting.get(forwardTableId) === set) this.waiting.delete(forwardTableId);
+    }
   }
 
   /** Waits (honouring `signal`) until this owner holds the table. */
@@ -90,8 +122,7 @@ export class TableLocks {
       signal?.throwIfAborted();
       const h = await this.tryAcquire(forwardTableId, owner);
       if (h) return h;
-      // Jitter keeps waiters from stepping in lock-step.
-      await sleep(this.opts.pollMs * (0.5 + Math.random()), signal);
+      await this.pause(forwardTableId, signal);
     }
   }
 

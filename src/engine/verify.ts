@@ -91,6 +91,8 @@ export function egressScript(url: string): string {
 export async function checkEgress(cloud: CloudPort, o: {
   instanceId: string; url: string; expectedIps: string[]; windowMs: number; intervalMs: number;
   tokenFor: (attempt: number) => string; signal?: AbortSignal;
+  /** Typical RunCommand latency: the first poll of each invocation comes then. */
+  expectedMs?: number;
 }): Promise<EgressEvidence> {
   const deadline = Date.now() + o.windowMs;
   let last: EgressEvidence = { ok: false, expectedIps: o.expectedIps, rawOutput: '', error: 'not run' };
@@ -100,7 +102,9 @@ export async function checkEgress(cloud: CloudPort, o: {
         instanceId: o.instanceId, script: egressScript(o.url), name: 'natmigrate-egress-check', timeoutSeconds: 30,
         clientToken: o.tokenFor(attempt),
       });
-      const res = await cloud.waitInvocation(invokeId, o.instanceId, { timeoutMs: Math.max(5_000, deadline - Date.now()), signal: o.signal });
+      const res = await cloud.waitInvocation(invokeId, o.instanceId, {
+        timeoutMs: Math.max(5_000, deadline - Date.now()), signal: o.signal, ...(o.expectedMs !== undefined ? { expectedMs: o.expectedMs } : {}),
+      });
       const observedIp = parseEgressIp(res.output);
       const ok = observedIp !== undefined && o.expectedIps.includes(observedIp);
       last = {

@@ -42,7 +42,11 @@ export interface StartOptions {
   port?: number;
   /** Public edge port (0 or absent = any free port). */
   edgePort?: number;
-  host?: '127.0.0.1';
+  /**
+   * Listen address (default 127.0.0.1). `0.0.0.0` only for a container that other containers reach by name
+   * (docker compose's `sandbox` profile); `env` then still names 127.0.0.1.
+   */
+  host?: string;
   /** Called after every API request (e.g. for `natmigrate sim --verbose`). */
   onRequest?: (r: RequestLog) => void;
 }
@@ -66,7 +70,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
   const host = opts.host ?? '127.0.0.1';
-  if (host !== '127.0.0.1') throw new Error('the sandbox only listens on 127.0.0.1');
+  if (host !== '127.0.0.1' && host !== '0.0.0.0') throw new Error('the sandbox listens on 127.0.0.1 (or 0.0.0.0 inside a container)');
+  // What clients on this host dial; a wildcard listen address is not one.
+  const reach = host === '0.0.0.0' ? '127.0.0.1' : host;
   const scenario = opts.scenario === undefined ? defaultScenario : loadScenario(opts.scenario);
   const world = new World(scenario);
   const faults = new FaultEngine(scenario.faults, scenario.seed);
@@ -84,8 +90,8 @@ export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
     api.close();
     throw e;
   }
-  const endpoint = `${host}:${apiPort}`;
-  const edge = { host, port: edgePort };
+  const endpoint = `${reach}:${apiPort}`;
+  const edge = { host: reach, port: edgePort };
   let closed: Promise<void> | undefined;
   return {
     endpoint,
@@ -99,7 +105,7 @@ export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
       NATMIGRATE_ECS_ENDPOINT: endpoint,
       NATMIGRATE_VPC_ENDPOINT: endpoint,
       NATMIGRATE_CLOUD_PROTOCOL: 'http',
-      NATMIGRATE_PUBLIC_EDGE: `${host}:${edgePort}`,
+      NATMIGRATE_PUBLIC_EDGE: `${reach}:${edgePort}`,
     },
     world,
     faults: { add: (f) => faults.add(f), clear: () => faults.clear() },

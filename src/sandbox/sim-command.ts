@@ -3,9 +3,10 @@
 import { parseArgs } from 'node:util';
 import { ScenarioError, startSandbox, type Sandbox } from './index.ts';
 
-const USAGE = `usage: natmigrate sim [--scenario FILE|default] [--port N] [--edge-port N] [--verbose]
+const USAGE = `usage: natmigrate sim [--scenario FILE|default] [--port N] [--edge-port N] [--host 127.0.0.1|0.0.0.0] [--verbose]
 
 Starts the sandbox Alibaba Cloud (ECS + VPC APIs on 127.0.0.1) and its public edge.
+--host 0.0.0.0 is for a container that other containers reach by name (docker compose profile sandbox).
 Prints one JSON line {endpoint, ecsEndpoint, vpcEndpoint, protocol, regionId, credentials, edge, env}, then runs
 until interrupted. Scenario format: docs/sandbox.md.
 `;
@@ -25,17 +26,19 @@ export async function simCommand(argv: string[]): Promise<void> {
     const { values } = parseArgs({
       args: argv,
       options: {
-        scenario: { type: 'string' }, port: { type: 'string' }, 'edge-port': { type: 'string' },
+        scenario: { type: 'string' }, port: { type: 'string' }, 'edge-port': { type: 'string' }, host: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
     if (values.help) { process.stdout.write(USAGE); return; }
     const verbose = values.verbose ?? false;
+    if (values.host !== undefined && values.host !== '127.0.0.1' && values.host !== '0.0.0.0') throw new UsageError(`--host must be 127.0.0.1 or 0.0.0.0, got '${values.host}'`);
     sandbox = await startSandbox({
       scenario: values.scenario === undefined || values.scenario === 'default' ? undefined : values.scenario,
       port: port(values.port, '--port'),
       edgePort: port(values['edge-port'], '--edge-port'),
+      ...(values.host ? { host: values.host } : {}),
       onRequest: verbose ? (r) => process.stderr.write(`${new Date(r.at).toISOString()} ${r.product}.${r.action} ${r.status} ${r.code} ${r.requestId} ${r.durationMs}ms\n`) : undefined,
     });
   } catch (e) {

@@ -366,6 +366,10 @@ export class World {
    */
   cloudEgress(inst: InstanceState, srcIp: string, eni: EniState): { ip: string; via: 'dnat' | 'publicIp' | 'eip' | 'snat'; entryId?: string } | undefined {
     this.settle();
+    // An instance's own EIP or public IP wins: a DNAT entry only takes effect for an IP without one
+    // (CreateForwardEntry, InternalIp), and those beat SNAT (NAT gateway terms).
+    if (srcIp === inst.privateIp && inst.eipAddress) return { ip: inst.eipAddress, via: 'eip' };
+    if (srcIp === inst.privateIp && inst.publicIp) return { ip: inst.publicIp, via: 'publicIp' };
     for (const d of this.dnatEntries.values()) {
       if (d.status !== 'Available' || d.ipProtocol !== 'any' || d.internalIp !== srcIp) continue;
       const nat = this.natGateways.get(d.natGatewayId);
@@ -373,8 +377,6 @@ export class World {
         return { ip: d.externalIp, via: 'dnat', entryId: d.forwardEntryId };
       }
     }
-    if (srcIp === inst.privateIp && inst.eipAddress) return { ip: inst.eipAddress, via: 'eip' };
-    if (srcIp === inst.privateIp && inst.publicIp) return { ip: inst.publicIp, via: 'publicIp' };
     let best: SnatState | undefined;
     let bestPrefix = -1;
     for (const s of this.snatEntries.values()) {

@@ -72,6 +72,23 @@ export interface FakeMessage {
   blocks?: unknown[];
   edits: { at: number; text: string; blocks?: unknown[] }[];
   deleted?: boolean;
+  /** Files shared with this message (files.completeUploadExternal). */
+  files?: { id: string; name: string; title: string; size: number }[];
+}
+
+/** A file uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+export interface FakeFile {
+  id: string;
+  name: string;
+  title: string;
+  /** Declared length (getUploadURLExternal) and what arrived at the upload URL. */
+  length: number;
+  content?: Buffer;
+  /** Where it was shared, once completed. */
+  channel?: string;
+  threadTs?: string;
+  ts?: string;
+  completed: boolean;
 }
 
 export interface EphemeralRecord {
@@ -156,6 +173,8 @@ export interface FakeSlack {
   render(msg: FakeMessage): string;
   renderText(text: string): string;
   ephemerals(user?: string): EphemeralRecord[];
+  /** Files uploaded so far (completed or not). */
+  files(): FakeFile[];
   responses(): ResponseUrlRecord[];
   /** HTTP mode: where to deliver people's requests. */
   connectBot(opts: { url: string; signingSecret: string }): void;
@@ -252,6 +271,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const ephemerals: EphemeralRecord[] = [];
   const responses: ResponseUrlRecord[] = [];
   const responseUrls = new Map<string, ResponseUrlInfo>();
+  const files = new Map<string, FakeFile>();
   let seq = 0;
   let bot: { url: string; signingSecret: string } | undefined =
     opts.botUrl && opts.signingSecret ? { url: opts.botUrl, signingSecret: opts.signingSecret } : undefined;
@@ -375,6 +395,53 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       rec.shown = renderMessage(rec, names);
       ephemerals.push(rec);
       return { ok: true, message_ts: nextTs(channel) };
+    },
+    // files.uploadV2 in @slack/web-api: getUploadURLExternal → POST the bytes to upload_url → completeUploadExternal.
+    'files.getUploadURLExternal': (p, auth) => {
+      const e = botAuth(auth);
+      if (e) return { ok: false, error: e };
+      const filename = str(p.filename);
+      const length = Number(p.length);
+      if (!filename || !Number.isInteger(length) || length < 1) return { ok: false, error: 'invalid_arguments' };
+      const id = `F${String(++seq).padStart(9, '0')}`;
+      files.set(id, { id, name: filename, title: filename, length, completed: false });
+      return { ok: true, upload_url: `${base}/upload/v1/${id}/${randomBytes(6).toString('hex')}`, file_id: id };
+    },
+    'files.completeUploadExternal': (p, auth) => {
+      const e = botAuth(auth);
+      if (e) return { ok: false, error: e };
+      let list: unknown = p.files;
+      if (typeof list === 'string') { try { list = JSON.parse(list); } catch { list = undefined; } }
+      if (!Array.isArray(list) || list.length === 0) return { ok: false, error: 'invalid_arguments' };
+      const channel = str(p.channel_id);
+      const threadTs = str(p.thread_ts);
+      if (threadTs && !channel) return { ok: false, error: 'invalid_arguments' };
+      if (channel && !knownChannel(channel)) return { ok: false, error: 'channel_not_found' };
+      if (channel && channelMembers.has(channel) && !channelMembers.get(channel)!.includes(botUserId)) return { ok: false, error: 'not_in_channel' };
+      const picked: FakeFile[] = [];
+      for (const item of list) {
+        const f = isObj(item) && typeof item.id === 'string' ? files.get(item.id) : undefined;
+        if (!f) return { ok: false, error: 'file_not_found' };
+        // The bytes must have arrived, and as many as were announced.
+        if (!f.content || f.content.length !== f.length) return { ok: false, error: 'file_upload_size_mismatch' };
+        if (isObj(item) && typeof item.title === 'string' && item.title) f.title = item.title;
+        picked.push(f);
+      }
+      if (threadTs) {
+        const root = findMessage(channel!, threadTs);
+        if (!root || root.threadTs) return { ok: false, error: 'thread_not_found' };
+      }
+      if (channel) {
+        const ts = nextTs(channel);
+        const comment = typeof p.initial_comment === 'string' ? p.initial_comment : '';
+        const text = [comment, ...picked.map((f) => `📎 ${f.title} (${f.name}, ${f.length} bytes)`)].filter(Boolean).join('\n');
+        const msg: FakeMessage = { channel, ts, user: botUserId, botId, text, edits: [], files: picked.map((f) => ({ id: f.id, name: f.name, title: f.title, size: f.length })) };
+        if (threadTs) msg.threadTs = threadTs;
+        store(channel).push(msg);
+        for (const f of picked) Object.assign(f, { channel, ts, ...(threadTs ? { threadTs } : {}) });
+      }
+      for (const f of picked) f.completed = true;
+      return { ok: true, files: picked.map((f) => ({ id: f.id, name: f.name, title: f.title, size: f.length })) };
     },
     'users.info': (p, auth) => {
       const e = botAuth(auth);
@@ -511,6 +578,30 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     res.end('ok');
   }
 
+  // The upload URL takes the bytes raw or as multipart/form-data (the web-api client sends a `body` file part).
+  async function handleUpload(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    calls.push({ seq: ++seq, method: 'upload', at: Date.now(), params: { path, bytes: raw.length }, status: 200, response: undefined });
+    const f = files.get(path.split('/')[3] ?? '');
+    if (!f || f.completed) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not_found');
+      return;
+    }
+    const ct = req.headers['content-type'] ?? '';
+    let content = raw;
+    if (ct.startsWith('multipart/form-data')) {
+      const form = await new Response(raw, { headers: { 'content-type': ct } }).formData();
+      const part = form.get('body') ?? [...form.values()].find((v) => typeof v !== 'string');
+      content = part === null || part === undefined ? Buffer.alloc(0) : typeof part === 'string' ? Buffer.from(part) : Buffer.from(await part.arrayBuffer());
+    }
+    f.content = content;
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${content.length}`);
+  }
+
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const done = (p: Promise<void>) =>
@@ -520,6 +611,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       });
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) return void done(handleApi(url.pathname.slice(5), req, res));
     if (req.method === 'POST' && url.pathname.startsWith('/response_url/')) return void done(handleResponseUrl(url.pathname, req, res));
+    if (req.method === 'POST' && url.pathname.startsWith('/upload/v1/')) return void done(handleUpload(url.pathname, req, res));
     res.writeHead(404);
     res.end();
   });
@@ -624,6 +716,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     render: (m) => renderMessage(m, names),
     renderText: (t) => renderMrkdwn(t, names),
     ephemerals: (user) => ephemerals.filter((e) => !user || e.user === user),
+    files: () => [...files.values()],
     responses: () => [...responses],
     connectBot(b) {
       bot = b;

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
-import { App, HTTPReceiver, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, webApi, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
 import type { Config } from '../config.ts';
 import type { MigrationService } from '../engine/ports.ts';
 import { createAuthz, type Authz } from './authz.ts';
@@ -10,6 +10,7 @@ import { createOutbox, type Log, type Outbox, type OutboxOptions } from './outbo
 import { registerCommands } from './listeners/commands/index.ts';
 import { registerApprove } from './listeners/actions/approve.ts';
 import { registerReject } from './listeners/actions/reject.ts';
+import { registerDriftPlan } from './listeners/actions/drift-plan.ts';
 import type { SlackDeps } from './listeners/deps.ts';
 import { extractReplayInfo, replayGuard } from './replay.ts';
 
@@ -63,6 +64,8 @@ export interface SlackBotOptions {
   deliver?: boolean;
   groupCacheMs?: number;
   now?: () => Date;
+  /** Extra HTTP routes on the receiver's port (/healthz, /metrics, /admin/queues). HTTP mode only. */
+  customRoutes?: CustomRoute[];
 }
 
 export interface SlackBot {
@@ -104,6 +107,9 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   const service = opts.service;
   // Jobs queued elsewhere (CLI, another bot) still find their channel through the job record.
   const resolveAudience = async (jobId: string) => {
+    // Batches, scans and drift alerts keep their audience in their own record.
+    const fleet = await service.fleetAudience?.(jobId);
+    if (fleet) return fleet;
     const rec = (await service.status(jobId)).find((r) => r.jobId === jobId);
     if (!rec) return undefined;
     // A rollback the engine queued itself (cancel after the cutover) belongs in its migration's thread too.
@@ -169,6 +175,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       processBeforeResponse: opts.processBeforeResponse ?? false,
       customPropertiesExtractor: (req) => extractReplayInfo(req),
       unhandledRequestTimeoutMillis: opts.unhandledRequestTimeoutMillis ?? 3001,
+      ...(opts.customRoutes?.length ? { customRoutes: opts.customRoutes } : {}),
       logger,
       logLevel: LogLevel.WARN,
     });
@@ -186,6 +193,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   registerCommands(app, deps);
   registerApprove(app, deps);
   registerReject(app, deps);
+  registerDriftPlan(app, deps);
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
   });

@@ -7,7 +7,9 @@ import { encodeApprovalValue } from '../domain/approval-policy.ts';
 import type { SlackNote, ThreadEvent } from './thread-events.ts';
 import { auditReply, previewReply } from './blocks/audit.ts';
 import { approvalCard, decidedApprovalCard, type ApprovalCardInput, type ApprovalOutcome } from './blocks/approval-card.ts';
-import { foldCard, statusCard } from './blocks/status-card.ts';
+import { rootCard } from './blocks/batch-card.ts';
+import { scanFileName, SCAN_TABLE_ROWS } from './blocks/scan-card.ts';
+import { inventoryCsv } from '../domain/inventory.ts';
 import { LIMITS, truncate, type SlackMessage } from './blocks/format.ts';
 
 /**
@@ -348,6 +350,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       value: encodeApprovalValue({ jobId, planHash: req.planHash, nonce: nonceFor(jobId, apprIdx, req.planHash) }),
       approvals,
       ...(req.rollback ? { rollback: req.rollback } : {}),
+      ...(req.batch ? { batch: req.batch } : {}),
     };
   }
 
@@ -356,7 +359,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     // The root status card: posted once, before the first reply.
     if (!meta.raw.root) {
       const events = (await readEvents(jobId, 0, idx)) as MigrationEvent[];
-      const card = statusCard(foldCard(jobId, events.filter((e) => !e.type.startsWith('slack.'))));
+      const card = rootCard(jobId, events.filter((e) => !e.type.startsWith('slack.')));
       const args: Record<string, unknown> = { channel, unfurl_links: false, unfurl_media: false };
       if (meta.raw.parentTs) args.thread_ts = meta.raw.parentTs;
       const ts = await postOnce(jobId, meta, -1, 0, args, card);
@@ -429,14 +432,40 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     if (!reply) return;
     const args: Record<string, unknown> = { channel: meta.raw.channel!, unfurl_links: false, unfurl_media: false };
     if (meta.raw.parentTs) args.thread_ts = meta.raw.parentTs;
-    await postOnce(jobId, meta, idx, 0, args, reply);
+    const ts = await postOnce(jobId, meta, idx, 0, args, reply);
+    // A long inventory also goes out as a CSV file, in the thread of its message.
+    if (ev.type === 'scan.finished' && ev.scan.rows.length > SCAN_TABLE_ROWS && ts) {
+      await uploadOnce(jobId, meta, idx, 1, {
+        channel_id: meta.raw.channel!, thread_ts: meta.raw.parentTs ?? ts, filename: scanFileName(ev.scan, jobId),
+        title: `natmigrate inventory of ${ev.scan.target} (${ev.scan.rows.length} instances)`, content: inventoryCsv(ev.scan.rows),
+      });
+    }
+  }
+
+  /** files.uploadV2 once per (event, op), like postOnce; the file id stands in for the ts. */
+  async function uploadOnce(jobId: string, meta: Meta, idx: number, n: number, args: { channel_id: string; thread_ts: string; filename: string; title: string; content: string }): Promise<void> {
+    const field = `op:${idx}:${n}`;
+    if (meta.raw[field] !== undefined) return;
+    await renew(jobId);
+    let fileId = '';
+    try {
+      const res = await client.files.uploadV2(args) as { files?: { files?: { id?: string }[] }[] };
+      fileId = String(res.files?.[0]?.files?.[0]?.id ?? 'uploaded');
+    } catch (err) {
+      const f = classify(err, 'post', meta.attempt, maxBackoffMs, baseBackoffMs);
+      if (f.kind === 'retry') throw new DeliveryStop(f);
+      // A file Slack will not take is not worth blocking the channel for: the message already has the table.
+      log.warn({ jobId, err: errText(err) }, 'slack file upload skipped');
+    }
+    await redis.hset(K.meta(jobId), field, fileId);
+    meta.raw[field] = fileId;
   }
 
   async function refreshCard(jobId: string, meta: Meta, cursor: number): Promise<void> {
     if (meta.raw.mode !== 'thread' || !meta.raw.root) return;
     if (Number(meta.raw.card ?? -1) >= cursor) return;
     const events = (await readEvents(jobId, 0, cursor - 1)).filter((e): e is MigrationEvent => !e.type.startsWith('slack.'));
-    await send(jobId, meta.attempt, 'update', { channel: meta.raw.channel!, ts: meta.raw.root }, statusCard(foldCard(jobId, events)));
+    await send(jobId, meta.attempt, 'update', { channel: meta.raw.channel!, ts: meta.raw.root }, rootCard(jobId, events));
     await redis.hset(K.meta(jobId), 'card', String(cursor));
     meta.raw.card = String(cursor);
   }

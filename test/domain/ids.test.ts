@@ -76,6 +76,22 @@ describe('job ids', () => {
     expect(parsed?.instanceId).toBe(key.startsWith('i-') ? key : undefined);
   });
 
+  it.each([
+    ['migrate-cn-hangzhou-i-bp1abcdefgh-3', { kind: 'migrate', region: 'cn-hangzhou', key: 'i-bp1abcdefgh', instanceId: 'i-bp1abcdefgh', seq: 3 }],
+    ['preview-ap-southeast-1-i-bp1abcdefgh-12', { kind: 'preview', region: 'ap-southeast-1', key: 'i-bp1abcdefgh', instanceId: 'i-bp1abcdefgh', seq: 12 }],
+    ['rollback-us-west-1-i-28wt4db6v-1', { kind: 'rollback', region: 'us-west-1', key: 'i-28wt4db6v', instanceId: 'i-28wt4db6v', seq: 1 }],
+    ['migrate-cn-shanghai-finance-1-i-fleet00001-7', { kind: 'migrate', region: 'cn-shanghai-finance-1', key: 'i-fleet00001', instanceId: 'i-fleet00001', seq: 7 }],
+    ['batch-cn-hangzhou-ngw-fleet0000000000001-2', { kind: 'batch', region: 'cn-hangzhou', key: 'ngw-fleet0000000000001', seq: 2 }],
+    ['scan-cn-hangzhou-vpc-bp1abcdefgh-5', { kind: 'scan', region: 'cn-hangzhou', key: 'vpc-bp1abcdefgh', seq: 5 }],
+    ['drift-cn-hangzhou-ngw-bp1abcdefgh', { kind: 'drift', region: 'cn-hangzhou', key: 'ngw-bp1abcdefgh' }],
+    // Token keys carry no counter: the trailing number stays the key.
+    ['batch-us-west-1-20261224', { kind: 'batch', region: 'us-west-1', key: '20261224' }],
+  ] as const)('parses the engine id %s', (id, want) => {
+    const parsed = parseJobId(id);
+    expect(parsed).toEqual({ ...want });
+    expect(isJobId(id)).toBe(true);
+  });
+
   it('never contains a colon and is never digits only (BullMQ rules)', () => {
     const id = jobIdFor('migrate', 'cn-hangzhou', 'i-bp1abcdefgh');
     expect(id).not.toContain(':');
@@ -95,6 +111,7 @@ describe('job ids', () => {
   it.each([
     'migrate', 'migrate-', 'migrate-cn-hangzhou', 'deploy-cn-hangzhou-i-bp1abcdefgh', 'migrate-CN-HANGZHOU-i-bp1abcdefgh',
     'migrate:cn-hangzhou:i-bp1abcdefgh', 'i-bp1abcdefgh', '12345', '', 'migrate-cn-hangzhou-i-bp1abcdefgh-',
+    'migrate-cn-hangzhou-i-bp1abcdefgh-3-', 'migrate-cn-hangzhou-i-bp1abcdefgh--3', 'migrate-i-bp1abcdefgh-3',
   ])('parseJobId rejects %j', (s) => {
     expect(parseJobId(s)).toBeUndefined();
     expect(isJobId(s)).toBe(false);

@@ -133,6 +133,9 @@ describe('egress IP and public edge: a hand-driven migration', () => {
     // An instance with its own EIP egresses through it, ahead of SNAT.
     sb.world.instances.get('i-2')!.eipAddress = '198.51.100.99';
     expect(egressIp(sb.world, 'i-2')).toBe('198.51.100.99');
+    // …and ahead of a DNAT IP mapping, which only takes effect for an IP without an EIP.
+    sb.world.instances.get('i-1')!.eipAddress = '198.51.100.98';
+    expect(egressIp(sb.world, 'i-1')).toBe('198.51.100.98');
     // Other sites: no DNS in the sandbox; private addresses refuse.
     const other = await run(sb, 'i-1', 'curl -sS https://example.com; echo $?; curl -sS http://192.168.1.11/; echo $?');
     expect(other.output).toBe('curl: (6) Could not resolve host: example.com\n6\ncurl: (7) Failed to connect to 192.168.1.11 port 80 after 0 ms: Couldn\'t connect to server\n7\n');

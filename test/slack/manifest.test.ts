@@ -20,6 +20,6 @@ describe('manifest.yml', () => {
   });
 
   it('asks for the scopes the code uses and no more', () => {
-    expect([...(manifest.oauth_config?.scopes?.bot ?? [])].sort()).toEqual(['channels:read', 'chat:write', 'commands', 'groups:read', 'usergroups:read', 'users:read']);
+    expect([...(manifest.oauth_config?.scopes?.bot ?? [])].sort()).toEqual(['channels:read', 'chat:write', 'commands', 'files:write', 'groups:read', 'usergroups:read', 'users:read']);
   });
 });

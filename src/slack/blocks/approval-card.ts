@@ -2,6 +2,8 @@ import type { Actor, JobKind, RollbackSummary } from '../../domain/events.ts';
 import type { Plan } from '../../domain/plan-types.ts';
 import { actor, actors, code, codeBlock, context, dnatEntryText, esc, header, restoreRecipeText, section, truncate, when, type Block, type SlackMessage } from './format.ts';
 import { planBlocks } from './plan-card.ts';
+import type { BatchPlan } from '../../domain/batch-plan.ts';
+import { batchApprovalBlocks } from './batch-card.ts';
 
 /** The approval request in the job's thread: the exact change, and buttons labelled exactly Approve and Reject. */
 
@@ -24,6 +26,8 @@ export interface ApprovalCardInput {
   approvals?: { by: Actor; at: string }[];
   /** For a rollback: what it deletes and recreates. */
   rollback?: RollbackSummary;
+  /** For a batch: the whole batch (planHash is its batch hash). */
+  batch?: BatchPlan;
 }
 
 export type ApprovalOutcome =
@@ -32,6 +36,7 @@ export type ApprovalOutcome =
   | { decision: 'superseded'; at: string; reason: string };
 
 function changeBlocks(input: ApprovalCardInput): Block[] {
+  if (input.batch) return batchApprovalBlocks(input.batch);
   if (input.kind !== 'rollback') return planBlocks(input.plan);
   // A rollback removes the new entries and recreates the original from its recipe.
   const rb = input.rollback;
@@ -47,6 +52,7 @@ function changeBlocks(input: ApprovalCardInput): Block[] {
 }
 
 function titleOf(input: ApprovalCardInput): string {
+  if (input.batch) return `Approval needed: batch of ${input.batch.items.length} on ${input.batch.targets.join(', ')}`;
   return input.kind === 'rollback' ? `Approval needed: roll back ${input.plan.instanceId}` : `Approval needed: migrate ${input.plan.instanceId}`;
 }
 
@@ -82,7 +88,7 @@ export function approvalCard(input: ApprovalCardInput): SlackMessage {
         value: input.value,
         confirm: {
           title: { type: 'plain_text', text: 'Approve this change?' },
-          text: { type: 'mrkdwn', text: truncate(input.kind !== 'rollback' ? `This deletes DNAT entry ${e.forwardEntryId} (${e.externalIp} → ${e.internalIp}) and moves the EIP to a new ENI.` : `This removes the new DNAT entries and recreates ${e.forwardEntryId}'s mapping.`, 300) },
+          text: { type: 'mrkdwn', text: truncate(input.batch ? `This deletes ${input.batch.items.length} DNAT IP mapping${input.batch.items.length === 1 ? '' : 's'} (canary first) and moves each EIP to a new ENI.` : input.kind !== 'rollback' ? `This deletes DNAT entry ${e.forwardEntryId} (${e.externalIp} → ${e.internalIp}) and moves the EIP to a new ENI.` : `This removes the new DNAT entries and recreates ${e.forwardEntryId}'s mapping.`, 300) },
           confirm: { type: 'plain_text', text: 'Approve' },
           deny: { type: 'plain_text', text: 'Cancel' },
         },
@@ -92,7 +98,9 @@ export function approvalCard(input: ApprovalCardInput): SlackMessage {
   });
   blocks.push(context([`job ${code(input.jobId)}`, `plan hash ${code(input.planHash.slice(0, 12))}`]));
   return {
-    text: truncate(`${titleOf(input)}: deletes ${e.forwardEntryId} (${e.externalIp} → ${e.internalIp}). Approve or Reject in the thread.`, 3000),
+    text: truncate(input.batch
+      ? `${titleOf(input)}: deletes ${input.batch.items.length} DNAT IP mappings (${input.batch.items.map((i) => i.entryToDelete.forwardEntryId).join(', ')}). Approve or Reject in the thread.`
+      : `${titleOf(input)}: deletes ${e.forwardEntryId} (${e.externalIp} → ${e.internalIp}). Approve or Reject in the thread.`, 3000),
     blocks,
   };
 }

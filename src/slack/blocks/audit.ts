@@ -6,6 +6,9 @@ import {
 } from './format.ts';
 import { planCard, refusalCard } from './plan-card.ts';
 import { resultCard, verifiedCard } from './result-card.ts';
+import { batchInstanceReply, batchPlanReply } from './batch-card.ts';
+import { scanMessage } from './scan-card.ts';
+import { driftAlertMessage } from './drift-card.ts';
 
 /**
  * One audit reply per event (or none): time, actor, what happened, and the cloud RequestIds behind it.
@@ -16,6 +19,7 @@ export function auditReply(ev: ThreadEvent): SlackMessage | undefined {
   const t = when(ev.at);
   switch (ev.type) {
     case 'job.queued':
+      if (ev.kind === 'batch') return line(`:inbox_tray: ${t} *Batch queued* by ${actor(ev.requestedBy)}: every IP-mapped instance of ${code(ev.instanceId)} in ${code(ev.regionId)} (batch ${code(ev.jobId)})`);
       return line(`:inbox_tray: ${t} *${ev.kind === 'rollback' ? 'Rollback' : ev.kind === 'preview' ? 'Dry run' : 'Migration'} queued* by ${actor(ev.requestedBy)}: ${code(ev.instanceId)} in ${code(ev.regionId)} (job ${code(ev.jobId)})`);
     case 'planned':
       return planCard(ev.plan, { jobId: ev.jobId, at: ev.at });
@@ -80,6 +84,12 @@ export function auditReply(ev: ThreadEvent): SlackMessage | undefined {
           context(['No change was made.']),
         ],
       };
+    case 'batch.planned':
+      return batchPlanReply(ev.batch, ev.at);
+    case 'batch.instance':
+      return batchInstanceReply(ev);
+    case 'window.waiting':
+      return line(`:hourglass_flowing_sand: ${t} *Waiting for the change window* until ${when(ev.until)} (${esc(ev.timeZone)}): a change freeze is on, so the cutover starts when it ends.`);
     case 'slack.replay_ignored':
       return line(`:no_entry_sign: ${t} Ignored a replayed request${ev.userId ? ` signed for ${mention(ev.userId)}` : ''}: ${esc(ev.what)}. No change was made.`);
     default:
@@ -96,7 +106,11 @@ export function previewReply(ev: MigrationEvent, requestedBy: string | undefined
     case 'refused':
       return refusalCard(ev.refusal, { jobId: ev.jobId, at: ev.at, dryRun: true, ...by });
     case 'failed':
-      return line(`:rotating_light: ${when(ev.at)} Dry run ${code(ev.jobId)} could not finish: ${code(ev.error.code)} ${esc(ev.error.message)}`);
+      return line(`:rotating_light: ${when(ev.at)} ${ev.jobId.startsWith('scan-') ? 'Scan' : 'Dry run'} ${code(ev.jobId)} could not finish: ${code(ev.error.code)} ${esc(ev.error.message)}`);
+    case 'scan.finished':
+      return scanMessage(ev.jobId, ev.scan, ev.at, requestedBy);
+    case 'drift.detected':
+      return driftAlertMessage(ev.drift, ev.at, ev.jobId);
     default:
       return undefined;
   }

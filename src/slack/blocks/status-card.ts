@@ -96,6 +96,8 @@ export function applyEvent(state: CardState, ev: MigrationEvent): CardState {
     }
     case 'step.finished': {
       const row = rowFor(state, ev.step, ev.title);
+      // The change-window row ends with its own words ("window open"), not the waiting note.
+      if (ev.step === 'await_window') row.title = ev.title;
       row.status = 'done';
       row.at = ev.at;
       break;

@@ -29,4 +29,6 @@ export interface Invocation {
   channelId: string;
   /** The raw text after `/natmigrate`. */
   text: string;
+  /** Work that may finish after the ack (registerCommands awaits it once the answer is sent). */
+  defer?: (work: Promise<unknown>) => void;
 }

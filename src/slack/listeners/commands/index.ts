@@ -47,7 +47,12 @@ export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<Co
 
 export function registerCommands(app: App, deps: SlackDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack }) => {
-    const reply = await routeCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text ?? '' }, deps);
+    const later: Promise<unknown>[] = [];
+    const reply = await routeCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text ?? '', defer: (p) => { p.catch(() => {}); later.push(p); } }, deps);
     await ack(reply as Parameters<typeof ack>[0]);
+    // What the answer did not need to wait for (queueing, thread binding); a lost queueing is healed by reconcile.
+    for (const r of await Promise.allSettled(later)) {
+      if (r.status === 'rejected') deps.log.error({ userId: command.user_id, err: r.reason instanceof Error ? r.reason.message : String(r.reason) }, 'work after the ack failed');
+    }
   });
 }

@@ -10,11 +10,14 @@ export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Inv
   if (invite) return invite;
   const regionId = cmd.region ?? deps.defaultRegion;
   const audience: Audience = { channelId: inv.channelId, userId: inv.userId };
-  const results = await deps.service.submit({ regionId, instanceIds: cmd.instanceIds, options: cmd.options, requestedBy: inv.userId, audience });
+  // Ack first: the reply needs only the claims; queueing and the thread binding follow right after it.
+  const results = await deps.service.submit({ regionId, instanceIds: cmd.instanceIds, options: cmd.options, requestedBy: inv.userId, audience },
+    inv.defer ? { defer: inv.defer } : {});
   const lines: string[] = [];
   for (const r of results) {
     if (r.status === 'queued') {
-      await deps.outbox.bind(r.jobId, audience);
+      const bind = deps.outbox.bind(r.jobId, audience);
+      if (inv.defer) inv.defer(bind); else await bind;
       lines.push(`• \`${r.instanceId}\`: queued as \`${r.jobId}\`; follow its thread in this channel.`);
     } else if (r.status === 'already_active') {
       lines.push(`• \`${r.instanceId}\`: already has an active job \`${r.jobId}\`; nothing new was queued.`);
@@ -26,8 +29,24 @@ export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Inv
   return ephemeral(`${queued} of ${results.length} migration${results.length === 1 ? '' : 's'} queued in \`${regionId}\`:\n${lines.join('\n')}`);
 }
 
-/** `/natmigrate run --all <ngw|vpc>`: fleet batches come with the batch runner (not in this deployment yet). */
+/**
+ * `/natmigrate run --all <ngw|vpc> [more] [--canary N] [--concurrency N]`: one batch, with one thread in this
+ * channel: its plan, one approval card, one live progress message.
+ */
 export async function handleBatch(cmd: Extract<Command, { kind: 'batch' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
   if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, 'run');
-  return ephemeral(`Batch migrations (\`run --all ${cmd.targets.join(' ')}\`) are not enabled in this deployment yet; nothing was queued. Use \`/natmigrate scan\` to list instances, then \`/natmigrate run <instance-id> …\`.`);
+  if (!deps.service.submitBatch) {
+    return ephemeral(`Batch migrations (\`run --all ${cmd.targets.join(' ')}\`) are not available in this deployment; nothing was queued. Use \`/natmigrate run <instance-id> …\`.`);
+  }
+  const invite = await needsInvite(deps, inv.channelId);
+  if (invite) return invite;
+  const regionId = cmd.region ?? deps.defaultRegion;
+  const audience: Audience = { channelId: inv.channelId, userId: inv.userId };
+  const res = await deps.service.submitBatch({
+    regionId, targets: cmd.targets, options: cmd.options, requestedBy: inv.userId, audience,
+    ...(cmd.concurrency !== undefined ? { concurrency: cmd.concurrency } : {}), ...(cmd.canary !== undefined ? { canary: cmd.canary } : {}),
+  });
+  if (!res.ok) return ephemeral(`:warning: Batch not queued: ${res.message}`);
+  await deps.outbox.bind(res.batchId, audience);
+  return ephemeral(`Batch over \`${cmd.targets.join(' ')}\` in \`${regionId}\` queued as \`${res.batchId}\`: every IP-mapped instance is planned from one read of the VPC and staged (nothing destructive); one approval in its thread releases the canary first, then the rest.`);
 }

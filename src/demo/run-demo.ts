@@ -1,0 +1,432 @@
+// `npm run demo`: the real system on loopback — the sandbox cloud, the Alibaba adapter, the engine and its worker,
+// the Slack bot (Bolt, HTTP mode, signed requests) and a simulated workspace whose people type commands and click
+// buttons — driven through one session, then checked against the sandbox world itself (not only the bot's word).
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../config.ts';
+import { createEngineFromConfig } from '../engine/index.ts';
+import type { JobRecord } from '../engine/ports.ts';
+import { createLogger } from '../log.ts';
+import { egressIp, probeEdge, ScenarioError, startSandbox, type Sandbox } from '../sandbox/index.ts';
+import { APPROVE_ACTION_ID, createSlackBot, createSlackNotifier, slackBotOptionsFromConfig } from '../slack/index.ts';
+import { startFakeSlack, type FakeSlack, type FakeUser } from '../slack-sim/index.ts';
+import { createProgress, type Progress } from './progress.ts';
+import { DEFAULT_REDIS_URL, DemoSetupError, deleteKeys, obtainRedis } from './redis.ts';
+import { demoScenario, instanceFacts, pickInstances, type InstanceFacts } from './scenario.ts';
+import { channelTranscript, threadTranscript, type PersonAction } from './transcript.ts';
+
+export interface DemoOptions {
+  /** Scenario file (JSON/YAML); default: the built-in scenario with demo latencies. */
+  scenarioFile?: string;
+  /** Instance to migrate; default: the first one the scenario has ready. */
+  instanceId?: string;
+  /** No progress lines. */
+  quiet?: boolean;
+  redisUrl?: string;
+  /** Transcript and summary (default stdout). */
+  out?: (s: string) => void;
+  /** Progress (default stderr). */
+  err?: (s: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface DemoResult {
+  ok: boolean;
+  /** Why it is not ok (empty when ok). */
+  problems: string[];
+  /** 2 = the demo could not even be set up as asked (bad option, bad scenario). */
+  exitCode: 0 | 1 | 2;
+}
+
+const CHANNEL = 'C0OPS';
+const REQUESTER: FakeUser = { id: 'U0REQUESTER', name: 'alice', realName: 'Alice (on-call SRE)' };
+const APPROVER: FakeUser = { id: 'U0APPROVER', name: 'bob', realName: 'Bob (network lead)' };
+const PEOPLE = new Map([[REQUESTER.id, REQUESTER.name], [APPROVER.id, APPROVER.name]]);
+
+/** A wrong outcome the demo detected (not a crash). */
+class DemoFailure extends Error {}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new DemoFailure('interrupted'));
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(t); reject(new DemoFailure('interrupted')); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new DemoFailure(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    await sleep(40, signal);
+  }
+}
+
+/** Runs `fn`s in reverse order of registration, each bounded, whatever happened before. */
+class Cleanup {
+  private readonly steps: { name: string; fn: () => Promise<unknown> }[] = [];
+  push(name: string, fn: () => Promise<unknown>): void {
+    this.steps.push({ name, fn });
+  }
+  get size(): number {
+    return this.steps.length;
+  }
+  async run(): Promise<string[]> {
+    const failures: string[] = [];
+    for (const s of this.steps.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([s.fn(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('took over 10 s')), 10_000); })]);
+      } catch (e) {
+        failures.push(`${s.name}: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    this.steps.length = 0;
+    return failures;
+  }
+}
+
+/** Keeps the system's JSON log lines in memory; the warnings are shown only if the demo fails. */
+class MemoryLog {
+  readonly lines: string[] = [];
+  write(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > 1000) this.lines.shift();
+  }
+  warnings(max = 15): string[] {
+    return this.lines
+      .map((l) => { try { return JSON.parse(l) as { level: number; msg?: string; err?: unknown; jobId?: string }; } catch { return undefined; } })
+      .filter((l): l is { level: number; msg?: string; err?: unknown; jobId?: string } => !!l && l.level >= 40)
+      .slice(-max)
+      .map((l) => `${l.level >= 50 ? 'error' : 'warn'}: ${l.msg ?? ''}${l.jobId ? ` [${l.jobId}]` : ''}${l.err ? ` — ${typeof l.err === 'string' ? l.err : JSON.stringify(l.err)}` : ''}`);
+  }
+}
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
+  const out = opts.out ?? ((s: string) => void process.stdout.write(s));
+  const progress = createProgress({ quiet: opts.quiet ?? false, ...(opts.err ? { write: opts.err } : {}) });
+  const signal = opts.signal;
+  const cleanup = new Cleanup();
+  const memLog = new MemoryLog();
+  const logger = createLogger({ level: 'info', name: 'natmigrate-demo', destination: memLog });
+  const t0 = Date.now();
+  const marks: Record<string, number> = { start: t0 };
+  const actions: PersonAction[] = [];
+  const problems: string[] = [];
+  let exitCode: 0 | 1 | 2 = 1;
+  let slack: FakeSlack | undefined;
+  let sandbox: Sandbox | undefined;
+  let jobThread: { channel: string; threadTs: string } | undefined;
+  let summary: string[] = [];
+  let passLine = '';
+
+  try {
+    // ── set-up: scenario (bad options fail fast), Redis, sandbox, workspace, configuration, engine, bot ──
+    let scenario;
+    try {
+      scenario = demoScenario(opts.scenarioFile);
+    } catch (e) {
+      exitCode = 2;
+      throw e instanceof ScenarioError ? new DemoSetupError(e.message) : e;
+    }
+    if (opts.instanceId && !scenario.instances.some((i) => i.instanceId === opts.instanceId)) {
+      exitCode = 2;
+      throw new DemoSetupError(`--instance ${opts.instanceId}: no such instance in the scenario (it has ${scenario.instances.map((i) => i.instanceId).join(', ')})`);
+    }
+    const redisUrl = opts.redisUrl ?? DEFAULT_REDIS_URL;
+    const redisInfo = await progress.stage(`connecting to Redis at ${redisUrl}`, () => obtainRedis(redisUrl, progress.note),
+      (r) => (r.privatePort ? `private redis-server on 127.0.0.1:${r.privatePort}` : undefined));
+    cleanup.push('private Redis', () => redisInfo.close());
+    const prefix = `{natmigrate-demo-${randomBytes(4).toString('hex')}}`;
+    const redis = new Redis(redisInfo.url, { maxRetriesPerRequest: null });
+    redis.on('error', (e) => logger.warn({ err: e.message }, 'demo redis connection error'));
+    cleanup.push('Redis keys', async () => {
+      try {
+        await deleteKeys(redis, prefix);
+      } finally {
+        redis.disconnect();
+      }
+    });
+
+    sandbox = await progress.stage(`starting sandbox cloud (${opts.scenarioFile ? `scenario ${opts.scenarioFile}` : 'default scenario'})`,
+      () => startSandbox({ scenario }), (s) => `${s.endpoint}, public edge ${s.edge.host}:${s.edge.port}`);
+    const sb = sandbox;
+    cleanup.push('sandbox cloud', () => sb.close());
+
+    const picked = pickInstances(sb.world);
+    const target = opts.instanceId ?? picked.target;
+    if (!target) {
+      exitCode = 2;
+      throw new DemoSetupError('the scenario has no instance with a DNAT IP mapping and SNAT coverage to migrate; name one with --instance');
+    }
+    const facts = instanceFacts(sb.world, target)!;
+    const refusedExample = picked.refused && picked.refused !== target ? picked.refused : undefined;
+
+    const ws = await progress.stage('starting simulated Slack workspace', () => startFakeSlack({
+      users: [REQUESTER, APPROVER], channels: { [CHANNEL]: 'ops' }, teamDomain: 'natmigrate-demo',
+    }), (s) => `${s.url}, #ops with @alice (requester) and @bob (approver)`);
+    slack = ws;
+    cleanup.push('simulated Slack', () => ws.close());
+
+    // The product's own configuration path: environment → validated Config → engine and bot.
+    const signingSecret = randomBytes(16).toString('hex');
+    const env: Record<string, string> = {
+      ...sb.env,
+      REDIS_URL: redisInfo.url,
+      PORT: '0',
+      SLACK_BOT_TOKEN: ws.botToken,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: ws.apiUrl,
+      NATMIGRATE_REQUESTERS: REQUESTER.id,
+      NATMIGRATE_APPROVERS: APPROVER.id,
+      NATMIGRATE_QUEUE_PREFIX: prefix,
+      NATMIGRATE_VERIFY_TIMEOUT: '30s',
+      NATMIGRATE_APPROVAL_TTL: '10m',
+    };
+    const loaded = loadConfig(env, 'all');
+    if (!loaded.ok) throw new DemoSetupError(`the demo's configuration is invalid:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
+    const config: Config = loaded.config;
+
+    const outbox = createSlackNotifier({ redis, prefix: `${prefix}:slack`, botToken: ws.botToken, slackApiUrl: ws.apiUrl, pollMs: 50, baseBackoffMs: 200, logger });
+    const engine = createEngineFromConfig(config, {
+      notifier: outbox, env, logger,
+      // Poll sooner than production: the sandbox's transitions take hundreds of ms, not seconds.
+      options: { verifyIntervalMs: 200, retryBaseMs: 200 },
+      cloudOverrides: { waiter: { initialMs: 100, factor: 1.5, maxMs: 400 } },
+    });
+    cleanup.push('engine', async () => {
+      await engine.close();
+      // BullMQ treats the Queue's ioredis instance as shared and leaves it open on close(); without this the
+      // process would not exit by itself.
+      await engine.queue.disconnect().catch(() => {});
+    });
+    const worker = await progress.stage('starting engine worker', () => engine.startWorker(),
+      () => `BullMQ queue ${prefix}:migrations, concurrency ${config.NATMIGRATE_WORKER_CONCURRENCY}`);
+    // A short grace: nothing is in flight on a normal ending, and its timer holds the process until it lapses.
+    cleanup.push('engine worker', () => worker.close({ graceMs: 1000 }));
+
+    const bot = createSlackBot(slackBotOptionsFromConfig(config, { service: engine.service, redis, logger, outbox }));
+    const { port } = await progress.stage('starting Slack bot (Bolt HTTPReceiver, signed requests only)', () => bot.start(),
+      (p) => `http://127.0.0.1:${p.port}/slack/events`);
+    cleanup.push('Slack bot', () => bot.stop());
+    ws.connectBot({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret });
+    marks.ready = Date.now();
+
+    // ── the session ──
+    const record = async (jobId: string): Promise<JobRecord | undefined> => (await engine.service.status(jobId)).find((r) => r.jobId === jobId);
+    const say = async (who: FakeUser, text: string, note = ''): Promise<string> => {
+      progress.act(`${who.name}: /natmigrate ${text}${note}`);
+      const at = Date.now();
+      const res = await ws.slash(who.id, CHANNEL, text);
+      if (res.status !== 200) throw new DemoFailure(`the bot answered HTTP ${res.status} to \`/natmigrate ${text}\`: ${res.text.slice(0, 200)}`);
+      const reply = ws.renderText(String(res.json?.text ?? res.text));
+      actions.push({ at, who: who.name, what: `/natmigrate ${text}`, reply });
+      progress.note(`↳ only to ${who.name}: ${reply.split('\n')[0]!.slice(0, 110)}`);
+      return reply;
+    };
+    const dryRun = async (instanceId: string, flags: string): Promise<{ jobId: string; text: string }> => {
+      const reply = await say(REQUESTER, `plan ${instanceId}${flags}`);
+      const jobId = /\(job `([^`]+)`\)/.exec(reply)?.[1];
+      if (!jobId) throw new DemoFailure(`the dry run of ${instanceId} was not queued: ${reply}`);
+      const msg = await progress.wait('waiting for the dry run in #ops', () =>
+        until(() => ws.channelMessages(CHANNEL).find((m) => ws.render(m).includes(jobId)), `the dry run ${jobId} in #ops`, 30_000, signal));
+      return { jobId, text: ws.render(msg) };
+    };
+    const guestFlag = facts.configuresSecondaryNic ? '' : ' --configure-guest';
+
+    // 1. A slip: the command is refused on the spot, only alice sees why, nothing is queued.
+    const typo = await say(REQUESTER, `migrate ${target}`, '   (wrong subcommand)');
+    if (!/^:warning:/.test(typo)) problems.push(`a malformed command was not refused: ${typo}`);
+
+    // 2. A dry run on an instance the pre-flight refuses: the reason, and nothing changed.
+    if (refusedExample) {
+      const writesBefore = sb.requests.filter((r) => r.code === 'OK' && !/^(Describe|List)/.test(r.action)).length;
+      const { jobId, text } = await dryRun(refusedExample, '');
+      const rec = await record(jobId);
+      const refusal = rec?.refusal ? `${rec.refusal.code}: ${rec.refusal.message}` : /refused/i.test(text) ? text.split('\n')[0] : undefined;
+      progress.note(`↳ #ops: ${refusal ? `refused — ${refusal}` : text.split('\n')[0]}`);
+      if (!refusal) problems.push(`the pre-flight did not refuse ${refusedExample}: ${text.split('\n')[0]}`);
+      const writesAfter = sb.requests.filter((r) => r.code === 'OK' && !/^(Describe|List)/.test(r.action)).length;
+      if (writesAfter !== writesBefore) problems.push(`the refused dry run of ${refusedExample} changed the cloud (${writesAfter - writesBefore} writes)`);
+    }
+
+    // 3. The dry run of the instance to migrate.
+    marks.plan = Date.now();
+    const plan = await dryRun(target, guestFlag);
+    progress.note(`↳ #ops: ${plan.text.split('\n')[0]}`);
+    marks.planned = Date.now();
+
+    // 4. The migration: queued, staged, approved by someone else, cut over, verified.
+    const runReply = await say(REQUESTER, `run ${target}${guestFlag}`);
+    const jobId = /queued as `([^`]+)`/.exec(runReply)?.[1];
+    if (!jobId) throw new DemoFailure(`the migration of ${target} was not queued: ${runReply}`);
+    marks.run = Date.now();
+    const thread = await progress.wait('waiting for the job thread in #ops', () => until(() => outbox.thread(jobId), `the thread of ${jobId}`, 15_000, signal),
+      (t) => `thread ${t.threadTs}`);
+    jobThread = { channel: thread.channel, threadTs: thread.threadTs };
+
+    // Show the thread growing while we wait, one headline per new reply.
+    let shown = 1;
+    const follow = () => {
+      const msgs = ws.thread(thread.channel, thread.threadTs);
+      for (; shown < msgs.length; shown++) progress.note(`↳ thread: ${ws.render(msgs[shown]!).split('\n')[0]!.slice(0, 110)}`);
+    };
+    const next = await progress.wait('waiting for the approval card', () => until(async () => {
+      follow();
+      const t = await outbox.thread(jobId);
+      if (t?.approval) return { kind: 'card' as const, ts: t.approval.ts };
+      const rec = await record(jobId);
+      return rec?.state === 'finished' ? { kind: 'finished' as const } : undefined;
+    }, 'the approval card', 30_000, signal), (n) => (n.kind === 'card' ? 'card posted' : 'the job finished without asking'));
+
+    if (next.kind === 'card') {
+      marks.card = Date.now();
+      await sleep(600, signal); // bob reads the card before clicking
+      progress.act(`${APPROVER.name} clicks Approve on the approval card`);
+      const at = Date.now();
+      // The click carries the button's value as posted in the message (fake Slack reads it from the blocks).
+      const res = await ws.click(APPROVER.id, CHANNEL, next.ts, { actionId: APPROVE_ACTION_ID });
+      actions.push({ at, who: APPROVER.name, what: 'clicked [Approve] on the approval card', threadTs: thread.threadTs });
+      if (res.status !== 200) problems.push(`the bot answered HTTP ${res.status} to bob's click`);
+      marks.approved = Date.now();
+    }
+    await progress.wait('waiting for the migration to finish (cutover, verification)', () => until(async () => {
+      follow();
+      const rec = await record(jobId);
+      return rec?.state === 'finished' ? rec : undefined;
+    }, `${jobId} to finish`, 60_000, signal), (r) => `outcome ${r.outcome}`);
+    marks.finished = Date.now();
+    await progress.wait('waiting for Slack delivery to settle', () => outbox.waitIdle({ jobIds: [jobId], timeoutMs: 15_000 }).then(follow));
+
+    // ── the verdict, from the job record and from the sandbox world itself ──
+    const rec = (await record(jobId))!;
+    const check = await progress.stage('checking the sandbox world (DNAT target, egress, SSH via the EIP)', () => verifyWorld(sb, facts, rec));
+    problems.push(...check.problems);
+    summary = summarize(sb, facts, rec, jobId, marks, t0, check);
+    passLine = `RESULT: PASS — ${facts.instanceId} migrated and verified in ${secs(Date.now() - t0)}: ${facts.mappingIp} → ${check.eniId}, SSH answers via the EIP, egress ${check.egress} = SNAT IP`;
+    if (!problems.length) exitCode = 0;
+  } catch (e) {
+    if (e instanceof DemoSetupError) {
+      problems.push(e.message);
+    } else if (e instanceof DemoFailure) {
+      problems.push(e.message);
+    } else {
+      problems.push(`unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  }
+
+  // ── print: the session, the thread, the summary ──
+  try {
+    if (slack) {
+      out(`\n══ #ops in the simulated workspace ═══════════════════════════════════════════\n`);
+      out(`${channelTranscript(slack, CHANNEL, actions, PEOPLE).join('\n')}\n`);
+      if (jobThread) {
+        out(`\n══ the job's thread (times UTC; who; what) ════════════════════════════════════\n`);
+        out(`${threadTranscript(slack, jobThread.channel, jobThread.threadTs, actions, PEOPLE).join('\n')}\n`);
+      }
+    }
+    if (summary.length) out(`\n══ summary ═════════════════════════════════════════════════════════════════\n${summary.join('\n')}\n`);
+    if (problems.length) {
+      const warnings = memLog.warnings();
+      if (warnings.length) out(`\nrecent warnings from the system's logs:\n${warnings.map((w) => `  ${w}`).join('\n')}\n`);
+    }
+  } catch (e) {
+    problems.push(`printing the transcript failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  if (cleanup.size) {
+    await progress.stage('cleaning up (bot, worker, engine, workspace, sandbox, Redis keys)', async () => {
+      const failures = await cleanup.run();
+      for (const f of failures) progress.note(`cleanup: ${f}`);
+    });
+  }
+
+  if (problems.length) {
+    if (exitCode === 0) exitCode = 1;
+    // The first problem is the cause; the rest are usually its consequences in the world.
+    const [cause, ...more] = problems;
+    out(`\nRESULT: FAIL — ${cause}\n${more.map((p) => `  also: ${p}\n`).join('')}`);
+  } else {
+    out(`\n${passLine}\n`);
+  }
+  return { ok: problems.length === 0, problems, exitCode };
+}
+
+interface WorldCheck {
+  problems: string[];
+  eniId?: string;
+  eniIp?: string;
+  newEntryId?: string;
+  egress?: string;
+  banner?: string;
+}
+
+/** Migrated and verified, by the world's own state: the EIP maps to the ENI, egress goes out via SNAT, SSH answers. */
+async function verifyWorld(sb: Sandbox, facts: InstanceFacts, rec: JobRecord): Promise<WorldCheck> {
+  const problems: string[] = [];
+  const id = facts.instanceId;
+  if (rec.outcome !== 'migrated') {
+    const why = rec.refusal ? `the pre-flight refused ${id}: ${rec.refusal.code} — ${rec.refusal.message}` : `${rec.jobId} ended ${rec.outcome ?? rec.state}: ${rec.summary ?? rec.error?.message ?? ''}`;
+    problems.push(why.trim());
+  }
+  if (rec.outcome === 'migrated' && !rec.verification?.ok) problems.push('the job reports migrated without a passing verification');
+  if (!facts.mappingIp) {
+    problems.push(`${id} had no DNAT IP mapping in the scenario, so there was nothing to migrate`);
+    return { problems };
+  }
+  sb.world.settle();
+  const entries = [...sb.world.dnatEntries.values()].filter((d) => d.externalIp === facts.mappingIp);
+  if (entries.some((d) => d.forwardEntryId === facts.mappingEntryId)) problems.push(`the original DNAT entry ${facts.mappingEntryId} still exists`);
+  const enis = sb.world.enisOf(id).filter((e) => e.type === 'Secondary' && e.status === 'InUse');
+  const toEni = entries.find((d) => d.status === 'Available' && enis.some((e) => e.privateIp === d.internalIp));
+  const eni = toEni ? enis.find((e) => e.privateIp === toEni.internalIp) : undefined;
+  if (!toEni) {
+    const now = entries.map((d) => `${d.forwardEntryId} → ${d.internalIp} (${d.status})`).join(', ') || 'no entry';
+    problems.push(`${facts.mappingIp} does not map to an ENI of ${id} (now: ${now})`);
+  }
+  const egress = egressIp(sb.world, id);
+  if (!facts.snatIp) problems.push(`no SNAT entry covers ${id}`);
+  else if (egress !== facts.snatIp) problems.push(`${id} egresses via ${egress ?? 'nothing (timeout)'}, not the SNAT IP ${facts.snatIp}`);
+  const banner = await probeEdge(sb.edge, facts.mappingIp, facts.sshPort, { timeoutMs: 3000 }).catch(() => undefined);
+  if (banner !== facts.sshBanner) problems.push(`SSH to ${facts.mappingIp}:${facts.sshPort} via the public edge answered ${banner ? `'${banner}'` : 'nothing'}, expected '${facts.sshBanner}'`);
+  const observed = rec.verification?.egress.observedIp;
+  if (rec.outcome === 'migrated' && observed !== facts.snatIp) problems.push(`the engine observed egress ${observed ?? 'none'}, not the SNAT IP ${facts.snatIp}`);
+  return {
+    problems,
+    ...(eni ? { eniId: eni.networkInterfaceId, eniIp: eni.privateIp } : {}),
+    ...(toEni ? { newEntryId: toEni.forwardEntryId } : {}),
+    ...(egress ? { egress } : {}),
+    ...(banner ? { banner } : {}),
+  };
+}
+
+function summarize(sb: Sandbox, facts: InstanceFacts, rec: JobRecord, jobId: string, marks: Record<string, number>, t0: number, check: WorldCheck): string[] {
+  const o = rec.original?.entry;
+  const approval = rec.approval?.decision;
+  const writes = sb.requests.filter((r) => r.code === 'OK' && !/^(Describe|List)/.test(r.action));
+  const delReq = writes.find((r) => r.action === 'DeleteForwardEntry');
+  const createReq = writes.filter((r) => r.action === 'CreateForwardEntry').at(-1);
+  const ssh = rec.verification?.ssh;
+  const span = (a: string, b: string) => (marks[a] && marks[b] ? secs(marks[b]! - marks[a]!) : '–');
+  const lines = [
+    `instance     ${facts.instanceId} (${facts.name}, ${facts.privateIp})`,
+    `job          ${jobId} — requested by alice, ${approval ? `${approval.decision} by ${approval.by.map((u) => PEOPLE.get(u) ?? u).join(', ')}` : 'no approval decision'}; outcome ${rec.outcome ?? rec.state}`,
+    o
+      ? `original     ${o.forwardEntryId} in ${o.forwardTableId}: ${o.externalIp}:${o.externalPort} → ${o.internalIp}:${o.internalPort} (${o.ipProtocol}, ${o.status}, "${o.forwardEntryName}") — saved before the delete${delReq ? `, deleted by RequestId ${delReq.requestId}` : ''}`
+      : `original     ${facts.mappingEntryId ?? '–'} (${facts.mappingIp ?? 'no mapping'} → ${facts.privateIp}) — not touched`,
+    check.newEntryId
+      ? `now          ${check.newEntryId}: ${facts.mappingIp} → ${check.eniIp} on ${check.eniId} (secondary ENI, InUse on ${facts.instanceId})${createReq ? `, RequestId ${createReq.requestId}` : ''}`
+      : `now          ${facts.mappingIp ?? '–'} does not map to an ENI`,
+    `SSH          ${check.banner ? `'${check.banner}'` : 'no banner'} via ${facts.mappingIp}:${facts.sshPort} through the public edge${ssh?.banner ? ` (engine's check: '${ssh.banner}', ${ssh.attempts} attempt${ssh.attempts === 1 ? '' : 's'})` : ''}`,
+    `egress       observed ${rec.verification?.egress.observedIp ?? '–'} by the engine, ${check.egress ?? 'none'} in the world; SNAT IP ${facts.snatIp ?? '–'}${check.egress && check.egress === facts.snatIp ? ' ✔' : ' ✘'}`,
+    `cloud calls  ${sb.requests.length} API requests, ${writes.length} writes${writes.length ? ` (${[...new Set(writes.map((w) => w.action))].join(', ')})` : ''}; the job's calls are listed with their RequestIds in the thread`,
+    `timings      set-up ${span('start', 'ready')} · dry run ${span('plan', 'planned')} · run → approval card ${span('run', 'card')} · approve → verified ${span('approved', 'finished')} · total ${secs(Date.now() - t0)}`,
+  ];
+  return lines;
+}

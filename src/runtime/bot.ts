@@ -1,0 +1,4 @@
+// `natmigrate bot`: see command.ts and start.ts.
+import { runRole } from './command.ts';
+
+export const botCommand = (argv: string[]): Promise<void> => runRole('bot', argv);

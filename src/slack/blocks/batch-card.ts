@@ -1,0 +1,240 @@
+import type { BatchItem, BatchItemStatus, BatchPhase, BatchPlan } from '../../domain/batch-plan.ts';
+import type { Actor, JobOutcome, MigrationEvent } from '../../domain/events.ts';
+import { actor, code, context, esc, header, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+import { foldCard, outcomeLabel, statusCard } from './status-card.ts';
+
+/**
+ * A batch's thread: the root is ONE live message (progress: done / in flight / waiting / failed, and one line per
+ * instance), rebuilt from the batch's events by a pure fold and edited in place; the replies are the plan, the
+ * approval card, each child's end and the result.
+ */
+
+const ICON: Record<BatchItemStatus, string> = { staging: '🛠️', waiting: '⬜', in_flight: '⏳', done: '✅', failed: '❌', untouched: '➖' };
+const WORD: Record<BatchItemStatus, string> = {
+  staging: 'staging the ENI', waiting: 'waiting', in_flight: 'cutting over / verifying', done: 'migrated', failed: 'not migrated', untouched: 'untouched (staging undone)',
+};
+/** Instance lines in the live message; the rest are counted. */
+const MAX_ROWS = 90;
+const ROWS_PER_SECTION = 30;
+
+export interface BatchCardState {
+  batchId: string;
+  targets?: string;
+  regionId?: string;
+  requestedBy?: Actor;
+  queuedAt?: string;
+  plan?: BatchPlan;
+  phase: BatchPhase | 'queued';
+  statuses: Record<string, BatchItemStatus>;
+  outcomes: Record<string, JobOutcome>;
+  approval?: { status: 'pending' | 'approved' | 'rejected' | 'expired'; approvals: number; required: number; expiresAt: string; by: Actor[] };
+  windowUntil?: string;
+  windowTitle?: string;
+  cancelRequestedBy?: Actor;
+  outcome?: JobOutcome;
+  summary?: string;
+  finishedAt?: string;
+}
+
+export function isBatchJobId(jobId: string): boolean {
+  return jobId.startsWith('batch-');
+}
+
+/** Apply one event; unknown ones are ignored (a newer engine must not break an older bot). */
+export function applyBatchEvent(s: BatchCardState, ev: MigrationEvent): BatchCardState {
+  switch (ev.type) {
+    case 'job.queued':
+      s.targets = ev.instanceId;
+      s.regionId = ev.regionId;
+      s.requestedBy = ev.requestedBy;
+      s.queuedAt = ev.at;
+      break;
+    case 'batch.planned':
+      s.plan = ev.batch;
+      s.phase = 'staging';
+      for (const i of ev.batch.items) s.statuses[i.instanceId] ??= 'staging';
+      break;
+    case 'batch.progress':
+      s.phase = ev.phase;
+      for (const c of ev.changes) s.statuses[c.instanceId] = c.status;
+      break;
+    case 'batch.instance':
+      s.outcomes[ev.instanceId] = ev.outcome;
+      break;
+    case 'approval.requested':
+      s.approval = { status: 'pending', approvals: 0, required: ev.requiredApprovals, expiresAt: ev.expiresAt, by: [] };
+      break;
+    case 'approval.recorded':
+      if (s.approval) { s.approval.approvals = ev.approvals; s.approval.by.push(ev.by); }
+      break;
+    case 'approval.decided':
+      if (s.approval) { s.approval.status = ev.decision; s.approval.by = ev.by; }
+      break;
+    case 'step.started':
+      if (ev.step === 'await_window') s.windowTitle = ev.title;
+      break;
+    case 'window.waiting':
+      s.windowUntil = ev.until;
+      break;
+    case 'step.finished':
+      if (ev.step === 'await_window') { delete s.windowUntil; delete s.windowTitle; }
+      break;
+    case 'cancel.requested':
+      s.cancelRequestedBy = ev.by;
+      break;
+    case 'finished':
+      s.outcome = ev.outcome;
+      s.summary = ev.summary;
+      s.finishedAt = ev.at;
+      s.phase = 'finished';
+      break;
+  }
+  return s;
+}
+
+export function foldBatch(batchId: string, events: MigrationEvent[]): BatchCardState {
+  const s: BatchCardState = { batchId, phase: 'queued', statuses: {}, outcomes: {} };
+  for (const e of events) applyBatchEvent(s, e);
+  return s;
+}
+
+function counts(s: BatchCardState): Record<BatchItemStatus, number> {
+  const c: Record<BatchItemStatus, number> = { staging: 0, waiting: 0, in_flight: 0, done: 0, failed: 0, untouched: 0 };
+  for (const i of s.plan?.items ?? []) c[s.statuses[i.instanceId] ?? 'staging'] += 1;
+  return c;
+}
+
+function stateLine(s: BatchCardState): string {
+  if (s.outcome) return `*${outcomeLabel(s.outcome)}* ${s.finishedAt ? when(s.finishedAt) : ''}${s.summary ? `\n${esc(truncate(s.summary, 1500))}` : ''}`;
+  if (!s.plan) return '*Planning*: reading the VPC (every instance, DNAT and SNAT entry)…';
+  const a = s.approval;
+  if (a?.status === 'pending') {
+    return `*Waiting for approval* (${a.approvals} of ${a.required}) until ${when(a.expiresAt)}; meanwhile every instance's ENI is staged (nothing destructive).`;
+  }
+  if (s.windowUntil) return `*Waiting for the change window* until ${when(s.windowUntil)}${s.windowTitle ? ` — ${esc(s.windowTitle.replace(/ · .*$/, ''))}` : ''}`;
+  const canaries = s.plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ');
+  switch (s.phase) {
+    case 'canary': return `*Canary*: ${canaries} cut${s.plan.canary === 1 ? 's' : ''} over alone; the rest waits until it verifies.`;
+    case 'rolling': return `*Rolling*: the canary verified; the rest goes at most ${s.plan.concurrency} at a time (forward-table writes one by one).`;
+    case 'stopping': return '*Stopping*: nothing more is released; cutovers in flight finish or restore, the rest is unstaged.';
+    case 'waiting_window': return '*Waiting for the change window*';
+    default: return `*Staging* ${s.plan.items.length} instance${s.plan.items.length === 1 ? '' : 's'}`;
+  }
+}
+
+function countsLine(s: BatchCardState): string {
+  const c = counts(s);
+  const parts = [
+    `✅ done ${c.done}`, `⏳ in flight ${c.in_flight}`, `⬜ waiting ${c.waiting + c.staging}`, `❌ failed ${c.failed}`,
+  ];
+  if (c.untouched) parts.push(`➖ untouched ${c.untouched}`);
+  if (s.plan?.skipped.length) parts.push(`🚫 skipped ${s.plan.skipped.length}`);
+  return parts.join(' · ');
+}
+
+function itemLine(s: BatchCardState, i: BatchItem): string {
+  const st = s.statuses[i.instanceId] ?? 'staging';
+  const out = s.outcomes[i.instanceId];
+  const tail = out && st !== 'done' ? ` (${esc(out)})` : '';
+  return `${ICON[st]} ${code(i.instanceId)}${i.canary ? ' *canary*' : ''} — ${WORD[st]}${tail}`;
+}
+
+/** The live root message of a batch's thread. */
+export function batchCard(s: BatchCardState): SlackMessage {
+  const items = s.plan?.items ?? [];
+  const blocks: Block[] = [
+    header(`NAT batch · ${s.targets ?? s.batchId}${items.length ? ` · ${items.length} instance${items.length === 1 ? '' : 's'}` : ''}`),
+    context([
+      `batch ${code(s.batchId)}`,
+      s.regionId ? `region ${code(s.regionId)}` : '',
+      s.requestedBy ? `requested by ${actor(s.requestedBy)}` : '',
+      s.queuedAt ? when(s.queuedAt) : '',
+    ]),
+    section(stateLine(s)),
+  ];
+  if (items.length) {
+    blocks.push(section(`*Progress*: ${countsLine(s)}`));
+    const lines = items.slice(0, MAX_ROWS).map((i) => itemLine(s, i));
+    for (let k = 0; k < lines.length; k += ROWS_PER_SECTION) blocks.push(section(lines.slice(k, k + ROWS_PER_SECTION).join('\n')));
+    if (items.length > MAX_ROWS) blocks.push(context([`…and ${items.length - MAX_ROWS} more instances (counted above; each one's end is in the thread)`]));
+  }
+  if (s.cancelRequestedBy && !s.outcome) blocks.push(section(`:octagonal_sign: Cancel requested by ${actor(s.cancelRequestedBy)}`));
+  const knobs = s.plan ? [`plan hash ${code(s.plan.hash.slice(0, 12))}`, `canary ${s.plan.canary}`, `concurrency ${s.plan.concurrency}`] : [];
+  blocks.push(context([...knobs, 'Audit log in this thread ↓']));
+  const c = counts(s);
+  const text = s.outcome
+    ? `NAT batch ${s.batchId}: ${outcomeLabel(s.outcome)}`
+    : `NAT batch ${s.batchId}: done ${c.done}, in flight ${c.in_flight}, waiting ${c.waiting + c.staging}, failed ${c.failed}`;
+  return { text: truncate(text.replace(/:[a-z_]+:\s*/g, ''), 3000), blocks };
+}
+
+/** The thread root for any job: the batch card for batches, the step checklist otherwise. */
+export function rootCard(jobId: string, events: MigrationEvent[]): SlackMessage {
+  return isBatchJobId(jobId) ? batchCard(foldBatch(jobId, events)) : statusCard(foldCard(jobId, events));
+}
+
+// ── replies ─────────────────────────────────────────────────────────────────
+
+function recipeText(i: BatchItem): string {
+  const r = i.restoreRecipe;
+  return `${r.forwardTableId} ${r.externalIp}:${r.externalPort} → ${r.internalIp}:${r.internalPort} ${r.ipProtocol}${r.forwardEntryName ? ` name=${r.forwardEntryName}` : ''}`;
+}
+
+export function batchItemLine(i: BatchItem): string {
+  const e = i.entryToDelete;
+  return `• ${code(i.instanceId)}${i.canary ? ' *canary*' : ''}: delete ${code(e.forwardEntryId)} (${code(`${e.externalIp} → ${e.internalIp}`)}); restore = CreateForwardEntry ${code(recipeText(i))}; egress after: ${i.expectedEgressIps.map((ip) => code(ip)).join(' or ')}`;
+}
+
+/** Lines packed into sections under Slack's limits; what does not fit is counted. */
+function packed(lines: string[], maxBlocks: number): Block[] {
+  const out: Block[] = [];
+  let cur = '';
+  let used = 0;
+  for (const l of lines) {
+    if (cur && cur.length + l.length + 1 > 2900) {
+      if (out.length >= maxBlocks - 1) break;
+      out.push(section(cur));
+      cur = '';
+    }
+    cur = cur ? `${cur}\n${l}` : l;
+    used++;
+  }
+  if (cur) out.push(section(cur));
+  if (used < lines.length) out.push(context([`…and ${lines.length - used} more; the batch record has them all (\`/natmigrate status\`).`]));
+  return out;
+}
+
+/** The one plan of the batch: every DNAT entry it deletes and every restore recipe; the skipped instances. */
+export function batchPlanReply(plan: BatchPlan, at: string): SlackMessage {
+  const canaries = plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ') || 'none';
+  const head = `:clipboard: ${when(at)} *Batch plan* for ${plan.targets.map((t) => code(t)).join(', ')}: ${plan.items.length} instance${plan.items.length === 1 ? '' : 's'} to migrate, ${plan.skipped.length} skipped. Canary first: ${canaries}; then at most ${plan.concurrency} at a time. The first failed verification stops the batch and restores that instance.`;
+  const skipped = plan.skipped.map((s) => `• ${code(s.instanceId)} ${code(s.code)}: ${esc(truncate(s.message, 300))}`);
+  const blocks: Block[] = [section(head)];
+  if (plan.items.length) blocks.push(...packed(plan.items.map(batchItemLine), skipped.length ? 30 : 44));
+  if (skipped.length) blocks.push(section('*Skipped by the pre-flight (left alone)*'), ...packed(skipped, 10));
+  blocks.push(context([`batch ${code(plan.batchId)}`, `plan hash ${code(plan.hash.slice(0, 12))}`]));
+  return { text: truncate(`Batch plan: ${plan.items.length} instances to migrate (${plan.items.map((i) => i.instanceId).join(', ')}), ${plan.skipped.length} skipped`, 3000), blocks: blocks.slice(0, 50) };
+}
+
+/** What the approval card shows for a batch (the plan reply above has the full list). */
+export function batchApprovalBlocks(plan: BatchPlan): Block[] {
+  const shown = plan.items.slice(0, 10).map(batchItemLine);
+  const more = plan.items.length > shown.length ? `\n…and ${plan.items.length - shown.length} more, listed in the batch plan above.` : '';
+  return [
+    section(`*One approval for the whole batch*: ${plan.items.length} DNAT IP mapping${plan.items.length === 1 ? '' : 's'} deleted and moved to a new ENI of ${plan.items.length === 1 ? 'its instance' : 'each instance'}; canary first (${plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ')}), then at most ${plan.concurrency} at a time. The first failed verification stops the batch; that instance is restored and the rest are left untouched.`),
+    section(`${shown.join('\n')}${more}`),
+    ...(plan.skipped.length ? [section(`Skipped by the pre-flight: ${plan.skipped.slice(0, 20).map((s) => `${code(s.instanceId)} (${esc(s.code)})`).join(', ')}${plan.skipped.length > 20 ? ` and ${plan.skipped.length - 20} more` : ''}`)] : []),
+  ];
+}
+
+export function batchInstanceReply(ev: Extract<MigrationEvent, { type: 'batch.instance' }>): SlackMessage {
+  const ok = ev.outcome === 'migrated';
+  const icon = ok ? ':white_check_mark:' : ev.outcome === 'cancelled' ? ':heavy_minus_sign:' : ':x:';
+  return {
+    text: truncate(`${ev.instanceId}${ev.canary ? ' (canary)' : ''}: ${ev.outcome}. ${ev.summary}`, 3000),
+    blocks: [
+      section(`${icon} ${when(ev.at)} ${code(ev.instanceId)}${ev.canary ? ' *(canary)*' : ''}: *${outcomeLabel(ev.outcome).replace(/^:[a-z_]+:\s*/, '')}*\n${esc(truncate(ev.summary, 1500))}`),
+      context([`job ${code(ev.childJobId)}`, `\`/natmigrate status ${esc(ev.childJobId)}\` shows its steps and RequestIds`]),
+    ],
+  };
+}

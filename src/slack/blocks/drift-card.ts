@@ -1,0 +1,44 @@
+import type { DriftAlert } from '../../domain/events.ts';
+import { code, context, esc, section, truncate, when, type SlackMessage } from './format.ts';
+
+/** The drift channel's alert: what drifted, and a button that starts a dry run (`plan`) for that instance. */
+
+export const DRIFT_PLAN_ACTION_ID = 'natmigrate_drift_plan';
+export const DRIFT_BLOCK_ID = 'natmigrate_drift';
+
+/** The button value: which instance to plan, in which region (no secrets; the click is re-authorized). */
+export function encodeDriftValue(d: Pick<DriftAlert, 'regionId' | 'instanceId'>): string {
+  return JSON.stringify({ v: 1, r: d.regionId, i: d.instanceId });
+}
+
+export function decodeDriftValue(raw: unknown): { regionId: string; instanceId: string } | undefined {
+  if (typeof raw !== 'string' || raw.length > 300) return undefined;
+  try {
+    const v = JSON.parse(raw) as { v?: number; r?: unknown; i?: unknown };
+    if (v.v !== 1 || typeof v.r !== 'string' || typeof v.i !== 'string') return undefined;
+    return { regionId: v.r, instanceId: v.i };
+  } catch {
+    return undefined;
+  }
+}
+
+export function driftAlertMessage(d: DriftAlert, at: string, jobId: string): SlackMessage {
+  const who = `${code(d.instanceId)}${d.instanceName ? ` (${esc(d.instanceName)})` : ''}`;
+  const what = d.kind === 'dnat-ip-mapping'
+    ? `has a DNAT IP mapping again and egresses from ${code(d.egressIp ?? '?')} instead of the SNAT IP ${d.expectedIps.map((ip) => code(ip)).join(' or ') || '(none)'}`
+    : `egresses from an unexpected IP ${code(d.egressIp ?? '?')} (expected ${d.expectedIps.map((ip) => code(ip)).join(' or ') || 'a SNAT IP of the gateway'})`;
+  return {
+    text: truncate(`Drift on ${d.natGatewayId}: ${d.instanceId} ${d.kind === 'dnat-ip-mapping' ? 'has a DNAT IP mapping' : 'egresses from an unexpected IP'} (${d.egressIp ?? '?'})`, 3000),
+    blocks: [
+      section(`:warning: ${when(at)} *Drift on ${code(d.natGatewayId)}*: ${who} ${what}.\n${esc(truncate(d.reason, 1000))}`),
+      {
+        type: 'actions',
+        block_id: DRIFT_BLOCK_ID,
+        elements: [{
+          type: 'button', action_id: DRIFT_PLAN_ACTION_ID, text: { type: 'plain_text', text: 'Plan', emoji: false }, value: encodeDriftValue(d),
+        }],
+      },
+      context([`region ${code(d.regionId)}`, `sweep ${code(jobId)}`, 'Reported once; again only if it goes away and comes back.']),
+    ],
+  };
+}

@@ -1,0 +1,50 @@
+import type { ScanResult } from '../../domain/events.ts';
+import type { InventoryRow } from '../../domain/inventory.ts';
+import { code, codeBlock, context, esc, mention, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+
+/** Rows shown in the message; a longer inventory also goes out as a CSV file. */
+export const SCAN_TABLE_ROWS = 30;
+
+const VIA: Record<InventoryRow['egressKind'], string> = { 'dnat-ip-mapping': 'DNAT map', snat: 'SNAT', 'own-public-ip': 'own IP', none: 'none' };
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? `${s.slice(0, n - 1)}…` : s + ' '.repeat(n - s.length);
+}
+
+export function scanTable(rows: readonly InventoryRow[]): string {
+  const head = `${pad('instance', 24)} ${pad('private IP', 16)} ${pad('egress IP', 16)} ${pad('via', 9)} action`;
+  const lines = rows.map((r) => `${pad(r.instanceId, 24)} ${pad(r.privateIp, 16)} ${pad(r.egressIp ?? '—', 16)} ${pad(VIA[r.egressKind], 9)} ${r.action === 'refused' ? `refused: ${r.refusal?.code ?? ''}` : r.action === 'migrate' ? 'migrate' : '—'}`);
+  return [head, ...lines].join('\n');
+}
+
+export function scanFileName(scan: ScanResult, jobId: string): string {
+  return `natmigrate-${scan.target}-${jobId.split('-').pop()}.csv`;
+}
+
+/** The inventory as a readable channel message: counts, the refusals with their reasons, a table of the first rows. */
+export function scanMessage(jobId: string, scan: ScanResult, at: string, requestedBy?: string): SlackMessage {
+  const s = scan.summary;
+  const e = s.byEgress;
+  const by = requestedBy ? ` for ${mention(requestedBy)}` : '';
+  const head = `:mag: ${when(at)} *Inventory of ${code(scan.target)}*${scan.target !== scan.vpcId ? ` (VPC ${code(scan.vpcId)})` : ''}${by}`;
+  const totals = `*${s.instances} instance${s.instances === 1 ? '' : 's'}*: *${s.needMigration}* egress through a DNAT IP mapping (*${s.ready}* ready to migrate, *${s.refused}* would be refused), ${e.snat} through SNAT, ${e['own-public-ip']} through their own public IP, ${e.none} without public egress.`;
+  const refused = scan.rows.filter((r) => r.action === 'refused');
+  const blocks: Block[] = [section(head), section(totals)];
+  if (refused.length) {
+    const lines = refused.slice(0, 12).map((r) => `• ${code(r.instanceId)} ${code(r.refusal?.code ?? '')}: ${esc(truncate(r.refusal?.message ?? '', 220))}`);
+    if (refused.length > 12) lines.push(`…and ${refused.length - 12} more (see the CSV).`);
+    blocks.push(section(`*Would be refused*\n${lines.join('\n')}`));
+  }
+  const shown = scan.rows.slice(0, SCAN_TABLE_ROWS);
+  if (shown.length) blocks.push(section(codeBlock(scanTable(shown), 2950)));
+  const rest = scan.rows.length - shown.length;
+  blocks.push(context([
+    rest > 0 ? `Showing ${shown.length} of ${scan.rows.length}; the full inventory is attached as CSV in the thread.` : `All ${scan.rows.length} shown.`,
+    `scan ${code(jobId)}`,
+    s.ready ? `\`/natmigrate run --all ${esc(scan.target)}\` migrates the ${s.ready} ready one${s.ready === 1 ? '' : 's'} as one batch` : '',
+  ]));
+  return {
+    text: truncate(`Inventory of ${scan.target}: ${s.instances} instances, ${s.needMigration} on DNAT IP mappings (${s.ready} ready, ${s.refused} refused).`, 3000),
+    blocks,
+  };
+}

@@ -1,0 +1,53 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { DEFAULT_OPTIONS } from '../../../domain/inventory.ts';
+import { explainBadId } from '../../../domain/ids.ts';
+import type { Audience } from '../../../engine/ports.ts';
+import { decodeDriftValue, DRIFT_PLAN_ACTION_ID } from '../../blocks/drift-card.ts';
+import type { SlackDeps } from '../deps.ts';
+
+/**
+ * The Plan button of a drift alert: the same as `/natmigrate plan <instance>` typed by the clicker (same
+ * requester check), with the dry run posted in the alert's thread. Nothing here changes anything.
+ */
+export async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: SlackDeps, tell: (text: string) => Promise<void>): Promise<{ ok: boolean; jobId?: string }> {
+  const userId = body.user.id;
+  const container = body.container as { channel_id?: string; message_ts?: string };
+  const channelId = body.channel?.id ?? container.channel_id ?? '';
+  const messageTs = container.message_ts ?? body.message?.ts;
+  const value = decodeDriftValue(body.actions[0]?.value);
+  const bad = value ? explainBadId('instance', value.instanceId) : 'invalid button value';
+  if (!value || bad) {
+    await tell(':no_entry_sign: This button carries an invalid value; nothing was queued.');
+    return { ok: false };
+  }
+  if (!(await deps.authz.canRequest(userId))) {
+    await tell(`:no_entry_sign: You are not allowed to plan migrations: requests are limited to ${deps.authz.describeRequesters()} (NATMIGRATE_REQUESTERS). Nothing was queued.`);
+    return { ok: false };
+  }
+  const audience: Audience = { channelId, userId, mode: 'preview', ...(messageTs ? { threadTs: messageTs } : {}) };
+  let jobId: string;
+  try {
+    ({ jobId } = await deps.service.preview({ regionId: value.regionId, instanceId: value.instanceId, options: DEFAULT_OPTIONS, requestedBy: userId, audience }));
+  } catch (err) {
+    await tell(`:warning: Dry run not queued: ${err instanceof Error ? err.message : String(err)}`);
+    return { ok: false };
+  }
+  await deps.outbox.bind(jobId, audience);
+  await tell(`Dry run of \`${value.instanceId}\` queued (job \`${jobId}\`); the plan will be posted in this alert's thread. Nothing will be changed.`);
+  deps.log.info({ jobId, userId, instanceId: value.instanceId }, 'drift plan click queued a dry run');
+  return { ok: true, jobId };
+}
+
+export function registerDriftPlan(app: App, deps: SlackDeps): void {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: DRIFT_PLAN_ACTION_ID }, async ({ ack, body, respond }) => {
+    await ack();
+    const tell = async (text: string) => {
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+    };
+    await handleDriftPlanClick(body, deps, tell).catch(async (err: unknown) => {
+      const ref = Math.random().toString(36).slice(2, 10);
+      deps.log.error({ ref, err: err instanceof Error ? err.message : String(err), userId: body.user.id }, 'drift plan click failed');
+      await tell(`:rotating_light: natmigrate could not process this click (reference \`${ref}\`).`).catch(() => undefined);
+    });
+  });
+}

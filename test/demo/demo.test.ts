@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { freePort, redisAnswers } from '../../src/demo/redis.ts';
+import { defaultScenario } from '../../src/sandbox/index.ts';
+
+/**
+ * `natmigrate demo` as a user runs it: a child process, its own exit code and output, nothing shared with the test
+ * but Redis. Each run takes a few seconds (real bot, worker, sandbox with non-zero latencies).
+ */
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const TARGET = 'i-bp1web01000000000001';
+const REFUSED = 'i-bp1legacy0000000004';
+const SNAT_IP = defaultScenario.snatEntries[0]!.snatIp;
+const MAPPING = defaultScenario.dnatEntries.find((d) => d.internalIp === defaultScenario.instances.find((i) => i.instanceId === TARGET)!.privateIp)!;
+
+interface Run { code: number | null; stdout: string; stderr: string; ms: number }
+
+function demo(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/natmigrate.js', 'demo', ...args], {
+      env: { ...process.env, REDIS_URL, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    // No kill here: a demo that does not exit by itself must fail the test (by its timeout).
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
+  });
+}
+
+/** The job's thread as printed, i.e. everything after its heading. */
+const threadOf = (stdout: string) => stdout.slice(stdout.indexOf("══ the job's thread"));
+
+describe('npm run demo', () => {
+  it('migrates and verifies the default instance, prints the session, exits 0 by itself, leaves no keys', async () => {
+    const r = await demo([]);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.ms).toBeLessThan(45_000);
+
+    // The session in #ops: a refused slip, the refused dry run, the dry run of the target, the run.
+    expect(r.stdout).toMatch(/alice {7}\/natmigrate migrate i-bp1web01000000000001\n.*only visible to alice\) ⚠️ Unknown subcommand `migrate`/);
+    expect(r.stdout).toMatch(new RegExp(`Pre-flight refused\\* — \`NoSnatCoverage\`\\n.*${REFUSED}`));
+    expect(r.stdout).toContain(`Dry run: plan for ${TARGET}`);
+    expect(r.stdout).toMatch(new RegExp(`alice {7}/natmigrate run ${TARGET}\\n`));
+
+    const thread = threadOf(r.stdout);
+    // The approver, not the requester, approved, by clicking the card; the card says so.
+    expect(thread).toMatch(/\d\d:\d\d:\d\d\.\d{3} {2}bob {9}clicked \[Approve\] on the approval card/);
+    expect(thread).toContain('*Approved* by @bob');
+    // The original DNAT entry, saved (in full) before the delete.
+    expect(thread).toMatch(new RegExp(`Original DNAT entry saved\\* \\(it is deleted next\\):\\n.*entry \`${MAPPING.forwardEntryId}\`.*\`${MAPPING.externalIp.replace(/\./g, '\\.')}:any\` → \`${MAPPING.internalIp.replace(/\./g, '\\.')}:any\``));
+    // The evidence: banner through the EIP, observed egress IP equal to the scenario's SNAT IP, RequestIds.
+    expect(thread).toMatch(/Verification passed\*[^\n]*\n.*\*SSH\* `203\.0\.113\.10:22` after \d+ attempts?: banner `SSH-2\.0-OpenSSH_8\.0`/);
+    expect(thread).toContain(`*Egress IP* observed \`${SNAT_IP}\`, expected \`${SNAT_IP}\``);
+    expect(thread).toMatch(/DeleteForwardEntry OK \(RequestId `[0-9A-F-]{36}`\)/);
+    // Order as it happened: approval, then the delete, then the verification, then the end.
+    const at = (s: string) => thread.indexOf(s);
+    expect(at('clicked [Approve]')).toBeLessThan(at('*Delete the DNAT IP mapping*'));
+    expect(at('*Delete the DNAT IP mapping*')).toBeLessThan(at('Verification passed'));
+    expect(at('Verification passed')).toBeLessThan(at('*Finished*'));
+
+    // The summary, checked against the sandbox world by the demo itself.
+    expect(r.stdout).toMatch(new RegExp(`^egress {7}observed ${SNAT_IP} by the engine, ${SNAT_IP} in the world; SNAT IP ${SNAT_IP} ✔$`, 'm'));
+    expect(r.stdout).toMatch(/^job {10}migrate-cn-hangzhou-i-bp1web01000000000001-\d+ — requested by alice, approved by bob; outcome migrated$/m);
+    expect(r.stdout).toMatch(new RegExp(`^RESULT: PASS — ${TARGET} migrated and verified in [\\d.]+ s: 203\\.0\\.113\\.10 → eni-\\w+, SSH answers via the EIP, egress ${SNAT_IP} = SNAT IP$`, 'm'));
+
+    // Progress while it ran, and a clean exit.
+    expect(r.stderr).toMatch(/^▶ starting sandbox cloud \(default scenario\)… ok \(127\.0\.0\.1:\d+/m);
+    expect(r.stderr).toMatch(/^… waiting for the approval card…/m);
+    expect(r.stderr).toMatch(/^▶ bob clicks Approve on the approval card$/m);
+    expect(r.stderr).toMatch(/^▶ cleaning up .*… ok$/m);
+    expect(r.stderr).not.toContain('still running');
+
+    // Its queue prefix is gone from Redis.
+    const prefix = /BullMQ queue (\{natmigrate-demo-[0-9a-f]+\}):migrations/.exec(r.stderr)?.[1];
+    expect(prefix).toBeDefined();
+    const redis = new Redis(REDIS_URL);
+    try {
+      const [, keys] = await redis.scan('0', 'MATCH', `${prefix}*`, 'COUNT', 10_000);
+      expect(keys).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('--instance naming the instance the pre-flight refuses: exit 1 with the refusal reason, nothing approved', async () => {
+    const r = await demo(['--instance', REFUSED, '--quiet']);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`^RESULT: FAIL — the pre-flight refused ${REFUSED}: NoSnatCoverage — No Available SNAT entry covers instance ${REFUSED}`, 'm'));
+    expect(threadOf(r.stdout)).toContain('Refused by the pre-flight; nothing changed');
+    expect(r.stdout).not.toContain('clicked [Approve]');
+    expect(r.stdout).not.toContain('RESULT: PASS');
+    expect(r.stderr).toBe(''); // --quiet
+  });
+
+  it('when REDIS_URL does not answer, starts a private redis-server and stops it at the end', async () => {
+    const dead = await freePort();
+    const r = await demo(['--instance', REFUSED], { REDIS_URL: `redis://127.0.0.1:${dead}` });
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1); // the refusal, not a Redis problem
+    expect(r.stderr).toContain(`nothing answered at redis://127.0.0.1:${dead}; starting a private`);
+    const port = Number(/private redis-server on 127\.0\.0\.1:(\d+)/.exec(r.stderr)?.[1]);
+    expect(port).toBeGreaterThan(0);
+    expect(r.stdout).toContain(`RESULT: FAIL — the pre-flight refused ${REFUSED}`);
+    expect(await redisAnswers(`redis://127.0.0.1:${port}`, 500)).toBe(false);
+  });
+
+  it('without any Redis it says exactly how to get one and exits 1', async () => {
+    const dead = await freePort();
+    const r = await demo([], { REDIS_URL: `redis://127.0.0.1:${dead}`, PATH: '/nonexistent' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`RESULT: FAIL — natmigrate demo needs Redis 7 and nothing answered at redis://127.0.0.1:${dead}`);
+    expect(r.stdout).toContain('apt-get install -y redis-server');
+    expect(r.stdout).toContain('docker run -d --name natmigrate-redis -p 6379:6379 redis:7');
+  });
+
+  it('rejects an unknown instance and a bad scenario with exit 2 before touching anything', async () => {
+    const r = await demo(['--instance', 'i-nope', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('--instance i-nope: no such instance in the scenario');
+
+    const dir = mkdtempSync(join(tmpdir(), 'natmigrate-demo-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ vpcs: [{ vpcId: 'vpc-1', cidr: '10.0.0.0/33' }], natGatways: [] }));
+    try {
+      const bad = await demo(['--scenario', file]);
+      expect(bad.code).toBe(2);
+      expect(bad.stdout).toMatch(/RESULT: FAIL — invalid scenario file .*bad\.json:\n {2}- vpcs\[0\]\.cidr: .*\n {2}- .*natGatways/);
+      expect(bad.stderr).not.toContain('connecting to Redis');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
