@@ -75,7 +75,7 @@ function spawnWorker(env: Record<string, string>): Worker {
     if (w.out.split(text).length - 1 >= n) return true;
     if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`worker exited (${proc.exitCode ?? proc.signalCode}) before '${text}':\n${w.out.slice(-2000)}`);
     return false;
-  }, 30_000, 10, `'${text}' from worker ${proc.pid}`).then(() => undefined);
+  }, 90_000, 10, `'${text}' from worker ${proc.pid}`).then(() => undefined); // generous: loading the SDKs takes seconds on a busy 2-core machine
   return w;
 }
 
