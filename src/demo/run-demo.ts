@@ -200,16 +200,10 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       options: { verifyIntervalMs: 200, retryBaseMs: 200 },
       cloudOverrides: { waiter: { initialMs: 100, factor: 1.5, maxMs: 400 } },
     });
-    cleanup.push('engine', async () => {
-      await engine.close();
-      // BullMQ treats the Queue's ioredis instance as shared and leaves it open on close(); without this the
-      // process would not exit by itself.
-      await engine.queue.disconnect().catch(() => {});
-    });
+    cleanup.push('engine', () => engine.close());
     const worker = await progress.stage('starting engine worker', () => engine.startWorker(),
       () => `BullMQ queue ${prefix}:migrations, concurrency ${config.NATMIGRATE_WORKER_CONCURRENCY}`);
-    // A short grace: nothing is in flight on a normal ending, and its timer holds the process until it lapses.
-    cleanup.push('engine worker', () => worker.close({ graceMs: 1000 }));
+    cleanup.push('engine worker', () => worker.close());
 
     const bot = createSlackBot(slackBotOptionsFromConfig(config, { service: engine.service, redis, logger, outbox }));
     const { port } = await progress.stage('starting Slack bot (Bolt HTTPReceiver, signed requests only)', () => bot.start(),

@@ -49,7 +49,7 @@ export const helpText = [
   '`/natmigrate plan <instance-id>` — dry run: the DNAT entry to delete, its restore recipe, the new ENI and DNAT entry, the expected egress IP, or why it would be refused.',
   '`/natmigrate run <instance-id> [more ids…] [--ports any|22,443] [--configure-guest]` — one job per instance (at most 50), each in its own thread, approval required.',
   '`/natmigrate run --all <ngw-id|vpc-id> [more…] [--canary N] [--concurrency N]` — one batch for every IP-mapped instance, canary first, approved once.',
-  '`/natmigrate status [job-id|instance-id]` — the job\'s record, or the active jobs.',
+  '`/natmigrate status [job-id|instance-id]` — the job\'s record (a batch id: each of its instances), or the active jobs.',
   '`/natmigrate cancel <job-id>` — undo staging before the cutover; after it, a rollback.',
   '`/natmigrate rollback <job-id>` — restore the original DNAT IP mapping (needs approval).',
   '`/natmigrate scan <ngw-id|vpc-id>` — every instance of the VPC and the public IP it leaves from.',

@@ -1,6 +1,7 @@
 import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvidence, EgressEvidence } from '../domain/events.ts';
 import type { MigrationOptions, Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
 import type { DnatSpec } from '../domain/cloud-types.ts';
+import type { BatchItemStatus, BatchPhase, BatchSkip } from '../domain/batch-plan.ts';
 
 /**
  * The two small ports where the engine meets the outside world, and the service facade the
@@ -120,6 +121,39 @@ export interface MigrationService {
   submitBatch?(input: BatchRequest): Promise<BatchSubmitResult>;
   /** Where a fleet job's events go (batch, scan, drift ids), from its record; undefined for other ids. */
   fleetAudience?(jobId: string): Promise<Audience | undefined>;
+  /** A batch and where each of its instances stands; undefined for an unknown batch or another kind of id. */
+  batchStatus?(batchId: string): Promise<BatchStatus | undefined>;
+}
+
+/** What `status <batch-id>` shows: the batch record plus each child's own state, read when asked. */
+export interface BatchStatus {
+  batchId: string;
+  regionId: string;
+  targets: string[];
+  requestedBy: string;
+  state: 'queued' | 'running' | 'finished';
+  phase?: BatchPhase;
+  outcome?: JobOutcome;
+  summary?: string;
+  createdAt: string;
+  updatedAt: string;
+  approval?: ApprovalRecord;
+  /** Known once planned. */
+  planHash?: string;
+  concurrency?: number;
+  canary?: number;
+  items: {
+    instanceId: string;
+    childJobId: string;
+    canary: boolean;
+    /** As the batch last reported it ('staging' until its first report). */
+    status: BatchItemStatus;
+    /** The child job's own record, now (absent when it was never created). */
+    state?: JobState;
+    outcome?: JobOutcome;
+  }[];
+  skipped: BatchSkip[];
+  cancel?: { by: string; at: string };
 }
 
 export interface BatchRequest {

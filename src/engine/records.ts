@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { JobOutcome } from '../domain/events.ts';
 import type { ApprovalRecord, JobRecord } from './ports.ts';
 import type { Keys } from './keys.ts';
 import { script } from './redis-scripts.ts';
@@ -186,6 +187,24 @@ export class RecordStore {
     }
     if (gone.length > 0) await this.redis.zrem(idx, ...gone);
     return out;
+  }
+
+  /** State and outcome of many jobs in one round trip (a batch may have hundreds); undefined = no record. */
+  async peek(jobIds: string[]): Promise<(Pick<JobRecord, 'state' | 'outcome'> | undefined)[]> {
+    if (!jobIds.length) return [];
+    const p = this.redis.pipeline();
+    for (const id of jobIds) p.hmget(this.keys.record(id), 'jobId', 'state', 'outcome');
+    const res = (await p.exec()) ?? [];
+    return jobIds.map((_, k) => {
+      const [err, vals] = res[k] ?? [null, []];
+      if (err) throw err;
+      const [jobId, state, outcome] = (vals as (string | null)[]).map((v) => {
+        if (v === null) return undefined;
+        try { return JSON.parse(v) as unknown; } catch { return undefined; }
+      });
+      if (jobId === undefined) return undefined;
+      return { state: (state ?? 'queued') as JobRecord['state'], ...(outcome !== undefined ? { outcome: outcome as JobOutcome } : {}) };
+    });
   }
 
   /** Unfinished jobs, oldest first. */

@@ -7,7 +7,7 @@ import type { MigrationOptions } from '../domain/plan-types.ts';
 import type { RedisApprovals } from './approvals.ts';
 import type { JobData } from './job-data.ts';
 import type { Keys } from './keys.ts';
-import type { Audience, BatchRequest, BatchSubmitResult, JobRecord, MigrationService, Notifier, SubmitResult } from './ports.ts';
+import type { Audience, BatchRequest, BatchStatus, BatchSubmitResult, JobRecord, MigrationService, Notifier, SubmitResult } from './ports.ts';
 import type { Fleet } from './fleet.ts';
 import { SEQ_PLACEHOLDER, type RecordStore } from './records.ts';
 
@@ -241,6 +241,36 @@ export class EngineService implements MigrationService {
 
   async fleetAudience(jobId: string): Promise<Audience | undefined> {
     return this.d.fleet?.audience(jobId);
+  }
+
+  /** Batch records live beside job records but are not JobRecords, so status() cannot return them. */
+  async batchStatus(batchId: string): Promise<BatchStatus | undefined> {
+    if (!this.d.fleet?.owns(batchId)) return undefined;
+    const rec = await this.d.fleet.record(batchId);
+    if (!rec || rec.kind !== 'batch') return undefined;
+    const items = rec.plan?.items ?? [];
+    // The batch's own statuses lag by up to one tick; the children's records say where each one is now.
+    const children = await this.d.records.peek(items.map((i) => i.childJobId));
+    const out: BatchStatus = {
+      batchId: rec.jobId, regionId: rec.regionId, targets: rec.targets, requestedBy: rec.requestedBy, state: rec.state,
+      createdAt: rec.createdAt, updatedAt: rec.updatedAt,
+      items: items.map((i, k) => ({
+        instanceId: i.instanceId, childJobId: i.childJobId, canary: i.canary, status: rec.statuses?.[i.instanceId] ?? 'staging',
+        ...(children[k] ?? {}),
+      })),
+      skipped: rec.plan?.skipped ?? [],
+    };
+    const concurrency = rec.plan?.concurrency ?? rec.concurrency;
+    const canary = rec.plan?.canary ?? rec.canary;
+    if (rec.phase) out.phase = rec.phase;
+    if (rec.outcome) out.outcome = rec.outcome;
+    if (rec.summary) out.summary = rec.summary;
+    if (rec.approval) out.approval = rec.approval;
+    if (rec.plan) out.planHash = rec.plan.hash;
+    if (concurrency !== undefined) out.concurrency = concurrency;
+    if (canary !== undefined) out.canary = canary;
+    if (rec.cancel) out.cancel = rec.cancel;
+    return out;
   }
 
   async rollback(jobId: string, by: string, audience: Audience): Promise<{ ok: boolean; message: string; jobId?: string }> {

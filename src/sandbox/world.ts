@@ -361,7 +361,7 @@ export class World {
   // ── cloud-side egress ──────────────────────────────────────────────────
   /**
    * The public IP a packet from `srcIp` (leaving through NIC `eni` of `inst`) appears from, per the documented
-   * precedence: a DNAT IP mapping of that IP, else the instance's own public IP / EIP (primary IP only), else the
+   * precedence: the instance's own EIP / public IP (primary IP only), else a DNAT IP mapping of that IP, else the
    * most specific SNAT entry covering it (first IP of its SnatIp list). undefined = no way out (times out).
    */
   cloudEgress(inst: InstanceState, srcIp: string, eni: EniState): { ip: string; via: 'dnat' | 'publicIp' | 'eip' | 'snat'; entryId?: string } | undefined {

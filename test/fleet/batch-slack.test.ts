@@ -99,6 +99,48 @@ describe('batch through Slack', () => {
     expect(lines.some((l) => l.includes('@eve clicked Approve — refused (NotApprover)'))).toBe(true);
   });
 
+  it('status <batch-id> answers with the batch and each instance\'s state and outcome, read from the records', async () => {
+    // Instance 2 fails verification; --concurrency 1 makes the rest of the story fixed: 1 migrated, 2 restored, 3 and 4 untouched.
+    env = await startFleetEnv({ name: 'batch-slack-status', scenario: batchScenario(4, [1]), slack: true, options: { verifyTimeoutMs: 1500 } });
+    const slack = env.slack!;
+    const status = async (target: string) => {
+      const res = await slack.slash('U0EVE', CHANNEL, `status ${target}`);
+      expect(res.json?.response_type).toBe('ephemeral');
+      return plain(String(res.json?.text));
+    };
+    const batchId = await startBatch(env, `run --all ${fleetIds.natGateway} --concurrency 1`);
+    const cardTs = await approvalCardTs(env, batchId);
+    const plan = env.of(batchId).find((e): e is Extract<MigrationEvent, { type: 'batch.planned' }> => e.type === 'batch.planned')!.batch;
+    const child = (i: number) => plan.items.find((x) => x.instanceId === fleetIds.instance(i))!.childJobId;
+
+    const waiting = await status(batchId);
+    expect(waiting).not.toMatch(/No job found/);
+    expect(waiting).toContain(`Batch ${batchId} (run --all ${fleetIds.natGateway} in cn-hangzhou, requested by <@U0ALICE>`);
+    expect(waiting).toContain('waiting for 1 more approval(s)');
+    expect(waiting).toContain(`thread in <#${CHANNEL}>`);
+    expect(waiting).toContain(`Plan hash ${plan.hash.slice(0, 12)} · canary 1 · concurrency 1`);
+    for (let i = 0; i < 4; i++) expect(waiting).toContain(`• ${fleetIds.instance(i)}${i === 0 ? ' canary' : ''} — `);
+    for (let i = 0; i < 4; i++) expect(waiting).toContain(child(i));
+
+    await slack.click('U0BOB', CHANNEL, cardTs, { actionId: APPROVE_ACTION_ID });
+    const fin = await env.waitFor(batchId, 'finished', 60_000);
+    expect(fin.outcome, fin.summary).toBe('restored');
+    const done = await status(batchId);
+    expect(done).toContain(`Batch ${batchId} (`);
+    expect(done).toContain('Original mapping restored · approved by <@U0BOB>');
+    expect(done).toContain('4 instances: done 1, failed 1, untouched 2');
+    expect(done).toContain(`• ${fleetIds.instance(0)} canary — ✅ migrated · ${child(0)}: :white_check_mark: Migrated and verified`);
+    expect(done).toContain(`• ${fleetIds.instance(1)} — ❌ not migrated · ${child(1)}: :leftwards_arrow_with_hook: Original mapping restored`);
+    for (const i of [2, 3]) expect(done).toContain(`• ${fleetIds.instance(i)} — ➖ untouched (staging undone) · ${child(i)}: :octagonal_sign: Cancelled`);
+    expect(done).toContain(`Stopped: ${fleetIds.instance(1)} ended restored`);
+    // Each line agrees with the child's own record.
+    for (let i = 0; i < 4; i++) expect((await env.engine.service.status(child(i)))[0]?.state).toBe('finished');
+
+    // An id of the right shape that no batch has is still "not found"; a child job id still answers as a job.
+    expect(await status(`${batchId}9`)).toBe(`No job found for ${batchId}9.`);
+    expect(await status(child(0))).toContain(`Jobs for ${child(0)}:`);
+  });
+
   it('a failing canary stops the batch: the thread says which instance failed and lists the untouched ones', async () => {
     env = await startFleetEnv({ name: 'batch-slack-canary', scenario: batchScenario(20, [0]), slack: true, options: { verifyTimeoutMs: 1500 } });
     const slack = env.slack!;

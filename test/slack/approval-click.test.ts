@@ -1,75 +1,110 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSlack, type FakeSlack } from '../../src/slack-sim/index.ts';
 import { decodeApprovalValue } from '../../src/domain/approval-policy.ts';
-import { ev, samplePlan, testRedis, type TestRedis } from './fixtures.ts';
-import { PEOPLE, startBot, type RunningBot } from './helpers.ts';
-import { SpyService } from './spy-service.ts';
+import { assertOrder, cloudWrites, dnatFor, startEnv, type Env } from './e2e-env.ts';
+import { MIGRATABLE } from './scenario.ts';
 
 /**
- * The click checks that need a drifted plan: the old card is superseded (buttons gone) and a click on it is refused
- * as a stale plan without reaching the engine; the new card's click goes through to approvals.decide.
+ * The click checks that need a drifted plan, on the real engine and sandbox: the live state changes while the
+ * request waits, so the engine asks again after the first approval; the old card loses its buttons and a click on it
+ * (a client that has not refreshed) is refused as a stale plan without reaching the engine; the new card's click is decided by the engine; and a click that passed
+ * every check on a read the engine had already overtaken is refused by the engine itself, and that refusal is
+ * passed on and audited like the others.
  */
 
 const CH = 'C0OPS';
-const J = 'migrate-cn-hangzhou-i-bp1aaaaaaaaaaaaaaaaa-1';
-let slack: FakeSlack;
-let r: TestRedis;
-let bot: RunningBot;
-const service = new SpyService();
+let env: Env;
 
 beforeAll(async () => {
-  slack = await startFakeSlack({ users: PEOPLE, channels: { [CH]: 'ops' } });
-  r = await testRedis('click');
-  bot = await startBot(slack, service, r.redis, r.prefix);
+  env = await startEnv('click');
 });
 afterAll(async () => {
-  await bot.stop();
-  await slack.close();
-  await r.cleanup();
+  await env?.close();
 });
 
 type Blocks = { type: string; elements?: { value?: string }[] }[];
 const buttonValue = (blocks: unknown) => (blocks as Blocks).find((b) => b.type === 'actions')!.elements![0]!.value!;
 
+async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 25));
+  }
+}
+
 describe('approval after a plan drift', () => {
-  it('supersedes the old card and refuses its clicks as stale; the new card reaches the engine', async () => {
-    const outbox = bot.bot.outbox;
-    const a = samplePlan({ hash: 'a'.repeat(64) });
-    const b = samplePlan({ hash: 'b'.repeat(64), expectedEgressIps: ['47.96.9.10'] });
-    const alice = { kind: 'user' as const, userId: 'U0ALICE' };
-    const expiresAt = new Date(Date.now() + 600_000).toISOString();
-    await outbox.bind(J, { channelId: CH, userId: 'U0ALICE' });
-    for (const e of [
-      ev(J, { type: 'job.queued', kind: 'migrate', instanceId: a.instanceId, regionId: a.regionId, requestedBy: alice }),
-      ev(J, { type: 'approval.requested', kind: 'migrate', plan: a, planHash: a.hash, expiresAt, requiredApprovals: 1, requestedBy: alice }),
-    ]) await outbox.emit(e);
+  it('asks again after a drift and refuses clicks on the old card as stale; the new card reaches the engine, which has the last word', async () => {
+    const [instanceId, privateIp, eip] = MIGRATABLE[7]!;
+    const { slack, outbox } = env;
+    const jobId = await env.runJob('U0ALICE', instanceId);
+    const first = await env.approvalCard(jobId);
+    const oldValue = buttonValue(first.blocks);
+    const a = decodeApprovalValue(oldValue)!.planHash;
+    expect((await env.engine.service.approvals.current(jobId))?.planHash).toBe(a);
+
+    // Someone renames the DNAT entry while the request waits: the restore recipe is no longer the approved one.
+    const entry = [...env.sandbox.world.dnatEntries.values()].find((d) => d.externalIp === eip && d.internalIp === privateIp)!;
+    entry.name = 'renamed-by-someone';
+    await slack.click('U0BOB', CH, first.ts, { actionId: 'natmigrate_approve' });
+    // The engine re-reads at the gate, finds the drift and asks again under a new hash, on a new card.
+    const second = await until(async () => {
+      const t = await outbox.thread(jobId);
+      return t?.approval && t.approval.ts !== first.ts ? t.approval : undefined;
+    }, 'the second approval card');
     await outbox.waitIdle();
-    const first = (await outbox.thread(J))!.approval!;
-    for (const e of [
-      ev(J, { type: 'plan.drifted', previousHash: a.hash, plan: b, differences: ['expected egress 47.96.9.9 → 47.96.9.10'] }),
-      ev(J, { type: 'approval.requested', kind: 'migrate', plan: b, planHash: b.hash, expiresAt, requiredApprovals: 1, requestedBy: alice }),
-    ]) await outbox.emit(e);
-    await outbox.waitIdle();
-    const second = (await outbox.thread(J))!.approval!;
-    expect(second.ts).not.toBe(first.ts);
+    const b = (await env.engine.service.approvals.current(jobId))!;
+    expect(b.planHash).not.toBe(a);
+    expect(b.approvals).toEqual([]);
+    expect(b.decision).toBeUndefined();
+    // The old card keeps its decision but loses its buttons; the drift notice stands between it and the new card.
     const oldCard = slack.message(CH, first.ts)!;
-    expect(slack.render(oldCard)).toMatch(/Superseded/);
+    expect(slack.render(oldCard)).toMatch(/\*Approved\* by @bob/);
     expect(slack.render(oldCard)).not.toContain('[Approve]');
-    service.approvalRecords.set(J, { kind: 'migrate', planHash: b.hash, requestedBy: 'U0ALICE', requiredApprovals: 1, requestedAt: new Date().toISOString(), expiresAt, approvals: [] });
+    expect(slack.render(slack.message(CH, second.ts)!)).toContain('[Approve] [Reject]');
+    expect(decodeApprovalValue(buttonValue(slack.message(CH, second.ts)!.blocks))?.planHash).toBe(b.planHash);
+    const t = (await outbox.thread(jobId))!;
+    assertOrder(slack.transcript(CH, t.threadTs), [
+      /Approval: migrate[\s\S]*\*Approved\* by @bob/,
+      /The live state drifted from the plan[\s\S]*renamed-by-someone/,
+      /Approval needed: migrate[\s\S]*\[Approve\] \[Reject\]/,
+    ]);
 
-    const oldValue = buttonValue(oldCard.edits[0]!.blocks);
-    expect(decodeApprovalValue(oldValue)?.planHash).toBe(a.hash);
-    await slack.click('U0BOB', CH, first.ts, { actionId: 'natmigrate_approve', value: oldValue });
-    expect(slack.ephemerals('U0BOB').at(-1)?.text).toMatch(/older plan/);
-    expect(service.count('approvals.decide')).toBe(0);
+    // A click on the old card (a client that has not refreshed) is refused as stale: nothing counted, nothing cut over.
+    const t0 = Date.now();
+    await slack.click('U0DAVE', CH, first.ts, { actionId: 'natmigrate_approve', value: oldValue });
+    expect(slack.ephemerals('U0DAVE').at(-1)?.text).toMatch(/older plan/);
+    expect(await env.engine.service.approvals.current(jobId)).toEqual(b);
+    expect((await env.engine.service.status(jobId))[0]?.state).toBe('awaiting_approval');
+    expect(cloudWrites(env.sandbox, t0)).toEqual([]);
+    expect(dnatFor(env.sandbox, eip)).toEqual([expect.objectContaining({ internalIp: privateIp, status: 'Available' })]);
 
-    await slack.click('U0BOB', CH, second.ts, { actionId: 'natmigrate_approve' });
-    expect(service.calls.find((c) => c.method === 'approvals.decide')?.args).toEqual({ jobId: J, planHash: b.hash, decision: 'approve', userId: 'U0BOB' });
-    // The engine's own refusal (here: the spy knows no such job) is passed on and audited too.
-    expect(slack.ephemerals('U0BOB').at(-1)?.text).toMatch(/spy/);
-    await outbox.waitIdle();
-    const lines = slack.transcript(CH, (await outbox.thread(J))!.threadTs);
-    expect(lines.some((l) => /The live state drifted from the plan[\s\S]*expected egress 47.96.9.9 → 47.96.9.10/.test(l))).toBe(true);
-    expect(lines.filter((l) => /@bob clicked \*Approve\* — refused/.test(l)).map((l) => /\(`(\w+)`\)/.exec(l)?.[1])).toEqual(['StalePlan', 'UnknownJob']);
+    // Carol's click reads the open request, then waits on Slack for her approvers' group; meanwhile Dave's click on the
+    // same card is decided. Her click passed every check on what it read, so only the engine can refuse it.
+    // Under the bot's 1.5 s Slack API timeout, and far longer than Dave's click takes.
+    slack.fail('usergroups.users.list', { kind: 'hang', ms: 1000 }, 1);
+    const t1 = Date.now();
+    const carol = slack.click('U0CAROL', CH, second.ts, { actionId: 'natmigrate_approve' });
+    await until(() => slack.calls('usergroups.users.list').some((c) => c.at >= t1), 'carol\'s click to ask Slack for the approvers\' group');
+    await slack.click('U0DAVE', CH, second.ts, { actionId: 'natmigrate_approve' });
+    expect(slack.ephemerals('U0DAVE').at(-1)?.text).toMatch(/You approved/);
+    expect((await carol).status).toBe(200);
+    // The engine's own words (an ISO time, no "changes nothing"), not the click policy's.
+    const toCarol = slack.ephemerals('U0CAROL').at(-1)?.text ?? '';
+    expect(toCarol).toMatch(new RegExp(`Job ${jobId} was already approved by <@U0DAVE> at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\.$`));
+    expect(toCarol).not.toMatch(/changes nothing/);
+    const decided = (await env.engine.service.approvals.current(jobId))!;
+    expect(decided).toMatchObject({ planHash: b.planHash, decision: { decision: 'approved', by: ['U0DAVE'] } });
+    expect(decided.approvals.map((x) => x.userId)).toEqual(['U0DAVE']);
+
+    // The approved (second) plan is the one carried out, and the thread tells the whole story.
+    const lines = await env.waitThread(jobId, (l) => l.some((x) => x.includes('*Finished*')), 'the migration to finish');
+    const [rec] = await env.engine.service.status(jobId);
+    expect(rec?.outcome).toBe('migrated');
+    expect(rec?.original?.restoreRecipe.forwardEntryName).toBe('renamed-by-someone');
+    expect(lines.some((l) => /The live state drifted from the plan[\s\S]*renamed-by-someone/.test(l))).toBe(true);
+    expect(lines.filter((l) => /clicked \*Approve\* — refused/.test(l)).map((l) => /@(\w+) clicked[\s\S]*\(`(\w+)`\)/.exec(l)?.slice(1).join(':')))
+      .toEqual(['dave:StalePlan', 'carol:AlreadyDecided']);
   });
 });

@@ -3,6 +3,8 @@ import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { startFakeSlack, type FakeSlack, type FakeMessage } from '../../src/slack-sim/index.ts';
 import { createSlackNotifier } from '../../src/slack/app.ts';
+import type { MigrationService } from '../../src/engine/ports.ts';
+import type { Redis } from 'ioredis';
 import type { Outbox } from '../../src/slack/outbox.ts';
 import type { EngineOptions } from '../../src/engine/index.ts';
 import { testRedis, type TestRedis } from './fixtures.ts';
@@ -32,9 +34,31 @@ export interface Env {
   approvalCard(jobId: string): Promise<FakeMessage>;
   /** Job id the `run` reply announced. */
   runJob(userId: string, instanceId: string): Promise<string>;
+  /** Ids of every record the engine holds (migrations, rollbacks, previews, fleet jobs), sorted. */
+  jobIds(): Promise<string[]>;
+  /** Unfinished BullMQ entries of the migrations queue. */
+  queued(): Promise<{ jobId: string; instanceId: string }[]>;
+  /**
+   * Ends a job the way its requester can: Reject on its approval card (a job the pre-flight refused ends by itself).
+   * Resolves once the record is finished and the queue entry gone, so the next test starts with an idle engine.
+   */
+  rejectAndWait(jobId: string): Promise<void>;
 }
 
-export async function startEnv(name: string, options: Partial<EngineOptions> = {}): Promise<Env> {
+/** How a test wants the bot started (default: HTTP mode on a loopback port, see startBot). */
+export type BotStarter = (c: { slack: FakeSlack; service: MigrationService; redis: Redis; prefix: string; outbox: Outbox }) => Promise<RunningBot>;
+
+async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 25));
+  }
+}
+
+export async function startEnv(name: string, options: Partial<EngineOptions> = {}, setup: { bot?: BotStarter } = {}): Promise<Env> {
   const channel = 'C0OPS';
   const sandbox = await startSandbox({ scenario: slackScenario() });
   const slack = await startFakeSlack({ users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [channel]: 'ops' } });
@@ -51,7 +75,9 @@ export async function startEnv(name: string, options: Partial<EngineOptions> = {
     worker: { concurrency: 4, lockDurationMs: 10_000, stalledIntervalMs: 5_000 },
   });
   const worker = await engine.startWorker();
-  const bot = await startBot(slack, engine.service, r.redis, r.prefix, { outbox });
+  const bot = setup.bot
+    ? await setup.bot({ slack, service: engine.service, redis: r.redis, prefix: r.prefix, outbox })
+    : await startBot(slack, engine.service, r.redis, r.prefix, { outbox });
 
   const env: Env = {
     sandbox, slack, engine, worker, outbox, bot, r, channel,
@@ -102,6 +128,33 @@ export async function startEnv(name: string, options: Partial<EngineOptions> = {
       if (!m) throw new Error(`run was not queued: ${String(res.json?.text)}`);
       return m[1]!;
     },
+    async jobIds() {
+      const ids: string[] = [];
+      const head = engine.keys.record('');
+      let cursor = '0';
+      do {
+        const [next, keys] = await r.redis.scan(cursor, 'MATCH', `${head}*`, 'COUNT', 500);
+        cursor = next;
+        ids.push(...keys.map((k) => k.slice(head.length)));
+      } while (cursor !== '0');
+      return ids.sort();
+    },
+    async queued() {
+      const jobs = await engine.queue.getJobs(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
+      return jobs.filter((j) => j?.id).map((j) => ({ jobId: j.id!, instanceId: j.data.instanceId }));
+    },
+    async rejectAndWait(jobId) {
+      const rec = await until(async () => {
+        const [r0] = await engine.service.status(jobId);
+        return r0 && (r0.state === 'awaiting_approval' || r0.state === 'finished') ? r0 : undefined;
+      }, `${jobId} to wait for its approval or end`);
+      if (rec.state !== 'finished') {
+        const card = await env.approvalCard(jobId);
+        const res = await slack.click(rec.requestedBy, card.channel, card.ts, { actionId: 'natmigrate_reject' });
+        if (res.status !== 200) throw new Error(`reject of ${jobId} answered ${res.status}`);
+      }
+      await until(async () => (await engine.service.status(jobId))[0]?.state === 'finished' && !(await engine.queue.getJob(jobId)), `${jobId} to end`);
+    },
   };
   return env;
 }
@@ -109,6 +162,12 @@ export async function startEnv(name: string, options: Partial<EngineOptions> = {
 /** Cloud writes seen by the sandbox (anything that is not a read). */
 export function cloudWrites(sandbox: Sandbox, since = 0): { action: string; at: number }[] {
   return sandbox.requests.filter((r) => r.at >= since && r.code === 'OK' && !/^(Describe|List)/.test(r.action)).map((r) => ({ action: r.action, at: r.at }));
+}
+
+/** Every API request (reads too) that names the instance in a parameter: what the cloud heard about it. */
+export function cloudRequestsFor(sandbox: Sandbox, instanceId: string, since = 0): { action: string; at: number }[] {
+  return sandbox.requests.filter((r) => r.at >= since && Object.values(r.params).some((v) => String(v).includes(instanceId)))
+    .map((r) => ({ action: r.action, at: r.at }));
 }
 
 /** The DNAT entries of an external IP, as the sandbox holds them now. */

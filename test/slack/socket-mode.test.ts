@@ -1,45 +1,56 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSlack, type FakeSlack } from '../../src/slack-sim/index.ts';
-import { createSlackBot, type SlackBot } from '../../src/slack/app.ts';
-import { testRedis, type TestRedis } from './fixtures.ts';
-import { PEOPLE } from './helpers.ts';
-import { SpyService } from './spy-service.ts';
+import { createSlackBot } from '../../src/slack/app.ts';
+import { cloudRequestsFor, startEnv, type Env } from './e2e-env.ts';
+import { MIGRATABLE } from './scenario.ts';
 
-/** Socket Mode (SLACK_APP_TOKEN): apps.connections.open on the fake, then envelopes over a loopback WebSocket. */
+/**
+ * Socket Mode (SLACK_APP_TOKEN): apps.connections.open on the fake, then envelopes over a loopback WebSocket, in
+ * front of the real engine, its worker and the sandbox cloud.
+ */
 
-let slack: FakeSlack;
-let r: TestRedis;
-let bot: SlackBot;
-const service = new SpyService();
+let env: Env;
 
 beforeAll(async () => {
-  slack = await startFakeSlack({ users: PEOPLE });
-  r = await testRedis('socket');
-  bot = createSlackBot({
-    botToken: slack.botToken, appToken: slack.appToken, slackApiUrl: slack.apiUrl, botId: slack.botId, botUserId: slack.botUserId,
-    service, redis: r.redis, prefix: `${r.prefix}:slack`, requesters: [], approvers: ['U0BOB'], defaultRegion: 'cn-hangzhou',
+  env = await startEnv('socket', {}, {
+    bot: async ({ slack, service, redis, prefix, outbox }) => {
+      const bot = createSlackBot({
+        botToken: slack.botToken, appToken: slack.appToken, slackApiUrl: slack.apiUrl, botId: slack.botId, botUserId: slack.botUserId,
+        service, redis, prefix: `${prefix}:slack`, outbox, requesters: [], approvers: ['U0BOB'], defaultRegion: 'cn-hangzhou',
+      });
+      await bot.start();
+      await slack.socketConnected();
+      return { bot, url: '', stop: () => bot.stop() };
+    },
   });
-  await bot.start();
-  await slack.socketConnected();
 });
 afterAll(async () => {
-  await bot.stop();
-  await slack.close();
-  await r.cleanup();
+  await env?.close();
 });
 
 describe('Socket Mode', () => {
   it('connects with the app token and acks slash commands over the socket', async () => {
+    const { slack } = env;
+    const [instanceId] = MIGRATABLE[0]!;
     const open = slack.calls('apps.connections.open');
     expect(open).toHaveLength(1);
     expect(open[0]!.authorization).toBe(`Bearer ${slack.appToken}`);
     expect(slack.calls('auth.test')).toHaveLength(0);
-    const res = await slack.slash('U0ALICE', 'C0OPS', 'run i-bp1aaaaaaaaaaaaaaaaa');
+    const res = await slack.slash('U0ALICE', 'C0OPS', `run ${instanceId}`);
     expect(res.json).toMatchObject({ response_type: 'ephemeral' });
-    expect(String(res.json?.text)).toMatch(/queued as `migrate-cn-hangzhou-i-bp1aaaaaaaaaaaaaaaaa`/);
-    expect(service.count('submit')).toBe(1);
+    const jobId = new RegExp(`queued as \`(migrate-cn-hangzhou-${instanceId}-\\d+)\``).exec(String(res.json?.text))?.[1];
+    expect(jobId, String(res.json?.text)).toBeDefined();
+    expect((await env.engine.service.status(instanceId)).map((r) => [r.jobId, r.requestedBy])).toEqual([[jobId, 'U0ALICE']]);
+    const ids = await env.jobIds();
+
     const bad = await slack.slash('U0ALICE', 'C0OPS', 'run nope');
     expect(String(bad.json?.text)).toMatch(/does not look like/);
-    expect(service.count('submit')).toBe(1);
+    expect(await env.jobIds()).toEqual(ids);
+    expect((await env.queued()).map((q) => q.jobId)).toEqual([jobId]);
+
+    // The job is real: the cloud stages its ENI and the approval card reaches the channel; a click over the socket ends it.
+    expect((await env.approvalCard(jobId!)).channel).toBe('C0OPS');
+    expect(cloudRequestsFor(env.sandbox, instanceId).map((r) => r.action)).toContain('AttachNetworkInterface');
+    await env.rejectAndWait(jobId!);
+    expect(env.slack.ephemerals('U0ALICE').at(-1)?.text).toMatch(/You rejected/);
   });
 });

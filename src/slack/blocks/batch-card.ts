@@ -13,6 +13,11 @@ const ICON: Record<BatchItemStatus, string> = { staging: '🛠️', waiting: '�
 const WORD: Record<BatchItemStatus, string> = {
   staging: 'staging the ENI', waiting: 'waiting', in_flight: 'cutting over / verifying', done: 'migrated', failed: 'not migrated', untouched: 'untouched (staging undone)',
 };
+/** An instance's place in its batch, as the live message words it (also used by `status <batch-id>`). */
+export function batchStatusText(s: BatchItemStatus): string {
+  return `${ICON[s]} ${WORD[s]}`;
+}
+
 /** Instance lines in the live message; the rest are counted. */
 const MAX_ROWS = 90;
 const ROWS_PER_SECTION = 30;
