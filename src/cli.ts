@@ -7,6 +7,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   worker: { summary: 'run a migration worker (scale out with more of them)', load: async () => (await import('./runtime/worker.ts')).workerCommand },
   all: { summary: 'run bot and worker in one process (npm start)', load: async () => (await import('./runtime/all.ts')).allCommand },
   demo: { summary: 'run the whole system on loopback and drive a Slack session: plan, run, approve, verify', load: async () => (await import('./demo/demo-command.ts')).demoCommand },
+  bench: { summary: 'measure the cutover window, one migration, the Slack ack under load and a fleet against their floors (sandbox)', load: async () => (await import('./bench/bench-command.ts')).benchCommand },
+  chaos: { summary: 'SIGKILL workers at every step, restart Redis, inject cloud faults, fuzz the Slack inputs; report what survived', load: async () => (await import('./bench/chaos-command.ts')).chaosCommand },
 };
 
 /** The command names (docker-compose.yml and the Dockerfile are checked against them). */

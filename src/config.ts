@@ -79,20 +79,51 @@ const url = (what: string) => z.string().refine((v) => {
 
 const hostPort = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?(\/[\w./-]*)?$/, 'expected host[:port] without a scheme (e.g. ecs.cn-hangzhou.aliyuncs.com)');
 
-const redisUrl = z.string().default('redis://127.0.0.1:6379').refine((v) => {
+const REDIS_URL_SHAPE = 'expected redis://[:password@]host:port[/db] or rediss://… for TLS';
+
+function isRedisUrl(v: string): boolean {
   try {
     const u = new URL(v);
     return (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '';
   } catch {
     return false;
   }
-}, 'expected redis://[:password@]host:port[/db] or rediss://… for TLS');
+}
+
+/** The URLs of REDIS_URL: one endpoint, or the comma-separated seed nodes of a Redis Cluster. */
+export function redisSeedUrls(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * True when every key starting with `prefix` hashes to the slot of one hash tag: Redis hashes the text between
+ * the first '{' and the first '}' after it, and only when that text is not empty.
+ */
+export function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  if (open < 0) return false;
+  const close = prefix.indexOf('}', open + 1);
+  return close > open + 1;
+}
+
+// Seeds are named by position, never echoed: a URL may carry the password.
+const redisUrl = z.string().default('redis://127.0.0.1:6379').superRefine((v, ctx) => {
+  const seeds = redisSeedUrls(v);
+  if (seeds.length <= 1) {
+    if (!isRedisUrl(seeds[0] ?? '')) ctx.addIssue({ code: 'custom', message: REDIS_URL_SHAPE });
+    return;
+  }
+  seeds.forEach((seed, i) => {
+    if (!isRedisUrl(seed)) ctx.addIssue({ code: 'custom', message: `seed node ${i + 1} of ${seeds.length} is not a redis:// or rediss:// URL (${REDIS_URL_SHAPE})` });
+  });
+});
 
 const SLACK_ID = /^[USW][A-Z0-9]{2,}$/;
 const SLACK_ID_WHAT = 'Slack user id (U…/W…) or user-group id (S…)';
 
 export const configSchema = z.object({
   REDIS_URL: redisUrl,
+  NATMIGRATE_REDIS_CLUSTER: bool(false),
   PORT: int(3000, 0, 65535),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
 
@@ -151,7 +182,8 @@ export interface ConfigDoc {
 
 /** The configuration table of the README, row for row. */
 export const configDocs: readonly ConfigDoc[] = [
-  { name: 'REDIS_URL', default: 'redis://127.0.0.1:6379', usedBy: 'both', description: 'Redis holding the queue, job records, approvals and the Slack outbox (`rediss://` for TLS)' },
+  { name: 'REDIS_URL', default: 'redis://127.0.0.1:6379', usedBy: 'both', description: 'Redis holding the queue, job records, approvals and the Slack outbox (`rediss://` for TLS); with `NATMIGRATE_REDIS_CLUSTER`, one or more seed nodes, comma-separated' },
+  { name: 'NATMIGRATE_REDIS_CLUSTER', default: 'false', usedBy: 'both', description: 'Talk to a Redis Cluster directly (cluster-aware client that follows `MOVED`): `REDIS_URL` lists seed nodes such as `redis://10.0.0.1:6379,redis://10.0.0.2:6379`, and `NATMIGRATE_QUEUE_PREFIX` must keep its `{…}` hash tag. Leave false for one Redis or a cluster proxy endpoint' },
   { name: 'PORT', default: '3000', usedBy: 'both', description: 'HTTP port: Slack requests (`/slack/events`), `/healthz`, `/metrics`, `/admin/queues`; a worker serves only `/healthz` and `/metrics`' },
   { name: 'LOG_LEVEL', default: 'info', usedBy: 'both', description: 'fatal, error, warn, info, debug, trace or silent (JSON lines on stdout)' },
   { name: 'SLACK_BOT_TOKEN', default: '', usedBy: 'bot', secret: true, description: 'Bot User OAuth Token (`xoxb-…`); required by `bot` and `all`' },
@@ -230,6 +262,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, role: Rol
   if (has('ALIBABA_CLOUD_SECURITY_TOKEN') && !has('ALIBABA_CLOUD_ACCESS_KEY_ID')) {
     problems.push('ALIBABA_CLOUD_SECURITY_TOKEN: only meaningful with ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET');
   }
+  if (parsed.success) problems.push(...redisClusterProblems(parsed.data));
   const tz = env.NATMIGRATE_TIMEZONE ?? 'UTC';
   if (has('NATMIGRATE_FREEZE_WINDOWS') && isValidTimeZone(tz)) {
     const fw = parseFreezeWindows(env.NATMIGRATE_FREEZE_WINDOWS, tz);
@@ -246,6 +279,33 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, role: Rol
     }
   }
   return problems.length || !parsed.success ? { ok: false, problems } : { ok: true, config: parsed.data };
+}
+
+/** REDIS_URL / NATMIGRATE_QUEUE_PREFIX against NATMIGRATE_REDIS_CLUSTER (each seed is already a redis(s) URL). */
+function redisClusterProblems(c: Pick<Config, 'REDIS_URL' | 'NATMIGRATE_REDIS_CLUSTER' | 'NATMIGRATE_QUEUE_PREFIX'>): string[] {
+  const seeds = redisSeedUrls(c.REDIS_URL);
+  if (!c.NATMIGRATE_REDIS_CLUSTER) {
+    return seeds.length > 1
+      ? [`REDIS_URL: lists ${seeds.length} URLs; set NATMIGRATE_REDIS_CLUSTER=true to use them as the seed nodes of a Redis Cluster, or give one URL`]
+      : [];
+  }
+  const problems: string[] = [];
+  const urls = seeds.map((s) => new URL(s));
+  if (new Set(urls.map((u) => u.protocol)).size > 1) {
+    problems.push('REDIS_URL: mixes redis:// and rediss:// seed nodes; every node of a cluster is reached the same way');
+  }
+  // The first seed's credentials are used for every node; a seed with other ones would be silently ignored.
+  const cred = (u: URL) => `${u.username}:${u.password}`;
+  if (urls.some((u) => (u.username || u.password) && cred(u) !== cred(urls[0]!))) {
+    problems.push('REDIS_URL: seed nodes carry different credentials; a cluster has one user/password, give it on the first seed (or on all alike)');
+  }
+  if (urls.some((u) => u.pathname !== '' && u.pathname !== '/' && u.pathname !== '/0')) {
+    problems.push('REDIS_URL: a Redis Cluster has only database 0; drop the /<db> from the seed URLs');
+  }
+  if (!hasHashTag(c.NATMIGRATE_QUEUE_PREFIX)) {
+    problems.push(`NATMIGRATE_QUEUE_PREFIX: '${c.NATMIGRATE_QUEUE_PREFIX}' has no {…} hash tag; on a Redis Cluster it needs one (e.g. {natmigrate}) so all keys land in one slot and the multi-key scripts work`);
+  }
+  return problems;
 }
 
 /** The README's configuration table, rendered from `configDocs` (a test keeps the README equal to it). */

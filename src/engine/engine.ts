@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { CloudPort } from '../cloud/cloud-port.ts';
 import type { Config } from '../config.ts';
@@ -17,6 +17,7 @@ import { createFleet, type Fleet } from './fleet.ts';
 import { DEFAULT_FLEET_SETTINGS, type FleetSettings } from './fleet-context.ts';
 import { FleetStore } from './fleet-records.ts';
 import type { DriftSettings } from './drift.ts';
+import { assertPrefixFitsTarget, createRedisConnection, type RedisConnection, type RedisTarget } from '../util/redis-connection.ts';
 
 export const QUEUE_NAME = 'migrations';
 
@@ -58,8 +59,8 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
 };
 
 export interface CreateEngineInput {
-  /** redis://… URL or ioredis options. */
-  redis: string | RedisOptions;
+  /** redis://… URL, ioredis options, or `{ url, cluster: true }` for a Redis Cluster (comma-separated seeds). */
+  redis: RedisTarget;
   /** Key prefix of the queue and of every engine key (default '{natmigrate}', a Redis Cluster hash tag). */
   prefix?: string;
   /** The cloud, or one per region. */
@@ -90,7 +91,7 @@ export interface Engine {
   readonly approvals: RedisApprovals;
   readonly queue: Queue<JobData>;
   readonly keys: Keys;
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   readonly options: EngineOptions;
   /** Batches, scans and the drift sweep (their own queue; startWorker runs their worker too). */
   readonly fleet: Fleet;
@@ -98,22 +99,16 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-function connect(redis: string | RedisOptions): Redis {
-  // BullMQ needs maxRetriesPerRequest null on its connections; the engine's own commands are fine with it too.
-  return typeof redis === 'string'
-    ? new Redis(redis, { maxRetriesPerRequest: null })
-    : new Redis({ ...redis, maxRetriesPerRequest: null });
-}
-
 export function createEngine(input: CreateEngineInput): Engine {
   const prefix = input.prefix ?? '{natmigrate}';
   const options: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...stripUndefined(input.options ?? {}) };
   const baseWorker: WorkerSettings = { ...DEFAULT_WORKER_SETTINGS, ...stripUndefined(input.worker ?? {}) };
   const log = input.logger ?? pino({ level: 'info', name: 'natmigrate-engine' });
+  assertPrefixFitsTarget(input.redis, prefix);
   const keys = makeKeys(prefix);
-  const redis = connect(input.redis);
+  const redis = createRedisConnection(input.redis, 'engine');
   // BullMQ never closes a connection it was handed, so the engine keeps it and quits it in close().
-  const queueConnection = connect(input.redis);
+  const queueConnection = createRedisConnection(input.redis, 'queue');
   const queue = new Queue<JobData>(QUEUE_NAME, { connection: queueConnection, prefix });
   const records = new RecordStore(redis, keys, options.recordRetentionMs);
   const cloudFor = typeof input.cloud === 'function'
@@ -126,7 +121,7 @@ export function createEngine(input: CreateEngineInput): Engine {
 
   let service: EngineService;
   const approvals = new RedisApprovals(records, input.notifier, (jobId) => service.wake(jobId));
-  const fleetConnection = connect(input.redis);
+  const fleetConnection = createRedisConnection(input.redis, 'fleet-queue');
   const fleet = createFleet({
     redis, keys, records, store: new FleetStore(redis, keys, options.recordRetentionMs), approvals, notifier: input.notifier, cloudFor,
     opts: options, settings: { ...DEFAULT_FLEET_SETTINGS, ...stripUndefined(input.fleet ?? {}) }, log, migrations: queue,
@@ -137,13 +132,14 @@ export function createEngine(input: CreateEngineInput): Engine {
     retentionMs: options.recordRetentionMs, maxRecoveries: 3, fleet,
   });
   const locks = new TableLocks(redis, keys, { ttlMs: options.tableLockTtlMs, pollMs: options.tableLockPollMs });
-  const processor = createProcessor({ redis, keys, records, approvals, locks, notifier: input.notifier, cloudFor, opts: options, log });
+  // processor.ts still types its handle as Redis; it only GETs single keys, which a Cluster routes the same way.
+  const processor = createProcessor({ redis: redis as Redis, keys, records, approvals, locks, notifier: input.notifier, cloudFor, opts: options, log });
 
   const workers = new Set<WorkerHandle>();
 
   async function startWorker(settings: Partial<WorkerSettings> = {}): Promise<WorkerHandle> {
     const s: WorkerSettings = { ...baseWorker, ...stripUndefined(settings) };
-    const conn = connect(input.redis);
+    const conn = createRedisConnection(input.redis, 'worker');
     const worker = new Worker<JobData>(QUEUE_NAME, processor, {
       connection: conn, prefix, concurrency: s.concurrency, lockDuration: s.lockDurationMs,
       stalledInterval: s.stalledIntervalMs, maxStalledCount: s.maxStalledCount,
@@ -152,7 +148,7 @@ export function createEngine(input: CreateEngineInput): Engine {
     worker.on('failed', (job, e) => log.warn({ jobId: job?.id, err: e }, 'job attempt failed; BullMQ retries it from its journal'));
     await worker.waitUntilReady();
     // The fleet worker rides along, so every process that runs migrations also runs batches and sweeps.
-    const fleetConn = connect(input.redis);
+    const fleetConn = createRedisConnection(input.redis, 'fleet-worker');
     const fleetWorker = await fleet.startWorker({
       connection: fleetConn, lockDurationMs: s.lockDurationMs, stalledIntervalMs: s.stalledIntervalMs, maxStalledCount: s.maxStalledCount,
     });
@@ -237,6 +233,6 @@ export function workerSettingsFromConfig(c: Config): Partial<WorkerSettings> {
 }
 
 /** The fleet-wide API budget for the Alibaba adapter (pass it as its rateBudget). */
-export function createRedisRateBudget(redis: Redis, prefix: string, opts: RedisRateBudgetOptions): RedisRateBudget {
+export function createRedisRateBudget(redis: RedisConnection, prefix: string, opts: RedisRateBudgetOptions): RedisRateBudget {
   return new RedisRateBudget(redis, makeKeys(prefix), opts);
 }

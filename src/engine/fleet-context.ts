@@ -1,5 +1,5 @@
 import { DelayedError, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../util/redis-connection.ts';
 import type { Logger } from 'pino';
 import type { CloudPort } from '../cloud/cloud-port.ts';
 import type { MigrationOptions } from '../domain/plan-types.ts';
@@ -30,7 +30,7 @@ export type FleetJobData =
   | { v: 1; kind: 'drift'; regionId: string; natGatewayIds: string[]; channelId: string };
 
 export interface FleetContext {
-  redis: Redis;
+  redis: RedisConnection;
   keys: Keys;
   records: RecordStore;
   store: FleetStore;

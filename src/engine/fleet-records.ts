@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../util/redis-connection.ts';
 import type { BatchItemStatus, BatchPhase, BatchPlan } from '../domain/batch-plan.ts';
 import type { JobOutcome, StepError } from '../domain/events.ts';
 import type { InventorySummary } from '../domain/inventory.ts';
@@ -82,7 +82,7 @@ function encode(fields: Record<string, unknown>): string[] {
 }
 
 export class FleetStore {
-  constructor(private readonly redis: Redis, private readonly keys: Keys, private readonly retentionMs: number) {}
+  constructor(private readonly redis: RedisConnection, private readonly keys: Keys, private readonly retentionMs: number) {}
 
   /** Unfinished fleet jobs (re-queued by the fleet worker if their queue entry vanished). */
   activeKey(): string {

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { createRedisConnection, redisTargetFromConfig, type RedisConnection } from '../util/redis-connection.ts';
 import type { Logger } from 'pino';
 import { cloudOptionsFromEnv, createAlibabaCloud, type AlibabaCloudOptions } from '../cloud/alibaba/index.ts';
 import type { CloudPort } from '../cloud/cloud-port.ts';
@@ -40,11 +40,11 @@ export function createEngineFromConfig(c: Config, deps: {
   options?: Partial<EngineOptions>;
   /** Adapter options on top of the environment's (e.g. a faster waiter schedule in tests). */
   cloudOverrides?: Partial<AlibabaCloudOptions>;
-}): Engine & { budgetRedis?: Redis } {
-  let budgetRedis: Redis | undefined;
+}): Engine & { budgetRedis?: RedisConnection } {
+  let budgetRedis: RedisConnection | undefined;
   let cloud = deps.cloud;
   if (!cloud) {
-    budgetRedis = new Redis(c.REDIS_URL, { maxRetriesPerRequest: null });
+    budgetRedis = createRedisConnection(redisTargetFromConfig(c), 'rate-budget');
     // Shared across workers in Redis; in front of it, this process's calls queue by priority (cutover first).
     const rateBudget = new PriorityBudget(new RedisRateBudget(budgetRedis, makeKeys(c.NATMIGRATE_QUEUE_PREFIX), { ratePerSec: c.NATMIGRATE_API_RATE }));
     const fromEnv = cloudOptionsFromEnv(deps.env ?? process.env);
@@ -60,7 +60,7 @@ export function createEngineFromConfig(c: Config, deps: {
   }
   const gate = cutoverGateFromConfig(c);
   const engine = createEngine({
-    redis: c.REDIS_URL,
+    redis: redisTargetFromConfig(c),
     prefix: c.NATMIGRATE_QUEUE_PREFIX,
     cloud,
     notifier: deps.notifier,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../util/redis-connection.ts';
 import type { MigrationEvent } from '../domain/events.ts';
 import type { Notifier } from './ports.ts';
 
@@ -47,7 +47,7 @@ export class RecordingNotifier implements Notifier {
  * (the crash test, `natmigrate worker` without Slack); it is not the Slack outbox.
  */
 export class RedisListNotifier implements Notifier {
-  constructor(private readonly redis: Redis, private readonly key: string, private readonly maxLen = 100_000) {}
+  constructor(private readonly redis: RedisConnection, private readonly key: string, private readonly maxLen = 100_000) {}
 
   async emit(event: MigrationEvent): Promise<void> {
     await this.redis.multi().rpush(this.key, JSON.stringify(event)).ltrim(this.key, -this.maxLen, -1).exec();

@@ -104,10 +104,12 @@ export interface MigrationService {
   preview(input: { regionId: string; instanceId: string; options: MigrationOptions; requestedBy: string; audience: Audience }): Promise<{ jobId: string }>;
   /**
    * Queue one migration per instance. An instance with an active job is not queued again. With `hooks.defer`, it
-   * resolves once each job is claimed and recorded, handing the queueing over unawaited (answer first, then await).
+   * resolves once each job is claimed and recorded, handing the queueing over unstarted (answer first, then run it).
    */
   submit(input: { regionId: string; instanceIds: string[]; options: MigrationOptions; requestedBy: string; audience: Audience },
-    hooks?: { defer?: (work: Promise<void>) => void }): Promise<SubmitResult[]>;
+    hooks?: { defer?: (work: () => Promise<void>) => void; requestKey?: { key: string; ttlMs: number } }): Promise<SubmitResult[]>;
+  /** True when submit honours `hooks.requestKey` (a replayed request throws instead of writing anything). */
+  readonly dedupesSubmissions?: boolean;
   /** Job by id, or the latest jobs of an instance, or (no target) the active jobs. */
   status(target?: string): Promise<JobRecord[]>;
   cancel(jobId: string, by: string): Promise<{ ok: boolean; message: string }>;

@@ -203,6 +203,12 @@ class Run {
   private poller: NodeJS.Timeout | undefined;
   /** When this run's own writes were answered (not journaled: a resumed step polls on the default schedule). */
   private readonly writtenAt = new Map<string, number>();
+  /**
+   * What this run itself just saw on the table (not journaled): the original entry Available (save_original), and
+   * it gone (wait_entry_gone). A resumed run has neither and re-reads before writing, as before.
+   */
+  private seenOriginalAvailable = false;
+  private seenOriginalGone = false;
 
   constructor(
     private readonly ctx: ProcessorContext,
@@ -752,14 +758,17 @@ class Run {
     }
     this.j.original = { entry: { ...live }, restoreRecipe: plan.restoreRecipe, savedAt: iso() };
     this.dirty.original = this.j.original;
+    this.seenOriginalAvailable = hasStatus(live, 'Available');
     await this.emit({ type: 'original.saved', entry: live, restoreRecipe: plan.restoreRecipe });
     return { next: 'delete_entry', detail: { forwardEntryId: live.forwardEntryId, restoreRecipe: plan.restoreRecipe } };
   }
 
   private async deleteEntry(): Promise<StepResult> {
     const orig = this.j.original!.entry;
-    const live = (await this.cloud.listForwardEntries(orig.forwardTableId, { forwardEntryId: orig.forwardEntryId }))
+    // Read a moment ago under the same table lock: no second read on the cutover's critical path.
+    const live = this.seenOriginalAvailable ? orig : (await this.cloud.listForwardEntries(orig.forwardTableId, { forwardEntryId: orig.forwardEntryId }))
       .find((e) => e.forwardEntryId === orig.forwardEntryId);
+    this.seenOriginalAvailable = false;
     if (!live || hasStatus(live, 'Deleting')) return { next: 'wait_entry_gone', detail: { already: live ? 'Deleting' : 'gone' } };
     if (!hasStatus(live, 'Available')) await this.cloud.waitForwardEntry(orig.forwardTableId, orig.forwardEntryId, 'Available', this.waitOpts());
     await this.tableWrite(() => this.cloud.deleteForwardEntry({
@@ -775,6 +784,7 @@ class Run {
     const p = this.cloud.waitForwardEntry(orig.forwardTableId, orig.forwardEntryId, 'Gone', this.waitOpts('dnatDelete', `delete:${orig.forwardEntryId}`));
     await this.hook('wait_entry_gone', 'during');
     await p;
+    this.seenOriginalGone = true;
     return { next: 'create_entry', detail: { forwardEntryId: orig.forwardEntryId } };
   }
 
@@ -783,9 +793,12 @@ class Run {
     if (!this.j.eniIp) throw new StepFailure('EniMissing', 'the journal has no ENI private IP');
     const ids: string[] = [];
     const reused: string[] = [];
+    // An earlier attempt's entry can exist only if this run did not itself just see the EIP freed (a resumed run).
+    const fresh = this.seenOriginalGone;
+    this.seenOriginalGone = false;
     for (const [i, tpl] of plan.newEntries.entries()) {
       const spec: DnatSpec = { ...tpl, internalIp: this.j.eniIp };
-      const existing = (await this.entriesOnEip(tpl.forwardTableId, tpl.externalIp))
+      const existing = fresh ? undefined : (await this.entriesOnEip(tpl.forwardTableId, tpl.externalIp))
         .find((e) => sameSpec(e, spec) && !hasStatus(e, 'Deleting'));
       let id = existing?.forwardEntryId;
       if (id) reused.push(id);
@@ -809,6 +822,8 @@ class Run {
     const p = Promise.all((this.j.newEntryIds ?? []).map((id) => this.cloud.waitForwardEntry(table, id, 'Available', this.waitOpts('dnatCreate', `create:${id}`))));
     await this.hook('wait_entry_available', 'during');
     await p;
+    // The table is ours to write no more: hand it to the next job now, not after the journal and events.
+    await this.releaseLock();
     return { next: 'verify', detail: { forwardEntryIds: this.j.newEntryIds } };
   }
 

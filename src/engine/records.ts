@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../util/redis-connection.ts';
 import type { JobOutcome } from '../domain/events.ts';
 import type { ApprovalRecord, JobRecord } from './ports.ts';
 import type { Keys } from './keys.ts';
@@ -38,14 +38,16 @@ return false
 
 // createActive and the per-instance job sequence in one round trip (the ack of `run` waits for it): the job id is
 // <ARGV[1]>-<seq>, and '@@SEQ@@' in the field values becomes the seq. The record key is built here from ARGV[2];
-// it shares the prefix's hash tag with KEYS, so the script stays within one cluster slot.
+// it shares the prefix's hash tag with KEYS, so the script stays within one cluster slot. KEYS[5] (optional, TTL
+// ARGV[4]) is the request's one-time key: seen before = a replayed request, nothing is written ({2}).
 const claimActive = script(`
+if ARGV[4] ~= '0' and not redis.call('SET', KEYS[5], '1', 'PX', ARGV[4], 'NX') then return {2, ''} end
 local cur = redis.call('GET', KEYS[1])
 if cur then return {0, cur} end
 local seq = redis.call('INCR', KEYS[2])
 local jobId = ARGV[1] .. '-' .. seq
 local fields = {}
-for i = 4, #ARGV do fields[#fields + 1] = (string.gsub(ARGV[i], '@@SEQ@@', tostring(seq))) end
+for i = 5, #ARGV do fields[#fields + 1] = (string.gsub(ARGV[i], '@@SEQ@@', tostring(seq))) end
 redis.call('SET', KEYS[1], jobId)
 redis.call('HSET', ARGV[2] .. jobId, unpack(fields))
 redis.call('ZADD', KEYS[3], ARGV[3], jobId)
@@ -90,7 +92,7 @@ export interface CreateResult {
 
 export class RecordStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly keys: Keys,
     private readonly retentionMs: number,
   ) {}
@@ -109,12 +111,16 @@ export class RecordStore {
    * Like createActive, with the job id allocated in the same step: `jobIdBase`-<next seq of kind 'migrate'>.
    * `record` and `journal` use SEQ_PLACEHOLDER where the seq goes (their jobId fields).
    */
-  async claimActive(record: JobRecord, journal: JobData, jobIdBase: string): Promise<{ created: true; jobId: string } | { created: false; holder: string }> {
+  async claimActive(record: JobRecord, journal: JobData, jobIdBase: string, requestKey?: { key: string; ttlMs: number }):
+    Promise<{ created: true; jobId: string } | { created: false; holder: string } | { created: false; replayed: true }> {
     const rk = this.keys.record('');
     const res = await claimActive.run(this.redis,
       [this.keys.activeFor(record.regionId, record.instanceId), this.keys.seq(record.kind, record.regionId, record.instanceId),
-        this.keys.byInstance(record.instanceId), this.keys.activeJobs()],
-      [jobIdBase, rk, Date.parse(record.createdAt), ...encode({ ...record, journal })]) as [number, string];
+        this.keys.byInstance(record.instanceId), this.keys.activeJobs(),
+        // Without a request key, KEYS[5] repeats a key of the same slot (cluster-safe) and ARGV[4] = 0 skips the check.
+        requestKey?.key ?? this.keys.activeJobs()],
+      [jobIdBase, rk, Date.parse(record.createdAt), requestKey ? Math.max(1, requestKey.ttlMs) : 0, ...encode({ ...record, journal })]) as [number, string];
+    if (res[0] === 2) return { created: false, replayed: true };
     return res[0] === 1 ? { created: true, jobId: res[1] } : { created: false, holder: res[1] };
   }
 
@@ -156,8 +162,10 @@ export class RecordStore {
   /** Writes the final fields, frees the instance and starts the retention clock. */
   async finish(jobId: string, regionId: string, instanceId: string | undefined, fields: Fields): Promise<void> {
     const enc = encode({ ...fields, state: 'finished', updatedAt: new Date().toISOString() });
+    // No instance (previews): a never-written key under the prefix, not '', which would hash to slot 0 and make the
+    // script CROSSSLOT on a Redis Cluster; GET on it is nil, so nothing is released.
     await finishScript.run(this.redis,
-      [this.keys.record(jobId), instanceId ? this.keys.activeFor(regionId, instanceId) : '', this.keys.activeJobs()],
+      [this.keys.record(jobId), instanceId ? this.keys.activeFor(regionId, instanceId) : `${this.keys.prefix}:no-instance`, this.keys.activeJobs()],
       [jobId, this.retentionMs, ...enc]);
   }
 

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../util/redis-connection.ts';
 import type { RateBudget } from '../cloud/rate-budget.ts';
 import type { Keys } from './keys.ts';
 import { script } from './redis-scripts.ts';
-import { sleep } from './table-lock.ts';
+import { sleep } from '../util/sleep.ts';
 
 /**
  * The fleet-wide API budget: the same GCRA buckets as the in-memory TokenBucketBudget (one global, optional
@@ -23,21 +23,22 @@ export interface RedisRateBudgetOptions {
   recoveryMs?: number;
 }
 
-// Bucket state: hash {tat, f (stored factor), p (when penalized)}; all times in ms from Redis TIME.
+// Bucket state: hash {tat, f (stored factor), p (when penalized), u (paused until)}; all times in ms from Redis TIME.
 const COMMON = `
 local function nowms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 local function load(key, now, recovery)
-  local h = redis.call('HMGET', key, 'tat', 'f', 'p')
+  local h = redis.call('HMGET', key, 'tat', 'f', 'p', 'u')
   local tat = tonumber(h[1]) or 0
   local f = tonumber(h[2]) or 1
   local p = tonumber(h[3]) or 0
+  local u = tonumber(h[4]) or 0
   if f < 1 then
     f = math.min(1, f + (1 - f) * ((now - p) / recovery))
   end
-  return tat, f, p
+  return tat, f, p, u
 end
 `;
 
@@ -49,14 +50,17 @@ local ttl = tonumber(ARGV[6])
 local gRate, gBurst = tonumber(ARGV[1]), tonumber(ARGV[2])
 local aRate, aBurst = tonumber(ARGV[3]), tonumber(ARGV[4])
 if aRate == 0 and redis.call('EXISTS', KEYS[2]) == 1 then aRate = gRate; aBurst = gBurst end
-local gTat, gF = load(KEYS[1], now, recovery)
+local gTat, gF, _, gU = load(KEYS[1], now, recovery)
 local gInt = 1000 / (gRate * gF)
-local start = math.max(now, gTat - (gBurst - 1) * gInt)
-local aTat, aF, aInt
+-- No burst while recovering from a throttle: after the pause, calls resume one by one at the lowered rate.
+if gF < 1 then gBurst = 1 end
+local start = math.max(now, gTat - (gBurst - 1) * gInt, gU)
+local aTat, aF, aInt, aU
 if aRate > 0 then
-  aTat, aF = load(KEYS[2], now, recovery)
+  aTat, aF, _, aU = load(KEYS[2], now, recovery)
   aInt = 1000 / (aRate * aF)
-  start = math.max(start, aTat - (aBurst - 1) * aInt)
+  if aF < 1 then aBurst = 1 end
+  start = math.max(start, aTat - (aBurst - 1) * aInt, aU)
 end
 redis.call('HSET', KEYS[1], 'tat', math.max(gTat, start) + gInt)
 redis.call('PEXPIRE', KEYS[1], math.ceil(ttl + (start - now)))
@@ -71,12 +75,12 @@ return math.ceil(start - now)
 const penalizeLua = script(`${COMMON}
 local now = nowms()
 local rate, burst, pause, recovery, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local tat, f = load(KEYS[1], now, recovery)
+local tat, f, _, u = load(KEYS[1], now, recovery)
 local nf = math.max(0.1, f / 2)
--- The burst tolerance take() will allow is measured at the lowered rate; the pause must outlast it.
-local interval = 1000 / (rate * nf)
-local ntat = math.max(tat, now + pause + (burst - 1) * interval)
-redis.call('HSET', KEYS[1], 'tat', ntat, 'f', nf, 'p', now)
+-- Nothing starts before the pause ends; take() allows no burst while the rate recovers, so the backlog cannot rush
+-- out after it. (Pushing tat by the burst tolerance instead stalled calls for up to burst/rate/0.1 s.)
+local pausedUntil = math.max(u, now + pause)
+redis.call('HSET', KEYS[1], 'tat', math.max(tat, pausedUntil), 'f', nf, 'p', now, 'u', pausedUntil)
 redis.call('PEXPIRE', KEYS[1], math.ceil(ttl + pause + recovery))
 return 1
 `);
@@ -86,7 +90,7 @@ export class RedisRateBudget implements RateBudget {
   private readonly penaltyMs: number;
   private readonly recoveryMs: number;
 
-  constructor(private readonly redis: Redis, private readonly keys: Keys, private readonly opts: RedisRateBudgetOptions) {
+  constructor(private readonly redis: RedisConnection, private readonly keys: Keys, private readonly opts: RedisRateBudgetOptions) {
     if (!(opts.ratePerSec > 0)) throw new Error('ratePerSec must be > 0');
     this.burst = opts.burst ?? Math.max(1, opts.ratePerSec);
     this.penaltyMs = opts.penaltyMs ?? 1000;

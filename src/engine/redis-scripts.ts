@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../util/redis-connection.ts';
 
 /**
  * A Lua script run by EVALSHA, falling back to EVAL once when the server does not know it yet
  * (restart, SCRIPT FLUSH). Keeps the scripts readable next to the code that calls them.
  */
 export interface Script {
-  run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown>;
+  run(redis: RedisConnection, keys: string[], args: (string | number)[]): Promise<unknown>;
 }
 
 export function script(lua: string): Script {

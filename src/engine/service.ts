@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../util/redis-connection.ts';
 import type { Logger } from 'pino';
 import { explainBadId, explainBadRegion, jobIdFor } from '../domain/ids.ts';
 import type { MigrationOptions } from '../domain/plan-types.ts';
@@ -12,7 +12,7 @@ import type { Fleet } from './fleet.ts';
 import { SEQ_PLACEHOLDER, type RecordStore } from './records.ts';
 
 export interface ServiceDeps {
-  redis: Redis;
+  redis: RedisConnection;
   keys: Keys;
   records: RecordStore;
   approvals: RedisApprovals;
@@ -43,11 +43,24 @@ const nonce = () => randomBytes(6).toString('hex');
 
 export interface SubmitHooks {
   /** Receives the queueing work of each queued job instead of it being awaited (see submit). */
-  defer?: (work: Promise<void>) => void;
+  defer?: (work: () => Promise<void>) => void;
+  /**
+   * A one-time key of the request (Slack's signed-request key): checked and set in the first claim, so a replay
+   * writes nothing and submit throws DuplicateRequestError — the replay check costs no round trip of its own.
+   */
+  requestKey?: { key: string; ttlMs: number };
+}
+
+/** The submission's request key was seen before: a replayed request; nothing was written. */
+export class DuplicateRequestError extends Error {
+  override readonly name = 'DuplicateRequestError';
+  constructor() { super('this request was already received (replay)'); }
 }
 
 export class EngineService implements MigrationService {
   readonly approvals: RedisApprovals;
+  /** submit honours SubmitHooks.requestKey. */
+  readonly dedupesSubmissions = true;
 
   constructor(private readonly d: ServiceDeps) {
     this.approvals = d.approvals;
@@ -90,40 +103,42 @@ export class EngineService implements MigrationService {
   async submit(input: { regionId: string; instanceIds: string[]; options: MigrationOptions; requestedBy: string; audience: Audience },
     hooks: SubmitHooks = {}): Promise<SubmitResult[]> {
     const out: SubmitResult[] = [];
+    // The request key goes with the first claim only (later claims of the same request must not see it as a replay).
+    const once = { key: hooks.requestKey };
     for (const instanceId of [...new Set(input.instanceIds)]) {
       const bad = this.validate(input.regionId, instanceId);
       if (bad) { out.push({ instanceId, status: 'invalid', message: bad }); continue; }
-      out.push(await this.submitOne(input.regionId, instanceId, input.options, input.requestedBy, input.audience, hooks));
+      out.push(await this.submitOne(input.regionId, instanceId, input.options, input.requestedBy, input.audience, hooks, once));
     }
     return out;
   }
 
   private async submitOne(regionId: string, instanceId: string, options: MigrationOptions, requestedBy: string, audience: Audience,
-    hooks: SubmitHooks): Promise<SubmitResult> {
+    hooks: SubmitHooks, once: { key?: { key: string; ttlMs: number } }): Promise<SubmitResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
       // One round trip claims the instance, allocates the job id and writes the record.
       const base = jobIdFor('migrate', regionId, instanceId);
       const tpl = `${base}-${SEQ_PLACEHOLDER}`;
       const n = nonce();
       const res = await this.d.records.claimActive(this.newRecord('migrate', tpl, regionId, instanceId, requestedBy, options, audience),
-        { v: 1, kind: 'migrate', jobId: tpl, regionId, instanceId, requestedBy, options, step: 'plan', nonce: n }, base);
+        { v: 1, kind: 'migrate', jobId: tpl, regionId, instanceId, requestedBy, options, step: 'plan', nonce: n }, base, once.key);
+      once.key = undefined;
+      if (!res.created && 'replayed' in res) throw new DuplicateRequestError();
       if (!res.created) {
         if (await this.healHolder(res.holder, regionId, instanceId)) continue; // stale claim released: try again
         return { instanceId, status: 'already_active', jobId: res.holder };
       }
       const jobId = res.jobId;
       const data: JobData = { v: 1, kind: 'migrate', jobId, regionId, instanceId, requestedBy, options, step: 'plan', nonce: n };
-      const enqueue = (async () => {
+      const enqueue = async () => {
         await this.d.queue.add('migrate', data, { ...JOB_OPTIONS, jobId });
         await this.d.notifier.emit({
           type: 'job.queued', jobId, at: new Date().toISOString(), kind: 'migrate', instanceId, regionId,
           requestedBy: { kind: 'user', userId: requestedBy },
         });
-      })();
-      if (hooks.defer) {
-        enqueue.catch(() => {}); // the caller awaits it later; until then a failure must not count as unhandled
-        hooks.defer(enqueue);
-      } else await enqueue;
+      };
+      // Not even started before the caller answers: BullMQ's add does real work before its first await.
+      if (hooks.defer) hooks.defer(enqueue); else await enqueue();
       return { instanceId, status: 'queued', jobId };
     }
     const holder = await this.d.records.activeHolder(regionId, instanceId);

@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../util/redis-connection.ts';
 import type { Keys } from './keys.ts';
+import { sleep } from '../util/sleep.ts';
 import { script } from './redis-scripts.ts';
 
 /**
@@ -43,7 +44,7 @@ export class TableLockHandle {
   private lostFlag = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     readonly key: string,
     readonly forwardTableId: string,
     readonly owner: string,
@@ -84,7 +85,7 @@ export class TableLocks {
   /** Waiters of this process per table: a release here hands the table over at once instead of after a poll gap. */
   private readonly waiting = new Map<string, Set<() => void>>();
 
-  constructor(private readonly redis: Redis, private readonly keys: Keys, private readonly opts: TableLockOptions) {}
+  constructor(private readonly redis: RedisConnection, private readonly keys: Keys, private readonly opts: TableLockOptions) {}
 
   async tryAcquire(forwardTableId: string, owner: string): Promise<TableLockHandle | undefined> {
     const key = this.keys.tableLock(forwardTableId);
@@ -131,11 +132,5 @@ export class TableLocks {
   }
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) { reject(signal.reason); return; }
-    const onAbort = () => { clearTimeout(t); reject(signal?.reason); };
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+// Still exported here: processor.ts and engine.ts import it from this module.
+export { sleep };

@@ -3,7 +3,7 @@ import type { CloudPort } from '../cloud/cloud-port.ts';
 import { isCloudError } from '../cloud/errors.ts';
 import type { EgressEvidence, SshEvidence } from '../domain/events.ts';
 import { parseEgressIp, parseSshBanner } from '../domain/egress.ts';
-import { sleep } from './table-lock.ts';
+import { sleep } from '../util/sleep.ts';
 
 /**
  * The two checks that tell whether a cutover worked, as a person would do them by hand (alibaba-api.md §7):

@@ -14,13 +14,13 @@
 //                                                          then SIGUSR1 pauses it ("worker paused") and SIGUSR2 resumes it
 
 import { writeSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { loadConfig } from '../config.ts';
 import { createEngineFromConfig } from './from-config.ts';
 import { makeKeys } from './keys.ts';
 import { RedisListNotifier } from './notifiers.ts';
 import type { EngineHooks } from './processor.ts';
+import { createRedisConnection, redisTargetFromConfig } from '../util/redis-connection.ts';
 
 const env = process.env;
 const loaded = loadConfig(env, 'worker');
@@ -44,7 +44,7 @@ const hooks: EngineHooks | undefined = crashAt
   : undefined;
 
 const log = pino({ level: config.LOG_LEVEL, name: 'natmigrate-worker' }, pino.destination(2));
-const eventsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const eventsRedis = createRedisConnection(redisTargetFromConfig(config), 'events');
 const notifier = new RedisListNotifier(eventsRedis, env.NATMIGRATE_TEST_EVENTS_KEY || makeKeys(config.NATMIGRATE_QUEUE_PREFIX).events());
 
 const engine = createEngineFromConfig(config, {

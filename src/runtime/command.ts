@@ -4,6 +4,7 @@ import { loadConfig, SECRET_NAMES, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { onShutdown } from './shutdown.ts';
 import { startRuntime, StartupError, type RuntimeRole } from './start.ts';
+import { redisUrlPasswords } from '../util/redis-connection.ts';
 
 const SUMMARY: Record<RuntimeRole, string> = {
   bot: 'the Slack bot (HTTP on PORT or Socket Mode) and the delivery of job threads; no jobs run here',
@@ -28,10 +29,8 @@ function dropEmpty(env: NodeJS.ProcessEnv): void {
 /** Values no log line may contain. */
 export function secretValues(config: Config, env: NodeJS.ProcessEnv): string[] {
   const out = SECRET_NAMES.map((n) => env[n]).filter((v): v is string => Boolean(v));
-  try {
-    const pw = new URL(config.REDIS_URL).password;
-    if (pw) out.push(decodeURIComponent(pw));
-  } catch { /* validated already */ }
+  // Every seed node of a cluster URL list may carry the password.
+  out.push(...redisUrlPasswords(config.REDIS_URL));
   return out;
 }
 

@@ -1,7 +1,7 @@
 // GET /healthz: is this process able to do its work? Redis answers PING; for a bot, Slack answers auth.test with
 // our token. 200 with every check ok, else 503; the JSON body says which check failed and why (never a secret).
-import type { Redis } from 'ioredis';
-import { webApi } from '@slack/bolt';
+import type { RedisConnection } from '../util/redis-connection.ts';
+import { singleAttemptClient } from '../slack/web-call.ts';
 import { sendJson, handler, type CustomRoute } from './http.ts';
 
 export interface Check {
@@ -20,7 +20,7 @@ export interface HealthReport {
 
 export interface HealthOptions {
   role: string;
-  redis: Redis;
+  redis: RedisConnection;
   /** Bot processes: check that Slack's Web API accepts our token. */
   slack?: { botToken: string; slackApiUrl?: string };
   timeoutMs?: number;
@@ -55,15 +55,7 @@ export interface Health {
 export function createHealth(o: HealthOptions): Health {
   const timeoutMs = o.timeoutMs ?? 2000;
   const cacheMs = o.slackCacheMs ?? 15_000;
-  const client = o.slack
-    ? new webApi.WebClient(o.slack.botToken, {
-      ...(o.slack.slackApiUrl ? { slackApiUrl: o.slack.slackApiUrl } : {}),
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: timeoutMs,
-      logLevel: webApi.LogLevel.ERROR,
-    })
-    : undefined;
+  const client = o.slack ? singleAttemptClient({ botToken: o.slack.botToken, slackApiUrl: o.slack.slackApiUrl, timeoutMs }) : undefined;
   let slackLast: { at: number; check: Check } | undefined;
   let slackInFlight: Promise<Check> | undefined;
 

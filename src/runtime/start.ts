@@ -2,7 +2,7 @@
 // (both, sharing one outbox). Every process serves /healthz and /metrics on PORT; a bot also /slack/events and,
 // when enabled, /admin/queues. `close()` is the graceful stop sequence.
 import type { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createEngineFromConfig, type Engine, type WorkerHandle } from '../engine/index.ts';
@@ -12,6 +12,7 @@ import { createHealth, type Health } from './health.ts';
 import { startPlainServer, type CustomRoute, type PlainServer } from './http.ts';
 import { jobLogNotifier } from './job-log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createRedisConnection, redisTargetFromConfig, safeRedisUrl, type RedisConnection } from '../util/redis-connection.ts';
 
 export type RuntimeRole = 'bot' | 'worker' | 'all';
 
@@ -34,7 +35,7 @@ export interface Runtime {
   readonly engine: Engine;
   readonly metrics: Metrics;
   readonly health: Health;
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   readonly outbox: Outbox;
   readonly bot?: SlackBot;
   readonly worker?: WorkerHandle;
@@ -45,19 +46,11 @@ export interface Runtime {
 /** The problem a person can fix, for errors at start-up (no stack trace). */
 export class StartupError extends Error {}
 
-/** REDIS_URL without its password, for messages. */
-export function safeRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable REDIS_URL)';
-  }
-}
+export { safeRedisUrl };
 
-async function connectRedis(url: string, log: Logger, timeoutMs = 5_000): Promise<Redis> {
-  const redis = new Redis(url, { maxRetriesPerRequest: null });
+async function connectRedis(config: Config, log: Logger, timeoutMs = 5_000): Promise<RedisConnection> {
+  const url = config.REDIS_URL;
+  const redis = createRedisConnection(redisTargetFromConfig(config), 'runtime');
   let lastError = '';
   let warned = 0;
   redis.on('error', (err: Error & { code?: string }) => {
@@ -90,13 +83,14 @@ export async function startRuntime(role: RuntimeRole, config: Config, o: Runtime
   const hasWorker = role === 'worker' || role === 'all';
   const onError = (err: unknown) => log.debug({ err: err instanceof Error ? err.message : String(err) }, 'metrics/health read failed');
 
-  const redis = await connectRedis(config.REDIS_URL, log);
+  const redis = await connectRedis(config, log);
   const cleanup: (() => Promise<unknown>)[] = [() => redis.quit().catch(() => {})];
   try {
     const metrics = createMetrics({ onError });
     // Workers only append to the outbox; bot processes deliver it (createSlackBot starts the loop).
     const outbox = createSlackNotifier({
-      redis,
+      // outbox.ts still types its handle as Redis; it only runs commands on keys of one slot, which a Cluster routes alike.
+      redis: redis as Redis,
       prefix: `${config.NATMIGRATE_QUEUE_PREFIX}:slack`,
       ...(hasBot && config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}),
       ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),

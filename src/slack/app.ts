@@ -1,13 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../util/redis-connection.ts';
 import { App, HTTPReceiver, LogLevel, webApi, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
 import type { Config } from '../config.ts';
 import type { MigrationService } from '../engine/ports.ts';
 import { createAuthz, type Authz } from './authz.ts';
 import { createChannelCheck } from './channels.ts';
 import { createOutbox, type Log, type Outbox, type OutboxOptions } from './outbox.ts';
-import { registerCommands } from './listeners/commands/index.ts';
+import { registerCommands, SLASH_COMMAND } from './listeners/commands/index.ts';
 import { registerApprove } from './listeners/actions/approve.ts';
 import { registerReject } from './listeners/actions/reject.ts';
 import { registerDriftPlan } from './listeners/actions/drift-plan.ts';
@@ -45,7 +46,7 @@ export interface SlackBotOptions {
   botUserId?: string;
   teamId?: string;
   service: MigrationService;
-  redis: Redis;
+  redis: RedisConnection;
   /** Redis key prefix for the outbox and replay keys (default '{natmigrate}:slack'). */
   prefix?: string;
   requesters: readonly string[];
@@ -123,7 +124,8 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   const outbox =
     opts.outbox ??
     createOutbox({
-      redis: opts.redis,
+      // outbox.ts still types its handle as Redis; its MULTI/EVAL touch keys of one job, all in the prefix's slot.
+      redis: opts.redis as Redis,
       prefix,
       botToken: opts.botToken,
       ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
@@ -167,7 +169,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   const logger = boltLogger(log);
   let app: App;
   if (socket) {
-    app = new App({ socketMode: true, appToken: opts.appToken!, authorize, clientOptions, logger, logLevel: LogLevel.WARN });
+    app = new App({ socketMode: true, appToken: opts.appToken!, authorize, clientOptions, logger, logLevel: LogLevel.WARN, convoStore: false });
   } else {
     const receiver = new HTTPReceiver({
       signingSecret: opts.signingSecret!,
@@ -179,7 +181,8 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       logger,
       logLevel: LogLevel.WARN,
     });
-    app = new App({ receiver, authorize, clientOptions, logger, logLevel: LogLevel.WARN });
+    // convoStore off: unused here, and its default store throws (and catches) an Error on every request.
+    app = new App({ receiver, authorize, clientOptions, logger, logLevel: LogLevel.WARN, convoStore: false });
   }
 
   const channels = createChannelCheck({
@@ -189,7 +192,8 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     logger: log,
   });
   const deps: SlackDeps = { service, outbox, authz, channels, defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
-  app.use(replayGuard({ redis: opts.redis, prefix, outbox, log }));
+  // `/natmigrate` does its replay check itself, `run` inside its job claim: one Redis round trip before the ack.
+  app.use(replayGuard({ redis: opts.redis, prefix, outbox, log, deferCommands: [SLASH_COMMAND] }));
   registerCommands(app, deps);
   registerApprove(app, deps);
   registerReject(app, deps);
@@ -226,7 +230,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
 /** The one place Config maps onto the bot's options. */
 export function slackBotOptionsFromConfig(
   config: Config,
-  deps: { service: MigrationService; redis: Redis; logger?: Log; outbox?: Outbox },
+  deps: { service: MigrationService; redis: RedisConnection; logger?: Log; outbox?: Outbox },
 ): SlackBotOptions {
   if (!config.SLACK_BOT_TOKEN) throw new Error('SLACK_BOT_TOKEN is required for the Slack bot');
   return {

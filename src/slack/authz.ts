@@ -1,6 +1,6 @@
-import { webApi } from '@slack/bolt';
 import { canRequest as policyCanRequest, parseSlackPrincipals } from '../domain/approval-policy.ts';
 import type { Log } from './outbox.ts';
+import { singleAttemptClient, type SlackWebClient } from './web-call.ts';
 
 /**
  * Who may request and who may approve, from NATMIGRATE_REQUESTERS / NATMIGRATE_APPROVERS: user ids (U…/W…) plus
@@ -8,10 +8,8 @@ import type { Log } from './outbox.ts';
  * counts as empty (fail closed), except that a recent cached answer is still used while Slack is unavailable.
  */
 
-type Client = InstanceType<typeof webApi.WebClient>;
-
 export interface AuthzOptions {
-  client?: Client;
+  client?: SlackWebClient;
   botToken?: string;
   slackApiUrl?: string;
   /** User and group ids; empty = anyone may request. */
@@ -40,15 +38,7 @@ export function createAuthz(opts: AuthzOptions): Authz {
   const now = opts.now ?? Date.now;
   const log = opts.logger;
   // Authorization runs before the 3-second ack: one quick attempt, no sleeping on 429.
-  const client: Client =
-    opts.client ??
-    new webApi.WebClient(opts.botToken, {
-      ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: 1500,
-      logLevel: webApi.LogLevel.ERROR,
-    });
+  const client: SlackWebClient = opts.client ?? singleAttemptClient({ botToken: opts.botToken, slackApiUrl: opts.slackApiUrl, timeoutMs: 1500 })
   const req = parseSlackPrincipals(opts.requesters.join(','));
   const appr = parseSlackPrincipals(opts.approvers.join(','));
   const cache = new Map<string, { members: string[]; at: number }>();

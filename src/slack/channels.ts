@@ -1,5 +1,5 @@
-import { webApi } from '@slack/bolt';
 import type { Log } from './outbox.ts';
+import { singleAttemptClient, type SlackWebClient } from './web-call.ts';
 
 /**
  * Can the bot post in a channel? It needs to be a member (the app has no chat:write.public), otherwise every
@@ -8,24 +8,14 @@ import type { Log } from './outbox.ts';
  * command goes ahead (this is a convenience check, not a security one).
  */
 
-type Client = InstanceType<typeof webApi.WebClient>;
-
 export interface ChannelCheck {
   botCanPost(channelId: string): Promise<boolean>;
 }
 
-export function createChannelCheck(opts: { client?: Client; botToken?: string; slackApiUrl?: string; botUserId: () => Promise<string>; cacheTtlMs?: number; logger?: Log; now?: () => number }): ChannelCheck {
+export function createChannelCheck(opts: { client?: SlackWebClient; botToken?: string; slackApiUrl?: string; botUserId: () => Promise<string>; cacheTtlMs?: number; logger?: Log; now?: () => number }): ChannelCheck {
   const ttl = opts.cacheTtlMs ?? 5 * 60_000;
   const now = opts.now ?? Date.now;
-  const client: Client =
-    opts.client ??
-    new webApi.WebClient(opts.botToken, {
-      ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: 1500,
-      logLevel: webApi.LogLevel.ERROR,
-    });
+  const client: SlackWebClient = opts.client ?? singleAttemptClient({ botToken: opts.botToken, slackApiUrl: opts.slackApiUrl, timeoutMs: 1500 })
   const ok = new Map<string, number>();
   return {
     async botCanPost(channelId) {

@@ -11,6 +11,7 @@ import { rootCard } from './blocks/batch-card.ts';
 import { scanFileName, SCAN_TABLE_ROWS } from './blocks/scan-card.ts';
 import { inventoryCsv } from '../domain/inventory.ts';
 import { LIMITS, truncate, type SlackMessage } from './blocks/format.ts';
+import { singleAttemptClient, type SlackWebClient } from './web-call.ts';
 
 /**
  * The Slack side of the engine's Notifier: a durable outbox in Redis.
@@ -40,7 +41,7 @@ const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
 export interface OutboxOptions {
   redis: Redis;
   /** Web API client used only for delivery; created with `botToken`/`slackApiUrl` when not given. */
-  client?: InstanceType<typeof webApi.WebClient>;
+  client?: SlackWebClient;
   botToken?: string;
   slackApiUrl?: string;
   /** Key prefix; keep the engine's hash tag so everything lives in one cluster slot. Default '{natmigrate}:slack'. */
@@ -139,7 +140,7 @@ return 0`;
 
 const BRING_FORWARD = `if redis.call('LLEN', KEYS[1]) > 0 then redis.call('ZADD', KEYS[2], 'LT', ARGV[2], ARGV[1]) end return 0`;
 
-type Client = InstanceType<typeof webApi.WebClient>;
+type Client = SlackWebClient;
 
 /** How a failed Slack call is handled. */
 type Failure =
@@ -188,15 +189,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   const retentionMs = opts.retentionMs ?? 30 * 24 * 3600_000;
   const owner = randomBytes(8).toString('hex');
   // Delivery must never hide a 429 behind the client's own sleeping retries: one attempt, errors come back to us.
-  const client: Client =
-    opts.client ??
-    new webApi.WebClient(opts.botToken, {
-      ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: 15_000,
-      logLevel: webApi.LogLevel.ERROR,
-    });
+  const client: Client = opts.client ?? singleAttemptClient({ botToken: opts.botToken, slackApiUrl: opts.slackApiUrl, timeoutMs: 15_000 })
 
   let resolver = opts.resolveAudience;
   const inFlight = new Set<string>();

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../util/redis-connection.ts';
 import type { AnyMiddlewareArgs, AllMiddlewareArgs, Middleware } from '@slack/bolt';
 import { decodeApprovalValue } from '../domain/approval-policy.ts';
 import type { Log, Outbox } from './outbox.ts';
+import type { DeferredReplay } from './listeners/deps.ts';
 
 /**
  * Replay protection on top of Bolt's signature check. Bolt rejects requests signed more than 5 minutes ago but
@@ -27,6 +28,8 @@ export interface ReplayInfo {
 
 /** Context property the HTTP receiver fills in (custom properties must not clash with Bolt's own names). */
 export const REPLAY_PROP = 'natmigrateReplay';
+/** Context property: the replay check handed to the `/natmigrate` listener (see `deferCommands`). */
+export const REPLAY_DEFERRED_PROP = 'natmigrateReplayDeferred';
 
 /** For HTTPReceiver's customPropertiesExtractor. */
 export function extractReplayInfo(req: IncomingMessage, nowMs: () => number = Date.now): Record<string, unknown> {
@@ -42,10 +45,16 @@ export function extractReplayInfo(req: IncomingMessage, nowMs: () => number = Da
 }
 
 export interface ReplayGuardOptions {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   outbox?: Outbox;
   log?: Log;
+  /**
+   * Slash commands whose replay check the command listener does itself (put in the context as a DeferredReplay):
+   * `run` checks it inside the job claim, so its ack waits for one Redis round trip instead of two. The listener
+   * must check before any side effect (routeCommand does for every other subcommand).
+   */
+  deferCommands?: readonly string[];
 }
 
 /** Global middleware: first sighting passes, repeats and far-future timestamps are acked and dropped. */
@@ -61,7 +70,14 @@ export function replayGuard(opts: ReplayGuardOptions): Middleware<AnyMiddlewareA
     if (info.skewSec > REPLAY_WINDOW_SEC) return drop('timestamp too far in the future');
     // Remember it for as long as Bolt would still accept it (its check is ts >= now - 300 s).
     const ttlMs = (REPLAY_WINDOW_SEC + Math.max(0, info.skewSec) + 60) * 1000;
-    const first = await opts.redis.set(`${opts.prefix}:replay:${info.key}`, '1', 'PX', ttlMs, 'NX');
+    const key = `${opts.prefix}:replay:${info.key}`;
+    const command = (args.body as { command?: unknown }).command;
+    if (typeof command === 'string' && opts.deferCommands?.includes(command)) {
+      const check = async () => (await opts.redis.set(key, '1', 'PX', ttlMs, 'NX')) === 'OK';
+      args.context[REPLAY_DEFERRED_PROP] = { key, ttlMs, check } satisfies DeferredReplay;
+      return args.next();
+    }
+    const first = await opts.redis.set(key, '1', 'PX', ttlMs, 'NX');
     if (first !== 'OK') return drop('replayed request');
     return args.next();
   };

@@ -14,6 +14,7 @@ import type { CloudPort } from '../../src/cloud/cloud-port.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import type { ScenarioInput } from '../../src/sandbox/scenario.ts';
 import { cleanPrefix, REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SNAT_IP = '203.0.113.20';
@@ -37,22 +38,14 @@ const inst = (k: number) => ({ id: `i-crash${String(k).padStart(5, '0')}`, ip: `
 
 function laneScenario(n: number): ScenarioInput {
   const ks = Array.from({ length: n }, (_, k) => inst(k));
-  return {
-    regionId: 'cn-hangzhou',
-    credentials: { accessKeyId: 'LTAI-sandbox', accessKeySecret: 'sandbox-secret' },
+  return natWorld({
     latencyMs: { eniAttach: 60, eniDetach: 40, eniDelete: 30, dnatCreate: 60, dnatDelete: 60, runCommand: 40 },
-    vpcs: [{ vpcId: 'vpc-1', cidr: '192.168.0.0/16' }],
-    vSwitches: [{ vSwitchId: 'vsw-1', vpcId: 'vpc-1', zoneId: 'cn-hangzhou-h', cidr: '192.168.1.0/24' }],
-    securityGroups: [{ securityGroupId: 'sg-1', vpcId: 'vpc-1', ingress: [{ ipProtocol: 'tcp', portRange: '22/22', sourceCidrIp: '0.0.0.0/0' }] }],
+    snatIp: SNAT_IP,
+    eips: ks.map((k) => k.eip),
     // The guests do not route a new NIC by themselves: only the configure_guest step makes verification pass.
-    instances: ks.map((k) => ({ instanceId: k.id, vSwitchId: 'vsw-1', privateIp: k.ip, securityGroupIds: ['sg-1'], eniQuota: 3,
-      guest: { sshBanner: 'SSH-2.0-OpenSSH_8.0', configuresSecondaryNic: false, cloudAssistant: true } })),
-    eips: [{ allocationId: 'eip-snat', ipAddress: SNAT_IP }, ...ks.map((k, i) => ({ allocationId: `eip-${i}`, ipAddress: k.eip }))],
-    natGateways: [{ natGatewayId: 'ngw-1', vpcId: 'vpc-1', vSwitchId: 'vsw-1', forwardTableId: 'ftb-1', snatTableId: 'stb-1',
-      eips: ['eip-snat', ...ks.map((_, i) => `eip-${i}`)] }],
-    snatEntries: [{ snatTableId: 'stb-1', sourceVSwitchId: 'vsw-1', snatIp: SNAT_IP }],
-    dnatEntries: ks.map((k) => ({ forwardTableId: 'ftb-1', externalIp: k.eip, externalPort: 'Any', internalIp: k.ip, internalPort: 'Any', ipProtocol: 'Any' })),
-  };
+    instances: ks.map((k) => worldInstance(k.id, k.ip, { guest: { configuresSecondaryNic: false } })),
+    dnatEntries: ks.map((k) => ipMapping(k.eip, k.ip)),
+  });
 }
 
 interface Worker {

@@ -1,8 +1,11 @@
 // The sandbox world the engine tests run in: one VPC, one NAT gateway, instances that migrate and instances
 // the pre-flight must refuse, one reason each. Latencies are tens of ms so the suite stays fast.
 import type { ScenarioInput } from '../../src/sandbox/scenario.ts';
+import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
 
 export const EIP_SNAT = '203.0.113.20';
+/** Mapped on ngw-2's forward table, so REFUSALS.ambiguous has two IP mappings. */
+const SECOND_TABLE_EIP = '203.0.113.34';
 
 /** Instances that can be migrated: [instanceId, privateIp, DNAT EIP, guest brings the 2nd NIC up by itself]. */
 export const MIGRATABLE: [string, string, string, boolean][] = [
@@ -29,50 +32,40 @@ export const REFUSALS = {
 } as const;
 
 export function engineScenario(): ScenarioInput {
-  const eips = [EIP_SNAT, ...MIGRATABLE.map((m) => m[2]), '203.0.113.31', '203.0.113.33', '203.0.113.34', '203.0.113.35', '203.0.113.36'];
-  const inst = (instanceId: string, privateIp: string, extra: Record<string, unknown> = {}, vSwitchId = 'vsw-1') => ({
-    instanceId, vSwitchId, privateIp, securityGroupIds: ['sg-1'], status: 'Running' as const, instanceType: 'ecs.g7.large', eniQuota: 3,
-    guest: { sshBanner: 'SSH-2.0-OpenSSH_8.0', configuresSecondaryNic: true, cloudAssistant: true }, ...extra,
-  });
-  const mapping = (externalIp: string, internalIp: string) => ({
-    forwardTableId: 'ftb-1', externalIp, externalPort: 'Any', internalIp, internalPort: 'Any', ipProtocol: 'Any',
-  });
-  return {
-    regionId: 'cn-hangzhou',
-    credentials: { accessKeyId: 'LTAI-sandbox', accessKeySecret: 'sandbox-secret' },
+  const world = natWorld({
     latencyMs: { eniAttach: 40, eniDetach: 40, eniDelete: 20, dnatCreate: 40, dnatDelete: 40, runCommand: 30 },
-    vpcs: [{ vpcId: 'vpc-1', cidr: '192.168.0.0/16' }],
-    vSwitches: [
-      { vSwitchId: 'vsw-1', vpcId: 'vpc-1', zoneId: 'cn-hangzhou-h', cidr: '192.168.1.0/24' },
-      { vSwitchId: 'vsw-2', vpcId: 'vpc-1', zoneId: 'cn-hangzhou-h', cidr: '192.168.2.0/24' },
+    snatIp: EIP_SNAT,
+    eips: [...MIGRATABLE.map((m) => m[2]), '203.0.113.31', '203.0.113.33', SECOND_TABLE_EIP, '203.0.113.35', '203.0.113.36'],
+    uncoveredVSwitch: true,
+    instances: [
+      ...MIGRATABLE.map(([id, ip, , self]) => worldInstance(id, ip, { guest: { configuresSecondaryNic: self } })),
+      worldInstance(REFUSALS.noMapping, '192.168.1.30'),
+      worldInstance(REFUSALS.noSnat, '192.168.2.10', { vSwitchId: 'vsw-2' }),
+      worldInstance(REFUSALS.quota, '192.168.1.32', { instanceType: 'ecs.one-eni', eniQuota: 1 }),
+      worldInstance(REFUSALS.stopped, '192.168.1.33', { status: 'Stopped' }),
+      worldInstance(REFUSALS.ambiguous, '192.168.1.34'),
     ],
+    dnatEntries: [
+      ...MIGRATABLE.map(([, ip, eip]) => ipMapping(eip, ip)),
+      ipMapping('203.0.113.31', '192.168.2.10'),
+      ipMapping('203.0.113.35', '192.168.1.32'),
+      ipMapping('203.0.113.36', '192.168.1.33'),
+      ipMapping('203.0.113.33', '192.168.1.34'),
+      ipMapping(SECOND_TABLE_EIP, '192.168.1.34', 'ftb-2'),
+    ],
+  });
+  const secondTableEipId = world.eips.find((e) => e.ipAddress === SECOND_TABLE_EIP)!.allocationId;
+  return {
+    ...world,
     securityGroups: [
-      { securityGroupId: 'sg-1', vpcId: 'vpc-1', ingress: [{ ipProtocol: 'tcp', portRange: '22/22', sourceCidrIp: '0.0.0.0/0' }] },
+      ...world.securityGroups,
       { securityGroupId: 'sg-2', vpcId: 'vpc-1', ingress: [{ ipProtocol: 'tcp', portRange: '1/65535', sourceCidrIp: '0.0.0.0/0' }] },
     ],
-    instances: [
-      ...MIGRATABLE.map(([id, ip, , self]) => inst(id, ip, { guest: { sshBanner: 'SSH-2.0-OpenSSH_8.0', configuresSecondaryNic: self, cloudAssistant: true } })),
-      inst(REFUSALS.noMapping, '192.168.1.30'),
-      inst(REFUSALS.noSnat, '192.168.2.10', {}, 'vsw-2'),
-      inst(REFUSALS.quota, '192.168.1.32', { instanceType: 'ecs.one-eni', eniQuota: 1 }),
-      inst(REFUSALS.stopped, '192.168.1.33', { status: 'Stopped' }),
-      inst(REFUSALS.ambiguous, '192.168.1.34'),
-    ],
     instanceTypes: { 'ecs.one-eni': { eniQuantity: 1 } },
-    eips: eips.map((ipAddress, i) => ({ allocationId: `eip-${i + 1}`, ipAddress })),
     natGateways: [
-      { natGatewayId: 'ngw-1', vpcId: 'vpc-1', vSwitchId: 'vsw-1', forwardTableId: 'ftb-1', snatTableId: 'stb-1', eips: eips.filter((ip) => ip !== '203.0.113.34').map((ip) => `eip-${eips.indexOf(ip) + 1}`) },
+      ...world.natGateways.map((g) => ({ ...g, eips: g.eips?.filter((id) => id !== secondTableEipId) })),
       // A second gateway, so one instance can have two IP mappings (one per forward table).
-      { natGatewayId: 'ngw-2', vpcId: 'vpc-1', vSwitchId: 'vsw-1', forwardTableId: 'ftb-2', snatTableId: 'stb-2', eips: [`eip-${eips.indexOf('203.0.113.34') + 1}`] },
-    ],
-    snatEntries: [{ snatTableId: 'stb-1', sourceVSwitchId: 'vsw-1', snatIp: EIP_SNAT }],
-    dnatEntries: [
-      ...MIGRATABLE.map(([, ip, eip]) => mapping(eip, ip)),
-      mapping('203.0.113.31', '192.168.2.10'),
-      mapping('203.0.113.35', '192.168.1.32'),
-      mapping('203.0.113.36', '192.168.1.33'),
-      mapping('203.0.113.33', '192.168.1.34'),
-      { ...mapping('203.0.113.34', '192.168.1.34'), forwardTableId: 'ftb-2' },
+      { natGatewayId: 'ngw-2', vpcId: 'vpc-1', vSwitchId: 'vsw-1', forwardTableId: 'ftb-2', snatTableId: 'stb-2', eips: [secondTableEipId] },
     ],
   };
 }

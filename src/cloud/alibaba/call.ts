@@ -4,7 +4,8 @@ import { actionSpec, type ActionName } from './actions.ts';
 import { toCloudError, type AlibabaCallError } from './error-map.ts';
 import { reportToRecorders } from './recorder.ts';
 import { retryDecision, type RetryPolicy } from './retry-policy.ts';
-import { abortError, sleep } from './sleep.ts';
+import { sleep } from '../../util/sleep.ts';
+import { abortError } from './sleep.ts';
 
 /**
  * The one place an SDK call runs: rate budget, one observer report per HTTP attempt, error mapping, and

@@ -2,8 +2,8 @@ import { CloudError, isCloudError } from '../errors.ts';
 import { abortError, sleep } from './sleep.ts';
 
 /**
- * Polling that notices a state change quickly without hammering the API: the first poll comes early
- * (min(expected latency, initialMs)), then the gap grows ×factor up to maxMs. Each poll is a real API call
+ * Polling that notices a state change quickly without hammering the API: the first poll comes at the expected
+ * latency when the caller knows it (else after initialMs), then the gap grows ×factor up to maxMs. Each poll is a real API call
  * (through call.ts, so it is rate-limited, retried and reported to observers like any other).
  */
 export interface WaitSchedule {
@@ -35,9 +35,23 @@ export interface PollOptions<S, V> {
   schedule: WaitSchedule;
 }
 
-/** The poll gaps, exported for tests and for anyone who wants to reason about API cost. */
+/**
+ * The poll gaps, exported for tests and for anyone who wants to reason about API cost.
+ * With `expectedMs` the first poll comes at the expected latency (one poll usually suffices), then at short gaps
+ * (a tenth of it, at least 50 ms, at most initialMs) growing ×factor: the change is due, so it is noticed soon.
+ */
 export function pollDelays(schedule: WaitSchedule, expectedMs?: number): () => number {
-  let next = Math.max(10, Math.min(expectedMs ?? schedule.initialMs, schedule.initialMs));
+  if (expectedMs !== undefined && expectedMs >= 0) {
+    let first = true;
+    let gap = Math.max(10, Math.min(schedule.initialMs, Math.max(50, Math.round(expectedMs / 10))));
+    return () => {
+      if (first) { first = false; return Math.max(0, Math.round(expectedMs)); }
+      const d = gap;
+      gap = Math.min(schedule.maxMs, gap * schedule.factor);
+      return Math.round(d);
+    };
+  }
+  let next = Math.max(10, schedule.initialMs);
   return () => {
     const d = next;
     next = Math.min(schedule.maxMs, next * schedule.factor);

@@ -1,7 +1,7 @@
 import type { BatchItem, BatchItemStatus, BatchPhase, BatchPlan } from '../../domain/batch-plan.ts';
 import type { Actor, JobOutcome, MigrationEvent } from '../../domain/events.ts';
 import { actor, code, context, esc, header, section, truncate, when, type Block, type SlackMessage } from './format.ts';
-import { foldCard, outcomeLabel, statusCard } from './status-card.ts';
+import { applyApprovalEvent, foldCard, outcomeLabel, statusCard, type ApprovalProgress } from './status-card.ts';
 
 /**
  * A batch's thread: the root is ONE live message (progress: done / in flight / waiting / failed, and one line per
@@ -32,7 +32,7 @@ export interface BatchCardState {
   phase: BatchPhase | 'queued';
   statuses: Record<string, BatchItemStatus>;
   outcomes: Record<string, JobOutcome>;
-  approval?: { status: 'pending' | 'approved' | 'rejected' | 'expired'; approvals: number; required: number; expiresAt: string; by: Actor[] };
+  approval?: ApprovalProgress;
   windowUntil?: string;
   windowTitle?: string;
   cancelRequestedBy?: Actor;
@@ -67,13 +67,9 @@ export function applyBatchEvent(s: BatchCardState, ev: MigrationEvent): BatchCar
       s.outcomes[ev.instanceId] = ev.outcome;
       break;
     case 'approval.requested':
-      s.approval = { status: 'pending', approvals: 0, required: ev.requiredApprovals, expiresAt: ev.expiresAt, by: [] };
-      break;
     case 'approval.recorded':
-      if (s.approval) { s.approval.approvals = ev.approvals; s.approval.by.push(ev.by); }
-      break;
     case 'approval.decided':
-      if (s.approval) { s.approval.status = ev.decision; s.approval.by = ev.by; }
+      applyApprovalEvent(s, ev);
       break;
     case 'step.started':
       if (ev.step === 'await_window') s.windowTitle = ev.title;

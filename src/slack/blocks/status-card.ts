@@ -24,7 +24,7 @@ export interface CardState {
   requestedBy?: Actor;
   queuedAt?: string;
   rows: Row[];
-  approval?: { status: 'pending' | 'approved' | 'rejected' | 'expired'; approvals: number; required: number; expiresAt: string; by: Actor[] };
+  approval?: ApprovalProgress;
   verified?: boolean;
   restored?: boolean;
   cancelRequestedBy?: Actor;
@@ -32,6 +32,30 @@ export interface CardState {
   summary?: string;
   finishedAt?: string;
   lastAt?: string;
+}
+
+/** Where a card's approval stands (the job card and the batch card fold it the same way). */
+export interface ApprovalProgress {
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
+  approvals: number;
+  required: number;
+  expiresAt: string;
+  by: Actor[];
+}
+
+type ApprovalEvent = Extract<MigrationEvent, { type: 'approval.requested' | 'approval.recorded' | 'approval.decided' }>;
+
+/** Folds one approval event into a card's state; a count or decision without a request before it is ignored. */
+export function applyApprovalEvent(card: { approval?: ApprovalProgress }, ev: ApprovalEvent): void {
+  if (ev.type === 'approval.requested') {
+    card.approval = { status: 'pending', approvals: 0, required: ev.requiredApprovals, expiresAt: ev.expiresAt, by: [] };
+  } else if (card.approval && ev.type === 'approval.recorded') {
+    card.approval.approvals = ev.approvals;
+    card.approval.by.push(ev.by);
+  } else if (card.approval && ev.type === 'approval.decided') {
+    card.approval.status = ev.decision;
+    card.approval.by = ev.by;
+  }
 }
 
 const ICON: Record<RowStatus, string> = { pending: '⬜', running: '⏳', done: '✅', failed: '❌', skipped: '➖' };
@@ -110,19 +134,9 @@ export function applyEvent(state: CardState, ev: MigrationEvent): CardState {
       break;
     }
     case 'approval.requested':
-      state.approval = { status: 'pending', approvals: 0, required: ev.requiredApprovals, expiresAt: ev.expiresAt, by: [] };
-      break;
     case 'approval.recorded':
-      if (state.approval) {
-        state.approval.approvals = ev.approvals;
-        state.approval.by.push(ev.by);
-      }
-      break;
     case 'approval.decided':
-      if (state.approval) {
-        state.approval.status = ev.decision;
-        state.approval.by = ev.by;
-      }
+      applyApprovalEvent(state, ev);
       break;
     case 'plan.drifted':
       state.approval = undefined;

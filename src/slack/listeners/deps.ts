@@ -29,6 +29,18 @@ export interface Invocation {
   channelId: string;
   /** The raw text after `/natmigrate`. */
   text: string;
-  /** Work that may finish after the ack (registerCommands awaits it once the answer is sent). */
-  defer?: (work: Promise<unknown>) => void;
+  /** Work that may wait until after the ack (registerCommands runs it once the answer is sent). */
+  defer?: (work: () => Promise<unknown>) => void;
+  /** The replay check the guard left to the command (replay.ts): `run` does it inside its job claim. */
+  replay?: DeferredReplay;
 }
+
+export interface DeferredReplay {
+  key: string;
+  ttlMs: number;
+  /** Records the request; false = seen before (a replay: answer nothing, change nothing). */
+  check(): Promise<boolean>;
+}
+
+/** A reply that means "ack with nothing": a replayed request is dropped. */
+export const DROPPED: CommandReply = { text: '' };

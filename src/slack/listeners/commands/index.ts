@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { parseCommand } from '../../../domain/command.ts';
-import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
+import { DROPPED, ephemeral, type CommandReply, type DeferredReplay, type Invocation, type SlackDeps } from '../deps.ts';
+import { REPLAY_DEFERRED_PROP } from '../../replay.ts';
 import { handleHelp } from './help.ts';
 import { handlePlan } from './plan.ts';
 import { handleBatch, handleRun } from './run.ts';
@@ -19,6 +20,8 @@ export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<Co
   const parsed = parseCommand(inv.text);
   if (!parsed.ok) return ephemeral(`:warning: ${parsed.error}`);
   const cmd = parsed.command;
+  // The replay check the guard left to us: `run` does it inside its job claim, everything else here, first.
+  if (inv.replay && cmd.kind !== 'run' && !(await inv.replay.check())) return DROPPED;
   try {
     switch (cmd.kind) {
       case 'help':
@@ -46,12 +49,20 @@ export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<Co
 }
 
 export function registerCommands(app: App, deps: SlackDeps): void {
-  app.command(SLASH_COMMAND, async ({ command, ack }) => {
-    const later: Promise<unknown>[] = [];
-    const reply = await routeCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text ?? '', defer: (p) => { p.catch(() => {}); later.push(p); } }, deps);
+  app.command(SLASH_COMMAND, async ({ command, ack, context }) => {
+    const later: (() => Promise<unknown>)[] = [];
+    const replay = context[REPLAY_DEFERRED_PROP] as DeferredReplay | undefined;
+    const reply = await routeCommand({
+      userId: command.user_id, channelId: command.channel_id, text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
+    }, deps);
+    if (reply === DROPPED) {
+      deps.log.warn({ userId: command.user_id }, 'slack request dropped: replayed request');
+      await ack();
+      return;
+    }
     await ack(reply as Parameters<typeof ack>[0]);
     // What the answer did not need to wait for (queueing, thread binding); a lost queueing is healed by reconcile.
-    for (const r of await Promise.allSettled(later)) {
+    for (const r of await Promise.allSettled(later.map((w) => w()))) {
       if (r.status === 'rejected') deps.log.error({ userId: command.user_id, err: r.reason instanceof Error ? r.reason.message : String(r.reason) }, 'work after the ack failed');
     }
   });

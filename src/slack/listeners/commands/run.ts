@@ -1,6 +1,7 @@
 import type { Command } from '../../../domain/command.ts';
 import type { Audience } from '../../../engine/ports.ts';
-import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
+import { DROPPED, ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
+import type { SubmitResult } from '../../../engine/ports.ts';
 import { needsInvite, notAllowedToRequest } from './shared.ts';
 
 /** `/natmigrate run <ids…>`: one job per instance, each with its own thread in this channel. */
@@ -10,14 +11,25 @@ export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Inv
   if (invite) return invite;
   const regionId = cmd.region ?? deps.defaultRegion;
   const audience: Audience = { channelId: inv.channelId, userId: inv.userId };
-  // Ack first: the reply needs only the claims; queueing and the thread binding follow right after it.
-  const results = await deps.service.submit({ regionId, instanceIds: cmd.instanceIds, options: cmd.options, requestedBy: inv.userId, audience },
-    inv.defer ? { defer: inv.defer } : {});
+  // Ack first: the reply needs only the claims; queueing and the thread binding follow right after it. The replay
+  // check rides on the first claim when the service can do that, else it goes first, on its own.
+  const inClaim = inv.replay !== undefined && deps.service.dedupesSubmissions === true;
+  if (inv.replay && !inClaim && !(await inv.replay.check())) return DROPPED;
+  let results: SubmitResult[];
+  try {
+    results = await deps.service.submit({ regionId, instanceIds: cmd.instanceIds, options: cmd.options, requestedBy: inv.userId, audience }, {
+      ...(inv.defer ? { defer: inv.defer } : {}),
+      ...(inClaim ? { requestKey: { key: inv.replay!.key, ttlMs: inv.replay!.ttlMs } } : {}),
+    });
+  } catch (e) {
+    if (e instanceof Error && e.name === 'DuplicateRequestError') return DROPPED;
+    throw e;
+  }
   const lines: string[] = [];
   for (const r of results) {
     if (r.status === 'queued') {
-      const bind = deps.outbox.bind(r.jobId, audience);
-      if (inv.defer) inv.defer(bind); else await bind;
+      const bind = () => deps.outbox.bind(r.jobId, audience);
+      if (inv.defer) inv.defer(bind); else await bind();
       lines.push(`• \`${r.instanceId}\`: queued as \`${r.jobId}\`; follow its thread in this channel.`);
     } else if (r.status === 'already_active') {
       lines.push(`• \`${r.instanceId}\`: already has an active job \`${r.jobId}\`; nothing new was queued.`);

@@ -1,4 +1,5 @@
-import { ephemeral, type CommandReply, type SlackDeps } from '../deps.ts';
+import type { Audience } from '../../../engine/ports.ts';
+import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
 
 export function notAllowedToRequest(deps: SlackDeps, what: string): CommandReply {
   return ephemeral(`You are not allowed to ${what} migrations: requests are limited to ${deps.authz.describeRequesters()} (NATMIGRATE_REQUESTERS). Nothing was queued.`);
@@ -14,4 +15,30 @@ export async function threadHint(deps: SlackDeps, jobId: string): Promise<string
 export async function needsInvite(deps: SlackDeps, channelId: string): Promise<CommandReply | undefined> {
   if (await deps.channels.botCanPost(channelId)) return undefined;
   return ephemeral('I am not a member of this channel, so I could not post the job\'s thread here. Invite me first (`/invite @natmigrate`) and run the command again; nothing was queued.');
+}
+
+/**
+ * Queues a read-only job (a dry run, a scan) whose thread goes to the invoking channel: the bot must be able to
+ * post there, a refusal by the service is told to the user, and the job is bound to the channel before we answer.
+ */
+export async function queueReadOnlyJob(deps: SlackDeps, inv: Invocation, o: {
+  region: string | undefined;
+  /** How the refusal names the job ("Dry run", "Scan"). */
+  what: string;
+  start: (regionId: string, audience: Audience) => Promise<{ jobId: string }>;
+  queued: (jobId: string, regionId: string) => string;
+}): Promise<CommandReply> {
+  const invite = await needsInvite(deps, inv.channelId);
+  if (invite) return invite;
+  const regionId = o.region ?? deps.defaultRegion;
+  const audience: Audience = { channelId: inv.channelId, userId: inv.userId, mode: 'preview' };
+  let jobId: string;
+  try {
+    ({ jobId } = await o.start(regionId, audience));
+  } catch (err) {
+    // The service refuses bad input (an unconfigured region…) with a message meant for people.
+    return ephemeral(`:warning: ${o.what} not queued: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  await deps.outbox.bind(jobId, audience);
+  return ephemeral(o.queued(jobId, regionId));
 }

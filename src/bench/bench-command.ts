@@ -1,0 +1,110 @@
+// `natmigrate bench` (npm run bench): the cutover window, one migration end to end, the Slack ack under load, and
+// a whole NAT gateway's fleet, each as a ratio to the lower bound the cloud's own latencies set. Everything runs in
+// the sandbox on loopback with fixed latencies. Progress goes to stderr; stdout gets a table and, as its last
+// line, one JSON object. Options: --only single,ack,fleet  --fleet-n N  --ack-rate N  --noop-rate N  --ack-seconds N  --scale K
+// (every latency ÷ K more: a quick smoke run, not a measurement).
+import { runAck, type AckResult } from './ack.ts';
+import { REAL_LATENCIES, scaled, type BenchLatencies } from './floors.ts';
+import { runFleet, FLEET_QPS, type FleetResult } from './fleet.ts';
+import { machine } from './machine.ts';
+import { obtainRedis } from './redis.ts';
+import { runSingle, type SingleResult } from './single.ts';
+import { jsonLine, round, table } from './stats.ts';
+
+/** Node flags the fleet worker runs with (see the report): a small young generation and size-first heap growth. */
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size'];
+/** The fleet runs at the real latencies ÷ this: 200 serialized cutovers at full latency take 13 minutes. */
+export const FLEET_SCALE = 5;
+
+const TARGETS = { cutover_ratio: 1.10, migration_ratio: 1.15, api_calls_per_migration: 40, ack_ratio: 1.2, fleet_ratio: 1.25, fleet_failures: 0, worker_rss_mb: 200 };
+
+function arg(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+export async function benchCommand(args: string[]): Promise<void> {
+  const only = new Set((arg(args, '--only') ?? 'single,ack,fleet').split(','));
+  const fleetN = Number(arg(args, '--fleet-n') ?? 200);
+  const ackRate = Number(arg(args, '--ack-rate') ?? 200);
+  const noopRate = Number(arg(args, '--noop-rate') ?? 50);
+  const ackSeconds = Number(arg(args, '--ack-seconds') ?? 20);
+  const scale = Number(arg(args, '--scale') ?? 1);
+  const realLat = scale === 1 ? REAL_LATENCIES : scaled(REAL_LATENCIES, scale);
+  const m = machine();
+  const redis = await obtainRedis();
+  if (redis.note) log(redis.note);
+  const fleetLat: BenchLatencies = scaled(realLat, FLEET_SCALE);
+  log(`natmigrate bench — ${m.date} — ${m.machine} — load ${m.loadavg.join(' ')}`);
+  log(`latencies (ms): ${fmtLat(realLat)}; fleet: the same ÷${FLEET_SCALE}: ${fmtLat(fleetLat)}`);
+  let single: SingleResult | undefined;
+  let ack: AckResult | undefined;
+  let fleet: FleetResult | undefined;
+  try {
+    if (only.has('single')) {
+      log('1/3 one migration at a time (3 runs, median) …');
+      single = await runSingle({ redisUrl: redis.url, latencies: realLat, runs: 3, log });
+    }
+    if (only.has('ack')) {
+      log(`2/3 Slack ack: /natmigrate run at ${ackRate}/s with no-op probes at ${noopRate}/s in between, for ${ackSeconds} s …`);
+      ack = await runAck({ redisUrl: redis.url, ratePerSec: ackRate, noopRatePerSec: noopRate, durationMs: ackSeconds * 1000, warmupMs: 3000, log });
+    }
+    if (only.has('fleet')) {
+      log(`3/3 fleet: ${fleetN} instances on one NAT gateway, sandbox throttling on (${Object.entries(FLEET_QPS).map(([k, v]) => `${k} ${v}/s`).join(', ')}) …`);
+      fleet = await runFleet({ redisUrl: redis.url, n: fleetN, latencies: fleetLat, apiRate: 100, concurrency: 50, log, nodeFlags: WORKER_NODE_FLAGS });
+    }
+  } finally {
+    await redis.close();
+  }
+
+  const r = (a: number, b: number) => round(a / b, 3);
+  const out: Record<string, unknown> = { date: m.date, machine: m.machine, loadavg_start: m.loadavg, latencies_ms: realLat };
+  const rows: (string | number)[][] = [['figure', 'measured', 'floor', 'ratio', 'target', 'met']];
+  const row = (name: string, measured: number, floor: number | string, ratio: number | string, target: string, met: boolean) =>
+    rows.push([name, measured, floor, ratio, target, met ? 'yes' : 'NO']);
+  if (single) {
+    Object.assign(out, {
+      cutover_window_ms: single.cutoverWindowMs, cutover_floor_ms: single.cutoverFloorMs, cutover_ratio: r(single.cutoverWindowMs, single.cutoverFloorMs),
+      migration_ms: single.migrationMs, migration_floor_ms: single.migrationFloorMs, migration_ratio: r(single.migrationMs, single.migrationFloorMs),
+      api_calls_per_migration: single.apiCallsPerMigration,
+    });
+    row('cutover window (ms)', single.cutoverWindowMs, single.cutoverFloorMs, r(single.cutoverWindowMs, single.cutoverFloorMs), `≤ ${TARGETS.cutover_ratio}`, r(single.cutoverWindowMs, single.cutoverFloorMs) <= TARGETS.cutover_ratio);
+    row('migration, no human wait (ms)', single.migrationMs, single.migrationFloorMs, r(single.migrationMs, single.migrationFloorMs), `≤ ${TARGETS.migration_ratio}`, r(single.migrationMs, single.migrationFloorMs) <= TARGETS.migration_ratio);
+    row('API calls per migration', single.apiCallsPerMigration, '-', '-', `≤ ${TARGETS.api_calls_per_migration}`, single.apiCallsPerMigration <= TARGETS.api_calls_per_migration);
+  }
+  if (ack) {
+    Object.assign(out, {
+      ack_rate_per_s: ack.ratePerSec, noop_rate_per_s: ack.noopRatePerSec, ack_requests: ack.runs, noop_requests: ack.noops, ack_p50_ms: ack.ackP50Ms, ack_p99_ms: ack.ackP99Ms,
+      noop_ack_p50_ms: ack.noopP50Ms, noop_ack_p99_ms: ack.noopP99Ms, ack_ratio: ack.ackRatio, ack_bad_answers: ack.bad,
+    });
+    row(`ack p99 of run @${ack.ratePerSec}/s (ms)`, ack.ackP99Ms, `noop ${ack.noopP99Ms}`, ack.ackRatio, `≤ ${TARGETS.ack_ratio}`, ack.ackRatio <= TARGETS.ack_ratio && ack.bad === 0);
+    rows.push([`  ack p50: run / noop (ms)`, ack.ackP50Ms, `noop ${ack.noopP50Ms}`, '', '', '']);
+  }
+  if (fleet) {
+    Object.assign(out, {
+      fleet_n: fleet.n, fleet_mode: fleet.mode, fleet_latencies_ms: fleetLat, fleet_ms: fleet.fleetMs, fleet_floor_ms: fleet.fleetFloorMs,
+      fleet_ratio: fleet.fleetRatio, fleet_failures: fleet.failures, worker_rss_mb: fleet.workerRssMb, worker_node_flags: WORKER_NODE_FLAGS.join(' '),
+      fleet_api_calls_per_migration: fleet.apiCallsPerMigration, fleet_throttled_calls: fleet.throttled, fleet_handover_ms: fleet.handoverMs,
+    });
+    row(`fleet of ${fleet.n} (${fleet.mode}) (ms)`, fleet.fleetMs, fleet.fleetFloorMs, fleet.fleetRatio, `≤ ${TARGETS.fleet_ratio}`, fleet.fleetRatio <= TARGETS.fleet_ratio);
+    row('fleet failures', fleet.failures, '-', '-', '0', fleet.failures === 0);
+    row('worker RSS at the fleet peak (MB)', fleet.workerRssMb, '-', '-', `≤ ${TARGETS.worker_rss_mb}`, fleet.workerRssMb <= TARGETS.worker_rss_mb);
+    rows.push(['  fleet API calls per migration', fleet.apiCallsPerMigration, '', '', '', '']);
+    rows.push(['  throttled API answers', fleet.throttled, '', '', '', '']);
+    rows.push(['  table idle between cutovers (ms)', fleet.handoverMs, '', '', '', '']);
+    if (fleet.problems.length) log(`fleet problems:\n  ${fleet.problems.join('\n  ')}`);
+  }
+  if (single) {
+    log('per run (single): ' + single.runs.map((x) => `${x.instanceId} ${x.outcome} window ${x.cutoverWindowMs} ms, migration ${x.migrationMs} ms, ${x.apiCalls} calls`).join('; '));
+  }
+  process.stdout.write(`\nnatmigrate bench — ${m.date} — ${m.machine}\n`);
+  process.stdout.write(`latencies (ms): ${fmtLat(realLat)}; fleet at ÷${FLEET_SCALE}\n\n`);
+  process.stdout.write(`${table(rows)}\n\n`);
+  process.stdout.write(`${jsonLine(out)}\n`);
+}
+
+function fmtLat(l: BenchLatencies): string {
+  return Object.entries(l).map(([k, v]) => `${k} ${v}`).join(', ');
+}

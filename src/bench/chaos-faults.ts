@@ -1,0 +1,156 @@
+// The fault storm: many migrations at once on two worker processes while the sandbox answers every API with
+// Throttling bursts, 5xx, timeouts (answers slower than the adapter's read timeout) and OperationConflict on
+// writes; one worker is SIGKILLed mid-way and replaced. Every run must end migrated or restored, with nothing left
+// over and no mapping lost.
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { Redis } from 'ioredis';
+import type { CloudPort } from '../cloud/cloud-port.ts';
+import { createEngine } from '../engine/engine.ts';
+import { fleetIds, fleetPrivateIp, makeFleetScenario, startSandbox } from '../sandbox/index.ts';
+import { EventTail } from './events.ts';
+import { fastWorkerConfig } from './chaos-crash.ts';
+import { spawnWorker, type WorkerProc } from './proc.ts';
+import { deleteKeys } from './redis.ts';
+import { sleep } from './stats.ts';
+
+export interface FaultStormResult {
+  runs: number;
+  migratedOrRestored: number;
+  outcomes: Record<string, number>;
+  faultsInjected: number;
+  faultsByKind: Record<string, number>;
+  orphanEnis: number;
+  duplicateEnis: number;
+  lostMappings: number;
+  workerKills: number;
+  problems: string[];
+}
+
+const LAT = { eniAttach: 150, eniDetach: 100, eniDelete: 60, dnatCreate: 120, dnatDelete: 120, runCommand: 80 };
+const WRITES = ['CreateNetworkInterface', 'AttachNetworkInterface', 'DetachNetworkInterface', 'DeleteNetworkInterface', 'CreateForwardEntry', 'DeleteForwardEntry', 'RunCommand'];
+const READ_TIMEOUT_MS = 1500;
+const SPIKE_MS = 2500;
+const BURST_MS = 400;
+
+export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: string) => void }): Promise<FaultStormResult> {
+  // Even instances bring a new NIC up by themselves; of the odd ones, half get --configure-guest (migrated), half
+  // do not (verification fails, the original mapping is restored).
+  const sb = await startSandbox({ scenario: makeFleetScenario({ instances: o.n, latencyMs: LAT, configuresSecondaryNic: 'alternate' }) });
+  const prefix = `{nmchaos-storm-${randomBytes(3).toString('hex')}}`;
+  const eventsKey = `${prefix}:bench:events`;
+  const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+  const engine = createEngine({
+    redis: o.redisUrl, prefix, cloud: { regionId: sb.regionId } as CloudPort, notifier: { emit: async () => {} }, logger: pino({ level: 'silent' }),
+  });
+  const env = { ...sb.env, REDIS_URL: o.redisUrl, NATMIGRATE_QUEUE_PREFIX: prefix, LOG_LEVEL: 'fatal', NATMIGRATE_VERIFY_TIMEOUT: '3s', NATMIGRATE_API_RATE: '1000' };
+  const cfg = fastWorkerConfig(eventsKey, {
+    cloud: {
+      timeouts: { connectMs: 1000, readMs: READ_TIMEOUT_MS },
+      waiter: { initialMs: 50, factor: 1.5, maxMs: 300 },
+      retry: { baseDelayMs: 50, maxDelayMs: 500, busyBaseDelayMs: 100 },
+    },
+  });
+  cfg.worker = { ...cfg.worker, lockDurationMs: 3000, stalledIntervalMs: 1000 };
+  const workers: WorkerProc[] = [spawnWorker(env, cfg), spawnWorker(env, cfg)];
+  const problems: string[] = [];
+  const finished = new Map<string, string>();
+  const jobOf = new Map<string, number>();
+  const tail = new EventTail(redis, eventsKey, async (e) => {
+    if (e.type === 'approval.requested') {
+      void engine.approvals.decide(e.jobId, { planHash: e.planHash, decision: 'approve', userId: 'UCHAOSAPP' }).catch(() => {});
+    }
+    if (e.type === 'finished') finished.set(e.jobId, e.outcome);
+  });
+  let burst: NodeJS.Timeout | undefined;
+  let kills = 0;
+  try {
+    await Promise.all(workers.map((w) => w.printed('worker ready', 1, 120_000)));
+    // At every call: throttling, 5xx, answers slower than the read timeout; OperationConflict on every write.
+    const arm = (burst: boolean) => {
+      sb.faults.clear();
+      // A burst: for a moment every call of anyone is throttled.
+      if (burst) sb.faults.add({ action: '*', code: 'Throttling.User', retryAfterMs: 200 });
+      sb.faults.add({ action: '*', code: 'Throttling.User', probability: 0.03, retryAfterMs: 100 });
+      sb.faults.add({ action: '*', code: 'ServiceUnavailable', probability: 0.03 });
+      sb.faults.add({ action: '*', code: 'InternalError', probability: 0.02 });
+      sb.faults.add({ action: '*', latencyMs: SPIKE_MS, probability: 0.02 });
+      for (const w of WRITES) sb.faults.add({ action: w, code: 'OperationConflict', probability: 0.1 });
+    };
+    arm(false);
+    burst = setInterval(() => { arm(true); setTimeout(() => arm(false), BURST_MS); }, 3000);
+    tail.start(20);
+    for (let i = 0; i < o.n; i++) {
+      const [r] = await engine.service.submit({
+        regionId: sb.regionId, instanceIds: [fleetIds.instance(i)], options: { ports: { kind: 'all' }, configureGuest: i % 4 === 1 },
+        requestedBy: 'UCHAOSREQ', audience: {},
+      });
+      if (r?.status === 'queued') jobOf.set(r.jobId, i); else problems.push(`${fleetIds.instance(i)} not queued: ${JSON.stringify(r)}`);
+    }
+    const deadline = Date.now() + 300_000;
+    while (finished.size < jobOf.size) {
+      if (kills === 0 && finished.size >= Math.floor(o.n / 3)) {
+        // A worker dies mid-run (whatever it was doing); a fresh one joins, the other one takes its jobs over.
+        await workers[0]!.kill('SIGKILL');
+        kills++;
+        workers[0] = spawnWorker(env, cfg);
+        o.log?.(`  fault storm: SIGKILLed a worker after ${finished.size}/${o.n} runs`);
+      }
+      if (Date.now() > deadline) { problems.push(`timed out: ${finished.size}/${jobOf.size} finished`); break; }
+      await sleep(50);
+    }
+  } finally {
+    if (burst) clearInterval(burst);
+    tail.stop();
+    sb.faults.clear();
+    await Promise.all(workers.map((w) => w.kill('SIGTERM')));
+  }
+
+  // What each instance must look like, by outcome.
+  sb.world.settle();
+  let orphanEnis = 0;
+  let duplicateEnis = 0;
+  let lostMappings = 0;
+  const outcomes: Record<string, number> = {};
+  for (const [jobId, i] of jobOf) {
+    const outcome = finished.get(jobId) ?? 'unfinished';
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    const id = fleetIds.instance(i);
+    const eip = sb.world.eips.get(fleetIds.eip(i))?.ipAddress;
+    const enis = [...sb.world.enis.values()].filter((e) => e.type === 'Secondary' && (e.instanceId === id || e.tags['natmigrate:job'] === jobId));
+    const dnat = [...sb.world.dnatEntries.values()].filter((d) => d.externalIp === eip);
+    if (outcome === 'migrated') {
+      duplicateEnis += Math.max(0, enis.length - 1);
+      const ok = enis.length >= 1 && dnat.length === 1 && dnat[0]!.status === 'Available' && dnat[0]!.internalIp === enis[0]!.privateIp;
+      if (!ok) { lostMappings++; problems.push(`${id} migrated but DNAT ${JSON.stringify(dnat.map((d) => [d.internalIp, d.status]))}, ENIs ${enis.length}`); }
+    } else {
+      orphanEnis += enis.length;
+      const ok = dnat.length === 1 && dnat[0]!.status === 'Available' && dnat[0]!.internalIp === fleetPrivateIp(i);
+      if (!ok) { lostMappings++; problems.push(`${id} ${outcome} but DNAT ${JSON.stringify(dnat.map((d) => [d.internalIp, d.status]))}`); }
+      if (enis.length) problems.push(`${id} ${outcome}: orphan ENIs ${enis.map((e) => `${e.networkInterfaceId}/${e.status}`).join(', ')}`);
+      if (outcome !== 'restored') {
+        const rec = (await engine.service.status(jobId).catch(() => []))[0];
+        const steps = (rec?.steps ?? []).map((st) => `${st.step}${st.error ? `(${st.error.code})` : ''}`).slice(-4).join(' → ');
+        problems.push(`${id}: ${outcome} at ${rec?.state}: ${rec?.summary ?? ''} [${steps}]`);
+      }
+    }
+  }
+  const faultsByKind: Record<string, number> = {};
+  for (const r of sb.requests) {
+    const kind = ['Throttling.User', 'ServiceUnavailable', 'InternalError', 'OperationConflict'].includes(r.code) ? r.code : r.durationMs >= SPIKE_MS - 50 ? 'Timeout (slow answer)' : undefined;
+    if (kind) faultsByKind[kind] = (faultsByKind[kind] ?? 0) + 1;
+  }
+  try {
+    return {
+      runs: jobOf.size,
+      migratedOrRestored: (outcomes.migrated ?? 0) + (outcomes.restored ?? 0),
+      outcomes, faultsInjected: Object.values(faultsByKind).reduce((a, b) => a + b, 0), faultsByKind,
+      orphanEnis, duplicateEnis, lostMappings, workerKills: kills, problems: problems.slice(0, 20),
+    };
+  } finally {
+    await engine.close();
+    await deleteKeys(redis, prefix).catch(() => 0);
+    await redis.quit().catch(() => {});
+    await sb.close();
+  }
+}

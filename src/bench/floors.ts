@@ -1,0 +1,47 @@
+// The fixed sandbox latencies the bench runs with, and the lower bounds ("floors") the cloud itself sets for each
+// measured figure. Ratios are measured ÷ floor, so they hold on a noisy machine.
+import type { ExpectedLatencies } from '../engine/processor.ts';
+
+export interface BenchLatencies extends ExpectedLatencies {
+  /** Before the SSH banner, once the path through the EIP is whole (an Internet round trip). */
+  edge: number;
+}
+
+/** Typical Alibaba figures: one migration is measured at these. */
+export const REAL_LATENCIES: BenchLatencies = {
+  eniAttach: 3000, eniDetach: 2000, eniDelete: 1000, dnatCreate: 2000, dnatDelete: 2000, runCommand: 1500, edge: 50,
+};
+
+/** The same ratios ÷ `by` (the fleet: 200 serialized cutovers at full latency would take 13 minutes). */
+export function scaled(l: BenchLatencies, by: number): BenchLatencies {
+  const o = {} as BenchLatencies;
+  for (const [k, v] of Object.entries(l) as [keyof BenchLatencies, number][]) o[k] = Math.round(v / by);
+  return o;
+}
+
+/** Delete the old entry, create the new one, then the first banner that can come back through the EIP. */
+export function cutoverFloor(l: BenchLatencies): number {
+  return l.dnatDelete + l.dnatCreate + l.edge;
+}
+
+/**
+ * The cloud's critical path of one migration (human wait excluded): attach the ENI, [configure the guest], then
+ * delete + create the mapping, then verification (egress RunCommand and SSH banner run side by side).
+ */
+export function migrationFloor(l: BenchLatencies, configureGuest: boolean): number {
+  return l.eniAttach + (configureGuest ? l.runCommand : 0) + l.dnatDelete + l.dnatCreate + Math.max(l.runCommand, l.edge);
+}
+
+/**
+ * N cutovers on one forward table: the table takes one write at a time and each write must settle before the
+ * next, so the N delete + create pairs are serial; before the first one an ENI must be attached, after the last
+ * one the instance must be verified.
+ */
+export function fleetFloor(l: BenchLatencies, n: number, configureGuest = false): number {
+  return l.eniAttach + (configureGuest ? l.runCommand : 0) + n * (l.dnatDelete + l.dnatCreate) + Math.max(l.runCommand, l.edge);
+}
+
+export function expectedOf(l: BenchLatencies): ExpectedLatencies {
+  const { edge: _e, ...rest } = l;
+  return rest;
+}

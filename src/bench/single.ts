@@ -1,0 +1,128 @@
+// One migration at a time, in-process (engine + worker + the real Alibaba adapter against the sandbox), approved
+// by the bench the instant the approval is requested. Measures the cutover window, the whole migration without
+// the human wait, and the API calls it took (every request the sandbox saw, polls and retries included).
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { Redis } from 'ioredis';
+import { createAlibabaCloud } from '../cloud/alibaba/index.ts';
+import type { MigrationEvent } from '../domain/events.ts';
+import { createEngine } from '../engine/engine.ts';
+import { RedisRateBudget } from '../engine/redis-rate-budget.ts';
+import { makeKeys } from '../engine/keys.ts';
+import type { Notifier } from '../engine/ports.ts';
+import { fleetIds, makeFleetScenario, startSandbox } from '../sandbox/index.ts';
+import { cutoverFloor, expectedOf, migrationFloor, type BenchLatencies } from './floors.ts';
+import { deleteKeys } from './redis.ts';
+import { median } from './stats.ts';
+
+export interface SingleRun {
+  instanceId: string;
+  outcome: string;
+  cutoverWindowMs: number;
+  migrationMs: number;
+  approvalWaitMs: number;
+  apiCalls: number;
+  callsByAction: Record<string, number>;
+}
+
+export interface SingleResult {
+  runs: SingleRun[];
+  cutoverWindowMs: number;
+  cutoverFloorMs: number;
+  migrationMs: number;
+  migrationFloorMs: number;
+  apiCallsPerMigration: number;
+}
+
+/** Emits into memory and approves each approval request at once (as a second person, on a timer tick). */
+class InstantApprover implements Notifier {
+  readonly events: MigrationEvent[] = [];
+  private waiters = new Map<string, (e: MigrationEvent) => void>();
+  decide?: (jobId: string, planHash: string) => Promise<unknown>;
+
+  async emit(e: MigrationEvent): Promise<void> {
+    this.events.push(e);
+    if (e.type === 'approval.requested') setImmediate(() => { void this.decide?.(e.jobId, e.planHash); });
+    if (e.type === 'finished') this.waiters.get(e.jobId)?.(e);
+  }
+
+  finished(jobId: string, timeoutMs: number): Promise<MigrationEvent> {
+    const seen = this.events.find((e) => e.jobId === jobId && e.type === 'finished');
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`${jobId} did not finish within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.set(jobId, (e) => { clearTimeout(t); resolve(e); });
+    });
+  }
+}
+
+export async function runSingle(o: { redisUrl: string; latencies: BenchLatencies; runs: number; log?: (s: string) => void; expectedLatencies?: boolean }): Promise<SingleResult> {
+  const l = o.latencies;
+  const sandbox = await startSandbox({ scenario: makeFleetScenario({ instances: Math.max(10, o.runs), latencyMs: { ...l } }) });
+  const prefix = `{nmbench-single-${randomBytes(3).toString('hex')}}`;
+  const budgetRedis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+  const notifier = new InstantApprover();
+  // The product's adapter and budget (NATMIGRATE_API_RATE default 20/s); only the expected latencies are given.
+  const cloud = createAlibabaCloud({
+    regionId: sandbox.regionId, ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http',
+    credentials: sandbox.credentials, rateBudget: new RedisRateBudget(budgetRedis, makeKeys(prefix), { ratePerSec: 20 }),
+  });
+  const engine = createEngine({
+    redis: o.redisUrl, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
+    // expectedLatencies false: the adapter's default poll schedule, for a before/after comparison.
+    options: { publicEdge: sandbox.edge, ...(o.expectedLatencies === false ? {} : { expectedMs: expectedOf(l) }) },
+  });
+  notifier.decide = (jobId, planHash) => engine.approvals.decide(jobId, { planHash, decision: 'approve', userId: 'UBENCHAPPROVER' });
+  const worker = await engine.startWorker({ concurrency: 4 });
+  const runs: SingleRun[] = [];
+  try {
+    for (let i = 0; i < o.runs; i++) {
+      const instanceId = fleetIds.instance(i);
+      const eip = sandbox.world.dnatEntries.get(fleetIds.forwardEntry(i))?.externalIp;
+      const firstReq = sandbox.requests.length;
+      const firstEdge = sandbox.edgeLog.length;
+      const t0 = Date.now();
+      const [sub] = await engine.service.submit({
+        regionId: sandbox.regionId, instanceIds: [instanceId], options: { ports: { kind: 'all' }, configureGuest: false },
+        requestedBy: 'UBENCHREQUESTER', audience: {},
+      });
+      if (sub?.status !== 'queued') throw new Error(`submit of ${instanceId}: ${JSON.stringify(sub)}`);
+      const fin = await notifier.finished(sub.jobId, 120_000);
+      const t1 = Date.parse(fin.at);
+      const ev = notifier.events.filter((e) => e.jobId === sub.jobId);
+      const requested = ev.find((e) => e.type === 'approval.requested');
+      const decided = ev.find((e) => e.type === 'approval.decided');
+      const approvalWaitMs = requested && decided ? Date.parse(decided.at) - Date.parse(requested.at) : 0;
+      const reqs = sandbox.requests.slice(firstReq).filter((r) => r.at >= t0 && r.at <= t1 + 5);
+      const del = reqs.find((r) => r.action === 'DeleteForwardEntry' && r.code === 'OK');
+      const banner = sandbox.edgeLog.slice(firstEdge).find((e) => e.ok && e.dstIp === eip && del !== undefined && e.at >= del.at);
+      const callsByAction: Record<string, number> = {};
+      for (const r of reqs) callsByAction[r.action] = (callsByAction[r.action] ?? 0) + 1;
+      runs.push({
+        instanceId,
+        outcome: fin.type === 'finished' ? fin.outcome : 'unknown',
+        // The banner leaves the edge `edge` ms after the verdict is logged.
+        cutoverWindowMs: del && banner ? banner.at + l.edge - del.at : Number.NaN,
+        migrationMs: t1 - t0 - approvalWaitMs,
+        approvalWaitMs,
+        apiCalls: reqs.length,
+        callsByAction,
+      });
+      o.log?.(`  single ${i + 1}/${o.runs}: ${runs.at(-1)!.outcome}, window ${runs.at(-1)!.cutoverWindowMs} ms, migration ${runs.at(-1)!.migrationMs} ms, ${reqs.length} calls`);
+    }
+  } finally {
+    await worker.close({ graceMs: 2000 });
+    await engine.close();
+    await deleteKeys(budgetRedis, prefix).catch(() => 0);
+    await budgetRedis.quit().catch(() => {});
+    await sandbox.close();
+  }
+  return {
+    runs,
+    cutoverWindowMs: median(runs.map((r) => r.cutoverWindowMs)),
+    cutoverFloorMs: cutoverFloor(l),
+    migrationMs: median(runs.map((r) => r.migrationMs)),
+    migrationFloorMs: migrationFloor(l, false),
+    apiCallsPerMigration: median(runs.map((r) => r.apiCalls)),
+  };
+}
