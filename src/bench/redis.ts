@@ -2,49 +2,14 @@
 // loopback port. Chaos also starts its own AOF-backed server, which it may kill and restart; the shared Redis is
 // never restarted.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-
-export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  r.on('error', () => {});
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-export function findOnPath(name: string, pathVar = process.env.PATH ?? ''): string | undefined {
-  for (const dir of pathVar.split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch { /* not here */ }
-  }
-  return undefined;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+// Probing, PATH lookup and free ports are shared with the demo.
+import { DEFAULT_REDIS_URL, findOnPath, freePort, redisAnswers } from '../util/private-redis.ts';
+export { DEFAULT_REDIS_URL, findOnPath, freePort, redisAnswers };
 
 export interface RedisServer {
   url: string;
