@@ -13,6 +13,7 @@ interface Service {
   image?: string;
   build?: unknown;
   command?: string[] | string;
+  entrypoint?: string[];
   ports?: (string | { target: number; published?: string | number })[];
   expose?: (string | number)[];
   environment?: Record<string, string | null> | string[];
@@ -70,6 +71,9 @@ describe('docker-compose.yml', () => {
     const names = commandNames();
     expect(argv(services.bot!)).toEqual(['bot']);
     expect(argv(services.worker!)).toEqual(['worker']);
+    // The worker runs the same program with the memory flags the fleet benchmark measured with.
+    expect(services.worker!.entrypoint).toEqual(['node', '--max-semi-space-size=1', '--optimize-for-size', ...entrypoint.slice(1)]);
+    for (const name of ['bot', 'sandbox']) expect(services[name]!.entrypoint, name).toBeUndefined();
     expect(argv(services.sandbox!)[0]).toBe('sim');
     for (const name of ['bot', 'worker', 'sandbox']) expect(names, name).toContain(argv(services[name]!)[0]);
     const sim = argv(services.sandbox!);
