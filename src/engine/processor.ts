@@ -25,7 +25,7 @@ import type { DnatEntry, DnatSpec, NetworkInterface } from '../domain/cloud-type
 import { hasStatus } from '../domain/dnat.ts';
 import type { CallEvidence, JobOutcome, MigrationEvent, SshEvidence, StepError } from '../domain/events.ts';
 import { buildPlan, ENI_TAG_JOB, planDifferences, refusalFromPermissionError } from '../domain/plan.ts';
-import type { Plan, Refusal } from '../domain/plan-types.ts';
+import type { Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
 import { canonicalJson, sha256Hex } from '../domain/canonical.ts';
 import { STEPS, stateOf, type StepName } from '../domain/steps.ts';
 import type { RedisApprovals } from './approvals.ts';
@@ -563,14 +563,18 @@ class Run {
 
   // ── migration steps ───────────────────────────────────────────────────────
 
-  private async plan(): Promise<StepResult> {
-    let res;
+  /** Plans from live state; a RAM denial is a refusal (PermissionDenied), not a step failure. */
+  private async livePlan(): Promise<PlanResult> {
     try {
-      res = buildPlan(await gatherPlanInput(this.cloud, this.j.regionId, this.j.instanceId, this.j.options), { jobId: this.jobId });
+      return buildPlan(await gatherPlanInput(this.cloud, this.j.regionId, this.j.instanceId, this.j.options), { jobId: this.jobId });
     } catch (e) {
-      if (isCloudError(e) && e.isPermissionDenied) res = { ok: false as const, refusal: refusalFromPermissionError(e.action, e.deniedAction) };
-      else throw e;
+      if (isCloudError(e) && e.isPermissionDenied) return { ok: false, refusal: refusalFromPermissionError(e.action, e.deniedAction) };
+      throw e;
     }
+  }
+
+  private async plan(): Promise<StepResult> {
+    const res = await this.livePlan();
     if (!res.ok) return this.refuse(res.refusal, 'finish');
     this.j.plan = res.plan;
     this.dirty.plan = res.plan;
@@ -699,13 +703,7 @@ class Run {
 
   private async recheckPlan(): Promise<StepResult> {
     const approved = this.requirePlan();
-    let res;
-    try {
-      res = buildPlan(await gatherPlanInput(this.cloud, this.j.regionId, this.j.instanceId, this.j.options), { jobId: this.jobId });
-    } catch (e) {
-      if (isCloudError(e) && e.isPermissionDenied) res = { ok: false as const, refusal: refusalFromPermissionError(e.action, e.deniedAction) };
-      else throw e;
-    }
+    const res = await this.livePlan();
     if (!res.ok) return this.refuse(res.refusal, 'detach_eni');
     if (res.plan.hash === this.j.approvalHash) {
       return { next: this.opts.cutoverGate ? 'await_window' : 'save_original', detail: { planHash: res.plan.hash, drift: false } };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeApprovalValue } from '../../src/domain/approval-policy.ts';
-import { assertOrder, cloudWrites, dnatFor, startEnv, type Env } from './e2e-env.ts';
+import { assertOrder, cloudWrites, dnatFor, startEnv, until, type Env } from './e2e-env.ts';
 import { MIGRATABLE } from './scenario.ts';
 
 /**
@@ -24,15 +24,6 @@ afterAll(async () => {
 type Blocks = { type: string; elements?: { value?: string }[] }[];
 const buttonValue = (blocks: unknown) => (blocks as Blocks).find((b) => b.type === 'actions')!.elements![0]!.value!;
 
-async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((res) => setTimeout(res, 25));
-  }
-}
 
 describe('approval after a plan drift', () => {
   it('asks again after a drift and refuses clicks on the old card as stale; the new card reaches the engine, which has the last word', async () => {

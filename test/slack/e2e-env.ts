@@ -48,7 +48,7 @@ export interface Env {
 /** How a test wants the bot started (default: HTTP mode on a loopback port, see startBot). */
 export type BotStarter = (c: { slack: FakeSlack; service: MigrationService; redis: Redis; prefix: string; outbox: Outbox }) => Promise<RunningBot>;
 
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
