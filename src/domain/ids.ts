@@ -81,11 +81,15 @@ export function truncateForMessage(s: string, max = 60): string {
 }
 
 // ── regions ────────────────────────────────────────────────────────────────
-// cn-hangzhou, ap-southeast-1, us-west-1, cn-shanghai-finance-1, cn-north-2-gov-1
-const REGION = /^[a-z]{2,3}(?:-[a-z0-9]+){1,4}$/;
+// cn-hangzhou, ap-southeast-1, us-west-1, cn-shanghai-finance-1, cn-north-2-gov-1, cn-zhengzhou-jva.
+// An area of 2–3 letters, a name of 3+ letters, then up to three suffixes: a number or a word. Suffix words are
+// 4+ letters, or one of the short ones Alibaba uses (gov, jva): a 3-letter suffix such as "vpc" or "ngw" would make
+// `<kind>-<region>-<token>` job ids ambiguous with `<kind>-<region>-<resource id>`. This one pattern is the
+// definition: isRegionId tests it, and the property test generates regions from it.
+export const REGION_ID = /^[a-z]{2,3}-[a-z]{3,16}(?:-(?:[0-9]{1,3}|[a-z]{4,16}|gov|jva)){0,3}$/;
 
 export function isRegionId(s: string): boolean {
-  return s.length <= 32 && REGION.test(s) && /[a-z]{3,}/.test(s.slice(s.indexOf('-') + 1));
+  return REGION_ID.test(s);
 }
 
 export function explainBadRegion(s: string): string | undefined {
