@@ -264,7 +264,16 @@ describe('error mapping', () => {
 
   it('IncorretForwardEntryStatus "The Specified forwardEntry is not exist" on delete means it is gone', async () => {
     h.sb.faults.add({ action: 'DeleteForwardEntry', code: 'IncorretForwardEntryStatus', message: 'The Specified forwardEntry is not exist', times: 1 });
-    await h.cloud.deleteForwardEntry({ forwardTableId: IDS.ftb, forwardEntryId: 'fwd-whatever', clientToken: token('ne') });
+    h.mark();
+    await expect(h.cloud.deleteForwardEntry({ forwardTableId: IDS.ftb, forwardEntryId: 'fwd-whatever', clientToken: token('ne') })).resolves.toBeUndefined();
+    // Answered once, taken as "already gone": not retried as a busy table.
+    expect(h.seen('DeleteForwardEntry')).toHaveLength(1);
+    // The same code with its "busy" message is a busy table: retried with the same token, then given up.
+    h.sb.faults.add({ action: 'DeleteForwardEntry', code: 'IncorretForwardEntryStatus', message: 'Some Forward entry status blocked this operation..' });
+    h.mark();
+    await expect(h.cloud.deleteForwardEntry({ forwardTableId: IDS.ftb, forwardEntryId: 'fwd-whatever', clientToken: token('ne2') }))
+      .rejects.toMatchObject({ code: 'IncorretForwardEntryStatus' });
+    expect(h.seen('DeleteForwardEntry').length).toBeGreaterThan(1);
   });
 });
 
