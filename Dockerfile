@@ -1,20 +1,30 @@
 # syntax=docker/dockerfile:1
-# Stage 1: production dependencies only (tsx runs the TypeScript sources, so there is no build step).
-# --ignore-scripts: nothing we depend on needs one (esbuild's binary comes from its platform package,
-# msgpackr falls back to JS), and it keeps third-party install code out of the build.
+# Stage 1: compile src/ to dist/ with the dev dependencies (TypeScript).
+# --ignore-scripts here and below: nothing we depend on needs one (esbuild's binary comes from its platform package,
+# msgpackr falls back to JS), it keeps third-party install code out of the build, and our own `prepare` (a build)
+# would run before the sources are copied in.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# Stage 2: production dependencies only; the compiled code needs no tsx.
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-# Stage 2: the runtime image, as the unprivileged `node` user (uid 1000); the app files are root-owned, read-only to it.
+# Stage 3: the runtime image, as the unprivileged `node` user (uid 1000); the app files are root-owned, read-only to it.
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
+COPY package.json ./
 COPY bin ./bin
-COPY src ./src
+COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
 # /healthz on PORT: Redis (and, for a bot, Slack) reachable. Node's fetch: the slim image has no curl.

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { parseDuration as parseHumanDuration } from './domain/durations.ts';
-import { isNatGatewayId } from './domain/ids.ts';
+import { isNatGatewayId, isRegionId } from './domain/ids.ts';
 import { isValidTimeZone, parseFreezeWindows } from './domain/freeze-windows.ts';
+import { hasHashTag, redisSeedUrls } from './util/redis-urls.ts';
 
 /**
  * Every environment variable the product reads, in one schema, and `configDocs`: the table the README shows
@@ -90,22 +91,6 @@ function isRedisUrl(v: string): boolean {
   }
 }
 
-/** The URLs of REDIS_URL: one endpoint, or the comma-separated seed nodes of a Redis Cluster. */
-export function redisSeedUrls(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-/**
- * True when every key starting with `prefix` hashes to the slot of one hash tag: Redis hashes the text between
- * the first '{' and the first '}' after it, and only when that text is not empty.
- */
-export function hasHashTag(prefix: string): boolean {
-  const open = prefix.indexOf('{');
-  if (open < 0) return false;
-  const close = prefix.indexOf('}', open + 1);
-  return close > open + 1;
-}
-
 // Seeds are named by position, never echoed: a URL may carry the password.
 const redisUrl = z.string().default('redis://127.0.0.1:6379').superRefine((v, ctx) => {
   const seeds = redisSeedUrls(v);
@@ -137,7 +122,7 @@ export const configSchema = z.object({
   NATMIGRATE_MIN_APPROVALS: int(1, 1, 10),
   NATMIGRATE_APPROVAL_TTL: duration('30m'),
 
-  NATMIGRATE_REGION: z.string().default('cn-hangzhou').refine((v) => /^[a-z]{2}(-[a-z]+)+(-\d+)?$/.test(v), 'expected a region id such as cn-hangzhou'),
+  NATMIGRATE_REGION: z.string().default('cn-hangzhou').refine(isRegionId, 'expected a region id such as cn-hangzhou'),
   NATMIGRATE_ECS_ENDPOINT: hostPort.optional(),
   NATMIGRATE_VPC_ENDPOINT: hostPort.optional(),
   NATMIGRATE_CLOUD_PROTOCOL: oneOf(['http', 'https'], 'https'),
@@ -223,7 +208,7 @@ export const configDocs: readonly ConfigDoc[] = [
 export const SECRET_NAMES: readonly string[] = configDocs.filter((d) => d.secret).map((d) => d.name);
 
 /** Environment with empty values treated as unset (`FOO=` in a .env file or compose `${FOO:-}`). */
-export function normalizeEnv(env: Record<string, string | undefined>): Record<string, string> {
+function normalizeEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') out[k] = v;
   return out;

@@ -13,13 +13,13 @@ const secretKeys = [
   'cookie', 'x-slack-signature',
 ];
 
-export const redactPaths = [
+const redactPaths = [
   ...secretKeys,
   ...secretKeys.map((k) => `*.${k}`),
   ...secretKeys.map((k) => `*.*.${k}`),
 ];
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 export interface LoggerOptions {
   level?: string;
@@ -30,7 +30,7 @@ export interface LoggerOptions {
 }
 
 /** Wraps a destination so no configured secret value is ever written, whatever key or message carried it. */
-export function scrubbingDestination(dest: DestinationStream, secrets: readonly (string | undefined)[]): DestinationStream {
+function scrubbingDestination(dest: DestinationStream, secrets: readonly (string | undefined)[]): DestinationStream {
   // Both the raw value and its JSON-escaped form, longest first (a secret may contain another).
   const needles = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 6)
     .flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].sort((a, b) => b.length - a.length);

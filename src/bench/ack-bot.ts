@@ -21,7 +21,7 @@ interface AckBotConfig {
   approvers: string[];
 }
 
-export const NOOP_COMMAND = '/natmigrate-noop';
+const NOOP_COMMAND = '/natmigrate-noop';
 
 const cfg = JSON.parse(process.env.NATMIGRATE_BENCH_ACK ?? '{}') as AckBotConfig;
 const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: null });

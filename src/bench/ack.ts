@@ -10,10 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { startFakeSlack } from '../slack-sim/index.ts';
 import { signedHeaders, slashCommandBody } from '../slack-sim/signing.ts';
-import { deleteKeys } from './redis.ts';
-import { percentile, round, sleep } from './stats.ts';
+import { deleteKeys } from '../util/private-redis.ts';
+import { percentile, round } from './stats.ts';
+import { sleep } from '../util/sleep.ts';
+import { nodeArgsFor } from '../util/node-entry.ts';
+import { stopChild } from '../util/stop-child.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'bench-signing-secret-0123456789';
 const CHANNEL = 'C0BENCH';
 const REQUESTER = 'U0BENCHREQ';
@@ -60,7 +63,7 @@ export async function runAck(o: { redisUrl: string; ratePerSec: number; noopRate
     channels: { [CHANNEL]: 'bench' },
   });
   const prof = process.env.NATMIGRATE_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.NATMIGRATE_BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/bench/ack-bot.ts'], {
+  const child = spawn(process.execPath, [...prof, ...nodeArgsFor(new URL('./ack-bot.ts', import.meta.url))], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
@@ -158,12 +161,7 @@ export async function runAck(o: { redisUrl: string; ratePerSec: number; noopRate
     };
   } finally {
     agent.destroy();
-    if (child.exitCode === null) {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([gone, sleep(5000)]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    await stopChild(child);
     await slack.close();
     await deleteKeys(redis, prefix).catch(() => 0);
     await redis.quit().catch(() => {});

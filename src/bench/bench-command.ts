@@ -5,16 +5,16 @@
 // (every latency ÷ K more: a quick smoke run, not a measurement).
 import { runAck, type AckResult } from './ack.ts';
 import { REAL_LATENCIES, scaled, type BenchLatencies } from './floors.ts';
-import { runFleet, FLEET_QPS, type FleetResult } from './fleet.ts';
+import { runFleet, FLEET_QPS, type FleetResult } from './fleet-bench.ts';
 import { machine } from './machine.ts';
-import { obtainRedis } from './redis.ts';
+import { connectOrStartRedis } from '../util/private-redis.ts';
 import { runSingle, type SingleResult } from './single.ts';
 import { jsonLine, round, table } from './stats.ts';
 
 /** Node flags the fleet worker runs with (see the report): a small young generation and size-first heap growth. */
-export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size'];
+const WORKER_NODE_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size'];
 /** The fleet runs at the real latencies ÷ this: 200 serialized cutovers at full latency take 13 minutes. */
-export const FLEET_SCALE = 5;
+const FLEET_SCALE = 5;
 
 const TARGETS = { cutover_ratio: 1.10, migration_ratio: 1.15, api_calls_per_migration: 40, ack_ratio: 1.2, fleet_ratio: 1.25, fleet_failures: 0, worker_rss_mb: 200 };
 
@@ -34,8 +34,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const scale = Number(arg(args, '--scale') ?? 1);
   const realLat = scale === 1 ? REAL_LATENCIES : scaled(REAL_LATENCIES, scale);
   const m = machine();
-  const redis = await obtainRedis();
-  if (redis.note) log(redis.note);
+  const redis = await connectOrStartRedis({ onNote: log });
   const fleetLat: BenchLatencies = scaled(realLat, FLEET_SCALE);
   log(`natmigrate bench — ${m.date} — ${m.machine} — load ${m.loadavg.join(' ')}`);
   log(`latencies (ms): ${fmtLat(realLat)}; fleet: the same ÷${FLEET_SCALE}: ${fmtLat(fleetLat)}`);

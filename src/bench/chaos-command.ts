@@ -3,12 +3,12 @@
 // worker killed mid-way, and fuzzing of the Slack inputs. Progress on stderr; stdout gets a table and, as its
 // last line, one JSON object. Options: --only crash,redis,storm,fuzz  --lanes N  --storm-n N  --fuzz-slash N
 // --fuzz-clicks N.
-import { allCrashCases, runCrashPoints, type CrashResult } from './chaos-crash.ts';
+import { allCrashCases, runCrashPoints, type CrashResult } from './crash-harness.ts';
 import { runFaultStorm, type FaultStormResult } from './chaos-faults.ts';
 import { runRedisRestart } from './chaos-redis.ts';
 import { runFuzz, type FuzzResult } from './fuzz.ts';
 import { machine } from './machine.ts';
-import { findOnPath, obtainRedis } from './redis.ts';
+import { connectOrStartRedis, findOnPath } from '../util/private-redis.ts';
 import { jsonLine, table } from './stats.ts';
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -26,8 +26,7 @@ export async function chaosCommand(args: string[]): Promise<void> {
   const fuzzClicks = Number(arg(args, '--fuzz-clicks') ?? 300);
   const m = machine();
   const t0 = Date.now();
-  const redis = await obtainRedis();
-  if (redis.note) log(redis.note);
+  const redis = await connectOrStartRedis({ onNote: log });
   log(`natmigrate chaos — ${m.date} — ${m.machine} — load ${m.loadavg.join(' ')}`);
   const crash: CrashResult[] = [];
   let storm: FaultStormResult | undefined;

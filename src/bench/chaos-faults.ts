@@ -8,11 +8,11 @@ import { Redis } from 'ioredis';
 import type { CloudPort } from '../cloud/cloud-port.ts';
 import { createEngine } from '../engine/engine.ts';
 import { fleetIds, fleetPrivateIp, makeFleetScenario, startSandbox } from '../sandbox/index.ts';
-import { EventTail } from './events.ts';
-import { fastWorkerConfig } from './chaos-crash.ts';
+import { EventTail } from './event-tail.ts';
+import { fastWorkerConfig } from './crash-harness.ts';
 import { spawnWorker, type WorkerProc } from './proc.ts';
-import { deleteKeys } from './redis.ts';
-import { sleep } from './stats.ts';
+import { deleteKeys } from '../util/private-redis.ts';
+import { sleep } from '../util/sleep.ts';
 
 export interface FaultStormResult {
   runs: number;
@@ -58,7 +58,7 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
   const jobOf = new Map<string, number>();
   const tail = new EventTail(redis, eventsKey, async (e) => {
     if (e.type === 'approval.requested') {
-      void engine.approvals.decide(e.jobId, { planHash: e.planHash, decision: 'approve', userId: 'UCHAOSAPP' }).catch(() => {});
+      void engine.approvals.decide(e.jobId, { planHash: e.planHash, decision: 'approve', userId: 'UCHAOSAPP', isApprover: true }).catch(() => {});
     }
     if (e.type === 'finished') finished.set(e.jobId, e.outcome);
   });

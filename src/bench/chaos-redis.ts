@@ -7,13 +7,14 @@ import pino from 'pino';
 import { Redis } from 'ioredis';
 import type { CloudPort } from '../cloud/cloud-port.ts';
 import { createEngine } from '../engine/engine.ts';
-import { makeKeys } from '../engine/keys.ts';
+import { makeKeys } from '../engine/store/keys.ts';
 import { fleetIds, makeFleetScenario, startSandbox, type Sandbox } from '../sandbox/index.ts';
-import { fastWorkerConfig } from './chaos-crash.ts';
+import { fastWorkerConfig } from './crash-harness.ts';
 import { spawnWorker, type WorkerProc } from './proc.ts';
-import { startRedisServer } from './redis.ts';
-import { sleep, until } from './stats.ts';
-import type { CrashResult } from './chaos-crash.ts';
+import { startRedisServer } from './killable-redis.ts';
+import { sleep } from '../util/sleep.ts';
+import { until } from '../util/until.ts';
+import type { CrashResult } from './crash-harness.ts';
 
 const LAT = { eniAttach: 800, eniDetach: 200, eniDelete: 100, dnatCreate: 800, dnatDelete: 800, runCommand: 100 };
 
@@ -37,7 +38,7 @@ export async function runRedisRestart(o: { log?: (s: string) => void } = {}): Pr
     const jobs = await submitAndApprove(server.url, prefix, sb, 2);
 
     // (1) Redis alone, while the first migration waits for its ENI to attach.
-    await until(() => sb.requests.some((r) => r.action === 'AttachNetworkInterface' && r.code === 'OK'), 60_000, 5, 'the first attach');
+    await until(() => sb.requests.some((r) => r.action === 'AttachNetworkInterface' && r.code === 'OK'), { what: 'the first attach', timeoutMs: 60_000, everyMs: 5 });
     await server.kill('SIGKILL');
     await sleep(500);
     await server.restart();
@@ -46,7 +47,7 @@ export async function runRedisRestart(o: { log?: (s: string) => void } = {}): Pr
     first.catch(() => {});
 
     // (2) Redis and the worker together, in the middle of the second migration's cutover wait.
-    await until(() => sb.requests.some((r) => r.action === 'DeleteForwardEntry' && r.code === 'OK' && r.params.ForwardEntryId === fleetIds.forwardEntry(1)), 120_000, 2, 'the second cutover');
+    await until(() => sb.requests.some((r) => r.action === 'DeleteForwardEntry' && r.code === 'OK' && r.params.ForwardEntryId === fleetIds.forwardEntry(1)), { what: 'the second cutover', timeoutMs: 120_000, everyMs: 2 });
     await Promise.all([server.kill('SIGKILL'), workers[0]!.kill('SIGKILL')]);
     await server.restart();
     workers.push(spawnWorker(env, cfg));
@@ -79,9 +80,9 @@ async function submitAndApprove(url: string, prefix: string, sb: Sandbox, n: num
       await until(async () => {
         const ap = await engine.approvals.current(id);
         if (!ap) return false;
-        if (!ap.decision) await engine.approvals.decide(id, { planHash: ap.planHash, decision: 'approve', userId: 'UCHAOSAPP' });
+        if (!ap.decision) await engine.approvals.decide(id, { planHash: ap.planHash, decision: 'approve', userId: 'UCHAOSAPP', isApprover: true });
         return true;
-      }, 60_000, 10, `the approval request of ${id}`);
+      }, { what: `the approval request of ${id}`, timeoutMs: 60_000, everyMs: 10 });
     }
     return ids;
   } finally {
@@ -96,7 +97,7 @@ async function outcomeOf(redis: Redis, recordKey: string, timeoutMs: number): Pr
       if (state && JSON.parse(state) === 'finished') return { outcome: outcome ? JSON.parse(outcome) as string : undefined, summary: summary ? JSON.parse(summary) as string : undefined };
     } catch { /* Redis still loading */ }
     return false;
-  }, timeoutMs, 50, `${recordKey} to finish`);
+  }, { what: `${recordKey} to finish`, timeoutMs, everyMs: 50 });
 }
 
 function check(sb: Sandbox, i: number, jobId: string, r: { outcome?: string; summary?: string }, point: string): CrashResult {

@@ -1,6 +1,6 @@
 // The fixed sandbox latencies the bench runs with, and the lower bounds ("floors") the cloud itself sets for each
 // measured figure. Ratios are measured ÷ floor, so they hold on a noisy machine.
-import type { ExpectedLatencies } from '../engine/processor.ts';
+import type { ExpectedLatencies } from '../engine/options.ts';
 
 export interface BenchLatencies extends ExpectedLatencies {
   /** Before the SSH banner, once the path through the EIP is whole (an Internet round trip). */

@@ -13,8 +13,10 @@ import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../slack/blocks/approval-ca
 import { startFakeSlack } from '../slack-sim/index.ts';
 import { blockActionsPayload, interactionBody, signedHeaders, slashCommandBody } from '../slack-sim/signing.ts';
 import { ROOT } from './proc.ts';
-import { deleteKeys } from './redis.ts';
-import { sleep } from './stats.ts';
+import { deleteKeys } from '../util/private-redis.ts';
+import { sleep } from '../util/sleep.ts';
+import { nodeArgsFor } from '../util/node-entry.ts';
+import { stopChild } from '../util/stop-child.ts';
 
 const SECRET = 'fuzz-signing-secret-0123456789';
 const CHANNEL = 'C0FUZZ';
@@ -125,7 +127,7 @@ export async function runFuzz(o: { redisUrl: string; slashCases: number; clickCa
     channels: { [CHANNEL]: 'fuzz' },
   });
   let stderr = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bench/ack-bot.ts'], {
+  const child = spawn(process.execPath, nodeArgsFor(new URL('./ack-bot.ts', import.meta.url)), {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
@@ -251,12 +253,7 @@ export async function runFuzz(o: { redisUrl: string; slashCases: number; clickCa
     if (/unhandled|uncaught/i.test(stderr)) fail(`bot stderr: ${stderr.slice(-300)}`);
     return { cases: texts.length + clicks.length, slashCases: texts.length, clickCases: clicks.length, failures, garbageJobs, parsedCommands, jobsCreated, botAlive, examples };
   } finally {
-    if (child.exitCode === null) {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([gone, sleep(5000)]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    await stopChild(child);
     await slack.close();
     await deleteKeys(redis, prefix).catch(() => 0);
     await redis.quit().catch(() => {});

@@ -2,9 +2,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BenchWorkerConfig } from './worker-entry.ts';
+import type { BenchWorkerConfig } from './harness-worker.ts';
+import { nodeArgsFor } from '../util/node-entry.ts';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface WorkerProc {
   proc: ChildProcess;
@@ -19,7 +20,7 @@ export interface WorkerProc {
 }
 
 export function spawnWorker(env: Record<string, string>, cfg: BenchWorkerConfig, nodeFlags: string[] = []): WorkerProc {
-  const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/bench/worker-entry.ts'], {
+  const proc = spawn(process.execPath, [...nodeFlags, ...nodeArgsFor(new URL('./harness-worker.ts', import.meta.url))], {
     cwd: ROOT, env: { ...process.env, ...env, NATMIGRATE_BENCH_WORKER: JSON.stringify(cfg) }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -7,12 +7,12 @@ import { Redis } from 'ioredis';
 import { createAlibabaCloud } from '../cloud/alibaba/index.ts';
 import type { MigrationEvent } from '../domain/events.ts';
 import { createEngine } from '../engine/engine.ts';
-import { RedisRateBudget } from '../engine/redis-rate-budget.ts';
-import { makeKeys } from '../engine/keys.ts';
+import { RedisRateBudget } from '../engine/store/api-rate-budget.ts';
+import { makeKeys } from '../engine/store/keys.ts';
 import type { Notifier } from '../engine/ports.ts';
 import { fleetIds, makeFleetScenario, startSandbox } from '../sandbox/index.ts';
 import { cutoverFloor, expectedOf, migrationFloor, type BenchLatencies } from './floors.ts';
-import { deleteKeys } from './redis.ts';
+import { deleteKeys } from '../util/private-redis.ts';
 import { median } from './stats.ts';
 
 export interface SingleRun {
@@ -72,7 +72,7 @@ export async function runSingle(o: { redisUrl: string; latencies: BenchLatencies
     // expectedLatencies false: the adapter's default poll schedule, for a before/after comparison.
     options: { publicEdge: sandbox.edge, ...(o.expectedLatencies === false ? {} : { expectedMs: expectedOf(l) }) },
   });
-  notifier.decide = (jobId, planHash) => engine.approvals.decide(jobId, { planHash, decision: 'approve', userId: 'UBENCHAPPROVER' });
+  notifier.decide = (jobId, planHash) => engine.approvals.decide(jobId, { planHash, decision: 'approve', userId: 'UBENCHAPPROVER', isApprover: true });
   const worker = await engine.startWorker({ concurrency: 4 });
   const runs: SingleRun[] = [];
   try {

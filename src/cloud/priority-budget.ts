@@ -21,7 +21,7 @@ export function withCallPriority<T>(p: CallPriority, fn: () => Promise<T>): Prom
   return als.run(p, fn);
 }
 
-export function currentCallPriority(): CallPriority | undefined {
+function currentCallPriority(): CallPriority | undefined {
   return als.getStore();
 }
 

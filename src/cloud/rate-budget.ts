@@ -1,3 +1,4 @@
+import { sleep } from '../util/sleep.ts';
 /**
  * How fast the fleet may call the cloud API. The adapter takes one token per HTTP attempt (retries included)
  * and, when Alibaba throttles anyway, tells the budget to slow down so every worker backs off together
@@ -137,11 +138,3 @@ export class TokenBucketBudget implements RateBudget {
 
 /** No limit at all (tests, tools). */
 export const unlimitedBudget: RateBudget = { take: async () => {} };
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(signal?.reason); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config.ts';
-import { createEngineFromConfig } from '../engine/index.ts';
+import { createProductEngine } from '../runtime/compose.ts';
 import type { JobRecord } from '../engine/ports.ts';
 import { createLogger } from '../log.ts';
 import { egressIp, probeEdge, ScenarioError, startSandbox, type Sandbox } from '../sandbox/index.ts';
@@ -14,6 +14,10 @@ import { createProgress, type Progress } from './progress.ts';
 import { DEFAULT_REDIS_URL, DemoSetupError, deleteKeys, obtainRedis } from './redis.ts';
 import { demoScenario, instanceFacts, pickInstances, type InstanceFacts } from './scenario.ts';
 import { channelTranscript, threadTranscript, type PersonAction } from './transcript.ts';
+import { Cleanup, MemoryLog } from './cleanup.ts';
+import { secs, summarize, verifyWorld } from './verdict.ts';
+import { sleep } from '../util/sleep.ts';
+import { until, UntilTimeoutError } from '../util/until.ts';
 
 export interface DemoOptions {
   /** Scenario file (JSON/YAML); default: the built-in scenario with demo latencies. */
@@ -46,67 +50,20 @@ const PEOPLE = new Map([[REQUESTER.id, REQUESTER.name], [APPROVER.id, APPROVER.n
 /** A wrong outcome the demo detected (not a crash). */
 class DemoFailure extends Error {}
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(new DemoFailure('interrupted'));
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(new DemoFailure('interrupted')); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
-async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs: number, signal?: AbortSignal): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new DemoFailure(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await sleep(40, signal);
+/** Waits for a state of the session; a timeout or an interrupt ends the demo as a failure, not a crash. */
+async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  try {
+    return await until(probe, { what, timeoutMs, everyMs: 40, ...(signal ? { signal } : {}) });
+  } catch (e) {
+    if (signal?.aborted) throw new DemoFailure('interrupted');
+    if (e instanceof UntilTimeoutError) throw new DemoFailure(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    throw e;
   }
 }
 
-/** Runs `fn`s in reverse order of registration, each bounded, whatever happened before. */
-class Cleanup {
-  private readonly steps: { name: string; fn: () => Promise<unknown> }[] = [];
-  push(name: string, fn: () => Promise<unknown>): void {
-    this.steps.push({ name, fn });
-  }
-  get size(): number {
-    return this.steps.length;
-  }
-  async run(): Promise<string[]> {
-    const failures: string[] = [];
-    for (const s of this.steps.reverse()) {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([s.fn(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('took over 10 s')), 10_000); })]);
-      } catch (e) {
-        failures.push(`${s.name}: ${e instanceof Error ? e.message : String(e)}`);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-    this.steps.length = 0;
-    return failures;
-  }
-}
+/** A pause a person takes (reading the card before clicking); an interrupt ends the demo. */
+const pause = (ms: number, signal?: AbortSignal) => sleep(ms, signal).catch(() => { throw new DemoFailure('interrupted'); });
 
-/** Keeps the system's JSON log lines in memory; the warnings are shown only if the demo fails. */
-class MemoryLog {
-  readonly lines: string[] = [];
-  write(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length > 1000) this.lines.shift();
-  }
-  warnings(max = 15): string[] {
-    return this.lines
-      .map((l) => { try { return JSON.parse(l) as { level: number; msg?: string; err?: unknown; jobId?: string }; } catch { return undefined; } })
-      .filter((l): l is { level: number; msg?: string; err?: unknown; jobId?: string } => !!l && l.level >= 40)
-      .slice(-max)
-      .map((l) => `${l.level >= 50 ? 'error' : 'warn'}: ${l.msg ?? ''}${l.jobId ? ` [${l.jobId}]` : ''}${l.err ? ` — ${typeof l.err === 'string' ? l.err : JSON.stringify(l.err)}` : ''}`);
-  }
-}
-
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const out = opts.out ?? ((s: string) => void process.stdout.write(s));
@@ -194,8 +151,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const config: Config = loaded.config;
 
     const outbox = createSlackNotifier({ redis, prefix: `${prefix}:slack`, botToken: ws.botToken, slackApiUrl: ws.apiUrl, pollMs: 50, baseBackoffMs: 200, logger });
-    const engine = createEngineFromConfig(config, {
-      notifier: outbox, env, logger,
+    const engine = createProductEngine(config, {
+      notifier: outbox, logger,
       // Poll sooner than production: the sandbox's transitions take hundreds of ms, not seconds.
       options: { verifyIntervalMs: 200, retryBaseMs: 200 },
       cloudOverrides: { waiter: { initialMs: 100, factor: 1.5, maxMs: 400 } },
@@ -229,7 +186,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       const jobId = /\(job `([^`]+)`\)/.exec(reply)?.[1];
       if (!jobId) throw new DemoFailure(`the dry run of ${instanceId} was not queued: ${reply}`);
       const msg = await progress.wait('waiting for the dry run in #ops', () =>
-        until(() => ws.channelMessages(CHANNEL).find((m) => ws.render(m).includes(jobId)), `the dry run ${jobId} in #ops`, 30_000, signal));
+        waitFor(() => ws.channelMessages(CHANNEL).find((m) => ws.render(m).includes(jobId)), `the dry run ${jobId} in #ops`, 30_000, signal));
       return { jobId, text: ws.render(msg) };
     };
     const guestFlag = facts.configuresSecondaryNic ? '' : ' --configure-guest';
@@ -261,7 +218,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const jobId = /queued as `([^`]+)`/.exec(runReply)?.[1];
     if (!jobId) throw new DemoFailure(`the migration of ${target} was not queued: ${runReply}`);
     marks.run = Date.now();
-    const thread = await progress.wait('waiting for the job thread in #ops', () => until(() => outbox.thread(jobId), `the thread of ${jobId}`, 15_000, signal),
+    const thread = await progress.wait('waiting for the job thread in #ops', () => waitFor(() => outbox.thread(jobId), `the thread of ${jobId}`, 15_000, signal),
       (t) => `thread ${t.threadTs}`);
     jobThread = { channel: thread.channel, threadTs: thread.threadTs };
 
@@ -271,7 +228,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       const msgs = ws.thread(thread.channel, thread.threadTs);
       for (; shown < msgs.length; shown++) progress.note(`↳ thread: ${ws.render(msgs[shown]!).split('\n')[0]!.slice(0, 110)}`);
     };
-    const next = await progress.wait('waiting for the approval card', () => until(async () => {
+    const next = await progress.wait('waiting for the approval card', () => waitFor(async () => {
       follow();
       const t = await outbox.thread(jobId);
       if (t?.approval) return { kind: 'card' as const, ts: t.approval.ts };
@@ -281,7 +238,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
 
     if (next.kind === 'card') {
       marks.card = Date.now();
-      await sleep(600, signal); // bob reads the card before clicking
+      await pause(600, signal); // bob reads the card before clicking
       progress.act(`${APPROVER.name} clicks Approve on the approval card`);
       const at = Date.now();
       // The click carries the button's value as posted in the message (fake Slack reads it from the blocks).
@@ -290,7 +247,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       if (res.status !== 200) problems.push(`the bot answered HTTP ${res.status} to bob's click`);
       marks.approved = Date.now();
     }
-    await progress.wait('waiting for the migration to finish (cutover, verification)', () => until(async () => {
+    await progress.wait('waiting for the migration to finish (cutover, verification)', () => waitFor(async () => {
       follow();
       const rec = await record(jobId);
       return rec?.state === 'finished' ? rec : undefined;
@@ -302,7 +259,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const rec = (await record(jobId))!;
     const check = await progress.stage('checking the sandbox world (DNAT target, egress, SSH via the EIP)', () => verifyWorld(sb, facts, rec));
     problems.push(...check.problems);
-    summary = summarize(sb, facts, rec, jobId, marks, t0, check);
+    summary = summarize(sb, facts, rec, jobId, marks, t0, check, PEOPLE);
     passLine = `RESULT: PASS — ${facts.instanceId} migrated and verified in ${secs(Date.now() - t0)}: ${facts.mappingIp} → ${check.eniId}, SSH answers via the EIP, egress ${check.egress} = SNAT IP`;
     if (!problems.length) exitCode = 0;
   } catch (e) {
@@ -350,77 +307,4 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     out(`\n${passLine}\n`);
   }
   return { ok: problems.length === 0, problems, exitCode };
-}
-
-interface WorldCheck {
-  problems: string[];
-  eniId?: string;
-  eniIp?: string;
-  newEntryId?: string;
-  egress?: string;
-  banner?: string;
-}
-
-/** Migrated and verified, by the world's own state: the EIP maps to the ENI, egress goes out via SNAT, SSH answers. */
-async function verifyWorld(sb: Sandbox, facts: InstanceFacts, rec: JobRecord): Promise<WorldCheck> {
-  const problems: string[] = [];
-  const id = facts.instanceId;
-  if (rec.outcome !== 'migrated') {
-    const why = rec.refusal ? `the pre-flight refused ${id}: ${rec.refusal.code} — ${rec.refusal.message}` : `${rec.jobId} ended ${rec.outcome ?? rec.state}: ${rec.summary ?? rec.error?.message ?? ''}`;
-    problems.push(why.trim());
-  }
-  if (rec.outcome === 'migrated' && !rec.verification?.ok) problems.push('the job reports migrated without a passing verification');
-  if (!facts.mappingIp) {
-    problems.push(`${id} had no DNAT IP mapping in the scenario, so there was nothing to migrate`);
-    return { problems };
-  }
-  sb.world.settle();
-  const entries = [...sb.world.dnatEntries.values()].filter((d) => d.externalIp === facts.mappingIp);
-  if (entries.some((d) => d.forwardEntryId === facts.mappingEntryId)) problems.push(`the original DNAT entry ${facts.mappingEntryId} still exists`);
-  const enis = sb.world.enisOf(id).filter((e) => e.type === 'Secondary' && e.status === 'InUse');
-  const toEni = entries.find((d) => d.status === 'Available' && enis.some((e) => e.privateIp === d.internalIp));
-  const eni = toEni ? enis.find((e) => e.privateIp === toEni.internalIp) : undefined;
-  if (!toEni) {
-    const now = entries.map((d) => `${d.forwardEntryId} → ${d.internalIp} (${d.status})`).join(', ') || 'no entry';
-    problems.push(`${facts.mappingIp} does not map to an ENI of ${id} (now: ${now})`);
-  }
-  const egress = egressIp(sb.world, id);
-  if (!facts.snatIp) problems.push(`no SNAT entry covers ${id}`);
-  else if (egress !== facts.snatIp) problems.push(`${id} egresses via ${egress ?? 'nothing (timeout)'}, not the SNAT IP ${facts.snatIp}`);
-  const banner = await probeEdge(sb.edge, facts.mappingIp, facts.sshPort, { timeoutMs: 3000 }).catch(() => undefined);
-  if (banner !== facts.sshBanner) problems.push(`SSH to ${facts.mappingIp}:${facts.sshPort} via the public edge answered ${banner ? `'${banner}'` : 'nothing'}, expected '${facts.sshBanner}'`);
-  const observed = rec.verification?.egress.observedIp;
-  if (rec.outcome === 'migrated' && observed !== facts.snatIp) problems.push(`the engine observed egress ${observed ?? 'none'}, not the SNAT IP ${facts.snatIp}`);
-  return {
-    problems,
-    ...(eni ? { eniId: eni.networkInterfaceId, eniIp: eni.privateIp } : {}),
-    ...(toEni ? { newEntryId: toEni.forwardEntryId } : {}),
-    ...(egress ? { egress } : {}),
-    ...(banner ? { banner } : {}),
-  };
-}
-
-function summarize(sb: Sandbox, facts: InstanceFacts, rec: JobRecord, jobId: string, marks: Record<string, number>, t0: number, check: WorldCheck): string[] {
-  const o = rec.original?.entry;
-  const approval = rec.approval?.decision;
-  const writes = sb.requests.filter((r) => r.code === 'OK' && !/^(Describe|List)/.test(r.action));
-  const delReq = writes.find((r) => r.action === 'DeleteForwardEntry');
-  const createReq = writes.filter((r) => r.action === 'CreateForwardEntry').at(-1);
-  const ssh = rec.verification?.ssh;
-  const span = (a: string, b: string) => (marks[a] && marks[b] ? secs(marks[b]! - marks[a]!) : '–');
-  const lines = [
-    `instance     ${facts.instanceId} (${facts.name}, ${facts.privateIp})`,
-    `job          ${jobId} — requested by alice, ${approval ? `${approval.decision} by ${approval.by.map((u) => PEOPLE.get(u) ?? u).join(', ')}` : 'no approval decision'}; outcome ${rec.outcome ?? rec.state}`,
-    o
-      ? `original     ${o.forwardEntryId} in ${o.forwardTableId}: ${o.externalIp}:${o.externalPort} → ${o.internalIp}:${o.internalPort} (${o.ipProtocol}, ${o.status}, "${o.forwardEntryName}") — saved before the delete${delReq ? `, deleted by RequestId ${delReq.requestId}` : ''}`
-      : `original     ${facts.mappingEntryId ?? '–'} (${facts.mappingIp ?? 'no mapping'} → ${facts.privateIp}) — not touched`,
-    check.newEntryId
-      ? `now          ${check.newEntryId}: ${facts.mappingIp} → ${check.eniIp} on ${check.eniId} (secondary ENI, InUse on ${facts.instanceId})${createReq ? `, RequestId ${createReq.requestId}` : ''}`
-      : `now          ${facts.mappingIp ?? '–'} does not map to an ENI`,
-    `SSH          ${check.banner ? `'${check.banner}'` : 'no banner'} via ${facts.mappingIp}:${facts.sshPort} through the public edge${ssh?.banner ? ` (engine's check: '${ssh.banner}', ${ssh.attempts} attempt${ssh.attempts === 1 ? '' : 's'})` : ''}`,
-    `egress       observed ${rec.verification?.egress.observedIp ?? '–'} by the engine, ${check.egress ?? 'none'} in the world; SNAT IP ${facts.snatIp ?? '–'}${check.egress && check.egress === facts.snatIp ? ' ✔' : ' ✘'}`,
-    `cloud calls  ${sb.requests.length} API requests, ${writes.length} writes${writes.length ? ` (${[...new Set(writes.map((w) => w.action))].join(', ')})` : ''}; the job's calls are listed with their RequestIds in the thread`,
-    `timings      set-up ${span('start', 'ready')} · dry run ${span('plan', 'planned')} · run → approval card ${span('run', 'card')} · approve → verified ${span('approved', 'finished')} · total ${secs(Date.now() - t0)}`,
-  ];
-  return lines;
 }

@@ -7,7 +7,7 @@ import { cidrContains } from '../sandbox/ip.ts';
  * Realistic shapes, short waits: every asynchronous transition still goes through its intermediate state (the
  * engine polls for it), but the whole run stays well under a minute.
  */
-export const DEMO_LATENCY_MS: Scenario['latencyMs'] = {
+const DEMO_LATENCY_MS: Scenario['latencyMs'] = {
   apiMs: 15, eniAttach: 600, eniDetach: 400, eniDelete: 300, dnatCreate: 600, dnatDelete: 500, runCommand: 400, edge: 30,
 };
 

@@ -34,7 +34,7 @@ const EMOJI: Record<string, string> = {
   octagonal_sign: '🛑', heavy_check_mark: '✔️', clipboard: '📋', hourglass: '⌛', construction: '🚧', wastebasket: '🗑️', link: '🔗',
 };
 
-export function emojify(text: string): string {
+function emojify(text: string): string {
   return text.replace(/:([a-z0-9_+-]+):/g, (m, name: string) => EMOJI[name] ?? m);
 }
 
@@ -42,7 +42,7 @@ export function clock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 23);
 }
 
-export function tsMs(ts: string): number {
+function tsMs(ts: string): number {
   return Math.floor(Number(ts) * 1000);
 }
 

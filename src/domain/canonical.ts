@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 
-export function canonicalize(value: unknown): unknown {
+function canonicalize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : canonicalize(v)));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -10,11 +10,13 @@ import {
   RESOURCE_ID_RULES,
 } from './ids.ts';
 import { MAX_PORTS } from './plan.ts';
+import { parseArgs, type FlagName } from './command-flags.ts';
+import { closest, fail, SEE_HELP, SUBCOMMANDS, UserError, type Subcommand } from './command-words.ts';
+
+export { SUBCOMMANDS, type Subcommand };
 
 export { MAX_PORTS };
 
-export type Subcommand = 'help' | 'plan' | 'run' | 'status' | 'cancel' | 'rollback' | 'scan';
-export const SUBCOMMANDS: readonly Subcommand[] = ['help', 'plan', 'run', 'status', 'cancel', 'rollback', 'scan'];
 
 export type StatusTarget = { kind: 'job'; jobId: string } | { kind: 'instance'; instanceId: string };
 export type ScanTarget = { kind: 'natGateway'; natGatewayId: string } | { kind: 'vpc'; vpcId: string };
@@ -33,15 +35,13 @@ export type Command =
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string };
 
 export const MAX_INSTANCES = 50;
-export const MAX_BATCH_TARGETS = 10;
-export const MAX_CONCURRENCY = 20;
-export const MAX_CANARY = 20;
+const MAX_BATCH_TARGETS = 10;
+const MAX_CONCURRENCY = 20;
+const MAX_CANARY = 20;
 const MAX_TEXT = 4000;
 
 /** Returned only if the parser itself hit a bug; tests assert it never happens. */
 export const INTERNAL_PARSE_ERROR = 'Sorry, natmigrate could not read that command. See `/natmigrate help`.';
-
-const SEE_HELP = ' See `/natmigrate help`.';
 
 export const helpText = [
   '*natmigrate* moves ECS instances off DNAT IP mappings so they leave through the NAT gateway\'s SNAT IP.',
@@ -74,151 +74,6 @@ export function normalizeCommandText(text: string): string {
   // Zero-width characters are invisible in Slack but break ids.
   s = s.replace(/[\u200b-\u200d\u2060\ufeff]/g, '');
   return s.trim();
-}
-
-// ── flags ──────────────────────────────────────────────────────────────────
-
-type FlagName = 'region' | 'ports' | 'configure-guest' | 'concurrency' | 'canary' | 'all' | 'vswitch' | 'security-groups';
-
-const FLAG_TAKES_VALUE: Record<FlagName, boolean> = {
-  region: true, ports: true, 'configure-guest': false, concurrency: true, canary: true, all: false, vswitch: true, 'security-groups': true,
-};
-
-const FLAG_ALIASES: Record<string, FlagName> = {
-  region: 'region', 'region-id': 'region',
-  ports: 'ports', port: 'ports',
-  'configure-guest': 'configure-guest',
-  concurrency: 'concurrency',
-  canary: 'canary',
-  all: 'all',
-  vswitch: 'vswitch', 'vswitch-id': 'vswitch', vsw: 'vswitch',
-  'security-groups': 'security-groups', 'security-group': 'security-groups', sg: 'security-groups', sgs: 'security-groups',
-};
-
-const ALLOWED_FLAGS: Record<Subcommand, readonly FlagName[]> = {
-  help: ['region'],
-  plan: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups'],
-  run: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'all', 'concurrency', 'canary'],
-  status: ['region'],
-  cancel: ['region'],
-  rollback: ['region'],
-  scan: ['region'],
-};
-
-interface ParsedArgs {
-  positionals: string[];
-  flags: Map<FlagName, string | true>;
-}
-
-class UserError extends Error {}
-function fail(message: string): never {
-  throw new UserError(message);
-}
-
-const isFlagToken = (t: string): boolean => /^-+[A-Za-z_]/.test(t);
-
-/** Edit distance counting an adjacent swap as one edit ("rnu" → "run" is 1). */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-function closest(word: string, candidates: readonly string[], maxDistance: number): string | undefined {
-  if (word.length > 40) return undefined;
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= maxDistance ? best : undefined;
-}
-
-function parseArgs(sub: Subcommand, tokens: string[]): ParsedArgs {
-  const positionals: string[] = [];
-  const flags = new Map<FlagName, string | true>();
-  const allowed = ALLOWED_FLAGS[sub];
-  for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i]!;
-    if (!isFlagToken(tok)) {
-      for (const part of tok.split(',')) if (part) positionals.push(part);
-      continue;
-    }
-    const eq = tok.indexOf('=');
-    const rawName = (eq >= 0 ? tok.slice(0, eq) : tok);
-    const dashes = /^-+/.exec(rawName)![0].length;
-    const key = rawName.slice(dashes).toLowerCase().replace(/_/g, '-');
-    const name = FLAG_ALIASES[key];
-    const shown = `--${truncateForMessage(key, 30)}`;
-    if (!name) {
-      const guess = closest(key, Object.keys(FLAG_ALIASES), 2);
-      fail(`Unknown flag \`${shown}\`${guess ? `; did you mean \`--${guess}\`?` : '.'}` + SEE_HELP);
-    }
-    const flag = name!;
-    if (dashes !== 2) fail(`Flags start with two dashes: write \`--${flag}\`, not \`${truncateForMessage(rawName, 30)}\`.`);
-    if (!allowed.includes(flag)) {
-      const where = flag === 'concurrency' || flag === 'canary' ? 'only applies to `run --all`' : `does not apply to \`${sub}\``;
-      fail(`\`--${flag}\` ${where}.` + SEE_HELP);
-    }
-    if (flags.has(flag)) fail(`\`--${flag}\` is given twice; give it once.`);
-    let value: string | true;
-    if (FLAG_TAKES_VALUE[flag]) {
-      if (eq >= 0) {
-        value = tok.slice(eq + 1);
-      } else {
-        const next = tokens[i + 1];
-        if (next === undefined || isFlagToken(next)) fail(`\`--${flag}\` needs a value, e.g. ${example(flag)}.`);
-        value = next!;
-        i++;
-      }
-      // `--ports 22, 443` and `--ports 22 ,443`: keep reading the list.
-      while (typeof value === 'string' && i + 1 < tokens.length && (value.endsWith(',') || tokens[i + 1]!.startsWith(','))) {
-        value += tokens[i + 1]!;
-        i++;
-      }
-      if (value === '') fail(`\`--${flag}\` needs a value, e.g. ${example(flag)}.`);
-    } else if (eq >= 0) {
-      const v = tok.slice(eq + 1).toLowerCase();
-      if (flag === 'all' && v) {
-        value = true;
-        for (const part of tok.slice(eq + 1).split(',')) if (part) positionals.push(part);
-      } else if (['true', 'yes', 'on', '1'].includes(v)) {
-        value = true;
-      } else if (['false', 'no', 'off', '0'].includes(v)) {
-        continue; // explicitly off = not given
-      } else {
-        fail(`\`--${flag}\` takes no value (got \`${truncateForMessage(tok.slice(eq + 1), 30)}\`).`);
-        value = true;
-      }
-    } else {
-      value = true;
-    }
-    flags.set(flag, value);
-  }
-  return { positionals, flags };
-}
-
-function example(flag: FlagName): string {
-  switch (flag) {
-    case 'region': return '`--region cn-hangzhou`';
-    case 'ports': return '`--ports 22,443` or `--ports any`';
-    case 'concurrency': return '`--concurrency 4`';
-    case 'canary': return '`--canary 1`';
-    case 'vswitch': return '`--vswitch vsw-bp1…`';
-    case 'security-groups': return '`--security-groups sg-bp1…,sg-bp1…`';
-    default: return `\`--${flag}\``;
-  }
 }
 
 // ── values ─────────────────────────────────────────────────────────────────

@@ -1,4 +1,4 @@
-// DNAT / SNAT semantics the planner and the scanner share (alibaba-api.md §6).
+// DNAT / SNAT semantics the planner and the scanner share (DescribeForwardTableEntries / CreateForwardEntry remarks in @alicloud/vpc20160428, and the NAT gateway's SNAT docs).
 
 import type { DnatSpec, NatGateway, SnatEntry } from './cloud-types.ts';
 import { ipInCidr, parseCidr } from './ipv4.ts';

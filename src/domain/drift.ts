@@ -1,5 +1,5 @@
 // Drift: an instance that egresses from somewhere other than its NAT gateway's SNAT IPs — it has (again) a DNAT IP
-// mapping, or its own public IP/EIP. Pure; the sweep (src/engine/drift.ts) remembers fingerprints so each drift
+// mapping, or its own public IP/EIP. Pure; the sweep (src/engine/fleet/drift-sweep.ts) remembers fingerprints so each drift
 // is reported once, and again only after it went away and came back.
 
 import type { DriftAlert } from './events.ts';

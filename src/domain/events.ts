@@ -70,7 +70,7 @@ export type MigrationEvent = { jobId: string; at: string } & (
       batch?: BatchPlan }
   | { type: 'approval.recorded'; by: Actor; approvals: number; requiredApprovals: number }
   | { type: 'approval.decided'; decision: 'approved' | 'rejected' | 'expired'; by: Actor[] }
-  | { type: 'plan.drifted'; previousHash: string; plan: Plan; differences: string[] }
+  | { type: 'plan.changed'; previousHash: string; plan: Plan; differences: string[] }
   | { type: 'original.saved'; entry: DnatEntry; restoreRecipe: DnatSpec }
   | { type: 'restored'; entry: DnatEntry; reason: string }
   | { type: 'verified'; ssh: SshEvidence; egress: EgressEvidence; ok: boolean }

@@ -49,7 +49,7 @@ const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 interface LocalParts { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number }
 
 /** Wall-clock fields of an instant in `tz`; weekday 0 = Monday. */
-export function localParts(ms: number, tz: string): LocalParts {
+function localParts(ms: number, tz: string): LocalParts {
   const p: Record<string, string> = {};
   for (const part of formatter(tz).formatToParts(new Date(ms))) p[part.type] = part.value;
   return {

@@ -27,29 +27,21 @@ const PATTERNS: Record<ResourceKind, RegExp> = Object.fromEntries(
   (Object.keys(RESOURCE_ID_RULES) as ResourceKind[]).map((k) => [k, new RegExp(`^${RESOURCE_ID_RULES[k].prefix}-${BODY}$`)]),
 ) as Record<ResourceKind, RegExp>;
 
-export function isResourceId(kind: ResourceKind, s: string): boolean {
+function isResourceId(kind: ResourceKind, s: string): boolean {
   return PATTERNS[kind].test(s);
 }
 export const isInstanceId = (s: string): boolean => isResourceId('instance', s);
 export const isNatGatewayId = (s: string): boolean => isResourceId('natGateway', s);
 export const isVpcId = (s: string): boolean => isResourceId('vpc', s);
 export const isEniId = (s: string): boolean => isResourceId('eni', s);
-export const isVSwitchId = (s: string): boolean => isResourceId('vSwitch', s);
-export const isSecurityGroupId = (s: string): boolean => isResourceId('securityGroup', s);
 
 /** Which kind of id this looks like (exact match), if any. */
 export function resourceKindOf(s: string): ResourceKind | undefined {
   return (Object.keys(PATTERNS) as ResourceKind[]).find((k) => PATTERNS[k].test(s));
 }
 
-/** The kind whose prefix the text starts with (`vpc-…`), even if the rest is malformed; for better messages. */
-export function resourceKindByPrefix(s: string): ResourceKind | undefined {
-  const lower = s.toLowerCase();
-  return (Object.keys(RESOURCE_ID_RULES) as ResourceKind[]).find((k) => lower.startsWith(`${RESOURCE_ID_RULES[k].prefix}-`));
-}
-
 /** Human description of the expected shape, e.g. "i- followed by 20-ish lowercase letters/digits". */
-export function expectedShape(kind: ResourceKind): string {
+function expectedShape(kind: ResourceKind): string {
   return `${RESOURCE_ID_RULES[kind].prefix}- followed by 20-ish lowercase letters/digits`;
 }
 

@@ -81,7 +81,7 @@ export interface InventoryRow {
 /** Refusals that mean "nothing to migrate" rather than "cannot migrate". */
 const NOTHING_TO_DO: ReadonlySet<RefusalCode> = new Set(['NoIpMapping', 'AlreadyMigrated', 'NoNatGateway']);
 
-export function actionOf(result: PlanResult): { action: InventoryAction; refusal?: { code: RefusalCode; message: string } } {
+function actionOf(result: PlanResult): { action: InventoryAction; refusal?: { code: RefusalCode; message: string } } {
   if (result.ok) return { action: 'migrate' };
   if (NOTHING_TO_DO.has(result.refusal.code)) return { action: 'none' };
   return { action: 'refused', refusal: { code: result.refusal.code, message: result.refusal.message } };
@@ -143,7 +143,7 @@ export function summarizeInventory(rows: readonly InventoryRow[]): InventorySumm
   };
 }
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'instance_id', 'name', 'status', 'vpc_id', 'vswitch_id', 'private_ip', 'egress_ip', 'egress_via', 'needs_migration',
   'action', 'refusal_code', 'dnat_ip_mappings', 'nat_gateway_id', 'reason',
 ] as const;

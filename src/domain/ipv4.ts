@@ -16,10 +16,6 @@ export function parseIpv4(s: string): number | undefined {
   return n;
 }
 
-export function isIpv4(s: string): boolean {
-  return parseIpv4(s) !== undefined;
-}
-
 export function formatIpv4(n: number): string {
   return [24, 16, 8, 0].map((sh) => Math.floor(n / 2 ** sh) % 256).join('.');
 }

@@ -1,6 +1,6 @@
-// The step list of a job, as pure data: order, titles, phases and what each step needs to resume.
+// The step list of a job, as pure data: order, titles, phases and what each step does to the cloud.
 // The engine journals the name of the next step in the BullMQ job (and the record); after a crash, the job
-// re-runs that step, so every step must be idempotent given the journal fields listed in `needs`.
+// re-runs that step, so every step is idempotent given the journal. Which step follows which: transitions.ts.
 
 /** Where a job is, as `status` shows it. */
 export type JobState =
@@ -49,65 +49,60 @@ export type StepName =
  */
 export type StepPhase = 'preflight' | 'stage' | 'gate' | 'cutover' | 'restore' | 'unstage' | 'final';
 
-/** Journal fields a step reads; they must have been written by an earlier step. */
-export type JournalField = 'plan' | 'eniId' | 'original' | 'newEntryIds' | 'approvalHash' | 'migration';
-
 export interface StepInfo {
   name: StepName;
   title: string;
   phase: StepPhase;
   /** The record state while this step is current. */
   state: JobState;
-  /** Changes the forward table (the mapping that carries production traffic). */
-  destructive: boolean;
   /** Writes to (or waits on) a forward table: runs holding the per-table lock. */
   tableLock: boolean;
+  /** Makes a cloud write (a crash "during" it, after the call and before the journal moves on, is possible). */
+  writes: boolean;
   /** Contains a wait on an asynchronous cloud state (a crash "during the wait" is possible). */
   waits: boolean;
   /** Parks the job (delayed, no worker slot) instead of running. */
   parks: boolean;
   /** Has no step.started/step.finished events of its own (a park/wake or the terminal bookkeeping). */
   silent: boolean;
-  needs: JournalField[];
 }
 
 const S = (name: StepName, title: string, phase: StepPhase, state: JobState,
   o: Partial<Omit<StepInfo, 'name' | 'title' | 'phase' | 'state'>> = {}): StepInfo => ({
   name, title, phase, state,
-  destructive: o.destructive ?? false,
   tableLock: o.tableLock ?? false,
+  writes: o.writes ?? false,
   waits: o.waits ?? false,
   parks: o.parks ?? false,
   silent: o.silent ?? false,
-  needs: o.needs ?? [],
 });
 
 export const STEPS: Record<StepName, StepInfo> = {
   plan: S('plan', 'Pre-flight plan (read-only)', 'preflight', 'planning'),
-  create_eni: S('create_eni', 'Create the secondary ENI', 'stage', 'staging', { needs: ['plan'] }),
-  attach_eni: S('attach_eni', 'Attach the ENI to the instance', 'stage', 'staging', { needs: ['plan', 'eniId'] }),
-  wait_eni_in_use: S('wait_eni_in_use', 'Wait for the ENI to be InUse', 'stage', 'staging', { waits: true, needs: ['plan', 'eniId'] }),
-  configure_guest: S('configure_guest', 'Configure the secondary NIC in the guest (policy routing)', 'stage', 'staging', { waits: true, needs: ['plan', 'eniId'] }),
-  request_approval: S('request_approval', 'Request approval', 'gate', 'awaiting_approval', { needs: ['plan'] }),
-  await_approval: S('await_approval', 'Wait for the approval decision', 'gate', 'awaiting_approval', { parks: true, silent: true, needs: ['approvalHash'] }),
-  recheck_plan: S('recheck_plan', 'Re-read live state and compare with the approved plan', 'gate', 'awaiting_approval', { needs: ['plan', 'approvalHash'] }),
-  await_window: S('await_window', 'Wait for the change window', 'gate', 'waiting_window', { parks: true, silent: true, needs: ['plan'] }),
-  save_original: S('save_original', 'Save the original DNAT entry and its restore recipe', 'stage', 'cutover', { tableLock: true, needs: ['plan', 'eniId'] }),
-  delete_entry: S('delete_entry', 'Delete the DNAT IP mapping', 'cutover', 'cutover', { destructive: true, tableLock: true, needs: ['plan', 'original'] }),
-  wait_entry_gone: S('wait_entry_gone', 'Wait until the DNAT IP mapping is gone', 'cutover', 'cutover', { tableLock: true, waits: true, needs: ['original'] }),
-  create_entry: S('create_entry', 'Create the DNAT entry to the ENI', 'cutover', 'cutover', { destructive: true, tableLock: true, needs: ['plan', 'eniId', 'original'] }),
-  wait_entry_available: S('wait_entry_available', 'Wait for the new DNAT entry to be Available', 'cutover', 'cutover', { tableLock: true, waits: true, needs: ['newEntryIds'] }),
-  verify: S('verify', 'Verify: SSH banner through the EIP and egress IP', 'cutover', 'verifying', { waits: true, needs: ['plan', 'newEntryIds'] }),
-  rollback_plan: S('rollback_plan', 'Read the migration to roll back and the live state', 'preflight', 'planning', { needs: ['migration'] }),
-  restore_delete_new: S('restore_delete_new', 'Delete the new DNAT entries', 'restore', 'restoring', { destructive: true, tableLock: true, needs: ['original'] }),
-  restore_wait_new_gone: S('restore_wait_new_gone', 'Wait until the new DNAT entries are gone', 'restore', 'restoring', { tableLock: true, waits: true, needs: ['original'] }),
-  restore_create_original: S('restore_create_original', 'Recreate the original DNAT IP mapping from the restore recipe', 'restore', 'restoring', { destructive: true, tableLock: true, waits: true, needs: ['original'] }),
-  restore_wait_original: S('restore_wait_original', 'Wait for the original DNAT IP mapping to be Available', 'restore', 'restoring', { tableLock: true, waits: true, needs: ['original'] }),
-  detach_eni: S('detach_eni', 'Detach the ENI', 'unstage', 'unstaging'),
+  create_eni: S('create_eni', 'Create the secondary ENI', 'stage', 'staging', { writes: true }),
+  attach_eni: S('attach_eni', 'Attach the ENI to the instance', 'stage', 'staging', { writes: true }),
+  wait_eni_in_use: S('wait_eni_in_use', 'Wait for the ENI to be InUse', 'stage', 'staging', { waits: true }),
+  configure_guest: S('configure_guest', 'Configure the secondary NIC in the guest (policy routing)', 'stage', 'staging', { waits: true }),
+  request_approval: S('request_approval', 'Request approval', 'gate', 'awaiting_approval'),
+  await_approval: S('await_approval', 'Wait for the approval decision', 'gate', 'awaiting_approval', { parks: true, silent: true }),
+  recheck_plan: S('recheck_plan', 'Re-read live state and compare with the approved plan', 'gate', 'awaiting_approval'),
+  await_window: S('await_window', 'Wait for the change window', 'gate', 'waiting_window', { parks: true, silent: true }),
+  save_original: S('save_original', 'Save the original DNAT entry and its restore recipe', 'stage', 'cutover', { tableLock: true }),
+  delete_entry: S('delete_entry', 'Delete the DNAT IP mapping', 'cutover', 'cutover', { writes: true, tableLock: true }),
+  wait_entry_gone: S('wait_entry_gone', 'Wait until the DNAT IP mapping is gone', 'cutover', 'cutover', { tableLock: true, waits: true }),
+  create_entry: S('create_entry', 'Create the DNAT entry to the ENI', 'cutover', 'cutover', { writes: true, tableLock: true }),
+  wait_entry_available: S('wait_entry_available', 'Wait for the new DNAT entry to be Available', 'cutover', 'cutover', { tableLock: true, waits: true }),
+  verify: S('verify', 'Verify: SSH banner through the EIP and egress IP', 'cutover', 'verifying', { waits: true }),
+  rollback_plan: S('rollback_plan', 'Read the migration to roll back and the live state', 'preflight', 'planning'),
+  restore_delete_new: S('restore_delete_new', 'Delete the new DNAT entries', 'restore', 'restoring', { writes: true, tableLock: true }),
+  restore_wait_new_gone: S('restore_wait_new_gone', 'Wait until the new DNAT entries are gone', 'restore', 'restoring', { tableLock: true, waits: true }),
+  restore_create_original: S('restore_create_original', 'Recreate the original DNAT IP mapping from the restore recipe', 'restore', 'restoring', { writes: true, tableLock: true, waits: true }),
+  restore_wait_original: S('restore_wait_original', 'Wait for the original DNAT IP mapping to be Available', 'restore', 'restoring', { tableLock: true, waits: true }),
+  detach_eni: S('detach_eni', 'Detach the ENI', 'unstage', 'unstaging', { writes: true }),
   wait_eni_detached: S('wait_eni_detached', 'Wait for the ENI to be Available', 'unstage', 'unstaging', { waits: true }),
-  delete_eni: S('delete_eni', 'Delete the ENI', 'unstage', 'unstaging'),
+  delete_eni: S('delete_eni', 'Delete the ENI', 'unstage', 'unstaging', { writes: true }),
   wait_eni_gone: S('wait_eni_gone', 'Wait until the ENI is gone', 'unstage', 'unstaging', { waits: true }),
-  verify_original: S('verify_original', 'Verify the original path: SSH banner and egress through the EIP', 'final', 'verifying', { waits: true, needs: ['original'] }),
+  verify_original: S('verify_original', 'Verify the original path: SSH banner and egress through the EIP', 'final', 'verifying', { waits: true }),
   finish: S('finish', 'Finish', 'final', 'finished', { silent: true }),
 };
 
@@ -134,17 +129,8 @@ export const ROLLBACK_PATH: StepName[] = [
   'detach_eni', 'wait_eni_detached', 'delete_eni', 'wait_eni_gone', 'verify_original', 'finish',
 ];
 
-export function stepInfo(name: StepName): StepInfo {
-  return STEPS[name];
-}
-
 export function isStepName(s: unknown): s is StepName {
   return typeof s === 'string' && Object.prototype.hasOwnProperty.call(STEPS, s);
-}
-
-/** Steps after which the original DNAT entry may already be gone: a failure there must restore it. */
-export function mayHaveDeletedOriginal(step: StepName): boolean {
-  return STEPS[step].phase === 'cutover';
 }
 
 /** Record state of a step; rollback jobs show their restore steps as 'rolling_back'. */
@@ -161,14 +147,12 @@ export function stateOf(step: StepName, kind: 'migrate' | 'rollback' | 'preview'
 export type CrashPoint = `${StepName}:${'before' | 'during' | 'after'}`;
 
 export function crashPointsOf(path: StepName[]): CrashPoint[] {
-  const writes: StepName[] = ['create_eni', 'attach_eni', 'delete_entry', 'create_entry', 'await_approval',
-    'restore_delete_new', 'restore_create_original', 'detach_eni', 'delete_eni'];
   const out: CrashPoint[] = [];
   const first = path[0];
   if (first) out.push(`${first}:before`);
   for (const s of path) {
     if (s === 'finish') continue;
-    if (STEPS[s].waits || writes.includes(s)) out.push(`${s}:during`);
+    if (STEPS[s].waits || STEPS[s].writes || STEPS[s].parks) out.push(`${s}:during`);
     out.push(`${s}:after`);
   }
   return out;

@@ -36,8 +36,9 @@ export interface JobData {
 
   /** Hash the current approval request is bound to. */
   approvalHash?: string;
-  drifts?: number;
-  /** Drift changed the ENI spec: unstage, then stage again (round `stageRound`) before asking again. */
+  /** Times the live state changed from the plan at the gate (each asks again). */
+  planChanges?: number;
+  /** A plan change needs another ENI: unstage, then stage again (round `stageRound`) before asking again. */
   restage?: boolean;
   stageRound?: number;
   /** Change-window time already announced (so a resumed job does not announce it again). */
@@ -62,6 +63,6 @@ export interface JobData {
   /** Times this job was re-queued from its record after BullMQ lost or failed it. */
   recoveries?: number;
 
-  /** Set on a batch's child migration: its approval is granted by that batch (src/engine/batch.ts). */
+  /** Set on a batch's child migration: its approval is granted by that batch (src/engine/fleet/batch-run.ts). */
   batchId?: string;
 }

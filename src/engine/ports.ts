@@ -1,3 +1,4 @@
+import type { ApprovalClick, ApprovalRefusalCode, ApprovalRequest } from '../domain/approval.ts';
 import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvidence, EgressEvidence } from '../domain/events.ts';
 import type { MigrationOptions, Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
 import type { DnatSpec } from '../domain/cloud-types.ts';
@@ -33,21 +34,6 @@ export interface StepRecord {
   error?: StepError;
 }
 
-export interface ApprovalRecord {
-  kind: 'migrate' | 'rollback' | 'batch';
-  planHash: string;
-  requestedBy: string;
-  requiredApprovals: number;
-  requestedAt: string;
-  expiresAt: string;
-  approvals: { userId: string; at: string }[];
-  decision?: { decision: 'approved' | 'rejected' | 'expired'; by: string[]; at: string };
-  /** A batch child's request: only its batch decides it (people approve the batch). */
-  heldBy?: string;
-  /** Granted by a batch approval: the batch and the batch plan hash the approvers approved. */
-  viaBatch?: { batchId: string; batchHash: string };
-}
-
 /** The job's record: what `status` shows, kept after completion for the configured retention. */
 export interface JobRecord {
   jobId: string;
@@ -68,7 +54,7 @@ export interface JobRecord {
   original?: { entry: Plan['entryToDelete']; restoreRecipe: DnatSpec; savedAt: string };
   eniId?: string;
   newEntryIds?: string[];
-  approval?: ApprovalRecord;
+  approval?: ApprovalRequest;
   steps: StepRecord[];
   error?: StepError;
   /** For a rollback job: the migration it undoes. For a migration: its rollback job, if any. */
@@ -88,13 +74,16 @@ export type SubmitResult =
   | { instanceId: string; status: 'invalid'; message: string };
 
 export type DecisionResult =
-  | { ok: true; record: ApprovalRecord; decided: boolean }
-  | { ok: false; code: 'unknown_job' | 'not_awaiting' | 'stale_plan' | 'already_decided' | 'already_counted' | 'self_approval' | 'expired'; message: string };
+  | { ok: true; request: ApprovalRequest; decided: boolean; approvals: number; requiredApprovals: number; remaining: number }
+  | { ok: false; code: ApprovalRefusalCode | 'UnknownJob'; message: string };
 
-/** Decisions into the engine. The Slack layer decides *who* may click; the engine re-checks the binding and counts. */
+/**
+ * Decisions into the engine, by the one rule of src/domain/approval.ts. The caller says whether the clicker is an
+ * approver (it knows the user groups); where a click may come from is the caller's business.
+ */
 export interface ApprovalsPort {
-  current(jobId: string): Promise<ApprovalRecord | undefined>;
-  decide(jobId: string, input: { planHash: string; decision: 'approve' | 'reject'; userId: string }): Promise<DecisionResult>;
+  current(jobId: string): Promise<ApprovalRequest | undefined>;
+  decide(jobId: string, click: ApprovalClick): Promise<DecisionResult>;
 }
 
 /** What front ends call. Every method is quick (Redis + queue only); the work happens in workers. */
@@ -139,7 +128,7 @@ export interface BatchStatus {
   summary?: string;
   createdAt: string;
   updatedAt: string;
-  approval?: ApprovalRecord;
+  approval?: ApprovalRequest;
   /** Known once planned. */
   planHash?: string;
   concurrency?: number;
@@ -173,4 +162,7 @@ export interface BatchRequest {
 
 export type BatchSubmitResult = { ok: true; batchId: string } | { ok: false; message: string };
 
-export type { Actor, PlanResult };
+/** An event as a job emits it: the engine adds the job id and the time. */
+export type EventBody = MigrationEvent extends infer E ? (E extends unknown ? Omit<E, 'jobId' | 'at'> : never) : never;
+
+export type { Actor, ApprovalRequest, PlanResult };

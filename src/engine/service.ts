@@ -1,45 +1,37 @@
-import { randomBytes } from 'node:crypto';
-import type { JobsOptions, Queue } from 'bullmq';
-import type { RedisConnection } from '../util/redis-connection.ts';
+// The front door every front end calls (Slack listeners, the demo, the CLI): Redis and the queue only, never the
+// cloud. Submissions claim the instance and write the record in one step; the work happens in workers.
+import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { explainBadId, explainBadRegion, jobIdFor } from '../domain/ids.ts';
+import { explainBadId, jobIdFor } from '../domain/ids.ts';
 import type { MigrationOptions } from '../domain/plan-types.ts';
-import type { RedisApprovals } from './approvals.ts';
+import { requestCancel } from './cancel-request.ts';
+import { DuplicateRequestError } from './step-errors.ts';
+import type { Fleet } from './fleet/fleet.ts';
 import type { JobData } from './job-data.ts';
-import type { Keys } from './keys.ts';
+import { JOB_OPTIONS, SHORT_JOB_OPTIONS } from './job-options.ts';
 import type { Audience, BatchRequest, BatchStatus, BatchSubmitResult, JobRecord, MigrationService, Notifier, SubmitResult } from './ports.ts';
-import type { Fleet } from './fleet.ts';
-import { SEQ_PLACEHOLDER, type RecordStore } from './records.ts';
+import { newNonce, requeueIfLost, requeueLostJobs, type RecoveryDeps } from './recovery.ts';
+import { explainRegion } from './regions.ts';
+import type { RedisApprovals } from './store/approvals.ts';
+import type { CancelFlags } from './store/cancel-flags.ts';
+import { SEQ_PLACEHOLDER, type RecordStore } from './store/records.ts';
 
 export interface ServiceDeps {
-  redis: RedisConnection;
-  keys: Keys;
   records: RecordStore;
   approvals: RedisApprovals;
+  cancels: CancelFlags;
   queue: Queue<JobData>;
   notifier: Notifier;
   log: Logger;
   /** Regions this deployment has a cloud for; others are refused at submit time. */
   regions?: string[];
-  /** Kept on cancel flags (they outlive the job only for the record's sake). */
-  retentionMs: number;
   /** A job whose BullMQ entry vanished is re-queued from its record at most this often. */
   maxRecoveries: number;
-  /** Batches, scans and drift sweeps (src/engine/fleet.ts); their ids start with batch-, scan- or drift-. */
+  /** Batches, scans and drift sweeps; their ids start with batch-, scan- or drift-. */
   fleet?: Fleet;
 }
 
-/** BullMQ keeps nothing after the end (the record is the durable trace), so a finished id is free again. */
-export const JOB_OPTIONS: JobsOptions = {
-  removeOnComplete: true,
-  removeOnFail: true,
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 1_000 },
-};
-
 const JOB_ID = /^(migrate|rollback|preview)-/;
-
-const nonce = () => randomBytes(6).toString('hex');
 
 export interface SubmitHooks {
   /** Receives the queueing work of each queued job instead of it being awaited (see submit). */
@@ -51,28 +43,19 @@ export interface SubmitHooks {
   requestKey?: { key: string; ttlMs: number };
 }
 
-/** The submission's request key was seen before: a replayed request; nothing was written. */
-export class DuplicateRequestError extends Error {
-  override readonly name = 'DuplicateRequestError';
-  constructor() { super('this request was already received (replay)'); }
-}
-
 export class EngineService implements MigrationService {
   readonly approvals: RedisApprovals;
   /** submit honours SubmitHooks.requestKey. */
   readonly dedupesSubmissions = true;
+  private readonly recovery: RecoveryDeps;
 
   constructor(private readonly d: ServiceDeps) {
     this.approvals = d.approvals;
+    this.recovery = { records: d.records, queue: d.queue, notifier: d.notifier, log: d.log, maxRecoveries: d.maxRecoveries };
   }
 
   private validate(regionId: string, instanceId: string): string | undefined {
-    const badRegion = explainBadRegion(regionId);
-    if (badRegion) return badRegion;
-    if (this.d.regions && !this.d.regions.includes(regionId)) {
-      return `region \`${regionId}\` is not configured here (this deployment works in ${this.d.regions.join(', ')})`;
-    }
-    return explainBadId('instance', instanceId);
+    return explainRegion(regionId, this.d.regions) ?? explainBadId('instance', instanceId);
   }
 
   private newRecord(kind: JobRecord['kind'], jobId: string, regionId: string, instanceId: string, requestedBy: string,
@@ -91,7 +74,7 @@ export class EngineService implements MigrationService {
       requestedBy: input.requestedBy, options: input.options, step: 'plan',
     };
     await this.d.records.createDetached(this.newRecord('preview', jobId, input.regionId, input.instanceId, input.requestedBy, input.options, input.audience), data);
-    await this.d.queue.add('preview', data, { ...JOB_OPTIONS, jobId, attempts: 2 });
+    await this.d.queue.add('preview', data, { ...SHORT_JOB_OPTIONS, jobId });
     return { jobId };
   }
 
@@ -119,7 +102,7 @@ export class EngineService implements MigrationService {
       // One round trip claims the instance, allocates the job id and writes the record.
       const base = jobIdFor('migrate', regionId, instanceId);
       const tpl = `${base}-${SEQ_PLACEHOLDER}`;
-      const n = nonce();
+      const n = newNonce();
       const res = await this.d.records.claimActive(this.newRecord('migrate', tpl, regionId, instanceId, requestedBy, options, audience),
         { v: 1, kind: 'migrate', jobId: tpl, regionId, instanceId, requestedBy, options, step: 'plan', nonce: n }, base, once.key);
       once.key = undefined;
@@ -152,49 +135,16 @@ export class EngineService implements MigrationService {
   private async healHolder(holder: string, regionId: string, instanceId: string): Promise<boolean> {
     const rec = await this.d.records.getWithJournal(holder);
     if (!rec || rec.record.state === 'finished') {
-      // Finished (or its record expired): the claim outlived the job.
       await this.d.records.releaseInstance(holder, regionId, instanceId);
       return true;
     }
-    await this.requeueIfLost(rec.record, rec.journal);
+    await requeueIfLost(this.recovery, rec.record, rec.journal);
     return false;
   }
 
-  /** Re-adds a job whose record is unfinished but whose BullMQ entry is gone (lost add, failed beyond retries). */
-  async requeueIfLost(record: JobRecord, journal: JobData | undefined, graceMs = 10_000): Promise<boolean> {
-    if (record.state === 'finished' || record.kind === 'preview') return false;
-    if (Date.now() - Date.parse(record.updatedAt) < graceMs) return false;
-    if (await this.d.queue.getJob(record.jobId)) return false;
-    const data: JobData = journal ?? {
-      v: 1, kind: record.kind, jobId: record.jobId, regionId: record.regionId, instanceId: record.instanceId,
-      requestedBy: record.requestedBy, options: record.options, step: record.kind === 'rollback' ? 'rollback_plan' : 'plan', nonce: nonce(),
-      ...(record.kind === 'rollback' && record.relatedJobId ? { migrationJobId: record.relatedJobId, eniTagJobId: record.relatedJobId } : {}),
-    };
-    const recoveries = (data.recoveries ?? 0) + 1;
-    if (recoveries > this.d.maxRecoveries) {
-      this.d.log.error({ jobId: record.jobId, step: data.step }, 'job lost too many times; giving up');
-      await this.d.notifier.emit({ type: 'finished', jobId: record.jobId, at: new Date().toISOString(), outcome: 'failed',
-        summary: `The job was lost by the queue ${recoveries - 1} times at step ${data.step}; check the cloud state by hand.` });
-      await this.d.records.finish(record.jobId, record.regionId, record.instanceId, {
-        outcome: 'failed', summary: `Lost by the queue at step ${data.step}; check the cloud state by hand.`,
-      });
-      return false;
-    }
-    this.d.log.warn({ jobId: record.jobId, step: data.step, recoveries }, 're-queueing a job whose queue entry was lost');
-    await this.d.queue.add(data.kind, { ...data, recoveries }, { ...JOB_OPTIONS, jobId: record.jobId });
-    await this.d.records.patch(record.jobId, { journal: { ...data, recoveries } });
-    return true;
-  }
-
   /** Re-queues every unfinished job whose BullMQ entry is gone. Safe to run from every worker. */
-  async reconcile(graceMs = 10_000): Promise<number> {
-    let n = 0;
-    for (const id of await this.d.records.activeIds()) {
-      const rec = await this.d.records.getWithJournal(id);
-      if (!rec) { await this.d.redis.zrem(this.d.keys.activeJobs(), id); continue; }
-      if (await this.requeueIfLost(rec.record, rec.journal, graceMs)) n++;
-    }
-    return n;
+  reconcile(graceMs = 10_000): Promise<number> {
+    return requeueLostJobs(this.recovery, graceMs);
   }
 
   async status(target?: string): Promise<JobRecord[]> {
@@ -227,11 +177,7 @@ export class EngineService implements MigrationService {
       }
       return { ok: false, message: `${jobId} already finished (${rec.outcome ?? 'done'}); nothing to cancel.` };
     }
-    const at = new Date().toISOString();
-    const set = await this.d.redis.set(this.d.keys.cancel(jobId), JSON.stringify({ by, at }), 'PX', this.d.retentionMs, 'NX');
-    if (set !== 'OK') return { ok: true, message: `${jobId} is already being cancelled.` };
-    await this.d.records.patch(jobId, { cancel: { by, at } });
-    await this.d.notifier.emit({ type: 'cancel.requested', jobId, at, by: { kind: 'user', userId: by } });
+    if (!(await requestCancel(this.d, jobId, by))) return { ok: true, message: `${jobId} is already being cancelled.` };
     await this.wake(jobId);
     const s = rec.state;
     const what = s === 'cutover' || s === 'verifying'
@@ -305,7 +251,7 @@ export class EngineService implements MigrationService {
     const rbId = `${jobIdFor('rollback', m.regionId, m.instanceId)}-${seq}`;
     const data: JobData = {
       v: 1, kind: 'rollback', jobId: rbId, regionId: m.regionId, instanceId: m.instanceId, requestedBy: by,
-      options: m.options, step: 'rollback_plan', migrationJobId: jobId, eniTagJobId: jobId, nonce: nonce(),
+      options: m.options, step: 'rollback_plan', migrationJobId: jobId, eniTagJobId: jobId, nonce: newNonce(),
     };
     const rec = { ...this.newRecord('rollback', rbId, m.regionId, m.instanceId, by, m.options, audience), relatedJobId: jobId };
     const res = await this.d.records.createActive(rec, data);

@@ -9,7 +9,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { ALL_METHODS, type CustomRoute } from './http.ts';
 
-export const ADMIN_PATH = '/admin/queues';
+const ADMIN_PATH = '/admin/queues';
 
 // Compare digests so neither the length nor a prefix of the secret leaks through timing.
 function same(a: string, b: string): boolean {
@@ -17,7 +17,7 @@ function same(a: string, b: string): boolean {
   return timingSafeEqual(h(a), h(b));
 }
 
-export function checkBasicAuth(header: string | undefined, user: string, password: string): boolean {
+function checkBasicAuth(header: string | undefined, user: string, password: string): boolean {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
   if (!m) return false;
   const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');

@@ -29,7 +29,7 @@ export interface HealthOptions {
   onError?: (err: unknown) => void;
 }
 
-export const HEALTH_PATH = '/healthz';
+const HEALTH_PATH = '/healthz';
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: NodeJS.Timeout | undefined;

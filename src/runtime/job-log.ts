@@ -6,7 +6,7 @@ import type { Notifier } from '../engine/ports.ts';
 import { jobLogger } from '../log.ts';
 
 /** The fields worth a log line; plans and evidence stay in the job record (`/natmigrate status`). */
-export function eventFields(e: MigrationEvent): Record<string, unknown> {
+function eventFields(e: MigrationEvent): Record<string, unknown> {
   switch (e.type) {
     case 'job.queued': return { kind: e.kind, instanceId: e.instanceId, regionId: e.regionId, requestedBy: e.requestedBy };
     case 'planned': return { instanceId: e.plan.instanceId, planHash: e.plan.hash };
@@ -20,7 +20,7 @@ export function eventFields(e: MigrationEvent): Record<string, unknown> {
     case 'approval.requested': return { kind: e.kind, planHash: e.planHash, expiresAt: e.expiresAt, requiredApprovals: e.requiredApprovals };
     case 'approval.recorded': return { by: e.by, approvals: e.approvals, requiredApprovals: e.requiredApprovals };
     case 'approval.decided': return { decision: e.decision, by: e.by };
-    case 'plan.drifted': return { previousHash: e.previousHash, planHash: e.plan.hash, differences: e.differences };
+    case 'plan.changed': return { previousHash: e.previousHash, planHash: e.plan.hash, differences: e.differences };
     case 'original.saved': return { forwardEntryId: e.entry.forwardEntryId, externalIp: e.entry.externalIp, internalIp: e.entry.internalIp };
     case 'restored': return { forwardEntryId: e.entry.forwardEntryId, reason: e.reason };
     case 'verified': return { ok: e.ok, ssh: e.ssh.ok, egress: e.egress.ok, observedIp: e.egress.observedIp };

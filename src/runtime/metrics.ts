@@ -8,10 +8,10 @@ import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CloudCall, CloudCallObserver } from '../cloud/cloud-port.ts';
 import type { MigrationEvent } from '../domain/events.ts';
-import type { ApprovalRecord, JobRecord, JobState, Notifier } from '../engine/ports.ts';
+import type { ApprovalRequest, JobRecord, JobState, Notifier } from '../engine/ports.ts';
 import { handler, type CustomRoute } from './http.ts';
 
-export const METRICS_PATH = '/metrics';
+const METRICS_PATH = '/metrics';
 
 export const METRIC_NAMES = {
   jobs: 'natmigrate_jobs',
@@ -36,7 +36,7 @@ export interface MetricsSources {
   /** Unfinished job records (EngineService.status() with no target). */
   activeRecords?: () => Promise<JobRecord[]>;
   /** The approval request of a job, to time the wait when a decision is seen. */
-  approval?: (jobId: string) => Promise<ApprovalRecord | undefined>;
+  approval?: (jobId: string) => Promise<ApprovalRequest | undefined>;
   /** Jobs with undelivered Slack messages (bot processes). */
   outboxPending?: () => Promise<string[]>;
 }

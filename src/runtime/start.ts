@@ -5,20 +5,20 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { createEngineFromConfig, type Engine, type WorkerHandle } from '../engine/index.ts';
+import type { Engine, WorkerHandle } from '../engine/index.ts';
+import { createProductEngine, redisTargetFromConfig } from './compose.ts';
 import { createSlackBot, createSlackNotifier, slackBotOptionsFromConfig, type Outbox, type SlackBot } from '../slack/index.ts';
 import { createAdminRoute } from './admin.ts';
 import { createHealth, type Health } from './health.ts';
 import { startPlainServer, type CustomRoute, type PlainServer } from './http.ts';
 import { jobLogNotifier } from './job-log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { createRedisConnection, redisTargetFromConfig, safeRedisUrl, type RedisConnection } from '../util/redis-connection.ts';
+import { createRedisConnection, type RedisConnection } from '../util/redis-connection.ts';
+import { safeRedisUrl } from '../util/redis-urls.ts';
 
 export type RuntimeRole = 'bot' | 'worker' | 'all';
 
 export interface RuntimeOptions {
-  /** Environment for the cloud adapter's credentials (default process.env). */
-  env?: Record<string, string | undefined>;
   log: Logger;
   /** Test knobs. */
   healthSlackCacheMs?: number;
@@ -44,7 +44,9 @@ export interface Runtime {
 }
 
 /** The problem a person can fix, for errors at start-up (no stack trace). */
-export class StartupError extends Error {}
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
 
 export { safeRedisUrl };
 
@@ -78,7 +80,6 @@ async function connectRedis(config: Config, log: Logger, timeoutMs = 5_000): Pro
 
 export async function startRuntime(role: RuntimeRole, config: Config, o: RuntimeOptions): Promise<Runtime> {
   const log = o.log;
-  const env = o.env ?? process.env;
   const hasBot = role === 'bot' || role === 'all';
   const hasWorker = role === 'worker' || role === 'all';
   const onError = (err: unknown) => log.debug({ err: err instanceof Error ? err.message : String(err) }, 'metrics/health read failed');
@@ -98,9 +99,8 @@ export async function startRuntime(role: RuntimeRole, config: Config, o: Runtime
       logger: log.child({ component: 'outbox' }),
       ...(o.outboxPollMs ? { pollMs: o.outboxPollMs } : {}),
     });
-    const engine = createEngineFromConfig(config, {
+    const engine = createProductEngine(config, {
       notifier: metrics.notifier(jobLogNotifier(outbox, log)),
-      env,
       logger: log.child({ component: 'engine' }),
       cloudOverrides: { observers: [metrics.cloudObserver] },
     });

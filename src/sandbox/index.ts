@@ -1,20 +1,23 @@
 // The sandbox cloud as a library: start an Alibaba Cloud ECS/VPC emulator plus the public edge on loopback.
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:net';
-import { createEdgeServer, type EdgeLogEntry } from './edge.ts';
-import { FaultEngine } from './faults.ts';
-import { loadScenario, type FaultSpec, type Scenario, type ScenarioInput } from './scenario.ts';
-import { createApiServer, type RequestLog } from './server.ts';
-import { World } from './world.ts';
+import { createApiServer, type RequestLog } from './api/api-server.ts';
+import { FaultEngine } from './api/fault-injection.ts';
+import { createEdgeServer, type EdgeLogEntry } from './edge/public-edge.ts';
+import { World } from './model/world.ts';
+import { loadScenario } from './scenario/load-scenario.ts';
+import type { FaultSpec, Scenario, ScenarioInput } from './scenario/scenario-schema.ts';
 
-export { loadScenario, ScenarioError, scenarioSchema } from './scenario.ts';
-export type { FaultSpec, LatencyMs, Scenario, ScenarioInput } from './scenario.ts';
-export { makeFleetScenario, fleetIds, fleetPrivateIp, type FleetOptions } from './fleet.ts';
-export { World } from './world.ts';
-export type { DnatState, EniState, InstanceState, InvocationState, SnatState } from './world.ts';
-export { edgeCheck, egressIp, type EdgeVerdict } from './network.ts';
-export { probeEdge, type EdgeLogEntry } from './edge.ts';
-export type { RequestLog } from './server.ts';
+export { loadScenario, ScenarioError } from './scenario/load-scenario.ts';
+export { scenarioSchema } from './scenario/scenario-schema.ts';
+export type { FaultSpec, LatencyMs, Scenario, ScenarioInput } from './scenario/scenario-schema.ts';
+export { makeFleetScenario, fleetIds, fleetPrivateIp, type FleetOptions } from './scenario/fleet-scenario.ts';
+export { World } from './model/world.ts';
+export type { DnatState, EniState, InstanceState, InvocationState, SnatState } from './model/cloud-resources.ts';
+export { edgeCheck, type EdgeVerdict } from './edge/edge-check.ts';
+export { egressIp } from './guest/modelled-guest.ts';
+export { probeEdge, type EdgeLogEntry } from './edge/public-edge.ts';
+export type { RequestLog } from './api/api-server.ts';
 
 export interface Sandbox {
   /** '127.0.0.1:PORT': what the SDK's Config.endpoint takes (no scheme). */
@@ -51,9 +54,9 @@ export interface StartOptions {
   onRequest?: (r: RequestLog) => void;
 }
 
-/** The built-in scenario used by the demo (src/sandbox/scenarios/default.json). */
+/** The built-in scenario used by the demo (src/sandbox/scenario/default-scenario.json). */
 export const defaultScenario: Scenario = loadScenario(
-  JSON.parse(readFileSync(new URL('./scenarios/default.json', import.meta.url), 'utf8')) as unknown,
+  JSON.parse(readFileSync(new URL('./scenario/default-scenario.json', import.meta.url), 'utf8')) as unknown,
 );
 
 function listen(server: Server, port: number, host: string): Promise<number> {

@@ -16,7 +16,7 @@ export function formatIp(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
-export interface Cidr {
+interface Cidr {
   base: number;
   prefix: number;
   /** First address after the block. */
@@ -75,6 +75,12 @@ export function vSwitchGateway(cidr: string): string {
   return formatIp(c.end - 3);
 }
 
+/** The last address a vSwitch hands out (where a NAT gateway in it sits); undefined for a malformed block. */
+export function lastUsableIp(cidr: string): string | undefined {
+  const c = parseCidr(cidr);
+  return c ? formatIp(c.end - 4) : undefined;
+}
+
 /** Lowest free host address of a vSwitch block, skipping the reserved ones; undefined when full. */
 export function allocateIp(cidr: string, used: Set<string>): string | undefined {
   const c = parseCidr(cidr);
@@ -99,8 +105,7 @@ export function isReservedInVSwitch(cidr: string, ip: string): boolean {
   return a === c.base || a >= c.end - 3;
 }
 
-/** RFC 1918, loopback, link-local, CGNAT (100.64/10, where Alibaba's metadata service lives). */
-export function isPrivateIp(ip: string): boolean {
-  return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10']
-    .some((c) => cidrContains(c, ip));
+/** A comma-separated parameter or field, as the API writes SnatIp ("a, b" → ["a", "b"]). */
+export function commaList(s: string): string[] {
+  return s.split(',').map((x) => x.trim());
 }

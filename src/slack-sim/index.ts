@@ -1,4 +1,8 @@
 // The fake Slack workspace used by tests and the demo (never dials anything but the bot on loopback).
-export * from './fake-slack.ts';
+export { startFakeSlack } from './fake-slack.ts';
+export type {
+  BotReply, ClickOptions, EphemeralRecord, FakeFile, FakeMessage, FakeSlack, FakeSlackOptions, FakeUser, Fault, RecordedCall,
+  ResponseUrlRecord, SlashOptions,
+} from './workspace-types.ts';
 export * from './signing.ts';
 export * from './render.ts';

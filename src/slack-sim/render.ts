@@ -40,7 +40,7 @@ function textOf(t: unknown, names: NameLookup): string {
 }
 
 /** One block → the lines a person sees. */
-export function renderBlock(block: unknown, names: NameLookup = noNames): string[] {
+function renderBlock(block: unknown, names: NameLookup = noNames): string[] {
   if (!isObj(block)) return [];
   switch (block.type) {
     case 'header':

@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
  */
 
 /** Exactly what Slack sends; Bolt compares the content-type with ===, so no charset suffix. */
-export const SLACK_FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+const SLACK_FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 export function signSlackRequest(secret: string, body: string, ts: number | string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;

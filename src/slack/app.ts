@@ -7,10 +7,10 @@ import type { Config } from '../config.ts';
 import type { MigrationService } from '../engine/ports.ts';
 import { createAuthz, type Authz } from './authz.ts';
 import { createChannelCheck } from './channels.ts';
-import { createOutbox, type Log, type Outbox, type OutboxOptions } from './outbox.ts';
+import { silentLog, type Log } from './slack-log.ts';
+import { createOutbox, type Outbox, type OutboxOptions } from './outbox/index.ts';
 import { registerCommands, SLASH_COMMAND } from './listeners/commands/index.ts';
-import { registerApprove } from './listeners/actions/approve.ts';
-import { registerReject } from './listeners/actions/reject.ts';
+import { registerApprovalButtons } from './listeners/actions/approval-click.ts';
 import { registerDriftPlan } from './listeners/actions/drift-plan.ts';
 import type { SlackDeps } from './listeners/deps.ts';
 import { extractReplayInfo, replayGuard } from './replay.ts';
@@ -23,7 +23,7 @@ import { extractReplayInfo, replayGuard } from './replay.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-export interface RetryConfig {
+interface RetryConfig {
   retries: number;
   factor?: number;
   minTimeout?: number;
@@ -97,12 +97,12 @@ function boltLogger(log: Log): BoltLogger {
   } as BoltLogger;
 }
 
-const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
-
 export function createSlackBot(opts: SlackBotOptions): SlackBot {
-  const log = opts.logger ?? silent;
+  const log = opts.logger ?? silentLog;
   const prefix = opts.prefix ?? '{natmigrate}:slack';
   const socket = Boolean(opts.appToken);
+  // Every Web API client of the bot talks to the same Slack (the fake workspace in tests).
+  const apiUrl = opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {};
   if (!socket && !opts.signingSecret) throw new Error('Slack HTTP mode needs a signing secret (SLACK_SIGNING_SECRET), or set SLACK_APP_TOKEN for Socket Mode');
 
   const service = opts.service;
@@ -124,11 +124,11 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   const outbox =
     opts.outbox ??
     createOutbox({
-      // outbox.ts still types its handle as Redis; its MULTI/EVAL touch keys of one job, all in the prefix's slot.
+      // The outbox types its handle as Redis; its MULTI/EVAL touch keys of one job, all in the prefix's slot.
       redis: opts.redis as Redis,
       prefix,
       botToken: opts.botToken,
-      ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+      ...apiUrl,
       resolveAudience,
       logger: log,
       ...opts.outboxOptions,
@@ -137,7 +137,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   if (opts.outbox) opts.outbox.useAudienceResolver(resolveAudience);
   const authz = createAuthz({
     botToken: opts.botToken,
-    ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+    ...apiUrl,
     requesters: opts.requesters,
     approvers: opts.approvers,
     logger: log,
@@ -146,7 +146,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
 
   // An explicit retryConfig also stops Socket Mode from writing its 100-retry policy into these options.
   const clientOptions = {
-    ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+    ...apiUrl,
     retryConfig: opts.retryConfig ?? DEFAULT_RETRY,
     timeout: 5000,
   };
@@ -187,7 +187,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
 
   const channels = createChannelCheck({
     botToken: opts.botToken,
-    ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+    ...apiUrl,
     botUserId: async () => (await resolveIdentity()).botUserId,
     logger: log,
   });
@@ -195,8 +195,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   // `/natmigrate` does its replay check itself, `run` inside its job claim: one Redis round trip before the ack.
   app.use(replayGuard({ redis: opts.redis, prefix, outbox, log, deferCommands: [SLASH_COMMAND] }));
   registerCommands(app, deps);
-  registerApprove(app, deps);
-  registerReject(app, deps);
+  registerApprovalButtons(app, deps);
   registerDriftPlan(app, deps);
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');

@@ -1,5 +1,5 @@
-import { canRequest as policyCanRequest, parseSlackPrincipals } from '../domain/approval-policy.ts';
-import type { Log } from './outbox.ts';
+import { canRequest as policyCanRequest, parseSlackPrincipals } from '../domain/principals.ts';
+import type { Log } from './slack-log.ts';
 import { singleAttemptClient, type SlackWebClient } from './web-call.ts';
 
 /**

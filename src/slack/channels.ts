@@ -1,4 +1,4 @@
-import type { Log } from './outbox.ts';
+import type { Log } from './slack-log.ts';
 import { singleAttemptClient, type SlackWebClient } from './web-call.ts';
 
 /**

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RedisConnection } from '../util/redis-connection.ts';
 import type { AnyMiddlewareArgs, AllMiddlewareArgs, Middleware } from '@slack/bolt';
-import { decodeApprovalValue } from '../domain/approval-policy.ts';
-import type { Log, Outbox } from './outbox.ts';
+import { decodeApprovalValue } from '../domain/approval-button.ts';
+import type { Log } from './slack-log.ts';
+import type { Outbox } from './outbox/index.ts';
 import type { DeferredReplay } from './listeners/deps.ts';
 
 /**
@@ -19,7 +20,7 @@ import type { DeferredReplay } from './listeners/deps.ts';
 
 export const REPLAY_WINDOW_SEC = 5 * 60;
 
-export interface ReplayInfo {
+interface ReplayInfo {
   key: string;
   /** Seconds the signed timestamp is ahead of our clock (negative = in the past). */
   skewSec: number;
@@ -27,7 +28,7 @@ export interface ReplayInfo {
 }
 
 /** Context property the HTTP receiver fills in (custom properties must not clash with Bolt's own names). */
-export const REPLAY_PROP = 'natmigrateReplay';
+const REPLAY_PROP = 'natmigrateReplay';
 /** Context property: the replay check handed to the `/natmigrate` listener (see `deferCommands`). */
 export const REPLAY_DEFERRED_PROP = 'natmigrateReplayDeferred';
 
@@ -44,7 +45,7 @@ export function extractReplayInfo(req: IncomingMessage, nowMs: () => number = Da
   return { [REPLAY_PROP]: info };
 }
 
-export interface ReplayGuardOptions {
+interface ReplayGuardOptions {
   redis: RedisConnection;
   prefix: string;
   outbox?: Outbox;

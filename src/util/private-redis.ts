@@ -1,10 +1,11 @@
 // Redis for tools that must run anywhere (the demo, benchmarks): the one a URL names if it answers; else a private,
 // throw-away redis-server on a free loopback port (no persistence) when one is installed; else a clear error.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
+import { stopChild } from './stop-child.ts';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -63,18 +64,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /** Start `redis-server` on a free loopback port, without persistence; resolves once it answers PING. */
 export async function startPrivateRedis(bin: string): Promise<ObtainedRedis> {
   const port = await freePort();
@@ -95,10 +84,10 @@ export async function startPrivateRedis(bin: string): Promise<ObtainedRedis> {
       await Promise.race([new Promise((r) => setTimeout(r, 50)), spawnError]);
     }
   } catch (e) {
-    await stopChild(child);
+    await stopChild(child, { graceMs: 3000 });
     throw e;
   }
-  return { url, privatePort: port, close: () => stopChild(child) };
+  return { url, privatePort: port, close: () => stopChild(child, { graceMs: 3000 }) };
 }
 
 export interface ObtainRedisOptions {

@@ -3,7 +3,7 @@
 // Every key of a deployment carries the prefix's hash tag, so on a cluster they all live in one slot and
 // MULTI, pipelines and the Lua scripts (ours and BullMQ's) run unchanged.
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { hasHashTag, redisSeedUrls, type Config } from '../config.ts';
+import { hasHashTag, redisSeedUrls } from './redis-urls.ts';
 
 /** A connection of either kind; BullMQ and the stores only use commands both clients have. */
 export type RedisConnection = Redis | Cluster;
@@ -22,11 +22,7 @@ export type RedisTarget = string | RedisOptions | RedisUrlTarget;
 export type RedisPurpose =
   | 'engine' | 'queue' | 'worker' | 'fleet-queue' | 'fleet-worker' | 'rate-budget' | 'runtime' | 'events';
 
-export function redisTargetFromConfig(c: Pick<Config, 'REDIS_URL' | 'NATMIGRATE_REDIS_CLUSTER'>): RedisUrlTarget {
-  return { url: c.REDIS_URL, cluster: c.NATMIGRATE_REDIS_CLUSTER };
-}
-
-export function isClusterTarget(target: RedisTarget): boolean {
+function isClusterTarget(target: RedisTarget): boolean {
   return typeof target === 'object' && 'url' in target && target.cluster === true;
 }
 
@@ -57,29 +53,4 @@ export function createRedisConnection(target: RedisTarget, purpose: RedisPurpose
   };
   const nodes = seeds.map((u) => ({ host: u.hostname.replace(/^\[(.*)\]$/, '$1'), port: u.port ? Number(u.port) : 6379 }));
   return new Cluster(nodes, { redisOptions });
-}
-
-/** REDIS_URL without passwords, for messages (each seed of a list on its own). */
-export function safeRedisUrl(url: string): string {
-  return redisSeedUrls(url).map((s) => {
-    try {
-      const u = new URL(s);
-      if (u.password) u.password = '***';
-      return u.toString();
-    } catch {
-      return '(unparseable REDIS_URL)';
-    }
-  }).join(',') || '(empty REDIS_URL)';
-}
-
-/** The passwords in REDIS_URL (every seed), so the logger can scrub them. */
-export function redisUrlPasswords(url: string): string[] {
-  const out: string[] = [];
-  for (const s of redisSeedUrls(url)) {
-    try {
-      const pw = new URL(s).password;
-      if (pw) out.push(decodeURIComponent(pw));
-    } catch { /* validated already */ }
-  }
-  return out;
 }

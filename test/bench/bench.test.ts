@@ -3,7 +3,7 @@
 // one crash point. No timing asserts: benchmarks are not tests (`npm run bench` / `npm run chaos` measure).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { benchCommand } from '../../src/bench/bench-command.ts';
-import { allCrashCases, runCrashPoints } from '../../src/bench/chaos-crash.ts';
+import { allCrashCases, runCrashPoints } from '../../src/bench/crash-harness.ts';
 import { cutoverFloor, fleetFloor, migrationFloor, scaled, REAL_LATENCIES } from '../../src/bench/floors.ts';
 import { runFuzz } from '../../src/bench/fuzz.ts';
 import { jsonLine, percentile, table } from '../../src/bench/stats.ts';

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFleetScenario, fleetIds, startSandbox } from '../../src/sandbox/index.ts';
-import { cloudOptionsFromEnv, createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import { loadConfig } from '../../src/config.ts';
+import { cloudOptionsFromConfig } from '../../src/runtime/compose.ts';
 import { IDS, cloudOptions, harness, testScenario, type Harness } from './helpers.ts';
 
 describe('reads against the sandbox (real SDK over HTTP)', () => {
@@ -145,16 +147,21 @@ describe('pagination walks every page', () => {
 });
 
 describe('configuration', () => {
-  it('cloudOptionsFromEnv reads the sandbox env map', async () => {
+  it('the composition root maps the sandbox env map onto the adapter', async () => {
     const sb = await startSandbox({ scenario: testScenario(), port: 0 });
     try {
-      const opts = cloudOptionsFromEnv(sb.env);
+      const config = (env: Record<string, string>) => {
+        const r = loadConfig(env, 'worker');
+        if (!r.ok) throw new Error(r.problems.join('; '));
+        return r.config;
+      };
+      const opts = cloudOptionsFromConfig(config(sb.env));
       expect(opts).toMatchObject({ regionId: 'cn-hangzhou', ecsEndpoint: sb.endpoint, vpcEndpoint: sb.endpoint, protocol: 'http' });
       const cloud = createAlibabaCloud(opts);
       expect((await cloud.describeInstance(IDS.i1))?.instanceId).toBe(IDS.i1);
-      expect(cloudOptionsFromEnv({}).credentials).toBe('default-chain');
-      expect(cloudOptionsFromEnv({}).protocol).toBe('https');
-      expect(() => cloudOptionsFromEnv({ NATMIGRATE_CLOUD_PROTOCOL: 'ftp' })).toThrow(/http or https/);
+      expect(cloudOptionsFromConfig(config({})).credentials).toBe('default-chain');
+      expect(cloudOptionsFromConfig(config({})).protocol).toBe('https');
+      expect(() => config({ NATMIGRATE_CLOUD_PROTOCOL: 'ftp' })).toThrow(/NATMIGRATE_CLOUD_PROTOCOL: 'ftp' is not one of http, https/);
     } finally {
       await sb.close();
     }

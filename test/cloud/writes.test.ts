@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CloudError } from '../../src/cloud/errors.ts';
+import { CloudError } from '../../src/cloud/cloud-error.ts';
 import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import { IDS, cloudOptions, harness, type Harness } from './helpers.ts';
 

@@ -39,7 +39,8 @@ function demo(args: string[], env: Record<string, string> = {}): Promise<Run> {
 /** The job's thread as printed, i.e. everything after its heading. */
 const threadOf = (stdout: string) => stdout.slice(stdout.indexOf("══ the job's thread"));
 
-describe('npm run demo', () => {
+// Each case is its own process with its own Redis prefix (or private server): they run side by side.
+describe.concurrent('npm run demo', () => {
   it('migrates and verifies the default instance, prints the session, exits 0 by itself, leaves no keys', async () => {
     const r = await demo([]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../../src/domain/cloud-types.ts';
 import type { Plan, PlanInput, PlanResult, RefusalCode } from '../../src/domain/plan-types.ts';
-import {
-  REFUSAL_ORDER, buildPlan, planDifferences, planHash, ramActionFor, refusalFromPermissionError, restoreRecipeOf,
-} from '../../src/domain/plan.ts';
+import { REFUSAL_ORDER, buildPlan, restoreRecipeOf } from '../../src/domain/plan.ts';
+import { planDifferences, planHash } from '../../src/domain/plan-hash.ts';
+import { ramActionFor, refusalFromPermissionError } from '../../src/domain/permission-refusal.ts';
 import { F, ctx, makeInput, mapping, secondaryEni, snat } from './fixtures.ts';
 
 type Input = PlanInput & { instance: Instance };

@@ -1,16 +1,17 @@
 // The engine's Redis building blocks on a real Redis: approvals (four-eyes, M-of-N, binding, expiry),
 // the shared rate budget, the per-forward-table lock and the job record store.
+import { deleteKeys } from '../../src/util/private-redis.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { RedisApprovals } from '../../src/engine/approvals.ts';
-import { makeKeys } from '../../src/engine/keys.ts';
+import { RedisApprovals } from '../../src/engine/store/approvals.ts';
+import { makeKeys } from '../../src/engine/store/keys.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
-import type { ApprovalRecord, JobRecord } from '../../src/engine/ports.ts';
-import { RecordStore } from '../../src/engine/records.ts';
-import { RedisRateBudget } from '../../src/engine/redis-rate-budget.ts';
-import { TableLocks } from '../../src/engine/table-lock.ts';
+import type { ApprovalRequest, JobRecord } from '../../src/engine/ports.ts';
+import { RecordStore } from '../../src/engine/store/records.ts';
+import { RedisRateBudget } from '../../src/engine/store/api-rate-budget.ts';
+import { TableLocks } from '../../src/engine/store/table-lock.ts';
 import type { JobData } from '../../src/engine/job-data.ts';
-import { cleanPrefix, redisClient, uniquePrefix } from './helpers.ts';
+import { redisClient, uniquePrefix } from './helpers.ts';
 
 const prefix = uniquePrefix('blocks');
 const keys = makeKeys(prefix);
@@ -22,7 +23,7 @@ beforeAll(() => {
   records = new RecordStore(redis, keys, 60_000);
 });
 afterAll(async () => {
-  await cleanPrefix(redis, prefix);
+  await deleteKeys(redis, prefix);
   await redis.quit();
 });
 
@@ -61,17 +62,20 @@ describe('approvals', () => {
   const woken: string[] = [];
   let approvals: RedisApprovals;
   let n = 0;
+  // Business time the test moves by hand: expiry without waiting for it.
+  let nowMs = Date.now();
+  const clock = { now: () => nowMs };
 
   beforeAll(() => {
-    approvals = new RedisApprovals(records, notifier, async (id) => { woken.push(id); });
+    approvals = new RedisApprovals(records, notifier, async (id) => { woken.push(id); }, clock);
   });
 
   async function openJob(required: number, ttlMs = 60_000): Promise<{ jobId: string; hash: string }> {
     n++;
     const jobId = `migrate-cn-hangzhou-i-appr0000${n}-1`;
     await records.createActive(record(jobId, `i-appr0000${n}`), journal(jobId, `i-appr0000${n}`));
-    const now = Date.now();
-    const a: ApprovalRecord = {
+    const now = clock.now();
+    const a: ApprovalRequest = {
       kind: 'migrate', planHash: `hash-${n}`, requestedBy: 'UREQ', requiredApprovals: required,
       requestedAt: new Date(now).toISOString(), expiresAt: new Date(now + ttlMs).toISOString(), approvals: [],
     };
@@ -82,45 +86,53 @@ describe('approvals', () => {
 
   it('refuses self-approval, stale hashes and repeats; counts distinct approvers to M; then refuses late clicks', async () => {
     const { jobId, hash } = await openJob(2);
-    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UREQ' })).toMatchObject({ ok: false, code: 'self_approval' });
-    expect(await approvals.decide(jobId, { planHash: 'old', decision: 'approve', userId: 'UA' })).toMatchObject({ ok: false, code: 'stale_plan' });
-    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UA' })).toMatchObject({ ok: true, decided: false });
-    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UA' })).toMatchObject({ ok: false, code: 'already_counted' });
+    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UREQ', isApprover: true })).toMatchObject({ ok: false, code: 'SelfApproval' });
+    expect(await approvals.decide(jobId, { planHash: 'old', decision: 'approve', userId: 'UA', isApprover: true })).toMatchObject({ ok: false, code: 'StalePlan' });
+    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UA', isApprover: true })).toMatchObject({ ok: true, decided: false });
+    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UA', isApprover: true })).toMatchObject({ ok: false, code: 'AlreadyCounted' });
     expect(woken).not.toContain(jobId);
-    const done = await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UB' });
-    expect(done).toMatchObject({ ok: true, decided: true, record: { decision: { decision: 'approved', by: ['UA', 'UB'] } } });
+    const done = await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UB', isApprover: true });
+    expect(done).toMatchObject({ ok: true, decided: true, request: { decision: { decision: 'approved', by: ['UA', 'UB'] } } });
     expect(woken).toContain(jobId);
-    const late = await approvals.decide(jobId, { planHash: hash, decision: 'reject', userId: 'UC' });
-    expect(late).toMatchObject({ ok: false, code: 'already_decided' });
+    const late = await approvals.decide(jobId, { planHash: hash, decision: 'reject', userId: 'UC', isApprover: true });
+    expect(late).toMatchObject({ ok: false, code: 'AlreadyDecided' });
     expect(late.ok ? '' : late.message).toMatch(/approved by <@UA>, <@UB> at/);
     const types = notifier.forJob(jobId).map((e) => e.type);
     expect(types).toEqual(['approval.recorded', 'approval.recorded', 'approval.decided']);
   });
 
+  it('only approvers approve, whoever calls the engine; approvers or the requester reject', async () => {
+    const { jobId, hash } = await openJob(1);
+    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UA', isApprover: false })).toMatchObject({ ok: false, code: 'NotApprover' });
+    expect(await approvals.decide(jobId, { planHash: hash, decision: 'reject', userId: 'UX', isApprover: false })).toMatchObject({ ok: false, code: 'NotApprover' });
+    expect(await approvals.current(jobId)).toMatchObject({ approvals: [] });
+    expect(await approvals.current(jobId)).not.toHaveProperty('decision');
+  });
+
   it('a reject decides at once, even from the requester', async () => {
     const { jobId, hash } = await openJob(3);
-    expect(await approvals.decide(jobId, { planHash: hash, decision: 'reject', userId: 'UREQ' })).toMatchObject({ ok: true, decided: true, record: { decision: { decision: 'rejected' } } });
+    expect(await approvals.decide(jobId, { planHash: hash, decision: 'reject', userId: 'UREQ', isApprover: true })).toMatchObject({ ok: true, decided: true, request: { decision: { decision: 'rejected' } } });
   });
 
   it('expires: a click after the deadline is refused and the decision is recorded once', async () => {
-    const { jobId, hash } = await openJob(1, 30);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UA' })).toMatchObject({ ok: false, code: 'expired' });
+    const { jobId, hash } = await openJob(1, 30_000);
+    nowMs += 30_000;
+    expect(await approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UA', isApprover: true })).toMatchObject({ ok: false, code: 'Expired' });
     expect((await approvals.current(jobId))?.decision?.decision).toBe('expired');
     expect(notifier.forJob(jobId).filter((e) => e.type === 'approval.decided')).toHaveLength(1);
   });
 
   it('concurrent approvals of a 1-of-N request decide exactly once', async () => {
     const { jobId, hash } = await openJob(1);
-    const results = await Promise.all(['U1', 'U2', 'U3', 'U4'].map((u) => approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: u })));
+    const results = await Promise.all(['U1', 'U2', 'U3', 'U4'].map((u) => approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: u, isApprover: true })));
     expect(results.filter((r) => r.ok && r.decided)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok && r.code === 'already_decided')).toHaveLength(3);
+    expect(results.filter((r) => !r.ok && r.code === 'AlreadyDecided')).toHaveLength(3);
   });
 
   it('unknown jobs and jobs without a request', async () => {
-    expect(await approvals.decide('migrate-cn-hangzhou-i-nojob00001-1', { planHash: 'h', decision: 'approve', userId: 'U' })).toMatchObject({ ok: false, code: 'unknown_job' });
+    expect(await approvals.decide('migrate-cn-hangzhou-i-nojob00001-1', { planHash: 'h', decision: 'approve', userId: 'U', isApprover: true })).toMatchObject({ ok: false, code: 'UnknownJob' });
     await records.createActive(record('migrate-cn-hangzhou-i-noreq00001-1', 'i-noreq00001'), journal('migrate-cn-hangzhou-i-noreq00001-1', 'i-noreq00001'));
-    expect(await approvals.decide('migrate-cn-hangzhou-i-noreq00001-1', { planHash: 'h', decision: 'approve', userId: 'U' })).toMatchObject({ ok: false, code: 'not_awaiting' });
+    expect(await approvals.decide('migrate-cn-hangzhou-i-noreq00001-1', { planHash: 'h', decision: 'approve', userId: 'U', isApprover: true })).toMatchObject({ ok: false, code: 'NotAwaiting' });
   });
 });
 
@@ -144,7 +156,7 @@ describe('rate budget shared through Redis', () => {
     const t0 = Date.now();
     await b.take('DescribeNatGateways');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
-    await cleanPrefix(redis, `${prefix}-pen`);
+    await deleteKeys(redis, `${prefix}-pen`);
   });
 });
 

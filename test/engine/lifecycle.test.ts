@@ -1,5 +1,6 @@
 // Worker lifecycle and the change-window hook: a worker shut down in the middle of a wait parks the job for
 // another worker; an approved job waits for the change window to open. Real Redis, sandbox, real adapter.
+import { deleteKeys } from '../../src/util/private-redis.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { Redis } from 'ioredis';
@@ -8,7 +9,7 @@ import type { MigrationEvent } from '../../src/domain/events.ts';
 import { createEngine, type Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
-import { cleanPrefix, REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
 import { engineScenario, MIGRATABLE } from './scenario.ts';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -29,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const e of engines) await e.close();
-  for (const p of prefixes) await cleanPrefix(redis, p);
+  for (const p of prefixes) await deleteKeys(redis, p);
   await redis.quit();
   await sandbox?.close();
 });
@@ -91,10 +92,10 @@ describe('change windows', () => {
     const jobId = (r as { jobId: string }).jobId;
     const req = await n.waitFor(of(jobId, 'approval.requested')) as Extract<MigrationEvent, { type: 'approval.requested' }>;
     frozenUntil = new Date(Date.now() + 800);
-    await e.approvals.decide(jobId, { planHash: req.planHash, decision: 'approve', userId: 'UAPPROVER' });
+    await e.approvals.decide(jobId, { planHash: req.planHash, decision: 'approve', userId: 'UAPPROVER', isApprover: true });
     const note = await n.waitFor((x) => x.jobId === jobId && x.type === 'step.started' && x.step === 'await_window');
     expect(note.type === 'step.started' && note.title).toContain(frozenUntil.toISOString());
-    await until(async () => (await e.service.status(jobId))[0]?.state === 'waiting_window', 5_000, 10, 'waiting_window');
+    await until(async () => (await e.service.status(jobId))[0]?.state === 'waiting_window', { what: 'waiting_window', timeoutMs: 5_000, everyMs: 10 });
     expect(n.forJob(jobId).some((x) => x.type === 'original.saved')).toBe(false);
     const fin = await n.waitFor(of(jobId, 'finished')) as Extract<MigrationEvent, { type: 'finished' }>;
     expect(fin.outcome).toBe('migrated');

@@ -1,5 +1,6 @@
 // The migration engine end to end: real Redis, real BullMQ workers, the real Alibaba adapter over HTTP and the
 // sandbox cloud. Nothing of ours is mocked; the notifier is the in-process RecordingNotifier.
+import { deleteKeys } from '../../src/util/private-redis.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { Redis } from 'ioredis';
@@ -10,7 +11,7 @@ import type { MigrationOptions } from '../../src/domain/plan-types.ts';
 import { createEngine, type Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
-import { cleanPrefix, REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
 import { EIP_SNAT, engineScenario, MIGRATABLE, REFUSALS } from './scenario.ts';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -62,7 +63,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const e of engines) await e.close();
-  for (const p of prefixes) await cleanPrefix(redis, p);
+  for (const p of prefixes) await deleteKeys(redis, p);
   await redis.quit();
   await sandbox?.close();
 });
@@ -76,12 +77,12 @@ async function submit(e: Engine, instanceId: string, options: MigrationOptions =
 }
 
 async function approvalOf(n: RecordingNotifier, jobId: string, after = 0): Promise<string> {
-  const ev = await until(async () => n.forJob(jobId).filter((e) => e.type === 'approval.requested')[after], 20_000, 10, `approval request #${after + 1} of ${jobId}`);
+  const ev = await until(async () => n.forJob(jobId).filter((e) => e.type === 'approval.requested')[after], { what: `approval request #${after + 1} of ${jobId}`, timeoutMs: 20_000, everyMs: 10 });
   return (ev as Extract<MigrationEvent, { type: 'approval.requested' }>).planHash;
 }
 
 async function approve(e: Engine, jobId: string, hash: string, userId = APPROVER) {
-  const r = await e.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId });
+  const r = await e.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId, isApprover: true });
   expect(r).toMatchObject({ ok: true, decided: true });
 }
 
@@ -126,7 +127,7 @@ describe('migration', () => {
     expect(await (await engine.queue.getJob(jobId))?.getState()).toBe('delayed');
 
     // The requester cannot approve their own job.
-    expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: REQUESTER })).toMatchObject({ ok: false, code: 'self_approval' });
+    expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: REQUESTER, isApprover: true })).toMatchObject({ ok: false, code: 'SelfApproval' });
     await approve(engine, jobId, hash);
     const fin = await finished(notifier, jobId);
     expect(fin.outcome).toBe('migrated');
@@ -235,12 +236,12 @@ describe('migration', () => {
     const jobId = await submit(engine, id);
     const hash = await approvalOf(notifier, jobId);
     expect(await taggedEnis(jobId)).toHaveLength(1);
-    const r = await engine.approvals.decide(jobId, { planHash: hash, decision: 'reject', userId: APPROVER });
+    const r = await engine.approvals.decide(jobId, { planHash: hash, decision: 'reject', userId: APPROVER, isApprover: true });
     expect(r).toMatchObject({ ok: true, decided: true });
     expect((await finished(notifier, jobId)).outcome).toBe('rejected');
     await expectUntouched(id, eip, ip);
     expect(await taggedEnis(jobId)).toEqual([]);
-    expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'ULATE' })).toMatchObject({ ok: false, code: 'already_decided' });
+    expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'ULATE', isApprover: true })).toMatchObject({ ok: false, code: 'AlreadyDecided' });
   });
 
   it('expiry undoes the staging when nobody decides in time', async () => {
@@ -254,7 +255,7 @@ describe('migration', () => {
     expect(n2.forJob(jobId).some((e) => e.type === 'approval.decided' && e.decision === 'expired')).toBe(true);
     await expectUntouched(id, eip, ip);
     expect(await taggedEnis(jobId)).toEqual([]);
-    expect(await e2.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: APPROVER })).toMatchObject({ ok: false, code: 'already_decided' });
+    expect(await e2.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: APPROVER, isApprover: true })).toMatchObject({ ok: false, code: 'AlreadyDecided' });
   });
 
   it('detects drift at the gate, asks again with the new plan, and refuses a click on the old one', async () => {
@@ -265,13 +266,13 @@ describe('migration', () => {
     const entry = [...sandbox.world.dnatEntries.values()].find((e) => e.externalIp === eip && e.internalIp === ip)!;
     entry.name = 'renamed-by-someone';
     await approve(engine, jobId, first);
-    const drifted = await notifier.waitFor(of(jobId, 'plan.drifted')) as Extract<MigrationEvent, { type: 'plan.drifted' }>;
-    expect(drifted.previousHash).toBe(first);
-    expect(drifted.differences.join('\n')).toMatch(/renamed-by-someone/);
+    const changed = await notifier.waitFor(of(jobId, 'plan.changed')) as Extract<MigrationEvent, { type: 'plan.changed' }>;
+    expect(changed.previousHash).toBe(first);
+    expect(changed.differences.join('\n')).toMatch(/renamed-by-someone/);
     const second = await approvalOf(notifier, jobId, 1);
     expect(second).not.toBe(first);
-    expect(second).toBe(drifted.plan.hash);
-    expect(await engine.approvals.decide(jobId, { planHash: first, decision: 'approve', userId: 'UOTHER' })).toMatchObject({ ok: false, code: 'stale_plan' });
+    expect(second).toBe(changed.plan.hash);
+    expect(await engine.approvals.decide(jobId, { planHash: first, decision: 'approve', userId: 'UOTHER', isApprover: true })).toMatchObject({ ok: false, code: 'StalePlan' });
     // Nothing was cut over while the plan was stale.
     expect((await dnatOn(eip)).map((e) => e.internalIp)).toEqual([ip]);
     await approve(engine, jobId, second);
@@ -288,8 +289,8 @@ describe('migration', () => {
     expect(staged.map((e) => e.securityGroupIds)).toEqual([['sg-1']]);
     sandbox.world.instances.get(id)!.securityGroupIds = ['sg-2'];
     await approve(engine, jobId, first);
-    const drifted = await notifier.waitFor(of(jobId, 'plan.drifted')) as Extract<MigrationEvent, { type: 'plan.drifted' }>;
-    expect(drifted.differences.join('\n')).toMatch(/sg-2/);
+    const changed = await notifier.waitFor(of(jobId, 'plan.changed')) as Extract<MigrationEvent, { type: 'plan.changed' }>;
+    expect(changed.differences.join('\n')).toMatch(/sg-2/);
     const second = await approvalOf(notifier, jobId, 1);
     const restaged = await taggedEnis(jobId);
     expect(restaged).toHaveLength(1);
@@ -385,7 +386,7 @@ describe('migration', () => {
     sandbox.faults.add({ action: 'CreateForwardEntry', latencyMs: 400, times: 1 });
     await approve(engine, jobId, hash);
     await notifier.waitFor(of(jobId, 'original.saved'));
-    await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'create_entry'), 10_000, 5, 'create_entry');
+    await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'create_entry'), { what: 'create_entry', timeoutMs: 10_000, everyMs: 5 });
     const c = await engine.service.cancel(jobId, 'UONCALL');
     expect(c.message).toMatch(/original DNAT mapping will be restored/);
     const fin = await finished(notifier, jobId);

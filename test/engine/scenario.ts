@@ -1,6 +1,6 @@
 // The sandbox world the engine tests run in: one VPC, one NAT gateway, instances that migrate and instances
 // the pre-flight must refuse, one reason each. Latencies are tens of ms so the suite stays fast.
-import type { ScenarioInput } from '../../src/sandbox/scenario.ts';
+import type { ScenarioInput } from '../../src/sandbox/index.ts';
 import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
 
 export const EIP_SNAT = '203.0.113.20';

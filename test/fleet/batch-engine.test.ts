@@ -12,7 +12,7 @@ afterEach(async () => { await env?.close(); env = undefined; });
 
 async function approve(e: FleetEnv, batchId: string, userId = 'U0BOB') {
   const req = await e.waitFor(batchId, 'approval.requested');
-  const r = await e.engine.approvals.decide(batchId, { planHash: req.planHash, decision: 'approve', userId });
+  const r = await e.engine.approvals.decide(batchId, { planHash: req.planHash, decision: 'approve', userId, isApprover: true });
   expect(r.ok).toBe(true);
   return req;
 }
@@ -91,15 +91,15 @@ describe('batch (engine)', () => {
     const res = await env.engine.service.submitBatch({ regionId: 'cn-hangzhou', targets: [fleetIds.natGateway], options: ALL, requestedBy: 'U0BOB', audience: {} });
     const batchId = (res as { batchId: string }).batchId;
     const req = await env.waitFor(batchId, 'approval.requested');
-    expect(await env.engine.approvals.decide(batchId, { planHash: req.planHash, decision: 'approve', userId: 'U0BOB' })).toMatchObject({ ok: false, code: 'self_approval' });
-    expect(await env.engine.approvals.decide(batchId, { planHash: 'f'.repeat(64), decision: 'approve', userId: 'U0DAVE' })).toMatchObject({ ok: false, code: 'stale_plan' });
+    expect(await env.engine.approvals.decide(batchId, { planHash: req.planHash, decision: 'approve', userId: 'U0BOB', isApprover: true })).toMatchObject({ ok: false, code: 'SelfApproval' });
+    expect(await env.engine.approvals.decide(batchId, { planHash: 'f'.repeat(64), decision: 'approve', userId: 'U0DAVE', isApprover: true })).toMatchObject({ ok: false, code: 'StalePlan' });
     // A child's own request cannot be approved by anyone: only the batch releases it.
     const child = req.batch!.items[0]!.childJobId;
     await env.waitFor(child, 'approval.requested');
     const cr = await env.engine.approvals.current(child);
     expect(cr?.heldBy).toBe(batchId);
-    expect(await env.engine.approvals.decide(child, { planHash: cr!.planHash, decision: 'approve', userId: 'U0DAVE' })).toMatchObject({ ok: false, code: 'not_awaiting' });
-    await env.engine.approvals.decide(batchId, { planHash: req.planHash, decision: 'reject', userId: 'U0DAVE' });
+    expect(await env.engine.approvals.decide(child, { planHash: cr!.planHash, decision: 'approve', userId: 'U0DAVE', isApprover: true })).toMatchObject({ ok: false, code: 'NotAwaiting' });
+    await env.engine.approvals.decide(batchId, { planHash: req.planHash, decision: 'reject', userId: 'U0DAVE', isApprover: true });
     const fin = await env.waitFor(batchId, 'finished', 30_000);
     expect(fin.outcome).toBe('rejected');
     expect(env.events.events.some((e) => e.type === 'original.saved')).toBe(false);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { buildBatchPlan, nextToRelease, type BatchItemStatus } from '../../src/domain/batch-plan.ts';
 import type { Plan, PlanResult } from '../../src/domain/plan-types.ts';
 import { inventoryCsv, type InventoryRow } from '../../src/domain/inventory.ts';
-import { driftSettingsFrom } from '../../src/engine/drift.ts';
+import { loadConfig } from '../../src/config.ts';
+import { driftSweepFromConfig } from '../../src/runtime/compose.ts';
 import { batchCard, batchPlanReply, foldBatch } from '../../src/slack/blocks/batch-card.ts';
 import { approvalCard } from '../../src/slack/blocks/approval-card.ts';
 import { scanMessage } from '../../src/slack/blocks/scan-card.ts';
@@ -77,15 +78,22 @@ describe('inventory CSV', () => {
 });
 
 describe('drift settings', () => {
-  it('reads the environment or a parsed config, and is off without gateways or channel', () => {
-    expect(driftSettingsFrom({ NATMIGRATE_DRIFT_NAT_GATEWAYS: 'ngw-bp1aaaaaaaa, ngw-bp1bbbbbbbb', NATMIGRATE_DRIFT_CHANNEL: 'C0DRIFT', NATMIGRATE_DRIFT_INTERVAL: '5m' }, 'cn-hangzhou'))
+  const sweep = (env: Record<string, string>) => {
+    const r = loadConfig(env, 'worker');
+    if (!r.ok) throw new Error(r.problems.join('; '));
+    return driftSweepFromConfig(r.config);
+  };
+  it('come from the configuration, and are off without gateways and channel', () => {
+    expect(sweep({ NATMIGRATE_DRIFT_NAT_GATEWAYS: 'ngw-bp1aaaaaaaa, ngw-bp1bbbbbbbb', NATMIGRATE_DRIFT_CHANNEL: 'C0DRIFT', NATMIGRATE_DRIFT_INTERVAL: '5m' }))
       .toEqual({ intervalMs: 300_000, natGatewayIds: ['ngw-bp1aaaaaaaa', 'ngw-bp1bbbbbbbb'], channelId: 'C0DRIFT', regionId: 'cn-hangzhou' });
-    expect(driftSettingsFrom({ NATMIGRATE_DRIFT_NAT_GATEWAYS: ['ngw-bp1aaaaaaaa'], NATMIGRATE_DRIFT_CHANNEL: 'C0DRIFT', NATMIGRATE_DRIFT_INTERVAL: 60_000 }, 'cn-hangzhou')?.intervalMs).toBe(60_000);
-    expect(driftSettingsFrom({ NATMIGRATE_DRIFT_NAT_GATEWAYS: 'ngw-bp1aaaaaaaa' }, 'cn-hangzhou')).toBeUndefined();
-    expect(driftSettingsFrom({}, 'cn-hangzhou')).toBeUndefined();
-    expect(() => driftSettingsFrom({ NATMIGRATE_DRIFT_NAT_GATEWAYS: 'vpc-bp1aaaaaaaa', NATMIGRATE_DRIFT_CHANNEL: 'C0DRIFT' }, 'cn-hangzhou')).toThrow(/not a NAT gateway id/);
-    expect(() => driftSettingsFrom({ NATMIGRATE_DRIFT_NAT_GATEWAYS: 'ngw-bp1aaaaaaaa', NATMIGRATE_DRIFT_CHANNEL: '#ops' }, 'cn-hangzhou')).toThrow(/channel id/);
-    expect(() => driftSettingsFrom({ NATMIGRATE_DRIFT_NAT_GATEWAYS: 'ngw-bp1aaaaaaaa', NATMIGRATE_DRIFT_CHANNEL: 'C0DRIFT', NATMIGRATE_DRIFT_INTERVAL: '15' }, 'cn-hangzhou')).toThrow(/no unit/);
+    expect(sweep({ NATMIGRATE_DRIFT_NAT_GATEWAYS: 'ngw-bp1aaaaaaaa,ngw-bp1aaaaaaaa', NATMIGRATE_DRIFT_CHANNEL: 'C0DRIFT', NATMIGRATE_REGION: 'ap-southeast-1' }))
+      .toEqual({ intervalMs: 900_000, natGatewayIds: ['ngw-bp1aaaaaaaa'], channelId: 'C0DRIFT', regionId: 'ap-southeast-1' });
+    expect(sweep({})).toBeUndefined();
+    // Half of it is a configuration problem, not a silently disabled sweep.
+    expect(() => sweep({ NATMIGRATE_DRIFT_NAT_GATEWAYS: 'ngw-bp1aaaaaaaa' })).toThrow(/set both/);
+    expect(() => sweep({ NATMIGRATE_DRIFT_NAT_GATEWAYS: 'vpc-bp1aaaaaaaa', NATMIGRATE_DRIFT_CHANNEL: 'C0DRIFT' })).toThrow(/not a NAT gateway id/);
+    expect(() => sweep({ NATMIGRATE_DRIFT_NAT_GATEWAYS: 'ngw-bp1aaaaaaaa', NATMIGRATE_DRIFT_CHANNEL: '#ops' })).toThrow(/channel id/);
+    expect(() => sweep({ NATMIGRATE_DRIFT_NAT_GATEWAYS: 'ngw-bp1aaaaaaaa', NATMIGRATE_DRIFT_CHANNEL: 'C0DRIFT', NATMIGRATE_DRIFT_INTERVAL: '15' })).toThrow(/no unit/);
   });
 });
 

@@ -128,6 +128,10 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
+  const stages = dockerfile.split(/^(?=FROM )/m).slice(1).map((text) => ({ name: /^FROM\s+\S+\s+AS\s+(\S+)/i.exec(text)?.[1], text }));
+  const finalStage = stages.at(-1)!.text;
+  const copiesFrom = (stage: string | undefined) => [...finalStage.matchAll(/^COPY\s+(?:--from=(\S+)\s+)?(.+)$/gm)].filter((m) => m[1] === stage).map((m) => m[2]!.split(/\s+/));
+
   it('is multi-stage, installs production dependencies only, and runs as a non-root user', () => {
     const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/gim)];
     expect(froms.length).toBeGreaterThanOrEqual(2);
@@ -137,9 +141,26 @@ describe('Dockerfile', () => {
     const users = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
     expect(users.at(-1)).toBe('node');
     // The USER line comes after the last COPY/RUN of the final stage.
-    const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(finalStage.lastIndexOf('\nUSER ')).toBeGreaterThan(finalStage.lastIndexOf('\nCOPY '));
     expect(finalStage).not.toMatch(/^RUN /m);
     expect(/^CMD\s+\["all"\]/m.test(dockerfile)).toBe(true);
+  });
+
+  it('compiles in a build stage and runs the compiled code: the runtime stage has dist/, no src/ and no tsx', () => {
+    const build = stages.find((s) => /^RUN npm run build$/m.test(s.text));
+    expect(build?.name).toBeDefined();
+    // The build stage has the dev dependencies (TypeScript) and the sources.
+    expect(build!.text).toMatch(/^RUN npm ci(?![^\n]*--omit=dev)/m);
+    expect(build!.text).toMatch(/^COPY src /m);
+    expect(copiesFrom(build!.name!)).toEqual([['/app/dist', './dist']]);
+    expect(copiesFrom('deps')).toEqual([['/app/node_modules', './node_modules']]);
+    expect(copiesFrom(undefined).map(([from]) => from)).not.toContain('src');
+    // The entry point runs dist/cli.js, and nothing installed for production brings tsx.
+    const bin = readFileSync(new URL('../../bin/natmigrate.js', import.meta.url), 'utf8');
+    expect(bin).toMatch(/import\('\.\.\/dist\/cli\.js'\)/);
+    expect(bin).not.toMatch(/['"]tsx[/'"]/);
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies)).not.toContain('tsx');
+    expect(Object.keys(pkg.devDependencies)).toContain('tsx');
   });
 });

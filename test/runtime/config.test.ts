@@ -105,7 +105,8 @@ describe('loadConfig', () => {
   });
 });
 
-describe('natmigrate bot|worker|all at start-up', () => {
+// Each case is its own process: they run side by side.
+describe.concurrent('natmigrate bot|worker|all at start-up', () => {
   it('bad configuration: exit 2, one line per problem on stderr, no stack trace', async () => {
     const r = await cli(['bot'], { PORT: 'http', SLACK_BOT_TOKEN: 'xoxp-nope', NATMIGRATE_VERIFY_TIMEOUT: '5 minutes please' });
     expect(r.code).toBe(2);
@@ -139,13 +140,11 @@ describe('natmigrate bot|worker|all at start-up', () => {
   });
 
   it('usage and stray arguments', async () => {
-    const help = await cli(['all', '--help'], {});
+    const [help, stray, list] = await Promise.all([cli(['all', '--help'], {}), cli(['worker', '--concurrency', '3'], {}), cli(['--help'], {})]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/usage: natmigrate all/);
-    const stray = await cli(['worker', '--concurrency', '3'], {});
     expect(stray.code).toBe(2);
     expect(stray.stderr).toMatch(/unexpected argument '--concurrency'/);
-    const list = await cli(['--help'], {});
     for (const c of ['bot', 'worker', 'all']) expect(list.stdout).toMatch(new RegExp(`^ {2}${c} +run `, 'm'));
   });
 });

@@ -9,11 +9,11 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { startFakeSlack, type FakeSlack } from '../../src/slack-sim/index.ts';
 import { createOutbox, type Outbox } from '../../src/slack/outbox.ts';
 import { APPROVE_ACTION_ID } from '../../src/slack/index.ts';
-import { makeKeys } from '../../src/engine/keys.ts';
+import { makeKeys } from '../../src/engine/store/keys.ts';
 import type { JobRecord } from '../../src/engine/ports.ts';
 import { runtimeScenario } from './scenario.ts';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SIGNING_SECRET = 'runtime-test-signing-secret-0123';
 export const CHANNEL = 'C0OPS';
 export const REQUESTER = 'U0ALICE';

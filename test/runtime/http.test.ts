@@ -37,7 +37,7 @@ beforeAll(async () => {
   const loaded = loadConfig(world.env, 'all');
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const log = createLogger({ level: 'debug', destination: logs.dest, secrets: [world.env.SLACK_BOT_TOKEN, world.env.SLACK_SIGNING_SECRET] });
-  rt = await startRuntime('all', loaded.config, { env: world.env, log, healthSlackCacheMs: 0, outboxPollMs: 20 });
+  rt = await startRuntime('all', loaded.config, { log, healthSlackCacheMs: 0, outboxPollMs: 20 });
   base = `http://127.0.0.1:${rt.port}`;
 });
 

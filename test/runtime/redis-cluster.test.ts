@@ -13,18 +13,20 @@ import pino from 'pino';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlibabaCloud, type AlibabaCloud } from '../../src/cloud/alibaba/index.ts';
-import { hasHashTag, loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config.ts';
+import { hasHashTag, redisUrlPasswords, safeRedisUrl } from '../../src/util/redis-urls.ts';
+import { redisTargetFromConfig } from '../../src/runtime/compose.ts';
+import { RedisRateBudget } from '../../src/engine/store/api-rate-budget.ts';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import type { MigrationOptions } from '../../src/domain/plan-types.ts';
-import { createEngine, createRedisRateBudget, type Engine } from '../../src/engine/engine.ts';
-import { makeKeys } from '../../src/engine/keys.ts';
+import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import { makeKeys } from '../../src/engine/store/keys.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import { outboxKeys } from '../../src/slack/outbox.ts';
-import {
-  createRedisConnection, redisTargetFromConfig, redisUrlPasswords, safeRedisUrl, type RedisConnection,
-} from '../../src/util/redis-connection.ts';
-import { until, uniquePrefix } from '../engine/helpers.ts';
+import { createRedisConnection, type RedisConnection } from '../../src/util/redis-connection.ts';
+import { uniquePrefix } from '../engine/helpers.ts';
+import { until } from '../../src/util/until.ts';
 import { EIP_SNAT, engineScenario, MIGRATABLE } from '../engine/scenario.ts';
 
 const run = promisify(execFile);
@@ -163,12 +165,12 @@ describe('a migration on a real 3-master Redis Cluster', () => {
       await until(async () => {
         if (n.proc.exitCode !== null) throw new Error(`redis-server on ${n.port} exited (${n.proc.exitCode}):\n${n.output}`);
         return (await cli(['-h', '127.0.0.1', '-p', String(n.port), 'ping']).catch(() => '')).trim() === 'PONG';
-      }, 15_000, 50, `redis-server on 127.0.0.1:${n.port}`);
+      }, { what: `redis-server on 127.0.0.1:${n.port}`, timeoutMs: 15_000, everyMs: 50 });
     }
     await cli(['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes']);
     for (const n of nodes) {
       await until(async () => /cluster_state:ok/.test(await cli(['-h', '127.0.0.1', '-p', String(n.port), 'cluster', 'info']).catch(() => '')),
-        20_000, 100, `cluster_state:ok on ${n.port}`);
+        { what: `cluster_state:ok on ${n.port}`, timeoutMs: 20_000, everyMs: 100 });
     }
 
     // Two of the three nodes as seeds: the client learns the third from CLUSTER SLOTS.
@@ -183,7 +185,7 @@ describe('a migration on a real 3-master Redis Cluster', () => {
     cloud = createAlibabaCloud({
       regionId: REGION, ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
       waiter: { initialMs: 15, factor: 1.5, maxMs: 80 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
-      rateBudget: createRedisRateBudget(budgetRedis, prefix, { ratePerSec: 1000 }),
+      rateBudget: new RedisRateBudget(budgetRedis, makeKeys(prefix), { ratePerSec: 1000 }),
     });
     engine = createEngine({
       redis: target, prefix, cloud, notifier, logger: silent,
@@ -236,13 +238,13 @@ describe('a migration on a real 3-master Redis Cluster', () => {
     // A preview finishes without an instance claim (its finish script must not name a key outside the slot).
     const { jobId: previewId } = await e.service.preview({ regionId: REGION, instanceId: id, options: ALL, requestedBy: 'UREQ', audience: { channelId: 'C' } });
     await notifier.waitFor((ev) => ev.jobId === previewId && ev.type === 'planned', 30_000);
-    await until(async () => (await e.service.status(previewId))[0]?.state === 'finished', 20_000, 50, 'preview finished');
+    await until(async () => (await e.service.status(previewId))[0]?.state === 'finished', { what: 'preview finished', timeoutMs: 20_000, everyMs: 50 });
 
     const [r] = await e.service.submit({ regionId: REGION, instanceIds: [id], options: ALL, requestedBy: 'UREQ', audience: { channelId: 'C' } });
     expect(r?.status).toBe('queued');
     const jobId = (r as { jobId: string }).jobId;
     const asked = await notifier.waitFor((ev) => ev.jobId === jobId && ev.type === 'approval.requested', 30_000) as Extract<MigrationEvent, { type: 'approval.requested' }>;
-    expect(await e.approvals.decide(jobId, { planHash: asked.planHash, decision: 'approve', userId: 'UAPPROVER' })).toMatchObject({ ok: true, decided: true });
+    expect(await e.approvals.decide(jobId, { planHash: asked.planHash, decision: 'approve', userId: 'UAPPROVER', isApprover: true })).toMatchObject({ ok: true, decided: true });
     const fin = await notifier.waitFor((ev) => ev.jobId === jobId && ev.type === 'finished', 30_000) as Extract<MigrationEvent, { type: 'finished' }>;
     expect(fin.outcome).toBe('migrated');
 

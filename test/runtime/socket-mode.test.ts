@@ -18,7 +18,7 @@ beforeAll(async () => {
   const loaded = loadConfig(env, 'bot');
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const log = createLogger({ level: 'warn', destination: new Writable({ write(_c, _e, cb) { cb(); } }) });
-  rt = await startRuntime('bot', loaded.config, { env, log });
+  rt = await startRuntime('bot', loaded.config, { log });
   await world.slack.socketConnected();
 });
 

@@ -1,6 +1,7 @@
 // Cloud Assistant: RunCommand and DescribeInvocationResults through the real SDK, and the modelled guest's commands.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { $Ecs, sdkError, smallScenario, startWithClients, until, type Clients } from './sdk-clients.ts';
+import { $Ecs, sdkError, smallScenario, startWithClients, type Clients } from './sdk-clients.ts';
+import { until } from '../../src/util/until.ts';
 import type { Sandbox } from '../../src/sandbox/index.ts';
 
 const R = 'cn-hangzhou';
@@ -30,7 +31,7 @@ async function finished(invokeId: string, instanceId = 'i-1') {
   return until(async () => {
     const x = (await results(invokeId, { instanceId })).invocationResults!.invocationResult![0]!;
     return x.invokeRecordStatus === 'Finished' ? x : undefined;
-  });
+  }, { what: `invocation ${invokeId} to finish on ${instanceId}` });
 }
 const text = (b64?: string) => Buffer.from(b64 ?? '', 'base64').toString('utf8');
 async function sh(script: string, instanceId = 'i-1') {

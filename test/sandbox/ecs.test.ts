@@ -1,6 +1,7 @@
 // ECS APIs through the real SDK: instances, instance types, ENI lifecycle and its constraints, security groups, tags.
 import { afterEach, describe, expect, it } from 'vitest';
-import { $Ecs, sdkError, sleep, smallScenario, startWithClients, until, type Clients } from './sdk-clients.ts';
+import { $Ecs, sdkError, smallScenario, startWithClients, type Clients } from './sdk-clients.ts';
+import { until } from '../../src/util/until.ts';
 import type { Sandbox } from '../../src/sandbox/index.ts';
 
 const R = 'cn-hangzhou';
@@ -87,7 +88,7 @@ describe('ECS: ENI lifecycle', () => {
 
     await sb.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: R, instanceId: 'i-1', networkInterfaceId: id }));
     expect(await eni(sb, id)).toMatchObject({ status: 'Attaching', instanceId: 'i-1', attachment: { instanceId: 'i-1', deviceIndex: 1 } });
-    await until(async () => ((await eni(sb!, id))!.status === 'InUse' ? true : undefined));
+    await until(async () => (await eni(sb!, id))!.status === 'InUse', { what: 'the ENI to be InUse' });
     const inst = await sb.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: '["i-1"]' }));
     expect(inst.body!.instances!.instance![0]!.networkInterfaces!.networkInterface!.map((n) => n.type)).toEqual(['Primary', 'Secondary']);
     const byInstance = await sb.ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, instanceId: 'i-1' }));
@@ -97,12 +98,12 @@ describe('ECS: ENI lifecycle', () => {
       .toMatchObject({ code: 'InvalidOperation.InvalidEniState', statusCode: 400 });
     await sb.ecs.detachNetworkInterface(new $Ecs.DetachNetworkInterfaceRequest({ regionId: R, instanceId: 'i-1', networkInterfaceId: id }));
     expect((await eni(sb, id))!.status).toBe('Detaching');
-    await until(async () => ((await eni(sb!, id))!.status === 'Available' ? true : undefined));
+    await until(async () => (await eni(sb!, id))!.status === 'Available', { what: 'the ENI to be Available again' });
     expect((await eni(sb, id))!.instanceId).toBe('');
 
     await sb.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: id }));
     expect((await eni(sb, id))!.status).toBe('Deleting');
-    await until(async () => ((await eni(sb!, id)) === undefined ? true : undefined));
+    await until(async () => (await eni(sb!, id)) === undefined, { what: 'the ENI to be gone' });
     expect(await sdkError(sb.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: id }))))
       .toMatchObject({ code: 'InvalidEniId.NotFound', statusCode: 404 });
   });
@@ -222,6 +223,5 @@ describe('ECS: security groups and tags', () => {
     expect(after.body!.tagResources!.tagResource).toEqual([]);
     expect(await sdkError(sb.ecs.tagResources(new $Ecs.TagResourcesRequest({ regionId: R, resourceType: 'instance', resourceId: ['i-nope'], tag: [new $Ecs.TagResourcesRequestTag({ key: 'a', value: 'b' })] }))))
       .toMatchObject({ code: 'InvalidResourceId.NotFound', statusCode: 404 });
-    await sleep(0);
   });
 });

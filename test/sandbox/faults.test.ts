@@ -1,7 +1,9 @@
 // Fault injection and throttling, seen through the real SDK's error classes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientError, ServerError, ThrottlingError } from '@alicloud/openapi-core';
-import { $Ecs, $Vpc, clientsFor, sdkError, sleep, smallScenario, startWithClients, until, type Clients } from './sdk-clients.ts';
+import { $Ecs, $Vpc, clientsFor, sdkError, smallScenario, startWithClients, type Clients } from './sdk-clients.ts';
+import { sleep } from '../../src/util/sleep.ts';
+import { until } from '../../src/util/until.ts';
 import type { Sandbox } from '../../src/sandbox/index.ts';
 
 const R = 'cn-hangzhou';
@@ -63,6 +65,7 @@ describe('fault injection', () => {
     expect(e.retryAfter).toBeGreaterThan(0);
     expect(e.retryAfter).toBeLessThanOrEqual(334);
     await sb.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R })); // other actions have their own bucket
+    // Waiting exactly the advertised retry-after is the client's side of the contract under test, not a guess.
     await sleep(e.retryAfter! + 5);
     await sb.vpc.describeNatGateways(natReq());
   });
@@ -95,22 +98,25 @@ describe('fault injection', () => {
     await sb.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: R, instanceId: 'i-1', networkInterfaceId: id }));
     const status = async () => (await sb!.ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, networkInterfaceId: [id] }))).body!.networkInterfaceSets!.networkInterfaceSet![0]!;
     expect((await status()).status).toBe('Attaching');
-    const after = await until(async () => { const s = await status(); return s.status !== 'Attaching' ? s : undefined; });
+    const after = await until(async () => { const s = await status(); return s.status !== 'Attaching' ? s : undefined; }, { what: 'the attach to end' });
     expect(after).toMatchObject({ status: 'Available', instanceId: '' });
     const fwd = (await sb.vpc.createForwardEntry(entryReq())).body!.forwardEntryId!;
     expect(sb.world.dnatEntries.get(fwd)?.status).toBe('Pending');
     await until(async () => {
       const r = await sb!.vpc.describeForwardTableEntries(new $Vpc.DescribeForwardTableEntriesRequest({ regionId: R, forwardTableId: 'ftb-1', forwardEntryId: fwd }));
-      return r.body!.forwardTableEntries!.forwardTableEntry!.length === 0 ? true : undefined;
-    });
+      return r.body!.forwardTableEntries!.forwardTableEntry!.length === 0;
+    }, { what: `the failed DNAT entry ${fwd} to vanish` });
   });
 
   it('afterMs arms a fault later; probability hits are repeatable for the same seed', async () => {
     sb = await startWithClients();
+    const armedAt = Date.now();
     sb.faults.add({ action: 'DescribeVSwitches', code: 'ServiceUnavailable', afterMs: 300 });
     await sb.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: R }));
-    await sleep(320);
-    expect(await sdkError(sb.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: R })))).toMatchObject({ code: 'ServiceUnavailable' });
+    const armed = await until(() => sb!.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: R })).then(() => undefined, (e: unknown) => e),
+      { what: 'the afterMs fault to arm', timeoutMs: 5000 });
+    expect(Date.now() - armedAt).toBeGreaterThanOrEqual(300);
+    expect(armed).toMatchObject({ code: 'ServiceUnavailable' });
     const pattern = async () => {
       const s = await startWithClients(smallScenario({ seed: 7, faults: [{ action: 'DescribeEipAddresses', code: 'ServiceUnavailable', probability: 0.5 }] }));
       const out: string[] = [];

@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { edgeCheck, egressIp, probeEdge } from '../../src/sandbox/index.ts';
-import { $Ecs, $Vpc, smallScenario, startWithClients, until, type Clients } from './sdk-clients.ts';
+import { $Ecs, $Vpc, smallScenario, startWithClients, type Clients } from './sdk-clients.ts';
+import { until } from '../../src/util/until.ts';
 import type { Sandbox } from '../../src/sandbox/index.ts';
 
 const R = 'cn-hangzhou';
@@ -19,7 +20,7 @@ async function run(s: Sandbox & Clients, instanceId: string, script: string, pla
     const x = d.body!.invocation!.invocationResults!.invocationResult![0]!;
     if (x.invocationStatus === 'Running') return undefined;
     return { status: x.invocationStatus!, exitCode: x.exitCode, output: Buffer.from(x.output ?? '', 'base64').toString('utf8') };
-  });
+  }, { what: `the script on ${instanceId} to finish` });
 }
 
 async function eniStatus(s: Sandbox & Clients, id: string): Promise<string | undefined> {
@@ -39,16 +40,16 @@ async function migrate(s: Sandbox & Clients, instanceId: string, vSwitchId: stri
   expect(c.body!.status).toBe('Available');
   await s.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: R, instanceId, networkInterfaceId: eniId }));
   expect(await eniStatus(s, eniId)).toBe('Attaching');
-  await until(async () => ((await eniStatus(s, eniId)) === 'InUse' ? true : undefined));
+  await until(async () => (await eniStatus(s, eniId)) === 'InUse', { what: `${eniId} to be InUse` });
   await s.vpc.deleteForwardEntry(new $Vpc.DeleteForwardEntryRequest({ regionId: R, forwardTableId: 'ftb-1', forwardEntryId: oldEntry, clientToken: `del-${instanceId}` }));
   expect(await dnatStatus(s, oldEntry)).toBe('Deleting');
-  await until(async () => ((await dnatStatus(s, oldEntry)) === undefined ? true : undefined));
+  await until(async () => (await dnatStatus(s, oldEntry)) === undefined, { what: `${oldEntry} to be deleted` });
   const n = await s.vpc.createForwardEntry(new $Vpc.CreateForwardEntryRequest({
     regionId: R, forwardTableId: 'ftb-1', externalIp: eip, externalPort: 'Any', internalIp: eniIp, internalPort: 'Any', ipProtocol: 'Any', clientToken: `cre-${instanceId}`,
   }));
   const newEntry = n.body!.forwardEntryId!;
   expect(await dnatStatus(s, newEntry)).toBe('Pending');
-  await until(async () => ((await dnatStatus(s, newEntry)) === 'Available' ? true : undefined));
+  await until(async () => (await dnatStatus(s, newEntry)) === 'Available', { what: `${newEntry} to be Available` });
   return { eniId, eniIp };
 }
 
@@ -182,7 +183,7 @@ describe('egress IP and public edge: a hand-driven migration', () => {
     }));
     expect(edgeCheck(sb.world, '203.0.113.30', 22).reason).toMatch(/is Pending/);
     expect(await probeEdge(sb.edge, '203.0.113.30', 22, { timeoutMs: 100 })).toBeUndefined();
-    await until(async () => (edgeCheck(sb!.world, '203.0.113.30', 22).ok ? true : undefined), 2000);
+    await until(() => edgeCheck(sb!.world, '203.0.113.30', 22).ok, { what: 'the new DNAT entry to make the path whole', timeoutMs: 2000 });
     const t0 = Date.now();
     expect(await probeEdge(sb.edge, '203.0.113.30', 22)).toBe('SSH-2.0-OpenSSH_7.4');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(110);

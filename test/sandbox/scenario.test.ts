@@ -7,7 +7,7 @@ import { defaultScenario, edgeCheck, egressIp, fleetIds, loadScenario, makeFleet
 import { $Ecs, $Vpc, clientsFor, sdkError, smallScenario } from './sdk-clients.ts';
 import type { Sandbox } from '../../src/sandbox/index.ts';
 
-// Verbatim from issue 2, §2.
+// The example scenario of issue 2, word for word; scenarios/issue-2-example.json must stay equal to it.
 const ISSUE_EXAMPLE = `{ "regionId": "cn-hangzhou",
   "credentials": { "accessKeyId": "LTAI-sandbox", "accessKeySecret": "sandbox-secret" },
   "latencyMs": { "eniAttach": 3000, "eniDetach": 2000, "dnatCreate": 2000, "dnatDelete": 2000, "runCommand": 1500 },

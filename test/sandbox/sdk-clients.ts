@@ -1,4 +1,4 @@
-// Real, unmodified SDK clients pointed at a sandbox, as the doc's §1 prescribes (endpoint host:port, http, both timeouts).
+// Real, unmodified SDK clients pointed at a sandbox the way docs/sandbox.md describes (endpoint host:port, http, both timeouts).
 import EcsModule, * as $Ecs from '@alicloud/ecs20140526';
 import VpcModule, * as $Vpc from '@alicloud/vpc20160428';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
@@ -41,19 +41,6 @@ export async function sdkError(p: Promise<unknown>): Promise<{ name: string; cod
   }
   throw new Error('expected the SDK call to fail, but it succeeded');
 }
-
-/** Polls `probe` until it returns a defined value or the deadline passes. */
-export async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 3000, everyMs = 10): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Test latencies: small enough for a fast suite, big enough to see every transitional state. */
 export const FAST = { apiMs: 0, eniAttach: 100, eniDetach: 100, eniDelete: 80, dnatCreate: 100, dnatDelete: 100, runCommand: 80, edge: 0 };

@@ -1,6 +1,8 @@
 // The guest's shell interpreter on its own: the POSIX subset scripts rely on, answered like bash would.
 import { describe, expect, it } from 'vitest';
-import { coreutils, runShell, type VirtualFs } from '../../src/sandbox/shell.ts';
+import { coreutils } from '../../src/sandbox/shell/coreutils.ts';
+import { runShell } from '../../src/sandbox/shell/shell-interpreter.ts';
+import type { VirtualFs } from '../../src/sandbox/shell/shell-runtime.ts';
 
 function memFs(): VirtualFs {
   const files = new Map<string, string>([['/etc/hosts', '127.0.0.1 localhost\n']]);

@@ -1,6 +1,7 @@
 // VPC APIs through the real SDK: NAT gateways, DNAT lifecycle and its constraints, SNAT, EIPs, vSwitches, paging.
 import { afterEach, describe, expect, it } from 'vitest';
-import { $Vpc, sdkError, smallScenario, startWithClients, until, type Clients } from './sdk-clients.ts';
+import { $Vpc, sdkError, smallScenario, startWithClients, type Clients } from './sdk-clients.ts';
+import { until } from '../../src/util/until.ts';
 import type { Sandbox, ScenarioInput } from '../../src/sandbox/index.ts';
 
 const R = 'cn-hangzhou';
@@ -26,10 +27,10 @@ describe('VPC: DNAT entries', () => {
       forwardEntryId: id, forwardTableId: 'ftb-1', natGatewayId: 'ngw-1', externalIp: '203.0.113.30', externalPort: 'any', internalIp: '192.168.1.11',
       internalPort: 'any', ipProtocol: 'any', forwardEntryName: 'natmigrate', status: 'Pending',
     });
-    await until(async () => ((await statusOf(sb!, id)) === 'Available' ? true : undefined));
+    await until(async () => (await statusOf(sb!, id)) === 'Available', { what: 'the DNAT entry to be Available' });
     await sb.vpc.deleteForwardEntry(new $Vpc.DeleteForwardEntryRequest({ regionId: R, forwardTableId: 'ftb-1', forwardEntryId: id }));
     expect(await statusOf(sb, id)).toBe('Deleting');
-    await until(async () => ((await statusOf(sb!, id)) === undefined ? true : undefined));
+    await until(async () => (await statusOf(sb!, id)) === undefined, { what: 'the DNAT entry to be gone' });
     expect(await sdkError(sb.vpc.deleteForwardEntry(new $Vpc.DeleteForwardEntryRequest({ regionId: R, forwardTableId: 'ftb-1', forwardEntryId: id }))))
       .toMatchObject({ code: 'InvalidForwardEntryId.NotFound', statusCode: 404 });
   });
@@ -41,7 +42,7 @@ describe('VPC: DNAT entries', () => {
     expect(busy).toMatchObject({ code: 'IncorretForwardEntryStatus', statusCode: 400 });
     expect(await sdkError(sb.vpc.deleteForwardEntry(new $Vpc.DeleteForwardEntryRequest({ regionId: R, forwardTableId: 'ftb-1', forwardEntryId: 'fwd-1' }))))
       .toMatchObject({ code: 'IncorretForwardEntryStatus' });
-    await until(async () => ((await statusOf(sb!, id)) === 'Available' ? true : undefined));
+    await until(async () => (await statusOf(sb!, id)) === 'Available', { what: 'the DNAT entry to be Available' });
     await sb.vpc.deleteForwardEntry(new $Vpc.DeleteForwardEntryRequest({ regionId: R, forwardTableId: 'ftb-1', forwardEntryId: 'fwd-1' }));
     const again = await sdkError(sb.vpc.deleteForwardEntry(new $Vpc.DeleteForwardEntryRequest({ regionId: R, forwardTableId: 'ftb-1', forwardEntryId: 'fwd-1' })));
     expect(again).toMatchObject({ code: 'IncorretForwardEntryStatus', statusCode: 400 });
@@ -60,7 +61,7 @@ describe('VPC: DNAT entries', () => {
     const whileDeleting = await sdkError(sb.vpc.createForwardEntry(entryReq({ externalIp: '203.0.113.10' })));
     expect(whileDeleting).toMatchObject({ code: 'OperationUnsupported.ForwardEntry', statusCode: 400 });
     expect(whileDeleting.message).toMatch(/Deleting/);
-    await until(async () => ((await statusOf(sb!, 'fwd-1')) === undefined ? true : undefined));
+    await until(async () => (await statusOf(sb!, 'fwd-1')) === undefined, { what: 'the DNAT entry to be gone' });
     await sb.vpc.createForwardEntry(entryReq({ externalIp: '203.0.113.10' }));
   });
 
@@ -94,7 +95,7 @@ describe('VPC: DNAT entries', () => {
     expect(await sdkError(sb.vpc.createForwardEntry(entryReq({ clientToken: 'c-1', internalIp: '192.168.1.12' }))))
       .toMatchObject({ code: 'IdempotentParameterMismatch', statusCode: 403 });
     const id = a.body!.forwardEntryId!;
-    await until(async () => ((await statusOf(sb!, id)) === 'Available' ? true : undefined));
+    await until(async () => (await statusOf(sb!, id)) === 'Available', { what: 'the DNAT entry to be Available' });
     const del = () => sb!.vpc.deleteForwardEntry(new $Vpc.DeleteForwardEntryRequest({ regionId: R, forwardTableId: 'ftb-1', forwardEntryId: id, clientToken: 'd-1' }));
     await del();
     await del(); // a retried delete with the same token succeeds instead of failing on the Deleting entry

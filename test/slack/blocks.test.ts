@@ -4,7 +4,7 @@ import { planCard, refusalCard } from '../../src/slack/blocks/plan-card.ts';
 import { foldCard, statusCard } from '../../src/slack/blocks/status-card.ts';
 import { auditReply } from '../../src/slack/blocks/audit.ts';
 import { esc } from '../../src/slack/blocks/format.ts';
-import { decodeApprovalValue, encodeApprovalValue } from '../../src/domain/approval-policy.ts';
+import { decodeApprovalValue, encodeApprovalValue } from '../../src/domain/approval-button.ts';
 import { renderMessage } from '../../src/slack-sim/render.ts';
 import { ev, samplePlan } from './fixtures.ts';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders, slashCommandBody, signSlackRequest, interactionBody } from '../../src/slack-sim/index.ts';
+import { until } from '../../src/util/until.ts';
 import { SIGNING_SECRET } from './helpers.ts';
 import { cloudRequestsFor, cloudWrites, dnatFor, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE } from './scenario.ts';
@@ -39,8 +40,9 @@ async function snapshot() {
  * saw no write, and nobody asked the cloud about `instanceId`.
  */
 async function expectNothingReached(before: { at: number; jobIds: string[] }, instanceId: string) {
-  // A request that got through has its record before the answer; its first cloud call follows within milliseconds.
-  await new Promise((res) => setTimeout(res, 150));
+  // A request that got through has its record before the answer (the listener runs before the response); the worker
+  // makes its cloud calls from the queue, so once the queue is drained nothing of it is still on its way.
+  await until(async () => (await env.queued()).length === 0, { what: 'the migrations queue to be drained', timeoutMs: 10_000 });
   expect(await env.jobIds()).toEqual(before.jobIds);
   expect(await env.engine.service.status(instanceId)).toEqual([]);
   expect(await env.queued()).toEqual([]);
@@ -176,11 +178,8 @@ describe('/natmigrate router', () => {
     expect(rec).toMatchObject({ kind: 'preview', instanceId, regionId: 'cn-hangzhou', requestedBy: 'U0ALICE' });
     expect(rec!.audience).toEqual({ channelId: CH, userId: 'U0ALICE', mode: 'preview' });
     // The plan is posted in the channel (not a thread), and a dry run writes nothing to the cloud.
-    const deadline = Date.now() + 15_000;
-    while (!env.slack.channelMessages(CH).some((m) => !m.threadTs && env.slack.render(m).includes(`Dry run: plan for ${instanceId}`))) {
-      if (Date.now() > deadline) throw new Error('the dry run plan was not posted to the channel');
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await until(() => env.slack.channelMessages(CH).some((m) => !m.threadTs && env.slack.render(m).includes(`Dry run: plan for ${instanceId}`)),
+      { what: 'the dry run plan to be posted to the channel', timeoutMs: 15_000 });
     expect((await env.engine.service.status(jobId))[0]?.plan?.instanceId).toBe(instanceId);
     expect(cloudWrites(env.sandbox, before.at)).toEqual([]);
 
@@ -259,10 +258,9 @@ describe('approval clicks that fail before the engine', () => {
     expect(approval?.approvals).toEqual([]);
     expect(approval?.decision).toBeUndefined();
     expect((await env.engine.service.status(jobId))[0]?.state).toBe('awaiting_approval');
-    await new Promise((r) => setTimeout(r, 150));
-    expect(cloudWrites(env.sandbox, t0)).toEqual([]);
-    // The refusal is in the job's thread, for everyone to see.
+    // The refusal is in the job's thread, for everyone to see; once it is, the click has been dealt with.
     const lines = await env.waitThread(jobId, (l) => l.some((x) => x.includes('(`Tampered`)')), 'the refused click to be audited');
+    expect(cloudWrites(env.sandbox, t0)).toEqual([]);
     expect(lines.filter((l) => /@bob clicked \*Approve\* — refused \(`Tampered`\)/.test(l))).toHaveLength(1);
     expect(dnatFor(env.sandbox, eip)).toEqual([expect.objectContaining({ internalIp: privateIp, status: 'Available' })]);
     await env.rejectAndWait(jobId);

@@ -11,6 +11,7 @@ import { testRedis, type TestRedis } from './fixtures.ts';
 import { PEOPLE, startBot, type RunningBot } from './helpers.ts';
 import { slackScenario } from './scenario.ts';
 import pino from 'pino';
+import { until, UntilTimeoutError } from '../../src/util/until.ts';
 
 /**
  * The real system on loopback: the sandbox cloud, the Alibaba adapter, the engine with a worker, the Slack bot
@@ -46,17 +47,7 @@ export interface Env {
 }
 
 /** How a test wants the bot started (default: HTTP mode on a loopback port, see startBot). */
-export type BotStarter = (c: { slack: FakeSlack; service: MigrationService; redis: Redis; prefix: string; outbox: Outbox }) => Promise<RunningBot>;
-
-export async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((res) => setTimeout(res, 25));
-  }
-}
+type BotStarter = (c: { slack: FakeSlack; service: MigrationService; redis: Redis; prefix: string; outbox: Outbox }) => Promise<RunningBot>;
 
 export async function startEnv(name: string, options: Partial<EngineOptions> = {}, setup: { bot?: BotStarter } = {}): Promise<Env> {
   const channel = 'C0OPS';
@@ -89,39 +80,26 @@ export async function startEnv(name: string, options: Partial<EngineOptions> = {
       await sandbox.close();
       await r.cleanup();
     },
-    async threadOf(jobId) {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const t = await outbox.thread(jobId);
-        if (t) return t.rootTs;
-        if (Date.now() > deadline) throw new Error(`no thread for ${jobId}`);
-        await new Promise((res) => setTimeout(res, 25));
-      }
-    },
+    threadOf: (jobId) => until(async () => (await outbox.thread(jobId))?.rootTs, { what: `a thread for ${jobId}`, timeoutMs: 15_000 }),
     async waitThread(jobId, done, what, timeoutMs = 30_000) {
       await env.threadOf(jobId);
+      const t = (await outbox.thread(jobId))!;
+      const read = () => slack.transcript(t.channel, t.threadTs);
+      const started = Date.now();
+      try {
+        await until(() => done(read()), { what, timeoutMs });
+      } catch (err) {
+        if (err instanceof UntilTimeoutError) throw new Error(`${err.message}; thread so far:\n${read().join('\n---\n')}`);
+        throw err;
+      }
+      // Let the outbox finish what it has (the status card is refreshed after the replies).
+      await outbox.waitIdle({ timeoutMs: Math.max(1000, timeoutMs - (Date.now() - started)) });
+      return read();
+    },
+    approvalCard: (jobId) => until(async () => {
       const t = await outbox.thread(jobId);
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const lines = slack.transcript(t!.channel, t!.threadTs);
-        if (done(lines)) {
-          // Let the outbox finish what it has (the status card is refreshed after the replies).
-          await outbox.waitIdle({ timeoutMs: Math.max(1000, deadline - Date.now()) });
-          return slack.transcript(t!.channel, t!.threadTs);
-        }
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; thread so far:\n${lines.join('\n---\n')}`);
-        await new Promise((res) => setTimeout(res, 25));
-      }
-    },
-    async approvalCard(jobId) {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const t = await outbox.thread(jobId);
-        if (t?.approval) return slack.message(t.channel, t.approval.ts)!;
-        if (Date.now() > deadline) throw new Error(`no approval card for ${jobId}`);
-        await new Promise((res) => setTimeout(res, 25));
-      }
-    },
+      return t?.approval ? slack.message(t.channel, t.approval.ts) : undefined;
+    }, { what: `the approval card of ${jobId}`, timeoutMs: 30_000 }),
     async runJob(userId, instanceId) {
       const res = await slack.slash(userId, channel, `run ${instanceId}`);
       const m = /queued as `([^`]+)`/.exec(String(res.json?.text));
@@ -147,13 +125,13 @@ export async function startEnv(name: string, options: Partial<EngineOptions> = {
       const rec = await until(async () => {
         const [r0] = await engine.service.status(jobId);
         return r0 && (r0.state === 'awaiting_approval' || r0.state === 'finished') ? r0 : undefined;
-      }, `${jobId} to wait for its approval or end`);
+      }, { what: `${jobId} to wait for its approval or end` });
       if (rec.state !== 'finished') {
         const card = await env.approvalCard(jobId);
         const res = await slack.click(rec.requestedBy, card.channel, card.ts, { actionId: 'natmigrate_reject' });
         if (res.status !== 200) throw new Error(`reject of ${jobId} answered ${res.status}`);
       }
-      await until(async () => (await engine.service.status(jobId))[0]?.state === 'finished' && !(await engine.queue.getJob(jobId)), `${jobId} to end`);
+      await until(async () => (await engine.service.status(jobId))[0]?.state === 'finished' && !(await engine.queue.getJob(jobId)), { what: `${jobId} to end` });
     },
   };
   return env;

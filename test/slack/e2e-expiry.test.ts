@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertOrder, cloudWrites, dnatFor, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE } from './scenario.ts';
 
-/** Approvals expire (NATMIGRATE_APPROVAL_TTL, here 1.5 s): the staging is undone and late clicks are refused. */
+/** Approvals expire (NATMIGRATE_APPROVAL_TTL): the staging is undone and late clicks are refused. The engine's clock is moved past the expiry, so nothing waits for it. */
 
 let env: Env;
+let offsetMs = 0;
+const clock = { now: () => Date.now() + offsetMs };
 beforeAll(async () => {
-  env = await startEnv('e2e-expiry', { approvalTtlMs: 1500 });
+  env = await startEnv('e2e-expiry', { approvalTtlMs: 30 * 60_000, clock });
 });
 afterAll(async () => {
   await env?.close();
@@ -18,6 +20,9 @@ describe('approval expiry', () => {
     const jobId = await env.runJob('U0ALICE', instanceId);
     const card = await env.approvalCard(jobId);
     const rawValue = (card.blocks as { type: string; elements?: { value?: string }[] }[]).find((b) => b.type === 'actions')!.elements![0]!.value!;
+    // Thirty minutes pass with nobody deciding; the parked job wakes at its deadline.
+    offsetMs = 30 * 60_000 + 1000;
+    await env.engine.service.wake(jobId);
     const lines = await env.waitThread(jobId, (l) => l.some((x) => x.includes('*Finished*')), 'the expiry', 20_000);
     assertOrder(lines, [
       /Approval: migrate[\s\S]*\*Expired\*/,

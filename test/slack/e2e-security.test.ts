@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeApprovalValue, decodeApprovalValue } from '../../src/domain/approval-policy.ts';
+import { encodeApprovalValue, decodeApprovalValue } from '../../src/domain/approval-button.ts';
 import { assertOrder, cloudWrites, dnatFor, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE } from './scenario.ts';
 
@@ -69,8 +69,9 @@ describe('approval security (M = 2)', () => {
     expect(lastTold('U0DAVE')).toMatch(/already counted \(1 of 2\)/);
     expect(await approvals()).toBe(1);
 
-    // Nothing in the cloud moved while all that happened: no write, the mapping is the original one.
-    await new Promise((r) => setTimeout(r, 200));
+    // Nothing in the cloud moved while all that happened (every click dealt with, up to the last one's audit line):
+    // no write, the mapping is the original one.
+    await env.waitThread(jobId, (l) => l.some((x) => x.includes('(`AlreadyCounted`)')), 'the refused clicks to be audited');
     expect(cloudWrites(env.sandbox, t0)).toEqual([]);
     expect(dnatFor(env.sandbox, eip)).toEqual([expect.objectContaining({ internalIp: privateIp, status: 'Available' })]);
     expect((await env.engine.service.status(jobId))[0]?.state).toBe('awaiting_approval');

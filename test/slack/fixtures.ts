@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import type { Plan } from '../../src/domain/plan-types.ts';
+import { deleteKeys } from '../../src/util/private-redis.ts';
 
 /** Shared test helpers: a plan as the engine produces it, event builders, a Redis with a private prefix. */
 
@@ -64,12 +65,7 @@ export async function testRedis(name: string): Promise<TestRedis> {
     redis,
     prefix,
     async cleanup() {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteKeys(redis, prefix);
       redis.disconnect();
     },
   };

@@ -3,6 +3,7 @@ import { startFakeSlack, type FakeSlack } from '../../src/slack-sim/index.ts';
 import { createOutbox, type Outbox } from '../../src/slack/outbox.ts';
 import { ev, samplePlan, testRedis, type TestRedis } from './fixtures.ts';
 import type { MigrationEvent } from '../../src/domain/events.ts';
+import { until } from '../../src/util/until.ts';
 
 const CH = 'C0OPS';
 let slack: FakeSlack;
@@ -54,6 +55,13 @@ afterAll(async () => {
   await r.cleanup();
   await slack.close();
 });
+
+/** Waits until a delivery pass dealt with the job: put it back for later (its due time moved) or delivered it (not due). */
+async function waitDeferred(o: Outbox, jobId: string): Promise<void> {
+  const queuedAt = await r.redis.zscore(o.keys.due(), jobId);
+  expect(queuedAt).not.toBeNull();
+  await until(async () => (await r.redis.zscore(o.keys.due(), jobId)) !== queuedAt, { what: `a delivery pass to take up ${jobId}`, timeoutMs: 5000 });
+}
 
 async function rootOf(o: Outbox, jobId: string): Promise<string> {
   const t = await o.thread(jobId);
@@ -205,7 +213,8 @@ describe('slack outbox', () => {
     // Someone else is delivering the migration's thread right now.
     await r.redis.set(o.keys.lease(parent), 'another-bot', 'PX', 5000);
     await o.emit(ev(child, { type: 'job.queued', kind: 'rollback', instanceId: 'i-bp1aaaaaaaaaaaaaaaaa', regionId: 'cn-hangzhou', requestedBy: { kind: 'user', userId: 'U0ALICE' } }));
-    await new Promise((res) => setTimeout(res, 300));
+    // The outbox took the rollback up and put it back for later (its due time moved) without posting anything.
+    await waitDeferred(o, child);
     expect(slack.thread(CH, t.threadTs)).toHaveLength(2);
     await r.redis.del(o.keys.lease(parent));
     await o.waitIdle({ jobIds: [child] });
@@ -239,7 +248,8 @@ describe('slack outbox', () => {
     const o = makeOutbox({ resolveAudience: async () => (known ? { channelId: CH } : undefined) });
     for (const e of migration(jobId).slice(0, 2)) await o.emit(e);
     o.start();
-    await new Promise((res) => setTimeout(res, 200));
+    // The outbox asked for the audience, got none, and put the job back for later.
+    await waitDeferred(o, jobId);
     expect(await o.thread(jobId)).toBeUndefined();
     known = true;
     await o.waitIdle({ jobIds: [jobId], timeoutMs: 5000 });

@@ -1,7 +1,7 @@
 import * as $Ecs from '@alicloud/ecs20140526';
 import * as $Vpc from '@alicloud/vpc20160428';
 import type { CloudCallObserver, CloudPort } from '../cloud-port.ts';
-import { CloudError, isCloudError } from '../errors.ts';
+import { CloudError, isCloudError } from '../cloud-error.ts';
 import { unlimitedBudget, type RateBudget } from '../rate-budget.ts';
 import type {
   DnatEntry, DnatSpec, Eip, Instance, InvocationResult, NatGateway, NetworkInterface, SecurityGroup, SecurityGroupRule, SnatEntry, VSwitch,
@@ -17,7 +17,8 @@ import {
 } from './map.ts';
 import { chunk, paginateByPage, paginateByToken } from './paginate.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
-import { DEFAULT_WAIT_SCHEDULE, pollUntil, type Verdict, type WaitSchedule } from './waiters.ts';
+import { DEFAULT_WAIT_SCHEDULE, pollUntil, type WaitSchedule } from './waiters.ts';
+import { dnatJudge, eniJudge, invocationVerdict } from './wait-verdicts.ts';
 
 export interface AlibabaCloudOptions {
   regionId: string;
@@ -52,7 +53,6 @@ const ENI_NOT_FOUND = new Set(['InvalidEniId.NotFound', 'InvalidNetworkInterface
 const DNAT_GONE = new Set(['InvalidForwardEntryId.NotFound', 'ResourceNotFound.ForwardEntry', 'InvalidForwardTableId.NotFound']);
 const SG_NOT_FOUND = new Set(['InvalidSecurityGroupId.NotFound', 'InvalidSecurityGroupId.Malformed']);
 const INSTANCE_NOT_FOUND = new Set(['InvalidInstanceId.NotFound', 'InvalidInstanceId.Malformed']);
-const TERMINAL_INVOCATION = new Set(['Success', 'Failed', 'Error', 'Timeout', 'Cancelled', 'Terminated', 'Invalid', 'Aborted']);
 /** RunCommand: the SDK doc allows 24 KB of Base64 content (an older doc says 16 KB). */
 const MAX_COMMAND_BASE64 = 24 * 1024;
 
@@ -107,6 +107,34 @@ export class AlibabaCloud implements CloudPort {
     return runCall(this.rt, { action, invoke, ...extra });
   }
 
+  /** A call whose answer must name what it made; an answer without it is retried like a transient failure. */
+  private callRequiring<R extends { body?: { requestId?: string } }>(action: ActionName, invoke: () => Promise<R>, made: (body: R['body']) => unknown, field: string): Promise<R> {
+    return this.call(action, async () => {
+      const r = await invoke();
+      if (!made(r.body)) throw new BadResponseError(`${action} answered without a ${field}`, r.body?.requestId);
+      return r;
+    });
+  }
+
+  /** Every page of a PageNumber/PageSize listing (the VPC APIs), at the action's largest page size. */
+  private pagesByNumber<B extends { totalCount?: number }, T>(action: ActionName, send: (page: { pageNumber: number; pageSize: number }) => Promise<{ body?: B }>,
+    items: (body: B) => T[] | undefined, opts: { signal?: AbortSignal } = {}): Promise<T[]> {
+    return paginateByPage(action, this.pageSize(action), async (pageNumber, pageSize) => {
+      const res = await this.call(action, () => send({ pageNumber, pageSize }), opts);
+      return { items: (res.body && items(res.body)) ?? [], totalCount: res.body?.totalCount };
+    });
+  }
+
+  /** Every page of a NextToken/MaxResults listing (the ECS APIs), at the action's largest page size. */
+  private pagesByToken<B extends { nextToken?: string }, T>(action: ActionName, send: (page: { maxResults: number; nextToken?: string }) => Promise<{ body?: B }>,
+    items: (body: B) => T[] | undefined, opts: { signal?: AbortSignal } = {}): Promise<T[]> {
+    const maxResults = this.pageSize(action);
+    return paginateByToken(action, async (nextToken) => {
+      const res = await this.call(action, () => send({ maxResults, ...(nextToken ? { nextToken } : {}) }), opts);
+      return { items: (res.body && items(res.body)) ?? [], nextToken: res.body?.nextToken };
+    });
+  }
+
   // ── reads ───────────────────────────────────────────────────────────────
 
   async describeInstance(instanceId: string, opts: { signal?: AbortSignal } = {}): Promise<Instance | undefined> {
@@ -124,23 +152,16 @@ export class AlibabaCloud implements CloudPort {
   }
 
   async listInstances(filter: { vpcId: string }): Promise<Instance[]> {
-    const maxResults = this.pageSize('DescribeInstances');
-    const raw = await paginateByToken('DescribeInstances', async (nextToken) => {
-      const res = await this.call('DescribeInstances', () => this.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({
-        regionId: this.regionId, vpcId: filter.vpcId, maxResults, nextToken,
-      })));
-      return { items: res.body?.instances?.instance ?? [], nextToken: res.body?.nextToken };
-    });
+    const raw = await this.pagesByToken('DescribeInstances', (page) => this.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({
+      regionId: this.regionId, vpcId: filter.vpcId, ...page,
+    })), (b) => b.instances?.instance);
     return raw.map(mapInstance);
   }
 
   async eniQuantity(instanceType: string): Promise<number | undefined> {
-    const types = await paginateByToken('DescribeInstanceTypes', async (nextToken) => {
-      const res = await this.call('DescribeInstanceTypes', () => this.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({
-        instanceTypes: [instanceType], maxResults: this.pageSize('DescribeInstanceTypes'), nextToken,
-      })));
-      return { items: res.body?.instanceTypes?.instanceType ?? [], nextToken: res.body?.nextToken };
-    });
+    const types = await this.pagesByToken('DescribeInstanceTypes', (page) => this.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({
+      instanceTypes: [instanceType], ...page,
+    })), (b) => b.instanceTypes?.instanceType);
     const t = types.find((x) => x.instanceTypeId === instanceType);
     return typeof t?.eniQuantity === 'number' ? t.eniQuantity : undefined;
   }
@@ -152,22 +173,12 @@ export class AlibabaCloud implements CloudPort {
     const ids = filter.networkInterfaceIds;
     if (ids && ids.length === 0) return [];
     const tag = filter.tags ? Object.entries(filter.tags).map(([key, value]) => new $Ecs.DescribeNetworkInterfacesRequestTag({ key, value })) : undefined;
-    const maxResults = this.pageSize('DescribeNetworkInterfaces');
     const out: NetworkInterface[] = [];
     // NetworkInterfaceId.N takes at most 100 ids per request.
     for (const idChunk of ids ? chunk(ids, 100) : [undefined]) {
-      const raw = await paginateByToken('DescribeNetworkInterfaces', async (nextToken) => {
-        const res = await this.call('DescribeNetworkInterfaces', () => this.ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({
-          regionId: this.regionId,
-          instanceId: filter.instanceId,
-          vpcId: filter.vpcId,
-          networkInterfaceId: idChunk,
-          tag,
-          maxResults,
-          nextToken,
-        })), opts);
-        return { items: res.body?.networkInterfaceSets?.networkInterfaceSet ?? [], nextToken: res.body?.nextToken };
-      });
+      const raw = await this.pagesByToken('DescribeNetworkInterfaces', (page) => this.ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({
+        regionId: this.regionId, instanceId: filter.instanceId, vpcId: filter.vpcId, networkInterfaceId: idChunk, tag, ...page,
+      })), (b) => b.networkInterfaceSets?.networkInterfaceSet, opts);
       out.push(...raw.map(mapNetworkInterface));
     }
     return out;
@@ -176,14 +187,11 @@ export class AlibabaCloud implements CloudPort {
   async describeSecurityGroup(securityGroupId: string): Promise<SecurityGroup | undefined> {
     let head: $Ecs.DescribeSecurityGroupAttributeResponseBody | undefined;
     try {
-      const perms = await paginateByToken('DescribeSecurityGroupAttribute', async (nextToken) => {
-        const res = await this.call('DescribeSecurityGroupAttribute', () => this.ecs.describeSecurityGroupAttribute(
-          new $Ecs.DescribeSecurityGroupAttributeRequest({
-            regionId: this.regionId, securityGroupId, maxResults: this.pageSize('DescribeSecurityGroupAttribute'), nextToken,
-          }),
-        ));
-        head ??= res.body;
-        return { items: res.body?.permissions?.permission ?? [], nextToken: res.body?.nextToken };
+      const perms = await this.pagesByToken('DescribeSecurityGroupAttribute', (page) => this.ecs.describeSecurityGroupAttribute(
+        new $Ecs.DescribeSecurityGroupAttributeRequest({ regionId: this.regionId, securityGroupId, ...page }),
+      ), (b) => {
+        head ??= b;
+        return b.permissions?.permission;
       });
       if (!head) return undefined;
       const rules: SecurityGroupRule[] = perms.map(mapSecurityGroupRule);
@@ -195,22 +203,16 @@ export class AlibabaCloud implements CloudPort {
   }
 
   async listVSwitches(filter: { vpcId: string }): Promise<VSwitch[]> {
-    const raw = await paginateByPage('DescribeVSwitches', this.pageSize('DescribeVSwitches'), async (pageNumber, pageSize) => {
-      const res = await this.call('DescribeVSwitches', () => this.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({
-        regionId: this.regionId, vpcId: filter.vpcId, pageNumber, pageSize,
-      })));
-      return { items: res.body?.vSwitches?.vSwitch ?? [], totalCount: res.body?.totalCount };
-    });
+    const raw = await this.pagesByNumber('DescribeVSwitches', (page) => this.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({
+      regionId: this.regionId, vpcId: filter.vpcId, ...page,
+    })), (b) => b.vSwitches?.vSwitch);
     return raw.map(mapVSwitch);
   }
 
   async listNatGateways(filter: { vpcId?: string; natGatewayId?: string }): Promise<NatGateway[]> {
-    const raw = await paginateByPage('DescribeNatGateways', this.pageSize('DescribeNatGateways'), async (pageNumber, pageSize) => {
-      const res = await this.call('DescribeNatGateways', () => this.vpc.describeNatGateways(new $Vpc.DescribeNatGatewaysRequest({
-        regionId: this.regionId, vpcId: filter.vpcId, natGatewayId: filter.natGatewayId, pageNumber, pageSize,
-      })));
-      return { items: res.body?.natGateways?.natGateway ?? [], totalCount: res.body?.totalCount };
-    });
+    const raw = await this.pagesByNumber('DescribeNatGateways', (page) => this.vpc.describeNatGateways(new $Vpc.DescribeNatGatewaysRequest({
+      regionId: this.regionId, vpcId: filter.vpcId, natGatewayId: filter.natGatewayId, ...page,
+    })), (b) => b.natGateways?.natGateway);
     return raw.map(mapNatGateway);
   }
 
@@ -219,36 +221,23 @@ export class AlibabaCloud implements CloudPort {
     filter: { internalIp?: string; externalIp?: string; forwardEntryId?: string } = {},
     opts: { signal?: AbortSignal } = {},
   ): Promise<DnatEntry[]> {
-    const raw = await paginateByPage('DescribeForwardTableEntries', this.pageSize('DescribeForwardTableEntries'), async (pageNumber, pageSize) => {
-      const res = await this.call('DescribeForwardTableEntries', () => this.vpc.describeForwardTableEntries(
-        new $Vpc.DescribeForwardTableEntriesRequest({
-          regionId: this.regionId, forwardTableId,
-          internalIp: filter.internalIp, externalIp: filter.externalIp, forwardEntryId: filter.forwardEntryId,
-          pageNumber, pageSize,
-        }),
-      ), opts);
-      return { items: res.body?.forwardTableEntries?.forwardTableEntry ?? [], totalCount: res.body?.totalCount };
-    });
+    const raw = await this.pagesByNumber('DescribeForwardTableEntries', (page) => this.vpc.describeForwardTableEntries(new $Vpc.DescribeForwardTableEntriesRequest({
+      regionId: this.regionId, forwardTableId, internalIp: filter.internalIp, externalIp: filter.externalIp, forwardEntryId: filter.forwardEntryId, ...page,
+    })), (b) => b.forwardTableEntries?.forwardTableEntry, opts);
     return raw.map(mapForwardEntry);
   }
 
   async listSnatEntries(snatTableId: string): Promise<SnatEntry[]> {
-    const raw = await paginateByPage('DescribeSnatTableEntries', this.pageSize('DescribeSnatTableEntries'), async (pageNumber, pageSize) => {
-      const res = await this.call('DescribeSnatTableEntries', () => this.vpc.describeSnatTableEntries(new $Vpc.DescribeSnatTableEntriesRequest({
-        regionId: this.regionId, snatTableId, pageNumber, pageSize,
-      })));
-      return { items: res.body?.snatTableEntries?.snatTableEntry ?? [], totalCount: res.body?.totalCount };
-    });
+    const raw = await this.pagesByNumber('DescribeSnatTableEntries', (page) => this.vpc.describeSnatTableEntries(new $Vpc.DescribeSnatTableEntriesRequest({
+      regionId: this.regionId, snatTableId, ...page,
+    })), (b) => b.snatTableEntries?.snatTableEntry);
     return raw.map(mapSnatEntry);
   }
 
   async listEips(filter: { ipAddress?: string; allocationId?: string }): Promise<Eip[]> {
-    const raw = await paginateByPage('DescribeEipAddresses', this.pageSize('DescribeEipAddresses'), async (pageNumber, pageSize) => {
-      const res = await this.call('DescribeEipAddresses', () => this.vpc.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({
-        regionId: this.regionId, eipAddress: filter.ipAddress, allocationId: filter.allocationId, pageNumber, pageSize,
-      })));
-      return { items: res.body?.eipAddresses?.eipAddress ?? [], totalCount: res.body?.totalCount };
-    });
+    const raw = await this.pagesByNumber('DescribeEipAddresses', (page) => this.vpc.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({
+      regionId: this.regionId, eipAddress: filter.ipAddress, allocationId: filter.allocationId, ...page,
+    })), (b) => b.eipAddresses?.eipAddress);
     return raw.map(mapEip);
   }
 
@@ -268,12 +257,8 @@ export class AlibabaCloud implements CloudPort {
       tag: input.tags ? Object.entries(input.tags).map(([key, value]) => new $Ecs.CreateNetworkInterfaceRequestTag({ key, value })) : undefined,
       clientToken: input.clientToken,
     });
-    const res = await this.call('CreateNetworkInterface', async () => {
-      const r = await this.ecs.createNetworkInterface(req);
-      // Documented: "If NetworkInterfaceId is empty in the response, try to create the ENI again" (same token).
-      if (!r.body?.networkInterfaceId) throw new BadResponseError('CreateNetworkInterface answered without a NetworkInterfaceId', r.body?.requestId);
-      return r;
-    });
+    // Documented: "If NetworkInterfaceId is empty in the response, try to create the ENI again" (same token).
+    const res = await this.callRequiring('CreateNetworkInterface', () => this.ecs.createNetworkInterface(req), (b) => b?.networkInterfaceId, 'NetworkInterfaceId');
     return mapCreatedNetworkInterface(res.body!, input);
   }
 
@@ -348,38 +333,7 @@ export class AlibabaCloud implements CloudPort {
     const attachRequested = opts.attachRequested
       ?? (requestedFor !== undefined && (opts.instanceId === undefined || opts.instanceId === requestedFor));
     const expectInstance = opts.instanceId ?? (target === 'InUse' ? requestedFor : undefined);
-    let seenTransition = false;
-
-    const judge = (eni: NetworkInterface | undefined): Verdict<NetworkInterface | undefined> => {
-      const state = eni ? `${eni.status}${eni.instanceId ? ` on ${eni.instanceId}` : ''}` : 'gone';
-      switch (target) {
-        case 'InUse':
-          if (!eni) return { kind: 'failed', why: 'the ENI no longer exists' };
-          if (eni.status === 'InUse') {
-            if (expectInstance && eni.instanceId && eni.instanceId !== expectInstance) {
-              return { kind: 'failed', why: `the ENI is attached to ${eni.instanceId}, not ${expectInstance}` };
-            }
-            return { kind: 'done', value: eni };
-          }
-          if (eni.status === 'Attaching') seenTransition = true;
-          // Documented: Available after an attach means the attach failed.
-          if (eni.status === 'Available' && (seenTransition || attachRequested)) {
-            return { kind: 'failed', why: 'the attach failed (the ENI went back to Available)' };
-          }
-          return { kind: 'pending', state };
-        case 'Available':
-          if (!eni) return { kind: 'failed', why: 'the ENI no longer exists' };
-          if (eni.status === 'Available') return { kind: 'done', value: eni };
-          if (eni.status === 'Detaching') seenTransition = true;
-          if (eni.status === 'InUse' && seenTransition) return { kind: 'failed', why: 'the detach failed (the ENI went back to InUse)' };
-          return { kind: 'pending', state };
-        case 'Gone':
-          if (!eni) return { kind: 'done', value: undefined };
-          if (eni.status === 'Deleting') seenTransition = true;
-          if (eni.status === 'Available' && seenTransition) return { kind: 'failed', why: 'the delete failed (the ENI went back to Available)' };
-          return { kind: 'pending', state };
-      }
-    };
+    const judge = eniJudge(target, { attachRequested, ...(expectInstance ? { expectInstance } : {}) });
 
     try {
       return await pollUntil({
@@ -424,11 +378,7 @@ export class AlibabaCloud implements CloudPort {
       forwardEntryName: input.forwardEntryName,
       clientToken: input.clientToken,
     });
-    const res = await this.call('CreateForwardEntry', async () => {
-      const r = await this.vpc.createForwardEntry(req);
-      if (!r.body?.forwardEntryId) throw new BadResponseError('CreateForwardEntry answered without a ForwardEntryId', r.body?.requestId);
-      return r;
-    });
+    const res = await this.callRequiring('CreateForwardEntry', () => this.vpc.createForwardEntry(req), (b) => b?.forwardEntryId, 'ForwardEntryId');
     return res.body!.forwardEntryId!;
   }
 
@@ -438,28 +388,7 @@ export class AlibabaCloud implements CloudPort {
     target: 'Available' | 'Gone',
     opts: { timeoutMs?: number; signal?: AbortSignal } & WaitExtras = {},
   ): Promise<DnatEntry | undefined> {
-    let seen = false;
-    let seenDeleting = false;
-    let missing = 0;
-    const judge = (entry: DnatEntry | undefined): Verdict<DnatEntry | undefined> => {
-      const state = entry ? entry.status : 'not listed';
-      if (target === 'Gone') {
-        if (!entry) return { kind: 'done', value: undefined };
-        if (entry.status === 'Deleting') seenDeleting = true;
-        if (entry.status === 'Available' && seenDeleting) return { kind: 'failed', why: 'the delete failed (the entry is Available again)' };
-        return { kind: 'pending', state };
-      }
-      if (!entry) {
-        missing++;
-        // Listed right after the create (Pending). Vanishing later, or never showing up, means the create failed.
-        if (seen) return { kind: 'failed', why: 'the entry disappeared before it became Available' };
-        if (missing >= 3) return { kind: 'failed', why: 'the entry never appeared in its forward table' };
-        return { kind: 'pending', state };
-      }
-      seen = true;
-      if (entry.status === 'Available') return { kind: 'done', value: entry };
-      return { kind: 'pending', state };
-    };
+    const judge = dnatJudge(target);
     return pollUntil({
       action: 'DescribeForwardTableEntries',
       what: `DNAT entry ${forwardEntryId} to be ${target}`,
@@ -502,11 +431,7 @@ export class AlibabaCloud implements CloudPort {
       timeout: input.timeoutSeconds ?? 60,
       clientToken: input.clientToken,
     });
-    const res = await this.call('RunCommand', async () => {
-      const r = await this.ecs.runCommand(req);
-      if (!r.body?.invokeId) throw new BadResponseError('RunCommand answered without an InvokeId', r.body?.requestId);
-      return r;
-    });
+    const res = await this.callRequiring('RunCommand', () => this.ecs.runCommand(req), (b) => b?.invokeId, 'InvokeId');
     return res.body!.invokeId!;
   }
 
@@ -525,11 +450,7 @@ export class AlibabaCloud implements CloudPort {
         const r = (res.body?.invocation?.invocationResults?.invocationResult ?? []).find((x) => !x.instanceId || x.instanceId === instanceId);
         return r ? mapInvocationResult(r, { invokeId, instanceId }) : undefined;
       },
-      judge: (r): Verdict<InvocationResult> => {
-        if (!r) return { kind: 'pending', state: 'not listed yet' };
-        if (TERMINAL_INVOCATION.has(r.status)) return { kind: 'done', value: r };
-        return { kind: 'pending', state: r.status || 'unknown' };
-      },
+      judge: invocationVerdict,
       timeoutMs: opts.timeoutMs,
       expectedMs: opts.expectedMs,
       signal: opts.signal,
@@ -553,25 +474,4 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 export function createAlibabaCloud(opts: AlibabaCloudOptions): AlibabaCloud {
   return new AlibabaCloud(opts);
-}
-
-/**
- * Options from the environment: NATMIGRATE_REGION, NATMIGRATE_ECS_ENDPOINT, NATMIGRATE_VPC_ENDPOINT,
- * NATMIGRATE_CLOUD_PROTOCOL. Credentials: the default chain of @alicloud/credentials, whose first link is the
- * ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET (/ _SECURITY_TOKEN) variables; when `env` itself carries those keys they are
- * used directly, so a caller-supplied env map (not process.env) works the same way.
- */
-export function cloudOptionsFromEnv(env: Record<string, string | undefined> = process.env): AlibabaCloudOptions {
-  const protocol = (env.NATMIGRATE_CLOUD_PROTOCOL ?? 'https').toLowerCase();
-  if (protocol !== 'http' && protocol !== 'https') throw new Error(`NATMIGRATE_CLOUD_PROTOCOL must be http or https, not ${protocol}`);
-  const id = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-  const secret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-  const token = env.ALIBABA_CLOUD_SECURITY_TOKEN;
-  return {
-    regionId: env.NATMIGRATE_REGION || 'cn-hangzhou',
-    ecsEndpoint: env.NATMIGRATE_ECS_ENDPOINT || undefined,
-    vpcEndpoint: env.NATMIGRATE_VPC_ENDPOINT || undefined,
-    protocol,
-    credentials: id && secret ? { accessKeyId: id, accessKeySecret: secret, ...(token ? { securityToken: token } : {}) } : 'default-chain',
-  };
 }

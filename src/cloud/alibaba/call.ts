@@ -2,10 +2,10 @@ import type { CloudCall, CloudCallObserver } from '../cloud-port.ts';
 import type { RateBudget } from '../rate-budget.ts';
 import { actionSpec, type ActionName } from './actions.ts';
 import { toCloudError, type AlibabaCallError } from './error-map.ts';
-import { reportToRecorders } from './recorder.ts';
+import { reportToRecorders } from '../call-recorder.ts';
 import { retryDecision, type RetryPolicy } from './retry-policy.ts';
 import { sleep } from '../../util/sleep.ts';
-import { abortError } from './sleep.ts';
+import { abortError } from './abort-error.ts';
 
 /**
  * The one place an SDK call runs: rate budget, one observer report per HTTP attempt, error mapping, and

@@ -25,7 +25,7 @@ export interface ClientsConfig {
  * Accepts `host:port` or a URL. The SDK builds `${protocol}://${endpoint}`, so a scheme inside the endpoint
  * would produce `http://http//…`; strip it and let it set the protocol instead.
  */
-export function normalizeEndpoint(endpoint: string | undefined, protocol: 'http' | 'https'): { endpoint?: string; protocol: 'http' | 'https' } {
+function normalizeEndpoint(endpoint: string | undefined, protocol: 'http' | 'https'): { endpoint?: string; protocol: 'http' | 'https' } {
   if (!endpoint) return { protocol };
   const m = /^(https?):\/\/([^/]+)\/?$/i.exec(endpoint.trim());
   if (m) return { endpoint: m[2], protocol: m[1]!.toLowerCase() as 'http' | 'https' };

@@ -1,5 +1,5 @@
 import { AlibabaCloudError, ClientError, ThrottlingError } from '@alicloud/openapi-core';
-import { CloudError } from '../errors.ts';
+import { CloudError } from '../cloud-error.ts';
 
 /**
  * A CloudError as produced by this adapter: it also remembers what the retry policy needs
@@ -152,6 +152,6 @@ export const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   'ServiceUnavailable', 'InternalError', 'InternalError.Dispatch', 'UnknownError', 'Rejected.Throttling',
 ]);
 
-export function isTransientCode(code: string, httpStatus: number | undefined, busyCodes: readonly string[]): boolean {
+function isTransientCode(code: string, httpStatus: number | undefined, busyCodes: readonly string[]): boolean {
   return isThrottlingCode(code) || TRANSIENT_CODES.has(code) || (httpStatus !== undefined && httpStatus >= 500) || busyCodes.includes(code);
 }

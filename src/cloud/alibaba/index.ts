@@ -1,7 +1,6 @@
-export { AlibabaCloud, createAlibabaCloud, cloudOptionsFromEnv, type AlibabaCloudOptions, type WaitExtras } from './alibaba-cloud.ts';
+export { AlibabaCloud, createAlibabaCloud, type AlibabaCloudOptions, type WaitExtras } from './alibaba-cloud.ts';
 export { ACTIONS, requiredRamActions, isValidClientToken, type ActionName, type ActionSpec } from './actions.ts';
 export { retryDecision, classifyFailure, DEFAULT_RETRY_POLICY, type RetryPolicy, type RetryDecision, type FailureClass } from './retry-policy.ts';
-export { withCallRecorder, recordCalls, callsOf } from './recorder.ts';
 export { AlibabaCallError, toCloudError, type ErrorView } from './error-map.ts';
 export { DEFAULT_WAIT_SCHEDULE, pollDelays, type WaitSchedule } from './waiters.ts';
 export type { CredentialsOption, StaticKeys } from './credentials.ts';

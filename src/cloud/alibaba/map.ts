@@ -118,7 +118,7 @@ export function mapInvocationResult(
 }
 
 /** Output comes Base64-encoded (the API's default ContentEncoding); decode as UTF-8. */
-export function decodeOutput(b64: string | undefined): string {
+function decodeOutput(b64: string | undefined): string {
   if (!b64) return '';
   return Buffer.from(b64, 'base64').toString('utf8');
 }

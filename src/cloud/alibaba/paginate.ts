@@ -1,4 +1,4 @@
-import { CloudError } from '../errors.ts';
+import { CloudError } from '../cloud-error.ts';
 
 /** Hard stop against a server that never ends a listing (a loop of NextTokens, a lying TotalCount). */
 const MAX_PAGES = 1000;

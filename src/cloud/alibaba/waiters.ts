@@ -1,5 +1,6 @@
-import { CloudError, isCloudError } from '../errors.ts';
-import { abortError, sleep } from './sleep.ts';
+import { CloudError, isCloudError } from '../cloud-error.ts';
+import { sleep } from '../../util/sleep.ts';
+import { abortError } from './abort-error.ts';
 
 /**
  * Polling that notices a state change quickly without hammering the API: the first poll comes at the expected

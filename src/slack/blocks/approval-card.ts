@@ -105,7 +105,7 @@ export function approvalCard(input: ApprovalCardInput): SlackMessage {
   };
 }
 
-export function outcomeText(o: ApprovalOutcome): string {
+function outcomeText(o: ApprovalOutcome): string {
   switch (o.decision) {
     case 'approved':
       return `:white_check_mark: *Approved* by ${actors(o.by)} ${when(o.at)}`;

@@ -47,7 +47,7 @@ export function auditReply(ev: ThreadEvent): SlackMessage | undefined {
       if (ev.decision === 'rejected') return line(`:x: ${t} *Rejected* by ${actors(ev.by)}`);
       return line(`:hourglass: ${t} *Approval expired*: nobody decided in time`);
     }
-    case 'plan.drifted':
+    case 'plan.changed':
       return {
         text: truncate(`The live state changed since the plan was approved: ${ev.differences.join('; ')}`, 3000),
         blocks: [

@@ -1,7 +1,8 @@
 import type { BatchItem, BatchItemStatus, BatchPhase, BatchPlan } from '../../domain/batch-plan.ts';
-import type { Actor, JobOutcome, MigrationEvent } from '../../domain/events.ts';
-import { actor, code, context, esc, header, section, truncate, when, type Block, type SlackMessage } from './format.ts';
-import { applyApprovalEvent, foldCard, outcomeLabel, statusCard, type ApprovalProgress } from './status-card.ts';
+import type { JobOutcome, MigrationEvent } from '../../domain/events.ts';
+import { applyHeadEvent, cancelNote, headContext, outcomeLabel, outcomeLine, type CardHead } from './card-common.ts';
+import { code, context, esc, header, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+import { foldCard, statusCard } from './status-card.ts';
 
 /**
  * A batch's thread: the root is ONE live message (progress: done / in flight / waiting / failed, and one line per
@@ -22,23 +23,15 @@ export function batchStatusText(s: BatchItemStatus): string {
 const MAX_ROWS = 90;
 const ROWS_PER_SECTION = 30;
 
-export interface BatchCardState {
+interface BatchCardState extends CardHead {
   batchId: string;
   targets?: string;
-  regionId?: string;
-  requestedBy?: Actor;
-  queuedAt?: string;
   plan?: BatchPlan;
   phase: BatchPhase | 'queued';
   statuses: Record<string, BatchItemStatus>;
   outcomes: Record<string, JobOutcome>;
-  approval?: ApprovalProgress;
   windowUntil?: string;
   windowTitle?: string;
-  cancelRequestedBy?: Actor;
-  outcome?: JobOutcome;
-  summary?: string;
-  finishedAt?: string;
 }
 
 export function isBatchJobId(jobId: string): boolean {
@@ -46,13 +39,11 @@ export function isBatchJobId(jobId: string): boolean {
 }
 
 /** Apply one event; unknown ones are ignored (a newer engine must not break an older bot). */
-export function applyBatchEvent(s: BatchCardState, ev: MigrationEvent): BatchCardState {
+function applyBatchEvent(s: BatchCardState, ev: MigrationEvent): BatchCardState {
+  applyHeadEvent(s, ev);
   switch (ev.type) {
     case 'job.queued':
       s.targets = ev.instanceId;
-      s.regionId = ev.regionId;
-      s.requestedBy = ev.requestedBy;
-      s.queuedAt = ev.at;
       break;
     case 'batch.planned':
       s.plan = ev.batch;
@@ -66,11 +57,6 @@ export function applyBatchEvent(s: BatchCardState, ev: MigrationEvent): BatchCar
     case 'batch.instance':
       s.outcomes[ev.instanceId] = ev.outcome;
       break;
-    case 'approval.requested':
-    case 'approval.recorded':
-    case 'approval.decided':
-      applyApprovalEvent(s, ev);
-      break;
     case 'step.started':
       if (ev.step === 'await_window') s.windowTitle = ev.title;
       break;
@@ -80,13 +66,7 @@ export function applyBatchEvent(s: BatchCardState, ev: MigrationEvent): BatchCar
     case 'step.finished':
       if (ev.step === 'await_window') { delete s.windowUntil; delete s.windowTitle; }
       break;
-    case 'cancel.requested':
-      s.cancelRequestedBy = ev.by;
-      break;
     case 'finished':
-      s.outcome = ev.outcome;
-      s.summary = ev.summary;
-      s.finishedAt = ev.at;
       s.phase = 'finished';
       break;
   }
@@ -106,7 +86,7 @@ function counts(s: BatchCardState): Record<BatchItemStatus, number> {
 }
 
 function stateLine(s: BatchCardState): string {
-  if (s.outcome) return `*${outcomeLabel(s.outcome)}* ${s.finishedAt ? when(s.finishedAt) : ''}${s.summary ? `\n${esc(truncate(s.summary, 1500))}` : ''}`;
+  if (s.outcome) return outcomeLine(s.outcome, s, 1500);
   if (!s.plan) return '*Planning*: reading the VPC (every instance, DNAT and SNAT entry)…';
   const a = s.approval;
   if (a?.status === 'pending') {
@@ -145,12 +125,7 @@ export function batchCard(s: BatchCardState): SlackMessage {
   const items = s.plan?.items ?? [];
   const blocks: Block[] = [
     header(`NAT batch · ${s.targets ?? s.batchId}${items.length ? ` · ${items.length} instance${items.length === 1 ? '' : 's'}` : ''}`),
-    context([
-      `batch ${code(s.batchId)}`,
-      s.regionId ? `region ${code(s.regionId)}` : '',
-      s.requestedBy ? `requested by ${actor(s.requestedBy)}` : '',
-      s.queuedAt ? when(s.queuedAt) : '',
-    ]),
+    headContext('batch', s.batchId, s),
     section(stateLine(s)),
   ];
   if (items.length) {
@@ -159,7 +134,8 @@ export function batchCard(s: BatchCardState): SlackMessage {
     for (let k = 0; k < lines.length; k += ROWS_PER_SECTION) blocks.push(section(lines.slice(k, k + ROWS_PER_SECTION).join('\n')));
     if (items.length > MAX_ROWS) blocks.push(context([`…and ${items.length - MAX_ROWS} more instances (counted above; each one's end is in the thread)`]));
   }
-  if (s.cancelRequestedBy && !s.outcome) blocks.push(section(`:octagonal_sign: Cancel requested by ${actor(s.cancelRequestedBy)}`));
+  const cancel = cancelNote(s);
+  if (cancel) blocks.push(section(cancel));
   const knobs = s.plan ? [`plan hash ${code(s.plan.hash.slice(0, 12))}`, `canary ${s.plan.canary}`, `concurrency ${s.plan.concurrency}`] : [];
   blocks.push(context([...knobs, 'Audit log in this thread ↓']));
   const c = counts(s);
@@ -181,7 +157,7 @@ function recipeText(i: BatchItem): string {
   return `${r.forwardTableId} ${r.externalIp}:${r.externalPort} → ${r.internalIp}:${r.internalPort} ${r.ipProtocol}${r.forwardEntryName ? ` name=${r.forwardEntryName}` : ''}`;
 }
 
-export function batchItemLine(i: BatchItem): string {
+function batchItemLine(i: BatchItem): string {
   const e = i.entryToDelete;
   return `• ${code(i.instanceId)}${i.canary ? ' *canary*' : ''}: delete ${code(e.forwardEntryId)} (${code(`${e.externalIp} → ${e.internalIp}`)}); restore = CreateForwardEntry ${code(recipeText(i))}; egress after: ${i.expectedEgressIps.map((ip) => code(ip)).join(' or ')}`;
 }

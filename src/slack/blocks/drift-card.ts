@@ -4,10 +4,10 @@ import { code, context, esc, section, truncate, when, type SlackMessage } from '
 /** The drift channel's alert: what drifted, and a button that starts a dry run (`plan`) for that instance. */
 
 export const DRIFT_PLAN_ACTION_ID = 'natmigrate_drift_plan';
-export const DRIFT_BLOCK_ID = 'natmigrate_drift';
+const DRIFT_BLOCK_ID = 'natmigrate_drift';
 
 /** The button value: which instance to plan, in which region (no secrets; the click is re-authorized). */
-export function encodeDriftValue(d: Pick<DriftAlert, 'regionId' | 'instanceId'>): string {
+function encodeDriftValue(d: Pick<DriftAlert, 'regionId' | 'instanceId'>): string {
   return JSON.stringify({ v: 1, r: d.regionId, i: d.instanceId });
 }
 

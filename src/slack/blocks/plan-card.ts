@@ -3,7 +3,7 @@ import { code, codeBlock, context, dnatEntryText, esc, header, mention, restoreR
 
 /** The pre-flight plan: exactly what will change, what recreates the old state, and what egress to expect. */
 
-export function portsText(plan: Plan): string {
+function portsText(plan: Plan): string {
   return plan.options.ports.kind === 'all' ? 'all ports (IP mapping)' : `TCP ${plan.options.ports.ports.join(', ')}`;
 }
 

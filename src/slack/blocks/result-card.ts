@@ -1,16 +1,16 @@
 import type { EgressEvidence, JobOutcome, SshEvidence } from '../../domain/events.ts';
 import { code, codeBlock, context, esc, section, truncate, when, type SlackMessage } from './format.ts';
-import { outcomeLabel } from './status-card.ts';
+import { outcomeLabel } from './card-common.ts';
 
 /** Verification evidence and the final outcome, as the last replies of a thread. */
 
-export function sshText(s: SshEvidence): string {
+function sshText(s: SshEvidence): string {
   const head = `${s.ok ? ':white_check_mark:' : ':x:'} *SSH* ${code(`${s.host}:${s.port}`)} after ${s.attempts} attempt${s.attempts === 1 ? '' : 's'}`;
   const body = s.banner ? `banner ${code(s.banner)}` : s.error ? `error ${code(s.error)}` : '';
   return `${head}${body ? `: ${body}` : ''}`;
 }
 
-export function egressText(e: EgressEvidence): string {
+function egressText(e: EgressEvidence): string {
   const head = `${e.ok ? ':white_check_mark:' : ':x:'} *Egress IP* observed ${code(e.observedIp ?? 'none')}, expected ${e.expectedIps.map((ip) => code(ip)).join(' or ') || '—'}`;
   const tail = [e.invokeId ? `Cloud Assistant invocation ${code(e.invokeId)}` : '', e.error ? `error ${code(e.error)}` : ''].filter(Boolean).join(' · ');
   const raw = e.rawOutput ? `\n${codeBlock(truncate(e.rawOutput, 800))}` : '';

@@ -11,7 +11,7 @@ function pad(s: string, n: number): string {
   return s.length >= n ? `${s.slice(0, n - 1)}…` : s + ' '.repeat(n - s.length);
 }
 
-export function scanTable(rows: readonly InventoryRow[]): string {
+function scanTable(rows: readonly InventoryRow[]): string {
   const head = `${pad('instance', 24)} ${pad('private IP', 16)} ${pad('egress IP', 16)} ${pad('via', 9)} action`;
   const lines = rows.map((r) => `${pad(r.instanceId, 24)} ${pad(r.privateIp, 16)} ${pad(r.egressIp ?? '—', 16)} ${pad(VIA[r.egressKind], 9)} ${r.action === 'refused' ? `refused: ${r.refusal?.code ?? ''}` : r.action === 'migrate' ? 'migrate' : '—'}`);
   return [head, ...lines].join('\n');

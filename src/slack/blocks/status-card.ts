@@ -1,6 +1,7 @@
-import type { Actor, JobKind, JobOutcome, MigrationEvent } from '../../domain/events.ts';
+import type { JobKind, MigrationEvent } from '../../domain/events.ts';
 import { MIGRATION_PATH, ROLLBACK_PATH, STEPS, isStepName, type StepName } from '../../domain/steps.ts';
-import { actor, code, context, esc, header, section, truncate, when, type SlackMessage } from './format.ts';
+import { applyHeadEvent, cancelNote, headContext, outcomeLabel, outcomeLine, type CardHead } from './card-common.ts';
+import { actor, context, esc, header, section, truncate, when, type SlackMessage } from './format.ts';
 
 /**
  * The thread's root: one live checklist, rebuilt from the job's events (a pure fold, so a restarted bot renders
@@ -16,46 +17,14 @@ interface Row {
   at?: string;
 }
 
-export interface CardState {
+interface CardState extends CardHead {
   jobId: string;
   kind: JobKind;
   instanceId?: string;
-  regionId?: string;
-  requestedBy?: Actor;
-  queuedAt?: string;
   rows: Row[];
-  approval?: ApprovalProgress;
   verified?: boolean;
   restored?: boolean;
-  cancelRequestedBy?: Actor;
-  outcome?: JobOutcome;
-  summary?: string;
-  finishedAt?: string;
   lastAt?: string;
-}
-
-/** Where a card's approval stands (the job card and the batch card fold it the same way). */
-export interface ApprovalProgress {
-  status: 'pending' | 'approved' | 'rejected' | 'expired';
-  approvals: number;
-  required: number;
-  expiresAt: string;
-  by: Actor[];
-}
-
-type ApprovalEvent = Extract<MigrationEvent, { type: 'approval.requested' | 'approval.recorded' | 'approval.decided' }>;
-
-/** Folds one approval event into a card's state; a count or decision without a request before it is ignored. */
-export function applyApprovalEvent(card: { approval?: ApprovalProgress }, ev: ApprovalEvent): void {
-  if (ev.type === 'approval.requested') {
-    card.approval = { status: 'pending', approvals: 0, required: ev.requiredApprovals, expiresAt: ev.expiresAt, by: [] };
-  } else if (card.approval && ev.type === 'approval.recorded') {
-    card.approval.approvals = ev.approvals;
-    card.approval.by.push(ev.by);
-  } else if (card.approval && ev.type === 'approval.decided') {
-    card.approval.status = ev.decision;
-    card.approval.by = ev.by;
-  }
 }
 
 const ICON: Record<RowStatus, string> = { pending: '⬜', running: '⏳', done: '✅', failed: '❌', skipped: '➖' };
@@ -67,7 +36,8 @@ function skeleton(kind: JobKind, configureGuest: boolean): Row[] {
     .map((s) => ({ step: s, title: STEPS[s].title, status: 'pending' as const }));
 }
 
-function rowFor(state: CardState, step: string, title: string): Row {
+/** Set a step's row to `status` as of `at`. */
+function markRow(state: CardState, step: string, title: string, status: RowStatus, at: string): Row {
   let row = state.rows.find((r) => r.step === step);
   if (!row) {
     // Steps off the happy path (restore, unstage) are appended where they happen, before the unstarted ones.
@@ -76,16 +46,19 @@ function rowFor(state: CardState, step: string, title: string): Row {
     if (firstPending < 0) state.rows.push(row);
     else state.rows.splice(firstPending, 0, row);
   }
+  row.status = status;
+  row.at = at;
   return row;
 }
 
-export function initialCard(jobId: string, kind: JobKind = 'migrate'): CardState {
+function initialCard(jobId: string, kind: JobKind = 'migrate'): CardState {
   return { jobId, kind, rows: skeleton(kind, false) };
 }
 
 /** Apply one event (unknown event types are ignored, so newer engines do not break older bots). */
-export function applyEvent(state: CardState, ev: MigrationEvent): CardState {
+function applyEvent(state: CardState, ev: MigrationEvent): CardState {
   state.lastAt = ev.at;
+  applyHeadEvent(state, ev);
   switch (ev.type) {
     case 'job.queued':
       if (ev.kind !== state.kind) {
@@ -93,9 +66,6 @@ export function applyEvent(state: CardState, ev: MigrationEvent): CardState {
         state.rows = skeleton(ev.kind, false);
       }
       state.instanceId = ev.instanceId;
-      state.regionId = ev.regionId;
-      state.requestedBy = ev.requestedBy;
-      state.queuedAt = ev.at;
       break;
     case 'planned':
       state.instanceId ??= ev.plan.instanceId;
@@ -105,40 +75,22 @@ export function applyEvent(state: CardState, ev: MigrationEvent): CardState {
         state.rows.splice(i < 0 ? state.rows.length : i, 0, { step: 'configure_guest', title: STEPS.configure_guest.title, status: 'pending' });
       }
       break;
-    case 'refused': {
-      const row = rowFor(state, 'plan', STEPS.plan.title);
-      row.status = 'failed';
-      row.at = ev.at;
+    case 'refused':
+      markRow(state, 'plan', STEPS.plan.title, 'failed', ev.at);
       break;
-    }
-    case 'step.started': {
-      const row = rowFor(state, ev.step, ev.title);
-      row.status = 'running';
-      row.title = ev.title;
-      row.at = ev.at;
+    case 'step.started':
+      markRow(state, ev.step, ev.title, 'running', ev.at).title = ev.title;
       break;
-    }
     case 'step.finished': {
-      const row = rowFor(state, ev.step, ev.title);
+      const row = markRow(state, ev.step, ev.title, 'done', ev.at);
       // The change-window row ends with its own words ("window open"), not the waiting note.
       if (ev.step === 'await_window') row.title = ev.title;
-      row.status = 'done';
-      row.at = ev.at;
       break;
     }
-    case 'failed': {
-      const title = isStepName(ev.step) ? STEPS[ev.step as StepName].title : ev.step;
-      const row = rowFor(state, ev.step, title);
-      row.status = 'failed';
-      row.at = ev.at;
+    case 'failed':
+      markRow(state, ev.step, isStepName(ev.step) ? STEPS[ev.step as StepName].title : ev.step, 'failed', ev.at);
       break;
-    }
-    case 'approval.requested':
-    case 'approval.recorded':
-    case 'approval.decided':
-      applyApprovalEvent(state, ev);
-      break;
-    case 'plan.drifted':
+    case 'plan.changed':
       state.approval = undefined;
       break;
     case 'verified':
@@ -147,13 +99,7 @@ export function applyEvent(state: CardState, ev: MigrationEvent): CardState {
     case 'restored':
       state.restored = true;
       break;
-    case 'cancel.requested':
-      state.cancelRequestedBy = ev.by;
-      break;
     case 'finished':
-      state.outcome = ev.outcome;
-      state.summary = ev.summary;
-      state.finishedAt = ev.at;
       for (const r of state.rows) {
         if (r.status === 'pending') r.status = 'skipped';
         if (r.status === 'running') r.status = ev.outcome === 'migrated' || ev.outcome === 'rolled_back' ? 'done' : 'failed';
@@ -170,24 +116,8 @@ export function foldCard(jobId: string, events: MigrationEvent[]): CardState {
   return state;
 }
 
-const OUTCOME: Record<JobOutcome, string> = {
-  migrated: ':white_check_mark: Migrated and verified',
-  verify_failed: ':warning: Cut over, but verification failed (not rolled back)',
-  refused: ':no_entry: Refused by the pre-flight; nothing changed',
-  rejected: ':x: Rejected; staging undone',
-  expired: ':hourglass: Approval expired; staging undone',
-  cancelled: ':octagonal_sign: Cancelled',
-  restored: ':leftwards_arrow_with_hook: Original mapping restored',
-  rolled_back: ':leftwards_arrow_with_hook: Rolled back',
-  failed: ':rotating_light: Failed: needs attention (see the thread)',
-};
-
-export function outcomeLabel(o: JobOutcome): string {
-  return OUTCOME[o] ?? esc(o);
-}
-
 function stateLine(s: CardState): string {
-  if (s.outcome) return `*${outcomeLabel(s.outcome)}* ${s.finishedAt ? when(s.finishedAt) : ''}${s.summary ? `\n${esc(s.summary)}` : ''}`;
+  if (s.outcome) return outcomeLine(s.outcome, s);
   const a = s.approval;
   if (a?.status === 'pending') return `*Waiting for approval* (${a.approvals} of ${a.required}) until ${when(a.expiresAt)}`;
   const running = s.rows.find((r) => r.status === 'running');
@@ -209,18 +139,14 @@ export function statusCard(s: CardState): SlackMessage {
       return `${ICON[r.status]} ${esc(r.title)}${extra}${r.at && r.status !== 'pending' ? ` · ${when(r.at)}` : ''}`;
     });
   const notes: string[] = [];
-  if (s.cancelRequestedBy && !s.outcome) notes.push(`:octagonal_sign: Cancel requested by ${actor(s.cancelRequestedBy)}`);
+  const cancel = cancelNote(s);
+  if (cancel) notes.push(cancel);
   if (s.restored) notes.push(':leftwards_arrow_with_hook: The original DNAT mapping was restored');
   return {
     text: truncate(`${what} of ${target}: ${s.outcome ? outcomeLabel(s.outcome) : stateLine(s).replace(/\*/g, '')}`, 3000),
     blocks: [
       header(`${what} · ${target}`),
-      context([
-        `job ${code(s.jobId)}`,
-        s.regionId ? `region ${code(s.regionId)}` : '',
-        s.requestedBy ? `requested by ${actor(s.requestedBy)}` : '',
-        s.queuedAt ? when(s.queuedAt) : '',
-      ]),
+      headContext('job', s.jobId, s),
       section(stateLine(s)),
       section(rows.join('\n') || '—'),
       ...(notes.length ? [section(notes.join('\n'))] : []),

@@ -1,7 +1,8 @@
 import type { MigrationService } from '../../engine/ports.ts';
 import type { Authz } from '../authz.ts';
 import type { ChannelCheck } from '../channels.ts';
-import type { Log, Outbox } from '../outbox.ts';
+import type { Log } from '../slack-log.ts';
+import type { Outbox } from '../outbox/index.ts';
 
 /** What every listener needs; built once by the app factory. */
 export interface SlackDeps {

@@ -1,19 +1,21 @@
-import type { BlockAction, ButtonAction } from '@slack/bolt';
-import { decodeApprovalValue, evaluateApprovalClick, type ApprovalRequest } from '../../../domain/approval-policy.ts';
-import type { DecisionResult } from '../../../engine/ports.ts';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { decodeApprovalValue } from '../../../domain/approval-button.ts';
+import { checkClickLocation } from '../../click-location.ts';
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../blocks/approval-card.ts';
 import type { SlackDeps } from '../deps.ts';
+import { registerButton, type Tell } from './button-listener.ts';
 
 /**
  * One Approve/Reject click, checked in this order: the button value decodes and matches the card it sits on
- * (else tampered); the job has an open approval; the approval policy (channel, thread, decided, plan hash,
- * expiry, approver, four-eyes, repeat); then the engine's own compare-and-set. Every refusal is told to the
+ * (else tampered); the job has an open approval; the click comes from the job's card in its thread; then the
+ * engine's approval rule inside its compare-and-set (decided, plan hash, expiry, approver, four-eyes, repeat). Every refusal is told to the
  * clicker (ephemeral) and written to the job's thread through the outbox; only a passing click reaches
  * `approvals.decide`, and nothing here ever touches the cloud.
  */
 
-export type ClickAction = 'approve' | 'reject';
+type ClickAction = 'approve' | 'reject';
 
-export interface ClickOutcome {
+interface ClickOutcome {
   ok: boolean;
   code: string;
   message: string;
@@ -21,21 +23,11 @@ export interface ClickOutcome {
   auditedIn?: string;
 }
 
-const ENGINE_CODES: Record<Extract<DecisionResult, { ok: false }>['code'], string> = {
-  unknown_job: 'UnknownJob',
-  not_awaiting: 'NotAwaiting',
-  stale_plan: 'StalePlan',
-  already_decided: 'AlreadyDecided',
-  already_counted: 'AlreadyCounted',
-  self_approval: 'SelfApproval',
-  expired: 'Expired',
-};
-
 export async function handleApprovalClick(
   action: ClickAction,
   body: BlockAction<ButtonAction>,
   deps: SlackDeps,
-  tell: (text: string) => Promise<void>,
+  tell: Tell,
 ): Promise<ClickOutcome> {
   const userId = body.user.id;
   const container = body.container as { channel_id?: string; message_ts?: string; thread_ts?: string };
@@ -69,33 +61,20 @@ export async function handleApprovalClick(
   const record = await deps.service.approvals.current(value.jobId);
   if (!record) return refuse('NotAwaiting', `Job \`${value.jobId}\` is not waiting for an approval; nothing was recorded.`, value.jobId);
 
-  const request: ApprovalRequest = {
-    jobId: value.jobId,
-    planHash: record.planHash,
-    channelId: thread.channel,
-    threadTs: thread.threadTs,
-    requestedBy: record.requestedBy,
-    requiredApprovals: record.requiredApprovals,
-    expiresAt: record.expiresAt,
-    approvals: record.approvals.map((a) => ({ userId: a.userId, at: a.at })),
-  };
   // Clicks count only from an approval card of this job (an older card then fails on its plan hash).
   const cardTs = card?.role === 'approval' && card.jobId === value.jobId ? messageTs : (thread.approval?.ts ?? '(none)');
-  if (cardTs) request.messageTs = cardTs;
-  if (record.decision) {
-    request.decided = { decision: record.decision.decision, by: record.decision.by[record.decision.by.length - 1] ?? 'system', at: record.decision.at };
-  }
-  const click = {
-    userId, channelId, jobId: value.jobId, planHash: value.planHash, action,
-    ...(threadTs ? { threadTs } : {}), ...(messageTs ? { messageTs } : {}),
-  };
-  const verdict = evaluateApprovalClick({ request, click, isApprover: await deps.authz.isApprover(userId), now: deps.now() });
-  if (!verdict.ok) return refuse(verdict.reason, verdict.message, value.jobId);
+  const misplaced = checkClickLocation(
+    { channelId, ...(threadTs ? { threadTs } : {}), ...(messageTs ? { messageTs } : {}) },
+    { jobId: value.jobId, channelId: thread.channel, threadTs: thread.threadTs, ...(cardTs ? { cardTs } : {}) },
+  );
+  if (misplaced) return refuse(misplaced.code, misplaced.message, value.jobId);
 
-  const res = await deps.service.approvals.decide(value.jobId, { planHash: value.planHash, decision: action, userId });
-  if (!res.ok) return refuse(ENGINE_CODES[res.code] ?? res.code, res.message, value.jobId);
+  const res = await deps.service.approvals.decide(value.jobId, {
+    planHash: value.planHash, decision: action, userId, isApprover: await deps.authz.isApprover(userId),
+  });
+  if (!res.ok) return refuse(res.code, res.message, value.jobId);
 
-  const r = res.record;
+  const r = res.request;
   const message = action === 'reject'
     ? `You rejected \`${value.jobId}\`; the staged ENI will be removed and nothing else changes.`
     : res.decided
@@ -104,4 +83,16 @@ export async function handleApprovalClick(
   await tell(`:white_check_mark: ${message}`).catch(() => undefined);
   deps.log.info({ jobId: value.jobId, userId, action, decided: res.decided }, 'approval click recorded');
   return { ok: true, code: res.decided ? 'Decided' : 'Recorded', message };
+}
+
+/** The Approve and Reject buttons of an approval card: the same checks, one decision each. */
+export function registerApprovalButtons(app: App, deps: SlackDeps): void {
+  for (const [action, actionId] of [['approve', APPROVE_ACTION_ID], ['reject', REJECT_ACTION_ID]] as const) {
+    registerButton(app, deps, {
+      actionId,
+      what: `${action} click`,
+      failHint: '; check the thread before clicking again',
+      handle: (body, tell) => handleApprovalClick(action, body, deps, tell),
+    });
+  }
 }

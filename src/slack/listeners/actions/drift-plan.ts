@@ -4,12 +4,13 @@ import { explainBadId } from '../../../domain/ids.ts';
 import type { Audience } from '../../../engine/ports.ts';
 import { decodeDriftValue, DRIFT_PLAN_ACTION_ID } from '../../blocks/drift-card.ts';
 import type { SlackDeps } from '../deps.ts';
+import { registerButton, type Tell } from './button-listener.ts';
 
 /**
  * The Plan button of a drift alert: the same as `/natmigrate plan <instance>` typed by the clicker (same
  * requester check), with the dry run posted in the alert's thread. Nothing here changes anything.
  */
-export async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: SlackDeps, tell: (text: string) => Promise<void>): Promise<{ ok: boolean; jobId?: string }> {
+async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: SlackDeps, tell: Tell): Promise<{ ok: boolean; jobId?: string }> {
   const userId = body.user.id;
   const container = body.container as { channel_id?: string; message_ts?: string };
   const channelId = body.channel?.id ?? container.channel_id ?? '';
@@ -39,15 +40,5 @@ export async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps
 }
 
 export function registerDriftPlan(app: App, deps: SlackDeps): void {
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: DRIFT_PLAN_ACTION_ID }, async ({ ack, body, respond }) => {
-    await ack();
-    const tell = async (text: string) => {
-      await respond({ response_type: 'ephemeral', replace_original: false, text });
-    };
-    await handleDriftPlanClick(body, deps, tell).catch(async (err: unknown) => {
-      const ref = Math.random().toString(36).slice(2, 10);
-      deps.log.error({ ref, err: err instanceof Error ? err.message : String(err), userId: body.user.id }, 'drift plan click failed');
-      await tell(`:rotating_light: natmigrate could not process this click (reference \`${ref}\`).`).catch(() => undefined);
-    });
-  });
+  registerButton(app, deps, { actionId: DRIFT_PLAN_ACTION_ID, what: 'drift plan click', handle: (body, tell) => handleDriftPlanClick(body, deps, tell) });
 }

@@ -1,16 +1,31 @@
 import type { App } from '@slack/bolt';
-import { parseCommand } from '../../../domain/command.ts';
+import { parseCommand, type Command } from '../../../domain/command.ts';
+import { errorRef, errText } from '../../error-text.ts';
 import { DROPPED, ephemeral, type CommandReply, type DeferredReplay, type Invocation, type SlackDeps } from '../deps.ts';
 import { REPLAY_DEFERRED_PROP } from '../../replay.ts';
-import { handleHelp } from './help.ts';
-import { handlePlan } from './plan.ts';
-import { handleBatch, handleRun } from './run.ts';
-import { handleStatus } from './status.ts';
-import { handleCancel } from './cancel.ts';
-import { handleRollback } from './rollback.ts';
-import { handleScan } from './scan.ts';
+import { handleHelp } from './help-command.ts';
+import { handlePlan } from './plan-command.ts';
+import { handleBatch, handleRun } from './run-command.ts';
+import { handleStatus } from './status-command.ts';
+import { handleCancel } from './cancel-command.ts';
+import { handleRollback } from './rollback-command.ts';
+import { handleScan } from './scan-command.ts';
 
 export const SLASH_COMMAND = '/natmigrate';
+
+type Handler<K extends Command['kind']> = (cmd: Extract<Command, { kind: K }>, inv: Invocation, deps: SlackDeps) => Promise<CommandReply>;
+
+/** One handler per subcommand (a new kind of command does not compile until it has one). */
+const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
+  help: (cmd, _inv, deps) => handleHelp(cmd, deps),
+  plan: handlePlan,
+  run: handleRun,
+  batch: handleBatch,
+  status: (cmd, _inv, deps) => handleStatus(cmd, deps),
+  cancel: handleCancel,
+  rollback: handleRollback,
+  scan: handleScan,
+};
 
 /**
  * Parse, authorize, enqueue, answer: all of it Redis-only, so the ack leaves well inside Slack's 3 seconds.
@@ -23,27 +38,11 @@ export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<Co
   // The replay check the guard left to us: `run` does it inside its job claim, everything else here, first.
   if (inv.replay && cmd.kind !== 'run' && !(await inv.replay.check())) return DROPPED;
   try {
-    switch (cmd.kind) {
-      case 'help':
-        return await handleHelp(cmd, deps);
-      case 'plan':
-        return await handlePlan(cmd, inv, deps);
-      case 'run':
-        return await handleRun(cmd, inv, deps);
-      case 'batch':
-        return await handleBatch(cmd, inv, deps);
-      case 'status':
-        return await handleStatus(cmd, deps);
-      case 'cancel':
-        return await handleCancel(cmd, inv, deps);
-      case 'rollback':
-        return await handleRollback(cmd, inv, deps);
-      case 'scan':
-        return await handleScan(cmd, inv, deps);
-    }
+    // The table pairs each kind with its handler; TypeScript cannot follow that through the union.
+    return await (HANDLERS[cmd.kind] as Handler<Command['kind']>)(cmd, inv, deps);
   } catch (err) {
-    const ref = Math.random().toString(36).slice(2, 10);
-    deps.log.error({ ref, userId: inv.userId, command: cmd.kind, err: err instanceof Error ? err.message : String(err) }, 'slash command failed');
+    const ref = errorRef();
+    deps.log.error({ ref, userId: inv.userId, command: cmd.kind, err: errText(err) }, 'slash command failed');
     return ephemeral(`:rotating_light: natmigrate could not process \`${cmd.kind}\` right now (reference \`${ref}\`); it may not have completed, so check with \`/natmigrate status\` before trying again.`);
   }
 }
@@ -63,7 +62,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
     await ack(reply as Parameters<typeof ack>[0]);
     // What the answer did not need to wait for (queueing, thread binding); a lost queueing is healed by reconcile.
     for (const r of await Promise.allSettled(later.map((w) => w()))) {
-      if (r.status === 'rejected') deps.log.error({ userId: command.user_id, err: r.reason instanceof Error ? r.reason.message : String(r.reason) }, 'work after the ack failed');
+      if (r.status === 'rejected') deps.log.error({ userId: command.user_id, err: errText(r.reason) }, 'work after the ack failed');
     }
   });
 }

@@ -1,0 +1,43 @@
+// What the demo tears down, and what it keeps of the system's logs: both survive a failed run.
+
+/** Runs `fn`s in reverse order of registration, each bounded, whatever happened before. */
+export class Cleanup {
+  private readonly steps: { name: string; fn: () => Promise<unknown> }[] = [];
+  push(name: string, fn: () => Promise<unknown>): void {
+    this.steps.push({ name, fn });
+  }
+  get size(): number {
+    return this.steps.length;
+  }
+  async run(): Promise<string[]> {
+    const failures: string[] = [];
+    for (const s of this.steps.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([s.fn(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('took over 10 s')), 10_000); })]);
+      } catch (e) {
+        failures.push(`${s.name}: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    this.steps.length = 0;
+    return failures;
+  }
+}
+
+/** Keeps the system's JSON log lines in memory; the warnings are shown only if the demo fails. */
+export class MemoryLog {
+  readonly lines: string[] = [];
+  write(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > 1000) this.lines.shift();
+  }
+  warnings(max = 15): string[] {
+    return this.lines
+      .map((l) => { try { return JSON.parse(l) as { level: number; msg?: string; err?: unknown; jobId?: string }; } catch { return undefined; } })
+      .filter((l): l is { level: number; msg?: string; err?: unknown; jobId?: string } => !!l && l.level >= 40)
+      .slice(-max)
+      .map((l) => `${l.level >= 50 ? 'error' : 'warn'}: ${l.msg ?? ''}${l.jobId ? ` [${l.jobId}]` : ''}${l.err ? ` — ${typeof l.err === 'string' ? l.err : JSON.stringify(l.err)}` : ''}`);
+  }
+}

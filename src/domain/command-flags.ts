@@ -1,0 +1,113 @@
+// The flags of `/natmigrate` commands: names and aliases, which subcommand takes which, and how their values are read.
+import { truncateForMessage } from './ids.ts';
+import { closest, fail, SEE_HELP, type Subcommand } from './command-words.ts';
+
+export type FlagName = 'region' | 'ports' | 'configure-guest' | 'concurrency' | 'canary' | 'all' | 'vswitch' | 'security-groups';
+
+const FLAG_TAKES_VALUE: Record<FlagName, boolean> = {
+  region: true, ports: true, 'configure-guest': false, concurrency: true, canary: true, all: false, vswitch: true, 'security-groups': true,
+};
+
+const FLAG_ALIASES: Record<string, FlagName> = {
+  region: 'region', 'region-id': 'region',
+  ports: 'ports', port: 'ports',
+  'configure-guest': 'configure-guest',
+  concurrency: 'concurrency',
+  canary: 'canary',
+  all: 'all',
+  vswitch: 'vswitch', 'vswitch-id': 'vswitch', vsw: 'vswitch',
+  'security-groups': 'security-groups', 'security-group': 'security-groups', sg: 'security-groups', sgs: 'security-groups',
+};
+
+const ALLOWED_FLAGS: Record<Subcommand, readonly FlagName[]> = {
+  help: ['region'],
+  plan: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups'],
+  run: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'all', 'concurrency', 'canary'],
+  status: ['region'],
+  cancel: ['region'],
+  rollback: ['region'],
+  scan: ['region'],
+};
+
+export interface ParsedArgs {
+  positionals: string[];
+  flags: Map<FlagName, string | true>;
+}
+
+const isFlagToken = (t: string): boolean => /^-+[A-Za-z_]/.test(t);
+
+export function parseArgs(sub: Subcommand, tokens: string[]): ParsedArgs {
+  const positionals: string[] = [];
+  const flags = new Map<FlagName, string | true>();
+  const allowed = ALLOWED_FLAGS[sub];
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
+    if (!isFlagToken(tok)) {
+      for (const part of tok.split(',')) if (part) positionals.push(part);
+      continue;
+    }
+    const eq = tok.indexOf('=');
+    const rawName = (eq >= 0 ? tok.slice(0, eq) : tok);
+    const dashes = /^-+/.exec(rawName)![0].length;
+    const key = rawName.slice(dashes).toLowerCase().replace(/_/g, '-');
+    const name = FLAG_ALIASES[key];
+    const shown = `--${truncateForMessage(key, 30)}`;
+    if (!name) {
+      const guess = closest(key, Object.keys(FLAG_ALIASES), 2);
+      fail(`Unknown flag \`${shown}\`${guess ? `; did you mean \`--${guess}\`?` : '.'}` + SEE_HELP);
+    }
+    const flag = name!;
+    if (dashes !== 2) fail(`Flags start with two dashes: write \`--${flag}\`, not \`${truncateForMessage(rawName, 30)}\`.`);
+    if (!allowed.includes(flag)) {
+      const where = flag === 'concurrency' || flag === 'canary' ? 'only applies to `run --all`' : `does not apply to \`${sub}\``;
+      fail(`\`--${flag}\` ${where}.` + SEE_HELP);
+    }
+    if (flags.has(flag)) fail(`\`--${flag}\` is given twice; give it once.`);
+    let value: string | true;
+    if (FLAG_TAKES_VALUE[flag]) {
+      if (eq >= 0) {
+        value = tok.slice(eq + 1);
+      } else {
+        const next = tokens[i + 1];
+        if (next === undefined || isFlagToken(next)) fail(`\`--${flag}\` needs a value, e.g. ${example(flag)}.`);
+        value = next!;
+        i++;
+      }
+      // `--ports 22, 443` and `--ports 22 ,443`: keep reading the list.
+      while (typeof value === 'string' && i + 1 < tokens.length && (value.endsWith(',') || tokens[i + 1]!.startsWith(','))) {
+        value += tokens[i + 1]!;
+        i++;
+      }
+      if (value === '') fail(`\`--${flag}\` needs a value, e.g. ${example(flag)}.`);
+    } else if (eq >= 0) {
+      const v = tok.slice(eq + 1).toLowerCase();
+      if (flag === 'all' && v) {
+        value = true;
+        for (const part of tok.slice(eq + 1).split(',')) if (part) positionals.push(part);
+      } else if (['true', 'yes', 'on', '1'].includes(v)) {
+        value = true;
+      } else if (['false', 'no', 'off', '0'].includes(v)) {
+        continue; // explicitly off = not given
+      } else {
+        fail(`\`--${flag}\` takes no value (got \`${truncateForMessage(tok.slice(eq + 1), 30)}\`).`);
+        value = true;
+      }
+    } else {
+      value = true;
+    }
+    flags.set(flag, value);
+  }
+  return { positionals, flags };
+}
+
+export function example(flag: FlagName): string {
+  switch (flag) {
+    case 'region': return '`--region cn-hangzhou`';
+    case 'ports': return '`--ports 22,443` or `--ports any`';
+    case 'concurrency': return '`--concurrency 4`';
+    case 'canary': return '`--canary 1`';
+    case 'vswitch': return '`--vswitch vsw-bp1…`';
+    case 'security-groups': return '`--security-groups sg-bp1…,sg-bp1…`';
+    default: return `\`--${flag}\``;
+  }
+}

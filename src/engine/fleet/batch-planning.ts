@@ -1,0 +1,81 @@
+// A batch's planning, from one read of each VPC its targets name, and the creation of its children: ordinary
+// migration jobs that already hold their plan and start at create_eni.
+import { randomBytes } from 'node:crypto';
+import { isCloudError } from '../../cloud/cloud-error.ts';
+import { buildBatchPlan, type BatchCandidate, type BatchPlan, type BatchSkip } from '../../domain/batch-plan.ts';
+import { hasStatus, isIpMapping } from '../../domain/dnat.ts';
+import { jobIdFor } from '../../domain/ids.ts';
+import { planInputFor } from '../../domain/inventory.ts';
+import { buildPlan } from '../../domain/plan.ts';
+import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
+import type { Plan } from '../../domain/plan-types.ts';
+import { StepFailure } from '../step-errors.ts';
+import type { JobData } from '../job-data.ts';
+import { JOB_OPTIONS } from '../job-options.ts';
+import type { JobRecord } from '../ports.ts';
+import type { BatchRecord } from '../store/fleet-records.ts';
+import { iso, type FleetContext } from './context.ts';
+import { gatherVpcState, vpcOfTarget } from './vpc-snapshot.ts';
+
+/** Plans every IP-mapped instance of the targets; `failed` says why no plan could be made at all. */
+export async function planBatch(ctx: FleetContext, rec: BatchRecord): Promise<{ plan: BatchPlan; plans: Map<string, Plan> } | { failed: string }> {
+  const cloud = ctx.cloudFor(rec.regionId);
+  const candidates: BatchCandidate[] = [];
+  const skips: BatchSkip[] = [];
+  try {
+    const vpcs = new Map<string, string[]>();
+    for (const t of rec.targets) {
+      const vpc = await vpcOfTarget(cloud, t);
+      vpcs.set(vpc, [...(vpcs.get(vpc) ?? []), t]);
+    }
+    for (const [vpcId, targets] of vpcs) {
+      const state = await gatherVpcState(cloud, vpcId);
+      // A VPC target covers every gateway of the VPC; NAT gateway targets only their own mappings.
+      const wholeVpc = targets.includes(vpcId);
+      const tables = new Set(state.natGateways.filter((g) => wholeVpc || targets.includes(g.natGatewayId)).flatMap((g) => g.forwardTableIds));
+      for (const inst of state.instances) {
+        const mapped = state.dnatEntries.some((e) => tables.has(e.forwardTableId) && isIpMapping(e) && e.internalIp === inst.primaryIp && !hasStatus(e, 'Deleting'));
+        if (!mapped || candidates.some((c) => c.instanceId === inst.instanceId)) continue;
+        const holder = await ctx.records.activeHolder(rec.regionId, inst.instanceId);
+        if (holder) {
+          skips.push({ instanceId: inst.instanceId, code: 'ActiveJob', message: `Instance ${inst.instanceId} already has an active job ${holder}; it is left out of the batch.` });
+          continue;
+        }
+        const seq = await ctx.records.nextSeq('migrate', rec.regionId, inst.instanceId);
+        const childJobId = `${jobIdFor('migrate', rec.regionId, inst.instanceId)}-${seq}`;
+        const result = buildPlan(planInputFor(state, inst.instanceId, rec.options), { jobId: childJobId });
+        candidates.push({ instanceId: inst.instanceId, childJobId, result });
+      }
+    }
+  } catch (e) {
+    if (isCloudError(e) && e.isPermissionDenied) return { failed: refusalFromPermissionError(e.action, e.deniedAction).message };
+    if (isCloudError(e) || e instanceof StepFailure) return { failed: `Planning the batch failed: ${e.message}` };
+    throw e;
+  }
+  return buildBatchPlan({
+    batchId: rec.jobId, regionId: rec.regionId, targets: rec.targets, options: rec.options, candidates, extraSkips: skips,
+    ...(rec.concurrency !== undefined ? { concurrency: rec.concurrency } : {}), ...(rec.canary !== undefined ? { canary: rec.canary } : {}),
+  });
+}
+
+/** Creates and queues every child (idempotent: a child that exists is left alone). */
+export async function queueChildren(ctx: FleetContext, rec: BatchRecord, plan: BatchPlan): Promise<void> {
+  for (const item of plan.items) {
+    if (await ctx.records.get(item.childJobId)) continue;
+    const p = await ctx.batchPlans.get(rec.jobId, item.instanceId);
+    if (!p) continue; // plans expired: the child is reported as never claimed
+    const now = iso();
+    const data: JobData = {
+      v: 1, kind: 'migrate', jobId: item.childJobId, regionId: rec.regionId, instanceId: item.instanceId, requestedBy: rec.requestedBy,
+      options: rec.options, step: 'create_eni', nonce: randomBytes(6).toString('hex'), plan: p, batchId: rec.jobId,
+    };
+    const child: JobRecord = {
+      jobId: item.childJobId, kind: 'migrate', regionId: rec.regionId, instanceId: item.instanceId, requestedBy: rec.requestedBy,
+      // No channel: the batch's thread tells the children's story.
+      audience: { batchId: rec.jobId }, options: rec.options, state: 'staging', createdAt: now, updatedAt: now, steps: [], plan: p, batchId: rec.jobId,
+    };
+    const res = await ctx.records.createActive(child, data);
+    if (!res.created) continue; // another job took the instance since planning: reported as a failure to claim
+    await ctx.migrations.add('migrate', data, { ...JOB_OPTIONS, jobId: item.childJobId });
+  }
+}

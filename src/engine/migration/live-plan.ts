@@ -1,0 +1,57 @@
+import type { CloudPort } from '../../cloud/cloud-port.ts';
+import { isCloudError } from '../../cloud/cloud-error.ts';
+import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
+import { buildPlan } from '../../domain/plan.ts';
+import type { DnatEntry, SecurityGroup, SnatEntry } from '../../domain/cloud-types.ts';
+import type { MigrationOptions, PlanInput, PlanResult } from '../../domain/plan-types.ts';
+
+/** Reads, read-only, everything the pure planner needs about one instance. Independent reads go out together. */
+export async function gatherPlanInput(cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions): Promise<PlanInput> {
+  const empty: PlanInput = {
+    regionId, instanceId, instance: undefined, eniQuantity: undefined, instanceEnis: [], natGateways: [],
+    dnatEntries: [], snatEntries: [], vSwitches: [], securityGroups: [], options,
+  };
+  const instance = await cloud.describeInstance(instanceId);
+  if (!instance) return empty;
+
+  const sgIds = [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
+  const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups] = await Promise.all([
+    cloud.eniQuantity(instance.instanceType),
+    cloud.listNetworkInterfaces({ instanceId }),
+    cloud.listNatGateways({ vpcId: instance.vpcId }),
+    cloud.listVSwitches({ vpcId: instance.vpcId }),
+    Promise.all(sgIds.map((id) => cloud.describeSecurityGroup(id))).then((xs) => xs.filter((x): x is SecurityGroup => x !== undefined)),
+  ]);
+  const forwardTables = [...new Set(natGateways.flatMap((g) => g.forwardTableIds))];
+  const snatTables = [...new Set(natGateways.flatMap((g) => g.snatTableIds))];
+  // The planner only looks at entries whose InternalIp is one of this instance's IPs (primary, secondary NICs):
+  // filter server-side, one short answer per IP instead of every page of a table shared by a whole fleet.
+  const ips = [...new Set([
+    instance.primaryIp,
+    ...instance.networkInterfaces.filter((n) => n.type === 'Secondary' && n.primaryIp).map((n) => n.primaryIp),
+    ...instanceEnis.filter((e) => e.type === 'Secondary' && e.privateIp).map((e) => e.privateIp),
+  ])].filter(Boolean);
+  const [dnat, snat] = await Promise.all([
+    Promise.all(forwardTables.flatMap((t) => ips.map((internalIp) => cloud.listForwardEntries(t, { internalIp })))),
+    Promise.all(snatTables.map((t) => cloud.listSnatEntries(t))),
+  ]);
+  return {
+    ...empty, instance, eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups,
+    dnatEntries: uniqueEntries(dnat.flat() as DnatEntry[]), snatEntries: snat.flat() as SnatEntry[],
+  };
+}
+
+function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => (seen.has(e.forwardEntryId) ? false : (seen.add(e.forwardEntryId), true)));
+}
+
+/** The pre-flight from live state; a RAM denial is a refusal (PermissionDenied), not a failure. */
+export async function planFromLiveState(cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }): Promise<PlanResult> {
+  try {
+    return buildPlan(await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options), { jobId: j.jobId });
+  } catch (e) {
+    if (isCloudError(e) && e.isPermissionDenied) return { ok: false, refusal: refusalFromPermissionError(e.action, e.deniedAction) };
+    throw e;
+  }
+}

@@ -1,0 +1,279 @@
+// One run of a migration or rollback job by one worker: a loop over the steps of src/domain/steps.ts.
+// - Journal: job.data names the next step plus the facts later steps need; it is written (job.updateData and the
+//   record) after every step, so a worker killed anywhere re-runs at most one step, and every step is idempotent.
+// - Routing: a step reports what it found; src/domain/transitions.ts decides what follows, what a failure or a
+//   cancel leads to, and the outcome the job will end with.
+// - Parking: approval and change-window waits throw ParkSignal; the job is moved to delayed (no worker slot).
+// - Forward-table steps hold a per-table Redis lock owned by the job id, so a resumed job takes its own lock back.
+import type { Job } from 'bullmq';
+import type { CloudCall } from '../../cloud/cloud-port.ts';
+import { callsOf, recordCalls } from '../../cloud/call-recorder.ts';
+import { withCallPriority } from '../../cloud/priority-budget.ts';
+import type { CallEvidence, JobOutcome, StepError } from '../../domain/events.ts';
+import { STEPS, stateOf, type StepName } from '../../domain/steps.ts';
+import { cancelApplies, nextStep, routeCancel, routeFailure, type JobFacts, type StepOutcome } from '../../domain/transitions.ts';
+import { sleep } from '../../util/sleep.ts';
+import { isStepError, ParkSignal, StepFailure, toStepError } from '../step-errors.ts';
+import type { JobData } from '../job-data.ts';
+import { parkJob } from '../park.ts';
+import { STEP_HANDLERS } from './handlers.ts';
+import type { EventBody, StepRecord } from '../ports.ts';
+import { iso, StepContext, type MigrationDeps } from './step-context.ts';
+import { outcomeSummary } from './summary.ts';
+
+function evidence(calls: CloudCall[]): CallEvidence[] {
+  return calls.map((c) => ({ action: c.action, code: c.code, ...(c.requestId ? { requestId: c.requestId } : {}) }));
+}
+
+/** A shutdown in progress: leave the journal at this step and let another worker re-run it. */
+const parkForAnotherWorker = () => new ParkSignal(Date.now() + 50, async () => false);
+
+export class MigrationRun {
+  private readonly j: JobData;
+  private readonly s: StepContext;
+  private steps: StepRecord[] = [];
+  private cancelAbort = new AbortController();
+  private cancelBy: string | undefined;
+
+  constructor(
+    private readonly d: MigrationDeps,
+    private readonly job: Job<JobData>,
+    private readonly lockToken: string | undefined,
+    private readonly workerSignal: AbortSignal | undefined,
+  ) {
+    this.j = structuredClone(job.data);
+    this.s = new StepContext(d, job, this.j, () => this.signal);
+  }
+
+  private get jobId(): string { return this.j.jobId; }
+  private get kind(): 'migrate' | 'rollback' { return this.j.kind === 'rollback' ? 'rollback' : 'migrate'; }
+
+  /** Aborted by a cancel (when it applies to the current step) or by worker shutdown. */
+  private get signal(): AbortSignal {
+    return this.workerSignal ? AbortSignal.any([this.workerSignal, this.cancelAbort.signal]) : this.cancelAbort.signal;
+  }
+
+  async start(): Promise<unknown> {
+    const rec = await this.d.records.get(this.jobId);
+    if (!rec) {
+      this.d.log.warn({ jobId: this.jobId }, 'job has no record (expired or removed); dropping it');
+      return { outcome: 'unknown' };
+    }
+    if (rec.state === 'finished') {
+      // A previous run finished the record but died before BullMQ completed the job.
+      await this.d.records.releaseInstance(this.jobId, this.j.regionId, this.j.instanceId);
+      const stored = (await this.d.records.getWithJournal(this.jobId))?.journal;
+      if (stored && !stored.finishEmitted) {
+        Object.assign(this.j, stored);
+        await this.emitFinished(rec.outcome ?? 'failed', rec.summary ?? '');
+      }
+      return { outcome: rec.outcome };
+    }
+    this.steps = rec.steps ?? [];
+    const poller = setInterval(() => { void this.pollCancel(); }, this.d.opts.cancelPollMs);
+    poller.unref();
+    try {
+      return await this.loop();
+    } finally {
+      clearInterval(poller);
+      await this.s.releaseLock().catch(() => {});
+    }
+  }
+
+  private async loop(): Promise<unknown> {
+    for (;;) {
+      const step = this.j.step;
+      if (step === 'finish') return this.finish();
+      if (this.workerSignal?.aborted) return this.park(parkForAnotherWorker());
+      const by = await this.d.cancels.requestedBy(this.jobId);
+      if (by && this.cancelApplies()) {
+        this.routeCancel(by);
+        await this.persist();
+        continue;
+      }
+      // A cancel that arrived too late for the step that was running must not abort the undo path's waits.
+      if (this.cancelAbort.signal.aborted && !this.cancelApplies()) this.cancelAbort = new AbortController();
+
+      await this.s.hook(step, 'before');
+      try {
+        if (STEPS[step].tableLock) await this.s.ensureLock();
+        else await this.s.releaseLock();
+        await this.runStep(step);
+      } catch (e) {
+        if (e instanceof ParkSignal) return this.park(e);
+        if (this.cancelAbort.signal.aborted && this.cancelBy && this.cancelApplies()) {
+          // Cancelled while waiting for the table lock.
+          this.routeCancel(this.cancelBy);
+          await this.persist();
+          continue;
+        }
+        if (this.workerSignal?.aborted) return this.park(parkForAnotherWorker());
+        throw e;
+      }
+      await this.persist();
+      await this.s.hook(step, 'after');
+    }
+  }
+
+  private async runStep(step: StepName): Promise<void> {
+    const info = STEPS[step];
+    const rec: StepRecord = { step, title: info.title, startedAt: iso(), calls: [] };
+    if (!info.silent) {
+      this.steps.push(rec);
+      await this.emit({ type: 'step.started', step, title: info.title });
+    }
+    let outcome: StepOutcome;
+    try {
+      // Calls under the table lock go before anyone's staging; otherwise older jobs first (priority-budget.ts).
+      const r = await recordCalls(() => withCallPriority({ critical: info.tableLock, rank: this.job.timestamp ?? 0 }, () => STEP_HANDLERS[step](this.s)));
+      rec.calls = evidence(r.calls);
+      if (r.result.detail) rec.detail = r.result.detail;
+      outcome = r.result.outcome;
+    } catch (e) {
+      if (e instanceof ParkSignal) throw e;
+      rec.calls = evidence(callsOf(e));
+      rec.finishedAt = iso();
+      if (this.cancelAbort.signal.aborted && this.cancelBy) {
+        rec.error = { code: 'Cancelled', message: `cancelled by ${this.cancelBy}` };
+        this.routeCancel(this.cancelBy);
+        return;
+      }
+      if (this.workerSignal?.aborted) {
+        rec.error = { code: 'Interrupted', message: 'worker shutting down; the step will be re-run' };
+        throw parkForAnotherWorker();
+      }
+      if (!isStepError(e)) throw e; // Redis or a bug: BullMQ retries from the journal
+      const se = toStepError(e);
+      rec.error = se;
+      if (!info.silent) await this.emit({ type: 'step.finished', step, title: info.title, calls: rec.calls, detail: { error: se } });
+      await this.routeFailure(step, e, se);
+      return;
+    }
+    rec.finishedAt = iso();
+    if (!info.silent) {
+      await this.emit({ type: 'step.finished', step, title: info.title, calls: rec.calls, ...(rec.detail ? { detail: rec.detail } : {}) });
+    }
+    this.follow(step, outcome);
+  }
+
+  // ── routing (decided in src/domain/transitions.ts) ───────────────────────
+
+  private facts(): JobFacts {
+    return {
+      kind: this.kind, configureGuest: this.j.options.configureGuest, changeWindows: this.d.opts.cutoverGate !== undefined,
+      autoRollback: this.d.opts.autoRollback, restage: this.j.restage === true,
+      ...(this.j.pendingOutcome ? { pendingOutcome: this.j.pendingOutcome } : {}),
+    };
+  }
+
+  private follow(step: StepName, outcome: StepOutcome): void {
+    const t = nextStep(step, outcome, this.facts());
+    if (t.pendingOutcome) this.j.pendingOutcome = t.pendingOutcome;
+    if (t.restage) this.j.restage = true;
+    if (t.newStagingRound) {
+      // A fresh ENI with a new ClientToken round; the removed one is forgotten.
+      this.j.restage = false;
+      this.j.stageRound = (this.j.stageRound ?? 0) + 1;
+      this.j.eniId = undefined;
+      this.j.eniIp = undefined;
+      this.j.eniMac = undefined;
+    }
+    this.j.step = t.next;
+  }
+
+  private cancelApplies(): boolean {
+    return cancelApplies(this.j.step, this.kind, this.j.cancelHandled === true);
+  }
+
+  private routeCancel(by: string): void {
+    const t = routeCancel(this.j.step, this.kind);
+    this.j.cancelHandled = true;
+    this.j.pendingOutcome = t.pendingOutcome;
+    this.j.reason = `cancelled by ${by}`;
+    this.cancelAbort = new AbortController();
+    this.j.step = t.next;
+  }
+
+  private async routeFailure(step: StepName, e: unknown, se: StepError): Promise<void> {
+    const info = STEPS[step];
+    this.j.error = se;
+    this.s.dirty.error = se;
+    await this.emit({ type: 'failed', step, error: se });
+    const attempt = (this.j.retries?.[step] ?? 0) + 1;
+    const route = routeFailure(step, this.facts(), {
+      attempt, maxAttempts: this.d.opts.undoRetries, retryable: !(e instanceof StepFailure && e.code === 'Conflict'),
+    });
+    if (route.retry) {
+      this.j.retries = { ...(this.j.retries ?? {}), [step]: attempt };
+      await sleep(Math.min(30_000, this.d.opts.retryBaseMs * 2 ** (attempt - 1)), this.workerSignal).catch(() => {});
+      return; // the same step again
+    }
+    const why = `${info.title} failed: ${se.message.includes(se.code) ? se.message : `${se.code}${se.message ? ` (${se.message})` : ''}`}`;
+    // On the undo paths the first failure's reason stays in front; before them, this failure is the reason.
+    if (info.phase !== 'preflight') {
+      const undoing = info.phase === 'restore' || info.phase === 'unstage' || info.phase === 'final';
+      this.j.reason = undoing && this.j.reason ? `${this.j.reason}; then ${why}` : why;
+    }
+    if (route.pendingOutcome) this.j.pendingOutcome = route.pendingOutcome;
+    this.j.step = route.next;
+  }
+
+  // ── bookkeeping ───────────────────────────────────────────────────────────
+
+  private async emit(e: EventBody): Promise<void> {
+    await this.s.emit(e);
+  }
+
+  private async persist(): Promise<void> {
+    await this.job.updateData(this.j);
+    // 'finished' is written only by finish(), together with the outcome.
+    const state = this.j.step === 'finish' ? {} : { state: stateOf(this.j.step, this.j.kind) };
+    const fields = { ...this.s.dirty, ...state, steps: this.steps, journal: this.j };
+    this.s.dirty = {};
+    await this.d.records.patch(this.jobId, fields);
+  }
+
+  private async park(p: ParkSignal): Promise<unknown> {
+    await this.s.releaseLock();
+    await this.persist();
+    const step = this.j.step;
+    return parkJob(this.job, this.lockToken, p.until, p.shouldWake, async () => {
+      if (STEPS[step].parks) await this.s.hook(step, 'during');
+    });
+  }
+
+  private async pollCancel(): Promise<void> {
+    if (this.cancelAbort.signal.aborted) return;
+    try {
+      const by = await this.d.cancels.requestedBy(this.jobId);
+      if (by && this.cancelApplies()) {
+        this.cancelBy = by;
+        this.cancelAbort.abort(new StepFailure('Cancelled', `cancelled by ${by}`));
+      }
+    } catch { /* the boundary check will see it */ }
+  }
+
+  private async finish(): Promise<unknown> {
+    await this.s.releaseLock();
+    const outcome = this.j.pendingOutcome ?? 'failed';
+    const summary = outcomeSummary(this.j, outcome);
+    // Record first (what `status` answers once the thread says "finished"), then the event, then a marker:
+    // a crash in between makes the next run re-emit the event instead of losing it.
+    await this.job.updateData(this.j);
+    await this.d.records.finish(this.jobId, this.j.regionId, this.j.instanceId, {
+      ...this.s.dirty, outcome, summary, steps: this.steps, journal: this.j, ...(this.j.error ? { error: this.j.error } : {}),
+    });
+    this.s.dirty = {};
+    if (this.j.kind === 'rollback' && this.j.migrationJobId) {
+      await this.d.records.patch(this.j.migrationJobId, { relatedJobId: this.jobId });
+    }
+    await this.emitFinished(outcome, summary);
+    return { outcome };
+  }
+
+  private async emitFinished(outcome: JobOutcome, summary: string): Promise<void> {
+    await this.emit({ type: 'finished', outcome, summary });
+    this.j.finishEmitted = true;
+    await this.d.records.patch(this.jobId, { journal: this.j });
+  }
+}

@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { CloudPort } from '../../cloud/cloud-port.ts';
+import { isCloudError } from '../../cloud/cloud-error.ts';
+import type { DnatEntry, DnatSpec, NetworkInterface } from '../../domain/cloud-types.ts';
+import { ENI_TAG_JOB } from '../../domain/plan.ts';
+import type { MigrationEvent } from '../../domain/events.ts';
+import type { Plan } from '../../domain/plan-types.ts';
+import type { StepName } from '../../domain/steps.ts';
+import type { StepOutcome } from '../../domain/transitions.ts';
+import { sleep } from '../../util/sleep.ts';
+import { StepFailure } from '../step-errors.ts';
+import type { JobData } from '../job-data.ts';
+import type { EngineOptions, ExpectedLatencies, HookPoint } from '../options.ts';
+import type { EventBody, JobRecord, Notifier } from '../ports.ts';
+import type { RedisApprovals } from '../store/approvals.ts';
+import type { CancelFlags } from '../store/cancel-flags.ts';
+import type { RecordStore } from '../store/records.ts';
+import type { TableLockHandle, TableLocks } from '../store/table-lock.ts';
+
+/** What the migration worker needs from the rest of the engine. */
+export interface MigrationDeps {
+  records: RecordStore;
+  approvals: RedisApprovals;
+  locks: TableLocks;
+  cancels: CancelFlags;
+  notifier: Notifier;
+  cloudFor(regionId: string): CloudPort;
+  opts: EngineOptions;
+  log: Logger;
+}
+
+/** Deterministic ClientToken for one write of one job (≤ 64 ASCII): a resumed step sends the same token. */
+export function clientToken(jobId: string, label: string, nonce = ''): string {
+  return `nm-${createHash('sha256').update(`${jobId}|${nonce}|${label}`).digest('hex').slice(0, 40)}`;
+}
+
+export const iso = (ms = Date.now()): string => new Date(ms).toISOString();
+const eqi = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+
+/** Same mapping (table, EIP, internal IP, ports, protocol); case-insensitive where the API is inconsistent. */
+export function sameSpec(e: DnatSpec, s: DnatSpec): boolean {
+  return e.forwardTableId === s.forwardTableId && e.externalIp === s.externalIp && e.internalIp === s.internalIp
+    && eqi(e.externalPort, s.externalPort) && eqi(e.internalPort, s.internalPort) && eqi(e.ipProtocol, s.ipProtocol);
+}
+
+/** Codes worth a short in-step retry on forward-table writes (another entry of the table is settling). */
+const TABLE_BUSY = new Set(['IncorretForwardEntryStatus', 'IncorrectStatus.NATGW', 'OperationConflict', 'TaskConflict', 'LastTokenProcessing']);
+
+/**
+ * Everything a step works with: the journal `j` (job data, persisted after the step), the record fields it
+ * changed (`dirty`), the cloud, and the helpers every step group shares. One per run of a job.
+ */
+export class StepContext {
+  readonly cloud: CloudPort;
+  /** Record fields changed by the step (written with the journal after it). */
+  dirty: Partial<JobRecord> = {};
+  /** The forward-table lock, while a table step runs. */
+  lock: TableLockHandle | undefined;
+  /** When this run's own writes were answered (not journaled: a resumed step polls on the default schedule). */
+  private readonly writtenAt = new Map<string, number>();
+  /**
+   * What this run itself just saw on the table (not journaled): the original entry Available (save_original), and
+   * gone (wait_entry_gone). A resumed run has neither and re-reads before writing.
+   */
+  seenOriginalAvailable = false;
+  seenOriginalGone = false;
+
+  constructor(readonly deps: MigrationDeps, readonly job: Job<JobData>, readonly j: JobData, private readonly signalOf: () => AbortSignal) {
+    this.cloud = deps.cloudFor(j.regionId);
+  }
+
+  /** Aborted by a cancel that applies to the current step, or by worker shutdown. */
+  get signal(): AbortSignal { return this.signalOf(); }
+
+  get jobId(): string { return this.j.jobId; }
+  get opts(): EngineOptions { return this.deps.opts; }
+  now(): number { return this.deps.opts.clock.now(); }
+
+  async emit(e: EventBody): Promise<void> {
+    await this.deps.notifier.emit({ ...e, jobId: this.jobId, at: iso() } as MigrationEvent);
+  }
+
+  async hook(step: StepName, where: HookPoint): Promise<void> {
+    await this.opts.hooks?.point?.(step, where, this.jobId);
+  }
+
+  token(label: string): string {
+    return clientToken(this.jobId, label, this.j.nonce);
+  }
+
+  /** Token label of a staging write; a re-staging after a plan change must not replay the first round's token. */
+  stageLabel(label: string): string {
+    return this.j.stageRound ? `${label}-r${this.j.stageRound}` : label;
+  }
+
+  requirePlan(): Plan {
+    if (!this.j.plan) throw new StepFailure('NoPlan', 'the journal has no plan');
+    return this.j.plan;
+  }
+
+  // ── waits ─────────────────────────────────────────────────────────────────
+
+  waitOpts(kind?: keyof ExpectedLatencies, written?: string) {
+    return { timeoutMs: this.opts.waitTimeoutMs, signal: this.signal, ...(kind ? this.expect(kind, written) : {}) };
+  }
+
+  wrote(key: string): void {
+    this.writtenAt.set(key, Date.now());
+  }
+
+  /** First poll when the transition is due: its typical latency minus what already passed since the write. */
+  expect(kind: keyof ExpectedLatencies, written?: string): { expectedMs?: number } {
+    const total = this.opts.expectedMs?.[kind];
+    if (total === undefined) return {};
+    if (written === undefined) return { expectedMs: total };
+    const at = this.writtenAt.get(written);
+    return at === undefined ? {} : { expectedMs: Math.max(0, total - (Date.now() - at)) };
+  }
+
+  // ── lookups ───────────────────────────────────────────────────────────────
+
+  async getEni(id: string): Promise<NetworkInterface | undefined> {
+    return (await this.cloud.listNetworkInterfaces({ networkInterfaceIds: [id] }))[0];
+  }
+
+  /** Every ENI this job (or, for a rollback, its migration) created: by tag, plus the journaled id. */
+  async ourEnis(): Promise<NetworkInterface[]> {
+    const tag = this.j.eniTagJobId ?? this.jobId;
+    const list = await this.cloud.listNetworkInterfaces({ tags: { [ENI_TAG_JOB]: tag } });
+    if (this.j.eniId && !list.some((e) => e.networkInterfaceId === this.j.eniId)) {
+      const e = await this.getEni(this.j.eniId);
+      if (e) list.push(e);
+    }
+    return list.filter((e) => e.type !== 'Primary');
+  }
+
+  entriesOnEip(forwardTableId: string, externalIp: string): Promise<DnatEntry[]> {
+    return this.cloud.listForwardEntries(forwardTableId, { externalIp });
+  }
+
+  // ── the forward-table lock ────────────────────────────────────────────────
+
+  private tableId(): string {
+    const t = this.j.original?.restoreRecipe.forwardTableId ?? this.j.plan?.entryToDelete.forwardTableId;
+    if (!t) throw new StepFailure('NoPlan', 'no forward table in the journal');
+    return t;
+  }
+
+  async ensureLock(): Promise<void> {
+    if (this.lock && !this.lock.lost) return;
+    this.lock = await this.deps.locks.acquire(this.tableId(), this.jobId, this.signal);
+  }
+
+  async releaseLock(): Promise<void> {
+    if (!this.lock) return;
+    const l = this.lock;
+    this.lock = undefined;
+    await l.release();
+  }
+
+  /** A forward-table write, retried briefly while the table is busy with an entry we do not control. */
+  async tableWrite<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.lock?.lost) throw new StepFailure('TableLockLost', `lost the lock of forward table ${this.lock.forwardTableId}; not writing`);
+      try {
+        return await fn();
+      } catch (e) {
+        if (!isCloudError(e) || !TABLE_BUSY.has(e.code) || attempt >= 8) throw e;
+        await sleep(Math.min(5_000, 200 * 2 ** (attempt - 1)), this.signal);
+      }
+    }
+  }
+}
+
+/** What a step reports: what it found (the transition table decides what follows) and what the thread shows. */
+export interface StepResult {
+  outcome: StepOutcome;
+  detail?: Record<string, unknown>;
+}
+
+export type StepHandler = (s: StepContext) => Promise<StepResult>;
+
+export const done = (detail?: Record<string, unknown>): StepResult => (detail ? { outcome: 'done', detail } : { outcome: 'done' });

@@ -1,0 +1,86 @@
+// The cutover, under the forward-table lock: save the original entry, delete it, wait until it is gone, create the
+// entry to the ENI, wait until it is Available. From the delete on, a failure restores the original (transitions).
+import type { DnatSpec } from '../../../domain/cloud-types.ts';
+import { hasStatus } from '../../../domain/dnat.ts';
+import { StepFailure } from '../../step-errors.ts';
+import { done, iso, sameSpec, type StepHandler } from '../step-context.ts';
+
+export const saveOriginal: StepHandler = async (s) => {
+  const plan = s.requirePlan();
+  if (s.j.original) return done({ already: true });
+  const want = plan.entryToDelete;
+  const live = (await s.cloud.listForwardEntries(want.forwardTableId, { forwardEntryId: want.forwardEntryId }))
+    .find((e) => e.forwardEntryId === want.forwardEntryId);
+  if (!live || hasStatus(live, 'Deleting')) {
+    throw new StepFailure('Drift', `DNAT entry ${want.forwardEntryId} is ${live ? live.status : 'gone'} since the approval; not cutting over`);
+  }
+  if (!sameSpec(live, want)) throw new StepFailure('Drift', `DNAT entry ${want.forwardEntryId} changed since the approval; not cutting over`);
+  s.j.original = { entry: { ...live }, restoreRecipe: plan.restoreRecipe, savedAt: iso() };
+  s.dirty.original = s.j.original;
+  s.seenOriginalAvailable = hasStatus(live, 'Available');
+  await s.emit({ type: 'original.saved', entry: live, restoreRecipe: plan.restoreRecipe });
+  return done({ forwardEntryId: live.forwardEntryId, restoreRecipe: plan.restoreRecipe });
+};
+
+export const deleteEntry: StepHandler = async (s) => {
+  const orig = s.j.original!.entry;
+  // Read a moment ago under the same table lock: no second read on the cutover's critical path.
+  const live = s.seenOriginalAvailable ? orig : (await s.cloud.listForwardEntries(orig.forwardTableId, { forwardEntryId: orig.forwardEntryId }))
+    .find((e) => e.forwardEntryId === orig.forwardEntryId);
+  s.seenOriginalAvailable = false;
+  if (!live || hasStatus(live, 'Deleting')) return done({ already: live ? 'Deleting' : 'gone' });
+  if (!hasStatus(live, 'Available')) await s.cloud.waitForwardEntry(orig.forwardTableId, orig.forwardEntryId, 'Available', s.waitOpts());
+  await s.tableWrite(() => s.cloud.deleteForwardEntry({
+    forwardTableId: orig.forwardTableId, forwardEntryId: orig.forwardEntryId, clientToken: s.token('delete_entry'),
+  }));
+  s.wrote(`delete:${orig.forwardEntryId}`);
+  await s.hook('delete_entry', 'during');
+  return done({ forwardEntryId: orig.forwardEntryId });
+};
+
+export const waitEntryGone: StepHandler = async (s) => {
+  const orig = s.j.original!.entry;
+  const p = s.cloud.waitForwardEntry(orig.forwardTableId, orig.forwardEntryId, 'Gone', s.waitOpts('dnatDelete', `delete:${orig.forwardEntryId}`));
+  await s.hook('wait_entry_gone', 'during');
+  await p;
+  s.seenOriginalGone = true;
+  return done({ forwardEntryId: orig.forwardEntryId });
+};
+
+export const createEntry: StepHandler = async (s) => {
+  const plan = s.requirePlan();
+  if (!s.j.eniIp) throw new StepFailure('EniMissing', 'the journal has no ENI private IP');
+  const ids: string[] = [];
+  const reused: string[] = [];
+  // An earlier attempt's entry can exist only if this run did not itself just see the EIP freed (a resumed run).
+  const fresh = s.seenOriginalGone;
+  s.seenOriginalGone = false;
+  for (const [i, tpl] of plan.newEntries.entries()) {
+    const spec: DnatSpec = { ...tpl, internalIp: s.j.eniIp };
+    const existing = fresh ? undefined : (await s.entriesOnEip(tpl.forwardTableId, tpl.externalIp))
+      .find((e) => sameSpec(e, spec) && !hasStatus(e, 'Deleting'));
+    let id = existing?.forwardEntryId;
+    if (id) reused.push(id);
+    else {
+      id = await s.tableWrite(() => s.cloud.createForwardEntry({ ...spec, clientToken: s.token(`create_entry-${i}`) }));
+      s.wrote(`create:${id}`);
+      if (i === 0) await s.hook('create_entry', 'during');
+    }
+    ids.push(id);
+    s.j.newEntryIds = [...ids];
+    // The table takes no other write while this entry is Pending.
+    if (i < plan.newEntries.length - 1) await s.cloud.waitForwardEntry(tpl.forwardTableId, id, 'Available', s.waitOpts('dnatCreate', `create:${id}`));
+  }
+  s.dirty.newEntryIds = ids;
+  return done({ forwardEntryIds: ids, ...(reused.length ? { reused } : {}) });
+};
+
+export const waitEntryAvailable: StepHandler = async (s) => {
+  const table = s.requirePlan().entryToDelete.forwardTableId;
+  const p = Promise.all((s.j.newEntryIds ?? []).map((id) => s.cloud.waitForwardEntry(table, id, 'Available', s.waitOpts('dnatCreate', `create:${id}`))));
+  await s.hook('wait_entry_available', 'during');
+  await p;
+  // The table is ours to write no more: hand it to the next job now, not after the journal and events.
+  await s.releaseLock();
+  return done({ forwardEntryIds: s.j.newEntryIds });
+};

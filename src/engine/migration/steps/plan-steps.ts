@@ -1,0 +1,43 @@
+// plan and recheck_plan: the pre-flight from live state, before staging and again right before the cutover.
+import { canonicalJson } from '../../../domain/canonical.ts';
+import { planDifferences } from '../../../domain/plan-hash.ts';
+import type { Plan, PlanResult, Refusal } from '../../../domain/plan-types.ts';
+import { planFromLiveState } from '../live-plan.ts';
+import type { StepContext, StepHandler, StepResult } from '../step-context.ts';
+
+/** Plans from live state; a RAM denial is a refusal (PermissionDenied), not a step failure. */
+const livePlan = (s: StepContext): Promise<PlanResult> => planFromLiveState(s.cloud, s.j);
+
+async function refuse(s: StepContext, refusal: Refusal): Promise<StepResult> {
+  s.dirty.refusal = refusal;
+  s.j.reason = refusal.message;
+  await s.emit({ type: 'refused', refusal });
+  return { outcome: 'refused', detail: { refusal: refusal.code } };
+}
+
+export const plan: StepHandler = async (s) => {
+  const res = await livePlan(s);
+  if (!res.ok) return refuse(s, res.refusal);
+  s.j.plan = res.plan;
+  s.dirty.plan = res.plan;
+  await s.emit({ type: 'planned', plan: res.plan });
+  return { outcome: 'done', detail: { planHash: res.plan.hash, entryToDelete: res.plan.entryToDelete.forwardEntryId } };
+};
+
+const eniSpecOf = (p: Plan) => canonicalJson({ vSwitchId: p.eni.vSwitchId, zoneId: p.eni.zoneId, sg: [...p.eni.securityGroupIds].sort() });
+
+/** The approval gate's second look: the approved plan hash against a plan from the live state now. */
+export const recheckPlan: StepHandler = async (s) => {
+  const approved = s.requirePlan();
+  const res = await livePlan(s);
+  if (!res.ok) return refuse(s, res.refusal);
+  if (res.plan.hash === s.j.approvalHash) return { outcome: 'unchanged', detail: { planHash: res.plan.hash, planChanged: false } };
+  const differences = planDifferences(approved, res.plan);
+  s.j.plan = res.plan;
+  s.dirty.plan = res.plan;
+  s.j.planChanges = (s.j.planChanges ?? 0) + 1;
+  await s.emit({ type: 'plan.changed', previousHash: s.j.approvalHash ?? approved.hash, plan: res.plan, differences });
+  // The staged ENI no longer matches what will be approved: replace it before asking again.
+  if (eniSpecOf(approved) !== eniSpecOf(res.plan)) return { outcome: 'eni_spec_changed', detail: { planChanged: true, restage: true, differences } };
+  return { outcome: 'plan_changed', detail: { planChanged: true, differences } };
+};

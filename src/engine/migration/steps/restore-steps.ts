@@ -1,0 +1,76 @@
+// Restoring the original mapping from the saved restore recipe: after a failure or cancel past the delete, and
+// for a rollback. The new entries go first (the same EIP may not be mapped twice), one write at a time.
+import type { DnatEntry } from '../../../domain/cloud-types.ts';
+import { hasStatus } from '../../../domain/dnat.ts';
+import { StepFailure } from '../../step-errors.ts';
+import { done, sameSpec, type StepContext, type StepHandler } from '../step-context.ts';
+
+/** The entries this job (or the migration a rollback undoes) created on the EIP: by id, or mapping to our ENI. */
+export async function ourNewEntries(s: StepContext, ids: readonly string[] = s.j.newEntryIds ?? []): Promise<DnatEntry[]> {
+  const recipe = s.j.original!.restoreRecipe;
+  return (await s.entriesOnEip(recipe.forwardTableId, recipe.externalIp))
+    .filter((e) => ids.includes(e.forwardEntryId) || (s.j.eniIp !== undefined && e.internalIp === s.j.eniIp));
+}
+
+export const restoreDeleteNew: StepHandler = async (s) => {
+  // Cancelled or failed before the original was saved: the mapping was never touched.
+  if (!s.j.original) return { outcome: 'untouched', detail: { skipped: 'the original entry was never touched' } };
+  const table = s.j.original.restoreRecipe.forwardTableId;
+  const deleted: string[] = [];
+  for (const e of await ourNewEntries(s)) {
+    if (hasStatus(e, 'Deleting')) continue;
+    if (!hasStatus(e, 'Available')) await s.cloud.waitForwardEntry(table, e.forwardEntryId, 'Available', s.waitOpts());
+    await s.tableWrite(() => s.cloud.deleteForwardEntry({ forwardTableId: table, forwardEntryId: e.forwardEntryId, clientToken: s.token(`restore_delete_new-${e.forwardEntryId}`) }));
+    s.wrote(`delete:${e.forwardEntryId}`);
+    deleted.push(e.forwardEntryId);
+    if (deleted.length === 1) await s.hook('restore_delete_new', 'during');
+    // One write at a time: the next delete waits until this one has settled.
+    await s.cloud.waitForwardEntry(table, e.forwardEntryId, 'Gone', s.waitOpts('dnatDelete', `delete:${e.forwardEntryId}`));
+  }
+  return done({ deleted });
+};
+
+export const restoreWaitNewGone: StepHandler = async (s) => {
+  const table = s.j.original!.restoreRecipe.forwardTableId;
+  const left = await ourNewEntries(s);
+  const p = Promise.all(left.map((e) => s.cloud.waitForwardEntry(table, e.forwardEntryId, 'Gone', s.waitOpts('dnatDelete', `delete:${e.forwardEntryId}`))));
+  await s.hook('restore_wait_new_gone', 'during');
+  await p;
+  return done({ waited: left.map((e) => e.forwardEntryId) });
+};
+
+export const restoreCreateOriginal: StepHandler = async (s) => {
+  const recipe = s.j.original!.restoreRecipe;
+  const onEip = await s.entriesOnEip(recipe.forwardTableId, recipe.externalIp);
+  const same = onEip.find((e) => sameSpec(e, recipe) && !hasStatus(e, 'Deleting'));
+  if (same) {
+    s.j.restoredEntryId = same.forwardEntryId;
+    return done({ forwardEntryId: same.forwardEntryId, reused: true });
+  }
+  // The same EIP may not be mapped again until every entry on it is fully gone (CreateForwardEntry's SDK remark:
+  // an IP used for IP mapping cannot be used by any other entry).
+  const others = onEip.filter((e) => !hasStatus(e, 'Deleting'));
+  if (others.length > 0) {
+    throw new StepFailure('Conflict', `EIP ${recipe.externalIp} is used by ${others.map((e) => `${e.forwardEntryId} → ${e.internalIp}`).join(', ')}; cannot recreate the original mapping`);
+  }
+  const pending = onEip.filter((e) => hasStatus(e, 'Deleting'));
+  const p = Promise.all(pending.map((e) => s.cloud.waitForwardEntry(recipe.forwardTableId, e.forwardEntryId, 'Gone', s.waitOpts('dnatDelete', `delete:${e.forwardEntryId}`))));
+  if (pending.length) await s.hook('restore_create_original', 'during');
+  await p;
+  const id = await s.tableWrite(() => s.cloud.createForwardEntry({ ...recipe, clientToken: s.token('restore_create_original') }));
+  s.wrote(`create:${id}`);
+  if (!pending.length) await s.hook('restore_create_original', 'during');
+  s.j.restoredEntryId = id;
+  return done({ forwardEntryId: id });
+};
+
+export const restoreWaitOriginal: StepHandler = async (s) => {
+  const recipe = s.j.original!.restoreRecipe;
+  const p = s.cloud.waitForwardEntry(recipe.forwardTableId, s.j.restoredEntryId!, 'Available', s.waitOpts('dnatCreate', `create:${s.j.restoredEntryId}`));
+  await s.hook('restore_wait_original', 'during');
+  const entry = await p;
+  const restored: DnatEntry = entry ?? { ...recipe, forwardEntryId: s.j.restoredEntryId!, status: 'Available' };
+  s.dirty.newEntryIds = [];
+  await s.emit({ type: 'restored', entry: restored, reason: s.j.kind === 'rollback' ? `rollback of ${s.j.migrationJobId}` : (s.j.reason ?? 'restore') });
+  return done({ forwardEntryId: restored.forwardEntryId, mapping: `${recipe.externalIp} → ${recipe.internalIp}` });
+};

@@ -1,0 +1,70 @@
+// Staging: the secondary ENI is created and attached (and, with --configure-guest, brought up in the guest).
+// Nothing here touches the forward table; every step finds what an earlier attempt made before creating anything.
+import { hasStatus } from '../../../domain/dnat.ts';
+import { StepFailure } from '../../step-errors.ts';
+import { guestNicScript } from '../guest-nic-script.ts';
+import { done, type StepHandler } from '../step-context.ts';
+
+export const createEni: StepHandler = async (s) => {
+  const plan = s.requirePlan();
+  const existing = (await s.ourEnis()).filter((e) => !hasStatus(e, 'Deleting'));
+  let eni = existing.find((e) => e.networkInterfaceId === s.j.eniId) ?? existing[0];
+  const reused = eni !== undefined;
+  if (!eni) {
+    eni = await s.cloud.createNetworkInterface({
+      vSwitchId: plan.eni.vSwitchId, securityGroupIds: plan.eni.securityGroupIds, name: plan.eni.name,
+      description: plan.eni.description, tags: plan.eni.tags, clientToken: s.token(s.stageLabel('create_eni')),
+    });
+    await s.hook('create_eni', 'during');
+  }
+  s.j.eniId = eni.networkInterfaceId;
+  s.j.eniIp = eni.privateIp;
+  if (eni.macAddress) s.j.eniMac = eni.macAddress;
+  s.dirty.eniId = eni.networkInterfaceId;
+  return done({ eniId: eni.networkInterfaceId, privateIp: eni.privateIp, ...(reused ? { reused: true } : {}) });
+};
+
+export const attachEni: StepHandler = async (s) => {
+  const eni = await s.getEni(s.j.eniId!);
+  if (!eni) throw new StepFailure('EniMissing', `ENI ${s.j.eniId} no longer exists`);
+  if (eni.instanceId === s.j.instanceId && (hasStatus(eni, 'InUse') || hasStatus(eni, 'Attaching'))) {
+    return done({ eniId: eni.networkInterfaceId, already: eni.status });
+  }
+  if (!hasStatus(eni, 'Available')) throw new StepFailure('EniBusy', `ENI ${eni.networkInterfaceId} is ${eni.status}${eni.instanceId ? ` on ${eni.instanceId}` : ''}, cannot attach it`);
+  await s.cloud.attachNetworkInterface({ networkInterfaceId: eni.networkInterfaceId, instanceId: s.j.instanceId });
+  s.wrote(`attach:${eni.networkInterfaceId}`);
+  await s.hook('attach_eni', 'during');
+  return done({ eniId: eni.networkInterfaceId });
+};
+
+export const waitEniInUse: StepHandler = async (s) => {
+  const p = s.cloud.waitNetworkInterface(s.j.eniId!, 'InUse', { ...s.waitOpts('eniAttach', `attach:${s.j.eniId}`), instanceId: s.j.instanceId });
+  await s.hook('wait_eni_in_use', 'during');
+  const eni = await p;
+  if (eni?.macAddress) s.j.eniMac = eni.macAddress;
+  if (eni?.privateIp) s.j.eniIp = eni.privateIp;
+  return done({ eniId: s.j.eniId, status: eni?.status });
+};
+
+export const configureGuest: StepHandler = async (s) => {
+  const plan = s.requirePlan();
+  if (!s.j.eniMac || !s.j.eniIp) {
+    const eni = await s.getEni(s.j.eniId!);
+    if (eni?.macAddress) s.j.eniMac = eni.macAddress;
+    if (eni?.privateIp) s.j.eniIp = eni.privateIp;
+  }
+  if (!s.j.eniMac || !s.j.eniIp) throw new StepFailure('EniMissing', `ENI ${s.j.eniId} has no MAC/IP to configure`);
+  const vsw = (await s.cloud.listVSwitches({ vpcId: plan.vpcId })).find((v) => v.vSwitchId === plan.eni.vSwitchId);
+  if (!vsw) throw new StepFailure('VSwitchMissing', `vSwitch ${plan.eni.vSwitchId} not found`);
+  const script = guestNicScript({ mac: s.j.eniMac, ip: s.j.eniIp, cidr: vsw.cidr, table: s.opts.guestRouteTable });
+  const invokeId = await s.cloud.runCommand({
+    instanceId: s.j.instanceId, script, name: 'natmigrate-configure-nic', timeoutSeconds: 60, clientToken: s.token(s.stageLabel('configure_guest')),
+  });
+  const p = s.cloud.waitInvocation(invokeId, s.j.instanceId, s.waitOpts('runCommand'));
+  await s.hook('configure_guest', 'during');
+  const res = await p;
+  if (!hasStatus(res, 'Success')) {
+    throw new StepFailure('GuestConfigFailed', `configuring the NIC in the guest ended ${res.status}${res.exitCode !== undefined ? ` (exit ${res.exitCode})` : ''}: ${res.output.trim().slice(0, 300) || res.errorInfo || ''}`);
+  }
+  return done({ invokeId, output: res.output.trim().slice(0, 500) });
+};

@@ -1,0 +1,51 @@
+// Undoing the staging: detach and delete every ENI this job made (found by its tag), after a rejection, an
+// expiry, a cancel, a failure before the delete, a restore, or a rollback.
+import { hasStatus } from '../../../domain/dnat.ts';
+import { StepFailure } from '../../step-errors.ts';
+import { done, type StepHandler } from '../step-context.ts';
+
+export const detachEni: StepHandler = async (s) => {
+  const enis = await s.ourEnis();
+  if (enis.length === 0) return { outcome: 'nothing_staged', detail: { skipped: 'no ENI to remove' } };
+  const detached: string[] = [];
+  for (const eni of enis) {
+    let e = eni;
+    if (hasStatus(e, 'Attaching')) e = (await s.cloud.waitNetworkInterface(e.networkInterfaceId, 'InUse', { ...s.waitOpts(), instanceId: s.j.instanceId }).catch(() => undefined)) ?? e;
+    if (hasStatus(e, 'InUse') && e.instanceId) {
+      await s.cloud.detachNetworkInterface({ networkInterfaceId: e.networkInterfaceId, instanceId: e.instanceId });
+      s.wrote(`detach:${e.networkInterfaceId}`);
+      detached.push(e.networkInterfaceId);
+      if (detached.length === 1) await s.hook('detach_eni', 'during');
+    }
+  }
+  return done({ detached, enis: enis.map((e) => `${e.networkInterfaceId} (${e.status})`) });
+};
+
+export const waitEniDetached: StepHandler = async (s) => {
+  const enis = (await s.ourEnis()).filter((e) => !hasStatus(e, 'Deleting') && !hasStatus(e, 'Available'));
+  const p = Promise.all(enis.map((e) => s.cloud.waitNetworkInterface(e.networkInterfaceId, 'Available', s.waitOpts('eniDetach', `detach:${e.networkInterfaceId}`))));
+  await s.hook('wait_eni_detached', 'during');
+  await p;
+  return done({ waited: enis.map((e) => e.networkInterfaceId) });
+};
+
+export const deleteEni: StepHandler = async (s) => {
+  const deleted: string[] = [];
+  for (const e of await s.ourEnis()) {
+    if (hasStatus(e, 'Deleting')) continue;
+    if (!hasStatus(e, 'Available')) throw new StepFailure('EniBusy', `ENI ${e.networkInterfaceId} is ${e.status}; cannot delete it`);
+    await s.cloud.deleteNetworkInterface({ networkInterfaceId: e.networkInterfaceId });
+    s.wrote(`eni-delete:${e.networkInterfaceId}`);
+    deleted.push(e.networkInterfaceId);
+    if (deleted.length === 1) await s.hook('delete_eni', 'during');
+  }
+  return done({ deleted });
+};
+
+export const waitEniGone: StepHandler = async (s) => {
+  const enis = await s.ourEnis();
+  const p = Promise.all(enis.map((e) => s.cloud.waitNetworkInterface(e.networkInterfaceId, 'Gone', s.waitOpts('eniDelete', `eni-delete:${e.networkInterfaceId}`))));
+  await s.hook('wait_eni_gone', 'during');
+  await p;
+  return done({ gone: enis.map((e) => e.networkInterfaceId) });
+};

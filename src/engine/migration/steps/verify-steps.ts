@@ -1,0 +1,54 @@
+// Verification, as a person would check by hand: an SSH banner read through the EIP and the egress IP the instance
+// sees. After a migration the egress must be a SNAT IP; after a rollback, the EIP again.
+import type { EgressEvidence, SshEvidence } from '../../../domain/events.ts';
+import type { StepName } from '../../../domain/steps.ts';
+import { checkEgress, checkSsh } from '../verification-probes.ts';
+import { iso, type StepContext, type StepHandler } from '../step-context.ts';
+
+interface Checks {
+  eip: string;
+  sshPort: number;
+  /** Why the SSH check is not run (the new entries do not forward its port). */
+  skipSsh?: string;
+  expectedIps: string[];
+  tokenLabel: string;
+  step: StepName;
+}
+
+async function runChecks(s: StepContext, c: Checks): Promise<{ ssh: SshEvidence; egress: EgressEvidence; ok: boolean; problems: string }> {
+  const o = s.opts;
+  const [ssh, egress] = await Promise.all([
+    c.skipSsh
+      ? Promise.resolve<SshEvidence>({ ok: true, host: c.eip, port: c.sshPort, attempts: 0, skipped: c.skipSsh })
+      : checkSsh({ ip: c.eip, port: c.sshPort, edge: o.publicEdge, windowMs: o.verifyTimeoutMs, intervalMs: o.verifyIntervalMs, signal: s.signal }),
+    checkEgress(s.cloud, {
+      instanceId: s.j.instanceId, url: o.egressUrl, expectedIps: c.expectedIps, windowMs: o.verifyTimeoutMs, intervalMs: o.verifyIntervalMs,
+      tokenFor: (n) => s.token(`${c.tokenLabel}-${n}`), signal: s.signal, ...s.expect('runCommand'),
+    }),
+    s.hook(c.step, 'during'),
+  ]);
+  const ok = ssh.ok && egress.ok;
+  s.dirty.verification = { ssh, egress, ok, at: iso() };
+  await s.emit({ type: 'verified', ssh, egress, ok });
+  const problems = [ssh.ok ? '' : `SSH: ${ssh.error}`, egress.ok ? '' : `egress: ${egress.error}`].filter(Boolean).join('; ');
+  return { ssh, egress, ok, problems };
+}
+
+export const verify: StepHandler = async (s) => {
+  const plan = s.requirePlan();
+  const r = await runChecks(s, {
+    eip: plan.entryToDelete.externalIp, sshPort: plan.sshPort, expectedIps: plan.expectedEgressIps, tokenLabel: 'verify-egress', step: 'verify',
+    ...(plan.skipSshVerify ? { skipSsh: `the new entries do not forward port ${plan.sshPort}` } : {}),
+  });
+  const detail = { ok: r.ok, banner: r.ssh.banner, observedIp: r.egress.observedIp, invokeId: r.egress.invokeId };
+  if (r.ok) return { outcome: 'verified', detail };
+  s.j.reason = `verification failed (${r.problems})${s.opts.autoRollback ? '' : '; automatic rollback is off'}`;
+  return { outcome: 'not_verified', detail };
+};
+
+export const verifyOriginal: StepHandler = async (s) => {
+  const eip = s.j.original!.restoreRecipe.externalIp;
+  const r = await runChecks(s, { eip, sshPort: 22, expectedIps: [eip], tokenLabel: 'verify-original', step: 'verify_original' });
+  if (!r.ok) s.j.reason = `the original mapping is back but the original path did not verify (${r.problems})`;
+  return { outcome: r.ok ? 'verified' : 'not_verified', detail: { ok: r.ok, banner: r.ssh.banner, observedIp: r.egress.observedIp } };
+};

@@ -1,0 +1,127 @@
+import type { RedisConnection } from '../../util/redis-connection.ts';
+import type { BatchItemStatus, BatchPhase, BatchPlan } from '../../domain/batch-plan.ts';
+import type { JobOutcome, StepError } from '../../domain/events.ts';
+import type { InventorySummary } from '../../domain/inventory.ts';
+import type { MigrationOptions } from '../../domain/plan-types.ts';
+import type { Keys } from './keys.ts';
+import type { ApprovalRequest } from '../../domain/approval.ts';
+import type { Audience } from '../ports.ts';
+
+/**
+ * Records of fleet jobs (batches, scans, drift sweeps). They live under the same key as job records
+ * (`keys.record(id)`, one JSON value per field), so the approval compare-and-set of RedisApprovals works on a
+ * batch exactly as on a single job; they are never put in the instance or active-job indexes of RecordStore.
+ */
+
+export type FleetKind = 'batch' | 'scan' | 'drift';
+
+interface FleetBase {
+  jobId: string;
+  kind: FleetKind;
+  regionId: string;
+  requestedBy: string;
+  audience: Audience;
+  state: 'queued' | 'running' | 'finished';
+  createdAt: string;
+  updatedAt: string;
+  outcome?: JobOutcome;
+  summary?: string;
+  error?: StepError;
+}
+
+export interface BatchRecord extends FleetBase {
+  kind: 'batch';
+  targets: string[];
+  options: MigrationOptions;
+  concurrency?: number;
+  canary?: number;
+  phase?: BatchPhase;
+  plan?: BatchPlan;
+  approval?: ApprovalRequest;
+  /** Every child job was created and queued. */
+  childrenQueued?: boolean;
+  /** Instances whose child was released (granted the batch's approval), in release order. */
+  released?: string[];
+  /** Last statuses told to the thread. */
+  statuses?: Record<string, BatchItemStatus>;
+  /** Children whose end was told to the thread. */
+  reported?: string[];
+  /** Children asked to cancel (stop, reject, expiry). */
+  cancelSent?: string[];
+  /** Why the batch stops (first failure, rejection, cancel). */
+  stop?: { reason: string; kind: 'failure' | 'rejected' | 'expired' | 'cancelled'; instanceId?: string; by?: string };
+  windowNotedUntil?: string;
+  cancel?: { by: string; at: string };
+  /** The approval card went out (approval.requested emitted). */
+  approvalAnnounced?: boolean;
+  /** The 'finished' event went out (set after the record is final). */
+  finishEmitted?: boolean;
+}
+
+export interface ScanRecord extends FleetBase {
+  kind: 'scan';
+  target: string;
+  vpcId?: string;
+  inventory?: InventorySummary;
+}
+
+export interface DriftRecord extends FleetBase {
+  kind: 'drift';
+  natGatewayId: string;
+  lastSweepAt?: string;
+}
+
+export type FleetRecord = BatchRecord | ScanRecord | DriftRecord;
+
+const FLEET_ID = /^(batch|scan|drift)-/;
+export const isFleetJobId = (id: string): boolean => FLEET_ID.test(id);
+
+function encode(fields: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) out.push(k, JSON.stringify(v));
+  return out;
+}
+
+export class FleetStore {
+  constructor(private readonly redis: RedisConnection, private readonly keys: Keys, private readonly retentionMs: number) {}
+
+  async create(rec: FleetRecord, opts: { active: boolean }): Promise<void> {
+    const key = this.keys.record(rec.jobId);
+    const m = this.redis.multi().hset(key, ...encode(rec as unknown as Record<string, unknown>));
+    if (opts.active) m.zadd(this.keys.fleetActive(), Date.parse(rec.createdAt), rec.jobId);
+    else m.pexpire(key, this.retentionMs);
+    await m.exec();
+  }
+
+  async get<T extends FleetRecord = FleetRecord>(jobId: string): Promise<T | undefined> {
+    const raw = await this.redis.hgetall(this.keys.record(jobId));
+    if (!raw || raw.jobId === undefined) return undefined;
+    const obj: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) {
+      try { obj[k] = JSON.parse(v); } catch { /* a field we cannot read is left out */ }
+    }
+    return FLEET_ID.test(String(obj.jobId)) ? (obj as unknown as T) : undefined;
+  }
+
+  async patch(jobId: string, fields: Record<string, unknown>): Promise<void> {
+    await this.redis.hset(this.keys.record(jobId), ...encode({ ...fields, updatedAt: new Date().toISOString() }));
+  }
+
+  /** Final write: the record starts its retention clock and leaves the active set. */
+  async finish(jobId: string, fields: Record<string, unknown>): Promise<void> {
+    const key = this.keys.record(jobId);
+    await this.redis.multi()
+      .hset(key, ...encode({ ...fields, state: 'finished', updatedAt: new Date().toISOString() }))
+      .pexpire(key, this.retentionMs)
+      .zrem(this.keys.fleetActive(), jobId)
+      .exec();
+  }
+
+  async activeIds(): Promise<string[]> {
+    return this.redis.zrange(this.keys.fleetActive(), '0', '-1');
+  }
+
+  async forget(jobId: string): Promise<void> {
+    await this.redis.zrem(this.keys.fleetActive(), jobId);
+  }
+}

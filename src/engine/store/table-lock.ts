@@ -1,0 +1,134 @@
+import type { RedisConnection } from '../../util/redis-connection.ts';
+import type { Keys } from './keys.ts';
+import { sleep } from '../../util/sleep.ts';
+import { script } from './lua.ts';
+
+/**
+ * One lock per forward table, shared by every worker of every process: the API rejects a write while any entry of
+ * the table is Pending, so all our writes to one table (and the waits until they settle) run one job at a time.
+ *
+ * The owner is the job id: a job resumed after its worker died takes its own lock back at once instead of waiting
+ * for the TTL; other jobs wait until the owner releases it or the TTL lapses (a dead owner stops renewing).
+ */
+
+const acquireLua = script(`
+local cur = redis.call('GET', KEYS[1])
+if cur == false or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+`);
+
+const renewLua = script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+`);
+
+const releaseLua = script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+export interface TableLockOptions {
+  ttlMs: number;
+  /** Gap between attempts while another job holds the table. */
+  pollMs: number;
+}
+
+export class TableLockHandle {
+  private timer: NodeJS.Timeout | undefined;
+  private lostFlag = false;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    readonly key: string,
+    readonly forwardTableId: string,
+    readonly owner: string,
+    private readonly ttlMs: number,
+    private readonly onRelease?: () => void,
+  ) {
+    // Renew at a third of the TTL so one slow round trip does not lose it.
+    this.timer = setInterval(() => { void this.renew(); }, Math.max(50, Math.floor(ttlMs / 3)));
+    this.timer.unref();
+  }
+
+  /** True once a renewal found someone else holding the table: further writes must not go out. */
+  get lost(): boolean {
+    return this.lostFlag;
+  }
+
+  private async renew(): Promise<void> {
+    try {
+      const ok = await renewLua.run(this.redis, [this.key], [this.owner, this.ttlMs]);
+      if (ok !== 1) this.lostFlag = true;
+    } catch {
+      // Redis hiccup: the next renewal tries again; the TTL is three renewals long.
+    }
+  }
+
+  async release(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    try {
+      await releaseLua.run(this.redis, [this.key], [this.owner]);
+    } finally {
+      this.onRelease?.();
+    }
+  }
+}
+
+export class TableLocks {
+  /** Waiters of this process per table: a release here hands the table over at once instead of after a poll gap. */
+  private readonly waiting = new Map<string, Set<() => void>>();
+
+  constructor(private readonly redis: RedisConnection, private readonly keys: Keys, private readonly opts: TableLockOptions) {}
+
+  async tryAcquire(forwardTableId: string, owner: string): Promise<TableLockHandle | undefined> {
+    const key = this.keys.tableLock(forwardTableId);
+    const ok = await acquireLua.run(this.redis, [key], [owner, this.opts.ttlMs]);
+    return ok === 1 ? new TableLockHandle(this.redis, key, forwardTableId, owner, this.opts.ttlMs, () => this.wake(forwardTableId)) : undefined;
+  }
+
+  private wake(forwardTableId: string): void {
+    const set = this.waiting.get(forwardTableId);
+    if (!set) return;
+    this.waiting.delete(forwardTableId);
+    for (const w of set) w();
+  }
+
+  /** Sleeps the poll gap, or less when a holder of this process releases the table. */
+  private async pause(forwardTableId: string, signal?: AbortSignal): Promise<void> {
+    let set = this.waiting.get(forwardTableId);
+    if (!set) { set = new Set(); this.waiting.set(forwardTableId, set); }
+    const ac = new AbortController();
+    const wake = () => ac.abort();
+    set.add(wake);
+    const both = signal ? AbortSignal.any([signal, ac.signal]) : ac.signal;
+    try {
+      // Jitter keeps waiters of other processes from stepping in lock-step.
+      await sleep(this.opts.pollMs * (0.5 + Math.random()), both).catch((e: unknown) => { if (signal?.aborted) throw e; });
+    } finally {
+      set.delete(wake);
+      if (set.size === 0 && this.waiting.get(forwardTableId) === set) this.waiting.delete(forwardTableId);
+    }
+  }
+
+  /** Waits (honouring `signal`) until this owner holds the table. */
+  async acquire(forwardTableId: string, owner: string, signal?: AbortSignal): Promise<TableLockHandle> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const h = await this.tryAcquire(forwardTableId, owner);
+      if (h) return h;
+      await this.pause(forwardTableId, signal);
+    }
+  }
+
+  async holder(forwardTableId: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.tableLock(forwardTableId))) ?? undefined;
+  }
+}
+

@@ -1,0 +1,273 @@
+// The live state of the sandbox cloud. Asynchronous operations store when they started; `settle()` derives the
+// current state from timestamps on every read, so there are no timers and the model is deterministic for a given
+// clock. The operations that change it, with the constraints the real API enforces, are in eni-operations.ts,
+// forward-entry-operations.ts and cloud-assistant.ts.
+import type { GuestHost } from '../guest/guest-host.ts';
+import { newGuestState } from '../guest/guest-state.ts';
+import { cidrContains, commaList, lastUsableIp } from '../ip.ts';
+import type { LatencyMs, Scenario } from '../scenario/scenario-schema.ts';
+import { mulberry32 } from '../seeded-random.ts';
+import type {
+  CloudEgress, DnatSpecInput, DnatState, DnatStatus, EipState, EniState, InstanceState, InvocationState, NatGatewayState, SecurityGroupState,
+  SgRuleState, SnatState, VpcState, VSwitchState,
+} from './cloud-resources.ts';
+import { normPort } from './forward-entry-ports.ts';
+import { BUILTIN_INSTANCE_TYPES, DEFAULT_ENI_QUANTITY, type InstanceTypeInfo } from './instance-types.ts';
+
+export class World implements GuestHost {
+  readonly regionId: string;
+  readonly accountId: string;
+  /** Mutable: tests may change latencies at run time. */
+  readonly latency: LatencyMs;
+  forwardEntryQuota: number;
+  /** When the world was created; used as the creation time of scenario resources. */
+  readonly createdAt: number;
+  readonly vpcs = new Map<string, VpcState>();
+  readonly vSwitches = new Map<string, VSwitchState>();
+  readonly securityGroups = new Map<string, SecurityGroupState>();
+  readonly instances = new Map<string, InstanceState>();
+  readonly enis = new Map<string, EniState>();
+  readonly eips = new Map<string, EipState>();
+  readonly natGateways = new Map<string, NatGatewayState>();
+  readonly dnatEntries = new Map<string, DnatState>();
+  readonly snatEntries = new Map<string, SnatState>();
+  readonly invocations = new Map<string, InvocationState>();
+  readonly instanceTypes: Record<string, { eniQuantity: number; cpuCoreCount?: number; memorySize?: number }>;
+  /** ClientToken → what the first successful call returned. Key: `${action}|${token}`. */
+  readonly clientTokens = new Map<string, { fingerprint: string; body: Record<string, unknown> }>();
+  private readonly rand: () => number;
+  private macCounter = 0x100;
+
+  constructor(scenario: Scenario, readonly now: () => number = Date.now) {
+    this.regionId = scenario.regionId;
+    this.accountId = scenario.accountId;
+    this.latency = { ...scenario.latencyMs };
+    this.forwardEntryQuota = scenario.forwardEntryQuota;
+    this.instanceTypes = { ...scenario.instanceTypes };
+    this.rand = mulberry32(scenario.seed * 7919 + 17);
+    const t0 = this.now();
+    this.createdAt = t0;
+    for (const v of scenario.vpcs) this.vpcs.set(v.vpcId, { vpcId: v.vpcId, cidr: v.cidr, name: v.name ?? v.vpcId });
+    for (const v of scenario.vSwitches) this.vSwitches.set(v.vSwitchId, { ...v, name: v.name ?? v.vSwitchId });
+    for (const g of scenario.securityGroups) {
+      const rules: SgRuleState[] = [];
+      for (const [direction, list] of [['ingress', g.ingress], ['egress', g.egress]] as const) {
+        for (const r of list) {
+          rules.push({
+            direction, ipProtocol: r.ipProtocol.toUpperCase(), portRange: r.portRange, cidr: r.sourceCidrIp,
+            policy: r.policy.toLowerCase() === 'drop' ? 'Drop' : 'Accept', priority: r.priority, description: r.description ?? '',
+            ruleId: `sgr-${this.suffix()}`,
+          });
+        }
+      }
+      this.securityGroups.set(g.securityGroupId, { securityGroupId: g.securityGroupId, vpcId: g.vpcId, name: g.name ?? g.securityGroupId, rules });
+    }
+    const usedMacs = new Set(scenario.instances.map((i) => i.macAddress).filter(Boolean));
+    for (const i of scenario.instances) {
+      const vsw = this.vSwitches.get(i.vSwitchId)!;
+      const primaryEniId = i.primaryNetworkInterfaceId ?? `eni-${i.instanceId.replace(/^i-/, '')}p`;
+      const mac = i.macAddress ?? this.newMac(usedMacs);
+      const inst: InstanceState = {
+        instanceId: i.instanceId, name: i.name ?? i.instanceId, vpcId: vsw.vpcId, vSwitchId: vsw.vSwitchId, zoneId: vsw.zoneId,
+        privateIp: i.privateIp, securityGroupIds: [...i.securityGroupIds], status: i.status, instanceType: i.instanceType,
+        eniQuota: i.eniQuota, publicIp: i.publicIp, eipAddress: i.eipAddress, tags: { ...i.tags }, primaryEniId, macAddress: mac,
+        guest: { ...i.guest, hostname: i.guest.hostname ?? `iZ${i.instanceId.replace(/^i-/, '')}Z` },
+        guestState: newGuestState(), bootId: 1, createdAt: t0,
+      };
+      this.instances.set(inst.instanceId, inst);
+      this.enis.set(primaryEniId, {
+        networkInterfaceId: primaryEniId, type: 'Primary', vpcId: inst.vpcId, vSwitchId: inst.vSwitchId, zoneId: inst.zoneId,
+        privateIp: inst.privateIp, macAddress: mac, securityGroupIds: inst.securityGroupIds, tags: {}, name: '', description: '',
+        createdAt: t0, status: 'InUse', since: t0, instanceId: inst.instanceId, deviceIndex: 0,
+      });
+    }
+    for (const e of scenario.eips) this.eips.set(e.allocationId, { allocationId: e.allocationId, ipAddress: e.ipAddress, bandwidth: e.bandwidth, name: e.name ?? '' });
+    for (const inst of this.instances.values()) {
+      const eip = inst.eipAddress ? this.eipByIp(inst.eipAddress) : undefined;
+      if (eip) eip.instanceId = inst.instanceId;
+    }
+    for (const n of scenario.natGateways) {
+      this.natGateways.set(n.natGatewayId, {
+        natGatewayId: n.natGatewayId, vpcId: n.vpcId, vSwitchId: n.vSwitchId, forwardTableId: n.forwardTableId, snatTableId: n.snatTableId,
+        name: n.name ?? '', spec: n.spec, eipIds: [...n.eips],
+      });
+      for (const a of n.eips) this.eips.get(a)!.natGatewayId = n.natGatewayId;
+    }
+    for (const s of scenario.snatEntries) {
+      const nat = this.natOfSnatTable(s.snatTableId)!;
+      const vsw = s.sourceVSwitchId ? this.vSwitches.get(s.sourceVSwitchId) : undefined;
+      const id = s.snatEntryId ?? `snat-${this.suffix()}`;
+      this.snatEntries.set(id, {
+        snatEntryId: id, snatTableId: s.snatTableId, natGatewayId: nat.natGatewayId, snatIp: s.snatIp,
+        sourceVSwitchId: s.sourceVSwitchId, sourceCidr: vsw ? vsw.cidr : s.sourceCidr!, name: s.name ?? '', status: 'Available',
+      });
+    }
+    // Settled entries date from long ago; transitional ones start their transition now.
+    for (const d of scenario.dnatEntries) this.addDnatEntry({ ...d, since: d.status === 'Available' ? t0 - 3_600_000 : t0 });
+  }
+
+  // ── ids ────────────────────────────────────────────────────────────────
+  /** 17 base-36 chars after a 'bp1'-style prefix, like real Alibaba ids; seeded, so repeatable. */
+  suffix(): string {
+    let s = 'bp1';
+    for (let i = 0; i < 17; i++) s += '0123456789abcdefghijklmnopqrstuvwxyz'[Math.floor(this.rand() * 36)];
+    return s;
+  }
+  newMac(used?: Set<string | undefined>): string {
+    for (;;) {
+      const n = this.macCounter++;
+      const mac = `00:16:3e:${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+      if (!used?.has(mac) && ![...this.enis.values()].some((e) => e.macAddress === mac)) return mac;
+    }
+  }
+
+  // ── lazy state ─────────────────────────────────────────────────────────
+  /** Applies every transition whose time has come. Called before each read and write. */
+  settle(): void {
+    const now = this.now();
+    const L = this.latency;
+    for (const e of [...this.enis.values()]) {
+      if (e.status === 'Attaching' && now >= e.since + L.eniAttach) {
+        e.since += L.eniAttach;
+        if (e.failPending) { detached(e); e.failPending = false; }
+        else e.status = 'InUse';
+      } else if (e.status === 'Detaching' && now >= e.since + L.eniDetach) {
+        e.since += L.eniDetach;
+        if (e.failPending) { e.status = 'InUse'; e.failPending = false; }
+        else detached(e);
+      } else if (e.status === 'Deleting' && now >= e.since + L.eniDelete) {
+        this.enis.delete(e.networkInterfaceId);
+      }
+    }
+    for (const d of [...this.dnatEntries.values()]) {
+      if ((d.status === 'Pending' || d.status === 'Modifying') && now >= d.since + L.dnatCreate) {
+        if (d.failPending) this.dnatEntries.delete(d.forwardEntryId);
+        else { d.status = 'Available'; d.since += L.dnatCreate; }
+      } else if (d.status === 'Deleting' && now >= d.since + L.dnatDelete) {
+        this.dnatEntries.delete(d.forwardEntryId);
+      }
+    }
+  }
+
+  // ── lookups ────────────────────────────────────────────────────────────
+  eipByIp(ip: string): EipState | undefined {
+    for (const e of this.eips.values()) if (e.ipAddress === ip) return e;
+    return undefined;
+  }
+  natOfForwardTable(tableId: string): NatGatewayState | undefined {
+    for (const n of this.natGateways.values()) if (n.forwardTableId === tableId) return n;
+    return undefined;
+  }
+  natOfSnatTable(tableId: string): NatGatewayState | undefined {
+    for (const n of this.natGateways.values()) if (n.snatTableId === tableId) return n;
+    return undefined;
+  }
+  dnatOfTable(tableId: string): DnatState[] {
+    return [...this.dnatEntries.values()].filter((d) => d.forwardTableId === tableId);
+  }
+  snatOfTable(tableId: string): SnatState[] {
+    return [...this.snatEntries.values()].filter((s) => s.snatTableId === tableId);
+  }
+  /** ENIs attached (or attaching/detaching) to an instance, the primary included, in device order. */
+  enisOf(instanceId: string): EniState[] {
+    return [...this.enis.values()]
+      .filter((e) => e.instanceId === instanceId)
+      .sort((a, b) => (a.deviceIndex ?? 0) - (b.deviceIndex ?? 0));
+  }
+  /** The ENIs the instance's guest has as NICs: its primary ENI, then the secondary ones that are InUse. */
+  nicsOf(inst: InstanceState): EniState[] {
+    const primary = this.enis.get(inst.primaryEniId);
+    return [...(primary ? [primary] : []), ...this.enisOf(inst.instanceId).filter((e) => e.type === 'Secondary' && e.status === 'InUse')];
+  }
+  /** Every private IP in use (instances, ENIs, NAT gateways). */
+  usedIps(): Set<string> {
+    const used = new Set<string>();
+    for (const e of this.enis.values()) used.add(e.privateIp);
+    for (const i of this.instances.values()) used.add(i.privateIp);
+    for (const n of this.natGateways.values()) used.add(this.natPrivateIp(n));
+    return used;
+  }
+  /** The NAT gateway's own address in its vSwitch: the last usable one. */
+  natPrivateIp(n: NatGatewayState): string {
+    return lastUsableIp(this.vSwitches.get(n.vSwitchId)?.cidr ?? '0.0.0.0/32')!;
+  }
+  eniQuantityOf(inst: InstanceState): number {
+    return inst.eniQuota ?? this.instanceTypes[inst.instanceType]?.eniQuantity ?? BUILTIN_INSTANCE_TYPES[inst.instanceType]?.eniQuantity ?? DEFAULT_ENI_QUANTITY;
+  }
+  /** For DescribeInstanceTypes: the scenario table, else an instance's eniQuota, else the built-in table. */
+  instanceTypeInfo(type: string): InstanceTypeInfo | undefined {
+    const builtin = BUILTIN_INSTANCE_TYPES[type];
+    const declared = this.instanceTypes[type];
+    const fromInstance = [...this.instances.values()].find((i) => i.instanceType === type && i.eniQuota !== undefined)?.eniQuota;
+    const eniQuantity = declared?.eniQuantity ?? fromInstance ?? builtin?.eniQuantity
+      ?? ([...this.instances.values()].some((i) => i.instanceType === type) ? DEFAULT_ENI_QUANTITY : undefined);
+    if (eniQuantity === undefined) return undefined;
+    return { eniQuantity, cpuCoreCount: declared?.cpuCoreCount ?? builtin?.cpuCoreCount ?? 2, memorySize: declared?.memorySize ?? builtin?.memorySize ?? 8 };
+  }
+  allInstanceTypes(): string[] {
+    const names = new Set([...Object.keys(BUILTIN_INSTANCE_TYPES), ...Object.keys(this.instanceTypes), ...[...this.instances.values()].map((i) => i.instanceType)]);
+    return [...names].sort();
+  }
+
+  // ── test helpers (bypass API constraints on purpose) ───────────────────
+  /** Inserts a DNAT entry directly, e.g. to simulate drift. Status defaults to Available. */
+  addDnatEntry(spec: DnatSpecInput & { forwardEntryId?: string; status?: DnatStatus; since?: number }): DnatState {
+    const nat = this.natOfForwardTable(spec.forwardTableId);
+    if (!nat) throw new Error(`no NAT gateway has forward table ${spec.forwardTableId}`);
+    const id = spec.forwardEntryId ?? `fwd-${this.suffix()}`;
+    const d: DnatState = {
+      forwardEntryId: id, forwardTableId: spec.forwardTableId, natGatewayId: nat.natGatewayId,
+      externalIp: spec.externalIp, externalPort: normPort(spec.externalPort), internalIp: spec.internalIp,
+      internalPort: normPort(spec.internalPort), ipProtocol: spec.ipProtocol.toLowerCase(), name: spec.name ?? '',
+      status: spec.status ?? 'Available', since: spec.since ?? this.now(),
+    };
+    this.dnatEntries.set(id, d);
+    return d;
+  }
+  /** Changes an instance's status; going back to Running counts as a reboot of the guest. */
+  setInstanceStatus(instanceId: string, status: string): void {
+    const i = this.instances.get(instanceId);
+    if (!i) throw new Error(`no instance ${instanceId}`);
+    if (status === 'Running' && i.status !== 'Running') i.bootId++;
+    i.status = status;
+  }
+
+  // ── cloud-side egress ──────────────────────────────────────────────────
+  /**
+   * The public IP a packet from `srcIp` (leaving through NIC `eni` of `inst`) appears from, per the documented
+   * precedence: the instance's own EIP / public IP (primary IP only), else a DNAT IP mapping of that IP, else the
+   * most specific SNAT entry covering it (first IP of its SnatIp list). undefined = no way out (times out).
+   */
+  cloudEgress(inst: InstanceState, srcIp: string, eni: EniState): CloudEgress | undefined {
+    this.settle();
+    // An instance's own EIP or public IP wins: a DNAT entry only takes effect for an IP without one
+    // (CreateForwardEntry, InternalIp), and those beat SNAT (NAT gateway terms).
+    if (srcIp === inst.privateIp && inst.eipAddress) return { ip: inst.eipAddress, via: 'eip' };
+    if (srcIp === inst.privateIp && inst.publicIp) return { ip: inst.publicIp, via: 'publicIp' };
+    for (const d of this.dnatEntries.values()) {
+      if (d.status !== 'Available' || d.ipProtocol !== 'any' || d.internalIp !== srcIp) continue;
+      const nat = this.natGateways.get(d.natGatewayId);
+      if (nat?.vpcId === inst.vpcId && this.eipByIp(d.externalIp)?.natGatewayId === nat.natGatewayId) {
+        return { ip: d.externalIp, via: 'dnat', entryId: d.forwardEntryId };
+      }
+    }
+    let best: SnatState | undefined;
+    let bestPrefix = -1;
+    for (const s of this.snatEntries.values()) {
+      if (s.status !== 'Available' || this.natGateways.get(s.natGatewayId)?.vpcId !== inst.vpcId) continue;
+      const covers = s.sourceVSwitchId ? s.sourceVSwitchId === eni.vSwitchId : cidrContains(s.sourceCidr, srcIp);
+      if (!covers) continue;
+      const prefix = Number(s.sourceCidr.split('/')[1] ?? 32);
+      if (prefix > bestPrefix) { best = s; bestPrefix = prefix; }
+    }
+    if (best) return { ip: commaList(best.snatIp)[0]!, via: 'snat', entryId: best.snatEntryId };
+    return undefined;
+  }
+}
+
+/** An attach that failed or a detach that finished: the ENI is free again. */
+function detached(e: EniState): void {
+  e.status = 'Available';
+  e.instanceId = undefined;
+  e.deviceIndex = undefined;
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { botMethod, type WebApiMethods } from './web-api-method.ts';
+import type { Workspace } from './workspace.ts';
+
+/**
+ * Who the bot is and who is where: auth.test, apps.connections.open (Socket Mode, with the app token),
+ * users.info, usergroups.users.list, conversations.members (https://docs.slack.dev/reference/methods/<name>).
+ */
+export function directoryMethods(ws: Workspace, socketUrl: () => string): WebApiMethods {
+  return {
+    'auth.test': botMethod(ws, () => ({
+      ok: true, url: `https://${ws.teamDomain}.slack.com/`, team: ws.teamDomain, user: 'natmigrate', team_id: ws.teamId, user_id: ws.botUserId,
+      bot_id: ws.botId, is_enterprise_install: false,
+    })),
+    'apps.connections.open': (_p, auth) => {
+      if (auth !== `Bearer ${ws.appToken}`) return { ok: false, error: auth ? 'invalid_auth' : 'not_authed' };
+      return { ok: true, url: `${socketUrl()}?ticket=${randomBytes(8).toString('hex')}&app_id=${ws.appId}` };
+    },
+    'users.info': botMethod(ws, (p) => {
+      const u = ws.users.get(String(p.user ?? ''));
+      if (!u) return { ok: false, error: 'user_not_found' };
+      return {
+        ok: true,
+        user: {
+          id: u.id, team_id: ws.teamId, name: u.name, deleted: false, real_name: u.realName ?? u.name, tz: 'Etc/UTC',
+          is_admin: u.isAdmin ?? false, is_owner: false, is_bot: u.id === ws.botUserId, is_app_user: false,
+          profile: { real_name: u.realName ?? u.name, display_name: u.name, team: ws.teamId },
+        },
+      };
+    }),
+    'usergroups.users.list': botMethod(ws, (p) => {
+      const members = ws.groups.get(String(p.usergroup ?? ''));
+      if (!members) return { ok: false, error: 'no_such_subteam' };
+      return { ok: true, users: [...members] };
+    }),
+    'conversations.members': botMethod(ws, (p) => {
+      const channel = String(p.channel ?? '');
+      if (!ws.knownChannel(channel)) return { ok: false, error: 'channel_not_found' };
+      return { ok: true, members: ws.channelMembers.get(channel) ?? [...ws.users.keys()], response_metadata: { next_cursor: '' } };
+    }),
+  };
+}

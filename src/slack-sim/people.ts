@@ -1,0 +1,107 @@
+import { isObj } from './block-validation.ts';
+import type { ResponseUrlInfo, ResponseUrls } from './response-urls.ts';
+import { blockActionsPayload, interactionBody, signedHeaders, slashCommandBody, slashCommandParams } from './signing.ts';
+import type { SocketModeServer } from './socket-mode.ts';
+import type { Workspace } from './workspace.ts';
+import type { BotReply, ClickOptions, SlashOptions } from './workspace-types.ts';
+
+/**
+ * The people of the workspace: they type slash commands and click buttons, which Slack sends to the bot as signed
+ * HTTP requests (https://api.slack.com/docs/verifying-requests-from-slack), or over Socket Mode when the
+ * bot connected that way and no HTTP endpoint is set.
+ */
+export class People {
+  private bot: { url: string; signingSecret: string } | undefined;
+
+  constructor(
+    private readonly ws: Workspace,
+    private readonly responseUrls: ResponseUrls,
+    private readonly socket: SocketModeServer,
+    bot: { url: string; signingSecret: string } | undefined,
+  ) {
+    this.bot = bot;
+  }
+
+  /** HTTP mode: where to deliver people's requests. */
+  connectBot(bot: { url: string; signingSecret: string }): void {
+    this.bot = bot;
+  }
+
+  private viaSocket(): boolean {
+    return !this.bot && this.socket.connected;
+  }
+
+  private signed(body: string, o: { secret?: string; timestamp?: number }): Record<string, string> {
+    return signedHeaders(o.secret ?? this.bot?.signingSecret ?? '', body, o.timestamp);
+  }
+
+  /** POST an exact body with these headers to the bot (replays and bad signatures go through here too). */
+  async sendRaw(body: string, headers: Record<string, string>): Promise<BotReply> {
+    if (!this.bot) throw new Error('fake slack: no bot connected (call connectBot or use Socket Mode)');
+    const res = await fetch(this.bot.url, { method: 'POST', headers, body });
+    const text = await res.text();
+    const reply: BotReply = {
+      status: res.status, text, rawBody: body,
+      timestamp: Number(headers['x-slack-request-timestamp']), signature: headers['x-slack-signature'] ?? '',
+    };
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) {
+      try {
+        reply.json = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        /* not JSON after all */
+      }
+    }
+    return reply;
+  }
+
+  /** A person types `/natmigrate <text>` in a channel. */
+  async slash(userId: string, channelId: string, text: string, o: SlashOptions = {}): Promise<BotReply> {
+    const ws = this.ws;
+    if (!ws.knownChannel(channelId)) throw new Error(`fake slack: unknown channel ${channelId}`);
+    const f = {
+      teamId: ws.teamId, teamDomain: ws.teamDomain, channelId, channelName: ws.channelName(channelId),
+      userId, userName: ws.userName(userId), text, apiAppId: ws.appId,
+      responseUrl: this.responseUrls.create({ channel: channelId, user: userId }),
+      ...(o.command ? { command: o.command } : {}),
+    };
+    if (this.viaSocket()) return this.socket.deliver('slash_commands', slashCommandParams(f));
+    const body = slashCommandBody(f);
+    return this.sendRaw(body, this.signed(body, o));
+  }
+
+  /** A person clicks a button on a message. */
+  async click(userId: string, channelId: string, messageTs: string, o: ClickOptions): Promise<BotReply> {
+    const ws = this.ws;
+    const msg = ws.findMessage(channelId, messageTs);
+    let blockId = 'unknown';
+    let button: Record<string, unknown> | undefined;
+    for (const b of msg?.blocks ?? []) {
+      if (!isObj(b) || !Array.isArray(b.elements)) continue;
+      for (const e of b.elements) {
+        if (isObj(e) && e.action_id === o.actionId) {
+          button = e;
+          blockId = typeof b.block_id === 'string' ? b.block_id : 'unknown';
+        }
+      }
+    }
+    if (!button && o.value === undefined) throw new Error(`fake slack: message ${messageTs} in ${channelId} has no button ${o.actionId}`);
+    const clickChannel = o.channelId ?? channelId;
+    const threadTs = o.threadTs ?? msg?.threadTs;
+    const responseInfo: ResponseUrlInfo = { channel: clickChannel, user: userId, messageTs };
+    if (threadTs) responseInfo.threadTs = threadTs;
+    const value = o.value ?? (typeof button?.value === 'string' ? button.value : undefined);
+    const buttonText = isObj(button?.text) && typeof button.text.text === 'string' ? button.text.text : o.actionId;
+    const payload = blockActionsPayload({
+      teamId: ws.teamId, teamDomain: ws.teamDomain, apiAppId: ws.appId, userId, userName: ws.userName(userId),
+      channelId: clickChannel, channelName: ws.channelName(clickChannel), messageTs,
+      message: msg ? ws.wireMessage(msg) : { type: 'message', ts: messageTs, text: '' },
+      actionId: o.actionId, blockId, buttonText, responseUrl: this.responseUrls.create(responseInfo),
+      ...(threadTs ? { threadTs } : {}),
+      ...(value !== undefined ? { value } : {}),
+      ...(typeof button?.style === 'string' ? { style: button.style } : {}),
+    });
+    if (this.viaSocket()) return this.socket.deliver('interactive', payload);
+    const body = interactionBody(payload);
+    return this.sendRaw(body, this.signed(body, o));
+  }
+}

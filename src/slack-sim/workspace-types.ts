@@ -1,0 +1,165 @@
+/** The fake workspace's public shapes: its options, what it records, and the handle tests drive it with. */
+
+export interface FakeUser {
+  id: string;
+  name: string;
+  realName?: string;
+  isAdmin?: boolean;
+}
+
+export interface FakeSlackOptions {
+  port?: number;
+  teamId?: string;
+  teamDomain?: string;
+  appId?: string;
+  botToken?: string;
+  appToken?: string;
+  botUserId?: string;
+  botId?: string;
+  users?: FakeUser[];
+  /** usergroup id (S…) → member user ids */
+  usergroups?: Record<string, string[]>;
+  /** channel id → name; unknown channels are created on first use unless `strictChannels`. */
+  channels?: Record<string, string>;
+  strictChannels?: boolean;
+  /** Where the bot listens (HTTP mode); can also be set later with `connectBot`. */
+  botUrl?: string;
+  signingSecret?: string;
+}
+
+export type Fault =
+  | { kind: 'rate_limited'; retryAfterSec: number }
+  | { kind: 'http'; status: number }
+  | { kind: 'error'; error: string }
+  | { kind: 'hang'; ms: number };
+
+export interface RecordedCall {
+  seq: number;
+  method: string;
+  at: number;
+  params: Record<string, unknown>;
+  authorization?: string;
+  contentType?: string;
+  status: number;
+  response: Record<string, unknown> | undefined;
+}
+
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  user: string;
+  botId?: string;
+  text: string;
+  blocks?: unknown[];
+  edits: { at: number; text: string; blocks?: unknown[] }[];
+  deleted?: boolean;
+  /** Files shared with this message (files.completeUploadExternal). */
+  files?: { id: string; name: string; title: string; size: number }[];
+}
+
+/** A file uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+export interface FakeFile {
+  id: string;
+  name: string;
+  title: string;
+  /** Declared length (getUploadURLExternal) and what arrived at the upload URL. */
+  length: number;
+  content?: Buffer;
+  /** Where it was shared, once completed. */
+  channel?: string;
+  threadTs?: string;
+  ts?: string;
+  completed: boolean;
+}
+
+export interface EphemeralRecord {
+  via: 'api' | 'response_url';
+  channel?: string;
+  user?: string;
+  threadTs?: string;
+  text: string;
+  blocks?: unknown[];
+  at: number;
+  /** Rendered as the user sees it. */
+  shown: string;
+}
+
+export interface ResponseUrlRecord {
+  path: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface BotReply {
+  status: number;
+  text: string;
+  /** Parsed JSON body when it was JSON (the slash command's ack payload). */
+  json?: Record<string, unknown>;
+  rawBody: string;
+  timestamp: number;
+  signature: string;
+}
+
+export interface SlashOptions {
+  command?: string;
+  /** Request timestamp in seconds (default now). */
+  timestamp?: number;
+  /** Sign with this secret instead of the right one. */
+  secret?: string;
+}
+
+export interface ClickOptions {
+  /** Which button (action_id); the message must hold it unless `value` is given too. */
+  actionId: string;
+  /** Override the button value (tampering). */
+  value?: string;
+  /** Pretend the click came from this channel / thread (container fields), to test binding. */
+  channelId?: string;
+  threadTs?: string;
+  timestamp?: number;
+  secret?: string;
+}
+export interface FakeSlack {
+  readonly url: string;
+  readonly apiUrl: string;
+  readonly port: number;
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly botToken: string;
+  readonly appToken: string;
+  calls(method?: string): RecordedCall[];
+  /** Inject a fault for the next `times` calls of `method` (a queue: faults run in the order added). */
+  fail(method: string, fault: Fault, times?: number): void;
+  clearFaults(): void;
+  setUsergroup(id: string, members: string[]): void;
+  /** Who is in a channel (default: every user, the bot included). */
+  setChannelMembers(channel: string, members: string[]): void;
+  addUser(user: FakeUser): void;
+  /** Top-level messages of a channel, oldest first. */
+  channelMessages(channel: string): FakeMessage[];
+  /** Root and replies of a thread, oldest first. */
+  thread(channel: string, threadTs: string): FakeMessage[];
+  message(channel: string, ts: string): FakeMessage | undefined;
+  /** The thread as a person reads it now (edits applied): one string per message. */
+  transcript(channel: string, threadTs: string): string[];
+  render(msg: FakeMessage): string;
+  renderText(text: string): string;
+  ephemerals(user?: string): EphemeralRecord[];
+  /** Files uploaded so far (completed or not). */
+  files(): FakeFile[];
+  responses(): ResponseUrlRecord[];
+  /** HTTP mode: where to deliver people's requests. */
+  connectBot(opts: { url: string; signingSecret: string }): void;
+  /** Socket Mode: resolves once a client connected and got `hello`. */
+  socketConnected(): Promise<void>;
+  /** A person types `/natmigrate <text>` in a channel. */
+  slash(userId: string, channelId: string, text: string, opts?: SlashOptions): Promise<BotReply>;
+  /** A person clicks a button on a message. */
+  click(userId: string, channelId: string, messageTs: string, opts: ClickOptions): Promise<BotReply>;
+  /** Send an exact raw body with explicit headers (replays, bad signatures). */
+  sendRaw(body: string, headers: Record<string, string>): Promise<BotReply>;
+  waitFor<T>(probe: () => T | undefined | false, opts?: { timeoutMs?: number; what?: string }): Promise<T>;
+  close(): Promise<void>;
+}

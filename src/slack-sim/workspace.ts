@@ -1,0 +1,137 @@
+import { renderMessage, type NameLookup } from './render.ts';
+import type { EphemeralRecord, FakeFile, FakeMessage, FakeSlackOptions, FakeUser, Fault, RecordedCall } from './workspace-types.ts';
+
+/**
+ * The fake workspace's state: people, groups, channels and who is in them, the messages (threads, edits), the
+ * ephemerals shown, uploaded files, every Web API call received and the faults queued for the next ones.
+ */
+export class Workspace {
+  readonly teamId: string;
+  readonly teamDomain: string;
+  readonly appId: string;
+  readonly botToken: string;
+  readonly appToken: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly strictChannels: boolean;
+
+  readonly users = new Map<string, FakeUser>();
+  /** usergroup id → member user ids */
+  readonly groups: Map<string, string[]>;
+  /** channel id → name */
+  readonly channels: Map<string, string>;
+  /** Who is in a channel, when set; otherwise everyone. */
+  readonly channelMembers = new Map<string, string[]>();
+  private readonly messages = new Map<string, FakeMessage[]>();
+  private readonly lastTsMicros = new Map<string, number>();
+  readonly calls: RecordedCall[] = [];
+  readonly faults = new Map<string, Fault[]>();
+  readonly ephemerals: EphemeralRecord[] = [];
+  /** file id → file */
+  readonly files = new Map<string, FakeFile>();
+  private seq = 0;
+  /** `http://127.0.0.1:<port>`, set once the server listens. */
+  baseUrl = '';
+
+  readonly names: NameLookup = {
+    user: (id) => this.users.get(id)?.name,
+    group: (id) => (this.groups.has(id) ? id.toLowerCase() : undefined),
+    channel: (id) => this.channels.get(id),
+  };
+
+  constructor(opts: FakeSlackOptions) {
+    this.teamId = opts.teamId ?? 'T0FAKE';
+    this.teamDomain = opts.teamDomain ?? 'fake';
+    this.appId = opts.appId ?? 'A0FAKEAPP';
+    this.botToken = opts.botToken ?? 'xoxb-fake-bot-token';
+    this.appToken = opts.appToken ?? 'xapp-fake-app-token';
+    this.botUserId = opts.botUserId ?? 'U0BOT';
+    this.botId = opts.botId ?? 'B0BOT';
+    this.strictChannels = opts.strictChannels ?? false;
+    this.users.set(this.botUserId, { id: this.botUserId, name: 'natmigrate' });
+    for (const u of opts.users ?? []) this.users.set(u.id, u);
+    this.groups = new Map(Object.entries(opts.usergroups ?? {}));
+    this.channels = new Map(Object.entries(opts.channels ?? {}));
+  }
+
+  /** One counter for call numbers, file ids and response URLs. */
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /** Monotonic per channel, microsecond-shaped like Slack's "1700000000.000100". */
+  nextTs(channel: string): string {
+    const now = Date.now() * 1000;
+    const last = this.lastTsMicros.get(channel) ?? 0;
+    const micros = Math.max(now, last + 1);
+    this.lastTsMicros.set(channel, micros);
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  }
+
+  /** Unknown channels with a channel-shaped id are created on first use, unless strictChannels. */
+  knownChannel(id: string): boolean {
+    if (this.channels.has(id)) return true;
+    if (this.strictChannels || !/^[CGD][A-Z0-9]+$/.test(id)) return false;
+    this.channels.set(id, id.toLowerCase());
+    return true;
+  }
+
+  botInChannel(channel: string): boolean {
+    const members = this.channelMembers.get(channel);
+    return !members || members.includes(this.botUserId);
+  }
+
+  userName(id: string): string {
+    return this.users.get(id)?.name ?? id.toLowerCase();
+  }
+
+  channelName(id: string): string {
+    return this.channels.get(id) ?? id.toLowerCase();
+  }
+
+  /** Every message of a channel (top level and replies, deleted ones too), oldest first. */
+  channelLog(channel: string): FakeMessage[] {
+    return this.messages.get(channel) ?? [];
+  }
+
+  findMessage(channel: string, ts: string): FakeMessage | undefined {
+    return this.messages.get(channel)?.find((m) => m.ts === ts);
+  }
+
+  /** A reply must go under a top-level message of the same channel. */
+  isThreadRoot(channel: string, ts: string): boolean {
+    const root = this.findMessage(channel, ts);
+    return Boolean(root && !root.threadTs);
+  }
+
+  postAsBot(channel: string, text: string, extra: Pick<FakeMessage, 'blocks' | 'threadTs' | 'files'> = {}): FakeMessage {
+    const msg: FakeMessage = { channel, ts: this.nextTs(channel), user: this.botUserId, botId: this.botId, text, edits: [] };
+    if (extra.files) msg.files = extra.files;
+    if (extra.blocks) msg.blocks = extra.blocks;
+    if (extra.threadTs) msg.threadTs = extra.threadTs;
+    let list = this.messages.get(channel);
+    if (!list) this.messages.set(channel, (list = []));
+    list.push(msg);
+    return msg;
+  }
+
+  /** Keep the version a message had before an edit. */
+  keepEdit(m: FakeMessage): void {
+    m.edits.push({ at: Date.now(), text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
+  }
+
+  showEphemeral(rec: Omit<EphemeralRecord, 'shown'>): void {
+    const full: EphemeralRecord = { ...rec, shown: '' };
+    full.shown = renderMessage(full, this.names);
+    this.ephemerals.push(full);
+  }
+
+  /** A message as the Web API returns it. */
+  wireMessage(m: FakeMessage): Record<string, unknown> {
+    const out: Record<string, unknown> = { type: 'message', user: m.user, bot_id: m.botId, app_id: this.appId, text: m.text, ts: m.ts, team: this.teamId };
+    if (m.blocks) out.blocks = m.blocks;
+    if (m.threadTs) out.thread_ts = m.threadTs;
+    if (m.edits.length) out.edited = { user: m.user, ts: m.ts };
+    return out;
+  }
+}

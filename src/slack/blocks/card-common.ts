@@ -1,0 +1,96 @@
+import type { Actor, JobOutcome, MigrationEvent } from '../../domain/events.ts';
+import { actor, code, context, esc, truncate, when, type Block } from './format.ts';
+
+/**
+ * What the job's status card and the batch card fold and show alike: who queued it, where and when; the approval;
+ * a cancel request; how it ended. Each card folds its own fields on top (steps, instances).
+ */
+
+/** Where a card's approval stands. */
+interface ApprovalProgress {
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
+  approvals: number;
+  required: number;
+  expiresAt: string;
+  by: Actor[];
+}
+
+export interface CardHead {
+  regionId?: string;
+  requestedBy?: Actor;
+  queuedAt?: string;
+  approval?: ApprovalProgress;
+  cancelRequestedBy?: Actor;
+  outcome?: JobOutcome;
+  summary?: string;
+  finishedAt?: string;
+}
+
+/** Folds the shared fields of one event into a card (a count or decision without a request before it is ignored). */
+export function applyHeadEvent(card: CardHead, ev: MigrationEvent): void {
+  switch (ev.type) {
+    case 'job.queued':
+      card.regionId = ev.regionId;
+      card.requestedBy = ev.requestedBy;
+      card.queuedAt = ev.at;
+      break;
+    case 'approval.requested':
+      card.approval = { status: 'pending', approvals: 0, required: ev.requiredApprovals, expiresAt: ev.expiresAt, by: [] };
+      break;
+    case 'approval.recorded':
+      if (!card.approval) break;
+      card.approval.approvals = ev.approvals;
+      card.approval.by.push(ev.by);
+      break;
+    case 'approval.decided':
+      if (!card.approval) break;
+      card.approval.status = ev.decision;
+      card.approval.by = ev.by;
+      break;
+    case 'cancel.requested':
+      card.cancelRequestedBy = ev.by;
+      break;
+    case 'finished':
+      card.outcome = ev.outcome;
+      card.summary = ev.summary;
+      card.finishedAt = ev.at;
+      break;
+  }
+}
+
+const OUTCOME: Record<JobOutcome, string> = {
+  migrated: ':white_check_mark: Migrated and verified',
+  verify_failed: ':warning: Cut over, but verification failed (not rolled back)',
+  refused: ':no_entry: Refused by the pre-flight; nothing changed',
+  rejected: ':x: Rejected; staging undone',
+  expired: ':hourglass: Approval expired; staging undone',
+  cancelled: ':octagonal_sign: Cancelled',
+  restored: ':leftwards_arrow_with_hook: Original mapping restored',
+  rolled_back: ':leftwards_arrow_with_hook: Rolled back',
+  failed: ':rotating_light: Failed: needs attention (see the thread)',
+};
+
+export function outcomeLabel(o: JobOutcome): string {
+  return OUTCOME[o] ?? esc(o);
+}
+
+/** The card's state line once it ended: the outcome, when, and the summary (cut to `summaryMax`). */
+export function outcomeLine(outcome: JobOutcome, card: CardHead, summaryMax = Infinity): string {
+  const summary = card.summary ? `\n${esc(summaryMax < Infinity ? truncate(card.summary, summaryMax) : card.summary)}` : '';
+  return `*${outcomeLabel(outcome)}* ${card.finishedAt ? when(card.finishedAt) : ''}${summary}`;
+}
+
+/** "job `…` · region `…` · requested by … · when" under the card's header. */
+export function headContext(label: string, id: string, card: CardHead): Block {
+  return context([
+    `${label} ${code(id)}`,
+    card.regionId ? `region ${code(card.regionId)}` : '',
+    card.requestedBy ? `requested by ${actor(card.requestedBy)}` : '',
+    card.queuedAt ? when(card.queuedAt) : '',
+  ]);
+}
+
+/** Shown while a cancel is pending (not once the job ended). */
+export function cancelNote(card: CardHead): string | undefined {
+  return card.cancelRequestedBy && !card.outcome ? `:octagonal_sign: Cancel requested by ${actor(card.cancelRequestedBy)}` : undefined;
+}

@@ -1,0 +1,21 @@
+import type { Command } from '../../../domain/command.ts';
+import type { Audience } from '../../../engine/ports.ts';
+import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
+import { notAllowedToRequest } from './command-replies.ts';
+
+/**
+ * `/natmigrate rollback <job-id>`: queues a rollback job whose messages (and approval request) go into the
+ * migration's own thread, so one thread tells the whole story of that instance's change.
+ */
+export async function handleRollback(cmd: Extract<Command, { kind: 'rollback' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
+  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, 'roll back');
+  const parent = await deps.outbox.thread(cmd.jobId);
+  const audience: Audience = parent
+    ? { channelId: parent.channel, threadTs: parent.threadTs, userId: inv.userId, parentJobId: cmd.jobId }
+    : { channelId: inv.channelId, userId: inv.userId, parentJobId: cmd.jobId };
+  const res = await deps.service.rollback(cmd.jobId, inv.userId, audience);
+  if (!res.ok || !res.jobId) return ephemeral(res.message);
+  await deps.outbox.bind(res.jobId, audience);
+  const where = parent ? ` in the thread of \`${cmd.jobId}\` in <#${parent.channel}>` : ' in a new thread in this channel';
+  return ephemeral(`Rollback of \`${cmd.jobId}\` queued as \`${res.jobId}\`; it asks for approval${where}. ${res.message}`);
+}

@@ -1,0 +1,64 @@
+import type { Command } from '../../../domain/command.ts';
+import type { Audience } from '../../../engine/ports.ts';
+import { DROPPED, ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
+import type { SubmitResult } from '../../../engine/ports.ts';
+import { needsInvite, notAllowedToRequest } from './command-replies.ts';
+
+/** `/natmigrate run <ids…>`: one job per instance, each with its own thread in this channel. */
+export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
+  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, 'run');
+  const invite = await needsInvite(deps, inv.channelId);
+  if (invite) return invite;
+  const regionId = cmd.region ?? deps.defaultRegion;
+  const audience: Audience = { channelId: inv.channelId, userId: inv.userId };
+  // Ack first: the reply needs only the claims; queueing and the thread binding follow right after it. The replay
+  // check rides on the first claim when the service can do that, else it goes first, on its own.
+  const inClaim = inv.replay !== undefined && deps.service.dedupesSubmissions === true;
+  if (inv.replay && !inClaim && !(await inv.replay.check())) return DROPPED;
+  let results: SubmitResult[];
+  try {
+    results = await deps.service.submit({ regionId, instanceIds: cmd.instanceIds, options: cmd.options, requestedBy: inv.userId, audience }, {
+      ...(inv.defer ? { defer: inv.defer } : {}),
+      ...(inClaim ? { requestKey: { key: inv.replay!.key, ttlMs: inv.replay!.ttlMs } } : {}),
+    });
+  } catch (e) {
+    if (e instanceof Error && e.name === 'DuplicateRequestError') return DROPPED;
+    throw e;
+  }
+  const lines: string[] = [];
+  for (const r of results) {
+    if (r.status === 'queued') {
+      const bind = () => deps.outbox.bind(r.jobId, audience);
+      if (inv.defer) inv.defer(bind); else await bind();
+      lines.push(`• \`${r.instanceId}\`: queued as \`${r.jobId}\`; follow its thread in this channel.`);
+    } else if (r.status === 'already_active') {
+      lines.push(`• \`${r.instanceId}\`: already has an active job \`${r.jobId}\`; nothing new was queued.`);
+    } else {
+      lines.push(`• \`${r.instanceId}\`: not queued: ${r.message}`);
+    }
+  }
+  const queued = results.filter((r) => r.status === 'queued').length;
+  return ephemeral(`${queued} of ${results.length} migration${results.length === 1 ? '' : 's'} queued in \`${regionId}\`:\n${lines.join('\n')}`);
+}
+
+/**
+ * `/natmigrate run --all <ngw|vpc> [more] [--canary N] [--concurrency N]`: one batch, with one thread in this
+ * channel: its plan, one approval card, one live progress message.
+ */
+export async function handleBatch(cmd: Extract<Command, { kind: 'batch' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
+  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, 'run');
+  if (!deps.service.submitBatch) {
+    return ephemeral(`Batch migrations (\`run --all ${cmd.targets.join(' ')}\`) are not available in this deployment; nothing was queued. Use \`/natmigrate run <instance-id> …\`.`);
+  }
+  const invite = await needsInvite(deps, inv.channelId);
+  if (invite) return invite;
+  const regionId = cmd.region ?? deps.defaultRegion;
+  const audience: Audience = { channelId: inv.channelId, userId: inv.userId };
+  const res = await deps.service.submitBatch({
+    regionId, targets: cmd.targets, options: cmd.options, requestedBy: inv.userId, audience,
+    ...(cmd.concurrency !== undefined ? { concurrency: cmd.concurrency } : {}), ...(cmd.canary !== undefined ? { canary: cmd.canary } : {}),
+  });
+  if (!res.ok) return ephemeral(`:warning: Batch not queued: ${res.message}`);
+  await deps.outbox.bind(res.batchId, audience);
+  return ephemeral(`Batch over \`${cmd.targets.join(' ')}\` in \`${regionId}\` queued as \`${res.batchId}\`: every IP-mapped instance is planned from one read of the VPC and staged (nothing destructive); one approval in its thread releases the canary first, then the rest.`);
+}

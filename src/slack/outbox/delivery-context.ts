@@ -1,0 +1,28 @@
+import type { Redis } from 'ioredis';
+import type { Audience } from '../../engine/ports.ts';
+import type { Log } from '../slack-log.ts';
+import type { SlackWebClient } from '../web-call.ts';
+import type { OutboxKeys } from './keys-and-scripts.ts';
+import type { JobLeases } from './leases.ts';
+import type { Backoff } from './slack-errors.ts';
+
+interface OutboxSettings extends Backoff {
+  pollMs: number;
+  leaseMs: number;
+  concurrency: number;
+  audienceWaitMs: number;
+  retentionMs: number;
+}
+
+/** What every step of a delivery works with; built once by createOutbox and passed to each step. */
+export interface DeliveryContext {
+  readonly redis: Redis;
+  readonly keys: OutboxKeys;
+  /** Makes one attempt per call: the outbox schedules its own retries. */
+  readonly client: SlackWebClient;
+  readonly log: Log;
+  readonly settings: OutboxSettings;
+  readonly leases: JobLeases;
+  /** Fallback lookup of a job's audience; may be set after creation (useAudienceResolver). */
+  resolveAudience: ((jobId: string) => Promise<Audience | undefined>) | undefined;
+}

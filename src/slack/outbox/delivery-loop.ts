@@ -1,0 +1,150 @@
+import { sleep } from '../../util/sleep.ts';
+import type { DeliveryContext } from './delivery-context.ts';
+import { deliverPreviewEvent, deliverThreadEvent, refreshRootCard } from './event-messages.ts';
+import { ensureAudience } from './audience.ts';
+import { loadJob, opPrefix, readEvents } from './job-store.ts';
+import { SETTLE, throwOnExecError } from './keys-and-scripts.ts';
+import { DeliveryStop } from './slack-errors.ts';
+import { errText } from '../error-text.ts';
+
+/**
+ * The delivery loop (in every bot process): take due jobs, hold each one's lease, deliver its events strictly in
+ * order. The cursor moves past an event only after Slack answered ok for all its messages; a retryable failure
+ * parks the job with a backoff (a 429 pauses every deliverer for its Retry-After); nothing is dropped for being slow.
+ */
+
+/** Deliver everything pending for one job (we hold its lease). */
+async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
+  const { redis, keys: K } = ctx;
+  const job = await loadJob(ctx, jobId);
+  if ((await ensureAudience(ctx, job)) === 'wait') {
+    await redis.zadd(K.due(), 'XX', Date.now() + 1000, jobId);
+    return;
+  }
+  const parent = job.raw.parentJob;
+  // One deliverer per thread: wait while the parent job's messages are being delivered.
+  if (parent && !(await ctx.leases.acquireThread(jobId, parent))) {
+    await redis.zadd(K.due(), 'XX', Date.now() + 100, jobId);
+    return;
+  }
+  let cursor = Number(job.raw.cursor ?? 0);
+  try {
+    for (;;) {
+      const batch = await readEvents(ctx, jobId, cursor, cursor + 49);
+      if (!batch.length) break;
+      for (const ev of batch) {
+        if (job.raw.mode === 'thread') await deliverThreadEvent(ctx, job, cursor, ev);
+        else if (job.raw.mode === 'preview') await deliverPreviewEvent(ctx, job, cursor, ev);
+        // Advance and forget this event's per-op ts in one step.
+        const done = Object.keys(job.raw).filter((f) => f.startsWith(opPrefix(cursor)) || (cursor === 0 && f.startsWith(opPrefix(-1))));
+        const m = redis.multi().hset(K.meta(jobId), { cursor: String(cursor + 1), fail: '0' });
+        if (done.length) m.hdel(K.meta(jobId), ...done);
+        await m.pexpire(K.meta(jobId), ctx.settings.retentionMs).exec().then(throwOnExecError);
+        for (const f of done) delete job.raw[f];
+        cursor += 1;
+        job.raw.cursor = String(cursor);
+        job.attempt = 0;
+      }
+    }
+    await refreshRootCard(ctx, job, cursor);
+    await redis.eval(SETTLE, 3, K.events(jobId), K.meta(jobId), K.due(), jobId);
+  } catch (err) {
+    if (!(err instanceof DeliveryStop)) throw err;
+    if (err.failure.kind === 'lease_lost') return;
+    const f = err.failure;
+    ctx.log.warn({ jobId, reason: f.reason, retryInMs: Math.round(f.delayMs), attempt: job.attempt + 1 }, 'slack delivery deferred');
+    const m = redis.multi().hincrby(K.meta(jobId), 'fail', 1).zadd(K.due(), 'XX', Date.now() + f.delayMs, jobId);
+    if (f.pauseAll) m.set(K.pause(), '1', 'PX', Math.max(1, Math.round(f.delayMs)));
+    await m.exec().then(throwOnExecError);
+  } finally {
+    await ctx.leases.releaseThread(jobId);
+  }
+}
+
+/** Runs delivery passes: on demand (`runOnce`) or in the background (`start`), woken early by `kick`. */
+export class DeliveryLoop {
+  /** Jobs this process is delivering right now. */
+  private readonly inFlight = new Set<string>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: AbortController | undefined;
+
+  constructor(private readonly ctx: DeliveryContext) {}
+
+  isDelivering(jobId: string): boolean {
+    return this.inFlight.has(jobId);
+  }
+
+  /** Something new is due: end the idle wait now. */
+  kick(): void {
+    this.wake?.abort();
+  }
+
+  private async runJob(jobId: string): Promise<boolean> {
+    if (this.inFlight.has(jobId)) return false;
+    this.inFlight.add(jobId);
+    try {
+      if (!(await this.ctx.leases.acquire(jobId))) return false;
+      try {
+        await deliverJob(this.ctx, jobId);
+      } finally {
+        await this.ctx.leases.release(jobId);
+      }
+      return true;
+    } catch (err) {
+      this.ctx.log.error({ jobId, err: errText(err) }, 'slack delivery failed');
+      await this.ctx.redis.zadd(this.ctx.keys.due(), 'XX', Date.now() + 2000, jobId).catch(() => undefined);
+      return false;
+    } finally {
+      this.inFlight.delete(jobId);
+    }
+  }
+
+  /** One pass over the due jobs; returns how many it worked on. */
+  async runOnce(): Promise<number> {
+    const { redis, keys: K, settings } = this.ctx;
+    if ((await redis.pttl(K.pause())) > 0) return 0;
+    const due = await redis.zrangebyscore(K.due(), '-inf', Date.now(), 'LIMIT', 0, settings.concurrency * 4);
+    const todo = due.filter((j) => !this.inFlight.has(j));
+    let worked = 0;
+    // A small pool: threads are independent, each one is delivered in order by exactly one runner.
+    let i = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(settings.concurrency, todo.length) }, async () => {
+        while (i < todo.length) {
+          const jobId = todo[i++]!;
+          if (await this.runJob(jobId)) worked += 1;
+        }
+      }),
+    );
+    return worked;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        let worked = 0;
+        try {
+          worked = await this.runOnce();
+        } catch (err) {
+          this.ctx.log.error({ err: errText(err) }, 'slack outbox pass failed');
+        }
+        if (!this.running) break;
+        if (worked === 0) {
+          this.wake = new AbortController();
+          await sleep(this.ctx.settings.pollMs, this.wake.signal).catch(() => undefined);
+          this.wake = undefined;
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.kick();
+    await this.loop;
+    this.loop = undefined;
+  }
+}

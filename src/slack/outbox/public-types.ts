@@ -1,0 +1,73 @@
+import type { Redis } from 'ioredis';
+import type { MigrationEvent } from '../../domain/events.ts';
+import type { Audience, Notifier } from '../../engine/ports.ts';
+import type { Log } from '../slack-log.ts';
+import type { SlackNote } from '../thread-events.ts';
+import type { SlackWebClient } from '../web-call.ts';
+import type { OutboxKeys } from './keys-and-scripts.ts';
+
+/** What callers of the outbox see: its options, its handle, and what it tells about a job's thread. */
+
+export interface OutboxOptions {
+  redis: Redis;
+  /** Web API client used only for delivery; created with `botToken`/`slackApiUrl` when not given. */
+  client?: SlackWebClient;
+  botToken?: string;
+  slackApiUrl?: string;
+  /** Key prefix; keep the engine's hash tag so everything lives in one cluster slot. Default '{natmigrate}:slack'. */
+  prefix?: string;
+  /** Where a job's thread goes, when the Slack layer did not `bind` it (e.g. a job queued by the CLI). */
+  resolveAudience?: (jobId: string) => Promise<Audience | undefined>;
+  logger?: Log;
+  pollMs?: number;
+  leaseMs?: number;
+  concurrency?: number;
+  maxBackoffMs?: number;
+  /** First retry delay after a 5xx or network error (doubles per attempt). */
+  baseBackoffMs?: number;
+  /** How long to wait for a job's audience to become known before its events are discarded. */
+  audienceWaitMs?: number;
+  retentionMs?: number;
+}
+
+export interface ThreadInfo {
+  jobId: string;
+  channel: string;
+  /** The thread every reply goes to. */
+  threadTs: string;
+  /** The status card (the thread root, or a reply in a parent thread for rollbacks). */
+  rootTs: string;
+  mode: 'thread' | 'preview';
+  requestedBy?: string;
+  /** The approval card currently awaiting a decision, if any. */
+  approval?: { ts: string; nonce: string; planHash: string };
+}
+
+export interface MessageRef {
+  jobId: string;
+  role: 'root' | 'approval';
+  nonce?: string;
+  planHash?: string;
+}
+
+export interface Outbox extends Notifier {
+  emit(event: MigrationEvent): Promise<void>;
+  /** Record a line the Slack layer itself adds to a job's thread (a refused click, an ignored replay). */
+  note(note: SlackNote): Promise<void>;
+  /** Set the fallback lookup of a job's audience (the service exists only after the engine got this outbox). */
+  useAudienceResolver(fn: (jobId: string) => Promise<Audience | undefined>): void;
+  /** Tell the outbox where a job's thread goes (saves a record lookup). First binding wins. */
+  bind(jobId: string, audience: Audience): Promise<void>;
+  thread(jobId: string): Promise<ThreadInfo | undefined>;
+  /** Which job (and which of its cards) a message belongs to. */
+  lookupMessage(channel: string, ts: string): Promise<MessageRef | undefined>;
+  start(): void;
+  stop(): Promise<void>;
+  /** One delivery pass; returns how many jobs it worked on. */
+  runOnce(): Promise<number>;
+  /** Resolves when the given jobs (default: all) have nothing left to deliver. */
+  waitIdle(opts?: { jobIds?: string[]; timeoutMs?: number }): Promise<void>;
+  /** Jobs with undelivered messages. */
+  pending(): Promise<string[]>;
+  readonly keys: OutboxKeys;
+}

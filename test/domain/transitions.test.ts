@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { MIGRATION_PATH, RESTORE_PATH, ROLLBACK_PATH, STEPS, UNSTAGE_PATH, type StepName } from '../../src/domain/steps.ts';
+import { cancelApplies, nextStep, routeCancel, routeFailure, type JobFacts, type StepOutcome } from '../../src/domain/transitions.ts';
+
+const MIGRATE: JobFacts = { kind: 'migrate', configureGuest: true, changeWindows: true, autoRollback: true, restage: false };
+const ROLLBACK: JobFacts = { ...MIGRATE, kind: 'rollback' };
+const facts = (p: Partial<JobFacts> = {}): JobFacts => ({ ...MIGRATE, ...p });
+
+/** Follows the table from `from` taking `outcomes[step]` (default 'done'), until finish. */
+function walk(from: StepName, f: JobFacts, outcomes: Partial<Record<StepName, StepOutcome>> = {}): StepName[] {
+  const path: StepName[] = [from];
+  let step = from;
+  let cur = f;
+  while (step !== 'finish' && path.length < 60) {
+    const t = nextStep(step, outcomes[step] ?? 'done', cur);
+    if (t.pendingOutcome) cur = { ...cur, pendingOutcome: t.pendingOutcome };
+    if (t.restage) cur = { ...cur, restage: true };
+    if (t.newStagingRound) cur = { ...cur, restage: false };
+    step = t.next;
+    path.push(step);
+  }
+  return path;
+}
+
+describe('the paths the table walks are the documented ones', () => {
+  it('migration, with every gate open', () => {
+    expect(walk('plan', MIGRATE, { await_approval: 'approved', recheck_plan: 'unchanged', verify: 'verified' })).toEqual(MIGRATION_PATH);
+  });
+  it('restore after a failed verification, then unstage', () => {
+    const p = walk('plan', MIGRATE, { await_approval: 'approved', recheck_plan: 'unchanged', verify: 'not_verified' });
+    expect(p.slice(p.indexOf('verify') + 1)).toEqual(RESTORE_PATH);
+  });
+  it('unstage after a rejection; a rollback', () => {
+    const p = walk('plan', MIGRATE, { await_approval: 'rejected' });
+    expect(p.slice(p.indexOf('await_approval') + 1)).toEqual(UNSTAGE_PATH);
+    expect(walk('rollback_plan', ROLLBACK, { await_approval: 'approved', recheck_plan: 'unchanged', verify_original: 'verified' })).toEqual(ROLLBACK_PATH);
+  });
+});
+
+describe('nextStep', () => {
+  it.each([
+    ['plan', 'refused', MIGRATE, 'finish', 'refused'],
+    ['plan', 'done', MIGRATE, 'create_eni', undefined],
+    ['wait_eni_in_use', 'done', facts({ configureGuest: false }), 'request_approval', undefined],
+    ['wait_eni_in_use', 'done', MIGRATE, 'configure_guest', undefined],
+    ['await_approval', 'not_requested', MIGRATE, 'request_approval', undefined],
+    ['await_approval', 'approved', MIGRATE, 'recheck_plan', undefined],
+    ['await_approval', 'rejected', MIGRATE, 'detach_eni', 'rejected'],
+    ['await_approval', 'expired', MIGRATE, 'detach_eni', 'expired'],
+    ['await_approval', 'rejected', ROLLBACK, 'finish', 'rejected'],
+    ['recheck_plan', 'unchanged', MIGRATE, 'await_window', undefined],
+    ['recheck_plan', 'unchanged', facts({ changeWindows: false }), 'save_original', undefined],
+    ['recheck_plan', 'unchanged', ROLLBACK, 'restore_delete_new', undefined],
+    ['recheck_plan', 'plan_changed', MIGRATE, 'request_approval', undefined],
+    ['recheck_plan', 'refused', MIGRATE, 'detach_eni', 'refused'],
+    ['verify', 'verified', MIGRATE, 'finish', 'migrated'],
+    ['verify', 'not_verified', MIGRATE, 'restore_delete_new', 'restored'],
+    ['verify', 'not_verified', facts({ autoRollback: false }), 'finish', 'verify_failed'],
+    ['restore_delete_new', 'untouched', MIGRATE, 'detach_eni', undefined],
+    ['detach_eni', 'nothing_staged', MIGRATE, 'finish', undefined],
+    ['detach_eni', 'nothing_staged', ROLLBACK, 'verify_original', undefined],
+    ['wait_eni_gone', 'done', facts({ kind: 'rollback', pendingOutcome: 'failed' }), 'finish', undefined],
+    ['verify_original', 'verified', ROLLBACK, 'finish', 'rolled_back'],
+    ['verify_original', 'not_verified', ROLLBACK, 'finish', 'failed'],
+  ] as const)('%s --%s--> %s', (step, outcome, f, next, pending) => {
+    const t = nextStep(step, outcome, f);
+    expect(t.next).toBe(next);
+    expect(t.pendingOutcome).toBe(pending);
+  });
+
+  it('a plan change that needs another ENI unstages, stages a fresh one, and asks again', () => {
+    expect(nextStep('recheck_plan', 'eni_spec_changed', MIGRATE)).toEqual({ next: 'detach_eni', restage: true });
+    expect(nextStep('wait_eni_gone', 'done', facts({ restage: true }))).toEqual({ next: 'create_eni', newStagingRound: true });
+    // ...unless the job is already on its way out.
+    expect(nextStep('wait_eni_gone', 'done', facts({ restage: true, pendingOutcome: 'cancelled' }))).toEqual({ next: 'finish' });
+  });
+
+  it('refuses an outcome a step cannot have', () => {
+    expect(() => nextStep('await_approval', 'verified', MIGRATE)).toThrow(/cannot end 'verified'/);
+    expect(() => nextStep('recheck_plan', 'approved', MIGRATE)).toThrow();
+  });
+});
+
+describe('failures and cancels', () => {
+  it.each([
+    ['plan', MIGRATE, 'finish', 'failed'],
+    ['attach_eni', MIGRATE, 'detach_eni', 'failed'],
+    ['recheck_plan', ROLLBACK, 'finish', 'failed'],
+    ['save_original', MIGRATE, 'detach_eni', 'failed'],
+    ['delete_entry', MIGRATE, 'restore_delete_new', 'restored'],
+    ['verify', MIGRATE, 'restore_delete_new', 'restored'],
+    ['create_entry', facts({ pendingOutcome: 'cancelled' }), 'restore_delete_new', 'cancelled'],
+  ] as const)('a failure of %s goes to %s (%s)', (step, f, next, pending) => {
+    expect(routeFailure(step, f, { attempt: 1, maxAttempts: 5, retryable: true })).toEqual({ retry: false, next, pendingOutcome: pending });
+  });
+
+  it('the undo paths retry, then give up; a conflict is not retried', () => {
+    for (const step of [...RESTORE_PATH, ...UNSTAGE_PATH].filter((s) => s !== 'finish')) {
+      expect(routeFailure(step, MIGRATE, { attempt: 5, maxAttempts: 5, retryable: true })).toEqual({ retry: true });
+      expect(routeFailure(step, MIGRATE, { attempt: 6, maxAttempts: 5, retryable: true })).toEqual({ retry: false, next: 'finish', pendingOutcome: 'failed' });
+      expect(routeFailure(step, MIGRATE, { attempt: 1, maxAttempts: 5, retryable: false })).toMatchObject({ retry: false, next: 'finish' });
+    }
+  });
+
+  it('a cancel applies before the undo paths only, once; a rollback only before its changes', () => {
+    const where = (kind: 'migrate' | 'rollback') => (Object.keys(STEPS) as StepName[]).filter((s) => cancelApplies(s, kind, false));
+    expect(where('migrate').every((s) => ['preflight', 'stage', 'gate', 'cutover'].includes(STEPS[s].phase))).toBe(true);
+    expect(where('migrate')).toContain('wait_entry_available');
+    expect(where('rollback')).not.toContain('restore_delete_new');
+    expect(cancelApplies('plan', 'migrate', true)).toBe(false);
+  });
+
+  it.each([
+    ['plan', 'migrate', 'finish'], ['attach_eni', 'migrate', 'detach_eni'], ['await_approval', 'migrate', 'detach_eni'],
+    ['create_entry', 'migrate', 'restore_delete_new'], ['await_approval', 'rollback', 'finish'],
+  ] as const)('cancel at %s (%s) → %s', (step, kind, next) => {
+    expect(routeCancel(step, kind)).toEqual({ next, pendingOutcome: 'cancelled' });
+  });
+});
