@@ -1,7 +1,8 @@
 // The CloudPort on Alibaba Cloud's official SDKs (@alicloud/ecs20140526, @alicloud/vpc20160428): the reads live here;
 // the ENI lifecycle, DNAT entries and Cloud Assistant each have their own module on the shared session.
-import * as $Ecs from '@alicloud/ecs20140526';
-import * as $Vpc from '@alicloud/vpc20160428';
+import type * as EcsModels from '@alicloud/ecs20140526';
+import { ecsSdk as $Ecs } from './sdk.ts';
+import { vpcSdk as $Vpc } from './sdk.ts';
 import type { CloudCallObserver, CloudPort } from '../cloud-port.ts';
 import { isCloudError } from '../cloud-error.ts';
 import type {
@@ -72,7 +73,7 @@ export class AlibabaCloud implements CloudPort {
   }
 
   async describeSecurityGroup(securityGroupId: string): Promise<SecurityGroup | undefined> {
-    let head: $Ecs.DescribeSecurityGroupAttributeResponseBody | undefined;
+    let head: EcsModels.DescribeSecurityGroupAttributeResponseBody | undefined;
     try {
       const perms = await this.s.pagesByToken('DescribeSecurityGroupAttribute', (page) => this.s.ecs.describeSecurityGroupAttribute(
         new $Ecs.DescribeSecurityGroupAttributeRequest({ regionId: this.s.regionId, securityGroupId, ...page }),

@@ -1,14 +1,13 @@
-import EcsModule from '@alicloud/ecs20140526';
-import VpcModule from '@alicloud/vpc20160428';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { cjsDefault } from './cjs.ts';
+import { ecsSdk, vpcSdk } from './sdk.ts';
 import type { CredentialClient } from './credentials.ts';
 
 // The packages are CommonJS with `exports.default`: from ESM the class is `.default` of the default import.
-export type EcsClient = InstanceType<typeof EcsModule.default>;
-export type VpcClient = InstanceType<typeof VpcModule.default>;
-const EcsClass = cjsDefault<typeof EcsModule.default>(EcsModule);
-const VpcClass = cjsDefault<typeof VpcModule.default>(VpcModule);
+export type EcsClient = InstanceType<typeof ecsSdk.default>;
+export type VpcClient = InstanceType<typeof vpcSdk.default>;
+const EcsClass = cjsDefault<typeof ecsSdk.default>(ecsSdk);
+const VpcClass = cjsDefault<typeof vpcSdk.default>(vpcSdk);
 
 export interface ClientsConfig {
   regionId: string;

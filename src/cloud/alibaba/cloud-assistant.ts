@@ -1,5 +1,5 @@
 // Cloud Assistant: run a shell script on an instance and wait for its result.
-import * as $Ecs from '@alicloud/ecs20140526';
+import { ecsSdk as $Ecs } from './sdk.ts';
 import { CloudError } from '../cloud-error.ts';
 import type { InvocationResult } from '../../domain/cloud-types.ts';
 import type { AlibabaSession, WaitExtras } from './alibaba-session.ts';

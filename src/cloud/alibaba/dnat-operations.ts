@@ -1,6 +1,6 @@
 // DNAT entries of a NAT gateway's forward table: list, create, delete, and the waits between. Create and delete
 // carry a ClientToken; a delete of an entry that is already gone counts as done.
-import * as $Vpc from '@alicloud/vpc20160428';
+import { vpcSdk as $Vpc } from './sdk.ts';
 import { isCloudError } from '../cloud-error.ts';
 import type { DnatEntry, DnatSpec } from '../../domain/cloud-types.ts';
 import type { AlibabaSession, WaitExtras } from './alibaba-session.ts';

@@ -1,6 +1,6 @@
 // The ENI lifecycle: create, attach, detach, delete, and the waits between. Attach/detach/delete take no ClientToken,
 // so each makes itself idempotent by reading the ENI's state when the call fails.
-import * as $Ecs from '@alicloud/ecs20140526';
+import { ecsSdk as $Ecs } from './sdk.ts';
 import { isCloudError } from '../cloud-error.ts';
 import type { NetworkInterface } from '../../domain/cloud-types.ts';
 import type { AlibabaSession, WaitExtras } from './alibaba-session.ts';
