@@ -28,7 +28,7 @@ export interface FaultStormResult {
 }
 
 const LAT = { eniAttach: 150, eniDetach: 100, eniDelete: 60, dnatCreate: 120, dnatDelete: 120, runCommand: 80 };
-const WRITES = ['CreateNetworkInterface', 'AttachNetworkInterface', 'DetachNetworkInterface', 'DeleteNetworkInterface', 'CreateForwardEntry', 'DeleteForwardEntry', 'RunCommand'];
+const WRITES = ['CreateNetworkInterface', 'AttachNetworkInterface', 'DetachNetworkInterface', 'DeleteNetworkInterface', 'CreateForwardEntry', 'ModifyForwardEntry', 'DeleteForwardEntry', 'RunCommand'];
 const READ_TIMEOUT_MS = 1500;
 const SPIKE_MS = 2500;
 const BURST_MS = 400;

@@ -19,7 +19,7 @@ import { sleep } from '../util/sleep.ts';
 export const FLEET_QPS: Record<string, number> = {
   default: 100,
   CreateNetworkInterface: 20, AttachNetworkInterface: 20, DetachNetworkInterface: 20, DeleteNetworkInterface: 20,
-  CreateForwardEntry: 20, DeleteForwardEntry: 20, RunCommand: 20,
+  CreateForwardEntry: 20, ModifyForwardEntry: 20, DeleteForwardEntry: 20, RunCommand: 20,
 };
 
 export interface FleetResult {

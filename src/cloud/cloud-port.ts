@@ -57,14 +57,30 @@ export interface CloudPort {
   deleteForwardEntry(input: { forwardTableId: string; forwardEntryId: string; clientToken: string }): Promise<void>;
   /** Starts the create (async); returns the new entry's id. */
   createForwardEntry(input: DnatSpec & { clientToken: string }): Promise<string>;
+  /**
+   * Starts an in-place change (async: the entry is Pending, then Available with the new values; the mapping it had
+   * keeps forwarding until then). Only the fields given change.
+   */
+  modifyForwardEntry(input: DnatModification & { clientToken: string }): Promise<void>;
+  /** `expectInternalIp`: Available counts only once the entry maps to that IP (a read may still show the old one). */
   waitForwardEntry(forwardTableId: string, forwardEntryId: string, target: 'Available' | 'Gone',
-    opts?: WaitOptions): Promise<DnatEntry | undefined>;
+    opts?: WaitOptions & { expectInternalIp?: string }): Promise<DnatEntry | undefined>;
 
   // ── Cloud Assistant ─────────────────────────────────────────────────────
   /** Runs a shell script on one instance; returns the InvokeId. */
   runCommand(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string>;
   /** Waits for the invocation on that instance to reach a terminal status; output is decoded. */
   waitInvocation(invokeId: string, instanceId: string, opts?: WaitOptions): Promise<InvocationResult>;
+}
+
+/** ModifyForwardEntry's request: the entry, and the fields to change. */
+export interface DnatModification {
+  forwardTableId: string;
+  forwardEntryId: string;
+  internalIp?: string;
+  externalPort?: string;
+  internalPort?: string;
+  ipProtocol?: string;
 }
 
 export interface WaitOptions {

@@ -6,7 +6,7 @@ import type { NewDnatTemplate, Plan } from './plan-types.ts';
 
 /**
  * The part of a plan an approver approves. Left out on purpose: warnings and instanceName (informational),
- * entryToDelete.status (transient; the cutover waits for Available anyway), skipSshVerify (derived from options).
+ * entryToDelete.status (transient; the cutover waits for Available anyway), skipSshVerify and cutover (derived from options).
  * Sets (security groups, SNAT ids, egress IPs) are sorted so API ordering does not make an approval stale.
  */
 function approvedView(plan: Plan): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import type { DnatEntry, DnatSpec } from './cloud-types.ts';
+import type { CutoverMethod } from './steps.ts';
 
 /** Ports the new DNAT entry forwards: every port (an IP mapping to the ENI) or a list of TCP ports. */
 export type PortSelection = { kind: 'all' } | { kind: 'list'; ports: number[] };
@@ -76,6 +77,11 @@ export interface Plan {
   eni: EniSpec;
   /** One per selected port ('Any'/'Any'/'Any' when all ports). */
   newEntries: NewDnatTemplate[];
+  /**
+   * How the cutover moves the mapping: all ports → 'modify' (ModifyForwardEntry in place, falling back to delete and
+   * re-create if the API refuses); a port list → 'recreate'. Derived from options.ports.
+   */
+  cutover: CutoverMethod;
   /** SNAT IPs the instance is expected to leave from afterwards (any of them is fine). */
   expectedEgressIps: string[];
   /** The SNAT entries that cover the instance. */

@@ -27,6 +27,7 @@ import {
   describeDnat, gatewayOfForwardTable, hasStatus, isIpMapping, snatCovers, snatIpsOf, snatSpecificity,
 } from './dnat.ts';
 import { tcpPortOpenFromInternet } from './security-groups.ts';
+import type { CutoverMethod } from './steps.ts';
 
 export interface PlanContext {
   /** The job the plan is for; it goes into the ENI's tags (and so into the hash). */
@@ -281,6 +282,7 @@ function assemblePlan(
     restoreRecipe,
     eni,
     newEntries,
+    cutover: cutoverMethodFor(options.ports),
     expectedEgressIps,
     snatEntryIds,
     sshPort: SSH_PORT,
@@ -315,6 +317,11 @@ function newEntriesFor(ports: PortSelection, entry: DnatEntry, instanceId: strin
   return ports.ports.map((p) => ({
     ...base, externalPort: String(p), internalPort: String(p), ipProtocol: 'TCP', forwardEntryName: `natmigrate-${instanceId}-tcp${p}`,
   }));
+}
+
+/** Every port: the existing IP mapping moves in place. A port list: the mapping is replaced by port entries. */
+export function cutoverMethodFor(ports: PortSelection): CutoverMethod {
+  return ports.kind === 'all' ? 'modify' : 'recreate';
 }
 
 function copyOptions(o: MigrationOptions): MigrationOptions {

@@ -21,6 +21,8 @@ export type StepName =
   | 'await_window'
   // cutover (forward-table writes, under the per-table lock)
   | 'save_original'
+  | 'modify_entry'
+  | 'wait_entry_modified'
   | 'delete_entry'
   | 'wait_entry_gone'
   | 'create_entry'
@@ -28,6 +30,7 @@ export type StepName =
   | 'verify'
   // restore (after a failure or cancel past the delete) and rollback share these
   | 'rollback_plan'
+  | 'restore_modify_back'
   | 'restore_delete_new'
   | 'restore_wait_new_gone'
   | 'restore_create_original'
@@ -88,12 +91,15 @@ export const STEPS: Record<StepName, StepInfo> = {
   recheck_plan: S('recheck_plan', 'Re-read live state and compare with the approved plan', 'gate', 'awaiting_approval'),
   await_window: S('await_window', 'Wait for the change window', 'gate', 'waiting_window', { parks: true, silent: true }),
   save_original: S('save_original', 'Save the original DNAT entry and its restore recipe', 'stage', 'cutover', { tableLock: true }),
+  modify_entry: S('modify_entry', 'Move the DNAT IP mapping to the ENI in place (ModifyForwardEntry)', 'cutover', 'cutover', { writes: true, tableLock: true }),
+  wait_entry_modified: S('wait_entry_modified', 'Wait until the DNAT IP mapping is Available on the ENI', 'cutover', 'cutover', { tableLock: true, waits: true }),
   delete_entry: S('delete_entry', 'Delete the DNAT IP mapping', 'cutover', 'cutover', { writes: true, tableLock: true }),
   wait_entry_gone: S('wait_entry_gone', 'Wait until the DNAT IP mapping is gone', 'cutover', 'cutover', { tableLock: true, waits: true }),
   create_entry: S('create_entry', 'Create the DNAT entry to the ENI', 'cutover', 'cutover', { writes: true, tableLock: true }),
   wait_entry_available: S('wait_entry_available', 'Wait for the new DNAT entry to be Available', 'cutover', 'cutover', { tableLock: true, waits: true }),
   verify: S('verify', 'Verify: SSH banner through the EIP and egress IP', 'cutover', 'verifying', { waits: true }),
   rollback_plan: S('rollback_plan', 'Read the migration to roll back and the live state', 'preflight', 'planning'),
+  restore_modify_back: S('restore_modify_back', 'Move the DNAT IP mapping back to the primary IP in place', 'restore', 'restoring', { writes: true, tableLock: true, waits: true }),
   restore_delete_new: S('restore_delete_new', 'Delete the new DNAT entries', 'restore', 'restoring', { writes: true, tableLock: true }),
   restore_wait_new_gone: S('restore_wait_new_gone', 'Wait until the new DNAT entries are gone', 'restore', 'restoring', { tableLock: true, waits: true }),
   restore_create_original: S('restore_create_original', 'Recreate the original DNAT IP mapping from the restore recipe', 'restore', 'restoring', { writes: true, tableLock: true, waits: true }),
@@ -106,28 +112,50 @@ export const STEPS: Record<StepName, StepInfo> = {
   finish: S('finish', 'Finish', 'final', 'finished', { silent: true }),
 };
 
-/** The order a successful migration runs in (configure_guest only when asked for). */
-export const MIGRATION_PATH: StepName[] = [
-  'plan', 'create_eni', 'attach_eni', 'wait_eni_in_use', 'configure_guest', 'request_approval', 'await_approval',
-  'recheck_plan', 'await_window', 'save_original', 'delete_entry', 'wait_entry_gone', 'create_entry',
-  'wait_entry_available', 'verify', 'finish',
-];
+/**
+ * How the cutover moves the public IP to the ENI. 'modify': ModifyForwardEntry changes the IP mapping's InternalIp
+ * in place (one asynchronous operation; the EIP is never unmapped; restoring is the same call backwards).
+ * 'recreate': delete the IP mapping, then create the new entries (port lists, and the fallback when Modify is refused).
+ */
+export type CutoverMethod = 'modify' | 'recreate';
 
-/** Restoring the original mapping, then removing the ENI (after a failure or cancel past the delete). */
-export const RESTORE_PATH: StepName[] = [
-  'restore_delete_new', 'restore_wait_new_gone', 'restore_create_original', 'restore_wait_original',
-  'detach_eni', 'wait_eni_detached', 'delete_eni', 'wait_eni_gone', 'finish',
+const STAGE_AND_GATE: StepName[] = [
+  'plan', 'create_eni', 'attach_eni', 'wait_eni_in_use', 'configure_guest', 'request_approval', 'await_approval',
+  'recheck_plan', 'await_window', 'save_original',
 ];
+const UNSTAGE_STEPS: StepName[] = ['detach_eni', 'wait_eni_detached', 'delete_eni', 'wait_eni_gone'];
+
+/** The order a successful migration runs in (configure_guest only when asked for), per cutover method. */
+export const MIGRATION_PATHS: Record<CutoverMethod, StepName[]> = {
+  modify: [...STAGE_AND_GATE, 'modify_entry', 'wait_entry_modified', 'verify', 'finish'],
+  recreate: [...STAGE_AND_GATE, 'delete_entry', 'wait_entry_gone', 'create_entry', 'wait_entry_available', 'verify', 'finish'],
+};
+export const MIGRATION_PATH = MIGRATION_PATHS.recreate;
+
+/** The first step of the restore (after a failure or cancel past the save), per cutover method. */
+export const RESTORE_START: Record<CutoverMethod, StepName> = { modify: 'restore_modify_back', recreate: 'restore_delete_new' };
+
+const RESTORE_STEPS: Record<CutoverMethod, StepName[]> = {
+  modify: ['restore_modify_back', 'restore_wait_original'],
+  recreate: ['restore_delete_new', 'restore_wait_new_gone', 'restore_create_original', 'restore_wait_original'],
+};
+
+/** Restoring the original mapping, then removing the ENI (after a failure or cancel past the save). */
+export const RESTORE_PATHS: Record<CutoverMethod, StepName[]> = {
+  modify: [...RESTORE_STEPS.modify, ...UNSTAGE_STEPS, 'finish'],
+  recreate: [...RESTORE_STEPS.recreate, ...UNSTAGE_STEPS, 'finish'],
+};
+export const RESTORE_PATH = RESTORE_PATHS.recreate;
 
 /** Removing the staged ENI (rejected, expired, cancelled or failed before the delete). */
-export const UNSTAGE_PATH: StepName[] = ['detach_eni', 'wait_eni_detached', 'delete_eni', 'wait_eni_gone', 'finish'];
+export const UNSTAGE_PATH: StepName[] = [...UNSTAGE_STEPS, 'finish'];
 
-/** A rollback job: approval, then the restore path, then a check of the original path. */
-export const ROLLBACK_PATH: StepName[] = [
-  'rollback_plan', 'request_approval', 'await_approval', 'recheck_plan',
-  'restore_delete_new', 'restore_wait_new_gone', 'restore_create_original', 'restore_wait_original',
-  'detach_eni', 'wait_eni_detached', 'delete_eni', 'wait_eni_gone', 'verify_original', 'finish',
-];
+/** A rollback job: approval, then the restore path of the migration's cutover method, then a check of the original path. */
+export const ROLLBACK_PATHS: Record<CutoverMethod, StepName[]> = {
+  modify: ['rollback_plan', 'request_approval', 'await_approval', 'recheck_plan', ...RESTORE_STEPS.modify, ...UNSTAGE_STEPS, 'verify_original', 'finish'],
+  recreate: ['rollback_plan', 'request_approval', 'await_approval', 'recheck_plan', ...RESTORE_STEPS.recreate, ...UNSTAGE_STEPS, 'verify_original', 'finish'],
+};
+export const ROLLBACK_PATH = ROLLBACK_PATHS.recreate;
 
 export function isStepName(s: unknown): s is StepName {
   return typeof s === 'string' && Object.prototype.hasOwnProperty.call(STEPS, s);

@@ -2,7 +2,7 @@
 // that ran, what it found, and a few facts of the job. The engine's steps only report what happened; every
 // routing decision (and the outcome the job will end with) is made here, where a table test covers it.
 import type { JobOutcome } from './events.ts';
-import { STEPS, type StepName } from './steps.ts';
+import { RESTORE_START, STEPS, type CutoverMethod, type StepName } from './steps.ts';
 
 /** What a step found. Most steps have one way to go on ('done'); the gates and checks have more. */
 export type StepOutcome =
@@ -20,8 +20,12 @@ export type StepOutcome =
   | 'eni_spec_changed'
   /** verify, verify_original. */
   | 'verified' | 'not_verified'
-  /** restore_delete_new: the original entry was never touched (cancelled or failed before the save). */
+  /** restore_delete_new, restore_modify_back: the original entry was never touched (cancelled or failed before the save). */
   | 'untouched'
+  /** modify_entry: the API refused to modify the entry in place (the entry is unchanged): delete and re-create instead. */
+  | 'modify_refused'
+  /** restore_modify_back: the entry to move back is gone; restore by re-creating it. */
+  | 'entry_gone'
   /** detach_eni: no ENI of ours exists. */
   | 'nothing_staged';
 
@@ -36,6 +40,8 @@ export interface JobFacts {
   restage: boolean;
   /** The outcome already decided (the job is on an undo path towards it). */
   pendingOutcome?: JobOutcome;
+  /** How the cutover moves (or moved) the mapping; decides the cutover and restore steps. */
+  cutover: CutoverMethod;
 }
 
 export interface Transition {
@@ -79,7 +85,7 @@ export function nextStep(step: StepName, outcome: StepOutcome, f: JobFacts): Tra
     case 'recheck_plan':
       switch (outcome) {
         case 'unchanged':
-          if (rollback) return { next: 'restore_delete_new' };
+          if (rollback) return { next: RESTORE_START[f.cutover] };
           return { next: f.changeWindows ? 'await_window' : 'save_original' };
         case 'plan_changed': return { next: 'request_approval' };
         case 'eni_spec_changed': return { next: 'detach_eni', restage: true };
@@ -87,14 +93,19 @@ export function nextStep(step: StepName, outcome: StepOutcome, f: JobFacts): Tra
         default: throw unexpected(step, outcome);
       }
     case 'await_window': return { next: 'save_original' };
-    case 'save_original': return { next: 'delete_entry' };
+    case 'save_original': return { next: f.cutover === 'modify' ? 'modify_entry' : 'delete_entry' };
+    case 'modify_entry': return { next: outcome === 'modify_refused' ? 'delete_entry' : 'wait_entry_modified' };
+    case 'wait_entry_modified': return { next: 'verify' };
     case 'delete_entry': return { next: 'wait_entry_gone' };
     case 'wait_entry_gone': return { next: 'create_entry' };
     case 'create_entry': return { next: 'wait_entry_available' };
     case 'wait_entry_available': return { next: 'verify' };
     case 'verify':
       if (outcome === 'verified') return { next: 'finish', pendingOutcome: 'migrated' };
-      return f.autoRollback ? { next: 'restore_delete_new', pendingOutcome: 'restored' } : { next: 'finish', pendingOutcome: 'verify_failed' };
+      return f.autoRollback ? { next: RESTORE_START[f.cutover], pendingOutcome: 'restored' } : { next: 'finish', pendingOutcome: 'verify_failed' };
+    case 'restore_modify_back':
+      if (outcome === 'untouched') return { next: 'detach_eni' };
+      return { next: outcome === 'entry_gone' ? 'restore_delete_new' : 'restore_wait_original' };
     case 'restore_delete_new': return { next: outcome === 'untouched' ? 'detach_eni' : 'restore_wait_new_gone' };
     case 'restore_wait_new_gone': return { next: 'restore_create_original' };
     case 'restore_create_original': return { next: 'restore_wait_original' };
@@ -124,7 +135,7 @@ export function routeFailure(step: StepName, f: JobFacts, o: { attempt: number; 
     case 'gate':
       return { retry: false, next: f.kind === 'rollback' ? 'finish' : 'detach_eni', pendingOutcome: 'failed' };
     case 'cutover':
-      return { retry: false, next: 'restore_delete_new', pendingOutcome: f.pendingOutcome === 'cancelled' ? 'cancelled' : 'restored' };
+      return { retry: false, next: RESTORE_START[f.cutover], pendingOutcome: f.pendingOutcome === 'cancelled' ? 'cancelled' : 'restored' };
     default:
       if (o.retryable && o.attempt <= o.maxAttempts) return { retry: true };
       return { retry: false, next: 'finish', pendingOutcome: 'failed' };
@@ -140,8 +151,8 @@ export function cancelApplies(step: StepName, kind: 'migrate' | 'rollback', alre
 }
 
 /** Where a cancel sends the job: nothing made yet → finish; cutover started → restore; else unstage. */
-export function routeCancel(step: StepName, kind: 'migrate' | 'rollback'): Transition {
+export function routeCancel(step: StepName, kind: 'migrate' | 'rollback', cutover: CutoverMethod): Transition {
   const phase = STEPS[step].phase;
-  const next: StepName = kind === 'rollback' || phase === 'preflight' ? 'finish' : phase === 'cutover' ? 'restore_delete_new' : 'detach_eni';
+  const next: StepName = kind === 'rollback' || phase === 'preflight' ? 'finish' : phase === 'cutover' ? RESTORE_START[cutover] : 'detach_eni';
   return { next, pendingOutcome: 'cancelled' };
 }

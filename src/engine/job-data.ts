@@ -1,7 +1,7 @@
 import type { DnatEntry, DnatSpec } from '../domain/cloud-types.ts';
 import type { JobOutcome, RollbackSummary, StepError } from '../domain/events.ts';
 import type { MigrationOptions, Plan } from '../domain/plan-types.ts';
-import type { StepName } from '../domain/steps.ts';
+import type { CutoverMethod, StepName } from '../domain/steps.ts';
 
 /**
  * The journal: BullMQ job data, rewritten with job.updateData after every step (and copied into the record).
@@ -33,6 +33,8 @@ export interface JobData {
   original?: { entry: DnatEntry; restoreRecipe: DnatSpec; savedAt: string };
   newEntryIds?: string[];
   restoredEntryId?: string;
+  /** Set when the cutover method differs from the plan's (a refused modify fell back to delete and re-create). */
+  cutover?: CutoverMethod;
 
   /** Hash the current approval request is bound to. */
   approvalHash?: string;

@@ -22,12 +22,14 @@ export interface ExpectedLatencies {
   eniDelete: number;
   dnatCreate: number;
   dnatDelete: number;
+  /** ModifyForwardEntry (unconfirmed: taken as the create's when not given). */
+  dnatModify?: number;
   runCommand: number;
 }
 
 /** Typical Alibaba Cloud figures (the sandbox's defaults are the same); opt in with `expectedMs`. */
 const DEFAULT_EXPECTED_LATENCIES: ExpectedLatencies = {
-  eniAttach: 3000, eniDetach: 2000, eniDelete: 1000, dnatCreate: 2000, dnatDelete: 2000, runCommand: 1500,
+  eniAttach: 3000, eniDetach: 2000, eniDelete: 1000, dnatCreate: 2000, dnatDelete: 2000, dnatModify: 2000, runCommand: 1500,
 };
 
 export type HookPoint = 'before' | 'during' | 'after';

@@ -1,3 +1,4 @@
+import type { CutoverMethod } from '../domain/steps.ts';
 import type { ApprovalClick, ApprovalRefusalCode, ApprovalRequest } from '../domain/approval.ts';
 import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvidence, EgressEvidence } from '../domain/events.ts';
 import type { MigrationOptions, Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
@@ -54,6 +55,8 @@ export interface JobRecord {
   original?: { entry: Plan['entryToDelete']; restoreRecipe: DnatSpec; savedAt: string };
   eniId?: string;
   newEntryIds?: string[];
+  /** Set when the cutover did not go the plan's way (a refused modify fell back to delete and re-create). */
+  cutover?: CutoverMethod;
   approval?: ApprovalRequest;
   steps: StepRecord[];
   error?: StepError;

@@ -49,6 +49,10 @@ const table: Row[] = [
   ['CreateForwardEntry', { code: 'LastTokenProcessing', httpStatus: 403 }, 1, R(true, false, 'busy')],
   ['CreateForwardEntry', { code: 'InvalidIp.NotInNatgw', httpStatus: 400 }, 1, R(true, false, 'busy')],
   ['CreateForwardEntry', { code: 'Forbidden.ExternalIp.UsedInSnatTable', httpStatus: 400 }, 1, R(false, false, 'fatal')],
+  ['CreateForwardEntry', { code: 'OperationUnsupported.EipInBinding', httpStatus: 400 }, 1, R(true, false, 'busy')],
+  ['ModifyForwardEntry', { code: 'OperationUnsupported.EipInBinding', httpStatus: 400 }, 1, R(true, false, 'busy')],
+  ['ModifyForwardEntry', { code: 'IncorretForwardEntryStatus', httpStatus: 400 }, 1, R(true, false, 'busy')],
+  ['ModifyForwardEntry', denied, 1, R(false, false, 'fatal')],
   ['CreateForwardEntry', { code: 'IdempotentParameterMismatch', httpStatus: 403 }, 1, R(false, false, 'fatal')],
   ['DeleteForwardEntry', { code: 'IncorretForwardEntryStatus', httpStatus: 400 }, 1, R(true, false, 'busy')],
   ['DeleteForwardEntry', { code: 'IncorrectStatus.ForwardEntry', httpStatus: 400 }, 1, R(true, false, 'busy')],
@@ -125,13 +129,13 @@ describe('action table', () => {
       'ecs:DescribeInstances', 'ecs:DescribeInvocationResults', 'ecs:DescribeNetworkInterfaces', 'ecs:DescribeSecurityGroupAttribute',
       'ecs:DetachNetworkInterface', 'ecs:RunCommand',
       'vpc:CreateForwardEntry', 'vpc:DeleteForwardEntry', 'vpc:DescribeEipAddresses', 'vpc:DescribeForwardTableEntries',
-      'vpc:DescribeNatGateways', 'vpc:DescribeSnatTableEntries', 'vpc:DescribeVSwitches',
+      'vpc:DescribeNatGateways', 'vpc:DescribeSnatTableEntries', 'vpc:DescribeVSwitches', 'vpc:ModifyForwardEntry',
     ]);
   });
 
   it('marks exactly the documented writes as ClientToken-capable', () => {
     const withToken = Object.entries(ACTIONS).filter(([, s]) => s.clientToken).map(([n]) => n).sort();
-    expect(withToken).toEqual(['CreateForwardEntry', 'CreateNetworkInterface', 'DeleteForwardEntry', 'RunCommand']);
+    expect(withToken).toEqual(['CreateForwardEntry', 'CreateNetworkInterface', 'DeleteForwardEntry', 'ModifyForwardEntry', 'RunCommand']);
   });
 
   it('validates ClientTokens: 1–64 printable ASCII', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MIGRATION_PATH, RESTORE_PATH, ROLLBACK_PATH, STEPS, UNSTAGE_PATH, type StepName } from '../../src/domain/steps.ts';
+import { MIGRATION_PATH, MIGRATION_PATHS, RESTORE_PATH, RESTORE_PATHS, ROLLBACK_PATH, ROLLBACK_PATHS, STEPS, UNSTAGE_PATH, type StepName } from '../../src/domain/steps.ts';
 import { cancelApplies, nextStep, routeCancel, routeFailure, type JobFacts, type StepOutcome } from '../../src/domain/transitions.ts';
 
-const MIGRATE: JobFacts = { kind: 'migrate', configureGuest: true, changeWindows: true, autoRollback: true, restage: false };
+const MIGRATE: JobFacts = { kind: 'migrate', configureGuest: true, changeWindows: true, autoRollback: true, restage: false, cutover: 'recreate' };
+const MODIFY: JobFacts = { ...MIGRATE, cutover: 'modify' };
 const ROLLBACK: JobFacts = { ...MIGRATE, kind: 'rollback' };
 const facts = (p: Partial<JobFacts> = {}): JobFacts => ({ ...MIGRATE, ...p });
 
@@ -29,6 +30,18 @@ describe('the paths the table walks are the documented ones', () => {
   it('restore after a failed verification, then unstage', () => {
     const p = walk('plan', MIGRATE, { await_approval: 'approved', recheck_plan: 'unchanged', verify: 'not_verified' });
     expect(p.slice(p.indexOf('verify') + 1)).toEqual(RESTORE_PATH);
+  });
+  it('the in-place path: migration, restore after a failed verification, rollback', () => {
+    expect(walk('plan', MODIFY, { await_approval: 'approved', recheck_plan: 'unchanged', verify: 'verified' })).toEqual(MIGRATION_PATHS.modify);
+    const p = walk('plan', MODIFY, { await_approval: 'approved', recheck_plan: 'unchanged', verify: 'not_verified' });
+    expect(p.slice(p.indexOf('verify') + 1)).toEqual(RESTORE_PATHS.modify);
+    expect(walk('rollback_plan', { ...MODIFY, kind: 'rollback' }, { await_approval: 'approved', recheck_plan: 'unchanged', verify_original: 'verified' }))
+      .toEqual(ROLLBACK_PATHS.modify);
+    expect(p).not.toContain('delete_entry');
+  });
+  it('a refused modify falls back to delete and re-create, and then restores that way', () => {
+    const p = walk('plan', MODIFY, { await_approval: 'approved', recheck_plan: 'unchanged', modify_entry: 'modify_refused', verify: 'verified' });
+    expect(p.slice(p.indexOf('modify_entry') + 1)).toEqual(['delete_entry', 'wait_entry_gone', 'create_entry', 'wait_entry_available', 'verify', 'finish']);
   });
   it('unstage after a rejection; a rollback', () => {
     const p = walk('plan', MIGRATE, { await_approval: 'rejected' });
@@ -62,6 +75,16 @@ describe('nextStep', () => {
     ['wait_eni_gone', 'done', facts({ kind: 'rollback', pendingOutcome: 'failed' }), 'finish', undefined],
     ['verify_original', 'verified', ROLLBACK, 'finish', 'rolled_back'],
     ['verify_original', 'not_verified', ROLLBACK, 'finish', 'failed'],
+    ['save_original', 'done', MODIFY, 'modify_entry', undefined],
+    ['save_original', 'done', MIGRATE, 'delete_entry', undefined],
+    ['modify_entry', 'done', MODIFY, 'wait_entry_modified', undefined],
+    ['modify_entry', 'modify_refused', MODIFY, 'delete_entry', undefined],
+    ['wait_entry_modified', 'done', MODIFY, 'verify', undefined],
+    ['verify', 'not_verified', MODIFY, 'restore_modify_back', 'restored'],
+    ['recheck_plan', 'unchanged', { ...MODIFY, kind: 'rollback' }, 'restore_modify_back', undefined],
+    ['restore_modify_back', 'done', MODIFY, 'restore_wait_original', undefined],
+    ['restore_modify_back', 'untouched', MODIFY, 'detach_eni', undefined],
+    ['restore_modify_back', 'entry_gone', MODIFY, 'restore_delete_new', undefined],
   ] as const)('%s --%s--> %s', (step, outcome, f, next, pending) => {
     const t = nextStep(step, outcome, f);
     expect(t.next).toBe(next);
@@ -90,12 +113,14 @@ describe('failures and cancels', () => {
     ['delete_entry', MIGRATE, 'restore_delete_new', 'restored'],
     ['verify', MIGRATE, 'restore_delete_new', 'restored'],
     ['create_entry', facts({ pendingOutcome: 'cancelled' }), 'restore_delete_new', 'cancelled'],
+    ['modify_entry', MODIFY, 'restore_modify_back', 'restored'],
+    ['wait_entry_modified', { ...MODIFY, pendingOutcome: 'cancelled' }, 'restore_modify_back', 'cancelled'],
   ] as const)('a failure of %s goes to %s (%s)', (step, f, next, pending) => {
     expect(routeFailure(step, f, { attempt: 1, maxAttempts: 5, retryable: true })).toEqual({ retry: false, next, pendingOutcome: pending });
   });
 
   it('the undo paths retry, then give up; a conflict is not retried', () => {
-    for (const step of [...RESTORE_PATH, ...UNSTAGE_PATH].filter((s) => s !== 'finish')) {
+    for (const step of [...RESTORE_PATH, ...RESTORE_PATHS.modify, ...UNSTAGE_PATH].filter((s) => s !== 'finish')) {
       expect(routeFailure(step, MIGRATE, { attempt: 5, maxAttempts: 5, retryable: true })).toEqual({ retry: true });
       expect(routeFailure(step, MIGRATE, { attempt: 6, maxAttempts: 5, retryable: true })).toEqual({ retry: false, next: 'finish', pendingOutcome: 'failed' });
       expect(routeFailure(step, MIGRATE, { attempt: 1, maxAttempts: 5, retryable: false })).toMatchObject({ retry: false, next: 'finish' });
@@ -114,6 +139,12 @@ describe('failures and cancels', () => {
     ['plan', 'migrate', 'finish'], ['attach_eni', 'migrate', 'detach_eni'], ['await_approval', 'migrate', 'detach_eni'],
     ['create_entry', 'migrate', 'restore_delete_new'], ['await_approval', 'rollback', 'finish'],
   ] as const)('cancel at %s (%s) → %s', (step, kind, next) => {
-    expect(routeCancel(step, kind)).toEqual({ next, pendingOutcome: 'cancelled' });
+    expect(routeCancel(step, kind, 'recreate')).toEqual({ next, pendingOutcome: 'cancelled' });
+  });
+
+  it.each([
+    ['modify_entry', 'restore_modify_back'], ['wait_entry_modified', 'restore_modify_back'], ['attach_eni', 'detach_eni'],
+  ] as const)('cancel at %s on the in-place path → %s', (step, next) => {
+    expect(routeCancel(step, 'migrate', 'modify')).toEqual({ next, pendingOutcome: 'cancelled' });
   });
 });

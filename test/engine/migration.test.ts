@@ -153,11 +153,15 @@ describe('migration', () => {
     expect(rec.original?.restoreRecipe).toMatchObject({ forwardTableId: 'ftb-1', externalIp: eip, internalIp: ip });
     expect(rec.original?.restoreRecipe.ipProtocol.toLowerCase()).toBe('any');
     const stepNames = rec.steps.map((s) => s.step);
+    // Every port: the IP mapping moves to the ENI in place, one ModifyForwardEntry; never deleted, same entry id.
     expect(stepNames).toEqual(['plan', 'create_eni', 'attach_eni', 'wait_eni_in_use', 'request_approval', 'recheck_plan',
-      'save_original', 'delete_entry', 'wait_entry_gone', 'create_entry', 'wait_entry_available', 'verify']);
+      'save_original', 'modify_entry', 'wait_entry_modified', 'verify']);
     for (const s of rec.steps) expect(s.finishedAt, s.step).toBeTruthy();
-    const deleteStep = rec.steps.find((s) => s.step === 'delete_entry')!;
-    expect(deleteStep.calls.some((c) => c.action === 'DeleteForwardEntry' && c.requestId)).toBe(true);
+    const modifyStep = rec.steps.find((s) => s.step === 'modify_entry')!;
+    expect(modifyStep.calls.some((c) => c.action === 'ModifyForwardEntry' && c.requestId)).toBe(true);
+    expect(entries[0]!.forwardEntryId).toBe(rec.original?.entry.forwardEntryId);
+    const dnatWrites = sandbox.requests.filter((r) => r.at >= t0 && /^(Create|Delete|Modify)ForwardEntry$/.test(r.action)).map((r) => r.action);
+    expect(dnatWrites).toEqual(['ModifyForwardEntry']);
     expect(rec.verification?.ssh.banner).toBe('SSH-2.0-OpenSSH_8.0');
 
     // The original entry was announced, in full, before it was deleted.
@@ -175,6 +179,50 @@ describe('migration', () => {
     const { jobId: previewId } = await engine.service.preview({ regionId: REGION, instanceId: id, options: ALL, requestedBy: REQUESTER, audience: {} });
     const refused = await notifier.waitFor(of(previewId, 'refused')) as Extract<MigrationEvent, { type: 'refused' }>;
     expect(refused.refusal.code).toBe('AlreadyMigrated');
+  });
+
+  it('a port list cuts over by delete and re-create: the IP mapping is replaced by the port entries', async () => {
+    const { id, ip, eip } = M(11);
+    const t0 = Date.now();
+    const jobId = await submit(engine, id, { ports: { kind: 'list', ports: [22, 443] }, configureGuest: false });
+    await approve(engine, jobId, await approvalOf(notifier, jobId));
+    expect((await finished(notifier, jobId)).outcome).toBe('migrated');
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect(rec.plan?.cutover).toBe('recreate');
+    expect(rec.steps.map((s) => s.step).slice(-6)).toEqual(['save_original', 'delete_entry', 'wait_entry_gone', 'create_entry', 'wait_entry_available', 'verify']);
+    expect(rec.steps.find((s) => s.step === 'delete_entry')!.calls.some((c) => c.action === 'DeleteForwardEntry' && c.requestId)).toBe(true);
+    const eni = (await enisOf(id))[0]!;
+    const entries = await dnatOn(eip);
+    expect(entries.map((e) => [e.ipProtocol.toLowerCase(), e.externalPort, e.internalIp]).sort()).toEqual([['tcp', '22', eni.privateIp], ['tcp', '443', eni.privateIp]]);
+    expect(entries.map((e) => e.forwardEntryId)).not.toContain(rec.original?.entry.forwardEntryId);
+    expect(rec.original?.entry.internalIp).toBe(ip);
+    expect(sandbox.requests.some((r) => r.at >= t0 && r.action === 'ModifyForwardEntry')).toBe(false);
+  });
+
+  it('falls back to delete and re-create when ModifyForwardEntry is refused, and rolls back the same way', async () => {
+    const { id, ip, eip } = M(12);
+    const jobId = await submit(engine, id);
+    const hash = await approvalOf(notifier, jobId);
+    sandbox.faults.add({ action: 'ModifyForwardEntry', code: 'Forbidden.RAM', httpStatus: 403, message: 'User not authorized to operate on the specified resource.', times: 1 });
+    await approve(engine, jobId, hash);
+    expect((await finished(notifier, jobId)).outcome).toBe('migrated');
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect(rec.cutover).toBe('recreate');
+    const steps = rec.steps.map((s) => s.step);
+    expect(steps.slice(steps.indexOf('modify_entry'))).toEqual(['modify_entry', 'delete_entry', 'wait_entry_gone', 'create_entry', 'wait_entry_available', 'verify']);
+    expect(rec.steps.find((s) => s.step === 'modify_entry')!.detail).toMatchObject({ fallback: 'delete and re-create', code: 'Forbidden.RAM' });
+    const eni = (await enisOf(id))[0]!;
+    expect((await dnatOn(eip)).map((e) => e.internalIp)).toEqual([eni.privateIp]);
+
+    const rb = await engine.service.rollback(jobId, REQUESTER, {});
+    expect(rb.ok).toBe(true);
+    const req = await notifier.waitFor(of(rb.jobId!, 'approval.requested')) as Extract<MigrationEvent, { type: 'approval.requested' }>;
+    await approve(engine, rb.jobId!, req.planHash);
+    expect((await finished(notifier, rb.jobId!)).outcome).toBe('rolled_back');
+    const rbSteps = (await engine.service.status(rb.jobId!))[0]!.steps.map((s) => s.step);
+    expect(rbSteps).toContain('restore_create_original');
+    expect(rbSteps).not.toContain('restore_modify_back');
+    await expectUntouched(id, eip, ip);
   });
 
   it('refuses a second request for an instance with an active job, naming that job', async () => {
@@ -303,7 +351,7 @@ describe('migration', () => {
 
   it('restores the original mapping when creating the new entry fails after the delete', async () => {
     const { id, ip, eip } = M(5);
-    const jobId = await submit(engine, id);
+    const jobId = await submit(engine, id, { ports: { kind: 'list', ports: [22] }, configureGuest: false });
     const hash = await approvalOf(notifier, jobId);
     sandbox.faults.add({ action: 'CreateForwardEntry', code: 'QuotaExceeded', httpStatus: 400, message: 'Forward entry quota exceeded', times: 1 });
     await approve(engine, jobId, hash);
@@ -329,6 +377,10 @@ describe('migration', () => {
     expect(v.ok).toBe(false);
     expect(v.ssh.ok).toBe(false);
     await expectUntouched(bad[0], bad[2], bad[1]);
+    // Moved back in place: the same entry id as before, one ModifyForwardEntry each way.
+    const badRec = (await engine.service.status(jobId))[0]!;
+    expect(badRec.steps.map((s) => s.step)).toContain('restore_modify_back');
+    expect((await dnatOn(bad[2])).map((e) => e.forwardEntryId)).toEqual([badRec.original!.entry.forwardEntryId]);
 
     const good = MIGRATABLE[10]!;
     const job2 = await submit(engine, good[0], { ports: { kind: 'all' }, configureGuest: true });
@@ -380,7 +432,7 @@ describe('migration', () => {
 
   it('cancel during the cutover restores the original mapping; cancelling a finished migration queues a rollback', async () => {
     const { id, ip, eip } = M(8);
-    const jobId = await submit(engine, id);
+    const jobId = await submit(engine, id, { ports: { kind: 'list', ports: [22] }, configureGuest: false });
     const hash = await approvalOf(notifier, jobId);
     // Slow the create down so the cancel lands after the delete.
     sandbox.faults.add({ action: 'CreateForwardEntry', latencyMs: 400, times: 1 });
@@ -434,7 +486,7 @@ describe('two instances on one NAT gateway', () => {
       const window = (jobId: string) => {
         const evs = n.forJob(jobId);
         const start = Date.parse(evs.find((x) => x.type === 'original.saved')!.at);
-        const end = Date.parse(evs.find((x) => x.type === 'step.finished' && x.step === 'wait_entry_available')!.at);
+        const end = Date.parse(evs.find((x) => x.type === 'step.finished' && x.step === 'wait_entry_modified')!.at);
         return [start, end] as const;
       };
       const [wa, wb] = [window(ja), window(jb)];

@@ -20,6 +20,8 @@ export const MIGRATABLE: [string, string, string, boolean][] = [
   ['i-okaaaa0009', '192.168.1.18', '203.0.113.18', true],
   ['i-nocfg00001', '192.168.1.40', '203.0.113.40', false],
   ['i-nocfg00002', '192.168.1.41', '203.0.113.41', false],
+  ['i-okaaaa0010', '192.168.1.19', '203.0.113.19', true],
+  ['i-okaaaa0011', '192.168.1.21', '203.0.113.21', true],
 ];
 
 export const REFUSALS = {

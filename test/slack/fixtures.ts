@@ -30,6 +30,7 @@ export function samplePlan(over: Partial<Plan> = {}): Plan {
       securityGroupIds: ['sg-bp1ggggggggggggggggg'], name: 'natmigrate-web-1', description: 'natmigrate', tags: { natmigrate: 'job' },
     },
     newEntries: [{ forwardTableId: 'ftb-bp1ttttttttttttttttt', externalIp: '47.96.1.10', externalPort: 'Any', internalPort: 'Any', ipProtocol: 'Any', forwardEntryName: 'natmigrate-web-1' }],
+    cutover: 'modify',
     expectedEgressIps: ['47.96.9.9'],
     snatEntryIds: ['snat-bp1xxxxxxxxxxxxxxxxx'],
     sshPort: 22,

@@ -53,7 +53,10 @@ export const ACTIONS = {
   DescribeEipAddresses: { product: 'vpc', write: false, clientToken: false, busyCodes: [], maxPageSize: 100 },
   // ── VPC writes
   // InvalidIp.NotInNatgw: terraform retries it on create (an EIP just bound to the gateway takes a moment to show).
-  CreateForwardEntry: { product: 'vpc', write: true, clientToken: true, busyCodes: [...forwardTableBusy, 'InvalidIp.NotInNatgw'] },
+  // OperationUnsupported.EipInBinding: the EIP's binding is still changing (terraform retries it on create and modify,
+  // resource_alicloud_forward_entry.go).
+  CreateForwardEntry: { product: 'vpc', write: true, clientToken: true, busyCodes: [...forwardTableBusy, 'InvalidIp.NotInNatgw', 'OperationUnsupported.EipInBinding'] },
+  ModifyForwardEntry: { product: 'vpc', write: true, clientToken: true, busyCodes: [...forwardTableBusy, 'OperationUnsupported.EipInBinding'] },
   DeleteForwardEntry: { product: 'vpc', write: true, clientToken: true, busyCodes: [...forwardTableBusy, 'IncorrectStatus.ForwardEntry'] },
 } as const satisfies Record<string, ActionSpec>;
 

@@ -133,6 +133,7 @@ export class AlibabaCloud implements CloudPort {
 
   createForwardEntry(input: DnatSpec & { clientToken: string }): Promise<string> { return this.dnat.create(input); }
   deleteForwardEntry(...a: Parameters<DnatOperations['delete']>): Promise<void> { return this.dnat.delete(...a); }
+  modifyForwardEntry(...a: Parameters<DnatOperations['modify']>): Promise<void> { return this.dnat.modify(...a); }
   waitForwardEntry(...a: Parameters<DnatOperations['wait']>): Promise<DnatEntry | undefined> { return this.dnat.wait(...a); }
 
   // ── Cloud Assistant ─────────────────────────────────────────────────────

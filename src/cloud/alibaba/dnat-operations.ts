@@ -3,6 +3,7 @@
 import { vpcSdk as $Vpc } from './sdk.ts';
 import { isCloudError } from '../cloud-error.ts';
 import type { DnatEntry, DnatSpec } from '../../domain/cloud-types.ts';
+import type { DnatModification } from '../cloud-port.ts';
 import type { AlibabaSession, WaitExtras } from './alibaba-session.ts';
 import { checkToken } from './alibaba-session.ts';
 import type { Recovery } from './call.ts';
@@ -55,13 +56,28 @@ export class DnatOperations {
     return res.body!.forwardEntryId!;
   }
 
+  async modify(input: DnatModification & { clientToken: string }): Promise<void> {
+    checkToken('ModifyForwardEntry', input.clientToken);
+    const req = new $Vpc.ModifyForwardEntryRequest({
+      regionId: this.s.regionId,
+      forwardTableId: input.forwardTableId,
+      forwardEntryId: input.forwardEntryId,
+      internalIp: input.internalIp,
+      externalPort: input.externalPort,
+      internalPort: input.internalPort,
+      ipProtocol: input.ipProtocol,
+      clientToken: input.clientToken,
+    });
+    await this.s.call('ModifyForwardEntry', () => this.s.vpc.modifyForwardEntry(req));
+  }
+
   async wait(
     forwardTableId: string,
     forwardEntryId: string,
     target: 'Available' | 'Gone',
-    opts: { timeoutMs?: number; signal?: AbortSignal } & WaitExtras = {},
+    opts: { timeoutMs?: number; signal?: AbortSignal; expectInternalIp?: string } & WaitExtras = {},
   ): Promise<DnatEntry | undefined> {
-    const judge = dnatJudge(target);
+    const judge = dnatJudge(target, opts.expectInternalIp);
     return pollUntil({
       action: 'DescribeForwardTableEntries',
       what: `DNAT entry ${forwardEntryId} to be ${target}`,

@@ -39,8 +39,11 @@ export function eniJudge(target: 'InUse' | 'Available' | 'Gone', o: { attachRequ
   };
 }
 
-/** DNAT entry to be Available (after a create) or gone (after a delete). */
-export function dnatJudge(target: 'Available' | 'Gone') {
+/**
+ * DNAT entry to be Available (after a create or a modify) or gone (after a delete). After a modify, Available counts
+ * only with the new InternalIp: a read that still shows the old one is the moment before the change was listed.
+ */
+export function dnatJudge(target: 'Available' | 'Gone', expectInternalIp?: string) {
   let seen = false;
   let seenDeleting = false;
   let missing = 0;
@@ -60,8 +63,8 @@ export function dnatJudge(target: 'Available' | 'Gone') {
       return { kind: 'pending', state };
     }
     seen = true;
-    if (entry.status === 'Available') return { kind: 'done', value: entry };
-    return { kind: 'pending', state };
+    if (entry.status === 'Available' && (expectInternalIp === undefined || entry.internalIp === expectInternalIp)) return { kind: 'done', value: entry };
+    return { kind: 'pending', state: entry.status === 'Available' ? `Available on ${entry.internalIp}` : state };
   };
 }
 

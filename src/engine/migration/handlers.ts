@@ -3,6 +3,7 @@ import type { StepName } from '../../domain/steps.ts';
 import type { StepHandler } from './step-context.ts';
 import { awaitApproval, awaitWindow, requestApproval } from './steps/gate-steps.ts';
 import { createEntry, deleteEntry, saveOriginal, waitEntryAvailable, waitEntryGone } from './steps/cutover-steps.ts';
+import { modifyEntry, restoreModifyBack, waitEntryModified } from './steps/modify-steps.ts';
 import { plan, recheckPlan } from './steps/plan-steps.ts';
 import { restoreCreateOriginal, restoreDeleteNew, restoreWaitNewGone, restoreWaitOriginal } from './steps/restore-steps.ts';
 import { recheckRollback, rollbackPlan } from './steps/rollback-steps.ts';
@@ -22,12 +23,15 @@ export const STEP_HANDLERS: Record<StepName, StepHandler> = {
   recheck_plan: (s) => (s.j.kind === 'rollback' ? recheckRollback(s) : recheckPlan(s)),
   await_window: awaitWindow,
   save_original: saveOriginal,
+  modify_entry: modifyEntry,
+  wait_entry_modified: waitEntryModified,
   delete_entry: deleteEntry,
   wait_entry_gone: waitEntryGone,
   create_entry: createEntry,
   wait_entry_available: waitEntryAvailable,
   verify,
   rollback_plan: rollbackPlan,
+  restore_modify_back: restoreModifyBack,
   restore_delete_new: restoreDeleteNew,
   restore_wait_new_gone: restoreWaitNewGone,
   restore_create_original: restoreCreateOriginal,

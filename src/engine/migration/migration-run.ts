@@ -162,6 +162,8 @@ export class MigrationRun {
     return {
       kind: this.kind, configureGuest: this.j.options.configureGuest, changeWindows: this.d.opts.cutoverGate !== undefined,
       autoRollback: this.d.opts.autoRollback, restage: this.j.restage === true,
+      // A plan from before in-place cutovers existed has no method: it was made for delete and re-create.
+      cutover: this.j.cutover ?? this.j.plan?.cutover ?? 'recreate',
       ...(this.j.pendingOutcome ? { pendingOutcome: this.j.pendingOutcome } : {}),
     };
   }
@@ -186,7 +188,7 @@ export class MigrationRun {
   }
 
   private routeCancel(by: string): void {
-    const t = routeCancel(this.j.step, this.kind);
+    const t = routeCancel(this.j.step, this.kind, this.facts().cutover);
     this.j.cancelHandled = true;
     this.j.pendingOutcome = t.pendingOutcome;
     this.j.reason = `cancelled by ${by}`;

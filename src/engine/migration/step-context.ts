@@ -112,7 +112,7 @@ export class StepContext {
 
   /** First poll when the transition is due: its typical latency minus what already passed since the write. */
   expect(kind: keyof ExpectedLatencies, written?: string): { expectedMs?: number } {
-    const total = this.opts.expectedMs?.[kind];
+    const total = this.opts.expectedMs?.[kind] ?? (kind === 'dnatModify' ? this.opts.expectedMs?.dnatCreate : undefined);
     if (total === undefined) return {};
     if (written === undefined) return { expectedMs: total };
     const at = this.writtenAt.get(written);

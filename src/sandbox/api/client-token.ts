@@ -1,11 +1,11 @@
-// ClientToken idempotency (CreateNetworkInterface, RunCommand, CreateForwardEntry, DeleteForwardEntry): a retry with
+// ClientToken idempotency (CreateNetworkInterface, RunCommand, CreateForwardEntry, ModifyForwardEntry, DeleteForwardEntry): a retry with
 // the same token and parameters gets the first answer again; only successful calls are remembered.
 import { ApiError, err } from '../api-error.ts';
 import type { World } from '../model/world.ts';
 import type { Params } from './request-params.ts';
 
 /** Actions whose ClientToken makes them idempotent. */
-const CLIENT_TOKEN_ACTIONS = new Set(['CreateNetworkInterface', 'RunCommand', 'CreateForwardEntry', 'DeleteForwardEntry']);
+const CLIENT_TOKEN_ACTIONS = new Set(['CreateNetworkInterface', 'RunCommand', 'CreateForwardEntry', 'ModifyForwardEntry', 'DeleteForwardEntry']);
 
 /** ClientToken: same token + same parameters → the first answer again; different parameters → 403. */
 export function idempotent(world: World, action: string, params: Params, run: () => Record<string, unknown>): Record<string, unknown> {

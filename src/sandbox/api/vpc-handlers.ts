@@ -3,7 +3,7 @@
 import { ApiError, err } from '../api-error.ts';
 import { cidrContains, commaList, isIp, usableCount } from '../ip.ts';
 import type { DnatState, NatGatewayState } from '../model/cloud-resources.ts';
-import { createForwardEntry, deleteForwardEntry, requireForwardTable } from '../model/forward-entry-operations.ts';
+import { createForwardEntry, deleteForwardEntry, modifyForwardEntry, requireForwardTable } from '../model/forward-entry-operations.ts';
 import type { World } from '../model/world.ts';
 import { iso } from './answer-fields.ts';
 import { pageNumbered } from './api-paging.ts';
@@ -91,6 +91,22 @@ export const vpcHandlers: Record<string, Handler> = {
     }
     const d = createForwardEntry(w, spec, { fail: asyncFailure });
     return { ForwardEntryId: d.forwardEntryId };
+  },
+
+  ModifyForwardEntry({ world: w, params: p }) {
+    const name = p.ForwardEntryName;
+    if (name !== undefined && (name.length < 2 || name.length > 128)) {
+      throw new ApiError('InvalidParameter.Name.Malformed', 400, 'The specified ForwardEntryName is not valid (2-128 characters).');
+    }
+    modifyForwardEntry(w, req(p, 'ForwardTableId'), req(p, 'ForwardEntryId'), {
+      ...(p.ExternalIp !== undefined ? { externalIp: p.ExternalIp } : {}),
+      ...(p.ExternalPort !== undefined ? { externalPort: p.ExternalPort } : {}),
+      ...(p.InternalIp !== undefined ? { internalIp: p.InternalIp } : {}),
+      ...(p.InternalPort !== undefined ? { internalPort: p.InternalPort } : {}),
+      ...(p.IpProtocol !== undefined ? { ipProtocol: p.IpProtocol } : {}),
+      ...(name !== undefined ? { name } : {}),
+    });
+    return {};
   },
 
   DeleteForwardEntry({ world: w, params: p }) {

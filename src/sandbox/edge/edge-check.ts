@@ -32,8 +32,10 @@ export function edgeCheck(world: World, dstIp: string, dstPort: number, clientIp
     internalIp = bound.privateIp; // a public IP / EIP on the instance maps every port to its primary IP
   } else if (eip?.natGatewayId) {
     const nat = world.natGateways.get(eip.natGatewayId)!;
-    const entries = world.dnatOfTable(nat.forwardTableId).filter((d) => d.externalIp === dstIp);
-    const live = entries.filter((d) => d.status === 'Available');
+    const entries = world.dnatOfTable(nat.forwardTableId).filter((d) => d.externalIp === dstIp || d.previous?.externalIp === dstIp);
+    // What forwards now: Available entries, and an entry being modified with the mapping it had (see modifyForwardEntry).
+    const live = entries.flatMap((d) => (d.status === 'Available' ? [d] : d.status === 'Pending' && d.previous ? [{ ...d, ...d.previous }] : []))
+      .filter((d) => d.externalIp === dstIp);
     const hit = live.find((d) => {
       if (d.ipProtocol === 'any') return true;
       if (d.ipProtocol !== 'tcp') return false;
@@ -41,7 +43,7 @@ export function edgeCheck(world: World, dstIp: string, dstPort: number, clientIp
       return dstPort >= a && dstPort <= b;
     });
     if (!hit) {
-      const pending = entries.find((d) => d.status !== 'Available');
+      const pending = entries.find((d) => d.status !== 'Available' && d.externalIp === dstIp);
       return no(pending
         ? `the DNAT entry ${pending.forwardEntryId} for ${dstIp} is ${pending.status}`
         : `no Available DNAT entry on ${nat.natGatewayId} maps ${dstIp}:${dstPort}/tcp`);

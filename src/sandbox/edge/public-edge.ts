@@ -5,7 +5,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { World } from '../model/world.ts';
 import { DEFAULT_CLIENT_IP, edgeCheck, type EdgeVerdict } from './edge-check.ts';
 
-export interface EdgeLogEntry { at: number; srcIp: string; dstIp: string; dstPort: number; ok: boolean; reason: string }
+/** One connection through the edge; `internalIp`: where the path led (which DNAT mapping answered). */
+export interface EdgeLogEntry { at: number; srcIp: string; dstIp: string; dstPort: number; ok: boolean; reason: string; internalIp?: string }
 
 const IDLE_CLOSE_MS = 30_000;
 
@@ -28,7 +29,7 @@ export function createEdgeServer(world: World, log: EdgeLogEntry[], idleCloseMs 
       if (!m) { sock.destroy(); return; }
       const [, srcIp, dstIp, , dstPort] = m as unknown as [string, string, string, string, string];
       const v: EdgeVerdict = edgeCheck(world, dstIp, Number(dstPort), srcIp);
-      log.push({ at: Date.now(), srcIp, dstIp, dstPort: Number(dstPort), ok: v.ok, reason: v.reason });
+      log.push({ at: Date.now(), srcIp, dstIp, dstPort: Number(dstPort), ok: v.ok, reason: v.reason, ...(v.internalIp ? { internalIp: v.internalIp } : {}) });
       if (!v.ok) return;
       const send = () => { if (!sock.destroyed) sock.write(`${v.banner}\r\n`); };
       const delay = world.latency.edge;

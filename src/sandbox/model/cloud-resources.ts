@@ -82,6 +82,8 @@ export interface DnatState {
   status: DnatStatus;
   since: number;
   failPending?: boolean;
+  /** While a ModifyForwardEntry is Pending: the mapping that keeps forwarding until the change takes effect. */
+  previous?: { externalIp: string; externalPort: string; internalIp: string; internalPort: string; ipProtocol: string };
 }
 export interface SnatState {
   snatEntryId: string; snatTableId: string; natGatewayId: string; snatIp: string;

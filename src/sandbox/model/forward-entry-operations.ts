@@ -1,5 +1,6 @@
-// DNAT entry operations with the checks and error codes of the VPC API (CreateForwardEntry, DeleteForwardEntry).
-// Both are asynchronous: the entry is Pending / Deleting until World.settle() completes it after its latency.
+// DNAT entry operations with the checks and error codes of the VPC API (CreateForwardEntry, ModifyForwardEntry,
+// DeleteForwardEntry). All are asynchronous: the entry is Pending / Deleting until World.settle() completes it after
+// its latency.
 // Limits: https://www.alibabacloud.com/help/en/nat-gateway/developer-reference/api-vpc-2016-04-28-createforwardentry-natgws
 import { ApiError } from '../api-error.ts';
 import { cidrContains, commaList, isIp } from '../ip.ts';
@@ -21,8 +22,18 @@ function assertTableStable(w: World, tableId: string): void {
   }
 }
 
-export function createForwardEntry(w: World, spec: DnatSpecInput, opts: { fail?: boolean } = {}): DnatState {
-  w.settle();
+/** The EIP's binding is still changing after an IP mapping on it went away or moved (see World.eipRebindUntil). */
+function assertEipSettled(w: World, externalIp: string): void {
+  if (w.now() < (w.eipRebindUntil.get(externalIp) ?? 0)) {
+    throw new ApiError('OperationUnsupported.EipInBinding', 400, 'The specified EIP is in binding status, please try again later.');
+  }
+}
+
+/**
+ * The checks CreateForwardEntry and ModifyForwardEntry share: formats, the Any/Any/Any rule, the EIP on this gateway,
+ * the VPC CIDR, the SNAT conflict and the uniqueness rules against the table's other entries (`self` excluded).
+ */
+function checkDnatSpec(w: World, spec: DnatSpecInput, self?: string): { proto: string; ext: string; int: string; nat: NatGatewayState } {
   const proto = spec.ipProtocol.toLowerCase();
   if (!['tcp', 'udp', 'any'].includes(proto)) throw new ApiError('InvalidProtocal.ValueNotSupported', 400, 'The specified IpProtocol is not supported.');
   if (!isIp(spec.externalIp)) throw new ApiError('InvalidExternalIp.Malformed', 400, 'The specified ExternalIp is malformed.');
@@ -43,14 +54,13 @@ export function createForwardEntry(w: World, spec: DnatSpecInput, opts: { fail?:
   if (vpc && !cidrContains(vpc.cidr, spec.internalIp)) {
     throw new ApiError('Forbidden.InternalIpOutOfVpcCIDR', 400, 'The specified InternalIp is not within the CIDR block of the VPC.');
   }
-  assertTableStable(w, spec.forwardTableId);
   for (const s of w.snatEntries.values()) {
     if (s.natGatewayId === nat.natGatewayId && commaList(s.snatIp).includes(spec.externalIp)) {
       throw new ApiError('Forbidden.ExternalIp.UsedInSnatTable', 400, 'The specified ExternalIp is already used in the SNAT table.');
     }
   }
-  const siblings = w.dnatOfTable(spec.forwardTableId);
-  for (const d of siblings) {
+  for (const d of w.dnatOfTable(spec.forwardTableId)) {
+    if (d.forwardEntryId === self) continue;
     const sameIp = d.externalIp === spec.externalIp;
     if (sameIp && (d.ipProtocol === 'any' || proto === 'any')) {
       throw new ApiError('OperationUnsupported.ForwardEntry', 400,
@@ -63,9 +73,51 @@ export function createForwardEntry(w: World, spec: DnatSpecInput, opts: { fail?:
       throw new ApiError('OperationUnsupported.ForwardEntry', 400, 'Duplicated source ip port is unsupported.');
     }
   }
-  if (siblings.length >= w.forwardEntryQuota) throw new ApiError('QuotaExceeded', 400, 'Forward entry quota exceeded.');
+  return { proto, ext, int, nat };
+}
+
+export function createForwardEntry(w: World, spec: DnatSpecInput, opts: { fail?: boolean } = {}): DnatState {
+  w.settle();
+  checkDnatSpec(w, spec);
+  assertTableStable(w, spec.forwardTableId);
+  assertEipSettled(w, spec.externalIp);
+  if (w.dnatOfTable(spec.forwardTableId).length >= w.forwardEntryQuota) throw new ApiError('QuotaExceeded', 400, 'Forward entry quota exceeded.');
   const d = w.addDnatEntry({ ...spec, status: 'Pending' });
   d.failPending = opts.fail || undefined;
+  return d;
+}
+
+/**
+ * ModifyForwardEntry (vpc20160428 SDK remark): asynchronous; the entry is Pending ("being modified; only queries
+ * are allowed") and then Available; the same entry cannot be modified concurrently. Only the fields given change.
+ * While Pending the mapping it had keeps forwarding (`previous`); the new one takes effect when it is Available
+ * (unconfirmed: the docs do not say what the data plane does during the change).
+ */
+export function modifyForwardEntry(w: World, tableId: string, entryId: string, change: Partial<Omit<DnatSpecInput, 'forwardTableId'>>): DnatState {
+  w.settle();
+  requireForwardTable(w, tableId);
+  const d = w.dnatEntries.get(entryId);
+  if (!d || d.forwardTableId !== tableId) throw new ApiError('InvalidForwardEntryId.NotFound', 404, 'The specified ForwardEntryId does not exist.');
+  if (d.status !== 'Available') {
+    throw new ApiError('IncorretForwardEntryStatus', 400, 'The specified forwardEntry is not stable status, can not operation');
+  }
+  assertTableStable(w, tableId);
+  const next: DnatSpecInput = {
+    forwardTableId: tableId,
+    externalIp: change.externalIp ?? d.externalIp,
+    externalPort: change.externalPort ?? d.externalPort,
+    internalIp: change.internalIp ?? d.internalIp,
+    internalPort: change.internalPort ?? d.internalPort,
+    ipProtocol: change.ipProtocol ?? d.ipProtocol,
+    ...(change.name !== undefined || d.name ? { name: change.name ?? d.name } : {}),
+  };
+  const { proto, ext, int } = checkDnatSpec(w, next, entryId);
+  assertEipSettled(w, next.externalIp);
+  d.previous = { externalIp: d.externalIp, externalPort: d.externalPort, internalIp: d.internalIp, internalPort: d.internalPort, ipProtocol: d.ipProtocol };
+  Object.assign(d, { externalIp: next.externalIp, externalPort: ext, internalIp: next.internalIp, internalPort: int, ipProtocol: proto });
+  if (next.name !== undefined) d.name = next.name;
+  d.status = 'Pending';
+  d.since = w.now();
   return d;
 }
 

@@ -30,6 +30,8 @@ export class World implements GuestHost {
   readonly eips = new Map<string, EipState>();
   readonly natGateways = new Map<string, NatGatewayState>();
   readonly dnatEntries = new Map<string, DnatState>();
+  /** EIP → until when Create/ModifyForwardEntry on it answer OperationUnsupported.EipInBinding (latency.eipRebind). */
+  readonly eipRebindUntil = new Map<string, number>();
   readonly snatEntries = new Map<string, SnatState>();
   readonly invocations = new Map<string, InvocationState>();
   readonly instanceTypes: Record<string, { eniQuantity: number; cpuCoreCount?: number; memorySize?: number }>;
@@ -140,11 +142,18 @@ export class World implements GuestHost {
       }
     }
     for (const d of [...this.dnatEntries.values()]) {
-      if ((d.status === 'Pending' || d.status === 'Modifying') && now >= d.since + L.dnatCreate) {
+      const took = d.previous ? L.dnatModify : L.dnatCreate;
+      if ((d.status === 'Pending' || d.status === 'Modifying') && now >= d.since + took) {
         if (d.failPending) this.dnatEntries.delete(d.forwardEntryId);
-        else { d.status = 'Available'; d.since += L.dnatCreate; }
+        else {
+          d.status = 'Available';
+          d.since += took;
+          if (d.previous && d.previous.internalIp !== d.internalIp) this.eipRebindUntil.set(d.externalIp, d.since + L.eipRebind);
+          d.previous = undefined;
+        }
       } else if (d.status === 'Deleting' && now >= d.since + L.dnatDelete) {
         this.dnatEntries.delete(d.forwardEntryId);
+        if (d.ipProtocol === 'any') this.eipRebindUntil.set(d.externalIp, d.since + L.dnatDelete + L.eipRebind);
       }
     }
   }

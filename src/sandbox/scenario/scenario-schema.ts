@@ -17,6 +17,14 @@ const latencySchema = z.strictObject({
   eniDelete: ms.default(1000),
   dnatCreate: ms.default(2000),
   dnatDelete: ms.default(2000),
+  /** ModifyForwardEntry: Pending → Available (unconfirmed; taken as the create's). */
+  dnatModify: ms.default(2000),
+  /**
+   * After an IP mapping's EIP is released (its entry deleted) or moved (a modify applied), Create/ModifyForwardEntry
+   * on that EIP answer OperationUnsupported.EipInBinding for this long. terraform retries the code on both
+   * (resource_alicloud_forward_entry.go); its duration is unconfirmed, so it is off unless a scenario names it.
+   */
+  eipRebind: ms.default(0),
   runCommand: ms.default(1500),
   /** Delay before the public edge sends the SSH banner. */
   edge: ms.default(0),

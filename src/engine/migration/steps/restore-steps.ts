@@ -66,7 +66,12 @@ export const restoreCreateOriginal: StepHandler = async (s) => {
 
 export const restoreWaitOriginal: StepHandler = async (s) => {
   const recipe = s.j.original!.restoreRecipe;
-  const p = s.cloud.waitForwardEntry(recipe.forwardTableId, s.j.restoredEntryId!, 'Available', s.waitOpts('dnatCreate', `create:${s.j.restoredEntryId}`));
+  const id = s.j.restoredEntryId!;
+  // Moved back in place (the original entry id) or created anew: either way it must map to the primary IP again.
+  const inPlace = id === s.j.original!.entry.forwardEntryId;
+  const p = s.cloud.waitForwardEntry(recipe.forwardTableId, id, 'Available', {
+    ...(inPlace ? s.waitOpts('dnatModify', `modify:${id}`) : s.waitOpts('dnatCreate', `create:${id}`)), expectInternalIp: recipe.internalIp,
+  });
   await s.hook('restore_wait_original', 'during');
   const entry = await p;
   const restored: DnatEntry = entry ?? { ...recipe, forwardEntryId: s.j.restoredEntryId!, status: 'Available' };

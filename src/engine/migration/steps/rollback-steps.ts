@@ -38,6 +38,9 @@ export const rollbackPlan: StepHandler = async (s) => {
   s.j.plan = m.plan;
   s.j.original = m.original;
   s.j.newEntryIds = m.newEntryIds ?? [];
+  // Undo the way the migration cut over (its record says when a refused modify fell back to delete and re-create).
+  const cutover = m.cutover ?? m.plan?.cutover;
+  if (cutover) s.j.cutover = cutover;
   s.j.eniTagJobId = m.jobId;
   if (m.eniId) {
     s.j.eniId = m.eniId;
