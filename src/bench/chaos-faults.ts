@@ -1,6 +1,6 @@
 // The fault storm: many migrations at once on two worker processes while the sandbox answers every API with
-// Throttling bursts, 5xx, timeouts (answers slower than the adapter's read timeout) and OperationConflict on
-// writes; one worker is SIGKILLed mid-way and replaced. Every run must end migrated or restored, with nothing left
+// Throttling bursts, 5xx, timeouts (answers slower than the adapter's read timeout), OperationConflict on writes and
+// the busy codes of ModifyForwardEntry; both cutover paths run (in place and delete+create); one worker is SIGKILLed mid-way and replaced. Every run must end migrated or restored, with nothing left
 // over and no mapping lost.
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
@@ -27,7 +27,7 @@ export interface FaultStormResult {
   problems: string[];
 }
 
-const LAT = { eniAttach: 150, eniDetach: 100, eniDelete: 60, dnatCreate: 120, dnatDelete: 120, runCommand: 80 };
+const LAT = { eniAttach: 150, eniDetach: 100, eniDelete: 60, dnatCreate: 120, dnatDelete: 120, dnatModify: 120, runCommand: 80 };
 const WRITES = ['CreateNetworkInterface', 'AttachNetworkInterface', 'DetachNetworkInterface', 'DeleteNetworkInterface', 'CreateForwardEntry', 'ModifyForwardEntry', 'DeleteForwardEntry', 'RunCommand'];
 const READ_TIMEOUT_MS = 1500;
 const SPIKE_MS = 2500;
@@ -76,13 +76,18 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
       sb.faults.add({ action: '*', code: 'InternalError', probability: 0.02 });
       sb.faults.add({ action: '*', latencyMs: SPIKE_MS, probability: 0.02 });
       for (const w of WRITES) sb.faults.add({ action: w, code: 'OperationConflict', probability: 0.1 });
+      // The in-place cutover's own busy answers (terraform retries both on ModifyForwardEntry).
+      sb.faults.add({ action: 'ModifyForwardEntry', code: 'OperationUnsupported.EipInBinding', probability: 0.1 });
+      sb.faults.add({ action: 'ModifyForwardEntry', code: 'IncorretForwardEntryStatus', probability: 0.1 });
     };
     arm(false);
     burst = setInterval(() => { arm(true); setTimeout(() => arm(false), BURST_MS); }, 3000);
     tail.start(20);
     for (let i = 0; i < o.n; i++) {
       const [r] = await engine.service.submit({
-        regionId: sb.regionId, instanceIds: [fleetIds.instance(i)], options: { ports: { kind: 'all' }, configureGuest: i % 4 === 1 },
+        // Two in three move their mapping in place (every port); the rest take `--ports 22` (delete and re-create).
+        regionId: sb.regionId, instanceIds: [fleetIds.instance(i)],
+        options: { ports: i % 3 === 2 ? { kind: 'list', ports: [22] } : { kind: 'all' }, configureGuest: i % 4 === 1 },
         requestedBy: 'UCHAOSREQ', audience: {},
       });
       if (r?.status === 'queued') jobOf.set(r.jobId, i); else problems.push(`${fleetIds.instance(i)} not queued: ${JSON.stringify(r)}`);

@@ -16,7 +16,7 @@ import { sleep } from '../util/sleep.ts';
 import { until } from '../util/until.ts';
 import type { CrashResult } from './crash-harness.ts';
 
-const LAT = { eniAttach: 800, eniDetach: 200, eniDelete: 100, dnatCreate: 800, dnatDelete: 800, runCommand: 100 };
+const LAT = { eniAttach: 800, eniDetach: 200, eniDelete: 100, dnatCreate: 800, dnatDelete: 800, dnatModify: 800, runCommand: 100 };
 
 export async function runRedisRestart(o: { log?: (s: string) => void } = {}): Promise<CrashResult[]> {
   const server = await startRedisServer({ appendonly: true });

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { Redis } from 'ioredis';
 import type { CloudPort } from '../cloud/cloud-port.ts';
-import { crashPointsOf, MIGRATION_PATH, RESTORE_PATH, ROLLBACK_PATH, STEPS, UNSTAGE_PATH, type CrashPoint, type StepName } from '../domain/steps.ts';
+import { crashPointsOf, MIGRATION_PATHS, RESTORE_PATHS, ROLLBACK_PATHS, STEPS, UNSTAGE_PATH, type CrashPoint, type StepName } from '../domain/steps.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../sandbox/index.ts';
 import type { BenchWorkerConfig } from './harness-worker.ts';
@@ -14,7 +14,14 @@ import { spawnWorker, type WorkerProc } from './proc.ts';
 import { deleteKeys } from '../util/private-redis.ts';
 import { until } from '../util/until.ts';
 
-export type Flow = 'migrate' | 'restore' | 'unstage' | 'rollback';
+/**
+ * migrate, restore and rollback run on the in-place path (every port: ModifyForwardEntry); their `-recreate` twins
+ * take `--ports 22`, so the cutover deletes and re-creates, and crash only in the steps that path alone has.
+ */
+export type Flow = 'migrate' | 'restore' | 'unstage' | 'rollback' | 'migrate-recreate' | 'restore-recreate' | 'rollback-recreate';
+type BaseFlow = 'migrate' | 'restore' | 'unstage' | 'rollback';
+const baseOf = (f: Flow): BaseFlow => f.replace('-recreate', '') as BaseFlow;
+const recreates = (f: Flow): boolean => f.endsWith('-recreate');
 export interface CrashCase { flow: Flow; point: CrashPoint }
 
 export interface CrashResult {
@@ -29,7 +36,7 @@ export interface CrashResult {
 }
 
 const SNAT_IP = '203.0.113.20';
-const LAT = { eniAttach: 60, eniDetach: 40, eniDelete: 30, dnatCreate: 60, dnatDelete: 60, runCommand: 40 };
+const LAT = { eniAttach: 60, eniDetach: 40, eniDelete: 30, dnatCreate: 60, dnatDelete: 60, dnatModify: 60, runCommand: 40 };
 const inst = (k: number) => ({ id: `i-chaos${String(k).padStart(5, '0')}`, ip: `192.168.1.${10 + k}`, eip: `203.0.113.${100 + k}` });
 
 /**
@@ -41,8 +48,10 @@ export function crashCasesOnePerPhase(): CrashCase[] {
     { flow: 'migrate', point: 'plan:after' },
     { flow: 'migrate', point: 'attach_eni:during' },
     { flow: 'migrate', point: 'await_approval:during' },
-    { flow: 'migrate', point: 'delete_entry:during' },
-    { flow: 'restore', point: 'restore_create_original:during' },
+    { flow: 'migrate', point: 'modify_entry:during' },
+    { flow: 'migrate-recreate', point: 'delete_entry:during' },
+    { flow: 'restore', point: 'restore_modify_back:during' },
+    { flow: 'restore-recreate', point: 'restore_create_original:during' },
     { flow: 'unstage', point: 'delete_eni:during' },
     { flow: 'rollback', point: 'verify_original:during' },
   ];
@@ -54,11 +63,21 @@ export function crashCasesOnePerPhase(): CrashCase[] {
 }
 
 export function allCrashCases(): CrashCase[] {
+  // The points of a recreate path that its in-place twin lacks: in its own steps, and at the boundary into them.
+  const recreateOnly = (path: StepName[], modifyPath: StepName[]) => crashPointsOf(path).filter((p) => {
+    const step = p.split(':')[0] as StepName;
+    const next = path[path.indexOf(step) + 1];
+    return !modifyPath.includes(step) || (p.endsWith(':after') && next !== undefined && !modifyPath.includes(next));
+  });
+  const migrate = MIGRATION_PATHS.modify.filter((s) => s !== 'await_window');
   return [
-    ...crashPointsOf(MIGRATION_PATH.filter((s) => s !== 'await_window')).map((point) => ({ flow: 'migrate' as const, point })),
-    ...crashPointsOf(RESTORE_PATH).map((point) => ({ flow: 'restore' as const, point })),
+    ...crashPointsOf(migrate).map((point) => ({ flow: 'migrate' as const, point })),
+    ...recreateOnly(MIGRATION_PATHS.recreate.filter((s) => s !== 'await_window'), migrate).map((point) => ({ flow: 'migrate-recreate' as const, point })),
+    ...crashPointsOf(RESTORE_PATHS.modify).map((point) => ({ flow: 'restore' as const, point })),
+    ...recreateOnly(RESTORE_PATHS.recreate, RESTORE_PATHS.modify).map((point) => ({ flow: 'restore-recreate' as const, point })),
     ...crashPointsOf(UNSTAGE_PATH).map((point) => ({ flow: 'unstage' as const, point })),
-    ...crashPointsOf(ROLLBACK_PATH).map((point) => ({ flow: 'rollback' as const, point })),
+    ...crashPointsOf(ROLLBACK_PATHS.modify).map((point) => ({ flow: 'rollback' as const, point })),
+    ...recreateOnly(ROLLBACK_PATHS.recreate, ROLLBACK_PATHS.modify).map((point) => ({ flow: 'rollback-recreate' as const, point })),
   ];
 }
 
@@ -110,7 +129,9 @@ const stepIndex = (path: StepName[], s: StepName) => path.indexOf(s);
 /** Points the crash worker reaches before anyone decides: the decision must wait for the kill. */
 function beforeDecision(c: CrashCase): boolean {
   const [step, where] = c.point.split(':') as [StepName, string];
-  const path = c.flow === 'rollback' ? ROLLBACK_PATH : c.flow === 'migrate' ? MIGRATION_PATH : undefined;
+  const flow = baseOf(c.flow);
+  const method = recreates(c.flow) ? 'recreate' : 'modify';
+  const path = flow === 'rollback' ? ROLLBACK_PATHS[method] : flow === 'migrate' ? MIGRATION_PATHS[method] : undefined;
   if (!path) return false; // restore and unstage points all come after the decision
   return stepIndex(path, step) < stepIndex(path, 'await_approval') || (step === 'await_approval' && where === 'during');
 }
@@ -177,16 +198,18 @@ async function runCase(lane: Lane, k: number, c: CrashCase, a: WorkerProc): Prom
   const { engine, sb } = lane;
   const { id: INSTANCE, ip: PRIMARY_IP, eip: EIP } = inst(k);
   const res: CrashResult = { flow: c.flow, point: c.point, ok: false, problems, orphanEnis: 0, duplicateEnis: 0, lostMappings: 0 };
+  const flow = baseOf(c.flow);
+  const ports = recreates(c.flow) ? { kind: 'list' as const, ports: [22] } : { kind: 'all' as const };
   const submit = async (configureGuest: boolean) => {
     const [s] = await engine.service.submit({
-      regionId: 'cn-hangzhou', instanceIds: [INSTANCE], options: { ports: { kind: 'all' }, configureGuest }, requestedBy: 'UCHAOSREQ', audience: {},
+      regionId: 'cn-hangzhou', instanceIds: [INSTANCE], options: { ports, configureGuest }, requestedBy: 'UCHAOSREQ', audience: {},
     });
     if (s?.status !== 'queued') throw new Error(`not queued: ${JSON.stringify(s)}`);
     return s.jobId;
   };
   try {
     let migrationJob: string | undefined;
-    if (c.flow === 'rollback') {
+    if (flow === 'rollback') {
       // The migration to roll back runs on the stand-by, with no crash point armed.
       await resumeSurvivor(lane);
       migrationJob = await submit(true);
@@ -201,17 +224,17 @@ async function runCase(lane: Lane, k: number, c: CrashCase, a: WorkerProc): Prom
     a.proc.kill('SIGUSR2');
     await a.printed('worker ready');
     let jobId: string;
-    if (c.flow === 'rollback') {
+    if (flow === 'rollback') {
       const r = await engine.service.rollback(migrationJob!, 'UCHAOSREQ', {});
       if (!r.ok || !r.jobId) throw new Error(`rollback not queued: ${r.message}`);
       jobId = r.jobId;
     } else {
-      jobId = await submit(c.flow !== 'restore');
+      jobId = await submit(flow !== 'restore');
     }
     let crashed = false;
     const early = beforeDecision(c);
     // A migration that died before the decision must be found parked by the stand-by, staged and untouched.
-    let parkedChecked = !(early && c.flow === 'migrate');
+    let parkedChecked = !(early && flow === 'migrate');
     const rec = await finishedRecord(lane, jobId, 90_000, async (id) => {
       if (!crashed && !a.alive()) {
         crashed = true;
@@ -226,7 +249,7 @@ async function runCase(lane: Lane, k: number, c: CrashCase, a: WorkerProc): Prom
         parkedChecked = true;
         problems.push(...await parkedProblems(lane, id, INSTANCE, PRIMARY_IP, EIP));
       }
-      await engine.approvals.decide(id, { planHash: ap.planHash, decision: c.flow === 'unstage' ? 'reject' : 'approve', userId: 'UCHAOSAPP', isApprover: true });
+      await engine.approvals.decide(id, { planHash: ap.planHash, decision: flow === 'unstage' ? 'reject' : 'approve', userId: 'UCHAOSAPP', isApprover: true });
     });
     res.outcome = rec.outcome;
     if (!crashed) problems.push(`the worker never reached ${c.point}`);
@@ -234,9 +257,9 @@ async function runCase(lane: Lane, k: number, c: CrashCase, a: WorkerProc): Prom
     const enis = [...sb.world.enis.values()].filter((e) => e.type === 'Secondary' && (e.instanceId === INSTANCE
       || e.tags['natmigrate:job'] === jobId || (migrationJob !== undefined && e.tags['natmigrate:job'] === migrationJob)));
     const dnat = [...sb.world.dnatEntries.values()].filter((e) => e.externalIp === EIP);
-    const want = { migrate: 'migrated', restore: 'restored', unstage: 'rejected', rollback: 'rolled_back' }[c.flow];
+    const want = { migrate: 'migrated', restore: 'restored', unstage: 'rejected', rollback: 'rolled_back' }[flow];
     if (rec.outcome !== want) problems.push(`outcome ${rec.outcome} (want ${want}): ${rec.summary}`);
-    if (c.flow === 'migrate') {
+    if (flow === 'migrate') {
       res.duplicateEnis = Math.max(0, enis.length - 1);
       const eni = enis[0];
       const mapped = dnat.length === 1 && eni !== undefined && dnat[0]!.internalIp === eni.privateIp && dnat[0]!.status === 'Available';
@@ -249,14 +272,14 @@ async function runCase(lane: Lane, k: number, c: CrashCase, a: WorkerProc): Prom
       if (rec.verification?.egress.observedIp !== SNAT_IP || !rec.verification?.ssh.banner) problems.push(`verification ${JSON.stringify(rec.verification)}`);
     } else {
       // Nothing left over, the original mapping back (or never touched).
-      if (c.flow === 'restore' && rec.verification?.ok !== false) problems.push(`verification ${JSON.stringify(rec.verification)}`);
+      if (flow === 'restore' && rec.verification?.ok !== false) problems.push(`verification ${JSON.stringify(rec.verification)}`);
       res.orphanEnis = enis.length;
       const original = dnat.length === 1 && dnat[0]!.internalIp === PRIMARY_IP && dnat[0]!.status === 'Available';
       if (!original) res.lostMappings = 1;
       if (enis.length) problems.push(`orphan ENIs: ${enis.map((e) => `${e.networkInterfaceId}/${e.status}`).join(', ')}`);
       if (!original) problems.push(`DNAT (original not in place): ${JSON.stringify(dnat.map((e) => [e.internalIp, e.status]))}`);
     }
-    if (c.flow !== 'unstage' && rec.original?.entry.internalIp !== PRIMARY_IP) problems.push('record lost the original entry');
+    if (flow !== 'unstage' && rec.original?.entry.internalIp !== PRIMARY_IP) problems.push('record lost the original entry');
     if (await lane.redis.get(engine.keys.activeFor('cn-hangzhou', INSTANCE))) problems.push('instance still claimed');
   } catch (e) {
     problems.push(String(e instanceof Error ? e.message : e));

@@ -111,7 +111,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
       if (bad.length) throw new Error(`${bad.length} submissions not queued: ${JSON.stringify(bad[0])}`);
     }
     let lastLog = Date.now();
-    const deadline = t0 + Math.max(600_000, 4 * fleetFloor(l, o.n));
+    const deadline = t0 + Math.max(600_000, 4 * fleetFloor(l, o.n, 'modify'));
     while (finished.size < o.n) {
       if (!worker.alive()) throw new Error(`the worker died: ${worker.out.slice(-2000)}`);
       if (Date.now() > deadline) throw new Error(`fleet not finished after ${Date.now() - t0} ms (${finished.size}/${o.n})`);
@@ -134,7 +134,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     const failures = worldFailures(sandbox, o.n, problems) + [...finished.values()].filter((v) => v !== 'migrated').length;
     const reqs = sandbox.requests.slice(firstReq);
     return {
-      n: o.n, mode, fleetMs: t1 - t0, fleetFloorMs: fleetFloor(l, o.n), fleetRatio: round((t1 - t0) / fleetFloor(l, o.n), 3),
+      n: o.n, mode, fleetMs: t1 - t0, fleetFloorMs: fleetFloor(l, o.n, 'modify'), fleetRatio: round((t1 - t0) / fleetFloor(l, o.n, 'modify'), 3),
       failures, outcomes, workerRssMb: round(rss, 1), apiCalls: reqs.length, apiCallsPerMigration: round(reqs.length / o.n, 1),
       throttled: reqs.filter((r) => r.code.startsWith('Throttling')).length, apiRate: o.apiRate, concurrency: o.concurrency,
       handoverMs: round(handover(sandbox, firstReq, l), 1), problems: problems.slice(0, 10),
@@ -165,12 +165,10 @@ function worldFailures(sb: Sandbox, n: number, problems: string[]): number {
   return bad;
 }
 
-/** Mean time the table sat idle between cutovers: a create's entry due Available → the next delete's arrival. */
+/** Mean time the table sat idle between cutovers: one in-place modify's entry due Available → the next modify. */
 function handover(sb: Sandbox, from: number, l: BenchLatencies): number {
-  const writes = sb.requests.slice(from).filter((r) => r.code === 'OK' && (r.action === 'CreateForwardEntry' || r.action === 'DeleteForwardEntry'));
+  const writes = sb.requests.slice(from).filter((r) => r.code === 'OK' && r.action === 'ModifyForwardEntry');
   const gaps: number[] = [];
-  for (let i = 0; i + 1 < writes.length; i++) {
-    if (writes[i]!.action === 'CreateForwardEntry' && writes[i + 1]!.action === 'DeleteForwardEntry') gaps.push(writes[i + 1]!.at - (writes[i]!.at + l.dnatCreate));
-  }
+  for (let i = 0; i + 1 < writes.length; i++) gaps.push(writes[i + 1]!.at - (writes[i]!.at + l.dnatModify));
   return gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : Number.NaN;
 }

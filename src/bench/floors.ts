@@ -1,15 +1,17 @@
 // The fixed sandbox latencies the bench runs with, and the lower bounds ("floors") the cloud itself sets for each
 // measured figure. Ratios are measured ÷ floor, so they hold on a noisy machine.
+import type { CutoverMethod } from '../domain/steps.ts';
 import type { ExpectedLatencies } from '../engine/options.ts';
 
 export interface BenchLatencies extends ExpectedLatencies {
+  dnatModify: number;
   /** Before the SSH banner, once the path through the EIP is whole (an Internet round trip). */
   edge: number;
 }
 
 /** Typical Alibaba figures: one migration is measured at these. */
 export const REAL_LATENCIES: BenchLatencies = {
-  eniAttach: 3000, eniDetach: 2000, eniDelete: 1000, dnatCreate: 2000, dnatDelete: 2000, runCommand: 1500, edge: 50,
+  eniAttach: 3000, eniDetach: 2000, eniDelete: 1000, dnatCreate: 2000, dnatDelete: 2000, dnatModify: 2000, runCommand: 1500, edge: 50,
 };
 
 /** The same ratios ÷ `by` (the fleet: 200 serialized cutovers at full latency would take 13 minutes). */
@@ -19,26 +21,31 @@ export function scaled(l: BenchLatencies, by: number): BenchLatencies {
   return o;
 }
 
-/** Delete the old entry, create the new one, then the first banner that can come back through the EIP. */
-export function cutoverFloor(l: BenchLatencies): number {
-  return l.dnatDelete + l.dnatCreate + l.edge;
+/** The cloud's part of one cutover: the in-place modify, or the delete then the create. */
+function dnatSwitch(l: BenchLatencies, method: CutoverMethod): number {
+  return method === 'modify' ? l.dnatModify : l.dnatDelete + l.dnatCreate;
+}
+
+/** The cutover's switch, then the first banner that can come back through the EIP on the new path. */
+export function cutoverFloor(l: BenchLatencies, method: CutoverMethod): number {
+  return dnatSwitch(l, method) + l.edge;
 }
 
 /**
  * The cloud's critical path of one migration (human wait excluded): attach the ENI, [configure the guest], then
- * delete + create the mapping, then verification (egress RunCommand and SSH banner run side by side).
+ * the cutover's switch, then verification (egress RunCommand and SSH banner run side by side).
  */
-export function migrationFloor(l: BenchLatencies, configureGuest: boolean): number {
-  return l.eniAttach + (configureGuest ? l.runCommand : 0) + l.dnatDelete + l.dnatCreate + Math.max(l.runCommand, l.edge);
+export function migrationFloor(l: BenchLatencies, configureGuest: boolean, method: CutoverMethod): number {
+  return l.eniAttach + (configureGuest ? l.runCommand : 0) + dnatSwitch(l, method) + Math.max(l.runCommand, l.edge);
 }
 
 /**
  * N cutovers on one forward table: the table takes one write at a time and each write must settle before the
- * next, so the N delete + create pairs are serial; before the first one an ENI must be attached, after the last
- * one the instance must be verified.
+ * next, so the N switches are serial; before the first one an ENI must be attached, after the last one the
+ * instance must be verified.
  */
-export function fleetFloor(l: BenchLatencies, n: number, configureGuest = false): number {
-  return l.eniAttach + (configureGuest ? l.runCommand : 0) + n * (l.dnatDelete + l.dnatCreate) + Math.max(l.runCommand, l.edge);
+export function fleetFloor(l: BenchLatencies, n: number, method: CutoverMethod, configureGuest = false): number {
+  return l.eniAttach + (configureGuest ? l.runCommand : 0) + n * dnatSwitch(l, method) + Math.max(l.runCommand, l.edge);
 }
 
 export function expectedOf(l: BenchLatencies): ExpectedLatencies {

@@ -1,37 +1,47 @@
 // One migration at a time, in-process (engine + worker + the real Alibaba adapter against the sandbox), approved
 // by the bench the instant the approval is requested. Measures the cutover window, the whole migration without
-// the human wait, and the API calls it took (every request the sandbox saw, polls and retries included).
+// the human wait, and the API calls it took (every request the sandbox saw, polls and retries included), for each
+// cutover method, interleaved run by run on one sandbox: in place (every port) and delete + create (`--ports 22`).
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { Redis } from 'ioredis';
 import { createAlibabaCloud } from '../cloud/alibaba/index.ts';
 import type { MigrationEvent } from '../domain/events.ts';
+import type { CutoverMethod } from '../domain/steps.ts';
 import { createEngine } from '../engine/engine.ts';
 import { RedisRateBudget } from '../engine/store/api-rate-budget.ts';
 import { makeKeys } from '../engine/store/keys.ts';
 import type { Notifier } from '../engine/ports.ts';
-import { fleetIds, makeFleetScenario, startSandbox } from '../sandbox/index.ts';
+import { fleetIds, fleetPrivateIp, makeFleetScenario, startSandbox } from '../sandbox/index.ts';
 import { cutoverFloor, expectedOf, migrationFloor, type BenchLatencies } from './floors.ts';
 import { deleteKeys } from '../util/private-redis.ts';
 import { median } from './stats.ts';
 
 export interface SingleRun {
   instanceId: string;
+  method: CutoverMethod;
   outcome: string;
   cutoverWindowMs: number;
   migrationMs: number;
   approvalWaitMs: number;
   apiCalls: number;
   callsByAction: Record<string, number>;
+  /** API calls per step, as the job's record counts them (where the calls go). */
+  callsByStep: Record<string, number>;
 }
 
+/** The medians of one cutover method's runs. */
 export interface SingleResult {
-  runs: SingleRun[];
   cutoverWindowMs: number;
   cutoverFloorMs: number;
   migrationMs: number;
   migrationFloorMs: number;
   apiCallsPerMigration: number;
+}
+
+export interface SingleResults {
+  runs: SingleRun[];
+  byMethod: Record<CutoverMethod, SingleResult>;
 }
 
 /** Emits into memory and approves each approval request at once (as a second person, on a timer tick). */
@@ -56,9 +66,11 @@ class InstantApprover implements Notifier {
   }
 }
 
-export async function runSingle(o: { redisUrl: string; latencies: BenchLatencies; runs: number; log?: (s: string) => void; expectedLatencies?: boolean }): Promise<SingleResult> {
+const METHODS: CutoverMethod[] = ['modify', 'recreate'];
+
+export async function runSingle(o: { redisUrl: string; latencies: BenchLatencies; runs: number; log?: (s: string) => void; expectedLatencies?: boolean }): Promise<SingleResults> {
   const l = o.latencies;
-  const sandbox = await startSandbox({ scenario: makeFleetScenario({ instances: Math.max(10, o.runs), latencyMs: { ...l } }) });
+  const sandbox = await startSandbox({ scenario: makeFleetScenario({ instances: Math.max(10, 2 * o.runs), latencyMs: { ...l } }) });
   const prefix = `{nmbench-single-${randomBytes(3).toString('hex')}}`;
   const budgetRedis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
   const notifier = new InstantApprover();
@@ -76,14 +88,16 @@ export async function runSingle(o: { redisUrl: string; latencies: BenchLatencies
   const worker = await engine.startWorker({ concurrency: 4 });
   const runs: SingleRun[] = [];
   try {
-    for (let i = 0; i < o.runs; i++) {
+    for (let i = 0; i < o.runs * METHODS.length; i++) {
+      const method = METHODS[i % METHODS.length]!;
       const instanceId = fleetIds.instance(i);
       const eip = sandbox.world.dnatEntries.get(fleetIds.forwardEntry(i))?.externalIp;
       const firstReq = sandbox.requests.length;
       const firstEdge = sandbox.edgeLog.length;
       const t0 = Date.now();
       const [sub] = await engine.service.submit({
-        regionId: sandbox.regionId, instanceIds: [instanceId], options: { ports: { kind: 'all' }, configureGuest: false },
+        regionId: sandbox.regionId, instanceIds: [instanceId],
+        options: { ports: method === 'modify' ? { kind: 'all' } : { kind: 'list', ports: [22] }, configureGuest: false },
         requestedBy: 'UBENCHREQUESTER', audience: {},
       });
       if (sub?.status !== 'queued') throw new Error(`submit of ${instanceId}: ${JSON.stringify(sub)}`);
@@ -94,21 +108,29 @@ export async function runSingle(o: { redisUrl: string; latencies: BenchLatencies
       const decided = ev.find((e) => e.type === 'approval.decided');
       const approvalWaitMs = requested && decided ? Date.parse(decided.at) - Date.parse(requested.at) : 0;
       const reqs = sandbox.requests.slice(firstReq).filter((r) => r.at >= t0 && r.at <= t1 + 5);
-      const del = reqs.find((r) => r.action === 'DeleteForwardEntry' && r.code === 'OK');
-      const banner = sandbox.edgeLog.slice(firstEdge).find((e) => e.ok && e.dstIp === eip && del !== undefined && e.at >= del.at);
+      // The window: from the cutover's first accepted write to the first banner that came back on the new path
+      // (the in-place path keeps answering on the primary IP until the change takes effect; those do not count).
+      const switched = reqs.find((r) => (r.action === 'DeleteForwardEntry' || r.action === 'ModifyForwardEntry') && r.code === 'OK');
+      const banner = sandbox.edgeLog.slice(firstEdge)
+        .find((e) => e.ok && e.dstIp === eip && switched !== undefined && e.at >= switched.at && e.internalIp !== fleetPrivateIp(i));
       const callsByAction: Record<string, number> = {};
       for (const r of reqs) callsByAction[r.action] = (callsByAction[r.action] ?? 0) + 1;
+      const callsByStep: Record<string, number> = {};
+      for (const st of (await engine.service.status(sub.jobId))[0]?.steps ?? []) callsByStep[st.step] = (callsByStep[st.step] ?? 0) + st.calls.length;
       runs.push({
         instanceId,
+        method,
         outcome: fin.type === 'finished' ? fin.outcome : 'unknown',
         // The banner leaves the edge `edge` ms after the verdict is logged.
-        cutoverWindowMs: del && banner ? banner.at + l.edge - del.at : Number.NaN,
+        cutoverWindowMs: switched && banner ? banner.at + l.edge - switched.at : Number.NaN,
         migrationMs: t1 - t0 - approvalWaitMs,
         approvalWaitMs,
         apiCalls: reqs.length,
         callsByAction,
+        callsByStep,
       });
-      o.log?.(`  single ${i + 1}/${o.runs}: ${runs.at(-1)!.outcome}, window ${runs.at(-1)!.cutoverWindowMs} ms, migration ${runs.at(-1)!.migrationMs} ms, ${reqs.length} calls`);
+      const last = runs.at(-1)!;
+      o.log?.(`  single ${i + 1}/${o.runs * METHODS.length} (${method}): ${last.outcome}, window ${last.cutoverWindowMs} ms, migration ${last.migrationMs} ms, ${reqs.length} calls`);
     }
   } finally {
     await worker.close({ graceMs: 2000 });
@@ -117,12 +139,15 @@ export async function runSingle(o: { redisUrl: string; latencies: BenchLatencies
     await budgetRedis.quit().catch(() => {});
     await sandbox.close();
   }
-  return {
-    runs,
-    cutoverWindowMs: median(runs.map((r) => r.cutoverWindowMs)),
-    cutoverFloorMs: cutoverFloor(l),
-    migrationMs: median(runs.map((r) => r.migrationMs)),
-    migrationFloorMs: migrationFloor(l, false),
-    apiCallsPerMigration: median(runs.map((r) => r.apiCalls)),
+  const of = (method: CutoverMethod): SingleResult => {
+    const mine = runs.filter((r) => r.method === method);
+    return {
+      cutoverWindowMs: median(mine.map((r) => r.cutoverWindowMs)),
+      cutoverFloorMs: cutoverFloor(l, method),
+      migrationMs: median(mine.map((r) => r.migrationMs)),
+      migrationFloorMs: migrationFloor(l, false, method),
+      apiCallsPerMigration: median(mine.map((r) => r.apiCalls)),
+    };
   };
+  return { runs, byMethod: { modify: of('modify'), recreate: of('recreate') } };
 }

@@ -1,3 +1,4 @@
+import type { CutoverMethod } from './steps.ts';
 import type { DnatEntry, DnatSpec } from './cloud-types.ts';
 import type { Plan, Refusal } from './plan-types.ts';
 import type { BatchCounts, BatchItemStatus, BatchPhase, BatchPlan } from './batch-plan.ts';
@@ -124,6 +125,8 @@ export interface RollbackSummary {
   restoreRecipe: DnatSpec;
   /** The ENI that will be detached and deleted. */
   eniId?: string;
+  /** 'modify': the migration moved its entry in place, so the rollback moves it back (entriesToDelete is that entry). */
+  cutover?: CutoverMethod;
 }
 
 export type MigrationEventType = MigrationEvent['type'];

@@ -1,3 +1,4 @@
+import type { StablePlanFacts } from './migration/live-plan.ts';
 import type { DnatEntry, DnatSpec } from '../domain/cloud-types.ts';
 import type { JobOutcome, RollbackSummary, StepError } from '../domain/events.ts';
 import type { MigrationOptions, Plan } from '../domain/plan-types.ts';
@@ -25,6 +26,8 @@ export interface JobData {
   nonce?: string;
 
   plan?: Plan;
+  /** What the plan read that cannot change (gateways' tables, vSwitches' CIDRs): the gate's recheck reuses it. */
+  planFacts?: StablePlanFacts;
   /** The value of the natmigrate:job tag on the ENI (the migration's id, also for its rollback). */
   eniTagJobId?: string;
   eniId?: string;

@@ -15,12 +15,15 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 afterEach(() => { vi.restoreAllMocks(); });
 
 describe('floors and formatting', () => {
-  it('floors follow the cloud latencies: cutover = delete + create + banner; fleet serializes the table writes', () => {
-    const l = { eniAttach: 30, eniDetach: 20, eniDelete: 10, dnatCreate: 20, dnatDelete: 20, runCommand: 15, edge: 1 };
-    expect(cutoverFloor(l)).toBe(41);
-    expect(migrationFloor(l, false)).toBe(30 + 20 + 20 + 15);
-    expect(migrationFloor(l, true)).toBe(30 + 15 + 20 + 20 + 15);
-    expect(fleetFloor(l, 10)).toBe(30 + 10 * 40 + 15);
+  it('floors follow the cloud latencies: cutover = the switch (modify, or delete + create) + banner; fleet serializes the table writes', () => {
+    const l = { eniAttach: 30, eniDetach: 20, eniDelete: 10, dnatCreate: 20, dnatDelete: 20, dnatModify: 12, runCommand: 15, edge: 1 };
+    expect(cutoverFloor(l, 'recreate')).toBe(41);
+    expect(cutoverFloor(l, 'modify')).toBe(13);
+    expect(migrationFloor(l, false, 'recreate')).toBe(30 + 20 + 20 + 15);
+    expect(migrationFloor(l, true, 'recreate')).toBe(30 + 15 + 20 + 20 + 15);
+    expect(migrationFloor(l, false, 'modify')).toBe(30 + 12 + 15);
+    expect(fleetFloor(l, 10, 'recreate')).toBe(30 + 10 * 40 + 15);
+    expect(fleetFloor(l, 10, 'modify')).toBe(30 + 10 * 12 + 15);
     expect(scaled(REAL_LATENCIES, 5).dnatCreate).toBe(REAL_LATENCIES.dnatCreate / 5);
   });
 
@@ -81,12 +84,13 @@ describe('bench and chaos at tiny sizes', () => {
     const lines = out.join('').trim().split('\n');
     const last = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
     for (const k of ['cutover_window_ms', 'cutover_floor_ms', 'cutover_ratio', 'migration_ms', 'migration_floor_ms', 'migration_ratio',
-      'api_calls_per_migration', 'fleet_n', 'fleet_ms', 'fleet_floor_ms', 'fleet_ratio', 'fleet_failures', 'worker_rss_mb']) {
+      'api_calls_per_migration', 'cutover_modify_ratio', 'cutover_modify_vs_recreate', 'api_calls_per_migration_modify', 'fleet_n', 'fleet_ms', 'fleet_floor_ms', 'fleet_ratio', 'fleet_failures', 'worker_rss_mb']) {
       expect(last, k).toHaveProperty(k);
     }
     expect(last.fleet_n).toBe(3);
     expect(last.fleet_failures).toBe(0);
     expect(typeof last.cutover_ratio).toBe('number');
+    expect(typeof last.cutover_modify_vs_recreate).toBe('number');
   }, 120_000);
 
   it('fuzz: every slash text and click gets a clear ephemeral answer and no garbage job', async () => {
@@ -99,7 +103,7 @@ describe('bench and chaos at tiny sizes', () => {
   }, 120_000);
 
   it('one crash point: SIGKILL mid-cutover, a stand-by takes over, the migration ends right', async () => {
-    const c = allCrashCases().find((x) => x.flow === 'migrate' && x.point === 'wait_entry_gone:during')!;
+    const c = allCrashCases().find((x) => x.flow === 'migrate' && x.point === 'wait_entry_modified:during')!;
     const [r] = await runCrashPoints(REDIS_URL, [c], 1);
     expect(r!.problems).toEqual([]);
     expect(r!.ok).toBe(true);

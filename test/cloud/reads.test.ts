@@ -32,9 +32,14 @@ describe('reads against the sandbox (real SDK over HTTP)', () => {
     expect(await h.cloud.listInstances({ vpcId: 'vpc-other' })).toEqual([]);
   });
 
-  it('eniQuantity reads DescribeInstanceTypes', async () => {
+  it('eniQuantity reads DescribeInstanceTypes once per type (the catalogue does not change)', async () => {
+    const calls = () => h.sb.requests.filter((r) => r.action === 'DescribeInstanceTypes').length;
+    const before = calls();
     expect(await h.cloud.eniQuantity('ecs.g7.large')).toBeGreaterThanOrEqual(2);
     expect(await h.cloud.eniQuantity('ecs.nope.large')).toBeUndefined();
+    expect(calls()).toBe(before + 2);
+    await Promise.all([h.cloud.eniQuantity('ecs.g7.large'), h.cloud.eniQuantity('ecs.g7.large')]);
+    expect(calls()).toBe(before + 2);
   });
 
   it('describeSecurityGroup maps rules (priority as a number); unknown → undefined', async () => {

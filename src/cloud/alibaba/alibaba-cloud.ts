@@ -27,6 +27,7 @@ export class AlibabaCloud implements CloudPort {
   private readonly enis: EniOperations;
   private readonly dnat: DnatOperations;
   private readonly assistant: CloudAssistant;
+  private readonly eniQuantities = new Map<string, Promise<number | undefined>>();
 
   constructor(opts: AlibabaCloudOptions) {
     this.s = new AlibabaSession(opts);
@@ -64,7 +65,18 @@ export class AlibabaCloud implements CloudPort {
     return raw.map(mapInstance);
   }
 
-  async eniQuantity(instanceType: string): Promise<number | undefined> {
+  /** An instance type's EniQuantity: part of the type's catalogue entry, which does not change, so read once per process. */
+  eniQuantity(instanceType: string): Promise<number | undefined> {
+    let known = this.eniQuantities.get(instanceType);
+    if (!known) {
+      known = this.readEniQuantity(instanceType);
+      this.eniQuantities.set(instanceType, known);
+      known.catch(() => this.eniQuantities.delete(instanceType)); // a failed read is not remembered
+    }
+    return known;
+  }
+
+  private async readEniQuantity(instanceType: string): Promise<number | undefined> {
     const types = await this.s.pagesByToken('DescribeInstanceTypes', (page) => this.s.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({
       instanceTypes: [instanceType], ...page,
     })), (b) => b.instanceTypes?.instanceType);

@@ -2,11 +2,31 @@ import type { CloudPort } from '../../cloud/cloud-port.ts';
 import { isCloudError } from '../../cloud/cloud-error.ts';
 import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
 import { buildPlan } from '../../domain/plan.ts';
-import type { DnatEntry, SecurityGroup, SnatEntry } from '../../domain/cloud-types.ts';
+import type { DnatEntry, NatGateway, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
 import type { MigrationOptions, PlanInput, PlanResult } from '../../domain/plan-types.ts';
 
+/**
+ * Facts of the plan's read that cannot change for the ids the plan names, so the approval gate's recheck reuses them:
+ * a vSwitch's CIDR and zone, a NAT gateway's forward and SNAT table ids (none of these can be modified).
+ */
+export interface StablePlanFacts {
+  natGateways: NatGateway[];
+  vSwitches: VSwitch[];
+}
+
+/**
+ * The gate's recheck: re-read only what can change between the plan and the cutover (the instance, its ENIs, the
+ * DNAT entries on its primary IP, the SNAT entries), reusing the stable facts. Left out: the security groups' rules
+ * (they only feed warnings; override groups are still read, for existence) and the DNAT entries on the ENI this job
+ * staged (a fresh IP nothing else was given).
+ */
+export interface RecheckScope {
+  facts: StablePlanFacts;
+  stagedEniIp?: string;
+}
+
 /** Reads, read-only, everything the pure planner needs about one instance. Independent reads go out together. */
-export async function gatherPlanInput(cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions): Promise<PlanInput> {
+export async function gatherPlanInput(cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions, recheck?: RecheckScope): Promise<PlanInput> {
   const empty: PlanInput = {
     regionId, instanceId, instance: undefined, eniQuantity: undefined, instanceEnis: [], natGateways: [],
     dnatEntries: [], snatEntries: [], vSwitches: [], securityGroups: [], options,
@@ -14,12 +34,12 @@ export async function gatherPlanInput(cloud: CloudPort, regionId: string, instan
   const instance = await cloud.describeInstance(instanceId);
   if (!instance) return empty;
 
-  const sgIds = [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
+  const sgIds = recheck ? [...new Set(options.securityGroupIds ?? [])] : [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
   const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups] = await Promise.all([
     cloud.eniQuantity(instance.instanceType),
     cloud.listNetworkInterfaces({ instanceId }),
-    cloud.listNatGateways({ vpcId: instance.vpcId }),
-    cloud.listVSwitches({ vpcId: instance.vpcId }),
+    recheck ? recheck.facts.natGateways : cloud.listNatGateways({ vpcId: instance.vpcId }),
+    recheck ? recheck.facts.vSwitches : cloud.listVSwitches({ vpcId: instance.vpcId }),
     Promise.all(sgIds.map((id) => cloud.describeSecurityGroup(id))).then((xs) => xs.filter((x): x is SecurityGroup => x !== undefined)),
   ]);
   const forwardTables = [...new Set(natGateways.flatMap((g) => g.forwardTableIds))];
@@ -30,7 +50,7 @@ export async function gatherPlanInput(cloud: CloudPort, regionId: string, instan
     instance.primaryIp,
     ...instance.networkInterfaces.filter((n) => n.type === 'Secondary' && n.primaryIp).map((n) => n.primaryIp),
     ...instanceEnis.filter((e) => e.type === 'Secondary' && e.privateIp).map((e) => e.privateIp),
-  ])].filter(Boolean);
+  ])].filter((ip) => ip && ip !== recheck?.stagedEniIp);
   const [dnat, snat] = await Promise.all([
     Promise.all(forwardTables.flatMap((t) => ips.map((internalIp) => cloud.listForwardEntries(t, { internalIp })))),
     Promise.all(snatTables.map((t) => cloud.listSnatEntries(t))),
@@ -41,17 +61,25 @@ export async function gatherPlanInput(cloud: CloudPort, regionId: string, instan
   };
 }
 
+/** The stable facts of a plan's input worth keeping for its recheck: the gateways and the vSwitches the plan uses. */
+export function stableFacts(input: PlanInput, vSwitchIds: readonly string[]): StablePlanFacts {
+  return { natGateways: input.natGateways, vSwitches: input.vSwitches.filter((v) => vSwitchIds.includes(v.vSwitchId)) };
+}
+
 function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {
   const seen = new Set<string>();
   return entries.filter((e) => (seen.has(e.forwardEntryId) ? false : (seen.add(e.forwardEntryId), true)));
 }
 
 /** The pre-flight from live state; a RAM denial is a refusal (PermissionDenied), not a failure. */
-export async function planFromLiveState(cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }): Promise<PlanResult> {
+export async function planFromLiveState(
+  cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }, recheck?: RecheckScope,
+): Promise<{ result: PlanResult; input?: PlanInput }> {
   try {
-    return buildPlan(await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options), { jobId: j.jobId });
+    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
+    return { result: buildPlan(input, { jobId: j.jobId }), input };
   } catch (e) {
-    if (isCloudError(e) && e.isPermissionDenied) return { ok: false, refusal: refusalFromPermissionError(e.action, e.deniedAction) };
+    if (isCloudError(e) && e.isPermissionDenied) return { result: { ok: false, refusal: refusalFromPermissionError(e.action, e.deniedAction) } };
     throw e;
   }
 }

@@ -66,6 +66,8 @@ export class StepContext {
    */
   seenOriginalAvailable = false;
   seenOriginalGone = false;
+  /** The ENI create_eni made in this run, as its answer described it (Available, unattached). */
+  createdEni: NetworkInterface | undefined;
 
   constructor(readonly deps: MigrationDeps, readonly job: Job<JobData>, readonly j: JobData, private readonly signalOf: () => AbortSignal) {
     this.cloud = deps.cloudFor(j.regionId);

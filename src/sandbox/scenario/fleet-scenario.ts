@@ -74,7 +74,7 @@ export function makeFleetScenario(opts: FleetOptions): ScenarioInput {
   return {
     regionId: opts.regionId ?? 'cn-hangzhou',
     credentials: opts.credentials ?? { ...DEFAULT_CREDENTIALS },
-    latencyMs: opts.latencyMs ?? { eniAttach: 50, eniDetach: 50, eniDelete: 20, dnatCreate: 50, dnatDelete: 50, runCommand: 50 },
+    latencyMs: opts.latencyMs ?? { eniAttach: 50, eniDetach: 50, eniDelete: 20, dnatCreate: 50, dnatDelete: 50, dnatModify: 50, runCommand: 50 },
     qps: opts.qps ?? {},
     vpcs: [{ vpcId: fleetIds.vpc, cidr: '192.168.0.0/16', name: 'fleet-vpc' }],
     vSwitches: [{ vSwitchId: fleetIds.vSwitch, vpcId: fleetIds.vpc, zoneId: `${opts.regionId ?? 'cn-hangzhou'}-h`, cidr: '192.168.16.0/20', name: 'fleet-h' }],

@@ -17,8 +17,8 @@ const latencySchema = z.strictObject({
   eniDelete: ms.default(1000),
   dnatCreate: ms.default(2000),
   dnatDelete: ms.default(2000),
-  /** ModifyForwardEntry: Pending → Available (unconfirmed; taken as the create's). */
-  dnatModify: ms.default(2000),
+  /** ModifyForwardEntry: Pending → Available (unconfirmed; the create's when not given). */
+  dnatModify: ms.optional(),
   /**
    * After an IP mapping's EIP is released (its entry deleted) or moved (a modify applied), Create/ModifyForwardEntry
    * on that EIP answer OperationUnsupported.EipInBinding for this long. terraform retries the code on both
@@ -28,7 +28,7 @@ const latencySchema = z.strictObject({
   runCommand: ms.default(1500),
   /** Delay before the public edge sends the SSH banner. */
   edge: ms.default(0),
-});
+}).transform((l) => ({ ...l, dnatModify: l.dnatModify ?? l.dnatCreate }));
 
 const sgRuleSchema = z.strictObject({
   ipProtocol: z.string().refine((p) => ['tcp', 'udp', 'icmp', 'gre', 'all'].includes(p.toLowerCase()), {

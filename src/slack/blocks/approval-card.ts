@@ -43,10 +43,14 @@ function changeBlocks(input: ApprovalCardInput): Block[] {
   const toDelete = rb?.entriesToDelete.length
     ? rb.entriesToDelete.map((e) => `• ${dnatEntryText(e)}`).join('\n')
     : `the DNAT ${input.plan.newEntries.length === 1 ? 'entry' : 'entries'} the migration created`;
+  // A migration that moved the entry in place is undone by moving it back (rollbackPlan: the record's method).
+  const inPlace = rb?.cutover === 'modify';
   return [
     section(`*Rollback* of the migration of ${code(input.plan.instanceId)}${rb ? ` (job ${code(rb.migrationJobId)})` : ''}.`),
-    section(`*DNAT ${rb && rb.entriesToDelete.length === 1 ? 'entry' : 'entries'} to delete*\n${toDelete}`),
-    section(`*Original IP mapping to recreate*\n${codeBlock(restoreRecipeText(rb?.restoreRecipe ?? input.plan.restoreRecipe))}`),
+    inPlace
+      ? section(`*DNAT entry to move back in place* (ModifyForwardEntry)\n${toDelete}`)
+      : section(`*DNAT ${rb && rb.entriesToDelete.length === 1 ? 'entry' : 'entries'} to delete*\n${toDelete}`),
+    section(`*Original IP mapping to ${inPlace ? 'restore' : 'recreate'}*\n${codeBlock(restoreRecipeText(rb?.restoreRecipe ?? input.plan.restoreRecipe))}`),
     section(`*ENI to detach and delete*: ${rb?.eniId ? code(rb.eniId) : 'the one the migration created'}`),
   ];
 }

@@ -8,13 +8,22 @@ function portsText(plan: Plan): string {
 }
 
 /** The plan's body blocks (shared by the plan card and the approval card). */
+/** How the cutover moves the mapping, in the words the plan and the approval card use. */
+export function cutoverText(plan: Plan): string {
+  return plan.cutover === 'modify'
+    ? 'modify the entry in place (one ModifyForwardEntry; the public IP stays mapped throughout; falls back to delete and re-create if the API refuses)'
+    : 'delete and re-create (the public IP maps to nothing between the delete and the new entry)';
+}
+
 export function planBlocks(plan: Plan): Block[] {
+  const inPlace = plan.cutover === 'modify';
   const blocks: Block[] = [
-    section(`*DNAT entry to delete*\n${dnatEntryText(plan.entryToDelete)}`),
-    section(`*Restore recipe* (recreates it exactly)\n${codeBlock(restoreRecipeText(plan.restoreRecipe))}`),
+    section(`*Cutover*: ${cutoverText(plan)}`),
+    section(`*DNAT entry to ${inPlace ? 'move to the new ENI' : 'delete'}*\n${dnatEntryText(plan.entryToDelete)}`),
+    section(`*Restore recipe* (${inPlace ? 'the entry is moved back to it' : 'recreates it exactly'})\n${codeBlock(restoreRecipeText(plan.restoreRecipe))}`),
     section(
       `*New ENI* in vSwitch ${code(plan.eni.vSwitchId)} (${code(plan.eni.zoneId)}), security groups ${plan.eni.securityGroupIds.map((s) => code(s)).join(', ') || '—'}\n` +
-        `*New DNAT ${plan.newEntries.length === 1 ? 'entry' : 'entries'}* (${esc(portsText(plan))}):\n` +
+        `*${inPlace ? 'The entry afterwards' : `New DNAT ${plan.newEntries.length === 1 ? 'entry' : 'entries'}`}* (${esc(portsText(plan))}):\n` +
         plan.newEntries
           .map((n) => `• ${code(`${n.externalIp}:${n.externalPort}`)} → ${code(`<new ENI private IP>:${n.internalPort}`)} protocol ${code(n.ipProtocol)} in ${code(n.forwardTableId)}`)
           .join('\n'),

@@ -2,11 +2,15 @@
 import { canonicalJson } from '../../../domain/canonical.ts';
 import { planDifferences } from '../../../domain/plan-hash.ts';
 import type { Plan, PlanResult, Refusal } from '../../../domain/plan-types.ts';
-import { planFromLiveState } from '../live-plan.ts';
+import { planFromLiveState, stableFacts, type RecheckScope } from '../live-plan.ts';
 import type { StepContext, StepHandler, StepResult } from '../step-context.ts';
 
-/** Plans from live state; a RAM denial is a refusal (PermissionDenied), not a step failure. */
-const livePlan = (s: StepContext): Promise<PlanResult> => planFromLiveState(s.cloud, s.j);
+/** Plans from live state (a RAM denial is a refusal, not a step failure); keeps the stable facts for the recheck. */
+async function livePlan(s: StepContext, recheck?: RecheckScope): Promise<PlanResult> {
+  const { result, input } = await planFromLiveState(s.cloud, s.j, recheck);
+  if (!recheck && result.ok && input) s.j.planFacts = stableFacts(input, [result.plan.vSwitchId, result.plan.eni.vSwitchId]);
+  return result;
+}
 
 async function refuse(s: StepContext, refusal: Refusal): Promise<StepResult> {
   s.dirty.refusal = refusal;
@@ -29,6 +33,11 @@ const eniSpecOf = (p: Plan) => canonicalJson({ vSwitchId: p.eni.vSwitchId, zoneI
 /** The approval gate's second look: the approved plan hash against a plan from the live state now. */
 export const recheckPlan: StepHandler = async (s) => {
   const approved = s.requirePlan();
+  // The second look reads only what can change; if that differs from the approval, a full read makes the new plan.
+  if (s.j.planFacts) {
+    const quick = await livePlan(s, { facts: s.j.planFacts, ...(s.j.eniIp ? { stagedEniIp: s.j.eniIp } : {}) });
+    if (quick.ok && quick.plan.hash === s.j.approvalHash) return { outcome: 'unchanged', detail: { planHash: quick.plan.hash, planChanged: false } };
+  }
   const res = await livePlan(s);
   if (!res.ok) return refuse(s, res.refusal);
   if (res.plan.hash === s.j.approvalHash) return { outcome: 'unchanged', detail: { planHash: res.plan.hash, planChanged: false } };

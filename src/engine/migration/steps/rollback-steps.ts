@@ -19,15 +19,17 @@ async function loadMigration(s: StepContext): Promise<JobRecord> {
 /** The live state a rollback changes, and a hash over it that its approval binds to. */
 async function rollbackView(s: StepContext, migration: JobRecord): Promise<RollbackView> {
   const recipe = migration.original!.restoreRecipe;
+  const cutover = migration.cutover ?? migration.plan?.cutover ?? 'recreate';
   const entriesToDelete = (await ourNewEntries(s, migration.newEntryIds ?? [])).sort((a, b) => a.forwardEntryId.localeCompare(b.forwardEntryId));
   const view = {
     migrationJobId: migration.jobId,
     entriesToDelete: entriesToDelete.map(({ status: _s, ...rest }) => rest),
     restoreRecipe: recipe,
     eniId: migration.eniId,
+    ...(cutover === 'modify' ? { cutover } : {}),
   };
   return {
-    migrationJobId: migration.jobId, entriesToDelete, restoreRecipe: recipe,
+    migrationJobId: migration.jobId, entriesToDelete, restoreRecipe: recipe, cutover,
     ...(migration.eniId ? { eniId: migration.eniId } : {}),
     hash: sha256Hex(canonicalJson({ v: 1, rollback: view })),
   };
@@ -39,8 +41,7 @@ export const rollbackPlan: StepHandler = async (s) => {
   s.j.original = m.original;
   s.j.newEntryIds = m.newEntryIds ?? [];
   // Undo the way the migration cut over (its record says when a refused modify fell back to delete and re-create).
-  const cutover = m.cutover ?? m.plan?.cutover;
-  if (cutover) s.j.cutover = cutover;
+  s.j.cutover = m.cutover ?? m.plan?.cutover ?? 'recreate';
   s.j.eniTagJobId = m.jobId;
   if (m.eniId) {
     s.j.eniId = m.eniId;

@@ -16,6 +16,7 @@ export const createEni: StepHandler = async (s) => {
       description: plan.eni.description, tags: plan.eni.tags, clientToken: s.token(s.stageLabel('create_eni')),
     });
     await s.hook('create_eni', 'during');
+    s.createdEni = eni;
   }
   s.j.eniId = eni.networkInterfaceId;
   s.j.eniIp = eni.privateIp;
@@ -25,7 +26,10 @@ export const createEni: StepHandler = async (s) => {
 };
 
 export const attachEni: StepHandler = async (s) => {
-  const eni = await s.getEni(s.j.eniId!);
+  // Created a moment ago by this run: its answer is the state; a resumed run reads it first.
+  const created = s.createdEni?.networkInterfaceId === s.j.eniId ? s.createdEni : undefined;
+  s.createdEni = undefined;
+  const eni = created ?? await s.getEni(s.j.eniId!);
   if (!eni) throw new StepFailure('EniMissing', `ENI ${s.j.eniId} no longer exists`);
   if (eni.instanceId === s.j.instanceId && (hasStatus(eni, 'InUse') || hasStatus(eni, 'Attaching'))) {
     return done({ eniId: eni.networkInterfaceId, already: eni.status });
