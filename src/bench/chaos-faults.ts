@@ -142,7 +142,7 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
   }
   const faultsByKind: Record<string, number> = {};
   for (const r of sb.requests) {
-    const kind = ['Throttling.User', 'ServiceUnavailable', 'InternalError', 'OperationConflict'].includes(r.code) ? r.code : r.durationMs >= SPIKE_MS - 50 ? 'Timeout (slow answer)' : undefined;
+    const kind = ['Throttling.User', 'ServiceUnavailable', 'InternalError', 'OperationConflict', 'OperationUnsupported.EipInBinding', 'IncorretForwardEntryStatus'].includes(r.code) ? r.code : r.durationMs >= SPIKE_MS - 50 ? 'Timeout (slow answer)' : undefined;
     if (kind) faultsByKind[kind] = (faultsByKind[kind] ?? 0) + 1;
   }
   try {

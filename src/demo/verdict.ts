@@ -59,14 +59,15 @@ export function summarize(sb: Sandbox, facts: InstanceFacts, rec: JobRecord, job
   const approval = rec.approval?.decision;
   const writes = sb.requests.filter((r) => r.code === 'OK' && !/^(Describe|List)/.test(r.action));
   const delReq = writes.find((r) => r.action === 'DeleteForwardEntry');
-  const createReq = writes.filter((r) => r.action === 'CreateForwardEntry').at(-1);
+  const modReq = writes.find((r) => r.action === 'ModifyForwardEntry');
+  const createReq = writes.filter((r) => r.action === 'CreateForwardEntry').at(-1) ?? modReq;
   const ssh = rec.verification?.ssh;
   const span = (a: string, b: string) => (marks[a] && marks[b] ? secs(marks[b]! - marks[a]!) : '–');
   const lines = [
     `instance     ${facts.instanceId} (${facts.name}, ${facts.privateIp})`,
     `job          ${jobId} — requested by alice, ${approval ? `${approval.decision} by ${approval.by.map((u) => people.get(u) ?? u).join(', ')}` : 'no approval decision'}; outcome ${rec.outcome ?? rec.state}`,
     o
-      ? `original     ${o.forwardEntryId} in ${o.forwardTableId}: ${o.externalIp}:${o.externalPort} → ${o.internalIp}:${o.internalPort} (${o.ipProtocol}, ${o.status}, "${o.forwardEntryName}") — saved before the delete${delReq ? `, deleted by RequestId ${delReq.requestId}` : ''}`
+      ? `original     ${o.forwardEntryId} in ${o.forwardTableId}: ${o.externalIp}:${o.externalPort} → ${o.internalIp}:${o.internalPort} (${o.ipProtocol}, ${o.status}, "${o.forwardEntryName}") — saved before the change${delReq ? `, deleted by RequestId ${delReq.requestId}` : modReq ? `, moved to the ENI in place by RequestId ${modReq.requestId}` : ''}`
       : `original     ${facts.mappingEntryId ?? '–'} (${facts.mappingIp ?? 'no mapping'} → ${facts.privateIp}) — not touched`,
     check.newEntryId
       ? `now          ${check.newEntryId}: ${facts.mappingIp} → ${check.eniIp} on ${check.eniId} (secondary ENI, InUse on ${facts.instanceId})${createReq ? `, RequestId ${createReq.requestId}` : ''}`
