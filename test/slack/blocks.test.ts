@@ -32,6 +32,21 @@ describe('Block Kit builders', () => {
     expect(shown).toContain('Needs 2 distinct approvers');
   });
 
+  it('the plan and the approval card name the cutover method; a rollback of an in-place migration moves the entry back', () => {
+    expect(renderMessage(approvalCard(input))).toContain('modify the entry in place');
+    const listed = samplePlan({ cutover: 'recreate', options: { ports: { kind: 'list', ports: [22] }, configureGuest: false } });
+    const shownList = renderMessage(planCard(listed, { jobId: 'j' }));
+    expect(shownList).toContain('delete and re-create');
+    expect(shownList).toContain('DNAT entry to delete');
+    expect(shownList).not.toContain('modify the entry in place');
+    const entry = { ...plan.entryToDelete, internalIp: '10.0.1.99' };
+    const rollback = (cutover?: 'modify') => renderMessage(approvalCard({
+      ...input, kind: 'rollback', rollback: { migrationJobId: 'm-1', entriesToDelete: [entry], restoreRecipe: plan.restoreRecipe, ...(cutover ? { cutover } : {}) },
+    }));
+    expect(rollback('modify')).toContain('DNAT entry to move back in place');
+    expect(rollback()).toContain('DNAT entry to delete');
+  });
+
   it('after the decision the buttons are replaced by who decided and when', () => {
     const card = decidedApprovalCard(input, { decision: 'approved', by: [{ kind: 'user', userId: 'U0BOB' }, { kind: 'user', userId: 'U0DAVE' }], at: '2026-01-05T10:05:00Z' });
     expect((card.blocks as B[]).some((b) => b.type === 'actions')).toBe(false);
