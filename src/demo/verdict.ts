@@ -30,7 +30,7 @@ export async function verifyWorld(sb: Sandbox, facts: InstanceFacts, rec: JobRec
   }
   sb.world.settle();
   const entries = [...sb.world.dnatEntries.values()].filter((d) => d.externalIp === facts.mappingIp);
-  if (entries.some((d) => d.forwardEntryId === facts.mappingEntryId)) problems.push(`the original DNAT entry ${facts.mappingEntryId} still exists`);
+  if (entries.some((d) => d.internalIp === facts.privateIp)) problems.push(`the EIP still maps to the primary IP ${facts.privateIp} (entry ${facts.mappingEntryId})`);
   const enis = sb.world.enisOf(id).filter((e) => e.type === 'Secondary' && e.status === 'InUse');
   const toEni = entries.find((d) => d.status === 'Available' && enis.some((e) => e.privateIp === d.internalIp));
   const eni = toEni ? enis.find((e) => e.privateIp === toEni.internalIp) : undefined;

@@ -61,7 +61,7 @@ describe.concurrent('npm run demo', () => {
     // The evidence: banner through the EIP, observed egress IP equal to the scenario's SNAT IP, RequestIds.
     expect(thread).toMatch(/Verification passed\*[^\n]*\n.*\*SSH\* `203\.0\.113\.10:22` after \d+ attempts?: banner `SSH-2\.0-OpenSSH_8\.0`/);
     expect(thread).toContain(`*Egress IP* observed \`${SNAT_IP}\`, expected \`${SNAT_IP}\``);
-    expect(thread).toMatch(/DeleteForwardEntry OK \(RequestId `[0-9A-F-]{36}`\)/);
+    expect(thread).toMatch(/ModifyForwardEntry OK \(RequestId `[0-9A-F-]{36}`\)/);
     // Order as it happened: approval, then the delete, then the verification, then the end.
     const at = (s: string) => thread.indexOf(s);
     expect(at('clicked [Approve]')).toBeLessThan(at('*Delete the DNAT IP mapping*'));

@@ -99,8 +99,8 @@ describe('one port for Slack and operations', () => {
     expect(text).toMatch(/natmigrate_step_duration_seconds_count\{step="create_eni",result="ok"\} 1/);
     expect(text).toMatch(/natmigrate_step_duration_seconds_count\{step="verify",result="ok"\} 1/);
     expect(text).toMatch(/natmigrate_cloud_api_calls_total\{product="ecs",action="CreateNetworkInterface",code="OK"\} 1/);
-    expect(text).toMatch(/natmigrate_cloud_api_calls_total\{product="vpc",action="DeleteForwardEntry",code="OK"\} 1/);
-    expect(text).toMatch(/natmigrate_cloud_api_duration_seconds_count\{product="vpc",action="CreateForwardEntry"\} 1/);
+    expect(text).toMatch(/natmigrate_cloud_api_calls_total\{product="vpc",action="ModifyForwardEntry",code="OK"\} 1/);
+    expect(text).toMatch(/natmigrate_cloud_api_duration_seconds_count\{product="vpc",action="ModifyForwardEntry"\} 1/);
     expect(text).toMatch(/natmigrate_approval_wait_seconds_count\{kind="migrate",decision="approved"\} 1/);
     expect(text).toMatch(/natmigrate_jobs_finished_total\{outcome="migrated"\} 1/);
     expect(text).toMatch(/^natmigrate_process_cpu_seconds_total/m);
@@ -110,7 +110,7 @@ describe('one port for Slack and operations', () => {
     expect(about.length).toBeGreaterThan(15);
     for (const l of about) expect(l.jobId ?? l.jobIds, JSON.stringify(l)).toBeDefined();
     const events = about.filter((l) => l.msg === 'job event step.finished');
-    expect(events.map((l) => l.step)).toContain('delete_entry');
+    expect(events.map((l) => l.step)).toContain('modify_entry');
   });
 
   it('GET /metrics counts cloud API errors by action and code', async () => {

@@ -55,11 +55,11 @@ describe('two bots and two workers on one Redis', () => {
       // Each step once in the record (a double run would journal steps twice).
       const steps = r.steps.map((s) => s.step);
       expect(new Set(steps).size, `${r.jobId}: ${steps.join(',')}`).toBe(steps.length);
-      expect(steps).toEqual(expect.arrayContaining(['plan', 'create_eni', 'attach_eni', 'save_original', 'delete_entry', 'create_entry', 'verify']));
+      expect(steps).toEqual(expect.arrayContaining(['plan', 'create_eni', 'attach_eni', 'save_original', 'modify_entry', 'wait_entry_modified', 'verify']));
       expect(r.steps.every((s) => !s.error)).toBe(true);
     }
 
-    // The cloud saw one ENI per instance, tagged with its job, and one delete + one create of each mapping.
+    // The cloud saw one ENI per instance, tagged with its job, and one in-place move of each mapping.
     const secondary = [...world.sandbox.world.enis.values()].filter((e) => e.type === 'Secondary');
     expect(secondary).toHaveLength(N);
     for (const [i, id] of instances.entries()) {
@@ -70,8 +70,8 @@ describe('two bots and two workers on one Redis', () => {
     const ok = (action: string) => world.sandbox.requests.filter((r) => r.action === action && r.code === 'OK').length;
     expect(ok('CreateNetworkInterface')).toBe(N);
     expect(ok('AttachNetworkInterface')).toBe(N);
-    expect(ok('DeleteForwardEntry')).toBe(N);
-    expect(ok('CreateForwardEntry')).toBe(N);
+    expect(ok('ModifyForwardEntry')).toBe(N);
+    expect(ok('DeleteForwardEntry') + ok('CreateForwardEntry')).toBe(0);
 
     // One thread per job in the channel, each told to the end exactly once, although both bots deliver.
     const roots = await Promise.all(jobIds.map(async (jobId) => (await world.outbox.thread(jobId))!.rootTs));

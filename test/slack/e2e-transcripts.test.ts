@@ -38,12 +38,12 @@ describe('job threads (sandbox + engine + Bolt + outbox)', () => {
       /Create the secondary ENI[\s\S]*CreateNetworkInterface OK \(RequestId `/,
       /Attach the ENI[\s\S]*AttachNetworkInterface OK/,
       // The approval card, its buttons replaced by the outcome.
-      /Approval: migrate[\s\S]*DNAT entry to delete[\s\S]*\*Approved\* by @bob/,
+      /Approval: migrate[\s\S]*modify the entry in place[\s\S]*DNAT entry to move to the new ENI[\s\S]*\*Approved\* by @bob/,
       '*Approved* by @bob',
       // The full original entry, before the delete.
       /Original DNAT entry saved[\s\S]*fwd-[\s\S]*ftb-1[\s\S]*CreateForwardEntry/,
-      /Delete the DNAT IP mapping[\s\S]*DeleteForwardEntry OK \(RequestId/,
-      /Create the DNAT entry to the ENI[\s\S]*CreateForwardEntry OK/,
+      /Move the DNAT IP mapping to the ENI in place[\s\S]*ModifyForwardEntry OK \(RequestId/,
+      'Wait until the DNAT IP mapping is Available on the ENI',
       /Verification passed[\s\S]*SSH-2.0-OpenSSH_8.9p1[\s\S]*observed `203.0.113.20`/,
       /Finished[\s\S]*Migrated and verified/,
     ]);
@@ -113,7 +113,7 @@ describe('job threads (sandbox + engine + Bolt + outbox)', () => {
     const rbCard = await env.approvalCard(rbId!);
     const migrationThread = await env.outbox.thread(jobId);
     expect(rbCard.threadTs).toBe(migrationThread!.threadTs);
-    expect(env.slack.render(rbCard)).toMatch(/Approval needed: roll back[\s\S]*Original IP mapping to recreate[\s\S]*\[Approve\] \[Reject\]/);
+    expect(env.slack.render(rbCard)).toMatch(/Approval needed: roll back[\s\S]*DNAT entry to move back in place[\s\S]*Original IP mapping to restore[\s\S]*\[Approve\] \[Reject\]/);
     await env.slack.click('U0DAVE', env.channel, rbCard.ts, { actionId: 'natmigrate_approve' });
     const lines = await env.waitThread(jobId, (l) => l.filter((x) => x.includes('*Finished*')).length >= 2, 'the rollback to finish');
     assertOrder(lines, [
@@ -121,7 +121,7 @@ describe('job threads (sandbox + engine + Bolt + outbox)', () => {
       `Rollback · ${instanceId}`,
       `*Rollback queued* by @alice`,
       /Approval: roll back[\s\S]*\*Approved\* by @dave/,
-      /Recreate the original DNAT IP mapping[\s\S]*CreateForwardEntry OK/,
+      /Move the DNAT IP mapping back to the primary IP in place[\s\S]*ModifyForwardEntry OK/,
       /Finished[\s\S]*Rolled back/,
     ]);
     const rbStatus = lines.find((l) => l.startsWith(`Rollback · ${instanceId}`))!;
@@ -166,10 +166,8 @@ describe('job threads (sandbox + engine + Bolt + outbox)', () => {
       'Wait for the ENI to be InUse',
       /Approval: migrate[\s\S]*\*Approved\* by @bob/,
       'Original DNAT entry saved',
-      'Delete the DNAT IP mapping',
-      'Wait until the DNAT IP mapping is gone',
-      'Create the DNAT entry to the ENI',
-      'Wait for the new DNAT entry to be Available',
+      'Move the DNAT IP mapping to the ENI in place',
+      'Wait until the DNAT IP mapping is Available on the ENI',
       'Verification passed',
       /Finished[\s\S]*Migrated and verified/,
     ]);
