@@ -64,8 +64,8 @@ describe.concurrent('npm run demo', () => {
     expect(thread).toMatch(/ModifyForwardEntry OK \(RequestId `[0-9A-F-]{36}`\)/);
     // Order as it happened: approval, then the delete, then the verification, then the end.
     const at = (s: string) => thread.indexOf(s);
-    expect(at('clicked [Approve]')).toBeLessThan(at('*Delete the DNAT IP mapping*'));
-    expect(at('*Delete the DNAT IP mapping*')).toBeLessThan(at('Verification passed'));
+    expect(at('clicked [Approve]')).toBeLessThan(at('*Move the DNAT IP mapping to the ENI in place (ModifyForwardEntry)*'));
+    expect(at('*Move the DNAT IP mapping to the ENI in place (ModifyForwardEntry)*')).toBeLessThan(at('Verification passed'));
     expect(at('Verification passed')).toBeLessThan(at('*Finished*'));
 
     // The summary, checked against the sandbox world by the demo itself.
