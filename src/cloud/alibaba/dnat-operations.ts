@@ -41,33 +41,15 @@ export class DnatOperations {
 
   async create(input: DnatSpec & { clientToken: string }): Promise<string> {
     checkToken('CreateForwardEntry', input.clientToken);
-    const req = new $Vpc.CreateForwardEntryRequest({
-      regionId: this.s.regionId,
-      forwardTableId: input.forwardTableId,
-      externalIp: input.externalIp,
-      externalPort: input.externalPort,
-      internalIp: input.internalIp,
-      internalPort: input.internalPort,
-      ipProtocol: input.ipProtocol,
-      forwardEntryName: input.forwardEntryName,
-      clientToken: input.clientToken,
-    });
+    // DnatSpec's fields are the request's own names.
+    const req = new $Vpc.CreateForwardEntryRequest({ regionId: this.s.regionId, ...input });
     const res = await this.s.callRequiring('CreateForwardEntry', () => this.s.vpc.createForwardEntry(req), (b) => b?.forwardEntryId, 'ForwardEntryId');
     return res.body!.forwardEntryId!;
   }
 
   async modify(input: DnatModification & { clientToken: string }): Promise<void> {
     checkToken('ModifyForwardEntry', input.clientToken);
-    const req = new $Vpc.ModifyForwardEntryRequest({
-      regionId: this.s.regionId,
-      forwardTableId: input.forwardTableId,
-      forwardEntryId: input.forwardEntryId,
-      internalIp: input.internalIp,
-      externalPort: input.externalPort,
-      internalPort: input.internalPort,
-      ipProtocol: input.ipProtocol,
-      clientToken: input.clientToken,
-    });
+    const req = new $Vpc.ModifyForwardEntryRequest({ regionId: this.s.regionId, ...input });
     await this.s.call('ModifyForwardEntry', () => this.s.vpc.modifyForwardEntry(req));
   }
 
