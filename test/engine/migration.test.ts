@@ -228,6 +228,35 @@ describe('migration', () => {
     await expectUntouched(id, eip, ip);
   });
 
+  it('cancel during the in-place cutover moves the mapping back in place, retrying while the EIP is still in binding', async () => {
+    const { id, ip, eip } = M(13);
+    const jobId = await submit(engine, id);
+    const hash = await approvalOf(notifier, jobId);
+    const t0 = Date.now();
+    // The modify answers slowly (the cancel lands while it is under way); the EIP stays "in binding" a moment after.
+    sandbox.faults.add({ action: 'ModifyForwardEntry', latencyMs: 400, times: 1 });
+    const rebind = sandbox.world.latency.eipRebind;
+    sandbox.world.latency.eipRebind = 1000;
+    try {
+      await approve(engine, jobId, hash);
+      await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'modify_entry'), { what: 'modify_entry', timeoutMs: 10_000, everyMs: 5 });
+      const c = await engine.service.cancel(jobId, 'UONCALL');
+      expect(c.message).toMatch(/original DNAT mapping will be restored/);
+      const fin = await finished(notifier, jobId);
+      expect(fin.outcome).toBe('cancelled');
+    } finally {
+      sandbox.world.latency.eipRebind = rebind;
+    }
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect(rec.steps.map((s) => s.step)).toContain('restore_modify_back');
+    expect(rec.steps.map((s) => s.step)).not.toContain('restore_create_original');
+    await expectUntouched(id, eip, ip);
+    expect((await dnatOn(eip)).map((e) => e.forwardEntryId)).toEqual([rec.original!.entry.forwardEntryId]);
+    const writes = sandbox.requests.filter((r) => r.at >= t0 && /^(Create|Delete|Modify)ForwardEntry$/.test(r.action));
+    expect(writes.filter((r) => r.code === 'OK').map((r) => r.action)).toEqual(['ModifyForwardEntry', 'ModifyForwardEntry']);
+    expect(writes.some((r) => r.code === 'OperationUnsupported.EipInBinding')).toBe(true);
+  });
+
   it('refuses a second request for an instance with an active job, naming that job', async () => {
     const { id } = M(1);
     const jobId = await submit(engine, id);

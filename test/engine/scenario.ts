@@ -22,6 +22,7 @@ export const MIGRATABLE: [string, string, string, boolean][] = [
   ['i-nocfg00002', '192.168.1.41', '203.0.113.41', false],
   ['i-okaaaa0010', '192.168.1.19', '203.0.113.19', true],
   ['i-okaaaa0011', '192.168.1.21', '203.0.113.21', true],
+  ['i-okaaaa0012', '192.168.1.22', '203.0.113.22', true],
 ];
 
 export const REFUSALS = {

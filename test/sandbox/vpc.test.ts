@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { $Vpc, sdkError, smallScenario, startWithClients, type Clients } from './sdk-clients.ts';
 import { until } from '../../src/util/until.ts';
 import type { Sandbox, ScenarioInput } from '../../src/sandbox/index.ts';
+import { edgeCheck } from '../../src/sandbox/edge/edge-check.ts';
 
 const R = 'cn-hangzhou';
 let sb: (Sandbox & Clients) | undefined;
@@ -15,7 +16,57 @@ async function entries(s: Sandbox & Clients, over: Partial<$Vpc.DescribeForwardT
   const r = await s.vpc.describeForwardTableEntries(new $Vpc.DescribeForwardTableEntriesRequest({ regionId: R, forwardTableId: 'ftb-1', pageSize: 50, ...over }));
   return r.body!;
 }
+const modifyReq = (over: Partial<$Vpc.ModifyForwardEntryRequest>) => new $Vpc.ModifyForwardEntryRequest({ regionId: R, forwardTableId: 'ftb-1', ...over });
 const statusOf = async (s: Sandbox & Clients, id: string) => (await entries(s, { forwardEntryId: id })).forwardTableEntries!.forwardTableEntry![0]?.status;
+
+describe('VPC: ModifyForwardEntry', () => {
+  const row = async (s: Sandbox & Clients, id: string) => (await entries(s, { forwardEntryId: id })).forwardTableEntries!.forwardTableEntry![0]!;
+
+  it('moves an IP mapping in place: Pending, the old mapping forwarding meanwhile, then Available on the new IP; same id', async () => {
+    sb = await startWithClients(smallScenario({ latencyMs: { dnatModify: 300 } }));
+    expect(edgeCheck(sb.world, '203.0.113.10', 22)).toMatchObject({ ok: true, internalIp: '192.168.1.10' });
+    await sb.vpc.modifyForwardEntry(modifyReq({ forwardEntryId: 'fwd-1', internalIp: '192.168.1.11', clientToken: 'tok-modify-1' }));
+    expect(await row(sb, 'fwd-1')).toMatchObject({ status: 'Pending', internalIp: '192.168.1.11', externalIp: '203.0.113.10', ipProtocol: 'any' });
+    // Only queries while Pending (SDK remark): another modify of the same entry is refused.
+    expect(await sdkError(sb.vpc.modifyForwardEntry(modifyReq({ forwardEntryId: 'fwd-1', internalIp: '192.168.1.10' }))))
+      .toMatchObject({ code: 'IncorretForwardEntryStatus', statusCode: 400, message: expect.stringMatching(/not stable status/) });
+    // The EIP is never unmapped: the old mapping answers until the change takes effect.
+    expect(edgeCheck(sb.world, '203.0.113.10', 22)).toMatchObject({ ok: true, internalIp: '192.168.1.10' });
+    await until(async () => (await statusOf(sb!, 'fwd-1')) === 'Available', { what: 'the modify to take effect' });
+    expect(edgeCheck(sb.world, '203.0.113.10', 22)).toMatchObject({ internalIp: '192.168.1.11', banner: 'SSH-2.0-OpenSSH_7.4' });
+    // The same token and parameters again: the first answer, nothing changes.
+    await sb.vpc.modifyForwardEntry(modifyReq({ forwardEntryId: 'fwd-1', internalIp: '192.168.1.11', clientToken: 'tok-modify-1' }));
+    expect(await row(sb, 'fwd-1')).toMatchObject({ status: 'Available', internalIp: '192.168.1.11' });
+  });
+
+  it('checks the new values like a create, the entry itself excluded; unknown entries are NotFound', async () => {
+    sb = await startWithClients(smallScenario({ latencyMs: { dnatModify: 0, dnatCreate: 0 } }));
+    await sb.vpc.createForwardEntry(entryReq({ externalIp: '203.0.113.30', externalPort: '22', internalIp: '192.168.1.12', internalPort: '22', ipProtocol: 'TCP' }));
+    const m = (over: Partial<$Vpc.ModifyForwardEntryRequest>) => sdkError(sb!.vpc.modifyForwardEntry(modifyReq({ forwardEntryId: 'fwd-1', ...over })));
+    expect(await m({ internalIp: '10.0.1.5' })).toMatchObject({ code: 'Forbidden.InternalIpOutOfVpcCIDR' });
+    expect(await m({ internalIp: '192.168.1.300' })).toMatchObject({ code: 'InvalidInternalIp.Malformed' });
+    expect(await m({ externalPort: '80' })).toMatchObject({ code: 'InvalidParameter' }); // Any protocol needs Any ports
+    expect(await m({ forwardEntryId: 'fwd-nope', internalIp: '192.168.1.11' })).toMatchObject({ code: 'InvalidForwardEntryId.NotFound', statusCode: 404 });
+    // Moving onto its own current values is allowed (no conflict with itself).
+    await sb.vpc.modifyForwardEntry(modifyReq({ forwardEntryId: 'fwd-1', internalIp: '192.168.1.10' }));
+  });
+
+  it('an EIP whose mapping just moved is "in binding" for latencyMs.eipRebind (OperationUnsupported.EipInBinding)', async () => {
+    sb = await startWithClients(smallScenario({ latencyMs: { dnatModify: 0, eipRebind: 400 } }));
+    await sb.vpc.modifyForwardEntry(modifyReq({ forwardEntryId: 'fwd-1', internalIp: '192.168.1.11' }));
+    expect(await statusOf(sb, 'fwd-1')).toBe('Available');
+    expect(await sdkError(sb.vpc.modifyForwardEntry(modifyReq({ forwardEntryId: 'fwd-1', internalIp: '192.168.1.10' }))))
+      .toMatchObject({ code: 'OperationUnsupported.EipInBinding', statusCode: 400 });
+    await until(async () => sb!.vpc.modifyForwardEntry(modifyReq({ forwardEntryId: 'fwd-1', internalIp: '192.168.1.10' })).then(() => true, () => false),
+      { what: 'the EIP to settle', timeoutMs: 5000 });
+  });
+
+  it('is a RAM action of its own (vpc:ModifyForwardEntry)', async () => {
+    sb = await startWithClients(smallScenario({ deniedActions: ['vpc:ModifyForwardEntry'] }));
+    expect(await sdkError(sb.vpc.modifyForwardEntry(modifyReq({ forwardEntryId: 'fwd-1', internalIp: '192.168.1.11' }))))
+      .toMatchObject({ code: 'Forbidden.RAM', statusCode: 403 });
+  });
+});
 
 describe('VPC: DNAT entries', () => {
   it('create goes Pending→Available, delete goes Deleting→gone', async () => {
@@ -47,10 +98,9 @@ describe('VPC: DNAT entries', () => {
     const again = await sdkError(sb.vpc.deleteForwardEntry(new $Vpc.DeleteForwardEntryRequest({ regionId: R, forwardTableId: 'ftb-1', forwardEntryId: 'fwd-1' })));
     expect(again).toMatchObject({ code: 'IncorretForwardEntryStatus', statusCode: 400 });
     expect(again.message).toMatch(/not stable status/);
-    // A Modifying entry blocks writes too (set by hand: the sandbox has no ModifyForwardEntry).
-    sb.world.dnatEntries.get(id)!.status = 'Modifying';
-    sb.world.dnatEntries.get(id)!.since = Date.now();
-    expect(await sdkError(sb.vpc.createForwardEntry(entryReq({ externalIp: '198.51.100.40', internalIp: '192.168.1.12' })))).toMatchObject({ code: 'IncorretForwardEntryStatus' });
+    // An entry being modified (Pending) blocks writes too.
+    await sb.vpc.modifyForwardEntry(modifyReq({ forwardEntryId: id, internalIp: '192.168.1.12' }));
+    expect(await sdkError(sb.vpc.createForwardEntry(entryReq({ externalIp: '198.51.100.40', internalIp: '192.168.1.13' })))).toMatchObject({ code: 'IncorretForwardEntryStatus' });
   });
 
   it('an IP used by an IP mapping cannot be reused by any DNAT entry, even while the mapping is Deleting', async () => {
