@@ -27,7 +27,9 @@ export class CloudError extends Error {
   }
 
   get isPermissionDenied(): boolean {
-    return this.code === 'Forbidden.RAM' || this.code.startsWith('Forbidden.SubUser') || this.code === 'Forbidden.NotSupportRAM';
+    // Also the spellings some VPC APIs answer with: plain `Forbidden`, and `Forbbiden.SubUser` (sic).
+    return this.code === 'Forbidden.RAM' || this.code.startsWith('Forbidden.SubUser') || this.code.startsWith('Forbbiden.SubUser')
+      || this.code === 'Forbidden' || this.code === 'Forbidden.NotSupportRAM';
   }
 
   toJSON() {

@@ -59,8 +59,11 @@ const table: Row[] = [
   ['CreateNetworkInterface', { code: 'IncorrectVSwitchStatus', httpStatus: 400 }, 1, R(true, false, 'busy')],
   ['CreateNetworkInterface', { code: 'InvalidVSwitchId.IpNotEnough', httpStatus: 403 }, 1, R(false, false, 'fatal')],
   ['RunCommand', s503, 1, R(true, false, 'ambiguous')],
-  // busy codes are per action: the forward-table code means nothing to a read
-  ['DescribeForwardTableEntries', { code: 'IncorretForwardEntryStatus', httpStatus: 400 }, 1, R(false, false, 'fatal')],
+  // busy codes are per action: the forward-table read is retried on the codes documented for it, other reads not
+  ['DescribeForwardTableEntries', { code: 'IncorretForwardEntryStatus', httpStatus: 400 }, 1, R(true, false, 'busy')],
+  ['DescribeForwardTableEntries', { code: 'TaskConflict', httpStatus: 400 }, 1, R(true, false, 'busy')],
+  ['DescribeSnatTableEntries', { code: 'IncorretForwardEntryStatus', httpStatus: 400 }, 1, R(false, false, 'fatal')],
+  ['AttachNetworkInterface', { code: 'Operation.Conflict', httpStatus: 403 }, 1, R(true, true, 'busy')],
   // writes WITHOUT ClientToken: blind retry only when nothing can have been applied
   ['AttachNetworkInterface', throttle, 1, R(true, false, 'throttle')],
   ['AttachNetworkInterface', refused, 1, R(true, false, 'notSent')],

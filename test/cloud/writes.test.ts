@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../../src/util/until.ts';
 import { CloudError } from '../../src/cloud/cloud-error.ts';
 import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import { IDS, cloudOptions, harness, type Harness } from './helpers.ts';
@@ -136,10 +137,27 @@ describe('waiters', () => {
       .rejects.toMatchObject({ code: 'WaitFailed', action: 'DescribeNetworkInterfaces' });
   });
 
-  it('after an attach was requested, Available on the first poll is a failure (the attach never started)', async () => {
+  it('after an attach was requested, Available is read as stale a few times, then as a failure (the attach never started)', async () => {
     const eni = await newEni();
-    await expect(h.cloud.waitNetworkInterface(eni.networkInterfaceId, 'InUse', { instanceId: IDS.i1, attachRequested: true, timeoutMs: 2_000 }))
+    h.mark();
+    await expect(h.cloud.waitNetworkInterface(eni.networkInterfaceId, 'InUse', { instanceId: IDS.i1, attachRequested: true, timeoutMs: 5_000 }))
       .rejects.toMatchObject({ code: 'WaitFailed' });
+    // Reads are eventually consistent: the first Available after the attach may be the state of before.
+    expect(h.seen('DescribeNetworkInterfaces').length).toBe(3);
+  });
+
+  it('a just-created ENI that is not listed yet is waited for, not failed', async () => {
+    const eni = await newEni();
+    const hidden = h.sb.world.enis.get(eni.networkInterfaceId)!;
+    h.sb.world.enis.delete(eni.networkInterfaceId);
+    h.mark();
+    const waiting = h.cloud.waitNetworkInterface(eni.networkInterfaceId, 'Available', { timeoutMs: 10_000 });
+    // Listed only after the waiter has read it as missing once.
+    await until(async () => h.seen('DescribeNetworkInterfaces').length >= 1, { what: 'a first read', timeoutMs: 5_000, everyMs: 5 });
+    h.sb.world.enis.set(eni.networkInterfaceId, hidden);
+    const seen = await waiting;
+    expect(seen?.networkInterfaceId).toBe(eni.networkInterfaceId);
+    expect(h.seen('DescribeNetworkInterfaces').length).toBeGreaterThanOrEqual(2);
   });
 
   it('without an attach, waiting for InUse times out → WaitTimeout', async () => {

@@ -72,6 +72,9 @@ describe('ECS: DescribeInstances / DescribeInstanceTypes', () => {
     const r = await sb.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ instanceTypes: ['ecs.g7.large', 'ecs.custom.large', 'ecs.g6.large', 'ecs.unknown'] }));
     const byId = Object.fromEntries(r.body!.instanceTypes!.instanceType!.map((t) => [t.instanceTypeId, t.eniQuantity]));
     expect(byId).toEqual({ 'ecs.g7.large': 3, 'ecs.custom.large': 6, 'ecs.g6.large': 2 });
+    // MaxResults is at most 100 since 2023-11-15 (the SDK's remark: "1600 is no longer supported").
+    expect(await sdkError(sb.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ maxResults: 1600 })))).toMatchObject({ code: 'InvalidParameter', statusCode: 400 });
+    await sb.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ maxResults: 100 }));
   });
 });
 

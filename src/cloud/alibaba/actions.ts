@@ -27,12 +27,14 @@ const forwardTableBusy = [
   'OperationConflict', 'TaskConflict', 'IncorretForwardEntryStatus', 'IncorrectStatus.NATGW', 'LastTokenProcessing', 'UnknownError',
 ] as const;
 // ENI writes: the ENI or the instance is in a transition (terraform's NetworkInterfaceInvalidOperations).
-const eniBusy = ['InvalidOperation.InvalidEniState', 'InvalidOperation.InvalidEcsState', 'OperationConflict', 'UnknownError'] as const;
+// 403 Operation.Conflict: "The specified ENI is processing another task" (ENI API error tables; terway retries it).
+const eniBusy = ['InvalidOperation.InvalidEniState', 'InvalidOperation.InvalidEcsState', 'OperationConflict', 'Operation.Conflict', 'UnknownError'] as const;
 
 export const ACTIONS = {
   // ── ECS reads
   DescribeInstances: { product: 'ecs', write: false, clientToken: false, busyCodes: [], maxPageSize: 100, minPageSize: 10 },
-  DescribeInstanceTypes: { product: 'ecs', write: false, clientToken: false, busyCodes: [], maxPageSize: 1600 },
+  // MaxResults ≤ 100 since 2023-11-15 (SDK remark on DescribeInstanceTypes; terway hard-codes 100).
+  DescribeInstanceTypes: { product: 'ecs', write: false, clientToken: false, busyCodes: [], maxPageSize: 100 },
   DescribeNetworkInterfaces: { product: 'ecs', write: false, clientToken: false, busyCodes: [], maxPageSize: 500, minPageSize: 10 },
   DescribeSecurityGroupAttribute: { product: 'ecs', write: false, clientToken: false, busyCodes: [], maxPageSize: 1000, minPageSize: 10 },
   DescribeInvocationResults: { product: 'ecs', write: false, clientToken: false, busyCodes: [], maxPageSize: 50 },
@@ -48,7 +50,8 @@ export const ACTIONS = {
   // ── VPC reads
   DescribeVSwitches: { product: 'vpc', write: false, clientToken: false, busyCodes: [], maxPageSize: 50 },
   DescribeNatGateways: { product: 'vpc', write: false, clientToken: false, busyCodes: [], maxPageSize: 50 },
-  DescribeForwardTableEntries: { product: 'vpc', write: false, clientToken: false, busyCodes: [], maxPageSize: 50 },
+  // terraform retries TaskConflict on this read; the 2021 doc lists IncorretForwardEntryStatus for it.
+  DescribeForwardTableEntries: { product: 'vpc', write: false, clientToken: false, busyCodes: ['TaskConflict', 'IncorretForwardEntryStatus', 'OperationConflict'], maxPageSize: 50 },
   DescribeSnatTableEntries: { product: 'vpc', write: false, clientToken: false, busyCodes: [], maxPageSize: 50 },
   DescribeEipAddresses: { product: 'vpc', write: false, clientToken: false, busyCodes: [], maxPageSize: 100 },
   // ── VPC writes

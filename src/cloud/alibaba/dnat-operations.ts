@@ -68,8 +68,8 @@ export class DnatOperations {
           const list = await this.list(forwardTableId, { forwardEntryId }, { signal: opts.signal });
           return list.find((e) => e.forwardEntryId === forwardEntryId);
         } catch (e) {
-          // A table that is gone holds no entries.
-          if (target === 'Gone' && isCloudError(e) && e.code === 'InvalidForwardTableId.NotFound') return undefined;
+          // A table that is gone holds no entries; an entry the read calls unknown is gone (older terraform path).
+          if (target === 'Gone' && isCloudError(e) && (e.code === 'InvalidForwardTableId.NotFound' || e.code === 'InvalidForwardEntryId.NotFound')) return undefined;
           throw e;
         }
       },

@@ -65,7 +65,8 @@ export interface RetryDecision {
   reason: string;
 }
 
-const PERMISSION_CODES = /^(Forbidden\.RAM|Forbidden\.SubUser|Forbidden\.NotSupportRAM|InvalidAccessKeyId|SignatureDoesNotMatch|IncompleteSignature|InvalidSecurityToken)/;
+// RAM denials also come as plain `Forbidden` and as `Forbbiden.SubUser` (sic) on some VPC APIs.
+const PERMISSION_CODES = /^(Forbidden\.RAM|Forbidden\.SubUser|Forbbiden\.SubUser|Forbidden$|Forbidden\.NotSupportRAM|InvalidAccessKeyId|SignatureDoesNotMatch|IncompleteSignature|InvalidSecurityToken)/;
 
 export function classifyFailure(action: string, err: ErrorView): FailureClass {
   const { code, httpStatus } = err;

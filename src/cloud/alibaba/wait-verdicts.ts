@@ -4,11 +4,23 @@ import type { DnatEntry, InvocationResult, NetworkInterface } from '../../domain
 import type { Verdict } from './waiters.ts';
 
 /** ENI to reach `target`. "Available after an attach means the attach failed" (AttachNetworkInterface SDK remark). */
+/**
+ * Reads are eventually consistent (terraform and terway wait through stale reads): a state that contradicts the
+ * write just made counts only once it has been read this many times in a row without the expected transition.
+ */
+const STALE_READS = 3;
+
 export function eniJudge(target: 'InUse' | 'Available' | 'Gone', o: { attachRequested: boolean; expectInstance?: string }) {
   const { attachRequested, expectInstance } = o;
   let seenTransition = false;
+  let seen = false;
+  let unlisted = 0;
+  let stillAvailable = 0;
   return (eni: NetworkInterface | undefined): Verdict<NetworkInterface | undefined> => {
     const state = eni ? `${eni.status}${eni.instanceId ? ` on ${eni.instanceId}` : ''}` : 'gone';
+    // A new ENI may not be listed yet: "gone" means gone once it was seen, or after a few reads.
+    if (!eni && target !== 'Gone' && !seen && ++unlisted < STALE_READS) return { kind: 'pending', state: 'not listed yet' };
+    if (eni) seen = true;
     switch (target) {
       case 'InUse':
         if (!eni) return { kind: 'failed', why: 'the ENI no longer exists' };
@@ -19,8 +31,9 @@ export function eniJudge(target: 'InUse' | 'Available' | 'Gone', o: { attachRequ
           return { kind: 'done', value: eni };
         }
         if (eni.status === 'Attaching') seenTransition = true;
-        // Documented: Available after an attach means the attach failed.
-        if (eni.status === 'Available' && (seenTransition || attachRequested)) {
+        // Documented: Available after an attach means the attach failed. Right after the attach a read may still
+        // show the Available of before: that counts only after Attaching was seen, or after a few reads.
+        if (eni.status === 'Available' && (seenTransition || (attachRequested && ++stillAvailable >= STALE_READS))) {
           return { kind: 'failed', why: 'the attach failed (the ENI went back to Available)' };
         }
         return { kind: 'pending', state };
@@ -38,6 +51,9 @@ export function eniJudge(target: 'InUse' | 'Available' | 'Gone', o: { attachRequ
     }
   };
 }
+
+/** Reads of a just-created DNAT entry that may come back without it before the waiter calls the create failed. */
+const NEVER_LISTED_READS = 10;
 
 /**
  * DNAT entry to be Available (after a create or a modify) or gone (after a delete). After a modify, Available counts
@@ -57,9 +73,10 @@ export function dnatJudge(target: 'Available' | 'Gone', expectInternalIp?: strin
     }
     if (!entry) {
       missing++;
-      // Listed right after the create (Pending). Vanishing later, or never showing up, means the create failed.
+      // Vanishing after it was listed means the create failed. A new entry may take a while to be listed at all
+      // (eventual consistency): "never appeared" only after many reads, not three.
       if (seen) return { kind: 'failed', why: 'the entry disappeared before it became Available' };
-      if (missing >= 3) return { kind: 'failed', why: 'the entry never appeared in its forward table' };
+      if (missing >= NEVER_LISTED_READS) return { kind: 'failed', why: `the entry was not listed in its forward table in ${missing} reads` };
       return { kind: 'pending', state };
     }
     seen = true;

@@ -103,7 +103,9 @@ export const ecsHandlers: Record<string, Handler> = {
         EniIpv6AddressQuantity: 10, EniTrunkSupported: true, PrimaryEniQueueNumber: 2, SecondaryEniQueueNumber: 2,
       }] : [];
     });
-    const { page, next } = tokenPaged(items, p, { max: 1600, def: 1600 });
+    // MaxResults ≤ 100 since 2023-11-15 ("1600 is no longer supported": ecs20140526's DescribeInstanceTypes remark;
+    // terway sends 100). Whether a larger value is refused or clamped is unconfirmed: refused here, the unkind way.
+    const { page, next } = tokenPaged(items, p, { max: 100, def: 100 });
     return { NextToken: next, InstanceTypes: { InstanceType: page } };
   },
 

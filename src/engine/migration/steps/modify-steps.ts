@@ -14,7 +14,7 @@ import { done, sameSpec, type StepContext, type StepHandler } from '../step-cont
  * kinds the API cannot change). Busy codes are not here: the adapter retries those.
  */
 function modifyRefused(e: CloudError): boolean {
-  return e.isPermissionDenied || e.code === 'Forbidden' || e.code === 'Forbbiden.SubUser'
+  return e.isPermissionDenied
     || e.code === 'OperationUnsupported.ForwardEntry' || e.code === 'OperationDenied' || e.code === 'UnsupportedOperation';
 }
 
