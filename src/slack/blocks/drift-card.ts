@@ -1,5 +1,6 @@
 import type { DriftAlert } from '../../domain/events.ts';
-import { code, context, esc, section, truncate, when, type SlackMessage } from './format.ts';
+import { code, context, esc, escCut, section, when, type SlackMessage } from './format.ts';
+import { fitMessage } from './fit.ts';
 
 /** The drift channel's alert: what drifted, and a button that starts a dry run (`plan`) for that instance. */
 
@@ -23,14 +24,14 @@ export function decodeDriftValue(raw: unknown): { regionId: string; instanceId: 
 }
 
 export function driftAlertMessage(d: DriftAlert, at: string, jobId: string): SlackMessage {
-  const who = `${code(d.instanceId)}${d.instanceName ? ` (${esc(d.instanceName)})` : ''}`;
+  const who = `${code(d.instanceId)}${d.instanceName ? ` (${escCut(d.instanceName, 200)})` : ''}`;
   const what = d.kind === 'dnat-ip-mapping'
     ? `has a DNAT IP mapping again and egresses from ${code(d.egressIp ?? '?')} instead of the SNAT IP ${d.expectedIps.map((ip) => code(ip)).join(' or ') || '(none)'}`
     : `egresses from an unexpected IP ${code(d.egressIp ?? '?')} (expected ${d.expectedIps.map((ip) => code(ip)).join(' or ') || 'a SNAT IP of the gateway'})`;
-  return {
-    text: truncate(`Drift on ${d.natGatewayId}: ${d.instanceId} ${d.kind === 'dnat-ip-mapping' ? 'has a DNAT IP mapping' : 'egresses from an unexpected IP'} (${d.egressIp ?? '?'})`, 3000),
+  return fitMessage({
+    text: esc(`Drift on ${d.natGatewayId}: ${d.instanceId} ${d.kind === 'dnat-ip-mapping' ? 'has a DNAT IP mapping' : 'egresses from an unexpected IP'} (${d.egressIp ?? '?'})`),
     blocks: [
-      section(`:warning: ${when(at)} *Drift on ${code(d.natGatewayId)}*: ${who} ${what}.\n${esc(truncate(d.reason, 1000))}`),
+      section(`:warning: ${when(at)} *Drift on ${code(d.natGatewayId)}*: ${who} ${what}.\n${escCut(d.reason, 1000)}`),
       {
         type: 'actions',
         block_id: DRIFT_BLOCK_ID,
@@ -40,5 +41,5 @@ export function driftAlertMessage(d: DriftAlert, at: string, jobId: string): Sla
       },
       context([`region ${code(d.regionId)}`, `sweep ${code(jobId)}`, 'Reported once; again only if it goes away and comes back.']),
     ],
-  };
+  });
 }
