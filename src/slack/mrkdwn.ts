@@ -39,18 +39,23 @@ export function plainText(s: string): string {
  */
 export function truncate(s: string, max: number): string {
   if (s.length <= max) return s;
-  if (max <= 0) return '';
-  let cut = s.slice(0, Math.max(0, max - 1));
-  // A lone high surrogate at the end: the pair was split.
+  if (max <= 1) return max === 1 ? '…' : '';
+  const cut = cleanCut(s, max - 1);
+  // An unclosed code block would swallow the ellipsis and what follows into code formatting: close it.
+  if (!oddFences(cut)) return `${cut}…`;
+  const shorter = cleanCut(cut, Math.max(0, max - 4));
+  return oddFences(shorter) ? `${shorter}…\`\`\`` : `${shorter}…`;
+}
+
+const oddFences = (s: string) => (s.match(/```/g) ?? []).length % 2 === 1;
+
+/** The first `n` units of `s`, moved back before a split surrogate pair, entity or control sequence of ours. */
+function cleanCut(s: string, n: number): string {
+  let cut = s.slice(0, n);
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  // An entity cut short ("&am"): drop it whole.
   cut = cut.replace(/&[a-z#0-9]{0,6}$/i, '');
-  // An unclosed control sequence of ours ("<!date^12…"): drop it whole.
   const open = cut.search(/<[!@#][^<>]*$/);
-  if (open >= 0) cut = cut.slice(0, open);
-  // An unclosed code block would swallow the ellipsis into code formatting: close it.
-  if ((cut.match(/```/g) ?? []).length % 2 === 1) return max - cut.length >= 4 ? `${cut}…\`\`\`` : truncate(cut.slice(0, -4), max);
-  return `${cut}…`;
+  return open >= 0 ? cut.slice(0, open) : cut;
 }
 
 /** Untrusted text on one line, as inline code: escaped, backticks (which would end the span) and newlines neutralised. */

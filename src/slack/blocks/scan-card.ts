@@ -9,7 +9,8 @@ export const SCAN_TABLE_ROWS = 30;
 const VIA: Record<InventoryRow['egressKind'], string> = { 'dnat-ip-mapping': 'DNAT map', snat: 'SNAT', 'own-public-ip': 'own IP', none: 'none' };
 
 function pad(s: string, n: number): string {
-  return s.length >= n ? `${s.slice(0, n - 1)}…` : s + ' '.repeat(n - s.length);
+  const cut = s.length >= n ? truncate(s, n - 1) : s;
+  return cut + ' '.repeat(Math.max(0, n - cut.length));
 }
 
 function scanTable(rows: readonly InventoryRow[]): string {
