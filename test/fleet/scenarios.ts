@@ -43,9 +43,9 @@ export function batchScenario(n: number, noRoute: number[] = []): ScenarioInput 
  * 760 take their EIPs from 198.18.0.0/15 (RFC 2544, benchmarking, never routed). Nothing dials them: the sandbox's
  * public edge is on loopback.
  */
-export function largeBatchScenario(n: number): ScenarioInput {
+export function largeBatchScenario(n: number, latencyMs: ScenarioInput['latencyMs'] = FAST): ScenarioInput {
   const base = Math.min(n, 760);
-  const s = makeFleetScenario({ instances: base, latencyMs: FAST });
+  const s = makeFleetScenario({ instances: base, latencyMs });
   const gw = s.natGateways![0]!;
   for (let i = base; i < n; i++) {
     const ip = `198.18.${Math.floor((i - base) / 250)}.${((i - base) % 250) + 1}`;
