@@ -54,7 +54,7 @@ function cleanCut(s: string, n: number): string {
   let cut = s.slice(0, n);
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   cut = cut.replace(/&[a-z#0-9]{0,6}$/i, '');
-  const open = cut.search(/<[!@#][^<>]*$/);
+  const open = cut.search(/<([!@#][^<>]*)?$/);
   return open >= 0 ? cut.slice(0, open) : cut;
 }
 

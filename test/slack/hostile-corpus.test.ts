@@ -2,7 +2,6 @@
 // drift difference or summary holds, no live control sequence reaches any field (top-level text, blocks,
 // continuations), and every message passes the strict Block Kit validation of the simulated workspace.
 import { describe, expect, it } from 'vitest';
-import type { BatchPlan } from '../../src/domain/batch-plan.ts';
 import type { MigrationEvent, ScanResult } from '../../src/domain/events.ts';
 import type { InventoryRow } from '../../src/domain/inventory.ts';
 import { approvalCard, decidedApprovalCard, type ApprovalCardInput } from '../../src/slack/blocks/approval-card.ts';
@@ -13,37 +12,11 @@ import { planCard, refusalCard } from '../../src/slack/blocks/plan-card.ts';
 import { scanMessage } from '../../src/slack/blocks/scan-card.ts';
 import { validateMessage } from '../../src/slack-sim/block-validation.ts';
 import type { ThreadEvent } from '../../src/slack/thread-events.ts';
-import { samplePlan } from './fixtures.ts';
-import { CORPUS, messageFaults } from './hostile-strings.ts';
+import { CORPUS, hostileBatch, hostilePlan, messageFaults } from './hostile-strings.ts';
 
 const AT = '2026-01-05T10:00:00Z';
 const ALICE = { kind: 'user' as const, userId: 'U0ALICE' };
 const BOB = { kind: 'user' as const, userId: 'U0BOB' };
-
-/** A plan whose every field that comes from the cloud holds `h`. */
-function hostilePlan(h: string) {
-  const entry = { ...samplePlan().entryToDelete, forwardEntryId: h, forwardTableId: h, externalIp: h, internalIp: h, forwardEntryName: h, natGatewayId: h };
-  return samplePlan({
-    instanceId: h, instanceName: h, vpcId: h, vSwitchId: h, natGatewayId: h, primaryIp: h, warnings: [h, h, h],
-    entryToDelete: entry, restoreRecipe: { ...samplePlan().restoreRecipe, forwardEntryName: h, externalIp: h },
-    eni: { ...samplePlan().eni, securityGroupIds: [h], vSwitchId: h, zoneId: h },
-    newEntries: [{ ...samplePlan().newEntries[0]!, forwardTableId: h, externalIp: h }],
-    expectedEgressIps: [h],
-  });
-}
-
-/** A batch of `n` instances named `h`, and 50 refusals whose reasons are `h`. */
-export function hostileBatch(h: string, n: number, skipped = 50): BatchPlan {
-  const p = hostilePlan(h);
-  return {
-    batchId: `batch-cn-hangzhou-${h}`, regionId: 'cn-hangzhou', targets: [h], options: p.options, concurrency: 4, canary: 1, hash: 'f'.repeat(64),
-    items: Array.from({ length: n }, (_, i) => ({
-      instanceId: `${h}${i}`, instanceName: h, childJobId: `migrate-${h}-${i}`, canary: i === 0, planHash: 'e'.repeat(64), natGatewayId: h,
-      entryToDelete: p.entryToDelete, restoreRecipe: p.restoreRecipe, expectedEgressIps: [h],
-    })),
-    skipped: Array.from({ length: skipped }, (_, i) => ({ instanceId: `${h}-s${i}`, code: h, message: h })),
-  };
-}
 
 function hostileScan(h: string, n: number): ScanResult {
   const rows: InventoryRow[] = Array.from({ length: n }, (_, i) => ({

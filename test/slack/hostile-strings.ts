@@ -1,5 +1,7 @@
 // A corpus of hostile strings: what a cloud name, tag, error message, SSH banner or echoed command could hold, and
 // the checks that none of it reaches Slack as a live control sequence.
+import type { BatchPlan } from '../../src/domain/batch-plan.ts';
+import { samplePlan } from './fixtures.ts';
 
 const JAPANESE = '日本語のインスタンス名前テスト';
 const surrogates = '𝒩𝒜𝒯🚀👩‍💻'; // astral characters: a cut in the middle of a pair would leave half of one
@@ -87,3 +89,29 @@ export function faultsOf(s: string, plain = false): string[] {
 export function messageFaults(msg: { text?: unknown; blocks?: unknown; continuations?: unknown[] }): string[] {
   return visibleStrings(msg).flatMap((v, i) => faultsOf(v.s, v.plain).map((f) => `string ${i}: ${f}`));
 }
+
+/** A plan whose every field that comes from the cloud holds `h`. */
+export function hostilePlan(h: string) {
+  const entry = { ...samplePlan().entryToDelete, forwardEntryId: h, forwardTableId: h, externalIp: h, internalIp: h, forwardEntryName: h, natGatewayId: h };
+  return samplePlan({
+    instanceId: h, instanceName: h, vpcId: h, vSwitchId: h, natGatewayId: h, primaryIp: h, warnings: [h, h, h],
+    entryToDelete: entry, restoreRecipe: { ...samplePlan().restoreRecipe, forwardEntryName: h, externalIp: h },
+    eni: { ...samplePlan().eni, securityGroupIds: [h], vSwitchId: h, zoneId: h },
+    newEntries: [{ ...samplePlan().newEntries[0]!, forwardTableId: h, externalIp: h }],
+    expectedEgressIps: [h],
+  });
+}
+
+/** A batch of `n` instances named `h`, and 50 refusals whose reasons are `h`. */
+export function hostileBatch(h: string, n: number, skipped = 50): BatchPlan {
+  const p = hostilePlan(h);
+  return {
+    batchId: `batch-cn-hangzhou-${h}`, regionId: 'cn-hangzhou', targets: [h], options: p.options, concurrency: 4, canary: 1, hash: 'f'.repeat(64),
+    items: Array.from({ length: n }, (_, i) => ({
+      instanceId: `${h}${i}`, instanceName: h, childJobId: `migrate-${h}-${i}`, canary: i === 0, planHash: 'e'.repeat(64), natGatewayId: h,
+      entryToDelete: p.entryToDelete, restoreRecipe: p.restoreRecipe, expectedEgressIps: [h],
+    })),
+    skipped: Array.from({ length: skipped }, (_, i) => ({ instanceId: `${h}-s${i}`, code: h, message: h })),
+  };
+}
+
