@@ -4,7 +4,6 @@ import { checkClickLocation } from '../../click-location.ts';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../blocks/approval-card.ts';
 import type { SlackDeps } from '../deps.ts';
 import { registerButton, type Tell } from './button-listener.ts';
-import { esc } from '../../mrkdwn.ts';
 
 /**
  * One Approve/Reject click, checked in this order: the button value decodes and matches the card it sits on
@@ -39,7 +38,7 @@ export async function handleApprovalClick(
   const at = deps.now().toISOString();
 
   const refuse = async (code: string, message: string, jobId?: string): Promise<ClickOutcome> => {
-    await tell(`:no_entry_sign: ${esc(message)}`).catch((err: unknown) => deps.log.warn({ err: String(err), userId }, 'could not tell the clicker'));
+    await tell(`:no_entry_sign: ${message}`).catch((err: unknown) => deps.log.warn({ err: String(err), userId }, 'could not tell the clicker'));
     if (jobId && (await deps.outbox.thread(jobId))) {
       await deps.outbox.note({ type: 'slack.refused_click', jobId, at, userId, action, code, reason: message });
       deps.log.info({ jobId, userId, action, code }, 'approval click refused');
