@@ -45,8 +45,8 @@ export const ALL = Object.values(HOSTILE).join(' ');
 /** The hostile strings, plus all of them joined. */
 export const CORPUS: [string, string][] = [...Object.entries(HOSTILE), ['all', ALL]];
 
-/** Our own control sequences: dates, and mentions of the people in the tests (never one from the corpus). */
-const OURS = [/^<!date\^\d+\^\{[a-z_ {}]+\}\|[^<>]*>$/, /^<@U0(ALICE|BOB|CAROL|DAVE|EVE)>$/, /^<#C0[A-Z]+>$/];
+/** Our own control sequences: dates, mentions of the people and groups the tests configure (never one from the corpus). */
+const OURS = [/^<!date\^\d+\^\{[a-z_ {}]+\}\|[^<>]*>$/, /^<@U0(ALICE|BOB|CAROL|DAVE|EVE)>$/, /^<#C0[A-Z]+>$/, /^<!subteam\^S0[A-Z]+>$/];
 
 interface Visible {
   s: string;
