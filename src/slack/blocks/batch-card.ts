@@ -209,9 +209,8 @@ export function batchPlanReply(plan: BatchPlan, at: string): SlackMessage {
     const note = context([`Continued in the next ${plural(rest.length, 'reply', 'replies')} (${rest.length + 1} messages in all).`]);
     return fitMessage({ text, blocks: [...first.slice(0, -1), note, tail], continuations: continuations(title, rest) });
   }
-  const shown = first.length - 2;
   const file = batchPlanFileName(plan);
-  const note = context([`The whole plan (${plural(plan.items.length, 'instance')}, ${plan.skipped.length} skipped) is too long for messages: it is in the file ${code(file)} in this thread; the first ${plural(shown, 'section')} are above.`]);
+  const note = context([`The whole plan (${plural(plan.items.length, 'instance')}, ${plan.skipped.length} skipped) is too long for messages: it is in the file ${code(file)} in this thread; its first instances are above.`]);
   return fitMessage({
     text, blocks: [...first.slice(0, -1), note, tail],
     file: { filename: file, title: `natmigrate batch plan ${plan.batchId} (${plan.items.length} instances)`, content: batchPlanCsv(plan) },
