@@ -69,7 +69,10 @@ function article(label: string): string {
 
 export function truncateForMessage(s: string, max = 60): string {
   const clean = s.replace(/[`\u0000-\u001f\u007f]/g, '');
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+  if (clean.length <= max) return clean;
+  // Never half a surrogate pair.
+  const cut = /[\uD800-\uDBFF]/.test(clean.charAt(max - 1)) ? clean.slice(0, max - 1) : clean.slice(0, max);
+  return `${cut}…`;
 }
 
 // ── regions ────────────────────────────────────────────────────────────────

@@ -8,6 +8,7 @@ import { hasStatus, isIpMapping } from './dnat.ts';
 import { classifyEgress, type EgressKind } from './egress.ts';
 import { buildPlan } from './plan.ts';
 import type { MigrationOptions, PlanInput, PlanResult, RefusalCode } from './plan-types.ts';
+import { csvTable } from './csv.ts';
 
 /** Everything read about one VPC, once. */
 export interface VpcState {
@@ -148,20 +149,10 @@ const CSV_COLUMNS = [
   'action', 'refusal_code', 'dnat_ip_mappings', 'nat_gateway_id', 'reason',
 ] as const;
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading =+-@ is defused for spreadsheets. */
-function csvField(v: string): string {
-  const s = /^[=+\-@]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function inventoryCsv(rows: readonly InventoryRow[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const r of rows) {
-    lines.push([
-      r.instanceId, r.instanceName ?? '', r.status, r.vpcId, r.vSwitchId, r.privateIp, r.egressIp ?? '', r.egressKind,
-      r.needsMigration ? 'yes' : 'no', r.action, r.refusal?.code ?? '', r.mappingEntryIds.join(' '), r.mappingNatGatewayId ?? '',
-      r.refusal?.message ?? r.egressReason,
-    ].map(csvField).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  return csvTable(CSV_COLUMNS, rows.map((r) => [
+    r.instanceId, r.instanceName ?? '', r.status, r.vpcId, r.vSwitchId, r.privateIp, r.egressIp ?? '', r.egressKind,
+    r.needsMigration ? 'yes' : 'no', r.action, r.refusal?.code ?? '', r.mappingEntryIds.join(' '), r.mappingNatGatewayId ?? '',
+    r.refusal?.message ?? r.egressReason,
+  ]));
 }

@@ -37,3 +37,27 @@ export function batchScenario(n: number, noRoute: number[] = []): ScenarioInput 
   for (const i of noRoute) s.instances![i]!.guest = { ...s.instances![i]!.guest, configuresSecondaryNic: false };
   return s;
 }
+
+/**
+ * `n` instances (beyond the 760 of the documentation ranges) on DNAT IP mappings, one SNAT entry: the instances past
+ * 760 take their EIPs from 198.18.0.0/15 (RFC 2544, benchmarking, never routed). Nothing dials them: the sandbox's
+ * public edge is on loopback.
+ */
+export function largeBatchScenario(n: number, latencyMs: ScenarioInput['latencyMs'] = FAST): ScenarioInput {
+  const base = Math.min(n, 760);
+  const s = makeFleetScenario({ instances: base, latencyMs });
+  const gw = s.natGateways![0]!;
+  for (let i = base; i < n; i++) {
+    const ip = `198.18.${Math.floor((i - base) / 250)}.${((i - base) % 250) + 1}`;
+    const model = s.instances![0]!;
+    s.instances!.push({ ...model, instanceId: fleetIds.instance(i), name: `fleet-${String(i + 1).padStart(4, '0')}`, privateIp: fleetPrivateIp(i), tags: { fleet: 'yes' } });
+    s.eips!.push({ allocationId: fleetIds.eip(i), ipAddress: ip, name: `fleet-${i + 1}` });
+    gw.eips = [...(gw.eips ?? []), fleetIds.eip(i)];
+    s.dnatEntries!.push({
+      forwardTableId: fleetIds.forwardTable, forwardEntryId: fleetIds.forwardEntry(i), externalIp: ip, externalPort: 'Any',
+      internalIp: fleetPrivateIp(i), internalPort: 'Any', ipProtocol: 'Any', name: `fleet-${i + 1}`,
+    });
+  }
+  s.forwardEntryQuota = 2 * n + 10;
+  return s;
+}

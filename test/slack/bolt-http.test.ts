@@ -119,7 +119,9 @@ describe('/natmigrate router', () => {
     const res = await env.slack.slash('U0EVE', CH, 'help');
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ response_type: 'ephemeral' });
-    expect(textOf(res)).toContain('/natmigrate run <instance-id>');
+    // Placeholders are escaped (a raw <instance-id> would be read as a link) and read as written.
+    expect(textOf(res)).toContain('/natmigrate run &lt;instance-id&gt;');
+    expect(env.slack.renderText(textOf(res))).toContain('/natmigrate run <instance-id>');
     expect(textOf(res)).toContain('cn-hangzhou');
   });
 

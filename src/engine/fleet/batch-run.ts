@@ -150,9 +150,9 @@ class BatchRun {
   /** Why the batch stops (rejection, expiry, cancel, or the first child that did not migrate), decided once. */
   private async decideStop(plan: BatchPlan, approval: ApprovalRequest | undefined, cancel: string | undefined): Promise<void> {
     const d = approval?.decision;
-    if (d?.decision === 'rejected') return this.patch({ stop: { kind: 'rejected', reason: `rejected by ${d.by.map((u) => `<@${u}>`).join(', ')}` } });
+    if (d?.decision === 'rejected') return this.patch({ stop: { kind: 'rejected', reason: `rejected by ${d.by.join(', ')}` } });
     if (d?.decision === 'expired') return this.patch({ stop: { kind: 'expired', reason: `nobody approved before ${approval!.expiresAt}` } });
-    if (cancel) return this.patch({ stop: { kind: 'cancelled', reason: `cancelled by <@${cancel}>`, by: cancel } });
+    if (cancel) return this.patch({ stop: { kind: 'cancelled', reason: `cancelled by ${cancel}`, by: cancel } });
     const failed = plan.items.find((i) => this.status(i) === 'failed');
     if (!failed) return;
     const c = this.children.get(failed.instanceId);

@@ -1,6 +1,7 @@
 import type { Actor, JobKind, RollbackSummary } from '../../domain/events.ts';
 import type { Plan } from '../../domain/plan-types.ts';
-import { actor, actors, code, codeBlock, context, dnatEntryText, esc, header, restoreRecipeText, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+import { actor, actors, code, codeBlock, context, dnatEntryText, esc, escCut, header, restoreRecipeText, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+import { fitMessage } from './fit.ts';
 import { planBlocks } from './plan-card.ts';
 import type { BatchPlan } from '../../domain/batch-plan.ts';
 import { batchApprovalBlocks } from './batch-card.ts';
@@ -41,7 +42,7 @@ function changeBlocks(input: ApprovalCardInput): Block[] {
   // A rollback removes the new entries and recreates the original from its recipe.
   const rb = input.rollback;
   const toDelete = rb?.entriesToDelete.length
-    ? rb.entriesToDelete.map((e) => `• ${dnatEntryText(e)}`).join('\n')
+    ? truncate(rb.entriesToDelete.map((e) => `• ${dnatEntryText(e)}`).join('\n'), 2000)
     : `the DNAT ${input.plan.newEntries.length === 1 ? 'entry' : 'entries'} the migration created`;
   // A migration that moved the entry in place is undone by moving it back (rollbackPlan: the record's method).
   const inPlace = rb?.cutover === 'modify';
@@ -56,7 +57,7 @@ function changeBlocks(input: ApprovalCardInput): Block[] {
 }
 
 function titleOf(input: ApprovalCardInput): string {
-  if (input.batch) return `Approval needed: batch of ${input.batch.items.length} on ${input.batch.targets.join(', ')}`;
+  if (input.batch) return `Approval needed: batch of ${input.batch.items.length} on ${truncate(input.batch.targets.join(', '), 80)}`;
   return input.kind === 'rollback' ? `Approval needed: roll back ${input.plan.instanceId}` : `Approval needed: migrate ${input.plan.instanceId}`;
 }
 
@@ -92,7 +93,7 @@ export function approvalCard(input: ApprovalCardInput): SlackMessage {
         value: input.value,
         confirm: {
           title: { type: 'plain_text', text: 'Approve this change?' },
-          text: { type: 'mrkdwn', text: truncate(input.batch ? `This deletes ${input.batch.items.length} DNAT IP mapping${input.batch.items.length === 1 ? '' : 's'} (canary first) and moves each EIP to a new ENI.` : input.kind !== 'rollback' ? `This deletes DNAT entry ${e.forwardEntryId} (${e.externalIp} → ${e.internalIp}) and moves the EIP to a new ENI.` : `This removes the new DNAT entries and recreates ${e.forwardEntryId}'s mapping.`, 300) },
+          text: { type: 'mrkdwn', text: truncate(input.batch ? `This deletes ${input.batch.items.length} DNAT IP mapping${input.batch.items.length === 1 ? '' : 's'} (canary first) and moves each EIP to a new ENI.` : input.kind !== 'rollback' ? `This deletes DNAT entry ${esc(e.forwardEntryId)} (${esc(`${e.externalIp} → ${e.internalIp}`)}) and moves the EIP to a new ENI.` : `This removes the new DNAT entries and recreates ${esc(e.forwardEntryId)}'s mapping.`, 300) },
           confirm: { type: 'plain_text', text: 'Approve' },
           deny: { type: 'plain_text', text: 'Cancel' },
         },
@@ -101,12 +102,13 @@ export function approvalCard(input: ApprovalCardInput): SlackMessage {
     ],
   });
   blocks.push(context([`job ${code(input.jobId)}`, `plan hash ${code(input.planHash.slice(0, 12))}`]));
-  return {
-    text: truncate(input.batch
-      ? `${titleOf(input)}: deletes ${input.batch.items.length} DNAT IP mappings (${input.batch.items.map((i) => i.entryToDelete.forwardEntryId).join(', ')}). Approve or Reject in the thread.`
-      : `${titleOf(input)}: deletes ${e.forwardEntryId} (${e.externalIp} → ${e.internalIp}). Approve or Reject in the thread.`, 3000),
+  // The card is small at any batch size: counts and the first few, never the whole list (the plan reply has it).
+  return fitMessage({
+    text: input.batch
+      ? `${esc(titleOf(input))}: deletes ${input.batch.items.length} DNAT IP mapping${input.batch.items.length === 1 ? '' : 's'}. Approve or Reject in the thread.`
+      : `${esc(titleOf(input))}: deletes ${esc(`${e.forwardEntryId} (${e.externalIp} → ${e.internalIp})`)}. Approve or Reject in the thread.`,
     blocks,
-  };
+  });
 }
 
 function outcomeText(o: ApprovalOutcome): string {
@@ -118,7 +120,7 @@ function outcomeText(o: ApprovalOutcome): string {
     case 'expired':
       return `:hourglass: *Expired* ${when(o.at)}: nobody decided in time`;
     case 'superseded':
-      return `:arrows_counterclockwise: *Superseded* ${when(o.at)}: ${esc(o.reason)}`;
+      return `:arrows_counterclockwise: *Superseded* ${when(o.at)}: ${escCut(o.reason, 500)}`;
   }
 }
 
@@ -129,5 +131,5 @@ export function decidedApprovalCard(input: ApprovalCardInput, outcome: ApprovalO
   if (so && outcome.decision !== 'approved') blocks.push(section(so));
   blocks.push(section(outcomeText(outcome)));
   blocks.push(context([`job ${code(input.jobId)}`, `plan hash ${code(input.planHash.slice(0, 12))}`]));
-  return { text: truncate(`${titleOf(input)}: ${outcome.decision}`, 3000), blocks };
+  return fitMessage({ text: `${esc(titleOf(input))}: ${outcome.decision}`, blocks });
 }

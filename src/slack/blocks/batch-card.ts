@@ -1,7 +1,9 @@
 import type { BatchItem, BatchItemStatus, BatchPhase, BatchPlan } from '../../domain/batch-plan.ts';
 import type { JobOutcome, MigrationEvent } from '../../domain/events.ts';
 import { applyHeadEvent, cancelNote, headContext, outcomeLabel, outcomeLine, type CardHead } from './card-common.ts';
-import { code, context, esc, header, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+import { code, context, esc, escCut, header, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+import { continuations, fitMessage, splitBlocks } from './fit.ts';
+import { batchPlanCsv, batchPlanFileName } from '../../domain/batch-plan-csv.ts';
 import { foldCard, statusCard } from './status-card.ts';
 
 /**
@@ -19,9 +21,9 @@ export function batchStatusText(s: BatchItemStatus): string {
   return `${ICON[s]} ${WORD[s]}`;
 }
 
-/** Instance lines in the live message; the rest are counted. */
+/** Instance lines in the live message (at most this many, and this much text); the rest are counted. */
 const MAX_ROWS = 90;
-const ROWS_PER_SECTION = 30;
+const ROWS_TEXT = 6500;
 
 interface BatchCardState extends CardHead {
   batchId: string;
@@ -130,9 +132,16 @@ export function batchCard(s: BatchCardState): SlackMessage {
   ];
   if (items.length) {
     blocks.push(section(`*Progress*: ${countsLine(s)}`));
-    const lines = items.slice(0, MAX_ROWS).map((i) => itemLine(s, i));
-    for (let k = 0; k < lines.length; k += ROWS_PER_SECTION) blocks.push(section(lines.slice(k, k + ROWS_PER_SECTION).join('\n')));
-    if (items.length > MAX_ROWS) blocks.push(context([`…and ${items.length - MAX_ROWS} more instances (counted above; each one's end is in the thread)`]));
+    const lines: string[] = [];
+    let used = 0;
+    for (const i of items.slice(0, MAX_ROWS)) {
+      const l = itemLine(s, i);
+      if (used + l.length > ROWS_TEXT) break;
+      lines.push(l);
+      used += l.length + 1;
+    }
+    blocks.push(...packed(lines));
+    if (items.length > lines.length) blocks.push(context([`…and ${items.length - lines.length} more instances (counted above; each one's end is in the thread)`]));
   }
   const cancel = cancelNote(s);
   if (cancel) blocks.push(section(cancel));
@@ -140,9 +149,9 @@ export function batchCard(s: BatchCardState): SlackMessage {
   blocks.push(context([...knobs, 'Audit log in this thread ↓']));
   const c = counts(s);
   const text = s.outcome
-    ? `NAT batch ${s.batchId}: ${outcomeLabel(s.outcome)}`
-    : `NAT batch ${s.batchId}: done ${c.done}, in flight ${c.in_flight}, waiting ${c.waiting + c.staging}, failed ${c.failed}`;
-  return { text: truncate(text.replace(/:[a-z_]+:\s*/g, ''), 3000), blocks };
+    ? `NAT batch ${esc(s.batchId)}: ${outcomeLabel(s.outcome)}`
+    : `NAT batch ${esc(s.batchId)}: done ${c.done}, in flight ${c.in_flight}, waiting ${c.waiting + c.staging}, failed ${c.failed}`;
+  return fitMessage({ text: text.replace(/:[a-z_]+:\s*/g, ''), blocks });
 }
 
 /** The thread root for any job: the batch card for batches, the step checklist otherwise. */
@@ -152,6 +161,9 @@ export function rootCard(jobId: string, events: MigrationEvent[]): SlackMessage 
 
 // ── replies ─────────────────────────────────────────────────────────────────
 
+/** Continuation replies a plan may take; a longer plan goes out whole as a file in the thread instead. */
+const MAX_PLAN_CONTINUATIONS = 3;
+
 function recipeText(i: BatchItem): string {
   const r = i.restoreRecipe;
   return `${r.forwardTableId} ${r.externalIp}:${r.externalPort} → ${r.internalIp}:${r.internalPort} ${r.ipProtocol}${r.forwardEntryName ? ` name=${r.forwardEntryName}` : ''}`;
@@ -159,59 +171,74 @@ function recipeText(i: BatchItem): string {
 
 function batchItemLine(i: BatchItem): string {
   const e = i.entryToDelete;
-  return `• ${code(i.instanceId)}${i.canary ? ' *canary*' : ''}: delete ${code(e.forwardEntryId)} (${code(`${e.externalIp} → ${e.internalIp}`)}); restore = CreateForwardEntry ${code(recipeText(i))}; egress after: ${i.expectedEgressIps.map((ip) => code(ip)).join(' or ')}`;
+  return truncate(`• ${code(i.instanceId)}${i.canary ? ' *canary*' : ''}: delete ${code(e.forwardEntryId)} (${code(`${e.externalIp} → ${e.internalIp}`)}); restore = CreateForwardEntry ${code(recipeText(i))}; egress after: ${i.expectedEgressIps.map((ip) => code(ip)).join(' or ')}`, 900);
 }
 
-/** Lines packed into sections under Slack's limits; what does not fit is counted. */
-function packed(lines: string[], maxBlocks: number): Block[] {
+/** Lines packed into sections of at most 2,900 characters each. */
+function packed(lines: string[]): Block[] {
   const out: Block[] = [];
   let cur = '';
-  let used = 0;
   for (const l of lines) {
     if (cur && cur.length + l.length + 1 > 2900) {
-      if (out.length >= maxBlocks - 1) break;
       out.push(section(cur));
       cur = '';
     }
     cur = cur ? `${cur}\n${l}` : l;
-    used++;
   }
   if (cur) out.push(section(cur));
-  if (used < lines.length) out.push(context([`…and ${lines.length - used} more; the batch record has them all (\`/natmigrate status\`).`]));
   return out;
 }
 
-/** The one plan of the batch: every DNAT entry it deletes and every restore recipe; the skipped instances. */
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The one plan of the batch: every DNAT entry it deletes and every restore recipe; the skipped instances. What does
+ * not fit one message follows in numbered continuation replies, or, for a long plan, as one CSV file in the thread.
+ */
 export function batchPlanReply(plan: BatchPlan, at: string): SlackMessage {
   const canaries = plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ') || 'none';
-  const head = `:clipboard: ${when(at)} *Batch plan* for ${plan.targets.map((t) => code(t)).join(', ')}: ${plan.items.length} instance${plan.items.length === 1 ? '' : 's'} to migrate, ${plan.skipped.length} skipped. Canary first: ${canaries}; then at most ${plan.concurrency} at a time. The first failed verification stops the batch and restores that instance.`;
-  const skipped = plan.skipped.map((s) => `• ${code(s.instanceId)} ${code(s.code)}: ${esc(truncate(s.message, 300))}`);
-  const blocks: Block[] = [section(head)];
-  if (plan.items.length) blocks.push(...packed(plan.items.map(batchItemLine), skipped.length ? 30 : 44));
-  if (skipped.length) blocks.push(section('*Skipped by the pre-flight (left alone)*'), ...packed(skipped, 10));
-  blocks.push(context([`batch ${code(plan.batchId)}`, `plan hash ${code(plan.hash.slice(0, 12))}`]));
-  return { text: truncate(`Batch plan: ${plan.items.length} instances to migrate (${plan.items.map((i) => i.instanceId).join(', ')}), ${plan.skipped.length} skipped`, 3000), blocks: blocks.slice(0, 50) };
+  const head = `:clipboard: ${when(at)} *Batch plan* for ${plan.targets.map((t) => code(t)).join(', ')}: ${plural(plan.items.length, 'instance')} to migrate, ${plan.skipped.length} skipped. Canary first: ${truncate(canaries, 600)}; then at most ${plan.concurrency} at a time. The first failed verification stops the batch and restores that instance.`;
+  const skipped = plan.skipped.map((s) => `• ${code(s.instanceId)} ${code(s.code)}: ${escCut(s.message, 300)}`);
+  const body = [...packed(plan.items.map(batchItemLine)), ...(skipped.length ? [section('*Skipped by the pre-flight (left alone)*'), ...packed(skipped)] : [])];
+  const tail = context([`batch ${code(plan.batchId)}`, `plan hash ${code(plan.hash.slice(0, 12))}`]);
+  const text = `Batch plan: ${plural(plan.items.length, 'instance')} to migrate, ${plan.skipped.length} skipped (batch ${esc(plan.batchId)})`;
+  const { first, rest } = splitBlocks([section(head)], body, [tail]);
+  if (!rest.length) return fitMessage({ text, blocks: first });
+  const title = `Batch plan ${esc(plan.batchId)}`;
+  if (rest.length <= MAX_PLAN_CONTINUATIONS) {
+    const note = context([`Continued in the next ${plural(rest.length, 'reply', 'replies')} (${rest.length + 1} messages in all).`]);
+    return fitMessage({ text, blocks: [...first.slice(0, -1), note, tail], continuations: continuations(title, rest) });
+  }
+  const file = batchPlanFileName(plan);
+  const note = context([`The whole plan (${plural(plan.items.length, 'instance')}, ${plan.skipped.length} skipped) is too long for messages: it is in the file ${code(file)} in this thread; its first instances are above.`]);
+  return fitMessage({
+    text, blocks: [...first.slice(0, -1), note, tail],
+    file: { filename: file, title: `natmigrate batch plan ${plan.batchId} (${plan.items.length} instances)`, content: batchPlanCsv(plan) },
+  });
 }
 
-/** What the approval card shows for a batch (the plan reply above has the full list). */
+/** What the approval card shows for a batch, at any size: counts and the first ten (the plan reply has them all). */
 export function batchApprovalBlocks(plan: BatchPlan): Block[] {
   const shown = plan.items.slice(0, 10).map(batchItemLine);
   const more = plan.items.length > shown.length ? `\n…and ${plan.items.length - shown.length} more, listed in the batch plan above.` : '';
+  const canaries = plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ');
+  const skipped = plan.skipped.slice(0, 20).map((s) => `${code(s.instanceId)} (${code(s.code)})`).join(', ');
   return [
-    section(`*One approval for the whole batch*: ${plan.items.length} DNAT IP mapping${plan.items.length === 1 ? '' : 's'} deleted and moved to a new ENI of ${plan.items.length === 1 ? 'its instance' : 'each instance'}; canary first (${plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ')}), then at most ${plan.concurrency} at a time. The first failed verification stops the batch; that instance is restored and the rest are left untouched.`),
-    section(`${shown.join('\n')}${more}`),
-    ...(plan.skipped.length ? [section(`Skipped by the pre-flight: ${plan.skipped.slice(0, 20).map((s) => `${code(s.instanceId)} (${esc(s.code)})`).join(', ')}${plan.skipped.length > 20 ? ` and ${plan.skipped.length - 20} more` : ''}`)] : []),
+    section(`*One approval for the whole batch*: ${plural(plan.items.length, 'DNAT IP mapping')} deleted and moved to a new ENI of ${plan.items.length === 1 ? 'its instance' : 'each instance'}; canary first (${truncate(canaries, 600)}), then at most ${plan.concurrency} at a time. The first failed verification stops the batch; that instance is restored and the rest are left untouched.`),
+    section(`${truncate(shown.join('\n'), 2800)}${more}`),
+    ...(plan.skipped.length ? [section(`Skipped by the pre-flight: ${truncate(skipped, 1500)}${plan.skipped.length > 20 ? ` and ${plan.skipped.length - 20} more` : ''}`)] : []),
   ];
 }
 
 export function batchInstanceReply(ev: Extract<MigrationEvent, { type: 'batch.instance' }>): SlackMessage {
   const ok = ev.outcome === 'migrated';
   const icon = ok ? ':white_check_mark:' : ev.outcome === 'cancelled' ? ':heavy_minus_sign:' : ':x:';
-  return {
-    text: truncate(`${ev.instanceId}${ev.canary ? ' (canary)' : ''}: ${ev.outcome}. ${ev.summary}`, 3000),
+  const outcome = outcomeLabel(ev.outcome).replace(/^:[a-z_]+:\s*/, '');
+  return fitMessage({
+    text: `${esc(ev.instanceId)}${ev.canary ? ' (canary)' : ''}: ${outcome}. ${esc(ev.summary)}`,
     blocks: [
-      section(`${icon} ${when(ev.at)} ${code(ev.instanceId)}${ev.canary ? ' *(canary)*' : ''}: *${outcomeLabel(ev.outcome).replace(/^:[a-z_]+:\s*/, '')}*\n${esc(truncate(ev.summary, 1500))}`),
-      context([`job ${code(ev.childJobId)}`, `\`/natmigrate status ${esc(ev.childJobId)}\` shows its steps and RequestIds`]),
+      section(`${icon} ${when(ev.at)} ${code(ev.instanceId)}${ev.canary ? ' *(canary)*' : ''}: *${outcome}*\n${escCut(ev.summary, 1500)}`),
+      context([`job ${code(ev.childJobId)}`, `${code(`/natmigrate status ${ev.childJobId}`)} shows its steps and RequestIds`]),
     ],
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import type { Actor, JobOutcome, MigrationEvent } from '../../domain/events.ts';
-import { actor, code, context, esc, truncate, when, type Block } from './format.ts';
+import { actor, code, context, esc, escCut, when, type Block } from './format.ts';
 
 /**
  * What the job's status card and the batch card fold and show alike: who queued it, where and when; the approval;
@@ -75,8 +75,8 @@ export function outcomeLabel(o: JobOutcome): string {
 }
 
 /** The card's state line once it ended: the outcome, when, and the summary (cut to `summaryMax`). */
-export function outcomeLine(outcome: JobOutcome, card: CardHead, summaryMax = Infinity): string {
-  const summary = card.summary ? `\n${esc(summaryMax < Infinity ? truncate(card.summary, summaryMax) : card.summary)}` : '';
+export function outcomeLine(outcome: JobOutcome, card: CardHead, summaryMax = 2500): string {
+  const summary = card.summary ? `\n${escCut(card.summary, summaryMax)}` : '';
   return `*${outcomeLabel(outcome)}* ${card.finishedAt ? when(card.finishedAt) : ''}${summary}`;
 }
 

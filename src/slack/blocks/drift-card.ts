@@ -1,10 +1,13 @@
 import type { DriftAlert } from '../../domain/events.ts';
-import { code, context, esc, section, truncate, when, type SlackMessage } from './format.ts';
+import { code, context, esc, escCut, section, when, type SlackMessage } from './format.ts';
+import { fitMessage } from './fit.ts';
 
 /** The drift channel's alert: what drifted, and a button that starts a dry run (`plan`) for that instance. */
 
 export const DRIFT_PLAN_ACTION_ID = 'natmigrate_drift_plan';
 const DRIFT_BLOCK_ID = 'natmigrate_drift';
+/** The longest button value the click handler takes (Slack's own limit is 2,000). */
+const DRIFT_VALUE_MAX = 300;
 
 /** The button value: which instance to plan, in which region (no secrets; the click is re-authorized). */
 function encodeDriftValue(d: Pick<DriftAlert, 'regionId' | 'instanceId'>): string {
@@ -12,7 +15,7 @@ function encodeDriftValue(d: Pick<DriftAlert, 'regionId' | 'instanceId'>): strin
 }
 
 export function decodeDriftValue(raw: unknown): { regionId: string; instanceId: string } | undefined {
-  if (typeof raw !== 'string' || raw.length > 300) return undefined;
+  if (typeof raw !== 'string' || raw.length > DRIFT_VALUE_MAX) return undefined;
   try {
     const v = JSON.parse(raw) as { v?: number; r?: unknown; i?: unknown };
     if (v.v !== 1 || typeof v.r !== 'string' || typeof v.i !== 'string') return undefined;
@@ -23,22 +26,24 @@ export function decodeDriftValue(raw: unknown): { regionId: string; instanceId: 
 }
 
 export function driftAlertMessage(d: DriftAlert, at: string, jobId: string): SlackMessage {
-  const who = `${code(d.instanceId)}${d.instanceName ? ` (${esc(d.instanceName)})` : ''}`;
+  const who = `${code(d.instanceId)}${d.instanceName ? ` (${escCut(d.instanceName, 200)})` : ''}`;
   const what = d.kind === 'dnat-ip-mapping'
     ? `has a DNAT IP mapping again and egresses from ${code(d.egressIp ?? '?')} instead of the SNAT IP ${d.expectedIps.map((ip) => code(ip)).join(' or ') || '(none)'}`
     : `egresses from an unexpected IP ${code(d.egressIp ?? '?')} (expected ${d.expectedIps.map((ip) => code(ip)).join(' or ') || 'a SNAT IP of the gateway'})`;
-  return {
-    text: truncate(`Drift on ${d.natGatewayId}: ${d.instanceId} ${d.kind === 'dnat-ip-mapping' ? 'has a DNAT IP mapping' : 'egresses from an unexpected IP'} (${d.egressIp ?? '?'})`, 3000),
+  const value = encodeDriftValue(d);
+  return fitMessage({
+    text: esc(`Drift on ${d.natGatewayId}: ${d.instanceId} ${d.kind === 'dnat-ip-mapping' ? 'has a DNAT IP mapping' : 'egresses from an unexpected IP'} (${d.egressIp ?? '?'})`),
     blocks: [
-      section(`:warning: ${when(at)} *Drift on ${code(d.natGatewayId)}*: ${who} ${what}.\n${esc(truncate(d.reason, 1000))}`),
-      {
-        type: 'actions',
+      section(`:warning: ${when(at)} *Drift on ${code(d.natGatewayId)}*: ${who} ${what}.\n${escCut(d.reason, 1000)}`),
+      // A value the click handler would refuse (ids no real cloud has) gets no button.
+      ...(value.length <= DRIFT_VALUE_MAX ? [{
+        type: 'actions' as const,
         block_id: DRIFT_BLOCK_ID,
         elements: [{
-          type: 'button', action_id: DRIFT_PLAN_ACTION_ID, text: { type: 'plain_text', text: 'Plan', emoji: false }, value: encodeDriftValue(d),
+          type: 'button' as const, action_id: DRIFT_PLAN_ACTION_ID, text: { type: 'plain_text' as const, text: 'Plan', emoji: false }, value,
         }],
-      },
+      }] : []),
       context([`region ${code(d.regionId)}`, `sweep ${code(jobId)}`, 'Reported once; again only if it goes away and comes back.']),
     ],
-  };
+  });
 }

@@ -1,37 +1,39 @@
 import type { types } from '@slack/bolt';
 import type { Actor, CallEvidence } from '../../domain/events.ts';
 import type { DnatEntry, DnatSpec } from '../../domain/cloud-types.ts';
+import { code, esc, plain, plainText, truncate } from '../mrkdwn.ts';
 
-/** Small mrkdwn/Block Kit helpers shared by every card. Everything that reaches Slack is escaped here. */
+export { code, codeBlock, esc, escCut, plain, plainText, truncate } from '../mrkdwn.ts';
+
+/**
+ * Small Block Kit helpers shared by every card. Untrusted text is escaped with ../mrkdwn.ts (re-exported here) before
+ * it reaches these helpers; they only cut to Slack's limits.
+ */
 
 export type Block = types.KnownBlock;
 
-/** A message as the outbox and listeners post it: `text` is the notification fallback, blocks what people see. */
+/** A file shared in a message's thread (files.uploadV2), for what is too long for any message. */
+export interface SlackFile {
+  filename: string;
+  title: string;
+  content: string;
+}
+
+/**
+ * A message as the outbox and listeners post it: `text` is the notification fallback, blocks what people see. What
+ * does not fit one message travels with it: numbered continuation replies, or one file, both for its thread.
+ */
 export interface SlackMessage {
   text: string;
   blocks?: Block[];
+  /** Posted right after this message, in order, in its thread ("… (continued 2/3)"). */
+  continuations?: SlackMessage[];
+  /** Shared in this message's thread once it is posted (the whole list the message only summarises). */
+  file?: SlackFile;
 }
 
 // Slack limits (https://docs.slack.dev/reference/block-kit/blocks): exceeding them makes the whole post fail.
 export const LIMITS = { sectionText: 3000, field: 2000, header: 150, buttonText: 75, blocks: 50, fallbackText: 3900, contextElements: 10 } as const;
-
-/** Escape the three characters Slack treats as markup in mrkdwn. */
-export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-export function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
-}
-
-/** Inline code, safe for any user-controlled content (backticks would end the span). */
-export function code(s: string | number | undefined): string {
-  return `\`${esc(String(s ?? '')).replace(/`/g, "'")}\``;
-}
-
-export function codeBlock(s: string, max = LIMITS.sectionText - 20): string {
-  return `\`\`\`${truncate(esc(s).replace(/```/g, "'''"), max)}\`\`\``;
-}
 
 export function mention(userId: string): string {
   return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : esc(userId);
@@ -62,8 +64,9 @@ export function fields(items: string[]): Block {
   return { type: 'section', fields: items.slice(0, 10).map((t) => ({ type: 'mrkdwn', text: truncate(t, LIMITS.field) })) };
 }
 
+/** A header is plain_text (no mentions or links), but a `<…>` from elsewhere is still shown as a look-alike. */
 export function header(text: string): Block {
-  return { type: 'header', text: { type: 'plain_text', text: truncate(text, LIMITS.header), emoji: true } };
+  return { type: 'header', text: { type: 'plain_text', text: truncate(plainText(text), LIMITS.header), emoji: true } };
 }
 
 export function context(items: string[]): Block {
@@ -72,18 +75,9 @@ export function context(items: string[]): Block {
 
 export const divider: Block = { type: 'divider' };
 
-/** Notification text for a mrkdwn line: dates as their fallback, no emoji codes or emphasis marks. */
-export function plain(mrkdwn: string): string {
-  return mrkdwn
-    .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
-    .replace(/:[a-z0-9_+-]+:\s*/g, '')
-    .replace(/[*`]/g, '')
-    .trim();
-}
-
 /** A one-section message whose fallback text is the same line without markup (for short audit lines). */
 export function line(text: string): SlackMessage {
-  return { text: truncate(plain(text), LIMITS.fallbackText), blocks: [section(text)] };
+  return { text: truncate(plain(text), LIMITS.fallbackText), blocks: [section(truncate(text, LIMITS.sectionText))] };
 }
 
 /** "CreateNetworkInterface OK (RequestId `…`)" for each cloud call of a step. */

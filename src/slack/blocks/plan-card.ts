@@ -1,5 +1,6 @@
 import type { Plan, Refusal } from '../../domain/plan-types.ts';
-import { code, codeBlock, context, dnatEntryText, esc, header, mention, restoreRecipeText, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+import { code, codeBlock, context, dnatEntryText, esc, escCut, header, mention, restoreRecipeText, section, when, type Block, type SlackMessage } from './format.ts';
+import { fitMessage } from './fit.ts';
 
 /** The pre-flight plan: exactly what will change, what recreates the old state, and what egress to expect. */
 
@@ -30,10 +31,10 @@ export function planBlocks(plan: Plan): Block[] {
     ),
     section(`*Expected egress IP${plan.expectedEgressIps.length === 1 ? '' : 's'}* (SNAT): ${plan.expectedEgressIps.map((ip) => code(ip)).join(', ') || '—'}`),
   ];
-  if (plan.warnings.length) blocks.push(section(`:warning: *Warnings*\n${plan.warnings.map((w) => `• ${esc(w)}`).join('\n')}`));
+  if (plan.warnings.length) blocks.push(section(`:warning: *Warnings*\n${plan.warnings.map((w) => `• ${escCut(w, 500)}`).join('\n')}`));
   blocks.push(
     context([
-      `instance ${code(plan.instanceId)}${plan.instanceName && plan.instanceName !== plan.instanceId ? ` (${esc(plan.instanceName)})` : ''}`,
+      `instance ${code(plan.instanceId)}${plan.instanceName && plan.instanceName !== plan.instanceId ? ` (${escCut(plan.instanceName, 200)})` : ''}`,
       `primary IP ${code(plan.primaryIp)}`,
       `VPC ${code(plan.vpcId)}`,
       `NAT gateway ${code(plan.natGatewayId)}`,
@@ -47,24 +48,25 @@ export function planBlocks(plan: Plan): Block[] {
 export function planCard(plan: Plan, opts: { jobId: string; requestedBy?: string; at?: string; dryRun?: boolean }): SlackMessage {
   const title = opts.dryRun ? `Dry run: plan for ${plan.instanceId}` : `Plan for ${plan.instanceId}`;
   const by = opts.requestedBy ? ` · requested by ${mention(opts.requestedBy)}` : '';
-  return {
-    text: truncate(`${title}: delete ${plan.entryToDelete.forwardEntryId} (${plan.entryToDelete.externalIp} → ${plan.entryToDelete.internalIp}), expected egress ${plan.expectedEgressIps.join(', ')}`, 3000),
+  const e = plan.entryToDelete;
+  return fitMessage({
+    text: esc(`${title}: delete ${e.forwardEntryId} (${e.externalIp} → ${e.internalIp}), expected egress ${plan.expectedEgressIps.join(', ')}`),
     blocks: [
       header(`📋 ${title}`),
       ...planBlocks(plan),
       context([`job ${code(opts.jobId)}${by}`, opts.at ? when(opts.at) : '', opts.dryRun ? 'nothing was changed' : '']),
     ],
-  };
+  });
 }
 
 export function refusalCard(refusal: Refusal, opts: { jobId: string; instanceId?: string; requestedBy?: string; at?: string; dryRun?: boolean }): SlackMessage {
   const target = opts.instanceId ? ` ${opts.instanceId}` : '';
   const details = refusal.details && Object.keys(refusal.details).length ? `\n${codeBlock(JSON.stringify(refusal.details, null, 1), 1500)}` : '';
-  return {
-    text: truncate(`Refused${target}: ${refusal.code}: ${refusal.message}`, 3000),
+  return fitMessage({
+    text: esc(`Refused${target}: ${refusal.code}: ${refusal.message}`),
     blocks: [
-      section(`:no_entry: *Pre-flight refused${esc(target)}* — ${code(refusal.code)}\n${esc(refusal.message)}${details}`),
+      section(`:no_entry: *Pre-flight refused${esc(target)}* — ${code(refusal.code)}\n${escCut(refusal.message, 1200)}${details}`),
       context([`job ${code(opts.jobId)}`, opts.requestedBy ? `requested by ${mention(opts.requestedBy)}` : '', opts.at ? when(opts.at) : '', 'nothing was changed']),
     ],
-  };
+  });
 }

@@ -1,33 +1,34 @@
 import type { EgressEvidence, JobOutcome, SshEvidence } from '../../domain/events.ts';
-import { code, codeBlock, context, esc, section, truncate, when, type SlackMessage } from './format.ts';
+import { code, codeBlock, context, esc, escCut, section, truncate, when, type SlackMessage } from './format.ts';
+import { fitMessage } from './fit.ts';
 import { outcomeLabel } from './card-common.ts';
 
 /** Verification evidence and the final outcome, as the last replies of a thread. */
 
 function sshText(s: SshEvidence): string {
   const head = `${s.ok ? ':white_check_mark:' : ':x:'} *SSH* ${code(`${s.host}:${s.port}`)} after ${s.attempts} attempt${s.attempts === 1 ? '' : 's'}`;
-  const body = s.banner ? `banner ${code(s.banner)}` : s.error ? `error ${code(s.error)}` : '';
+  const body = s.banner ? `banner ${code(truncate(s.banner, 500))}` : s.error ? `error ${code(truncate(s.error, 500))}` : '';
   return `${head}${body ? `: ${body}` : ''}`;
 }
 
 function egressText(e: EgressEvidence): string {
   const head = `${e.ok ? ':white_check_mark:' : ':x:'} *Egress IP* observed ${code(e.observedIp ?? 'none')}, expected ${e.expectedIps.map((ip) => code(ip)).join(' or ') || '—'}`;
-  const tail = [e.invokeId ? `Cloud Assistant invocation ${code(e.invokeId)}` : '', e.error ? `error ${code(e.error)}` : ''].filter(Boolean).join(' · ');
+  const tail = [e.invokeId ? `Cloud Assistant invocation ${code(e.invokeId)}` : '', e.error ? `error ${code(truncate(e.error, 500))}` : ''].filter(Boolean).join(' · ');
   const raw = e.rawOutput ? `\n${codeBlock(truncate(e.rawOutput, 800))}` : '';
   return `${head}${tail ? `\n${tail}` : ''}${raw}`;
 }
 
 export function verifiedCard(ev: { ok: boolean; ssh: SshEvidence; egress: EgressEvidence; at: string }): SlackMessage {
   const title = ev.ok ? ':mag: *Verification passed*' : ':mag: *Verification failed*';
-  return {
-    text: truncate(`Verification ${ev.ok ? 'passed' : 'failed'}: SSH ${ev.ssh.ok ? 'ok' : 'failed'}${ev.ssh.banner ? ` (${ev.ssh.banner})` : ''}, egress ${ev.egress.observedIp ?? 'unknown'} (expected ${ev.egress.expectedIps.join(', ')})`, 3000),
+  return fitMessage({
+    text: esc(`Verification ${ev.ok ? 'passed' : 'failed'}: SSH ${ev.ssh.ok ? 'ok' : 'failed'}${ev.ssh.banner ? ` (${truncate(ev.ssh.banner, 300)})` : ''}, egress ${ev.egress.observedIp ?? 'unknown'} (expected ${ev.egress.expectedIps.join(', ')})`),
     blocks: [section(`${title} ${when(ev.at)}`), section(sshText(ev.ssh)), section(egressText(ev.egress))],
-  };
+  });
 }
 
 export function resultCard(ev: { jobId: string; outcome: JobOutcome; summary: string; at: string }): SlackMessage {
-  return {
-    text: truncate(`Finished: ${ev.outcome}: ${ev.summary}`, 3000),
-    blocks: [section(`:checkered_flag: *Finished* ${when(ev.at)}: *${outcomeLabel(ev.outcome)}*\n${esc(ev.summary)}`), context([`job ${code(ev.jobId)}`, `outcome ${code(ev.outcome)}`])],
-  };
+  return fitMessage({
+    text: esc(`Finished: ${ev.outcome}: ${ev.summary}`),
+    blocks: [section(`:checkered_flag: *Finished* ${when(ev.at)}: *${outcomeLabel(ev.outcome)}*\n${escCut(ev.summary, 2700)}`), context([`job ${code(ev.jobId)}`, `outcome ${code(ev.outcome)}`])],
+  });
 }

@@ -1,6 +1,7 @@
 import type { ScanResult } from '../../domain/events.ts';
 import type { InventoryRow } from '../../domain/inventory.ts';
-import { code, codeBlock, context, esc, mention, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+import { code, codeBlock, context, esc, escCut, mention, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+import { fitMessage } from './fit.ts';
 
 /** Rows shown in the message; a longer inventory also goes out as a CSV file. */
 export const SCAN_TABLE_ROWS = 30;
@@ -8,7 +9,8 @@ export const SCAN_TABLE_ROWS = 30;
 const VIA: Record<InventoryRow['egressKind'], string> = { 'dnat-ip-mapping': 'DNAT map', snat: 'SNAT', 'own-public-ip': 'own IP', none: 'none' };
 
 function pad(s: string, n: number): string {
-  return s.length >= n ? `${s.slice(0, n - 1)}…` : s + ' '.repeat(n - s.length);
+  const cut = s.length >= n ? truncate(s, n - 1) : s;
+  return cut + ' '.repeat(Math.max(0, n - cut.length));
 }
 
 function scanTable(rows: readonly InventoryRow[]): string {
@@ -31,9 +33,9 @@ export function scanMessage(jobId: string, scan: ScanResult, at: string, request
   const refused = scan.rows.filter((r) => r.action === 'refused');
   const blocks: Block[] = [section(head), section(totals)];
   if (refused.length) {
-    const lines = refused.slice(0, 12).map((r) => `• ${code(r.instanceId)} ${code(r.refusal?.code ?? '')}: ${esc(truncate(r.refusal?.message ?? '', 220))}`);
+    const lines = refused.slice(0, 12).map((r) => `• ${code(r.instanceId)} ${code(r.refusal?.code ?? '')}: ${escCut(r.refusal?.message ?? '', 220)}`);
     if (refused.length > 12) lines.push(`…and ${refused.length - 12} more (see the CSV).`);
-    blocks.push(section(`*Would be refused*\n${lines.join('\n')}`));
+    blocks.push(section(`*Would be refused*\n${truncate(lines.join('\n'), 2800)}`));
   }
   const shown = scan.rows.slice(0, SCAN_TABLE_ROWS);
   if (shown.length) blocks.push(section(codeBlock(scanTable(shown), 2950)));
@@ -41,10 +43,10 @@ export function scanMessage(jobId: string, scan: ScanResult, at: string, request
   blocks.push(context([
     rest > 0 ? `Showing ${shown.length} of ${scan.rows.length}; the full inventory is attached as CSV in the thread.` : `All ${scan.rows.length} shown.`,
     `scan ${code(jobId)}`,
-    s.ready ? `\`/natmigrate run --all ${esc(scan.target)}\` migrates the ${s.ready} ready one${s.ready === 1 ? '' : 's'} as one batch` : '',
+    s.ready ? `${code(`/natmigrate run --all ${scan.target}`)} migrates the ${s.ready} ready one${s.ready === 1 ? '' : 's'} as one batch` : '',
   ]));
-  return {
-    text: truncate(`Inventory of ${scan.target}: ${s.instances} instances, ${s.needMigration} on DNAT IP mappings (${s.ready} ready, ${s.refused} refused).`, 3000),
+  return fitMessage({
+    text: `Inventory of ${esc(scan.target)}: ${s.instances} instances, ${s.needMigration} on DNAT IP mappings (${s.ready} ready, ${s.refused} refused).`,
     blocks,
-  };
+  });
 }

@@ -1,7 +1,8 @@
 import type { JobKind, MigrationEvent } from '../../domain/events.ts';
 import { MIGRATION_PATH, ROLLBACK_PATH, STEPS, isStepName, type StepName } from '../../domain/steps.ts';
 import { applyHeadEvent, cancelNote, headContext, outcomeLabel, outcomeLine, type CardHead } from './card-common.ts';
-import { actor, context, esc, header, section, truncate, when, type SlackMessage } from './format.ts';
+import { actor, context, esc, escCut, header, section, when, type SlackMessage } from './format.ts';
+import { fitMessage } from './fit.ts';
 
 /**
  * The thread's root: one live checklist, rebuilt from the job's events (a pure fold, so a restarted bot renders
@@ -121,7 +122,7 @@ function stateLine(s: CardState): string {
   const a = s.approval;
   if (a?.status === 'pending') return `*Waiting for approval* (${a.approvals} of ${a.required}) until ${when(a.expiresAt)}`;
   const running = s.rows.find((r) => r.status === 'running');
-  if (running) return `*In progress:* ${esc(running.title)}`;
+  if (running) return `*In progress:* ${escCut(running.title, 300)}`;
   return s.rows.some((r) => r.status !== 'pending') ? '*In progress*' : '*Queued*';
 }
 
@@ -136,14 +137,14 @@ export function statusCard(s: CardState): SlackMessage {
         extra = ` — ${s.approval.status} by ${s.approval.by.map(actor).join(', ') || 'nobody'}`;
       }
       if (r.step === 'verify' && s.verified !== undefined) extra = s.verified ? ' — SSH and egress OK' : ' — failed';
-      return `${ICON[r.status]} ${esc(r.title)}${extra}${r.at && r.status !== 'pending' ? ` · ${when(r.at)}` : ''}`;
+      return `${ICON[r.status]} ${escCut(r.title, 300)}${extra}${r.at && r.status !== 'pending' ? ` · ${when(r.at)}` : ''}`;
     });
   const notes: string[] = [];
   const cancel = cancelNote(s);
   if (cancel) notes.push(cancel);
   if (s.restored) notes.push(':leftwards_arrow_with_hook: The original DNAT mapping was restored');
-  return {
-    text: truncate(`${what} of ${target}: ${s.outcome ? outcomeLabel(s.outcome) : stateLine(s).replace(/\*/g, '')}`, 3000),
+  return fitMessage({
+    text: `${what} of ${esc(target)}: ${s.outcome ? outcomeLabel(s.outcome) : stateLine(s).replace(/\*/g, '')}`,
     blocks: [
       header(`${what} · ${target}`),
       headContext('job', s.jobId, s),
@@ -152,5 +153,5 @@ export function statusCard(s: CardState): SlackMessage {
       ...(notes.length ? [section(notes.join('\n'))] : []),
       context(['Audit log in this thread ↓']),
     ],
-  };
+  });
 }

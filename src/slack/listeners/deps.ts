@@ -2,6 +2,7 @@ import type { MigrationService } from '../../engine/ports.ts';
 import type { Authz } from '../authz.ts';
 import type { ChannelCheck } from '../channels.ts';
 import type { Log } from '../slack-log.ts';
+import { truncate } from '../mrkdwn.ts';
 import type { Outbox } from '../outbox/index.ts';
 
 /** What every listener needs; built once by the app factory. */
@@ -22,7 +23,11 @@ export interface CommandReply {
   blocks?: unknown[];
 }
 
-export const ephemeral = (text: string): CommandReply => ({ response_type: 'ephemeral', text });
+/** An answer only the invoker sees; `text` is mrkdwn whose untrusted parts are already escaped (../mrkdwn.ts). */
+export const ephemeral = (text: string): CommandReply => ({ response_type: 'ephemeral', text: truncate(text, EPHEMERAL_MAX) });
+
+/** Slack shows long text cut short and recommends under 4,000 characters (https://api.slack.com/methods/chat.postMessage#truncating). */
+const EPHEMERAL_MAX = 3900;
 
 /** Who typed the command and where. */
 export interface Invocation {

@@ -5,6 +5,7 @@ import type { Audience } from '../../../engine/ports.ts';
 import { decodeDriftValue, DRIFT_PLAN_ACTION_ID } from '../../blocks/drift-card.ts';
 import type { SlackDeps } from '../deps.ts';
 import { registerButton, type Tell } from './button-listener.ts';
+import { code, esc } from '../../mrkdwn.ts';
 
 /**
  * The Plan button of a drift alert: the same as `/natmigrate plan <instance>` typed by the clicker (same
@@ -30,11 +31,11 @@ async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: Slack
   try {
     ({ jobId } = await deps.service.preview({ regionId: value.regionId, instanceId: value.instanceId, options: DEFAULT_OPTIONS, requestedBy: userId, audience }));
   } catch (err) {
-    await tell(`:warning: Dry run not queued: ${err instanceof Error ? err.message : String(err)}`);
+    await tell(`:warning: Dry run not queued: ${esc(err instanceof Error ? err.message : String(err))}`);
     return { ok: false };
   }
   await deps.outbox.bind(jobId, audience);
-  await tell(`Dry run of \`${value.instanceId}\` queued (job \`${jobId}\`); the plan will be posted in this alert's thread. Nothing will be changed.`);
+  await tell(`Dry run of ${code(value.instanceId)} queued (job ${code(jobId)}); the plan will be posted in this alert's thread. Nothing will be changed.`);
   deps.log.info({ jobId, userId, instanceId: value.instanceId }, 'drift plan click queued a dry run');
   return { ok: true, jobId };
 }

@@ -1,5 +1,11 @@
 import type { Audience } from '../../../engine/ports.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
+import { code, esc } from '../../mrkdwn.ts';
+
+/** `<#C…>` for a channel id of Slack's shape, else the id shown as code (never a live sequence from elsewhere). */
+export function channelLink(id: string): string {
+  return /^[CGD][A-Z0-9]{2,}$/.test(id) ? `<#${id}>` : code(id);
+}
 
 export function notAllowedToRequest(deps: SlackDeps, what: string): CommandReply {
   return ephemeral(`You are not allowed to ${what} migrations: requests are limited to ${deps.authz.describeRequesters()} (NATMIGRATE_REQUESTERS). Nothing was queued.`);
@@ -8,7 +14,7 @@ export function notAllowedToRequest(deps: SlackDeps, what: string): CommandReply
 /** `<#C…>` link to where a job's thread lives, when known. */
 export async function threadHint(deps: SlackDeps, jobId: string): Promise<string> {
   const t = await deps.outbox.thread(jobId);
-  return t ? ` — thread in <#${t.channel}> (message ${t.threadTs})` : '';
+  return t ? ` — thread in ${channelLink(t.channel)} (message ${code(t.threadTs)})` : '';
 }
 
 /** Undefined when the bot can post in the channel, else the answer that says how to fix it. */
@@ -37,7 +43,7 @@ export async function queueReadOnlyJob(deps: SlackDeps, inv: Invocation, o: {
     ({ jobId } = await o.start(regionId, audience));
   } catch (err) {
     // The service refuses bad input (an unconfigured region…) with a message meant for people.
-    return ephemeral(`:warning: ${o.what} not queued: ${err instanceof Error ? err.message : String(err)}`);
+    return ephemeral(`:warning: ${o.what} not queued: ${esc(err instanceof Error ? err.message : String(err))}`);
   }
   await deps.outbox.bind(jobId, audience);
   return ephemeral(o.queued(jobId, regionId));

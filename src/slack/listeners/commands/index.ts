@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { parseCommand, type Command } from '../../../domain/command.ts';
 import { errorRef, errText } from '../../error-text.ts';
+import { esc } from '../../mrkdwn.ts';
 import { DROPPED, ephemeral, type CommandReply, type DeferredReplay, type Invocation, type SlackDeps } from '../deps.ts';
 import { REPLAY_DEFERRED_PROP } from '../../replay.ts';
 import { handleHelp } from './help-command.ts';
@@ -33,7 +34,7 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
  */
 export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
   const parsed = parseCommand(inv.text);
-  if (!parsed.ok) return ephemeral(`:warning: ${parsed.error}`);
+  if (!parsed.ok) return ephemeral(`:warning: ${esc(parsed.error)}`);
   const cmd = parsed.command;
   // The replay check the guard left to us: `run` does it inside its job claim, everything else here, first.
   if (inv.replay && cmd.kind !== 'run' && !(await inv.replay.check())) return DROPPED;

@@ -1,7 +1,8 @@
 import type { Command } from '../../../domain/command.ts';
 import type { Audience } from '../../../engine/ports.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
-import { notAllowedToRequest } from './command-replies.ts';
+import { channelLink, notAllowedToRequest } from './command-replies.ts';
+import { code, esc } from '../../mrkdwn.ts';
 
 /**
  * `/natmigrate rollback <job-id>`: queues a rollback job whose messages (and approval request) go into the
@@ -14,8 +15,8 @@ export async function handleRollback(cmd: Extract<Command, { kind: 'rollback' }>
     ? { channelId: parent.channel, threadTs: parent.threadTs, userId: inv.userId, parentJobId: cmd.jobId }
     : { channelId: inv.channelId, userId: inv.userId, parentJobId: cmd.jobId };
   const res = await deps.service.rollback(cmd.jobId, inv.userId, audience);
-  if (!res.ok || !res.jobId) return ephemeral(res.message);
+  if (!res.ok || !res.jobId) return ephemeral(esc(res.message));
   await deps.outbox.bind(res.jobId, audience);
-  const where = parent ? ` in the thread of \`${cmd.jobId}\` in <#${parent.channel}>` : ' in a new thread in this channel';
-  return ephemeral(`Rollback of \`${cmd.jobId}\` queued as \`${res.jobId}\`; it asks for approval${where}. ${res.message}`);
+  const where = parent ? ` in the thread of ${code(cmd.jobId)} in ${channelLink(parent.channel)}` : ' in a new thread in this channel';
+  return ephemeral(`Rollback of ${code(cmd.jobId)} queued as ${code(res.jobId)}; it asks for approval${where}. ${esc(res.message)}`);
 }

@@ -3,6 +3,7 @@ import type { Audience } from '../../../engine/ports.ts';
 import { DROPPED, ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
 import type { SubmitResult } from '../../../engine/ports.ts';
 import { needsInvite, notAllowedToRequest } from './command-replies.ts';
+import { code, esc, escCut } from '../../mrkdwn.ts';
 
 /** `/natmigrate run <ids…>`: one job per instance, each with its own thread in this channel. */
 export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
@@ -30,15 +31,15 @@ export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Inv
     if (r.status === 'queued') {
       const bind = () => deps.outbox.bind(r.jobId, audience);
       if (inv.defer) inv.defer(bind); else await bind();
-      lines.push(`• \`${r.instanceId}\`: queued as \`${r.jobId}\`; follow its thread in this channel.`);
+      lines.push(`• ${code(r.instanceId)}: queued as ${code(r.jobId)}; follow its thread in this channel.`);
     } else if (r.status === 'already_active') {
-      lines.push(`• \`${r.instanceId}\`: already has an active job \`${r.jobId}\`; nothing new was queued.`);
+      lines.push(`• ${code(r.instanceId)}: already has an active job ${code(r.jobId)}; nothing new was queued.`);
     } else {
-      lines.push(`• \`${r.instanceId}\`: not queued: ${r.message}`);
+      lines.push(`• ${code(r.instanceId)}: not queued: ${escCut(r.message, 300)}`);
     }
   }
   const queued = results.filter((r) => r.status === 'queued').length;
-  return ephemeral(`${queued} of ${results.length} migration${results.length === 1 ? '' : 's'} queued in \`${regionId}\`:\n${lines.join('\n')}`);
+  return ephemeral(`${queued} of ${results.length} migration${results.length === 1 ? '' : 's'} queued in ${code(regionId)}:\n${lines.join('\n')}`);
 }
 
 /**
@@ -58,7 +59,7 @@ export async function handleBatch(cmd: Extract<Command, { kind: 'batch' }>, inv:
     regionId, targets: cmd.targets, options: cmd.options, requestedBy: inv.userId, audience,
     ...(cmd.concurrency !== undefined ? { concurrency: cmd.concurrency } : {}), ...(cmd.canary !== undefined ? { canary: cmd.canary } : {}),
   });
-  if (!res.ok) return ephemeral(`:warning: Batch not queued: ${res.message}`);
+  if (!res.ok) return ephemeral(`:warning: Batch not queued: ${esc(res.message)}`);
   await deps.outbox.bind(res.batchId, audience);
-  return ephemeral(`Batch over \`${cmd.targets.join(' ')}\` in \`${regionId}\` queued as \`${res.batchId}\`: every IP-mapped instance is planned from one read of the VPC and staged (nothing destructive); one approval in its thread releases the canary first, then the rest.`);
+  return ephemeral(`Batch over ${code(cmd.targets.join(' '))} in ${code(regionId)} queued as ${code(res.batchId)}: every IP-mapped instance is planned from one read of the VPC and staged (nothing destructive); one approval in its thread releases the canary first, then the rest.`);
 }

@@ -1,0 +1,86 @@
+// A scan of 1,000 DNAT entries, and a 1,000-instance `run --all`, through the real Bolt receiver (signed requests) against the strict simulated workspace:
+// planned, approved with one click on a small approval card, and its thread complete — every message the platform
+// was asked to take, it took.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MigrationEvent } from '../../src/domain/events.ts';
+import { egressIp } from '../../src/sandbox/index.ts';
+import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-card.ts';
+import { batchPlanReply } from '../../src/slack/blocks/batch-card.ts';
+import { validateMessage } from '../../src/slack-sim/block-validation.ts';
+import { until } from '../../src/util/until.ts';
+import { CHANNEL, startFleetEnv, type FleetEnv } from './env.ts';
+import { fleetIds, largeBatchScenario } from './scenarios.ts';
+
+const N = 1000;
+/** Cloud operations that complete at once: the forward-table writes of 1,000 cutovers go one by one. */
+const INSTANT = { eniAttach: 1, eniDetach: 1, eniDelete: 1, dnatCreate: 1, dnatDelete: 1, runCommand: 1 };
+let env: FleetEnv | undefined;
+beforeAll(async () => {
+  env = await startFleetEnv({ name: 'batch-1000', scenario: largeBatchScenario(N, INSTANT), slack: true, concurrency: 24, fleet: { batchPollMs: 50 } });
+});
+afterAll(async () => { await env?.close(); });
+
+/** Every chat call Slack refused so far. */
+const refusedCalls = () => [...env!.slack!.calls('chat.postMessage'), ...env!.slack!.calls('chat.update')].filter((c) => c.response?.ok !== true);
+
+describe('1,000 instances through Slack', () => {
+  it('a scan of a NAT gateway with 1,000 DNAT entries: one message that fits, and every row in the CSV', async () => {
+    const slack = env!.slack!;
+    const reply = await slack.slash('U0ALICE', CHANNEL, `scan ${fleetIds.natGateway}`);
+    expect(String(reply.json?.text)).toContain('queued');
+    const msg = await slack.waitFor(() => slack.channelMessages(CHANNEL).find((m) => m.text.startsWith('Inventory of')), { timeoutMs: 60_000, what: 'the scan message' });
+    expect(validateMessage(msg)).toBeUndefined();
+    const shown = slack.render(msg).replace(/[*`]/g, '');
+    expect(shown).toContain(`${N} instances: ${N} egress through a DNAT IP mapping (${N} ready to migrate, 0 would be refused)`);
+    expect(shown).toContain(`Showing 30 of ${N}; the full inventory is attached as CSV in the thread.`);
+    const file = await slack.waitFor(() => slack.files().find((f) => f.completed && f.threadTs === msg.ts), { timeoutMs: 60_000, what: 'the CSV upload' });
+    const rows = file.content!.toString('utf8').trim().split('\r\n').slice(1);
+    expect(rows).toHaveLength(N);
+    expect(new Set(rows.map((r) => r.split(',')[0]))).toEqual(new Set(Array.from({ length: N }, (_, i) => fleetIds.instance(i))));
+    expect(refusedCalls()).toEqual([]);
+  });
+
+  it('a batch is planned, approved with one click, and its thread is complete; Slack refused nothing', async () => {
+    const slack = env!.slack!;
+    const reply = await slack.slash('U0ALICE', CHANNEL, `run --all ${fleetIds.natGateway} --concurrency 20`);
+    const batchId = /queued as `(batch-[^`]+)`/.exec(String(reply.json?.text))?.[1];
+    expect(batchId, String(reply.json?.text)).toBeDefined();
+
+    const cardTs = await until(async () => (await env!.outbox!.thread(batchId!))?.approval?.ts, { what: 'the approval card', timeoutMs: 120_000 });
+    const card = slack.message(CHANNEL, cardTs)!;
+    // Small at any size: the card names the count and the first few, and has its two buttons.
+    expect(JSON.stringify(card.blocks).length).toBeLessThan(12_000);
+    expect(slack.render(card)).toContain(`Approval needed: batch of ${N} on ${fleetIds.natGateway}`);
+    expect(slack.render(card)).toContain(`…and ${N - 10} more, listed in the batch plan above.`);
+    expect(slack.render(card)).toContain('[Approve] [Reject]');
+
+    const plan = env!.of(batchId!).find((e): e is Extract<MigrationEvent, { type: 'batch.planned' }> => e.type === 'batch.planned')!.batch;
+    expect(plan.items).toHaveLength(N);
+    // The plan reply fits one message; the whole plan travels with it as a file (every entry and recipe).
+    const planMsg = batchPlanReply(plan, new Date().toISOString());
+    expect(validateMessage(planMsg)).toBeUndefined();
+    const csv = planMsg.file!.content.trim().split('\r\n');
+    expect(csv).toHaveLength(N + 1);
+    for (const it of plan.items) expect(csv.some((l) => l.startsWith(`${it.instanceId},`) && l.includes(`,${it.entryToDelete.forwardEntryId},`)), it.instanceId).toBe(true);
+
+    await slack.click('U0BOB', CHANNEL, cardTs, { actionId: APPROVE_ACTION_ID });
+    const fin = await env!.waitFor(batchId!, 'finished', 900_000);
+    expect(fin.outcome, fin.summary).toBe('migrated');
+    const snatIp = [...env!.sandbox.world.snatEntries.values()][0]!.snatIp;
+    for (let i = 0; i < N; i++) expect(egressIp(env!.sandbox.world, fleetIds.instance(i))).toBe(snatIp);
+
+    await env!.outbox!.waitIdle({ timeoutMs: 300_000 });
+    const t = (await env!.outbox!.thread(batchId!))!;
+    const thread = slack.thread(CHANNEL, t.threadTs);
+    const lines = slack.transcript(CHANNEL, t.threadTs).map((l) => l.replace(/[*`]/g, ''));
+    expect(lines.some((l) => l.includes(`Batch plan for ${fleetIds.natGateway}: ${N} instances to migrate`))).toBe(true);
+    expect(lines.filter((l) => /i-fleet\d{5}( \(canary\))?: Migrated and verified/.test(l))).toHaveLength(N);
+    expect(lines.some((l) => l.includes('Approved by @bob'))).toBe(true);
+    expect(lines.at(-1)).toContain('Finished');
+    expect(slack.render(slack.message(CHANNEL, t.rootTs)!).replace(/[*`]/g, '')).toContain(`done ${N} · ⏳ in flight 0`);
+    expect(thread.length).toBeGreaterThan(N + 3);
+    // Slack refused nothing: every post and edit was taken as it was sent (no text-only fallback was needed).
+    expect(refusedCalls().map((c) => c.response?.error)).toEqual([]);
+    expect(thread.every((m) => (m.blocks?.length ?? 0) > 0)).toBe(true);
+  }, 1_200_000);
+});
