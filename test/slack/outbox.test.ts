@@ -44,7 +44,7 @@ function replyTexts(jobRootTs: string): string[] {
 }
 
 beforeAll(async () => {
-  slack = await startFakeSlack({ users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }] });
+  slack = await startFakeSlack({ users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }], channels: { [CH]: 'ops' } });
   r = await testRedis('outbox');
 });
 afterEach(async () => {

@@ -9,8 +9,9 @@ import { errText } from '../error-text.ts';
 
 /**
  * The delivery loop (in every bot process): take due jobs, hold each one's lease, deliver its events strictly in
- * order. The cursor moves past an event only after Slack answered ok for all its messages; a retryable failure
- * parks the job with a backoff (a 429 pauses every deliverer for its Retry-After); nothing is dropped for being slow.
+ * order. The cursor moves past an event once Slack took its messages or refused them for good (slack-send.ts); a
+ * transient failure parks the job with a backoff (a 429 pauses only that method in that channel); pacing reschedules
+ * the job without counting a failure; nothing is dropped for being slow.
  */
 
 /** Deliver everything pending for one job (we hold its lease). */
@@ -50,11 +51,17 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
     await redis.eval(SETTLE, 3, K.events(jobId), K.meta(jobId), K.due(), jobId);
   } catch (err) {
     if (!(err instanceof DeliveryStop)) throw err;
-    if (err.failure.kind === 'lease_lost') return;
     const f = err.failure;
+    if (f.kind === 'lease_lost') return;
+    if (f.kind === 'paced') {
+      // Not a failure: the channel's pace (or a card's edit interval) says when.
+      await redis.zadd(K.due(), 'XX', Date.now() + f.delayMs, jobId);
+      return;
+    }
     ctx.log.warn({ jobId, reason: f.reason, retryInMs: Math.round(f.delayMs), attempt: job.attempt + 1 }, 'slack delivery deferred');
     const m = redis.multi().hincrby(K.meta(jobId), 'fail', 1).zadd(K.due(), 'XX', Date.now() + f.delayMs, jobId);
-    if (f.pauseAll) m.set(K.pause(), '1', 'PX', Math.max(1, Math.round(f.delayMs)));
+    // Only a refused token stops every delivery; a 429 paused its own method and channel (slack-send.ts).
+    if (f.pause === 'app') m.set(K.pause(), '1', 'PX', Math.max(1, Math.round(f.delayMs)));
     await m.exec().then(throwOnExecError);
   } finally {
     await ctx.leases.releaseThread(jobId);

@@ -1,0 +1,23 @@
+import type { DeliveryContext } from './delivery-context.ts';
+import { TAKE_TOKEN } from './keys-and-scripts.ts';
+import { DeliveryStop } from './slack-errors.ts';
+
+/**
+ * Pacing of the outbox's Slack calls, shared by every bot process through Redis, so that Slack never has to refuse
+ * one (https://api.slack.com/docs/rate-limits): posts per channel at 1 per second with a burst smaller than
+ * Slack's (chat.postMessage allows about one message per second per channel, with short bursts), edits at a pace
+ * under Tier 3 (chat.update, 50+ per minute per workspace). A 429 still pauses that method in that channel only,
+ * for its Retry-After (set by slack-send.ts). A call that has to wait ends the job's pass; it is due again when
+ * the wait is over, and other channels go on meanwhile.
+ */
+
+/** Take a token for one call, or stop the pass until one is there. */
+export async function pace(ctx: DeliveryContext, op: 'post' | 'update', channel: string): Promise<void> {
+  const rule = ctx.settings.pacing[op];
+  if (rule.perSecond <= 0) return;
+  const method = op === 'post' ? 'chat.postMessage' : 'chat.update';
+  // Posts are limited per channel; edits (Tier 3) per workspace.
+  const scope = op === 'post' ? channel : '*';
+  const wait = Number(await ctx.redis.eval(TAKE_TOKEN, 2, ctx.keys.pauseFor(method, channel), ctx.keys.bucket(method, scope), rule.perSecond / 1000, rule.burst));
+  if (wait > 0) throw new DeliveryStop({ kind: 'paced', delayMs: wait, reason: `${method} paced in ${channel}` });
+}
