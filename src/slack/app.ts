@@ -185,12 +185,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     app = new App({ receiver, authorize, clientOptions, logger, logLevel: LogLevel.WARN, convoStore: false });
   }
 
-  const channels = createChannelCheck({
-    botToken: opts.botToken,
-    ...apiUrl,
-    botUserId: async () => (await resolveIdentity()).botUserId,
-    logger: log,
-  });
+  const channels = createChannelCheck({ botToken: opts.botToken, ...apiUrl, logger: log });
   const deps: SlackDeps = { service, outbox, authz, channels, defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
   // `/natmigrate` does its replay check itself, `run` inside its job claim: one Redis round trip before the ack.
   app.use(replayGuard({ redis: opts.redis, prefix, outbox, log, deferCommands: [SLASH_COMMAND] }));
@@ -208,6 +203,9 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     authz,
     mode: socket ? 'socket' : 'http',
     async start() {
+      // Nothing the ack waits for should need Slack: learn who we are and who is in the groups now.
+      void authz.warm();
+      void resolveIdentity().catch((err: unknown) => log.warn({ err: String(err) }, 'auth.test failed at start; tried again on the first request'));
       const deliver = opts.deliver ?? true;
       if (deliver) outbox.start();
       started = true;

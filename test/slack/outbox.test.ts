@@ -6,13 +6,14 @@ import type { MigrationEvent } from '../../src/domain/events.ts';
 import { until } from '../../src/util/until.ts';
 
 const CH = 'C0OPS';
+const UNPACED = { post: { perSecond: 0, burst: 0 }, update: { perSecond: 0, burst: 0 } };
 let slack: FakeSlack;
 let r: TestRedis;
 const outboxes: Outbox[] = [];
 let n = 0;
 
 function makeOutbox(extra: Partial<Parameters<typeof createOutbox>[0]> = {}): Outbox {
-  const o = createOutbox({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100, ...extra });
+  const o = createOutbox({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100, pacing: UNPACED, cardEditMs: 0, ...extra });
   outboxes.push(o);
   return o;
 }
@@ -44,7 +45,9 @@ function replyTexts(jobRootTs: string): string[] {
 }
 
 beforeAll(async () => {
-  slack = await startFakeSlack({ users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }], channels: { [CH]: 'ops' } });
+  // These tests are about order, leases, crashes and retries of single faults: they relax Slack's rate limits (and
+  // the outbox paces fast). Pacing, 429s and refusals under the strict workspace: outbox-limits.test.ts.
+  slack = await startFakeSlack({ users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }], channels: { [CH]: 'ops' }, relax: ['rate-limits'] });
   r = await testRedis('outbox');
 });
 afterEach(async () => {
