@@ -12,6 +12,8 @@ interface OutboxSettings extends Backoff {
   pacing: Pacing;
   /** A status card is edited at most once per this many ms. */
   cardEditMs: number;
+  /** Timeout of one Slack call. */
+  requestTimeoutMs: number;
   leaseMs: number;
   concurrency: number;
   audienceWaitMs: number;

@@ -40,12 +40,13 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     retentionMs: opts.retentionMs ?? 30 * 24 * 3600_000,
     pacing: opts.pacing ?? DEFAULT_PACING,
     cardEditMs: opts.cardEditMs ?? 3000,
+    requestTimeoutMs: opts.requestTimeoutMs ?? 15_000,
   };
   const ctx: DeliveryContext = {
     redis,
     keys: K,
     // Delivery must never hide a 429 behind the client's own sleeping retries: one attempt, errors come back to us.
-    client: opts.client ?? singleAttemptClient({ botToken: opts.botToken, slackApiUrl: opts.slackApiUrl, timeoutMs: opts.requestTimeoutMs ?? 15_000 }),
+    client: opts.client ?? singleAttemptClient({ botToken: opts.botToken, slackApiUrl: opts.slackApiUrl, timeoutMs: settings.requestTimeoutMs }),
     log: opts.logger ?? silentLog,
     settings,
     leases: new JobLeases(redis, K, settings.leaseMs),

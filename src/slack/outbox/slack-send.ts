@@ -13,6 +13,9 @@ import { classify, DeliveryStop, type Failure } from './slack-errors.ts';
 
 type Args = Record<string, unknown>;
 
+/** How long after its timeout a request may still be acted on by Slack (unconfirmed; generous). */
+const LANDING_GRACE_MS = 2000;
+
 /** Records that a post is about to reach Slack (and forgets it when Slack surely did not take it). */
 interface AttemptMarker {
   mark(): Promise<void>;
@@ -95,10 +98,14 @@ export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number,
   const done = job.raw[field];
   if (done !== undefined) return done || undefined;
   const id = `${job.jobId}/${idx}/${n}`;
-  const tryField = `${field}:try`;
-  const tried = job.raw[tryField];
-  if (tried) {
-    const found = await findPosted(ctx, args, id, Number(tried));
+  const firstField = `${field}:try`;
+  const lastField = `${field}:last`;
+  const first = job.raw[firstField];
+  if (first) {
+    // An earlier attempt may still land (a request Slack got before we gave up on it): look only once it cannot.
+    const wait = Number(job.raw[lastField] ?? first) + ctx.settings.requestTimeoutMs + LANDING_GRACE_MS - Date.now();
+    if (wait > 0) throw new DeliveryStop({ kind: 'paced', delayMs: wait, reason: 'waiting for an unanswered post to land' });
+    const found = await findPosted(ctx, args, id, Number(first));
     if (found) {
       ctx.log.info({ jobId: job.jobId, id, ts: found }, 'slack already had this message; not posting it again');
       await saveFields(ctx, job, { [field]: found });
@@ -107,11 +114,13 @@ export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number,
   }
   const attempt: AttemptMarker = {
     mark: async () => {
-      if (!job.raw[tryField]) await saveFields(ctx, job, { [tryField]: String(Date.now()) });
+      const now = String(Date.now());
+      await saveFields(ctx, job, job.raw[firstField] ? { [lastField]: now } : { [firstField]: now, [lastField]: now });
     },
     clear: async () => {
-      await ctx.redis.hdel(ctx.keys.meta(job.jobId), tryField);
-      delete job.raw[tryField];
+      await ctx.redis.hdel(ctx.keys.meta(job.jobId), firstField, lastField);
+      delete job.raw[firstField];
+      delete job.raw[lastField];
     },
   };
   const ts = await send(ctx, job, 'post', { ...args, metadata: outboxMetadata(id) }, msg, attempt);
