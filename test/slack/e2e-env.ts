@@ -52,7 +52,10 @@ type BotStarter = (c: { slack: FakeSlack; service: MigrationService; redis: Redi
 export async function startEnv(name: string, options: Partial<EngineOptions> = {}, setup: { bot?: BotStarter } = {}): Promise<Env> {
   const channel = 'C0OPS';
   const sandbox = await startSandbox({ scenario: slackScenario() });
-  const slack = await startFakeSlack({ users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [channel]: 'ops', C0PRIVATE: 'private-ops' } });
+  const slack = await startFakeSlack({
+    users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [channel]: 'ops', C0PRIVATE: 'private-ops', D0ALICE: 'alice', G0MPIM: 'mpdm-alice--bob-1' },
+    channelKinds: { G0MPIM: 'mpim' },
+  });
   const r = await testRedis(name);
   const outbox = createSlackNotifier({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100 });
   const cloud = createAlibabaCloud({
