@@ -134,7 +134,9 @@ describe('slack outbox under the strict workspace', () => {
     const ids = all.map((m) => m.metadata?.event_type === OUTBOX_EVENT_TYPE ? String(m.metadata.event_payload.outbox_id) : 'none');
     expect(new Set(ids).size).toBe(ids.length);
     expect(all.slice(1).map((m) => slack.render(m)).at(-1)).toMatch(/Migrated and verified/);
-    expect(all).toHaveLength(11);
+    // Every event's reply is there exactly once.
+    const thread = all.map((m) => slack.render(m)).join('\n');
+    for (const s of ['DescribeInstances', 'CreateNetworkInterface', 'Original DNAT entry saved', 'DeleteForwardEntry', 'Verification passed']) expect(thread.split(s).length - 1, s).toBe(1);
     // It looked before posting again.
     expect(slack.calls('conversations.history').length + slack.calls('conversations.replies').length).toBeGreaterThan(0);
   });
@@ -158,7 +160,7 @@ describe('slack outbox under the strict workspace', () => {
     expect(await r.redis.exists(o.keys.pause())).toBe(0);
   });
 
-  it('paces its posts and coalesces card edits so that Slack refuses nothing', async () => {
+  it('paces its posts, merges waiting replies and coalesces card edits, so that Slack refuses nothing', async () => {
     const refusedBefore = slack.refused()['chat.postMessage'] ?? 0;
     const [x, y] = [newJob(), newJob()];
     const o = makeOutbox();
@@ -173,6 +175,14 @@ describe('slack outbox under the strict workspace', () => {
       expect(slack.render(root)).toMatch(/Migrated and verified/);
       // Eleven events, far fewer edits of the status card.
       expect(root.edits.length).toBeLessThan(6);
+    }
+    // Two jobs of eleven events each (two status cards, two approval cards, twenty replies): replies waiting
+    // together went out together, and every one of them is in its thread.
+    const posts = slack.calls('chat.postMessage').filter((c) => c.params.channel === 'C0T5' && c.status === 200);
+    expect(posts.length).toBeLessThan(24);
+    for (const j of [x, y]) {
+      const text = slack.transcript('C0T5', (await o.thread(j))!.threadTs).join('\n');
+      for (const s of ['DescribeInstances', 'CreateNetworkInterface', 'Original DNAT entry saved', 'DeleteForwardEntry', 'Verification passed', 'Finished']) expect(text, s).toContain(s);
     }
   });
 });

@@ -12,7 +12,7 @@ const outboxes: Outbox[] = [];
 let n = 0;
 
 function makeOutbox(extra: Partial<Parameters<typeof createOutbox>[0]> = {}): Outbox {
-  const o = createOutbox({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100, pacing: UNPACED, cardEditMs: 0, ...extra });
+  const o = createOutbox({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100, pacing: UNPACED, cardEditMs: 0, mergeReplies: false, ...extra });
   outboxes.push(o);
   return o;
 }
@@ -24,7 +24,8 @@ function replyTexts(jobRootTs: string): string[] {
 
 beforeAll(async () => {
   // These tests are about order, leases, crashes and retries of single faults: they relax Slack's rate limits (and
-  // the outbox paces fast). Pacing, 429s and refusals under the strict workspace: outbox-limits.test.ts.
+  // the outbox neither paces nor merges replies). Pacing, merging, 429s and refusals under the strict workspace:
+  // outbox-limits.test.ts.
   slack = await startFakeSlack({ users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }], channels: { [CH]: 'ops' }, relax: ['rate-limits'] });
   r = await testRedis('outbox');
 });

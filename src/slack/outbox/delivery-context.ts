@@ -14,6 +14,8 @@ interface OutboxSettings extends Backoff {
   cardEditMs: number;
   /** Timeout of one Slack call. */
   requestTimeoutMs: number;
+  /** Post the audit replies waiting together as one message. */
+  mergeReplies: boolean;
   leaseMs: number;
   concurrency: number;
   audienceWaitMs: number;

@@ -1,6 +1,6 @@
 import { sleep } from '../../util/sleep.ts';
 import type { DeliveryContext } from './delivery-context.ts';
-import { deliverPreviewEvent, deliverThreadEvent, refreshRootCard } from './event-messages.ts';
+import { deliverPreviewEvent, deliverThreadEvents, refreshRootCard } from './event-messages.ts';
 import { ensureAudience } from './audience.ts';
 import { loadJob, opPrefix, readEvents } from './job-store.ts';
 import { SETTLE, throwOnExecError } from './keys-and-scripts.ts';
@@ -33,16 +33,20 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
     for (;;) {
       const batch = await readEvents(ctx, jobId, cursor, cursor + 49);
       if (!batch.length) break;
-      for (const ev of batch) {
-        if (job.raw.mode === 'thread') await deliverThreadEvent(ctx, job, cursor, ev);
-        else if (job.raw.mode === 'preview') await deliverPreviewEvent(ctx, job, cursor, ev);
-        // Advance and forget this event's per-op ts in one step.
-        const done = Object.keys(job.raw).filter((f) => f.startsWith(opPrefix(cursor)) || (cursor === 0 && f.startsWith(opPrefix(-1))));
-        const m = redis.multi().hset(K.meta(jobId), { cursor: String(cursor + 1), fail: '0' });
+      for (let i = 0; i < batch.length; ) {
+        let span = 1;
+        if (job.raw.mode === 'thread') span = await deliverThreadEvents(ctx, job, cursor, batch.slice(i));
+        else if (job.raw.mode === 'preview') await deliverPreviewEvent(ctx, job, cursor, batch[i]!);
+        // Advance and forget the delivered events' per-op fields in one step.
+        const prefixes = Array.from({ length: span }, (_, k) => opPrefix(cursor + k));
+        if (cursor === 0) prefixes.push(opPrefix(-1));
+        const done = Object.keys(job.raw).filter((f) => prefixes.some((p) => f.startsWith(p)));
+        const m = redis.multi().hset(K.meta(jobId), { cursor: String(cursor + span), fail: '0' });
         if (done.length) m.hdel(K.meta(jobId), ...done);
         await m.pexpire(K.meta(jobId), ctx.settings.retentionMs).exec().then(throwOnExecError);
         for (const f of done) delete job.raw[f];
-        cursor += 1;
+        cursor += span;
+        i += span;
         job.raw.cursor = String(cursor);
         job.attempt = 0;
       }

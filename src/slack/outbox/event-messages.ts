@@ -6,7 +6,8 @@ import { rootCard } from '../blocks/batch-card.ts';
 import { isSlackNote, type ThreadEvent } from '../thread-events.ts';
 import { updateApprovalCard } from './approval-messages.ts';
 import type { DeliveryContext } from './delivery-context.ts';
-import { readEvents, saveFields, type JobState } from './job-store.ts';
+import { opField, opPrefix, readEvents, saveFields, type JobState } from './job-store.ts';
+import { fits, MAX_MERGED, mergeReplies, touchesApproval } from './merged-replies.ts';
 import { uploadLongScan } from './scan-upload.ts';
 import { DeliveryStop } from './slack-errors.ts';
 import { indexMessage, postOnce, send } from './slack-send.ts';
@@ -41,13 +42,42 @@ async function postRootCard(ctx: DeliveryContext, job: JobState, idx: number): P
   await indexMessage(ctx, channel, ts, { jobId: job.jobId, role: 'root' });
 }
 
-export async function deliverThreadEvent(ctx: DeliveryContext, job: JobState, idx: number, ev: ThreadEvent): Promise<void> {
+/**
+ * Deliver the thread messages of event `idx` (evs[0]) and, when the next waiting events are plain audit replies,
+ * theirs in the same post (merged-replies.ts). Returns how many events were delivered. The span is saved when the
+ * post is attempted, so a re-run after a crash merges exactly the same events again (or finds them posted).
+ */
+export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, idx: number, evs: ThreadEvent[]): Promise<number> {
+  const ev = evs[0]!;
   if (!job.raw.root) await postRootCard(ctx, job, idx);
-  if (job.raw.mode !== 'thread') return;
+  if (job.raw.mode !== 'thread') return 1;
   const thread = { channel: job.raw.channel!, thread_ts: job.raw.threadTs!, unfurl_links: false, unfurl_media: false };
   await updateApprovalCard(ctx, job, idx, ev, thread);
   const reply = auditReply(ev);
-  if (reply) await postOnce(ctx, job, idx, 0, thread, reply);
+  if (!reply) return 1;
+  const spanField = `${opPrefix(idx)}span`;
+  const fixed = Number(job.raw[spanField] ?? 0);
+  if (job.raw[opField(idx, 0)] !== undefined) return Math.max(1, fixed);
+  const parts = [reply];
+  let span = 1;
+  if (fixed > 1) {
+    for (const e of (await readEvents(ctx, job.jobId, idx + 1, idx + fixed - 1))) {
+      const r = auditReply(e);
+      if (r) parts.push(r);
+    }
+    span = fixed;
+  } else {
+    for (const next of ctx.settings.mergeReplies ? evs.slice(1, MAX_MERGED) : []) {
+      if (touchesApproval(next)) break;
+      const r = auditReply(next);
+      if (r && !fits(mergeReplies([...parts, r]))) break;
+      if (r) parts.push(r);
+      span += 1;
+    }
+  }
+  // The span is recorded with the attempt, right before Slack is called.
+  await postOnce(ctx, job, idx, 0, thread, mergeReplies(parts), span > 1 ? { [spanField]: String(span) } : {});
+  return span;
 }
 
 export async function deliverPreviewEvent(ctx: DeliveryContext, job: JobState, idx: number, ev: ThreadEvent): Promise<void> {

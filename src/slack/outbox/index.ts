@@ -41,6 +41,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     pacing: opts.pacing ?? DEFAULT_PACING,
     cardEditMs: opts.cardEditMs ?? 3000,
     requestTimeoutMs: opts.requestTimeoutMs ?? 15_000,
+    mergeReplies: opts.mergeReplies ?? true,
   };
   const ctx: DeliveryContext = {
     redis,

@@ -14,8 +14,13 @@ import { DeliveryStop } from './slack-errors.ts';
 /** Take a token for one call, or stop the pass until one is there. */
 export async function pace(ctx: DeliveryContext, op: 'post' | 'update', channel: string): Promise<void> {
   const rule = ctx.settings.pacing[op];
-  if (rule.perSecond <= 0) return;
   const method = op === 'post' ? 'chat.postMessage' : 'chat.update';
+  if (rule.perSecond <= 0) {
+    // Unpaced (tests of other things): Slack's own pause still holds.
+    const paused = await ctx.redis.pttl(ctx.keys.pauseFor(method, channel));
+    if (paused > 0) throw new DeliveryStop({ kind: 'paced', delayMs: paused, reason: `${method} paused in ${channel}` });
+    return;
+  }
   // Posts are limited per channel; edits (Tier 3) per workspace.
   const scope = op === 'post' ? channel : '*';
   const wait = Number(await ctx.redis.eval(TAKE_TOKEN, 2, ctx.keys.pauseFor(method, channel), ctx.keys.bucket(method, scope), rule.perSecond / 1000, rule.burst));

@@ -34,6 +34,8 @@ export interface OutboxOptions {
   pacing?: Pacing;
   /** A status card is edited at most once per this many ms (default 3000). */
   cardEditMs?: number;
+  /** Post the audit replies of a job that wait together as one message (default true). */
+  mergeReplies?: boolean;
   /** Timeout of one Slack call (default 15 s). */
   requestTimeoutMs?: number;
   observer?: DeliveryObserver;

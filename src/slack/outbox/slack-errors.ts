@@ -7,14 +7,15 @@ import { webApi } from '@slack/bolt';
  * https://api.slack.com/docs/rate-limits).
  *
  * - retry: transient (429, 5xx, network, Slack's own internal errors); a 429 pauses only that method in that
- *   channel. `uncertain` when Slack may have acted before the answer was lost (a timeout, a 5xx).
+ *   channel. `uncertain` when Slack may have acted on the call anyway: 'answered' (a 5xx: whatever happened has
+ *   happened) or 'lost' (a timeout: the request may still be acted on for a while).
  * - reshape: Slack refused this message's shape or size: post a minimal safe form once instead.
  * - permanent: nothing this message can do will help (the channel is gone, archived, the bot is not in it, a
  *   scope is missing…): the message is marked failed and delivery moves on.
  * - skip: an edit of a message that is gone. unthreaded: the thread root is gone, post to the channel.
  */
 export type Failure =
-  | { kind: 'retry'; delayMs: number; reason: string; pause?: 'method' | 'app'; uncertain?: boolean }
+  | { kind: 'retry'; delayMs: number; reason: string; pause?: 'method' | 'app'; uncertain?: 'answered' | 'lost' }
   | { kind: 'reshape'; reason: string }
   | { kind: 'permanent'; reason: string }
   | { kind: 'skip'; reason: string }
@@ -41,20 +42,20 @@ export function classify(err: unknown, op: 'post' | 'update', attempt: number, b
   if (e.code === webApi.ErrorCode.RateLimitedError && typeof e.retryAfter === 'number') {
     return { kind: 'retry', delayMs: Math.max(1, e.retryAfter) * 1000, reason: `rate limited (Retry-After ${e.retryAfter}s)`, pause: 'method' };
   }
-  if (e.code === webApi.ErrorCode.HTTPError) return { kind: 'retry', delayMs: backoff(1), reason: `HTTP ${e.statusCode ?? '?'}`, uncertain: (e.statusCode ?? 500) >= 500 };
-  if (e.code === webApi.ErrorCode.RequestError) return { kind: 'retry', delayMs: backoff(1), reason: `request error: ${e.message ?? ''}`, uncertain: true };
+  if (e.code === webApi.ErrorCode.HTTPError) return { kind: 'retry', delayMs: backoff(1), reason: `HTTP ${e.statusCode ?? '?'}`, ...((e.statusCode ?? 500) >= 500 ? { uncertain: 'answered' as const } : {}) };
+  if (e.code === webApi.ErrorCode.RequestError) return { kind: 'retry', delayMs: backoff(1), reason: `request error: ${e.message ?? ''}`, uncertain: 'lost' };
   if (e.code === webApi.ErrorCode.PlatformError) {
     const code = e.data?.error ?? 'unknown';
     if (RESHAPE.has(code)) return { kind: 'reshape', reason: code };
     if (op === 'update' && ['message_not_found', 'cant_update_message', 'edit_window_closed'].includes(code)) return { kind: 'skip', reason: code };
     if (op === 'post' && code === 'thread_not_found') return { kind: 'unthreaded' };
-    if (TRANSIENT.has(code)) return { kind: 'retry', delayMs: backoff(2), reason: code, uncertain: code !== 'ratelimited' && code !== 'rate_limited' };
+    if (TRANSIENT.has(code)) return { kind: 'retry', delayMs: backoff(2), reason: code, ...(code !== 'ratelimited' && code !== 'rate_limited' ? { uncertain: 'answered' as const } : {}) };
     if (APP_WIDE.has(code)) return { kind: 'retry', delayMs: backoff(10), reason: code, pause: 'app' };
     // channel_not_found, not_in_channel, is_archived, missing_scope, restricted_action, invalid_arguments…
     return { kind: 'permanent', reason: code };
   }
   // A timeout surfaces as a RequestError; anything else unknown may have reached Slack too.
-  return { kind: 'retry', delayMs: backoff(2), reason: e.message ?? String(err), uncertain: true };
+  return { kind: 'retry', delayMs: backoff(2), reason: e.message ?? String(err), uncertain: 'lost' };
 }
 
 /** Ends one job's delivery pass: retry it later, come back when the pacing allows, or (lease lost) leave it. */

@@ -20,6 +20,8 @@ const LANDING_GRACE_MS = 2000;
 interface AttemptMarker {
   mark(): Promise<void>;
   clear(): Promise<void>;
+  /** Slack answered the attempt (with an error): it cannot land later. */
+  answered(): Promise<void>;
 }
 
 async function call(client: SlackWebClient, method: 'postMessage' | 'update', args: Args): Promise<{ ts: string }> {
@@ -77,8 +79,9 @@ export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'up
       await messageFailed(ctx, job, { op, reason: f.reason, form: 'none' });
       return undefined;
     case 'retry':
-      // Slack surely did not act: the next attempt needs no look-up first.
+      // Slack surely did not act: the next attempt needs no look-up first. Slack answered: no need to wait either.
       if (!f.uncertain) await attempt?.clear();
+      else if (f.uncertain === 'answered') await attempt?.answered();
       if (f.pause === 'method') {
         ctx.observer?.rateLimited({ method: `chat.${method}` });
         await ctx.redis.set(ctx.keys.pauseFor(`chat.${method}`, channel), '1', 'PX', Math.max(1, Math.round(f.delayMs)));
@@ -92,8 +95,9 @@ export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'up
 /**
  * Post once per (event, op): the stored ts makes a re-run after a crash skip what already went out, and a post
  * whose answer was lost is looked up in Slack (by the outbox id in its metadata) before it is tried again.
+ * `withAttempt`: fields saved with the first attempt (what a re-run must reproduce).
  */
-export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number, n: number, args: Args, msg: SlackMessage): Promise<string | undefined> {
+export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number, n: number, args: Args, msg: SlackMessage, withAttempt: Record<string, string> = {}): Promise<string | undefined> {
   const field = opField(idx, n);
   const done = job.raw[field];
   if (done !== undefined) return done || undefined;
@@ -103,7 +107,8 @@ export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number,
   const first = job.raw[firstField];
   if (first) {
     // An earlier attempt may still land (a request Slack got before we gave up on it): look only once it cannot.
-    const wait = Number(job.raw[lastField] ?? first) + ctx.settings.requestTimeoutMs + LANDING_GRACE_MS - Date.now();
+    const last = Number(job.raw[lastField] ?? first);
+    const wait = last === 0 ? 0 : last + ctx.settings.requestTimeoutMs + LANDING_GRACE_MS - Date.now();
     if (wait > 0) throw new DeliveryStop({ kind: 'paced', delayMs: wait, reason: 'waiting for an unanswered post to land' });
     const found = await findPosted(ctx, args, id, Number(first));
     if (found) {
@@ -115,8 +120,9 @@ export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number,
   const attempt: AttemptMarker = {
     mark: async () => {
       const now = String(Date.now());
-      await saveFields(ctx, job, job.raw[firstField] ? { [lastField]: now } : { [firstField]: now, [lastField]: now });
+      await saveFields(ctx, job, { ...withAttempt, ...(job.raw[firstField] ? { [lastField]: now } : { [firstField]: now, [lastField]: now }) });
     },
+    answered: () => saveFields(ctx, job, { [lastField]: '0' }),
     clear: async () => {
       await ctx.redis.hdel(ctx.keys.meta(job.jobId), firstField, lastField);
       delete job.raw[firstField];
