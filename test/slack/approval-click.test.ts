@@ -97,7 +97,8 @@ describe('approval after a plan drift', () => {
     expect(rec?.outcome).toBe('migrated');
     expect(rec?.original?.restoreRecipe.forwardEntryName).toBe('renamed-by-someone');
     expect(lines.some((l) => /The live state drifted from the plan[\s\S]*renamed-by-someone/.test(l))).toBe(true);
-    expect(lines.filter((l) => /clicked \*Approve\* — refused/.test(l)).map((l) => /@(\w+) clicked[\s\S]*\(`(\w+)`\)/.exec(l)?.slice(1).join(':')))
+    // Each refusal is one reply (replies waiting together may share a message).
+    expect([...lines.join('\n').matchAll(/@(\w+) clicked \*Approve\* — refused[^\n]*?\(`(\w+)`\)/g)].map((m) => `${m[1]}:${m[2]}`))
       .toEqual(['dave:StalePlan', 'carol:AlreadyDecided']);
   });
 });

@@ -156,15 +156,4 @@ export function dnatFor(sandbox: Sandbox, externalIp: string): { internalIp: str
   return [...sandbox.world.dnatEntries.values()].filter((d) => d.externalIp === externalIp).map((d) => ({ internalIp: d.internalIp, status: d.status, forwardEntryId: d.forwardEntryId }));
 }
 
-/** Index of the first line containing each needle, in order; throws with the transcript when one is missing. */
-export function assertOrder(lines: string[], needles: (string | RegExp)[]): number[] {
-  const idx: number[] = [];
-  let from = 0;
-  for (const n of needles) {
-    const i = lines.findIndex((l, k) => k >= from && (typeof n === 'string' ? l.includes(n) : n.test(l)));
-    if (i < 0) throw new Error(`missing (in order) ${String(n)} after line ${from} in:\n${lines.map((l, k) => `[${k}] ${l}`).join('\n')}`);
-    idx.push(i);
-    from = i;
-  }
-  return idx;
-}
+export { assertOrder } from '../support/transcript.ts';

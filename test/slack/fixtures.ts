@@ -3,6 +3,9 @@ import { Redis } from 'ioredis';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import type { Plan } from '../../src/domain/plan-types.ts';
 import { deleteKeys } from '../../src/util/private-redis.ts';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../../src/slack-sim/index.ts';
+import type { Outbox } from '../../src/slack/outbox.ts';
 
 /** Shared test helpers: a plan as the engine produces it, event builders, a Redis with a private prefix. */
 
@@ -91,4 +94,26 @@ export function migrationEvents(jobId: string): MigrationEvent[] {
     }),
     ev(jobId, { type: 'finished', outcome: 'migrated', summary: 'i-bp1aaaaaaaaaaaaaaaaa now egresses from 47.96.9.9' }),
   ];
+}
+
+/**
+ * The hooks of an outbox test file: a fake workspace and a Redis prefix for the file (handed to `ready`), the
+ * outboxes a test made stopped after it and the injected faults cleared.
+ */
+export function outboxSuite(name: string, slackOptions: FakeSlackOptions, outboxes: Outbox[], ready: (slack: FakeSlack, r: TestRedis) => void): void {
+  let slack: FakeSlack;
+  let r: TestRedis;
+  beforeAll(async () => {
+    slack = await startFakeSlack(slackOptions);
+    r = await testRedis(name);
+    ready(slack, r);
+  });
+  afterEach(async () => {
+    for (const o of outboxes.splice(0)) await o.stop();
+    slack.clearFaults();
+  });
+  afterAll(async () => {
+    await r.cleanup();
+    await slack.close();
+  });
 }

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSlack, type FakeMessage, type FakeSlack } from '../../src/slack-sim/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { FakeMessage, FakeSlack } from '../../src/slack-sim/index.ts';
 import { createOutbox, type Outbox, type OutboxOptions } from '../../src/slack/outbox.ts';
 import { OUTBOX_EVENT_TYPE } from '../../src/slack/outbox/posted-lookup.ts';
-import { migrationEvents, testRedis, type TestRedis } from './fixtures.ts';
+import { migrationEvents, outboxSuite, type TestRedis } from './fixtures.ts';
 import { until } from '../../src/util/until.ts';
 
 /**
@@ -17,22 +17,14 @@ const outboxes: Outbox[] = [];
 let n = 0;
 const failures: { reason: string; form: string }[] = [];
 
-beforeAll(async () => {
-  slack = await startFakeSlack({
-    users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }],
-    channels: { C0T1: 't1', C0T2: 't2', C0T3: 't3', C0T4: 't4', C0A: 'a', C0B: 'b', C0OUT: 'out', C0OLD: 'old', C0T5: 't5' },
-    archived: ['C0OLD'],
-  });
+outboxSuite('outbox-limits', {
+  users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }],
+  channels: { C0T1: 't1', C0T2: 't2', C0T3: 't3', C0T4: 't4', C0A: 'a', C0B: 'b', C0OUT: 'out', C0OLD: 'old', C0T5: 't5' },
+  archived: ['C0OLD'],
+}, outboxes, (s, t) => {
+  slack = s;
+  r = t;
   slack.setChannelMembers('C0OUT', ['U0ALICE']); // the bot was never invited
-  r = await testRedis('outbox-limits');
-});
-afterEach(async () => {
-  for (const o of outboxes.splice(0)) await o.stop();
-  slack.clearFaults();
-});
-afterAll(async () => {
-  await r.cleanup();
-  await slack.close();
 });
 
 function makeOutbox(extra: Partial<OutboxOptions> = {}): Outbox {

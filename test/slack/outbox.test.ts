@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSlack, type FakeSlack } from '../../src/slack-sim/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { FakeSlack } from '../../src/slack-sim/index.ts';
 import { createOutbox, type Outbox } from '../../src/slack/outbox.ts';
-import { ev, migrationEvents as migration, samplePlan, testRedis, type TestRedis } from './fixtures.ts';
+import { ev, migrationEvents as migration, outboxSuite, samplePlan, type TestRedis } from './fixtures.ts';
 import { until } from '../../src/util/until.ts';
 
 const CH = 'C0OPS';
@@ -22,20 +22,12 @@ function replyTexts(jobRootTs: string): string[] {
   return slack.transcript(CH, jobRootTs).slice(1);
 }
 
-beforeAll(async () => {
-  // These tests are about order, leases, crashes and retries of single faults: they relax Slack's rate limits (and
-  // the outbox neither paces nor merges replies). Pacing, merging, 429s and refusals under the strict workspace:
-  // outbox-limits.test.ts.
-  slack = await startFakeSlack({ users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }], channels: { [CH]: 'ops' }, relax: ['rate-limits'] });
-  r = await testRedis('outbox');
-});
-afterEach(async () => {
-  for (const o of outboxes.splice(0)) await o.stop();
-  slack.clearFaults();
-});
-afterAll(async () => {
-  await r.cleanup();
-  await slack.close();
+// These tests are about order, leases, crashes and retries of single faults: they relax Slack's rate limits (and
+// the outbox neither paces nor merges replies). Pacing, merging, 429s and refusals under the strict workspace:
+// outbox-limits.test.ts.
+outboxSuite('outbox', { users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }], channels: { [CH]: 'ops' }, relax: ['rate-limits'] }, outboxes, (s, t) => {
+  slack = s;
+  r = t;
 });
 
 /** Waits until a delivery pass dealt with the job: put it back for later (its due time moved) or delivered it (not due). */
