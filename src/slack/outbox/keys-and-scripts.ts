@@ -49,7 +49,8 @@ end
 return 0`;
 
 // Lua: may one call go now? 0 = yes (a token was taken), else the ms to wait: a pause Slack asked for (KEYS[1]),
-// or the token bucket KEYS[2] (ARGV: tokens per ms, burst) being empty. Time is Redis's, shared by every bot.
+// or the token bucket KEYS[2] (ARGV: tokens per ms, burst, tokens kept in reserve for priority calls) being empty.
+// Time is Redis's, shared by every bot.
 export const TAKE_TOKEN = `
 local paused = redis.call('PTTL', KEYS[1])
 if paused > 0 then return paused end
@@ -57,12 +58,13 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
+local reserve = tonumber(ARGV[3])
 local b = redis.call('HMGET', KEYS[2], 'tokens', 'at')
 local tokens = tonumber(b[1]) or burst
 local at = tonumber(b[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
 local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate) end
+if tokens >= 1 + reserve then tokens = tokens - 1 else wait = math.ceil((1 + reserve - tokens) / rate) end
 redis.call('HSET', KEYS[2], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[2], 120000)
 return wait`;

@@ -11,8 +11,11 @@ import { DeliveryStop } from './slack-errors.ts';
  * the wait is over, and other channels go on meanwhile.
  */
 
-/** Take a token for one call, or stop the pass until one is there. */
-export async function pace(ctx: DeliveryContext, op: 'post' | 'update', channel: string): Promise<void> {
+/**
+ * Take a token for one call, or stop the pass until one is there. Approval cards are `priority`: other posts leave
+ * one token of the channel's bucket for them, so a card does not queue behind other jobs' replies.
+ */
+export async function pace(ctx: DeliveryContext, op: 'post' | 'update', channel: string, priority = false): Promise<void> {
   const rule = ctx.settings.pacing[op];
   const method = op === 'post' ? 'chat.postMessage' : 'chat.update';
   if (rule.perSecond <= 0) {
@@ -23,6 +26,6 @@ export async function pace(ctx: DeliveryContext, op: 'post' | 'update', channel:
   }
   // Posts are limited per channel; edits (Tier 3) per workspace.
   const scope = op === 'post' ? channel : '*';
-  const wait = Number(await ctx.redis.eval(TAKE_TOKEN, 2, ctx.keys.pauseFor(method, channel), ctx.keys.bucket(method, scope), rule.perSecond / 1000, rule.burst));
+  const wait = Number(await ctx.redis.eval(TAKE_TOKEN, 2, ctx.keys.pauseFor(method, channel), ctx.keys.bucket(method, scope), rule.perSecond / 1000, rule.burst, priority || rule.burst < 2 ? 0 : 1));
   if (wait > 0) throw new DeliveryStop({ kind: 'paced', delayMs: wait, reason: `${method} paced in ${channel}` });
 }

@@ -3,7 +3,7 @@ import type { SlackWebClient } from '../web-call.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 import { messageFailed } from './failed-messages.ts';
 import { opField, saveFields, type JobState } from './job-store.ts';
-import { minimalForm } from './minimal-form.ts';
+import { hasApprovalButtons, minimalForm } from './minimal-form.ts';
 import { pace } from './pacing.ts';
 import { findPosted, outboxMetadata } from './posted-lookup.ts';
 import type { MessageRef } from './public-types.ts';
@@ -41,7 +41,7 @@ export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'up
   await ctx.leases.renew(job.jobId);
   const method = op === 'post' ? 'postMessage' : 'update';
   const channel = String(args.channel);
-  await pace(ctx, op, channel);
+  await pace(ctx, op, channel, hasApprovalButtons(msg));
   await attempt?.mark();
   const withBody: Args = msg.blocks ? { ...args, text: msg.text, blocks: msg.blocks } : { ...args, text: msg.text };
   const failure = (err: unknown) => classify(err, op, job.attempt, ctx.settings);
