@@ -33,6 +33,8 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
     for (;;) {
       const batch = await readEvents(ctx, jobId, cursor, cursor + 49);
       if (!batch.length) break;
+      // Someone is waiting to approve: what leads to the card goes first in the channel's pacing.
+      job.urgent = batch.some((e) => e.type === 'approval.requested');
       for (let i = 0; i < batch.length; ) {
         let span = 1;
         if (job.raw.mode === 'thread') span = await deliverThreadEvents(ctx, job, cursor, batch.slice(i));

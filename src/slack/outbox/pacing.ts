@@ -12,8 +12,9 @@ import { DeliveryStop } from './slack-errors.ts';
  */
 
 /**
- * Take a token for one call, or stop the pass until one is there. Approval cards are `priority`: other posts leave
- * one token of the channel's bucket for them, so a card does not queue behind other jobs' replies.
+ * Take a token for one call, or stop the pass until one is there. Approval cards, and the posts of a job whose
+ * approval request waits, are `priority`: other posts leave one token of the channel's bucket for them, so a card
+ * does not queue behind other jobs' replies.
  */
 export async function pace(ctx: DeliveryContext, op: 'post' | 'update', channel: string, priority = false): Promise<void> {
   const rule = ctx.settings.pacing[op];

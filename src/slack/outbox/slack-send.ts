@@ -41,7 +41,7 @@ export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'up
   await ctx.leases.renew(job.jobId);
   const method = op === 'post' ? 'postMessage' : 'update';
   const channel = String(args.channel);
-  await pace(ctx, op, channel, hasApprovalButtons(msg));
+  await pace(ctx, op, channel, job.urgent === true || hasApprovalButtons(msg));
   await attempt?.mark();
   const withBody: Args = msg.blocks ? { ...args, text: msg.text, blocks: msg.blocks } : { ...args, text: msg.text };
   const failure = (err: unknown) => classify(err, op, job.attempt, ctx.settings);
