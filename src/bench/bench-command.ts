@@ -1,7 +1,8 @@
 // `natmigrate bench` (npm run bench): the cutover window, one migration end to end, the Slack ack under load, and
 // a whole NAT gateway's fleet, each as a ratio to the lower bound the cloud's own latencies set. Everything runs in
 // the sandbox on loopback with fixed latencies. Progress goes to stderr; stdout gets a table and, as its last
-// line, one JSON object. Options: --only single,ack,fleet  --fleet-n N  --ack-rate N  --noop-rate N  --ack-seconds N  --scale K
+// line, one JSON object. Options: --only single,ack,fleet,slack  --fleet-n N  --ack-rate N  --noop-rate N  --ack-seconds N
+// --slack-batch-n N  --slack-run-n N  --scale K
 // (every latency ÷ K more: a quick smoke run, not a measurement).
 import { runAck, type AckResult } from './ack.ts';
 import { REAL_LATENCIES, scaled, type BenchLatencies } from './floors.ts';
@@ -9,6 +10,7 @@ import { runFleet, FLEET_QPS, type FleetResult } from './fleet-bench.ts';
 import { machine } from './machine.ts';
 import { connectOrStartRedis } from '../util/private-redis.ts';
 import { runSingle, type SingleResults } from './single.ts';
+import { runSlackBench, type SlackBenchResult } from './slack-bench.ts';
 import { jsonLine, round, table } from './stats.ts';
 
 /** Node flags the fleet worker runs with (see the report): a small young generation and size-first heap growth. */
@@ -19,7 +21,9 @@ const FLEET_SCALE = 5;
 const TARGETS = {
   cutover_ratio: 1.10, migration_ratio: 1.15, api_calls_per_migration: 40,
   cutover_modify_ratio: 1.10, cutover_modify_vs_recreate: 0.55, api_calls_per_migration_modify: 20,
-  ack_ratio: 1.2, fleet_ratio: 1.25, fleet_failures: 0, worker_rss_mb: 200 };
+  ack_ratio: 1.2, fleet_ratio: 1.25, fleet_failures: 0, worker_rss_mb: 200,
+  slack_refused: 0, slack_calls_per_instance: 1.5, slack_delivery_lag_p99_ms: 10_000, approval_card_delay_ms: 5_000,
+};
 
 function arg(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -29,7 +33,9 @@ function arg(args: string[], name: string): string | undefined {
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 export async function benchCommand(args: string[]): Promise<void> {
-  const only = new Set((arg(args, '--only') ?? 'single,ack,fleet').split(','));
+  const only = new Set((arg(args, '--only') ?? 'single,ack,fleet,slack').split(','));
+  const slackBatchN = Number(arg(args, '--slack-batch-n') ?? 200);
+  const slackRunN = Number(arg(args, '--slack-run-n') ?? 50);
   const fleetN = Number(arg(args, '--fleet-n') ?? 200);
   const ackRate = Number(arg(args, '--ack-rate') ?? 200);
   const noopRate = Number(arg(args, '--noop-rate') ?? 50);
@@ -44,18 +50,24 @@ export async function benchCommand(args: string[]): Promise<void> {
   let single: SingleResults | undefined;
   let ack: AckResult | undefined;
   let fleet: FleetResult | undefined;
+  const slack: SlackBenchResult[] = [];
   try {
     if (only.has('single')) {
-      log('1/3 one migration at a time, in place and by delete + create alternately (3 runs each, median) …');
+      log('1/4 one migration at a time, in place and by delete + create alternately (3 runs each, median) …');
       single = await runSingle({ redisUrl: redis.url, latencies: realLat, runs: 3, log });
     }
     if (only.has('ack')) {
-      log(`2/3 Slack ack: /natmigrate run at ${ackRate}/s with no-op probes at ${noopRate}/s in between, for ${ackSeconds} s …`);
+      log(`2/4 Slack ack: /natmigrate run at ${ackRate}/s with no-op probes at ${noopRate}/s in between, for ${ackSeconds} s …`);
       ack = await runAck({ redisUrl: redis.url, ratePerSec: ackRate, noopRatePerSec: noopRate, durationMs: ackSeconds * 1000, warmupMs: 3000, log });
     }
     if (only.has('fleet')) {
-      log(`3/3 fleet: ${fleetN} instances on one NAT gateway, sandbox throttling on (${Object.entries(FLEET_QPS).map(([k, v]) => `${k} ${v}/s`).join(', ')}) …`);
+      log(`3/4 fleet: ${fleetN} instances on one NAT gateway, sandbox throttling on (${Object.entries(FLEET_QPS).map(([k, v]) => `${k} ${v}/s`).join(', ')}) …`);
       fleet = await runFleet({ redisUrl: redis.url, n: fleetN, latencies: fleetLat, apiRate: 100, concurrency: 50, log, nodeFlags: WORKER_NODE_FLAGS });
+    }
+    if (only.has('slack')) {
+      log(`4/4 Slack under its limits (strict simulated workspace), one channel, fleet latencies: a batch of ${slackBatchN}, then run with ${slackRunN} ids …`);
+      slack.push(await runSlackBench({ redisUrl: redis.url, mode: 'batch', n: slackBatchN, latencies: fleetLat, log }));
+      slack.push(await runSlackBench({ redisUrl: redis.url, mode: 'run', n: slackRunN, latencies: fleetLat, log }));
     }
   } finally {
     await redis.close();
@@ -106,6 +118,28 @@ export async function benchCommand(args: string[]): Promise<void> {
     rows.push(['  throttled API answers', fleet.throttled, '', '', '', '']);
     rows.push(['  table idle between cutovers (ms)', fleet.handoverMs, '', '', '', '']);
     if (fleet.problems.length) log(`fleet problems:\n  ${fleet.problems.join('\n  ')}`);
+  }
+  if (slack.length) {
+    const batch = slack.find((x) => x.mode === 'batch');
+    const refused = slack.reduce((a, x) => a + x.refused, 0);
+    const lag = Math.max(...slack.map((x) => x.deliveryLagP99Ms));
+    const card = Math.max(...slack.map((x) => x.approvalCardDelayMs));
+    Object.assign(out, {
+      slack_refused: refused,
+      ...(batch ? { slack_calls_per_instance: batch.callsPerInstance } : {}),
+      slack_delivery_lag_p99_ms: lag,
+      approval_card_delay_ms: card,
+      ...Object.fromEntries(slack.flatMap((x) => [
+        [`slack_${x.mode}_n`, x.n], [`slack_${x.mode}_refused`, x.refused], [`slack_${x.mode}_calls`, x.calls], [`slack_${x.mode}_calls_per_instance`, x.callsPerInstance],
+        [`slack_${x.mode}_delivery_lag_p99_ms`, x.deliveryLagP99Ms], [`slack_${x.mode}_approval_card_delay_ms`, x.approvalCardDelayMs], [`slack_${x.mode}_ms`, x.durationMs],
+        [`slack_${x.mode}_outcomes`, x.outcomes],
+      ])),
+    });
+    row('Slack: calls refused (batch + run)', refused, '-', '-', '0', refused <= TARGETS.slack_refused);
+    if (batch) row(`Slack: calls per instance (batch of ${batch.n})`, batch.callsPerInstance, '-', '-', `≤ ${TARGETS.slack_calls_per_instance}`, batch.callsPerInstance <= TARGETS.slack_calls_per_instance);
+    row('Slack: delivery lag p99 (ms)', lag, '-', '-', `≤ ${TARGETS.slack_delivery_lag_p99_ms}`, lag <= TARGETS.slack_delivery_lag_p99_ms);
+    row('Slack: approval card delay (ms)', card, '-', '-', `≤ ${TARGETS.approval_card_delay_ms}`, card <= TARGETS.approval_card_delay_ms);
+    for (const x of slack) rows.push([`  ${x.mode} of ${x.n}: lag p99 / card delay / calls per instance / s`, x.deliveryLagP99Ms, x.approvalCardDelayMs, x.callsPerInstance, round(x.durationMs / 1000, 1), '']);
   }
   if (single) {
     log('per run (single): ' + single.runs.map((x) => `${x.instanceId} ${x.method} ${x.outcome} window ${x.cutoverWindowMs} ms, migration ${x.migrationMs} ms, ${x.apiCalls} calls`).join('; '));

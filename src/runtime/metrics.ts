@@ -4,11 +4,13 @@
 // - step durations, finished jobs, approval wait: from the engine's events, seen through the notifier this
 //   process gives the engine (steps run in workers, decisions happen in bots, expiries in workers).
 // - cloud API calls, errors and latency: the Alibaba adapter's CloudCallObserver (workers).
+// - Slack messages refused for good and 429s: the outbox's DeliveryObserver (bots).
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CloudCall, CloudCallObserver } from '../cloud/cloud-port.ts';
 import type { MigrationEvent } from '../domain/events.ts';
 import type { ApprovalRequest, JobRecord, JobState, Notifier } from '../engine/ports.ts';
+import type { DeliveryObserver } from '../slack/outbox/index.ts';
 import { handler, type CustomRoute } from './http.ts';
 
 const METRICS_PATH = '/metrics';
@@ -23,6 +25,8 @@ export const METRIC_NAMES = {
   cloudDuration: 'natmigrate_cloud_api_duration_seconds',
   approvalWait: 'natmigrate_approval_wait_seconds',
   outboxPending: 'natmigrate_slack_outbox_pending_jobs',
+  slackFailed: 'natmigrate_slack_messages_failed_total',
+  slackRateLimited: 'natmigrate_slack_rate_limited_total',
 } as const;
 
 const JOB_STATES: JobState[] = [
@@ -44,6 +48,8 @@ export interface MetricsSources {
 export interface Metrics {
   readonly registry: Registry;
   readonly cloudObserver: CloudCallObserver;
+  /** The Slack outbox's delivery observer (bot processes). */
+  readonly slackObserver: DeliveryObserver;
   /** Where the scrape-time gauges and the approval lookups read from (set once the engine exists). */
   setSources(s: MetricsSources): void;
   /** Counts one engine event (call after it was emitted successfully). */
@@ -140,6 +146,15 @@ export function createMetrics(opts: { defaultMetrics?: boolean; onError?: (err: 
     buckets: [5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 43200, 86400],
   });
 
+  const slackFailed = new Counter({
+    name: METRIC_NAMES.slackFailed, help: 'Slack messages refused for good, by Slack error, operation and what went out instead (minimal form or none)',
+    labelNames: ['reason', 'op', 'form'], registers: [registry],
+  });
+  const slackRateLimited = new Counter({
+    name: METRIC_NAMES.slackRateLimited, help: 'Slack calls of the outbox answered 429, by method',
+    labelNames: ['method'], registers: [registry],
+  });
+
   // step.started → step.finished of the same job and step; bounded so lost pairs (a crash mid-step) cannot grow it.
   const started = new Map<string, number>();
   const MAX_OPEN_STEPS = 10_000;
@@ -150,6 +165,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean; onError?: (err: 
       cloudCalls.inc({ product: call.product, action: call.action, code: call.code });
       if (call.code !== 'OK') cloudErrors.inc({ product: call.product, action: call.action, code: call.code });
       cloudDuration.observe({ product: call.product, action: call.action }, call.durationMs / 1000);
+    },
+    slackObserver: {
+      messageFailed: (e) => slackFailed.inc({ reason: e.reason.split(';')[0]!, op: e.op, form: e.form }),
+      rateLimited: (e) => slackRateLimited.inc({ method: e.method }),
     },
     setSources(s) {
       sources = { ...sources, ...s };

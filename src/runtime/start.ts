@@ -97,6 +97,7 @@ export async function startRuntime(role: RuntimeRole, config: Config, o: Runtime
       ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
       retentionMs: config.NATMIGRATE_RECORD_RETENTION,
       logger: log.child({ component: 'outbox' }),
+      observer: metrics.slackObserver,
       ...(o.outboxPollMs ? { pollMs: o.outboxPollMs } : {}),
     });
     const engine = createProductEngine(config, {

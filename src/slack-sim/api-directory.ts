@@ -4,7 +4,7 @@ import type { Workspace } from './workspace.ts';
 
 /**
  * Who the bot is and who is where: auth.test, apps.connections.open (Socket Mode, with the app token),
- * users.info, usergroups.users.list, conversations.members (https://docs.slack.dev/reference/methods/<name>).
+ * users.info, usergroups.users.list (https://docs.slack.dev/reference/methods/<name>).
  */
 export function directoryMethods(ws: Workspace, socketUrl: () => string): WebApiMethods {
   return {
@@ -32,11 +32,6 @@ export function directoryMethods(ws: Workspace, socketUrl: () => string): WebApi
       const members = ws.groups.get(String(p.usergroup ?? ''));
       if (!members) return { ok: false, error: 'no_such_subteam' };
       return { ok: true, users: [...members] };
-    }),
-    'conversations.members': botMethod(ws, (p) => {
-      const channel = String(p.channel ?? '');
-      if (!ws.knownChannel(channel)) return { ok: false, error: 'channel_not_found' };
-      return { ok: true, members: ws.channelMembers.get(channel) ?? [...ws.users.keys()], response_metadata: { next_cursor: '' } };
     }),
   };
 }

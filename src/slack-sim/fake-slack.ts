@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { until } from '../util/until.ts';
 import { chatMethods } from './api-chat.ts';
+import { conversationMethods } from './api-conversations.ts';
 import { directoryMethods } from './api-directory.ts';
 import { fileMethods } from './api-files.ts';
 import { createFakeSlackServer } from './http-server.ts';
@@ -23,6 +24,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const methods = {
     ...chatMethods(ws),
     ...fileMethods(ws),
+    ...conversationMethods(ws),
     ...directoryMethods(ws, () => `ws://127.0.0.1:${port}${SOCKET_PATH}`),
   };
   const server = createFakeSlackServer(ws, methods, responseUrls);
@@ -55,6 +57,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     setUsergroup: (id, members) => void ws.groups.set(id, [...members]),
     addUser: (u) => void ws.users.set(u.id, u),
     setChannelMembers: (channel, members) => void ws.channelMembers.set(channel, [...members]),
+    archiveChannel: (channel) => void ws.archived.add(channel),
+    setLatency(ms, method) {
+      if (!method) ws.latencyMs.clear();
+      ws.latencyMs.set(method ?? 'default', ms);
+    },
+    refused: () => Object.fromEntries(ws.rateLimiter.refused),
     channelMessages: (channel) => visible(channel).filter((m) => !m.threadTs),
     thread: (channel, threadTs) => visible(channel).filter((m) => m.ts === threadTs || m.threadTs === threadTs),
     message: (channel, ts) => ws.findMessage(channel, ts),

@@ -4,6 +4,7 @@ import { parseBlocks } from './block-validation.ts';
 import { handleUpload, UPLOAD_PATH } from './api-files.ts';
 import { readBody } from './http-body.ts';
 import { RESPONSE_URL_PATH, type ResponseUrls } from './response-urls.ts';
+import { requiredScope } from './platform-rules.ts';
 import type { WebApiMethods } from './web-api-method.ts';
 import type { Workspace } from './workspace.ts';
 import type { Fault, RecordedCall } from './workspace-types.ts';
@@ -57,6 +58,26 @@ async function answerFault(fault: Fault, call: RecordedCall, res: ServerResponse
   }
 }
 
+/**
+ * The platform's answer before the method's own (rules in platform-rules.ts): a 429 when the call's rate limit is
+ * spent, `missing_scope` when the app lacks the method's scope. Only for calls with the bot token; the method
+ * itself answers not_authed / invalid_auth.
+ */
+function platformRefusal(ws: Workspace, method: string, params: Record<string, unknown>, auth: string | undefined): { status: number; retryAfter?: number; body: Record<string, unknown> } | undefined {
+  if (auth !== `Bearer ${ws.botToken}`) return undefined;
+  if (ws.enforces('rate-limits')) {
+    const retryAfter = ws.rateLimiter.check(method, params);
+    if (retryAfter !== undefined) return { status: 429, retryAfter, body: { ok: false, error: 'ratelimited' } };
+  }
+  if (ws.enforces('scopes')) {
+    const channel = typeof params.channel === 'string' ? params.channel : typeof params.channel_id === 'string' ? params.channel_id : undefined;
+    const known = channel !== undefined && ws.channels.has(channel);
+    const needed = requiredScope(method, known ? ws.channelKind(channel) : undefined);
+    if (needed && !ws.scopes.has(needed)) return { status: 200, body: { ok: false, error: 'missing_scope', needed, provided: [...ws.scopes].join(',') } };
+  }
+  return undefined;
+}
+
 async function handleApi(ws: Workspace, methods: WebApiMethods, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const params = await readParams(req);
   const auth = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
@@ -66,8 +87,18 @@ async function handleApi(ws: Workspace, methods: WebApiMethods, method: string, 
   if (typeof ct === 'string') call.contentType = ct;
   ws.calls.push(call);
 
+  const latency = ws.latencyOf(method);
+  if (latency > 0) await sleep(latency);
   const fault = ws.faults.get(method)?.shift();
   if (fault && (await answerFault(fault, call, res))) return;
+  const refusal = platformRefusal(ws, method, params, auth);
+  if (refusal) {
+    call.status = refusal.status;
+    call.response = refusal.body;
+    res.writeHead(refusal.status, { 'content-type': 'application/json; charset=utf-8', ...(refusal.retryAfter ? { 'retry-after': String(refusal.retryAfter) } : {}) });
+    res.end(JSON.stringify(refusal.body));
+    return;
+  }
   const handler = methods[method];
   const response = handler ? handler(params, auth) : { ok: false, error: 'unknown_method' };
   call.response = response;

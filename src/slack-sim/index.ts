@@ -6,3 +6,4 @@ export type {
 } from './workspace-types.ts';
 export * from './signing.ts';
 export * from './render.ts';
+export { INSTALLED_SCOPES, type PlatformRule, type ConversationKind } from './platform-rules.ts';

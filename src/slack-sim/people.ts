@@ -1,4 +1,5 @@
 import { isObj } from './block-validation.ts';
+import { ACK_DEADLINE_MS } from './platform-rules.ts';
 import type { ResponseUrlInfo, ResponseUrls } from './response-urls.ts';
 import { blockActionsPayload, interactionBody, signedHeaders, slashCommandBody, slashCommandParams } from './signing.ts';
 import type { SocketModeServer } from './socket-mode.ts';
@@ -38,8 +39,17 @@ export class People {
   /** POST an exact body with these headers to the bot (replays and bad signatures go through here too). */
   async sendRaw(body: string, headers: Record<string, string>): Promise<BotReply> {
     if (!this.bot) throw new Error('fake slack: no bot connected (call connectBot or use Socket Mode)');
-    const res = await fetch(this.bot.url, { method: 'POST', headers, body });
-    const text = await res.text();
+    // Slack gives up after 3 s and shows the person operation_timeout (platform-rules.ts).
+    const deadline = this.ws.enforces('ack-deadline') ? AbortSignal.timeout(ACK_DEADLINE_MS) : undefined;
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(this.bot.url, { method: 'POST', headers, body, ...(deadline ? { signal: deadline } : {}) });
+      text = await res.text();
+    } catch (err) {
+      if (deadline?.aborted) throw new Error(`fake slack: no HTTP response within ${ACK_DEADLINE_MS} ms (the person sees operation_timeout)`);
+      throw err;
+    }
     const reply: BotReply = {
       status: res.status, text, rawBody: body,
       timestamp: Number(headers['x-slack-request-timestamp']), signature: headers['x-slack-signature'] ?? '',
@@ -59,7 +69,7 @@ export class People {
     const ws = this.ws;
     if (!ws.knownChannel(channelId)) throw new Error(`fake slack: unknown channel ${channelId}`);
     const f = {
-      teamId: ws.teamId, teamDomain: ws.teamDomain, channelId, channelName: ws.channelName(channelId),
+      teamId: ws.teamId, teamDomain: ws.teamDomain, channelId, channelName: ws.channelKind(channelId) === 'im' ? 'directmessage' : ws.channelName(channelId),
       userId, userName: ws.userName(userId), text, apiAppId: ws.appId,
       responseUrl: this.responseUrls.create({ channel: channelId, user: userId }),
       ...(o.command ? { command: o.command } : {}),

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readBody } from './http-body.ts';
+import { RESPONSE_URL_TTL_MS, RESPONSE_URL_USES } from './platform-rules.ts';
 import type { Workspace } from './workspace.ts';
 import type { ResponseUrlRecord } from './workspace-types.ts';
 
@@ -21,7 +22,7 @@ export interface ResponseUrlInfo {
 }
 
 export class ResponseUrls {
-  private readonly byPath = new Map<string, ResponseUrlInfo>();
+  private readonly byPath = new Map<string, ResponseUrlInfo & { created: number; uses: number }>();
   /** Everything POSTed to any response URL, valid or not. */
   readonly received: ResponseUrlRecord[] = [];
 
@@ -29,7 +30,7 @@ export class ResponseUrls {
 
   create(info: ResponseUrlInfo): string {
     const path = `${RESPONSE_URL_PATH}${this.ws.teamId}/${this.ws.nextSeq()}/${randomBytes(6).toString('hex')}`;
-    this.byPath.set(path, info);
+    this.byPath.set(path, { ...info, created: Date.now(), uses: 0 });
     return `${this.ws.baseUrl}${path}`;
   }
 
@@ -51,6 +52,20 @@ export class ResponseUrls {
       res.end('expired_url');
       return;
     }
+    // 5 uses within 30 minutes (platform-rules.ts); what Slack answers after that is unconfirmed.
+    if (ws.enforces('response-url-limits')) {
+      if (Date.now() - info.created > RESPONSE_URL_TTL_MS) {
+        res.writeHead(404);
+        res.end('expired_url');
+        return;
+      }
+      if (info.uses >= RESPONSE_URL_USES) {
+        res.writeHead(404);
+        res.end('used_url');
+        return;
+      }
+    }
+    info.uses += 1;
     const text = typeof body.text === 'string' ? body.text : '';
     const blocks = Array.isArray(body.blocks) ? body.blocks : undefined;
     const clicked = info.messageTs ? ws.findMessage(info.channel, info.messageTs) : undefined;

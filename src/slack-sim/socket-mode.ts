@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isObj } from './block-validation.ts';
+import { ACK_DEADLINE_MS } from './platform-rules.ts';
 import type { Workspace } from './workspace.ts';
 import type { BotReply } from './workspace-types.ts';
 
@@ -11,7 +12,6 @@ import type { BotReply } from './workspace-types.ts';
  */
 
 export const SOCKET_PATH = '/link/';
-const ACK_TIMEOUT_MS = 3000;
 
 export class SocketModeServer {
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -61,9 +61,10 @@ export class SocketModeServer {
     const envelopeId = randomBytes(8).toString('hex');
     const acked = new Promise<unknown>((resolve, reject) => {
       const t = setTimeout(() => {
+        if (!this.ws.enforces('ack-deadline')) return;
         this.pendingAcks.delete(envelopeId);
         reject(new Error('fake slack: no Socket Mode ack within 3 s'));
-      }, ACK_TIMEOUT_MS);
+      }, ACK_DEADLINE_MS);
       this.pendingAcks.set(envelopeId, (p) => {
         clearTimeout(t);
         this.pendingAcks.delete(envelopeId);

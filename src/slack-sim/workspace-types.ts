@@ -1,4 +1,5 @@
 /** The fake workspace's public shapes: its options, what it records, and the handle tests drive it with. */
+import type { ConversationKind, PlatformRule } from './platform-rules.ts';
 
 export interface FakeUser {
   id: string;
@@ -19,9 +20,20 @@ export interface FakeSlackOptions {
   users?: FakeUser[];
   /** usergroup id (S…) → member user ids */
   usergroups?: Record<string, string[]>;
-  /** channel id → name; unknown channels are created on first use unless `strictChannels`. */
+  /** channel id → name. Any other conversation is `channel_not_found`, unless `strictChannels: false` (then a
+   * channel-shaped id is created on first use). */
   channels?: Record<string, string>;
   strictChannels?: boolean;
+  /** What kind each conversation is; default by id: D… an IM, G… private, else public. */
+  channelKinds?: Record<string, ConversationKind>;
+  /** Archived conversations: nothing can be posted or edited there (`is_archived`). */
+  archived?: string[];
+  /** The app's bot scopes (default: INSTALLED_SCOPES, the manifest's). */
+  scopes?: readonly string[];
+  /** Time each Web API call takes, by method (`default` for the rest); default DEFAULT_LATENCY_MS. */
+  latencyMs?: Record<string, number>;
+  /** Platform rules this workspace does not enforce; each test names the ones it relaxes. */
+  relax?: PlatformRule[];
   /** Where the bot listens (HTTP mode); can also be set later with `connectBot`. */
   botUrl?: string;
   signingSecret?: string;
@@ -56,6 +68,9 @@ export interface FakeMessage {
   deleted?: boolean;
   /** Files shared with this message (files.completeUploadExternal). */
   files?: { id: string; name: string; title: string; size: number }[];
+  /** Message metadata (https://docs.slack.dev/messaging/message-metadata), returned by history/replies only
+   * with include_all_metadata. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 /** A file uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
@@ -136,6 +151,11 @@ export interface FakeSlack {
   setUsergroup(id: string, members: string[]): void;
   /** Who is in a channel (default: every user, the bot included). */
   setChannelMembers(channel: string, members: string[]): void;
+  archiveChannel(channel: string): void;
+  /** Every Web API call takes this long (ms), or only `method`'s. */
+  setLatency(ms: number, method?: string): void;
+  /** Calls answered 429 so far, by method. */
+  refused(): Record<string, number>;
   addUser(user: FakeUser): void;
   /** Top-level messages of a channel, oldest first. */
   channelMessages(channel: string): FakeMessage[];

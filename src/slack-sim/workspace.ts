@@ -1,3 +1,5 @@
+import { DEFAULT_LATENCY_MS, INSTALLED_SCOPES, type ConversationKind, type PlatformRule } from './platform-rules.ts';
+import { RateLimiter } from './rate-limits.ts';
 import { renderMessage, type NameLookup } from './render.ts';
 import type { EphemeralRecord, FakeFile, FakeMessage, FakeSlackOptions, FakeUser, Fault, RecordedCall } from './workspace-types.ts';
 
@@ -32,6 +34,12 @@ export class Workspace {
   private seq = 0;
   /** `http://127.0.0.1:<port>`, set once the server listens. */
   baseUrl = '';
+  readonly relaxed: ReadonlySet<PlatformRule>;
+  readonly scopes: ReadonlySet<string>;
+  readonly archived: Set<string>;
+  readonly latencyMs: Map<string, number>;
+  readonly kinds: Map<string, ConversationKind>;
+  readonly rateLimiter = new RateLimiter();
 
   readonly names: NameLookup = {
     user: (id) => this.users.get(id)?.name,
@@ -47,7 +55,12 @@ export class Workspace {
     this.appToken = opts.appToken ?? 'xapp-fake-app-token';
     this.botUserId = opts.botUserId ?? 'U0BOT';
     this.botId = opts.botId ?? 'B0BOT';
-    this.strictChannels = opts.strictChannels ?? false;
+    this.strictChannels = opts.strictChannels ?? true;
+    this.relaxed = new Set(opts.relax ?? []);
+    this.scopes = new Set(opts.scopes ?? INSTALLED_SCOPES);
+    this.archived = new Set(opts.archived ?? []);
+    this.latencyMs = new Map(Object.entries({ default: DEFAULT_LATENCY_MS, ...(opts.latencyMs ?? {}) }));
+    this.kinds = new Map(Object.entries(opts.channelKinds ?? {}));
     this.users.set(this.botUserId, { id: this.botUserId, name: 'natmigrate' });
     for (const u of opts.users ?? []) this.users.set(u.id, u);
     this.groups = new Map(Object.entries(opts.usergroups ?? {}));
@@ -76,9 +89,32 @@ export class Workspace {
     return true;
   }
 
+  enforces(rule: PlatformRule): boolean {
+    return !this.relaxed.has(rule);
+  }
+
+  channelKind(id: string): ConversationKind {
+    return this.kinds.get(id) ?? (id.startsWith('D') ? 'im' : id.startsWith('G') ? 'private' : 'public');
+  }
+
+  /** Who is in a conversation: as set, else everyone (the bot included) in a channel, nobody in an IM. */
+  members(channel: string): string[] {
+    const set = this.channelMembers.get(channel);
+    if (set) return set;
+    return this.channelKind(channel) === 'im' || this.channelKind(channel) === 'mpim' ? [] : [...this.users.keys()];
+  }
+
   botInChannel(channel: string): boolean {
-    const members = this.channelMembers.get(channel);
-    return !members || members.includes(this.botUserId);
+    return !this.enforces('membership') || this.members(channel).includes(this.botUserId);
+  }
+
+  isArchived(channel: string): boolean {
+    return this.enforces('membership') && this.archived.has(channel);
+  }
+
+  latencyOf(method: string): number {
+    if (!this.enforces('latency')) return 0;
+    return this.latencyMs.get(method) ?? this.latencyMs.get('default') ?? 0;
   }
 
   userName(id: string): string {
@@ -104,8 +140,9 @@ export class Workspace {
     return Boolean(root && !root.threadTs);
   }
 
-  postAsBot(channel: string, text: string, extra: Pick<FakeMessage, 'blocks' | 'threadTs' | 'files'> = {}): FakeMessage {
+  postAsBot(channel: string, text: string, extra: Pick<FakeMessage, 'blocks' | 'threadTs' | 'files' | 'metadata'> = {}): FakeMessage {
     const msg: FakeMessage = { channel, ts: this.nextTs(channel), user: this.botUserId, botId: this.botId, text, edits: [] };
+    if (extra.metadata) msg.metadata = extra.metadata;
     if (extra.files) msg.files = extra.files;
     if (extra.blocks) msg.blocks = extra.blocks;
     if (extra.threadTs) msg.threadTs = extra.threadTs;
@@ -126,12 +163,13 @@ export class Workspace {
     this.ephemerals.push(full);
   }
 
-  /** A message as the Web API returns it. */
-  wireMessage(m: FakeMessage): Record<string, unknown> {
+  /** A message as the Web API returns it (its metadata only when asked for, as include_all_metadata does). */
+  wireMessage(m: FakeMessage, o: { metadata?: boolean } = {}): Record<string, unknown> {
     const out: Record<string, unknown> = { type: 'message', user: m.user, bot_id: m.botId, app_id: this.appId, text: m.text, ts: m.ts, team: this.teamId };
     if (m.blocks) out.blocks = m.blocks;
     if (m.threadTs) out.thread_ts = m.threadTs;
     if (m.edits.length) out.edited = { user: m.user, ts: m.ts };
+    if (o.metadata && m.metadata) out.metadata = m.metadata;
     return out;
   }
 }

@@ -64,6 +64,10 @@ export interface SlackBotOptions {
   /** Run the outbox delivery loop in this process (default true). */
   deliver?: boolean;
   groupCacheMs?: number;
+  /** How long "the bot cannot post in this channel" is cached (default 30 s). */
+  channelNoCacheMs?: number;
+  /** How long a stale group member list may answer (while a fresh one is read, or Slack is down); default 10 min. */
+  groupStaleMs?: number;
   now?: () => Date;
   /** Extra HTTP routes on the receiver's port (/healthz, /metrics, /admin/queues). HTTP mode only. */
   customRoutes?: CustomRoute[];
@@ -142,6 +146,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     approvers: opts.approvers,
     logger: log,
     ...(opts.groupCacheMs !== undefined ? { cacheTtlMs: opts.groupCacheMs } : {}),
+    ...(opts.groupStaleMs !== undefined ? { staleTtlMs: opts.groupStaleMs } : {}),
   });
 
   // An explicit retryConfig also stops Socket Mode from writing its 100-retry policy into these options.
@@ -185,12 +190,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     app = new App({ receiver, authorize, clientOptions, logger, logLevel: LogLevel.WARN, convoStore: false });
   }
 
-  const channels = createChannelCheck({
-    botToken: opts.botToken,
-    ...apiUrl,
-    botUserId: async () => (await resolveIdentity()).botUserId,
-    logger: log,
-  });
+  const channels = createChannelCheck({ botToken: opts.botToken, ...apiUrl, logger: log, ...(opts.channelNoCacheMs !== undefined ? { noTtlMs: opts.channelNoCacheMs } : {}) });
   const deps: SlackDeps = { service, outbox, authz, channels, defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
   // `/natmigrate` does its replay check itself, `run` inside its job claim: one Redis round trip before the ack.
   app.use(replayGuard({ redis: opts.redis, prefix, outbox, log, deferCommands: [SLASH_COMMAND] }));
@@ -208,6 +208,9 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     authz,
     mode: socket ? 'socket' : 'http',
     async start() {
+      // Nothing the ack waits for should need Slack: learn who we are and who is in the groups now.
+      void authz.warm();
+      void resolveIdentity().catch((err: unknown) => log.warn({ err: String(err) }, 'auth.test failed at start; tried again on the first request'));
       const deliver = opts.deliver ?? true;
       if (deliver) outbox.start();
       started = true;

@@ -4,8 +4,11 @@ import { singleAttemptClient, type SlackWebClient } from './web-call.ts';
 
 /**
  * Who may request and who may approve, from NATMIGRATE_REQUESTERS / NATMIGRATE_APPROVERS: user ids (U…/W…) plus
- * the members of user groups (S…), read with usergroups.users.list and cached briefly. A group that cannot be read
- * counts as empty (fail closed), except that a recent cached answer is still used while Slack is unavailable.
+ * the members of user groups (S…), read with usergroups.users.list and cached. Checks run before the 3-second ack,
+ * so they never wait on Slack when a member list is known: `warm` reads every group at start-up, and a list older
+ * than the cache TTL is used while a fresh one is fetched in the background. Only a group never read yet is waited
+ * for. A group that cannot be read counts as empty (fail closed), except that a list younger than staleTtlMs is
+ * still used while Slack is unavailable.
  */
 
 export interface AuthzOptions {
@@ -20,6 +23,8 @@ export interface AuthzOptions {
   cacheTtlMs?: number;
   /** How long a stale member list may stand in while Slack cannot be reached (default 10 min). */
   staleTtlMs?: number;
+  /** How long a check waits for a group never read before (default 2000 ms, inside the 3-second ack). */
+  coldWaitMs?: number;
   logger?: Log;
   now?: () => number;
 }
@@ -27,6 +32,8 @@ export interface AuthzOptions {
 export interface Authz {
   canRequest(userId: string): Promise<boolean>;
   isApprover(userId: string): Promise<boolean>;
+  /** Read every configured group now (start-up), so that no check waits for Slack. */
+  warm(): Promise<void>;
   /** How to say who may approve, for refusal messages (mentions of users and groups). */
   describeApprovers(): string;
   describeRequesters(): string;
@@ -35,10 +42,11 @@ export interface Authz {
 export function createAuthz(opts: AuthzOptions): Authz {
   const ttl = opts.cacheTtlMs ?? 60_000;
   const staleTtl = opts.staleTtlMs ?? 10 * 60_000;
+  const coldWaitMs = opts.coldWaitMs ?? 2000;
   const now = opts.now ?? Date.now;
   const log = opts.logger;
-  // Authorization runs before the 3-second ack: one quick attempt, no sleeping on 429.
-  const client: SlackWebClient = opts.client ?? singleAttemptClient({ botToken: opts.botToken, slackApiUrl: opts.slackApiUrl, timeoutMs: 1500 })
+  // One attempt, no sleeping on 429; reads mostly happen behind the answers (warm, revalidation), so they may be slow.
+  const client: SlackWebClient = opts.client ?? singleAttemptClient({ botToken: opts.botToken, slackApiUrl: opts.slackApiUrl, timeoutMs: 5000 });
   const req = parseSlackPrincipals(opts.requesters.join(','));
   const appr = parseSlackPrincipals(opts.approvers.join(','));
   const cache = new Map<string, { members: string[]; at: number }>();
@@ -52,6 +60,19 @@ export function createAuthz(opts: AuthzOptions): Authz {
   async function members(groupId: string): Promise<string[]> {
     const hit = cache.get(groupId);
     if (hit && now() - hit.at < ttl) return hit.members;
+    if (hit && now() - hit.at < staleTtl) {
+      // Stale while revalidating: answer now, refresh behind the answer.
+      void refresh(groupId);
+      return hit.members;
+    }
+    // Never read (warm failed or has not finished): wait a bounded time, then deny this once (fail closed); the
+    // read goes on and fills the cache for the next request.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<string[]>((resolve) => { timer = setTimeout(() => resolve([]), coldWaitMs); });
+    return Promise.race([refresh(groupId), deadline]).finally(() => clearTimeout(timer));
+  }
+
+  function refresh(groupId: string): Promise<string[]> {
     let p = inflight.get(groupId);
     if (!p) {
       p = fetchGroup(groupId)
@@ -89,6 +110,9 @@ export function createAuthz(opts: AuthzOptions): Authz {
       return expanded.length > 0 && policyCanRequest(userId, expanded);
     },
     isApprover: (userId) => inSet(userId, appr),
+    async warm() {
+      await Promise.all([...new Set([...req.groupIds, ...appr.groupIds])].map((g) => refresh(g)));
+    },
     describeApprovers: () => describe(appr),
     describeRequesters: () => (req.userIds.length || req.groupIds.length ? describe(req) : 'anyone'),
   };

@@ -75,23 +75,29 @@ describe('priority budget', () => {
 });
 
 describe('bench and chaos at tiny sizes', () => {
-  it('`natmigrate bench` ends with one JSON line with the figures (tiny latencies, 3-instance fleet)', async () => {
+  it('`natmigrate bench` ends with one JSON line with the figures (tiny latencies, 3-instance fleet, small Slack runs)', async () => {
     const out: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    await benchCommand(['--only', 'single,fleet', '--scale', '100', '--fleet-n', '3']);
+    await benchCommand(['--only', 'single,fleet,slack', '--scale', '100', '--fleet-n', '3', '--slack-batch-n', '3', '--slack-run-n', '2']);
     vi.restoreAllMocks();
     const lines = out.join('').trim().split('\n');
     const last = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
     for (const k of ['cutover_window_ms', 'cutover_floor_ms', 'cutover_ratio', 'migration_ms', 'migration_floor_ms', 'migration_ratio',
-      'api_calls_per_migration', 'cutover_modify_ratio', 'cutover_modify_vs_recreate', 'api_calls_per_migration_modify', 'fleet_n', 'fleet_ms', 'fleet_floor_ms', 'fleet_ratio', 'fleet_failures', 'worker_rss_mb']) {
+      'api_calls_per_migration', 'cutover_modify_ratio', 'cutover_modify_vs_recreate', 'api_calls_per_migration_modify',
+      'fleet_n', 'fleet_ms', 'fleet_floor_ms', 'fleet_ratio', 'fleet_failures', 'worker_rss_mb',
+      'slack_refused', 'slack_calls_per_instance', 'slack_delivery_lag_p99_ms', 'approval_card_delay_ms']) {
       expect(last, k).toHaveProperty(k);
     }
     expect(last.fleet_n).toBe(3);
     expect(last.fleet_failures).toBe(0);
     expect(typeof last.cutover_ratio).toBe('number');
     expect(typeof last.cutover_modify_vs_recreate).toBe('number');
-  }, 120_000);
+    // Under the strict workspace, Slack refused nothing, and the batch and the run both migrated.
+    expect(last.slack_refused).toBe(0);
+    expect(last.slack_batch_outcomes).toEqual({ migrated: 3 });
+    expect(last.slack_run_outcomes).toEqual({ migrated: 2 });
+  }, 240_000);
 
   it('fuzz: every slash text and click gets a clear ephemeral answer and no garbage job', async () => {
     const r = await runFuzz({ redisUrl: REDIS_URL, slashCases: 30, clickCases: 10, seed: 7 });

@@ -83,7 +83,9 @@ describe('batch through Slack', () => {
     const t = (await env.outbox!.thread(batchId))!;
     const root = slack.message(CHANNEL, t.rootTs)!;
     expect(slack.channelMessages(CHANNEL).filter((m) => m.text.startsWith('NAT batch'))).toHaveLength(1);
-    expect(root.edits.length).toBeGreaterThan(3);
+    // Edited in place (posted before the first cutover, it ends showing the result), coalesced: at most one edit per
+    // 3 s, and none that would not change what it shows.
+    expect(root.edits.length).toBeGreaterThanOrEqual(1);
     const live = plain(slack.render(root));
     expect(live).toContain('Migrated and verified');
     expect(live).toContain('done 20 · ⏳ in flight 0 · ⬜ waiting 0 · ❌ failed 0');
@@ -93,7 +95,8 @@ describe('batch through Slack', () => {
       expect(planReply).toContain(`delete ${it.entryToDelete.forwardEntryId} (${it.entryToDelete.externalIp} → ${it.entryToDelete.internalIp})`);
       expect(planReply).toContain(`restore = CreateForwardEntry ${it.restoreRecipe.forwardTableId} ${it.restoreRecipe.externalIp}:`);
     }
-    expect(lines.filter((l) => /i-fleet\d{5}( \(canary\))?: Migrated and verified/.test(l))).toHaveLength(20);
+    // One result per instance (replies waiting together share a message).
+    expect(lines.join('\n').match(/i-fleet\d{5}( \(canary\))?: Migrated and verified/g)).toHaveLength(20);
     expect(lines.some((l) => l.includes('Approved by @dave'))).toBe(true);
     expect(lines.some((l) => l.includes('@bob clicked Approve — refused (SelfApproval)'))).toBe(true);
     expect(lines.some((l) => l.includes('@eve clicked Approve — refused (NotApprover)'))).toBe(true);

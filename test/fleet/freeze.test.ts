@@ -5,6 +5,7 @@ import type { Config } from '../../src/config.ts';
 import { cutoverGateFromConfig } from '../../src/runtime/compose.ts';
 import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-card.ts';
 import { until } from '../../src/util/until.ts';
+import { assertOrder } from '../support/transcript.ts';
 import { CHANNEL, startFleetEnv, type FleetEnv } from './env.ts';
 import { batchScenario, fleetIds } from './scenarios.ts';
 
@@ -81,13 +82,8 @@ describe('change-freeze windows', () => {
     await env.outbox!.waitIdle({ timeoutMs: 20_000 });
     const jt = (await env.outbox!.thread(jobId))!;
     const jl = slack.transcript(CHANNEL, jt.threadTs).map(plain);
-    // Line 0 is the status card; the audit replies follow.
-    const wait = jl.findIndex((l, k) => k > 0 && l.includes(`Waiting for the change window until`) && l.includes(`(${TZ})`));
-    const open = jl.findIndex((l, k) => k > 0 && l.includes('Change window open: the cutover starts'));
-    const cut = jl.findIndex((l, k) => k > 0 && l.includes('Original DNAT entry saved'));
-    expect(wait).toBeGreaterThan(0);
-    expect(open).toBeGreaterThan(wait);
-    expect(cut).toBeGreaterThan(open);
+    // Line 0 is the status card; the audit replies follow (several may share a message, in order).
+    assertOrder(jl.slice(1), [new RegExp(`Waiting for the change window until[\\s\\S]*?\\(${TZ.replace('/', '\\/')}\\)`), 'Change window open: the cutover starts', 'Original DNAT entry saved']);
 
     const bt = (await env.outbox!.thread(batchId))!;
     const bl = slack.transcript(CHANNEL, bt.threadTs).map(plain);

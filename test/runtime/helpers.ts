@@ -90,7 +90,8 @@ export async function startWorld(name: string, extraEnv: Record<string, string> 
       return m[1]!;
     },
     async approve(jobId, botUrl) {
-      const deadline = Date.now() + 30_000;
+      // Several jobs' threads share one channel, which takes about one post per second: a card can be a while.
+      const deadline = Date.now() + 90_000;
       let ts: string | undefined;
       while (!ts) {
         const t = await outbox.thread(jobId);

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../src/util/until.ts';
 import { startFakeSlack, type FakeSlack } from '../../src/slack-sim/index.ts';
 import { createAuthz } from '../../src/slack/authz.ts';
 import { PEOPLE } from './helpers.ts';
 
 let slack: FakeSlack;
 beforeAll(async () => {
-  slack = await startFakeSlack({ users: PEOPLE, usergroups: { S0APPROVERS: ['U0CAROL'], S0OPS: ['U0DAVE'] } });
+  // About caching and failing closed: these tests read groups more often than Tier 2 allows, so they relax it.
+  slack = await startFakeSlack({ users: PEOPLE, usergroups: { S0APPROVERS: ['U0CAROL'], S0OPS: ['U0DAVE'] }, relax: ['rate-limits'] });
 });
 afterAll(async () => {
   await slack.close();
@@ -38,7 +40,9 @@ describe('authz', () => {
     slack.setUsergroup('S0APPROVERS', ['U0EVE']);
     expect(await a.isApprover('U0EVE')).toBe(false); // still cached
     clock += 61_000;
-    expect(await a.isApprover('U0EVE')).toBe(true);
+    // Past the TTL the old list still answers at once (no check waits on Slack), and a fresh one is read behind it.
+    expect(await a.isApprover('U0EVE')).toBe(false);
+    await until(() => a.isApprover('U0EVE'), { what: 'the refreshed member list', timeoutMs: 5000 });
     expect(await a.isApprover('U0CAROL')).toBe(false);
     expect(slack.calls('usergroups.users.list').length - before).toBe(2);
     slack.setUsergroup('S0APPROVERS', ['U0CAROL']);
@@ -53,9 +57,31 @@ describe('authz', () => {
     expect(await a.isApprover('U0CAROL')).toBe(true); // Slack is back
     clock += 2000;
     slack.fail('usergroups.users.list', { kind: 'error', error: 'ratelimited' }, 1);
+    const mark = slack.calls('usergroups.users.list').length;
     expect(await a.isApprover('U0CAROL')).toBe(true); // stale but recent
+    await until(() => slack.calls('usergroups.users.list').slice(mark).some((c) => c.response?.error === 'ratelimited'), { what: 'the refresh behind the answer', timeoutMs: 5000 });
     slack.fail('usergroups.users.list', { kind: 'error', error: 'no_such_subteam' }, 1);
     clock += 120_000;
     expect(await a.isApprover('U0CAROL')).toBe(false); // too old to trust
+  });
+
+  it('warm reads every group before any check, so no check waits on Slack', async () => {
+    const a = createAuthz({ botToken: slack.botToken, slackApiUrl: slack.apiUrl, requesters: ['S0OPS'], approvers: ['S0APPROVERS'] });
+    await a.warm();
+    const before = slack.calls('usergroups.users.list').length;
+    expect(await a.canRequest('U0DAVE')).toBe(true);
+    expect(await a.isApprover('U0CAROL')).toBe(true);
+    expect(slack.calls('usergroups.users.list').length).toBe(before);
+  });
+
+  it('a group never read is waited for only briefly: then this check is denied and the read fills the cache', async () => {
+    slack.setLatency(1500, 'usergroups.users.list');
+    try {
+      const a = createAuthz({ botToken: slack.botToken, slackApiUrl: slack.apiUrl, requesters: [], approvers: ['S0APPROVERS'], coldWaitMs: 200 });
+      expect(await a.isApprover('U0CAROL')).toBe(false);
+      await until(() => a.isApprover('U0CAROL'), { what: 'the member list read behind the denial', timeoutMs: 5000 });
+    } finally {
+      slack.setLatency(15, 'usergroups.users.list');
+    }
   });
 });

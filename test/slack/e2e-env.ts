@@ -52,7 +52,10 @@ type BotStarter = (c: { slack: FakeSlack; service: MigrationService; redis: Redi
 export async function startEnv(name: string, options: Partial<EngineOptions> = {}, setup: { bot?: BotStarter } = {}): Promise<Env> {
   const channel = 'C0OPS';
   const sandbox = await startSandbox({ scenario: slackScenario() });
-  const slack = await startFakeSlack({ users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [channel]: 'ops' } });
+  const slack = await startFakeSlack({
+    users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [channel]: 'ops', C0PRIVATE: 'private-ops', D0ALICE: 'alice', G0MPIM: 'mpdm-alice--bob-1' },
+    channelKinds: { G0MPIM: 'mpim' },
+  });
   const r = await testRedis(name);
   const outbox = createSlackNotifier({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100 });
   const cloud = createAlibabaCloud({
@@ -153,15 +156,4 @@ export function dnatFor(sandbox: Sandbox, externalIp: string): { internalIp: str
   return [...sandbox.world.dnatEntries.values()].filter((d) => d.externalIp === externalIp).map((d) => ({ internalIp: d.internalIp, status: d.status, forwardEntryId: d.forwardEntryId }));
 }
 
-/** Index of the first line containing each needle, in order; throws with the transcript when one is missing. */
-export function assertOrder(lines: string[], needles: (string | RegExp)[]): number[] {
-  const idx: number[] = [];
-  let from = 0;
-  for (const n of needles) {
-    const i = lines.findIndex((l, k) => k >= from && (typeof n === 'string' ? l.includes(n) : n.test(l)));
-    if (i < 0) throw new Error(`missing (in order) ${String(n)} after line ${from} in:\n${lines.map((l, k) => `[${k}] ${l}`).join('\n')}`);
-    idx.push(i);
-    from = i;
-  }
-  return idx;
-}
+export { assertOrder } from '../support/transcript.ts';

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webApi } from '@slack/bolt';
-import { startFakeSlack, signSlackRequest, type FakeSlack } from '../../src/slack-sim/index.ts';
+import { INSTALLED_SCOPES, startFakeSlack, signSlackRequest, type FakeSlack } from '../../src/slack-sim/index.ts';
 
 /** The fake workspace answers like Slack's Web API does, so the real WebClient parses it. */
 
 let slack: FakeSlack;
 let client: InstanceType<typeof webApi.WebClient>;
 beforeAll(async () => {
-  slack = await startFakeSlack({ users: [{ id: 'U0ALICE', name: 'alice' }], usergroups: { S0G: ['U0ALICE'] } });
+  // users:read on top of the app's own scopes: this file checks the fake's users.info too.
+  slack = await startFakeSlack({
+    users: [{ id: 'U0ALICE', name: 'alice' }], usergroups: { S0G: ['U0ALICE'] }, channels: { C0X: 'x', C0Y: 'y', C0Z: 'z' },
+    scopes: [...INSTALLED_SCOPES, 'users:read'],
+  });
   client = new webApi.WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logLevel: webApi.LogLevel.ERROR });
 });
 afterAll(async () => {
@@ -34,10 +38,10 @@ describe('fake Slack Web API', () => {
   });
 
   it('answers the errors Slack answers', async () => {
-    await expect(client.chat.postMessage({ channel: 'C0X', thread_ts: '1.000001', text: 'x' })).rejects.toMatchObject({ data: { error: 'thread_not_found' } });
-    await expect(client.chat.update({ channel: 'C0X', ts: '1.000001', text: 'x' })).rejects.toMatchObject({ data: { error: 'message_not_found' } });
-    await expect(client.chat.postMessage({ channel: 'C0X', text: 'x', blocks: [{ type: 'section' } as never] })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
-    await expect(client.chat.postMessage({ channel: 'C0X', text: '' })).rejects.toMatchObject({ data: { error: 'no_text' } });
+    await expect(client.chat.postMessage({ channel: 'C0Z', thread_ts: '1.000001', text: 'x' })).rejects.toMatchObject({ data: { error: 'thread_not_found' } });
+    await expect(client.chat.update({ channel: 'C0Z', ts: '1.000001', text: 'x' })).rejects.toMatchObject({ data: { error: 'message_not_found' } });
+    await expect(client.chat.postMessage({ channel: 'C0Z', text: 'x', blocks: [{ type: 'section' } as never] })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    await expect(client.chat.postMessage({ channel: 'C0Z', text: '' })).rejects.toMatchObject({ data: { error: 'no_text' } });
     await expect(client.users.info({ user: 'U0NOPE' })).rejects.toMatchObject({ data: { error: 'user_not_found' } });
     await expect(client.usergroups.users.list({ usergroup: 'S0NOPE' })).rejects.toMatchObject({ data: { error: 'no_such_subteam' } });
     const bad = new webApi.WebClient('xoxb-wrong', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });

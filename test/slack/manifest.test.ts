@@ -1,4 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { INSTALLED_SCOPES } from '../../src/slack-sim/index.ts';
+import { requiredScope } from '../../src/slack-sim/platform-rules.ts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { webApi } from '@slack/bolt';
@@ -6,6 +10,11 @@ import { SLACK_EVENTS_PATH } from '../../src/slack/app.ts';
 import { SLASH_COMMAND } from '../../src/slack/listeners/commands/index.ts';
 
 type Manifest = webApi.AppsManifestCreateArguments['manifest'];
+
+function sourceFiles(dir: URL): string[] {
+  const root = fileURLToPath(dir);
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(root, f));
+}
 
 describe('manifest.yml', () => {
   const manifest = parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8')) as Manifest;
@@ -19,7 +28,27 @@ describe('manifest.yml', () => {
     expect(manifest.settings?.socket_mode_enabled).toBe(false);
   });
 
-  it('asks for the scopes the code uses and no more', () => {
-    expect([...(manifest.oauth_config?.scopes?.bot ?? [])].sort()).toEqual(['channels:read', 'chat:write', 'commands', 'files:write', 'groups:read', 'usergroups:read', 'users:read']);
+  it('asks for exactly the scopes the code uses: every Web API method called in src/slack, in public and private channels', () => {
+    // The calls the product makes: `client.<family>.<method>(` anywhere in src/slack (files.uploadV2 is
+    // files.getUploadURLExternal + files.completeUploadExternal), plus auth.test (identity, health).
+    const methods = new Set<string>();
+    for (const file of sourceFiles(new URL('../../src/slack/', import.meta.url))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/client\.([a-z]+(?:\.[a-zA-Z0-9]+)+)\(/g)) methods.add(m[1]!);
+    }
+    if (methods.delete('files.uploadV2')) ['files.getUploadURLExternal', 'files.completeUploadExternal'].forEach((m) => methods.add(m));
+    expect([...methods].sort()).toEqual([
+      'chat.postMessage', 'chat.update', 'conversations.history', 'conversations.info', 'conversations.replies',
+      'files.completeUploadExternal', 'files.getUploadURLExternal', 'usergroups.users.list',
+    ]);
+    const needed = new Set(['commands']); // the slash command
+    for (const m of methods) for (const kind of ['public', 'private'] as const) {
+      const scope = requiredScope(m, kind);
+      if (scope) needed.add(scope);
+    }
+    const asked = [...(manifest.oauth_config?.scopes?.bot ?? [])].sort();
+    expect(asked).toEqual([...needed].sort());
+    expect(asked).not.toContain('users:read');
+    // The simulated workspace is installed with the manifest's scopes.
+    expect([...INSTALLED_SCOPES].sort()).toEqual(asked);
   });
 });

@@ -1,41 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSlack, type FakeSlack } from '../../src/slack-sim/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { FakeSlack } from '../../src/slack-sim/index.ts';
 import { createOutbox, type Outbox } from '../../src/slack/outbox.ts';
-import { ev, samplePlan, testRedis, type TestRedis } from './fixtures.ts';
-import type { MigrationEvent } from '../../src/domain/events.ts';
+import { ev, migrationEvents as migration, outboxSuite, samplePlan, type TestRedis } from './fixtures.ts';
 import { until } from '../../src/util/until.ts';
 
 const CH = 'C0OPS';
+const UNPACED = { post: { perSecond: 0, burst: 0 }, update: { perSecond: 0, burst: 0 } };
 let slack: FakeSlack;
 let r: TestRedis;
 const outboxes: Outbox[] = [];
 let n = 0;
 
 function makeOutbox(extra: Partial<Parameters<typeof createOutbox>[0]> = {}): Outbox {
-  const o = createOutbox({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100, ...extra });
+  const o = createOutbox({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100, pacing: UNPACED, cardEditMs: 0, mergeReplies: false, ...extra });
   outboxes.push(o);
   return o;
-}
-
-function migration(jobId: string): MigrationEvent[] {
-  const plan = samplePlan();
-  return [
-    ev(jobId, { type: 'job.queued', kind: 'migrate', instanceId: plan.instanceId, regionId: plan.regionId, requestedBy: { kind: 'user', userId: 'U0ALICE' } }),
-    ev(jobId, { type: 'step.started', step: 'plan', title: 'Pre-flight plan (read-only)' }),
-    ev(jobId, { type: 'step.finished', step: 'plan', title: 'Pre-flight plan (read-only)', calls: [{ action: 'DescribeInstances', requestId: 'REQ-1', code: 'OK' }] }),
-    ev(jobId, { type: 'planned', plan }),
-    ev(jobId, { type: 'step.finished', step: 'create_eni', title: 'Create the secondary ENI', calls: [{ action: 'CreateNetworkInterface', requestId: 'REQ-2', code: 'OK' }], detail: { eniId: 'eni-bp1eeeeeeeeeeeeeeeee' } }),
-    ev(jobId, { type: 'approval.requested', kind: 'migrate', plan, planHash: plan.hash, expiresAt: '2026-01-05T10:30:00Z', requiredApprovals: 1, requestedBy: { kind: 'user', userId: 'U0ALICE' } }),
-    ev(jobId, { type: 'approval.decided', decision: 'approved', by: [{ kind: 'user', userId: 'U0BOB' }] }),
-    ev(jobId, { type: 'original.saved', entry: plan.entryToDelete, restoreRecipe: plan.restoreRecipe }),
-    ev(jobId, { type: 'step.finished', step: 'delete_entry', title: 'Delete the DNAT IP mapping', calls: [{ action: 'DeleteForwardEntry', requestId: 'REQ-3', code: 'OK' }] }),
-    ev(jobId, {
-      type: 'verified', ok: true,
-      ssh: { ok: true, host: '47.96.1.10', port: 22, banner: 'SSH-2.0-OpenSSH_8.9', attempts: 1 },
-      egress: { ok: true, observedIp: '47.96.9.9', expectedIps: ['47.96.9.9'], rawOutput: '47.96.9.9', invokeId: 't-1' },
-    }),
-    ev(jobId, { type: 'finished', outcome: 'migrated', summary: 'i-bp1aaaaaaaaaaaaaaaaa now egresses from 47.96.9.9' }),
-  ];
 }
 
 /** Replies in the thread, in order, as a person reads them. */
@@ -43,17 +22,12 @@ function replyTexts(jobRootTs: string): string[] {
   return slack.transcript(CH, jobRootTs).slice(1);
 }
 
-beforeAll(async () => {
-  slack = await startFakeSlack({ users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }] });
-  r = await testRedis('outbox');
-});
-afterEach(async () => {
-  for (const o of outboxes.splice(0)) await o.stop();
-  slack.clearFaults();
-});
-afterAll(async () => {
-  await r.cleanup();
-  await slack.close();
+// These tests are about order, leases, crashes and retries of single faults: they relax Slack's rate limits (and
+// the outbox neither paces nor merges replies). Pacing, merging, 429s and refusals under the strict workspace:
+// outbox-limits.test.ts.
+outboxSuite('outbox', { users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }], channels: { [CH]: 'ops' }, relax: ['rate-limits'] }, outboxes, (s, t) => {
+  slack = s;
+  r = t;
 });
 
 /** Waits until a delivery pass dealt with the job: put it back for later (its due time moved) or delivered it (not due). */

@@ -33,6 +33,8 @@ const EPHEMERAL_MAX = 3900;
 export interface Invocation {
   userId: string;
   channelId: string;
+  /** The payload's channel_name ('directmessage' in a DM, 'mpdm-…' in a group DM). */
+  channelName?: string;
   /** The raw text after `/natmigrate`. */
   text: string;
   /** Work that may wait until after the ack (registerCommands runs it once the answer is sent). */

@@ -4,10 +4,18 @@ import type { Log } from '../slack-log.ts';
 import type { SlackWebClient } from '../web-call.ts';
 import type { OutboxKeys } from './keys-and-scripts.ts';
 import type { JobLeases } from './leases.ts';
+import type { Pacing } from './pacing-rules.ts';
 import type { Backoff } from './slack-errors.ts';
 
 interface OutboxSettings extends Backoff {
   pollMs: number;
+  pacing: Pacing;
+  /** A status card is edited at most once per this many ms. */
+  cardEditMs: number;
+  /** Timeout of one Slack call. */
+  requestTimeoutMs: number;
+  /** Post the audit replies waiting together as one message. */
+  mergeReplies: boolean;
   leaseMs: number;
   concurrency: number;
   audienceWaitMs: number;
@@ -25,4 +33,13 @@ export interface DeliveryContext {
   readonly leases: JobLeases;
   /** Fallback lookup of a job's audience; may be set after creation (useAudienceResolver). */
   resolveAudience: ((jobId: string) => Promise<Audience | undefined>) | undefined;
+  readonly observer: DeliveryObserver | undefined;
+}
+
+/** What /metrics counts about delivery. */
+export interface DeliveryObserver {
+  /** Slack refused a message for good (`form`: whether its minimal form went out instead). */
+  messageFailed(e: { reason: string; op: 'post' | 'update'; form: 'minimal' | 'none' }): void;
+  /** Slack answered 429 (the pacing should make this rare). */
+  rateLimited(e: { method: string }): void;
 }

@@ -1,6 +1,6 @@
 import { sleep } from '../../util/sleep.ts';
 import type { DeliveryContext } from './delivery-context.ts';
-import { deliverPreviewEvent, deliverThreadEvent, refreshRootCard } from './event-messages.ts';
+import { deliverPreviewEvent, deliverThreadEvents, refreshRootCard } from './event-messages.ts';
 import { ensureAudience } from './audience.ts';
 import { loadJob, opPrefix, readEvents } from './job-store.ts';
 import { SETTLE, throwOnExecError } from './keys-and-scripts.ts';
@@ -9,8 +9,9 @@ import { errText } from '../error-text.ts';
 
 /**
  * The delivery loop (in every bot process): take due jobs, hold each one's lease, deliver its events strictly in
- * order. The cursor moves past an event only after Slack answered ok for all its messages; a retryable failure
- * parks the job with a backoff (a 429 pauses every deliverer for its Retry-After); nothing is dropped for being slow.
+ * order. The cursor moves past an event once Slack took its messages or refused them for good (slack-send.ts); a
+ * transient failure parks the job with a backoff (a 429 pauses only that method in that channel); pacing reschedules
+ * the job without counting a failure; nothing is dropped for being slow.
  */
 
 /** Deliver everything pending for one job (we hold its lease). */
@@ -32,16 +33,22 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
     for (;;) {
       const batch = await readEvents(ctx, jobId, cursor, cursor + 49);
       if (!batch.length) break;
-      for (const ev of batch) {
-        if (job.raw.mode === 'thread') await deliverThreadEvent(ctx, job, cursor, ev);
-        else if (job.raw.mode === 'preview') await deliverPreviewEvent(ctx, job, cursor, ev);
-        // Advance and forget this event's per-op ts in one step.
-        const done = Object.keys(job.raw).filter((f) => f.startsWith(opPrefix(cursor)) || (cursor === 0 && f.startsWith(opPrefix(-1))));
-        const m = redis.multi().hset(K.meta(jobId), { cursor: String(cursor + 1), fail: '0' });
+      // Someone is waiting to approve: what leads to the card goes first in the channel's pacing.
+      job.urgent = batch.some((e) => e.type === 'approval.requested');
+      for (let i = 0; i < batch.length; ) {
+        let span = 1;
+        if (job.raw.mode === 'thread') span = await deliverThreadEvents(ctx, job, cursor, batch.slice(i));
+        else if (job.raw.mode === 'preview') await deliverPreviewEvent(ctx, job, cursor, batch[i]!);
+        // Advance and forget the delivered events' per-op fields in one step.
+        const prefixes = Array.from({ length: span }, (_, k) => opPrefix(cursor + k));
+        if (cursor === 0) prefixes.push(opPrefix(-1));
+        const done = Object.keys(job.raw).filter((f) => prefixes.some((p) => f.startsWith(p)));
+        const m = redis.multi().hset(K.meta(jobId), { cursor: String(cursor + span), fail: '0' });
         if (done.length) m.hdel(K.meta(jobId), ...done);
         await m.pexpire(K.meta(jobId), ctx.settings.retentionMs).exec().then(throwOnExecError);
         for (const f of done) delete job.raw[f];
-        cursor += 1;
+        cursor += span;
+        i += span;
         job.raw.cursor = String(cursor);
         job.attempt = 0;
       }
@@ -50,11 +57,17 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
     await redis.eval(SETTLE, 3, K.events(jobId), K.meta(jobId), K.due(), jobId);
   } catch (err) {
     if (!(err instanceof DeliveryStop)) throw err;
-    if (err.failure.kind === 'lease_lost') return;
     const f = err.failure;
+    if (f.kind === 'lease_lost') return;
+    if (f.kind === 'paced') {
+      // Not a failure: the channel's pace (or a card's edit interval) says when.
+      await redis.zadd(K.due(), 'XX', Date.now() + f.delayMs, jobId);
+      return;
+    }
     ctx.log.warn({ jobId, reason: f.reason, retryInMs: Math.round(f.delayMs), attempt: job.attempt + 1 }, 'slack delivery deferred');
     const m = redis.multi().hincrby(K.meta(jobId), 'fail', 1).zadd(K.due(), 'XX', Date.now() + f.delayMs, jobId);
-    if (f.pauseAll) m.set(K.pause(), '1', 'PX', Math.max(1, Math.round(f.delayMs)));
+    // Only a refused token stops every delivery; a 429 paused its own method and channel (slack-send.ts).
+    if (f.pause === 'app') m.set(K.pause(), '1', 'PX', Math.max(1, Math.round(f.delayMs)));
     await m.exec().then(throwOnExecError);
   } finally {
     await ctx.leases.releaseThread(jobId);

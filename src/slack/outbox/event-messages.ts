@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { MigrationEvent } from '../../domain/events.ts';
+import type { SlackMessage } from '../blocks/format.ts';
 import { auditReply, previewReply } from '../blocks/audit.ts';
 import { rootCard } from '../blocks/batch-card.ts';
 import { isSlackNote, type ThreadEvent } from '../thread-events.ts';
 import { updateApprovalCard } from './approval-messages.ts';
 import type { DeliveryContext } from './delivery-context.ts';
-import { opField, readEvents, saveFields, type JobState } from './job-store.ts';
+import { opField, opPrefix, readEvents, saveFields, type JobState } from './job-store.ts';
+import { fits, MAX_MERGED, mergeReplies, touchesApproval } from './merged-replies.ts';
 import { uploadLongScan } from './scan-upload.ts';
 import { DeliveryStop } from './slack-errors.ts';
 import { indexMessage, postOnce, send } from './slack-send.ts';
@@ -30,20 +33,51 @@ async function postRootCard(ctx: DeliveryContext, job: JobState, idx: number): P
   const card = rootCard(job.jobId, migrationEvents(await readEvents(ctx, job.jobId, 0, idx)));
   const ts = await postOnce(ctx, job, -1, 0, channelArgs(job), card);
   if (!ts) {
-    await ctx.redis.hdel(ctx.keys.meta(job.jobId), opField(-1, 0));
-    delete job.raw[opField(-1, 0)];
-    throw new DeliveryStop({ kind: 'retry', delayMs: ctx.settings.maxBackoffMs, reason: 'root card rejected' });
+    // Slack refused the thread's first message for good (it was counted and alerted): the job has no thread
+    // here, and the rest of its messages are not tried one by one (mode 'failed' delivers nothing).
+    await saveFields(ctx, job, { mode: 'failed' });
+    return;
   }
-  await saveFields(ctx, job, { root: ts, threadTs: job.raw.parentTs ?? ts, card: String(idx + 1) });
+  await saveFields(ctx, job, { root: ts, threadTs: job.raw.parentTs ?? ts, card: String(idx + 1), cardHash: cardHash(card), cardAt: String(Date.now()) });
   await indexMessage(ctx, channel, ts, { jobId: job.jobId, role: 'root' });
 }
 
-export async function deliverThreadEvent(ctx: DeliveryContext, job: JobState, idx: number, ev: ThreadEvent): Promise<void> {
+/**
+ * Deliver the thread messages of event `idx` (evs[0]) and, when the next waiting events are plain audit replies,
+ * theirs in the same post (merged-replies.ts). Returns how many events were delivered. The span is saved when the
+ * post is attempted, so a re-run after a crash merges exactly the same events again (or finds them posted).
+ */
+export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, idx: number, evs: ThreadEvent[]): Promise<number> {
+  const ev = evs[0]!;
   if (!job.raw.root) await postRootCard(ctx, job, idx);
+  if (job.raw.mode !== 'thread') return 1;
   const thread = { channel: job.raw.channel!, thread_ts: job.raw.threadTs!, unfurl_links: false, unfurl_media: false };
   await updateApprovalCard(ctx, job, idx, ev, thread);
   const reply = auditReply(ev);
-  if (reply) await postOnce(ctx, job, idx, 0, thread, reply);
+  if (!reply) return 1;
+  const spanField = `${opPrefix(idx)}span`;
+  const fixed = Number(job.raw[spanField] ?? 0);
+  if (job.raw[opField(idx, 0)] !== undefined) return Math.max(1, fixed);
+  const parts = [reply];
+  let span = 1;
+  if (fixed > 1) {
+    for (const e of (await readEvents(ctx, job.jobId, idx + 1, idx + fixed - 1))) {
+      const r = auditReply(e);
+      if (r) parts.push(r);
+    }
+    span = fixed;
+  } else {
+    for (const next of ctx.settings.mergeReplies ? evs.slice(1, MAX_MERGED) : []) {
+      if (touchesApproval(next)) break;
+      const r = auditReply(next);
+      if (r && !fits(mergeReplies([...parts, r]))) break;
+      if (r) parts.push(r);
+      span += 1;
+    }
+  }
+  // The span is recorded with the attempt, right before Slack is called.
+  await postOnce(ctx, job, idx, 0, thread, mergeReplies(parts), span > 1 ? { [spanField]: String(span) } : {});
+  return span;
 }
 
 export async function deliverPreviewEvent(ctx: DeliveryContext, job: JobState, idx: number, ev: ThreadEvent): Promise<void> {
@@ -54,11 +88,23 @@ export async function deliverPreviewEvent(ctx: DeliveryContext, job: JobState, i
   if (ev.type === 'scan.finished' && ts) await uploadLongScan(ctx, job, idx, ev, ts);
 }
 
-/** Re-render the root card when it shows fewer events than were delivered (`cursor`). */
+const cardHash = (m: SlackMessage): string => createHash('sha256').update(JSON.stringify(m)).digest('hex').slice(0, 16);
+
+/**
+ * Re-render the root card when it shows fewer events than were delivered (`cursor`). Edits are coalesced: a card
+ * that would look the same is not edited, and a card is edited at most once per cardEditMs (the job is due again
+ * when the interval is over, with whatever happened meanwhile in one edit).
+ */
 export async function refreshRootCard(ctx: DeliveryContext, job: JobState, cursor: number): Promise<void> {
   if (job.raw.mode !== 'thread' || !job.raw.root) return;
   if (Number(job.raw.card ?? -1) >= cursor) return;
   const events = migrationEvents(await readEvents(ctx, job.jobId, 0, cursor - 1));
-  await send(ctx, job, 'update', { channel: job.raw.channel!, ts: job.raw.root }, rootCard(job.jobId, events));
-  await saveFields(ctx, job, { card: String(cursor) });
+  const card = rootCard(job.jobId, events);
+  const hash = cardHash(card);
+  if (hash !== job.raw.cardHash) {
+    const wait = Number(job.raw.cardAt ?? 0) + ctx.settings.cardEditMs - Date.now();
+    if (wait > 0) throw new DeliveryStop({ kind: 'paced', delayMs: wait, reason: 'status card edit coalesced' });
+    await send(ctx, job, 'update', { channel: job.raw.channel!, ts: job.raw.root }, card);
+  }
+  await saveFields(ctx, job, { card: String(cursor), cardHash: hash, cardAt: hash !== job.raw.cardHash ? String(Date.now()) : (job.raw.cardAt ?? '0') });
 }

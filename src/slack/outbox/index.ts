@@ -8,6 +8,7 @@ import { DeliveryLoop } from './delivery-loop.ts';
 import { threadInfo } from './job-store.ts';
 import { BRING_FORWARD, outboxKeys, throwOnExecError } from './keys-and-scripts.ts';
 import { JobLeases } from './leases.ts';
+import { DEFAULT_PACING } from './pacing-rules.ts';
 import type { MessageRef, Outbox, OutboxOptions } from './public-types.ts';
 
 /**
@@ -23,6 +24,8 @@ import type { MessageRef, Outbox, OutboxOptions } from './public-types.ts';
 
 export type { MessageRef, Outbox, OutboxOptions, ThreadInfo } from './public-types.ts';
 export { outboxKeys, type OutboxKeys } from './keys-and-scripts.ts';
+export type { DeliveryObserver } from './delivery-context.ts';
+export { DEFAULT_PACING, type Pacing } from './pacing-rules.ts';
 
 export function createOutbox(opts: OutboxOptions): Outbox {
   const redis: Redis = opts.redis;
@@ -35,16 +38,21 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     baseBackoffMs: opts.baseBackoffMs ?? 500,
     audienceWaitMs: opts.audienceWaitMs ?? 10 * 60_000,
     retentionMs: opts.retentionMs ?? 30 * 24 * 3600_000,
+    pacing: opts.pacing ?? DEFAULT_PACING,
+    cardEditMs: opts.cardEditMs ?? 3000,
+    requestTimeoutMs: opts.requestTimeoutMs ?? 15_000,
+    mergeReplies: opts.mergeReplies ?? true,
   };
   const ctx: DeliveryContext = {
     redis,
     keys: K,
     // Delivery must never hide a 429 behind the client's own sleeping retries: one attempt, errors come back to us.
-    client: opts.client ?? singleAttemptClient({ botToken: opts.botToken, slackApiUrl: opts.slackApiUrl, timeoutMs: 15_000 }),
+    client: opts.client ?? singleAttemptClient({ botToken: opts.botToken, slackApiUrl: opts.slackApiUrl, timeoutMs: settings.requestTimeoutMs }),
     log: opts.logger ?? silentLog,
     settings,
     leases: new JobLeases(redis, K, settings.leaseMs),
     resolveAudience: opts.resolveAudience,
+    observer: opts.observer,
   };
   const loop = new DeliveryLoop(ctx);
 

@@ -16,6 +16,8 @@ export interface JobState {
   raw: Record<string, string>;
   /** Failed passes in a row (drives the backoff). */
   attempt: number;
+  /** An approval request is among the events waiting: this job's posts go before other jobs' in the channel. */
+  urgent?: boolean;
 }
 
 export async function loadJob(ctx: DeliveryContext, jobId: string): Promise<JobState> {

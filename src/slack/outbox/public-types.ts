@@ -5,6 +5,8 @@ import type { Log } from '../slack-log.ts';
 import type { SlackNote } from '../thread-events.ts';
 import type { SlackWebClient } from '../web-call.ts';
 import type { OutboxKeys } from './keys-and-scripts.ts';
+import type { DeliveryObserver } from './delivery-context.ts';
+import type { Pacing } from './pacing-rules.ts';
 
 /** What callers of the outbox see: its options, its handle, and what it tells about a job's thread. */
 
@@ -28,6 +30,15 @@ export interface OutboxOptions {
   /** How long to wait for a job's audience to become known before its events are discarded. */
   audienceWaitMs?: number;
   retentionMs?: number;
+  /** How fast posts (per channel) and edits (per workspace) go out; default DEFAULT_PACING. */
+  pacing?: Pacing;
+  /** A status card is edited at most once per this many ms (default 3000). */
+  cardEditMs?: number;
+  /** Post the audit replies of a job that wait together as one message (default true). */
+  mergeReplies?: boolean;
+  /** Timeout of one Slack call (default 15 s). */
+  requestTimeoutMs?: number;
+  observer?: DeliveryObserver;
 }
 
 export interface ThreadInfo {

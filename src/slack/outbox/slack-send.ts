@@ -1,14 +1,28 @@
-import { LIMITS, truncate, type SlackMessage } from '../blocks/format.ts';
+import type { SlackMessage } from '../blocks/format.ts';
 import type { SlackWebClient } from '../web-call.ts';
 import type { DeliveryContext } from './delivery-context.ts';
+import { messageFailed } from './failed-messages.ts';
 import { opField, saveFields, type JobState } from './job-store.ts';
+import { hasApprovalButtons, minimalForm } from './minimal-form.ts';
+import { pace } from './pacing.ts';
+import { findPosted, outboxMetadata } from './posted-lookup.ts';
 import type { MessageRef } from './public-types.ts';
-import { classify, DeliveryStop } from './slack-errors.ts';
-import { errText } from '../error-text.ts';
+import { classify, DeliveryStop, type Failure } from './slack-errors.ts';
 
 /** Posting and editing one message for a job, with the fallbacks Slack's answers call for. */
 
 type Args = Record<string, unknown>;
+
+/** How long after its timeout a request may still be acted on by Slack (unconfirmed; generous). */
+const LANDING_GRACE_MS = 2000;
+
+/** Records that a post is about to reach Slack (and forgets it when Slack surely did not take it). */
+interface AttemptMarker {
+  mark(): Promise<void>;
+  clear(): Promise<void>;
+  /** Slack answered the attempt (with an error): it cannot land later. */
+  answered(): Promise<void>;
+}
 
 async function call(client: SlackWebClient, method: 'postMessage' | 'update', args: Args): Promise<{ ts: string }> {
   const res = method === 'postMessage'
@@ -18,51 +32,105 @@ async function call(client: SlackWebClient, method: 'postMessage' | 'update', ar
 }
 
 /**
- * One Slack call with the fallbacks that do not need a retry (a gone thread root: post to the channel; rejected
- * blocks: text only); a retryable failure stops this job's pass. Undefined when the message was skipped.
+ * One paced Slack call with the fallbacks that need no retry: a gone thread root (post to the channel), a refused
+ * shape or size (post the minimal form once), a permanent refusal (the message is marked failed, the pass goes
+ * on). A transient failure stops this job's pass; a 429 also pauses that method in that channel for its
+ * Retry-After. Undefined when the message was skipped or failed.
  */
-export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'update', args: Args, msg: SlackMessage): Promise<string | undefined> {
+export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'update', args: Args, msg: SlackMessage, attempt?: AttemptMarker): Promise<string | undefined> {
   await ctx.leases.renew(job.jobId);
   const method = op === 'post' ? 'postMessage' : 'update';
+  const channel = String(args.channel);
+  await pace(ctx, op, channel, job.urgent === true || hasApprovalButtons(msg));
+  await attempt?.mark();
   const withBody: Args = msg.blocks ? { ...args, text: msg.text, blocks: msg.blocks } : { ...args, text: msg.text };
   const failure = (err: unknown) => classify(err, op, job.attempt, ctx.settings);
+  let f: Failure;
   try {
     return (await call(ctx.client, method, withBody)).ts;
   } catch (err) {
-    let f = failure(err);
-    if (f.kind === 'unthreaded') {
-      const { thread_ts: _drop, ...rest } = withBody;
-      try {
-        return (await call(ctx.client, 'postMessage', rest)).ts;
-      } catch (err2) {
-        f = failure(err2);
-      }
+    f = failure(err);
+  }
+  if (f.kind === 'unthreaded') {
+    const { thread_ts: _drop, ...rest } = withBody;
+    try {
+      return (await call(ctx.client, 'postMessage', rest)).ts;
+    } catch (err) {
+      f = failure(err);
     }
-    if (f.kind === 'plain') {
-      // Blocks rejected: the audit must still land, as plain text.
-      ctx.log.warn({ jobId: job.jobId, err: errText(err) }, 'slack rejected blocks; sending text only');
-      try {
-        return (await call(ctx.client, method, { ...args, text: truncate(msg.text, LIMITS.fallbackText), blocks: [] })).ts;
-      } catch (err2) {
-        f = failure(err2);
-        if (f.kind === 'plain') f = { kind: 'skip', reason: 'text rejected too' };
-      }
+  }
+  if (f.kind === 'reshape') {
+    const first = f.reason;
+    ctx.log.warn({ jobId: job.jobId, op, reason: first }, 'slack refused a message; sending its minimal form');
+    try {
+      const ts = (await call(ctx.client, method, { ...args, ...minimalForm(msg) })).ts;
+      await messageFailed(ctx, job, { op, reason: first, form: 'minimal' });
+      return ts;
+    } catch (err) {
+      f = failure(err);
+      if (f.kind === 'reshape') f = { kind: 'permanent', reason: `${first}; minimal form: ${f.reason}` };
     }
-    if (f.kind === 'skip') {
+  }
+  switch (f.kind) {
+    case 'skip':
       ctx.log.warn({ jobId: job.jobId, op, reason: f.reason }, 'slack message skipped');
       return undefined;
-    }
-    if (f.kind === 'retry') throw new DeliveryStop(f);
-    throw new DeliveryStop({ kind: 'retry', delayMs: 1000, reason: 'unexpected' });
+    case 'permanent':
+      await messageFailed(ctx, job, { op, reason: f.reason, form: 'none' });
+      return undefined;
+    case 'retry':
+      // Slack surely did not act: the next attempt needs no look-up first. Slack answered: no need to wait either.
+      if (!f.uncertain) await attempt?.clear();
+      else if (f.uncertain === 'answered') await attempt?.answered();
+      if (f.pause === 'method') {
+        ctx.observer?.rateLimited({ method: `chat.${method}` });
+        await ctx.redis.set(ctx.keys.pauseFor(`chat.${method}`, channel), '1', 'PX', Math.max(1, Math.round(f.delayMs)));
+      }
+      throw new DeliveryStop(f);
+    default:
+      throw new DeliveryStop({ kind: 'retry', delayMs: 1000, reason: 'unexpected' });
   }
 }
 
-/** Post once per (event, op): the stored ts makes a re-run after a crash skip what already went out. */
-export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number, n: number, args: Args, msg: SlackMessage): Promise<string | undefined> {
-  const done = job.raw[opField(idx, n)];
+/**
+ * Post once per (event, op): the stored ts makes a re-run after a crash skip what already went out, and a post
+ * whose answer was lost is looked up in Slack (by the outbox id in its metadata) before it is tried again.
+ * `withAttempt`: fields saved with the first attempt (what a re-run must reproduce).
+ */
+export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number, n: number, args: Args, msg: SlackMessage, withAttempt: Record<string, string> = {}): Promise<string | undefined> {
+  const field = opField(idx, n);
+  const done = job.raw[field];
   if (done !== undefined) return done || undefined;
-  const ts = await send(ctx, job, 'post', args, msg);
-  await saveFields(ctx, job, { [opField(idx, n)]: ts ?? '' });
+  const id = `${job.jobId}/${idx}/${n}`;
+  const firstField = `${field}:try`;
+  const lastField = `${field}:last`;
+  const first = job.raw[firstField];
+  if (first) {
+    // An earlier attempt may still land (a request Slack got before we gave up on it): look only once it cannot.
+    const last = Number(job.raw[lastField] ?? first);
+    const wait = last === 0 ? 0 : last + ctx.settings.requestTimeoutMs + LANDING_GRACE_MS - Date.now();
+    if (wait > 0) throw new DeliveryStop({ kind: 'paced', delayMs: wait, reason: 'waiting for an unanswered post to land' });
+    const found = await findPosted(ctx, args, id, Number(first));
+    if (found) {
+      ctx.log.info({ jobId: job.jobId, id, ts: found }, 'slack already had this message; not posting it again');
+      await saveFields(ctx, job, { [field]: found });
+      return found;
+    }
+  }
+  const attempt: AttemptMarker = {
+    mark: async () => {
+      const now = String(Date.now());
+      await saveFields(ctx, job, { ...withAttempt, ...(job.raw[firstField] ? { [lastField]: now } : { [firstField]: now, [lastField]: now }) });
+    },
+    answered: () => saveFields(ctx, job, { [lastField]: '0' }),
+    clear: async () => {
+      await ctx.redis.hdel(ctx.keys.meta(job.jobId), firstField, lastField);
+      delete job.raw[firstField];
+      delete job.raw[lastField];
+    },
+  };
+  const ts = await send(ctx, job, 'post', { ...args, metadata: outboxMetadata(id) }, msg, attempt);
+  await saveFields(ctx, job, { [field]: ts ?? '' });
   return ts;
 }
 

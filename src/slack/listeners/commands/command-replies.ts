@@ -17,10 +17,22 @@ export async function threadHint(deps: SlackDeps, jobId: string): Promise<string
   return t ? ` — thread in ${channelLink(t.channel)} (message ${code(t.threadTs)})` : '';
 }
 
-/** Undefined when the bot can post in the channel, else the answer that says how to fix it. */
-export async function needsInvite(deps: SlackDeps, channelId: string): Promise<CommandReply | undefined> {
-  if (await deps.channels.botCanPost(channelId)) return undefined;
-  return ephemeral('I am not a member of this channel, so I could not post the job\'s thread here. Invite me first (`/invite @natmigrate`) and run the command again; nothing was queued.');
+/** Undefined when the bot can post in the channel, else the answer that says why not and how to fix it. */
+export async function needsInvite(deps: SlackDeps, inv: Pick<Invocation, 'channelId' | 'channelName'>): Promise<CommandReply | undefined> {
+  const v = await deps.channels.canPost(inv.channelId, inv.channelName);
+  if (v.ok) return undefined;
+  switch (v.reason) {
+    case 'direct_message':
+      return ephemeral('natmigrate posts each job\'s thread, with its approval card, in a channel where the approvers can see it, so it does not run jobs from a direct or group message. Run the command in a channel I am a member of; nothing was queued.');
+    case 'archived':
+      return ephemeral('This channel is archived, so I could not post the job\'s thread here. Run the command in an active channel; nothing was queued.');
+    case 'not_visible':
+      return ephemeral('I cannot see this conversation (a private channel I am not in, or one my scopes do not cover), so I could not post the job\'s thread here. Invite me (`/invite @natmigrate`) or use another channel; nothing was queued.');
+    case 'slack_unavailable':
+      return ephemeral('Slack did not tell me in time whether I can post in this channel, so nothing was queued. Try again in a moment.');
+    case 'not_member':
+      return ephemeral('I am not a member of this channel, so I could not post the job\'s thread here. Invite me first (`/invite @natmigrate`) and run the command again; nothing was queued.');
+  }
 }
 
 /**
@@ -34,7 +46,7 @@ export async function queueReadOnlyJob(deps: SlackDeps, inv: Invocation, o: {
   start: (regionId: string, audience: Audience) => Promise<{ jobId: string }>;
   queued: (jobId: string, regionId: string) => string;
 }): Promise<CommandReply> {
-  const invite = await needsInvite(deps, inv.channelId);
+  const invite = await needsInvite(deps, inv);
   if (invite) return invite;
   const regionId = o.region ?? deps.defaultRegion;
   const audience: Audience = { channelId: inv.channelId, userId: inv.userId, mode: 'preview' };

@@ -53,7 +53,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
     const later: (() => Promise<unknown>)[] = [];
     const replay = context[REPLAY_DEFERRED_PROP] as DeferredReplay | undefined;
     const reply = await routeCommand({
-      userId: command.user_id, channelId: command.channel_id, text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
+      userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
     }, deps);
     if (reply === DROPPED) {
       deps.log.warn({ userId: command.user_id }, 'slack request dropped: replayed request');

@@ -8,7 +8,7 @@ import { code, esc, escCut } from '../../mrkdwn.ts';
 /** `/natmigrate run <ids…>`: one job per instance, each with its own thread in this channel. */
 export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
   if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, 'run');
-  const invite = await needsInvite(deps, inv.channelId);
+  const invite = await needsInvite(deps, inv);
   if (invite) return invite;
   const regionId = cmd.region ?? deps.defaultRegion;
   const audience: Audience = { channelId: inv.channelId, userId: inv.userId };
@@ -51,7 +51,7 @@ export async function handleBatch(cmd: Extract<Command, { kind: 'batch' }>, inv:
   if (!deps.service.submitBatch) {
     return ephemeral(`Batch migrations (\`run --all ${cmd.targets.join(' ')}\`) are not available in this deployment; nothing was queued. Use \`/natmigrate run <instance-id> …\`.`);
   }
-  const invite = await needsInvite(deps, inv.channelId);
+  const invite = await needsInvite(deps, inv);
   if (invite) return invite;
   const regionId = cmd.region ?? deps.defaultRegion;
   const audience: Audience = { channelId: inv.channelId, userId: inv.userId };

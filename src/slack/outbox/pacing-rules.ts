@@ -1,0 +1,16 @@
+/** How fast the outbox calls Slack (see pacing.ts for the sources): posts per channel, edits per workspace. */
+
+export interface PaceRule {
+  perSecond: number;
+  burst: number;
+}
+
+export interface Pacing {
+  post: PaceRule;
+  update: PaceRule;
+}
+
+export const DEFAULT_PACING: Pacing = {
+  post: { perSecond: 1, burst: 3 },
+  update: { perSecond: 40 / 60, burst: 5 },
+};
