@@ -92,8 +92,9 @@ describe('batch through Slack', () => {
     const lines = slack.transcript(CHANNEL, t.threadTs).map(plain);
     const planReply = lines.find((l) => l.includes('Batch plan for ngw-fleet0000000000001'))!;
     for (const it of plan.items) {
-      expect(planReply).toContain(`delete ${it.entryToDelete.forwardEntryId} (${it.entryToDelete.externalIp} → ${it.entryToDelete.internalIp})`);
-      expect(planReply).toContain(`restore = CreateForwardEntry ${it.restoreRecipe.forwardTableId} ${it.restoreRecipe.externalIp}:`);
+      // Every port: each mapping moves to its ENI in place, and moves back to restore.
+      expect(planReply).toContain(`move in place ${it.entryToDelete.forwardEntryId} (${it.entryToDelete.externalIp} → ${it.entryToDelete.internalIp})`);
+      expect(planReply).toContain(`restore = move back to ${it.restoreRecipe.forwardTableId} ${it.restoreRecipe.externalIp}:`);
     }
     // One result per instance (replies waiting together share a message).
     expect(lines.join('\n').match(/i-fleet\d{5}( \(canary\))?: Migrated and verified/g)).toHaveLength(20);

@@ -71,6 +71,10 @@ describe('1,000 instances through Slack', () => {
 
     await env!.outbox!.waitIdle({ timeoutMs: 300_000 });
     const t = (await env!.outbox!.thread(batchId!))!;
+    // The plan file is in the batch's thread, as the plan reply says: one row per instance.
+    const posted = slack.files().find((f) => f.completed && f.threadTs === t.threadTs && f.name === planMsg.file!.filename);
+    expect(posted, 'the batch plan file in the thread').toBeDefined();
+    expect(posted!.content!.toString('utf8').trim().split('\r\n')).toHaveLength(N + 1);
     const thread = slack.thread(CHANNEL, t.threadTs);
     const lines = slack.transcript(CHANNEL, t.threadTs).map((l) => l.replace(/[*`]/g, ''));
     expect(lines.some((l) => l.includes(`Batch plan for ${fleetIds.natGateway}: ${N} instances to migrate`))).toBe(true);

@@ -73,7 +73,7 @@ describe('the batch plan at any size', () => {
       expect(lines).toHaveLength(1 + n + 50);
       for (const it of plan.items) expect(lines.some((l) => l.startsWith(`${it.instanceId},`))).toBe(true);
     } else {
-      for (const it of plan.items) expect(shown).toContain(`• ${it.instanceId}${it.canary ? ' canary' : ''}: delete`);
+      for (const it of plan.items) expect(shown).toContain(`• ${it.instanceId}${it.canary ? ' canary' : ''}: move in place`);
       for (const s of plan.skipped) expect(shown).toContain(s.instanceId);
       msg.continuations?.forEach((c, i) => expect(c.text).toContain(`(continued ${i + 2}/${msg.continuations!.length + 1})`));
     }

@@ -4,6 +4,7 @@ import { createOutbox, type Outbox, type OutboxOptions } from '../../src/slack/o
 import { OUTBOX_EVENT_TYPE } from '../../src/slack/outbox/posted-lookup.ts';
 import { migrationEvents, outboxSuite, type TestRedis } from './fixtures.ts';
 import { until } from '../../src/util/until.ts';
+import { hostileBatch } from './hostile-strings.ts';
 
 /**
  * The outbox against the strict simulated workspace (every platform rule on: rate limits, membership, archived
@@ -19,7 +20,7 @@ const failures: { reason: string; form: string }[] = [];
 
 outboxSuite('outbox-limits', {
   users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }],
-  channels: { C0T1: 't1', C0T2: 't2', C0T3: 't3', C0T4: 't4', C0A: 'a', C0B: 'b', C0OUT: 'out', C0OLD: 'old', C0T5: 't5' },
+  channels: { C0T1: 't1', C0T2: 't2', C0T3: 't3', C0T4: 't4', C0A: 'a', C0B: 'b', C0OUT: 'out', C0OLD: 'old', C0T5: 't5', C0BIG: 'big' },
   archived: ['C0OLD'],
 }, outboxes, (s, t) => {
   slack = s;
@@ -176,5 +177,32 @@ describe('slack outbox under the strict workspace', () => {
       const text = slack.transcript('C0T5', (await o.thread(j))!.threadTs).join('\n');
       for (const s of ['DescribeInstances', 'CreateNetworkInterface', 'Original DNAT entry saved', 'DeleteForwardEntry', 'Verification passed', 'Finished']) expect(text, s).toContain(s);
     }
+  });
+
+  it('a message that does not fit one post goes out with its numbered continuations, then its file, in its thread', async () => {
+    const o = makeOutbox();
+    const failedBefore = failures.length;
+    const post = async (n: number) => {
+      const jobId = `batch-cn-hangzhou-big${n}-${Date.now()}`;
+      await o.bind(jobId, { channelId: 'C0BIG' });
+      await o.emit({ type: 'batch.planned', jobId, at: new Date().toISOString(), batch: hostileBatch('i-bp1', n, 50) } as never);
+      o.start();
+      await o.waitIdle({ jobIds: [jobId], timeoutMs: 60_000 });
+      const t = (await o.thread(jobId))!;
+      return { t, lines: slack.transcript('C0BIG', t.threadTs) };
+    };
+    // 150 instances: the plan and its continuations, in order, nothing refused.
+    const mid = await post(150);
+    const cont = mid.lines.filter((l) => /\(continued \d\/\d\)|continued \d\/\d/.test(l));
+    expect(cont.length).toBeGreaterThanOrEqual(1);
+    const first = mid.lines.findIndex((l) => l.includes('Batch plan'));
+    expect(first).toBeGreaterThan(0);
+    expect(mid.lines.findIndex((l) => /continued 2\//.test(l))).toBeGreaterThan(first);
+    // 1,000 instances: one message, and the whole plan as a file in the same thread.
+    const big = await post(1000);
+    const files = slack.files().filter((f) => f.completed && f.threadTs === big.t.threadTs);
+    expect(files).toHaveLength(1);
+    expect(files[0]!.content!.toString('utf8').trim().split('\r\n')).toHaveLength(1 + 1000 + 50);
+    expect(failures.length).toBe(failedBefore);
   });
 });

@@ -4,6 +4,7 @@ import { applyHeadEvent, cancelNote, headContext, outcomeLabel, outcomeLine, typ
 import { code, context, esc, escCut, header, section, truncate, when, type Block, type SlackMessage } from './format.ts';
 import { continuations, fitMessage, splitBlocks } from './fit.ts';
 import { batchPlanCsv, batchPlanFileName } from '../../domain/batch-plan-csv.ts';
+import { cutoverMethodFor } from '../../domain/plan.ts';
 import { foldCard, statusCard } from './status-card.ts';
 
 /**
@@ -169,10 +170,15 @@ function recipeText(i: BatchItem): string {
   return `${r.forwardTableId} ${r.externalIp}:${r.externalPort} → ${r.internalIp}:${r.internalPort} ${r.ipProtocol}${r.forwardEntryName ? ` name=${r.forwardEntryName}` : ''}`;
 }
 
-function batchItemLine(i: BatchItem): string {
+function batchItemLine(i: BatchItem, inPlace: boolean): string {
   const e = i.entryToDelete;
-  return truncate(`• ${code(i.instanceId)}${i.canary ? ' *canary*' : ''}: delete ${code(e.forwardEntryId)} (${code(`${e.externalIp} → ${e.internalIp}`)}); restore = CreateForwardEntry ${code(recipeText(i))}; egress after: ${i.expectedEgressIps.map((ip) => code(ip)).join(' or ')}`, 900);
+  const change = inPlace ? 'move in place' : 'delete';
+  const restore = inPlace ? 'move back to' : 'CreateForwardEntry';
+  return truncate(`• ${code(i.instanceId)}${i.canary ? ' *canary*' : ''}: ${change} ${code(e.forwardEntryId)} (${code(`${e.externalIp} → ${e.internalIp}`)}); restore = ${restore} ${code(recipeText(i))}; egress after: ${i.expectedEgressIps.map((ip) => code(ip)).join(' or ')}`, 900);
 }
+
+/** Every port: each IP mapping moves to its ENI in place (ModifyForwardEntry); a port list deletes and re-creates. */
+const movesInPlace = (plan: BatchPlan): boolean => cutoverMethodFor(plan.options.ports) === 'modify';
 
 /** Lines packed into sections of at most 2,900 characters each. */
 function packed(lines: string[]): Block[] {
@@ -199,7 +205,7 @@ export function batchPlanReply(plan: BatchPlan, at: string): SlackMessage {
   const canaries = plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ') || 'none';
   const head = `:clipboard: ${when(at)} *Batch plan* for ${plan.targets.map((t) => code(t)).join(', ')}: ${plural(plan.items.length, 'instance')} to migrate, ${plan.skipped.length} skipped. Canary first: ${truncate(canaries, 600)}; then at most ${plan.concurrency} at a time. The first failed verification stops the batch and restores that instance.`;
   const skipped = plan.skipped.map((s) => `• ${code(s.instanceId)} ${code(s.code)}: ${escCut(s.message, 300)}`);
-  const body = [...packed(plan.items.map(batchItemLine)), ...(skipped.length ? [section('*Skipped by the pre-flight (left alone)*'), ...packed(skipped)] : [])];
+  const body = [...packed(plan.items.map((i) => batchItemLine(i, movesInPlace(plan)))), ...(skipped.length ? [section('*Skipped by the pre-flight (left alone)*'), ...packed(skipped)] : [])];
   const tail = context([`batch ${code(plan.batchId)}`, `plan hash ${code(plan.hash.slice(0, 12))}`]);
   const text = `Batch plan: ${plural(plan.items.length, 'instance')} to migrate, ${plan.skipped.length} skipped (batch ${esc(plan.batchId)})`;
   const { first, rest } = splitBlocks([section(head)], body, [tail]);
@@ -219,12 +225,12 @@ export function batchPlanReply(plan: BatchPlan, at: string): SlackMessage {
 
 /** What the approval card shows for a batch, at any size: counts and the first ten (the plan reply has them all). */
 export function batchApprovalBlocks(plan: BatchPlan): Block[] {
-  const shown = plan.items.slice(0, 10).map(batchItemLine);
+  const shown = plan.items.slice(0, 10).map((i) => batchItemLine(i, movesInPlace(plan)));
   const more = plan.items.length > shown.length ? `\n…and ${plan.items.length - shown.length} more, listed in the batch plan above.` : '';
   const canaries = plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ');
   const skipped = plan.skipped.slice(0, 20).map((s) => `${code(s.instanceId)} (${code(s.code)})`).join(', ');
   return [
-    section(`*One approval for the whole batch*: ${plural(plan.items.length, 'DNAT IP mapping')} deleted and moved to a new ENI of ${plan.items.length === 1 ? 'its instance' : 'each instance'}; canary first (${truncate(canaries, 600)}), then at most ${plan.concurrency} at a time. The first failed verification stops the batch; that instance is restored and the rest are left untouched.`),
+    section(`*One approval for the whole batch*: ${plural(plan.items.length, 'DNAT IP mapping')} ${movesInPlace(plan) ? 'moved in place (ModifyForwardEntry; falls back to delete and re-create if refused)' : 'deleted and re-created'} to a new ENI of ${plan.items.length === 1 ? 'its instance' : 'each instance'}; canary first (${truncate(canaries, 600)}), then at most ${plan.concurrency} at a time. The first failed verification stops the batch; that instance is restored and the rest are left untouched.`),
     section(`${truncate(shown.join('\n'), 2800)}${more}`),
     ...(plan.skipped.length ? [section(`Skipped by the pre-flight: ${truncate(skipped, 1500)}${plan.skipped.length > 20 ? ` and ${plan.skipped.length - 20} more` : ''}`)] : []),
   ];

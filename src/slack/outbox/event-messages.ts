@@ -8,7 +8,7 @@ import { updateApprovalCard } from './approval-messages.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 import { opField, opPrefix, readEvents, saveFields, type JobState } from './job-store.ts';
 import { fits, MAX_MERGED, mergeReplies, touchesApproval } from './merged-replies.ts';
-import { uploadLongScan } from './scan-upload.ts';
+import { deliverExtras, uploadLongScan } from './message-extras.ts';
 import { DeliveryStop } from './slack-errors.ts';
 import { indexMessage, postOnce, send } from './slack-send.ts';
 
@@ -57,7 +57,12 @@ export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, i
   if (!reply) return 1;
   const spanField = `${opPrefix(idx)}span`;
   const fixed = Number(job.raw[spanField] ?? 0);
-  if (job.raw[opField(idx, 0)] !== undefined) return Math.max(1, fixed);
+  // A message that did not fit one post goes alone, followed by its continuations and file.
+  const oversized = (m: SlackMessage) => (m.continuations?.length ?? 0) > 0 || m.file !== undefined;
+  if (job.raw[opField(idx, 0)] !== undefined) {
+    if (oversized(reply)) await deliverExtras(ctx, job, idx, reply, thread.channel, thread.thread_ts);
+    return Math.max(1, fixed);
+  }
   const parts = [reply];
   let span = 1;
   if (fixed > 1) {
@@ -67,16 +72,17 @@ export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, i
     }
     span = fixed;
   } else {
-    for (const next of ctx.settings.mergeReplies ? evs.slice(1, MAX_MERGED) : []) {
+    for (const next of ctx.settings.mergeReplies && !oversized(reply) ? evs.slice(1, MAX_MERGED) : []) {
       if (touchesApproval(next)) break;
       const r = auditReply(next);
-      if (r && !fits(mergeReplies([...parts, r]))) break;
+      if (r && (oversized(r) || !fits(mergeReplies([...parts, r])))) break;
       if (r) parts.push(r);
       span += 1;
     }
   }
   // The span is recorded with the attempt, right before Slack is called.
-  await postOnce(ctx, job, idx, 0, thread, mergeReplies(parts), span > 1 ? { [spanField]: String(span) } : {});
+  const ts = await postOnce(ctx, job, idx, 0, thread, mergeReplies(parts), span > 1 ? { [spanField]: String(span) } : {});
+  if (ts && oversized(reply)) await deliverExtras(ctx, job, idx, reply, thread.channel, thread.thread_ts);
   return span;
 }
 
@@ -85,7 +91,9 @@ export async function deliverPreviewEvent(ctx: DeliveryContext, job: JobState, i
   const reply = previewReply(ev, job.raw.user);
   if (!reply) return;
   const ts = await postOnce(ctx, job, idx, 0, channelArgs(job), reply);
-  if (ev.type === 'scan.finished' && ts) await uploadLongScan(ctx, job, idx, ev, ts);
+  if (!ts) return;
+  if (ev.type === 'scan.finished') await uploadLongScan(ctx, job, idx, ev, ts);
+  await deliverExtras(ctx, job, idx, reply, job.raw.channel!, job.raw.parentTs ?? ts);
 }
 
 const cardHash = (m: SlackMessage): string => createHash('sha256').update(JSON.stringify(m)).digest('hex').slice(0, 16);
