@@ -50,7 +50,7 @@ describe('batch through Slack', () => {
     const cardTs = await approvalCardTs(env, batchId);
     const card = plain(slack.render(slack.message(CHANNEL, cardTs)!));
     expect(card).toContain('Approval needed: batch of 20 on ngw-fleet0000000000001');
-    expect(card).toContain('One approval for the whole batch: 20 DNAT IP mappings deleted');
+    expect(card).toContain('One approval for the whole batch: 20 DNAT IP mappings moved in place (ModifyForwardEntry');
     // Four-eyes: the requester cannot approve the batch; a non-approver neither.
     await slack.click('U0BOB', CHANNEL, cardTs, { actionId: APPROVE_ACTION_ID });
     expect(slack.ephemerals('U0BOB').at(-1)?.text).toMatch(/You requested batch-.*, so you cannot approve it yourself/);
