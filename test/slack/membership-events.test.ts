@@ -46,4 +46,11 @@ describe('bot membership events', () => {
     expect(textOf(await env.slack.slash('U0ALICE', 'C0PRIVATE', `run ${instanceId}`))).toMatch(/Invite me first/);
     expect(env.slack.calls('conversations.info').length).toBe(infoCalls);
   });
+
+  it("answers Slack's url_verification challenge on the events path (signed), as the manifest's request URL needs", async () => {
+    const body = JSON.stringify({ token: 'fake-verification-token', challenge: 'c0ffee-challenge', type: 'url_verification' });
+    const res = await fetch(env.bot.url, { method: 'POST', headers: { ...signedHeaders(SIGNING_SECRET, body), 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('c0ffee-challenge');
+  });
 });
