@@ -5,6 +5,7 @@
 import type { GuestHost } from '../guest/guest-host.ts';
 import { newGuestState } from '../guest/guest-state.ts';
 import { cidrContains, commaList, lastUsableIp } from '../ip.ts';
+import { realismOn, type Realism, type RealismRule } from '../scenario/realism-schema.ts';
 import type { LatencyMs, Scenario } from '../scenario/scenario-schema.ts';
 import { mulberry32 } from '../seeded-random.ts';
 import type {
@@ -13,6 +14,7 @@ import type {
 } from './cloud-resources.ts';
 import { normPort } from './forward-entry-ports.ts';
 import { BUILTIN_INSTANCE_TYPES, DEFAULT_ENI_QUANTITY, type InstanceTypeInfo } from './instance-types.ts';
+import { LaggedView } from './read-lag.ts';
 
 export class World implements GuestHost {
   readonly regionId: string;
@@ -37,6 +39,12 @@ export class World implements GuestHost {
   readonly instanceTypes: Record<string, { eniQuantity: number; cpuCoreCount?: number; memorySize?: number }>;
   /** ClientToken → what the first successful call returned. Key: `${action}|${token}`. */
   readonly clientTokens = new Map<string, { fingerprint: string; body: Record<string, unknown> }>();
+  /** The realism layer's settings (mutable: a test may relax a rule mid-run by naming it). */
+  readonly realism: Realism;
+  private readonly enisRead = new LaggedView<EniState>((e) => e.networkInterfaceId,
+    (e) => JSON.stringify([e.status, e.instanceId, e.deviceIndex, e.tags, e.securityGroupIds, e.name, e.description]));
+  private readonly dnatRead = new LaggedView<DnatState>((d) => d.forwardEntryId,
+    (d) => JSON.stringify([d.status, d.externalIp, d.externalPort, d.internalIp, d.internalPort, d.ipProtocol, d.name]));
   private readonly rand: () => number;
   private macCounter = 0x100;
 
@@ -44,6 +52,7 @@ export class World implements GuestHost {
     this.regionId = scenario.regionId;
     this.accountId = scenario.accountId;
     this.latency = { ...scenario.latencyMs };
+    this.realism = { ...scenario.realism, off: [...scenario.realism.off] };
     this.forwardEntryQuota = scenario.forwardEntryQuota;
     this.instanceTypes = { ...scenario.instanceTypes };
     this.rand = mulberry32(scenario.seed * 7919 + 17);
@@ -106,6 +115,36 @@ export class World implements GuestHost {
     }
     // Settled entries date from long ago; transitional ones start their transition now.
     for (const d of scenario.dnatEntries) this.addDnatEntry({ ...d, since: d.status === 'Available' ? t0 - 3_600_000 : t0 });
+    this.observe(true);
+  }
+
+  // ── realism ────────────────────────────────────────────────────────────
+  on(rule: RealismRule): boolean {
+    return realismOn(this.realism, rule);
+  }
+  private readLag(): number {
+    return this.on('staleReads') ? this.realism.readLagMs : 0;
+  }
+  /** Records changes for the lagged reads; the API server calls it around every request. */
+  observe(initial = false): void {
+    const now = this.now();
+    this.enisRead.observe(this.enis.values(), now, this.readLag(), initial);
+    this.dnatRead.observe(this.dnatEntries.values(), now, this.readLag(), initial);
+  }
+  /** ENIs as DescribeNetworkInterfaces lists them (staleReads: as they were readLagMs ago). */
+  listedEnis(): EniState[] {
+    return this.on('staleReads') ? this.enisRead.visible(this.now(), this.readLag()) : [...this.enis.values()];
+  }
+  /** A forward table's entries as DescribeForwardTableEntries lists them. */
+  listedDnatOfTable(tableId: string): DnatState[] {
+    const all = this.on('staleReads') ? this.dnatRead.visible(this.now(), this.readLag()) : [...this.dnatEntries.values()];
+    return all.filter((d) => d.forwardTableId === tableId);
+  }
+  /** How long an EIP stays "in binding" after the IP mapping on it was deleted or moved (`took`: how long that took). */
+  eipInBindingMs(took: number): number {
+    if (this.latency.eipRebind !== undefined) return this.latency.eipRebind;
+    if (!this.on('eipInBinding')) return 0;
+    return this.realism.eipInBindingMs ?? took;
   }
 
   // ── ids ────────────────────────────────────────────────────────────────
@@ -148,12 +187,12 @@ export class World implements GuestHost {
         else {
           d.status = 'Available';
           d.since += took;
-          if (d.previous && d.previous.internalIp !== d.internalIp) this.eipRebindUntil.set(d.externalIp, d.since + L.eipRebind);
+          if (d.previous && d.previous.internalIp !== d.internalIp) this.eipRebindUntil.set(d.externalIp, d.since + this.eipInBindingMs(took));
           d.previous = undefined;
         }
       } else if (d.status === 'Deleting' && now >= d.since + L.dnatDelete) {
         this.dnatEntries.delete(d.forwardEntryId);
-        if (d.ipProtocol === 'any') this.eipRebindUntil.set(d.externalIp, d.since + L.dnatDelete + L.eipRebind);
+        if (d.ipProtocol === 'any') this.eipRebindUntil.set(d.externalIp, d.since + L.dnatDelete + this.eipInBindingMs(L.dnatDelete));
       }
     }
   }

@@ -1,0 +1,60 @@
+// Eventual consistency for Describe*: a read shows each resource as it was `lagMs` ago. A resource created less than
+// that long ago is not listed yet; one whose status just changed is still listed with the previous status; one just
+// deleted is still listed. terraform and terway poll through exactly this (see docs/sandbox.md, "Realism layer").
+// The World records a version of each resource whenever it changes (observe), and reads pick the version in force
+// at now − lag (visible). Resources the scenario starts with are visible from the start.
+
+interface Version<T> { at: number; snap: T | undefined }
+
+export class LaggedView<T extends { since: number }> {
+  private readonly history = new Map<string, Version<T>[]>();
+
+  constructor(
+    private readonly idOf: (r: T) => string,
+    /** The fields a read shows: a change in any of them is a new version. */
+    private readonly fingerprint: (r: T) => string,
+  ) {}
+
+  /** Records what changed since the last call. `initial`: the scenario's own resources, visible at once. */
+  observe(current: Iterable<T>, now: number, lagMs: number, initial = false): void {
+    const seen = new Set<string>();
+    for (const r of current) {
+      const id = this.idOf(r);
+      seen.add(id);
+      let h = this.history.get(id);
+      const last = h?.at(-1);
+      if (last?.snap && this.fingerprint(last.snap) === this.fingerprint(r)) continue;
+      // A status change dates from when it happened (settle() moves `since` to the transition time); any other
+      // change (tags, a modify's fields) from now.
+      const at = initial ? -Infinity : r.since > (last?.at ?? -Infinity) ? Math.min(now, r.since) : now;
+      if (!h) this.history.set(id, (h = []));
+      h.push({ at, snap: structuredClone(r) });
+    }
+    for (const [id, h] of this.history) {
+      if (!seen.has(id) && h.at(-1)!.snap) h.push({ at: now, snap: undefined });
+    }
+    this.prune(now - lagMs);
+  }
+
+  /** Each resource as a read sees it now. */
+  visible(now: number, lagMs: number): T[] {
+    const cutoff = now - lagMs;
+    const out: T[] = [];
+    for (const h of this.history.values()) {
+      let v: Version<T> | undefined;
+      for (const x of h) if (x.at <= cutoff) v = x;
+      if (v?.snap) out.push(v.snap);
+    }
+    return out;
+  }
+
+  /** Keeps, per resource, the version in force at `cutoff` and the later ones; forgets resources long gone. */
+  private prune(cutoff: number): void {
+    for (const [id, h] of this.history) {
+      let keepFrom = 0;
+      for (let i = 0; i < h.length; i++) if (h[i]!.at <= cutoff) keepFrom = i;
+      if (keepFrom > 0) h.splice(0, keepFrom);
+      if (h.length === 1 && !h[0]!.snap && h[0]!.at <= cutoff) this.history.delete(id);
+    }
+  }
+}
