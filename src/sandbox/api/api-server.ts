@@ -129,6 +129,8 @@ async function handle(
     try {
       body = idempotent(o.world, action, params, () => handler({ world: o.world, params, asyncFailure: fault.asyncFailure }));
     } finally {
+      // Reads change nothing; a write (even a refused one) may have.
+      if (!/^(Describe|List)/.test(action)) o.world.markChanged();
       o.world.observe();
     }
     if (transient.after) throw transient.after;

@@ -4,7 +4,7 @@
 // The World records a version of each resource whenever it changes (observe), and reads pick the version in force
 // at now − lag (visible). Resources the scenario starts with are visible from the start.
 
-interface Version<T> { at: number; snap: T | undefined }
+interface Version<T> { at: number; snap: T | undefined; fp?: string }
 
 export class LaggedView<T extends { since: number }> {
   private readonly history = new Map<string, Version<T>[]>();
@@ -23,12 +23,13 @@ export class LaggedView<T extends { since: number }> {
       seen.add(id);
       let h = this.history.get(id);
       const last = h?.at(-1);
-      if (last?.snap && this.fingerprint(last.snap) === this.fingerprint(r)) continue;
+      const fp = this.fingerprint(r);
+      if (last?.snap && last.fp === fp) continue;
       // A status change dates from when it happened (settle() moves `since` to the transition time); any other
       // change (tags, a modify's fields) from now.
       const at = initial ? -Infinity : r.since > (last?.at ?? -Infinity) ? Math.min(now, r.since) : now;
       if (!h) this.history.set(id, (h = []));
-      h.push({ at, snap: structuredClone(r) });
+      h.push({ at, snap: structuredClone(r), fp });
     }
     for (const [id, h] of this.history) {
       if (!seen.has(id) && h.at(-1)!.snap) h.push({ at: now, snap: undefined });

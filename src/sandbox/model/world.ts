@@ -41,10 +41,13 @@ export class World implements GuestHost {
   readonly clientTokens = new Map<string, { fingerprint: string; body: Record<string, unknown> }>();
   /** The realism layer's settings (mutable: a test may relax a rule mid-run by naming it). */
   readonly realism: Realism;
+  // Fingerprints: plain concatenations (a fleet of 1,000 is fingerprinted after every write).
   private readonly enisRead = new LaggedView<EniState>((e) => e.networkInterfaceId,
-    (e) => JSON.stringify([e.status, e.instanceId, e.deviceIndex, e.tags, e.securityGroupIds, e.name, e.description]));
+    (e) => `${e.status}|${e.instanceId}|${e.deviceIndex}|${e.name}|${e.description}|${e.securityGroupIds.join()}|${Object.entries(e.tags).join(';')}`);
   private readonly dnatRead = new LaggedView<DnatState>((d) => d.forwardEntryId,
-    (d) => JSON.stringify([d.status, d.externalIp, d.externalPort, d.internalIp, d.internalPort, d.ipProtocol, d.name]));
+    (d) => `${d.status}|${d.externalIp}|${d.externalPort}|${d.internalIp}|${d.internalPort}|${d.ipProtocol}|${d.name}`);
+  /** Something may have changed since the last observe() (a write, a transition, a test helper). */
+  private changed = true;
   private readonly rand: () => number;
   private macCounter = 0x100;
 
@@ -125,8 +128,14 @@ export class World implements GuestHost {
   private readLag(): number {
     return this.on('staleReads') ? this.realism.readLagMs : 0;
   }
-  /** Records changes for the lagged reads; the API server calls it around every request. */
+  /** A write (or a test) changed resources: the next observe() looks at them. */
+  markChanged(): void {
+    this.changed = true;
+  }
+  /** Records changes for the lagged reads; the API server calls it around every request (a no-op when nothing changed). */
   observe(initial = false): void {
+    if (!this.changed && !initial) return;
+    this.changed = false;
     const now = this.now();
     this.enisRead.observe(this.enis.values(), now, this.readLag(), initial);
     this.dnatRead.observe(this.dnatEntries.values(), now, this.readLag(), initial);
@@ -169,20 +178,24 @@ export class World implements GuestHost {
     const L = this.latency;
     for (const e of [...this.enis.values()]) {
       if (e.status === 'Attaching' && now >= e.since + L.eniAttach) {
+        this.changed = true;
         e.since += L.eniAttach;
         if (e.failPending) { detached(e); e.failPending = false; }
         else e.status = 'InUse';
       } else if (e.status === 'Detaching' && now >= e.since + L.eniDetach) {
+        this.changed = true;
         e.since += L.eniDetach;
         if (e.failPending) { e.status = 'InUse'; e.failPending = false; }
         else detached(e);
       } else if (e.status === 'Deleting' && now >= e.since + L.eniDelete) {
+        this.changed = true;
         this.enis.delete(e.networkInterfaceId);
       }
     }
     for (const d of [...this.dnatEntries.values()]) {
       const took = d.previous ? L.dnatModify : L.dnatCreate;
       if ((d.status === 'Pending' || d.status === 'Modifying') && now >= d.since + took) {
+        this.changed = true;
         if (d.failPending) this.dnatEntries.delete(d.forwardEntryId);
         else {
           d.status = 'Available';
@@ -191,6 +204,7 @@ export class World implements GuestHost {
           d.previous = undefined;
         }
       } else if (d.status === 'Deleting' && now >= d.since + L.dnatDelete) {
+        this.changed = true;
         this.dnatEntries.delete(d.forwardEntryId);
         if (d.ipProtocol === 'any') this.eipRebindUntil.set(d.externalIp, d.since + L.dnatDelete + this.eipInBindingMs(L.dnatDelete));
       }
@@ -270,6 +284,7 @@ export class World implements GuestHost {
       status: spec.status ?? 'Available', since: spec.since ?? this.now(),
     };
     this.dnatEntries.set(id, d);
+    this.changed = true;
     return d;
   }
   /** Changes an instance's status; going back to Running counts as a reboot of the guest. */
