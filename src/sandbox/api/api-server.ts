@@ -82,6 +82,12 @@ function pairs(qs: string): [string, string][] {
   return [...new URLSearchParams(qs)];
 }
 
+/** The ENIs and DNAT entries a write names: in its parameters (NetworkInterfaceId, ForwardEntryId, ResourceId.N) or its answer. */
+function touchNamed(world: World, params: Params, body: Record<string, unknown> | undefined): void {
+  for (const [k, v] of Object.entries(params)) if (k === 'NetworkInterfaceId' || k === 'ForwardEntryId' || /^ResourceId\.\d+$/.test(k)) world.touch(v);
+  for (const k of ['NetworkInterfaceId', 'ForwardEntryId']) if (typeof body?.[k] === 'string') world.touch(body[k] as string);
+}
+
 async function handle(
   o: ApiServerOptions, auth: Authenticator, throttle: Throttle, transients: TransientCodes, req: IncomingMessage, res: ServerResponse,
 ): Promise<void> {
@@ -96,7 +102,7 @@ async function handle(
   let status = 200;
   let code = 'OK';
   let delayMs = 0;
-  let body: Record<string, unknown>;
+  let body: Record<string, unknown> | undefined;
   let headers: Record<string, string> = {};
   try {
     const raw = await readBody(req);
@@ -129,8 +135,8 @@ async function handle(
     try {
       body = idempotent(o.world, action, params, () => handler({ world: o.world, params, asyncFailure: fault.asyncFailure }));
     } finally {
-      // Reads change nothing; a write (even a refused one) may have.
-      if (!/^(Describe|List)/.test(action)) o.world.markChanged();
+      // Reads change nothing; a write changes the resources its request or answer names.
+      if (!/^(Describe|List)/.test(action)) touchNamed(o.world, params, body);
       o.world.observe();
     }
     if (transient.after) throw transient.after;

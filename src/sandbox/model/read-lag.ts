@@ -19,22 +19,37 @@ export class LaggedView<T extends { since: number }> {
   observe(current: Iterable<T>, now: number, lagMs: number, initial = false): void {
     const seen = new Set<string>();
     for (const r of current) {
-      const id = this.idOf(r);
-      seen.add(id);
-      let h = this.history.get(id);
-      const last = h?.at(-1);
-      const fp = this.fingerprint(r);
-      if (last?.snap && last.fp === fp) continue;
-      // A status change dates from when it happened (settle() moves `since` to the transition time); any other
-      // change (tags, a modify's fields) from now.
-      const at = initial ? -Infinity : r.since > (last?.at ?? -Infinity) ? Math.min(now, r.since) : now;
-      if (!h) this.history.set(id, (h = []));
-      h.push({ at, snap: structuredClone(r), fp });
+      seen.add(this.idOf(r));
+      this.record(this.idOf(r), r, now, initial);
     }
     for (const [id, h] of this.history) {
       if (!seen.has(id) && h.at(-1)!.snap) h.push({ at: now, snap: undefined });
     }
     this.prune(now - lagMs);
+  }
+
+  /** Records only these resources (the ones a write or a transition touched): cheap for a fleet of thousands. */
+  observeIds(ids: Iterable<string>, lookup: (id: string) => T | undefined, now: number): void {
+    for (const id of ids) {
+      const r = lookup(id);
+      if (r) this.record(id, r, now, false);
+      else {
+        const h = this.history.get(id);
+        if (h?.at(-1)?.snap) h.push({ at: now, snap: undefined });
+      }
+    }
+  }
+
+  private record(id: string, r: T, now: number, initial: boolean): void {
+    let h = this.history.get(id);
+    const last = h?.at(-1);
+    const fp = this.fingerprint(r);
+    if (last?.snap && last.fp === fp) return;
+    // A status change dates from when it happened (settle() moves `since` to the transition time); any other
+    // change (tags, a modify's fields) from now.
+    const at = initial ? -Infinity : r.since > (last?.at ?? -Infinity) ? Math.min(now, r.since) : now;
+    if (!h) this.history.set(id, (h = []));
+    h.push({ at, snap: structuredClone(r), fp });
   }
 
   /** Each resource as a read sees it now. */

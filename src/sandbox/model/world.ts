@@ -46,8 +46,11 @@ export class World implements GuestHost {
     (e) => `${e.status}|${e.instanceId}|${e.deviceIndex}|${e.name}|${e.description}|${e.securityGroupIds.join()}|${Object.entries(e.tags).join(';')}`);
   private readonly dnatRead = new LaggedView<DnatState>((d) => d.forwardEntryId,
     (d) => `${d.status}|${d.externalIp}|${d.externalPort}|${d.internalIp}|${d.internalPort}|${d.ipProtocol}|${d.name}`);
-  /** Something may have changed since the last observe() (a write, a transition, a test helper). */
+  /** Anything may have changed since the last observe() (a test helper): look at every resource. */
   private changed = true;
+  /** Resources a write or a transition touched since the last observe(). */
+  private readonly touchedEnis = new Set<string>();
+  private readonly touchedDnat = new Set<string>();
   private readonly rand: () => number;
   private macCounter = 0x100;
 
@@ -128,17 +131,29 @@ export class World implements GuestHost {
   private readLag(): number {
     return this.on('staleReads') ? this.realism.readLagMs : 0;
   }
-  /** A write (or a test) changed resources: the next observe() looks at them. */
+  /** A test changed resources behind the API's back: the next observe() looks at every one. */
   markChanged(): void {
     this.changed = true;
   }
-  /** Records changes for the lagged reads; the API server calls it around every request (a no-op when nothing changed). */
+  /** A write or a transition changed this resource (an id of either kind; unknown ids are ignored). */
+  touch(id: string): void {
+    this.touchedEnis.add(id);
+    this.touchedDnat.add(id);
+  }
+  /** Records changes for the lagged reads; the API server calls it around every request. */
   observe(initial = false): void {
-    if (!this.changed && !initial) return;
-    this.changed = false;
     const now = this.now();
-    this.enisRead.observe(this.enis.values(), now, this.readLag(), initial);
-    this.dnatRead.observe(this.dnatEntries.values(), now, this.readLag(), initial);
+    const lag = this.readLag();
+    if (this.changed || initial) {
+      this.changed = false;
+      this.enisRead.observe(this.enis.values(), now, lag, initial);
+      this.dnatRead.observe(this.dnatEntries.values(), now, lag, initial);
+    } else {
+      this.enisRead.observeIds(this.touchedEnis, (id) => this.enis.get(id), now);
+      this.dnatRead.observeIds(this.touchedDnat, (id) => this.dnatEntries.get(id), now);
+    }
+    this.touchedEnis.clear();
+    this.touchedDnat.clear();
   }
   /** ENIs as DescribeNetworkInterfaces lists them (staleReads: as they were readLagMs ago). */
   listedEnis(): EniState[] {
@@ -178,24 +193,24 @@ export class World implements GuestHost {
     const L = this.latency;
     for (const e of [...this.enis.values()]) {
       if (e.status === 'Attaching' && now >= e.since + L.eniAttach) {
-        this.changed = true;
+        this.touch(e.networkInterfaceId);
         e.since += L.eniAttach;
         if (e.failPending) { detached(e); e.failPending = false; }
         else e.status = 'InUse';
       } else if (e.status === 'Detaching' && now >= e.since + L.eniDetach) {
-        this.changed = true;
+        this.touch(e.networkInterfaceId);
         e.since += L.eniDetach;
         if (e.failPending) { e.status = 'InUse'; e.failPending = false; }
         else detached(e);
       } else if (e.status === 'Deleting' && now >= e.since + L.eniDelete) {
-        this.changed = true;
+        this.touch(e.networkInterfaceId);
         this.enis.delete(e.networkInterfaceId);
       }
     }
     for (const d of [...this.dnatEntries.values()]) {
       const took = d.previous ? L.dnatModify : L.dnatCreate;
       if ((d.status === 'Pending' || d.status === 'Modifying') && now >= d.since + took) {
-        this.changed = true;
+        this.touch(d.forwardEntryId);
         if (d.failPending) this.dnatEntries.delete(d.forwardEntryId);
         else {
           d.status = 'Available';
@@ -204,7 +219,7 @@ export class World implements GuestHost {
           d.previous = undefined;
         }
       } else if (d.status === 'Deleting' && now >= d.since + L.dnatDelete) {
-        this.changed = true;
+        this.touch(d.forwardEntryId);
         this.dnatEntries.delete(d.forwardEntryId);
         if (d.ipProtocol === 'any') this.eipRebindUntil.set(d.externalIp, d.since + L.dnatDelete + this.eipInBindingMs(L.dnatDelete));
       }
