@@ -153,11 +153,13 @@ describe('waiters', () => {
     const eni = await newEni();
     const hidden = h.sb.world.enis.get(eni.networkInterfaceId)!;
     h.sb.world.enis.delete(eni.networkInterfaceId);
+    h.sb.world.markChanged();
     h.mark();
     const waiting = h.cloud.waitNetworkInterface(eni.networkInterfaceId, 'Available', { timeoutMs: 10_000 });
     // Listed only after the waiter has read it as missing once.
     await until(async () => h.seen('DescribeNetworkInterfaces').length >= 1, { what: 'a first read', timeoutMs: 5_000, everyMs: 5 });
     h.sb.world.enis.set(eni.networkInterfaceId, hidden);
+    h.sb.world.markChanged();
     const seen = await waiting;
     expect(seen?.networkInterfaceId).toBe(eni.networkInterfaceId);
     expect(h.seen('DescribeNetworkInterfaces').length).toBeGreaterThanOrEqual(2);

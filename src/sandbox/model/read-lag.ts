@@ -15,15 +15,18 @@ export class LaggedView<T extends { since: number }> {
     private readonly fingerprint: (r: T) => string,
   ) {}
 
-  /** Records what changed since the last call. `initial`: the scenario's own resources, visible at once. */
-  observe(current: Iterable<T>, now: number, lagMs: number, initial = false): void {
+  /**
+   * Records what changed since the last call. `immediate`: the scenario's own resources, or a test's change behind
+   * the API's back (World.markChanged), visible at once.
+   */
+  observe(current: Iterable<T>, now: number, lagMs: number, immediate = false): void {
     const seen = new Set<string>();
     for (const r of current) {
       seen.add(this.idOf(r));
-      this.record(this.idOf(r), r, now, initial);
+      this.record(this.idOf(r), r, now, immediate);
     }
     for (const [id, h] of this.history) {
-      if (!seen.has(id) && h.at(-1)!.snap) h.push({ at: now, snap: undefined });
+      if (!seen.has(id) && h.at(-1)!.snap) h.push({ at: immediate ? -Infinity : now, snap: undefined });
     }
     this.prune(now - lagMs);
   }

@@ -46,7 +46,7 @@ export class World implements GuestHost {
     (e) => `${e.status}|${e.instanceId}|${e.deviceIndex}|${e.name}|${e.description}|${e.securityGroupIds.join()}|${Object.entries(e.tags).join(';')}`);
   private readonly dnatRead = new LaggedView<DnatState>((d) => d.forwardEntryId,
     (d) => `${d.status}|${d.externalIp}|${d.externalPort}|${d.internalIp}|${d.internalPort}|${d.ipProtocol}|${d.name}`);
-  /** Anything may have changed since the last observe() (a test helper): look at every resource. */
+  /** A test changed resources behind the API's back: the next observe() looks at every one, and shows them at once. */
   private changed = true;
   /** Resources a write or a transition touched since the last observe(). */
   private readonly touchedEnis = new Set<string>();
@@ -120,7 +120,7 @@ export class World implements GuestHost {
       });
     }
     // Settled entries date from long ago; transitional ones start their transition now.
-    for (const d of scenario.dnatEntries) this.addDnatEntry({ ...d, since: d.status === 'Available' ? t0 - 3_600_000 : t0 });
+    for (const d of scenario.dnatEntries) this.insertDnatEntry({ ...d, since: d.status === 'Available' ? t0 - 3_600_000 : t0 });
     this.observe(true);
   }
 
@@ -131,7 +131,10 @@ export class World implements GuestHost {
   private readLag(): number {
     return this.on('staleReads') ? this.realism.readLagMs : 0;
   }
-  /** A test changed resources behind the API's back: the next observe() looks at every one. */
+  /**
+   * A test changed ENIs or DNAT entries behind the API's back (drift, someone else's edit): reads show the change at
+   * once, as they did before the realism layer. Call it after such an edit.
+   */
   markChanged(): void {
     this.changed = true;
   }
@@ -146,8 +149,9 @@ export class World implements GuestHost {
     const lag = this.readLag();
     if (this.changed || initial) {
       this.changed = false;
-      this.enisRead.observe(this.enis.values(), now, lag, initial);
-      this.dnatRead.observe(this.dnatEntries.values(), now, lag, initial);
+      // API writes were recorded at the end of their own request: what is left is the test's edit.
+      this.enisRead.observe(this.enis.values(), now, lag, true);
+      this.dnatRead.observe(this.dnatEntries.values(), now, lag, true);
     } else {
       this.enisRead.observeIds(this.touchedEnis, (id) => this.enis.get(id), now);
       this.dnatRead.observeIds(this.touchedDnat, (id) => this.dnatEntries.get(id), now);
@@ -287,8 +291,14 @@ export class World implements GuestHost {
   }
 
   // ── test helpers (bypass API constraints on purpose) ───────────────────
-  /** Inserts a DNAT entry directly, e.g. to simulate drift. Status defaults to Available. */
+  /** Inserts a DNAT entry directly, e.g. to simulate drift (reads show it at once). Status defaults to Available. */
   addDnatEntry(spec: DnatSpecInput & { forwardEntryId?: string; status?: DnatStatus; since?: number }): DnatState {
+    const d = this.insertDnatEntry(spec);
+    this.changed = true;
+    return d;
+  }
+  /** Inserts a DNAT entry (CreateForwardEntry's path: reads see it after the lag). */
+  insertDnatEntry(spec: DnatSpecInput & { forwardEntryId?: string; status?: DnatStatus; since?: number }): DnatState {
     const nat = this.natOfForwardTable(spec.forwardTableId);
     if (!nat) throw new Error(`no NAT gateway has forward table ${spec.forwardTableId}`);
     const id = spec.forwardEntryId ?? `fwd-${this.suffix()}`;
@@ -299,7 +309,6 @@ export class World implements GuestHost {
       status: spec.status ?? 'Available', since: spec.since ?? this.now(),
     };
     this.dnatEntries.set(id, d);
-    this.changed = true;
     return d;
   }
   /** Changes an instance's status; going back to Running counts as a reboot of the guest. */
