@@ -1,7 +1,10 @@
 // The fault storm: many migrations at once on two worker processes while the sandbox answers every API with
 // Throttling bursts, 5xx, timeouts (answers slower than the adapter's read timeout), OperationConflict on writes and
 // the busy codes of ModifyForwardEntry; both cutover paths run (in place and delete+create); one worker is SIGKILLed mid-way and replaced. Every run must end migrated or restored, with nothing left
-// over and no mapping lost.
+// over and no mapping lost. The sandbox's realism layer is on and turned up (STORM_REALISM): reads lag the writes,
+// its own busy codes come on top of the faults, and an EIP stays "in binding" after its mapping is deleted. A run is
+// restored on purpose only when its guest cannot take the new NIC (odd instance without --configure-guest); any
+// other restore counts in restoresFromTransientStates.
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { Redis } from 'ioredis';
@@ -23,6 +26,12 @@ export interface FaultStormResult {
   orphanEnis: number;
   duplicateEnis: number;
   lostMappings: number;
+  runsMigrated: number;
+  runsRestored: number;
+  /** Runs that did not end migrated and left the instance without its original mapping. */
+  runsFailedMappingMissing: number;
+  /** Restored runs that should have migrated: a transient state (a stale read, a busy code) ended them. */
+  restoresFromTransientStates: number;
   workerKills: number;
   problems: string[];
 }
@@ -30,13 +39,15 @@ export interface FaultStormResult {
 const LAT = { eniAttach: 150, eniDetach: 100, eniDelete: 60, dnatCreate: 120, dnatDelete: 120, dnatModify: 120, runCommand: 80 };
 const WRITES = ['CreateNetworkInterface', 'AttachNetworkInterface', 'DetachNetworkInterface', 'DeleteNetworkInterface', 'CreateForwardEntry', 'ModifyForwardEntry', 'DeleteForwardEntry', 'RunCommand'];
 const READ_TIMEOUT_MS = 1500;
+/** The realism layer, unkinder than its defaults: 100 ms read lag, 1 call in 20 busy, the EIP in binding for 1 s. */
+const STORM_REALISM = { readLagMs: 100, transientRate: 0.05, eipInBindingMs: 1_000 };
 const SPIKE_MS = 2500;
 const BURST_MS = 400;
 
 export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: string) => void }): Promise<FaultStormResult> {
   // Even instances bring a new NIC up by themselves; of the odd ones, half get --configure-guest (migrated), half
   // do not (verification fails, the original mapping is restored).
-  const sb = await startSandbox({ scenario: makeFleetScenario({ instances: o.n, latencyMs: LAT, configuresSecondaryNic: 'alternate' }) });
+  const sb = await startSandbox({ scenario: { ...makeFleetScenario({ instances: o.n, latencyMs: LAT, configuresSecondaryNic: 'alternate' }), realism: STORM_REALISM } });
   const prefix = `{nmchaos-storm-${randomBytes(3).toString('hex')}}`;
   const eventsKey = `${prefix}:bench:events`;
   const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
@@ -116,6 +127,8 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
   let orphanEnis = 0;
   let duplicateEnis = 0;
   let lostMappings = 0;
+  let runsFailedMappingMissing = 0;
+  let restoresFromTransientStates = 0;
   const outcomes: Record<string, number> = {};
   for (const [jobId, i] of jobOf) {
     const outcome = finished.get(jobId) ?? 'unfinished';
@@ -131,7 +144,13 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
     } else {
       orphanEnis += enis.length;
       const ok = dnat.length === 1 && dnat[0]!.status === 'Available' && dnat[0]!.internalIp === fleetPrivateIp(i);
-      if (!ok) { lostMappings++; problems.push(`${id} ${outcome} but DNAT ${JSON.stringify(dnat.map((d) => [d.internalIp, d.status]))}`); }
+      if (!ok) { lostMappings++; runsFailedMappingMissing++; problems.push(`${id} ${outcome} but DNAT ${JSON.stringify(dnat.map((d) => [d.internalIp, d.status]))}`); }
+      // Even instances bring the NIC up themselves, i % 4 === 1 get --configure-guest: both must migrate.
+      if (outcome === 'restored' && (i % 2 === 0 || i % 4 === 1)) {
+        restoresFromTransientStates++;
+        const rec = (await engine.service.status(jobId).catch(() => []))[0];
+        problems.push(`${id}: restored though it should migrate: ${rec?.summary ?? ''}`);
+      }
       if (enis.length) problems.push(`${id} ${outcome}: orphan ENIs ${enis.map((e) => `${e.networkInterfaceId}/${e.status}`).join(', ')}`);
       if (outcome !== 'restored') {
         const rec = (await engine.service.status(jobId).catch(() => []))[0];
@@ -142,7 +161,8 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
   }
   const faultsByKind: Record<string, number> = {};
   for (const r of sb.requests) {
-    const kind = ['Throttling.User', 'ServiceUnavailable', 'InternalError', 'OperationConflict', 'OperationUnsupported.EipInBinding', 'IncorretForwardEntryStatus'].includes(r.code) ? r.code : r.durationMs >= SPIKE_MS - 50 ? 'Timeout (slow answer)' : undefined;
+    const kind = ['Throttling.User', 'ServiceUnavailable', 'InternalError', 'OperationConflict', 'OperationUnsupported.EipInBinding', 'IncorretForwardEntryStatus',
+      'TaskConflict', 'Operation.Conflict', 'IncorrectStatus', 'IncorrectStatus.NATGW'].includes(r.code) ? r.code : r.durationMs >= SPIKE_MS - 50 ? 'Timeout (slow answer)' : undefined;
     if (kind) faultsByKind[kind] = (faultsByKind[kind] ?? 0) + 1;
   }
   try {
@@ -150,7 +170,8 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
       runs: jobOf.size,
       migratedOrRestored: (outcomes.migrated ?? 0) + (outcomes.restored ?? 0),
       outcomes, faultsInjected: Object.values(faultsByKind).reduce((a, b) => a + b, 0), faultsByKind,
-      orphanEnis, duplicateEnis, lostMappings, workerKills: kills, problems: problems.slice(0, 20),
+      orphanEnis, duplicateEnis, lostMappings, runsMigrated: outcomes.migrated ?? 0, runsRestored: outcomes.restored ?? 0,
+      runsFailedMappingMissing, restoresFromTransientStates, workerKills: kills, problems: problems.slice(0, 20),
     };
   } finally {
     await engine.close();

@@ -21,9 +21,13 @@ export function scaled(l: BenchLatencies, by: number): BenchLatencies {
   return o;
 }
 
-/** The cloud's part of one cutover: the in-place modify, or the delete then the create. */
+/**
+ * The cloud's part of one cutover: the in-place modify, or the delete, the EIP's "in binding" time, then the create.
+ * The sandbox's realism layer (on in the bench) keeps the EIP of a deleted IP mapping in binding as long again as
+ * the delete took (docs/sandbox.md, *Realism layer*): the create cannot start sooner.
+ */
 function dnatSwitch(l: BenchLatencies, method: CutoverMethod): number {
-  return method === 'modify' ? l.dnatModify : l.dnatDelete + l.dnatCreate;
+  return method === 'modify' ? l.dnatModify : l.dnatDelete + l.dnatDelete + l.dnatCreate;
 }
 
 /** The cutover's switch, then the first banner that can come back through the EIP on the new path. */

@@ -1,5 +1,5 @@
 import type {
-  DnatEntry, DnatSpec, Eip, Instance, InvocationResult, NatGateway, NetworkInterface, SecurityGroup, SnatEntry, VSwitch,
+  CloudAssistantAgent, DnatEntry, DnatSpec, Eip, Instance, InvocationResult, NatGateway, NetworkInterface, SecurityGroup, SnatEntry, VSwitch,
 } from '../domain/cloud-types.ts';
 
 /**
@@ -67,6 +67,8 @@ export interface CloudPort {
     opts?: WaitOptions & { expectInternalIp?: string }): Promise<DnatEntry | undefined>;
 
   // ── Cloud Assistant ─────────────────────────────────────────────────────
+  /** DescribeCloudAssistantStatus for these instances (≤ 50 per call); an instance not answered for is left out. */
+  cloudAssistantStatus(instanceIds: string[]): Promise<CloudAssistantAgent[]>;
   /** Runs a shell script on one instance; returns the InvokeId. */
   runCommand(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string>;
   /** Waits for the invocation on that instance to reach a terminal status; output is decoded. */

@@ -8,7 +8,7 @@ import { cidrContains } from '../sandbox/ip.ts';
  * engine polls for it), but the whole run stays well under a minute.
  */
 const DEMO_LATENCY_MS: Scenario['latencyMs'] = {
-  apiMs: 15, eniAttach: 600, eniDetach: 400, eniDelete: 300, dnatCreate: 600, dnatDelete: 500, dnatModify: 600, eipRebind: 0, runCommand: 400, edge: 30,
+  apiMs: 15, eniAttach: 600, eniDetach: 400, eniDelete: 300, dnatCreate: 600, dnatDelete: 500, dnatModify: 600, runCommand: 400, edge: 30,
 };
 
 /** The default scenario with demo latencies; a file (`--scenario`) is used exactly as written. */

@@ -147,3 +147,16 @@ export interface InvocationResult {
   errorCode?: string;
   errorInfo?: string;
 }
+
+/**
+ * DescribeCloudAssistantStatus for one instance. `running` is CloudAssistantStatus "true" (a heartbeat within the last
+ * 2 minutes); an agent that is installed but silent has a version and an old heartbeat; an absent one has neither.
+ */
+export interface CloudAssistantAgent {
+  instanceId: string;
+  running: boolean;
+  /** Empty when the agent is not installed. */
+  version: string;
+  lastHeartbeatTime?: string;
+  osType?: string;
+}

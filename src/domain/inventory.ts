@@ -3,7 +3,7 @@
 // instances, ENIs, DNAT and SNAT entries) and every per-instance answer is computed from that one snapshot, so a
 // scan of 700 instances costs a few dozen API calls, not thousands.
 
-import type { DnatEntry, Instance, NatGateway, NetworkInterface, SecurityGroup, SnatEntry, VSwitch } from './cloud-types.ts';
+import type { CloudAssistantAgent, DnatEntry, Instance, NatGateway, NetworkInterface, SecurityGroup, SnatEntry, VSwitch } from './cloud-types.ts';
 import { hasStatus, isIpMapping } from './dnat.ts';
 import { classifyEgress, type EgressKind } from './egress.ts';
 import { buildPlan } from './plan.ts';
@@ -27,6 +27,8 @@ export interface VpcState {
   eniQuantities: Record<string, number | undefined>;
   /** The security groups the instances use. */
   securityGroups: SecurityGroup[];
+  /** DescribeCloudAssistantStatus of the IP-mapped instances (absent: not read, nothing checked). */
+  agents?: CloudAssistantAgent[];
 }
 
 export const DEFAULT_OPTIONS: MigrationOptions = { ports: { kind: 'all' }, configureGuest: false };
@@ -50,6 +52,7 @@ export function planInputFor(state: VpcState, instanceId: string, options: Migra
     snatEntries: state.snatEntries,
     vSwitches: state.vSwitches,
     securityGroups: state.securityGroups.filter((g) => sgIds.has(g.securityGroupId)),
+    ...(state.agents ? { cloudAssistant: { read: true, agent: state.agents.find((a) => a.instanceId === instanceId) } } : {}),
   };
 }
 

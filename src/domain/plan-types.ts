@@ -27,6 +27,7 @@ export type RefusalCode =
   | 'EipNotOnNatGateway'
   | 'InstanceHasPublicIp'
   | 'EniQuotaFull'
+  | 'CloudAssistantUnavailable'
   | 'SshNotAllowed'
   | 'BadOption'
   | 'PermissionDenied';
@@ -123,6 +124,11 @@ export interface PlanInput {
   /** Security groups the ENI will get (for the SSH-port warning). */
   securityGroups: import('./cloud-types.ts').SecurityGroup[];
   options: MigrationOptions;
+  /**
+   * DescribeCloudAssistantStatus for the instance: `read` false when it was not asked (then nothing is checked);
+   * `agent` undefined when the API did not answer for the instance.
+   */
+  cloudAssistant?: { read: boolean; agent?: import('./cloud-types.ts').CloudAssistantAgent };
 }
 
 /**

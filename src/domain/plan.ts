@@ -15,6 +15,7 @@
 //  10. BadOption            --ports / vSwitch / security-group overrides that cannot work
 //  11. InstanceNotRunning   transient: start it and retry
 //  12. EniQuotaFull         the ENI could not be attached
+//  13. CloudAssistantUnavailable  the agent is absent or silent: the verification (and --configure-guest) need it
 // PermissionDenied is not decided here: the engine maps a CloudError with isPermissionDenied through
 // refusalFromPermissionError() (permission-refusal.ts).
 
@@ -27,6 +28,7 @@ import {
   describeDnat, gatewayOfForwardTable, hasStatus, isIpMapping, snatCovers, snatIpsOf, snatSpecificity,
 } from './dnat.ts';
 import { tcpPortOpenFromInternet } from './security-groups.ts';
+import { cloudAssistantRefusal } from './agent-check.ts';
 import type { CutoverMethod } from './steps.ts';
 
 export interface PlanContext {
@@ -43,6 +45,7 @@ const ENI_TAG_INSTANCE = 'natmigrate:instance';
 export const REFUSAL_ORDER: readonly RefusalCode[] = [
   'InstanceNotFound', 'NoNatGateway', 'AlreadyMigrated', 'NoIpMapping', 'AmbiguousIpMapping', 'InstanceHasPublicIp',
   'EipNotOnNatGateway', 'EipUsedBySnat', 'NoSnatCoverage', 'BadOption', 'InstanceNotRunning', 'EniQuotaFull',
+  'CloudAssistantUnavailable',
 ];
 
 const refuse = (code: RefusalCode, message: string, details?: Record<string, unknown>): PlanResult =>
@@ -167,6 +170,10 @@ export function buildPlan(input: PlanInput, ctx: PlanContext): PlanResult {
       `Instance ${id} (${inst.instanceType}) already has ${attached.length} of its ${input.eniQuantity} ENIs attached (${list(attached)}), so another cannot be attached; detach an unused ENI or resize the instance.`,
       { attached: attached.length, eniQuantity: input.eniQuantity, networkInterfaceIds: attached });
   }
+
+  // 13. CloudAssistantUnavailable
+  const agent = cloudAssistantRefusal(id, input.cloudAssistant?.agent, input.cloudAssistant?.read ?? false, input.options);
+  if (agent) return { ok: false, refusal: agent };
 
   return { ok: true, plan: assemblePlan(input, ctx, inst, gateway, entry, usable) };
 }

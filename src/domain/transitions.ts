@@ -128,8 +128,15 @@ export type FailureRoute = { retry: true } | ({ retry: false } & Transition);
  * gone: restore it first ('restored', or 'cancelled' when a cancel is what led there). On the undo paths a step is
  * tried again (`attempt` of `maxAttempts`) unless retrying cannot help, then the job gives up as 'failed'.
  */
-export function routeFailure(step: StepName, f: JobFacts, o: { attempt: number; maxAttempts: number; retryable: boolean }): FailureRoute {
-  switch (STEPS[step].phase) {
+export function routeFailure(
+  step: StepName, f: JobFacts, o: { attempt: number; maxAttempts: number; retryable: boolean; transient?: boolean },
+): FailureRoute {
+  const phase = STEPS[step].phase;
+  // A transient cloud error (busy, 5xx, throttled) that outlasted one call's retries is not a reason to give up or to
+  // restore: every step is idempotent (it resumes after a crash the same way), so it runs again, like terraform's
+  // retry-until-timeout. Only after maxAttempts does the failure route as usual.
+  if (o.transient && o.attempt <= o.maxAttempts && ['preflight', 'stage', 'gate', 'cutover'].includes(phase)) return { retry: true };
+  switch (phase) {
     case 'preflight': return { retry: false, next: 'finish', pendingOutcome: 'failed' };
     case 'stage':
     case 'gate':

@@ -63,6 +63,8 @@ export function accessDeniedDetail(authAction: string): Record<string, string> {
 }
 
 /** What a RAM policy that does not allow `authAction` (e.g. "vpc:DeleteForwardEntry") answers. */
-export function forbiddenRam(authAction: string): ApiError {
-  return new ApiError('Forbidden.RAM', 403, defaultMessageFor('Forbidden.RAM'), { AccessDeniedDetail: accessDeniedDetail(authAction) });
+export function forbiddenRam(authAction: string, code = 'Forbidden.RAM'): ApiError {
+  // Forbidden and Forbbiden.SubUser (sic) are the spellings some VPC APIs use (realism.ramDenialCode).
+  const message = code === 'Forbidden.RAM' ? defaultMessageFor(code) : 'User not authorized to operate on the specified resource.';
+  return new ApiError(code, 403, message, { AccessDeniedDetail: accessDeniedDetail(authAction) });
 }

@@ -15,14 +15,15 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 afterEach(() => { vi.restoreAllMocks(); });
 
 describe('floors and formatting', () => {
-  it('floors follow the cloud latencies: cutover = the switch (modify, or delete + create) + banner; fleet serializes the table writes', () => {
+  it('floors follow the cloud latencies: cutover = the switch (modify, or delete + EIP in binding + create) + banner; fleet serializes the table writes', () => {
     const l = { eniAttach: 30, eniDetach: 20, eniDelete: 10, dnatCreate: 20, dnatDelete: 20, dnatModify: 12, runCommand: 15, edge: 1 };
-    expect(cutoverFloor(l, 'recreate')).toBe(41);
+    // The EIP of the deleted mapping stays in binding as long again as the delete took (realism default).
+    expect(cutoverFloor(l, 'recreate')).toBe(20 + 20 + 20 + 1);
     expect(cutoverFloor(l, 'modify')).toBe(13);
-    expect(migrationFloor(l, false, 'recreate')).toBe(30 + 20 + 20 + 15);
-    expect(migrationFloor(l, true, 'recreate')).toBe(30 + 15 + 20 + 20 + 15);
+    expect(migrationFloor(l, false, 'recreate')).toBe(30 + 20 + 20 + 20 + 15);
+    expect(migrationFloor(l, true, 'recreate')).toBe(30 + 15 + 20 + 20 + 20 + 15);
     expect(migrationFloor(l, false, 'modify')).toBe(30 + 12 + 15);
-    expect(fleetFloor(l, 10, 'recreate')).toBe(30 + 10 * 40 + 15);
+    expect(fleetFloor(l, 10, 'recreate')).toBe(30 + 10 * 60 + 15);
     expect(fleetFloor(l, 10, 'modify')).toBe(30 + 10 * 12 + 15);
     expect(scaled(REAL_LATENCIES, 5).dnatCreate).toBe(REAL_LATENCIES.dnatCreate / 5);
   });

@@ -56,7 +56,8 @@ export function cloudOptions(sb: Sandbox, over: Partial<AlibabaCloudOptions> = {
     credentials: sb.credentials,
     timeouts: { connectMs: 2_000, readMs: 2_000 },
     retry: { baseDelayMs: 10, maxDelayMs: 100, busyBaseDelayMs: 40 },
-    waiter: { initialMs: 20, maxMs: 80, defaultTimeoutMs: 5_000 },
+    // A stale read is taken at its word after 150 ms here (10 s in production).
+    waiter: { initialMs: 20, maxMs: 80, defaultTimeoutMs: 5_000, staleGraceMs: 150 },
     ...over,
   };
 }

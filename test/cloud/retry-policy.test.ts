@@ -128,7 +128,7 @@ describe('retryDecision', () => {
 describe('action table', () => {
   it('lists exactly the RAM actions the adapter can call', () => {
     expect(requiredRamActions()).toEqual([
-      'ecs:AttachNetworkInterface', 'ecs:CreateNetworkInterface', 'ecs:DeleteNetworkInterface', 'ecs:DescribeInstanceTypes',
+      'ecs:AttachNetworkInterface', 'ecs:CreateNetworkInterface', 'ecs:DeleteNetworkInterface', 'ecs:DescribeCloudAssistantStatus', 'ecs:DescribeInstanceTypes',
       'ecs:DescribeInstances', 'ecs:DescribeInvocationResults', 'ecs:DescribeNetworkInterfaces', 'ecs:DescribeSecurityGroupAttribute',
       'ecs:DetachNetworkInterface', 'ecs:RunCommand',
       'vpc:CreateForwardEntry', 'vpc:DeleteForwardEntry', 'vpc:DescribeEipAddresses', 'vpc:DescribeForwardTableEntries',

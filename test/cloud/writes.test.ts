@@ -29,8 +29,10 @@ describe('ENI lifecycle', () => {
     expect(created).toMatchObject({ 'SecurityGroupIds.1': IDS.sg, 'Tag.1.Key': 'owner', 'Tag.1.Value': 'natmigrate' });
     expect(created.ClientToken).toMatch(/^test-eni-/);
 
-    // Tagged listing finds it.
-    expect((await h.cloud.listNetworkInterfaces({ tags: { owner: 'natmigrate' } })).map((e) => e.networkInterfaceId)).toEqual([eni.networkInterfaceId]);
+    // Tagged listing finds it, once the read catches up with the create (realism: staleReads).
+    const tagged = async () => (await h.cloud.listNetworkInterfaces({ tags: { owner: 'natmigrate' } })).map((e) => e.networkInterfaceId);
+    await until(async () => (await tagged()).length > 0, { what: 'the new ENI to be listed', timeoutMs: 5_000, everyMs: 5 });
+    expect(await tagged()).toEqual([eni.networkInterfaceId]);
 
     await h.cloud.attachNetworkInterface({ networkInterfaceId: eni.networkInterfaceId, instanceId: IDS.i1 });
     const states: string[] = [];
@@ -142,19 +144,22 @@ describe('waiters', () => {
     h.mark();
     await expect(h.cloud.waitNetworkInterface(eni.networkInterfaceId, 'InUse', { instanceId: IDS.i1, attachRequested: true, timeoutMs: 5_000 }))
       .rejects.toMatchObject({ code: 'WaitFailed' });
-    // Reads are eventually consistent: the first Available after the attach may be the state of before.
-    expect(h.seen('DescribeNetworkInterfaces').length).toBe(3);
+    // Reads are eventually consistent: the first Available after the attach may be the state of before, so it is
+    // taken at its word only after a few reads and the schedule's staleGraceMs.
+    expect(h.seen('DescribeNetworkInterfaces').length).toBeGreaterThanOrEqual(3);
   });
 
   it('a just-created ENI that is not listed yet is waited for, not failed', async () => {
     const eni = await newEni();
     const hidden = h.sb.world.enis.get(eni.networkInterfaceId)!;
     h.sb.world.enis.delete(eni.networkInterfaceId);
+    h.sb.world.markChanged();
     h.mark();
     const waiting = h.cloud.waitNetworkInterface(eni.networkInterfaceId, 'Available', { timeoutMs: 10_000 });
     // Listed only after the waiter has read it as missing once.
     await until(async () => h.seen('DescribeNetworkInterfaces').length >= 1, { what: 'a first read', timeoutMs: 5_000, everyMs: 5 });
     h.sb.world.enis.set(eni.networkInterfaceId, hidden);
+    h.sb.world.markChanged();
     const seen = await waiting;
     expect(seen?.networkInterfaceId).toBe(eni.networkInterfaceId);
     expect(h.seen('DescribeNetworkInterfaces').length).toBeGreaterThanOrEqual(2);
@@ -214,8 +219,9 @@ describe('DNAT', () => {
     const delToken = token('del');
     await h.cloud.deleteForwardEntry({ forwardTableId: IDS.ftb, forwardEntryId: IDS.fwdMap, clientToken: delToken });
     expect(h.seen('DeleteForwardEntry')[0]!.params.ClientToken).toBe(delToken);
-    const during = await h.cloud.listForwardEntries(IDS.ftb, { forwardEntryId: IDS.fwdMap });
-    expect(during[0]?.status).toBe('Deleting');
+    // Reads lag the writes (realism: staleReads): the entry shows Deleting once the read catches up.
+    await until(async () => (await h.cloud.listForwardEntries(IDS.ftb, { forwardEntryId: IDS.fwdMap }))[0]?.status === 'Deleting',
+      { what: 'the entry to be listed as Deleting', timeoutMs: 5_000, everyMs: 5 });
     expect(await h.cloud.waitForwardEntry(IDS.ftb, IDS.fwdMap, 'Gone')).toBeUndefined();
 
     const eni = await newEni();
@@ -224,7 +230,10 @@ describe('DNAT', () => {
       ipProtocol: 'Any', forwardEntryName: 'nm-new', clientToken: token('cre'),
     });
     expect(id).toBeTruthy();
-    expect((await h.cloud.listForwardEntries(IDS.ftb, { forwardEntryId: id }))[0]?.status).toBe('Pending');
+    // Whatever the create met (the EIP still "in binding", a busy code), every attempt carried the same ClientToken.
+    expect(new Set(h.seen('CreateForwardEntry').map((r) => r.params.ClientToken)).size).toBe(1);
+    await until(async () => (await h.cloud.listForwardEntries(IDS.ftb, { forwardEntryId: id }))[0]?.status === 'Pending',
+      { what: 'the new entry to be listed as Pending', timeoutMs: 5_000, everyMs: 5 });
     const entry = await h.cloud.waitForwardEntry(IDS.ftb, id, 'Available');
     expect(entry).toMatchObject({ forwardEntryId: id, externalIp: '203.0.113.10', internalIp: eni.privateIp, status: 'Available', forwardEntryName: 'nm-new' });
   });

@@ -123,6 +123,7 @@ export function baseInput(): PlanInput {
       { ...sshOpenGroup(F.otherVpcSgId), vpcId: F.otherVpcId },
     ],
     options: { ports: { kind: 'all' }, configureGuest: true },
+    cloudAssistant: { read: true, agent: { instanceId: F.instanceId, running: true, version: '2.2.3.857', lastHeartbeatTime: '2026-12-06T01:59:00Z' } },
   };
 }
 

@@ -200,6 +200,7 @@ const REFUSERS: Record<Exclude<RefusalCode, 'PermissionDenied' | 'SshNotAllowed'
   BadOption: (i) => { i.options.ports = { kind: 'list', ports: [0] }; },
   InstanceNotRunning: (i) => { if (i.instance) i.instance.status = 'Stopped'; },
   EniQuotaFull: (i) => { i.eniQuantity = 1; },
+  CloudAssistantUnavailable: (i) => { i.cloudAssistant = { read: true, agent: { instanceId: F.instanceId, running: false, version: '' } }; },
 };
 
 describe('buildPlan: refusals', () => {
@@ -240,6 +241,13 @@ describe('buildPlan: refusals', () => {
     ['instance has a static public IP', 'InstanceHasPublicIp', [(i) => { i.instance.publicIps = ['', '118.31.1.1']; }], /own public IP 118.31.1.1/],
     ['ENI quota full', 'EniQuotaFull', [REFUSERS.EniQuotaFull], /already has 1 of its 1 ENIs attached \(eni-bp1primary00000000\)/],
     ['ENI quota full with a secondary ENI', 'EniQuotaFull', [(i) => { i.eniQuantity = 2; i.instanceEnis.push(secondaryEni()); }], /already has 2 of its 2 ENIs/],
+    ['Cloud Assistant agent absent', 'CloudAssistantUnavailable', [REFUSERS.CloudAssistantUnavailable],
+      /Nothing was changed: the Cloud Assistant agent is not installed on instance i-bp1aaaaaaaaaaaaaaaaa, and the job needs it to bring up the new NIC \(--configure-guest\) and check the egress IP after the cutover\. Install the agent/],
+    ['Cloud Assistant agent not responding', 'CloudAssistantUnavailable',
+      [(i) => { i.options.configureGuest = false; i.cloudAssistant = { read: true, agent: { instanceId: F.instanceId, running: false, version: '2.2.3.857', lastHeartbeatTime: '2026-12-05T01:00:00Z' } }; }],
+      /agent on instance i-bp1aaaaaaaaaaaaaaaaa \(version 2\.2\.3\.857\) has sent no heartbeat since 2026-12-05T01:00:00Z, and the job needs it to check the egress IP after the cutover\. Restart the agent/],
+    ['Cloud Assistant status not answered for the instance', 'CloudAssistantUnavailable', [(i) => { i.cloudAssistant = { read: true }; }],
+      /DescribeCloudAssistantStatus did not answer for instance i-bp1aaaaaaaaaaaaaaaaa/],
     ['port 0', 'BadOption', [REFUSERS.BadOption], /ports must be whole numbers from 1 to 65535/],
     ['port 65536', 'BadOption', [(i) => { i.options.ports = { kind: 'list', ports: [22, 65536] }; }], /--ports has 65536/],
     ['no ports', 'BadOption', [(i) => { i.options.ports = { kind: 'list', ports: [] }; }], /needs at least one port/],

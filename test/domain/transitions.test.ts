@@ -119,6 +119,16 @@ describe('failures and cancels', () => {
     expect(routeFailure(step, f, { attempt: 1, maxAttempts: 5, retryable: true })).toEqual({ retry: false, next, pendingOutcome: pending });
   });
 
+  it('a transient cloud error before and during the cutover runs the step again, then routes as usual', () => {
+    for (const step of ['plan', 'create_eni', 'save_original', 'delete_entry', 'create_entry', 'modify_entry'] as const) {
+      const f = step === 'modify_entry' ? MODIFY : MIGRATE;
+      expect(routeFailure(step, f, { attempt: 5, maxAttempts: 5, retryable: true, transient: true })).toEqual({ retry: true });
+      expect(routeFailure(step, f, { attempt: 6, maxAttempts: 5, retryable: true, transient: true })).toMatchObject({ retry: false });
+    }
+    // Verification failing is not transient: it restores at once.
+    expect(routeFailure('verify', MIGRATE, { attempt: 1, maxAttempts: 5, retryable: true, transient: false })).toMatchObject({ retry: false, next: 'restore_delete_new' });
+  });
+
   it('the undo paths retry, then give up; a conflict is not retried', () => {
     for (const step of [...RESTORE_PATH, ...RESTORE_PATHS.modify, ...UNSTAGE_PATH].filter((s) => s !== 'finish')) {
       expect(routeFailure(step, MIGRATE, { attempt: 5, maxAttempts: 5, retryable: true })).toEqual({ retry: true });

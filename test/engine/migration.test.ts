@@ -124,7 +124,8 @@ describe('migration', () => {
     expect(parked.state).toBe('awaiting_approval');
     expect((await enisOf(id)).map((e) => e.status)).toEqual(['InUse']);
     expect((await dnatOn(eip)).map((e) => e.internalIp)).toEqual([ip]);
-    expect(await (await engine.queue.getJob(jobId))?.getState()).toBe('delayed');
+    // The request is announced just before the job parks: it holds no worker slot a moment later.
+    await until(async () => (await (await engine.queue.getJob(jobId))?.getState()) === 'delayed', { what: 'the job to park', timeoutMs: 5_000, everyMs: 10 });
 
     // The requester cannot approve their own job.
     expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: REQUESTER, isApprover: true })).toMatchObject({ ok: false, code: 'SelfApproval' });
@@ -160,9 +161,10 @@ describe('migration', () => {
     const modifyStep = rec.steps.find((s) => s.step === 'modify_entry')!;
     expect(modifyStep.calls.some((c) => c.action === 'ModifyForwardEntry' && c.requestId)).toBe(true);
     expect(entries[0]!.forwardEntryId).toBe(rec.original?.entry.forwardEntryId);
-    // The gate's second look re-reads what can change, not the gateways, vSwitches or security-group rules.
+    // The gate's second look re-reads what can change (the Cloud Assistant agent too), not the gateways, vSwitches or
+    // security-group rules.
     const recheck = rec.steps.find((s) => s.step === 'recheck_plan')!.calls.map((c) => c.action).sort();
-    expect([...new Set(recheck)]).toEqual(['DescribeForwardTableEntries', 'DescribeInstances', 'DescribeNetworkInterfaces', 'DescribeSnatTableEntries']);
+    expect([...new Set(recheck)]).toEqual(['DescribeCloudAssistantStatus', 'DescribeForwardTableEntries', 'DescribeInstances', 'DescribeNetworkInterfaces', 'DescribeSnatTableEntries']);
     const dnatWrites = sandbox.requests.filter((r) => r.at >= t0 && /^(Create|Delete|Modify)ForwardEntry$/.test(r.action)).map((r) => r.action);
     expect(dnatWrites).toEqual(['ModifyForwardEntry']);
     expect(rec.verification?.ssh.banner).toBe('SSH-2.0-OpenSSH_8.0');
@@ -345,6 +347,7 @@ describe('migration', () => {
     // Someone renames the DNAT entry while the request waits: the restore recipe would be different.
     const entry = [...sandbox.world.dnatEntries.values()].find((e) => e.externalIp === eip && e.internalIp === ip)!;
     entry.name = 'renamed-by-someone';
+    sandbox.world.markChanged();
     await approve(engine, jobId, first);
     const changed = await notifier.waitFor(of(jobId, 'plan.changed')) as Extract<MigrationEvent, { type: 'plan.changed' }>;
     expect(changed.previousHash).toBe(first);

@@ -75,15 +75,17 @@ describe('batch (engine)', () => {
     const req = await approve(env, batchId);
     expect(req.batch!.skipped.map((x) => `${x.instanceId} ${x.code}`)).toEqual([
       `${fleetIds.instance(2)} EniQuotaFull`, `${fleetIds.instance(6)} InstanceNotRunning`, `${fleetIds.instance(11)} NoSnatCoverage`,
+      `${fleetIds.instance(13)} CloudAssistantUnavailable`,
     ]);
-    // 15 instances, 3 without a mapping (5th, 10th, 15th), 3 refused.
-    expect(req.batch!.items).toHaveLength(9);
+    // 15 instances, 3 without a mapping (5th, 10th, 15th), 4 refused (one has no Cloud Assistant agent).
+    expect(req.batch!.items).toHaveLength(8);
     expect(req.batch!.items.filter((i) => i.canary)).toHaveLength(2);
     const fin = await env.waitFor(batchId, 'finished', 60_000);
     expect(fin.outcome, fin.summary).toBe('migrated');
     expect(fin.summary).toContain(`Skipped by the pre-flight: ${fleetIds.instance(2)} (EniQuotaFull)`);
     // The refused ones were never touched.
-    for (const i of [2, 6, 11]) expect(env.sandbox.world.dnatEntries.get(fleetIds.forwardEntry(i))?.status).toBe('Available');
+    for (const i of [2, 6, 11, 13]) expect(env.sandbox.world.dnatEntries.get(fleetIds.forwardEntry(i))?.status).toBe('Available');
+    expect([...env.sandbox.world.enis.values()].filter((e) => e.instanceId === fleetIds.instance(13) && e.type === 'Secondary')).toEqual([]);
   });
 
   it('a rejected batch unstages every instance and touches no mapping; the requester cannot approve it', async () => {

@@ -63,6 +63,7 @@ describe('drift sweep', () => {
 
     // The mapping goes away (the sweep forgets it) and comes back: reported again, once.
     env.sandbox.world.dnatEntries.delete(first);
+    env.sandbox.world.markChanged();
     await moreSweeps(3);
     expect(alerts()).toHaveLength(1);
     const again = addMapping(1, 'sneaky-again');

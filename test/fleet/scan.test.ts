@@ -36,8 +36,9 @@ describe('scan', () => {
     expect(byId.get(fleetIds.instance(6))).toMatchObject({ egressKind: 'dnat-ip-mapping', action: 'refused', refusal: { code: 'InstanceNotRunning' } });
     expect(byId.get(fleetIds.instance(11))).toMatchObject({ action: 'refused', refusal: { code: 'NoSnatCoverage' } });
     expect(byId.get(fleetIds.instance(4))).toMatchObject({ egressKind: 'snat', needsMigration: false, action: 'none' });
-    expect(summary.refused).toBe(3);
-    expect(summary.ready).toBe(60 - 12 - 3);
+    expect(byId.get(fleetIds.instance(13))).toMatchObject({ action: 'refused', refusal: { code: 'CloudAssistantUnavailable' } });
+    expect(summary.refused).toBe(4);
+    expect(summary.ready).toBe(60 - 12 - 4);
     // Several pages per list, and no per-instance reads.
     const calls = env.sandbox.requests.slice(since);
     const count = (a: string) => calls.filter((c) => c.action === a).length;
@@ -53,7 +54,7 @@ describe('scan', () => {
     expect(String(reply.json?.text)).toMatch(/Scan of `ngw-fleet0000000000001` in `cn-hangzhou` queued \(job `scan-cn-hangzhou-ngw-fleet0000000000001-\d+`\)/);
     const msg = await slack.waitFor(() => slack.channelMessages(CHANNEL).find((m) => m.text.startsWith('Inventory of')), { timeoutMs: 20_000, what: 'the scan message' });
     const shown = slack.render(msg).replace(/[*`]/g, '');
-    expect(shown).toContain('60 instances: 48 egress through a DNAT IP mapping (45 ready to migrate, 3 would be refused), 11 through SNAT, 1 through their own public IP, 0 without public egress.');
+    expect(shown).toContain('60 instances: 48 egress through a DNAT IP mapping (44 ready to migrate, 4 would be refused), 11 through SNAT, 1 through their own public IP, 0 without public egress.');
     expect(shown).toMatch(/i-fleet00003 EniQuotaFull: Instance i-fleet00003 \(ecs.one-eni\) already has 1 of its 1 ENIs attached/);
     expect(shown).toContain('Showing 30 of 60; the full inventory is attached as CSV in the thread.');
     expect(shown.split('\n').filter((l) => /^i-fleet\d{5} /.test(l))).toHaveLength(30);

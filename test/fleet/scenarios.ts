@@ -7,7 +7,8 @@ export const FAST = { eniAttach: 30, eniDetach: 30, eniDelete: 15, dnatCreate: 3
 
 /**
  * A VPC of `n` instances for the scan: most on DNAT IP mappings; every fifth already egresses through SNAT; one
- * cannot take another ENI, one has its own EIP, one is stopped, one has no SNAT coverage (another vSwitch).
+ * cannot take another ENI, one has its own EIP, one is stopped, one has no SNAT coverage (another vSwitch), one has
+ * no Cloud Assistant agent.
  */
 export function scanScenario(n = 60): ScenarioInput & { instances: NonNullable<ScenarioInput['instances']>; eips: NonNullable<ScenarioInput['eips']> } {
   const s = makeFleetScenario({ instances: n, latencyMs: FAST, withoutMapping: (i) => i % 5 === 4 }) as ScenarioInput & {
@@ -28,6 +29,8 @@ export function scanScenario(n = 60): ScenarioInput & { instances: NonNullable<S
   s.instances[11]!.privateIp = '192.168.64.10';
   const dnat = s.dnatEntries!.find((d) => d.forwardEntryId === fleetIds.forwardEntry(11))!;
   dnat.internalIp = '192.168.64.10';
+  // Instance 14: its Cloud Assistant agent is not installed (the verification could not run).
+  s.instances[13]!.guest = { ...s.instances[13]!.guest, cloudAssistant: 'absent' };
   return s;
 }
 

@@ -112,7 +112,9 @@ describe('VPC: DNAT entries', () => {
     expect(whileDeleting).toMatchObject({ code: 'OperationUnsupported.ForwardEntry', statusCode: 400 });
     expect(whileDeleting.message).toMatch(/Deleting/);
     await until(async () => (await statusOf(sb!, 'fwd-1')) === undefined, { what: 'the DNAT entry to be gone' });
-    await sb.vpc.createForwardEntry(entryReq({ externalIp: '203.0.113.10' }));
+    // Realism (eipInBinding): once the mapping is gone its EIP stays "in binding" as long again as the delete took.
+    expect(await sdkError(sb.vpc.createForwardEntry(entryReq({ externalIp: '203.0.113.10' })))).toMatchObject({ code: 'OperationUnsupported.EipInBinding' });
+    await until(() => sb!.vpc.createForwardEntry(entryReq({ externalIp: '203.0.113.10' })).then(() => true, () => false), { what: 'the EIP to leave its binding state' });
   });
 
   it('enforces uniqueness, EIP ownership, SNAT exclusivity, VPC CIDR and value formats', async () => {

@@ -41,6 +41,7 @@ describe('approval after a plan drift', () => {
     // Someone renames the DNAT entry while the request waits: the restore recipe is no longer the approved one.
     const entry = [...env.sandbox.world.dnatEntries.values()].find((d) => d.externalIp === eip && d.internalIp === privateIp)!;
     entry.name = 'renamed-by-someone';
+    env.sandbox.world.markChanged();
     await slack.click('U0BOB', CH, first.ts, { actionId: 'natmigrate_approve' });
     // The engine re-reads at the gate, finds the drift and asks again under a new hash, on a new card.
     const second = await until(async () => {

@@ -38,6 +38,8 @@ export const ACTIONS = {
   DescribeNetworkInterfaces: { product: 'ecs', write: false, clientToken: false, busyCodes: [], maxPageSize: 500, minPageSize: 10 },
   DescribeSecurityGroupAttribute: { product: 'ecs', write: false, clientToken: false, busyCodes: [], maxPageSize: 1000, minPageSize: 10 },
   DescribeInvocationResults: { product: 'ecs', write: false, clientToken: false, busyCodes: [], maxPageSize: 50 },
+  // Pre-flight: is the Cloud Assistant agent there and heartbeating (MaxResults ≤ 50; ignored with InstanceId.N)?
+  DescribeCloudAssistantStatus: { product: 'ecs', write: false, clientToken: false, busyCodes: [], maxPageSize: 50 },
   // ── ECS writes
   CreateNetworkInterface: {
     product: 'ecs', write: true, clientToken: true,
@@ -58,7 +60,11 @@ export const ACTIONS = {
   // InvalidIp.NotInNatgw: terraform retries it on create (an EIP just bound to the gateway takes a moment to show).
   // OperationUnsupported.EipInBinding: the EIP's binding is still changing (terraform retries it on create and modify,
   // resource_alicloud_forward_entry.go).
-  CreateForwardEntry: { product: 'vpc', write: true, clientToken: true, busyCodes: [...forwardTableBusy, 'InvalidIp.NotInNatgw', 'OperationUnsupported.EipInBinding'] },
+  // IncorrectStatus (bare): terraform retries it on create too.
+  CreateForwardEntry: {
+    product: 'vpc', write: true, clientToken: true,
+    busyCodes: [...forwardTableBusy, 'IncorrectStatus', 'InvalidIp.NotInNatgw', 'OperationUnsupported.EipInBinding'],
+  },
   ModifyForwardEntry: { product: 'vpc', write: true, clientToken: true, busyCodes: [...forwardTableBusy, 'OperationUnsupported.EipInBinding'] },
   DeleteForwardEntry: { product: 'vpc', write: true, clientToken: true, busyCodes: [...forwardTableBusy, 'IncorrectStatus.ForwardEntry'] },
 } as const satisfies Record<string, ActionSpec>;

@@ -6,6 +6,7 @@ import { vpcSdk as $Vpc } from './sdk.ts';
 import type { CloudCallObserver, CloudPort } from '../cloud-port.ts';
 import { isCloudError } from '../cloud-error.ts';
 import type {
+  CloudAssistantAgent,
   DnatEntry, DnatSpec, Eip, Instance, InvocationResult, NatGateway, NetworkInterface, SecurityGroup, SecurityGroupRule, SnatEntry, VSwitch,
 } from '../../domain/cloud-types.ts';
 import { AlibabaSession, type AlibabaCloudOptions, type WaitExtras } from './alibaba-session.ts';
@@ -150,6 +151,7 @@ export class AlibabaCloud implements CloudPort {
 
   // ── Cloud Assistant ─────────────────────────────────────────────────────
 
+  cloudAssistantStatus(instanceIds: string[]): Promise<CloudAssistantAgent[]> { return this.assistant.status(instanceIds); }
   runCommand(...a: Parameters<CloudAssistant['run']>): Promise<string> { return this.assistant.run(...a); }
   waitInvocation(...a: Parameters<CloudAssistant['wait']>): Promise<InvocationResult> { return this.assistant.wait(...a); }
 }

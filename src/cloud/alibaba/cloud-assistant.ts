@@ -1,10 +1,11 @@
 // Cloud Assistant: run a shell script on an instance and wait for its result.
 import { ecsSdk as $Ecs } from './sdk.ts';
 import { CloudError } from '../cloud-error.ts';
-import type { InvocationResult } from '../../domain/cloud-types.ts';
+import type { CloudAssistantAgent, InvocationResult } from '../../domain/cloud-types.ts';
 import type { AlibabaSession, WaitExtras } from './alibaba-session.ts';
 import { checkToken } from './alibaba-session.ts';
 import { mapInvocationResult } from './map.ts';
+import { chunk } from './paginate.ts';
 import { pollUntil } from './waiters.ts';
 import { invocationVerdict } from './wait-verdicts.ts';
 
@@ -13,6 +14,24 @@ const MAX_COMMAND_BASE64 = 24 * 1024;
 
 export class CloudAssistant {
   constructor(private readonly s: AlibabaSession) {}
+
+  /** DescribeCloudAssistantStatus, 50 ids per request (with InstanceId.N the API answers for exactly those). */
+  async status(instanceIds: string[], opts: { signal?: AbortSignal } = {}): Promise<CloudAssistantAgent[]> {
+    const out: CloudAssistantAgent[] = [];
+    for (const ids of chunk([...new Set(instanceIds)], 50)) {
+      const res = await this.s.call('DescribeCloudAssistantStatus', () => this.s.ecs.describeCloudAssistantStatus(new $Ecs.DescribeCloudAssistantStatusRequest({
+        regionId: this.s.regionId, instanceId: ids,
+      })), { signal: opts.signal });
+      for (const r of res.body?.instanceCloudAssistantStatusSet?.instanceCloudAssistantStatus ?? []) {
+        if (!r.instanceId) continue;
+        out.push({
+          instanceId: r.instanceId, running: String(r.cloudAssistantStatus).toLowerCase() === 'true', version: r.cloudAssistantVersion ?? '',
+          ...(r.lastHeartbeatTime ? { lastHeartbeatTime: r.lastHeartbeatTime } : {}), ...(r.OSType ? { osType: r.OSType } : {}),
+        });
+      }
+    }
+    return out;
+  }
 
   async run(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string> {
     checkToken('RunCommand', input.clientToken);

@@ -59,7 +59,7 @@ export class DnatOperations {
     target: 'Available' | 'Gone',
     opts: { timeoutMs?: number; signal?: AbortSignal; expectInternalIp?: string } & WaitExtras = {},
   ): Promise<DnatEntry | undefined> {
-    const judge = dnatJudge(target, opts.expectInternalIp);
+    const judge = dnatJudge(target, opts.expectInternalIp, this.s.schedule.staleGraceMs);
     return pollUntil({
       action: 'DescribeForwardTableEntries',
       what: `DNAT entry ${forwardEntryId} to be ${target}`,

@@ -76,7 +76,8 @@ export class EniOperations {
       // No ClientToken: idempotency comes from the state. Already attached/attaching to this instance = done.
       recover: async (): Promise<Recovery<unknown>> => {
         const eni = await this.readEni(networkInterfaceId);
-        if (!eni) return { done: false, stop: true };
+        // A new ENI may not be listed yet (eventual consistency): retry; a truly unknown ENI fails as NotFound.
+        if (!eni) return { done: false };
         const busy = eni.status === 'InUse' || eni.status === 'Attaching';
         if (busy && eni.instanceId === instanceId) return { done: true, value: undefined };
         if (busy && eni.instanceId && eni.instanceId !== instanceId) return { done: false, stop: true };
@@ -127,7 +128,7 @@ export class EniOperations {
     const attachRequested = opts.attachRequested
       ?? (requestedFor !== undefined && (opts.instanceId === undefined || opts.instanceId === requestedFor));
     const expectInstance = opts.instanceId ?? (target === 'InUse' ? requestedFor : undefined);
-    const judge = eniJudge(target, { attachRequested, ...(expectInstance ? { expectInstance } : {}) });
+    const judge = eniJudge(target, { attachRequested, staleGraceMs: this.s.schedule.staleGraceMs, ...(expectInstance ? { expectInstance } : {}) });
 
     try {
       return await pollUntil({

@@ -3,23 +3,26 @@
 import type { DnatEntry, InvocationResult, NetworkInterface } from '../../domain/cloud-types.ts';
 import type { Verdict } from './waiters.ts';
 
-/** ENI to reach `target`. "Available after an attach means the attach failed" (AttachNetworkInterface SDK remark). */
 /**
  * Reads are eventually consistent (terraform and terway wait through stale reads): a state that contradicts the
- * write just made counts only once it has been read this many times in a row without the expected transition.
+ * write just made counts only once it has been read this many times in a row without the expected transition, and
+ * the wait has lasted the schedule's staleGraceMs.
  */
 const STALE_READS = 3;
 
-export function eniJudge(target: 'InUse' | 'Available' | 'Gone', o: { attachRequested: boolean; expectInstance?: string }) {
+/** ENI to reach `target`. "Available after an attach means the attach failed" (AttachNetworkInterface SDK remark). */
+export function eniJudge(target: 'InUse' | 'Available' | 'Gone', o: { attachRequested: boolean; expectInstance?: string; staleGraceMs?: number }) {
   const { attachRequested, expectInstance } = o;
+  const grace = o.staleGraceMs ?? 0;
   let seenTransition = false;
   let seen = false;
   let unlisted = 0;
   let stillAvailable = 0;
-  return (eni: NetworkInterface | undefined): Verdict<NetworkInterface | undefined> => {
+  return (eni: NetworkInterface | undefined, _index = 0, elapsedMs = Infinity): Verdict<NetworkInterface | undefined> => {
     const state = eni ? `${eni.status}${eni.instanceId ? ` on ${eni.instanceId}` : ''}` : 'gone';
+    const stale = (n: number) => n >= STALE_READS && elapsedMs >= grace;
     // A new ENI may not be listed yet: "gone" means gone once it was seen, or after a few reads.
-    if (!eni && target !== 'Gone' && !seen && ++unlisted < STALE_READS) return { kind: 'pending', state: 'not listed yet' };
+    if (!eni && target !== 'Gone' && !seen && !stale(++unlisted)) return { kind: 'pending', state: 'not listed yet' };
     if (eni) seen = true;
     switch (target) {
       case 'InUse':
@@ -33,7 +36,7 @@ export function eniJudge(target: 'InUse' | 'Available' | 'Gone', o: { attachRequ
         if (eni.status === 'Attaching') seenTransition = true;
         // Documented: Available after an attach means the attach failed. Right after the attach a read may still
         // show the Available of before: that counts only after Attaching was seen, or after a few reads.
-        if (eni.status === 'Available' && (seenTransition || (attachRequested && ++stillAvailable >= STALE_READS))) {
+        if (eni.status === 'Available' && (seenTransition || (attachRequested && stale(++stillAvailable)))) {
           return { kind: 'failed', why: 'the attach failed (the ENI went back to Available)' };
         }
         return { kind: 'pending', state };
@@ -59,11 +62,11 @@ const NEVER_LISTED_READS = 10;
  * DNAT entry to be Available (after a create or a modify) or gone (after a delete). After a modify, Available counts
  * only with the new InternalIp: a read that still shows the old one is the moment before the change was listed.
  */
-export function dnatJudge(target: 'Available' | 'Gone', expectInternalIp?: string) {
+export function dnatJudge(target: 'Available' | 'Gone', expectInternalIp?: string, staleGraceMs = 0) {
   let seen = false;
   let seenDeleting = false;
   let missing = 0;
-  return (entry: DnatEntry | undefined): Verdict<DnatEntry | undefined> => {
+  return (entry: DnatEntry | undefined, _index = 0, elapsedMs = Infinity): Verdict<DnatEntry | undefined> => {
     const state = entry ? entry.status : 'not listed';
     if (target === 'Gone') {
       if (!entry) return { kind: 'done', value: undefined };
@@ -76,7 +79,7 @@ export function dnatJudge(target: 'Available' | 'Gone', expectInternalIp?: strin
       // Vanishing after it was listed means the create failed. A new entry may take a while to be listed at all
       // (eventual consistency): "never appeared" only after many reads, not three.
       if (seen) return { kind: 'failed', why: 'the entry disappeared before it became Available' };
-      if (missing >= NEVER_LISTED_READS) return { kind: 'failed', why: `the entry was not listed in its forward table in ${missing} reads` };
+      if (missing >= NEVER_LISTED_READS && elapsedMs >= staleGraceMs) return { kind: 'failed', why: `the entry was not listed in its forward table in ${missing} reads` };
       return { kind: 'pending', state };
     }
     seen = true;

@@ -13,9 +13,14 @@ export interface WaitSchedule {
   maxMs: number;
   /** Used when the caller gives no timeoutMs (terraform waits 2 min for an ENI attach). */
   defaultTimeoutMs: number;
+  /**
+   * Reads are eventually consistent: a read that contradicts the write just made (a new resource not listed, the
+   * status of before) is taken at its word only after this long, besides a few reads (wait-verdicts.ts).
+   */
+  staleGraceMs: number;
 }
 
-export const DEFAULT_WAIT_SCHEDULE: WaitSchedule = { initialMs: 200, factor: 1.5, maxMs: 2_000, defaultTimeoutMs: 120_000 };
+export const DEFAULT_WAIT_SCHEDULE: WaitSchedule = { initialMs: 200, factor: 1.5, maxMs: 2_000, defaultTimeoutMs: 120_000, staleGraceMs: 10_000 };
 
 export type Verdict<V> =
   | { kind: 'done'; value: V }
@@ -28,8 +33,8 @@ export interface PollOptions<S, V> {
   /** "ENI eni-1 to be InUse" — for messages. */
   what: string;
   poll: () => Promise<S>;
-  /** Looks at one observed state; `index` is 0 for the first poll. */
-  judge: (state: S, index: number) => Verdict<V>;
+  /** Looks at one observed state; `index` is 0 for the first poll; `elapsedMs` since the wait began. */
+  judge: (state: S, index: number, elapsedMs: number) => Verdict<V>;
   timeoutMs?: number;
   expectedMs?: number;
   signal?: AbortSignal;
@@ -62,7 +67,8 @@ export function pollDelays(schedule: WaitSchedule, expectedMs?: number): () => n
 
 export async function pollUntil<S, V>(o: PollOptions<S, V>): Promise<V> {
   const timeoutMs = o.timeoutMs ?? o.schedule.defaultTimeoutMs;
-  const deadline = Date.now() + timeoutMs;
+  const began = Date.now();
+  const deadline = began + timeoutMs;
   const nextDelay = pollDelays(o.schedule, o.expectedMs);
   let lastState = 'not polled yet';
   let lastError: CloudError | undefined;
@@ -78,7 +84,8 @@ export async function pollUntil<S, V>(o: PollOptions<S, V>): Promise<V> {
 
     let verdict: Verdict<V> | undefined;
     try {
-      verdict = o.judge(await o.poll(), index);
+      const state = await o.poll();
+      verdict = o.judge(state, index, Date.now() - began);
       lastError = undefined;
     } catch (e) {
       // A poll that failed transiently (after call.ts's own retries) does not end the wait; anything else does.

@@ -20,17 +20,21 @@ export async function gatherVpcState(cloud: CloudPort, vpcId: string): Promise<V
   const snatTables = [...new Set(natGateways.flatMap((g) => g.snatTableIds))];
   const types = [...new Set(instances.map((i) => i.instanceType))];
   const sgIds = [...new Set(instances.flatMap((i) => i.securityGroupIds))];
-  const [dnat, snat, quantities, groups] = await Promise.all([
+  const [dnat, snat, quantities, groups, agents] = await Promise.all([
     Promise.all(forwardTables.map((t) => cloud.listForwardEntries(t))),
     Promise.all(snatTables.map((t) => cloud.listSnatEntries(t))),
     Promise.all(types.map(async (t) => [t, await cloud.eniQuantity(t)] as const)),
     Promise.all(sgIds.map((id) => cloud.describeSecurityGroup(id))),
+    // The Cloud Assistant agent of every running instance (50 a call): a batch refuses an instance without one
+    // before anything changes, like a single job's pre-flight.
+    cloud.cloudAssistantStatus(instances.filter((i) => i.status === 'Running').map((i) => i.instanceId)),
   ]);
   return {
     regionId: cloud.regionId, vpcId, instances, natGateways, vSwitches, networkInterfaces,
     dnatEntries: dnat.flat(), snatEntries: snat.flat(),
     eniQuantities: Object.fromEntries(quantities),
     securityGroups: groups.filter((g): g is SecurityGroup => g !== undefined),
+    agents,
   };
 }
 

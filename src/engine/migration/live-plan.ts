@@ -26,12 +26,14 @@ export async function gatherPlanInput(cloud: CloudPort, regionId: string, instan
   if (!instance) return empty;
 
   const sgIds = recheck ? [...new Set(options.securityGroupIds ?? [])] : [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
-  const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups] = await Promise.all([
+  const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups, agents] = await Promise.all([
     cloud.eniQuantity(instance.instanceType),
     cloud.listNetworkInterfaces({ instanceId }),
     recheck ? recheck.facts.natGateways : cloud.listNatGateways({ vpcId: instance.vpcId }),
     recheck ? recheck.facts.vSwitches : cloud.listVSwitches({ vpcId: instance.vpcId }),
     Promise.all(sgIds.map((id) => cloud.describeSecurityGroup(id))).then((xs) => xs.filter((x): x is SecurityGroup => x !== undefined)),
+    // Every job verifies egress through Cloud Assistant: its agent is checked before anything changes (also at the gate).
+    cloud.cloudAssistantStatus([instanceId]),
   ]);
   const forwardTables = [...new Set(natGateways.flatMap((g) => g.forwardTableIds))];
   const snatTables = [...new Set(natGateways.flatMap((g) => g.snatTableIds))];
@@ -48,6 +50,7 @@ export async function gatherPlanInput(cloud: CloudPort, regionId: string, instan
   ]);
   return {
     ...empty, instance, eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups,
+    cloudAssistant: { read: true, agent: agents.find((a) => a.instanceId === instanceId) },
     dnatEntries: uniqueEntries(dnat.flat() as DnatEntry[]), snatEntries: snat.flat() as SnatEntry[],
   };
 }

@@ -5,6 +5,7 @@
 //   cancel leads to, and the outcome the job will end with.
 // - Parking: approval and change-window waits throw ParkSignal; the job is moved to delayed (no worker slot).
 // - Forward-table steps hold a per-table Redis lock owned by the job id, so a resumed job takes its own lock back.
+import { isCloudError } from '../../cloud/cloud-error.ts';
 import type { Job } from 'bullmq';
 import type { CloudCall } from '../../cloud/cloud-port.ts';
 import { callsOf, recordCalls } from '../../cloud/call-recorder.ts';
@@ -204,6 +205,8 @@ export class MigrationRun {
     const attempt = (this.j.retries?.[step] ?? 0) + 1;
     const route = routeFailure(step, this.facts(), {
       attempt, maxAttempts: this.d.opts.undoRetries, retryable: !(e instanceof StepFailure && e.code === 'Conflict'),
+      // Busy/5xx/throttled after the adapter's retries; a wait that ran out or saw a failure is not transient.
+      transient: isCloudError(e) && e.retryable && !['WaitTimeout', 'WaitFailed', 'Aborted'].includes(e.code),
     });
     if (route.retry) {
       this.j.retries = { ...(this.j.retries ?? {}), [step]: attempt };

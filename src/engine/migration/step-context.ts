@@ -45,8 +45,16 @@ export function sameSpec(e: DnatSpec, s: DnatSpec): boolean {
     && eqi(e.externalPort, s.externalPort) && eqi(e.internalPort, s.internalPort) && eqi(e.ipProtocol, s.ipProtocol);
 }
 
-/** Codes worth a short in-step retry on forward-table writes (another entry of the table is settling). */
-const TABLE_BUSY = new Set(['IncorretForwardEntryStatus', 'IncorrectStatus.NATGW', 'OperationConflict', 'TaskConflict', 'LastTokenProcessing']);
+/**
+ * Codes worth an in-step retry on forward-table writes, beyond one call's own retries: another entry of the table is
+ * settling, or the EIP of the mapping just deleted/moved is still "in binding" (terraform retries these on create and
+ * modify until the resource timeout: resource_alicloud_forward_entry.go). Any other error the adapter marks
+ * retryable (transient) is retried too: the writes carry a ClientToken, so a retry cannot apply twice.
+ */
+const TABLE_BUSY = new Set([
+  'IncorretForwardEntryStatus', 'IncorrectStatus.NATGW', 'IncorrectStatus', 'OperationConflict', 'TaskConflict', 'LastTokenProcessing',
+  'OperationUnsupported.EipInBinding', 'InvalidIp.NotInNatgw',
+]);
 
 /**
  * Everything a step works with: the journal `j` (job data, persisted after the step), the record fields it
@@ -174,7 +182,7 @@ export class StepContext {
       try {
         return await fn();
       } catch (e) {
-        if (!isCloudError(e) || !TABLE_BUSY.has(e.code) || attempt >= 8) throw e;
+        if (!isCloudError(e) || !(TABLE_BUSY.has(e.code) || (e.retryable && e.code !== 'Aborted')) || attempt >= 8) throw e;
         await sleep(Math.min(5_000, 200 * 2 ** (attempt - 1)), this.signal);
       }
     }

@@ -12,6 +12,7 @@ import { ecsHandlers } from './ecs-handlers.ts';
 import type { FaultEngine } from './fault-injection.ts';
 import type { Handler, Params } from './request-params.ts';
 import { Throttle } from './throttle.ts';
+import { TransientCodes } from './transient-codes.ts';
 import { vpcHandlers } from './vpc-handlers.ts';
 
 export type Product = 'ecs' | 'vpc';
@@ -45,6 +46,8 @@ interface ApiServerOptions {
   faults: FaultEngine;
   qps: Record<string, number>;
   deniedActions: string[];
+  /** Seed of the realism layer's transient codes. */
+  seed: number;
   requests: RequestLog[];
   onRequest?: (r: RequestLog) => void;
 }
@@ -52,8 +55,9 @@ interface ApiServerOptions {
 export function createApiServer(o: ApiServerOptions): Server {
   const auth = new Authenticator(o.credentials);
   const throttle = new Throttle(o.qps);
+  const transients = new TransientCodes(o.world, o.seed);
   const server = createServer((req, res) => {
-    handle(o, auth, throttle, req, res).catch((e: unknown) => {
+    handle(o, auth, throttle, transients, req, res).catch((e: unknown) => {
       // Last resort: never leave a socket hanging.
       if (!res.headersSent) { res.statusCode = 500; res.end(); }
       process.stderr.write(`sandbox: unexpected failure: ${(e as Error).stack ?? String(e)}\n`);
@@ -78,7 +82,15 @@ function pairs(qs: string): [string, string][] {
   return [...new URLSearchParams(qs)];
 }
 
-async function handle(o: ApiServerOptions, auth: Authenticator, throttle: Throttle, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** The ENIs and DNAT entries a write names: in its parameters (NetworkInterfaceId, ForwardEntryId, ResourceId.N) or its answer. */
+function touchNamed(world: World, params: Params, body: Record<string, unknown> | undefined): void {
+  for (const [k, v] of Object.entries(params)) if (k === 'NetworkInterfaceId' || k === 'ForwardEntryId' || /^ResourceId\.\d+$/.test(k)) world.touch(v);
+  for (const k of ['NetworkInterfaceId', 'ForwardEntryId']) if (typeof body?.[k] === 'string') world.touch(body[k] as string);
+}
+
+async function handle(
+  o: ApiServerOptions, auth: Authenticator, throttle: Throttle, transients: TransientCodes, req: IncomingMessage, res: ServerResponse,
+): Promise<void> {
   const at = Date.now();
   const requestId = randomUUID().toUpperCase();
   const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
@@ -90,7 +102,7 @@ async function handle(o: ApiServerOptions, auth: Authenticator, throttle: Thrott
   let status = 200;
   let code = 'OK';
   let delayMs = 0;
-  let body: Record<string, unknown>;
+  let body: Record<string, unknown> | undefined;
   let headers: Record<string, string> = {};
   try {
     const raw = await readBody(req);
@@ -108,7 +120,7 @@ async function handle(o: ApiServerOptions, auth: Authenticator, throttle: Thrott
     auth.verify({ method: req.method ?? 'POST', headers: req.headers, query, form, body: raw });
     const handler = HANDLERS[product][action];
     if (!handler) throw new ApiError('InvalidAction.NotFound', 404, 'Specified api is not found, please check your url and method.');
-    if (o.deniedActions.some((d) => d === `${product}:${action}` || d === `${product}:*`)) throw forbiddenRam(`${product}:${action}`);
+    if (o.deniedActions.some((d) => d === `${product}:${action}` || d === `${product}:*`)) throw forbiddenRam(`${product}:${action}`, o.world.realism.ramDenialCode);
     throttle.take(action);
     const fault = o.faults.evaluate(action, product);
     delayMs = o.world.latency.apiMs + fault.latencyMs;
@@ -116,8 +128,18 @@ async function handle(o: ApiServerOptions, auth: Authenticator, throttle: Thrott
     const region = params.RegionId;
     if (!region && !REGIONLESS.has(action)) throw err.missing('RegionId');
     if (region && region !== o.world.regionId) throw err.region(region);
+    const transient = transients.draw(action, !!params.ClientToken);
+    if (transient.before) throw transient.before;
     o.world.settle();
-    body = idempotent(o.world, action, params, () => handler({ world: o.world, params, asyncFailure: fault.asyncFailure }));
+    o.world.observe();
+    try {
+      body = idempotent(o.world, action, params, () => handler({ world: o.world, params, asyncFailure: fault.asyncFailure }));
+    } finally {
+      // Reads change nothing; a write changes the resources its request or answer names.
+      if (!/^(Describe|List)/.test(action)) touchNamed(o.world, params, body);
+      o.world.observe();
+    }
+    if (transient.after) throw transient.after;
   } catch (e) {
     if (!(e instanceof ApiError)) {
       process.stderr.write(`sandbox: internal error in ${action || '(no action)'}: ${(e as Error).stack ?? String(e)}\n`);

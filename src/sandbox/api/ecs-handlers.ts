@@ -2,7 +2,7 @@
 // the exact PascalCase shape the SDK's models parse (lists always arrays inside their set objects) — see the
 // *ResponseBody models in node_modules/@alicloud/ecs20140526/src/models.
 import { ApiError, err } from '../api-error.ts';
-import { runCommand } from '../model/cloud-assistant.ts';
+import { cloudAssistantStatusJson, runCommand } from '../model/cloud-assistant.ts';
 import type { EniState, InstanceState, InvocationState } from '../model/cloud-resources.ts';
 import { attachNetworkInterface, createNetworkInterface, deleteNetworkInterface, detachNetworkInterface } from '../model/eni-operations.ts';
 import type { World } from '../model/world.ts';
@@ -113,7 +113,8 @@ export const ecsHandlers: Record<string, Handler> = {
     const ids = list(p, 'NetworkInterfaceId');
     if (ids.length > 100) throw err.invalid('NetworkInterfaceId.N', 'At most 100 ids.');
     const privs = list(p, 'PrivateIpAddress');
-    const items = [...w.enis.values()].filter((e) =>
+    // Realism (staleReads): the list as it was readLagMs ago.
+    const items = w.listedEnis().filter((e) =>
       (!ids.length || ids.includes(e.networkInterfaceId)) && (!privs.length || privs.includes(e.privateIp))
       && (!p.InstanceId || e.instanceId === p.InstanceId) && eqi(p.VpcId, e.vpcId) && eqi(p.VSwitchId, e.vSwitchId)
       && eqi(p.Type, e.type) && eqi(p.Status, e.status) && (!p.PrimaryIpAddress || e.privateIp === p.PrimaryIpAddress)
@@ -207,6 +208,15 @@ export const ecsHandlers: Record<string, Handler> = {
       .filter((r) => !p.InvokeRecordStatus || r.InvokeRecordStatus === p.InvokeRecordStatus);
     const { page, meta } = pagedEitherWay(rows, p, { max: 50, def: 10, code: 'InvalidParam', status: 403 }, { maxSize: 50, code: 'InvalidParam', status: 403 });
     return { Invocation: { ...meta, InvocationResults: { InvocationResult: page } } };
+  },
+
+  DescribeCloudAssistantStatus({ world: w, params: p }) {
+    const ids = list(p, 'InstanceId');
+    if (ids.length > 50) throw err.invalid('InstanceId.N', 'At most 50 ids.');
+    const insts = [...w.instances.values()].filter((i) => (!ids.length || ids.includes(i.instanceId)) && eqi(p.OSType, 'Linux'));
+    // "If InstanceId is set, MaxResults is ignored" (request remark); otherwise pages of ≤ 50.
+    const { page, meta } = ids.length ? { page: insts, meta: { TotalCount: insts.length } } : pagedEitherWay(insts, p, { max: 50, def: 10 }, { maxSize: 50 });
+    return { ...meta, InstanceCloudAssistantStatusSet: { InstanceCloudAssistantStatus: page.map((i) => cloudAssistantStatusJson(w, i, iso)) } };
   },
 
   TagResources({ world: w, params: p }) {

@@ -67,7 +67,8 @@ export const vpcHandlers: Record<string, Handler> = {
   DescribeForwardTableEntries({ world: w, params: p }) {
     w.settle();
     const table = forwardTableOf(w, p);
-    const items = w.dnatOfTable(table).filter((d) => (!p.ForwardEntryId || d.forwardEntryId === p.ForwardEntryId)
+    // Realism (staleReads): the table as it was readLagMs ago.
+    const items = w.listedDnatOfTable(table).filter((d) => (!p.ForwardEntryId || d.forwardEntryId === p.ForwardEntryId)
       && (!p.ExternalIp || d.externalIp === p.ExternalIp) && eqi(p.ExternalPort, d.externalPort) && (!p.InternalIp || d.internalIp === p.InternalIp)
       && eqi(p.InternalPort, d.internalPort) && eqi(p.IpProtocol, d.ipProtocol) && (!p.ForwardEntryName || d.name === p.ForwardEntryName));
     const { page, meta } = pageNumbered(items, p, { maxSize: 50 });

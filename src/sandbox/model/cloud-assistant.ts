@@ -1,9 +1,36 @@
-// Cloud Assistant's RunCommand: the script runs at once on each instance's modelled guest; results become visible
-// after latency.runCommand (DescribeInvocationResults reports Running until then).
+// Cloud Assistant: the agent's state per instance (DescribeCloudAssistantStatus) and RunCommand. The script runs at
+// once on each instance's modelled guest; results become visible after latency.runCommand (DescribeInvocationResults
+// reports Running until then). An instance whose agent is absent or not responding gets the per-instance error codes
+// the DescribeInvocationResults doc lists (ClientNotRunning, ClientNotResponse); a delivery failure, DeliveryTimeout.
 import { ApiError } from '../api-error.ts';
 import { runGuestScript } from '../guest/modelled-guest.ts';
-import type { InvocationInstanceResult, InvocationState } from './cloud-resources.ts';
+import type { InstanceState, InvocationInstanceResult, InvocationState } from './cloud-resources.ts';
 import type { World } from './world.ts';
+
+export type AgentState = 'running' | 'absent' | 'notResponding';
+
+/** The scenario's guest.cloudAssistant (true/false kept for older scenarios) as an agent state. */
+export function agentState(inst: InstanceState): AgentState {
+  const v = inst.guest.cloudAssistant;
+  return v === true ? 'running' : v === false ? 'absent' : v;
+}
+
+/**
+ * One InstanceCloudAssistantStatus row. CloudAssistantStatus is "true" only with a heartbeat in the last 2 minutes
+ * (DescribeCloudAssistantStatus doc): a stopped instance or a silent agent says "false"; an absent agent has no version.
+ */
+export function cloudAssistantStatusJson(w: World, inst: InstanceState, iso: (ms: number) => string): Record<string, unknown> {
+  const state = agentState(inst);
+  const beating = state === 'running' && inst.status === 'Running';
+  const now = w.now();
+  return {
+    InstanceId: inst.instanceId, OSType: 'Linux', CloudAssistantStatus: beating ? 'true' : 'false',
+    CloudAssistantVersion: state === 'absent' ? '' : '2.2.3.857', SupportSessionManager: beating,
+    LastHeartbeatTime: state === 'absent' ? '' : iso(beating ? now - 20_000 : now - 3_600_000),
+    ActiveTaskCount: 0, InvocationCount: [...w.invocations.values()].filter((i) => i.results.some((r) => r.instanceId === inst.instanceId)).length,
+    LastInvokedTime: '',
+  };
+}
 
 interface RunCommandInput { instanceIds: string[]; script: string; name: string; timeoutSec: number; username: string; fail?: boolean }
 
@@ -24,8 +51,12 @@ export function runCommand(w: World, input: RunCommandInput): InvocationState {
     const base = { instanceId: inst.instanceId, startedAt: t, output: '', errorCode: '', errorInfo: '' };
     const done = t + w.latency.runCommand;
     if (input.fail) return { ...base, finishAt: done, finalStatus: 'Error', errorCode: 'DeliveryTimeout', errorInfo: 'The command could not be delivered to the instance.' };
-    if (!inst.guest.cloudAssistant) {
+    const agent = agentState(inst);
+    if (agent === 'absent') {
       return { ...base, finishAt: done, finalStatus: 'Failed', errorCode: 'ClientNotRunning', errorInfo: 'The Cloud Assistant agent is not running.' };
+    }
+    if (agent === 'notResponding') {
+      return { ...base, finishAt: done, finalStatus: 'Failed', errorCode: 'ClientNotResponse', errorInfo: 'The Cloud Assistant agent does not respond.' };
     }
     const r = runGuestScript(w, inst, input.script);
     // Modelled script time (sleep) decides Timeout but is not waited for: results arrive after latency.runCommand.

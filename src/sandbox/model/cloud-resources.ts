@@ -19,7 +19,9 @@ export interface SgRuleState {
   ruleId: string;
 }
 export interface SecurityGroupState { securityGroupId: string; vpcId: string; name: string; rules: SgRuleState[] }
-interface GuestSpec { sshBanner: string; sshPort: number; configuresSecondaryNic: boolean; cloudAssistant: boolean; hostname: string }
+interface GuestSpec {
+  sshBanner: string; sshPort: number; configuresSecondaryNic: boolean; cloudAssistant: boolean | 'running' | 'absent' | 'notResponding'; hostname: string;
+}
 export interface InstanceState {
   instanceId: string;
   name: string;

@@ -82,7 +82,7 @@ export function createForwardEntry(w: World, spec: DnatSpecInput, opts: { fail?:
   assertTableStable(w, spec.forwardTableId);
   assertEipSettled(w, spec.externalIp);
   if (w.dnatOfTable(spec.forwardTableId).length >= w.forwardEntryQuota) throw new ApiError('QuotaExceeded', 400, 'Forward entry quota exceeded.');
-  const d = w.addDnatEntry({ ...spec, status: 'Pending' });
+  const d = w.insertDnatEntry({ ...spec, status: 'Pending' });
   d.failPending = opts.fail || undefined;
   return d;
 }

@@ -5,6 +5,7 @@
 import type { GuestHost } from '../guest/guest-host.ts';
 import { newGuestState } from '../guest/guest-state.ts';
 import { cidrContains, commaList, lastUsableIp } from '../ip.ts';
+import { realismOn, type Realism, type RealismRule } from '../scenario/realism-schema.ts';
 import type { LatencyMs, Scenario } from '../scenario/scenario-schema.ts';
 import { mulberry32 } from '../seeded-random.ts';
 import type {
@@ -13,6 +14,7 @@ import type {
 } from './cloud-resources.ts';
 import { normPort } from './forward-entry-ports.ts';
 import { BUILTIN_INSTANCE_TYPES, DEFAULT_ENI_QUANTITY, type InstanceTypeInfo } from './instance-types.ts';
+import { LaggedView } from './read-lag.ts';
 
 export class World implements GuestHost {
   readonly regionId: string;
@@ -37,6 +39,18 @@ export class World implements GuestHost {
   readonly instanceTypes: Record<string, { eniQuantity: number; cpuCoreCount?: number; memorySize?: number }>;
   /** ClientToken → what the first successful call returned. Key: `${action}|${token}`. */
   readonly clientTokens = new Map<string, { fingerprint: string; body: Record<string, unknown> }>();
+  /** The realism layer's settings (mutable: a test may relax a rule mid-run by naming it). */
+  readonly realism: Realism;
+  // Fingerprints: plain concatenations (a fleet of 1,000 is fingerprinted after every write).
+  private readonly enisRead = new LaggedView<EniState>((e) => e.networkInterfaceId,
+    (e) => `${e.status}|${e.instanceId}|${e.deviceIndex}|${e.name}|${e.description}|${e.securityGroupIds.join()}|${Object.entries(e.tags).join(';')}`);
+  private readonly dnatRead = new LaggedView<DnatState>((d) => d.forwardEntryId,
+    (d) => `${d.status}|${d.externalIp}|${d.externalPort}|${d.internalIp}|${d.internalPort}|${d.ipProtocol}|${d.name}`);
+  /** A test changed resources behind the API's back: the next observe() looks at every one, and shows them at once. */
+  private changed = true;
+  /** Resources a write or a transition touched since the last observe(). */
+  private readonly touchedEnis = new Set<string>();
+  private readonly touchedDnat = new Set<string>();
   private readonly rand: () => number;
   private macCounter = 0x100;
 
@@ -44,6 +58,7 @@ export class World implements GuestHost {
     this.regionId = scenario.regionId;
     this.accountId = scenario.accountId;
     this.latency = { ...scenario.latencyMs };
+    this.realism = { ...scenario.realism, off: [...scenario.realism.off] };
     this.forwardEntryQuota = scenario.forwardEntryQuota;
     this.instanceTypes = { ...scenario.instanceTypes };
     this.rand = mulberry32(scenario.seed * 7919 + 17);
@@ -105,7 +120,59 @@ export class World implements GuestHost {
       });
     }
     // Settled entries date from long ago; transitional ones start their transition now.
-    for (const d of scenario.dnatEntries) this.addDnatEntry({ ...d, since: d.status === 'Available' ? t0 - 3_600_000 : t0 });
+    for (const d of scenario.dnatEntries) this.insertDnatEntry({ ...d, since: d.status === 'Available' ? t0 - 3_600_000 : t0 });
+    this.observe(true);
+  }
+
+  // ── realism ────────────────────────────────────────────────────────────
+  on(rule: RealismRule): boolean {
+    return realismOn(this.realism, rule);
+  }
+  private readLag(): number {
+    return this.on('staleReads') ? this.realism.readLagMs : 0;
+  }
+  /**
+   * A test changed ENIs or DNAT entries behind the API's back (drift, someone else's edit): reads show the change at
+   * once, as they did before the realism layer. Call it after such an edit.
+   */
+  markChanged(): void {
+    this.changed = true;
+  }
+  /** A write or a transition changed this resource (an id of either kind; unknown ids are ignored). */
+  touch(id: string): void {
+    this.touchedEnis.add(id);
+    this.touchedDnat.add(id);
+  }
+  /** Records changes for the lagged reads; the API server calls it around every request. */
+  observe(initial = false): void {
+    const now = this.now();
+    const lag = this.readLag();
+    if (this.changed || initial) {
+      this.changed = false;
+      // API writes were recorded at the end of their own request: what is left is the test's edit.
+      this.enisRead.observe(this.enis.values(), now, lag, true);
+      this.dnatRead.observe(this.dnatEntries.values(), now, lag, true);
+    } else {
+      this.enisRead.observeIds(this.touchedEnis, (id) => this.enis.get(id), now);
+      this.dnatRead.observeIds(this.touchedDnat, (id) => this.dnatEntries.get(id), now);
+    }
+    this.touchedEnis.clear();
+    this.touchedDnat.clear();
+  }
+  /** ENIs as DescribeNetworkInterfaces lists them (staleReads: as they were readLagMs ago). */
+  listedEnis(): EniState[] {
+    return this.on('staleReads') ? this.enisRead.visible(this.now(), this.readLag()) : [...this.enis.values()];
+  }
+  /** A forward table's entries as DescribeForwardTableEntries lists them. */
+  listedDnatOfTable(tableId: string): DnatState[] {
+    const all = this.on('staleReads') ? this.dnatRead.visible(this.now(), this.readLag()) : [...this.dnatEntries.values()];
+    return all.filter((d) => d.forwardTableId === tableId);
+  }
+  /** How long an EIP stays "in binding" after the IP mapping on it was deleted or moved (`took`: how long that took). */
+  eipInBindingMs(took: number): number {
+    if (this.latency.eipRebind !== undefined) return this.latency.eipRebind;
+    if (!this.on('eipInBinding')) return 0;
+    return this.realism.eipInBindingMs ?? took;
   }
 
   // ── ids ────────────────────────────────────────────────────────────────
@@ -130,30 +197,35 @@ export class World implements GuestHost {
     const L = this.latency;
     for (const e of [...this.enis.values()]) {
       if (e.status === 'Attaching' && now >= e.since + L.eniAttach) {
+        this.touch(e.networkInterfaceId);
         e.since += L.eniAttach;
         if (e.failPending) { detached(e); e.failPending = false; }
         else e.status = 'InUse';
       } else if (e.status === 'Detaching' && now >= e.since + L.eniDetach) {
+        this.touch(e.networkInterfaceId);
         e.since += L.eniDetach;
         if (e.failPending) { e.status = 'InUse'; e.failPending = false; }
         else detached(e);
       } else if (e.status === 'Deleting' && now >= e.since + L.eniDelete) {
+        this.touch(e.networkInterfaceId);
         this.enis.delete(e.networkInterfaceId);
       }
     }
     for (const d of [...this.dnatEntries.values()]) {
       const took = d.previous ? L.dnatModify : L.dnatCreate;
       if ((d.status === 'Pending' || d.status === 'Modifying') && now >= d.since + took) {
+        this.touch(d.forwardEntryId);
         if (d.failPending) this.dnatEntries.delete(d.forwardEntryId);
         else {
           d.status = 'Available';
           d.since += took;
-          if (d.previous && d.previous.internalIp !== d.internalIp) this.eipRebindUntil.set(d.externalIp, d.since + L.eipRebind);
+          if (d.previous && d.previous.internalIp !== d.internalIp) this.eipRebindUntil.set(d.externalIp, d.since + this.eipInBindingMs(took));
           d.previous = undefined;
         }
       } else if (d.status === 'Deleting' && now >= d.since + L.dnatDelete) {
+        this.touch(d.forwardEntryId);
         this.dnatEntries.delete(d.forwardEntryId);
-        if (d.ipProtocol === 'any') this.eipRebindUntil.set(d.externalIp, d.since + L.dnatDelete + L.eipRebind);
+        if (d.ipProtocol === 'any') this.eipRebindUntil.set(d.externalIp, d.since + L.dnatDelete + this.eipInBindingMs(L.dnatDelete));
       }
     }
   }
@@ -219,8 +291,14 @@ export class World implements GuestHost {
   }
 
   // ── test helpers (bypass API constraints on purpose) ───────────────────
-  /** Inserts a DNAT entry directly, e.g. to simulate drift. Status defaults to Available. */
+  /** Inserts a DNAT entry directly, e.g. to simulate drift (reads show it at once). Status defaults to Available. */
   addDnatEntry(spec: DnatSpecInput & { forwardEntryId?: string; status?: DnatStatus; since?: number }): DnatState {
+    const d = this.insertDnatEntry(spec);
+    this.changed = true;
+    return d;
+  }
+  /** Inserts a DNAT entry (CreateForwardEntry's path: reads see it after the lag). */
+  insertDnatEntry(spec: DnatSpecInput & { forwardEntryId?: string; status?: DnatStatus; since?: number }): DnatState {
     const nat = this.natOfForwardTable(spec.forwardTableId);
     if (!nat) throw new Error(`no NAT gateway has forward table ${spec.forwardTableId}`);
     const id = spec.forwardEntryId ?? `fwd-${this.suffix()}`;

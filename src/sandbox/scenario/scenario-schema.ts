@@ -2,6 +2,7 @@
 // field in docs/sandbox.md; load-scenario.ts parses and cross-checks it.
 import { z } from 'zod';
 import { isCidr, isIp } from '../ip.ts';
+import { realismSchema } from './realism-schema.ts';
 
 const ip = z.string().refine(isIp, { message: 'expected an IPv4 address like 192.168.1.10' });
 const cidr = z.string().refine(isCidr, { message: 'expected a CIDR block like 192.168.0.0/16' });
@@ -22,9 +23,10 @@ const latencySchema = z.strictObject({
   /**
    * After an IP mapping's EIP is released (its entry deleted) or moved (a modify applied), Create/ModifyForwardEntry
    * on that EIP answer OperationUnsupported.EipInBinding for this long. terraform retries the code on both
-   * (resource_alicloud_forward_entry.go); its duration is unconfirmed, so it is off unless a scenario names it.
+   * (resource_alicloud_forward_entry.go); its duration is unconfirmed. Absent: the realism layer decides
+   * (realism.eipInBindingMs, else as long as the delete/modify took; 0 with realism.off: ['eipInBinding']).
    */
-  eipRebind: ms.default(0),
+  eipRebind: ms.optional(),
   runCommand: ms.default(1500),
   /** Delay before the public edge sends the SSH banner. */
   edge: ms.default(0),
@@ -54,8 +56,11 @@ const guestSchema = z.strictObject({
   sshPort: z.number().int().min(1).max(65535).default(22),
   /** Image brings secondary NICs up by itself (DHCP + source policy routing, like multi-nic-util). */
   configuresSecondaryNic: z.boolean().default(false),
-  /** Cloud Assistant agent installed and running. */
-  cloudAssistant: z.boolean().default(true),
+  /**
+   * Cloud Assistant agent: true/'running' (heartbeat within 2 min), false/'absent' (not installed),
+   * 'notResponding' (installed, heartbeat stale). Answered by DescribeCloudAssistantStatus and by invocations.
+   */
+  cloudAssistant: z.union([z.boolean(), z.enum(['running', 'absent', 'notResponding'])]).default(true),
   hostname: z.string().optional(),
 });
 
@@ -171,6 +176,8 @@ export const scenarioSchema = z.strictObject({
   faults: z.array(faultSchema).default([]),
   /** RAM actions answered with 403 Forbidden.RAM, e.g. "vpc:DeleteForwardEntry" ("ecs:*" works too). */
   deniedActions: z.array(z.string().regex(/^(ecs|vpc):[A-Za-z*]+$/, 'expected "ecs:Action" or "vpc:Action"')).default([]),
+  /** The realism layer (stale reads, EIP in binding, transient codes, RAM spelling): on unless named in `off`. */
+  realism: realismSchema.prefault({}),
   /** Seed for fault probabilities. */
   seed: z.number().int().default(1),
 });

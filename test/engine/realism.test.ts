@@ -1,0 +1,131 @@
+// The engine against the sandbox's realism layer turned up: reads that lag the writes, busy/conflict codes and
+// ServiceUnavailable on one call in ten, and an EIP that stays "in binding" for longer than one call's retries after
+// its IP mapping is deleted. Every run ends migrated and verified, or refused before any change with a clear reason;
+// none is restored because of a transient state.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import type { Redis } from 'ioredis';
+import { deleteKeys } from '../../src/util/private-redis.ts';
+import { createAlibabaCloud, type AlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import type { MigrationEvent } from '../../src/domain/events.ts';
+import type { MigrationOptions } from '../../src/domain/plan-types.ts';
+import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import { RecordingNotifier } from '../../src/engine/notifiers.ts';
+import { startSandbox, type ScenarioInput } from '../../src/sandbox/index.ts';
+import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { EIP_SNAT, engineScenario, MIGRATABLE } from './scenario.ts';
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+const REGION = 'cn-hangzhou';
+const ALL: MigrationOptions = { ports: { kind: 'all' }, configureGuest: false };
+const M = (i: number) => { const m = MIGRATABLE[i]!; return { id: m[0], ip: m[1], eip: m[2] }; };
+const NO_AGENT = M(11);
+const SILENT_AGENT = M(12);
+
+/** The engine scenario, unkinder: two instances whose agent is absent / silent, and the realism layer turned up. */
+function unkindScenario(): ScenarioInput {
+  const s = engineScenario();
+  return {
+    ...s,
+    instances: s.instances!.map((i) => i.instanceId === NO_AGENT.id ? { ...i, guest: { ...i.guest, cloudAssistant: 'absent' as const } }
+      : i.instanceId === SILENT_AGENT.id ? { ...i, guest: { ...i.guest, cloudAssistant: 'notResponding' as const } } : i),
+    realism: { readLagMs: 80, transientRate: 0.1, eipInBindingMs: 1_500 },
+    seed: 15,
+  };
+}
+
+let sandbox: Sandbox;
+let cloud: AlibabaCloud;
+let redis: Redis;
+let engine: Engine;
+const prefix = uniquePrefix('realism');
+const notifier = new RecordingNotifier();
+
+beforeAll(async () => {
+  redis = redisClient();
+  sandbox = await startSandbox({ scenario: unkindScenario(), port: 0 });
+  cloud = createAlibabaCloud({
+    regionId: REGION, ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
+    waiter: { initialMs: 15, factor: 1.5, maxMs: 80, staleGraceMs: 500 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
+  });
+  engine = createEngine({
+    redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
+    options: {
+      approvalTtlMs: 60_000, verifyTimeoutMs: 4_000, verifyIntervalMs: 100, cancelPollMs: 20, tableLockTtlMs: 5_000,
+      tableLockPollMs: 10, retryBaseMs: 50, publicEdge: sandbox.edge,
+    },
+    worker: { concurrency: 8, lockDurationMs: 5_000, stalledIntervalMs: 2_500 },
+  });
+  await engine.startWorker();
+});
+
+afterAll(async () => {
+  await engine?.close();
+  await deleteKeys(redis, prefix);
+  await redis.quit();
+  await sandbox?.close();
+});
+
+const of = (jobId: string, type: MigrationEvent['type']) => (e: MigrationEvent) => e.jobId === jobId && e.type === type;
+
+async function submit(instanceId: string, options: MigrationOptions = ALL): Promise<string> {
+  const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [instanceId], options, requestedBy: 'UREQ', audience: { channelId: 'CTEST' } });
+  expect(r?.status).toBe('queued');
+  return (r as { jobId: string }).jobId;
+}
+
+async function runToEnd(instanceId: string, options: MigrationOptions = ALL): Promise<{ jobId: string; fin: Extract<MigrationEvent, { type: 'finished' }> }> {
+  const jobId = await submit(instanceId, options);
+  const ev = await until(async () => notifier.forJob(jobId).find((e) => e.type === 'approval.requested' || e.type === 'finished'),
+    { what: `approval or end of ${jobId}`, timeoutMs: 30_000, everyMs: 10 });
+  if (ev.type === 'approval.requested') {
+    const r = await engine.approvals.decide(jobId, { planHash: ev.planHash, decision: 'approve', userId: 'UAPPROVER', isApprover: true });
+    expect(r).toMatchObject({ ok: true, decided: true });
+  }
+  const fin = await notifier.waitFor(of(jobId, 'finished'), 60_000) as Extract<MigrationEvent, { type: 'finished' }>;
+  return { jobId, fin };
+}
+
+describe('the engine against the realism layer', () => {
+  it('migrates and verifies in place and by delete/re-create while reads lag, 1 call in 10 is busy, and the EIP stays in binding', async () => {
+    const t0 = Date.now();
+    const runs = await Promise.all([
+      runToEnd(M(0).id),
+      runToEnd(M(1).id, { ports: { kind: 'list', ports: [22] }, configureGuest: false }),
+      runToEnd(M(2).id, { ports: { kind: 'list', ports: [22, 443] }, configureGuest: false }),
+    ]);
+    for (const { jobId, fin } of runs) {
+      expect(fin.outcome, `${jobId}: ${fin.summary}`).toBe('migrated');
+      const verified = notifier.forJob(jobId).find((e) => e.type === 'verified') as Extract<MigrationEvent, { type: 'verified' }>;
+      expect(verified.ok).toBe(true);
+      expect(verified.egress.observedIp).toBe(EIP_SNAT);
+      const steps = (await engine.service.status(jobId))[0]!.steps.map((s) => s.step);
+      expect(steps.filter((s) => s.startsWith('restore'))).toEqual([]);
+    }
+    const since = sandbox.requests.filter((r) => r.at >= t0);
+    // The unkindness was real: transient codes were answered, and the re-created entries met the EIP in binding.
+    expect(since.some((r) => ['ServiceUnavailable', 'OperationConflict', 'TaskConflict', 'Operation.Conflict', 'IncorrectStatus'].includes(r.code))).toBe(true);
+    expect(since.some((r) => r.action === 'CreateForwardEntry' && r.code === 'OperationUnsupported.EipInBinding')).toBe(true);
+    // Idempotent by ClientToken: each entry exists once, whatever the retries (one mapping, one entry, two entries).
+    await until(async () => (await cloud.listForwardEntries('ftb-1', { externalIp: M(2).eip })).length === 2, { what: 'the read to catch up', timeoutMs: 5_000 });
+    expect((await cloud.listForwardEntries('ftb-1', { externalIp: M(0).eip })).map((e) => e.ipProtocol.toLowerCase())).toEqual(['any']);
+    expect((await cloud.listForwardEntries('ftb-1', { externalIp: M(1).eip })).map((e) => e.externalPort)).toEqual(['22']);
+    expect((await cloud.listForwardEntries('ftb-1', { externalIp: M(2).eip })).map((e) => e.externalPort).sort()).toEqual(['22', '443']);
+  });
+
+  it.each([
+    ['absent', NO_AGENT, new RegExp(`Cloud Assistant agent is not installed on instance ${NO_AGENT.id}.*Install the agent`)],
+    ['not responding', SILENT_AGENT, new RegExp(`agent on instance ${SILENT_AGENT.id} \\(version [\\d.]+\\) has sent no heartbeat since .*Restart the agent`)],
+  ])('refuses before any change when the Cloud Assistant agent is %s (CloudAssistantUnavailable)', async (_name, m, message) => {
+    const t0 = Date.now();
+    const { jobId, fin } = await runToEnd(m.id, { ports: { kind: 'all' }, configureGuest: true });
+    expect(fin.outcome).toBe('refused');
+    const refused = notifier.forJob(jobId).find((e) => e.type === 'refused') as Extract<MigrationEvent, { type: 'refused' }>;
+    expect(refused.refusal.code).toBe('CloudAssistantUnavailable');
+    expect(refused.refusal.message).toMatch(message);
+    // Nothing was written: no ENI, no DNAT change, no command.
+    const writes = sandbox.requests.filter((r) => r.at >= t0 && !r.action.startsWith('Describe') && r.code === 'OK');
+    expect(writes.map((r) => r.action)).toEqual([]);
+    expect((await cloud.listForwardEntries('ftb-1', { externalIp: m.eip })).map((e) => e.internalIp)).toEqual([m.ip]);
+  });
+});
