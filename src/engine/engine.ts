@@ -22,6 +22,7 @@ import { FleetStore } from './store/fleet-records.ts';
 import { makeKeys, type Keys } from './store/keys.ts';
 import { RecordStore } from './store/records.ts';
 import { TableLocks } from './store/table-lock.ts';
+import { Fencing } from './store/fencing.ts';
 import { closeWorker } from './worker-close.ts';
 
 export interface CreateEngineInput {
@@ -102,7 +103,7 @@ export function createEngine(input: CreateEngineInput): Engine {
   }, { connection: fleetConnection, prefix, ...(regions ? { regions } : {}) });
   service = new EngineService({ records, approvals, cancels, queue, notifier: input.notifier, log, regions, maxRecoveries: 3, fleet });
   const locks = new TableLocks(redis, keys, { ttlMs: options.tableLockTtlMs, pollMs: options.tableLockPollMs });
-  const processor = createMigrationProcessor({ records, approvals, locks, cancels, notifier: input.notifier, cloudFor, opts: options, log });
+  const processor = createMigrationProcessor({ records, approvals, locks, fencing: new Fencing(redis, keys), cancels, notifier: input.notifier, cloudFor, opts: options, log });
 
   const workers = new Set<WorkerHandle>();
 
