@@ -59,7 +59,8 @@ function pointsOf(path: StepName[]): string[] {
 /** Every pause point: each write and wait of the migrate and restore paths (the recreate twins: their own steps). */
 export function allPauseCases(): PauseCase[] {
   const migrate: StepName[] = MIGRATION_PATHS.modify.filter((s) => s !== 'await_window');
-  const migrateOnly = MIGRATION_PATHS.recreate.filter((s) => !migrate.includes(s));
+  // No change windows are configured here: await_window never parks.
+  const migrateOnly = MIGRATION_PATHS.recreate.filter((s) => s !== 'await_window' && !migrate.includes(s));
   const restoreOnly = RESTORE_PATHS.recreate.filter((s) => !RESTORE_PATHS.modify.includes(s));
   return [
     ...pointsOf(migrate).map((point) => ({ flow: 'migrate' as const, point })),

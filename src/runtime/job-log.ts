@@ -2,7 +2,7 @@
 // `jq 'select(.jobId=="migrate-…")'` over the logs of every process shows the job's whole story.
 import type { Logger } from 'pino';
 import type { MigrationEvent } from '../domain/events.ts';
-import type { Notifier } from '../engine/ports.ts';
+import { passThrough, type Notifier } from '../engine/ports.ts';
 import { jobLogger } from '../log.ts';
 
 /** The fields worth a log line; plans and evidence stay in the job record (`/natmigrate status`). */
@@ -39,6 +39,7 @@ function eventFields(e: MigrationEvent): Record<string, unknown> {
 
 export function jobLogNotifier(inner: Notifier, log: Logger): Notifier {
   return {
+    ...passThrough(inner),
     async emit(event) {
       await inner.emit(event);
       const level = event.type === 'failed' ? 'warn' : 'info';
