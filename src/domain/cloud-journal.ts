@@ -5,9 +5,15 @@
 //
 // ECS tag limits (TagResources / CreateNetworkInterface Tag.N, https://www.alibabacloud.com/help/en/ecs/api-tagresources
 // and the "Tag limits" section of ECS Limits): at most 20 tags per resource; a key is 1–128 characters, a value
-// 0–128; neither may start with `aliyun` or `acs:` nor contain `http://` or `https://`. Our layout uses 12 keys.
+// 0–128; neither may start with `aliyun` or `acs:` nor contain `http://` or `https://`. Our layout uses 13 keys.
+import { sha256Hex } from './canonical.ts';
 import type { DnatSpec } from './cloud-types.ts';
 import type { CutoverMethod } from './steps.ts';
+
+/** The deployment tag's value for a Redis key prefix: short, and free of characters a tag might not take. */
+export function deploymentTag(prefix: string): string {
+  return sha256Hex(`natmigrate-deployment|${prefix}`).slice(0, 12);
+}
 
 export const JOURNAL_TAGS = {
   job: 'natmigrate:job',
@@ -22,6 +28,7 @@ export const JOURNAL_TAGS = {
   ports: 'natmigrate:ports',
   name: 'natmigrate:name',
   newPorts: 'natmigrate:newports',
+  deployment: 'natmigrate:deploy',
 } as const;
 
 export const TAG_LIMITS = { perResource: 20, keyLength: 128, valueLength: 128 } as const;
@@ -39,6 +46,11 @@ export interface CloudJournal {
   original: DnatSpec & { forwardEntryId: string };
   /** The ports of the new entries: 'any' (an IP mapping) or a list such as '22,443'. */
   newPorts: string;
+  /**
+   * Which deployment made it (a hash of its Redis key prefix): two deployments on one account, or two test runs
+   * on one sandbox, each reconcile only their own ENIs.
+   */
+  deployment: string;
 }
 
 /** A value as a tag can hold it: reserved prefixes and URLs escaped, cut to the limit (marked with '…'). */
@@ -67,6 +79,7 @@ export function journalTags(j: CloudJournal): Record<string, string> {
     [JOURNAL_TAGS.internalIp]: o.internalIp,
     [JOURNAL_TAGS.ports]: `${o.externalPort}/${o.internalPort}/${o.ipProtocol}`,
     [JOURNAL_TAGS.newPorts]: j.newPorts,
+    [JOURNAL_TAGS.deployment]: j.deployment,
   };
   if (j.thread) tags[JOURNAL_TAGS.thread] = j.thread.threadTs ? `${j.thread.channelId}/${j.thread.threadTs}` : j.thread.channelId;
   if (o.forwardEntryName) tags[JOURNAL_TAGS.name] = o.forwardEntryName;
@@ -100,7 +113,7 @@ export function readJournal(tags: Record<string, string>): CloudJournal | undefi
   const thread = t('thread');
   const [channelId, threadTs] = thread ? thread.split('/') : [];
   return {
-    jobId, instanceId, cutover, newPorts: t('newPorts') ?? 'any',
+    jobId, instanceId, cutover, newPorts: t('newPorts') ?? 'any', deployment: t('deployment') ?? '',
     ...(channelId ? { thread: { channelId, ...(threadTs ? { threadTs } : {}) } } : {}),
     original: {
       forwardEntryId: fwd, forwardTableId: ftb, externalIp: eip, internalIp: iip, externalPort, internalPort, ipProtocol,

@@ -111,6 +111,8 @@ export interface WorkerSettings {
   maxStalledCount: number;
   /** How often this worker re-queues jobs whose queue entry was lost (0 = only at start). */
   reconcileIntervalMs: number;
+  /** How often this worker reconciles natmigrate-tagged ENIs against the cloud (0 = only at start; <0 = never). */
+  cloudReconcileIntervalMs: number;
 }
 
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
@@ -119,6 +121,7 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   stalledIntervalMs: 30_000,
   maxStalledCount: 10,
   reconcileIntervalMs: 60_000,
+  cloudReconcileIntervalMs: 300_000,
 };
 
 /** Knobs of the fleet worker (batches, scans, the drift sweep). */

@@ -34,6 +34,7 @@ function eventFields(e: MigrationEvent): Record<string, unknown> {
     case 'scan.finished': return { target: e.scan.target, summary: e.scan.summary };
     case 'drift.detected': return { instanceId: e.drift.instanceId, natGatewayId: e.drift.natGatewayId, kind: e.drift.kind, egressIp: e.drift.egressIp };
     case 'window.waiting': return { until: e.until, timeZone: e.timeZone };
+    case 'reconcile.ask': return { eniId: e.eniId, regionId: e.regionId, situation: e.situation };
   }
 }
 

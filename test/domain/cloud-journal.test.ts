@@ -4,7 +4,7 @@ import type { DnatEntry } from '../../src/domain/cloud-types.ts';
 import { decideReconcile, type JobKnowledge, type ReconcileAction } from '../../src/domain/reconcile-decision.ts';
 
 const journal = (o: Partial<CloudJournal['original']> = {}, rest: Partial<CloudJournal> = {}): CloudJournal => ({
-  jobId: 'i-abc123-7', instanceId: 'i-abc123', cutover: 'modify', newPorts: 'any',
+  jobId: 'i-abc123-7', instanceId: 'i-abc123', cutover: 'modify', newPorts: 'any', deployment: '0123456789ab',
   thread: { channelId: 'C0123ABCD', threadTs: '1765000000.000100' },
   original: { forwardEntryId: 'fwd-1', forwardTableId: 'ftb-1', externalIp: '203.0.113.7', internalIp: '192.168.1.7', externalPort: 'Any', internalPort: 'Any', ipProtocol: 'Any', forwardEntryName: 'web', ...o },
   ...rest,

@@ -27,6 +27,8 @@ export interface MigrationDeps {
   approvals: RedisApprovals;
   locks: TableLocks;
   fencing: Fencing;
+  /** This deployment's journal tag (cloud-journal.ts deploymentTag of the key prefix). */
+  deployment: string;
   cancels: CancelFlags;
   notifier: Notifier;
   cloudFor(regionId: string): CloudPort;

@@ -22,6 +22,7 @@ async function journalOf(s: StepContext): Promise<Record<string, string>> {
     cutover: s.j.cutover ?? plan.cutover ?? 'recreate',
     original: plan.entryToDelete,
     newPorts: ports.kind === 'all' ? 'any' : ports.ports.join(','),
+    deployment: s.deps.deployment,
   });
 }
 
