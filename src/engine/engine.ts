@@ -68,7 +68,7 @@ export interface Engine {
   /** One reconcile pass over the natmigrate-tagged ENIs of a region (default: every region this engine serves). */
   reconcileCloud(regionId?: string): Promise<ReconcileReport[]>;
   /** A person's Restore: the original mapping back from the ENI's tags, then the ENI removed (unless a job owns it). */
-  restoreFromCloud(regionId: string, eniId: string): Promise<ReconcileReport>;
+  restoreFromCloud(regionId: string, eniId: string, by?: string): Promise<ReconcileReport>;
   close(): Promise<void>;
 }
 
@@ -107,7 +107,10 @@ export function createEngine(input: CreateEngineInput): Engine {
     opts: options, settings: { ...DEFAULT_FLEET_SETTINGS, ...definedOnly(input.fleet ?? {}) }, log, migrations: queue,
     cancelJob: (jobId, by) => service!.cancel(jobId, by), wakeJob: (jobId) => service!.wake(jobId),
   }, { connection: fleetConnection, prefix, ...(regions ? { regions } : {}) });
-  service = new EngineService({ records, approvals, cancels, queue, notifier: input.notifier, log, regions, maxRecoveries: 3, fleet });
+  service = new EngineService({
+    records, approvals, cancels, queue, notifier: input.notifier, log, regions, maxRecoveries: 3, fleet,
+    cloudRestore: (regionId, eniId, by) => restoreFromCloud(regionId, eniId, by),
+  });
   const locks = new TableLocks(redis, keys, { ttlMs: options.tableLockTtlMs, pollMs: options.tableLockPollMs });
   const fencing = new Fencing(redis, keys);
   const deployment = deploymentTag(prefix);
@@ -118,10 +121,10 @@ export function createEngine(input: CreateEngineInput): Engine {
     for (const r of regionId ? [regionId] : servedRegions) out.push(...await reconcileRegion(reconcileDeps, r));
     return out;
   }
-  async function restoreFromCloud(regionId: string, eniId: string): Promise<ReconcileReport> {
+  async function restoreFromCloud(regionId: string, eniId: string, by = 'natmigrate reconcile --restore'): Promise<ReconcileReport> {
     const eni = (await cloudFor(regionId).listNetworkInterfaces({ networkInterfaceIds: [eniId] }))[0];
     if (!eni) return { eniId, action: 'skipped', why: `ENI ${eniId} does not exist (any more)` };
-    return reconcileEni(reconcileDeps, regionId, eni, 'restore');
+    return reconcileEni(reconcileDeps, regionId, eni, { restore: true, by });
   }
   const processor = createMigrationProcessor({ records, approvals, locks, fencing, deployment, cancels, notifier: input.notifier, cloudFor, opts: options, log });
 

@@ -133,6 +133,11 @@ export interface MigrationService {
   fleetAudience?(jobId: string): Promise<Audience | undefined>;
   /** A batch and where each of its instances stands; undefined for an unknown batch or another kind of id. */
   batchStatus?(batchId: string): Promise<BatchStatus | undefined>;
+  /**
+   * A person's Restore of what reconcile asked about: the original mapping back from the ENI's tags, then the ENI
+   * removed (refused while a job owns the instance). Resolves with what happened, for the clicker.
+   */
+  restoreFromCloud?(regionId: string, eniId: string, by: string): Promise<{ ok: boolean; message: string }>;
 }
 
 /** What `status <batch-id>` shows: the batch record plus each child's own state, read when asked. */

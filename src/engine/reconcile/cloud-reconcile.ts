@@ -118,7 +118,7 @@ async function act(d: CloudReconcileDeps, regionId: string, c: ActionContext, ac
 }
 
 /** One ENI: lock its forward table, take a fencing token, read, decide, act. */
-export async function reconcileEni(d: CloudReconcileDeps, regionId: string, eni: NetworkInterface, force?: 'restore'): Promise<ReconcileReport> {
+export async function reconcileEni(d: CloudReconcileDeps, regionId: string, eni: NetworkInterface, force?: { restore: true; by: string }): Promise<ReconcileReport> {
   const j = readJournal(eni.tags);
   const base = { eniId: eni.networkInterfaceId };
   if (!j) return { ...base, action: 'skipped', why: 'its tags are not a complete natmigrate journal (an ENI from before the journal, or edited by hand)' };
@@ -140,8 +140,8 @@ export async function reconcileEni(d: CloudReconcileDeps, regionId: string, eni:
     const known = await knowledgeOf(d, regionId, j);
     const entriesOnEip = await raw.listForwardEntries(j.original.forwardTableId, { externalIp: j.original.externalIp });
     let action = decideReconcile({ journal: j, eni: live, entriesOnEip, job: known });
-    if (force === 'restore' && action.kind !== 'leave' && action.kind !== 'wait') action = { kind: 'restore', why: `restore asked for by a person (${action.why})` };
-    if (force === 'restore' && action.kind === 'leave' && known.state !== 'active') action = { kind: 'restore', why: 'restore asked for by a person' };
+    // A person's Restore overrides anything but a running job and a cloud still changing.
+    if (force && action.kind !== 'wait' && known.state !== 'active') action = { kind: 'restore', why: `restore asked for by ${force.by} (${action.why})` };
     report.action = action.kind;
     report.why = action.why;
     const ctx: ActionContext = { cloud, journal: j, eni: live, opts: d.opts, tokenLabel: (l) => reconcileToken(eni.networkInterfaceId, l), pass: token };
