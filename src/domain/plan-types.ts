@@ -1,4 +1,4 @@
-import type { DnatEntry, DnatSpec } from './cloud-types.ts';
+import type { DnatEntry, DnatSpec, NatGateway, VSwitch } from './cloud-types.ts';
 import type { CutoverMethod } from './steps.ts';
 
 /** Ports the new DNAT entry forwards: every port (an IP mapping to the ENI) or a list of TCP ports. */
@@ -124,3 +124,13 @@ export interface PlanInput {
   securityGroups: import('./cloud-types.ts').SecurityGroup[];
   options: MigrationOptions;
 }
+
+/**
+ * Facts of the plan's read that cannot change for the ids the plan names, so the approval gate's recheck reuses them:
+ * a vSwitch's CIDR and zone, a NAT gateway's forward and SNAT table ids (none of these can be modified).
+ */
+export interface StablePlanFacts {
+  natGateways: NatGateway[];
+  vSwitches: VSwitch[];
+}
+

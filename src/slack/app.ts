@@ -13,6 +13,7 @@ import { registerCommands, SLASH_COMMAND } from './listeners/commands/index.ts';
 import { registerApprovalButtons } from './listeners/actions/approval-click.ts';
 import { registerDriftPlan } from './listeners/actions/drift-plan.ts';
 import { registerReconcileRestore } from './listeners/actions/reconcile-restore.ts';
+import { registerBotMembership } from './listeners/events/bot-membership.ts';
 import type { SlackDeps } from './listeners/deps.ts';
 import { extractReplayInfo, replayGuard } from './replay.ts';
 
@@ -199,6 +200,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   registerApprovalButtons(app, deps);
   registerDriftPlan(app, deps);
   registerReconcileRestore(app, deps);
+  registerBotMembership(app, deps);
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
   });
