@@ -52,6 +52,9 @@ export async function runHarnessWorker(): Promise<void> {
           // callback runs until SIGCONT.
           writeSync(1, `pause ${here}\n`);
           process.kill(process.pid, 'SIGSTOP');
+          // From the worker thread the stop may land a moment after kill() returns: hold this thread (synchronously,
+          // nothing else of it runs) until it surely has, so the step does not go on to its fence check before it.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
           writeSync(1, `woke ${here}\n`);
           return;
         }
