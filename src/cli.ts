@@ -6,6 +6,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   bot: { summary: 'run the Slack bot (HTTP on PORT or Socket Mode) and deliver job threads', load: async () => (await import('./runtime/bot.ts')).botCommand },
   worker: { summary: 'run a migration worker (scale out with more of them)', load: async () => (await import('./runtime/worker.ts')).workerCommand },
   all: { summary: 'run bot and worker in one process (npm start)', load: async () => (await import('./runtime/all.ts')).allCommand },
+  reconcile: { summary: 'finish or restore jobs Redis forgot, from their ENIs\' tags (workers also do it on start-up and every 5 min)', load: async () => (await import('./runtime/reconcile-command.ts')).reconcileCommand },
   demo: { summary: 'run the whole system on loopback and drive a Slack session: plan, run, approve, verify', load: async () => (await import('./demo/demo-command.ts')).demoCommand },
   bench: { summary: 'measure the cutover window, one migration, the Slack ack under load and a fleet against their floors (sandbox)', load: async () => (await import('./bench/bench-command.ts')).benchCommand },
   chaos: { summary: 'SIGKILL workers at every step, restart Redis, inject cloud faults, fuzz the Slack inputs; report what survived', load: async () => (await import('./bench/chaos-command.ts')).chaosCommand },

@@ -35,9 +35,9 @@ export interface CrashResult {
   outcome?: string;
 }
 
-const SNAT_IP = '203.0.113.20';
+export const SNAT_IP = '203.0.113.20';
 const LAT = { eniAttach: 60, eniDetach: 40, eniDelete: 30, dnatCreate: 60, dnatDelete: 60, dnatModify: 60, runCommand: 40 };
-const inst = (k: number) => ({ id: `i-chaos${String(k).padStart(5, '0')}`, ip: `192.168.1.${10 + k}`, eip: `203.0.113.${100 + k}` });
+export const inst = (k: number) => ({ id: `i-chaos${String(k).padStart(5, '0')}`, ip: `192.168.1.${10 + k}`, eip: `203.0.113.${100 + k}` });
 
 /**
  * One point in each phase of the step list, each in the middle of a write or a wait where one exists: what the test
@@ -81,7 +81,7 @@ export function allCrashCases(): CrashCase[] {
   ];
 }
 
-function laneScenario(n: number): ScenarioInput {
+export function laneScenario(n: number): ScenarioInput {
   const ks = Array.from({ length: n }, (_, k) => inst(k));
   return {
     regionId: 'cn-hangzhou',

@@ -3,9 +3,12 @@
 // `natmigrate worker`), plus what a harness needs:
 //   NATMIGRATE_BENCH_WORKER  JSON {engine?: Partial<EngineOptions>, worker?: Partial<WorkerSettings>,
 //                            cloud?: {timeouts?, retry?, waiter?}, eventsKey: string, crashAt?: "<step>:<point>",
-//                            hold?: boolean}
+//                            hold?: boolean, pauseAt?: "<step>:<point>"}
 // `crashAt` SIGKILLs this process at that point of the first job that reaches it (a power cut); `hold`
 // loads everything, prints "worker loaded <pid>" and starts taking jobs only on SIGUSR2 (a warm stand-by).
+// `pauseAt` SIGSTOPs this process at that point of the first job that reaches it (a long GC, a VM live migration):
+// it prints "pause <point>" first and "woke <point>" once a SIGCONT lets it run on. Every event it emits carries
+// `emittedBy: <pid>`, so a harness can tell which process posted what.
 // Prints "worker ready <pid>" once it takes jobs; SIGTERM shuts it down gracefully. NATMIGRATE_BENCH_MEMLOG=1 prints
 // its memory every 5 s on stderr. Started by harness-worker.ts, in a heap-tuned worker thread like `natmigrate worker`.
 import { writeSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { AlibabaCloudOptions } from '../cloud/alibaba/index.ts';
 import { loadConfig } from '../config.ts';
+import type { MigrationEvent } from '../domain/events.ts';
 import { RedisListNotifier } from '../engine/notifiers.ts';
 import type { EngineHooks, EngineOptions, WorkerSettings } from '../engine/options.ts';
 import { createProductEngine } from '../runtime/compose.ts';
@@ -23,6 +27,7 @@ export interface BenchWorkerConfig {
   cloud?: Pick<AlibabaCloudOptions, 'timeouts' | 'retry' | 'waiter'>;
   eventsKey: string;
   crashAt?: string;
+  pauseAt?: string;
   hold?: boolean;
 }
 
@@ -36,10 +41,24 @@ export async function runHarnessWorker(): Promise<void> {
   }
   const config = loaded.config;
 
-  const hooks: EngineHooks | undefined = cfg.crashAt
+  let paused = false;
+  const hooks: EngineHooks | undefined = cfg.crashAt || cfg.pauseAt
     ? {
       point(step, where) {
-        if (`${step}:${where}` !== cfg.crashAt) return;
+        const here = `${step}:${where}`;
+        if (here === cfg.pauseAt && !paused) {
+          paused = true;
+          // Stops the whole process right here, synchronously (every thread): no timer, lock renewal or in-flight
+          // callback runs until SIGCONT.
+          writeSync(1, `pause ${here}\n`);
+          process.kill(process.pid, 'SIGSTOP');
+          // From the worker thread the stop may land a moment after kill() returns: hold this thread (synchronously,
+          // nothing else of it runs) until it surely has, so the step does not go on to its fence check before it.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+          writeSync(1, `woke ${here}\n`);
+          return;
+        }
+        if (here !== cfg.crashAt) return;
         // Synchronous write, then an uncatchable kill: nothing after this line runs, like a power cut.
         writeSync(1, `crash ${cfg.crashAt}\n`);
         process.kill(process.pid, 'SIGKILL');
@@ -50,7 +69,8 @@ export async function runHarnessWorker(): Promise<void> {
   const log = pino({ level: config.LOG_LEVEL, name: 'natmigrate-bench-worker' }, pino.destination({ dest: 2, sync: true }));
   const eventsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   eventsRedis.on('error', () => {});
-  const notifier = new RedisListNotifier(eventsRedis, cfg.eventsKey);
+  const listNotifier = new RedisListNotifier(eventsRedis, cfg.eventsKey);
+  const notifier = { emit: (e: MigrationEvent) => listNotifier.emit({ ...e, emittedBy: process.pid } as unknown as MigrationEvent) };
   const engine = createProductEngine(config, {
     notifier, logger: log, ...(hooks ? { hooks } : {}),
     worker: { reconcileIntervalMs: 5_000, ...(cfg.worker ?? {}) },

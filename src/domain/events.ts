@@ -78,6 +78,11 @@ export type MigrationEvent = { jobId: string; at: string } & (
   | { type: 'failed'; step: string; error: StepError }
   | { type: 'cancel.requested'; by: Actor }
   | { type: 'finished'; outcome: JobOutcome; summary: string }
+  /**
+   * Reconcile (src/engine/reconcile/) found the job's ENI in a state a person must judge; the thread offers a
+   * Restore button (the original mapping back from the ENI's tags, then the ENI removed).
+   */
+  | { type: 'reconcile.ask'; regionId: string; eniId: string; situation: string; original: DnatSpec & { forwardEntryId: string } }
   // Fleet work (src/engine/batch.ts, scan.ts, drift.ts); the job id is the batch, scan or drift id.
   /** The one plan of a batch: every entry it deletes, every restore recipe, the refused instances. */
   | { type: 'batch.planned'; batch: BatchPlan }

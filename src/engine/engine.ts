@@ -22,7 +22,10 @@ import { FleetStore } from './store/fleet-records.ts';
 import { makeKeys, type Keys } from './store/keys.ts';
 import { RecordStore } from './store/records.ts';
 import { TableLocks } from './store/table-lock.ts';
+import { Fencing } from './store/fencing.ts';
 import { closeWorker } from './worker-close.ts';
+import { deploymentTag } from '../domain/cloud-journal.ts';
+import { reconcileEni, reconcileRegion, type CloudReconcileDeps, type ReconcileReport } from './reconcile/cloud-reconcile.ts';
 
 export interface CreateEngineInput {
   /** redis://… URL, ioredis options, or `{ url, cluster: true }` for a Redis Cluster (comma-separated seeds). */
@@ -62,6 +65,10 @@ export interface Engine {
   /** Batches, scans and the drift sweep (their own queue; startWorker runs their worker too). */
   readonly fleet: Fleet;
   startWorker(settings?: Partial<WorkerSettings>): Promise<WorkerHandle>;
+  /** One reconcile pass over the natmigrate-tagged ENIs of a region (default: every region this engine serves). */
+  reconcileCloud(regionId?: string): Promise<ReconcileReport[]>;
+  /** A person's Restore: the original mapping back from the ENI's tags, then the ENI removed (unless a job owns it). */
+  restoreFromCloud(regionId: string, eniId: string, by?: string): Promise<ReconcileReport>;
   close(): Promise<void>;
 }
 
@@ -100,9 +107,26 @@ export function createEngine(input: CreateEngineInput): Engine {
     opts: options, settings: { ...DEFAULT_FLEET_SETTINGS, ...definedOnly(input.fleet ?? {}) }, log, migrations: queue,
     cancelJob: (jobId, by) => service!.cancel(jobId, by), wakeJob: (jobId) => service!.wake(jobId),
   }, { connection: fleetConnection, prefix, ...(regions ? { regions } : {}) });
-  service = new EngineService({ records, approvals, cancels, queue, notifier: input.notifier, log, regions, maxRecoveries: 3, fleet });
+  service = new EngineService({
+    records, approvals, cancels, queue, notifier: input.notifier, log, regions, maxRecoveries: 3, fleet,
+    cloudRestore: (regionId, eniId, by) => restoreFromCloud(regionId, eniId, by),
+  });
   const locks = new TableLocks(redis, keys, { ttlMs: options.tableLockTtlMs, pollMs: options.tableLockPollMs });
-  const processor = createMigrationProcessor({ records, approvals, locks, cancels, notifier: input.notifier, cloudFor, opts: options, log });
+  const fencing = new Fencing(redis, keys);
+  const deployment = deploymentTag(prefix);
+  const reconcileDeps: CloudReconcileDeps = { records, locks, fencing, deployment, notifier: input.notifier, cloudFor, opts: options, log };
+  const servedRegions = regions ?? [];
+  async function reconcileCloud(regionId?: string): Promise<ReconcileReport[]> {
+    const out: ReconcileReport[] = [];
+    for (const r of regionId ? [regionId] : servedRegions) out.push(...await reconcileRegion(reconcileDeps, r));
+    return out;
+  }
+  async function restoreFromCloud(regionId: string, eniId: string, by = 'natmigrate reconcile --restore'): Promise<ReconcileReport> {
+    const eni = (await cloudFor(regionId).listNetworkInterfaces({ networkInterfaceIds: [eniId] }))[0];
+    if (!eni) return { eniId, action: 'skipped', why: `ENI ${eniId} does not exist (any more)` };
+    return reconcileEni(reconcileDeps, regionId, eni, { restore: true, by });
+  }
+  const processor = createMigrationProcessor({ records, approvals, locks, fencing, deployment, cancels, notifier: input.notifier, cloudFor, opts: options, log });
 
   const workers = new Set<WorkerHandle>();
 
@@ -127,11 +151,22 @@ export function createEngine(input: CreateEngineInput): Engine {
     void reconcile();
     const timer = s.reconcileIntervalMs > 0 ? setInterval(reconcile, s.reconcileIntervalMs) : undefined;
     timer?.unref();
+    // The cloud as the journal of last resort: jobs Redis forgot are found by their ENIs' tags (cloud-reconcile.ts).
+    let cloudBusy = false;
+    const cloudPass = async () => {
+      if (cloudBusy) return;
+      cloudBusy = true;
+      try { await reconcileCloud(); } catch (e) { log.warn({ err: e }, 'cloud reconcile failed'); } finally { cloudBusy = false; }
+    };
+    if (s.cloudReconcileIntervalMs >= 0) void cloudPass();
+    const cloudTimer = s.cloudReconcileIntervalMs > 0 ? setInterval(() => { void cloudPass(); }, s.cloudReconcileIntervalMs) : undefined;
+    cloudTimer?.unref();
 
     const handle: WorkerHandle = {
       worker,
       async close(opts = {}) {
         if (timer) clearInterval(timer);
+        if (cloudTimer) clearInterval(cloudTimer);
         const grace = opts.graceMs ?? 30_000;
         await closeWorker(worker, grace);
         await fleetWorker.close({ graceMs: grace });
@@ -146,7 +181,7 @@ export function createEngine(input: CreateEngineInput): Engine {
 
   return {
     service, approvals, queue, keys, redis, options, fleet,
-    startWorker,
+    startWorker, reconcileCloud, restoreFromCloud,
     async close() {
       for (const w of [...workers]) await w.close();
       await fleet.close();

@@ -65,6 +65,9 @@ export interface JobData {
   /** The 'finished' event went out (set after the record is final). */
   finishEmitted?: boolean;
 
+  /** Fencing token of the run that last wrote this journal (src/engine/store/fencing.ts). */
+  fenceToken?: number;
+
   /** Times this job was re-queued from its record after BullMQ lost or failed it. */
   recoveries?: number;
 

@@ -32,11 +32,12 @@ const DEFAULT_EXPECTED_LATENCIES: ExpectedLatencies = {
   eniAttach: 3000, eniDetach: 2000, eniDelete: 1000, dnatCreate: 2000, dnatDelete: 2000, dnatModify: 2000, runCommand: 1500,
 };
 
-export type HookPoint = 'before' | 'during' | 'after';
+export type HookPoint = 'before' | 'during' | 'after' | 'write';
 
 /**
  * Test hooks. `point` is called before each step, in the middle of each write or wait ('during': the cloud call
- * was made or the wait started, the journal not yet advanced), and after the journal names the next step.
+ * was made or the wait started, the journal not yet advanced), after the journal names the next step, and right
+ * before each cloud write's fencing check ('write': the step has read what it depends on).
  * The harness worker uses it to SIGKILL itself at a chosen point (the crash test).
  */
 export interface EngineHooks {
@@ -110,6 +111,8 @@ export interface WorkerSettings {
   maxStalledCount: number;
   /** How often this worker re-queues jobs whose queue entry was lost (0 = only at start). */
   reconcileIntervalMs: number;
+  /** How often this worker reconciles natmigrate-tagged ENIs against the cloud (0 = only at start; <0 = never). */
+  cloudReconcileIntervalMs: number;
 }
 
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
@@ -118,6 +121,7 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   stalledIntervalMs: 30_000,
   maxStalledCount: 10,
   reconcileIntervalMs: 60_000,
+  cloudReconcileIntervalMs: 300_000,
 };
 
 /** Knobs of the fleet worker (batches, scans, the drift sweep). */

@@ -14,6 +14,22 @@ import type { BatchItemStatus, BatchPhase, BatchSkip } from '../domain/batch-pla
 /** Events out of the engine. Implementations must be durable and quick (append to a Redis outbox). */
 export interface Notifier {
   emit(event: MigrationEvent): Promise<void>;
+  /**
+   * Where the job's thread is now, as an audience (`{ channelId, threadTs }` for Slack), when the front end knows:
+   * the engine writes it into the ENI's tags (the cloud journal) so a job whose record Redis lost can still be
+   * reported in its own thread.
+   */
+  threadOf?(jobId: string): Promise<Audience | undefined>;
+  /** Point a job's messages at this audience (first binding wins): reconcile does it from the ENI's tags. */
+  bindAudience?(jobId: string, audience: Audience): Promise<void>;
+}
+
+/** A notifier wrapper keeps the optional methods of the one it wraps. */
+export function passThrough(inner: Notifier): Pick<Notifier, 'threadOf' | 'bindAudience'> {
+  return {
+    ...(inner.threadOf ? { threadOf: (jobId: string) => inner.threadOf!(jobId) } : {}),
+    ...(inner.bindAudience ? { bindAudience: (jobId: string, a: Audience) => inner.bindAudience!(jobId, a) } : {}),
+  };
 }
 
 /**
@@ -117,6 +133,11 @@ export interface MigrationService {
   fleetAudience?(jobId: string): Promise<Audience | undefined>;
   /** A batch and where each of its instances stands; undefined for an unknown batch or another kind of id. */
   batchStatus?(batchId: string): Promise<BatchStatus | undefined>;
+  /**
+   * A person's Restore of what reconcile asked about: the original mapping back from the ENI's tags, then the ENI
+   * removed (refused while a job owns the instance). Resolves with what happened, for the clicker.
+   */
+  restoreFromCloud?(regionId: string, eniId: string, by: string): Promise<{ ok: boolean; message: string }>;
 }
 
 /** What `status <batch-id>` shows: the batch record plus each child's own state, read when asked. */

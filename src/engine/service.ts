@@ -15,6 +15,7 @@ import { explainRegion } from './regions.ts';
 import type { RedisApprovals } from './store/approvals.ts';
 import type { CancelFlags } from './store/cancel-flags.ts';
 import { SEQ_PLACEHOLDER, type RecordStore } from './store/records.ts';
+import type { ReconcileReport } from './reconcile/cloud-reconcile.ts';
 
 export interface ServiceDeps {
   records: RecordStore;
@@ -29,6 +30,8 @@ export interface ServiceDeps {
   maxRecoveries: number;
   /** Batches, scans and drift sweeps; their ids start with batch-, scan- or drift-. */
   fleet?: Fleet;
+  /** Reconcile's forced restore of one tagged ENI (engine.ts restoreFromCloud). */
+  cloudRestore?: (regionId: string, eniId: string, by: string) => Promise<ReconcileReport>;
 }
 
 const JOB_ID = /^(migrate|rollback|preview)-/;
@@ -52,6 +55,16 @@ export class EngineService implements MigrationService {
   constructor(private readonly d: ServiceDeps) {
     this.approvals = d.approvals;
     this.recovery = { records: d.records, queue: d.queue, notifier: d.notifier, log: d.log, maxRecoveries: d.maxRecoveries };
+  }
+
+  async restoreFromCloud(regionId: string, eniId: string, by: string): Promise<{ ok: boolean; message: string }> {
+    const bad = explainRegion(regionId, this.d.regions) ?? explainBadId('eni', eniId);
+    if (bad) return { ok: false, message: bad };
+    if (!this.d.cloudRestore) return { ok: false, message: 'this process cannot restore from the cloud journal' };
+    this.d.log.info({ regionId, eniId, by }, 'restore from the cloud journal asked for');
+    const r = await this.d.cloudRestore(regionId, eniId, by);
+    const ok = r.result === 'restored';
+    return { ok, message: ok ? `restored the original mapping and removed ${eniId}` : `${r.result ?? r.action}: ${r.why}` };
   }
 
   private validate(regionId: string, instanceId: string): string | undefined {

@@ -2,7 +2,7 @@
 // `jq 'select(.jobId=="migrate-…")'` over the logs of every process shows the job's whole story.
 import type { Logger } from 'pino';
 import type { MigrationEvent } from '../domain/events.ts';
-import type { Notifier } from '../engine/ports.ts';
+import { passThrough, type Notifier } from '../engine/ports.ts';
 import { jobLogger } from '../log.ts';
 
 /** The fields worth a log line; plans and evidence stay in the job record (`/natmigrate status`). */
@@ -34,11 +34,13 @@ function eventFields(e: MigrationEvent): Record<string, unknown> {
     case 'scan.finished': return { target: e.scan.target, summary: e.scan.summary };
     case 'drift.detected': return { instanceId: e.drift.instanceId, natGatewayId: e.drift.natGatewayId, kind: e.drift.kind, egressIp: e.drift.egressIp };
     case 'window.waiting': return { until: e.until, timeZone: e.timeZone };
+    case 'reconcile.ask': return { eniId: e.eniId, regionId: e.regionId, situation: e.situation };
   }
 }
 
 export function jobLogNotifier(inner: Notifier, log: Logger): Notifier {
   return {
+    ...passThrough(inner),
     async emit(event) {
       await inner.emit(event);
       const level = event.type === 'failed' ? 'warn' : 'info';

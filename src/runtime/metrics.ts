@@ -9,7 +9,7 @@ import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CloudCall, CloudCallObserver } from '../cloud/cloud-port.ts';
 import type { MigrationEvent } from '../domain/events.ts';
-import type { ApprovalRequest, JobRecord, JobState, Notifier } from '../engine/ports.ts';
+import { passThrough, type ApprovalRequest, type JobRecord, type JobState, type Notifier } from '../engine/ports.ts';
 import type { DeliveryObserver } from '../slack/outbox/index.ts';
 import { handler, type CustomRoute } from './http.ts';
 
@@ -208,6 +208,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean; onError?: (err: 
     },
     notifier(inner) {
       return {
+        ...passThrough(inner),
         async emit(event) {
           await inner.emit(event);
           metrics.observeEvent(event);

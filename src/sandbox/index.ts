@@ -82,7 +82,7 @@ export async function startSandbox(opts: StartOptions = {}): Promise<Sandbox> {
   const requests: RequestLog[] = [];
   const edgeLog: EdgeLogEntry[] = [];
   const api = createApiServer({
-    world, credentials: scenario.credentials, faults, qps: scenario.qps, deniedActions: scenario.deniedActions, seed: scenario.seed, requests, onRequest: opts.onRequest,
+    world, credentials: [scenario.credentials, ...scenario.extraCredentials], faults, qps: scenario.qps, deniedActions: scenario.deniedActions, seed: scenario.seed, requests, onRequest: opts.onRequest,
   });
   const edgeServer = createEdgeServer(world, edgeLog);
   const apiPort = await listen(api, opts.port ?? 0, host);

@@ -7,6 +7,8 @@ import type { MigrationEvent } from '../domain/events.ts';
 export type SlackNote = { jobId: string; at: string } & (
   | { type: 'slack.refused_click'; userId: string; action: 'approve' | 'reject'; code: string; reason: string }
   | { type: 'slack.replay_ignored'; userId?: string; what: string }
+  /** An approver clicked Restore on a reconcile question (recorded before anything changes). */
+  | { type: 'slack.restore_asked'; userId: string; eniId: string }
 );
 
 export type ThreadEvent = MigrationEvent | SlackNote;

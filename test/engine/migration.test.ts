@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { createAlibabaCloud, type AlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import { ENI_TAG_JOB } from '../../src/domain/plan.ts';
+import { readJournal } from '../../src/domain/cloud-journal.ts';
 import type { MigrationOptions } from '../../src/domain/plan-types.ts';
 import { createEngine, type Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
@@ -124,8 +125,14 @@ describe('migration', () => {
     expect(parked.state).toBe('awaiting_approval');
     expect((await enisOf(id)).map((e) => e.status)).toEqual(['InUse']);
     expect((await dnatOn(eip)).map((e) => e.internalIp)).toEqual([ip]);
-    // The request is announced just before the job parks: it holds no worker slot a moment later.
-    await until(async () => (await (await engine.queue.getJob(jobId))?.getState()) === 'delayed', { what: 'the job to park', timeoutMs: 5_000, everyMs: 10 });
+    // The cloud journal: the ENI's tags alone say what to put back if Redis loses the job.
+    const original = (await dnatOn(eip))[0]!;
+    expect(readJournal((await enisOf(id))[0]!.tags)).toMatchObject({
+      jobId, instanceId: id, cutover: 'modify', newPorts: 'any',
+      original: { forwardEntryId: original.forwardEntryId, forwardTableId: original.forwardTableId, externalIp: eip, internalIp: ip, externalPort: original.externalPort, internalPort: original.internalPort, ipProtocol: original.ipProtocol },
+    });
+    // The approval request goes out before the job parks (the journal and the park follow it).
+    await until(async () => (await (await engine.queue.getJob(jobId))?.getState()) === 'delayed', { what: `${jobId} to park`, timeoutMs: 10_000 });
 
     // The requester cannot approve their own job.
     expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: REQUESTER, isApprover: true })).toMatchObject({ ok: false, code: 'SelfApproval' });

@@ -49,7 +49,8 @@ describe('change-freeze windows', () => {
     expect(started?.type === 'step.started' && started.title).toBe(`Waiting for the change window until ${local} (${TZ}) · ${new Date(windowEnd).toISOString()}`);
     await env.waitFor(batchId, 'window.waiting');
     expect((await env.engine.service.status(jobId))[0]?.state).toBe('waiting_window');
-    expect(await (await env.engine.queue.getJob(jobId))?.getState()).toBe('delayed');
+    // The message goes out before the job parks (the journal and the park follow it).
+    await until(async () => (await (await env.engine.queue.getJob(jobId))?.getState()) === 'delayed', { what: `${jobId} to park`, timeoutMs: 10_000 });
     // Nothing cuts over while the window is shut (the batch keeps looking; its children stay parked).
     expect(env.events.events.filter((e) => e.type === 'original.saved')).toEqual([]);
 

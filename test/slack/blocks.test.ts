@@ -108,3 +108,23 @@ describe('Block Kit builders', () => {
     expect(renderMessage(lines[3]!)).toContain('@U0EVE clicked *Approve* — refused (`NotApprover`)');
   });
 });
+
+describe('the reconcile question', () => {
+  it('shows the situation and the original mapping, escaped, with a Restore button bound to the region, ENI and job', async () => {
+    const { reconcileAskMessage, decodeReconcileValue, RECONCILE_RESTORE_ACTION_ID } = await import('../../src/slack/blocks/reconcile-card.ts');
+    const msg = reconcileAskMessage({
+      type: 'reconcile.ask', jobId: 'migrate-cn-hangzhou-i-bp1aaaaaaaaaaaaaaaaa-3', at: '2026-01-05T10:00:00Z', regionId: 'cn-hangzhou', eniId: 'eni-bp1eeeeeeeeeeeeeeeee',
+      situation: 'EIP 47.96.1.10 maps to 10.0.1.99 (fwd-x) <!channel>',
+      original: { forwardEntryId: 'fwd-1', forwardTableId: 'ftb-1', externalIp: '47.96.1.10', internalIp: '10.0.1.10', externalPort: 'Any', internalPort: 'Any', ipProtocol: 'Any' },
+    });
+    const actions = (msg.blocks as B[]).find((b) => b.type === 'actions') as unknown as { elements: { text: { text: string }; action_id: string; value: string }[] };
+    expect(actions.elements.map((e) => [e.text.text, e.action_id])).toEqual([['Restore', RECONCILE_RESTORE_ACTION_ID]]);
+    expect(decodeReconcileValue(actions.elements[0]!.value)).toEqual({ regionId: 'cn-hangzhou', eniId: 'eni-bp1eeeeeeeeeeeeeeeee', jobId: 'migrate-cn-hangzhou-i-bp1aaaaaaaaaaaaaaaaa-3' });
+    const shown = renderMessage(msg);
+    for (const f of ['10.0.1.99', 'ftb-1', '47.96.1.10', '10.0.1.10']) expect(shown).toContain(f);
+    expect(JSON.stringify(msg.blocks)).not.toContain('<!channel>');
+    expect(decodeReconcileValue('{"v":1,"r":"cn-hangzhou","e":"eni-1"}')).toBeUndefined();
+    const { validateMessage } = await import('../../src/slack-sim/block-validation.ts');
+    expect(validateMessage(msg)).toBeUndefined();
+  });
+});

@@ -25,7 +25,9 @@ export class EniOperations {
   ): Promise<NetworkInterface[]> {
     const ids = filter.networkInterfaceIds;
     if (ids && ids.length === 0) return [];
-    const tag = filter.tags ? Object.entries(filter.tags).map(([key, value]) => new $Ecs.DescribeNetworkInterfacesRequestTag({ key, value })) : undefined;
+    // An empty value asks for the key alone (any value): the value is left out of the request (what the real API
+    // does with Tag.N.Key without Tag.N.Value is unconfirmed; the sandbox matches any value).
+    const tag = filter.tags ? Object.entries(filter.tags).map(([key, value]) => new $Ecs.DescribeNetworkInterfacesRequestTag(value === '' ? { key } : { key, value })) : undefined;
     const out: NetworkInterface[] = [];
     // NetworkInterfaceId.N takes at most 100 ids per request.
     for (const idChunk of ids ? chunk(ids, 100) : [undefined]) {

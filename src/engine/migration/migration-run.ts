@@ -19,6 +19,7 @@ import { isStepError, ParkSignal, StepFailure, toStepError } from '../step-error
 import type { JobData } from '../job-data.ts';
 import { parkJob } from '../park.ts';
 import { STEP_HANDLERS } from './handlers.ts';
+import { isFencedOut } from '../store/fencing.ts';
 import type { EventBody, StepRecord } from '../ports.ts';
 import { iso, StepContext, type MigrationDeps } from './step-context.ts';
 import { outcomeSummary } from './summary.ts';
@@ -44,7 +45,7 @@ export class MigrationRun {
     private readonly workerSignal: AbortSignal | undefined,
   ) {
     this.j = structuredClone(job.data);
-    this.s = new StepContext(d, job, this.j, () => this.signal);
+    this.s = new StepContext(d, job, this.j, () => this.signal, lockToken);
   }
 
   private get jobId(): string { return this.j.jobId; }
@@ -56,6 +57,20 @@ export class MigrationRun {
   }
 
   async start(): Promise<unknown> {
+    // Taking the job over: every older run of it (a worker that paused and may wake up) is fenced out from here on.
+    this.s.fenceToken = await this.d.fencing.takeOver(this.jobId);
+    this.j.fenceToken = this.s.fenceToken;
+    try {
+      return await this.run();
+    } catch (e) {
+      if (!isFencedOut(e)) throw e;
+      // Another run owns the job now and re-reads the cloud itself: stop without writing anything.
+      this.d.log.warn({ jobId: this.jobId, step: this.j.step, reason: e.reason, what: e.what }, 'run fenced out: another worker owns the job; stopping');
+      throw e;
+    }
+  }
+
+  private async run(): Promise<unknown> {
     const rec = await this.d.records.get(this.jobId);
     if (!rec) {
       this.d.log.warn({ jobId: this.jobId }, 'job has no record (expired or removed); dropping it');
@@ -97,11 +112,14 @@ export class MigrationRun {
       if (this.cancelAbort.signal.aborted && !this.cancelApplies()) this.cancelAbort = new AbortController();
 
       await this.s.hook(step, 'before');
+      // A run that woke up from a pause finds out here, before it touches the table lock or the step.
+      await this.s.fence(`step ${step}`);
       try {
         if (STEPS[step].tableLock) await this.s.ensureLock();
         else await this.s.releaseLock();
         await this.runStep(step);
       } catch (e) {
+        if (isFencedOut(e)) throw e;
         if (e instanceof ParkSignal) return this.park(e);
         if (this.cancelAbort.signal.aborted && this.cancelBy && this.cancelApplies()) {
           // Cancelled while waiting for the table lock.
@@ -132,7 +150,7 @@ export class MigrationRun {
       if (r.result.detail) rec.detail = r.result.detail;
       outcome = r.result.outcome;
     } catch (e) {
-      if (e instanceof ParkSignal) throw e;
+      if (e instanceof ParkSignal || isFencedOut(e)) throw e;
       rec.calls = evidence(callsOf(e));
       rec.finishedAt = iso();
       if (this.cancelAbort.signal.aborted && this.cancelBy) {
@@ -230,6 +248,7 @@ export class MigrationRun {
   }
 
   private async persist(): Promise<void> {
+    await this.s.fence('the journal');
     await this.job.updateData(this.j);
     // 'finished' is written only by finish(), together with the outcome.
     const state = this.j.step === 'finish' ? {} : { state: stateOf(this.j.step, this.j.kind) };
@@ -262,6 +281,7 @@ export class MigrationRun {
     await this.s.releaseLock();
     const outcome = this.j.pendingOutcome ?? 'failed';
     const summary = outcomeSummary(this.j, outcome);
+    await this.s.fence('the final record');
     // Record first (what `status` answers once the thread says "finished"), then the event, then a marker:
     // a crash in between makes the next run re-emit the event instead of losing it.
     await this.job.updateData(this.j);

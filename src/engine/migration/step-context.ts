@@ -18,12 +18,17 @@ import type { RedisApprovals } from '../store/approvals.ts';
 import type { CancelFlags } from '../store/cancel-flags.ts';
 import type { RecordStore } from '../store/records.ts';
 import type { TableLockHandle, TableLocks } from '../store/table-lock.ts';
+import { FencedOut, tableLockOwner, type Fencing } from '../store/fencing.ts';
+import { fencedCloud, type FenceScope } from './fenced-cloud.ts';
 
 /** What the migration worker needs from the rest of the engine. */
 export interface MigrationDeps {
   records: RecordStore;
   approvals: RedisApprovals;
   locks: TableLocks;
+  fencing: Fencing;
+  /** This deployment's journal tag (cloud-journal.ts deploymentTag of the key prefix). */
+  deployment: string;
   cancels: CancelFlags;
   notifier: Notifier;
   cloudFor(regionId: string): CloudPort;
@@ -76,9 +81,34 @@ export class StepContext {
   seenOriginalGone = false;
   /** The ENI create_eni made in this run, as its answer described it (Available, unattached). */
   createdEni: NetworkInterface | undefined;
+  /** This run's fencing token (fencing.ts), taken when the run took the job over; 0 = not taken yet. */
+  fenceToken = 0;
 
-  constructor(readonly deps: MigrationDeps, readonly job: Job<JobData>, readonly j: JobData, private readonly signalOf: () => AbortSignal) {
-    this.cloud = deps.cloudFor(j.regionId);
+  constructor(readonly deps: MigrationDeps, readonly job: Job<JobData>, readonly j: JobData, private readonly signalOf: () => AbortSignal,
+    private readonly lockToken?: string) {
+    this.cloud = fencedCloud(deps.cloudFor(j.regionId), async (what, scope) => {
+      await this.hook(this.j.step, 'write');
+      await this.fence(what, scope);
+    });
+  }
+
+  /**
+   * Throws FencedOut unless this run still owns the job (its token is the newest, it holds the BullMQ lock) and, for
+   * a 'table' write, the forward-table lock. A table lock lost to another job while the job is still ours is a step
+   * failure (TableLockLost), routed like any other.
+   */
+  async fence(what: string, scope: FenceScope = 'job'): Promise<void> {
+    if (scope === 'table' && (!this.lock || this.lock.lost)) {
+      throw new StepFailure('TableLockLost', `lost the lock of forward table ${this.lock?.forwardTableId ?? '(none held)'}; not writing`);
+    }
+    const verdict = await this.deps.fencing.check({
+      jobId: this.jobId, token: this.fenceToken,
+      ...(this.lockToken ? { jobLockKey: `${this.job.queueQualifiedName}:${this.job.id}:lock`, lockToken: this.lockToken } : {}),
+      ...(scope === 'table' && this.lock ? { tableLockKey: this.lock.key } : {}),
+    });
+    if (verdict === 'ok') return;
+    if (verdict === 'table-lock') throw new StepFailure('TableLockLost', `lost the lock of forward table ${this.lock?.forwardTableId}; not writing ${what}`);
+    throw new FencedOut(this.jobId, verdict, what);
   }
 
   /** Aborted by a cancel that applies to the current step, or by worker shutdown. */
@@ -89,6 +119,8 @@ export class StepContext {
   now(): number { return this.deps.opts.clock.now(); }
 
   async emit(e: EventBody): Promise<void> {
+    // A thread message is a write too: a run that lost the job posts nothing (no duplicates in the thread).
+    await this.fence(`a ${e.type} message`);
     await this.deps.notifier.emit({ ...e, jobId: this.jobId, at: iso() } as MigrationEvent);
   }
 
@@ -165,7 +197,7 @@ export class StepContext {
 
   async ensureLock(): Promise<void> {
     if (this.lock && !this.lock.lost) return;
-    this.lock = await this.deps.locks.acquire(this.tableId(), this.jobId, this.signal);
+    this.lock = await this.deps.locks.acquire(this.tableId(), tableLockOwner(this.jobId, this.fenceToken), this.signal);
   }
 
   async releaseLock(): Promise<void> {

@@ -14,6 +14,8 @@ export interface Keys {
   seq(kind: string, regionId: string, instanceId: string): string;
   cancel(jobId: string): string;
   tableLock(forwardTableId: string): string;
+  /** Fencing counter of one job: INCR on every takeover (src/engine/store/fencing.ts). */
+  fence(jobId: string): string;
   rate(name: string): string;
   events(): string;
   /** ZSET of unfinished fleet jobs (batches), scored by creation time. */
@@ -35,6 +37,7 @@ export function makeKeys(prefix: string): Keys {
     seq: (kind, regionId, instanceId) => `${p}:seq:${kind}:${regionId}:${instanceId}`,
     cancel: (jobId) => `${p}:cancel:${jobId}`,
     tableLock: (forwardTableId) => `${p}:lock:table:${forwardTableId}`,
+    fence: (jobId) => `${p}:fence:${jobId}`,
     rate: (name) => `${p}:rate:${name}`,
     events: () => `${p}:events`,
     fleetActive: () => `${p}:fleet:active`,

@@ -7,8 +7,10 @@ import { script } from './lua.ts';
  * One lock per forward table, shared by every worker of every process: the API rejects a write while any entry of
  * the table is Pending, so all our writes to one table (and the waits until they settle) run one job at a time.
  *
- * The owner is the job id: a job resumed after its worker died takes its own lock back at once instead of waiting
- * for the TTL; other jobs wait until the owner releases it or the TTL lapses (a dead owner stops renewing).
+ * The owner is `<jobId>#<fencing token>` (fencing.ts): a job resumed after its worker died (a newer run, a higher
+ * token) takes its own job's lock back at once instead of waiting for the TTL, while the older run, should it wake
+ * up, can neither renew nor release the lock it lost, nor take it back. Other jobs wait until the owner releases it
+ * or the TTL lapses (a dead owner stops renewing). An owner without '#' is a plain name (tests).
  */
 
 const acquireLua = script(`
@@ -17,8 +19,19 @@ if cur == false or cur == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   return 1
 end
+local job, tok = string.match(cur, '^(.*)#(%d+)$')
+if job and ARGV[3] ~= '' and job == ARGV[3] and tonumber(tok) < tonumber(ARGV[4]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
 return 0
 `);
+
+/** `<jobId>#<token>` → [jobId, token]; a plain owner → [owner, '0']. */
+function splitOwner(owner: string): [string, string] {
+  const m = /^(.*)#(\d+)$/.exec(owner);
+  return m ? [m[1]!, m[2]!] : ['', '0'];
+}
 
 const renewLua = script(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -89,7 +102,7 @@ export class TableLocks {
 
   async tryAcquire(forwardTableId: string, owner: string): Promise<TableLockHandle | undefined> {
     const key = this.keys.tableLock(forwardTableId);
-    const ok = await acquireLua.run(this.redis, [key], [owner, this.opts.ttlMs]);
+    const ok = await acquireLua.run(this.redis, [key], [owner, this.opts.ttlMs, ...splitOwner(owner)]);
     return ok === 1 ? new TableLockHandle(this.redis, key, forwardTableId, owner, this.opts.ttlMs, () => this.wake(forwardTableId)) : undefined;
   }
 
@@ -128,7 +141,8 @@ export class TableLocks {
   }
 
   async holder(forwardTableId: string): Promise<string | undefined> {
-    return (await this.redis.get(this.keys.tableLock(forwardTableId))) ?? undefined;
+    const v = await this.redis.get(this.keys.tableLock(forwardTableId));
+    return v === null ? undefined : v.replace(/#\d+$/, '');
   }
 }
 

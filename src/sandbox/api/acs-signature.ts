@@ -28,13 +28,24 @@ export class Authenticator {
   /** Nonces seen in the last 15 minutes (replay protection, like the real gateway). */
   private nonces = new Map<string, number>();
 
-  constructor(private readonly creds: Credentials, private readonly now: () => number = Date.now) {}
+  /** AccessKey id → secret: the scenario's pair plus any further keys of the same account (one per caller). */
+  private readonly secrets: Map<string, string>;
+
+  constructor(creds: Credentials | readonly Credentials[], private readonly now: () => number = Date.now) {
+    this.secrets = new Map((Array.isArray(creds) ? creds : [creds as Credentials]).map((c) => [c.accessKeyId, c.accessKeySecret]));
+  }
+
+  private secretOf(keyId: string | undefined): string {
+    const secret = keyId === undefined ? undefined : this.secrets.get(keyId);
+    if (secret === undefined) throw unknownKey();
+    return secret;
+  }
 
   /**
    * Throws the gateway's error for a request that is not signed by the scenario's credentials.
-   * `query` holds the URL query only; `form` the decoded form body (V2 signs both).
+   * `query` holds the URL query only; `form` the decoded form body (V2 signs both). Returns the AccessKey id that signed.
    */
-  verify(req: { method: string; headers: IncomingHttpHeaders; query: [string, string][]; form: [string, string][]; body: Buffer }): void {
+  verify(req: { method: string; headers: IncomingHttpHeaders; query: [string, string][]; form: [string, string][]; body: Buffer }): string {
     const auth = header(req.headers, 'authorization');
     if (auth?.startsWith('ACS3-')) return this.verifyV3(req, auth);
     const params = new Map([...req.query, ...req.form]);
@@ -42,11 +53,11 @@ export class Authenticator {
     throw new ApiError('IncompleteSignature', 400, 'The request signature does not conform to Aliyun standards.');
   }
 
-  private verifyV3(req: { method: string; headers: IncomingHttpHeaders; query: [string, string][]; body: Buffer }, auth: string): void {
+  private verifyV3(req: { method: string; headers: IncomingHttpHeaders; query: [string, string][]; body: Buffer }, auth: string): string {
     const m = /^(ACS3-[A-Z0-9-]+)\s+Credential=([^,]*),\s*SignedHeaders=([^,]*),\s*Signature=([0-9a-fA-F]*)$/.exec(auth.trim());
     if (!m) throw new ApiError('IncompleteSignature', 400, 'The request signature does not conform to Aliyun standards.');
     const [, algorithm, keyId, signedHeaders, signature] = m as unknown as [string, string, string, string, string];
-    if (keyId !== this.creds.accessKeyId) throw unknownKey();
+    const secret = this.secretOf(keyId);
     if (algorithm !== 'ACS3-HMAC-SHA256') throw new ApiError('IncompleteSignature', 400, `Signature algorithm ${algorithm} is not supported by the sandbox.`);
     const payloadHash = header(req.headers, 'x-acs-content-sha256') ?? '';
     if (payloadHash !== sha256hex(req.body)) throw badSignature();
@@ -58,22 +69,25 @@ export class Authenticator {
     const canonicalQuery = [...req.query].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${acsEncode(v)}`).join('&');
     const canonicalHeaders = [...names].sort().map((h) => `${h}:${(header(req.headers, h) ?? '').trim()}\n`).join('');
     const canonicalRequest = `${req.method}\n/\n${canonicalQuery}\n${canonicalHeaders}\n${[...names].sort().join(';')}\n${payloadHash}`;
-    const expected = createHmac('sha256', this.creds.accessKeySecret).update(`${algorithm}\n${sha256hex(canonicalRequest)}`).digest('hex');
+    const expected = createHmac('sha256', secret).update(`${algorithm}\n${sha256hex(canonicalRequest)}`).digest('hex');
     if (!safeEqual(expected, signature.toLowerCase())) throw badSignature();
     this.checkNonce(header(req.headers, 'x-acs-signature-nonce'));
+    return keyId;
   }
 
-  private verifyV2(method: string, params: Map<string, string>): void {
-    if (params.get('AccessKeyId') !== this.creds.accessKeyId) throw unknownKey();
+  private verifyV2(method: string, params: Map<string, string>): string {
+    const keyId = params.get('AccessKeyId');
+    const secret = this.secretOf(keyId);
     const algo = params.get('SignatureMethod') ?? 'HMAC-SHA1';
     if (algo !== 'HMAC-SHA1') throw new ApiError('InvalidSignatureMethod', 400, `Specified signature method ${algo} is not supported.`);
     const signed = [...params].filter(([k]) => k !== 'Signature').map(([k, v]) => [acsEncode(k), acsEncode(v)] as const)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('&');
     const stringToSign = `${method}&${acsEncode('/')}&${acsEncode(signed)}`;
-    const expected = createHmac('sha1', `${this.creds.accessKeySecret}&`).update(stringToSign).digest('base64');
+    const expected = createHmac('sha1', `${secret}&`).update(stringToSign).digest('base64');
     if (!safeEqual(expected, params.get('Signature') ?? '')) throw badSignature();
     this.checkTime(params.get('Timestamp'));
     this.checkNonce(params.get('SignatureNonce'));
+    return keyId!;
   }
 
   private checkTime(stamp: string | undefined): void {

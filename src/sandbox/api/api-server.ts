@@ -26,6 +26,8 @@ export interface RequestLog {
   code: string;
   status: number;
   requestId: string;
+  /** The AccessKey id that signed it (undefined when authentication failed): who made the call. */
+  accessKeyId?: string;
   /** Epoch ms when the request arrived. */
   at: number;
   durationMs: number;
@@ -42,7 +44,8 @@ const V2_COMMON = new Set(['AccessKeyId', 'Signature', 'SignatureMethod', 'Signa
 
 interface ApiServerOptions {
   world: World;
-  credentials: Credentials;
+  /** The scenario's pair first, then further keys of the same account. */
+  credentials: Credentials | readonly Credentials[];
   faults: FaultEngine;
   qps: Record<string, number>;
   deniedActions: string[];
@@ -102,6 +105,7 @@ async function handle(
   let status = 200;
   let code = 'OK';
   let delayMs = 0;
+  let accessKeyId: string | undefined;
   let body: Record<string, unknown> | undefined;
   let headers: Record<string, string> = {};
   try {
@@ -117,7 +121,7 @@ async function handle(
     if (!version) throw err.missing('Version');
     product = VERSIONS[version];
     if (!product) throw new ApiError('InvalidVersion', 400, `Specified parameter Version "${version}" is not valid.`);
-    auth.verify({ method: req.method ?? 'POST', headers: req.headers, query, form, body: raw });
+    accessKeyId = auth.verify({ method: req.method ?? 'POST', headers: req.headers, query, form, body: raw });
     const handler = HANDLERS[product][action];
     if (!handler) throw new ApiError('InvalidAction.NotFound', 404, 'Specified api is not found, please check your url and method.');
     if (o.deniedActions.some((d) => d === `${product}:${action}` || d === `${product}:*`)) throw forbiddenRam(`${product}:${action}`, o.world.realism.ramDenialCode);
@@ -164,7 +168,7 @@ async function handle(
     ...headers,
   });
   res.end(text);
-  const entry: RequestLog = { action, product: product ?? 'unknown', params, code, status, requestId, at, durationMs: Date.now() - at };
+  const entry: RequestLog = { action, product: product ?? 'unknown', params, code, status, requestId, ...(accessKeyId ? { accessKeyId } : {}), at, durationMs: Date.now() - at };
   o.requests.push(entry);
   o.onRequest?.(entry);
 }

@@ -223,6 +223,12 @@ export const ecsHandlers: Record<string, Handler> = {
     const targets = resources(w, p, true);
     const t = validTags(p);
     if (!Object.keys(t).length) throw err.missing('Tag.1.Key');
+    // "Before you add tags to a resource, Alibaba Cloud checks the number of existing tags of the resource. If the
+    // maximum number of tags is reached, an error message is returned" (TagResources, ECS API reference; 20 per
+    // resource, ECS Limits "Tag limits"). The error code for the per-resource total is unconfirmed: the one of Tag.N.
+    for (const r of targets) {
+      if (new Set([...Object.keys(r.tags), ...Object.keys(t)]).size > 20) throw new ApiError('QuotaExceed.Tags', 400, 'The maximum number of tags is exceeded.');
+    }
     for (const r of targets) Object.assign(r.tags, t);
     return {};
   },

@@ -159,6 +159,11 @@ export const scenarioSchema = z.strictObject({
   regionId: z.string().min(1).default('cn-hangzhou'),
   accountId: z.string().regex(/^\d+$/).default('1234567890123456'),
   credentials: z.strictObject({ accessKeyId: id, accessKeySecret: id }).default(() => ({ ...DEFAULT_CREDENTIALS })),
+  /**
+   * Further AccessKey pairs of the same account (an account may hold several keys, e.g. one RAM user per worker):
+   * each request's log entry names the key that signed it, so a test can tell callers apart.
+   */
+  extraCredentials: z.array(z.strictObject({ accessKeyId: id, accessKeySecret: id })).default([]),
   latencyMs: latencySchema.prefault({}),
   /** Per-action request rate limits; `default` applies to actions not named. Absent = unlimited. */
   qps: z.record(z.string(), z.number().positive()).default({}),

@@ -10,6 +10,7 @@ import { resultCard, verifiedCard } from './result-card.ts';
 import { batchInstanceReply, batchPlanReply } from './batch-card.ts';
 import { scanMessage } from './scan-card.ts';
 import { driftAlertMessage } from './drift-card.ts';
+import { reconcileAskMessage } from './reconcile-card.ts';
 
 /**
  * One audit reply per event (or none): time, actor, what happened, and the cloud RequestIds behind it.
@@ -91,6 +92,10 @@ export function auditReply(ev: ThreadEvent): SlackMessage | undefined {
       return batchInstanceReply(ev);
     case 'window.waiting':
       return line(`:hourglass_flowing_sand: ${t} *Waiting for the change window* until ${when(ev.until)} (${esc(ev.timeZone)}): a change freeze is on, so the cutover starts when it ends.`);
+    case 'reconcile.ask':
+      return reconcileAskMessage(ev);
+    case 'slack.restore_asked':
+      return line(`:leftwards_arrow_with_hook: ${t} ${mention(ev.userId)} clicked *Restore* for ENI ${code(ev.eniId)}: the original mapping is put back from the ENI's tags.`);
     case 'slack.replay_ignored':
       return line(`:no_entry_sign: ${t} Ignored a replayed request${ev.userId ? ` signed for ${mention(ev.userId)}` : ''}: ${escCut(ev.what, 500)}. No change was made.`);
     default:

@@ -85,6 +85,15 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       loop.kick();
     },
     thread: async (jobId) => threadInfo(jobId, await redis.hgetall(K.meta(jobId))),
+    async threadOf(jobId): Promise<Record<string, string> | undefined> {
+      const raw = await redis.hgetall(K.meta(jobId));
+      const t = threadInfo(jobId, raw);
+      if (t) return { channelId: t.channel, threadTs: t.threadTs };
+      return raw.channel ? { channelId: raw.channel } : undefined;
+    },
+    bindAudience(jobId, audience) {
+      return this.bind(jobId, audience);
+    },
     useAudienceResolver(fn) {
       ctx.resolveAudience = fn;
     },

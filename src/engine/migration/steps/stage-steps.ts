@@ -1,9 +1,30 @@
 // Staging: the secondary ENI is created and attached (and, with --configure-guest, brought up in the guest).
 // Nothing here touches the forward table; every step finds what an earlier attempt made before creating anything.
+import { journalTags } from '../../../domain/cloud-journal.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { guestNicScript } from '../guest-nic-script.ts';
-import { done, type StepHandler } from '../step-context.ts';
+import { done, type StepContext, type StepHandler } from '../step-context.ts';
+
+/**
+ * The cloud journal (src/domain/cloud-journal.ts) the ENI carries from its creation on, before any destructive
+ * step: the job, its thread (as the Slack layer knows it now, else the channel it was asked in) and the original
+ * DNAT entry. What reconcile reads when Redis lost the job.
+ */
+async function journalOf(s: StepContext): Promise<Record<string, string>> {
+  const plan = s.requirePlan();
+  const fromFrontEnd = await s.deps.notifier.threadOf?.(s.jobId).catch(() => undefined);
+  const aud = fromFrontEnd ?? (await s.deps.records.get(s.jobId))?.audience ?? {};
+  const ports = s.j.options.ports;
+  return journalTags({
+    jobId: s.j.eniTagJobId ?? s.jobId, instanceId: s.j.instanceId,
+    ...(aud.channelId ? { thread: { channelId: aud.channelId, ...(aud.threadTs ? { threadTs: aud.threadTs } : {}) } } : {}),
+    cutover: s.j.cutover ?? plan.cutover ?? 'recreate',
+    original: plan.entryToDelete,
+    newPorts: ports.kind === 'all' ? 'any' : ports.ports.join(','),
+    deployment: s.deps.deployment,
+  });
+}
 
 export const createEni: StepHandler = async (s) => {
   const plan = s.requirePlan();
@@ -13,7 +34,7 @@ export const createEni: StepHandler = async (s) => {
   if (!eni) {
     eni = await s.cloud.createNetworkInterface({
       vSwitchId: plan.eni.vSwitchId, securityGroupIds: plan.eni.securityGroupIds, name: plan.eni.name,
-      description: plan.eni.description, tags: plan.eni.tags, clientToken: s.token(s.stageLabel('create_eni')),
+      description: plan.eni.description, tags: { ...plan.eni.tags, ...await journalOf(s) }, clientToken: s.token(s.stageLabel('create_eni')),
     });
     await s.hook('create_eni', 'during');
     s.createdEni = eni;

@@ -1,0 +1,169 @@
+// `natmigrate reconcile` and every worker's start-up and scheduled pass: the cloud as the journal of last resort.
+// Finds every natmigrate-tagged ENI (DescribeNetworkInterfaces by tag key), reads its journal (the tags), asks
+// src/domain/reconcile-decision.ts what to do given the cloud now and what Redis still knows, and does it under
+// the forward-table lock with its own fencing token. A job Redis forgot ends migrated and verified, or restored;
+// either way its thread (bound again from the tags) says which. What a person must decide goes to the thread.
+import type { Logger } from 'pino';
+import type { CloudPort } from '../../cloud/cloud-port.ts';
+import { JOURNAL_TAGS, readJournal, type CloudJournal } from '../../domain/cloud-journal.ts';
+import type { NetworkInterface } from '../../domain/cloud-types.ts';
+import type { JobOutcome, MigrationEvent } from '../../domain/events.ts';
+import { decideReconcile, type JobKnowledge, type ReconcileAction } from '../../domain/reconcile-decision.ts';
+import { fencedCloud } from '../migration/fenced-cloud.ts';
+import type { EngineOptions } from '../options.ts';
+import type { EventBody, JobRecord, Notifier } from '../ports.ts';
+import { FencedOut, tableLockOwner, type Fencing } from '../store/fencing.ts';
+import type { RecordStore } from '../store/records.ts';
+import type { TableLocks } from '../store/table-lock.ts';
+import { reconcileToken, removeEni, restoreOriginal, verifyMigrated, type ActionContext } from './reconcile-actions.ts';
+
+export interface CloudReconcileDeps {
+  records: RecordStore;
+  locks: TableLocks;
+  fencing: Fencing;
+  /** Only this deployment's ENIs are reconciled. */
+  deployment: string;
+  notifier: Notifier;
+  cloudFor(regionId: string): CloudPort;
+  opts: EngineOptions;
+  log: Logger;
+}
+
+export interface ReconcileReport {
+  eniId: string;
+  jobId?: string;
+  instanceId?: string;
+  action: ReconcileAction['kind'] | 'skipped';
+  why: string;
+  /** What it came to: 'migrated', 'restored', 'eni removed', 'asked', or an error. */
+  result?: string;
+}
+
+async function knowledgeOf(d: CloudReconcileDeps, regionId: string, j: CloudJournal): Promise<JobKnowledge> {
+  // Any unfinished job of the instance (this one, or a rollback of it) owns the instance and its ENI.
+  if (await d.records.activeHolder(regionId, j.instanceId)) return { state: 'active' };
+  const rec = await d.records.get(j.jobId);
+  if (!rec) return { state: 'unknown' };
+  if (rec.state !== 'finished') return { state: 'active' };
+  // A rollback that finished owns the end state of the migration it undid.
+  const related = rec.relatedJobId ? await d.records.get(rec.relatedJobId) : undefined;
+  const outcome = related?.state === 'finished' && related.kind === 'rollback' ? related.outcome : rec.outcome;
+  return { state: 'finished', outcome: outcome ?? 'failed' };
+}
+
+/** Posts to the job's thread, bound again from the tags when Redis forgot where it was. */
+async function tell(d: CloudReconcileDeps, j: CloudJournal, events: EventBody[]): Promise<void> {
+  if (j.thread) await d.notifier.bindAudience?.(j.jobId, { channelId: j.thread.channelId, ...(j.thread.threadTs ? { threadTs: j.thread.threadTs } : {}) });
+  for (const e of events) await d.notifier.emit({ ...e, jobId: j.jobId, at: new Date().toISOString() } as MigrationEvent);
+}
+
+/** The job's record again, finished, so `status` answers and the next pass leaves the ENI alone. */
+async function recordEnd(d: CloudReconcileDeps, regionId: string, j: CloudJournal, eni: NetworkInterface, outcome: JobOutcome, summary: string): Promise<void> {
+  const now = new Date().toISOString();
+  const rec: JobRecord = {
+    jobId: j.jobId, kind: 'migrate', regionId, instanceId: j.instanceId, requestedBy: 'reconcile',
+    audience: j.thread ? { channelId: j.thread.channelId, ...(j.thread.threadTs ? { threadTs: j.thread.threadTs } : {}) } : {},
+    options: { ports: j.newPorts === 'any' ? { kind: 'all' } : { kind: 'list', ports: j.newPorts.split(',').map(Number) }, configureGuest: false },
+    state: 'finished', outcome, summary, createdAt: now, updatedAt: now, steps: [], eniId: eni.networkInterfaceId,
+    original: { entry: { ...j.original, status: 'Available' }, restoreRecipe: j.original, savedAt: now },
+  };
+  await d.records.createDetached(rec, {
+    v: 1, kind: 'migrate', jobId: j.jobId, regionId, instanceId: j.instanceId, requestedBy: 'reconcile', options: rec.options, step: 'finish', finishEmitted: true,
+  });
+}
+
+const LOST = 'Redis lost this job\'s record; `natmigrate reconcile` read the job from its ENI\'s tags';
+
+async function act(d: CloudReconcileDeps, regionId: string, c: ActionContext, action: ReconcileAction, known: JobKnowledge): Promise<string | undefined> {
+  const j = c.journal;
+  const entries = () => c.cloud.listForwardEntries(j.original.forwardTableId, { externalIp: j.original.externalIp });
+  const lost = known.state === 'unknown';
+  const restore = async (why: string): Promise<string> => {
+    const entry = await restoreOriginal(c, await entries());
+    await removeEni(c);
+    const summary = `${LOST}. ${why}: restored the original DNAT IP mapping ${j.original.externalIp} → ${j.original.internalIp} and removed ENI ${c.eni.networkInterfaceId}.`;
+    if (lost) await recordEnd(d, regionId, j, c.eni, 'restored', summary);
+    await tell(d, j, [{ type: 'restored', entry, reason: `reconcile: ${why}` }, ...(lost ? [{ type: 'finished' as const, outcome: 'restored' as const, summary }] : [])]);
+    return 'restored';
+  };
+  switch (action.kind) {
+    case 'leave':
+    case 'wait':
+      return undefined;
+    case 'remove_eni': {
+      await removeEni(c);
+      const summary = `${LOST}. ${action.why}; removed the staged ENI ${c.eni.networkInterfaceId}. The original mapping is in place.`;
+      if (lost) {
+        await recordEnd(d, regionId, j, c.eni, 'restored', summary);
+        await tell(d, j, [{ type: 'finished', outcome: 'restored', summary }]);
+      }
+      return 'eni removed';
+    }
+    case 'restore':
+      return restore(action.why);
+    case 'verify_migrated': {
+      const v = await verifyMigrated(c);
+      if (!v.ok) return restore(`${action.why}, but verification failed (${[v.ssh.error, v.egress.error].filter(Boolean).join('; ')})`);
+      const summary = `${LOST}. ${action.why}; verified: SSH through the EIP and egress from ${v.egress.observedIp ?? 'the SNAT IP'}. Migrated.`;
+      await recordEnd(d, regionId, j, c.eni, 'migrated', summary);
+      await d.records.patch(j.jobId, { newEntryIds: (await entries()).map((e) => e.forwardEntryId), verification: { ...v, at: new Date().toISOString() } });
+      await tell(d, j, [{ type: 'verified', ssh: v.ssh, egress: v.egress, ok: true }, { type: 'finished', outcome: 'migrated', summary }]);
+      return 'migrated';
+    }
+    case 'ask': {
+      await tell(d, j, [{ type: 'reconcile.ask', eniId: c.eni.networkInterfaceId, regionId, situation: action.why, original: j.original }]);
+      return 'asked';
+    }
+  }
+}
+
+/** One ENI: lock its forward table, take a fencing token, read, decide, act. */
+export async function reconcileEni(d: CloudReconcileDeps, regionId: string, eni: NetworkInterface, force?: { restore: true; by: string }): Promise<ReconcileReport> {
+  const j = readJournal(eni.tags);
+  const base = { eniId: eni.networkInterfaceId };
+  if (!j) return { ...base, action: 'skipped', why: 'its tags are not a complete natmigrate journal (an ENI from before the journal, or edited by hand)' };
+  if (j.deployment !== d.deployment) return { ...base, jobId: j.jobId, action: 'skipped', why: `made by another deployment (${j.deployment})` };
+  const report: ReconcileReport = { ...base, jobId: j.jobId, instanceId: j.instanceId, action: 'skipped', why: '' };
+  const owner = `reconcile-${eni.networkInterfaceId}`;
+  const token = await d.fencing.takeOver(owner);
+  const lock = await d.locks.tryAcquire(j.original.forwardTableId, tableLockOwner(owner, token));
+  if (!lock) return { ...report, action: 'wait', why: `forward table ${j.original.forwardTableId} is busy (a job holds its lock)` };
+  try {
+    const raw = d.cloudFor(regionId);
+    const cloud = fencedCloud(raw, async (what) => {
+      const v = lock.lost ? 'table-lock' : await d.fencing.check({ jobId: owner, token, tableLockKey: lock.key });
+      if (v !== 'ok') throw new FencedOut(owner, v, what);
+    });
+    // Read under the lock: what a job or another reconcile did up to now is settled or visible.
+    const live = (await raw.listNetworkInterfaces({ networkInterfaceIds: [eni.networkInterfaceId] }))[0];
+    if (!live) return { ...report, action: 'leave', why: 'the ENI is gone' };
+    const known = await knowledgeOf(d, regionId, j);
+    const entriesOnEip = await raw.listForwardEntries(j.original.forwardTableId, { externalIp: j.original.externalIp });
+    let action = decideReconcile({ journal: j, eni: live, entriesOnEip, job: known });
+    // A person's Restore overrides anything but a running job and a cloud still changing.
+    if (force && action.kind !== 'wait' && known.state !== 'active') action = { kind: 'restore', why: `restore asked for by ${force.by} (${action.why})` };
+    report.action = action.kind;
+    report.why = action.why;
+    const ctx: ActionContext = { cloud, journal: j, eni: live, opts: d.opts, tokenLabel: (l) => reconcileToken(eni.networkInterfaceId, l), pass: token };
+    const result = await act(d, regionId, ctx, action, known);
+    if (result) report.result = result;
+  } catch (e) {
+    report.result = `error: ${e instanceof Error ? e.message : String(e)}`;
+  } finally {
+    await lock.release().catch(() => {});
+  }
+  return report;
+}
+
+/** Every natmigrate-tagged ENI of the region. */
+export async function reconcileRegion(d: CloudReconcileDeps, regionId: string): Promise<ReconcileReport[]> {
+  const cloud = d.cloudFor(regionId);
+  const enis = (await cloud.listNetworkInterfaces({ tags: { [JOURNAL_TAGS.job]: '', [JOURNAL_TAGS.deployment]: d.deployment } })).filter((e) => e.type !== 'Primary');
+  const out: ReconcileReport[] = [];
+  for (const eni of enis) {
+    const r = await reconcileEni(d, regionId, eni);
+    if (r.action !== 'leave' || r.result) d.log.info({ ...r }, 'reconcile');
+    out.push(r);
+  }
+  return out;
+}

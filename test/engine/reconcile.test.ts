@@ -1,0 +1,92 @@
+// Reconcile from the cloud journal, in process against the sandbox: a job a worker owns is left alone; a job Redis
+// forgot whose EIP now maps to something foreign is put to a person (reconcile.ask in its own thread, bound again
+// from the ENI's tags), and that person's Restore puts the original mapping back and removes the ENI.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import type { Redis } from 'ioredis';
+import { createAlibabaCloud, type AlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import type { MigrationEvent } from '../../src/domain/events.ts';
+import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import { RecordingNotifier } from '../../src/engine/notifiers.ts';
+import type { Audience } from '../../src/engine/ports.ts';
+import { startSandbox } from '../../src/sandbox/index.ts';
+import { deleteKeys } from '../../src/util/private-redis.ts';
+import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { engineScenario, MIGRATABLE } from './scenario.ts';
+
+const REGION = 'cn-hangzhou';
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+class BindingNotifier extends RecordingNotifier {
+  readonly bound: [string, Audience][] = [];
+  async bindAudience(jobId: string, audience: Audience): Promise<void> { this.bound.push([jobId, audience]); }
+}
+
+let sandbox: Sandbox;
+let cloud: AlibabaCloud;
+let redis: Redis;
+let engine: Engine;
+const prefix = uniquePrefix('recon');
+const notifier = new BindingNotifier();
+
+beforeAll(async () => {
+  redis = redisClient();
+  sandbox = await startSandbox({ scenario: engineScenario(), port: 0 });
+  cloud = createAlibabaCloud({
+    regionId: REGION, ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
+    waiter: { initialMs: 15, factor: 1.5, maxMs: 80 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
+  });
+  engine = createEngine({
+    redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
+    options: { approvalTtlMs: 60_000, verifyTimeoutMs: 2_000, verifyIntervalMs: 100, tableLockTtlMs: 5_000, tableLockPollMs: 10, publicEdge: sandbox.edge },
+    // Passes only when the test asks for them.
+    worker: { lockDurationMs: 5_000, stalledIntervalMs: 2_500, cloudReconcileIntervalMs: -1 },
+  });
+  await engine.startWorker();
+});
+
+afterAll(async () => {
+  await engine.close();
+  await deleteKeys(redis, prefix);
+  await redis.quit();
+  await sandbox?.close();
+});
+
+describe('reconcile from the ENI tags', () => {
+  it('leaves a running job alone, asks a person about a forgotten job whose EIP maps elsewhere, and restores on request', async () => {
+    const [id, ip, eip] = MIGRATABLE[2]!;
+    const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false }, requestedBy: 'UREQ', audience: { channelId: 'CRECON', threadTs: '1765000000.000200' } });
+    const jobId = (r as { jobId: string }).jobId;
+    await notifier.waitFor((e) => e.jobId === jobId && e.type === 'approval.requested');
+    const eni = (await cloud.listNetworkInterfaces({ instanceId: id })).find((e) => e.type !== 'Primary')!;
+
+    // A worker owns it (parked for approval): nothing to do.
+    const first = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId);
+    expect(first).toMatchObject({ action: 'leave', jobId });
+
+    // Redis forgets this deployment; someone maps the EIP to another host meanwhile.
+    await deleteKeys(redis, prefix);
+    sandbox.world.settle();
+    const entry = [...sandbox.world.dnatEntries.values()].find((e) => e.externalIp === eip)!;
+    entry.internalIp = '192.168.1.99';
+    const asked = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId);
+    expect(asked).toMatchObject({ action: 'ask', result: 'asked', jobId });
+    const ask = notifier.forJob(jobId).find((e) => e.type === 'reconcile.ask') as Extract<MigrationEvent, { type: 'reconcile.ask' }>;
+    expect(ask).toMatchObject({ eniId: eni.networkInterfaceId, original: { externalIp: eip, internalIp: ip } });
+    expect(notifier.bound).toContainEqual([jobId, { channelId: 'CRECON', threadTs: '1765000000.000200' }]);
+    // Nothing changed: the ENI is still there, the foreign mapping too.
+    expect((await cloud.listNetworkInterfaces({ networkInterfaceIds: [eni.networkInterfaceId] })).length).toBe(1);
+
+    // The person removes the foreign mapping and clicks Restore.
+    sandbox.world.dnatEntries.delete(entry.forwardEntryId);
+    const restored = await engine.service.restoreFromCloud!(REGION, eni.networkInterfaceId, 'UAPPROVER');
+    expect(restored).toMatchObject({ ok: true });
+    const dnat = await cloud.listForwardEntries('ftb-1', { externalIp: eip });
+    expect(dnat.map((e) => [e.internalIp, e.status])).toEqual([[ip, 'Available']]);
+    expect((await cloud.listNetworkInterfaces({ instanceId: id })).filter((e) => e.type !== 'Primary')).toEqual([]);
+    const end = await until(() => notifier.forJob(jobId).find((e) => e.type === 'finished'), { what: 'the finished message', timeoutMs: 5_000 });
+    expect(end).toMatchObject({ outcome: 'restored' });
+    expect(notifier.forJob(jobId).some((e) => e.type === 'restored' && e.reason.includes('UAPPROVER'))).toBe(true);
+    expect((await engine.service.status(jobId))[0]).toMatchObject({ state: 'finished', outcome: 'restored' });
+  }, 60_000);
+});
