@@ -62,6 +62,8 @@ export async function runHarnessWorker(): Promise<void> {
         // Synchronous write, then an uncatchable kill: nothing after this line runs, like a power cut.
         writeSync(1, `crash ${cfg.crashAt}\n`);
         process.kill(process.pid, 'SIGKILL');
+        // From the worker thread the kill may land a moment after kill() returns: this thread waits for it here.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
       },
     }
     : undefined;
