@@ -1,6 +1,7 @@
 // The scenario format: the world the sandbox starts from, as zod schemas with their defaults. Documented field by
 // field in docs/sandbox.md; load-scenario.ts parses and cross-checks it.
 import { z } from 'zod';
+import { guestServicesFields } from '../guest/guest-services-spec.ts';
 import { isCidr, isIp } from '../ip.ts';
 
 const ip = z.string().refine(isIp, { message: 'expected an IPv4 address like 192.168.1.10' });
@@ -57,6 +58,8 @@ const guestSchema = z.strictObject({
   /** Cloud Assistant agent installed and running. */
   cloudAssistant: z.boolean().default(true),
   hostname: z.string().optional(),
+  /** Listeners, host firewall, rp_filter (guest-services-spec.ts). */
+  ...guestServicesFields,
 });
 
 const instanceSchema = z.strictObject({
