@@ -15,6 +15,7 @@
 //  10. BadOption            --ports / vSwitch / security-group overrides that cannot work
 //  11. InstanceNotRunning   transient: start it and retry
 //  12. EniQuotaFull         the ENI could not be attached
+//  13. ServiceAtRisk        a carried TCP port would stop answering on the new NIC (plan-services.ts)
 // PermissionDenied is not decided here: the engine maps a CloudError with isPermissionDenied through
 // refusalFromPermissionError() (permission-refusal.ts).
 
@@ -28,6 +29,7 @@ import {
 } from './dnat.ts';
 import { tcpPortOpenFromInternet } from './security-groups.ts';
 import type { CutoverMethod } from './steps.ts';
+import { serviceRefusal, serviceReportOf } from './plan-services.ts';
 
 export interface PlanContext {
   /** The job the plan is for; it goes into the ENI's tags (and so into the hash). */
@@ -43,6 +45,7 @@ const ENI_TAG_INSTANCE = 'natmigrate:instance';
 export const REFUSAL_ORDER: readonly RefusalCode[] = [
   'InstanceNotFound', 'NoNatGateway', 'AlreadyMigrated', 'NoIpMapping', 'AmbiguousIpMapping', 'InstanceHasPublicIp',
   'EipNotOnNatGateway', 'EipUsedBySnat', 'NoSnatCoverage', 'BadOption', 'InstanceNotRunning', 'EniQuotaFull',
+  'ServiceAtRisk',
 ];
 
 const refuse = (code: RefusalCode, message: string, details?: Record<string, unknown>): PlanResult =>
@@ -168,7 +171,15 @@ export function buildPlan(input: PlanInput, ctx: PlanContext): PlanResult {
       { attached: attached.length, eniQuantity: input.eniQuantity, networkInterfaceIds: attached });
   }
 
-  return { ok: true, plan: assemblePlan(input, ctx, inst, gateway, entry, usable) };
+  // 13. ServiceAtRisk
+  const services = input.guest ? serviceReportOf(input.guest, inst.primaryIp, input.options) : undefined;
+  const atRisk = services && serviceRefusal(services, id);
+  if (atRisk) return { ok: false, refusal: atRisk };
+
+  const plan = assemblePlan(input, ctx, inst, gateway, entry, usable);
+  if (services) plan.services = services;
+  if (services && !services.checked) plan.warnings.push(`The guest's services were not checked (${services.reason}); only SSH and the egress IP will be verified.`);
+  return { ok: true, plan };
 }
 
 function gatewayOfEntry(gateways: readonly NatGateway[], entry: DnatEntry): NatGateway | undefined {
@@ -331,6 +342,7 @@ function copyOptions(o: MigrationOptions): MigrationOptions {
   };
   if (o.vSwitchId !== undefined) out.vSwitchId = o.vSwitchId;
   if (o.securityGroupIds !== undefined) out.securityGroupIds = [...o.securityGroupIds];
+  if (o.acceptPorts !== undefined) out.acceptPorts = [...o.acceptPorts];
   return out;
 }
 

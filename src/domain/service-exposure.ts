@@ -3,7 +3,6 @@
 // The NIC-specific causes are one union; a Windows guest's "new NIC lands in the Public profile" joins it later.
 import type { GuestNetworkFacts, InputChain, InputRule, ListeningSocket } from './guest-listing.ts';
 import { ipInCidr, parseCidr } from './ipv4.ts';
-import type { PortSelection } from './plan-types.ts';
 
 export type ExposureReason =
   | { kind: 'bound_to_primary'; address: string }
@@ -49,7 +48,8 @@ export const serviceNameOf = (port: number): string | undefined => SERVICE_NAMES
 
 export interface ExposureInput {
   primaryIp: string;
-  ports: PortSelection;
+  /** The ports the new mapping carries (plan-types' PortSelection). */
+  ports: { kind: 'all' } | { kind: 'list'; ports: number[] };
   configureGuest: boolean;
   acceptPorts: readonly number[];
 }

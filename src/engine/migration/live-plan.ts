@@ -2,6 +2,8 @@ import type { CloudPort } from '../../cloud/cloud-port.ts';
 import { isCloudError } from '../../cloud/cloud-error.ts';
 import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
 import { buildPlan } from '../../domain/plan.ts';
+import { INTROSPECTION_SCRIPT } from '../../domain/plan-services.ts';
+import { createHash } from 'node:crypto';
 import type { DnatEntry, NatGateway, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
 import type { MigrationOptions, PlanInput, PlanResult } from '../../domain/plan-types.ts';
 
@@ -26,13 +28,17 @@ export interface RecheckScope {
 }
 
 /** Reads, read-only, everything the pure planner needs about one instance. Independent reads go out together. */
-export async function gatherPlanInput(cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions, recheck?: RecheckScope): Promise<PlanInput> {
+export async function gatherPlanInput(
+  cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions, recheck?: RecheckScope, introspectToken?: string,
+): Promise<PlanInput> {
   const empty: PlanInput = {
     regionId, instanceId, instance: undefined, eniQuantity: undefined, instanceEnis: [], natGateways: [],
     dnatEntries: [], snatEntries: [], vSwitches: [], securityGroups: [], options,
   };
   const instance = await cloud.describeInstance(instanceId);
   if (!instance) return empty;
+  // The guest's own account of its services, read once per plan (the gate's quick recheck reuses the approval's).
+  const guest = !recheck && introspectToken && instance.status === 'Running' ? introspectGuest(cloud, instanceId, introspectToken) : undefined;
 
   const sgIds = recheck ? [...new Set(options.securityGroupIds ?? [])] : [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
   const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups] = await Promise.all([
@@ -58,7 +64,21 @@ export async function gatherPlanInput(cloud: CloudPort, regionId: string, instan
   return {
     ...empty, instance, eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups,
     dnatEntries: uniqueEntries(dnat.flat() as DnatEntry[]), snatEntries: snat.flat() as SnatEntry[],
+    ...(guest ? { guest: await guest } : {}),
   };
+}
+
+/** One read-only Cloud Assistant invocation (ss, iptables-save, nft, sysctl, ip); a failure is a fact, not an error. */
+async function introspectGuest(cloud: CloudPort, instanceId: string, token: string): Promise<{ output: string } | { error: string }> {
+  try {
+    const invokeId = await cloud.runCommand({ instanceId, script: INTROSPECTION_SCRIPT, name: 'natmigrate-introspect', timeoutSeconds: 30, clientToken: token });
+    const r = await cloud.waitInvocation(invokeId, instanceId, { timeoutMs: 60_000 });
+    if (r.status !== 'Success') return { error: `Cloud Assistant invocation ${invokeId} ended ${r.status}${r.errorInfo ? `: ${r.errorInfo}` : ''}` };
+    return { output: r.output };
+  } catch (e) {
+    if (isCloudError(e) && e.isPermissionDenied) throw e;
+    return { error: isCloudError(e) ? `${e.action}: ${e.code}` : String(e) };
+  }
 }
 
 /** The stable facts of a plan's input worth keeping for its recheck: the gateways and the vSwitches the plan uses. */
@@ -76,10 +96,15 @@ export async function planFromLiveState(
   cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }, recheck?: RecheckScope,
 ): Promise<{ result: PlanResult; input?: PlanInput }> {
   try {
-    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
+    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, introspectToken(j.jobId));
     return { result: buildPlan(input, { jobId: j.jobId }), input };
   } catch (e) {
     if (isCloudError(e) && e.isPermissionDenied) return { result: { ok: false, refusal: refusalFromPermissionError(e.action, e.deniedAction) } };
     throw e;
   }
+}
+
+/** ClientToken of the plan's introspection (the same shape as step-context's clientToken, which imports this file's users). */
+function introspectToken(jobId: string): string {
+  return `nm-${createHash('sha256').update(`${jobId}||introspect`).digest('hex').slice(0, 40)}`;
 }

@@ -1,6 +1,7 @@
 // Staging: the secondary ENI is created and attached (and, with --configure-guest, brought up in the guest).
 // Nothing here touches the forward table; every step finds what an earlier attempt made before creating anything.
 import { hasStatus } from '../../../domain/dnat.ts';
+import { firewallMirrorLines } from '../../../domain/firewall-mirror.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { guestNicScript } from '../guest-nic-script.ts';
 import { done, type StepHandler } from '../step-context.ts';
@@ -60,7 +61,9 @@ export const configureGuest: StepHandler = async (s) => {
   if (!s.j.eniMac || !s.j.eniIp) throw new StepFailure('EniMissing', `ENI ${s.j.eniId} has no MAC/IP to configure`);
   const vsw = (await s.cloud.listVSwitches({ vpcId: plan.vpcId })).find((v) => v.vSwitchId === plan.eni.vSwitchId);
   if (!vsw) throw new StepFailure('VSwitchMissing', `vSwitch ${plan.eni.vSwitchId} not found`);
-  const script = guestNicScript({ mac: s.j.eniMac, ip: s.j.eniIp, cidr: vsw.cidr, table: s.opts.guestRouteTable });
+  // Host-firewall rules that name the first NIC, mirrored for this one (what the plan said --configure-guest does).
+  const mirrors = plan.services?.checked ? plan.services.tcp.flatMap((p) => p.mirrors) : [];
+  const script = guestNicScript({ mac: s.j.eniMac, ip: s.j.eniIp, cidr: vsw.cidr, table: s.opts.guestRouteTable, firewallLines: firewallMirrorLines(mirrors) });
   const invokeId = await s.cloud.runCommand({
     instanceId: s.j.instanceId, script, name: 'natmigrate-configure-nic', timeoutSeconds: 60, clientToken: s.token(s.stageLabel('configure_guest')),
   });
