@@ -29,7 +29,7 @@ export interface RecheckScope {
 
 /** Reads, read-only, everything the pure planner needs about one instance. Independent reads go out together. */
 export async function gatherPlanInput(
-  cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions, recheck?: RecheckScope, introspectToken?: string,
+  cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions, recheck?: RecheckScope, introspect?: IntrospectOptions,
 ): Promise<PlanInput> {
   const empty: PlanInput = {
     regionId, instanceId, instance: undefined, eniQuantity: undefined, instanceEnis: [], natGateways: [],
@@ -38,7 +38,7 @@ export async function gatherPlanInput(
   const instance = await cloud.describeInstance(instanceId);
   if (!instance) return empty;
   // The guest's own account of its services, read once per plan (the gate's quick recheck reuses the approval's).
-  const guest = !recheck && introspectToken && instance.status === 'Running' ? introspectGuest(cloud, instanceId, introspectToken) : undefined;
+  const guest = !recheck && introspect && instance.status === 'Running' ? introspectGuest(cloud, instanceId, introspect) : undefined;
 
   const sgIds = recheck ? [...new Set(options.securityGroupIds ?? [])] : [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
   const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups] = await Promise.all([
@@ -68,11 +68,14 @@ export async function gatherPlanInput(
   };
 }
 
+/** The plan's guest introspection: its ClientToken and the typical RunCommand latency (the first poll comes then). */
+export interface IntrospectOptions { token: string; expectedMs?: number; signal?: AbortSignal }
+
 /** One read-only Cloud Assistant invocation (ss, iptables-save, nft, sysctl, ip); a failure is a fact, not an error. */
-async function introspectGuest(cloud: CloudPort, instanceId: string, token: string): Promise<{ output: string } | { error: string }> {
+async function introspectGuest(cloud: CloudPort, instanceId: string, o: IntrospectOptions): Promise<{ output: string } | { error: string }> {
   try {
-    const invokeId = await cloud.runCommand({ instanceId, script: INTROSPECTION_SCRIPT, name: 'natmigrate-introspect', timeoutSeconds: 30, clientToken: token });
-    const r = await cloud.waitInvocation(invokeId, instanceId, { timeoutMs: 60_000 });
+    const invokeId = await cloud.runCommand({ instanceId, script: INTROSPECTION_SCRIPT, name: 'natmigrate-introspect', timeoutSeconds: 30, clientToken: o.token });
+    const r = await cloud.waitInvocation(invokeId, instanceId, { timeoutMs: 60_000, ...(o.expectedMs !== undefined ? { expectedMs: o.expectedMs } : {}), ...(o.signal ? { signal: o.signal } : {}) });
     if (r.status !== 'Success') return { error: `Cloud Assistant invocation ${invokeId} ended ${r.status}${r.errorInfo ? `: ${r.errorInfo}` : ''}` };
     return { output: r.output };
   } catch (e) {
@@ -94,9 +97,10 @@ function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {
 /** The pre-flight from live state; a RAM denial is a refusal (PermissionDenied), not a failure. */
 export async function planFromLiveState(
   cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }, recheck?: RecheckScope,
+  wait: { expectedMs?: number; signal?: AbortSignal } = {},
 ): Promise<{ result: PlanResult; input?: PlanInput }> {
   try {
-    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, introspectToken(j.jobId));
+    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { token: introspectToken(j.jobId), ...wait });
     return { result: buildPlan(input, { jobId: j.jobId }), input };
   } catch (e) {
     if (isCloudError(e) && e.isPermissionDenied) return { result: { ok: false, refusal: refusalFromPermissionError(e.action, e.deniedAction) } };
