@@ -98,7 +98,7 @@ export type MigrationEvent = { jobId: string; at: string } & (
   /** Instances whose status changed since the last progress event, and the totals after the change. */
   | { type: 'batch.progress'; phase: BatchPhase; changes: { instanceId: string; status: BatchItemStatus }[]; counts: BatchCounts }
   /** One child migration of a batch ended. */
-  | { type: 'batch.instance'; instanceId: string; childJobId: string; canary: boolean; outcome: JobOutcome; summary: string }
+  | { type: 'batch.instance'; instanceId: string; childJobId: string; canary: boolean; outcome: JobOutcome; summary: string; ports?: PortEvidence[] }
   | { type: 'scan.finished'; scan: ScanResult }
   | { type: 'drift.detected'; drift: DriftAlert }
   /** A cutover (or batch) parked until a change-freeze window ends. */

@@ -72,7 +72,7 @@ export async function gatherPlanInput(
 export interface IntrospectOptions { token: string; expectedMs?: number; signal?: AbortSignal }
 
 /** One read-only Cloud Assistant invocation (ss, iptables-save, nft, sysctl, ip); a failure is a fact, not an error. */
-async function introspectGuest(cloud: CloudPort, instanceId: string, o: IntrospectOptions): Promise<{ output: string } | { error: string }> {
+export async function introspectGuest(cloud: CloudPort, instanceId: string, o: IntrospectOptions): Promise<{ output: string } | { error: string }> {
   try {
     const invokeId = await cloud.runCommand({ instanceId, script: INTROSPECTION_SCRIPT, name: 'natmigrate-introspect', timeoutSeconds: 30, clientToken: o.token });
     const r = await cloud.waitInvocation(invokeId, instanceId, { timeoutMs: 60_000, ...(o.expectedMs !== undefined ? { expectedMs: o.expectedMs } : {}), ...(o.signal ? { signal: o.signal } : {}) });
@@ -109,6 +109,6 @@ export async function planFromLiveState(
 }
 
 /** ClientToken of the plan's introspection (the same shape as step-context's clientToken, which imports this file's users). */
-function introspectToken(jobId: string): string {
+export function introspectToken(jobId: string): string {
   return `nm-${createHash('sha256').update(`${jobId}||introspect`).digest('hex').slice(0, 40)}`;
 }

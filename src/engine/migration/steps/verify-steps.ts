@@ -35,7 +35,7 @@ async function runChecks(s: StepContext, c: Checks): Promise<{ ssh: SshEvidence;
   ]);
   const lost = ports ? lostPorts(ports) : [];
   const ok = ssh.ok && egress.ok && lost.length === 0;
-  s.dirty.verification = { ssh, egress, ok, at: iso() };
+  s.dirty.verification = { ssh, egress, ok, at: iso(), ...(ports ? { ports } : {}) };
   await s.emit({ type: 'verified', ssh, egress, ok, ...(ports ? { ports } : {}) });
   const problems = [
     ssh.ok ? '' : `SSH: ${ssh.error}`, egress.ok ? '' : `egress: ${egress.error}`,
