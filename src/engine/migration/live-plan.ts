@@ -29,7 +29,7 @@ export interface RecheckScope {
 
 /** Reads, read-only, everything the pure planner needs about one instance. Independent reads go out together. */
 export async function gatherPlanInput(
-  cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions, recheck?: RecheckScope, introspect?: IntrospectOptions,
+  cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions, recheck?: RecheckScope,
 ): Promise<PlanInput> {
   const empty: PlanInput = {
     regionId, instanceId, instance: undefined, eniQuantity: undefined, instanceEnis: [], natGateways: [],
@@ -37,8 +37,6 @@ export async function gatherPlanInput(
   };
   const instance = await cloud.describeInstance(instanceId);
   if (!instance) return empty;
-  // The guest's own account of its services, read once per plan (the gate's quick recheck reuses the approval's).
-  const guest = !recheck && introspect && instance.status === 'Running' ? introspectGuest(cloud, instanceId, introspect) : undefined;
 
   const sgIds = recheck ? [...new Set(options.securityGroupIds ?? [])] : [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
   const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups] = await Promise.all([
@@ -64,7 +62,6 @@ export async function gatherPlanInput(
   return {
     ...empty, instance, eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups,
     dnatEntries: uniqueEntries(dnat.flat() as DnatEntry[]), snatEntries: snat.flat() as SnatEntry[],
-    ...(guest ? { guest: await guest } : {}),
   };
 }
 
@@ -100,8 +97,14 @@ export async function planFromLiveState(
   wait: { expectedMs?: number; signal?: AbortSignal } = {},
 ): Promise<{ result: PlanResult; input?: PlanInput }> {
   try {
-    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { token: introspectToken(j.jobId), ...wait });
-    return { result: buildPlan(input, { jobId: j.jobId }), input };
+    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
+    const first = buildPlan(input, { jobId: j.jobId });
+    // The guest's own account of its services, read only for a plan that would otherwise go ahead (a refusal for
+    // another reason runs nothing in the guest), and once per plan: the gate's quick recheck keeps the approval's.
+    if (!first.ok || recheck) return { result: first, input };
+    const guest = await introspectGuest(cloud, j.instanceId, { token: introspectToken(j.jobId), ...wait });
+    const withGuest = { ...input, guest };
+    return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest };
   } catch (e) {
     if (isCloudError(e) && e.isPermissionDenied) return { result: { ok: false, refusal: refusalFromPermissionError(e.action, e.deniedAction) } };
     throw e;
