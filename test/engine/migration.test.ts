@@ -124,7 +124,8 @@ describe('migration', () => {
     expect(parked.state).toBe('awaiting_approval');
     expect((await enisOf(id)).map((e) => e.status)).toEqual(['InUse']);
     expect((await dnatOn(eip)).map((e) => e.internalIp)).toEqual([ip]);
-    expect(await (await engine.queue.getJob(jobId))?.getState()).toBe('delayed');
+    // The park follows the approval request's event (journal write, then moveToDelayed): wait for it rather than race it.
+    await until(async () => (await (await engine.queue.getJob(jobId))?.getState()) === 'delayed', { what: `${jobId} to park`, timeoutMs: 10_000 });
 
     // The requester cannot approve their own job.
     expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: REQUESTER, isApprover: true })).toMatchObject({ ok: false, code: 'SelfApproval' });
