@@ -24,7 +24,8 @@ export function servicesBlock(plan: Plan): Block | undefined {
   if (s.tcp.length > 30) lines.push(`• … and ${s.tcp.length - 30} more TCP ports`);
   if (s.udp.length) lines.push(`• UDP ${s.udp.slice(0, 20).map((u) => code(`${u.port}${u.process ? ` ${truncate(u.process, 40)}` : ''}`)).join(', ')}: not checked from outside`);
   if (s.notCarried.length) lines.push(`• Not carried by the new mapping: TCP ${s.notCarried.slice(0, 20).join(', ')}`);
-  return section(`*Services* (listening sockets in the guest):\n${lines.join('\n') || '• none found besides loopback'}`);
+  // One section holds at most 3,000 characters: the list is cut there (the plan's file of record is the job record).
+  return section(truncate(`*Services* (listening sockets in the guest):\n${lines.join('\n') || '• none found besides loopback'}`, 2900));
 }
 
 /** Printable first bytes: one line, control characters shown as escapes, cut short. */
