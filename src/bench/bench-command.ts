@@ -18,7 +18,7 @@ const FLEET_SCALE = 5;
 
 const TARGETS = {
   cutover_ratio: 1.10, migration_ratio: 1.15, api_calls_per_migration: 40,
-  cutover_modify_ratio: 1.10, cutover_modify_vs_recreate: 0.55, api_calls_per_migration_modify: 20,
+  cutover_modify_ratio: 1.10, cutover_modify_vs_recreate: 0.55, api_calls_per_migration_modify: 20, verify_ports_ratio: 1.5,
   ack_ratio: 1.2, fleet_ratio: 1.25, fleet_failures: 0, worker_rss_mb: 200,
   slack_refused: 0, slack_calls_per_instance: 1.5, slack_delivery_lag_p99_ms: 10_000, approval_card_delay_ms: 5_000,
 };
@@ -87,6 +87,7 @@ export async function benchCommand(args: string[]): Promise<void> {
       migration_ms: mo.migrationMs, migration_floor_ms: mo.migrationFloorMs, migration_ratio: r(mo.migrationMs, mo.migrationFloorMs),
       migration_recreate_ms: re.migrationMs, migration_recreate_ratio: r(re.migrationMs, re.migrationFloorMs),
       api_calls_per_migration: re.apiCallsPerMigration, api_calls_per_migration_modify: mo.apiCallsPerMigration,
+      verify_ports_ms: mo.verifyPortsMs, ssh_check_ms: mo.sshCheckMs, verify_ports_ratio: r(mo.verifyPortsMs, mo.sshCheckMs),
     });
     row('cutover window, delete + create (ms)', re.cutoverWindowMs, re.cutoverFloorMs, r(re.cutoverWindowMs, re.cutoverFloorMs), `≤ ${TARGETS.cutover_ratio}`, r(re.cutoverWindowMs, re.cutoverFloorMs) <= TARGETS.cutover_ratio);
     row('cutover window, in place (ms)', mo.cutoverWindowMs, mo.cutoverFloorMs, r(mo.cutoverWindowMs, mo.cutoverFloorMs), `≤ ${TARGETS.cutover_modify_ratio}`, r(mo.cutoverWindowMs, mo.cutoverFloorMs) <= TARGETS.cutover_modify_ratio);
@@ -94,6 +95,8 @@ export async function benchCommand(args: string[]): Promise<void> {
     row('migration in place, no human wait (ms)', mo.migrationMs, mo.migrationFloorMs, r(mo.migrationMs, mo.migrationFloorMs), `≤ ${TARGETS.migration_ratio}`, r(mo.migrationMs, mo.migrationFloorMs) <= TARGETS.migration_ratio);
     row('API calls per migration, delete + create', re.apiCallsPerMigration, '-', '-', `≤ ${TARGETS.api_calls_per_migration}`, re.apiCallsPerMigration <= TARGETS.api_calls_per_migration);
     row('API calls per migration, in place', mo.apiCallsPerMigration, '-', '-', `≤ ${TARGETS.api_calls_per_migration_modify}`, mo.apiCallsPerMigration <= TARGETS.api_calls_per_migration_modify);
+    // 16 listening ports probed through the EIP after the cutover, against the one SSH check of the same run.
+    row('verify 16 service ports (ms)', mo.verifyPortsMs, `ssh ${mo.sshCheckMs}`, r(mo.verifyPortsMs, mo.sshCheckMs), `≤ ${TARGETS.verify_ports_ratio}`, r(mo.verifyPortsMs, mo.sshCheckMs) <= TARGETS.verify_ports_ratio);
   }
   if (ack) {
     Object.assign(out, {

@@ -37,10 +37,11 @@ export function cutoverFloor(l: BenchLatencies, method: CutoverMethod): number {
 
 /**
  * The cloud's critical path of one migration (human wait excluded): attach the ENI, [configure the guest], then
- * the cutover's switch, then verification (egress RunCommand and SSH banner run side by side).
+ * the cutover's switch, then verification (egress RunCommand and SSH banner run side by side). `introspect`: the plan
+ * first reads the guest's services with one RunCommand, which must finish before anything is staged.
  */
-export function migrationFloor(l: BenchLatencies, configureGuest: boolean, method: CutoverMethod): number {
-  return l.eniAttach + (configureGuest ? l.runCommand : 0) + dnatSwitch(l, method) + Math.max(l.runCommand, l.edge);
+export function migrationFloor(l: BenchLatencies, configureGuest: boolean, method: CutoverMethod, introspect = false): number {
+  return (introspect ? l.runCommand : 0) + l.eniAttach + (configureGuest ? l.runCommand : 0) + dnatSwitch(l, method) + Math.max(l.runCommand, l.edge);
 }
 
 /**

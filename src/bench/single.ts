@@ -28,6 +28,10 @@ export interface SingleRun {
   callsByAction: Record<string, number>;
   /** API calls per step, as the job's record counts them (where the calls go). */
   callsByStep: Record<string, number>;
+  /** From the new entry Available until every service port answered through the EIP (NaN when not measured). */
+  verifyPortsMs: number;
+  /** From the new entry Available until the SSH banner came back through the EIP. */
+  sshCheckMs: number;
 }
 
 /** The medians of one cutover method's runs. */
@@ -37,6 +41,8 @@ export interface SingleResult {
   migrationMs: number;
   migrationFloorMs: number;
   apiCallsPerMigration: number;
+  verifyPortsMs: number;
+  sshCheckMs: number;
 }
 
 export interface SingleResults {
@@ -67,10 +73,17 @@ class InstantApprover implements Notifier {
 }
 
 const METHODS: CutoverMethod[] = ['modify', 'recreate'];
+/** The service ports besides SSH (16 listening ports in all). */
+const SERVICE_PORTS = Array.from({ length: 15 }, (_, i) => 8001 + i);
 
 export async function runSingle(o: { redisUrl: string; latencies: BenchLatencies; runs: number; log?: (s: string) => void; expectedLatencies?: boolean }): Promise<SingleResults> {
   const l = o.latencies;
-  const sandbox = await startSandbox({ scenario: makeFleetScenario({ instances: Math.max(10, 2 * o.runs), latencyMs: { ...l } }) });
+  const scenario = makeFleetScenario({ instances: Math.max(10, 2 * o.runs), latencyMs: { ...l } });
+  // 16 listening TCP ports per guest (sshd and 15 services on 0.0.0.0), open in the security group: verification
+  // probes each through the EIP after the cutover.
+  for (const inst of scenario.instances ?? []) inst.guest = { ...inst.guest, services: SERVICE_PORTS.map((port) => ({ port, process: 'app' })) };
+  for (const sg of scenario.securityGroups ?? []) sg.ingress = [...(sg.ingress ?? []), { ipProtocol: 'tcp', portRange: `${SERVICE_PORTS[0]}/${SERVICE_PORTS.at(-1)}`, sourceCidrIp: '0.0.0.0/0' }];
+  const sandbox = await startSandbox({ scenario });
   const prefix = `{nmbench-single-${randomBytes(3).toString('hex')}}`;
   const budgetRedis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
   const notifier = new InstantApprover();
@@ -115,6 +128,15 @@ export async function runSingle(o: { redisUrl: string; latencies: BenchLatencies
         .find((e) => e.ok && e.dstIp === eip && switched !== undefined && e.at >= switched.at && e.internalIp !== fleetPrivateIp(i));
       const callsByAction: Record<string, number> = {};
       for (const r of reqs) callsByAction[r.action] = (callsByAction[r.action] ?? 0) + 1;
+      // The ports' verification and the SSH check, both from the moment the new entry was Available.
+      const available = ev.find((e) => e.type === 'step.finished' && (e.step === 'wait_entry_modified' || e.step === 'wait_entry_available'));
+      const tA = available ? Date.parse(available.at) : Number.NaN;
+      const onNewPath = sandbox.edgeLog.slice(firstEdge).filter((e) => e.ok && e.dstIp === eip && e.at >= tA && e.internalIp !== fleetPrivateIp(i));
+      const firstOk = (port: number) => onNewPath.find((e) => e.dstPort === port)?.at;
+      const sshAt = firstOk(22);
+      const portTimes = method === 'modify' ? [22, ...SERVICE_PORTS].map(firstOk) : [];
+      const verifyPortsMs = portTimes.length && portTimes.every((t) => t !== undefined) ? Math.max(...(portTimes as number[])) + l.edge - tA : Number.NaN;
+      const sshCheckMs = sshAt !== undefined ? sshAt + l.edge - tA : Number.NaN;
       const callsByStep: Record<string, number> = {};
       for (const st of (await engine.service.status(sub.jobId))[0]?.steps ?? []) callsByStep[st.step] = (callsByStep[st.step] ?? 0) + st.calls.length;
       runs.push({
@@ -128,6 +150,8 @@ export async function runSingle(o: { redisUrl: string; latencies: BenchLatencies
         apiCalls: reqs.length,
         callsByAction,
         callsByStep,
+        verifyPortsMs,
+        sshCheckMs,
       });
       const last = runs.at(-1)!;
       o.log?.(`  single ${i + 1}/${o.runs * METHODS.length} (${method}): ${last.outcome}, window ${last.cutoverWindowMs} ms, migration ${last.migrationMs} ms, ${reqs.length} calls`);
@@ -145,8 +169,11 @@ export async function runSingle(o: { redisUrl: string; latencies: BenchLatencies
       cutoverWindowMs: median(mine.map((r) => r.cutoverWindowMs)),
       cutoverFloorMs: cutoverFloor(l, method),
       migrationMs: median(mine.map((r) => r.migrationMs)),
-      migrationFloorMs: migrationFloor(l, false, method),
+      // Each plan introspects the guest (one RunCommand before staging): part of the floor since issue 17.
+      migrationFloorMs: migrationFloor(l, false, method, true),
       apiCallsPerMigration: median(mine.map((r) => r.apiCalls)),
+      verifyPortsMs: median(mine.map((r) => r.verifyPortsMs)),
+      sshCheckMs: median(mine.map((r) => r.sshCheckMs)),
     };
   };
   return { runs, byMethod: { modify: of('modify'), recreate: of('recreate') } };

@@ -73,6 +73,10 @@ export interface CloudPort {
   runCommand(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string>;
   /** Waits for the invocation on that instance to reach a terminal status; output is decoded. */
   waitInvocation(invokeId: string, instanceId: string, opts?: WaitOptions): Promise<InvocationResult>;
+  /** One invocation on up to 100 instances (a batch's guest reads); optional: without it, one invocation each. */
+  runCommandOnMany?(input: { instanceIds: string[]; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string>;
+  /** Every named instance's result once each is terminal. */
+  waitInvocationOnMany?(invokeId: string, instanceIds: string[], opts?: WaitOptions): Promise<Map<string, InvocationResult>>;
 }
 
 /** ModifyForwardEntry's request: the entry, and the fields to change. */

@@ -2,10 +2,10 @@
 import { truncateForMessage } from './ids.ts';
 import { closest, fail, SEE_HELP, type Subcommand } from './command-words.ts';
 
-export type FlagName = 'region' | 'ports' | 'configure-guest' | 'concurrency' | 'canary' | 'all' | 'vswitch' | 'security-groups';
+export type FlagName = 'region' | 'ports' | 'configure-guest' | 'concurrency' | 'canary' | 'all' | 'vswitch' | 'security-groups' | 'accept-port';
 
 const FLAG_TAKES_VALUE: Record<FlagName, boolean> = {
-  region: true, ports: true, 'configure-guest': false, concurrency: true, canary: true, all: false, vswitch: true, 'security-groups': true,
+  region: true, ports: true, 'configure-guest': false, concurrency: true, canary: true, all: false, vswitch: true, 'security-groups': true, 'accept-port': true,
 };
 
 const FLAG_ALIASES: Record<string, FlagName> = {
@@ -17,12 +17,16 @@ const FLAG_ALIASES: Record<string, FlagName> = {
   all: 'all',
   vswitch: 'vswitch', 'vswitch-id': 'vswitch', vsw: 'vswitch',
   'security-groups': 'security-groups', 'security-group': 'security-groups', sg: 'security-groups', sgs: 'security-groups',
+  'accept-port': 'accept-port', 'accept-ports': 'accept-port',
 };
+
+/** Flags that may be given more than once: their values are joined into one comma list. */
+const REPEATABLE: ReadonlySet<FlagName> = new Set(['accept-port']);
 
 const ALLOWED_FLAGS: Record<Subcommand, readonly FlagName[]> = {
   help: ['region'],
-  plan: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups'],
-  run: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'all', 'concurrency', 'canary'],
+  plan: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'accept-port'],
+  run: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'all', 'concurrency', 'canary', 'accept-port'],
   status: ['region'],
   cancel: ['region'],
   rollback: ['region'],
@@ -62,7 +66,7 @@ export function parseArgs(sub: Subcommand, tokens: string[]): ParsedArgs {
       const where = flag === 'concurrency' || flag === 'canary' ? 'only applies to `run --all`' : `does not apply to \`${sub}\``;
       fail(`\`--${flag}\` ${where}.` + SEE_HELP);
     }
-    if (flags.has(flag)) fail(`\`--${flag}\` is given twice; give it once.`);
+    if (flags.has(flag) && !REPEATABLE.has(flag)) fail(`\`--${flag}\` is given twice; give it once.`);
     let value: string | true;
     if (FLAG_TAKES_VALUE[flag]) {
       if (eq >= 0) {
@@ -95,7 +99,8 @@ export function parseArgs(sub: Subcommand, tokens: string[]): ParsedArgs {
     } else {
       value = true;
     }
-    flags.set(flag, value);
+    const prior = flags.get(flag);
+    flags.set(flag, typeof prior === 'string' && typeof value === 'string' ? `${prior},${value}` : value);
   }
   return { positionals, flags };
 }
@@ -108,6 +113,7 @@ export function example(flag: FlagName): string {
     case 'canary': return '`--canary 1`';
     case 'vswitch': return '`--vswitch vsw-bp1…`';
     case 'security-groups': return '`--security-groups sg-bp1…,sg-bp1…`';
+    case 'accept-port': return '`--accept-port 8080` (repeatable, or a comma list)';
     default: return `\`--${flag}\``;
   }
 }

@@ -55,7 +55,7 @@ export const helpText = [
   '`/natmigrate scan <ngw-id|vpc-id>` — every instance of the VPC and the public IP it leaves from.',
   '`/natmigrate help` — this message.',
   '',
-  'Options: `--region <region-id>` on every command (default from configuration). `--ports any` (default) forwards every port; `--ports 22,443` forwards only those TCP ports (at most 20). `--configure-guest` brings the new NIC up with policy routing through Cloud Assistant. `--vswitch <vsw-id>` / `--security-groups <sg-id,…>` override the new ENI\'s vSwitch (same zone) or security groups.',
+  'Options: `--region <region-id>` on every command (default from configuration). `--ports any` (default) forwards every port; `--ports 22,443` forwards only those TCP ports (at most 20). `--configure-guest` brings the new NIC up with policy routing through Cloud Assistant (and mirrors host-firewall rules that name the first NIC). `--accept-port 8080` (repeatable) migrates even though that port would stop answering through the ENI. `--vswitch <vsw-id>` / `--security-groups <sg-id,…>` override the new ENI\'s vSwitch (same zone) or security groups.',
   'Job ids look like `migrate-cn-hangzhou-i-bp1…`.',
 ].join('\n');
 
@@ -121,6 +121,14 @@ function migrationOptions(flags: Map<FlagName, string | true>): MigrationOptions
     const bad = explainBadId('vSwitch', vsw);
     if (bad) fail(`${bad}.`);
     options.vSwitchId = vsw;
+  }
+  const accept = flags.get('accept-port');
+  if (typeof accept === 'string') {
+    const parts = accept.split(',').map((s) => s.trim()).filter(Boolean);
+    if (parts.some((x) => !/^\d{1,5}$/.test(x) || Number(x) < 1 || Number(x) > 65535)) {
+      fail(`\`--accept-port\` takes TCP ports from 1 to 65535, e.g. \`--accept-port 8080\` (got \`${truncateForMessage(accept, 30)}\`).`);
+    }
+    options.acceptPorts = [...new Set(parts.map(Number))].sort((a, b) => a - b);
   }
   const sgs = flags.get('security-groups');
   if (typeof sgs === 'string') {

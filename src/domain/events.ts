@@ -45,6 +45,20 @@ export interface SshEvidence {
   skipped?: string;
 }
 
+/** One service port through the public IP: before the cutover (baseline) and after it. */
+export interface PortEvidence {
+  port: number;
+  service?: string;
+  process?: string;
+  before: boolean;
+  /** Absent until the after-probe ran (and for ports that did not answer before: not probed again). */
+  after?: boolean;
+  /** The requester accepted that it may stop answering (--accept-port): it does not fail verification. */
+  accepted?: boolean;
+  /** The first bytes the service sent (untrusted guest text; shown escaped and cut). */
+  firstBytes?: string;
+}
+
 export interface EgressEvidence {
   ok: boolean;
   observedIp?: string;
@@ -74,7 +88,7 @@ export type MigrationEvent = { jobId: string; at: string } & (
   | { type: 'plan.changed'; previousHash: string; plan: Plan; differences: string[] }
   | { type: 'original.saved'; entry: DnatEntry; restoreRecipe: DnatSpec }
   | { type: 'restored'; entry: DnatEntry; reason: string }
-  | { type: 'verified'; ssh: SshEvidence; egress: EgressEvidence; ok: boolean }
+  | { type: 'verified'; ssh: SshEvidence; egress: EgressEvidence; ok: boolean; ports?: PortEvidence[] }
   | { type: 'failed'; step: string; error: StepError }
   | { type: 'cancel.requested'; by: Actor }
   | { type: 'finished'; outcome: JobOutcome; summary: string }
@@ -89,7 +103,7 @@ export type MigrationEvent = { jobId: string; at: string } & (
   /** Instances whose status changed since the last progress event, and the totals after the change. */
   | { type: 'batch.progress'; phase: BatchPhase; changes: { instanceId: string; status: BatchItemStatus }[]; counts: BatchCounts }
   /** One child migration of a batch ended. */
-  | { type: 'batch.instance'; instanceId: string; childJobId: string; canary: boolean; outcome: JobOutcome; summary: string }
+  | { type: 'batch.instance'; instanceId: string; childJobId: string; canary: boolean; outcome: JobOutcome; summary: string; ports?: PortEvidence[] }
   | { type: 'scan.finished'; scan: ScanResult }
   | { type: 'drift.detected'; drift: DriftAlert }
   /** A cutover (or batch) parked until a change-freeze window ends. */

@@ -12,6 +12,8 @@ export interface MigrationOptions {
   vSwitchId?: string;
   /** Override the ENI's security groups. */
   securityGroupIds?: string[];
+  /** TCP ports the requester accepts may stop answering through the ENI (`--accept-port`). */
+  acceptPorts?: number[];
 }
 
 /** Why the pre-flight says no. Stable codes: users see them and the README explains each. */
@@ -30,7 +32,8 @@ export type RefusalCode =
   | 'CloudAssistantUnavailable'
   | 'SshNotAllowed'
   | 'BadOption'
-  | 'PermissionDenied';
+  | 'PermissionDenied'
+  | 'ServiceAtRisk';
 
 export interface Refusal {
   code: RefusalCode;
@@ -92,6 +95,8 @@ export interface Plan {
   /** True when the selected ports do not forward `sshPort`, so the SSH check is skipped (only egress is verified). */
   skipSshVerify?: boolean;
   options: MigrationOptions;
+  /** The guest's listening sockets and, per carried TCP port, whether it still answers through the ENI (absent = not looked at). */
+  services?: import('./service-exposure.ts').ServiceReport;
   /** Non-blocking observations worth showing (e.g. the SG does not open the SSH port). */
   warnings: string[];
   /** sha256 over everything above that, if it changed, would make an approval stale. */
@@ -129,6 +134,8 @@ export interface PlanInput {
    * `agent` undefined when the API did not answer for the instance.
    */
   cloudAssistant?: { read: boolean; agent?: import('./cloud-types.ts').CloudAssistantAgent };
+  /** The guest introspection script's output, or why there is none; absent = not looked at (the gate's recheck). */
+  guest?: { output: string } | { error: string };
 }
 
 /**

@@ -16,6 +16,7 @@
 //  11. InstanceNotRunning   transient: start it and retry
 //  12. EniQuotaFull         the ENI could not be attached
 //  13. CloudAssistantUnavailable  the agent is absent or silent: the verification (and --configure-guest) need it
+//  14. ServiceAtRisk        a carried TCP port would stop answering on the new NIC (plan-services.ts)
 // PermissionDenied is not decided here: the engine maps a CloudError with isPermissionDenied through
 // refusalFromPermissionError() (permission-refusal.ts).
 
@@ -30,6 +31,7 @@ import {
 import { tcpPortOpenFromInternet } from './security-groups.ts';
 import { cloudAssistantRefusal } from './agent-check.ts';
 import type { CutoverMethod } from './steps.ts';
+import { serviceRefusal, serviceReportOf } from './plan-services.ts';
 
 export interface PlanContext {
   /** The job the plan is for; it goes into the ENI's tags (and so into the hash). */
@@ -46,6 +48,7 @@ export const REFUSAL_ORDER: readonly RefusalCode[] = [
   'InstanceNotFound', 'NoNatGateway', 'AlreadyMigrated', 'NoIpMapping', 'AmbiguousIpMapping', 'InstanceHasPublicIp',
   'EipNotOnNatGateway', 'EipUsedBySnat', 'NoSnatCoverage', 'BadOption', 'InstanceNotRunning', 'EniQuotaFull',
   'CloudAssistantUnavailable',
+  'ServiceAtRisk',
 ];
 
 const refuse = (code: RefusalCode, message: string, details?: Record<string, unknown>): PlanResult =>
@@ -175,7 +178,15 @@ export function buildPlan(input: PlanInput, ctx: PlanContext): PlanResult {
   const agent = cloudAssistantRefusal(id, input.cloudAssistant?.agent, input.cloudAssistant?.read ?? false, input.options);
   if (agent) return { ok: false, refusal: agent };
 
-  return { ok: true, plan: assemblePlan(input, ctx, inst, gateway, entry, usable) };
+  // 14. ServiceAtRisk
+  const services = input.guest ? serviceReportOf(input.guest, inst.primaryIp, input.options) : undefined;
+  const atRisk = services && serviceRefusal(services, id);
+  if (atRisk) return { ok: false, refusal: atRisk };
+
+  const plan = assemblePlan(input, ctx, inst, gateway, entry, usable);
+  if (services) plan.services = services;
+  if (services && !services.checked) plan.warnings.push(`The guest's services were not checked (${services.reason}); only SSH and the egress IP will be verified.`);
+  return { ok: true, plan };
 }
 
 function gatewayOfEntry(gateways: readonly NatGateway[], entry: DnatEntry): NatGateway | undefined {
@@ -351,6 +362,7 @@ function copyOptions(o: MigrationOptions): MigrationOptions {
   };
   if (o.vSwitchId !== undefined) out.vSwitchId = o.vSwitchId;
   if (o.securityGroupIds !== undefined) out.securityGroupIds = [...o.securityGroupIds];
+  if (o.acceptPorts !== undefined) out.acceptPorts = [...o.acceptPorts];
   return out;
 }
 

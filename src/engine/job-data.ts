@@ -1,6 +1,6 @@
 import type { StablePlanFacts } from '../domain/plan-types.ts';
 import type { DnatEntry, DnatSpec } from '../domain/cloud-types.ts';
-import type { JobOutcome, RollbackSummary, StepError } from '../domain/events.ts';
+import type { JobOutcome, PortEvidence, RollbackSummary, StepError } from '../domain/events.ts';
 import type { MigrationOptions, Plan } from '../domain/plan-types.ts';
 import type { CutoverMethod, StepName } from '../domain/steps.ts';
 
@@ -34,6 +34,8 @@ export interface JobData {
   eniIp?: string;
   eniMac?: string;
   original?: { entry: DnatEntry; restoreRecipe: DnatSpec; savedAt: string };
+  /** The service ports probed through the public IP right before the cutover, and whether each answered. */
+  portBaseline?: PortEvidence[];
   newEntryIds?: string[];
   restoredEntryId?: string;
   /** Set when the cutover method differs from the plan's (a refused modify fell back to delete and re-create). */

@@ -1,6 +1,6 @@
 import type { CutoverMethod } from '../domain/steps.ts';
 import type { ApprovalClick, ApprovalRefusalCode, ApprovalRequest } from '../domain/approval.ts';
-import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvidence, EgressEvidence } from '../domain/events.ts';
+import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvidence, EgressEvidence, PortEvidence } from '../domain/events.ts';
 import type { MigrationOptions, Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
 import type { DnatSpec } from '../domain/cloud-types.ts';
 import type { BatchItemStatus, BatchPhase, BatchSkip } from '../domain/batch-plan.ts';
@@ -84,7 +84,7 @@ export interface JobRecord {
   /** Who asked to cancel, and when (the job reacts at its next step boundary or wait). */
   cancel?: { by: string; at: string };
   /** Verification evidence of the last verify step (migration) or of the original path (rollback). */
-  verification?: { ssh: SshEvidence; egress: EgressEvidence; ok: boolean; at: string };
+  verification?: { ssh: SshEvidence; egress: EgressEvidence; ok: boolean; at: string; ports?: PortEvidence[] };
 }
 
 export type SubmitResult =

@@ -137,6 +137,15 @@ describe('parseCommand', () => {
     }
   });
 
+  it('--accept-port: repeatable and comma lists, sorted and deduplicated; only on plan and run; ports only', () => {
+    const r = parseCommand('run i-bp1aaaaaaaaaaaaaaaaa --accept-port 8080 --accept-port 25,443 --accept-ports=25');
+    expect(r).toMatchObject({ ok: true, command: { options: { acceptPorts: [25, 443, 8080] } } });
+    expect(parseCommand('plan i-bp1aaaaaaaaaaaaaaaaa --accept-port 25')).toMatchObject({ ok: true, command: { options: { acceptPorts: [25] } } });
+    expect(parseCommand('run i-bp1aaaaaaaaaaaaaaaaa --accept-port 70000')).toMatchObject({ ok: false, error: expect.stringMatching(/--accept-port` takes TCP ports from 1 to 65535/) });
+    expect(parseCommand('run i-bp1aaaaaaaaaaaaaaaaa --accept-port http')).toMatchObject({ ok: false });
+    expect(parseCommand('status --accept-port 25')).toMatchObject({ ok: false, error: expect.stringMatching(/does not apply to `status`/) });
+  });
+
   it('never throws and always answers (property: arbitrary strings)', () => {
     fc.assert(fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 })), (s) => {
       const r = parseCommand(s);

@@ -201,6 +201,7 @@ const REFUSERS: Record<Exclude<RefusalCode, 'PermissionDenied' | 'SshNotAllowed'
   InstanceNotRunning: (i) => { if (i.instance) i.instance.status = 'Stopped'; },
   EniQuotaFull: (i) => { i.eniQuantity = 1; },
   CloudAssistantUnavailable: (i) => { i.cloudAssistant = { read: true, agent: { instanceId: F.instanceId, running: false, version: '' } }; },
+  ServiceAtRisk: (i) => { i.guest = { output: '### ss\ntcp LISTEN 0 128 192.168.0.10:25 0.0.0.0:*\n### ip\n2: eth0    inet 192.168.0.10/24 scope global eth0\n' }; },
 };
 
 describe('buildPlan: refusals', () => {
@@ -259,7 +260,15 @@ describe('buildPlan: refusals', () => {
     ['unknown security group', 'BadOption', [(i) => { i.options.securityGroupIds = ['sg-bp1nope0000000000']; }], /Security group sg-bp1nope0000000000 was not found/],
     ['security group of another VPC', 'BadOption', [(i) => { i.options.securityGroupIds = [F.otherVpcSgId]; }], /belongs to vpc-bp1vpc999999999999/],
     ['empty security-group override', 'BadOption', [(i) => { i.options.securityGroupIds = []; }], /override is empty/],
+    ['a service on the primary address only', 'ServiceAtRisk', [REFUSERS.ServiceAtRisk], /TCP 25 \(smtp\): listens on the primary address 192\.168\.0\.10 only.*Nothing was staged.*--accept-port 25/],
   ];
+
+  it('--accept-port lets the plan through with the port marked accepted; the report stays on the plan', () => {
+    const input = makeInput(REFUSERS.ServiceAtRisk, (i) => { i.options.acceptPorts = [25]; });
+    const r = buildPlan(input, ctx);
+    if (!r.ok) throw new Error(r.refusal.message);
+    expect(r.plan.services).toMatchObject({ checked: true, tcp: [{ port: 25, status: 'accepted', reasons: [{ kind: 'bound_to_primary', address: '192.168.0.10' }] }] });
+  });
 
   it.each(cases)('%s → %s', (_name, code, muts, message) => {
     const r = refusalOf(buildPlan(makeInput(...muts), ctx));

@@ -204,11 +204,13 @@ describe('/natmigrate router', () => {
     const [rec] = await env.engine.service.status(jobId);
     expect(rec).toMatchObject({ kind: 'preview', instanceId, regionId: 'cn-hangzhou', requestedBy: 'U0ALICE' });
     expect(rec!.audience).toEqual({ channelId: CH, userId: 'U0ALICE', mode: 'preview' });
-    // The plan is posted in the channel (not a thread), and a dry run writes nothing to the cloud.
+    // The plan is posted in the channel (not a thread), and a dry run changes nothing in the cloud: its one call that is
+    // not a read is the read-only guest introspection (RunCommand of ss, iptables-save, nft, sysctl, ip).
     await until(() => env.slack.channelMessages(CH).some((m) => !m.threadTs && env.slack.render(m).includes(`Dry run: plan for ${instanceId}`)),
       { what: 'the dry run plan to be posted to the channel', timeoutMs: 15_000 });
     expect((await env.engine.service.status(jobId))[0]?.plan?.instanceId).toBe(instanceId);
-    expect(cloudWrites(env.sandbox, before.at)).toEqual([]);
+    expect(cloudWrites(env.sandbox, before.at).map((w) => w.action)).toEqual(['RunCommand']);
+    expect(env.sandbox.requests.filter((r) => r.at >= before.at && r.action === 'RunCommand').map((r) => r.params.Name)).toEqual(['natmigrate-introspect']);
 
     // --region is passed on as typed; this engine has no cloud in that region and says so. Nothing is queued.
     const other = await snapshot();

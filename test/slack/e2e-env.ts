@@ -1,6 +1,6 @@
 import { createEngine, type Engine, type WorkerHandle } from '../../src/engine/index.ts';
 import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { startSandbox, type Sandbox, type ScenarioInput } from '../../src/sandbox/index.ts';
 import { startFakeSlack, type FakeSlack, type FakeMessage } from '../../src/slack-sim/index.ts';
 import { createSlackNotifier } from '../../src/slack/app.ts';
 import type { MigrationService } from '../../src/engine/ports.ts';
@@ -49,9 +49,9 @@ export interface Env {
 /** How a test wants the bot started (default: HTTP mode on a loopback port, see startBot). */
 type BotStarter = (c: { slack: FakeSlack; service: MigrationService; redis: Redis; prefix: string; outbox: Outbox }) => Promise<RunningBot>;
 
-export async function startEnv(name: string, options: Partial<EngineOptions> = {}, setup: { bot?: BotStarter } = {}): Promise<Env> {
+export async function startEnv(name: string, options: Partial<EngineOptions> = {}, setup: { bot?: BotStarter; scenario?: ScenarioInput } = {}): Promise<Env> {
   const channel = 'C0OPS';
-  const sandbox = await startSandbox({ scenario: slackScenario() });
+  const sandbox = await startSandbox({ scenario: setup.scenario ?? slackScenario() });
   const slack = await startFakeSlack({
     users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [channel]: 'ops', C0PRIVATE: 'private-ops', D0ALICE: 'alice', G0MPIM: 'mpdm-alice--bob-1' },
     channelKinds: { G0MPIM: 'mpim' },

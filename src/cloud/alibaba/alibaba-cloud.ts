@@ -154,6 +154,8 @@ export class AlibabaCloud implements CloudPort {
   cloudAssistantStatus(instanceIds: string[]): Promise<CloudAssistantAgent[]> { return this.assistant.status(instanceIds); }
   runCommand(...a: Parameters<CloudAssistant['run']>): Promise<string> { return this.assistant.run(...a); }
   waitInvocation(...a: Parameters<CloudAssistant['wait']>): Promise<InvocationResult> { return this.assistant.wait(...a); }
+  runCommandOnMany(...a: Parameters<CloudAssistant['runMany']>): Promise<string> { return this.assistant.runMany(...a); }
+  waitInvocationOnMany(...a: Parameters<CloudAssistant['waitMany']>): Promise<Map<string, InvocationResult>> { return this.assistant.waitMany(...a); }
 }
 
 export function createAlibabaCloud(opts: AlibabaCloudOptions): AlibabaCloud {

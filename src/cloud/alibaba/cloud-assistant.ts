@@ -34,6 +34,15 @@ export class CloudAssistant {
   }
 
   async run(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string> {
+    return this.runOn([input.instanceId], input);
+  }
+
+  /** One invocation on up to 100 instances (RunCommand's InstanceId.N limit). */
+  async runMany(input: { instanceIds: string[]; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string> {
+    return this.runOn(input.instanceIds, input);
+  }
+
+  private async runOn(instanceIds: string[], input: { script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string> {
     checkToken('RunCommand', input.clientToken);
     const commandContent = Buffer.from(input.script, 'utf8').toString('base64');
     if (commandContent.length > MAX_COMMAND_BASE64) {
@@ -47,7 +56,7 @@ export class CloudAssistant {
       type: 'RunShellScript',
       commandContent,
       contentEncoding: 'Base64',
-      instanceId: [input.instanceId],
+      instanceId: instanceIds,
       name: input.name ?? 'natmigrate',
       timeout: input.timeoutSeconds ?? 60,
       clientToken: input.clientToken,
@@ -72,6 +81,41 @@ export class CloudAssistant {
         return r ? mapInvocationResult(r, { invokeId, instanceId }) : undefined;
       },
       judge: invocationVerdict,
+      timeoutMs: opts.timeoutMs,
+      expectedMs: opts.expectedMs,
+      signal: opts.signal,
+      schedule: this.s.schedule,
+    });
+  }
+
+  /**
+   * Waits until the invocation is terminal on every instance named; reads every page of DescribeInvocationResults
+   * (50 a page) each round, so 100 instances cost two calls a round.
+   */
+  async waitMany(
+    invokeId: string,
+    instanceIds: string[],
+    opts: { timeoutMs?: number; signal?: AbortSignal } & WaitExtras = {},
+  ): Promise<Map<string, InvocationResult>> {
+    const want = new Set(instanceIds);
+    return pollUntil({
+      action: 'DescribeInvocationResults',
+      what: `invocation ${invokeId} on ${instanceIds.length} instances to finish`,
+      poll: async () => {
+        const out = new Map<string, InvocationResult>();
+        for (let pageNumber = 1; ; pageNumber++) {
+          const res = await this.s.call('DescribeInvocationResults', () => this.s.ecs.describeInvocationResults(new $Ecs.DescribeInvocationResultsRequest({
+            regionId: this.s.regionId, invokeId, contentEncoding: 'Base64', pageNumber, pageSize: 50,
+          })), { signal: opts.signal });
+          const inv = res.body?.invocation;
+          const rows = inv?.invocationResults?.invocationResult ?? [];
+          for (const r of rows) if (r.instanceId && want.has(r.instanceId)) out.set(r.instanceId, mapInvocationResult(r, { invokeId, instanceId: r.instanceId }));
+          if (rows.length === 0 || pageNumber * 50 >= (inv?.totalCount ?? 0)) break;
+        }
+        return out;
+      },
+      judge: (m) => (m && [...want].every((id) => { const r = m.get(id); return r !== undefined && invocationVerdict(r).kind === 'done'; })
+        ? { kind: 'done', value: m } : { kind: 'pending', state: `${m ? [...m.values()].filter((r) => invocationVerdict(r).kind === 'done').length : 0} of ${want.size} done` }),
       timeoutMs: opts.timeoutMs,
       expectedMs: opts.expectedMs,
       signal: opts.signal,

@@ -8,7 +8,8 @@ import { isInstanceId, jobIdFor } from '../../domain/ids.ts';
 import { planInputFor } from '../../domain/inventory.ts';
 import { buildPlan } from '../../domain/plan.ts';
 import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
-import type { Plan } from '../../domain/plan-types.ts';
+import type { Plan, PlanInput } from '../../domain/plan-types.ts';
+import { checkServices } from './batch-services.ts';
 import { StepFailure } from '../step-errors.ts';
 import type { JobData } from '../job-data.ts';
 import { JOB_OPTIONS } from '../job-options.ts';
@@ -22,6 +23,7 @@ export async function planBatch(ctx: FleetContext, rec: BatchRecord): Promise<{ 
   const cloud = ctx.cloudFor(rec.regionId);
   const candidates: BatchCandidate[] = [];
   const skips: BatchSkip[] = [];
+  const inputs = new Map<string, PlanInput>();
   try {
     const vpcs = new Map<string, string[]>();
     // Instance targets (`run` with several ids) resolve through the instance; one that does not exist is skipped.
@@ -51,10 +53,14 @@ export async function planBatch(ctx: FleetContext, rec: BatchRecord): Promise<{ 
         }
         const seq = await ctx.records.nextSeq('migrate', rec.regionId, inst.instanceId);
         const childJobId = `${jobIdFor('migrate', rec.regionId, inst.instanceId)}-${seq}`;
-        const result = buildPlan(planInputFor(state, inst.instanceId, rec.options), { jobId: childJobId });
+        const input = planInputFor(state, inst.instanceId, rec.options);
+        const result = buildPlan(input, { jobId: childJobId });
         candidates.push({ instanceId: inst.instanceId, childJobId, result });
+        inputs.set(inst.instanceId, input);
       }
     }
+    // Each instance the snapshot would migrate: its services, from the guest (a refusal skips it like any other).
+    await checkServices(cloud, candidates, inputs, ctx.opts.expectedMs?.runCommand);
   } catch (e) {
     if (isCloudError(e) && e.isPermissionDenied) return { failed: refusalFromPermissionError(e.action, e.deniedAction).message };
     if (isCloudError(e) || e instanceof StepFailure) return { failed: `Planning the batch failed: ${e.message}` };

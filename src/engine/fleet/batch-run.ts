@@ -264,7 +264,9 @@ class BatchRun {
     for (const i of plan.items) {
       const c = this.children.get(i.instanceId);
       if (!c || c.state !== 'finished' || reported.has(i.instanceId)) continue;
-      await this.emit({ type: 'batch.instance', instanceId: i.instanceId, childJobId: i.childJobId, canary: i.canary, outcome: c.outcome ?? 'failed', summary: c.summary ?? '' });
+      // The canary's service-port table goes to the batch thread (one full record read, for the canary only).
+      const ports = i.canary ? (await this.ctx.records.get(i.childJobId))?.verification?.ports : undefined;
+      await this.emit({ type: 'batch.instance', instanceId: i.instanceId, childJobId: i.childJobId, canary: i.canary, outcome: c.outcome ?? 'failed', summary: c.summary ?? '', ...(ports?.length ? { ports } : {}) });
       reported.add(i.instanceId);
     }
     if (changes.length || phase !== this.rec.phase) {

@@ -14,6 +14,8 @@ export interface GuestNic {
   cidr: string;
   /** Policy-routing table for this NIC. */
   table: number;
+  /** Shell lines that mirror host-firewall rules for this NIC (`$DEV`, `$IP`); built from checked fields only. */
+  firewallLines?: string[];
 }
 
 /** The vSwitch gateway: Alibaba reserves the last three addresses of the block and routes through x.x.x.253. */
@@ -46,6 +48,7 @@ export function guestNicScript(nic: GuestNic): string {
     'ip route replace default via "$GW" dev "$DEV" table $TABLE',
     'while ip rule del from $IP lookup $TABLE 2>/dev/null; do :; done',
     'ip rule add from $IP lookup $TABLE',
-    `echo "configured $DEV $IP/${r.prefix} via $GW table $TABLE"`,
+    ...(nic.firewallLines ?? []),
+    `echo "configured $DEV $IP/${r.prefix} via $GW table $TABLE${nic.firewallLines?.length ? `; mirrored ${nic.firewallLines.length} firewall rule${nic.firewallLines.length === 1 ? '' : 's'}` : ''}"`,
   ].join('\n');
 }

@@ -2,6 +2,8 @@ import type { CloudPort } from '../../cloud/cloud-port.ts';
 import { isCloudError } from '../../cloud/cloud-error.ts';
 import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
 import { buildPlan } from '../../domain/plan.ts';
+import { INTROSPECTION_SCRIPT } from '../../domain/plan-services.ts';
+import { createHash } from 'node:crypto';
 import type { DnatEntry, NatGateway, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
 import type { MigrationOptions, PlanInput, PlanResult, StablePlanFacts } from '../../domain/plan-types.ts';
 
@@ -17,7 +19,9 @@ export interface RecheckScope {
 }
 
 /** Reads, read-only, everything the pure planner needs about one instance. Independent reads go out together. */
-export async function gatherPlanInput(cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions, recheck?: RecheckScope): Promise<PlanInput> {
+export async function gatherPlanInput(
+  cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions, recheck?: RecheckScope,
+): Promise<PlanInput> {
   const empty: PlanInput = {
     regionId, instanceId, instance: undefined, eniQuantity: undefined, instanceEnis: [], natGateways: [],
     dnatEntries: [], snatEntries: [], vSwitches: [], securityGroups: [], options,
@@ -55,6 +59,22 @@ export async function gatherPlanInput(cloud: CloudPort, regionId: string, instan
   };
 }
 
+/** The plan's guest introspection: its ClientToken and the typical RunCommand latency (the first poll comes then). */
+export interface IntrospectOptions { token: string; expectedMs?: number; signal?: AbortSignal }
+
+/** One read-only Cloud Assistant invocation (ss, iptables-save, nft, sysctl, ip); a failure is a fact, not an error. */
+export async function introspectGuest(cloud: CloudPort, instanceId: string, o: IntrospectOptions): Promise<{ output: string } | { error: string }> {
+  try {
+    const invokeId = await cloud.runCommand({ instanceId, script: INTROSPECTION_SCRIPT, name: 'natmigrate-introspect', timeoutSeconds: 30, clientToken: o.token });
+    const r = await cloud.waitInvocation(invokeId, instanceId, { timeoutMs: 60_000, ...(o.expectedMs !== undefined ? { expectedMs: o.expectedMs } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+    if (r.status !== 'Success') return { error: `Cloud Assistant invocation ${invokeId} ended ${r.status}${r.errorInfo ? `: ${r.errorInfo}` : ''}` };
+    return { output: r.output };
+  } catch (e) {
+    if (isCloudError(e) && e.isPermissionDenied) throw e;
+    return { error: isCloudError(e) ? `${e.action}: ${e.code}` : String(e) };
+  }
+}
+
 function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {
   const seen = new Set<string>();
   return entries.filter((e) => (seen.has(e.forwardEntryId) ? false : (seen.add(e.forwardEntryId), true)));
@@ -63,12 +83,24 @@ function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {
 /** The pre-flight from live state; a RAM denial is a refusal (PermissionDenied), not a failure. */
 export async function planFromLiveState(
   cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }, recheck?: RecheckScope,
+  wait: { expectedMs?: number; signal?: AbortSignal } = {},
 ): Promise<{ result: PlanResult; input?: PlanInput }> {
   try {
     const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
-    return { result: buildPlan(input, { jobId: j.jobId }), input };
+    const first = buildPlan(input, { jobId: j.jobId });
+    // The guest's own account of its services, read only for a plan that would otherwise go ahead (a refusal for
+    // another reason runs nothing in the guest), and once per plan: the gate's quick recheck keeps the approval's.
+    if (!first.ok || recheck) return { result: first, input };
+    const guest = await introspectGuest(cloud, j.instanceId, { token: introspectToken(j.jobId), ...wait });
+    const withGuest = { ...input, guest };
+    return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest };
   } catch (e) {
     if (isCloudError(e) && e.isPermissionDenied) return { result: { ok: false, refusal: refusalFromPermissionError(e.action, e.deniedAction) } };
     throw e;
   }
+}
+
+/** ClientToken of the plan's introspection (the same shape as step-context's clientToken, which imports this file's users). */
+export function introspectToken(jobId: string): string {
+  return `nm-${createHash('sha256').update(`${jobId}||introspect`).digest('hex').slice(0, 40)}`;
 }

@@ -11,7 +11,8 @@ export async function runPreview(d: MigrationDeps, j: JobData): Promise<unknown>
   let plan: Plan | undefined;
   let refusal: Refusal | undefined;
   try {
-    const { result: res } = await planFromLiveState(cloud, j);
+    const expectedMs = d.opts.expectedMs?.runCommand;
+    const { result: res } = await planFromLiveState(cloud, j, undefined, expectedMs !== undefined ? { expectedMs } : {});
     if (res.ok) plan = res.plan; else refusal = res.refusal;
   } catch (e) {
     if (!isStepError(e)) throw e; // Redis or a bug: BullMQ retries

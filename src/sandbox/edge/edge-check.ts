@@ -1,6 +1,6 @@
 // The internet side of the model: is the path from a client on the internet to <public IP>:<port> whole?
 // Used by the public edge (SSH banner or silence) and exported so tests can ask why a path is broken.
-import { guestReplyPath } from '../guest/modelled-guest.ts';
+import { guestInboundVerdict, guestReplyPath } from '../guest/modelled-guest.ts';
 import { cidrContains } from '../ip.ts';
 import type { EniState, InstanceState } from '../model/cloud-resources.ts';
 import { portSpan } from '../model/forward-entry-ports.ts';
@@ -15,6 +15,10 @@ export interface EdgeVerdict {
   internalIp?: string;
   internalPort?: number;
   banner?: string;
+  /** The bytes the listener sends on accept (untrusted guest text); absent = it waits for the client. */
+  firstBytes?: string;
+  /** The guest answers with a reset (nothing bound, a REJECT rule) rather than silence. */
+  refused?: boolean;
 }
 
 /** An internet client address the security-group check is made against when the caller gives none. */
@@ -78,10 +82,16 @@ export function edgeCheck(world: World, dstIp: string, dstPort: number, clientIp
   const sgIds = eni.type === 'Primary' ? inst.securityGroupIds : eni.securityGroupIds;
   const sg = sgVerdict(world, sgIds, internalPort, clientIp);
   if (!sg.ok) return no(sg.reason, base);
-  if (inst.guest.sshPort !== internalPort) return no(`nothing listens on ${internalIp}:${internalPort} in the guest (sshd is on ${inst.guest.sshPort})`, base);
+  // In the guest, kernel order: rp_filter, the INPUT chain, a socket bound to that address (guest-services.ts).
+  const inbound = guestInboundVerdict(world, inst, eni, internalPort, clientIp);
+  if (!inbound.ok) return no(inbound.reason, { ...base, ...(inbound.refused ? { refused: true } : {}) });
   const reply = guestReplyPath(world, inst, eni, clientIp);
   if (!reply.ok) return no(reply.reason, base);
-  return { ok: true, reason: `${dstIp}:${dstPort} → ${internalIp}:${internalPort} on ${inst.instanceId} (${eni.networkInterfaceId})`, banner: inst.guest.sshBanner, ...base };
+  const first = inbound.listener.firstBytes;
+  return {
+    ok: true, reason: `${dstIp}:${dstPort} → ${internalIp}:${internalPort} on ${inst.instanceId} (${eni.networkInterfaceId}), ${inbound.reason}`,
+    ...(first !== undefined ? { firstBytes: first, banner: first.split(/\r?\n/)[0]! } : {}), ...base,
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 // The public edge: a TCP listener standing in for the internet side of every EIP. A client first sends a PROXY v1
-// header naming the public IP:port it wants; the edge answers with the guest's SSH banner only when the modelled
-// path is whole, otherwise it stays silent like a blackholed connection, and closes after ~30 s.
+// header naming the public IP:port it wants; when the modelled path is whole the edge sends the listener's first bytes
+// (an SSH banner) and, once the client half-closes, closes too (a TCP server seeing EOF); when the guest would answer
+// with a reset (nothing bound, a REJECT rule) it resets the connection; otherwise it stays silent like a blackholed
+// connection, and closes after ~30 s.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { World } from '../model/world.ts';
 import { DEFAULT_CLIENT_IP, edgeCheck, type EdgeVerdict } from './edge-check.ts';
@@ -12,13 +14,17 @@ const IDLE_CLOSE_MS = 30_000;
 
 export function createEdgeServer(world: World, log: EdgeLogEntry[], idleCloseMs = IDLE_CLOSE_MS): Server & { closeAll(): void } {
   const sockets = new Set<Socket>();
-  const server = createServer((sock) => {
+  // allowHalfOpen: a client's FIN must not close the edge's side by itself (a blackhole never answers one).
+  const server = createServer({ allowHalfOpen: true }, (sock) => {
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
     sock.on('error', () => sock.destroy());
     sock.setTimeout(idleCloseMs, () => sock.destroy());
     let buf = '';
     let answered = false;
+    let clientEnded = false;
+    let responded = false;
+    sock.on('end', () => { clientEnded = true; if (responded) sock.end(); });
     sock.on('data', (chunk) => {
       if (answered) return; // whatever the client says after the header goes nowhere
       buf += chunk.toString('latin1');
@@ -30,8 +36,13 @@ export function createEdgeServer(world: World, log: EdgeLogEntry[], idleCloseMs 
       const [, srcIp, dstIp, , dstPort] = m as unknown as [string, string, string, string, string];
       const v: EdgeVerdict = edgeCheck(world, dstIp, Number(dstPort), srcIp);
       log.push({ at: Date.now(), srcIp, dstIp, dstPort: Number(dstPort), ok: v.ok, reason: v.reason, ...(v.internalIp ? { internalIp: v.internalIp } : {}) });
-      if (!v.ok) return;
-      const send = () => { if (!sock.destroyed) sock.write(`${v.banner}\r\n`); };
+      if (!v.ok) { if (v.refused) sock.resetAndDestroy(); return; }
+      const send = () => {
+        if (sock.destroyed) return;
+        if (v.firstBytes) sock.write(v.firstBytes, 'utf8');
+        responded = true;
+        if (clientEnded) sock.end();
+      };
       const delay = world.latency.edge;
       if (delay > 0) setTimeout(send, delay); else send();
     });
@@ -57,7 +68,25 @@ export function probeEdge(edge: { host: string; port: number }, ip: string, port
       const end = buf.indexOf('\r\n');
       if (end >= 0) done(buf.slice(0, end));
     });
-    sock.on('error', (e) => { clearTimeout(timer); reject(e); });
+    sock.on('error', (e) => { if ((e as NodeJS.ErrnoException).code === 'ECONNRESET') { done(undefined); return; } clearTimeout(timer); reject(e); });
     sock.on('close', () => done(buf || undefined));
+  });
+}
+
+/** A TCP port check through the edge: connect, half-close, and see whether the "server" answers (bytes or a clean close). */
+export interface PortProbe { answered: boolean; refused: boolean; firstBytes: string }
+
+export function probeEdgePort(edge: { host: string; port: number }, ip: string, port: number, opts: { timeoutMs?: number; srcIp?: string } = {}): Promise<PortProbe> {
+  const timeoutMs = opts.timeoutMs ?? 2000;
+  return new Promise((resolve) => {
+    const sock = connect({ port: edge.port, host: edge.host, allowHalfOpen: true });
+    let buf = '';
+    let settled = false;
+    const done = (answered: boolean, refused = false) => { if (settled) return; settled = true; clearTimeout(timer); sock.destroy(); resolve({ answered, refused, firstBytes: buf }); };
+    const timer = setTimeout(() => done(buf.length > 0), timeoutMs);
+    sock.on('connect', () => { sock.write(`PROXY TCP4 ${opts.srcIp ?? DEFAULT_CLIENT_IP} ${ip} 50001 ${port}\r\n`); sock.end(); });
+    sock.on('data', (c) => { buf += c.toString('utf8'); });
+    sock.on('end', () => done(true));
+    sock.on('error', () => done(false, true));
   });
 }

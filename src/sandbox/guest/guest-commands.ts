@@ -3,6 +3,7 @@
 import { coreutils } from '../shell/coreutils.ts';
 import { ok, type Command, type ExecResult } from '../shell/shell-runtime.ts';
 import { curlCommand } from './curl-command.ts';
+import { introspectionCommands } from './guest-introspection.ts';
 import { dropUnreachableRoutes, localIps } from './guest-routing.ts';
 import type { GuestSession } from './guest-sync.ts';
 import { ipCommand, ipLink } from './ip-command.ts';
@@ -36,6 +37,7 @@ export function guestCommands(g: GuestSession): Record<string, Command> {
     systemctl: noop,
     service: noop,
     nmcli: noop,
-    sysctl: (a) => ok(a.filter((x) => x.includes('=')).map((x) => `${x.replace('=', ' = ')}\n`).join('')),
+    // ss, sysctl, iptables-save, iptables, nft: the services model's view (guest-introspection.ts).
+    ...introspectionCommands(g),
   };
 }

@@ -6,6 +6,7 @@ import { guestCommands } from './guest-commands.ts';
 import { egressIpOf } from './guest-egress.ts';
 import { guestFs } from './guest-fs.ts';
 import type { GuestHost } from './guest-host.ts';
+import { guestInbound, type InboundVerdict } from './guest-services.ts';
 import { replyPath } from './guest-routing.ts';
 import { syncGuest, type GuestSession } from './guest-sync.ts';
 
@@ -37,4 +38,9 @@ export function egressIp(world: GuestHost & { readonly instances: ReadonlyMap<st
   const inst = world.instances.get(instanceId);
   if (!inst || inst.status !== 'Running') return undefined;
   return egressIpOf(openGuest(world, inst));
+}
+
+/** Would a new connection from `clientIp` to `eni`'s IP and `port` reach a listener (rp_filter, firewall, bind)? */
+export function guestInboundVerdict(host: GuestHost, inst: InstanceState, eni: EniState, port: number, clientIp: string): InboundVerdict {
+  return guestInbound(openGuest(host, inst), eni, port, clientIp);
 }

@@ -1,6 +1,7 @@
 // The scenario format: the world the sandbox starts from, as zod schemas with their defaults. Documented field by
 // field in docs/sandbox.md; load-scenario.ts parses and cross-checks it.
 import { z } from 'zod';
+import { guestServicesFields } from '../guest/guest-services-spec.ts';
 import { isCidr, isIp } from '../ip.ts';
 import { realismSchema } from './realism-schema.ts';
 
@@ -62,6 +63,8 @@ const guestSchema = z.strictObject({
    */
   cloudAssistant: z.union([z.boolean(), z.enum(['running', 'absent', 'notResponding'])]).default(true),
   hostname: z.string().optional(),
+  /** Listeners, host firewall, rp_filter (guest-services-spec.ts). */
+  ...guestServicesFields,
 });
 
 const instanceSchema = z.strictObject({

@@ -3,6 +3,7 @@ import type { JobOutcome, MigrationEvent } from '../../domain/events.ts';
 import { applyHeadEvent, cancelNote, headContext, outcomeLabel, outcomeLine, type CardHead } from './card-common.ts';
 import { code, context, esc, escCut, header, section, truncate, when, type Block, type SlackMessage } from './format.ts';
 import { continuations, fitMessage, splitBlocks } from './fit.ts';
+import { portsSummary, portsTable } from './services-text.ts';
 import { batchPlanCsv, batchPlanFileName } from '../../domain/batch-plan-csv.ts';
 import { cutoverMethodFor } from '../../domain/plan.ts';
 import { foldCard, statusCard } from './status-card.ts';
@@ -203,7 +204,8 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  */
 export function batchPlanReply(plan: BatchPlan, at: string): SlackMessage {
   const canaries = plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ') || 'none';
-  const head = `:clipboard: ${when(at)} *Batch plan* for ${plan.targets.map((t) => code(t)).join(', ')}: ${plural(plan.items.length, 'instance')} to migrate, ${plan.skipped.length} skipped. Canary first: ${truncate(canaries, 600)}; then at most ${plan.concurrency} at a time. The first failed verification stops the batch and restores that instance.`;
+  const atRisk = plan.skipped.filter((s) => s.code === 'ServiceAtRisk').length;
+  const head = `:clipboard: ${when(at)} *Batch plan* for ${plan.targets.map((t) => code(t)).join(', ')}: ${plural(plan.items.length, 'instance')} to migrate, ${plan.skipped.length} skipped${atRisk ? ` (${plural(atRisk, 'instance')} with services at risk)` : ''}. Canary first: ${truncate(canaries, 600)}; then at most ${plan.concurrency} at a time. The first failed verification stops the batch and restores that instance.`;
   const skipped = plan.skipped.map((s) => `• ${code(s.instanceId)} ${code(s.code)}: ${escCut(s.message, 300)}`);
   const body = [...packed(plan.items.map((i) => batchItemLine(i, movesInPlace(plan)))), ...(skipped.length ? [section('*Skipped by the pre-flight (left alone)*'), ...packed(skipped)] : [])];
   const tail = context([`batch ${code(plan.batchId)}`, `plan hash ${code(plan.hash.slice(0, 12))}`]);
@@ -244,6 +246,7 @@ export function batchInstanceReply(ev: Extract<MigrationEvent, { type: 'batch.in
     text: `${esc(ev.instanceId)}${ev.canary ? ' (canary)' : ''}: ${outcome}. ${esc(ev.summary)}`,
     blocks: [
       section(`${icon} ${when(ev.at)} ${code(ev.instanceId)}${ev.canary ? ' *(canary)*' : ''}: *${outcome}*\n${escCut(ev.summary, 1500)}`),
+      ...(ev.ports?.length ? [section(`*Service ports* through the public IP: ${portsSummary(ev.ports)}\n${portsTable(ev.ports)}`)] : []),
       context([`job ${code(ev.childJobId)}`, `${code(`/natmigrate status ${ev.childJobId}`)} shows its steps and RequestIds`]),
     ],
   });

@@ -1,6 +1,7 @@
 import type { Plan, Refusal } from '../../domain/plan-types.ts';
 import { code, codeBlock, context, dnatEntryText, esc, escCut, header, mention, restoreRecipeText, section, when, type Block, type SlackMessage } from './format.ts';
 import { fitMessage } from './fit.ts';
+import { servicesBlock } from './services-text.ts';
 
 /** The pre-flight plan: exactly what will change, what recreates the old state, and what egress to expect. */
 
@@ -31,6 +32,8 @@ export function planBlocks(plan: Plan): Block[] {
     ),
     section(`*Expected egress IP${plan.expectedEgressIps.length === 1 ? '' : 's'}* (SNAT): ${plan.expectedEgressIps.map((ip) => code(ip)).join(', ') || '—'}`),
   ];
+  const services = servicesBlock(plan);
+  if (services) blocks.push(services);
   if (plan.warnings.length) blocks.push(section(`:warning: *Warnings*\n${plan.warnings.map((w) => `• ${escCut(w, 500)}`).join('\n')}`));
   blocks.push(
     context([

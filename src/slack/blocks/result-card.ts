@@ -1,7 +1,8 @@
-import type { EgressEvidence, JobOutcome, SshEvidence } from '../../domain/events.ts';
+import type { EgressEvidence, JobOutcome, PortEvidence, SshEvidence } from '../../domain/events.ts';
 import { code, codeBlock, context, esc, escCut, section, truncate, when, type SlackMessage } from './format.ts';
 import { fitMessage } from './fit.ts';
 import { outcomeLabel } from './card-common.ts';
+import { portsSummary, portsTable } from './services-text.ts';
 
 /** Verification evidence and the final outcome, as the last replies of a thread. */
 
@@ -18,11 +19,18 @@ function egressText(e: EgressEvidence): string {
   return `${head}${tail ? `\n${tail}` : ''}${raw}`;
 }
 
-export function verifiedCard(ev: { ok: boolean; ssh: SshEvidence; egress: EgressEvidence; at: string }): SlackMessage {
+function portsText(ports: PortEvidence[]): string {
+  const lost = ports.filter((p) => p.before && p.after === false && !p.accepted);
+  const head = `${lost.length ? ':x:' : ':white_check_mark:'} *Service ports* through the public IP: ${portsSummary(ports)}${lost.length ? ` — lost: ${lost.map((p) => code(p.port)).join(', ')}` : ''}`;
+  return `${head}\n${portsTable(ports)}`;
+}
+
+export function verifiedCard(ev: { ok: boolean; ssh: SshEvidence; egress: EgressEvidence; at: string; ports?: PortEvidence[] }): SlackMessage {
   const title = ev.ok ? ':mag: *Verification passed*' : ':mag: *Verification failed*';
+  const ports = ev.ports?.length ? ev.ports : undefined;
   return fitMessage({
-    text: esc(`Verification ${ev.ok ? 'passed' : 'failed'}: SSH ${ev.ssh.ok ? 'ok' : 'failed'}${ev.ssh.banner ? ` (${truncate(ev.ssh.banner, 300)})` : ''}, egress ${ev.egress.observedIp ?? 'unknown'} (expected ${ev.egress.expectedIps.join(', ')})`),
-    blocks: [section(`${title} ${when(ev.at)}`), section(sshText(ev.ssh)), section(egressText(ev.egress))],
+    text: esc(`Verification ${ev.ok ? 'passed' : 'failed'}: SSH ${ev.ssh.ok ? 'ok' : 'failed'}${ev.ssh.banner ? ` (${truncate(ev.ssh.banner, 300)})` : ''}, egress ${ev.egress.observedIp ?? 'unknown'} (expected ${ev.egress.expectedIps.join(', ')})${ports ? `, ${portsSummary(ports)}` : ''}`),
+    blocks: [section(`${title} ${when(ev.at)}`), section(sshText(ev.ssh)), section(egressText(ev.egress)), ...(ports ? [section(portsText(ports))] : [])],
   });
 }
 

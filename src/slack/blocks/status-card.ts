@@ -1,6 +1,7 @@
 import type { JobKind, MigrationEvent } from '../../domain/events.ts';
 import { MIGRATION_PATH, ROLLBACK_PATH, STEPS, isStepName, type StepName } from '../../domain/steps.ts';
 import { applyHeadEvent, cancelNote, headContext, outcomeLabel, outcomeLine, type CardHead } from './card-common.ts';
+import { portsSummary } from './services-text.ts';
 import { actor, context, esc, escCut, header, section, when, type SlackMessage } from './format.ts';
 import { fitMessage } from './fit.ts';
 
@@ -24,6 +25,8 @@ interface CardState extends CardHead {
   instanceId?: string;
   rows: Row[];
   verified?: boolean;
+  /** "3 of 3 service ports answer", once verification probed them. */
+  portsLine?: string;
   restored?: boolean;
   lastAt?: string;
 }
@@ -96,6 +99,7 @@ function applyEvent(state: CardState, ev: MigrationEvent): CardState {
       break;
     case 'verified':
       state.verified = ev.ok;
+      if (ev.ports?.length) state.portsLine = portsSummary(ev.ports);
       break;
     case 'restored':
       state.restored = true;
@@ -136,7 +140,7 @@ export function statusCard(s: CardState): SlackMessage {
       if (r.step === 'request_approval' && s.approval && s.approval.status !== 'pending') {
         extra = ` — ${s.approval.status} by ${s.approval.by.map(actor).join(', ') || 'nobody'}`;
       }
-      if (r.step === 'verify' && s.verified !== undefined) extra = s.verified ? ' — SSH and egress OK' : ' — failed';
+      if (r.step === 'verify' && s.verified !== undefined) extra = `${s.verified ? ' — SSH and egress OK' : ' — failed'}${s.portsLine ? `; ${s.portsLine}` : ''}`;
       return `${ICON[r.status]} ${escCut(r.title, 300)}${extra}${r.at && r.status !== 'pending' ? ` · ${when(r.at)}` : ''}`;
     });
   const notes: string[] = [];

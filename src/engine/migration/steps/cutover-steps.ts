@@ -3,11 +3,16 @@
 import type { DnatSpec } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
+import { baselinePorts, PORT_PROBE_TIMEOUT_MS } from '../port-probes.ts';
 import { done, iso, sameSpec, type StepHandler } from '../step-context.ts';
 
 export const saveOriginal: StepHandler = async (s) => {
   const plan = s.requirePlan();
   if (s.j.original) return done({ already: true });
+  // The baseline, through the public IP, right before the cutover: which service ports answer now (kept in the journal).
+  if (!s.j.portBaseline && plan.services?.checked) {
+    s.j.portBaseline = await baselinePorts(plan, { edge: s.opts.publicEdge, timeoutMs: PORT_PROBE_TIMEOUT_MS, signal: s.signal });
+  }
   const want = plan.entryToDelete;
   const live = await s.entry(want.forwardTableId, want.forwardEntryId);
   if (!live || hasStatus(live, 'Deleting')) {

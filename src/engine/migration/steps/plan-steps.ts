@@ -8,7 +8,7 @@ import type { StepContext, StepHandler, StepResult } from '../step-context.ts';
 
 /** Plans from live state (a RAM denial is a refusal, not a step failure); keeps the stable facts for the recheck. */
 async function livePlan(s: StepContext, recheck?: RecheckScope): Promise<PlanResult> {
-  const { result, input } = await planFromLiveState(s.cloud, s.j, recheck);
+  const { result, input } = await planFromLiveState(s.cloud, s.j, recheck, { signal: s.signal, ...s.expect('runCommand') });
   if (!recheck && result.ok && input) s.j.planFacts = stableFacts(input, [result.plan.vSwitchId, result.plan.eni.vSwitchId]);
   return result;
 }

@@ -2,6 +2,7 @@
 // Nothing here touches the forward table; every step finds what an earlier attempt made before creating anything.
 import { journalTags } from '../../../domain/cloud-journal.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
+import { firewallMirrorLines } from '../../../domain/firewall-mirror.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { guestNicScript } from '../guest-nic-script.ts';
 import { done, type StepContext, type StepHandler } from '../step-context.ts';
@@ -81,7 +82,9 @@ export const configureGuest: StepHandler = async (s) => {
   if (!s.j.eniMac || !s.j.eniIp) throw new StepFailure('EniMissing', `ENI ${s.j.eniId} has no MAC/IP to configure`);
   const vsw = (await s.cloud.listVSwitches({ vpcId: plan.vpcId })).find((v) => v.vSwitchId === plan.eni.vSwitchId);
   if (!vsw) throw new StepFailure('VSwitchMissing', `vSwitch ${plan.eni.vSwitchId} not found`);
-  const script = guestNicScript({ mac: s.j.eniMac, ip: s.j.eniIp, cidr: vsw.cidr, table: s.opts.guestRouteTable });
+  // Host-firewall rules that name the first NIC, mirrored for this one (what the plan said --configure-guest does).
+  const mirrors = plan.services?.checked ? plan.services.tcp.flatMap((p) => p.mirrors) : [];
+  const script = guestNicScript({ mac: s.j.eniMac, ip: s.j.eniIp, cidr: vsw.cidr, table: s.opts.guestRouteTable, firewallLines: firewallMirrorLines(mirrors) });
   const invokeId = await s.cloud.runCommand({
     instanceId: s.j.instanceId, script, name: 'natmigrate-configure-nic', timeoutSeconds: 60, clientToken: s.token(s.stageLabel('configure_guest')),
   });

@@ -1,8 +1,9 @@
 // Verification, as a person would check by hand: an SSH banner read through the EIP and the egress IP the instance
 // sees. After a migration the egress must be a SNAT IP; after a rollback, the EIP again.
-import type { EgressEvidence, SshEvidence } from '../../../domain/events.ts';
+import type { EgressEvidence, PortEvidence, SshEvidence } from '../../../domain/events.ts';
 import type { StepName } from '../../../domain/steps.ts';
 import { checkEgress, checkSsh } from '../verification-probes.ts';
+import { afterPorts, lostPorts, PORT_PROBE_TIMEOUT_MS } from '../port-probes.ts';
 import { iso, type StepContext, type StepHandler } from '../step-context.ts';
 
 interface Checks {
@@ -13,11 +14,13 @@ interface Checks {
   expectedIps: string[];
   tokenLabel: string;
   step: StepName;
+  /** The service ports' baseline: each that answered before must answer again. */
+  baseline?: PortEvidence[];
 }
 
-async function runChecks(s: StepContext, c: Checks): Promise<{ ssh: SshEvidence; egress: EgressEvidence; ok: boolean; problems: string }> {
+async function runChecks(s: StepContext, c: Checks): Promise<{ ssh: SshEvidence; egress: EgressEvidence; ports?: PortEvidence[]; ok: boolean; problems: string }> {
   const o = s.opts;
-  const [ssh, egress] = await Promise.all([
+  const [ssh, egress, ports] = await Promise.all([
     c.skipSsh
       ? Promise.resolve<SshEvidence>({ ok: true, host: c.eip, port: c.sshPort, attempts: 0, skipped: c.skipSsh })
       : checkSsh({ ip: c.eip, port: c.sshPort, edge: o.publicEdge, windowMs: o.verifyTimeoutMs, intervalMs: o.verifyIntervalMs, signal: s.signal }),
@@ -25,19 +28,27 @@ async function runChecks(s: StepContext, c: Checks): Promise<{ ssh: SshEvidence;
       instanceId: s.j.instanceId, url: o.egressUrl, expectedIps: c.expectedIps, windowMs: o.verifyTimeoutMs, intervalMs: o.verifyIntervalMs,
       tokenFor: (n) => s.token(`${c.tokenLabel}-${n}`), signal: s.signal, ...s.expect('runCommand'),
     }),
+    c.baseline?.length
+      ? afterPorts(c.eip, c.baseline, { edge: o.publicEdge, timeoutMs: PORT_PROBE_TIMEOUT_MS, windowMs: o.verifyTimeoutMs, intervalMs: o.verifyIntervalMs, signal: s.signal })
+      : Promise.resolve(undefined),
     s.hook(c.step, 'during'),
   ]);
-  const ok = ssh.ok && egress.ok;
-  s.dirty.verification = { ssh, egress, ok, at: iso() };
-  await s.emit({ type: 'verified', ssh, egress, ok });
-  const problems = [ssh.ok ? '' : `SSH: ${ssh.error}`, egress.ok ? '' : `egress: ${egress.error}`].filter(Boolean).join('; ');
-  return { ssh, egress, ok, problems };
+  const lost = ports ? lostPorts(ports) : [];
+  const ok = ssh.ok && egress.ok && lost.length === 0;
+  s.dirty.verification = { ssh, egress, ok, at: iso(), ...(ports ? { ports } : {}) };
+  await s.emit({ type: 'verified', ssh, egress, ok, ...(ports ? { ports } : {}) });
+  const problems = [
+    ssh.ok ? '' : `SSH: ${ssh.error}`, egress.ok ? '' : `egress: ${egress.error}`,
+    lost.length ? `port${lost.length === 1 ? '' : 's'} ${lost.map((p) => p.port).join(', ')} answered before the cutover and not after` : '',
+  ].filter(Boolean).join('; ');
+  return { ssh, egress, ...(ports ? { ports } : {}), ok, problems };
 }
 
 export const verify: StepHandler = async (s) => {
   const plan = s.requirePlan();
   const r = await runChecks(s, {
     eip: plan.entryToDelete.externalIp, sshPort: plan.sshPort, expectedIps: plan.expectedEgressIps, tokenLabel: 'verify-egress', step: 'verify',
+    ...(s.j.portBaseline ? { baseline: s.j.portBaseline } : {}),
     ...(plan.skipSshVerify ? { skipSsh: `the new entries do not forward port ${plan.sshPort}` } : {}),
   });
   const detail = { ok: r.ok, banner: r.ssh.banner, observedIp: r.egress.observedIp, invokeId: r.egress.invokeId };

@@ -1,0 +1,35 @@
+// The services in Slack with the hostile corpus in every guest-provided field: the plan card and the verified card
+// stay inert and within Slack's limits, whatever the guest printed and however many ports it has.
+import { describe, expect, it } from 'vitest';
+import type { PortEvidence } from '../../src/domain/events.ts';
+import type { ServiceReport } from '../../src/domain/service-exposure.ts';
+import { planCard } from '../../src/slack/blocks/plan-card.ts';
+import { verifiedCard } from '../../src/slack/blocks/result-card.ts';
+import { validateMessage } from '../../src/slack-sim/block-validation.ts';
+import { samplePlan } from './fixtures.ts';
+import { CORPUS, messageFaults } from './hostile-strings.ts';
+
+function hostileReport(h: string): ServiceReport {
+  return {
+    checked: true, newDevice: 'eth1', notCarried: [9999],
+    udp: [{ protocol: 'udp', bindIp: '0.0.0.0', port: 53, process: h }],
+    tcp: Array.from({ length: 40 }, (_, i) => ({
+      port: 1000 + i, bindIp: '192.168.0.10', process: h, service: h,
+      status: i % 3 === 0 ? 'accepted' as const : i % 3 === 1 ? 'fixed' as const : 'ok' as const,
+      reasons: [{ kind: 'firewall' as const, backend: 'iptables' as const, acceptedBy: h, blockedBy: h }, { kind: 'firewall_unknown' as const, rule: h }],
+      mirrors: i % 3 === 1 ? [{ backend: 'iptables' as const, position: 1, primaryDev: 'eth0', primaryIp: '192.168.0.10', rule: { target: 'ACCEPT', text: h } }] : [],
+    })),
+  };
+}
+
+describe('services in Slack, hostile guest output', () => {
+  it.each(CORPUS)('%s: plan card and verified card are inert and valid', (_name, h) => {
+    const plan = planCard(samplePlan({ services: hostileReport(h) }), { jobId: 'job-1' });
+    const ports: PortEvidence[] = Array.from({ length: 64 }, (_, i) => ({ port: i + 1, service: h, process: h, before: true, after: i % 2 === 0, firstBytes: h, ...(i % 5 === 0 ? { accepted: true } : {}) }));
+    const verified = verifiedCard({ ok: false, at: '2026-12-06T00:00:00Z', ports, ssh: { ok: true, host: '1.2.3.4', port: 22, attempts: 1, banner: h }, egress: { ok: true, expectedIps: ['1.2.3.4'], rawOutput: h } });
+    for (const m of [plan, verified]) {
+      expect(messageFaults(m)).toEqual([]);
+      expect(validateMessage(m)).toBeUndefined();
+    }
+  });
+});
