@@ -12,6 +12,7 @@ import type {
   SgRuleState, SnatState, VpcState, VSwitchState,
 } from './cloud-resources.ts';
 import { normPort } from './forward-entry-ports.ts';
+import { settlePower } from './instance-power.ts';
 import { BUILTIN_INSTANCE_TYPES, DEFAULT_ENI_QUANTITY, type InstanceTypeInfo } from './instance-types.ts';
 
 export class World implements GuestHost {
@@ -128,6 +129,7 @@ export class World implements GuestHost {
   settle(): void {
     const now = this.now();
     const L = this.latency;
+    settlePower(this);
     for (const e of [...this.enis.values()]) {
       if (e.status === 'Attaching' && now >= e.since + L.eniAttach) {
         e.since += L.eniAttach;

@@ -26,6 +26,9 @@ const latencySchema = z.strictObject({
    */
   eipRebind: ms.default(0),
   runCommand: ms.default(1500),
+  /** StopInstance / RebootInstance: how long Stopping lasts; StartInstance / RebootInstance: Starting (unconfirmed). */
+  instanceStop: ms.optional(),
+  instanceStart: ms.optional(),
   /** Delay before the public edge sends the SSH banner. */
   edge: ms.default(0),
 }).transform((l) => ({ ...l, dnatModify: l.dnatModify ?? l.dnatCreate }));
