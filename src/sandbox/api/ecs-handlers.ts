@@ -2,6 +2,7 @@
 // the exact PascalCase shape the SDK's models parse (lists always arrays inside their set objects) — see the
 // *ResponseBody models in node_modules/@alicloud/ecs20140526/src/models.
 import { ApiError, err } from '../api-error.ts';
+import { imageOf } from '../guest/guest-images.ts';
 import { runCommand } from '../model/cloud-assistant.ts';
 import type { EniState, InstanceState, InvocationState } from '../model/cloud-resources.ts';
 import { attachNetworkInterface, createNetworkInterface, deleteNetworkInterface, detachNetworkInterface } from '../model/eni-operations.ts';
@@ -18,7 +19,7 @@ function instanceJson(w: World, i: InstanceState): Record<string, unknown> {
     InstanceId: i.instanceId, InstanceName: i.name, HostName: i.guest.hostname, Description: '', Status: i.status,
     InstanceType: i.instanceType, InstanceTypeFamily: i.instanceType.split('.').slice(0, 2).join('.'),
     Cpu: info?.cpuCoreCount ?? 2, Memory: (info?.memorySize ?? 8) * 1024, ZoneId: i.zoneId, RegionId: w.regionId,
-    InstanceNetworkType: 'vpc', OSType: 'linux', OSName: 'Alibaba Cloud Linux  3.2104 LTS 64位', ImageId: 'aliyun_3_x64_20G_alibase_20240528.vhd',
+    InstanceNetworkType: 'vpc', OSType: 'linux', OSName: imageOf(i.guest.image).osName, ImageId: imageOf(i.guest.image).imageId,
     CreationTime: isoMin(i.createdAt), StartTime: isoMin(i.createdAt), ExpiredTime: '2099-12-31T15:59Z', InstanceChargeType: 'PostPaid',
     InternetChargeType: 'PayByTraffic', InternetMaxBandwidthOut: i.publicIp ? 5 : 0, InternetMaxBandwidthIn: i.publicIp ? 100 : 0, IoOptimized: true,
     DeletionProtection: false, SerialNumber: `sandbox-${i.instanceId}`, ResourceGroupId: '',

@@ -5,6 +5,7 @@ import { ok, type Command, type ExecResult } from '../shell/shell-runtime.ts';
 import { curlCommand } from './curl-command.ts';
 import { dropUnreachableRoutes, localIps } from './guest-routing.ts';
 import type { GuestSession } from './guest-sync.ts';
+import { imageCommands } from './image-commands.ts';
 import { ipCommand, ipLink } from './ip-command.ts';
 import { noSuchDevice } from './ip-command-args.ts';
 
@@ -37,5 +38,6 @@ export function guestCommands(g: GuestSession): Record<string, Command> {
     service: noop,
     nmcli: noop,
     sysctl: (a) => ok(a.filter((x) => x.includes('=')).map((x) => `${x.replace('=', ' = ')}\n`).join('')),
+    ...imageCommands(g),
   };
 }

@@ -60,6 +60,8 @@ const guestSchema = z.strictObject({
   /** Cloud Assistant agent installed and running. */
   cloudAssistant: z.boolean().default(true),
   hostname: z.string().optional(),
+  /** The image, and with it the network stack that applies persisted configuration at boot (guest/guest-images.ts). */
+  image: z.enum(['alinux3', 'alinux2', 'centos7', 'ubuntu2204', 'debian12']).optional(),
 });
 
 const instanceSchema = z.strictObject({
