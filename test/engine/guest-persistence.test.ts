@@ -1,0 +1,86 @@
+// Guest configuration that persists: an instance of each supported image, migrated with --configure-guest through
+// the real engine (Redis, BullMQ, the Alibaba adapter over HTTP, the sandbox), then rebooted through RebootInstance,
+// still answers SSH on its EIP (the public edge) and still egresses through the SNAT IP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import type { Redis } from 'ioredis';
+import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import type { MigrationEvent } from '../../src/domain/events.ts';
+import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import { RecordingNotifier } from '../../src/engine/notifiers.ts';
+import { egressIp, probeEdge, startSandbox } from '../../src/sandbox/index.ts';
+import { deleteKeys } from '../../src/util/private-redis.ts';
+import { $Ecs, clientsFor } from '../sandbox/sdk-clients.ts';
+import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
+import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+
+const SNAT = '203.0.113.20';
+const IMAGES = [
+  ['alinux3', 'i-alinux3000001', '192.168.1.50', '203.0.113.50', 'networkmanager'],
+  ['alinux2', 'i-alinux2000001', '192.168.1.51', '203.0.113.51', 'network-scripts'],
+  ['centos7', 'i-centos7000001', '192.168.1.52', '203.0.113.52', 'network-scripts'],
+  ['ubuntu2204', 'i-ubuntu2204001', '192.168.1.53', '203.0.113.53', 'netplan'],
+  ['debian12', 'i-debian12000001', '192.168.1.54', '203.0.113.54', 'ifupdown'],
+] as const;
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+let sandbox: Sandbox;
+let redis: Redis;
+let engine: Engine;
+const prefix = uniquePrefix('guestpersist');
+const notifier = new RecordingNotifier();
+
+beforeAll(async () => {
+  redis = redisClient();
+  sandbox = await startSandbox({
+    port: 0,
+    scenario: natWorld({
+      latencyMs: { eniAttach: 40, eniDetach: 40, eniDelete: 20, dnatCreate: 40, dnatDelete: 40, runCommand: 30, instanceStop: 30, instanceStart: 30 },
+      snatIp: SNAT,
+      eips: IMAGES.map((i) => i[3]),
+      instances: IMAGES.map(([image, id, ip]) => worldInstance(id, ip, { guest: { configuresSecondaryNic: false, image } })),
+      dnatEntries: IMAGES.map(([, , ip, eip]) => ipMapping(eip, ip)),
+    }),
+  });
+  const cloud = createAlibabaCloud({
+    regionId: 'cn-hangzhou', ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
+    waiter: { initialMs: 15, factor: 1.5, maxMs: 80 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
+  });
+  engine = createEngine({
+    redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
+    options: { approvalTtlMs: 60_000, verifyTimeoutMs: 3_000, verifyIntervalMs: 100, cancelPollMs: 20, tableLockTtlMs: 5_000, tableLockPollMs: 10, retryBaseMs: 50, publicEdge: sandbox.edge },
+    worker: { concurrency: 8, lockDurationMs: 5_000, stalledIntervalMs: 2_500 },
+  });
+  await engine.startWorker();
+});
+
+afterAll(async () => {
+  await engine?.close();
+  await deleteKeys(redis, prefix);
+  await redis.quit();
+  await sandbox?.close();
+});
+
+describe('--configure-guest persists the NIC configuration for each image', () => {
+  for (const [image, id, , eip, method] of IMAGES) {
+    it(`${image}: migrated, rebooted through the API, still answers SSH on ${eip} and egresses through the SNAT IP`, async () => {
+      const [r] = await engine.service.submit({ regionId: 'cn-hangzhou', instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: true }, requestedBy: 'UREQ', audience: { channelId: 'CTEST' } });
+      const jobId = (r as { jobId: string }).jobId;
+      const asked = await until(() => notifier.forJob(jobId).find((e) => e.type === 'approval.requested'), { what: 'the approval request', timeoutMs: 20_000 });
+      const hash = (asked as Extract<MigrationEvent, { type: 'approval.requested' }>).planHash;
+      expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UAPPROVER', isApprover: true })).toMatchObject({ ok: true });
+      const fin = await notifier.waitFor((e) => e.jobId === jobId && e.type === 'finished', 30_000) as Extract<MigrationEvent, { type: 'finished' }>;
+      expect(fin.outcome).toBe('migrated');
+      const cfg = (await engine.service.status(jobId))[0]!.steps.find((s) => s.step === 'configure_guest');
+      expect(cfg?.detail?.method).toBe(method);
+
+      const { ecs } = clientsFor(sandbox);
+      await ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: id }));
+      expect(await probeEdge(sandbox.edge, eip, 22, { timeoutMs: 300 })).toBeUndefined(); // Stopping: silent
+      await until(async () => (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0]!.status === 'Running', { what: `${id} to run again` });
+      expect(sandbox.world.instances.get(id)!.bootId).toBeGreaterThan(1);
+      expect(await probeEdge(sandbox.edge, eip, 22)).toBe('SSH-2.0-OpenSSH_8.0');
+      expect(egressIp(sandbox.world, id)).toBe(SNAT);
+    });
+  }
+});
