@@ -93,6 +93,8 @@ export interface Plan {
   options: MigrationOptions;
   /** Non-blocking observations worth showing (e.g. the SG does not open the SSH port). */
   warnings: string[];
+  /** With --configure-guest: the guest's network stack as the plan's probe found it (informational, not hashed). */
+  guestNetwork?: import('./guest-network.ts').GuestNetworkProbe;
   /** sha256 over everything above that, if it changed, would make an approval stale. */
   hash: string;
 }
@@ -123,4 +125,6 @@ export interface PlanInput {
   /** Security groups the ENI will get (for the SSH-port warning). */
   securityGroups: import('./cloud-types.ts').SecurityGroup[];
   options: MigrationOptions;
+  /** With --configure-guest: what the read-only probe in the guest found. */
+  guestNetwork?: import('./guest-network.ts').GuestNetworkProbe;
 }

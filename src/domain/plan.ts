@@ -289,6 +289,7 @@ function assemblePlan(
     ...(skipSshVerify ? { skipSshVerify: true } : {}),
     options: copyOptions(options),
     warnings,
+    ...(options.configureGuest && input.guestNetwork ? { guestNetwork: input.guestNetwork } : {}),
     hash: '',
   };
   plan.hash = planHash(plan);
@@ -354,6 +355,9 @@ function planWarnings(input: PlanInput, inst: Instance, entry: DnatEntry, eni: E
   }
   if (!hasStatus(entry, 'Available')) {
     warnings.push(`DNAT entry ${entry.forwardEntryId} is ${entry.status}, not Available; the cutover waits until it is.`);
+  }
+  if (input.options.configureGuest && input.guestNetwork && 'error' in input.guestNetwork) {
+    warnings.push(`--configure-guest: the guest's network stack could not be detected (${input.guestNetwork.error}), so the configuration may not persist or may fail.`);
   }
   if (!input.options.configureGuest) {
     warnings.push(`Without --configure-guest the guest must already route replies from the new NIC (policy routing), or connections through ${entry.externalIp} may fail.`);

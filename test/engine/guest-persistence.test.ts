@@ -6,6 +6,8 @@ import pino from 'pino';
 import type { Redis } from 'ioredis';
 import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import type { MigrationEvent } from '../../src/domain/events.ts';
+import { GUEST_METHOD_LABEL } from '../../src/domain/guest-network.ts';
+import { planBlocks } from '../../src/slack/blocks/plan-card.ts';
 import { createEngine, type Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { egressIp, probeEdge, startSandbox } from '../../src/sandbox/index.ts';
@@ -71,6 +73,10 @@ describe('--configure-guest persists the NIC configuration for each image', () =
       expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UAPPROVER', isApprover: true })).toMatchObject({ ok: true });
       const fin = await notifier.waitFor((e) => e.jobId === jobId && e.type === 'finished', 30_000) as Extract<MigrationEvent, { type: 'finished' }>;
       expect(fin.outcome).toBe('migrated');
+      // The plan named the method before anything changed, and the plan card says it.
+      const planned = notifier.forJob(jobId).find((e) => e.type === 'planned') as Extract<MigrationEvent, { type: 'planned' }>;
+      expect(planned.plan.guestNetwork).toEqual({ method });
+      expect(JSON.stringify(planBlocks(planned.plan))).toContain(`persistent, with ${GUEST_METHOD_LABEL[method]}`);
       const cfg = (await engine.service.status(jobId))[0]!.steps.find((s) => s.step === 'configure_guest');
       expect(cfg?.detail?.method).toBe(method);
 

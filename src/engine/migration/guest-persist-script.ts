@@ -9,12 +9,7 @@
 // - ifupdown (Debian): a stanza in /etc/network/interfaces.d with post-up `ip route` / `ip rule` (interfaces(5)).
 // The rule's priority is the table number, so the persisted rule and the one added at run time are the same rule.
 
-export type GuestNetworkMethod = 'netplan' | 'networkmanager' | 'network-scripts' | 'ifupdown';
-
-export const METHOD_LABEL: Record<GuestNetworkMethod, string> = {
-  netplan: 'netplan routing-policy', networkmanager: 'NetworkManager keyfile with routing rules',
-  'network-scripts': 'network-scripts ifcfg/route/rule files', ifupdown: 'ifupdown interfaces.d stanza',
-};
+import type { GuestNetworkMethod } from '../../domain/guest-network.ts';
 
 /** Shell lines that set METHOD to the image's network stack, or exit 4 when none is known. */
 export const STACK_PROBE = [
@@ -24,6 +19,9 @@ export const STACK_PROBE = [
   'elif [ -d /etc/sysconfig/network-scripts ]; then METHOD=network-scripts',
   'else echo "no supported network stack (netplan, NetworkManager, ifupdown, network-scripts) found"; exit 4; fi',
 ];
+
+/** The read-only probe the plan runs through Cloud Assistant: prints `stack=<method>`. */
+export const STACK_PROBE_SCRIPT = [...STACK_PROBE, 'echo "stack=$METHOD"'].join('\n');
 
 /** Lines that persist the configuration; they expect DEV, MAC, IP, PREFIX, GW, TABLE and METHOD to be set. */
 export function persistLines(): string[] {

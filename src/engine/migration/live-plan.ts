@@ -1,9 +1,10 @@
-import type { CloudPort } from '../../cloud/cloud-port.ts';
+import type { CloudPort, WaitOptions } from '../../cloud/cloud-port.ts';
 import { isCloudError } from '../../cloud/cloud-error.ts';
 import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
 import { buildPlan } from '../../domain/plan.ts';
 import type { DnatEntry, NatGateway, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
 import type { MigrationOptions, PlanInput, PlanResult } from '../../domain/plan-types.ts';
+import { probeGuestNetwork } from './guest-probe.ts';
 
 /**
  * Facts of the plan's read that cannot change for the ids the plan names, so the approval gate's recheck reuses them:
@@ -74,9 +75,14 @@ function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {
 /** The pre-flight from live state; a RAM denial is a refusal (PermissionDenied), not a failure. */
 export async function planFromLiveState(
   cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }, recheck?: RecheckScope,
+  probe?: { clientToken: string; wait?: WaitOptions },
 ): Promise<{ result: PlanResult; input?: PlanInput }> {
   try {
     const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
+    // With --configure-guest, the first plan looks at the guest's network stack (the recheck keeps what it found).
+    if (probe && j.options.configureGuest && input.instance?.status === 'Running') {
+      input.guestNetwork = await probeGuestNetwork(cloud, j.instanceId, probe.clientToken, probe.wait);
+    }
     return { result: buildPlan(input, { jobId: j.jobId }), input };
   } catch (e) {
     if (isCloudError(e) && e.isPermissionDenied) return { result: { ok: false, refusal: refusalFromPermissionError(e.action, e.deniedAction) } };

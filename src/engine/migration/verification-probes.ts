@@ -56,6 +56,8 @@ function readSshBanner(o: { ip: string; port: number; edge?: PublicEdge; timeout
 /** Retries the banner read every `intervalMs` until it works or `windowMs` has passed. */
 export async function checkSsh(o: {
   ip: string; port: number; edge?: PublicEdge; windowMs: number; intervalMs: number; signal?: AbortSignal;
+  /** Longest one connection waits for the banner (default 5 s). */
+  attemptTimeoutMs?: number;
 }): Promise<SshEvidence> {
   const deadline = Date.now() + o.windowMs;
   let attempts = 0;
@@ -64,7 +66,7 @@ export async function checkSsh(o: {
     attempts++;
     const remaining = deadline - Date.now();
     try {
-      const banner = await readSshBanner({ ip: o.ip, port: o.port, edge: o.edge, timeoutMs: Math.max(200, Math.min(5_000, remaining)), signal: o.signal });
+      const banner = await readSshBanner({ ip: o.ip, port: o.port, edge: o.edge, timeoutMs: Math.max(200, Math.min(o.attemptTimeoutMs ?? 5_000, remaining)), signal: o.signal });
       return { ok: true, host: o.ip, port: o.port, banner, attempts };
     } catch (e) {
       lastError = e instanceof Error ? e.message : String(e);
