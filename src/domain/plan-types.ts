@@ -18,6 +18,7 @@ export interface MigrationOptions {
 export type RefusalCode =
   | 'InstanceNotFound'
   | 'InstanceNotRunning'
+  | 'AttachRequiresStop'
   | 'NoNatGateway'
   | 'NoIpMapping'
   | 'AlreadyMigrated'

@@ -14,7 +14,8 @@
 //   9. NoSnatCoverage       the instance would lose Internet egress
 //  10. BadOption            --ports / vSwitch / security-group overrides that cannot work
 //  11. InstanceNotRunning   transient: start it and retry
-//  12. EniQuotaFull         the ENI could not be attached
+//  12. AttachRequiresStop   its family takes a secondary ENI only while Stopped (instance-families.ts)
+//  13. EniQuotaFull         the ENI could not be attached
 // PermissionDenied is not decided here: the engine maps a CloudError with isPermissionDenied through
 // refusalFromPermissionError() (permission-refusal.ts).
 
@@ -26,6 +27,7 @@ import { planHash } from './plan-hash.ts';
 import {
   describeDnat, gatewayOfForwardTable, hasStatus, isIpMapping, snatCovers, snatIpsOf, snatSpecificity,
 } from './dnat.ts';
+import { attachesOnlyWhenStopped, instanceFamily } from './instance-families.ts';
 import { tcpPortOpenFromInternet } from './security-groups.ts';
 import type { CutoverMethod } from './steps.ts';
 
@@ -42,7 +44,7 @@ const ENI_TAG_INSTANCE = 'natmigrate:instance';
 /** The order in which pre-flight checks run (see the header comment for why). */
 export const REFUSAL_ORDER: readonly RefusalCode[] = [
   'InstanceNotFound', 'NoNatGateway', 'AlreadyMigrated', 'NoIpMapping', 'AmbiguousIpMapping', 'InstanceHasPublicIp',
-  'EipNotOnNatGateway', 'EipUsedBySnat', 'NoSnatCoverage', 'BadOption', 'InstanceNotRunning', 'EniQuotaFull',
+  'EipNotOnNatGateway', 'EipUsedBySnat', 'NoSnatCoverage', 'BadOption', 'InstanceNotRunning', 'AttachRequiresStop', 'EniQuotaFull',
 ];
 
 const refuse = (code: RefusalCode, message: string, details?: Record<string, unknown>): PlanResult =>
@@ -160,7 +162,14 @@ export function buildPlan(input: PlanInput, ctx: PlanContext): PlanResult {
       { status: inst.status });
   }
 
-  // 12. EniQuotaFull
+  // 12. AttachRequiresStop
+  if (attachesOnlyWhenStopped(inst.instanceType)) {
+    return refuse('AttachRequiresStop',
+      `Instance ${id} is of type ${inst.instanceType} (family ${instanceFamily(inst.instanceType)}), which takes a secondary ENI only while Stopped; natmigrate does not stop a running instance, so stop it in a maintenance window, attach an ENI by hand, or change its instance type.`,
+      { instanceType: inst.instanceType, family: instanceFamily(inst.instanceType) });
+  }
+
+  // 13. EniQuotaFull
   const attached = attachedEniIds(inst, input.instanceEnis, ctx.jobId);
   if (input.eniQuantity !== undefined && attached.length >= input.eniQuantity) {
     return refuse('EniQuotaFull',

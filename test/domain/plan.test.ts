@@ -199,6 +199,7 @@ const REFUSERS: Record<Exclude<RefusalCode, 'PermissionDenied' | 'SshNotAllowed'
   NoSnatCoverage: (i) => { for (const s of i.snatEntries) { s.sourceVSwitchId = F.otherZoneVSwitchId; s.sourceCidr = '10.0.0.0/8'; } },
   BadOption: (i) => { i.options.ports = { kind: 'list', ports: [0] }; },
   InstanceNotRunning: (i) => { if (i.instance) i.instance.status = 'Stopped'; },
+  AttachRequiresStop: (i) => { if (i.instance) i.instance.instanceType = 'ecs.t5-lc1m1.small'; },
   EniQuotaFull: (i) => { i.eniQuantity = 1; },
 };
 
@@ -238,6 +239,9 @@ describe('buildPlan: refusals', () => {
     ['EIP not on the NAT gateway', 'EipNotOnNatGateway', [REFUSERS.EipNotOnNatGateway], /EIP 47.96.1.1 of DNAT entry fwd-bp1map000000000000 is not bound to NAT gateway ngw-bp1ngw000000000000/],
     ['instance has its own EIP', 'InstanceHasPublicIp', [REFUSERS.InstanceHasPublicIp], /Instance i-bp1aaaaaaaaaaaaaaaaa has its own public IP 121.40.1.1/],
     ['instance has a static public IP', 'InstanceHasPublicIp', [(i) => { i.instance.publicIps = ['', '118.31.1.1']; }], /own public IP 118.31.1.1/],
+    ['burstable t5 attaches only when Stopped', 'AttachRequiresStop', [REFUSERS.AttachRequiresStop], /is of type ecs.t5-lc1m1.small \(family ecs.t5\), which takes a secondary ENI only while Stopped/],
+    ['n4 attaches only when Stopped', 'AttachRequiresStop', [(i) => { i.instance.instanceType = 'ecs.n4.large'; }], /family ecs.n4\)/],
+    ['s6 attaches only when Stopped', 'AttachRequiresStop', [(i) => { i.instance.instanceType = 'ecs.s6-c1m2.large'; }], /family ecs.s6\)/],
     ['ENI quota full', 'EniQuotaFull', [REFUSERS.EniQuotaFull], /already has 1 of its 1 ENIs attached \(eni-bp1primary00000000\)/],
     ['ENI quota full with a secondary ENI', 'EniQuotaFull', [(i) => { i.eniQuantity = 2; i.instanceEnis.push(secondaryEni()); }], /already has 2 of its 2 ENIs/],
     ['port 0', 'BadOption', [REFUSERS.BadOption], /ports must be whole numbers from 1 to 65535/],

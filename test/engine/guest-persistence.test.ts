@@ -1,6 +1,7 @@
 // Guest configuration that persists: an instance of each supported image, migrated with --configure-guest through
 // the real engine (Redis, BullMQ, the Alibaba adapter over HTTP, the sandbox), then rebooted through RebootInstance,
-// still answers SSH on its EIP (the public edge) and still egresses through the SNAT IP.
+// still answers SSH on its EIP (the public edge) and still egresses through the SNAT IP. And an instance whose family
+// takes a secondary ENI only while Stopped is refused before anything changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { Redis } from 'ioredis';
@@ -25,6 +26,9 @@ const IMAGES = [
   ['debian12', 'i-debian12000001', '192.168.1.54', '203.0.113.54', 'ifupdown'],
 ] as const;
 
+/** A burstable t5: attaches a secondary ENI only while Stopped. */
+const T5 = ['i-burstable0001', '192.168.1.60', '203.0.113.60'] as const;
+
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 let sandbox: Sandbox;
 let redis: Redis;
@@ -39,9 +43,12 @@ beforeAll(async () => {
     scenario: natWorld({
       latencyMs: { eniAttach: 40, eniDetach: 40, eniDelete: 20, dnatCreate: 40, dnatDelete: 40, runCommand: 30, instanceStop: 30, instanceStart: 30 },
       snatIp: SNAT,
-      eips: IMAGES.map((i) => i[3]),
-      instances: IMAGES.map(([image, id, ip]) => worldInstance(id, ip, { guest: { configuresSecondaryNic: false, image } })),
-      dnatEntries: IMAGES.map(([, , ip, eip]) => ipMapping(eip, ip)),
+      eips: [...IMAGES.map((i) => i[3]), T5[2]],
+      instances: [
+        ...IMAGES.map(([image, id, ip]) => worldInstance(id, ip, { guest: { configuresSecondaryNic: false, image } })),
+        worldInstance(T5[0], T5[1], { instanceType: 'ecs.t5-lc1m1.small' }),
+      ],
+      dnatEntries: [...IMAGES.map(([, , ip, eip]) => ipMapping(eip, ip)), ipMapping(T5[2], T5[1])],
     }),
   });
   const cloud = createAlibabaCloud({
@@ -89,4 +96,16 @@ describe('--configure-guest persists the NIC configuration for each image', () =
       expect(egressIp(sandbox.world, id)).toBe(SNAT);
     });
   }
+});
+
+describe('families that attach a secondary ENI only while Stopped', () => {
+  it('a Running ecs.t5 is refused with AttachRequiresStop before anything changes', async () => {
+    const [r] = await engine.service.submit({ regionId: 'cn-hangzhou', instanceIds: [T5[0]], options: { ports: { kind: 'all' }, configureGuest: false }, requestedBy: 'UREQ', audience: { channelId: 'CTEST' } });
+    const jobId = (r as { jobId: string }).jobId;
+    const refused = await notifier.waitFor((e) => e.jobId === jobId && e.type === 'refused', 20_000) as Extract<MigrationEvent, { type: 'refused' }>;
+    expect(refused.refusal.code).toBe('AttachRequiresStop');
+    expect(refused.refusal.message).toMatch(/ecs\.t5-lc1m1\.small \(family ecs\.t5\), which takes a secondary ENI only while Stopped/);
+    expect([...sandbox.world.enis.values()].filter((e) => e.type === 'Secondary' && e.tags['natmigrate:instance'] === T5[0])).toEqual([]);
+    expect(sandbox.requests.some((q) => q.action === 'AttachNetworkInterface' && q.params.InstanceId === T5[0])).toBe(false);
+  });
 });

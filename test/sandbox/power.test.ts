@@ -71,3 +71,27 @@ describe('ECS power operations', () => {
     expect(edgeCheck(sb.world, '203.0.113.10', 22).ok).toBe(true);
   });
 });
+
+describe('families that take a secondary ENI only while Stopped', () => {
+  it('AttachNetworkInterface to a Running ecs.t5 is refused; stopped, it attaches; started again, the NIC is there', async () => {
+    const base = slowPower();
+    sb = await startWithClients({ ...base, instances: base.instances!.map((i) => (i.instanceId === 'i-2' ? { ...i, instanceType: 'ecs.t5-lc1m1.small' } : i)) });
+    const c = await sb.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: 'vsw-1', securityGroupId: 'sg-1' }));
+    const eniId = c.body!.networkInterfaceId!;
+    const refused = await sdkError(sb.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: R, instanceId: 'i-2', networkInterfaceId: eniId })));
+    expect(refused).toMatchObject({ code: 'InvalidOperation.InvalidEcsState', statusCode: 400 });
+    expect(refused.message).toMatch(/family ecs\.t5 attach a secondary ENI only when Stopped/);
+    // A g7 (i-1) takes it while Running.
+    const c1 = await sb.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: 'vsw-1', securityGroupId: 'sg-1' }));
+    await sb.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: R, instanceId: 'i-1', networkInterfaceId: c1.body!.networkInterfaceId! }));
+
+    await sb.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: 'i-2' }));
+    await watch(sb, 'i-2', 'Stopped');
+    await sb.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: R, instanceId: 'i-2', networkInterfaceId: eniId }));
+    await until(async () => (await sb!.ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, networkInterfaceId: [eniId] }))).body!.networkInterfaceSets!.networkInterfaceSet![0]!.status === 'InUse', { what: 'InUse' });
+    await sb.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: 'i-2' }));
+    await watch(sb, 'i-2', 'Running');
+    const nics = (await sb.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: JSON.stringify(['i-2']) }))).body!.instances!.instance![0]!.networkInterfaces!.networkInterface!;
+    expect(nics.map((n) => n.type)).toEqual(['Primary', 'Secondary']);
+  });
+});
