@@ -16,6 +16,7 @@ export function bootNetworkPlan(image: GuestImage | undefined, files: Files, nic
     case 'network-scripts': networkScriptsBoot(files, nics, plan); break;
     case 'netplan': netplanBoot(files, nics, plan); break;
     case 'ifupdown': ifupdownBoot(files, nics, plan); break;
+    case 'windows': break; // DHCP brings the NICs up (guest-sync.ts)
   }
   return plan;
 }

@@ -77,7 +77,8 @@ function syncNics(host: GuestHost, inst: InstanceState): NicView[] {
     let n = 1;
     while (taken.has(`eth${n}`)) n++;
     const dev = `eth${n}`;
-    if (inst.guest.configuresSecondaryNic) {
+    // Windows' DHCP and strong host model behave like a self-configuring image here (guest-images.ts).
+    if (inst.guest.configuresSecondaryNic || imageOf(inst.guest.image).osType === 'windows') {
       const table = autoTable(n);
       st.nics.set(eni.networkInterfaceId, { eniId: eni.networkInterfaceId, dev, up: true, addrs: [`${eni.privateIp}/${prefix}`] });
       st.routes.push({ table: MAIN_TABLE, dest: 'default', via: gw, eniId: eni.networkInterfaceId, metric: table, proto: 'dhcp' });

@@ -9,7 +9,7 @@ import type { GuestHost } from './guest-host.ts';
 import { replyPath } from './guest-routing.ts';
 import { syncGuest, type GuestSession } from './guest-sync.ts';
 
-function openGuest(host: GuestHost, inst: InstanceState): GuestSession {
+export function openGuest(host: GuestHost, inst: InstanceState): GuestSession {
   const g: GuestSession = {
     host,
     inst,

@@ -1,11 +1,28 @@
 // Cloud Assistant's RunCommand: the script runs at once on each instance's modelled guest; results become visible
 // after latency.runCommand (DescribeInvocationResults reports Running until then).
 import { ApiError } from '../api-error.ts';
+import { imageOf } from '../guest/guest-images.ts';
 import { runGuestScript } from '../guest/modelled-guest.ts';
+import { runPowerShellScript } from '../guest/powershell.ts';
 import type { InvocationInstanceResult, InvocationState } from './cloud-resources.ts';
 import type { World } from './world.ts';
 
-interface RunCommandInput { instanceIds: string[]; script: string; name: string; timeoutSec: number; username: string; fail?: boolean }
+interface RunCommandInput { instanceIds: string[]; script: string; type?: string; name: string; timeoutSec: number; username: string; fail?: boolean }
+
+/**
+ * The command type has to match the OS: RunShellScript on Linux; RunPowerShellScript or RunBatScript on Windows
+ * (RunCommand's Type parameter doc). The code for a mismatch is unconfirmed: InvalidInstance.NotMatch, 403.
+ */
+export function checkCommandType(w: World, instanceIds: string[], type: string): void {
+  for (const id of instanceIds) {
+    const inst = w.instances.get(id);
+    if (!inst) continue;
+    const os = imageOf(inst.guest.image).osType;
+    const fits = os === 'windows' ? type === 'RunPowerShellScript' || type === 'RunBatScript' : type === 'RunShellScript';
+    if (!fits) throw new ApiError('InvalidInstance.NotMatch', 403, `${type} cannot run on a ${os === 'windows' ? 'Windows' : 'Linux'} instance (${id}).`);
+  }
+  if (type === 'RunBatScript') throw new ApiError('InvalidCmdType.NotFound', 403, 'The sandbox runs RunShellScript and RunPowerShellScript only.');
+}
 
 export function runCommand(w: World, input: RunCommandInput): InvocationState {
   w.settle();
@@ -27,7 +44,7 @@ export function runCommand(w: World, input: RunCommandInput): InvocationState {
     if (!inst.guest.cloudAssistant) {
       return { ...base, finishAt: done, finalStatus: 'Failed', errorCode: 'ClientNotRunning', errorInfo: 'The Cloud Assistant agent is not running.' };
     }
-    const r = runGuestScript(w, inst, input.script);
+    const r = input.type === 'RunPowerShellScript' ? runPowerShellScript(w, inst, input.script) : runGuestScript(w, inst, input.script);
     // Modelled script time (sleep) decides Timeout but is not waited for: results arrive after latency.runCommand.
     if (r.sleepMs > input.timeoutSec * 1000) {
       return { ...base, finishAt: done, finalStatus: 'Timeout', output: r.output, errorCode: 'ExecutionTimeout', errorInfo: 'The command execution timed out.' };

@@ -61,7 +61,7 @@ const guestSchema = z.strictObject({
   cloudAssistant: z.boolean().default(true),
   hostname: z.string().optional(),
   /** The image, and with it the network stack that applies persisted configuration at boot (guest/guest-images.ts). */
-  image: z.enum(['alinux3', 'alinux2', 'centos7', 'ubuntu2204', 'debian12']).optional(),
+  image: z.enum(['alinux3', 'alinux2', 'centos7', 'ubuntu2204', 'debian12', 'windows2022']).optional(),
 });
 
 const instanceSchema = z.strictObject({
