@@ -68,10 +68,13 @@ export interface CloudPort {
 
   // ── Cloud Assistant ─────────────────────────────────────────────────────
   /** Runs a shell script on one instance; returns the InvokeId. */
-  runCommand(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string>;
+  runCommand(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string; type?: CommandType }): Promise<string>;
   /** Waits for the invocation on that instance to reach a terminal status; output is decoded. */
   waitInvocation(invokeId: string, instanceId: string, opts?: WaitOptions): Promise<InvocationResult>;
 }
+
+/** Cloud Assistant's command types: shell on Linux, PowerShell on Windows. */
+export type CommandType = 'RunShellScript' | 'RunPowerShellScript';
 
 /** ModifyForwardEntry's request: the entry, and the fields to change. */
 export interface DnatModification {

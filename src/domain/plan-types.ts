@@ -87,8 +87,10 @@ export interface Plan {
   expectedEgressIps: string[];
   /** The SNAT entries that cover the instance. */
   snatEntryIds: string[];
-  /** Port checked through the public IP after the cutover. */
+  /** Port checked through the public IP after the cutover: 22 (SSH), or 3389 (RDP) on Windows. */
   sshPort: number;
+  /** Set for Windows guests: verification runs PowerShell and checks RDP. */
+  guestOs?: 'windows';
   /** True when the selected ports do not forward `sshPort`, so the SSH check is skipped (only egress is verified). */
   skipSshVerify?: boolean;
   options: MigrationOptions;

@@ -37,6 +37,14 @@ export interface PlanContext {
 }
 
 const SSH_PORT = 22;
+/** Windows guests are checked on RDP instead of SSH. */
+const RDP_PORT = 3389;
+
+/** The port verification connects to through the public IP: RDP on Windows, else SSH. */
+export function verifyPortOf(inst: Pick<Instance, 'osType'>): number {
+  return inst.osType === 'windows' ? RDP_PORT : SSH_PORT;
+}
+const probeName = (port: number) => (port === RDP_PORT ? 'RDP' : 'SSH');
 export const MAX_PORTS = 20;
 export const ENI_TAG_JOB = 'natmigrate:job';
 const ENI_TAG_INSTANCE = 'natmigrate:instance';
@@ -214,11 +222,14 @@ function attachedEniIds(inst: Instance, enis: readonly NetworkInterface[], jobId
 /** Option problems that only the live state can reveal (the parser already checks syntax; re-checked here anyway). */
 function checkOptions(
   options: MigrationOptions,
-  inst: Pick<Instance, 'instanceId' | 'vpcId' | 'zoneId'>,
+  inst: Pick<Instance, 'instanceId' | 'vpcId' | 'zoneId' | 'osType'>,
   vSwitches: readonly VSwitch[],
   securityGroups: readonly { id: string; vpcId: string }[],
 ): Refusal | undefined {
   const bad = (message: string, details: Record<string, unknown>): Refusal => ({ code: 'BadOption', message, details });
+  if (options.configureGuest && inst.osType === 'windows') {
+    return bad(`--configure-guest does not configure Windows guests yet; Windows brings the new NIC up by DHCP and answers through it, so run without it.`, { osType: 'windows' });
+  }
   const ports = options.ports;
   if (ports.kind === 'list') {
     if (ports.ports.length === 0) return bad('--ports needs at least one port, or `any` for every port.', { ports: [] });
@@ -275,7 +286,8 @@ function assemblePlan(
   const expectedEgressIps = dedupe(ranked.flatMap((s) => snatIpsOf(s)));
   const snatEntryIds = ranked.map((s) => s.snatEntryId);
 
-  const skipSshVerify = options.ports.kind === 'list' && !options.ports.ports.includes(SSH_PORT);
+  const verifyPort = verifyPortOf(inst);
+  const skipSshVerify = options.ports.kind === 'list' && !options.ports.ports.includes(verifyPort);
   const warnings = planWarnings(input, inst, entry, eni, skipSshVerify);
 
   const plan: Plan = {
@@ -294,7 +306,8 @@ function assemblePlan(
     cutover: cutoverMethodFor(options.ports),
     expectedEgressIps,
     snatEntryIds,
-    sshPort: SSH_PORT,
+    sshPort: verifyPort,
+    ...(inst.osType === 'windows' ? { guestOs: 'windows' as const } : {}),
     ...(skipSshVerify ? { skipSshVerify: true } : {}),
     options: copyOptions(options),
     warnings,
@@ -346,19 +359,20 @@ function copyOptions(o: MigrationOptions): MigrationOptions {
 
 function planWarnings(input: PlanInput, inst: Instance, entry: DnatEntry, eni: EniSpec, skipSshVerify: boolean): string[] {
   const warnings: string[] = [];
+  const port = verifyPortOf(inst);
   if (skipSshVerify) {
     const ports = input.options.ports.kind === 'list' ? input.options.ports.ports.join(',') : '';
-    warnings.push(`--ports ${ports} does not include ${SSH_PORT}, so the SSH check through ${entry.externalIp} is skipped; only the egress IP is verified.`);
+    warnings.push(`--ports ${ports} does not include ${port}, so the ${probeName(port)} check through ${entry.externalIp} is skipped; only the egress IP is verified.`);
   } else {
     const missing = eni.securityGroupIds.filter((sg) => !input.securityGroups.some((g) => g.securityGroupId === sg));
     if (missing.length > 0) {
-      warnings.push(`Could not read security group ${list(missing)}, so whether TCP ${SSH_PORT} is open to the Internet was not checked.`);
+      warnings.push(`Could not read security group ${list(missing)}, so whether TCP ${port} is open to the Internet was not checked.`);
     } else {
       const groups = input.securityGroups.filter((g) => eni.securityGroupIds.includes(g.securityGroupId));
-      const reach = tcpPortOpenFromInternet(groups, SSH_PORT);
+      const reach = tcpPortOpenFromInternet(groups, port);
       if (!reach.open) {
         const why = reach.shadowedBy ? ` (a Drop rule wins: ${reach.shadowedBy})` : '';
-        warnings.push(`Security group ${list(eni.securityGroupIds)} of the new ENI does not accept TCP ${SSH_PORT} from the Internet${why}, so the SSH check through ${entry.externalIp} will likely fail.`);
+        warnings.push(`Security group ${list(eni.securityGroupIds)} of the new ENI does not accept TCP ${port} from the Internet${why}, so the ${probeName(port)} check through ${entry.externalIp} will likely fail.`);
       }
     }
   }

@@ -29,6 +29,9 @@ const IMAGES = [
 /** A burstable t5: attaches a secondary ENI only while Stopped. */
 const T5 = ['i-burstable0001', '192.168.1.60', '203.0.113.60'] as const;
 
+/** A Windows Server 2022 guest: verified with PowerShell and RDP. */
+const WIN = ['i-windows000001', '192.168.1.70', '203.0.113.70'] as const;
+
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 let sandbox: Sandbox;
 let redis: Redis;
@@ -38,19 +41,20 @@ const notifier = new RecordingNotifier();
 
 beforeAll(async () => {
   redis = redisClient();
-  sandbox = await startSandbox({
-    port: 0,
-    scenario: natWorld({
+  const world = natWorld({
       latencyMs: { eniAttach: 40, eniDetach: 40, eniDelete: 20, dnatCreate: 40, dnatDelete: 40, runCommand: 30, instanceStop: 30, instanceStart: 30 },
       snatIp: SNAT,
-      eips: [...IMAGES.map((i) => i[3]), T5[2]],
+      eips: [...IMAGES.map((i) => i[3]), T5[2], WIN[2]],
       instances: [
         ...IMAGES.map(([image, id, ip]) => worldInstance(id, ip, { guest: { configuresSecondaryNic: false, image } })),
         worldInstance(T5[0], T5[1], { instanceType: 'ecs.t5-lc1m1.small' }),
+        worldInstance(WIN[0], WIN[1], { guest: { configuresSecondaryNic: false, image: 'windows2022', sshPort: 3389, sshBanner: 'RDP' } }),
       ],
-      dnatEntries: [...IMAGES.map(([, , ip, eip]) => ipMapping(eip, ip)), ipMapping(T5[2], T5[1])],
-    }),
+      dnatEntries: [...IMAGES.map(([, , ip, eip]) => ipMapping(eip, ip)), ipMapping(T5[2], T5[1]), ipMapping(WIN[2], WIN[1])],
   });
+  // RDP open on the security group, for the Windows instance.
+  world.securityGroups[0]!.ingress!.push({ ipProtocol: 'tcp', portRange: '3389/3389', sourceCidrIp: '0.0.0.0/0' });
+  sandbox = await startSandbox({ port: 0, scenario: world });
   const cloud = createAlibabaCloud({
     regionId: 'cn-hangzhou', ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
     waiter: { initialMs: 15, factor: 1.5, maxMs: 80 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
@@ -107,5 +111,33 @@ describe('families that attach a secondary ENI only while Stopped', () => {
     expect(refused.refusal.message).toMatch(/ecs\.t5-lc1m1\.small \(family ecs\.t5\), which takes a secondary ENI only while Stopped/);
     expect([...sandbox.world.enis.values()].filter((e) => e.type === 'Secondary' && e.tags['natmigrate:instance'] === T5[0])).toEqual([]);
     expect(sandbox.requests.some((q) => q.action === 'AttachNetworkInterface' && q.params.InstanceId === T5[0])).toBe(false);
+  });
+});
+
+describe('Windows guests', () => {
+  it('migrate end to end: RDP (3389) answers through the EIP and PowerShell sees the SNAT IP; a reboot keeps both', async () => {
+    const [r] = await engine.service.submit({ regionId: 'cn-hangzhou', instanceIds: [WIN[0]], options: { ports: { kind: 'all' }, configureGuest: false }, requestedBy: 'UREQ', audience: { channelId: 'CTEST' } });
+    const jobId = (r as { jobId: string }).jobId;
+    const asked = await until(() => notifier.forJob(jobId).find((e) => e.type === 'approval.requested'), { what: 'the approval request', timeoutMs: 20_000 });
+    const planned = notifier.forJob(jobId).find((e) => e.type === 'planned') as Extract<MigrationEvent, { type: 'planned' }>;
+    expect(planned.plan).toMatchObject({ sshPort: 3389, guestOs: 'windows' });
+    const hash = (asked as Extract<MigrationEvent, { type: 'approval.requested' }>).planHash;
+    expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UAPPROVER', isApprover: true })).toMatchObject({ ok: true });
+    const fin = await notifier.waitFor((e) => e.jobId === jobId && e.type === 'finished', 30_000) as Extract<MigrationEvent, { type: 'finished' }>;
+    expect(fin.outcome).toBe('migrated');
+    const v = notifier.forJob(jobId).find((e) => e.type === 'verified') as Extract<MigrationEvent, { type: 'verified' }>;
+    expect(v.ssh).toMatchObject({ ok: true, port: 3389 });
+    expect(v.ssh.banner).toMatch(/^RDP answered/);
+    expect(v.egress).toMatchObject({ ok: true, observedIp: SNAT });
+    // The egress check ran as PowerShell; no shell script was sent to the Windows instance.
+    const runs = sandbox.requests.filter((q) => q.action === 'RunCommand' && q.params['InstanceId.1'] === WIN[0]);
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.every((q) => q.params.Type === 'RunPowerShellScript')).toBe(true);
+
+    const { ecs } = clientsFor(sandbox);
+    await ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: WIN[0] }));
+    await until(async () => (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([WIN[0]]) }))).body!.instances!.instance![0]!.status === 'Running', { what: 'Running again' });
+    expect(await probeEdge(sandbox.edge, WIN[2], 3389)).toBe('RDP');
+    expect(egressIp(sandbox.world, WIN[0])).toBe(SNAT);
   });
 });

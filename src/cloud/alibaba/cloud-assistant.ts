@@ -1,6 +1,7 @@
 // Cloud Assistant: run a shell script on an instance and wait for its result.
 import { ecsSdk as $Ecs } from './sdk.ts';
 import { CloudError } from '../cloud-error.ts';
+import type { CommandType } from '../cloud-port.ts';
 import type { InvocationResult } from '../../domain/cloud-types.ts';
 import type { AlibabaSession, WaitExtras } from './alibaba-session.ts';
 import { checkToken } from './alibaba-session.ts';
@@ -14,7 +15,7 @@ const MAX_COMMAND_BASE64 = 24 * 1024;
 export class CloudAssistant {
   constructor(private readonly s: AlibabaSession) {}
 
-  async run(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string> {
+  async run(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string; type?: CommandType }): Promise<string> {
     checkToken('RunCommand', input.clientToken);
     const commandContent = Buffer.from(input.script, 'utf8').toString('base64');
     if (commandContent.length > MAX_COMMAND_BASE64) {
@@ -25,7 +26,7 @@ export class CloudAssistant {
     }
     const req = new $Ecs.RunCommandRequest({
       regionId: this.s.regionId,
-      type: 'RunShellScript',
+      type: input.type ?? 'RunShellScript',
       commandContent,
       contentEncoding: 'Base64',
       instanceId: [input.instanceId],

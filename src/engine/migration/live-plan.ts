@@ -80,7 +80,7 @@ export async function planFromLiveState(
   try {
     const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
     // With --configure-guest, the first plan looks at the guest's network stack (the recheck keeps what it found).
-    if (probe && j.options.configureGuest && input.instance?.status === 'Running') {
+    if (probe && j.options.configureGuest && input.instance?.status === 'Running' && input.instance.osType !== 'windows') {
       input.guestNetwork = await probeGuestNetwork(cloud, j.instanceId, probe.clientToken, probe.wait);
     }
     return { result: buildPlan(input, { jobId: j.jobId }), input };

@@ -13,6 +13,8 @@ interface Checks {
   expectedIps: string[];
   tokenLabel: string;
   step: StepName;
+  /** A Windows guest: RDP instead of SSH, PowerShell for the egress fetch. */
+  windows?: boolean;
 }
 
 async function runChecks(s: StepContext, c: Checks): Promise<{ ssh: SshEvidence; egress: EgressEvidence; ok: boolean; problems: string }> {
@@ -20,10 +22,10 @@ async function runChecks(s: StepContext, c: Checks): Promise<{ ssh: SshEvidence;
   const [ssh, egress] = await Promise.all([
     c.skipSsh
       ? Promise.resolve<SshEvidence>({ ok: true, host: c.eip, port: c.sshPort, attempts: 0, skipped: c.skipSsh })
-      : checkSsh({ ip: c.eip, port: c.sshPort, edge: o.publicEdge, windowMs: o.verifyTimeoutMs, intervalMs: o.verifyIntervalMs, signal: s.signal }),
+      : checkSsh({ ip: c.eip, port: c.sshPort, edge: o.publicEdge, windowMs: o.verifyTimeoutMs, intervalMs: o.verifyIntervalMs, signal: s.signal, rdp: c.windows === true }),
     checkEgress(s.cloud, {
       instanceId: s.j.instanceId, url: o.egressUrl, expectedIps: c.expectedIps, windowMs: o.verifyTimeoutMs, intervalMs: o.verifyIntervalMs,
-      tokenFor: (n) => s.token(`${c.tokenLabel}-${n}`), signal: s.signal, ...s.expect('runCommand'),
+      tokenFor: (n) => s.token(`${c.tokenLabel}-${n}`), signal: s.signal, ...s.expect('runCommand'), windows: c.windows === true,
     }),
     s.hook(c.step, 'during'),
   ]);
@@ -38,6 +40,7 @@ export const verify: StepHandler = async (s) => {
   const plan = s.requirePlan();
   const r = await runChecks(s, {
     eip: plan.entryToDelete.externalIp, sshPort: plan.sshPort, expectedIps: plan.expectedEgressIps, tokenLabel: 'verify-egress', step: 'verify',
+    windows: plan.guestOs === 'windows',
     ...(plan.skipSshVerify ? { skipSsh: `the new entries do not forward port ${plan.sshPort}` } : {}),
   });
   const detail = { ok: r.ok, banner: r.ssh.banner, observedIp: r.egress.observedIp, invokeId: r.egress.invokeId };
@@ -48,7 +51,8 @@ export const verify: StepHandler = async (s) => {
 
 export const verifyOriginal: StepHandler = async (s) => {
   const eip = s.j.original!.restoreRecipe.externalIp;
-  const r = await runChecks(s, { eip, sshPort: 22, expectedIps: [eip], tokenLabel: 'verify-original', step: 'verify_original' });
+  const windows = s.j.plan?.guestOs === 'windows';
+  const r = await runChecks(s, { eip, sshPort: s.j.plan?.sshPort ?? 22, expectedIps: [eip], tokenLabel: 'verify-original', step: 'verify_original', windows });
   if (!r.ok) s.j.reason = `the original mapping is back but the original path did not verify (${r.problems})`;
   return { outcome: r.ok ? 'verified' : 'not_verified', detail: { ok: r.ok, banner: r.ssh.banner, observedIp: r.egress.observedIp } };
 };
