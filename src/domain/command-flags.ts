@@ -2,16 +2,17 @@
 import { truncateForMessage } from './ids.ts';
 import { closest, fail, SEE_HELP, type Subcommand } from './command-words.ts';
 
-export type FlagName = 'region' | 'ports' | 'configure-guest' | 'concurrency' | 'canary' | 'all' | 'vswitch' | 'security-groups';
+export type FlagName = 'region' | 'ports' | 'configure-guest' | 'concurrency' | 'canary' | 'all' | 'vswitch' | 'security-groups' | 'verify-port';
 
 const FLAG_TAKES_VALUE: Record<FlagName, boolean> = {
-  region: true, ports: true, 'configure-guest': false, concurrency: true, canary: true, all: false, vswitch: true, 'security-groups': true,
+  region: true, ports: true, 'configure-guest': false, concurrency: true, canary: true, all: false, vswitch: true, 'security-groups': true, 'verify-port': true,
 };
 
 const FLAG_ALIASES: Record<string, FlagName> = {
   region: 'region', 'region-id': 'region',
   ports: 'ports', port: 'ports',
   'configure-guest': 'configure-guest',
+  'verify-port': 'verify-port',
   concurrency: 'concurrency',
   canary: 'canary',
   all: 'all',
@@ -21,8 +22,8 @@ const FLAG_ALIASES: Record<string, FlagName> = {
 
 const ALLOWED_FLAGS: Record<Subcommand, readonly FlagName[]> = {
   help: ['region'],
-  plan: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups'],
-  run: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'all', 'concurrency', 'canary'],
+  plan: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'verify-port'],
+  run: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'verify-port', 'all', 'concurrency', 'canary'],
   status: ['region'],
   cancel: ['region'],
   rollback: ['region'],

@@ -12,6 +12,8 @@ export interface MigrationOptions {
   vSwitchId?: string;
   /** Override the ENI's security groups. */
   securityGroupIds?: string[];
+  /** The TCP port verification connects to through the public IP (default: 22, or 3389 on Windows). */
+  verifyPort?: number;
 }
 
 /** Why the pre-flight says no. Stable codes: users see them and the README explains each. */

@@ -44,7 +44,7 @@ const RDP_PORT = 3389;
 export function verifyPortOf(inst: Pick<Instance, 'osType'>): number {
   return inst.osType === 'windows' ? RDP_PORT : SSH_PORT;
 }
-const probeName = (port: number) => (port === RDP_PORT ? 'RDP' : 'SSH');
+const probeName = (port: number) => (port === RDP_PORT ? 'RDP' : port === SSH_PORT ? 'SSH' : `TCP ${port}`);
 export const MAX_PORTS = 20;
 export const ENI_TAG_JOB = 'natmigrate:job';
 const ENI_TAG_INSTANCE = 'natmigrate:instance';
@@ -286,7 +286,7 @@ function assemblePlan(
   const expectedEgressIps = dedupe(ranked.flatMap((s) => snatIpsOf(s)));
   const snatEntryIds = ranked.map((s) => s.snatEntryId);
 
-  const verifyPort = verifyPortOf(inst);
+  const verifyPort = options.verifyPort ?? verifyPortOf(inst);
   const skipSshVerify = options.ports.kind === 'list' && !options.ports.ports.includes(verifyPort);
   const warnings = planWarnings(input, inst, entry, eni, skipSshVerify);
 
@@ -354,12 +354,13 @@ function copyOptions(o: MigrationOptions): MigrationOptions {
   };
   if (o.vSwitchId !== undefined) out.vSwitchId = o.vSwitchId;
   if (o.securityGroupIds !== undefined) out.securityGroupIds = [...o.securityGroupIds];
+  if (o.verifyPort !== undefined) out.verifyPort = o.verifyPort;
   return out;
 }
 
 function planWarnings(input: PlanInput, inst: Instance, entry: DnatEntry, eni: EniSpec, skipSshVerify: boolean): string[] {
   const warnings: string[] = [];
-  const port = verifyPortOf(inst);
+  const port = input.options.verifyPort ?? verifyPortOf(inst);
   if (skipSshVerify) {
     const ports = input.options.ports.kind === 'list' ? input.options.ports.ports.join(',') : '';
     warnings.push(`--ports ${ports} does not include ${port}, so the ${probeName(port)} check through ${entry.externalIp} is skipped; only the egress IP is verified.`);

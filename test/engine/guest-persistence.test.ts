@@ -29,6 +29,9 @@ const IMAGES = [
 /** A burstable t5: attaches a secondary ENI only while Stopped. */
 const T5 = ['i-burstable0001', '192.168.1.60', '203.0.113.60'] as const;
 
+/** A Linux guest whose service listens on 2222 (checked with --verify-port 2222). */
+const ALT = ['i-altport000001', '192.168.1.71', '203.0.113.71'] as const;
+
 /** A Windows Server 2022 guest: verified with PowerShell and RDP. */
 const WIN = ['i-windows000001', '192.168.1.70', '203.0.113.70'] as const;
 
@@ -44,16 +47,17 @@ beforeAll(async () => {
   const world = natWorld({
       latencyMs: { eniAttach: 40, eniDetach: 40, eniDelete: 20, dnatCreate: 40, dnatDelete: 40, runCommand: 30, instanceStop: 30, instanceStart: 30 },
       snatIp: SNAT,
-      eips: [...IMAGES.map((i) => i[3]), T5[2], WIN[2]],
+      eips: [...IMAGES.map((i) => i[3]), T5[2], WIN[2], ALT[2]],
       instances: [
         ...IMAGES.map(([image, id, ip]) => worldInstance(id, ip, { guest: { configuresSecondaryNic: false, image } })),
         worldInstance(T5[0], T5[1], { instanceType: 'ecs.t5-lc1m1.small' }),
+        worldInstance(ALT[0], ALT[1], { guest: { sshPort: 2222 } }),
         worldInstance(WIN[0], WIN[1], { guest: { configuresSecondaryNic: false, image: 'windows2022', sshPort: 3389, sshBanner: 'RDP' } }),
       ],
-      dnatEntries: [...IMAGES.map(([, , ip, eip]) => ipMapping(eip, ip)), ipMapping(T5[2], T5[1]), ipMapping(WIN[2], WIN[1])],
+      dnatEntries: [...IMAGES.map(([, , ip, eip]) => ipMapping(eip, ip)), ipMapping(T5[2], T5[1]), ipMapping(WIN[2], WIN[1]), ipMapping(ALT[2], ALT[1])],
   });
   // RDP open on the security group, for the Windows instance.
-  world.securityGroups[0]!.ingress!.push({ ipProtocol: 'tcp', portRange: '3389/3389', sourceCidrIp: '0.0.0.0/0' });
+  world.securityGroups[0]!.ingress!.push({ ipProtocol: 'tcp', portRange: '3389/3389', sourceCidrIp: '0.0.0.0/0' }, { ipProtocol: 'tcp', portRange: '2222/2222', sourceCidrIp: '0.0.0.0/0' });
   sandbox = await startSandbox({ port: 0, scenario: world });
   const cloud = createAlibabaCloud({
     regionId: 'cn-hangzhou', ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
@@ -139,5 +143,22 @@ describe('Windows guests', () => {
     await until(async () => (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([WIN[0]]) }))).body!.instances!.instance![0]!.status === 'Running', { what: 'Running again' });
     expect(await probeEdge(sandbox.edge, WIN[2], 3389)).toBe('RDP');
     expect(egressIp(sandbox.world, WIN[0])).toBe(SNAT);
+  });
+});
+
+describe('--verify-port', () => {
+  it('checks that TCP port through the EIP instead of SSH', async () => {
+    const [r] = await engine.service.submit({ regionId: 'cn-hangzhou', instanceIds: [ALT[0]], options: { ports: { kind: 'all' }, configureGuest: false, verifyPort: 2222 }, requestedBy: 'UREQ', audience: { channelId: 'CTEST' } });
+    const jobId = (r as { jobId: string }).jobId;
+    const asked = await until(() => notifier.forJob(jobId).find((e) => e.type === 'approval.requested'), { what: 'the approval request', timeoutMs: 20_000 });
+    const planned = notifier.forJob(jobId).find((e) => e.type === 'planned') as Extract<MigrationEvent, { type: 'planned' }>;
+    expect(planned.plan.sshPort).toBe(2222);
+    const hash = (asked as Extract<MigrationEvent, { type: 'approval.requested' }>).planHash;
+    expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UAPPROVER', isApprover: true })).toMatchObject({ ok: true });
+    const fin = await notifier.waitFor((e) => e.jobId === jobId && e.type === 'finished', 30_000) as Extract<MigrationEvent, { type: 'finished' }>;
+    expect(fin.outcome).toBe('migrated');
+    const v = notifier.forJob(jobId).find((e) => e.type === 'verified') as Extract<MigrationEvent, { type: 'verified' }>;
+    expect(v.ssh).toMatchObject({ ok: true, port: 2222 });
+    expect(v.ssh.banner).toMatch(/^TCP 2222 answered/);
   });
 });

@@ -20,7 +20,7 @@ const PROBE_SOURCE = '192.0.2.10';
  * One TCP connection that reads the SSH identification line. With an edge, connects there and announces the
  * real destination in a PROXY protocol v1 header (how the sandbox's public edge, or an egress proxy, is reached).
  */
-function readSshBanner(o: { ip: string; port: number; edge?: PublicEdge; timeoutMs: number; signal?: AbortSignal; rdp?: boolean }): Promise<string> {
+function readSshBanner(o: { ip: string; port: number; edge?: PublicEdge; timeoutMs: number; signal?: AbortSignal; mode?: ProbeMode }): Promise<string> {
   return new Promise((resolve, reject) => {
     const host = o.edge?.host ?? o.ip;
     const port = o.edge?.port ?? o.port;
@@ -41,12 +41,15 @@ function readSshBanner(o: { ip: string; port: number; edge?: PublicEdge; timeout
     socket.setEncoding('latin1');
     socket.on('connect', () => {
       if (o.edge) socket.write(`PROXY TCP4 ${PROBE_SOURCE} ${o.ip} ${40000 + Math.floor(Math.random() * 20000)} ${o.port}\r\n`);
-      if (o.rdp) socket.write(X224_CONNECTION_REQUEST);
+      if (o.mode === 'rdp') socket.write(X224_CONNECTION_REQUEST);
+      // A plain TCP check straight to the public IP: the handshake is the answer. Through an edge (PROXY protocol),
+      // the edge's own connection says nothing; it answers with bytes only when the path behind it holds.
+      if (o.mode === 'tcp' && !o.edge) done(undefined, `TCP ${o.port} accepted the connection`);
     });
     socket.on('data', (chunk: string) => {
       buf += chunk;
       // An RDP server answers the connection request (a TPKT, 0x03 0x00 …): any answer means something listens.
-      if (o.rdp) { done(undefined, `RDP answered (${buf.length} byte${buf.length === 1 ? '' : 's'})`); return; }
+      if (o.mode === 'rdp' || o.mode === 'tcp') { done(undefined, `${o.mode === 'rdp' ? 'RDP' : `TCP ${o.port}`} answered (${buf.length} byte${buf.length === 1 ? '' : 's'})`); return; }
       const banner = parseSshBanner(buf);
       if (banner) { done(undefined, banner.raw); return; }
       if (buf.length > 8192) done(new Error(`no SSH identification line in the first ${buf.length} bytes from ${o.ip}:${o.port}`));
@@ -55,6 +58,8 @@ function readSshBanner(o: { ip: string; port: number; edge?: PublicEdge; timeout
     socket.on('close', () => done(new Error(`${o.ip}:${o.port} closed the connection without an SSH banner${buf ? ` (got ${JSON.stringify(buf.slice(0, 80))})` : ''}`)));
   });
 }
+
+export type ProbeMode = 'ssh' | 'rdp' | 'tcp';
 
 /**
  * An RDP client's first packet (TPKT + X.224 Connection Request with an RDP Negotiation Request, MS-RDPBCGR
@@ -67,8 +72,8 @@ export async function checkSsh(o: {
   ip: string; port: number; edge?: PublicEdge; windowMs: number; intervalMs: number; signal?: AbortSignal;
   /** Longest one connection waits for the banner (default 5 s). */
   attemptTimeoutMs?: number;
-  /** Check RDP (a Windows guest) instead of SSH. */
-  rdp?: boolean;
+  /** What answers on the port: an SSH server (default), RDP (a Windows guest), or any TCP service (--verify-port). */
+  mode?: ProbeMode;
 }): Promise<SshEvidence> {
   const deadline = Date.now() + o.windowMs;
   let attempts = 0;
@@ -77,7 +82,7 @@ export async function checkSsh(o: {
     attempts++;
     const remaining = deadline - Date.now();
     try {
-      const banner = await readSshBanner({ ip: o.ip, port: o.port, edge: o.edge, timeoutMs: Math.max(200, Math.min(o.attemptTimeoutMs ?? 5_000, remaining)), signal: o.signal, rdp: o.rdp });
+      const banner = await readSshBanner({ ip: o.ip, port: o.port, edge: o.edge, timeoutMs: Math.max(200, Math.min(o.attemptTimeoutMs ?? 5_000, remaining)), signal: o.signal, mode: o.mode });
       return { ok: true, host: o.ip, port: o.port, banner, attempts };
     } catch (e) {
       lastError = e instanceof Error ? e.message : String(e);

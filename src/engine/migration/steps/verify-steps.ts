@@ -2,7 +2,7 @@
 // sees. After a migration the egress must be a SNAT IP; after a rollback, the EIP again.
 import type { EgressEvidence, SshEvidence } from '../../../domain/events.ts';
 import type { StepName } from '../../../domain/steps.ts';
-import { checkEgress, checkSsh } from '../verification-probes.ts';
+import { checkEgress, checkSsh, type ProbeMode } from '../verification-probes.ts';
 import { iso, type StepContext, type StepHandler } from '../step-context.ts';
 
 interface Checks {
@@ -17,12 +17,18 @@ interface Checks {
   windows?: boolean;
 }
 
+/** SSH on 22, RDP on 3389 of a Windows guest, else (--verify-port) a TCP check. */
+function probeModeFor(port: number, windows: boolean): ProbeMode {
+  if (port === 22) return 'ssh';
+  return windows && port === 3389 ? 'rdp' : 'tcp';
+}
+
 async function runChecks(s: StepContext, c: Checks): Promise<{ ssh: SshEvidence; egress: EgressEvidence; ok: boolean; problems: string }> {
   const o = s.opts;
   const [ssh, egress] = await Promise.all([
     c.skipSsh
       ? Promise.resolve<SshEvidence>({ ok: true, host: c.eip, port: c.sshPort, attempts: 0, skipped: c.skipSsh })
-      : checkSsh({ ip: c.eip, port: c.sshPort, edge: o.publicEdge, windowMs: o.verifyTimeoutMs, intervalMs: o.verifyIntervalMs, signal: s.signal, rdp: c.windows === true }),
+      : checkSsh({ ip: c.eip, port: c.sshPort, edge: o.publicEdge, windowMs: o.verifyTimeoutMs, intervalMs: o.verifyIntervalMs, signal: s.signal, mode: probeModeFor(c.sshPort, c.windows === true) }),
     checkEgress(s.cloud, {
       instanceId: s.j.instanceId, url: o.egressUrl, expectedIps: c.expectedIps, windowMs: o.verifyTimeoutMs, intervalMs: o.verifyIntervalMs,
       tokenFor: (n) => s.token(`${c.tokenLabel}-${n}`), signal: s.signal, ...s.expect('runCommand'), windows: c.windows === true,
