@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { pino, type Logger, type DestinationStream } from 'pino';
 
 /**
@@ -45,7 +46,10 @@ function scrubbingDestination(dest: DestinationStream, secrets: readonly (string
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const dest = opts.destination ?? pino.destination(1);
+  // pino flushes its asynchronous writer when the process exits only on the main thread; a worker's role runs in a
+  // worker thread (util/heap-tuned-thread.ts), where the last lines before process.exit would be lost: write those
+  // synchronously.
+  const dest = opts.destination ?? pino.destination({ dest: 1, sync: !isMainThread });
   return pino(
     {
       level: opts.level ?? process.env.LOG_LEVEL ?? 'info',

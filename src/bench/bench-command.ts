@@ -13,8 +13,6 @@ import { runSingle, type SingleResults } from './single.ts';
 import { runSlackBench, type SlackBenchResult } from './slack-bench.ts';
 import { jsonLine, round, table } from './stats.ts';
 
-/** Node flags the fleet worker runs with (see the report): a small young generation and size-first heap growth. */
-const WORKER_NODE_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size'];
 /** The fleet runs at the real latencies ÷ this: 200 serialized cutovers at full latency take 13 minutes. */
 const FLEET_SCALE = 5;
 
@@ -62,7 +60,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     }
     if (only.has('fleet')) {
       log(`3/4 fleet: ${fleetN} instances on one NAT gateway, sandbox throttling on (${Object.entries(FLEET_QPS).map(([k, v]) => `${k} ${v}/s`).join(', ')}) …`);
-      fleet = await runFleet({ redisUrl: redis.url, n: fleetN, latencies: fleetLat, apiRate: 100, concurrency: 50, log, nodeFlags: WORKER_NODE_FLAGS });
+      fleet = await runFleet({ redisUrl: redis.url, n: fleetN, latencies: fleetLat, apiRate: 100, concurrency: 50, log });
     }
     if (only.has('slack')) {
       log(`4/4 Slack under its limits (strict simulated workspace), one channel, fleet latencies: a batch of ${slackBatchN}, then run with ${slackRunN} ids …`);
@@ -108,7 +106,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   if (fleet) {
     Object.assign(out, {
       fleet_n: fleet.n, fleet_mode: fleet.mode, fleet_latencies_ms: fleetLat, fleet_ms: fleet.fleetMs, fleet_floor_ms: fleet.fleetFloorMs,
-      fleet_ratio: fleet.fleetRatio, fleet_failures: fleet.failures, worker_rss_mb: fleet.workerRssMb, worker_node_flags: WORKER_NODE_FLAGS.join(' '),
+      fleet_ratio: fleet.fleetRatio, fleet_failures: fleet.failures, worker_rss_mb: fleet.workerRssMb, worker_node_flags: '',
       fleet_api_calls_per_migration: fleet.apiCallsPerMigration, fleet_throttled_calls: fleet.throttled, fleet_handover_ms: fleet.handoverMs,
     });
     row(`fleet of ${fleet.n} (${fleet.mode}) (ms)`, fleet.fleetMs, fleet.fleetFloorMs, fleet.fleetRatio, `≤ ${TARGETS.fleet_ratio}`, fleet.fleetRatio <= TARGETS.fleet_ratio);

@@ -83,8 +83,9 @@ export async function runSlackBench(o: { redisUrl: string; mode: 'batch' | 'run'
     const ids = Array.from({ length: o.n }, (_, i) => fleetIds.instance(i));
     const text = o.mode === 'batch' ? `run --all ${fleetIds.natGateway} --canary 1 --concurrency 20` : `run ${ids.join(' ')}`;
     const ack = await slack.slash(REQUESTER, CH, text);
-    const jobs = [...String(ack.json?.text ?? '').matchAll(/as `([^`]+)`/g)].map((m) => m[1]!);
-    if (jobs.length !== (o.mode === 'batch' ? 1 : o.n)) throw new Error(`not queued: ${String(ack.json?.text)}`);
+    // Both are one batch: `run --all` over the gateway, `run` with several ids over those instances.
+    const jobs = [...String(ack.json?.text ?? '').matchAll(/as (?:one batch )?`(batch-[^`]+)`/g)].map((m) => m[1]!);
+    if (jobs.length !== 1) throw new Error(`not queued: ${String(ack.json?.text)}`);
     const deadline = t0 + 30 * 60_000;
     let lastLog = Date.now();
     // The approver clicks each card as it shows up; a thread is complete once the job finished and nothing of it waits.

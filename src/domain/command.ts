@@ -47,7 +47,7 @@ export const helpText = [
   '*natmigrate* moves ECS instances off DNAT IP mappings so they leave through the NAT gateway\'s SNAT IP.',
   '',
   '`/natmigrate plan <instance-id>` — dry run: the DNAT entry to delete, its restore recipe, the new ENI and DNAT entry, the expected egress IP, or why it would be refused.',
-  '`/natmigrate run <instance-id> [more ids…] [--ports any|22,443] [--configure-guest]` — one job per instance (at most 50), each in its own thread, approval required.',
+  '`/natmigrate run <instance-id> [more ids…] [--ports any|22,443] [--configure-guest]` — one instance: one job in its own thread; several (at most 50): one batch in one thread, canary first, approved once.',
   '`/natmigrate run --all <ngw-id|vpc-id> [more…] [--canary N] [--concurrency N]` — one batch for every IP-mapped instance, canary first, approved once.',
   '`/natmigrate status [job-id|instance-id]` — the job\'s record (a batch id: each of its instances), or the active jobs.',
   '`/natmigrate cancel <job-id>` — undo staging before the cutover; after it, a rollback.',

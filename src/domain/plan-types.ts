@@ -1,4 +1,4 @@
-import type { DnatEntry, DnatSpec } from './cloud-types.ts';
+import type { DnatEntry, DnatSpec, NatGateway, VSwitch } from './cloud-types.ts';
 import type { CutoverMethod } from './steps.ts';
 
 /** Ports the new DNAT entry forwards: every port (an IP mapping to the ENI) or a list of TCP ports. */
@@ -133,3 +133,13 @@ export interface PlanInput {
   /** With --configure-guest: what the read-only probe in the guest found. */
   guestNetwork?: import('./guest-network.ts').GuestNetworkProbe;
 }
+
+/**
+ * Facts of the plan's read that cannot change for the ids the plan names, so the approval gate's recheck reuses them:
+ * a vSwitch's CIDR and zone, a NAT gateway's forward and SNAT table ids (none of these can be modified).
+ */
+export interface StablePlanFacts {
+  natGateways: NatGateway[];
+  vSwitches: VSwitch[];
+}
+

@@ -21,7 +21,7 @@
 
 import type { DnatEntry, DnatSpec, Instance, NatGateway, NetworkInterface, SnatEntry, VSwitch } from './cloud-types.ts';
 import type {
-  EniSpec, MigrationOptions, NewDnatTemplate, Plan, PlanInput, PlanResult, PortSelection, Refusal, RefusalCode,
+  EniSpec, MigrationOptions, NewDnatTemplate, Plan, PlanInput, PlanResult, PortSelection, Refusal, RefusalCode, StablePlanFacts,
 } from './plan-types.ts';
 import { planHash } from './plan-hash.ts';
 import {
@@ -345,6 +345,19 @@ function newEntriesFor(ports: PortSelection, entry: DnatEntry, instanceId: strin
 /** Every port: the existing IP mapping moves in place. A port list: the mapping is replaced by port entries. */
 export function cutoverMethodFor(ports: PortSelection): CutoverMethod {
   return ports.kind === 'all' ? 'modify' : 'recreate';
+}
+
+/**
+ * The method a migration actually used: its own when a refused modify fell back to delete and re-create, else its
+ * plan's; a record without either (written before in-place cutovers existed) deleted and re-created.
+ */
+export function cutoverUsed(m: { cutover?: CutoverMethod; plan?: { cutover?: CutoverMethod } }): CutoverMethod {
+  return m.cutover ?? m.plan?.cutover ?? 'recreate';
+}
+
+/** The stable facts of a plan's input worth keeping for its recheck: the gateways and the vSwitches the plan uses. */
+export function stableFacts(input: PlanInput, vSwitchIds: readonly string[]): StablePlanFacts {
+  return { natGateways: input.natGateways, vSwitches: input.vSwitches.filter((v) => vSwitchIds.includes(v.vSwitchId)) };
 }
 
 function copyOptions(o: MigrationOptions): MigrationOptions {

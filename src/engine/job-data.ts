@@ -1,4 +1,4 @@
-import type { StablePlanFacts } from './migration/live-plan.ts';
+import type { StablePlanFacts } from '../domain/plan-types.ts';
 import type { DnatEntry, DnatSpec } from '../domain/cloud-types.ts';
 import type { JobOutcome, RollbackSummary, StepError } from '../domain/events.ts';
 import type { MigrationOptions, Plan } from '../domain/plan-types.ts';

@@ -152,7 +152,7 @@ export interface BatchStatus {
 
 export interface BatchRequest {
   regionId: string;
-  /** NAT gateway or VPC ids. */
+  /** NAT gateway, VPC or instance ids (an instance id names that instance only). */
   targets: string[];
   options: MigrationOptions;
   /** Children in flight at once after the canaries (default 4). */

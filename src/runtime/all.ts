@@ -1,4 +1,4 @@
 // `natmigrate all`: see command.ts and start.ts.
-import { runRole } from './run-role.ts';
+import { runRoleHeapTuned } from './run-role.ts';
 
-export const allCommand = (argv: string[]): Promise<void> => runRole('all', argv);
+export const allCommand = (argv: string[]): Promise<void> => runRoleHeapTuned('all', argv);

@@ -1,4 +1,4 @@
 // `natmigrate worker`: see command.ts and start.ts.
-import { runRole } from './run-role.ts';
+import { runRoleHeapTuned } from './run-role.ts';
 
-export const workerCommand = (argv: string[]): Promise<void> => runRole('worker', argv);
+export const workerCommand = (argv: string[]): Promise<void> => runRoleHeapTuned('worker', argv);

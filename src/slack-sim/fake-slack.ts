@@ -4,6 +4,7 @@ import { chatMethods } from './api-chat.ts';
 import { conversationMethods } from './api-conversations.ts';
 import { directoryMethods } from './api-directory.ts';
 import { fileMethods } from './api-files.ts';
+import { membershipChannelType } from './events-api.ts';
 import { createFakeSlackServer } from './http-server.ts';
 import { People } from './people.ts';
 import { renderMessage, renderMrkdwn } from './render.ts';
@@ -57,6 +58,14 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     setUsergroup: (id, members) => void ws.groups.set(id, [...members]),
     addUser: (u) => void ws.users.set(u.id, u),
     setChannelMembers: (channel, members) => void ws.channelMembers.set(channel, [...members]),
+    inviteBot(channel, inviter) {
+      ws.channelMembers.set(channel, [...new Set([...ws.members(channel), ws.botUserId])]);
+      return people.event({ type: 'member_joined_channel', user: ws.botUserId, channel, channel_type: membershipChannelType(ws, channel), team: ws.teamId, inviter }, opts.eventRetryDelaysMs);
+    },
+    removeBot(channel) {
+      ws.channelMembers.set(channel, ws.members(channel).filter((u) => u !== ws.botUserId));
+      return people.event({ type: 'member_left_channel', user: ws.botUserId, channel, channel_type: membershipChannelType(ws, channel), team: ws.teamId }, opts.eventRetryDelaysMs);
+    },
     archiveChannel: (channel) => void ws.archived.add(channel),
     setLatency(ms, method) {
       if (!method) ws.latencyMs.clear();

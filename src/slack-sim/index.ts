@@ -2,8 +2,8 @@
 export { startFakeSlack } from './fake-slack.ts';
 export type {
   BotReply, ClickOptions, EphemeralRecord, FakeFile, FakeMessage, FakeSlack, FakeSlackOptions, FakeUser, Fault, RecordedCall,
-  ResponseUrlRecord, SlashOptions,
+  EventDelivery, ResponseUrlRecord, SlashOptions,
 } from './workspace-types.ts';
 export * from './signing.ts';
 export * from './render.ts';
-export { INSTALLED_SCOPES, type PlatformRule, type ConversationKind } from './platform-rules.ts';
+export { INSTALLED_SCOPES, SUBSCRIBED_BOT_EVENTS, type PlatformRule, type ConversationKind } from './platform-rules.ts';

@@ -1,10 +1,11 @@
 import { isObj } from './block-validation.ts';
-import { ACK_DEADLINE_MS } from './platform-rules.ts';
+import { eventCallback, EVENT_RETRY_DELAYS_MS } from './events-api.ts';
+import { ACK_DEADLINE_MS, SUBSCRIBED_BOT_EVENTS } from './platform-rules.ts';
 import type { ResponseUrlInfo, ResponseUrls } from './response-urls.ts';
 import { blockActionsPayload, interactionBody, signedHeaders, slashCommandBody, slashCommandParams } from './signing.ts';
 import type { SocketModeServer } from './socket-mode.ts';
 import type { Workspace } from './workspace.ts';
-import type { BotReply, ClickOptions, SlashOptions } from './workspace-types.ts';
+import type { BotReply, ClickOptions, EventDelivery, SlashOptions } from './workspace-types.ts';
 
 /**
  * The people of the workspace: they type slash commands and click buttons, which Slack sends to the bot as signed
@@ -62,6 +63,33 @@ export class People {
       }
     }
     return reply;
+  }
+
+  /**
+   * Slack tells the app about an event it subscribed to (and has a scope for): one delivery, and up to three
+   * retries while the bot does not answer 2xx within 3 s (events-api.ts). Resolves with every attempt.
+   */
+  async event(event: Record<string, unknown> & { type: string }, retryDelaysMs: readonly number[] = EVENT_RETRY_DELAYS_MS): Promise<EventDelivery> {
+    const needs = SUBSCRIBED_BOT_EVENTS[event.type];
+    if (!needs || !needs.some((scope) => this.ws.scopes.has(scope))) return { sent: false, attempts: [] };
+    const payload = eventCallback(this.ws, event);
+    const attempts: BotReply[] = [];
+    for (let n = 0; n <= retryDelaysMs.length; n++) {
+      if (n > 0) await new Promise((r) => setTimeout(r, retryDelaysMs[n - 1]));
+      try {
+        const reply = this.viaSocket()
+          ? await this.socket.deliver('events_api', payload, n)
+          : await this.sendRaw(JSON.stringify(payload), {
+            ...this.signed(JSON.stringify(payload), {}), 'content-type': 'application/json',
+            ...(n > 0 ? { 'x-slack-retry-num': String(n), 'x-slack-retry-reason': 'http_timeout' } : {}),
+          });
+        attempts.push(reply);
+        if (reply.status >= 200 && reply.status < 300) break;
+      } catch (err) {
+        attempts.push({ status: 0, text: err instanceof Error ? err.message : String(err), rawBody: '', timestamp: 0, signature: '' });
+      }
+    }
+    return { sent: true, eventId: payload.event_id, attempts };
   }
 
   /** A person types `/natmigrate <text>` in a channel. */

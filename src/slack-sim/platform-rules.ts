@@ -26,6 +26,15 @@ export const INSTALLED_SCOPES: readonly string[] = [
   'channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'usergroups:read',
 ];
 
+/**
+ * The bot events the app subscribes to (manifest.yml `settings.event_subscriptions.bot_events`; a test checks), each
+ * with the scope Slack requires for it (https://docs.slack.dev/reference/events/<event>). Slack sends only these.
+ */
+export const SUBSCRIBED_BOT_EVENTS: Readonly<Record<string, readonly string[]>> = {
+  member_joined_channel: ['channels:read', 'groups:read'],
+  member_left_channel: ['channels:read', 'groups:read'],
+};
+
 export type ConversationKind = 'public' | 'private' | 'im' | 'mpim';
 
 const CONVERSATION_SCOPE_PREFIX: Record<ConversationKind, string> = { public: 'channels', private: 'groups', im: 'im', mpim: 'mpim' };

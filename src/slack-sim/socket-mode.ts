@@ -55,7 +55,7 @@ export class SocketModeServer {
   }
 
   /** Send an envelope and wait for its ack; the ack's payload is the reply (a slash command's answer). */
-  async deliver(type: 'slash_commands' | 'interactive', payload: unknown): Promise<BotReply> {
+  async deliver(type: 'slash_commands' | 'interactive' | 'events_api', payload: unknown, retryAttempt = 0): Promise<BotReply> {
     const s = this.sockets[this.sockets.length - 1];
     if (!s) throw new Error('fake slack: no Socket Mode connection');
     const envelopeId = randomBytes(8).toString('hex');
@@ -71,7 +71,7 @@ export class SocketModeServer {
         resolve(p);
       });
     });
-    s.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type === 'slash_commands', retry_attempt: 0, retry_reason: '' }));
+    s.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type === 'slash_commands', retry_attempt: retryAttempt, retry_reason: retryAttempt > 0 ? 'timeout' : '' }));
     const p = await acked;
     const reply: BotReply = { status: 200, text: p === undefined ? '' : JSON.stringify(p), rawBody: '', timestamp: 0, signature: '' };
     if (isObj(p)) reply.json = p;

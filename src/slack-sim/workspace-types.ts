@@ -34,6 +34,8 @@ export interface FakeSlackOptions {
   latencyMs?: Record<string, number>;
   /** Platform rules this workspace does not enforce; each test names the ones it relaxes. */
   relax?: PlatformRule[];
+  /** Delays before the retries of an event the app did not take (default as documented: 0, 1 min, 5 min). */
+  eventRetryDelaysMs?: readonly number[];
   /** Where the bot listens (HTTP mode); can also be set later with `connectBot`. */
   botUrl?: string;
   signingSecret?: string;
@@ -116,6 +118,13 @@ export interface BotReply {
   signature: string;
 }
 
+/** What became of one event: whether Slack sends it at all (subscribed, scoped), its id, and every attempt. */
+export interface EventDelivery {
+  sent: boolean;
+  eventId?: string;
+  attempts: BotReply[];
+}
+
 export interface SlashOptions {
   command?: string;
   /** Request timestamp in seconds (default now). */
@@ -151,6 +160,10 @@ export interface FakeSlack {
   setUsergroup(id: string, members: string[]): void;
   /** Who is in a channel (default: every user, the bot included). */
   setChannelMembers(channel: string, members: string[]): void;
+  /** Someone invites the bot (`/invite @natmigrate`): it becomes a member, and the app gets member_joined_channel. */
+  inviteBot(channel: string, inviter: string): Promise<EventDelivery>;
+  /** The bot is removed from the conversation: no longer a member, and the app gets member_left_channel. */
+  removeBot(channel: string): Promise<EventDelivery>;
   archiveChannel(channel: string): void;
   /** Every Web API call takes this long (ms), or only `method`'s. */
   setLatency(ms: number, method?: string): void;

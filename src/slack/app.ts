@@ -12,6 +12,7 @@ import { createOutbox, type Outbox, type OutboxOptions } from './outbox/index.ts
 import { registerCommands, SLASH_COMMAND } from './listeners/commands/index.ts';
 import { registerApprovalButtons } from './listeners/actions/approval-click.ts';
 import { registerDriftPlan } from './listeners/actions/drift-plan.ts';
+import { registerBotMembership } from './listeners/events/bot-membership.ts';
 import type { SlackDeps } from './listeners/deps.ts';
 import { extractReplayInfo, replayGuard } from './replay.ts';
 
@@ -197,6 +198,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   registerCommands(app, deps);
   registerApprovalButtons(app, deps);
   registerDriftPlan(app, deps);
+  registerBotMembership(app, deps);
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
   });

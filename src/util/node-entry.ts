@@ -41,3 +41,12 @@ export function sourceEntryArgs(entry: URL, buildCurrent: boolean): string[] {
   if (buildCurrent && entry.href.startsWith(SRC.href) && existsSync(built)) return [fileURLToPath(built)];
   return ['--import', 'tsx', fileURLToPath(entry)];
 }
+
+/**
+ * The module a worker thread of this process runs, given as the source URL `new URL('./x.ts', import.meta.url)`: the
+ * compiled sibling when this process runs compiled code, else the source (a thread inherits tsx's loader).
+ */
+export function threadEntry(entry: URL): URL {
+  if (!entry.pathname.endsWith('.ts')) throw new Error(`threadEntry: ${entry.href} is not a .ts source URL`);
+  return compiled ? new URL(entry.href.replace(/\.ts$/, '.js')) : entry;
+}

@@ -165,4 +165,30 @@ describe('batch through Slack', () => {
     for (let i = 1; i < 20; i++) expect(result).toContain(fleetIds.instance(i));
     expect(lines.some((l) => l.includes(`${fleetIds.instance(0)} (canary): Original mapping restored`))).toBe(true);
   });
+  it('run with several ids: one batch over exactly those instances, one thread and one approval; an unknown id is listed as skipped', async () => {
+    env = await startFleetEnv({ name: 'batch-slack-ids', scenario: batchScenario(6), slack: true });
+    const slack = env.slack!;
+    const missing = 'i-nosuchinstance00001';
+    const ids = [fleetIds.instance(0), fleetIds.instance(2), fleetIds.instance(4), missing];
+    const reply = await slack.slash('U0ALICE', CHANNEL, `run ${ids.join(' ')}`);
+    expect(String(reply.json?.text)).toMatch(/^4 instances in `cn-hangzhou` queued as one batch `batch-/);
+    const batchId = /queued as one batch `(batch-[^`]+)`/.exec(String(reply.json?.text))![1]!;
+    const cardTs = await approvalCardTs(env, batchId);
+    const plan = env.of(batchId).find((e): e is Extract<MigrationEvent, { type: 'batch.planned' }> => e.type === 'batch.planned')!.batch;
+    expect(plan.items.map((i) => i.instanceId).sort()).toEqual(ids.slice(0, 3).sort());
+    expect(plan.skipped).toEqual([expect.objectContaining({ instanceId: missing, code: 'InstanceNotFound' })]);
+    expect(plain(slack.render(slack.message(CHANNEL, cardTs)!))).toContain('Approval needed: batch of 3 on ');
+    // No job of its own for any instance: every message of the run is in the batch's one thread.
+    expect(slack.channelMessages(CHANNEL)).toHaveLength(1);
+
+    await slack.click('U0BOB', CHANNEL, cardTs, { actionId: APPROVE_ACTION_ID });
+    const fin = await env.waitFor(batchId, 'finished', 60_000);
+    expect(fin.outcome, fin.summary).toBe('migrated');
+    const snatIp = [...env.sandbox.world.snatEntries.values()][0]!.snatIp;
+    for (const i of [0, 2, 4]) expect(egressIp(env.sandbox.world, fleetIds.instance(i)), fleetIds.instance(i)).toBe(snatIp);
+    // The instances not named are left alone.
+    for (const i of [1, 3, 5]) expect(egressIp(env.sandbox.world, fleetIds.instance(i)), fleetIds.instance(i)).not.toBe(snatIp);
+    const status = plain(String((await slack.slash('U0EVE', CHANNEL, `status ${batchId}`)).json?.text));
+    expect(status).toContain(`(run ${ids.join(' ')} in cn-hangzhou`);
+  });
 });

@@ -145,13 +145,13 @@ describe('/natmigrate router', () => {
     await expectNothingReached(before, INSTANCE);
   });
 
-  it('run: queues one job per instance with the channel as audience, answered at once', async () => {
-    const ids = [MIGRATABLE[1]![0], MIGRATABLE[2]![0]];
+  it('run with one id: queues its job with the channel as audience, answered at once', async () => {
+    const ids = [MIGRATABLE[1]![0]];
     const t0 = performance.now();
     const res = await env.slack.slash('U0ALICE', CH, `run ${ids.join(' ')} --ports 22,443`);
     const took = performance.now() - t0;
     expect(took).toBeLessThan(1000);
-    expect(textOf(res)).toMatch(/2 of 2 migrations queued/);
+    expect(textOf(res)).toMatch(/1 of 1 migration queued/);
     const jobIds = ids.map((id) => queuedId(textOf(res), id)!);
     for (const [k, instanceId] of ids.entries()) {
       const recs = await env.engine.service.status(instanceId);
@@ -167,6 +167,30 @@ describe('/natmigrate router', () => {
     // The audience is where the threads appear.
     for (const jobId of jobIds) expect((await env.approvalCard(jobId)).channel).toBe(CH);
     for (const jobId of jobIds) await env.rejectAndWait(jobId);
+  });
+
+  it('run with several ids: one batch over exactly those instances, its thread in the channel, answered at once', async () => {
+    const ids = [MIGRATABLE[1]![0], MIGRATABLE[2]![0]];
+    const t0 = performance.now();
+    const res = await env.slack.slash('U0ALICE', CH, `run ${ids.join(' ')} --ports 22,443`);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    const batchId = /^2 instances in `cn-hangzhou` queued as one batch `(batch-[^`]+)`/.exec(textOf(res))?.[1];
+    expect(batchId, textOf(res)).toBeDefined();
+    const batch = await env.engine.service.batchStatus!(batchId!);
+    expect(batch).toMatchObject({ batchId, regionId: 'cn-hangzhou', targets: ids, requestedBy: 'U0ALICE' });
+    // The batch's one approval card is in the channel; no instance got a job of its own outside the batch.
+    const card = await env.approvalCard(batchId!);
+    expect(card.channel).toBe(CH);
+    for (const id of ids) expect((await env.engine.service.status(id)).filter((r) => !r.batchId && r.state !== 'finished')).toEqual([]);
+    const planned = await env.engine.service.batchStatus!(batchId!);
+    expect(planned?.items.map((i) => i.instanceId).sort()).toEqual([...ids].sort());
+    const clicked = await env.slack.click('U0BOB', CH, card.ts, { actionId: 'natmigrate_reject' });
+    expect(clicked.status).toBe(200);
+    // Rejected: the batch ends and its staged children are undone before the next test.
+    await until(async () => {
+      const b = await env.engine.service.batchStatus!(batchId!);
+      return b?.state === 'finished' && b.items.every((i) => i.state === undefined || i.state === 'finished') && (await env.queued()).length === 0;
+    }, { what: `${batchId} and its children to end after the reject`, timeoutMs: 30_000 });
   });
 
   it('plan: queues a dry run whose result goes to the channel; the region given reaches the engine', async () => {

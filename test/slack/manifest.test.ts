@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { INSTALLED_SCOPES } from '../../src/slack-sim/index.ts';
+import { INSTALLED_SCOPES, SUBSCRIBED_BOT_EVENTS } from '../../src/slack-sim/index.ts';
 import { requiredScope } from '../../src/slack-sim/platform-rules.ts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -50,5 +50,19 @@ describe('manifest.yml', () => {
     expect(asked).not.toContain('users:read');
     // The simulated workspace is installed with the manifest's scopes.
     expect([...INSTALLED_SCOPES].sort()).toEqual(asked);
+  });
+
+  it('subscribes to exactly the bot events the bot listens to, on its path, with a scope for each', () => {
+    const sub = manifest.settings?.event_subscriptions;
+    expect(new URL(sub!.request_url!).pathname).toBe(SLACK_EVENTS_PATH);
+    const listened = new Set<string>();
+    for (const file of sourceFiles(new URL('../../src/slack/', import.meta.url))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/app\.event\('([a-z_]+)'/g)) listened.add(m[1]!);
+    }
+    expect([...(sub?.bot_events ?? [])].sort()).toEqual([...listened].sort());
+    // The simulated workspace sends exactly these.
+    expect(Object.keys(SUBSCRIBED_BOT_EVENTS).sort()).toEqual([...listened].sort());
+    const asked: readonly string[] = manifest.oauth_config?.scopes?.bot ?? [];
+    for (const e of listened) expect(SUBSCRIBED_BOT_EVENTS[e]!.every((scope) => asked.includes(scope)), e).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { isCloudError } from '../../cloud/cloud-error.ts';
 import { buildBatchPlan, type BatchCandidate, type BatchPlan, type BatchSkip } from '../../domain/batch-plan.ts';
 import { hasStatus, isIpMapping } from '../../domain/dnat.ts';
-import { jobIdFor } from '../../domain/ids.ts';
+import { isInstanceId, jobIdFor } from '../../domain/ids.ts';
 import { planInputFor } from '../../domain/inventory.ts';
 import { buildPlan } from '../../domain/plan.ts';
 import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
@@ -17,25 +17,33 @@ import type { BatchRecord } from '../store/fleet-records.ts';
 import { iso, type FleetContext } from './context.ts';
 import { gatherVpcState, vpcOfTarget } from './vpc-snapshot.ts';
 
-/** Plans every IP-mapped instance of the targets; `failed` says why no plan could be made at all. */
+/** Plans every IP-mapped instance of the targets, and every instance named; `failed` says why no plan could be made at all. */
 export async function planBatch(ctx: FleetContext, rec: BatchRecord): Promise<{ plan: BatchPlan; plans: Map<string, Plan> } | { failed: string }> {
   const cloud = ctx.cloudFor(rec.regionId);
   const candidates: BatchCandidate[] = [];
   const skips: BatchSkip[] = [];
   try {
     const vpcs = new Map<string, string[]>();
+    // Instance targets (`run` with several ids) resolve through the instance; one that does not exist is skipped.
+    const instanceVpcs = await Promise.all(rec.targets.filter(isInstanceId).map(async (id) => [id, (await cloud.describeInstance(id))?.vpcId] as const));
     for (const t of rec.targets) {
-      const vpc = await vpcOfTarget(cloud, t);
+      const vpc = isInstanceId(t) ? instanceVpcs.find(([id]) => id === t)?.[1] : await vpcOfTarget(cloud, t);
+      if (vpc === undefined) {
+        skips.push({ instanceId: t, code: 'InstanceNotFound', message: `Instance ${t} was not found in region ${rec.regionId}; check the id and the --region.` });
+        continue;
+      }
       vpcs.set(vpc, [...(vpcs.get(vpc) ?? []), t]);
     }
     for (const [vpcId, targets] of vpcs) {
       const state = await gatherVpcState(cloud, vpcId);
-      // A VPC target covers every gateway of the VPC; NAT gateway targets only their own mappings.
+      // A VPC target covers every gateway of the VPC; NAT gateway targets only their own mappings; an instance target
+      // is planned whatever its mapping (the planner says why one without an IP mapping cannot move).
       const wholeVpc = targets.includes(vpcId);
       const tables = new Set(state.natGateways.filter((g) => wholeVpc || targets.includes(g.natGatewayId)).flatMap((g) => g.forwardTableIds));
       for (const inst of state.instances) {
+        const named = targets.includes(inst.instanceId);
         const mapped = state.dnatEntries.some((e) => tables.has(e.forwardTableId) && isIpMapping(e) && e.internalIp === inst.primaryIp && !hasStatus(e, 'Deleting'));
-        if (!mapped || candidates.some((c) => c.instanceId === inst.instanceId)) continue;
+        if ((!mapped && !named) || candidates.some((c) => c.instanceId === inst.instanceId)) continue;
         const holder = await ctx.records.activeHolder(rec.regionId, inst.instanceId);
         if (holder) {
           skips.push({ instanceId: inst.instanceId, code: 'ActiveJob', message: `Instance ${inst.instanceId} already has an active job ${holder}; it is left out of the batch.` });

@@ -3,7 +3,7 @@
 // Redis + queue only, like the rest of EngineService.
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { DEFAULT_BATCH_CANARY, DEFAULT_BATCH_CONCURRENCY } from '../../domain/batch-plan.ts';
-import { isNatGatewayId, isVpcId, jobIdFor } from '../../domain/ids.ts';
+import { isInstanceId, isNatGatewayId, isVpcId, jobIdFor } from '../../domain/ids.ts';
 import { requestCancel } from '../cancel-request.ts';
 import { FLEET_QUEUE_NAME, JOB_OPTIONS, SHORT_JOB_OPTIONS } from '../job-options.ts';
 import type { DriftSweepSettings } from '../options.ts';
@@ -78,8 +78,8 @@ export function createFleet(ctx: FleetContext, conn: { connection: ConnectionOpt
       const bad = explainRegion(input.regionId, conn.regions);
       if (bad) return { ok: false, message: bad };
       const targets = [...new Set(input.targets)];
-      const wrong = targets.filter((t) => !isNatGatewayId(t) && !isVpcId(t));
-      if (!targets.length || wrong.length) return { ok: false, message: `not NAT gateway or VPC ids: ${wrong.join(', ') || '(none given)'}` };
+      const wrong = targets.filter((t) => !isNatGatewayId(t) && !isVpcId(t) && !isInstanceId(t));
+      if (!targets.length || wrong.length) return { ok: false, message: `not NAT gateway, VPC or instance ids: ${wrong.join(', ') || '(none given)'}` };
       const seq = await ctx.records.nextSeq('batch', input.regionId, targets[0]!);
       const jobId = `${jobIdFor('batch', input.regionId, targets[0]!)}-${seq}`;
       const now = iso();

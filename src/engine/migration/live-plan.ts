@@ -3,17 +3,8 @@ import { isCloudError } from '../../cloud/cloud-error.ts';
 import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
 import { buildPlan } from '../../domain/plan.ts';
 import type { DnatEntry, NatGateway, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
-import type { MigrationOptions, PlanInput, PlanResult } from '../../domain/plan-types.ts';
+import type { MigrationOptions, PlanInput, PlanResult, StablePlanFacts } from '../../domain/plan-types.ts';
 import { probeGuestNetwork } from './guest-probe.ts';
-
-/**
- * Facts of the plan's read that cannot change for the ids the plan names, so the approval gate's recheck reuses them:
- * a vSwitch's CIDR and zone, a NAT gateway's forward and SNAT table ids (none of these can be modified).
- */
-export interface StablePlanFacts {
-  natGateways: NatGateway[];
-  vSwitches: VSwitch[];
-}
 
 /**
  * The gate's recheck: re-read only what can change between the plan and the cutover (the instance, its ENIs, the
@@ -60,11 +51,6 @@ export async function gatherPlanInput(cloud: CloudPort, regionId: string, instan
     ...empty, instance, eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups,
     dnatEntries: uniqueEntries(dnat.flat() as DnatEntry[]), snatEntries: snat.flat() as SnatEntry[],
   };
-}
-
-/** The stable facts of a plan's input worth keeping for its recheck: the gateways and the vSwitches the plan uses. */
-export function stableFacts(input: PlanInput, vSwitchIds: readonly string[]): StablePlanFacts {
-  return { natGateways: input.natGateways, vSwitches: input.vSwitches.filter((v) => vSwitchIds.includes(v.vSwitchId)) };
 }
 
 function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {

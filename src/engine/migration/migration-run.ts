@@ -11,6 +11,7 @@ import { callsOf, recordCalls } from '../../cloud/call-recorder.ts';
 import { withCallPriority } from '../../cloud/priority-budget.ts';
 import type { CallEvidence, JobOutcome, StepError } from '../../domain/events.ts';
 import { STEPS, stateOf, type StepName } from '../../domain/steps.ts';
+import { cutoverUsed } from '../../domain/plan.ts';
 import { cancelApplies, nextStep, routeCancel, routeFailure, type JobFacts, type StepOutcome } from '../../domain/transitions.ts';
 import { sleep } from '../../util/sleep.ts';
 import { isStepError, ParkSignal, StepFailure, toStepError } from '../step-errors.ts';
@@ -162,8 +163,7 @@ export class MigrationRun {
     return {
       kind: this.kind, configureGuest: this.j.options.configureGuest, changeWindows: this.d.opts.cutoverGate !== undefined,
       autoRollback: this.d.opts.autoRollback, restage: this.j.restage === true,
-      // A plan from before in-place cutovers existed has no method: it was made for delete and re-create.
-      cutover: this.j.cutover ?? this.j.plan?.cutover ?? 'recreate',
+      cutover: cutoverUsed(this.j),
       ...(this.j.pendingOutcome ? { pendingOutcome: this.j.pendingOutcome } : {}),
     };
   }

@@ -142,6 +142,11 @@ export class StepContext {
     return this.cloud.listForwardEntries(forwardTableId, { externalIp });
   }
 
+  /** One DNAT entry by id, or undefined once it is gone (the list call filters by id; the find guards a loose filter). */
+  async entry(forwardTableId: string, forwardEntryId: string): Promise<DnatEntry | undefined> {
+    return (await this.cloud.listForwardEntries(forwardTableId, { forwardEntryId })).find((e) => e.forwardEntryId === forwardEntryId);
+  }
+
   // ── the forward-table lock ────────────────────────────────────────────────
 
   private tableId(): string {

@@ -1,5 +1,5 @@
 import type { ScanResult } from '../../domain/events.ts';
-import type { InventoryRow } from '../../domain/inventory.ts';
+import { inventoryCsv, type InventoryRow } from '../../domain/inventory.ts';
 import { code, codeBlock, context, esc, escCut, mention, section, truncate, when, type Block, type SlackMessage } from './format.ts';
 import { fitMessage } from './fit.ts';
 
@@ -48,5 +48,9 @@ export function scanMessage(jobId: string, scan: ScanResult, at: string, request
   return fitMessage({
     text: `Inventory of ${esc(scan.target)}: ${s.instances} instances, ${s.needMigration} on DNAT IP mappings (${s.ready} ready, ${s.refused} refused).`,
     blocks,
+    // A longer inventory travels with the message as a CSV file in its thread.
+    ...(rest > 0 ? {
+      file: { filename: scanFileName(scan, jobId), title: `natmigrate inventory of ${scan.target} (${scan.rows.length} instances)`, content: inventoryCsv(scan.rows) },
+    } : {}),
   });
 }

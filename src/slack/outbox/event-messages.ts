@@ -8,7 +8,7 @@ import { updateApprovalCard } from './approval-messages.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 import { opField, opPrefix, readEvents, saveFields, type JobState } from './job-store.ts';
 import { fits, MAX_MERGED, mergeReplies, touchesApproval } from './merged-replies.ts';
-import { deliverExtras, uploadLongScan } from './message-extras.ts';
+import { deliverExtras } from './message-extras.ts';
 import { DeliveryStop } from './slack-errors.ts';
 import { indexMessage, postOnce, send } from './slack-send.ts';
 
@@ -92,7 +92,6 @@ export async function deliverPreviewEvent(ctx: DeliveryContext, job: JobState, i
   if (!reply) return;
   const ts = await postOnce(ctx, job, idx, 0, channelArgs(job), reply);
   if (!ts) return;
-  if (ev.type === 'scan.finished') await uploadLongScan(ctx, job, idx, ev, ts);
   await deliverExtras(ctx, job, idx, reply, job.raw.channel!, job.raw.parentTs ?? ts);
 }
 

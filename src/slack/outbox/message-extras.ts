@@ -1,7 +1,4 @@
-import type { MigrationEvent } from '../../domain/events.ts';
-import { inventoryCsv } from '../../domain/inventory.ts';
 import type { SlackFile, SlackMessage } from '../blocks/format.ts';
-import { scanFileName, SCAN_TABLE_ROWS } from '../blocks/scan-card.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 import { opField, saveFields, type JobState } from './job-store.ts';
 import { classify, DeliveryStop } from './slack-errors.ts';
@@ -17,20 +14,6 @@ export async function deliverExtras(ctx: DeliveryContext, job: JobState, idx: nu
   const more = msg.continuations ?? [];
   for (const [k, c] of more.entries()) await postOnce(ctx, job, idx, 2 + k, thread, c);
   if (msg.file) await uploadOnce(ctx, job, idx, 2 + more.length, channel, threadTs, msg.file);
-}
-
-/**
- * A scan longer than its message's table also goes out as a CSV file, in the thread of that message (op 1 of the
- * event).
- */
-export async function uploadLongScan(
-  ctx: DeliveryContext, job: JobState, idx: number, ev: Extract<MigrationEvent, { type: 'scan.finished' }>, messageTs: string,
-): Promise<void> {
-  if (ev.scan.rows.length <= SCAN_TABLE_ROWS) return;
-  await uploadOnce(ctx, job, idx, 1, job.raw.channel!, job.raw.parentTs ?? messageTs, {
-    filename: scanFileName(ev.scan, job.jobId),
-    title: `natmigrate inventory of ${ev.scan.target} (${ev.scan.rows.length} instances)`, content: inventoryCsv(ev.scan.rows),
-  });
 }
 
 /** Uploads a file into a thread once, like postOnce: the file id stands in for the ts of op `n`. */

@@ -9,8 +9,7 @@ export const saveOriginal: StepHandler = async (s) => {
   const plan = s.requirePlan();
   if (s.j.original) return done({ already: true });
   const want = plan.entryToDelete;
-  const live = (await s.cloud.listForwardEntries(want.forwardTableId, { forwardEntryId: want.forwardEntryId }))
-    .find((e) => e.forwardEntryId === want.forwardEntryId);
+  const live = await s.entry(want.forwardTableId, want.forwardEntryId);
   if (!live || hasStatus(live, 'Deleting')) {
     throw new StepFailure('Drift', `DNAT entry ${want.forwardEntryId} is ${live ? live.status : 'gone'} since the approval; not cutting over`);
   }
@@ -25,8 +24,7 @@ export const saveOriginal: StepHandler = async (s) => {
 export const deleteEntry: StepHandler = async (s) => {
   const orig = s.j.original!.entry;
   // Read a moment ago under the same table lock: no second read on the cutover's critical path.
-  const live = s.seenOriginalAvailable ? orig : (await s.cloud.listForwardEntries(orig.forwardTableId, { forwardEntryId: orig.forwardEntryId }))
-    .find((e) => e.forwardEntryId === orig.forwardEntryId);
+  const live = s.seenOriginalAvailable ? orig : await s.entry(orig.forwardTableId, orig.forwardEntryId);
   s.seenOriginalAvailable = false;
   if (!live || hasStatus(live, 'Deleting')) return done({ already: live ? 'Deleting' : 'gone' });
   if (!hasStatus(live, 'Available')) await s.cloud.waitForwardEntry(orig.forwardTableId, orig.forwardEntryId, 'Available', s.waitOpts());

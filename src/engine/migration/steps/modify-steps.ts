@@ -18,16 +18,12 @@ function modifyRefused(e: CloudError): boolean {
     || e.code === 'OperationUnsupported.ForwardEntry' || e.code === 'OperationDenied' || e.code === 'UnsupportedOperation';
 }
 
-async function readEntry(s: StepContext, forwardTableId: string, forwardEntryId: string): Promise<DnatEntry | undefined> {
-  return (await s.cloud.listForwardEntries(forwardTableId, { forwardEntryId })).find((e) => e.forwardEntryId === forwardEntryId);
-}
-
 /** The entry once no change of it is under way (a Pending entry takes no write), or undefined when it is gone. */
 async function settledEntry(s: StepContext, forwardTableId: string, forwardEntryId: string, seen?: DnatEntry): Promise<DnatEntry | undefined> {
-  const live = seen ?? await readEntry(s, forwardTableId, forwardEntryId);
+  const live = seen ?? await s.entry(forwardTableId, forwardEntryId);
   if (!live || hasStatus(live, 'Deleting') || hasStatus(live, 'Available')) return live;
   await s.cloud.waitForwardEntry(forwardTableId, forwardEntryId, 'Available', s.waitOpts('dnatModify'));
-  return readEntry(s, forwardTableId, forwardEntryId);
+  return s.entry(forwardTableId, forwardEntryId);
 }
 
 export const modifyEntry: StepHandler = async (s) => {

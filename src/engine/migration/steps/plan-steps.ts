@@ -2,7 +2,8 @@
 import { canonicalJson } from '../../../domain/canonical.ts';
 import { planDifferences } from '../../../domain/plan-hash.ts';
 import type { Plan, PlanResult, Refusal } from '../../../domain/plan-types.ts';
-import { planFromLiveState, stableFacts, type RecheckScope } from '../live-plan.ts';
+import { stableFacts } from '../../../domain/plan.ts';
+import { planFromLiveState, type RecheckScope } from '../live-plan.ts';
 import type { StepContext, StepHandler, StepResult } from '../step-context.ts';
 
 /** Plans from live state (a RAM denial is a refusal, not a step failure); keeps the stable facts for the recheck. */

@@ -3,6 +3,7 @@
 import { canonicalJson, sha256Hex } from '../../../domain/canonical.ts';
 import type { DnatEntry } from '../../../domain/cloud-types.ts';
 import type { RollbackSummary } from '../../../domain/events.ts';
+import { cutoverUsed } from '../../../domain/plan.ts';
 import { StepFailure } from '../../step-errors.ts';
 import type { JobRecord } from '../../ports.ts';
 import type { StepContext, StepHandler } from '../step-context.ts';
@@ -19,7 +20,7 @@ async function loadMigration(s: StepContext): Promise<JobRecord> {
 /** The live state a rollback changes, and a hash over it that its approval binds to. */
 async function rollbackView(s: StepContext, migration: JobRecord): Promise<RollbackView> {
   const recipe = migration.original!.restoreRecipe;
-  const cutover = migration.cutover ?? migration.plan?.cutover ?? 'recreate';
+  const cutover = cutoverUsed(migration);
   const entriesToDelete = (await ourNewEntries(s, migration.newEntryIds ?? [])).sort((a, b) => a.forwardEntryId.localeCompare(b.forwardEntryId));
   const view = {
     migrationJobId: migration.jobId,
@@ -41,7 +42,7 @@ export const rollbackPlan: StepHandler = async (s) => {
   s.j.original = m.original;
   s.j.newEntryIds = m.newEntryIds ?? [];
   // Undo the way the migration cut over (its record says when a refused modify fell back to delete and re-create).
-  s.j.cutover = m.cutover ?? m.plan?.cutover ?? 'recreate';
+  s.j.cutover = cutoverUsed(m);
   s.j.eniTagJobId = m.jobId;
   if (m.eniId) {
     s.j.eniId = m.eniId;

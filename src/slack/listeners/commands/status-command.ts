@@ -1,4 +1,5 @@
 import type { Command } from '../../../domain/command.ts';
+import { isInstanceId } from '../../../domain/ids.ts';
 import type { BatchStatus, JobRecord } from '../../../engine/ports.ts';
 import { batchStatusText, isBatchJobId } from '../../blocks/batch-card.ts';
 import { outcomeLabel } from '../../blocks/card-common.ts';
@@ -43,7 +44,7 @@ function summarizeBatch(b: BatchStatus, thread: Thread): string {
   const more = b.skipped.length > MAX_SKIPPED ? ` and ${b.skipped.length - MAX_SKIPPED} more` : '';
   const skipped = b.skipped.length ? `\nSkipped by the pre-flight: ${b.skipped.slice(0, MAX_SKIPPED).map((s) => `${code(s.instanceId)} (${code(s.code)})`).join(', ')}${more}` : '';
   const summary = b.summary ? `\n${escCut(b.summary, 1000)}` : '';
-  return `Batch ${code(b.batchId)} (${code(`run --all ${b.targets.join(' ')}`)} in ${code(b.regionId)}, requested by ${mention(b.requestedBy)}, updated ${esc(b.updatedAt)}): `
+  return `Batch ${code(b.batchId)} (${code(batchCommandText(b.targets))} in ${code(b.regionId)}, requested by ${mention(b.requestedBy)}, updated ${esc(b.updatedAt)}): `
     + `${state}${approvalText(b.approval, Boolean(b.outcome))}${cancel}${whereText(thread)}${tally}${knobs}${items.length ? `\n${items.join('\n')}` : ''}${skipped}${summary}`;
 }
 
@@ -63,4 +64,10 @@ export async function handleStatus(cmd: Extract<Command, { kind: 'status' }>, de
   const head = target ? `Jobs for ${code(target)}:` : `Active jobs (${records.length}):`;
   const more = records.length > MAX_SHOWN ? `\n…and ${records.length - MAX_SHOWN} more.` : '';
   return ephemeral(`${head}\n${lines.join('\n')}${more}`);
+}
+
+/** The command a batch came from: `run --all` for gateways and VPCs, `run` with the ids for instances. */
+function batchCommandText(targets: readonly string[]): string {
+  const shown = targets.length > 6 ? `${targets.slice(0, 5).join(' ')} … (${targets.length} ids)` : targets.join(' ');
+  return targets.every(isInstanceId) ? `run ${shown}` : `run --all ${shown}`;
 }
