@@ -1,8 +1,9 @@
 // Which instances of a VPC look migrated, so the drift sweep can re-check them: a Running instance whose secondary
-// NIC's IP is where an Available DNAT entry on a watched gateway forwards the SSH port (an IP mapping, or a TCP entry
-// covering it). Pure.
+// NIC's IP is where an Available DNAT entry on a watched gateway forwards the SSH port, or RDP's on Windows (an IP
+// mapping, or a TCP entry covering it). Pure.
 import { gatewayOfForwardTable, hasStatus } from './dnat.ts';
 import type { VpcState } from './inventory.ts';
+import { verifyPortOf } from './plan.ts';
 
 export interface MigratedTarget {
   regionId: string;
@@ -13,6 +14,8 @@ export interface MigratedTarget {
   eip: string;
   port: number;
   eniIp: string;
+  /** A Windows guest: the port is RDP's. */
+  windows?: boolean;
 }
 
 /** The external port that reaches internal port `port` on an entry, if the entry forwards it. */
@@ -26,7 +29,7 @@ function externalPortFor(e: { ipProtocol: string; externalPort: string; internal
   return port >= ia && port <= hi ? ea + (port - ia) : undefined;
 }
 
-export function migratedTargets(state: VpcState, natGatewayIds: readonly string[], sshPort = 22): MigratedTarget[] {
+export function migratedTargets(state: VpcState, natGatewayIds: readonly string[]): MigratedTarget[] {
   const out: MigratedTarget[] = [];
   for (const inst of state.instances) {
     if (!hasStatus(inst, 'Running')) continue;
@@ -35,11 +38,13 @@ export function migratedTargets(state: VpcState, natGatewayIds: readonly string[
       if (!eniIps.has(e.internalIp) || !hasStatus(e, 'Available')) continue;
       const gw = gatewayOfForwardTable(state.natGateways, e.forwardTableId);
       if (!gw || !natGatewayIds.includes(gw.natGatewayId)) continue;
-      const port = externalPortFor(e, sshPort);
+      const windows = inst.osType === 'windows';
+      const port = externalPortFor(e, verifyPortOf(inst));
       if (port === undefined) continue;
       out.push({
         regionId: state.regionId, natGatewayId: gw.natGatewayId, instanceId: inst.instanceId,
         ...(inst.instanceName ? { instanceName: inst.instanceName } : {}), eip: e.externalIp, port, eniIp: e.internalIp,
+        ...(windows ? { windows } : {}),
       });
       break;
     }

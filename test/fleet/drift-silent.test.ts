@@ -65,7 +65,7 @@ describe('drift sweep: migrated instances must keep answering', () => {
     await reboot(id);
     const a = await env.slack!.waitFor(() => alerts()[0], { timeoutMs: 30_000, what: 'the not-answering alert' });
     const shown = plain(env.slack!.render(a));
-    expect(shown).toContain(`Drift on ${fleetIds.natGateway}: ${id} (fleet-0001) was migrated but no longer answers SSH on its public IP`);
+    expect(shown).toContain(`Drift on ${fleetIds.natGateway}: ${id} (fleet-0001) was migrated but no longer answers on its public IP`);
     expect(shown).toContain(`SSH through ${eip}:22 (forwarded to ${ip}) did not answer`);
     expect(shown).not.toContain('[Plan]');
     await moreSweeps(3);

@@ -15,12 +15,12 @@ const PARALLEL = 10;
 async function recheck(ctx: FleetContext, t: MigratedTarget): Promise<DriftAlert | undefined> {
   const windowMs = Math.min(ctx.opts.verifyTimeoutMs, RECHECK_WINDOW_MS);
   // Short attempts: a connection made while the guest was rebooting hangs; a later one within the window may answer.
-  const r = await checkSsh({ ip: t.eip, port: t.port, edge: ctx.opts.publicEdge, windowMs, intervalMs: ctx.opts.verifyIntervalMs, attemptTimeoutMs: Math.max(500, windowMs / 4) });
+  const r = await checkSsh({ ip: t.eip, port: t.port, edge: ctx.opts.publicEdge, windowMs, intervalMs: ctx.opts.verifyIntervalMs, attemptTimeoutMs: Math.max(500, windowMs / 4), mode: t.windows ? 'rdp' : 'ssh' });
   if (r.ok) return undefined;
   return {
     regionId: t.regionId, natGatewayId: t.natGatewayId, instanceId: t.instanceId, ...(t.instanceName ? { instanceName: t.instanceName } : {}),
     kind: 'not-answering', expectedIps: [],
-    reason: `SSH through ${t.eip}:${t.port} (forwarded to ${t.eniIp}) did not answer within ${Math.round(windowMs / 1000)} s after ${r.attempts} attempt${r.attempts === 1 ? '' : 's'}: ${r.error ?? 'no banner'}`,
+    reason: `${t.windows ? 'RDP' : 'SSH'} through ${t.eip}:${t.port} (forwarded to ${t.eniIp}) did not answer within ${Math.round(windowMs / 1000)} s after ${r.attempts} attempt${r.attempts === 1 ? '' : 's'}: ${r.error ?? 'no banner'}`,
     fingerprint: `silent|${t.eip}|${t.eniIp}`,
   };
 }
