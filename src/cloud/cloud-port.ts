@@ -70,7 +70,7 @@ export interface CloudPort {
   /** DescribeCloudAssistantStatus for these instances (≤ 50 per call); an instance not answered for is left out. */
   cloudAssistantStatus(instanceIds: string[]): Promise<CloudAssistantAgent[]>;
   /** Runs a shell script on one instance; returns the InvokeId. */
-  runCommand(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string>;
+  runCommand(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string; type?: CommandType }): Promise<string>;
   /** Waits for the invocation on that instance to reach a terminal status; output is decoded. */
   waitInvocation(invokeId: string, instanceId: string, opts?: WaitOptions): Promise<InvocationResult>;
   /** One invocation on up to 100 instances (a batch's guest reads); optional: without it, one invocation each. */
@@ -78,6 +78,9 @@ export interface CloudPort {
   /** Every named instance's result once each is terminal. */
   waitInvocationOnMany?(invokeId: string, instanceIds: string[], opts?: WaitOptions): Promise<Map<string, InvocationResult>>;
 }
+
+/** Cloud Assistant's command types: shell on Linux, PowerShell on Windows. */
+export type CommandType = 'RunShellScript' | 'RunPowerShellScript';
 
 /** ModifyForwardEntry's request: the entry, and the fields to change. */
 export interface DnatModification {

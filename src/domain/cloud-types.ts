@@ -27,6 +27,8 @@ export interface Instance {
   /** EIP bound directly to the instance, if any. */
   eipAddress?: string;
   networkInterfaces: InstanceNic[];
+  /** OSType from DescribeInstances: 'linux' or 'windows' (Windows guests take RunPowerShellScript). */
+  osType?: string;
 }
 
 export type EniStatus = 'Available' | 'Attaching' | 'InUse' | 'Detaching' | 'Deleting' | (string & {});

@@ -2,16 +2,17 @@
 import { truncateForMessage } from './ids.ts';
 import { closest, fail, SEE_HELP, type Subcommand } from './command-words.ts';
 
-export type FlagName = 'region' | 'ports' | 'configure-guest' | 'concurrency' | 'canary' | 'all' | 'vswitch' | 'security-groups' | 'accept-port';
+export type FlagName = 'region' | 'ports' | 'configure-guest' | 'concurrency' | 'canary' | 'all' | 'vswitch' | 'security-groups' | 'accept-port' | 'verify-port';
 
 const FLAG_TAKES_VALUE: Record<FlagName, boolean> = {
-  region: true, ports: true, 'configure-guest': false, concurrency: true, canary: true, all: false, vswitch: true, 'security-groups': true, 'accept-port': true,
+  region: true, ports: true, 'configure-guest': false, concurrency: true, canary: true, all: false, vswitch: true, 'security-groups': true, 'accept-port': true, 'verify-port': true,
 };
 
 const FLAG_ALIASES: Record<string, FlagName> = {
   region: 'region', 'region-id': 'region',
   ports: 'ports', port: 'ports',
   'configure-guest': 'configure-guest',
+  'verify-port': 'verify-port',
   concurrency: 'concurrency',
   canary: 'canary',
   all: 'all',
@@ -25,8 +26,8 @@ const REPEATABLE: ReadonlySet<FlagName> = new Set(['accept-port']);
 
 const ALLOWED_FLAGS: Record<Subcommand, readonly FlagName[]> = {
   help: ['region'],
-  plan: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'accept-port'],
-  run: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'all', 'concurrency', 'canary', 'accept-port'],
+  plan: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'accept-port', 'verify-port'],
+  run: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'all', 'concurrency', 'canary', 'accept-port', 'verify-port'],
   status: ['region'],
   cancel: ['region'],
   rollback: ['region'],

@@ -55,7 +55,7 @@ export const helpText = [
   '`/natmigrate scan <ngw-id|vpc-id>` — every instance of the VPC and the public IP it leaves from.',
   '`/natmigrate help` — this message.',
   '',
-  'Options: `--region <region-id>` on every command (default from configuration). `--ports any` (default) forwards every port; `--ports 22,443` forwards only those TCP ports (at most 20). `--configure-guest` brings the new NIC up with policy routing through Cloud Assistant (and mirrors host-firewall rules that name the first NIC). `--accept-port 8080` (repeatable) migrates even though that port would stop answering through the ENI. `--vswitch <vsw-id>` / `--security-groups <sg-id,…>` override the new ENI\'s vSwitch (same zone) or security groups.',
+  'Options: `--region <region-id>` on every command (default from configuration). `--ports any` (default) forwards every port; `--ports 22,443` forwards only those TCP ports (at most 20). `--configure-guest` brings the new NIC up with policy routing through Cloud Assistant (and mirrors host-firewall rules that name the first NIC). `--accept-port 8080` (repeatable) migrates even though that port would stop answering through the ENI. `--vswitch <vsw-id>` / `--security-groups <sg-id,…>` override the new ENI\'s vSwitch (same zone) or security groups. `--verify-port N` checks that TCP port through the public IP instead of SSH (22) or, on Windows, RDP (3389).',
   'Job ids look like `migrate-cn-hangzhou-i-bp1…`.',
 ].join('\n');
 
@@ -115,6 +115,13 @@ function migrationOptions(flags: Map<FlagName, string | true>): MigrationOptions
     const r = parsePorts(ports);
     if (!r.ok) fail(r.error);
     else options.ports = r.ports;
+  }
+  const verifyPort = flags.get('verify-port');
+  if (typeof verifyPort === 'string') {
+    if (!/^\d{1,5}$/.test(verifyPort.trim()) || Number(verifyPort) < 1 || Number(verifyPort) > 65535) {
+      fail(`\`--verify-port\` takes a TCP port from 1 to 65535, not \`${truncateForMessage(verifyPort, 20)}\`.`);
+    }
+    options.verifyPort = Number(verifyPort.trim());
   }
   const vsw = flags.get('vswitch');
   if (typeof vsw === 'string') {

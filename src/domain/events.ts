@@ -126,7 +126,8 @@ export interface DriftAlert {
   natGatewayId: string;
   instanceId: string;
   instanceName?: string;
-  kind: 'dnat-ip-mapping' | 'unexpected-egress';
+  /** not-answering: a migrated instance no longer answers SSH on its public IP (the sweep's re-check). */
+  kind: 'dnat-ip-mapping' | 'unexpected-egress' | 'not-answering';
   egressIp?: string;
   /** The SNAT IPs it should leave from. */
   expectedIps: string[];

@@ -14,12 +14,15 @@ export interface MigrationOptions {
   securityGroupIds?: string[];
   /** TCP ports the requester accepts may stop answering through the ENI (`--accept-port`). */
   acceptPorts?: number[];
+  /** The TCP port verification connects to through the public IP (default: 22, or 3389 on Windows). */
+  verifyPort?: number;
 }
 
 /** Why the pre-flight says no. Stable codes: users see them and the README explains each. */
 export type RefusalCode =
   | 'InstanceNotFound'
   | 'InstanceNotRunning'
+  | 'AttachRequiresStop'
   | 'NoNatGateway'
   | 'NoIpMapping'
   | 'AlreadyMigrated'
@@ -90,8 +93,10 @@ export interface Plan {
   expectedEgressIps: string[];
   /** The SNAT entries that cover the instance. */
   snatEntryIds: string[];
-  /** Port checked through the public IP after the cutover. */
+  /** Port checked through the public IP after the cutover: 22 (SSH), or 3389 (RDP) on Windows. */
   sshPort: number;
+  /** Set for Windows guests: verification runs PowerShell and checks RDP. */
+  guestOs?: 'windows';
   /** True when the selected ports do not forward `sshPort`, so the SSH check is skipped (only egress is verified). */
   skipSshVerify?: boolean;
   options: MigrationOptions;
@@ -99,6 +104,8 @@ export interface Plan {
   services?: import('./service-exposure.ts').ServiceReport;
   /** Non-blocking observations worth showing (e.g. the SG does not open the SSH port). */
   warnings: string[];
+  /** With --configure-guest: the guest's network stack as the plan's probe found it (informational, not hashed). */
+  guestNetwork?: import('./guest-network.ts').GuestNetworkProbe;
   /** sha256 over everything above that, if it changed, would make an approval stale. */
   hash: string;
 }
@@ -136,6 +143,8 @@ export interface PlanInput {
   cloudAssistant?: { read: boolean; agent?: import('./cloud-types.ts').CloudAssistantAgent };
   /** The guest introspection script's output, or why there is none; absent = not looked at (the gate's recheck). */
   guest?: { output: string } | { error: string };
+  /** With --configure-guest: what the read-only probe in the guest found. */
+  guestNetwork?: import('./guest-network.ts').GuestNetworkProbe;
 }
 
 /**

@@ -14,9 +14,10 @@
 //   9. NoSnatCoverage       the instance would lose Internet egress
 //  10. BadOption            --ports / vSwitch / security-group overrides that cannot work
 //  11. InstanceNotRunning   transient: start it and retry
-//  12. EniQuotaFull         the ENI could not be attached
-//  13. CloudAssistantUnavailable  the agent is absent or silent: the verification (and --configure-guest) need it
-//  14. ServiceAtRisk        a carried TCP port would stop answering on the new NIC (plan-services.ts)
+//  12. AttachRequiresStop   its family takes a secondary ENI only while Stopped (instance-families.ts)
+//  13. EniQuotaFull         the ENI could not be attached
+//  14. CloudAssistantUnavailable  the agent is absent or silent: the verification (and --configure-guest) need it
+//  15. ServiceAtRisk        a carried TCP port would stop answering on the new NIC (plan-services.ts)
 // PermissionDenied is not decided here: the engine maps a CloudError with isPermissionDenied through
 // refusalFromPermissionError() (permission-refusal.ts).
 
@@ -28,6 +29,7 @@ import { planHash } from './plan-hash.ts';
 import {
   describeDnat, gatewayOfForwardTable, hasStatus, isIpMapping, snatCovers, snatIpsOf, snatSpecificity,
 } from './dnat.ts';
+import { attachesOnlyWhenStopped, instanceFamily } from './instance-families.ts';
 import { tcpPortOpenFromInternet } from './security-groups.ts';
 import { cloudAssistantRefusal } from './agent-check.ts';
 import type { CutoverMethod } from './steps.ts';
@@ -39,6 +41,14 @@ export interface PlanContext {
 }
 
 const SSH_PORT = 22;
+/** Windows guests are checked on RDP instead of SSH. */
+const RDP_PORT = 3389;
+
+/** The port verification connects to through the public IP: RDP on Windows, else SSH. */
+export function verifyPortOf(inst: Pick<Instance, 'osType'>): number {
+  return inst.osType === 'windows' ? RDP_PORT : SSH_PORT;
+}
+const probeName = (port: number) => (port === RDP_PORT ? 'RDP' : port === SSH_PORT ? 'SSH' : `TCP ${port}`);
 export const MAX_PORTS = 20;
 export const ENI_TAG_JOB = 'natmigrate:job';
 const ENI_TAG_INSTANCE = 'natmigrate:instance';
@@ -46,7 +56,7 @@ const ENI_TAG_INSTANCE = 'natmigrate:instance';
 /** The order in which pre-flight checks run (see the header comment for why). */
 export const REFUSAL_ORDER: readonly RefusalCode[] = [
   'InstanceNotFound', 'NoNatGateway', 'AlreadyMigrated', 'NoIpMapping', 'AmbiguousIpMapping', 'InstanceHasPublicIp',
-  'EipNotOnNatGateway', 'EipUsedBySnat', 'NoSnatCoverage', 'BadOption', 'InstanceNotRunning', 'EniQuotaFull',
+  'EipNotOnNatGateway', 'EipUsedBySnat', 'NoSnatCoverage', 'BadOption', 'InstanceNotRunning', 'AttachRequiresStop', 'EniQuotaFull',
   'CloudAssistantUnavailable',
   'ServiceAtRisk',
 ];
@@ -166,7 +176,14 @@ export function buildPlan(input: PlanInput, ctx: PlanContext): PlanResult {
       { status: inst.status });
   }
 
-  // 12. EniQuotaFull
+  // 12. AttachRequiresStop
+  if (attachesOnlyWhenStopped(inst.instanceType)) {
+    return refuse('AttachRequiresStop',
+      `Instance ${id} is of type ${inst.instanceType} (family ${instanceFamily(inst.instanceType)}), which takes a secondary ENI only while Stopped; natmigrate does not stop a running instance, so stop it in a maintenance window, attach an ENI by hand, or change its instance type.`,
+      { instanceType: inst.instanceType, family: instanceFamily(inst.instanceType) });
+  }
+
+  // 13. EniQuotaFull
   const attached = attachedEniIds(inst, input.instanceEnis, ctx.jobId);
   if (input.eniQuantity !== undefined && attached.length >= input.eniQuantity) {
     return refuse('EniQuotaFull',
@@ -223,11 +240,14 @@ function attachedEniIds(inst: Instance, enis: readonly NetworkInterface[], jobId
 /** Option problems that only the live state can reveal (the parser already checks syntax; re-checked here anyway). */
 function checkOptions(
   options: MigrationOptions,
-  inst: Pick<Instance, 'instanceId' | 'vpcId' | 'zoneId'>,
+  inst: Pick<Instance, 'instanceId' | 'vpcId' | 'zoneId' | 'osType'>,
   vSwitches: readonly VSwitch[],
   securityGroups: readonly { id: string; vpcId: string }[],
 ): Refusal | undefined {
   const bad = (message: string, details: Record<string, unknown>): Refusal => ({ code: 'BadOption', message, details });
+  if (options.configureGuest && inst.osType === 'windows') {
+    return bad(`--configure-guest does not configure Windows guests yet; Windows brings the new NIC up by DHCP and answers through it, so run without it.`, { osType: 'windows' });
+  }
   const ports = options.ports;
   if (ports.kind === 'list') {
     if (ports.ports.length === 0) return bad('--ports needs at least one port, or `any` for every port.', { ports: [] });
@@ -284,7 +304,8 @@ function assemblePlan(
   const expectedEgressIps = dedupe(ranked.flatMap((s) => snatIpsOf(s)));
   const snatEntryIds = ranked.map((s) => s.snatEntryId);
 
-  const skipSshVerify = options.ports.kind === 'list' && !options.ports.ports.includes(SSH_PORT);
+  const verifyPort = options.verifyPort ?? verifyPortOf(inst);
+  const skipSshVerify = options.ports.kind === 'list' && !options.ports.ports.includes(verifyPort);
   const warnings = planWarnings(input, inst, entry, eni, skipSshVerify);
 
   const plan: Plan = {
@@ -303,10 +324,12 @@ function assemblePlan(
     cutover: cutoverMethodFor(options.ports),
     expectedEgressIps,
     snatEntryIds,
-    sshPort: SSH_PORT,
+    sshPort: verifyPort,
+    ...(inst.osType === 'windows' ? { guestOs: 'windows' as const } : {}),
     ...(skipSshVerify ? { skipSshVerify: true } : {}),
     options: copyOptions(options),
     warnings,
+    ...(options.configureGuest && input.guestNetwork ? { guestNetwork: input.guestNetwork } : {}),
     hash: '',
   };
   plan.hash = planHash(plan);
@@ -363,29 +386,34 @@ function copyOptions(o: MigrationOptions): MigrationOptions {
   if (o.vSwitchId !== undefined) out.vSwitchId = o.vSwitchId;
   if (o.securityGroupIds !== undefined) out.securityGroupIds = [...o.securityGroupIds];
   if (o.acceptPorts !== undefined) out.acceptPorts = [...o.acceptPorts];
+  if (o.verifyPort !== undefined) out.verifyPort = o.verifyPort;
   return out;
 }
 
 function planWarnings(input: PlanInput, inst: Instance, entry: DnatEntry, eni: EniSpec, skipSshVerify: boolean): string[] {
   const warnings: string[] = [];
+  const port = input.options.verifyPort ?? verifyPortOf(inst);
   if (skipSshVerify) {
     const ports = input.options.ports.kind === 'list' ? input.options.ports.ports.join(',') : '';
-    warnings.push(`--ports ${ports} does not include ${SSH_PORT}, so the SSH check through ${entry.externalIp} is skipped; only the egress IP is verified.`);
+    warnings.push(`--ports ${ports} does not include ${port}, so the ${probeName(port)} check through ${entry.externalIp} is skipped; only the egress IP is verified.`);
   } else {
     const missing = eni.securityGroupIds.filter((sg) => !input.securityGroups.some((g) => g.securityGroupId === sg));
     if (missing.length > 0) {
-      warnings.push(`Could not read security group ${list(missing)}, so whether TCP ${SSH_PORT} is open to the Internet was not checked.`);
+      warnings.push(`Could not read security group ${list(missing)}, so whether TCP ${port} is open to the Internet was not checked.`);
     } else {
       const groups = input.securityGroups.filter((g) => eni.securityGroupIds.includes(g.securityGroupId));
-      const reach = tcpPortOpenFromInternet(groups, SSH_PORT);
+      const reach = tcpPortOpenFromInternet(groups, port);
       if (!reach.open) {
         const why = reach.shadowedBy ? ` (a Drop rule wins: ${reach.shadowedBy})` : '';
-        warnings.push(`Security group ${list(eni.securityGroupIds)} of the new ENI does not accept TCP ${SSH_PORT} from the Internet${why}, so the SSH check through ${entry.externalIp} will likely fail.`);
+        warnings.push(`Security group ${list(eni.securityGroupIds)} of the new ENI does not accept TCP ${port} from the Internet${why}, so the ${probeName(port)} check through ${entry.externalIp} will likely fail.`);
       }
     }
   }
   if (!hasStatus(entry, 'Available')) {
     warnings.push(`DNAT entry ${entry.forwardEntryId} is ${entry.status}, not Available; the cutover waits until it is.`);
+  }
+  if (input.options.configureGuest && input.guestNetwork && 'error' in input.guestNetwork) {
+    warnings.push(`--configure-guest: the guest's network stack could not be detected (${input.guestNetwork.error}), so the configuration may not persist or may fail.`);
   }
   if (!input.options.configureGuest) {
     warnings.push(`Without --configure-guest the guest must already route replies from the new NIC (policy routing), or connections through ${entry.externalIp} may fail.`);

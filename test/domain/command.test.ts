@@ -56,6 +56,10 @@ const rows: Row[] = [
   [`plan ${I1} --ports 22 --ports 443`, err(/^`--ports` is given twice/)],
   [`plan ${I1} --region cn-hangzhou --REGION cn-hangzhou`, err(/^`--region` is given twice/)],
   [`plan ${I1} --configure-guest=maybe`, err(/^`--configure-guest` takes no value/)],
+  [`run ${I1} --verify-port 443`, ok({ kind: 'run', instanceIds: [I1], options: { ports: { kind: 'all' }, configureGuest: false, verifyPort: 443 } })],
+  [`plan ${I1} --verify-port=8443`, ok({ kind: 'plan', instanceId: I1, options: { ports: { kind: 'all' }, configureGuest: false, verifyPort: 8443 } })],
+  [`run ${I1} --verify-port 70000`, err(/^`--verify-port` takes a TCP port from 1 to 65535, not `70000`/)],
+  [`run ${I1} --verify-port ssh`, err(/^`--verify-port` takes a TCP port/)],
   [`plan ${I1} --concurrency 2`, err(/^`--concurrency` only applies to `run --all`/)],
   [`plan ${I1} --all`, err(/^`--all` does not apply to `plan`/)],
   // ports garbage

@@ -199,6 +199,7 @@ const REFUSERS: Record<Exclude<RefusalCode, 'PermissionDenied' | 'SshNotAllowed'
   NoSnatCoverage: (i) => { for (const s of i.snatEntries) { s.sourceVSwitchId = F.otherZoneVSwitchId; s.sourceCidr = '10.0.0.0/8'; } },
   BadOption: (i) => { i.options.ports = { kind: 'list', ports: [0] }; },
   InstanceNotRunning: (i) => { if (i.instance) i.instance.status = 'Stopped'; },
+  AttachRequiresStop: (i) => { if (i.instance) i.instance.instanceType = 'ecs.t5-lc1m1.small'; },
   EniQuotaFull: (i) => { i.eniQuantity = 1; },
   CloudAssistantUnavailable: (i) => { i.cloudAssistant = { read: true, agent: { instanceId: F.instanceId, running: false, version: '' } }; },
   ServiceAtRisk: (i) => { i.guest = { output: '### ss\ntcp LISTEN 0 128 192.168.0.10:25 0.0.0.0:*\n### ip\n2: eth0    inet 192.168.0.10/24 scope global eth0\n' }; },
@@ -240,6 +241,9 @@ describe('buildPlan: refusals', () => {
     ['EIP not on the NAT gateway', 'EipNotOnNatGateway', [REFUSERS.EipNotOnNatGateway], /EIP 47.96.1.1 of DNAT entry fwd-bp1map000000000000 is not bound to NAT gateway ngw-bp1ngw000000000000/],
     ['instance has its own EIP', 'InstanceHasPublicIp', [REFUSERS.InstanceHasPublicIp], /Instance i-bp1aaaaaaaaaaaaaaaaa has its own public IP 121.40.1.1/],
     ['instance has a static public IP', 'InstanceHasPublicIp', [(i) => { i.instance.publicIps = ['', '118.31.1.1']; }], /own public IP 118.31.1.1/],
+    ['burstable t5 attaches only when Stopped', 'AttachRequiresStop', [REFUSERS.AttachRequiresStop], /is of type ecs.t5-lc1m1.small \(family ecs.t5\), which takes a secondary ENI only while Stopped/],
+    ['n4 attaches only when Stopped', 'AttachRequiresStop', [(i) => { i.instance.instanceType = 'ecs.n4.large'; }], /family ecs.n4\)/],
+    ['s6 attaches only when Stopped', 'AttachRequiresStop', [(i) => { i.instance.instanceType = 'ecs.s6-c1m2.large'; }], /family ecs.s6\)/],
     ['ENI quota full', 'EniQuotaFull', [REFUSERS.EniQuotaFull], /already has 1 of its 1 ENIs attached \(eni-bp1primary00000000\)/],
     ['ENI quota full with a secondary ENI', 'EniQuotaFull', [(i) => { i.eniQuantity = 2; i.instanceEnis.push(secondaryEni()); }], /already has 2 of its 2 ENIs/],
     ['Cloud Assistant agent absent', 'CloudAssistantUnavailable', [REFUSERS.CloudAssistantUnavailable],
@@ -406,5 +410,22 @@ describe('refusalFromPermissionError', () => {
   ])('guesses the RAM action of %s when the API did not say', (action, ram) => {
     expect(ramActionFor(action)).toBe(ram);
     expect(refusalFromPermissionError(action).message).toContain(`may not call ${ram}`);
+  });
+});
+
+describe('buildPlan: Windows guests', () => {
+  it('verify on RDP (3389), are marked windows, and refuse --configure-guest', () => {
+    const win = (i: Input) => { i.instance.osType = 'windows'; i.options.configureGuest = false; };
+    const plan = planOf(buildPlan(makeInput(win), ctx));
+    expect(plan).toMatchObject({ sshPort: 3389, guestOs: 'windows' });
+    expect(planOf(buildPlan(makeInput(), ctx))).toMatchObject({ sshPort: 22 });
+    expect(planOf(buildPlan(makeInput(), ctx)).guestOs).toBeUndefined();
+    expect(plan.hash).not.toBe(planOf(buildPlan(makeInput(), ctx)).hash);
+    const r = refusalOf(buildPlan(makeInput(win, (i) => { i.options.configureGuest = true; }), ctx));
+    expect(r).toMatchObject({ code: 'BadOption' });
+    expect(r.message).toMatch(/--configure-guest does not configure Windows guests yet/);
+    const ports = planOf(buildPlan(makeInput(win, (i) => { i.options.ports = { kind: 'list', ports: [22] }; }), ctx));
+    expect(ports.skipSshVerify).toBe(true);
+    expect(ports.warnings.join('\n')).toMatch(/does not include 3389, so the RDP check/);
   });
 });

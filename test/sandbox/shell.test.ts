@@ -23,6 +23,11 @@ describe('guest shell', () => {
     ['set -e; false && true; echo survived', 0, 'survived\n'],
     ['set -e; if false; then echo no; fi; echo after', 0, 'after\n'],
     ['set -e; ! true; echo negated-ok', 0, 'negated-ok\n'],
+    // An assignment alone has the status of its last command substitution, else 0 (bash), also after a failed elif.
+    ['set -e\nif false; then :\nelif false; then :\nelse\n  X=1\n  echo in-else\nfi', 0, 'in-else\n'],
+    ['false; X=1; echo $?', 0, '0\n'],
+    ['X=$(false); echo $?', 0, '1\n'],
+    ['false; X=$?; echo $X', 0, '1\n'],
     ['set -eo pipefail; false | true; echo no', 1, ''],
     ['false | true; echo $?', 0, '0\n'],
     ['X=$(echo hello | tr a-z A-Z); echo "got $X"', 0, 'got HELLO\n'],

@@ -1,6 +1,7 @@
 // Cloud Assistant: run a shell script on an instance and wait for its result.
 import { ecsSdk as $Ecs } from './sdk.ts';
 import { CloudError } from '../cloud-error.ts';
+import type { CommandType } from '../cloud-port.ts';
 import type { CloudAssistantAgent, InvocationResult } from '../../domain/cloud-types.ts';
 import type { AlibabaSession, WaitExtras } from './alibaba-session.ts';
 import { checkToken } from './alibaba-session.ts';
@@ -33,16 +34,16 @@ export class CloudAssistant {
     return out;
   }
 
-  async run(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string> {
+  async run(input: { instanceId: string; script: string; name?: string; timeoutSeconds?: number; clientToken: string; type?: CommandType }): Promise<string> {
     return this.runOn([input.instanceId], input);
   }
 
   /** One invocation on up to 100 instances (RunCommand's InstanceId.N limit). */
-  async runMany(input: { instanceIds: string[]; script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string> {
+  async runMany(input: { instanceIds: string[]; script: string; name?: string; timeoutSeconds?: number; clientToken: string; type?: CommandType }): Promise<string> {
     return this.runOn(input.instanceIds, input);
   }
 
-  private async runOn(instanceIds: string[], input: { script: string; name?: string; timeoutSeconds?: number; clientToken: string }): Promise<string> {
+  private async runOn(instanceIds: string[], input: { script: string; name?: string; timeoutSeconds?: number; clientToken: string; type?: CommandType }): Promise<string> {
     checkToken('RunCommand', input.clientToken);
     const commandContent = Buffer.from(input.script, 'utf8').toString('base64');
     if (commandContent.length > MAX_COMMAND_BASE64) {
@@ -53,7 +54,7 @@ export class CloudAssistant {
     }
     const req = new $Ecs.RunCommandRequest({
       regionId: this.s.regionId,
-      type: 'RunShellScript',
+      type: input.type ?? 'RunShellScript',
       commandContent,
       contentEncoding: 'Base64',
       instanceId: instanceIds,

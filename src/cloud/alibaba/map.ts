@@ -40,6 +40,7 @@ export function mapInstance(i: $Ecs.DescribeInstancesResponseBodyInstancesInstan
     publicIps: list(i.publicIpAddress?.ipAddress).filter((ip) => ip !== ''),
     eipAddress: opt(i.eipAddress?.ipAddress),
     networkInterfaces: nics,
+    ...(i.OSType ? { osType: i.OSType.toLowerCase() } : {}),
   };
 }
 

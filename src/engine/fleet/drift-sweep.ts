@@ -1,6 +1,6 @@
 // The drift sweep: a BullMQ Job Scheduler runs it every NATMIGRATE_DRIFT_INTERVAL over
 // NATMIGRATE_DRIFT_NAT_GATEWAYS and posts to NATMIGRATE_DRIFT_CHANNEL each instance that (again) has a DNAT IP
-// mapping or egresses from an unexpected IP. Each drift is reported once: its fingerprint (what drifted: entry id
+// mapping or egresses from an unexpected IP, and each migrated instance that no longer answers SSH on its EIP. Each drift is reported once: its fingerprint (what drifted: entry id
 // and EIP, or egress kind and IP) is remembered per instance in a Redis hash; a sweep that no longer sees the
 // drift forgets it, so a drift that goes away and comes back is reported again.
 import type { Queue } from 'bullmq';
@@ -10,6 +10,7 @@ import type { DriftSweepSettings } from '../options.ts';
 import { iso, type FleetContext, type FleetJobData } from './context.ts';
 import type { DriftRecord } from '../store/fleet-records.ts';
 import { gatherVpcState, vpcOfTarget } from './vpc-snapshot.ts';
+import { silentMigratedInstances } from './answer-recheck.ts';
 
 const DRIFT_SCHEDULER_ID = 'drift-sweep';
 
@@ -31,7 +32,20 @@ function driftJobId(regionId: string, natGatewayId: string): string {
   return `drift-${regionId}-${natGatewayId}`;
 }
 
+/** Longest a sweep may hold the region's sweep lock (a crashed sweep's lock expires after this). */
+const SWEEP_LOCK_MS = 10 * 60_000;
+
 export async function runDriftSweep(ctx: FleetContext, data: Extract<FleetJobData, { kind: 'drift' }>): Promise<unknown> {
+  const release = await ctx.fingerprints.lockSweep(data.regionId, SWEEP_LOCK_MS);
+  if (!release) return { skipped: 'another sweep is running' };
+  try {
+    return await sweep(ctx, data);
+  } finally {
+    await release();
+  }
+}
+
+async function sweep(ctx: FleetContext, data: Extract<FleetJobData, { kind: 'drift' }>): Promise<unknown> {
   const cloud = ctx.cloudFor(data.regionId);
   const byVpc = new Map<string, string[]>();
   for (const ngw of data.natGatewayIds) {
@@ -45,7 +59,10 @@ export async function runDriftSweep(ctx: FleetContext, data: Extract<FleetJobDat
   let reported = 0;
   for (const [vpcId, gateways] of byVpc) {
     const state = await gatherVpcState(cloud, vpcId);
-    const all = detectDrifts(state, gateways);
+    const mapped = detectDrifts(state, gateways);
+    // Migrated instances must still answer on their public IP (one alert per instance: a mapping drift wins).
+    const silent = await silentMigratedInstances(ctx, state, gateways, new Set(mapped.map((a) => a.instanceId)));
+    const all = [...mapped, ...silent];
     // An instance a job is working on is not drifting; it is being handled (reported later if it still drifts).
     const holders = await ctx.records.activeHolders(data.regionId, all.map((a) => a.instanceId));
     const drifts = all.filter((_, i) => !holders[i]);

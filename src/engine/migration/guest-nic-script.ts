@@ -1,10 +1,12 @@
 import { formatIpv4, parseCidr } from '../../domain/ipv4.ts';
+import { persistLines, STACK_PROBE } from './guest-persist-script.ts';
 
 /**
  * The Cloud Assistant script that brings the secondary NIC up with source policy routing
  * (help.aliyun.com/en/ecs/user-guide/configure-nic-routing: "source in, source out"), so replies to traffic that arrived on the ENI leave through it.
  * Idempotent: `replace` for address and route, and the rule is deleted before it is added, so running it on an
- * already configured guest changes nothing.
+ * already configured guest changes nothing. Then it persists the same configuration for the image's network stack
+ * (guest-persist-script.ts), so it survives a reboot, and checks the rule and route are in place.
  */
 export interface GuestNic {
   /** MAC of the ENI (the script finds the device by it). */
@@ -47,8 +49,15 @@ export function guestNicScript(nic: GuestNic): string {
     `ip -4 addr show dev "$DEV" | grep -q "inet $IP/" || ip addr add $IP/${r.prefix} dev "$DEV"`,
     'ip route replace default via "$GW" dev "$DEV" table $TABLE',
     'while ip rule del from $IP lookup $TABLE 2>/dev/null; do :; done',
-    'ip rule add from $IP lookup $TABLE',
+    'ip rule add from $IP lookup $TABLE priority $TABLE',
     ...(nic.firewallLines ?? []),
     `echo "configured $DEV $IP/${r.prefix} via $GW table $TABLE${nic.firewallLines?.length ? `; mirrored ${nic.firewallLines.length} firewall rule${nic.firewallLines.length === 1 ? '' : 's'}` : ''}"`,
+    // …and the same, written where the image's network stack reads it at boot.
+    `PREFIX=${r.prefix}`,
+    ...STACK_PROBE,
+    ...persistLines(),
+    'ip rule show | grep -q "from $IP lookup $TABLE" || { echo "the rule for $IP is not in place"; exit 6; }',
+    'ip route show table $TABLE | grep -q "^default via $GW dev $DEV" || { echo "table $TABLE has no default route via $DEV"; exit 6; }',
+    'echo "persisted $METHOD $CONF"',
   ].join('\n');
 }

@@ -1,4 +1,4 @@
-import type { CloudPort } from '../../cloud/cloud-port.ts';
+import type { CloudPort, WaitOptions } from '../../cloud/cloud-port.ts';
 import { isCloudError } from '../../cloud/cloud-error.ts';
 import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
 import { buildPlan } from '../../domain/plan.ts';
@@ -6,6 +6,7 @@ import { INTROSPECTION_SCRIPT } from '../../domain/plan-services.ts';
 import { createHash } from 'node:crypto';
 import type { DnatEntry, NatGateway, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
 import type { MigrationOptions, PlanInput, PlanResult, StablePlanFacts } from '../../domain/plan-types.ts';
+import { probeGuestNetwork } from './guest-probe.ts';
 
 /**
  * The gate's recheck: re-read only what can change between the plan and the cutover (the instance, its ENIs, the
@@ -83,10 +84,16 @@ function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {
 /** The pre-flight from live state; a RAM denial is a refusal (PermissionDenied), not a failure. */
 export async function planFromLiveState(
   cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }, recheck?: RecheckScope,
-  wait: { expectedMs?: number; signal?: AbortSignal } = {},
+  wait: WaitOptions = {},
+  /** With --configure-guest: the ClientToken of the read-only look at the guest's network stack (first plan only). */
+  stackProbeToken?: string,
 ): Promise<{ result: PlanResult; input?: PlanInput }> {
   try {
     const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
+    // With --configure-guest, the first plan looks at the guest's network stack (the recheck keeps what it found).
+    if (stackProbeToken && j.options.configureGuest && input.instance?.status === 'Running' && input.instance.osType !== 'windows') {
+      input.guestNetwork = await probeGuestNetwork(cloud, j.instanceId, stackProbeToken, wait);
+    }
     const first = buildPlan(input, { jobId: j.jobId });
     // The guest's own account of its services, read only for a plan that would otherwise go ahead (a refusal for
     // another reason runs nothing in the guest), and once per plan: the gate's quick recheck keeps the approval's.

@@ -20,7 +20,7 @@ const PROBE_SOURCE = '192.0.2.10';
  * One TCP connection that reads the SSH identification line. With an edge, connects there and announces the
  * real destination in a PROXY protocol v1 header (how the sandbox's public edge, or an egress proxy, is reached).
  */
-function readSshBanner(o: { ip: string; port: number; edge?: PublicEdge; timeoutMs: number; signal?: AbortSignal }): Promise<string> {
+function readSshBanner(o: { ip: string; port: number; edge?: PublicEdge; timeoutMs: number; signal?: AbortSignal; mode?: ProbeMode }): Promise<string> {
   return new Promise((resolve, reject) => {
     const host = o.edge?.host ?? o.ip;
     const port = o.edge?.port ?? o.port;
@@ -41,9 +41,15 @@ function readSshBanner(o: { ip: string; port: number; edge?: PublicEdge; timeout
     socket.setEncoding('latin1');
     socket.on('connect', () => {
       if (o.edge) socket.write(`PROXY TCP4 ${PROBE_SOURCE} ${o.ip} ${40000 + Math.floor(Math.random() * 20000)} ${o.port}\r\n`);
+      if (o.mode === 'rdp') socket.write(X224_CONNECTION_REQUEST);
+      // A plain TCP check straight to the public IP: the handshake is the answer. Through an edge (PROXY protocol),
+      // the edge's own connection says nothing; it answers with bytes only when the path behind it holds.
+      if (o.mode === 'tcp' && !o.edge) done(undefined, `TCP ${o.port} accepted the connection`);
     });
     socket.on('data', (chunk: string) => {
       buf += chunk;
+      // An RDP server answers the connection request (a TPKT, 0x03 0x00 …): any answer means something listens.
+      if (o.mode === 'rdp' || o.mode === 'tcp') { done(undefined, `${o.mode === 'rdp' ? 'RDP' : `TCP ${o.port}`} answered (${buf.length} byte${buf.length === 1 ? '' : 's'})`); return; }
       const banner = parseSshBanner(buf);
       if (banner) { done(undefined, banner.raw); return; }
       if (buf.length > 8192) done(new Error(`no SSH identification line in the first ${buf.length} bytes from ${o.ip}:${o.port}`));
@@ -53,9 +59,21 @@ function readSshBanner(o: { ip: string; port: number; edge?: PublicEdge; timeout
   });
 }
 
+export type ProbeMode = 'ssh' | 'rdp' | 'tcp';
+
+/**
+ * An RDP client's first packet (TPKT + X.224 Connection Request with an RDP Negotiation Request, MS-RDPBCGR
+ * 2.2.1.1): an RDP server answers it with a Connection Confirm; it sends nothing before.
+ */
+const X224_CONNECTION_REQUEST = Buffer.from([0x03, 0x00, 0x00, 0x13, 0x0e, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x08, 0x00, 0x03, 0x00, 0x00, 0x00]);
+
 /** Retries the banner read every `intervalMs` until it works or `windowMs` has passed. */
 export async function checkSsh(o: {
   ip: string; port: number; edge?: PublicEdge; windowMs: number; intervalMs: number; signal?: AbortSignal;
+  /** Longest one connection waits for the banner (default 5 s). */
+  attemptTimeoutMs?: number;
+  /** What answers on the port: an SSH server (default), RDP (a Windows guest), or any TCP service (--verify-port). */
+  mode?: ProbeMode;
 }): Promise<SshEvidence> {
   const deadline = Date.now() + o.windowMs;
   let attempts = 0;
@@ -64,7 +82,7 @@ export async function checkSsh(o: {
     attempts++;
     const remaining = deadline - Date.now();
     try {
-      const banner = await readSshBanner({ ip: o.ip, port: o.port, edge: o.edge, timeoutMs: Math.max(200, Math.min(5_000, remaining)), signal: o.signal });
+      const banner = await readSshBanner({ ip: o.ip, port: o.port, edge: o.edge, timeoutMs: Math.max(200, Math.min(o.attemptTimeoutMs ?? 5_000, remaining)), signal: o.signal, mode: o.mode });
       return { ok: true, host: o.ip, port: o.port, banner, attempts };
     } catch (e) {
       lastError = e instanceof Error ? e.message : String(e);
@@ -76,9 +94,14 @@ export async function checkSsh(o: {
   return { ok: false, host: o.ip, port: o.port, attempts, error: lastError };
 }
 
-/** `curl` of the IP-echo page; the URL is single-quoted so it cannot break the script. */
-function egressScript(url: string): string {
-  return `curl -s --max-time 10 '${url.replace(/'/g, `'\\''`)}'`;
+/**
+ * The IP-echo fetch: `curl` on Linux; on Windows, PowerShell's Invoke-WebRequest (its .Content). The URL is
+ * single-quoted either way (a quote inside is escaped as each shell wants), so it cannot break the script.
+ */
+function egressScript(url: string, windows: boolean): string {
+  return windows
+    ? `$ProgressPreference = 'SilentlyContinue'\n(Invoke-WebRequest -UseBasicParsing -Uri '${url.replace(/'/g, "''")}' -TimeoutSec 10).Content`
+    : `curl -s --max-time 10 '${url.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -90,14 +113,16 @@ export async function checkEgress(cloud: CloudPort, o: {
   tokenFor: (attempt: number) => string; signal?: AbortSignal;
   /** Typical RunCommand latency: the first poll of each invocation comes then. */
   expectedMs?: number;
+  /** A Windows guest: the fetch runs as RunPowerShellScript. */
+  windows?: boolean;
 }): Promise<EgressEvidence> {
   const deadline = Date.now() + o.windowMs;
   let last: EgressEvidence = { ok: false, expectedIps: o.expectedIps, rawOutput: '', error: 'not run' };
   for (let attempt = 1; ; attempt++) {
     try {
       const invokeId = await cloud.runCommand({
-        instanceId: o.instanceId, script: egressScript(o.url), name: 'natmigrate-egress-check', timeoutSeconds: 30,
-        clientToken: o.tokenFor(attempt),
+        instanceId: o.instanceId, script: egressScript(o.url, o.windows === true), name: 'natmigrate-egress-check', timeoutSeconds: 30,
+        clientToken: o.tokenFor(attempt), ...(o.windows ? { type: 'RunPowerShellScript' as const } : {}),
       });
       const res = await cloud.waitInvocation(invokeId, o.instanceId, {
         timeoutMs: Math.max(5_000, deadline - Date.now()), signal: o.signal, ...(o.expectedMs !== undefined ? { expectedMs: o.expectedMs } : {}),

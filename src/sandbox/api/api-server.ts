@@ -9,6 +9,7 @@ import type { World } from '../model/world.ts';
 import { Authenticator, type Credentials } from './acs-signature.ts';
 import { idempotent } from './client-token.ts';
 import { ecsHandlers } from './ecs-handlers.ts';
+import { ecsPowerHandlers } from './ecs-power-handlers.ts';
 import type { FaultEngine } from './fault-injection.ts';
 import type { Handler, Params } from './request-params.ts';
 import { Throttle } from './throttle.ts';
@@ -34,10 +35,10 @@ export interface RequestLog {
 }
 
 const VERSIONS: Record<string, Product> = { '2014-05-26': 'ecs', '2016-04-28': 'vpc' };
-const HANDLERS: Record<Product, Record<string, Handler>> = { ecs: ecsHandlers, vpc: vpcHandlers };
+const HANDLERS: Record<Product, Record<string, Handler>> = { ecs: { ...ecsHandlers, ...ecsPowerHandlers }, vpc: vpcHandlers };
 const HOST_ID: Record<Product, (region: string) => string> = { ecs: (r) => `ecs.${r}.aliyuncs.com`, vpc: () => 'vpc.aliyuncs.com' };
 /** Actions whose request model has no RegionId. */
-const REGIONLESS = new Set(['DescribeInstanceTypes']);
+const REGIONLESS = new Set(['DescribeInstanceTypes', 'StopInstance', 'StartInstance', 'RebootInstance']);
 /** Common parameters of the legacy V2 signature: not API parameters. */
 const V2_COMMON = new Set(['AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'SignatureType', 'Timestamp',
   'Format', 'Version', 'Action', 'SecurityToken', 'BearerToken']);

@@ -2,7 +2,8 @@
 // the exact PascalCase shape the SDK's models parse (lists always arrays inside their set objects) — see the
 // *ResponseBody models in node_modules/@alicloud/ecs20140526/src/models.
 import { ApiError, err } from '../api-error.ts';
-import { cloudAssistantStatusJson, runCommand } from '../model/cloud-assistant.ts';
+import { imageOf } from '../guest/guest-images.ts';
+import { checkCommandType, cloudAssistantStatusJson, runCommand } from '../model/cloud-assistant.ts';
 import type { EniState, InstanceState, InvocationState } from '../model/cloud-resources.ts';
 import { attachNetworkInterface, createNetworkInterface, deleteNetworkInterface, detachNetworkInterface } from '../model/eni-operations.ts';
 import type { World } from '../model/world.ts';
@@ -18,7 +19,7 @@ function instanceJson(w: World, i: InstanceState): Record<string, unknown> {
     InstanceId: i.instanceId, InstanceName: i.name, HostName: i.guest.hostname, Description: '', Status: i.status,
     InstanceType: i.instanceType, InstanceTypeFamily: i.instanceType.split('.').slice(0, 2).join('.'),
     Cpu: info?.cpuCoreCount ?? 2, Memory: (info?.memorySize ?? 8) * 1024, ZoneId: i.zoneId, RegionId: w.regionId,
-    InstanceNetworkType: 'vpc', OSType: 'linux', OSName: 'Alibaba Cloud Linux  3.2104 LTS 64位', ImageId: 'aliyun_3_x64_20G_alibase_20240528.vhd',
+    InstanceNetworkType: 'vpc', OSType: imageOf(i.guest.image).osType, OSName: imageOf(i.guest.image).osName, ImageId: imageOf(i.guest.image).imageId,
     CreationTime: isoMin(i.createdAt), StartTime: isoMin(i.createdAt), ExpiredTime: '2099-12-31T15:59Z', InstanceChargeType: 'PostPaid',
     InternetChargeType: 'PayByTraffic', InternetMaxBandwidthOut: i.publicIp ? 5 : 0, InternetMaxBandwidthIn: i.publicIp ? 100 : 0, IoOptimized: true,
     DeletionProtection: false, SerialNumber: `sandbox-${i.instanceId}`, ResourceGroupId: '',
@@ -184,7 +185,7 @@ export const ecsHandlers: Record<string, Handler> = {
     if (!ids.length) throw err.missing('InstanceId');
     if (ids.length > 100) throw new ApiError('InstanceIds.ExceedLimit', 403, 'The number of instances exceeds the limit of 100.');
     if (!['RunShellScript', 'RunPowerShellScript', 'RunBatScript'].includes(type)) throw new ApiError('InvalidCmdType.NotFound', 403, 'The specified command type does not exist.');
-    if (type !== 'RunShellScript') throw new ApiError('InvalidInstance.NotMatch', 403, `${type} cannot run on a Linux instance.`);
+    checkCommandType(w, ids, type);
     if (content.length > 24 * 1024) throw new ApiError('CmdContent.ExceedLimit', 403, 'The command content exceeds 24 KB after encoding.');
     const timeout = int(p, 'Timeout', 60, 10, 86400);
     if (p.RepeatMode && p.RepeatMode !== 'Once') throw err.invalid('RepeatMode', 'The sandbox only runs Once commands.');
@@ -194,7 +195,7 @@ export const ecsHandlers: Record<string, Handler> = {
       try { vals = JSON.parse(p.Parameters) as Record<string, unknown>; } catch { throw err.invalid('Parameters', 'Not valid JSON.'); }
       script = script.replace(/\{\{\s*([A-Za-z0-9_-]+)\s*\}\}/g, (m, k: string) => (k in vals ? String(vals[k]) : m));
     }
-    const inv = runCommand(w, { instanceIds: ids, script, name: p.Name ?? '', timeoutSec: timeout, username: p.Username || 'root', fail: asyncFailure });
+    const inv = runCommand(w, { instanceIds: ids, script, type, name: p.Name ?? '', timeoutSec: timeout, username: p.Username || 'root', fail: asyncFailure });
     return { CommandId: inv.commandId, InvokeId: inv.invokeId };
   },
 

@@ -6,6 +6,7 @@ import { curlCommand } from './curl-command.ts';
 import { introspectionCommands } from './guest-introspection.ts';
 import { dropUnreachableRoutes, localIps } from './guest-routing.ts';
 import type { GuestSession } from './guest-sync.ts';
+import { imageCommands } from './image-commands.ts';
 import { ipCommand, ipLink } from './ip-command.ts';
 import { noSuchDevice } from './ip-command-args.ts';
 
@@ -37,6 +38,8 @@ export function guestCommands(g: GuestSession): Record<string, Command> {
     systemctl: noop,
     service: noop,
     nmcli: noop,
+    sysctl: (a) => ok(a.filter((x) => x.includes('=')).map((x) => `${x.replace('=', ' = ')}\n`).join('')),
+    ...imageCommands(g),
     // ss, sysctl, iptables-save, iptables, nft: the services model's view (guest-introspection.ts).
     ...introspectionCommands(g),
   };

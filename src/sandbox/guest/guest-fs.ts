@@ -1,6 +1,7 @@
 // The guest's filesystem as scripts see it: a few fixed directories and files, /sys/class/net built from the NICs,
 // /proc answers for the sysctls scripts read, and whatever scripts write (kept across reboots).
 import type { VirtualFs } from '../shell/shell-runtime.ts';
+import { imageOf } from './guest-images.ts';
 import type { GuestSession } from './guest-sync.ts';
 
 export function guestFs(g: GuestSession): VirtualFs {
@@ -10,7 +11,8 @@ export function guestFs(g: GuestSession): VirtualFs {
     '/etc/sysconfig/network-scripts', '/etc/systemd', '/etc/systemd/network', '/etc/rc.d', '/etc/iproute2', '/usr', '/usr/local', '/usr/local/bin', '/var', '/var/log'];
   const staticFiles = (): Map<string, string> => new Map([
     ['/etc/hostname', `${g.inst.guest.hostname}\n`],
-    ['/etc/os-release', 'NAME="Alibaba Cloud Linux"\nVERSION="3 (Soaring Falcon)"\nID="alinux"\nVERSION_ID="3"\nPRETTY_NAME="Alibaba Cloud Linux 3 (Soaring Falcon)"\n'],
+    ['/etc/os-release', imageOf(g.inst.guest.image).osRelease],
+    ...Object.entries(imageOf(g.inst.guest.image).files),
     ['/etc/iproute2/rt_tables', '255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n'],
   ]);
   const sysFile = (path: string): string | undefined => {

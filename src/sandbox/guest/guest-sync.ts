@@ -1,8 +1,11 @@
 // Keeping a guest's view in line with the cloud: NICs appear (eth0 = primary, eth1… in attach order) once their ENI
-// is InUse and vanish when it is not; a new boot drops everything not persisted and replays /etc/rc.local.
+// is InUse and vanish when it is not; a new boot drops everything not persisted, lets the image's network stack apply
+// its files, and replays /etc/rc.local.
 import { prefixOf, vSwitchGateway } from '../ip.ts';
 import type { EniState, InstanceState } from '../model/cloud-resources.ts';
+import { bootNetworkPlan, BOOT_LOG } from './boot-network.ts';
 import type { GuestHost } from './guest-host.ts';
+import { imageOf } from './guest-images.ts';
 import { autoTable, MAIN_TABLE, newGuestState, nextRulePriority, type GuestNicState, type GuestState } from './guest-state.ts';
 
 /** A guest NIC together with the cloud facts about its ENI. */
@@ -34,6 +37,8 @@ export function syncGuest(host: GuestHost, inst: InstanceState, replayRcLocal: (
   if (st.bootId !== inst.bootId) {
     const files = st.files;
     Object.assign(st, newGuestState(), { files, bootId: inst.bootId });
+    const views = syncNics(host, inst);
+    applyPersistedNetwork(inst, views, replayRcLocal);
     const rc = files.get('/etc/rc.local') ?? files.get('/etc/rc.d/rc.local');
     if (rc !== undefined) {
       syncNics(host, inst);
@@ -41,6 +46,15 @@ export function syncGuest(host: GuestHost, inst: InstanceState, replayRcLocal: (
     }
   }
   return syncNics(host, inst);
+}
+
+/** The image's network stack applies its files (boot-network.ts); what it ignored goes to BOOT_LOG. */
+function applyPersistedNetwork(inst: InstanceState, views: NicView[], run: (script: string) => void): void {
+  const files = inst.guestState.files;
+  const onDisk = new Map([...Object.entries(imageOf(inst.guest.image).files), ...files]);
+  const plan = bootNetworkPlan(inst.guest.image, onDisk, views.map((v) => ({ dev: v.dev, mac: v.mac, primary: v.eni.type === 'Primary' })));
+  if (plan.log.length) files.set(BOOT_LOG, (files.get(BOOT_LOG) ?? '') + plan.log.map((l) => `boot ${inst.bootId}: ${l}\n`).join(''));
+  if (plan.lines.length) run(plan.lines.join('\n'));
 }
 
 function syncNics(host: GuestHost, inst: InstanceState): NicView[] {
@@ -63,7 +77,8 @@ function syncNics(host: GuestHost, inst: InstanceState): NicView[] {
     let n = 1;
     while (taken.has(`eth${n}`)) n++;
     const dev = `eth${n}`;
-    if (inst.guest.configuresSecondaryNic) {
+    // Windows' DHCP and strong host model behave like a self-configuring image here (guest-images.ts).
+    if (inst.guest.configuresSecondaryNic || imageOf(inst.guest.image).osType === 'windows') {
       const table = autoTable(n);
       st.nics.set(eni.networkInterfaceId, { eniId: eni.networkInterfaceId, dev, up: true, addrs: [`${eni.privateIp}/${prefix}`] });
       st.routes.push({ table: MAIN_TABLE, dest: 'default', via: gw, eniId: eni.networkInterfaceId, metric: table, proto: 'dhcp' });

@@ -10,7 +10,7 @@ import { guestInbound, type InboundVerdict } from './guest-services.ts';
 import { replyPath } from './guest-routing.ts';
 import { syncGuest, type GuestSession } from './guest-sync.ts';
 
-function openGuest(host: GuestHost, inst: InstanceState): GuestSession {
+export function openGuest(host: GuestHost, inst: InstanceState): GuestSession {
   const g: GuestSession = {
     host,
     inst,

@@ -3,7 +3,9 @@
 // reports Running until then). An instance whose agent is absent or not responding gets the per-instance error codes
 // the DescribeInvocationResults doc lists (ClientNotRunning, ClientNotResponse); a delivery failure, DeliveryTimeout.
 import { ApiError } from '../api-error.ts';
+import { imageOf } from '../guest/guest-images.ts';
 import { runGuestScript } from '../guest/modelled-guest.ts';
+import { runPowerShellScript } from '../guest/powershell.ts';
 import type { InstanceState, InvocationInstanceResult, InvocationState } from './cloud-resources.ts';
 import type { World } from './world.ts';
 
@@ -24,7 +26,7 @@ export function cloudAssistantStatusJson(w: World, inst: InstanceState, iso: (ms
   const beating = state === 'running' && inst.status === 'Running';
   const now = w.now();
   return {
-    InstanceId: inst.instanceId, OSType: 'Linux', CloudAssistantStatus: beating ? 'true' : 'false',
+    InstanceId: inst.instanceId, OSType: imageOf(inst.guest.image).osType === 'windows' ? 'Windows' : 'Linux', CloudAssistantStatus: beating ? 'true' : 'false',
     CloudAssistantVersion: state === 'absent' ? '' : '2.2.3.857', SupportSessionManager: beating,
     LastHeartbeatTime: state === 'absent' ? '' : iso(beating ? now - 20_000 : now - 3_600_000),
     ActiveTaskCount: 0, InvocationCount: [...w.invocations.values()].filter((i) => i.results.some((r) => r.instanceId === inst.instanceId)).length,
@@ -32,7 +34,22 @@ export function cloudAssistantStatusJson(w: World, inst: InstanceState, iso: (ms
   };
 }
 
-interface RunCommandInput { instanceIds: string[]; script: string; name: string; timeoutSec: number; username: string; fail?: boolean }
+interface RunCommandInput { instanceIds: string[]; script: string; type?: string; name: string; timeoutSec: number; username: string; fail?: boolean }
+
+/**
+ * The command type has to match the OS: RunShellScript on Linux; RunPowerShellScript or RunBatScript on Windows
+ * (RunCommand's Type parameter doc). The code for a mismatch is unconfirmed: InvalidInstance.NotMatch, 403.
+ */
+export function checkCommandType(w: World, instanceIds: string[], type: string): void {
+  for (const id of instanceIds) {
+    const inst = w.instances.get(id);
+    if (!inst) continue;
+    const os = imageOf(inst.guest.image).osType;
+    const fits = os === 'windows' ? type === 'RunPowerShellScript' || type === 'RunBatScript' : type === 'RunShellScript';
+    if (!fits) throw new ApiError('InvalidInstance.NotMatch', 403, `${type} cannot run on a ${os === 'windows' ? 'Windows' : 'Linux'} instance (${id}).`);
+  }
+  if (type === 'RunBatScript') throw new ApiError('InvalidCmdType.NotFound', 403, 'The sandbox runs RunShellScript and RunPowerShellScript only.');
+}
 
 export function runCommand(w: World, input: RunCommandInput): InvocationState {
   w.settle();
@@ -58,7 +75,7 @@ export function runCommand(w: World, input: RunCommandInput): InvocationState {
     if (agent === 'notResponding') {
       return { ...base, finishAt: done, finalStatus: 'Failed', errorCode: 'ClientNotResponse', errorInfo: 'The Cloud Assistant agent does not respond.' };
     }
-    const r = runGuestScript(w, inst, input.script);
+    const r = input.type === 'RunPowerShellScript' ? runPowerShellScript(w, inst, input.script) : runGuestScript(w, inst, input.script);
     // Modelled script time (sleep) decides Timeout but is not waited for: results arrive after latency.runCommand.
     if (r.sleepMs > input.timeoutSec * 1000) {
       return { ...base, finishAt: done, finalStatus: 'Timeout', output: r.output, errorCode: 'ExecutionTimeout', errorInfo: 'The command execution timed out.' };

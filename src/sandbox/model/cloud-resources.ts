@@ -1,4 +1,5 @@
 // The resources of the sandbox cloud as the state model stores them (what the API answers are built from).
+import type { GuestImage } from '../guest/guest-images.ts';
 import type { GuestState } from '../guest/guest-state.ts';
 
 export type EniStatus = 'Available' | 'Attaching' | 'InUse' | 'Detaching' | 'Deleting';
@@ -21,6 +22,7 @@ export interface SgRuleState {
 export interface SecurityGroupState { securityGroupId: string; vpcId: string; name: string; rules: SgRuleState[] }
 interface GuestSpec {
   sshBanner: string; sshPort: number; configuresSecondaryNic: boolean; cloudAssistant: boolean | 'running' | 'absent' | 'notResponding'; hostname: string;
+  image?: GuestImage;
 }
 export interface InstanceState {
   instanceId: string;

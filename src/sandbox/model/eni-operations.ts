@@ -4,6 +4,7 @@
 import { ApiError } from '../api-error.ts';
 import { allocateIp, cidrContains, isIp, isReservedInVSwitch } from '../ip.ts';
 import type { EniState } from './cloud-resources.ts';
+import { checkStoppedOnlyAttach } from './stopped-attach-families.ts';
 import type { World } from './world.ts';
 
 interface NewEni {
@@ -59,6 +60,7 @@ export function attachNetworkInterface(w: World, eniId: string, instanceId: stri
   if (inst.status !== 'Running' && inst.status !== 'Stopped') {
     throw new ApiError('InvalidOperation.InvalidEcsState', 400, `The operation is not allowed in the current ECS instance state (${inst.status}).`);
   }
+  checkStoppedOnlyAttach(inst);
   if (eni.vpcId !== inst.vpcId) throw new ApiError('InvalidOperation.VpcMismatch', 403, 'The ENI and the instance are not in the same VPC.');
   if (eni.zoneId !== inst.zoneId) {
     throw new ApiError('InvalidOperation.AvailabilityZoneMismatch', 403, 'The ENI and the instance are not in the same zone.');

@@ -13,6 +13,7 @@ import type {
   SgRuleState, SnatState, VpcState, VSwitchState,
 } from './cloud-resources.ts';
 import { normPort } from './forward-entry-ports.ts';
+import { settlePower } from './instance-power.ts';
 import { BUILTIN_INSTANCE_TYPES, DEFAULT_ENI_QUANTITY, type InstanceTypeInfo } from './instance-types.ts';
 import { LaggedView } from './read-lag.ts';
 
@@ -195,6 +196,7 @@ export class World implements GuestHost {
   settle(): void {
     const now = this.now();
     const L = this.latency;
+    settlePower(this);
     for (const e of [...this.enis.values()]) {
       if (e.status === 'Attaching' && now >= e.since + L.eniAttach) {
         this.touch(e.networkInterfaceId);

@@ -29,6 +29,9 @@ const latencySchema = z.strictObject({
    */
   eipRebind: ms.optional(),
   runCommand: ms.default(1500),
+  /** StopInstance / RebootInstance: how long Stopping lasts; StartInstance / RebootInstance: Starting (unconfirmed). */
+  instanceStop: ms.optional(),
+  instanceStart: ms.optional(),
   /** Delay before the public edge sends the SSH banner. */
   edge: ms.default(0),
 }).transform((l) => ({ ...l, dnatModify: l.dnatModify ?? l.dnatCreate }));
@@ -65,6 +68,8 @@ const guestSchema = z.strictObject({
   hostname: z.string().optional(),
   /** Listeners, host firewall, rp_filter (guest-services-spec.ts). */
   ...guestServicesFields,
+  /** The image, and with it the network stack that applies persisted configuration at boot (guest/guest-images.ts). */
+  image: z.enum(['alinux3', 'alinux2', 'centos7', 'ubuntu2204', 'debian12', 'windows2022']).optional(),
 });
 
 const instanceSchema = z.strictObject({

@@ -40,6 +40,8 @@ class Shell {
   readonly ctx: ShellContext;
   private readonly expander = new Expander(this);
   private errexit = false;
+  /** Command substitutions run so far (an assignment-only command's status depends on them). */
+  private substitutions = 0;
   private pipefail = false;
   /** `$?`. */
   status = 0;
@@ -198,10 +200,13 @@ class Shell {
   }
 
   private simple(n: Extract<ShellNode, { t: 'simple' }>, io: IO): number {
+    const subsBefore = this.substitutions;
     const words = n.words.flatMap((w) => this.expander.expand(w, io, true));
     const assigns = n.assigns.map((a) => { const k = a.indexOf('='); return [a.slice(0, k), this.expander.expand(a.slice(k + 1), io, false).join(' ')] as const; });
     if (!words.length) {
       for (const [k, v] of assigns) this.ctx.vars.set(k, v);
+      // bash: the status of the last command substitution, or 0 when there was none.
+      if (this.substitutions === subsBefore) this.status = 0;
       return this.withRedirs(n.redirs, io, () => this.status);
     }
     const saved = assigns.map(([k]) => [k, this.ctx.vars.get(k)] as const);
@@ -269,6 +274,7 @@ class Shell {
       return this.exec(ast, { stdin: io.stdin, out: (s) => { buf += s; }, err: io.err });
     });
     this.status = code;
+    this.substitutions++;
     return buf.replace(/\n+$/, '');
   }
 }

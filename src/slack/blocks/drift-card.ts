@@ -29,14 +29,17 @@ export function driftAlertMessage(d: DriftAlert, at: string, jobId: string): Sla
   const who = `${code(d.instanceId)}${d.instanceName ? ` (${escCut(d.instanceName, 200)})` : ''}`;
   const what = d.kind === 'dnat-ip-mapping'
     ? `has a DNAT IP mapping again and egresses from ${code(d.egressIp ?? '?')} instead of the SNAT IP ${d.expectedIps.map((ip) => code(ip)).join(' or ') || '(none)'}`
-    : `egresses from an unexpected IP ${code(d.egressIp ?? '?')} (expected ${d.expectedIps.map((ip) => code(ip)).join(' or ') || 'a SNAT IP of the gateway'})`;
-  const value = encodeDriftValue(d);
+    : d.kind === 'not-answering'
+      ? 'was migrated but no longer answers on its public IP (a reboot may have dropped the guest\'s policy routing)'
+      : `egresses from an unexpected IP ${code(d.egressIp ?? '?')} (expected ${d.expectedIps.map((ip) => code(ip)).join(' or ') || 'a SNAT IP of the gateway'})`;
+  // A silent migrated instance needs a person in the guest, not a plan: no button.
+  const value = d.kind === 'not-answering' ? '' : encodeDriftValue(d);
   return fitMessage({
-    text: esc(`Drift on ${d.natGatewayId}: ${d.instanceId} ${d.kind === 'dnat-ip-mapping' ? 'has a DNAT IP mapping' : 'egresses from an unexpected IP'} (${d.egressIp ?? '?'})`),
+    text: esc(`Drift on ${d.natGatewayId}: ${d.instanceId} ${d.kind === 'dnat-ip-mapping' ? `has a DNAT IP mapping (${d.egressIp ?? '?'})` : d.kind === 'not-answering' ? 'no longer answers on its public IP' : `egresses from an unexpected IP (${d.egressIp ?? '?'})`}`),
     blocks: [
       section(`:warning: ${when(at)} *Drift on ${code(d.natGatewayId)}*: ${who} ${what}.\n${escCut(d.reason, 1000)}`),
       // A value the click handler would refuse (ids no real cloud has) gets no button.
-      ...(value.length <= DRIFT_VALUE_MAX ? [{
+      ...(value && value.length <= DRIFT_VALUE_MAX ? [{
         type: 'actions' as const,
         block_id: DRIFT_BLOCK_ID,
         elements: [{

@@ -1,3 +1,4 @@
+import { guestConfigText } from '../../domain/guest-network.ts';
 import type { Plan, Refusal } from '../../domain/plan-types.ts';
 import { code, codeBlock, context, dnatEntryText, esc, escCut, header, mention, restoreRecipeText, section, when, type Block, type SlackMessage } from './format.ts';
 import { fitMessage } from './fit.ts';
@@ -32,6 +33,7 @@ export function planBlocks(plan: Plan): Block[] {
     ),
     section(`*Expected egress IP${plan.expectedEgressIps.length === 1 ? '' : 's'}* (SNAT): ${plan.expectedEgressIps.map((ip) => code(ip)).join(', ') || '—'}`),
   ];
+  if (plan.options.configureGuest) blocks.push(section(`*Guest NIC configuration* (--configure-guest): ${escCut(guestConfigText(plan.guestNetwork), 400)}`));
   const services = servicesBlock(plan);
   if (services) blocks.push(services);
   if (plan.warnings.length) blocks.push(section(`:warning: *Warnings*\n${plan.warnings.map((w) => `• ${escCut(w, 500)}`).join('\n')}`));

@@ -5,6 +5,7 @@ import { hasStatus } from '../../../domain/dnat.ts';
 import { firewallMirrorLines } from '../../../domain/firewall-mirror.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { guestNicScript } from '../guest-nic-script.ts';
+import { methodFromOutput } from '../guest-persist-script.ts';
 import { done, type StepContext, type StepHandler } from '../step-context.ts';
 
 /**
@@ -94,5 +95,5 @@ export const configureGuest: StepHandler = async (s) => {
   if (!hasStatus(res, 'Success')) {
     throw new StepFailure('GuestConfigFailed', `configuring the NIC in the guest ended ${res.status}${res.exitCode !== undefined ? ` (exit ${res.exitCode})` : ''}: ${res.output.trim().slice(0, 300) || res.errorInfo || ''}`);
   }
-  return done({ invokeId, output: res.output.trim().slice(0, 500) });
+  return done({ invokeId, method: methodFromOutput(res.output), output: res.output.trim().slice(0, 500) });
 };
