@@ -90,15 +90,18 @@ export async function planFromLiveState(
 ): Promise<{ result: PlanResult; input?: PlanInput }> {
   try {
     const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
-    // With --configure-guest, the first plan looks at the guest's network stack (the recheck keeps what it found).
+    const first = buildPlan(input, { jobId: j.jobId });
+    // The guest is looked at only for a plan that would otherwise go ahead (a refusal for another reason runs nothing
+    // in the guest), and once per plan: the gate's quick recheck keeps what the approval saw.
+    if (!first.ok || recheck) return { result: first, input };
+    // With --configure-guest: the guest's network stack (how the new NIC's configuration will be persisted).
     if (stackProbeToken && j.options.configureGuest && input.instance?.status === 'Running' && input.instance.osType !== 'windows') {
       input.guestNetwork = await probeGuestNetwork(cloud, j.instanceId, stackProbeToken, wait);
     }
-    const first = buildPlan(input, { jobId: j.jobId });
-    // The guest's own account of its services, read only for a plan that would otherwise go ahead (a refusal for
-    // another reason runs nothing in the guest), and once per plan: the gate's quick recheck keeps the approval's.
-    if (!first.ok || recheck) return { result: first, input };
-    const guest = await introspectGuest(cloud, j.instanceId, { token: introspectToken(j.jobId), ...wait });
+    // The guest's own account of its services (Linux tools; Windows guests are not introspected yet).
+    const guest = input.instance?.osType === 'windows'
+      ? { error: 'Windows guests are not introspected yet' }
+      : await introspectGuest(cloud, j.instanceId, { token: introspectToken(j.jobId), ...wait });
     const withGuest = { ...input, guest };
     return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest };
   } catch (e) {
