@@ -69,6 +69,7 @@ describe('reconcile from the ENI tags', () => {
     sandbox.world.settle();
     const entry = [...sandbox.world.dnatEntries.values()].find((e) => e.externalIp === eip)!;
     entry.internalIp = '192.168.1.99';
+    sandbox.world.markChanged(); // an edit behind the API: the realism layer's reads see it at once
     const asked = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId);
     expect(asked).toMatchObject({ action: 'ask', result: 'asked', jobId });
     const ask = notifier.forJob(jobId).find((e) => e.type === 'reconcile.ask') as Extract<MigrationEvent, { type: 'reconcile.ask' }>;
@@ -79,6 +80,7 @@ describe('reconcile from the ENI tags', () => {
 
     // The person removes the foreign mapping and clicks Restore.
     sandbox.world.dnatEntries.delete(entry.forwardEntryId);
+    sandbox.world.markChanged();
     const restored = await engine.service.restoreFromCloud!(REGION, eni.networkInterfaceId, 'UAPPROVER');
     expect(restored).toMatchObject({ ok: true });
     const dnat = await cloud.listForwardEntries('ftb-1', { externalIp: eip });

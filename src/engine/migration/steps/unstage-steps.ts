@@ -2,10 +2,26 @@
 // expiry, a cancel, a failure before the delete, a restore, or a rollback.
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
-import { done, type StepHandler } from '../step-context.ts';
+import type { NetworkInterface } from '../../../domain/cloud-types.ts';
+import { done, type StepContext, type StepHandler } from '../step-context.ts';
+
+/**
+ * The ENI this job created, as it is once the reads caught up with what the job asked for. Reads may lag the writes
+ * (a new ENI not listed yet, an attach still shown as Available): without this wait an undo right after staging would
+ * see nothing to detach, or nothing at all, and leave the ENI attached. Undefined when it is gone or never settles.
+ */
+async function settledOwnEni(s: StepContext): Promise<NetworkInterface | undefined> {
+  const id = s.j.eniId;
+  if (!id || s.j.eniTagJobId) return undefined; // a rollback's ENI was staged long ago by its migration
+  const attachAsked = (await s.deps.records.get(s.jobId))?.steps.some((x) => x.step === 'attach_eni') ?? false;
+  return s.cloud.waitNetworkInterface(id, attachAsked ? 'InUse' : 'Available', {
+    ...s.waitOpts(attachAsked ? 'eniAttach' : undefined), instanceId: s.j.instanceId, ...(attachAsked ? { attachRequested: true } : {}),
+  }).catch(() => undefined);
+}
 
 export const detachEni: StepHandler = async (s) => {
-  const enis = await s.ourEnis();
+  const own = await settledOwnEni(s);
+  const enis = [...(own ? [own] : []), ...(await s.ourEnis()).filter((e) => e.networkInterfaceId !== own?.networkInterfaceId)];
   if (enis.length === 0) return { outcome: 'nothing_staged', detail: { skipped: 'no ENI to remove' } };
   const detached: string[] = [];
   for (const eni of enis) {
