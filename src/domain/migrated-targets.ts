@@ -3,7 +3,7 @@
 // mapping, or a TCP entry covering it). Pure.
 import { gatewayOfForwardTable, hasStatus } from './dnat.ts';
 import type { VpcState } from './inventory.ts';
-import { verifyPortOf } from './plan.ts';
+import { verifyPortOf } from './plan-warnings.ts';
 
 export interface MigratedTarget {
   regionId: string;
