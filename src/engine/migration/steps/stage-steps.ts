@@ -2,6 +2,7 @@
 // Nothing here touches the forward table; every step finds what an earlier attempt made before creating anything.
 import { journalTags } from '../../../domain/cloud-journal.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
+import { cutoverUsed } from '../../../domain/plan.ts';
 import { firewallMirrorLines } from '../../../domain/firewall-mirror.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { guestNicScript } from '../guest-nic-script.ts';
@@ -21,7 +22,7 @@ async function journalOf(s: StepContext): Promise<Record<string, string>> {
   return journalTags({
     jobId: s.j.eniTagJobId ?? s.jobId, instanceId: s.j.instanceId,
     ...(aud.channelId ? { thread: { channelId: aud.channelId, ...(aud.threadTs ? { threadTs: aud.threadTs } : {}) } } : {}),
-    cutover: s.j.cutover ?? plan.cutover ?? 'recreate',
+    cutover: cutoverUsed(s.j),
     original: plan.entryToDelete,
     newPorts: ports.kind === 'all' ? 'any' : ports.ports.join(','),
     deployment: s.deps.deployment,
