@@ -29,7 +29,7 @@ describe('README stays true to the code', () => {
     const listed: string[] = [];
     const stack: { indent: number; name: string }[] = [];
     for (const line of block![1]!.split('\n')) {
-      const m = /^( +)([a-z-]+)\/ /.exec(line);
+      const m = /^( +)([a-z0-9-]+)\/ /.exec(line);
       if (!m) continue;
       const indent = m[1]!.length;
       while (stack.length && stack.at(-1)!.indent >= indent) stack.pop();
