@@ -19,12 +19,16 @@ export function directoryMethods(ws: Workspace, socketUrl: () => string): WebApi
     'users.info': botMethod(ws, (p) => {
       const u = ws.users.get(String(p.user ?? ''));
       if (!u) return { ok: false, error: 'user_not_found' };
+      // `locale` (IETF tag such as ja-JP) is in the answer only when asked for with include_locale=true
+      // (https://docs.slack.dev/reference/methods/users.info, argument include_locale).
+      const withLocale = p.include_locale === true || p.include_locale === 'true' || p.include_locale === '1';
       return {
         ok: true,
         user: {
           id: u.id, team_id: ws.teamId, name: u.name, deleted: false, real_name: u.realName ?? u.name, tz: 'Etc/UTC',
           is_admin: u.isAdmin ?? false, is_owner: false, is_bot: u.id === ws.botUserId, is_app_user: false,
           profile: { real_name: u.realName ?? u.name, display_name: u.name, team: ws.teamId },
+          ...(withLocale ? { locale: u.locale ?? 'en-US' } : {}),
         },
       };
     }),

@@ -23,7 +23,7 @@ export type PlatformRule = 'rate-limits' | 'scopes' | 'membership' | 'response-u
 
 /** What the app is installed with unless a test says otherwise: the bot scopes of manifest.yml (a test checks). */
 export const INSTALLED_SCOPES: readonly string[] = [
-  'channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'usergroups:read',
+  'channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'usergroups:read', 'users:read',
 ];
 
 /**
