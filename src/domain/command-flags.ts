@@ -32,6 +32,7 @@ const ALLOWED_FLAGS: Record<Subcommand, readonly FlagName[]> = {
   cancel: ['region'],
   rollback: ['region'],
   scan: ['region'],
+  config: [],
 };
 
 export interface ParsedArgs {
