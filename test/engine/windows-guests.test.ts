@@ -11,7 +11,7 @@ import type { MigrationEvent } from '../../src/domain/events.ts';
 import type { MigrationOptions } from '../../src/domain/plan-types.ts';
 import { createEngine, type Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
-import { egressIp, probeEdge, probeEdgePort, startSandbox } from '../../src/sandbox/index.ts';
+import { egressIp, probeEdgePort, probeEdgeRdp, startSandbox, X224_CONNECTION_CONFIRM } from '../../src/sandbox/index.ts';
 import { planBlocks } from '../../src/slack/blocks/plan-card.ts';
 import { deleteKeys } from '../../src/util/private-redis.ts';
 import { $Ecs, clientsFor } from '../sandbox/sdk-clients.ts';
@@ -133,7 +133,7 @@ describe('Windows guests whose new NIC lands in the Public profile', () => {
     expect((await probeEdgePort(sandbox.edge, PRIVATE[2], 8080, { timeoutMs: 500 })).answered).toBe(true);
 
     await reboot(PRIVATE[0]);
-    expect(await probeEdge(sandbox.edge, PRIVATE[2], 3389)).toBe('RDP');
+    expect(await probeEdgeRdp(sandbox.edge, PRIVATE[2])).toBe(X224_CONNECTION_CONFIRM.toString('hex'));
     expect((await probeEdgePort(sandbox.edge, PRIVATE[2], 8080, { timeoutMs: 500 })).answered).toBe(true);
     expect(egressIp(sandbox.world, PRIVATE[0])).toBe(SNAT);
   });
@@ -147,7 +147,7 @@ describe('Windows guests whose new NIC lands in the Public profile', () => {
     expect((await probeEdgePort(sandbox.edge, DOMAIN[2], 8080, { timeoutMs: 500 })).answered).toBe(true);
     await reboot(DOMAIN[0]);
     expect((await probeEdgePort(sandbox.edge, DOMAIN[2], 8080, { timeoutMs: 500 })).answered).toBe(true);
-    expect(await probeEdge(sandbox.edge, DOMAIN[2], 3389)).toBe('RDP');
+    expect(await probeEdgeRdp(sandbox.edge, DOMAIN[2])).toBe(X224_CONNECTION_CONFIRM.toString('hex'));
     expect(egressIp(sandbox.world, DOMAIN[0])).toBe(SNAT);
   });
 });

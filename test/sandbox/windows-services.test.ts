@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { splitSections } from '../../src/domain/guest-listing.ts';
 import { parseWindowsIntrospection, WINDOWS_INTROSPECTION_SCRIPT } from '../../src/domain/windows-listing.ts';
-import { edgeCheck, probeEdgePort } from '../../src/sandbox/index.ts';
+import { edgeCheck, probeEdge, probeEdgePort, probeEdgeRdp, X224_CONNECTION_CONFIRM } from '../../src/sandbox/index.ts';
 import type { Sandbox, ScenarioInput } from '../../src/sandbox/index.ts';
 import { until } from '../../src/util/until.ts';
 import { $Ecs, $Vpc, smallScenario, startWithClients, type Clients } from './sdk-clients.ts';
@@ -99,6 +99,16 @@ describe('Windows guests with services', () => {
     expect(await answers(sb, 8080)).toBe(true); // the network keeps its category
     // An ActiveStore metric is gone after the reboot: back to the automatic one.
     expect(JSON.parse((await ps(sb, 'Get-NetIPInterface -InterfaceIndex 9 | Select-Object InterfaceMetric,AutomaticMetric | ConvertTo-Json')).output)).toEqual({ InterfaceMetric: 15, AutomaticMetric: 1 });
+  });
+
+  it('Remote Desktop at the edge: nothing first, a Connection Confirm to an X.224 Connection Request, nothing to anything else', async () => {
+    sb = await startWithClients(scenario());
+    expect(X224_CONNECTION_CONFIRM.toString('hex')).toBe('030000130ed000001234000200080002000000');
+    expect(await probeEdgeRdp(sb.edge, EIP)).toBe(X224_CONNECTION_CONFIRM.toString('hex'));
+    expect(await probeEdge(sb.edge, EIP, 3389, { timeoutMs: 300 })).toBeUndefined(); // an SSH-style wait for a banner: silence
+    expect(await probeEdgePort(sb.edge, EIP, 3389, { timeoutMs: 400 })).toMatchObject({ answered: true, firstBytes: '' }); // a clean close on EOF
+    await moveToEni(sb);
+    expect(await probeEdgeRdp(sb.edge, EIP)).toBe(X224_CONNECTION_CONFIRM.toString('hex')); // the RDP rule is for every profile
   });
 
   it('a rule mirrored for the new NIC only (Public, its interface) lets one port in, and survives a reboot', async () => {

@@ -11,7 +11,11 @@ import type { GuestSession } from './guest-sync.ts';
 import { interfacesOf, windowsFirewallVerdict } from './windows-network.ts';
 
 /** A socket in LISTEN (TCP) or UNCONN (UDP) state, with its bind address resolved. */
-export interface Listener { protocol: 'tcp' | 'udp'; port: number; bindIp: string; firstBytes?: string; process: string }
+export interface Listener {
+  protocol: 'tcp' | 'udp'; port: number; bindIp: string; firstBytes?: string; process: string;
+  /** Remote Desktop: sends nothing first and answers an X.224 Connection Request with a Connection Confirm. */
+  rdp?: true;
+}
 
 const specOf = (inst: InstanceState) => inst.guest as unknown as GuestServicesSpec;
 
@@ -20,7 +24,9 @@ export function listenersOf(inst: InstanceState): Listener[] {
   const g = specOf(inst);
   // On Windows the remote-login listener is Remote Desktop (TermService, hosted in svchost).
   const windows = imageOf(inst.guest.image).osType === 'windows';
-  const ssh: Listener = { protocol: 'tcp', port: g.sshPort, bindIp: '0.0.0.0', firstBytes: `${g.sshBanner}\r\n`, process: windows ? 'svchost' : 'sshd' };
+  const ssh: Listener = windows && g.sshPort === 3389
+    ? { protocol: 'tcp', port: g.sshPort, bindIp: '0.0.0.0', process: 'svchost', rdp: true }
+    : { protocol: 'tcp', port: g.sshPort, bindIp: '0.0.0.0', firstBytes: `${g.sshBanner}\r\n`, process: windows ? 'svchost' : 'sshd' };
   const resolve = (l: ListenerSpec): Listener => ({
     protocol: l.protocol, port: l.port, bindIp: l.bind === 'any' ? '0.0.0.0' : l.bind === 'primary' ? inst.privateIp : l.bind,
     ...(l.firstBytes !== undefined ? { firstBytes: l.firstBytes } : {}), process: l.process,
