@@ -92,8 +92,11 @@ describe('--configure-guest persists the NIC configuration for each image', () =
       const planned = notifier.forJob(jobId).find((e) => e.type === 'planned') as Extract<MigrationEvent, { type: 'planned' }>;
       expect(planned.plan.guestNetwork).toEqual({ method });
       expect(JSON.stringify(planBlocks(planned.plan))).toContain(`persistent, with ${GUEST_METHOD_LABEL[method]}`);
-      const cfg = (await engine.service.status(jobId))[0]!.steps.find((s) => s.step === 'configure_guest');
+      const steps = (await engine.service.status(jobId))[0]!.steps;
+      const cfg = steps.find((s) => s.step === 'configure_guest');
       expect(cfg?.detail?.method).toBe(method);
+      // One look inside the guest per plan: the stack and the services come from the same invocation.
+      expect(steps.find((s) => s.step === 'plan')!.calls.filter((c) => c.action === 'RunCommand')).toHaveLength(1);
 
       const { ecs } = clientsFor(sandbox);
       await ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: id }));
