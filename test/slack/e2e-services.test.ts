@@ -28,7 +28,8 @@ const HOSTS: Record<string, [string, string, string, Guest]> = {
     services: [{ port: 8080, process: 'app' }],
     windowsFirewall: { primaryCategory: 'Private', rules: [
       { name: 'RemoteDesktop-UserMode-In-TCP', displayName: 'Remote Desktop - User Mode (TCP-In)', localPort: 3389 },
-      { name: 'app-8080', displayName: 'Line-of-business app', profiles: ['Domain', 'Private'], localPort: 8080 },
+      // The rule's display name is guest text: it is shown, inert.
+      { name: 'app-8080', displayName: 'Line-of-business <!here> *app*', profiles: ['Domain', 'Private'], localPort: 8080 },
     ] },
   }],
 };
@@ -125,7 +126,7 @@ describe('guest services through Slack (sandbox + engine + Bolt + outbox)', () =
     const [id, ip, eip] = HOSTS.win!;
     const before = Date.now();
     const refused = await env.waitThread(await run(id), finished, 'the refusal');
-    expect(refused.join('\n')).toMatch(/ServiceAtRisk[\s\S]*TCP 8080 \(http-alt\): the new NIC \(Ethernet 2\) lands in an unidentified network with the Public firewall profile, where no rule allows TCP 8080 in the Public profile \(default inbound: Block\); on the primary NIC \(Private\) rule "Line-of-business app" allows it \(--configure-guest would fix it: set Ethernet 2's network to Private/);
+    expect(refused.join('\n')).toMatch(/ServiceAtRisk[\s\S]*TCP 8080 \(http-alt\): the new NIC \(Ethernet 2\) lands in an unidentified network with the Public firewall profile, where no rule allows TCP 8080 in the Public profile \(default inbound: Block\); on the primary NIC \(Private\) rule "Line-of-business [^"]*app[^"]*" allows it \(--configure-guest would fix it: set Ethernet 2's network to Private/);
     expect(cloudWrites(env.sandbox, before).map((w) => w.action)).toEqual(['RunCommand']);
     expect(env.sandbox.requests.filter((q) => q.at >= before && q.action === 'RunCommand').map((q) => q.params.Type)).toEqual(['RunPowerShellScript']);
     expect(dnatFor(env.sandbox, eip)).toEqual([expect.objectContaining({ internalIp: ip })]);
@@ -145,6 +146,7 @@ describe('guest services through Slack (sandbox + engine + Bolt + outbox)', () =
     expect(await probeEdgePort(env.sandbox.edge, eip, 8080)).toMatchObject({ answered: true });
     const runs = env.sandbox.requests.filter((q) => q.action === 'RunCommand' && q.params['InstanceId.1'] === id);
     expect(runs.every((q) => q.params.Type === 'RunPowerShellScript')).toBe(true);
+    expect(await threadFaults(jobId)).toEqual([]);
   });
 
   it('a port that answers before and not after, for a reason introspection cannot see: restored, the thread names the port', async () => {
