@@ -31,4 +31,5 @@ export const en = {
   supersededByFinish: (p: { outcome: string }) => `the job finished (${p.outcome})`,
   supersededByNewRequest: () => 'a new approval request replaces this one',
   decidedText: (p: { title: string; decision: string }) => `${p.title}: ${p.decision}`,
+  approvalCardTooBig: () => '_The full approval card did not fit in one Slack message; the plan is in this thread._',
 };

@@ -33,4 +33,5 @@ export const ja: SameMessages<typeof En> = {
   supersededByFinish: (p) => `ジョブが終了しました（${p.outcome}）`,
   supersededByNewRequest: () => '新しい承認依頼に置き換えられました',
   decidedText: (p) => `${p.title}: ${p.decision}`,
+  approvalCardTooBig: () => '_承認カード全体が1つのSlackメッセージに収まらなかったため、プランはこのスレッドにあります。_',
 };
