@@ -55,7 +55,11 @@ export function registerCommands(app: App, deps: SlackDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, context }) => {
     const later: (() => Promise<unknown>)[] = [];
     const replay = context[REPLAY_DEFERRED_PROP] as DeferredReplay | undefined;
-    const lang = await deps.languages.userLanguage(command.user_id);
+    // The ack never waits on Slack for a locale: a person the cache does not know yet is answered in the channel's
+    // language this once, and their locale is read after the ack.
+    const known = await deps.languages.cachedUserLanguage(command.user_id);
+    const lang = known ?? await deps.languages.channelLanguage(command.channel_id);
+    if (!known) later.push(() => deps.languages.learnUser(command.user_id));
     const reply = await routeCommand({
       lang, userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
     }, deps);
