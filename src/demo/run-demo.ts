@@ -90,6 +90,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   let slack: FakeSlack | undefined;
   let sandbox: Sandbox | undefined;
   let jobThread: { channel: string; threadTs: string } | undefined;
+  let winThreadTs: { channel: string; threadTs: string } | undefined;
   let summary: string[] = [];
   let passLine = '';
 
@@ -272,6 +273,31 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     problems.push(...check.problems);
     summary = summarize(sb, facts, rec, jobId, marks, t0, check, PEOPLE, lang);
     passLine = t.demoPass({ instance: facts.instanceId, secs: secs(Date.now() - t0), from: String(facts.mappingIp), eni: String(check.eniId), egress: String(check.egress) });
+
+    // 5. Next to it, a Windows instance: its new NIC lands in the Public profile, which blocks IIS on 80, so it runs
+    // with --configure-guest (the new NIC's network set to Private); verified with PowerShell and RDP.
+    if (!opts.instanceId && picked.windows) {
+      const win = instanceFacts(sb.world, picked.windows)!;
+      const reply = await say(REQUESTER, `run ${win.instanceId} --configure-guest`);
+      const winJob = /queued as `([^`]+)`/.exec(reply)?.[1];
+      if (!winJob) throw new DemoFailure(`the migration of ${win.instanceId} was not queued: ${reply}`);
+      const card = await progress.wait(`waiting for the approval card of ${win.name}`, () => waitFor(async () => (await outbox.thread(winJob))?.approval?.ts, `the approval card of ${winJob}`, 30_000, signal));
+      progress.act(`${APPROVER.name} clicks Approve on ${win.name}'s approval card`);
+      const winThread = (await outbox.thread(winJob))!;
+      actions.push({ at: Date.now(), who: APPROVER.name, what: t.demoClickedApprove(), threadTs: winThread.threadTs });
+      const res = await ws.click(APPROVER.id, CHANNEL, card, { actionId: APPROVE_ACTION_ID });
+      if (res.status !== 200) problems.push(`the bot answered HTTP ${res.status} to bob's click on ${win.name}'s card`);
+      const winRec = await progress.wait(`waiting for ${win.name} to finish`, () => waitFor(async () => {
+        const r = await record(winJob);
+        return r?.state === 'finished' ? r : undefined;
+      }, `${winJob} to finish`, 60_000, signal), (r) => `outcome ${r.outcome}`);
+      await outbox.waitIdle({ jobIds: [winJob], timeoutMs: 15_000 });
+      winThreadTs = { channel: winThread.channel, threadTs: winThread.threadTs };
+      const winCheck = await progress.stage(`checking ${win.name} in the sandbox world (DNAT target, egress, RDP via the EIP)`, () => verifyWorld(sb, win, winRec));
+      problems.push(...winCheck.problems);
+      summary.push(t.sumWindows({ name: win.name, instance: win.instanceId, outcome: String(winRec.outcome ?? winRec.state), from: String(win.mappingIp), eni: winCheck.eniId ?? '?', port: win.sshPort, egress: winCheck.egress ?? 'none', viaSnat: winCheck.egress === win.snatIp }));
+      passLine += `\n${t.demoPassWindows({ instance: win.instanceId, name: win.name, from: String(win.mappingIp), eni: String(winCheck.eniId), egress: String(winCheck.egress) })}`;
+    }
     if (!problems.length) exitCode = 0;
   } catch (e) {
     if (e instanceof DemoSetupError) {
@@ -291,6 +317,10 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       if (jobThread) {
         out(`\n${t.demoThreadHeading()}\n`);
         out(`${threadTranscript(slack, jobThread.channel, jobThread.threadTs, actions, PEOPLE, lang).join('\n')}\n`);
+      }
+      if (winThreadTs) {
+        out(`\n${t.demoWindowsThreadHeading()}\n`);
+        out(`${threadTranscript(slack, winThreadTs.channel, winThreadTs.threadTs, actions, PEOPLE, lang).join('\n')}\n`);
       }
     }
     if (summary.length) out(`\n${t.demoSummaryHeading()}\n${summary.join('\n')}\n`);

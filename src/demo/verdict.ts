@@ -2,7 +2,7 @@
 import type { JobRecord } from '../engine/ports.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { msg } from '../i18n/catalog.ts';
-import { egressIp, probeEdge, type Sandbox } from '../sandbox/index.ts';
+import { egressIp, probeEdge, probeEdgeRdp, type Sandbox } from '../sandbox/index.ts';
 import type { InstanceFacts } from './scenario.ts';
 
 export const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -43,8 +43,13 @@ export async function verifyWorld(sb: Sandbox, facts: InstanceFacts, rec: JobRec
   const egress = egressIp(sb.world, id);
   if (!facts.snatIp) problems.push(`no SNAT entry covers ${id}`);
   else if (egress !== facts.snatIp) problems.push(`${id} egresses via ${egress ?? 'nothing (timeout)'}, not the SNAT IP ${facts.snatIp}`);
-  const banner = await probeEdge(sb.edge, facts.mappingIp, facts.sshPort, { timeoutMs: 3000 }).catch(() => undefined);
-  if (banner !== facts.sshBanner) problems.push(`SSH to ${facts.mappingIp}:${facts.sshPort} via the public edge answered ${banner ? `'${banner}'` : 'nothing'}, expected '${facts.sshBanner}'`);
+  if (facts.windows) {
+    // Remote Desktop answers an X.224 Connection Request with a Connection Confirm (TPKT 03 00, code d0).
+    const cc = await probeEdgeRdp(sb.edge, facts.mappingIp, { port: facts.sshPort, timeoutMs: 3000 });
+    if (!cc?.startsWith('0300') || cc.slice(10, 12) !== 'd0') problems.push(`RDP to ${facts.mappingIp}:${facts.sshPort} via the public edge answered ${cc ? `'${cc}'` : 'nothing'}, not an X.224 Connection Confirm`);
+  }
+  const banner = facts.windows ? undefined : await probeEdge(sb.edge, facts.mappingIp, facts.sshPort, { timeoutMs: 3000 }).catch(() => undefined);
+  if (!facts.windows && banner !== facts.sshBanner) problems.push(`SSH to ${facts.mappingIp}:${facts.sshPort} via the public edge answered ${banner ? `'${banner}'` : 'nothing'}, expected '${facts.sshBanner}'`);
   const observed = rec.verification?.egress.observedIp;
   if (rec.outcome === 'migrated' && observed !== facts.snatIp) problems.push(`the engine observed egress ${observed ?? 'none'}, not the SNAT IP ${facts.snatIp}`);
   return {

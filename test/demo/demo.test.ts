@@ -72,6 +72,16 @@ describe.concurrent('npm run demo', () => {
     expect(r.stdout).toMatch(/^job {10}migrate-cn-hangzhou-i-bp1web01000000000001-\d+ — requested by alice, approved by bob; outcome migrated$/m);
     expect(r.stdout).toMatch(new RegExp(`^RESULT: PASS — ${TARGET} migrated and verified in [\\d.]+ s: 203\\.0\\.113\\.10 → eni-\\w+, SSH answers via the EIP, egress ${SNAT_IP} = SNAT IP$`, 'm'));
 
+    // Next to it, the Windows instance: run with --configure-guest (its new NIC lands in the Public profile, which
+    // blocks IIS on 80), verified with PowerShell and RDP, checked against the world by the demo.
+    expect(r.stdout).toMatch(/alice {7}\/natmigrate run i-bp1win01000000000005 --configure-guest\n/);
+    const win = r.stdout.slice(r.stdout.indexOf("══ the Windows job's thread"));
+    expect(win).toMatch(/TCP 80 `http` on `0\.0\.0\.0`: fixed by --configure-guest: the new NIC \(Ethernet 2\) lands in an unidentified network with the Public firewall profile/);
+    expect(win).toMatch(/banner: `RDP answered \(\d+ bytes?\)` · observedIp: `203\.0\.113\.20`/);
+    expect(win).toMatch(/80 +http +yes +yes/);
+    expect(r.stdout).toMatch(/^windows {6}win-01 i-bp1win01000000000005: migrated; 203\.0\.113\.13 → eni-\w+, RDP \(3389\) answers via the EIP, egress 203\.0\.113\.20 = SNAT IP ✔$/m);
+    expect(r.stdout).toMatch(/^ {2}and i-bp1win01000000000005 \(win-01, Windows, --configure-guest\) migrated and verified: 203\.0\.113\.13 → eni-\w+, RDP answers via the EIP, egress 203\.0\.113\.20 = SNAT IP$/m);
+
     // Progress while it ran, and a clean exit.
     expect(r.stderr).toMatch(/^▶ starting sandbox cloud \(default scenario\)… ok \(127\.0\.0\.1:\d+/m);
     expect(r.stderr).toMatch(/^… waiting for the approval card…/m);
