@@ -15,12 +15,13 @@ export const INTROSPECTION_SCRIPT = [
   'exit 0',
 ].join('\n');
 
-export function serviceReportOf(guest: { output: string } | { error: string }, primaryIp: string, options: MigrationOptions): ServiceReport {
+export function serviceReportOf(guest: { output: string } | { error: string }, primaryIp: string, options: MigrationOptions, stagedIp?: string): ServiceReport {
   if ('error' in guest) return { checked: false, reason: guest.error };
   const sections = splitSections(guest.output);
   if (sections.ss === undefined) return { checked: false, reason: 'the introspection script printed nothing recognisable' };
   return assessServices(parseGuestNetwork(sections), {
     primaryIp, ports: options.ports, configureGuest: options.configureGuest, acceptPorts: options.acceptPorts ?? [],
+    ...(stagedIp ? { stagedIp } : {}),
   });
 }
 

@@ -187,12 +187,17 @@ export function buildPlan(input: PlanInput, ctx: PlanContext): PlanResult {
   if (agent) return { ok: false, refusal: agent };
 
   // 14. ServiceAtRisk
-  const services = input.guest ? serviceReportOf(input.guest, inst.primaryIp, input.options) : undefined;
+  // At the gate the guest may already have this job's ENI (staged, maybe configured): that NIC is the new one.
+  const stagedIp = input.instanceEnis.find((e) => e.tags?.[ENI_TAG_JOB] === ctx.jobId)?.privateIp;
+  const services = input.guest ? serviceReportOf(input.guest, inst.primaryIp, input.options, stagedIp) : undefined;
   const atRisk = services && serviceRefusal(services, id);
   if (atRisk) return { ok: false, refusal: atRisk };
 
   const plan = assemblePlan(input, ctx, inst, gateway, entry, usable);
-  if (services) plan.services = services;
+  if (services) {
+    plan.services = services;
+    plan.hash = planHash(plan); // the services are part of what is approved
+  }
   if (services && !services.checked) plan.warnings.push(`The guest's services were not checked (${services.reason}); only SSH and the egress IP will be verified.`);
   return { ok: true, plan };
 }

@@ -87,13 +87,15 @@ export async function planFromLiveState(
   wait: WaitOptions = {},
   /** With --configure-guest: the ClientToken of the read-only look at the guest's network stack (first plan only). */
   stackProbeToken?: string,
+  /** The ClientToken of the services introspection (default: the first plan's); given, the recheck reads the guest too. */
+  guestToken?: string,
 ): Promise<{ result: PlanResult; input?: PlanInput }> {
   try {
     const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
     const first = buildPlan(input, { jobId: j.jobId });
     // The guest is looked at only for a plan that would otherwise go ahead (a refusal for another reason runs nothing
-    // in the guest), and once per plan: the gate's quick recheck keeps what the approval saw.
-    if (!first.ok || recheck) return { result: first, input };
+    // in the guest); the gate's recheck reads it again under its own ClientToken when it is given one.
+    if (!first.ok || (recheck && !guestToken)) return { result: first, input };
     // With --configure-guest: the guest's network stack (how the new NIC's configuration will be persisted).
     if (stackProbeToken && j.options.configureGuest && input.instance?.status === 'Running' && input.instance.osType !== 'windows') {
       input.guestNetwork = await probeGuestNetwork(cloud, j.instanceId, stackProbeToken, wait);
@@ -101,7 +103,7 @@ export async function planFromLiveState(
     // The guest's own account of its services (Linux tools; Windows guests are not introspected yet).
     const guest = input.instance?.osType === 'windows'
       ? { error: 'Windows guests are not introspected yet' }
-      : await introspectGuest(cloud, j.instanceId, { token: introspectToken(j.jobId), ...wait });
+      : await introspectGuest(cloud, j.instanceId, { token: guestToken ?? introspectToken(j.jobId), ...wait });
     const withGuest = { ...input, guest };
     return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest };
   } catch (e) {
