@@ -57,6 +57,7 @@ function approvedView(plan: Plan): Record<string, unknown> {
     expectedEgressIps: sorted(plan.expectedEgressIps),
     snatEntryIds: sorted(plan.snatEntryIds),
     sshPort: plan.sshPort,
+    ...(plan.stopToAttach ? { stopToAttach: true } : {}),
     ...(plan.services ? { services: servicesView(plan.services) } : {}),
     options: {
       ...plan.options,
@@ -74,7 +75,7 @@ const LABELS: Record<string, string> = {
   regionId: 'region', instanceId: 'instance', vpcId: 'VPC', vSwitchId: 'instance vSwitch', zoneId: 'zone',
   primaryIp: 'primary private IP', natGatewayId: 'NAT gateway', entryToDelete: 'DNAT entry to delete',
   restoreRecipe: 'restore recipe', eni: 'new ENI', newEntries: 'new DNAT entries', expectedEgressIps: 'expected egress IPs',
-  snatEntryIds: 'covering SNAT entries', sshPort: 'SSH port', services: 'guest services', options: 'options',
+  snatEntryIds: 'covering SNAT entries', sshPort: 'SSH port', services: 'guest services', stopToAttach: 'stop and start the instance', options: 'options',
 };
 
 function render(v: unknown): string {

@@ -75,10 +75,17 @@ function approvalsLine(input: ApprovalCardInput): string | undefined {
   return `Approvals so far (${a.length} of ${input.requiredApprovals}): ${a.map((x) => `${actor(x.by)} ${when(x.at)}`).join(', ')}`;
 }
 
+/** --allow-stop: said first, in words nobody can miss, because it is an outage of its own. */
+export function stopNotice(plan: Plan): string | undefined {
+  if (!plan.stopToAttach) return undefined;
+  return `:warning: *The instance will be stopped and started.* ${code(plan.instanceId)} takes a second ENI only while Stopped (--allow-stop): after the approval it is stopped (StopInstance, KeepCharging), the ENI is attached, and it is started again before the cutover. It answers nothing while it is down.`;
+}
+
 /** The card while a decision is pending: plan summary + Approve/Reject. */
 export function approvalCard(input: ApprovalCardInput): SlackMessage {
   const e = input.plan.entryToDelete;
-  const blocks: Block[] = [header(`🔐 ${titleOf(input)}`), section(requestLine(input)), ...changeBlocks(input)];
+  const stop = input.kind !== 'rollback' && !input.batch ? stopNotice(input.plan) : undefined;
+  const blocks: Block[] = [header(`🔐 ${titleOf(input)}`), ...(stop ? [section(stop)] : []), section(requestLine(input)), ...changeBlocks(input)];
   const so = approvalsLine(input);
   if (so) blocks.push(section(so));
   blocks.push({
@@ -93,7 +100,7 @@ export function approvalCard(input: ApprovalCardInput): SlackMessage {
         value: input.value,
         confirm: {
           title: { type: 'plain_text', text: 'Approve this change?' },
-          text: { type: 'mrkdwn', text: truncate(input.batch ? `This deletes ${input.batch.items.length} DNAT IP mapping${input.batch.items.length === 1 ? '' : 's'} (canary first) and moves each EIP to a new ENI.` : input.kind !== 'rollback' ? `This deletes DNAT entry ${esc(e.forwardEntryId)} (${esc(`${e.externalIp} → ${e.internalIp}`)}) and moves the EIP to a new ENI.` : `This removes the new DNAT entries and recreates ${esc(e.forwardEntryId)}'s mapping.`, 300) },
+          text: { type: 'mrkdwn', text: truncate((stop ? 'The instance will be STOPPED and STARTED. ' : '') + (input.batch ? `This deletes ${input.batch.items.length} DNAT IP mapping${input.batch.items.length === 1 ? '' : 's'} (canary first) and moves each EIP to a new ENI.` : input.kind !== 'rollback' ? `This deletes DNAT entry ${esc(e.forwardEntryId)} (${esc(`${e.externalIp} → ${e.internalIp}`)}) and moves the EIP to a new ENI.` : `This removes the new DNAT entries and recreates ${esc(e.forwardEntryId)}'s mapping.`), 300) },
           confirm: { type: 'plain_text', text: 'Approve' },
           deny: { type: 'plain_text', text: 'Cancel' },
         },
@@ -106,7 +113,7 @@ export function approvalCard(input: ApprovalCardInput): SlackMessage {
   return fitMessage({
     text: input.batch
       ? `${esc(titleOf(input))}: deletes ${input.batch.items.length} DNAT IP mapping${input.batch.items.length === 1 ? '' : 's'}. Approve or Reject in the thread.`
-      : `${esc(titleOf(input))}: deletes ${esc(`${e.forwardEntryId} (${e.externalIp} → ${e.internalIp})`)}. Approve or Reject in the thread.`,
+      : `${esc(titleOf(input))}: ${stop ? 'STOPS AND STARTS the instance, ' : ''}deletes ${esc(`${e.forwardEntryId} (${e.externalIp} → ${e.internalIp})`)}. Approve or Reject in the thread.`,
     blocks,
   });
 }
