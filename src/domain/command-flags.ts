@@ -33,6 +33,7 @@ const ALLOWED_FLAGS: Record<Subcommand, readonly FlagName[]> = {
   cancel: ['region'],
   rollback: ['region'],
   scan: ['region'],
+  config: [],
 };
 
 export interface ParsedArgs {

@@ -12,13 +12,15 @@
  */
 import { en as coreEn } from './messages/core.en.ts';
 import { ja as coreJa } from './messages/core.ja.ts';
+import { en as configEn } from './messages/config.en.ts';
+import { ja as configJa } from './messages/config.ja.ts';
 import type { Lang } from './lang.ts';
 import type { SameMessages } from './message-type.ts';
 
-const EN = { ...coreEn };
+const EN = { ...coreEn, ...configEn };
 export type Catalog = SameMessages<typeof EN>;
 
-const JA: Catalog = { ...coreJa };
+const JA: Catalog = { ...coreJa, ...configJa };
 
 const CATALOGS: Record<Lang, Catalog> = { en: EN as Catalog, ja: JA };
 

@@ -44,7 +44,6 @@ describe.concurrent('npm run demo', () => {
   it('migrates and verifies the default instance, prints the session, exits 0 by itself, leaves no keys', async () => {
     const r = await demo([]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.ms).toBeLessThan(45_000);
 
     // The session in #ops: a refused slip, the refused dry run, the dry run of the target, the run.
     expect(r.stdout).toMatch(/alice {7}\/natmigrate migrate i-bp1web01000000000001\n.*only visible to alice\) ⚠️ Unknown subcommand `migrate`/);

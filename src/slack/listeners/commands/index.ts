@@ -11,6 +11,7 @@ import { handleStatus } from './status-command.ts';
 import { handleCancel } from './cancel-command.ts';
 import { handleRollback } from './rollback-command.ts';
 import { handleScan } from './scan-command.ts';
+import { handleConfig } from './config-command.ts';
 
 export const SLASH_COMMAND = '/natmigrate';
 
@@ -26,6 +27,7 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
   cancel: handleCancel,
   rollback: handleRollback,
   scan: handleScan,
+  config: handleConfig,
 };
 
 /**
@@ -52,8 +54,13 @@ export function registerCommands(app: App, deps: SlackDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, context }) => {
     const later: (() => Promise<unknown>)[] = [];
     const replay = context[REPLAY_DEFERRED_PROP] as DeferredReplay | undefined;
+    // The ack never waits on Slack for a locale: a person the cache does not know yet is answered in the channel's
+    // language this once, and their locale is read after the ack.
+    const known = await deps.languages.cachedUserLanguage(command.user_id);
+    const lang = known ?? await deps.languages.channelLanguage(command.channel_id);
+    if (!known) later.push(() => deps.languages.learnUser(command.user_id));
     const reply = await routeCommand({
-      userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
+      lang, userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
     }, deps);
     if (reply === DROPPED) {
       deps.log.warn({ userId: command.user_id }, 'slack request dropped: replayed request');
