@@ -22,7 +22,10 @@ export const en = {
   approveConfirmMigrate: (p: { entry: string; from: string; to: string }) => `This deletes DNAT entry ${p.entry} (${p.from} → ${p.to}) and moves the EIP to a new ENI.`,
   approveConfirmRollback: (p: { entry: string }) => `This removes the new DNAT entries and recreates ${p.entry}'s mapping.`,
   approvalTextBatch: (p: { title: string; count: number }) => `${p.title}: deletes ${p.count} DNAT IP mapping${p.count === 1 ? '' : 's'}. Approve or Reject in the thread.`,
-  approvalText: (p: { title: string; entry: string; from: string; to: string }) => `${p.title}: deletes ${p.entry} (${p.from} → ${p.to}). Approve or Reject in the thread.`,
+  approvalText: (p: { title: string; stop: boolean; entry: string; from: string; to: string }) => `${p.title}: ${p.stop ? 'STOPS AND STARTS the instance, ' : ''}deletes ${p.entry} (${p.from} → ${p.to}). Approve or Reject in the thread.`,
+  approvalStopNotice: (p: { instance: string }) =>
+    `:warning: *The instance will be stopped and started.* ${p.instance} takes a second ENI only while Stopped (--allow-stop): after the approval it is stopped (StopInstance, KeepCharging), the ENI is attached, and it is started again before the cutover. It answers nothing while it is down.`,
+  approveConfirmStop: () => 'The instance will be STOPPED and STARTED. ',
   approvalOutcomeApproved: (p: { by: string; at: string }) => `:white_check_mark: *Approved* by ${p.by} ${p.at}`,
   approvalOutcomeRejected: (p: { by: string; at: string }) => `:x: *Rejected* by ${p.by} ${p.at}`,
   approvalOutcomeExpired: (p: { at: string }) => `:hourglass: *Expired* ${p.at}: nobody decided in time`,

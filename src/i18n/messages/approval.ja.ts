@@ -24,7 +24,10 @@ export const ja: SameMessages<typeof En> = {
   approveConfirmMigrate: (p) => `DNATエントリ ${p.entry}（${p.from} → ${p.to}）を削除し、EIPを新しいENIに移します。`,
   approveConfirmRollback: (p) => `新しいDNATエントリを削除し、${p.entry} のマッピングを再作成します。`,
   approvalTextBatch: (p) => `${p.title}: DNAT IPマッピング ${p.count} 件を削除します。スレッドで Approve か Reject を選んでください。`,
-  approvalText: (p) => `${p.title}: ${p.entry}（${p.from} → ${p.to}）を削除します。スレッドで Approve か Reject を選んでください。`,
+  approvalText: (p) => `${p.title}: ${p.stop ? 'インスタンスを停止・起動し、' : ''}${p.entry}（${p.from} → ${p.to}）を削除します。スレッドで Approve か Reject を選んでください。`,
+  approvalStopNotice: (p) =>
+    `:warning: *インスタンスを停止して再起動します。* ${p.instance} はセカンダリENIを停止中（Stopped）にしかアタッチできません（--allow-stop）。承認後にインスタンスを停止し（StopInstance、KeepCharging）、ENIをアタッチしてから、切り替えの前に再び起動します。停止中はどの通信にも応答しません。`,
+  approveConfirmStop: () => 'インスタンスを停止・起動します。',
   approvalOutcomeApproved: (p) => `:white_check_mark: ${p.by} が*承認*しました ${p.at}`,
   approvalOutcomeRejected: (p) => `:x: ${p.by} が*却下*しました ${p.at}`,
   approvalOutcomeExpired: (p) => `:hourglass: *期限切れ* ${p.at}: 期限内に誰も決定しませんでした`,

@@ -76,12 +76,19 @@ function approvalsLine(input: ApprovalCardInput, lang: Lang): string | undefined
   return m.approvalsSoFar({ n: a.length, of: input.requiredApprovals, list: a.map((x) => `${actor(x.by, lang)} ${when(x.at, lang)}`).join(m.listJoin()) });
 }
 
+/** --allow-stop: said first, in words nobody can miss, because it is an outage of its own. */
+export function stopNotice(plan: Plan, lang: Lang): string | undefined {
+  if (!plan.stopToAttach) return undefined;
+  return msg(lang).approvalStopNotice({ instance: code(plan.instanceId) });
+}
+
 /** The card while a decision is pending: plan summary + Approve/Reject. */
 export function approvalCard(input: ApprovalCardInput, lang: Lang = 'en'): SlackMessage {
   const m = msg(lang);
   const e = input.plan.entryToDelete;
   const title = titleOf(input, lang);
-  const blocks: Block[] = [header(`🔐 ${title}`), section(requestLine(input, lang)), ...changeBlocks(input, lang)];
+  const stop = input.kind !== 'rollback' && !input.batch ? stopNotice(input.plan, lang) : undefined;
+  const blocks: Block[] = [header(`🔐 ${title}`), ...(stop ? [section(stop)] : []), section(requestLine(input, lang)), ...changeBlocks(input, lang)];
   const so = approvalsLine(input, lang);
   if (so) blocks.push(section(so));
   const confirm = input.batch
@@ -101,7 +108,7 @@ export function approvalCard(input: ApprovalCardInput, lang: Lang = 'en'): Slack
         value: input.value,
         confirm: {
           title: { type: 'plain_text', text: m.approveConfirmTitle() },
-          text: { type: 'mrkdwn', text: truncate(confirm, 300) },
+          text: { type: 'mrkdwn', text: truncate((stop ? m.approveConfirmStop() : '') + confirm, 300) },
           confirm: { type: 'plain_text', text: m.approveButton() },
           deny: { type: 'plain_text', text: m.cancelButton() },
         },
@@ -114,7 +121,7 @@ export function approvalCard(input: ApprovalCardInput, lang: Lang = 'en'): Slack
   return fitMessage({
     text: input.batch
       ? m.approvalTextBatch({ title: esc(title), count: input.batch.items.length })
-      : m.approvalText({ title: esc(title), entry: esc(e.forwardEntryId), from: esc(e.externalIp), to: esc(e.internalIp) }),
+      : m.approvalText({ title: esc(title), stop: Boolean(stop), entry: esc(e.forwardEntryId), from: esc(e.externalIp), to: esc(e.internalIp) }),
     blocks,
   });
 }
