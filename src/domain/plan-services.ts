@@ -23,7 +23,7 @@ export const INTROSPECTION_SCRIPT = [
   'exit 0',
 ].join('\n');
 
-export function serviceReportOf(guest: { output: string } | { error: string }, primaryIp: string, options: MigrationOptions): ServiceReport {
+export function serviceReportOf(guest: { output: string } | { error: string }, primaryIp: string, options: MigrationOptions, stagedIp?: string): ServiceReport {
   if ('error' in guest) return { checked: false, reason: guest.error };
   const sections = splitSections(guest.output);
   const exposure = { primaryIp, ports: options.ports, configureGuest: options.configureGuest, acceptPorts: options.acceptPorts ?? [] };
@@ -32,7 +32,7 @@ export function serviceReportOf(guest: { output: string } | { error: string }, p
     return 'error' in facts ? { checked: false, reason: facts.error } : assessWindowsServices(facts, exposure);
   }
   if (sections.ss === undefined) return { checked: false, reason: 'the introspection script printed nothing recognisable' };
-  return assessServices(parseGuestNetwork(sections), exposure);
+  return assessServices(parseGuestNetwork(sections), { ...exposure, ...(stagedIp ? { stagedIp } : {}) });
 }
 
 const label = (p: PortExposure) => `TCP ${p.port}${p.service || p.process ? ` (${[p.service, p.process].filter(Boolean).join(', ')})` : ''}`;

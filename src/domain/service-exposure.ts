@@ -60,6 +60,8 @@ export interface ExposureInput {
   ports: { kind: 'all' } | { kind: 'list'; ports: number[] };
   configureGuest: boolean;
   acceptPorts: readonly number[];
+  /** The private IP of the ENI this job staged (the gate's recheck): its device is the new NIC, not one more NIC. */
+  stagedIp?: string;
 }
 
 const isLoopback = (ip: string) => ip.startsWith('127.') || ip === '::1';
@@ -99,8 +101,9 @@ function mirrorOf(chain: InputChain, v: ChainVerdict, primaryDev: string, primar
 
 export function assessServices(facts: GuestNetworkFacts, input: ExposureInput): ServiceReport {
   const primaryDev = Object.entries(facts.addresses).find(([, ips]) => ips.includes(input.primaryIp))?.[0] ?? 'eth0';
-  const ethCount = Object.keys(facts.addresses).filter((d) => /^eth\d+$/.test(d)).length;
-  const newDevice = `eth${Math.max(1, ethCount)}`;
+  const stagedDev = input.stagedIp ? Object.entries(facts.addresses).find(([, ips]) => ips.includes(input.stagedIp!))?.[0] : undefined;
+  const ethCount = Object.keys(facts.addresses).filter((d) => /^eth\d+$/.test(d) && d !== stagedDev).length;
+  const newDevice = stagedDev ?? `eth${Math.max(1, ethCount)}`;
   const before: Arrival = { dev: primaryDev, dstMatches: (c) => ipInCidr(input.primaryIp, c) };
   // The new address is not known yet; it is in the ENI's vSwitch: a host route to the primary IP never covers it, a
   // subnet-wide destination match is taken to (the default ENI vSwitch is the instance's).

@@ -92,18 +92,20 @@ function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {
 export async function planFromLiveState(
   cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }, recheck?: RecheckScope,
   wait: WaitOptions = {},
+  /** The ClientToken of the services introspection (default: the first plan's); given, the recheck reads the guest too. */
+  guestToken?: string,
 ): Promise<{ result: PlanResult; input?: PlanInput }> {
   try {
     const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
     const first = buildPlan(input, { jobId: j.jobId });
     // The guest is looked at only for a plan that would otherwise go ahead (a refusal for another reason runs nothing
-    // in the guest), and once per plan: the gate's quick recheck keeps what the approval saw. One invocation answers
-    // both what the guest serves and, with --configure-guest, which network stack will persist the NIC.
-    if (!first.ok || recheck) return { result: first, input };
+    // in the guest), and once per plan unless the gate's recheck is given its own ClientToken to read it again. One
+    // invocation answers both what the guest serves and, with --configure-guest, which network stack will persist the NIC.
+    if (!first.ok || (recheck && !guestToken)) return { result: first, input };
     const windows = input.instance?.osType === 'windows';
-    const guest = await introspectGuest(cloud, j.instanceId, { token: introspectToken(j.jobId), windows, ...wait });
+    const guest = await introspectGuest(cloud, j.instanceId, { token: guestToken ?? introspectToken(j.jobId), windows, ...wait });
     // Windows is configured with its own cmdlets whatever the read says (OSType comes from the API).
-    if (j.options.configureGuest && input.instance?.status === 'Running') input.guestNetwork = windows ? { method: 'windows' } : guestNetworkOf(guest);
+    if (!recheck && j.options.configureGuest && input.instance?.status === 'Running') input.guestNetwork = windows ? { method: 'windows' } : guestNetworkOf(guest);
     const withGuest = { ...input, guest };
     return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest };
   } catch (e) {

@@ -3,7 +3,7 @@
 import { journalTags } from '../../../domain/cloud-journal.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { cutoverUsed } from '../../../domain/plan.ts';
-import { firewallMirrorLines } from '../../../domain/firewall-mirror.ts';
+import { firewallMirrorLines, firewallPersistLines } from '../../../domain/firewall-mirror.ts';
 import { checkWindowsConfig, windowsConfigOf, windowsNicScript } from '../../../domain/windows-nic-config.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { guestNicScript } from '../guest-nic-script.ts';
@@ -88,7 +88,7 @@ export const configureGuest: StepHandler = async (s) => {
   if (!vsw) throw new StepFailure('VSwitchMissing', `vSwitch ${plan.eni.vSwitchId} not found`);
   // Host-firewall rules that name the first NIC, mirrored for this one (what the plan said --configure-guest does).
   const mirrors = plan.services?.checked ? plan.services.tcp.flatMap((p) => p.mirrors) : [];
-  const script = guestNicScript({ mac: s.j.eniMac, ip: s.j.eniIp, cidr: vsw.cidr, table: s.opts.guestRouteTable, firewallLines: firewallMirrorLines(mirrors) });
+  const script = guestNicScript({ mac: s.j.eniMac, ip: s.j.eniIp, cidr: vsw.cidr, table: s.opts.guestRouteTable, firewallLines: firewallMirrorLines(mirrors), firewallPersist: firewallPersistLines(mirrors) });
   const invokeId = await s.cloud.runCommand({
     instanceId: s.j.instanceId, script, name: 'natmigrate-configure-nic', timeoutSeconds: 60, clientToken: s.token(s.stageLabel('configure_guest')),
   });
