@@ -16,7 +16,7 @@ import { planBlocks } from '../../src/slack/blocks/plan-card.ts';
 import { deleteKeys } from '../../src/util/private-redis.ts';
 import { $Ecs, clientsFor } from '../sandbox/sdk-clients.ts';
 import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
-import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { rebootByHand, REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
 
 const SNAT = '203.0.113.20';
 const PRIVATE = ['i-winprivate0001', '192.168.1.80', '203.0.113.80'] as const;
@@ -98,8 +98,7 @@ const guestRuns = (id: string) => sandbox.requests.filter((q) => q.action === 'R
 
 async function reboot(id: string): Promise<void> {
   const { ecs } = clientsFor(sandbox);
-  await ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: id }));
-  await until(async () => (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0]!.status === 'Running', { what: `${id} to run again` });
+  await rebootByHand(ecs as never, { reboot: new $Ecs.RebootInstanceRequest({ instanceId: id }), describe: new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }) });
   expect(sandbox.world.instances.get(id)!.bootId).toBeGreaterThan(1);
 }
 
