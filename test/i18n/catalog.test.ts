@@ -83,6 +83,31 @@ describe('the message catalog', () => {
   });
 });
 
+describe('what the engine writes in English', () => {
+  it('the plan\'s warnings are reworded in Japanese when they have a known shape, and kept as they are otherwise', () => {
+    const ja = msg('ja');
+    const samples = [
+      '--ports 80,443 does not include 22, so the SSH check through 203.0.113.10 is skipped; only the egress IP is verified.',
+      'Could not read security group sg-1, so whether TCP 22 is open to the Internet was not checked.',
+      'Security group sg-1 of the new ENI does not accept TCP 22 from the Internet (no rule), so the SSH check through 203.0.113.10 will likely fail.',
+      'DNAT entry fwd-1 is Pending, not Available; the cutover waits until it is.',
+      '--configure-guest: the guest\'s network stack could not be detected (timeout), so the configuration may not persist or may fail.',
+      'Without --configure-guest the guest must already route replies from the new NIC (policy routing), or connections through 203.0.113.10 may fail.',
+      'Port-forwarding entries fwd-2 (tcp 80), fwd-3 (tcp 443) to the primary IP stay as they are.',
+    ];
+    for (const w of samples) {
+      const t = ja.planWarning({ text: w });
+      expect(t, w).toMatch(JAPANESE);
+      // Ids and addresses survive the rewording.
+      for (const id of w.match(/(?:sg|fwd)-\d|203\.0\.113\.10/g) ?? []) expect(t).toContain(id);
+    }
+    expect(ja.planWarning({ text: 'Something new.' })).toBe('Something new.');
+    expect(msg('en').planWarning({ text: samples[0]! })).toBe(samples[0]);
+    expect(ja.refusalExplain({ code: 'NoSnatCoverage' })).toMatch(/SNATエントリ/);
+    expect(msg('en').refusalExplain({ code: 'NoSnatCoverage' })).toBe('');
+  });
+});
+
 describe('dates and times', () => {
   const at = Date.UTC(2026, 11, 6, 20, 1, 2);
   it('follow the language, with the time zone shown', () => {
