@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { catalogKeys, msg } from '../../src/i18n/catalog.ts';
 import { LANGS } from '../../src/i18n/lang.ts';
 import { formatDateTime } from '../../src/i18n/time.ts';
+import { outcomeSummary } from '../../src/engine/migration/summary.ts';
+import type { JobData } from '../../src/engine/job-data.ts';
+import type { JobOutcome } from '../../src/domain/events.ts';
 
 /**
  * The catalog: the type makes the Japanese half have the English half's keys and parameters at compile time; this
@@ -105,6 +108,28 @@ describe('what the engine writes in English', () => {
     expect(msg('en').planWarning({ text: samples[0]! })).toBe(samples[0]);
     expect(ja.refusalExplain({ code: 'NoSnatCoverage' })).toMatch(/SNATエントリ/);
     expect(msg('en').refusalExplain({ code: 'NoSnatCoverage' })).toBe('');
+  });
+});
+
+describe('a finished job\'s one-line summary', () => {
+  const recipe = { forwardTableId: 'ftb-1', externalIp: '203.0.113.10', externalPort: 'Any', internalIp: '192.168.1.10', internalPort: 'Any', ipProtocol: 'Any' };
+  const base = {
+    instanceId: 'i-bp1web', eniId: 'eni-bp1x', eniIp: '192.168.1.99', migrationJobId: 'migrate-cn-hangzhou-i-bp1web-1',
+    plan: { entryToDelete: { externalIp: '203.0.113.10' }, expectedEgressIps: ['203.0.113.20'] },
+  } as unknown as JobData;
+  const saved = { ...base, original: { restoreRecipe: recipe }, restoredEntryId: 'fwd-2' } as unknown as JobData;
+  const cases: [JobOutcome, JobData][] = [
+    ['migrated', base], ['refused', base], ['rejected', { ...base, reason: 'rejected by U0BOB' } as JobData], ['expired', base],
+    ['cancelled', saved], ['cancelled', base], ['restored', saved], ['verify_failed', base], ['rolled_back', saved],
+    ['failed', { ...base, error: { code: 'Throttling', message: 'slow down' } } as unknown as JobData], ['failed', saved],
+    ['failed', { ...base, original: { restoreRecipe: recipe } } as unknown as JobData],
+  ];
+  it.each(cases)('%s: the engine\'s English is reworded in Japanese, ids and addresses kept', (outcome, j) => {
+    const text = outcomeSummary(j, outcome);
+    const ja = msg('ja').engineSummary({ text });
+    expect(ja, text).toMatch(JAPANESE);
+    for (const id of text.match(/i-bp1web|eni-bp1x|203\.0\.113\.\d+|192\.168\.1\.\d+|Throttling/g) ?? []) expect(ja).toContain(id);
+    expect(msg('en').engineSummary({ text })).toBe(text);
   });
 });
 

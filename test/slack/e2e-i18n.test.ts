@@ -105,7 +105,8 @@ describe('a full migration in each language', () => {
     expect(now).toHaveLength(1);
     expect(now[0]!.internalIp).not.toBe(privateIp);
     expect(String(lines.at(-1))).toContain(SNAT_IP);
-    // The plan's warnings, which the engine writes in English, read in Japanese too.
+    // The job's one-line summary and the plan's warnings, which the engine writes in English, read in Japanese too.
+    expect(lines[0]).toMatch(new RegExp(`${instanceId} は ENI eni-\\w+（[\\d.]+）で ${eip.replace(/\./g, '\\.')} を受け、SNAT（${SNAT_IP.replace(/\./g, '\\.')}）経由で通信しています。検証済みです。`));
     expect(lines.join('\n')).toContain('--configure-guest を指定しない場合、ゲストOSが新しいNICからの応答');
     expect(lines.join('\n')).not.toContain('Without --configure-guest');
 

@@ -243,7 +243,7 @@ export function batchInstanceReply(ev: Extract<MigrationEvent, { type: 'batch.in
   return fitMessage({
     text: m.batchInstanceText({ instance: esc(ev.instanceId), canary: ev.canary, outcome, summary: esc(ev.summary) }),
     blocks: [
-      section(m.batchInstanceLine({ icon, at: when(ev.at, lang), instance: code(ev.instanceId), canary: ev.canary, outcome, summary: escCut(ev.summary, 1500) })),
+      section(m.batchInstanceLine({ icon, at: when(ev.at, lang), instance: code(ev.instanceId), canary: ev.canary, outcome, summary: escCut(m.engineSummary({ text: ev.summary }), 1500) })),
       ...(ev.ports?.length ? [section(m.batchInstancePorts({ summary: portsSummary(ev.ports, lang), table: portsTable(ev.ports) }))] : []),
       context([m.jobRef({ id: code(ev.childJobId) }), m.statusShowsSteps({ command: code(`/natmigrate status ${ev.childJobId}`) })]),
     ],
