@@ -6,6 +6,7 @@ import { formatDateTime } from '../../src/i18n/time.ts';
 import { outcomeSummary } from '../../src/engine/migration/summary.ts';
 import type { JobData } from '../../src/engine/job-data.ts';
 import type { JobOutcome } from '../../src/domain/events.ts';
+import { parseCommand } from '../../src/domain/command.ts';
 
 /**
  * The catalog: the type makes the Japanese half have the English half's keys and parameters at compile time; this
@@ -130,6 +131,23 @@ describe('a finished job\'s one-line summary', () => {
     expect(ja, text).toMatch(JAPANESE);
     for (const id of text.match(/i-bp1web|eni-bp1x|203\.0\.113\.\d+|192\.168\.1\.\d+|Throttling/g) ?? []) expect(ja).toContain(id);
     expect(msg('en').engineSummary({ text })).toBe(text);
+  });
+});
+
+describe('the command parser\'s refusals', () => {
+  it.each([
+    'migrate i-bp1aaaaaaaaaaaaaaaaa', 'xyzzy', 'i-bp1aaaaaaaaaaaaaaaaa', 'plan', 'run', 'cancel', 'scan', 'run i-bp1aaaaaaaaaaaaaaaaa --prots 22',
+    'run i-bp1aaaaaaaaaaaaaaaaa --frobnicate', 'cancel migrate-cn-hangzhou-i-bp1aaaaaaaaaaaaaaaaa --ports 22', 'run i-bp1aaaaaaaaaaaaaaaaa --ports',
+    'run i-bp1aaaaaaaaaaaaaaaaa --ports 22 --ports 80', 'run i-bp1aaaaaaaaaaaaaaaaa -ports 22', 'plan i-BP1AAAAAAAAAAAAAAAAA', 'plan ｉ－ｂｐ１',
+    'run i-bp1aaaaaaaaaaaaaaaaa --canary 2',
+  ])('%s: reworded in Japanese, with the words the person typed as they were', (text) => {
+    const r = parseCommand(text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const ja = msg('ja').parseErrorText({ error: r.error });
+    expect(ja, r.error).toMatch(JAPANESE);
+    for (const quoted of r.error.match(/`[^`]*`/g) ?? []) if (!quoted.includes('<')) expect(ja).toContain(quoted.replace(/, /g, '、'));
+    expect(msg('en').parseErrorText({ error: r.error })).toBe(r.error);
   });
 });
 
