@@ -134,6 +134,21 @@ describe('a finished job\'s one-line summary', () => {
   });
 });
 
+describe('the service\'s answers to cancel and rollback', () => {
+  it.each([
+    'Cancelling migrate-x-1 (awaiting_approval): the staged ENI will be removed; the DNAT mapping is not touched.',
+    'Cancelling migrate-x-1 (cutover): the original DNAT mapping will be restored and the ENI removed (no second approval: it returns to the approved starting point).',
+    'No job migrate-x-1.', 'migrate-x-1 already finished (refused); nothing to cancel.', 'migrate-x-1 is already being cancelled.',
+    'Rollback rollback-x-1 of migrate-x-1 queued; it needs an approval before it changes anything.',
+    'migrate-x-1 is finished as refused; only a migrated (or verify_failed) migration can be rolled back.',
+  ])('%s', (text) => {
+    const ja = msg('ja').engineAnswer({ text });
+    expect(ja).toMatch(JAPANESE);
+    expect(ja).not.toMatch(/ the | will | is /);
+    expect(ja).toContain('migrate-x-1');
+  });
+});
+
 describe('the command parser\'s refusals', () => {
   it.each([
     'migrate i-bp1aaaaaaaaaaaaaaaaa', 'xyzzy', 'i-bp1aaaaaaaaaaaaaaaaa', 'plan', 'run', 'cancel', 'scan', 'run i-bp1aaaaaaaaaaaaaaaaa --prots 22',

@@ -3,4 +3,6 @@
 // keep anything else as it is.
 export const en = {
   engineSummary: (p: { text: string }) => p.text,
+  /** The service's answer to cancel and rollback (English as the engine writes it). */
+  engineAnswer: (p: { text: string }) => p.text,
 };

@@ -202,7 +202,8 @@ export function batchPlanReply(plan: BatchPlan, at: string, lang: Lang = 'en'): 
     at: when(at, lang), targets: plan.targets.map((t) => code(t)).join(', '), count: plan.items.length, skipped: plan.skipped.length, atRisk,
     canaries: truncate(canaries, 600), concurrency: plan.concurrency,
   });
-  const skipped = plan.skipped.map((s) => `• ${code(s.instanceId)} ${code(s.code)}: ${escCut(s.message, 300)}`);
+  // A language that explains refusal codes says it in its own words; English shows the engine's sentence.
+  const skipped = plan.skipped.map((s) => `• ${code(s.instanceId)} ${code(s.code)}: ${escCut(m.refusalExplain({ code: s.code }) || s.message, 300)}`);
   const body = [...packed(plan.items.map((i) => batchItemLine(i, movesInPlace(plan), lang))), ...(skipped.length ? [section(m.batchSkippedTitle()), ...packed(skipped)] : [])];
   const tail = context([m.batchRef({ id: code(plan.batchId) }), m.planHashRef({ hash: code(plan.hash.slice(0, 12)) })]);
   const text = m.batchPlanText({ count: plan.items.length, skipped: plan.skipped.length, id: esc(plan.batchId) });
