@@ -134,6 +134,18 @@ describe('a finished job\'s one-line summary', () => {
   });
 });
 
+describe('a finished batch\'s summary', () => {
+  it.each([
+    'All 2 instances migrated and verified (canary first: i-bp1a); they now egress through SNAT. Skipped by the pre-flight: i-bp1c (NoSnatCoverage).',
+    'Rejected (rejected by U0BOB); no DNAT entry was touched. Untouched (staging undone, DNAT mappings as they were): i-bp1a, i-bp1b.',
+    'Stopped: the canary i-bp1a failed verification. Migrated before the stop: none. Not migrated after release: i-bp1a (restored) — original mappings restored. Untouched (staging undone, DNAT mappings as they were): i-bp1b.',
+  ])('%s', (text) => {
+    const ja = msg('ja').engineSummary({ text });
+    expect(ja).toMatch(JAPANESE);
+    for (const id of text.match(/i-bp1\w/g) ?? []) expect(ja).toContain(id);
+  });
+});
+
 describe('the service\'s answers to cancel and rollback', () => {
   it.each([
     'Cancelling migrate-x-1 (awaiting_approval): the staged ENI will be removed; the DNAT mapping is not touched.',

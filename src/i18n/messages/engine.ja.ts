@@ -30,6 +30,10 @@ const RULES: Rule[] = [
     (m) => `失敗: ${m[1]}。対応が必要です: 元のマッピングが失われている可能性があります。CreateForwardEntry ${m[2]} で再作成してください。`],
   [/^All (\d+) instances? migrated and verified \(canary first: (.*?)\); they now egress through SNAT\.(?: Skipped by the pre-flight: (.*)\.)?$/s,
     (m) => `${m[1]} 台すべての移行と検証が完了しました（カナリア: ${m[2]}）。現在はSNAT経由で通信しています。${m[3] ? `事前チェックで対象外: ${m[3]}。` : ''}`],
+  [/^(Rejected|Approval expired) \((.*?)\); no DNAT entry was touched\. Untouched \(staging undone, DNAT mappings as they were\): (.*?)\.(?: Skipped by the pre-flight: (.*)\.)?$/s,
+    (m) => `${m[1] === 'Rejected' ? '却下されました' : '承認の期限が切れました'}（${m[2]}）。DNATエントリには触れていません。変更なし（ステージングは元に戻し、DNATマッピングはそのまま）: ${m[3]}。${m[4] ? `事前チェックで対象外: ${m[4]}。` : ''}`],
+  [/^Stopped(?:: (.*?))?\. Migrated before the stop: (.*?)\.(?: Not migrated after release: (.*?) — (original mappings restored|see their jobs)\.)? Untouched \(staging undone, DNAT mappings as they were\): (.*?)\.(?: Skipped by the pre-flight: (.*)\.)?$/s,
+    (m) => `停止しました${m[1] ? `: ${m[1]}` : ''}。停止前に移行したもの: ${m[2]}。${m[3] ? `開始後に移行できなかったもの: ${m[3]} — ${m[4] === 'original mappings restored' ? '元のマッピングを復元しました' : '各ジョブを確認してください'}。` : ''}変更なし（ステージングは元に戻し、DNATマッピングはそのまま）: ${m[5]}。${m[6] ? `事前チェックで対象外: ${m[6]}。` : ''}`],
 ];
 
 export const ja: SameMessages<typeof En> = {
