@@ -121,6 +121,7 @@ export const configSchema = z.object({
   NATMIGRATE_APPROVERS: idList(SLACK_ID, SLACK_ID_WHAT),
   NATMIGRATE_MIN_APPROVALS: int(1, 1, 10),
   NATMIGRATE_APPROVAL_TTL: duration('30m'),
+  NATMIGRATE_LANGUAGE: oneOf(['en', 'ja'], 'en'),
 
   NATMIGRATE_REGION: z.string().default('cn-hangzhou').refine(isRegionId, 'expected a region id such as cn-hangzhou'),
   NATMIGRATE_ECS_ENDPOINT: hostPort.optional(),
@@ -179,6 +180,7 @@ export const configDocs: readonly ConfigDoc[] = [
   { name: 'NATMIGRATE_APPROVERS', default: '', usedBy: 'bot', description: 'Who may click Approve/Reject: user ids and user-group ids, comma-separated; required by `bot` and `all`' },
   { name: 'NATMIGRATE_MIN_APPROVALS', default: '1', usedBy: 'worker', description: 'Distinct approvers needed (1–10); the requester never counts' },
   { name: 'NATMIGRATE_APPROVAL_TTL', default: '30m', usedBy: 'worker', description: 'How long an approval request stays open before the job expires and unstages' },
+  { name: 'NATMIGRATE_LANGUAGE', default: 'en', usedBy: 'bot', description: 'Language of job threads, cards and audit lines: `en` or `ja`; an approver can override it per channel with `/natmigrate config language ja|en`. Answers only one person sees follow that person\'s Slack language' },
   { name: 'NATMIGRATE_REGION', default: 'cn-hangzhou', usedBy: 'both', description: 'Region of the instances (and the default of `--region`)' },
   { name: 'NATMIGRATE_ECS_ENDPOINT', default: '', usedBy: 'worker', description: 'ECS API `host[:port]`; default the SDK\'s regional endpoint (the sandbox prints its own)' },
   { name: 'NATMIGRATE_VPC_ENDPOINT', default: '', usedBy: 'worker', description: 'VPC API `host[:port]`; default the SDK\'s regional endpoint' },

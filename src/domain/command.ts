@@ -30,7 +30,13 @@ export type Command =
   | { kind: 'status'; target?: StatusTarget; region?: string }
   | { kind: 'cancel'; jobId: string; region?: string }
   | { kind: 'rollback'; jobId: string; region?: string }
-  | { kind: 'scan'; target: string; scanTarget: ScanTarget; region?: string };
+  | { kind: 'scan'; target: string; scanTarget: ScanTarget; region?: string }
+  /** `config language [ja|en|default]`: show, or (approvers) set or clear, the channel's language. */
+  | { kind: 'config'; setting: 'language'; value?: ConfigLanguage };
+
+/** A channel language, or `default` (back to NATMIGRATE_LANGUAGE). */
+export type ConfigLanguage = 'en' | 'ja' | 'default';
+const CONFIG_LANGUAGES: readonly ConfigLanguage[] = ['en', 'ja', 'default'];
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string };
 
@@ -47,15 +53,16 @@ export const helpText = [
   '*natmigrate* moves ECS instances off DNAT IP mappings so they leave through the NAT gateway\'s SNAT IP.',
   '',
   '`/natmigrate plan <instance-id>` — dry run: the DNAT entry to delete, its restore recipe, the new ENI and DNAT entry, the expected egress IP, or why it would be refused.',
-  '`/natmigrate run <instance-id> [more ids…] [--ports any|22,443] [--configure-guest]` — one instance: one job in its own thread; several (at most 50): one batch in one thread, canary first, approved once.',
+  '`/natmigrate run <instance-id> [more ids…] [--ports any|22,443] [--configure-guest] [--allow-stop]` — one instance: one job in its own thread; several (at most 50): one batch in one thread, canary first, approved once.',
   '`/natmigrate run --all <ngw-id|vpc-id> [more…] [--canary N] [--concurrency N]` — one batch for every IP-mapped instance, canary first, approved once.',
   '`/natmigrate status [job-id|instance-id]` — the job\'s record (a batch id: each of its instances), or the active jobs.',
   '`/natmigrate cancel <job-id>` — undo staging before the cutover; after it, a rollback.',
   '`/natmigrate rollback <job-id>` — restore the original DNAT IP mapping (needs approval).',
   '`/natmigrate scan <ngw-id|vpc-id>` — every instance of the VPC and the public IP it leaves from.',
+  '`/natmigrate config language ja|en|default` — the language of this channel\'s job threads (approvers set it).',
   '`/natmigrate help` — this message.',
   '',
-  'Options: `--region <region-id>` on every command (default from configuration). `--ports any` (default) forwards every port; `--ports 22,443` forwards only those TCP ports (at most 20). `--configure-guest` brings the new NIC up with policy routing through Cloud Assistant (and mirrors host-firewall rules that name the first NIC). `--accept-port 8080` (repeatable) migrates even though that port would stop answering through the ENI. `--vswitch <vsw-id>` / `--security-groups <sg-id,…>` override the new ENI\'s vSwitch (same zone) or security groups. `--verify-port N` checks that TCP port through the public IP instead of SSH (22) or, on Windows, RDP (3389).',
+  'Options: `--region <region-id>` on every command (default from configuration). `--ports any` (default) forwards every port; `--ports 22,443` forwards only those TCP ports (at most 20). `--configure-guest` brings the new NIC up with policy routing through Cloud Assistant (and mirrors host-firewall rules that name the first NIC). `--accept-port 8080` (repeatable) migrates even though that port would stop answering through the ENI. `--vswitch <vsw-id>` / `--security-groups <sg-id,…>` override the new ENI\'s vSwitch (same zone) or security groups. `--verify-port N` checks that TCP port through the public IP instead of SSH (22) or, on Windows, RDP (3389). `--allow-stop` lets natmigrate STOP and START an instance whose type takes a second ENI only while stopped (s6, e, t5, t6, n4…): after the approval, with a downtime of its own.',
   'Job ids look like `migrate-cn-hangzhou-i-bp1…`.',
 ].join('\n');
 
@@ -71,6 +78,9 @@ export function normalizeCommandText(text: string): string {
   // Smart punctuation turns `--` into an en/em dash; hyphen look-alikes become '-'.
   s = s.replace(/(^|\s)[\u2013\u2014\u2015]+-*/g, '$1--');
   s = s.replace(/[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63]/g, '-');
+  // A Japanese input method types the long-vowel mark (ー, half-width ｰ becomes it under NFKC) where a hyphen was
+  // meant, and the ideographic comma (、) in lists: `ｉーｂｐ１…`, `－－ｐｏｒｔｓ ２２、４４３`.
+  s = s.replace(/\u30fc/g, '-').replace(/\u3001/g, ',');
   // Zero-width characters are invisible in Slack but break ids.
   s = s.replace(/[\u200b-\u200d\u2060\ufeff]/g, '');
   return s.trim();
@@ -110,6 +120,7 @@ function parseCount(flag: 'concurrency' | 'canary', value: string, max: number):
 
 function migrationOptions(flags: Map<FlagName, string | true>): MigrationOptions {
   const options: MigrationOptions = { ports: { kind: 'all' }, configureGuest: flags.get('configure-guest') === true };
+  if (flags.get('allow-stop') === true) options.allowStop = true;
   const ports = flags.get('ports');
   if (typeof ports === 'string') {
     const r = parsePorts(ports);
@@ -264,6 +275,15 @@ function parseInner(text: string): Command {
     case 'cancel':
     case 'rollback':
       return { kind: sub, jobId: requireJobId(positionals[0], sub, positionals.length), ...region };
+    case 'config': {
+      const setting = positionals[0]?.toLowerCase();
+      if (setting !== 'language' && setting !== 'lang') fail('`config` sets the channel\'s language: `/natmigrate config language ja|en|default`.');
+      if (positionals.length > 2) fail(`\`config language\` takes one value (got ${positionals.length - 1}).`);
+      const v = positionals[1]?.toLowerCase();
+      if (v === undefined) return { kind: 'config', setting: 'language' };
+      if (!(CONFIG_LANGUAGES as readonly string[]).includes(v)) fail(`\`${truncateForMessage(v, 20)}\` is not a language natmigrate speaks: use \`ja\`, \`en\`, or \`default\`.`);
+      return { kind: 'config', setting: 'language', value: v as ConfigLanguage };
+    }
     case 'scan': {
       if (positionals.length === 0) fail('Missing target: `/natmigrate scan <ngw-id|vpc-id>`.');
       if (positionals.length > 1) fail(`\`scan\` takes one NAT gateway or VPC id (got ${positionals.length}).`);

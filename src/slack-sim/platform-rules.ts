@@ -23,7 +23,7 @@ export type PlatformRule = 'rate-limits' | 'scopes' | 'membership' | 'response-u
 
 /** What the app is installed with unless a test says otherwise: the bot scopes of manifest.yml (a test checks). */
 export const INSTALLED_SCOPES: readonly string[] = [
-  'channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'usergroups:read',
+  'channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'usergroups:read', 'users:read',
 ];
 
 /**
@@ -55,6 +55,7 @@ export function requiredScope(method: string, kind: ConversationKind | undefined
     case 'usergroups.users.list':
       return 'usergroups:read';
     case 'users.info':
+    case 'users.list':
       return 'users:read';
     case 'files.getUploadURLExternal':
     case 'files.completeUploadExternal':
@@ -84,6 +85,7 @@ export const POST_PER_CHANNEL: BucketRule = { perSecond: 1, burst: 5 };
 const METHOD_TIER: Record<string, 1 | 2 | 3 | 4> = {
   'apps.connections.open': 1,
   'usergroups.users.list': 2,
+  'users.list': 2,
   'chat.update': 3,
   'conversations.info': 3,
   'conversations.history': 3,

@@ -6,6 +6,8 @@ export interface FakeUser {
   name: string;
   realName?: string;
   isAdmin?: boolean;
+  /** The person's Slack language setting, e.g. 'ja-JP' (default 'en-US'); users.info sends it only with include_locale. */
+  locale?: string;
 }
 
 export interface FakeSlackOptions {

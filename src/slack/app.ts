@@ -7,6 +7,8 @@ import type { Config } from '../config.ts';
 import type { MigrationService } from '../engine/ports.ts';
 import { createAuthz, type Authz } from './authz.ts';
 import { createChannelCheck } from './channels.ts';
+import { createLanguages, type Languages } from './language.ts';
+import type { Lang } from '../i18n/lang.ts';
 import { silentLog, type Log } from './slack-log.ts';
 import { createOutbox, type Outbox, type OutboxOptions } from './outbox/index.ts';
 import { registerCommands, SLASH_COMMAND } from './listeners/commands/index.ts';
@@ -54,6 +56,10 @@ export interface SlackBotOptions {
   requesters: readonly string[];
   approvers: readonly string[];
   defaultRegion: string;
+  /** NATMIGRATE_LANGUAGE: the language of job threads where a channel has no override (default 'en'). */
+  language?: Lang;
+  /** How long a person's Slack locale is cached (default 1 h). */
+  userLanguageTtlMs?: number;
   logger?: Log;
   /** Hold the HTTP response until the listener finished (tests; FaaS). Listeners stay short either way. */
   processBeforeResponse?: boolean;
@@ -79,6 +85,8 @@ export interface SlackBot {
   readonly app: App;
   readonly outbox: Outbox;
   readonly authz: Authz;
+  /** Who speaks which language; `languages.warm()` is what start() began (tests await it). */
+  readonly languages: Languages;
   readonly mode: 'http' | 'socket';
   /** Starts the receiver (and the outbox loop); resolves with the bound port in HTTP mode. */
   start(): Promise<{ port?: number }>;
@@ -192,8 +200,19 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     app = new App({ receiver, authorize, clientOptions, logger, logLevel: LogLevel.WARN, convoStore: false });
   }
 
+  const languages = createLanguages({
+    redis: opts.redis, prefix, defaultLanguage: opts.language ?? 'en', botToken: opts.botToken, ...apiUrl, logger: log,
+    ...(opts.userLanguageTtlMs !== undefined ? { userTtlMs: opts.userLanguageTtlMs } : {}),
+  });
+  // Thread messages are rendered in the channel's language when the outbox delivers them.
+  outbox.useChannelLanguage(languages.channelLanguage);
+  let announcer: InstanceType<typeof webApi.WebClient> | undefined;
+  const announce = async (channel: string, text: string): Promise<void> => {
+    announcer ??= new webApi.WebClient(opts.botToken, { ...clientOptions, logLevel: LogLevel.ERROR });
+    await announcer.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false });
+  };
   const channels = createChannelCheck({ botToken: opts.botToken, ...apiUrl, logger: log, ...(opts.channelNoCacheMs !== undefined ? { noTtlMs: opts.channelNoCacheMs } : {}) });
-  const deps: SlackDeps = { service, outbox, authz, channels, defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
+  const deps: SlackDeps = { service, outbox, authz, channels, languages, announce, defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
   // `/natmigrate` does its replay check itself, `run` inside its job claim: one Redis round trip before the ack.
   app.use(replayGuard({ redis: opts.redis, prefix, outbox, log, deferCommands: [SLASH_COMMAND] }));
   registerCommands(app, deps);
@@ -210,10 +229,12 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     app,
     outbox,
     authz,
+    languages,
     mode: socket ? 'socket' : 'http',
     async start() {
       // Nothing the ack waits for should need Slack: learn who we are and who is in the groups now.
       void authz.warm();
+      void languages.warm();
       void resolveIdentity().catch((err: unknown) => log.warn({ err: String(err) }, 'auth.test failed at start; tried again on the first request'));
       const deliver = opts.deliver ?? true;
       if (deliver) outbox.start();
@@ -251,6 +272,7 @@ export function slackBotOptionsFromConfig(
     requesters: config.NATMIGRATE_REQUESTERS,
     approvers: config.NATMIGRATE_APPROVERS,
     defaultRegion: config.NATMIGRATE_REGION,
+    language: config.NATMIGRATE_LANGUAGE,
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.outbox ? { outbox: deps.outbox } : {}),
     outboxOptions: { retentionMs: config.NATMIGRATE_RECORD_RETENTION },

@@ -7,10 +7,9 @@ import { INSTALLED_SCOPES, startFakeSlack, signSlackRequest, type FakeSlack } fr
 let slack: FakeSlack;
 let client: InstanceType<typeof webApi.WebClient>;
 beforeAll(async () => {
-  // users:read on top of the app's own scopes: this file checks the fake's users.info too.
   slack = await startFakeSlack({
-    users: [{ id: 'U0ALICE', name: 'alice' }], usergroups: { S0G: ['U0ALICE'] }, channels: { C0X: 'x', C0Y: 'y', C0Z: 'z' },
-    scopes: [...INSTALLED_SCOPES, 'users:read'],
+    users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0KENJI', name: 'kenji', locale: 'ja-JP' }], usergroups: { S0G: ['U0ALICE'] }, channels: { C0X: 'x', C0Y: 'y', C0Z: 'z' },
+    scopes: INSTALLED_SCOPES,
   });
   client = new webApi.WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logLevel: webApi.LogLevel.ERROR });
 });
@@ -50,6 +49,10 @@ describe('fake Slack Web API', () => {
 
   it('reads: users.info, usergroups.users.list, conversations.members, auth.test', async () => {
     expect(await client.users.info({ user: 'U0ALICE' })).toMatchObject({ ok: true, user: { id: 'U0ALICE', name: 'alice' } });
+    // The locale comes only when asked for (include_locale), as on Slack.
+    expect((await client.users.info({ user: 'U0KENJI' })).user).not.toHaveProperty('locale');
+    expect((await client.users.info({ user: 'U0KENJI', include_locale: true })).user).toMatchObject({ locale: 'ja-JP' });
+    expect((await client.users.info({ user: 'U0ALICE', include_locale: true })).user).toMatchObject({ locale: 'en-US' });
     expect(await client.usergroups.users.list({ usergroup: 'S0G' })).toMatchObject({ ok: true, users: ['U0ALICE'] });
     expect(await client.conversations.members({ channel: 'C0X' })).toMatchObject({ ok: true, response_metadata: { next_cursor: '' } });
     expect(await client.auth.test()).toMatchObject({ ok: true, user_id: slack.botUserId, bot_id: slack.botId, team_id: slack.teamId });

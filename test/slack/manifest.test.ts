@@ -38,7 +38,7 @@ describe('manifest.yml', () => {
     if (methods.delete('files.uploadV2')) ['files.getUploadURLExternal', 'files.completeUploadExternal'].forEach((m) => methods.add(m));
     expect([...methods].sort()).toEqual([
       'chat.postMessage', 'chat.update', 'conversations.history', 'conversations.info', 'conversations.replies',
-      'files.completeUploadExternal', 'files.getUploadURLExternal', 'usergroups.users.list',
+      'files.completeUploadExternal', 'files.getUploadURLExternal', 'usergroups.users.list', 'users.info', 'users.list',
     ]);
     const needed = new Set(['commands']); // the slash command
     for (const m of methods) for (const kind of ['public', 'private'] as const) {
@@ -47,7 +47,8 @@ describe('manifest.yml', () => {
     }
     const asked = [...(manifest.oauth_config?.scopes?.bot ?? [])].sort();
     expect(asked).toEqual([...needed].sort());
-    expect(asked).not.toContain('users:read');
+    // users.info and users.list (with include_locale): each person's language for the answers only they see.
+    expect(asked).toContain('users:read');
     // The simulated workspace is installed with the manifest's scopes.
     expect([...INSTALLED_SCOPES].sort()).toEqual(asked);
   });

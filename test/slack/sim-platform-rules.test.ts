@@ -55,8 +55,13 @@ describe('simulated workspace: platform rules', () => {
     expect(await client.conversations.info({ channel: 'C0OLD' })).toMatchObject({ channel: { is_member: true, is_archived: true } });
   });
 
-  it('scopes per method and per conversation kind: users:read, im:read and mpim:read are not installed', async () => {
-    expect(await refusal(client.users.info({ user: 'U0ALICE' }))).toBe('missing_scope:users:read');
+  it('scopes per method and per conversation kind: im:read and mpim:read are not installed', async () => {
+    const narrow = await startFakeSlack({ users: [{ id: 'U0ALICE', name: 'alice' }], scopes: ['chat:write'] });
+    try {
+      expect(await refusal(clientFor(narrow).users.info({ user: 'U0ALICE' }))).toBe('missing_scope:users:read');
+    } finally {
+      await narrow.close();
+    }
     expect(await refusal(client.conversations.info({ channel: 'D0BOT' }))).toBe('missing_scope:im:read');
     expect(await refusal(client.conversations.info({ channel: 'G0MP' }))).toBe('missing_scope:mpim:read');
     expect(await refusal(client.conversations.history({ channel: 'D0BOT' }))).toBe('missing_scope:im:history');

@@ -1,4 +1,6 @@
 import type { MigrationService } from '../../engine/ports.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import type { Languages } from '../language.ts';
 import type { Authz } from '../authz.ts';
 import type { ChannelCheck } from '../channels.ts';
 import type { Log } from '../slack-log.ts';
@@ -11,6 +13,10 @@ export interface SlackDeps {
   outbox: Outbox;
   authz: Authz;
   channels: ChannelCheck;
+  /** The channel's and each person's language (language.ts). */
+  languages: Languages;
+  /** Post one line in a channel (a channel-wide audit line that belongs to no job, e.g. a language change). */
+  announce(channelId: string, text: string): Promise<void>;
   defaultRegion: string;
   log: Log;
   now: () => Date;
@@ -37,6 +43,8 @@ export interface Invocation {
   channelName?: string;
   /** The raw text after `/natmigrate`. */
   text: string;
+  /** The language of the answers only this person sees (their Slack locale). */
+  lang: Lang;
   /** Work that may wait until after the ack (registerCommands runs it once the answer is sent). */
   defer?: (work: () => Promise<unknown>) => void;
   /** The replay check the guard left to the command (replay.ts): `run` does it inside its job claim. */

@@ -1,8 +1,14 @@
 import type { Audience } from '../../engine/ports.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 import type { JobState } from './job-store.ts';
 import { throwOnExecError } from './keys-and-scripts.ts';
 import { errText } from '../error-text.ts';
+
+/** A Redis failure here fails the pass (retried), rather than fix a thread's language wrongly. */
+async function channelLanguageOf(ctx: DeliveryContext, channelId: string): Promise<Lang> {
+  return ctx.channelLanguage ? ctx.channelLanguage(channelId) : 'en';
+}
 
 /**
  * Decide where the job's messages go, once: the audience bound by the Slack layer, else the resolver's answer.
@@ -34,6 +40,8 @@ export async function ensureAudience(ctx: DeliveryContext, job: JobState): Promi
     if (aud.threadTs) fields.parentTs = aud.threadTs;
     if (aud.threadTs && aud.parentJobId && aud.parentJobId !== jobId) fields.parentJob = aud.parentJobId;
     if (aud.userId) fields.user = aud.userId;
+    // The thread's language is the channel's when the job is bound, and stays so for the whole thread.
+    fields.lang = await channelLanguageOf(ctx, aud.channelId);
   } else {
     fields.mode = 'none';
   }

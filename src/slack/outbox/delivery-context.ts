@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Audience } from '../../engine/ports.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { Log } from '../slack-log.ts';
 import type { SlackWebClient } from '../web-call.ts';
 import type { OutboxKeys } from './keys-and-scripts.ts';
@@ -33,6 +34,8 @@ export interface DeliveryContext {
   readonly leases: JobLeases;
   /** Fallback lookup of a job's audience; may be set after creation (useAudienceResolver). */
   resolveAudience: ((jobId: string) => Promise<Audience | undefined>) | undefined;
+  /** The language of a channel (may be set after creation: useChannelLanguage). */
+  channelLanguage: ((channelId: string) => Promise<Lang>) | undefined;
   readonly observer: DeliveryObserver | undefined;
 }
 

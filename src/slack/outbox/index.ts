@@ -52,6 +52,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     settings,
     leases: new JobLeases(redis, K, settings.leaseMs),
     resolveAudience: opts.resolveAudience,
+    channelLanguage: opts.channelLanguage,
     observer: opts.observer,
   };
   const loop = new DeliveryLoop(ctx);
@@ -96,6 +97,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     },
     useAudienceResolver(fn) {
       ctx.resolveAudience = fn;
+    },
+    useChannelLanguage(fn) {
+      ctx.channelLanguage = fn;
     },
     async lookupMessage(channel, ts) {
       const raw = await redis.get(K.msg(channel, ts));

@@ -1,3 +1,4 @@
+import { isLang, type Lang } from '../../i18n/lang.ts';
 import type { ThreadEvent } from '../thread-events.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 import type { ThreadInfo } from './public-types.ts';
@@ -9,6 +10,12 @@ import type { ThreadInfo } from './public-types.ts';
  * last success), appr (the open approval card: "idx|ts|nonce|planHash") and op:<event>:<n> (the ts of each
  * message already posted for an event, so a re-run after a crash does not post it twice).
  */
+
+/** The language of the job's messages (fixed when its audience was bound; English for older jobs). */
+export function jobLang(job: JobState): Lang {
+  const l = job.raw.lang;
+  return l !== undefined && isLang(l) ? l : 'en';
+}
 
 export interface JobState {
   jobId: string;

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { MigrationEvent } from '../../domain/events.ts';
 import type { Audience, Notifier } from '../../engine/ports.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { Log } from '../slack-log.ts';
 import type { SlackNote } from '../thread-events.ts';
 import type { SlackWebClient } from '../web-call.ts';
@@ -20,6 +21,8 @@ export interface OutboxOptions {
   prefix?: string;
   /** Where a job's thread goes, when the Slack layer did not `bind` it (e.g. a job queued by the CLI). */
   resolveAudience?: (jobId: string) => Promise<Audience | undefined>;
+  /** The language of a channel's thread messages (fixed for a job when its audience is bound); default English. */
+  channelLanguage?: (channelId: string) => Promise<Lang>;
   logger?: Log;
   pollMs?: number;
   leaseMs?: number;
@@ -67,6 +70,8 @@ export interface Outbox extends Notifier {
   note(note: SlackNote): Promise<void>;
   /** Set the fallback lookup of a job's audience (the service exists only after the engine got this outbox). */
   useAudienceResolver(fn: (jobId: string) => Promise<Audience | undefined>): void;
+  /** Set how a channel's language is found (the bot's language.ts; a worker's outbox never renders). */
+  useChannelLanguage(fn: (channelId: string) => Promise<Lang>): void;
   /** Tell the outbox where a job's thread goes (saves a record lookup). First binding wins. */
   bind(jobId: string, audience: Audience): Promise<void>;
   thread(jobId: string): Promise<ThreadInfo | undefined>;

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { msg } from '../../../i18n/catalog.ts';
 import { parseCommand, type Command } from '../../../domain/command.ts';
 import { errorRef, errText } from '../../error-text.ts';
 import { esc } from '../../mrkdwn.ts';
@@ -11,6 +12,7 @@ import { handleStatus } from './status-command.ts';
 import { handleCancel } from './cancel-command.ts';
 import { handleRollback } from './rollback-command.ts';
 import { handleScan } from './scan-command.ts';
+import { handleConfig } from './config-command.ts';
 
 export const SLASH_COMMAND = '/natmigrate';
 
@@ -18,14 +20,15 @@ type Handler<K extends Command['kind']> = (cmd: Extract<Command, { kind: K }>, i
 
 /** One handler per subcommand (a new kind of command does not compile until it has one). */
 const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
-  help: (cmd, _inv, deps) => handleHelp(cmd, deps),
+  help: (cmd, inv, deps) => handleHelp(cmd, inv, deps),
   plan: handlePlan,
   run: handleRun,
   batch: handleBatch,
-  status: (cmd, _inv, deps) => handleStatus(cmd, deps),
+  status: (cmd, inv, deps) => handleStatus(cmd, inv, deps),
   cancel: handleCancel,
   rollback: handleRollback,
   scan: handleScan,
+  config: handleConfig,
 };
 
 /**
@@ -34,7 +37,7 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
  */
 export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
   const parsed = parseCommand(inv.text);
-  if (!parsed.ok) return ephemeral(`:warning: ${esc(parsed.error)}`);
+  if (!parsed.ok) return ephemeral(msg(inv.lang).parseError({ error: esc(msg(inv.lang).parseErrorText({ error: parsed.error })) }));
   const cmd = parsed.command;
   // The replay check the guard left to us: `run` does it inside its job claim, everything else here, first.
   if (inv.replay && cmd.kind !== 'run' && !(await inv.replay.check())) return DROPPED;
@@ -44,7 +47,7 @@ export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<Co
   } catch (err) {
     const ref = errorRef();
     deps.log.error({ ref, userId: inv.userId, command: cmd.kind, err: errText(err) }, 'slash command failed');
-    return ephemeral(`:rotating_light: natmigrate could not process \`${cmd.kind}\` right now (reference \`${ref}\`); it may not have completed, so check with \`/natmigrate status\` before trying again.`);
+    return ephemeral(msg(inv.lang).commandFailed({ command: cmd.kind, ref }));
   }
 }
 
@@ -52,8 +55,13 @@ export function registerCommands(app: App, deps: SlackDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, context }) => {
     const later: (() => Promise<unknown>)[] = [];
     const replay = context[REPLAY_DEFERRED_PROP] as DeferredReplay | undefined;
+    // The ack never waits on Slack for a locale: a person the cache does not know yet is answered in the channel's
+    // language this once, and their locale is read after the ack.
+    const known = await deps.languages.cachedUserLanguage(command.user_id);
+    const lang = known ?? await deps.languages.channelLanguage(command.channel_id);
+    if (!known) later.push(() => deps.languages.learnUser(command.user_id));
     const reply = await routeCommand({
-      userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
+      lang, userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
     }, deps);
     if (reply === DROPPED) {
       deps.log.warn({ userId: command.user_id }, 'slack request dropped: replayed request');
