@@ -33,6 +33,7 @@ const ALLOWED_FLAGS: Record<Subcommand, readonly FlagName[]> = {
   rollback: ['region'],
   scan: ['region'],
   config: [],
+  report: ['region'],
 };
 
 export interface ParsedArgs {

@@ -14,13 +14,15 @@ import { en as coreEn } from './messages/core.en.ts';
 import { ja as coreJa } from './messages/core.ja.ts';
 import { en as configEn } from './messages/config.en.ts';
 import { ja as configJa } from './messages/config.ja.ts';
+import { en as reportEn } from './messages/report.en.ts';
+import { ja as reportJa } from './messages/report.ja.ts';
 import type { Lang } from './lang.ts';
 import type { SameMessages } from './message-type.ts';
 
-const EN = { ...coreEn, ...configEn };
+const EN = { ...coreEn, ...configEn, ...reportEn };
 export type Catalog = SameMessages<typeof EN>;
 
-const JA: Catalog = { ...coreJa, ...configJa };
+const JA: Catalog = { ...coreJa, ...configJa, ...reportJa };
 
 const CATALOGS: Record<Lang, Catalog> = { en: EN as Catalog, ja: JA };
 

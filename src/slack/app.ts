@@ -210,7 +210,8 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     await announcer.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false });
   };
   const channels = createChannelCheck({ botToken: opts.botToken, ...apiUrl, logger: log, ...(opts.channelNoCacheMs !== undefined ? { noTtlMs: opts.channelNoCacheMs } : {}) });
-  const deps: SlackDeps = { service, outbox, authz, channels, languages, announce, defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
+  const web = new webApi.WebClient(opts.botToken, { ...clientOptions, logLevel: LogLevel.ERROR });
+  const deps: SlackDeps = { service, outbox, authz, channels, languages, announce, web, defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
   // `/natmigrate` does its replay check itself, `run` inside its job claim: one Redis round trip before the ack.
   app.use(replayGuard({ redis: opts.redis, prefix, outbox, log, deferCommands: [SLASH_COMMAND] }));
   registerCommands(app, deps);

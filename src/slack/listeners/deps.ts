@@ -5,6 +5,7 @@ import type { Authz } from '../authz.ts';
 import type { ChannelCheck } from '../channels.ts';
 import type { Log } from '../slack-log.ts';
 import { truncate } from '../mrkdwn.ts';
+import type { SlackWebClient } from '../web-call.ts';
 import type { Outbox } from '../outbox/index.ts';
 
 /** What every listener needs; built once by the app factory. */
@@ -17,6 +18,8 @@ export interface SlackDeps {
   languages: Languages;
   /** Post one line in a channel (a channel-wide audit line that belongs to no job, e.g. a language change). */
   announce(channelId: string, text: string): Promise<void>;
+  /** Web API calls a listener makes itself after its ack (file uploads, views, DMs); retries as the app's clients do. */
+  web: SlackWebClient;
   defaultRegion: string;
   log: Log;
   now: () => Date;

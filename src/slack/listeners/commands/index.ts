@@ -12,6 +12,7 @@ import { handleCancel } from './cancel-command.ts';
 import { handleRollback } from './rollback-command.ts';
 import { handleScan } from './scan-command.ts';
 import { handleConfig } from './config-command.ts';
+import { handleReport } from './report-command.ts';
 
 export const SLASH_COMMAND = '/natmigrate';
 
@@ -28,6 +29,7 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
   rollback: handleRollback,
   scan: handleScan,
   config: handleConfig,
+  report: handleReport,
 };
 
 /**
