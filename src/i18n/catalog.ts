@@ -16,13 +16,15 @@ import { en as configEn } from './messages/config.en.ts';
 import { ja as configJa } from './messages/config.ja.ts';
 import { en as reportEn } from './messages/report.en.ts';
 import { ja as reportJa } from './messages/report.ja.ts';
+import { en as notifyEn } from './messages/notify.en.ts';
+import { ja as notifyJa } from './messages/notify.ja.ts';
 import type { Lang } from './lang.ts';
 import type { SameMessages } from './message-type.ts';
 
-const EN = { ...coreEn, ...configEn, ...reportEn };
+const EN = { ...coreEn, ...configEn, ...reportEn, ...notifyEn };
 export type Catalog = SameMessages<typeof EN>;
 
-const JA: Catalog = { ...coreJa, ...configJa, ...reportJa };
+const JA: Catalog = { ...coreJa, ...configJa, ...reportJa, ...notifyJa };
 
 const CATALOGS: Record<Lang, Catalog> = { en: EN as Catalog, ja: JA };
 

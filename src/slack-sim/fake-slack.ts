@@ -4,6 +4,7 @@ import { chatMethods } from './api-chat.ts';
 import { conversationMethods } from './api-conversations.ts';
 import { directoryMethods } from './api-directory.ts';
 import { fileMethods } from './api-files.ts';
+import { imMethods } from './api-im.ts';
 import { membershipChannelType } from './events-api.ts';
 import { createFakeSlackServer } from './http-server.ts';
 import { People } from './people.ts';
@@ -25,6 +26,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const methods = {
     ...chatMethods(ws),
     ...fileMethods(ws),
+    ...imMethods(ws),
     ...conversationMethods(ws),
     ...directoryMethods(ws, () => `ws://127.0.0.1:${port}${SOCKET_PATH}`),
   };
@@ -78,6 +80,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     transcript: (channel, threadTs) => fake.thread(channel, threadTs).map((m) => renderMessage(m, ws.names)),
     render: (m) => renderMessage(m, ws.names),
     renderText: (t) => renderMrkdwn(t, ws.names),
+    directMessages: (user) => ws.directMessages(user),
     ephemerals: (user) => ws.ephemerals.filter((e) => !user || e.user === user),
     files: () => [...ws.files.values()],
     responses: () => [...responseUrls.received],

@@ -182,6 +182,8 @@ export interface FakeSlack {
   render(msg: FakeMessage): string;
   renderText(text: string): string;
   ephemerals(user?: string): EphemeralRecord[];
+  /** What the bot sent a person in its DM with them (conversations.open + chat.postMessage), oldest first. */
+  directMessages(userId: string): FakeMessage[];
   /** Files uploaded so far (completed or not). */
   files(): FakeFile[];
   responses(): ResponseUrlRecord[];

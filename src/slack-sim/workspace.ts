@@ -81,6 +81,22 @@ export class Workspace {
     return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   }
 
+  /** The IM between the bot and a person (conversations.open), created on first use: `D` + the user id. */
+  imOf(userId: string): string {
+    const id = `D${userId}`;
+    if (!this.channels.has(id)) {
+      this.channels.set(id, this.userName(userId));
+      this.kinds.set(id, 'im');
+      this.channelMembers.set(id, [userId, this.botUserId]);
+    }
+    return id;
+  }
+
+  /** The IMs the bot opened, by user id. */
+  directMessages(userId: string): FakeMessage[] {
+    return this.channelLog(`D${userId}`).filter((m) => !m.deleted);
+  }
+
   /** Unknown channels with a channel-shaped id are created on first use, unless strictChannels. */
   knownChannel(id: string): boolean {
     if (this.channels.has(id)) return true;

@@ -18,6 +18,7 @@ import { registerReconcileRestore } from './listeners/actions/reconcile-restore.
 import { registerBotMembership } from './listeners/events/bot-membership.ts';
 import type { SlackDeps } from './listeners/deps.ts';
 import { extractReplayInfo, replayGuard } from './replay.ts';
+import { createNotices, parseApproverNotice } from './notify/approver-notices.ts';
 
 /**
  * The Bolt app: HTTP mode (HTTPReceiver on PORT, path /slack/events, signature checked with the signing secret)
@@ -60,6 +61,10 @@ export interface SlackBotOptions {
   language?: Lang;
   /** How long a person's Slack locale is cached (default 1 h). */
   userLanguageTtlMs?: number;
+  /** NATMIGRATE_NOTIFY_APPROVERS: `mention` (default), `dm`, `off`, or a user-group id to mention. */
+  notifyApprovers?: string;
+  /** How often due approval reminders are looked for (default 5 s). */
+  reminderPollMs?: number;
   logger?: Log;
   /** Hold the HTTP response until the listener finished (tests; FaaS). Listeners stay short either way. */
   processBeforeResponse?: boolean;
@@ -219,6 +224,11 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   registerDriftPlan(app, deps);
   registerReconcileRestore(app, deps);
   registerBotMembership(app, deps);
+  const notices = createNotices(deps, {
+    redis: opts.redis, prefix, notice: parseApproverNotice(opts.notifyApprovers),
+    ...(opts.reminderPollMs !== undefined ? { pollMs: opts.reminderPollMs } : {}),
+  });
+  outbox.onDelivered((d) => notices.onDelivered(d));
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
   });
@@ -234,7 +244,10 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       void authz.warm();
       void resolveIdentity().catch((err: unknown) => log.warn({ err: String(err) }, 'auth.test failed at start; tried again on the first request'));
       const deliver = opts.deliver ?? true;
-      if (deliver) outbox.start();
+      if (deliver) {
+        outbox.start();
+        notices.start();
+      }
       started = true;
       if (socket) {
         await app.start();
@@ -246,6 +259,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     async stop() {
       if (started) await app.stop().catch((err: unknown) => log.warn({ err: String(err) }, 'stopping the Slack receiver failed'));
       await outbox.stop();
+      await notices.stop();
       started = false;
     },
   };
@@ -270,6 +284,7 @@ export function slackBotOptionsFromConfig(
     approvers: config.NATMIGRATE_APPROVERS,
     defaultRegion: config.NATMIGRATE_REGION,
     language: config.NATMIGRATE_LANGUAGE,
+    notifyApprovers: config.NATMIGRATE_NOTIFY_APPROVERS,
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.outbox ? { outbox: deps.outbox } : {}),
     outboxOptions: { retentionMs: config.NATMIGRATE_RECORD_RETENTION },

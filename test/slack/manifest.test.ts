@@ -37,7 +37,7 @@ describe('manifest.yml', () => {
     }
     if (methods.delete('files.uploadV2')) ['files.getUploadURLExternal', 'files.completeUploadExternal'].forEach((m) => methods.add(m));
     expect([...methods].sort()).toEqual([
-      'chat.postMessage', 'chat.update', 'conversations.history', 'conversations.info', 'conversations.replies',
+      'chat.postEphemeral', 'chat.postMessage', 'chat.update', 'conversations.history', 'conversations.info', 'conversations.open', 'conversations.replies',
       'files.completeUploadExternal', 'files.getUploadURLExternal', 'usergroups.users.list', 'users.info',
     ]);
     const needed = new Set(['commands']); // the slash command

@@ -96,6 +96,8 @@ export function auditReply(ev: ThreadEvent): SlackMessage | undefined {
       return reconcileAskMessage(ev);
     case 'slack.restore_asked':
       return line(`:leftwards_arrow_with_hook: ${t} ${mention(ev.userId)} clicked *Restore* for ENI ${code(ev.eniId)}: the original mapping is put back from the ENI's tags.`);
+    case 'slack.notice':
+      return line(ev.text);
     case 'slack.replay_ignored':
       return line(`:no_entry_sign: ${t} Ignored a replayed request${ev.userId ? ` signed for ${mention(ev.userId)}` : ''}: ${escCut(ev.what, 500)}. No change was made.`);
     default:

@@ -22,10 +22,11 @@ export async function handleReport(cmd: Extract<Command, { kind: 'report' }>, in
   const found = await loadReport(id, deps);
   if (!found) return ephemeral(t.reportUnknown({ id: code(id) }));
   const lang = await deps.languages.channelLanguage(inv.channelId);
+  const client = deps.web;
   const upload = async () => {
     const { files, rows } = reportFiles({ id, records: found.records, ...(found.batch ? { batch: found.batch } : {}), generatedAt: deps.now() }, lang);
     try {
-      await deps.web.files.uploadV2({
+      await client.files.uploadV2({
         channel_id: inv.channelId,
         initial_comment: msg(lang).reportComment({ id: code(id), rows }),
         file_uploads: files.map((f) => ({ filename: f.filename, title: f.title, content: f.content })),
@@ -34,7 +35,7 @@ export async function handleReport(cmd: Extract<Command, { kind: 'report' }>, in
     } catch (err) {
       const ref = errorRef();
       deps.log.error({ ref, jobId: id, err: errText(err) }, 'audit report upload failed');
-      await deps.web.chat.postEphemeral({ channel: inv.channelId, user: inv.userId, text: t.reportUploadFailed({ id: code(id), ref: code(ref) }) }).catch(() => undefined);
+      await client.chat.postEphemeral({ channel: inv.channelId, user: inv.userId, text: t.reportUploadFailed({ id: code(id), ref: code(ref) }) }).catch(() => undefined);
     }
   };
   if (inv.defer) inv.defer(upload);
