@@ -18,13 +18,15 @@ import { en as reportEn } from './messages/report.en.ts';
 import { ja as reportJa } from './messages/report.ja.ts';
 import { en as notifyEn } from './messages/notify.en.ts';
 import { ja as notifyJa } from './messages/notify.ja.ts';
+import { en as homeEn } from './messages/home.en.ts';
+import { ja as homeJa } from './messages/home.ja.ts';
 import type { Lang } from './lang.ts';
 import type { SameMessages } from './message-type.ts';
 
-const EN = { ...coreEn, ...configEn, ...reportEn, ...notifyEn };
+const EN = { ...coreEn, ...configEn, ...reportEn, ...notifyEn, ...homeEn };
 export type Catalog = SameMessages<typeof EN>;
 
-const JA: Catalog = { ...coreJa, ...configJa, ...reportJa, ...notifyJa };
+const JA: Catalog = { ...coreJa, ...configJa, ...reportJa, ...notifyJa, ...homeJa };
 
 const CATALOGS: Record<Lang, Catalog> = { en: EN as Catalog, ja: JA };
 

@@ -33,6 +33,8 @@ export const INSTALLED_SCOPES: readonly string[] = [
 export const SUBSCRIBED_BOT_EVENTS: Readonly<Record<string, readonly string[]>> = {
   member_joined_channel: ['channels:read', 'groups:read'],
   member_left_channel: ['channels:read', 'groups:read'],
+  // Needs no scope: https://docs.slack.dev/reference/events/app_home_opened ("Required scopes: none").
+  app_home_opened: [],
 };
 
 export type ConversationKind = 'public' | 'private' | 'im' | 'mpim';

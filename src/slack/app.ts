@@ -19,6 +19,9 @@ import { registerBotMembership } from './listeners/events/bot-membership.ts';
 import type { SlackDeps } from './listeners/deps.ts';
 import { extractReplayInfo, replayGuard } from './replay.ts';
 import { createNotices, parseApproverNotice } from './notify/approver-notices.ts';
+import { createHomePublisher } from './home/home-publisher.ts';
+import { registerAppHomeOpened } from './listeners/events/app-home-opened.ts';
+import { registerHomeApprovalButtons } from './listeners/actions/home-approval-click.ts';
 
 /**
  * The Bolt app: HTTP mode (HTTPReceiver on PORT, path /slack/events, signature checked with the signing secret)
@@ -65,6 +68,8 @@ export interface SlackBotOptions {
   notifyApprovers?: string;
   /** How often due approval reminders are looked for (default 5 s). */
   reminderPollMs?: number;
+  /** Home tabs are refreshed at most once per this many ms when jobs change (default 1000). */
+  homeDebounceMs?: number;
   logger?: Log;
   /** Hold the HTTP response until the listener finished (tests; FaaS). Listeners stay short either way. */
   processBeforeResponse?: boolean;
@@ -229,6 +234,10 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     ...(opts.reminderPollMs !== undefined ? { pollMs: opts.reminderPollMs } : {}),
   });
   outbox.onDelivered((d) => notices.onDelivered(d));
+  const home = createHomePublisher(deps, { redis: opts.redis, prefix, ...(opts.homeDebounceMs !== undefined ? { debounceMs: opts.homeDebounceMs } : {}) });
+  outbox.onDelivered((d) => home.onDelivered(d));
+  registerAppHomeOpened(app, deps, home, { redis: opts.redis, prefix });
+  registerHomeApprovalButtons(app, deps, home);
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
   });
@@ -260,6 +269,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       if (started) await app.stop().catch((err: unknown) => log.warn({ err: String(err) }, 'stopping the Slack receiver failed'));
       await outbox.stop();
       await notices.stop();
+      await home.stop();
       started = false;
     },
   };

@@ -38,7 +38,7 @@ describe('manifest.yml', () => {
     if (methods.delete('files.uploadV2')) ['files.getUploadURLExternal', 'files.completeUploadExternal'].forEach((m) => methods.add(m));
     expect([...methods].sort()).toEqual([
       'chat.postEphemeral', 'chat.postMessage', 'chat.update', 'conversations.history', 'conversations.info', 'conversations.open', 'conversations.replies',
-      'files.completeUploadExternal', 'files.getUploadURLExternal', 'usergroups.users.list', 'users.info',
+      'files.completeUploadExternal', 'files.getUploadURLExternal', 'usergroups.users.list', 'users.info', 'views.publish',
     ]);
     const needed = new Set(['commands']); // the slash command
     for (const m of methods) for (const kind of ['public', 'private'] as const) {
