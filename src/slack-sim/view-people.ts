@@ -1,7 +1,7 @@
 import { isObj } from './block-validation.ts';
 import type { People } from './people.ts';
 import type { Workspace } from './workspace.ts';
-import type { BotReply, EventDelivery, FakeView } from './workspace-types.ts';
+import type { BotReply, EventDelivery, FakeView, ViewValues } from './workspace-types.ts';
 
 /**
  * People using the app's surfaces beyond messages, each as Slack sends it (https://docs.slack.dev/reference/interaction-payloads):
@@ -10,14 +10,6 @@ import type { BotReply, EventDelivery, FakeView } from './workspace-types.ts';
  * answered with options in the HTTP response within 3 s) and submitting a modal (view_submission; the response may
  * carry `response_action: errors | update | clear`, else the modal closes).
  */
-
-/** What a person typed or picked in a modal, by block_id then action_id. */
-export type ViewValues = Record<string, Record<string, ViewValue>>;
-export type ViewValue =
-  | { type: 'plain_text_input'; value: string }
-  | { type: 'static_select' | 'external_select'; selected_option: { text: { type: 'plain_text'; text: string }; value: string } | null }
-  | { type: 'multi_static_select' | 'multi_external_select'; selected_options: { text: { type: 'plain_text'; text: string }; value: string }[] }
-  | { type: 'checkboxes'; selected_options: { text: { type: 'plain_text'; text: string }; value: string }[] };
 
 export class ViewPeople {
   constructor(private readonly ws: Workspace, private readonly people: People) {}

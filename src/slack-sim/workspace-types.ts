@@ -77,6 +77,14 @@ export interface FakeMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
+/** What a person typed or picked in a modal, by block_id then action_id. */
+export type ViewValues = Record<string, Record<string, ViewValue>>;
+export type ViewValue =
+  | { type: 'plain_text_input'; value: string }
+  | { type: 'static_select' | 'external_select'; selected_option: { text: { type: 'plain_text'; text: string }; value: string } | null }
+  | { type: 'multi_static_select' | 'multi_external_select'; selected_options: { text: { type: 'plain_text'; text: string }; value: string }[] }
+  | { type: 'checkboxes'; selected_options: { text: { type: 'plain_text'; text: string }; value: string }[] };
+
 /** A view the app opened (a modal) or published (a person's App Home). */
 export interface FakeView {
   id: string;
@@ -219,7 +227,7 @@ export interface FakeSlack {
   /** A person types in an external select of a view: block_suggestion, the options come back in the reply. */
   suggest(userId: string, viewId: string, blockId: string, actionId: string, value: string): Promise<BotReply>;
   /** A person submits a modal with these values. */
-  submitView(userId: string, viewId: string, values: import('./view-people.ts').ViewValues): Promise<BotReply>;
+  submitView(userId: string, viewId: string, values: ViewValues): Promise<BotReply>;
   view(id: string): FakeView | undefined;
   /** The App Home view published for a person. */
   homeView(userId: string): FakeView | undefined;
