@@ -20,13 +20,15 @@ import { en as notifyEn } from './messages/notify.en.ts';
 import { ja as notifyJa } from './messages/notify.ja.ts';
 import { en as homeEn } from './messages/home.en.ts';
 import { ja as homeJa } from './messages/home.ja.ts';
+import { en as modalEn } from './messages/modal.en.ts';
+import { ja as modalJa } from './messages/modal.ja.ts';
 import type { Lang } from './lang.ts';
 import type { SameMessages } from './message-type.ts';
 
-const EN = { ...coreEn, ...configEn, ...reportEn, ...notifyEn, ...homeEn };
+const EN = { ...coreEn, ...configEn, ...reportEn, ...notifyEn, ...homeEn, ...modalEn };
 export type Catalog = SameMessages<typeof EN>;
 
-const JA: Catalog = { ...coreJa, ...configJa, ...reportJa, ...notifyJa, ...homeJa };
+const JA: Catalog = { ...coreJa, ...configJa, ...reportJa, ...notifyJa, ...homeJa, ...modalJa };
 
 const CATALOGS: Record<Lang, Catalog> = { en: EN as Catalog, ja: JA };
 

@@ -98,6 +98,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     clickView: (userId, viewId, actionId, value, o) => viewPeople.click(userId, viewId, actionId, value, o),
     suggest: (userId, viewId, blockId, actionId, value) => viewPeople.suggest(userId, viewId, blockId, actionId, value),
     submitView: (userId, viewId, values) => viewPeople.submit(userId, viewId, values),
+    selectInView: (userId, viewId, blockId, actionId, option) => viewPeople.select(userId, viewId, blockId, actionId, option),
     view: (id) => ws.views.get(id),
     homeView: (userId) => { const id = ws.homeOf.get(userId); return id ? ws.views.get(id) : undefined; },
     modals: (userId) => [...ws.views.values()].filter((v) => v.kind === 'modal' && v.user === userId),

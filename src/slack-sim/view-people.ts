@@ -1,7 +1,7 @@
 import { isObj } from './block-validation.ts';
 import type { People } from './people.ts';
 import type { Workspace } from './workspace.ts';
-import type { BotReply, EventDelivery, FakeView, ViewValues } from './workspace-types.ts';
+import type { BotReply, EventDelivery, FakeView, ViewValue, ViewValues } from './workspace-types.ts';
 
 /**
  * People using the app's surfaces beyond messages, each as Slack sends it (https://docs.slack.dev/reference/interaction-payloads):
@@ -66,11 +66,45 @@ export class ViewPeople {
     });
   }
 
+  /** What a modal's inputs hold before anyone touches them: their initial values, as Slack fills `state.values`. */
+  initialValues(v: FakeView): ViewValues {
+    const out: ViewValues = {};
+    for (const b of (v.view.blocks as unknown[]) ?? []) {
+      if (!isObj(b) || b.type !== 'input' || !isObj(b.element) || typeof b.block_id !== 'string') continue;
+      const e = b.element;
+      const action = String(e.action_id);
+      const opts = (x: unknown) => (Array.isArray(x) ? x : []).filter(isObj).map((o) => ({ text: { type: 'plain_text' as const, text: String(isObj(o.text) ? o.text.text : '') }, value: String(o.value) }));
+      let val: ViewValue | undefined;
+      switch (e.type) {
+        case 'plain_text_input': val = { type: 'plain_text_input', value: typeof e.initial_value === 'string' ? e.initial_value : '' }; break;
+        case 'static_select': case 'external_select': val = { type: e.type, selected_option: opts([e.initial_option])[0] ?? null }; break;
+        case 'multi_static_select': case 'multi_external_select': val = { type: e.type, selected_options: opts(e.initial_options) }; break;
+        case 'checkboxes': val = { type: 'checkboxes', selected_options: opts(e.initial_options) }; break;
+        case 'conversations_select': val = { type: 'conversations_select', selected_conversation: typeof e.initial_conversation === 'string' ? e.initial_conversation : null }; break;
+        default: break;
+      }
+      if (val) out[b.block_id] = { [action]: val };
+    }
+    return out;
+  }
+
+  /** A select with dispatch_action: the person picks an option; the app gets block_actions with the view. */
+  select(userId: string, viewId: string, blockId: string, actionId: string, option: { text: string; value: string }): Promise<BotReply> {
+    const v = this.view(viewId);
+    const picked = { text: { type: 'plain_text' as const, text: option.text }, value: option.value };
+    const values = this.initialValues(v);
+    values[blockId] = { [actionId]: { type: 'external_select', selected_option: picked } };
+    return this.people.interact({
+      ...this.base('block_actions', userId), container: { type: 'view', view_id: v.id }, trigger_id: this.ws.issueTrigger(userId), view: this.wireView(v, values),
+      actions: [{ type: 'external_select', action_id: actionId, block_id: blockId, selected_option: picked, action_ts: (Date.now() / 1000).toFixed(6) }],
+    });
+  }
+
   /** The person types `value` in an external select of a modal; the reply holds the options. */
   suggest(userId: string, viewId: string, blockId: string, actionId: string, value: string): Promise<BotReply> {
     const v = this.view(viewId);
     return this.people.interact({
-      ...this.base('block_suggestion', userId), container: { type: 'view', view_id: v.id }, view: this.wireView(v),
+      ...this.base('block_suggestion', userId), container: { type: 'view', view_id: v.id }, view: this.wireView(v, this.initialValues(v)),
       block_id: blockId, action_id: actionId, value,
     });
   }
@@ -79,7 +113,7 @@ export class ViewPeople {
   async submit(userId: string, viewId: string, values: ViewValues): Promise<BotReply> {
     const v = this.view(viewId);
     if (!v.open) throw new Error(`fake slack: view ${viewId} is closed`);
-    const reply = await this.people.interact({ ...this.base('view_submission', userId), trigger_id: this.ws.issueTrigger(userId), view: this.wireView(v, values), response_urls: [] });
+    const reply = await this.people.interact({ ...this.base('view_submission', userId), trigger_id: this.ws.issueTrigger(userId), view: this.wireView(v, { ...this.initialValues(v), ...values }), response_urls: [] });
     const action = reply.json?.response_action;
     if (action === 'errors' && isObj(reply.json?.errors)) {
       v.errors = Object.fromEntries(Object.entries(reply.json.errors).map(([k, x]) => [k, String(x)]));

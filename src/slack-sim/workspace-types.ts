@@ -83,7 +83,8 @@ export type ViewValue =
   | { type: 'plain_text_input'; value: string }
   | { type: 'static_select' | 'external_select'; selected_option: { text: { type: 'plain_text'; text: string }; value: string } | null }
   | { type: 'multi_static_select' | 'multi_external_select'; selected_options: { text: { type: 'plain_text'; text: string }; value: string }[] }
-  | { type: 'checkboxes'; selected_options: { text: { type: 'plain_text'; text: string }; value: string }[] };
+  | { type: 'checkboxes'; selected_options: { text: { type: 'plain_text'; text: string }; value: string }[] }
+  | { type: 'conversations_select'; selected_conversation: string | null };
 
 /** A view the app opened (a modal) or published (a person's App Home). */
 export interface FakeView {
@@ -226,7 +227,9 @@ export interface FakeSlack {
   clickView(userId: string, viewId: string, actionId: string, value?: string, o?: { forgeValue?: string }): Promise<BotReply>;
   /** A person types in an external select of a view: block_suggestion, the options come back in the reply. */
   suggest(userId: string, viewId: string, blockId: string, actionId: string, value: string): Promise<BotReply>;
-  /** A person submits a modal with these values. */
+  /** A person picks an option of a select that dispatches actions (block_actions from the view). */
+  selectInView(userId: string, viewId: string, blockId: string, actionId: string, option: { text: string; value: string }): Promise<BotReply>;
+  /** A person submits a modal: what it shows (initial values) with these values on top, by block_id. */
   submitView(userId: string, viewId: string, values: ViewValues): Promise<BotReply>;
   view(id: string): FakeView | undefined;
   /** The App Home view published for a person. */

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { RedisConnection } from '../util/redis-connection.ts';
 import { App, HTTPReceiver, LogLevel, webApi, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
 import type { Config } from '../config.ts';
-import type { MigrationService } from '../engine/ports.ts';
+import type { InventoryPort, MigrationService } from '../engine/ports.ts';
 import { createAuthz, type Authz } from './authz.ts';
 import { createChannelCheck } from './channels.ts';
 import { createLanguages } from './language.ts';
@@ -22,6 +22,10 @@ import { createNotices, parseApproverNotice } from './notify/approver-notices.ts
 import { createHomePublisher } from './home/home-publisher.ts';
 import { registerAppHomeOpened } from './listeners/events/app-home-opened.ts';
 import { registerHomeApprovalButtons } from './listeners/actions/home-approval-click.ts';
+import { registerModalTargetPicked } from './listeners/actions/modal-target-picked.ts';
+import { registerStartShortcut } from './listeners/shortcuts/start-shortcut.ts';
+import { registerStartSubmission } from './listeners/views/start-submission.ts';
+import { registerTargetOptions } from './listeners/views/target-options.ts';
 
 /**
  * The Bolt app: HTTP mode (HTTPReceiver on PORT, path /slack/events, signature checked with the signing secret)
@@ -54,6 +58,8 @@ export interface SlackBotOptions {
   botUserId?: string;
   teamId?: string;
   service: MigrationService;
+  /** Read-only cloud reads for the start modal (the engine's `inventory`). */
+  inventory?: InventoryPort;
   redis: RedisConnection;
   /** Redis key prefix for the outbox and replay keys (default '{natmigrate}:slack'). */
   prefix?: string;
@@ -221,7 +227,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   };
   const channels = createChannelCheck({ botToken: opts.botToken, ...apiUrl, logger: log, ...(opts.channelNoCacheMs !== undefined ? { noTtlMs: opts.channelNoCacheMs } : {}) });
   const web = new webApi.WebClient(opts.botToken, { ...clientOptions, logLevel: LogLevel.ERROR });
-  const deps: SlackDeps = { service, outbox, authz, channels, languages, announce, web, defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
+  const deps: SlackDeps = { service, outbox, authz, channels, languages, announce, web, ...(opts.inventory ? { inventory: opts.inventory } : {}), defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
   // `/natmigrate` does its replay check itself, `run` inside its job claim: one Redis round trip before the ack.
   app.use(replayGuard({ redis: opts.redis, prefix, outbox, log, deferCommands: [SLASH_COMMAND] }));
   registerCommands(app, deps);
@@ -238,6 +244,10 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   outbox.onDelivered((d) => home.onDelivered(d));
   registerAppHomeOpened(app, deps, home, { redis: opts.redis, prefix });
   registerHomeApprovalButtons(app, deps, home);
+  registerStartShortcut(app, deps);
+  registerTargetOptions(app, deps);
+  registerModalTargetPicked(app, deps);
+  registerStartSubmission(app, deps);
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
   });
@@ -278,7 +288,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
 /** The one place Config maps onto the bot's options. */
 export function slackBotOptionsFromConfig(
   config: Config,
-  deps: { service: MigrationService; redis: RedisConnection; logger?: Log; outbox?: Outbox },
+  deps: { service: MigrationService; redis: RedisConnection; logger?: Log; outbox?: Outbox; inventory?: InventoryPort },
 ): SlackBotOptions {
   if (!config.SLACK_BOT_TOKEN) throw new Error('SLACK_BOT_TOKEN is required for the Slack bot');
   return {
@@ -288,6 +298,7 @@ export function slackBotOptionsFromConfig(
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
     port: config.PORT,
     service: deps.service,
+    ...(deps.inventory ? { inventory: deps.inventory } : {}),
     redis: deps.redis,
     prefix: `${config.NATMIGRATE_QUEUE_PREFIX}:slack`,
     requesters: config.NATMIGRATE_REQUESTERS,

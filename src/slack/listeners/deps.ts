@@ -1,4 +1,4 @@
-import type { MigrationService } from '../../engine/ports.ts';
+import type { InventoryPort, MigrationService } from '../../engine/ports.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import type { Languages } from '../language.ts';
 import type { Authz } from '../authz.ts';
@@ -20,6 +20,8 @@ export interface SlackDeps {
   announce(channelId: string, text: string): Promise<void>;
   /** Web API calls a listener makes itself after its ack (file uploads, views, DMs); retries as the app's clients do. */
   web: SlackWebClient;
+  /** Read-only cloud reads for the start modal's selects (absent: the modal lists nothing to pick). */
+  inventory?: InventoryPort;
   defaultRegion: string;
   log: Log;
   now: () => Date;

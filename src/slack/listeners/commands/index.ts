@@ -13,6 +13,7 @@ import { handleRollback } from './rollback-command.ts';
 import { handleScan } from './scan-command.ts';
 import { handleConfig } from './config-command.ts';
 import { handleReport } from './report-command.ts';
+import { openStartModal } from '../../modal/open-start-modal.ts';
 
 export const SLASH_COMMAND = '/natmigrate';
 
@@ -57,6 +58,12 @@ export function registerCommands(app: App, deps: SlackDeps): void {
     const later: (() => Promise<unknown>)[] = [];
     const replay = context[REPLAY_DEFERRED_PROP] as DeferredReplay | undefined;
     const lang = await deps.languages.userLanguage(command.user_id);
+    // `/natmigrate` alone opens the start form: ack first, then views.open while the trigger_id is fresh (3 s).
+    if (!(command.text ?? '').trim() && command.trigger_id) {
+      await ack();
+      await openStartModal(deps, { triggerId: command.trigger_id, userId: command.user_id, channelId: command.channel_id });
+      return;
+    }
     const reply = await routeCommand({
       lang, userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
     }, deps);
