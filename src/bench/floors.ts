@@ -38,10 +38,11 @@ export function cutoverFloor(l: BenchLatencies, method: CutoverMethod): number {
 /**
  * The cloud's critical path of one migration (human wait excluded): attach the ENI, [configure the guest], then
  * the cutover's switch, then verification (egress RunCommand and SSH banner run side by side). `introspect`: the plan
- * first reads the guest's services with one RunCommand, which must finish before anything is staged.
+ * first reads the guest's services with one RunCommand, which must finish before anything is staged, and the gate's
+ * recheck reads them again after the approval (they are part of the plan hash), before the cutover may start.
  */
 export function migrationFloor(l: BenchLatencies, configureGuest: boolean, method: CutoverMethod, introspect = false): number {
-  return (introspect ? l.runCommand : 0) + l.eniAttach + (configureGuest ? l.runCommand : 0) + dnatSwitch(l, method) + Math.max(l.runCommand, l.edge);
+  return (introspect ? 2 * l.runCommand : 0) + l.eniAttach + (configureGuest ? l.runCommand : 0) + dnatSwitch(l, method) + Math.max(l.runCommand, l.edge);
 }
 
 /**

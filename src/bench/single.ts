@@ -169,7 +169,7 @@ export async function runSingle(o: { redisUrl: string; latencies: BenchLatencies
       cutoverWindowMs: median(mine.map((r) => r.cutoverWindowMs)),
       cutoverFloorMs: cutoverFloor(l, method),
       migrationMs: median(mine.map((r) => r.migrationMs)),
-      // Each plan introspects the guest (one RunCommand before staging): part of the floor since issue 17.
+      // Each plan introspects the guest (one RunCommand before staging, one more at the gate's recheck): in the floor.
       migrationFloorMs: migrationFloor(l, false, method, true),
       apiCallsPerMigration: median(mine.map((r) => r.apiCalls)),
       verifyPortsMs: median(mine.map((r) => r.verifyPortsMs)),

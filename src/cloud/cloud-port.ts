@@ -52,6 +52,14 @@ export interface CloudPort {
   waitNetworkInterface(networkInterfaceId: string, target: 'InUse' | 'Available' | 'Gone',
     opts?: WaitOptions & { instanceId?: string; attachRequested?: boolean }): Promise<NetworkInterface | undefined>;
 
+  // ── instance power (--allow-stop) ──────────────────────────────────────
+  /** StopInstance with StoppedMode=KeepCharging (async); an instance already Stopping or Stopped is done. */
+  stopInstance?(input: { instanceId: string }): Promise<void>;
+  /** StartInstance (async); an instance already Starting or Running is done. */
+  startInstance?(input: { instanceId: string }): Promise<void>;
+  /** Waits until the instance's status is `target`; stale reads of the status before are waited through. */
+  waitInstance?(instanceId: string, target: 'Stopped' | 'Running', opts?: WaitOptions): Promise<Instance>;
+
   // ── DNAT ────────────────────────────────────────────────────────────────
   /** Starts the delete (async). */
   deleteForwardEntry(input: { forwardTableId: string; forwardEntryId: string; clientToken: string }): Promise<void>;

@@ -2,10 +2,10 @@
 import { truncateForMessage } from './ids.ts';
 import { closest, fail, SEE_HELP, type Subcommand } from './command-words.ts';
 
-export type FlagName = 'region' | 'ports' | 'configure-guest' | 'concurrency' | 'canary' | 'all' | 'vswitch' | 'security-groups' | 'accept-port' | 'verify-port';
+export type FlagName = 'region' | 'ports' | 'configure-guest' | 'concurrency' | 'canary' | 'all' | 'vswitch' | 'security-groups' | 'accept-port' | 'verify-port' | 'allow-stop';
 
 const FLAG_TAKES_VALUE: Record<FlagName, boolean> = {
-  region: true, ports: true, 'configure-guest': false, concurrency: true, canary: true, all: false, vswitch: true, 'security-groups': true, 'accept-port': true, 'verify-port': true,
+  region: true, ports: true, 'configure-guest': false, concurrency: true, canary: true, all: false, vswitch: true, 'security-groups': true, 'accept-port': true, 'verify-port': true, 'allow-stop': false,
 };
 
 const FLAG_ALIASES: Record<string, FlagName> = {
@@ -19,6 +19,7 @@ const FLAG_ALIASES: Record<string, FlagName> = {
   vswitch: 'vswitch', 'vswitch-id': 'vswitch', vsw: 'vswitch',
   'security-groups': 'security-groups', 'security-group': 'security-groups', sg: 'security-groups', sgs: 'security-groups',
   'accept-port': 'accept-port', 'accept-ports': 'accept-port',
+  'allow-stop': 'allow-stop',
 };
 
 /** Flags that may be given more than once: their values are joined into one comma list. */
@@ -26,8 +27,8 @@ const REPEATABLE: ReadonlySet<FlagName> = new Set(['accept-port']);
 
 const ALLOWED_FLAGS: Record<Subcommand, readonly FlagName[]> = {
   help: ['region'],
-  plan: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'accept-port', 'verify-port'],
-  run: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'all', 'concurrency', 'canary', 'accept-port', 'verify-port'],
+  plan: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'accept-port', 'verify-port', 'allow-stop'],
+  run: ['region', 'ports', 'configure-guest', 'vswitch', 'security-groups', 'all', 'concurrency', 'canary', 'accept-port', 'verify-port', 'allow-stop'],
   status: ['region'],
   cancel: ['region'],
   rollback: ['region'],

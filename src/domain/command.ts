@@ -55,7 +55,7 @@ export const helpText = [
   '*natmigrate* moves ECS instances off DNAT IP mappings so they leave through the NAT gateway\'s SNAT IP.',
   '',
   '`/natmigrate plan <instance-id>` — dry run: the DNAT entry to delete, its restore recipe, the new ENI and DNAT entry, the expected egress IP, or why it would be refused.',
-  '`/natmigrate run <instance-id> [more ids…] [--ports any|22,443] [--configure-guest]` — one instance: one job in its own thread; several (at most 50): one batch in one thread, canary first, approved once.',
+  '`/natmigrate run <instance-id> [more ids…] [--ports any|22,443] [--configure-guest] [--allow-stop]` — one instance: one job in its own thread; several (at most 50): one batch in one thread, canary first, approved once.',
   '`/natmigrate run --all <ngw-id|vpc-id> [more…] [--canary N] [--concurrency N]` — one batch for every IP-mapped instance, canary first, approved once.',
   '`/natmigrate status [job-id|instance-id]` — the job\'s record (a batch id: each of its instances), or the active jobs.',
   '`/natmigrate cancel <job-id>` — undo staging before the cutover; after it, a rollback.',
@@ -65,7 +65,7 @@ export const helpText = [
   '`/natmigrate report <job-id|batch-id>` — the audit (every step, actor, time, RequestId, original and new entries) as CSV and Markdown files.',
   '`/natmigrate help` — this message.',
   '',
-  'Options: `--region <region-id>` on every command (default from configuration). `--ports any` (default) forwards every port; `--ports 22,443` forwards only those TCP ports (at most 20). `--configure-guest` brings the new NIC up with policy routing through Cloud Assistant (and mirrors host-firewall rules that name the first NIC). `--accept-port 8080` (repeatable) migrates even though that port would stop answering through the ENI. `--vswitch <vsw-id>` / `--security-groups <sg-id,…>` override the new ENI\'s vSwitch (same zone) or security groups. `--verify-port N` checks that TCP port through the public IP instead of SSH (22) or, on Windows, RDP (3389).',
+  'Options: `--region <region-id>` on every command (default from configuration). `--ports any` (default) forwards every port; `--ports 22,443` forwards only those TCP ports (at most 20). `--configure-guest` brings the new NIC up with policy routing through Cloud Assistant (and mirrors host-firewall rules that name the first NIC). `--accept-port 8080` (repeatable) migrates even though that port would stop answering through the ENI. `--vswitch <vsw-id>` / `--security-groups <sg-id,…>` override the new ENI\'s vSwitch (same zone) or security groups. `--verify-port N` checks that TCP port through the public IP instead of SSH (22) or, on Windows, RDP (3389). `--allow-stop` lets natmigrate STOP and START an instance whose type takes a second ENI only while stopped (s6, e, t5, t6, n4…): after the approval, with a downtime of its own.',
   'Job ids look like `migrate-cn-hangzhou-i-bp1…`.',
 ].join('\n');
 
@@ -123,6 +123,7 @@ function parseCount(flag: 'concurrency' | 'canary', value: string, max: number):
 
 function migrationOptions(flags: Map<FlagName, string | true>): MigrationOptions {
   const options: MigrationOptions = { ports: { kind: 'all' }, configureGuest: flags.get('configure-guest') === true };
+  if (flags.get('allow-stop') === true) options.allowStop = true;
   const ports = flags.get('ports');
   if (typeof ports === 'string') {
     const r = parsePorts(ports);

@@ -73,3 +73,30 @@ export function firewallMirrorLines(mirrors: readonly FirewallMirror[]): string[
   }
   return lines;
 }
+
+/**
+ * The mirrored rules, saved where the guest's boot-time firewall service loads them, so they survive a reboot (the
+ * runtime `iptables -I` / `nft insert` alone lasts one boot). The file already holding the guest's rules wins (the
+ * rule being mirrored came from it); else the distribution's usual one:
+ * - iptables: /etc/sysconfig/iptables (iptables-services on Alibaba Cloud Linux and CentOS: `service iptables save`
+ *   writes exactly `iptables-save`'s output there) or /etc/iptables/rules.v4 (iptables-persistent on Debian/Ubuntu);
+ * - nftables: /etc/sysconfig/nftables.conf (Red Hat family) or /etc/nftables.conf (Debian/Ubuntu), each the file its
+ *   nftables.service passes to `nft -f`; `flush ruleset` first, as those files start.
+ * firewalld's permanent configuration is not handled (`firewall-cmd --permanent`): such a guest's mirror lasts one boot.
+ */
+export function firewallPersistLines(mirrors: readonly FirewallMirror[]): string[] {
+  const backends = new Set(mirrors.filter((m) => safe(m.rule)).map((m) => m.backend));
+  const pick = (rh: string, deb: string) => [
+    'FWFILE=""',
+    `for F in ${rh} ${deb}; do if [ -f "$F" ]; then FWFILE="$F"; fi; done`,
+    `if [ -z "$FWFILE" ]; then if grep -qE '^ID="?(debian|ubuntu)' /etc/os-release; then FWFILE=${deb}; else FWFILE=${rh}; fi; fi`,
+  ];
+  const lines: string[] = [];
+  if (backends.has('iptables')) {
+    lines.push(...pick('/etc/sysconfig/iptables', '/etc/iptables/rules.v4'), 'iptables-save > "$FWFILE"', 'echo "saved the iptables rules to $FWFILE"');
+  }
+  if (backends.has('nftables')) {
+    lines.push(...pick('/etc/sysconfig/nftables.conf', '/etc/nftables.conf'), 'echo "flush ruleset" > "$FWFILE"', 'nft list ruleset >> "$FWFILE"', 'echo "saved the nftables ruleset to $FWFILE"');
+  }
+  return lines;
+}

@@ -15,3 +15,11 @@ export function instanceFamily(instanceType: string): string {
 export function attachesOnlyWhenStopped(instanceType: string): boolean {
   return STOPPED_ATTACH_FAMILIES.includes(instanceFamily(instanceType));
 }
+
+/** The AttachRequiresStop refusal's sentence, or (with --allow-stop) the plan's warning. */
+export function stopAttachText(instanceId: string, instanceType: string, allowStop: boolean): string {
+  const what = `Instance ${instanceId} is of type ${instanceType} (family ${instanceFamily(instanceType)}), which takes a secondary ENI only while Stopped`;
+  return allowStop
+    ? `${what}: after the approval it will be STOPPED (StopInstance, KeepCharging), the ENI attached, and STARTED again; it does not answer in between.`
+    : `${what}; natmigrate stops a running instance only when asked: run again with --allow-stop (it is stopped and started after the approval), or attach an ENI by hand in a maintenance window, or change its instance type.`;
+}

@@ -4,7 +4,7 @@ import type { Refusal } from './plan-types.ts';
 const ECS_ACTIONS = new Set([
   'DescribeInstances', 'DescribeInstanceTypes', 'CreateNetworkInterface', 'AttachNetworkInterface', 'DetachNetworkInterface',
   'DeleteNetworkInterface', 'DescribeNetworkInterfaces', 'DescribeSecurityGroupAttribute', 'RunCommand',
-  'DescribeInvocationResults', 'DescribeInvocations', 'DescribeCloudAssistantStatus',
+  'DescribeInvocationResults', 'DescribeInvocations', 'DescribeCloudAssistantStatus', 'StopInstance', 'StartInstance',
 ]);
 
 /** 'CreateForwardEntry' → 'vpc:CreateForwardEntry'; already-qualified names are kept. */

@@ -3,10 +3,40 @@
 import { canonicalJson, sha256Hex } from './canonical.ts';
 import { describeDnat } from './dnat.ts';
 import type { NewDnatTemplate, Plan } from './plan-types.ts';
+import { reasonText, type ServiceReport } from './service-exposure.ts';
+
+/**
+ * The services the approver saw (issue 17): each carried TCP port with its bind address, verdict and reasons, the UDP
+ * listeners and the uncarried ports. Process names are kept, pids are not in the report at all; a report that could
+ * not be made is hashed as "not checked" without its reason (an invocation id or error text changes every read).
+ * Absent (never looked at) stays absent.
+ */
+export function servicesView(r: ServiceReport | undefined): unknown {
+  if (!r) return undefined;
+  if (!r.checked) return { checked: false };
+  const byPort = <T extends { port: number }>(xs: readonly T[]) => [...xs].sort((a, b) => a.port - b.port);
+  return {
+    checked: true,
+    // One readable line per port, so planDifferences can show what changed (guest text: the Slack layer escapes it).
+    // "ok" and "fixed" both mean "answers through the ENI": --configure-guest mirrors its rules while staging, before
+    // the approval, so the gate finds them in place and the port "ok"; that is what the approver was told.
+    tcp: byPort(r.tcp).map((p) => {
+      const answers = p.status === 'ok' || p.status === 'fixed';
+      return [
+        `TCP ${p.port} on ${p.bindIp}${p.process ? ` (${p.process})` : ''}: ${answers ? 'answers' : p.status}`,
+        ...(answers ? [] : p.reasons.map((x) => reasonText(x, r.newDevice)).sort()),
+      ].join('; ');
+    }),
+    udp: [...new Set(r.udp.map((u) => `${u.bindIp}:${u.port}`))].sort(),
+    notCarried: [...r.notCarried].sort((a, b) => a - b),
+  };
+}
 
 /**
  * The part of a plan an approver approves. Left out on purpose: warnings and instanceName (informational),
  * entryToDelete.status (transient; the cutover waits for Available anyway), skipSshVerify and cutover (derived from options).
+ * The guest's services are in (servicesView): a service that starts, stops or changes its binding or firewall between
+ * the plan and the approval makes the approval stale at the gate's recheck.
  * Sets (security groups, SNAT ids, egress IPs) are sorted so API ordering does not make an approval stale.
  */
 function approvedView(plan: Plan): Record<string, unknown> {
@@ -27,6 +57,8 @@ function approvedView(plan: Plan): Record<string, unknown> {
     expectedEgressIps: sorted(plan.expectedEgressIps),
     snatEntryIds: sorted(plan.snatEntryIds),
     sshPort: plan.sshPort,
+    ...(plan.stopToAttach ? { stopToAttach: true } : {}),
+    ...(plan.services ? { services: servicesView(plan.services) } : {}),
     options: {
       ...plan.options,
       ...(plan.options.securityGroupIds ? { securityGroupIds: sorted(plan.options.securityGroupIds) } : {}),
@@ -43,7 +75,7 @@ const LABELS: Record<string, string> = {
   regionId: 'region', instanceId: 'instance', vpcId: 'VPC', vSwitchId: 'instance vSwitch', zoneId: 'zone',
   primaryIp: 'primary private IP', natGatewayId: 'NAT gateway', entryToDelete: 'DNAT entry to delete',
   restoreRecipe: 'restore recipe', eni: 'new ENI', newEntries: 'new DNAT entries', expectedEgressIps: 'expected egress IPs',
-  snatEntryIds: 'covering SNAT entries', sshPort: 'SSH port', options: 'options',
+  snatEntryIds: 'covering SNAT entries', sshPort: 'SSH port', services: 'guest services', stopToAttach: 'stop and start the instance', options: 'options',
 };
 
 function render(v: unknown): string {

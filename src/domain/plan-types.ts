@@ -16,6 +16,8 @@ export interface MigrationOptions {
   acceptPorts?: number[];
   /** The TCP port verification connects to through the public IP (default: 22, or 3389 on Windows). */
   verifyPort?: number;
+  /** `--allow-stop`: an instance whose family attaches a secondary ENI only while Stopped may be stopped and started. */
+  allowStop?: boolean;
 }
 
 /** Why the pre-flight says no. Stable codes: users see them and the README explains each. */
@@ -95,6 +97,11 @@ export interface Plan {
   snatEntryIds: string[];
   /** Port checked through the public IP after the cutover: 22 (SSH), or 3389 (RDP) on Windows. */
   sshPort: number;
+  /**
+   * The family takes a secondary ENI only while Stopped and --allow-stop was given: after the approval the instance
+   * is stopped, the ENI attached, and the instance started again.
+   */
+  stopToAttach?: boolean;
   /** Set for Windows guests: verification runs PowerShell and checks RDP. */
   guestOs?: 'windows';
   /** True when the selected ports do not forward `sshPort`, so the SSH check is skipped (only egress is verified). */

@@ -29,7 +29,7 @@ import { planHash } from './plan-hash.ts';
 import {
   describeDnat, gatewayOfForwardTable, hasStatus, isIpMapping, snatCovers, snatIpsOf, snatSpecificity,
 } from './dnat.ts';
-import { attachesOnlyWhenStopped, instanceFamily } from './instance-families.ts';
+import { attachesOnlyWhenStopped, instanceFamily, stopAttachText } from './instance-families.ts';
 import { cloudAssistantRefusal } from './agent-check.ts';
 import type { CutoverMethod } from './steps.ts';
 import { serviceRefusal, serviceReportOf } from './plan-services.ts';
@@ -168,9 +168,9 @@ export function buildPlan(input: PlanInput, ctx: PlanContext): PlanResult {
   }
 
   // 12. AttachRequiresStop
-  if (attachesOnlyWhenStopped(inst.instanceType)) {
-    return refuse('AttachRequiresStop',
-      `Instance ${id} is of type ${inst.instanceType} (family ${instanceFamily(inst.instanceType)}), which takes a secondary ENI only while Stopped; natmigrate does not stop a running instance, so stop it in a maintenance window, attach an ENI by hand, or change its instance type.`,
+  const stopToAttach = attachesOnlyWhenStopped(inst.instanceType);
+  if (stopToAttach && !input.options.allowStop) {
+    return refuse('AttachRequiresStop', stopAttachText(id, inst.instanceType, false),
       { instanceType: inst.instanceType, family: instanceFamily(inst.instanceType) });
   }
 
@@ -187,12 +187,22 @@ export function buildPlan(input: PlanInput, ctx: PlanContext): PlanResult {
   if (agent) return { ok: false, refusal: agent };
 
   // 14. ServiceAtRisk
-  const services = input.guest ? serviceReportOf(input.guest, inst.primaryIp, input.options) : undefined;
+  // At the gate the guest may already have this job's ENI (staged, maybe configured): that NIC is the new one.
+  const stagedIp = input.instanceEnis.find((e) => e.tags?.[ENI_TAG_JOB] === ctx.jobId)?.privateIp;
+  const services = input.guest ? serviceReportOf(input.guest, inst.primaryIp, input.options, stagedIp) : undefined;
   const atRisk = services && serviceRefusal(services, id);
   if (atRisk) return { ok: false, refusal: atRisk };
 
   const plan = assemblePlan(input, ctx, inst, gateway, entry, usable);
-  if (services) plan.services = services;
+  if (stopToAttach) {
+    plan.stopToAttach = true;
+    plan.warnings.unshift(stopAttachText(id, inst.instanceType, true));
+    plan.hash = planHash(plan);
+  }
+  if (services) {
+    plan.services = services;
+    plan.hash = planHash(plan); // the services are part of what is approved
+  }
   if (services && !services.checked) plan.warnings.push(`The guest's services were not checked (${services.reason}); only SSH and the egress IP will be verified.`);
   return { ok: true, plan };
 }
@@ -236,9 +246,6 @@ function checkOptions(
   securityGroups: readonly { id: string; vpcId: string }[],
 ): Refusal | undefined {
   const bad = (message: string, details: Record<string, unknown>): Refusal => ({ code: 'BadOption', message, details });
-  if (options.configureGuest && inst.osType === 'windows') {
-    return bad(`--configure-guest does not configure Windows guests yet; Windows brings the new NIC up by DHCP and answers through it, so run without it.`, { osType: 'windows' });
-  }
   const ports = options.ports;
   if (ports.kind === 'list') {
     if (ports.ports.length === 0) return bad('--ports needs at least one port, or `any` for every port.', { ports: [] });
@@ -378,5 +385,6 @@ function copyOptions(o: MigrationOptions): MigrationOptions {
   if (o.securityGroupIds !== undefined) out.securityGroupIds = [...o.securityGroupIds];
   if (o.acceptPorts !== undefined) out.acceptPorts = [...o.acceptPorts];
   if (o.verifyPort !== undefined) out.verifyPort = o.verifyPort;
+  if (o.allowStop) out.allowStop = true;
   return out;
 }

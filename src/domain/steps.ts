@@ -19,6 +19,11 @@ export type StepName =
   | 'await_approval'
   | 'recheck_plan'
   | 'await_window'
+  // --allow-stop: the family takes a secondary ENI only while Stopped; after the approval: stop, attach, start
+  | 'stop_instance'
+  | 'wait_instance_stopped'
+  | 'start_instance'
+  | 'wait_instance_running'
   // cutover (forward-table writes, under the per-table lock)
   | 'save_original'
   | 'modify_entry'
@@ -90,6 +95,10 @@ export const STEPS: Record<StepName, StepInfo> = {
   await_approval: S('await_approval', 'Wait for the approval decision', 'gate', 'awaiting_approval', { parks: true, silent: true }),
   recheck_plan: S('recheck_plan', 'Re-read live state and compare with the approved plan', 'gate', 'awaiting_approval'),
   await_window: S('await_window', 'Wait for the change window', 'gate', 'waiting_window', { parks: true, silent: true }),
+  stop_instance: S('stop_instance', 'Stop the instance (StopInstance, KeepCharging) to attach the ENI', 'stage', 'staging', { writes: true }),
+  wait_instance_stopped: S('wait_instance_stopped', 'Wait for the instance to be Stopped', 'stage', 'staging', { waits: true }),
+  start_instance: S('start_instance', 'Start the instance again (StartInstance)', 'stage', 'staging', { writes: true }),
+  wait_instance_running: S('wait_instance_running', 'Wait for the instance to be Running', 'stage', 'staging', { waits: true }),
   save_original: S('save_original', 'Save the original DNAT entry and its restore recipe', 'stage', 'cutover', { tableLock: true }),
   modify_entry: S('modify_entry', 'Move the DNAT IP mapping to the ENI in place (ModifyForwardEntry)', 'cutover', 'cutover', { writes: true, tableLock: true }),
   wait_entry_modified: S('wait_entry_modified', 'Wait until the DNAT IP mapping is Available on the ENI', 'cutover', 'cutover', { tableLock: true, waits: true }),
@@ -131,6 +140,16 @@ export const MIGRATION_PATHS: Record<CutoverMethod, StepName[]> = {
   recreate: [...STAGE_AND_GATE, 'delete_entry', 'wait_entry_gone', 'create_entry', 'wait_entry_available', 'verify', 'finish'],
 };
 export const MIGRATION_PATH = MIGRATION_PATHS.recreate;
+
+/**
+ * A migration whose instance family attaches a secondary ENI only while Stopped (--allow-stop): the ENI is created
+ * before the approval, and attached only after it, between a stop and a start.
+ */
+export const STOP_ATTACH_PATH: StepName[] = [
+  'plan', 'create_eni', 'request_approval', 'await_approval', 'recheck_plan', 'await_window',
+  'stop_instance', 'wait_instance_stopped', 'attach_eni', 'wait_eni_in_use', 'start_instance', 'wait_instance_running',
+  'configure_guest', 'save_original', 'modify_entry', 'wait_entry_modified', 'verify', 'finish',
+];
 
 /** The first step of the restore (after a failure or cancel past the save), per cutover method. */
 export const RESTORE_START: Record<CutoverMethod, StepName> = { modify: 'restore_modify_back', recreate: 'restore_delete_new' };

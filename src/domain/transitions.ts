@@ -42,6 +42,10 @@ export interface JobFacts {
   pendingOutcome?: JobOutcome;
   /** How the cutover moves (or moved) the mapping; decides the cutover and restore steps. */
   cutover: CutoverMethod;
+  /** --allow-stop on a family that attaches only while Stopped: stop → attach → start, after the approval. */
+  stopToAttach?: boolean;
+  /** This job asked the instance to stop and has not yet seen it Running again: every way out starts it first. */
+  poweredDown?: boolean;
 }
 
 export interface Transition {
@@ -60,6 +64,13 @@ function afterUnstage(f: JobFacts): Transition {
   return { next: f.kind === 'rollback' && f.pendingOutcome !== 'failed' ? 'verify_original' : 'finish' };
 }
 
+/** After the gate (and the change window): the cutover, or first the stop that lets the ENI attach. */
+const afterGate = (f: JobFacts): StepName => (f.stopToAttach ? 'stop_instance' : 'save_original');
+
+/** The steps during which an instance this job stopped may still be down. */
+const POWER_STEPS: ReadonlySet<StepName> = new Set(['stop_instance', 'wait_instance_stopped', 'attach_eni', 'wait_eni_in_use', 'start_instance', 'wait_instance_running']);
+const STARTING: ReadonlySet<StepName> = new Set(['start_instance', 'wait_instance_running']);
+
 const unexpected = (step: StepName, outcome: StepOutcome) => new Error(`step ${step} cannot end '${outcome}'`);
 
 export function nextStep(step: StepName, outcome: StepOutcome, f: JobFacts): Transition {
@@ -67,10 +78,19 @@ export function nextStep(step: StepName, outcome: StepOutcome, f: JobFacts): Tra
   switch (step) {
     case 'plan':
       return outcome === 'refused' ? { next: 'finish', pendingOutcome: 'refused' } : { next: 'create_eni' };
-    case 'create_eni': return { next: 'attach_eni' };
+    case 'create_eni': return { next: f.stopToAttach ? 'request_approval' : 'attach_eni' };
     case 'attach_eni': return { next: 'wait_eni_in_use' };
-    case 'wait_eni_in_use': return { next: f.configureGuest ? 'configure_guest' : 'request_approval' };
-    case 'configure_guest': return { next: 'request_approval' };
+    case 'wait_eni_in_use':
+      if (f.stopToAttach) return { next: 'start_instance' };
+      return { next: f.configureGuest ? 'configure_guest' : 'request_approval' };
+    case 'configure_guest': return { next: f.stopToAttach ? 'save_original' : 'request_approval' };
+    case 'stop_instance': return { next: 'wait_instance_stopped' };
+    case 'wait_instance_stopped': return { next: 'attach_eni' };
+    case 'start_instance': return { next: 'wait_instance_running' };
+    case 'wait_instance_running':
+      // Started again on a way out (failure or cancel while stopped): now remove the ENI.
+      if (f.pendingOutcome) return { next: 'detach_eni' };
+      return { next: f.configureGuest ? 'configure_guest' : 'save_original' };
     case 'rollback_plan': return { next: 'request_approval' };
     case 'request_approval': return { next: 'await_approval' };
     case 'await_approval':
@@ -86,13 +106,13 @@ export function nextStep(step: StepName, outcome: StepOutcome, f: JobFacts): Tra
       switch (outcome) {
         case 'unchanged':
           if (rollback) return { next: RESTORE_START[f.cutover] };
-          return { next: f.changeWindows ? 'await_window' : 'save_original' };
+          return { next: f.changeWindows ? 'await_window' : afterGate(f) };
         case 'plan_changed': return { next: 'request_approval' };
         case 'eni_spec_changed': return { next: 'detach_eni', restage: true };
         case 'refused': return { next: 'detach_eni', pendingOutcome: 'refused' };
         default: throw unexpected(step, outcome);
       }
-    case 'await_window': return { next: 'save_original' };
+    case 'await_window': return { next: afterGate(f) };
     case 'save_original': return { next: f.cutover === 'modify' ? 'modify_entry' : 'delete_entry' };
     case 'modify_entry': return { next: outcome === 'modify_refused' ? 'delete_entry' : 'wait_entry_modified' };
     case 'wait_entry_modified': return { next: 'verify' };
@@ -136,6 +156,13 @@ export function routeFailure(
   // restore: every step is idempotent (it resumes after a crash the same way), so it runs again, like terraform's
   // retry-until-timeout. Only after maxAttempts does the failure route as usual.
   if (o.transient && o.attempt <= o.maxAttempts && ['preflight', 'stage', 'gate', 'cutover'].includes(phase)) return { retry: true };
+  // The instance is (or may be) stopped by this job: it is started again before anything else; the start itself is
+  // tried again and again (an instance left stopped is an outage), then reported.
+  if (f.poweredDown && POWER_STEPS.has(step)) {
+    if (!STARTING.has(step)) return { retry: false, next: 'start_instance', pendingOutcome: f.pendingOutcome === 'cancelled' ? 'cancelled' : 'failed' };
+    if (o.attempt <= Math.max(o.maxAttempts, 5)) return { retry: true };
+    return { retry: false, next: 'finish', pendingOutcome: 'failed' };
+  }
   switch (phase) {
     case 'preflight': return { retry: false, next: 'finish', pendingOutcome: 'failed' };
     case 'stage':
@@ -157,8 +184,12 @@ export function cancelApplies(step: StepName, kind: 'migrate' | 'rollback', alre
   return phase === 'preflight' || phase === 'stage' || phase === 'gate' || phase === 'cutover';
 }
 
-/** Where a cancel sends the job: nothing made yet → finish; cutover started → restore; else unstage. */
-export function routeCancel(step: StepName, kind: 'migrate' | 'rollback', cutover: CutoverMethod): Transition {
+/**
+ * Where a cancel sends the job: nothing made yet → finish; cutover started → restore; else unstage; an instance this
+ * job stopped is started first (a start under way goes on).
+ */
+export function routeCancel(step: StepName, kind: 'migrate' | 'rollback', cutover: CutoverMethod, poweredDown = false): Transition {
+  if (poweredDown && POWER_STEPS.has(step)) return { next: STARTING.has(step) ? step : 'start_instance', pendingOutcome: 'cancelled' };
   const phase = STEPS[step].phase;
   const next: StepName = kind === 'rollback' || phase === 'preflight' ? 'finish' : phase === 'cutover' ? RESTORE_START[cutover] : 'detach_eni';
   return { next, pendingOutcome: 'cancelled' };

@@ -38,6 +38,11 @@ export interface JobData {
   portBaseline?: PortEvidence[];
   newEntryIds?: string[];
   restoredEntryId?: string;
+  /**
+   * --allow-stop: this job asked the instance to stop (set before the StopInstance call) and has not seen it Running
+   * again since; while set, every way out starts the instance first (transitions.ts).
+   */
+  poweredDown?: boolean;
   /** Set when the cutover method differs from the plan's (a refused modify fell back to delete and re-create). */
   cutover?: CutoverMethod;
 

@@ -25,6 +25,9 @@ export interface ExpectedLatencies {
   /** ModifyForwardEntry (unconfirmed: taken as the create's when not given). */
   dnatModify?: number;
   runCommand: number;
+  /** StopInstance until Stopped, StartInstance until Running (--allow-stop; unconfirmed: seconds to a minute). */
+  instanceStop?: number;
+  instanceStart?: number;
 }
 
 /** Typical Alibaba Cloud figures (the sandbox's defaults are the same); opt in with `expectedMs`. */

@@ -14,6 +14,30 @@ import { en as coreEn } from './messages/core.en.ts';
 import { ja as coreJa } from './messages/core.ja.ts';
 import { en as configEn } from './messages/config.en.ts';
 import { ja as configJa } from './messages/config.ja.ts';
+import { en as commonEn } from './messages/common.en.ts';
+import { ja as commonJa } from './messages/common.ja.ts';
+import { en as auditEn } from './messages/audit.en.ts';
+import { ja as auditJa } from './messages/audit.ja.ts';
+import { en as cardEn } from './messages/card.en.ts';
+import { ja as cardJa } from './messages/card.ja.ts';
+import { en as planEn } from './messages/plan.en.ts';
+import { ja as planJa } from './messages/plan.ja.ts';
+import { en as approvalEn } from './messages/approval.en.ts';
+import { ja as approvalJa } from './messages/approval.ja.ts';
+import { en as batchEn } from './messages/batch.en.ts';
+import { ja as batchJa } from './messages/batch.ja.ts';
+import { en as fleetEn } from './messages/fleet.en.ts';
+import { ja as fleetJa } from './messages/fleet.ja.ts';
+import { en as commandsEn } from './messages/commands.en.ts';
+import { ja as commandsJa } from './messages/commands.ja.ts';
+import { en as helpEn } from './messages/help.en.ts';
+import { ja as helpJa } from './messages/help.ja.ts';
+import { en as statusEn } from './messages/status.en.ts';
+import { ja as statusJa } from './messages/status.ja.ts';
+import { en as clicksEn } from './messages/clicks.en.ts';
+import { ja as clicksJa } from './messages/clicks.ja.ts';
+import { en as demoEn } from './messages/demo.en.ts';
+import { ja as demoJa } from './messages/demo.ja.ts';
 import { en as reportEn } from './messages/report.en.ts';
 import { ja as reportJa } from './messages/report.ja.ts';
 import { en as notifyEn } from './messages/notify.en.ts';
@@ -25,10 +49,10 @@ import { ja as modalJa } from './messages/modal.ja.ts';
 import type { Lang } from './lang.ts';
 import type { SameMessages } from './message-type.ts';
 
-const EN = { ...coreEn, ...configEn, ...reportEn, ...notifyEn, ...homeEn, ...modalEn };
+const EN = { ...coreEn, ...configEn, ...commonEn, ...auditEn, ...cardEn, ...planEn, ...approvalEn, ...batchEn, ...fleetEn, ...commandsEn, ...helpEn, ...statusEn, ...clicksEn, ...demoEn, ...reportEn, ...notifyEn, ...homeEn, ...modalEn };
 export type Catalog = SameMessages<typeof EN>;
 
-const JA: Catalog = { ...coreJa, ...configJa, ...reportJa, ...notifyJa, ...homeJa, ...modalJa };
+const JA: Catalog = { ...coreJa, ...configJa, ...commonJa, ...auditJa, ...cardJa, ...planJa, ...approvalJa, ...batchJa, ...fleetJa, ...commandsJa, ...helpJa, ...statusJa, ...clicksJa, ...demoJa, ...reportJa, ...notifyJa, ...homeJa, ...modalJa };
 
 const CATALOGS: Record<Lang, Catalog> = { en: EN as Catalog, ja: JA };
 

@@ -4,7 +4,7 @@ import type { Workspace } from './workspace.ts';
 
 /**
  * Who the bot is and who is where: auth.test, apps.connections.open (Socket Mode, with the app token),
- * users.info, usergroups.users.list (https://docs.slack.dev/reference/methods/<name>).
+ * users.info, users.list, usergroups.users.list (https://docs.slack.dev/reference/methods/<name>).
  */
 export function directoryMethods(ws: Workspace, socketUrl: () => string): WebApiMethods {
   return {
@@ -30,6 +30,26 @@ export function directoryMethods(ws: Workspace, socketUrl: () => string): WebApi
           profile: { real_name: u.realName ?? u.name, display_name: u.name, team: ws.teamId },
           ...(withLocale ? { locale: u.locale ?? 'en-US' } : {}),
         },
+      };
+    }),
+    // Cursor-paginated (https://docs.slack.dev/apis/web-api/pagination): `limit` at most 1000 here (Slack documents
+    // no hard maximum for users.list and recommends 200 or fewer; the 1000 cap is unconfirmed), `next_cursor` empty
+    // on the last page; `locale` only with include_locale=true, as on users.info.
+    'users.list': botMethod(ws, (p) => {
+      const withLocale = p.include_locale === true || p.include_locale === 'true' || p.include_locale === '1';
+      const limit = Math.min(Math.max(Number(p.limit ?? 0) || 1000, 1), 1000);
+      const all = [...ws.users.values()];
+      const start = p.cursor ? Number(Buffer.from(String(p.cursor), 'base64').toString('utf8').replace(/^user:/, '')) : 0;
+      if (!Number.isInteger(start) || start < 0 || start > all.length) return { ok: false, error: 'invalid_cursor' };
+      const page = all.slice(start, start + limit);
+      const next = start + limit < all.length ? Buffer.from(`user:${start + limit}`).toString('base64') : '';
+      return {
+        ok: true,
+        members: page.map((u) => ({
+          id: u.id, team_id: ws.teamId, name: u.name, deleted: false, real_name: u.realName ?? u.name, tz: 'Etc/UTC',
+          is_bot: u.id === ws.botUserId, ...(withLocale ? { locale: u.locale ?? 'en-US' } : {}),
+        })),
+        response_metadata: { next_cursor: next },
       };
     }),
     'usergroups.users.list': botMethod(ws, (p) => {

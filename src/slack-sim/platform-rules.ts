@@ -59,6 +59,7 @@ export function requiredScope(method: string, kind: ConversationKind | undefined
     case 'usergroups.users.list':
       return 'usergroups:read';
     case 'users.info':
+    case 'users.list':
       return 'users:read';
     case 'files.getUploadURLExternal':
     case 'files.completeUploadExternal':
@@ -88,6 +89,7 @@ export const POST_PER_CHANNEL: BucketRule = { perSecond: 1, burst: 5 };
 const METHOD_TIER: Record<string, 1 | 2 | 3 | 4> = {
   'apps.connections.open': 1,
   'usergroups.users.list': 2,
+  'users.list': 2,
   'chat.update': 3,
   'conversations.info': 3,
   'conversations.history': 3,

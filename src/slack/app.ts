@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import type { InventoryPort, MigrationService } from '../engine/ports.ts';
 import { createAuthz, type Authz } from './authz.ts';
 import { createChannelCheck } from './channels.ts';
-import { createLanguages } from './language.ts';
+import { createLanguages, type Languages } from './language.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { silentLog, type Log } from './slack-log.ts';
 import { createOutbox, type Outbox, type OutboxOptions } from './outbox/index.ts';
@@ -101,6 +101,8 @@ export interface SlackBot {
   readonly app: App;
   readonly outbox: Outbox;
   readonly authz: Authz;
+  /** Who speaks which language; `languages.warm()` is what start() began (tests await it). */
+  readonly languages: Languages;
   readonly mode: 'http' | 'socket';
   /** Starts the receiver (and the outbox loop); resolves with the bound port in HTTP mode. */
   start(): Promise<{ port?: number }>;
@@ -257,10 +259,12 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     app,
     outbox,
     authz,
+    languages,
     mode: socket ? 'socket' : 'http',
     async start() {
       // Nothing the ack waits for should need Slack: learn who we are and who is in the groups now.
       void authz.warm();
+      void languages.warm();
       void resolveIdentity().catch((err: unknown) => log.warn({ err: String(err) }, 'auth.test failed at start; tried again on the first request'));
       const deliver = opts.deliver ?? true;
       if (deliver) {

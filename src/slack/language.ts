@@ -7,10 +7,11 @@ import { singleAttemptClient, type SlackWebClient } from './web-call.ts';
  * Which language natmigrate speaks where:
  * - a channel (its job threads, previews, audit lines): the channel's override set by an approver with
  *   `/natmigrate config language ja|en` (a Redis key, kept until changed), else NATMIGRATE_LANGUAGE;
- * - a person (ephemeral answers): their Slack locale, read with users.info and `include_locale=true` (Slack sends
- *   `user.locale`, e.g. "ja-JP", only when asked; https://docs.slack.dev/reference/methods/users.info), cached in
- *   Redis with a TTL. The read runs before a 3-second ack, so it is bounded; a person whose locale cannot be read in
- *   time gets NATMIGRATE_LANGUAGE this once (not cached, so the next answer asks again).
+ * - a person (ephemeral answers): their Slack locale (Slack sends `user.locale`, e.g. "ja-JP", only when asked with
+ *   `include_locale=true`; https://docs.slack.dev/reference/methods/users.info and users.list), cached in Redis with
+ *   a TTL. The 3-second ack never waits on Slack for it: `warm` reads the whole directory with users.list at start-up,
+ *   and a person not in the cache is answered in the channel's language this once while users.info is read after
+ *   the ack (`learnUser`), so the next answer is in theirs.
  */
 
 export interface Languages {
@@ -22,8 +23,14 @@ export interface Languages {
   hasChannelLanguage(channelId: string): Promise<boolean>;
   /** Set (or, with undefined, clear) a channel's override. */
   setChannelLanguage(channelId: string, lang: Lang | undefined): Promise<void>;
-  /** The language of a person's ephemeral answers. */
+  /** The language of a person's ephemeral answers (reads users.info on a cache miss: not for the ack path). */
   userLanguage(userId: string): Promise<Lang>;
+  /** A person's language if the cache knows it (Redis only: safe before the ack). */
+  cachedUserLanguage(userId: string): Promise<Lang | undefined>;
+  /** Read and cache one person's locale (after an ack that had to guess). */
+  learnUser(userId: string): Promise<Lang>;
+  /** Read every person's locale with users.list (paginated) into the cache; returns how many were cached. */
+  warm(): Promise<number>;
 }
 
 export interface LanguagesOptions {
@@ -34,7 +41,7 @@ export interface LanguagesOptions {
   client?: SlackWebClient;
   botToken?: string;
   slackApiUrl?: string;
-  /** How long a person's locale is trusted (default 1 h). */
+  /** How long a person's locale is trusted (default 24 h; a person changes it rarely, and a miss costs one read). */
   userTtlMs?: number;
   /** Timeout of the users.info call (default 1500 ms: inside the ack). */
   timeoutMs?: number;
@@ -48,7 +55,7 @@ export const languageKeys = (prefix: string) => ({
 
 export function createLanguages(opts: LanguagesOptions): Languages {
   const K = languageKeys(opts.prefix);
-  const ttl = opts.userTtlMs ?? 3600_000;
+  const ttl = opts.userTtlMs ?? 24 * 3600_000;
   const fallback = opts.defaultLanguage;
   let client = opts.client;
   const inflight = new Map<string, Promise<Lang>>();
@@ -67,8 +74,49 @@ export function createLanguages(opts: LanguagesOptions): Languages {
     }
   }
 
+  async function cached(userId: string): Promise<Lang | undefined> {
+    const v = await opts.redis.get(K.user(userId));
+    return v && isLang(v) ? v : undefined;
+  }
+
+  function learn(userId: string): Promise<Lang> {
+    let p = inflight.get(userId);
+    if (!p) {
+      p = readLocale(userId).finally(() => inflight.delete(userId));
+      inflight.set(userId, p);
+    }
+    return p;
+  }
+
+  async function warm(): Promise<number> {
+    client ??= singleAttemptClient({ botToken: opts.botToken, slackApiUrl: opts.slackApiUrl, timeoutMs: opts.timeoutMs ?? 1500 });
+    let cursor: string | undefined;
+    let count = 0;
+    try {
+      do {
+        const res = await client.users.list({ include_locale: true, limit: 200, ...(cursor ? { cursor } : {}) });
+        const members = (res.members ?? []) as { id?: string; locale?: string; deleted?: boolean }[];
+        const pipe = opts.redis.pipeline();
+        for (const m of members) {
+          if (!m.id || m.deleted || !m.locale) continue;
+          pipe.set(K.user(m.id), langOfSlackLocale(m.locale), 'PX', ttl);
+          count++;
+        }
+        await pipe.exec();
+        cursor = res.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+    } catch (err) {
+      // A 429 or an outage: whoever is not cached yet is learnt one by one after their first answer.
+      opts.logger?.warn({ cached: count, err: err instanceof Error ? err.message : String(err) }, 'users.list failed; locales are learnt per person');
+    }
+    return count;
+  }
+
   return {
     defaultLanguage: fallback,
+    cachedUserLanguage: cached,
+    learnUser: learn,
+    warm,
     async channelLanguage(channelId) {
       const v = await opts.redis.get(K.channel(channelId));
       return v && isLang(v) ? v : fallback;
@@ -79,14 +127,7 @@ export function createLanguages(opts: LanguagesOptions): Languages {
       else await opts.redis.del(K.channel(channelId));
     },
     async userLanguage(userId) {
-      const cached = await opts.redis.get(K.user(userId));
-      if (cached && isLang(cached)) return cached;
-      let p = inflight.get(userId);
-      if (!p) {
-        p = readLocale(userId).finally(() => inflight.delete(userId));
-        inflight.set(userId, p);
-      }
-      return p;
+      return (await cached(userId)) ?? learn(userId);
     },
   };
 }
@@ -99,5 +140,8 @@ export function fixedLanguages(lang: Lang): Languages {
     hasChannelLanguage: () => Promise.resolve(false),
     setChannelLanguage: () => Promise.resolve(),
     userLanguage: () => Promise.resolve(lang),
+    cachedUserLanguage: () => Promise.resolve(lang),
+    learnUser: () => Promise.resolve(lang),
+    warm: () => Promise.resolve(0),
   };
 }

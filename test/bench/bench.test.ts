@@ -23,6 +23,8 @@ describe('floors and formatting', () => {
     expect(migrationFloor(l, false, 'recreate')).toBe(30 + 20 + 20 + 20 + 15);
     expect(migrationFloor(l, true, 'recreate')).toBe(30 + 15 + 20 + 20 + 20 + 15);
     expect(migrationFloor(l, false, 'modify')).toBe(30 + 12 + 15);
+    // The services introspection: once in the plan, once more at the gate's recheck.
+    expect(migrationFloor(l, false, 'modify', true)).toBe(2 * 15 + 30 + 12 + 15);
     expect(fleetFloor(l, 10, 'recreate')).toBe(30 + 10 * 60 + 15);
     expect(fleetFloor(l, 10, 'modify')).toBe(30 + 10 * 12 + 15);
     expect(scaled(REAL_LATENCIES, 5).dnatCreate).toBe(REAL_LATENCIES.dnatCreate / 5);

@@ -130,7 +130,7 @@ describe('action table', () => {
     expect(requiredRamActions()).toEqual([
       'ecs:AttachNetworkInterface', 'ecs:CreateNetworkInterface', 'ecs:DeleteNetworkInterface', 'ecs:DescribeCloudAssistantStatus', 'ecs:DescribeInstanceTypes',
       'ecs:DescribeInstances', 'ecs:DescribeInvocationResults', 'ecs:DescribeNetworkInterfaces', 'ecs:DescribeSecurityGroupAttribute',
-      'ecs:DetachNetworkInterface', 'ecs:RunCommand',
+      'ecs:DetachNetworkInterface', 'ecs:RunCommand', 'ecs:StartInstance', 'ecs:StopInstance',
       'vpc:CreateForwardEntry', 'vpc:DeleteForwardEntry', 'vpc:DescribeEipAddresses', 'vpc:DescribeForwardTableEntries',
       'vpc:DescribeNatGateways', 'vpc:DescribeSnatTableEntries', 'vpc:DescribeVSwitches', 'vpc:ModifyForwardEntry',
     ]);

@@ -1,7 +1,7 @@
 // Reading ss / iptables-save / nft / sysctl / ip output, and deciding per carried TCP port whether it still answers
 // on the new NIC. Pure and table-driven.
 import { describe, expect, it } from 'vitest';
-import { firewallMirrorLines } from '../../src/domain/firewall-mirror.ts';
+import { firewallMirrorLines, firewallPersistLines } from '../../src/domain/firewall-mirror.ts';
 import { parseGuestNetwork, parseIpOAddr, parseIptablesSave, parseNftRuleset, parseRpFilter, parseSs, splitSections } from '../../src/domain/guest-listing.ts';
 import { assessServices, type ExposureInput } from '../../src/domain/service-exposure.ts';
 
@@ -130,5 +130,22 @@ describe('assessServices', () => {
     const r = assessServices(facts({ ss: L('0.0.0.0:443'), save: FW('-A INPUT -i eth0;reboot -p tcp -m tcp --dport 443 -j ACCEPT') }), { ...base, configureGuest: true });
     if (!r.checked) throw new Error('not checked');
     expect(firewallMirrorLines(r.tcp.flatMap((p) => p.mirrors))).toEqual([]);
+  });
+
+  it('mirrors are saved where the boot-time firewall service loads them, once per backend; nothing to save without a mirror', () => {
+    const r = assessServices(facts({ ss: [L('0.0.0.0:443'), L('0.0.0.0:80')].join('\n'), save: FW('-A INPUT -i eth0 -p tcp -m tcp --dport 443 -j ACCEPT', '-A INPUT -d 192.168.1.10/32 -p tcp -m tcp --dport 80 -j ACCEPT') }), { ...base, configureGuest: true });
+    if (!r.checked) throw new Error('not checked');
+    const lines = firewallPersistLines(r.tcp.flatMap((p) => p.mirrors));
+    expect(lines.filter((l) => l.startsWith('iptables-save'))).toEqual(['iptables-save > "$FWFILE"']);
+    expect(lines.join('\n')).toContain('for F in /etc/sysconfig/iptables /etc/iptables/rules.v4; do if [ -f "$F" ]; then FWFILE="$F"; fi; done');
+    expect(lines.join('\n')).not.toContain('nft');
+    expect(firewallPersistLines([])).toEqual([]);
+    const nft = firewallPersistLines(r.tcp.flatMap((p) => p.mirrors).map((m) => ({ ...m, backend: 'nftables' as const })));
+    expect(nft).toContain('nft list ruleset >> "$FWFILE"');
+    expect(nft.join('\n')).toContain('/etc/sysconfig/nftables.conf /etc/nftables.conf');
+    // A rule that is never mirrored is never the reason to rewrite the guest's firewall file.
+    const unsafe = assessServices(facts({ ss: L('0.0.0.0:443'), save: FW('-A INPUT -i eth0;reboot -p tcp -m tcp --dport 443 -j ACCEPT') }), { ...base, configureGuest: true });
+    if (!unsafe.checked) throw new Error('not checked');
+    expect(firewallPersistLines(unsafe.tcp.flatMap((p) => p.mirrors))).toEqual([]);
   });
 });

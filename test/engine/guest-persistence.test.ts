@@ -11,7 +11,7 @@ import { GUEST_METHOD_LABEL } from '../../src/domain/guest-network.ts';
 import { planBlocks } from '../../src/slack/blocks/plan-card.ts';
 import { createEngine, type Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
-import { egressIp, probeEdge, startSandbox } from '../../src/sandbox/index.ts';
+import { egressIp, probeEdge, probeEdgeRdp, startSandbox, X224_CONNECTION_CONFIRM } from '../../src/sandbox/index.ts';
 import { deleteKeys } from '../../src/util/private-redis.ts';
 import { $Ecs, clientsFor } from '../sandbox/sdk-clients.ts';
 import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
@@ -92,8 +92,11 @@ describe('--configure-guest persists the NIC configuration for each image', () =
       const planned = notifier.forJob(jobId).find((e) => e.type === 'planned') as Extract<MigrationEvent, { type: 'planned' }>;
       expect(planned.plan.guestNetwork).toEqual({ method });
       expect(JSON.stringify(planBlocks(planned.plan))).toContain(`persistent, with ${GUEST_METHOD_LABEL[method]}`);
-      const cfg = (await engine.service.status(jobId))[0]!.steps.find((s) => s.step === 'configure_guest');
+      const steps = (await engine.service.status(jobId))[0]!.steps;
+      const cfg = steps.find((s) => s.step === 'configure_guest');
       expect(cfg?.detail?.method).toBe(method);
+      // One look inside the guest per plan: the stack and the services come from the same invocation.
+      expect(steps.find((s) => s.step === 'plan')!.calls.filter((c) => c.action === 'RunCommand')).toHaveLength(1);
 
       const { ecs } = clientsFor(sandbox);
       await ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: id }));
@@ -141,7 +144,7 @@ describe('Windows guests', () => {
     const { ecs } = clientsFor(sandbox);
     await ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: WIN[0] }));
     await until(async () => (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([WIN[0]]) }))).body!.instances!.instance![0]!.status === 'Running', { what: 'Running again' });
-    expect(await probeEdge(sandbox.edge, WIN[2], 3389)).toBe('RDP');
+    expect(await probeEdgeRdp(sandbox.edge, WIN[2])).toBe(X224_CONNECTION_CONFIRM.toString('hex'));
     expect(egressIp(sandbox.world, WIN[0])).toBe(SNAT);
   });
 });

@@ -168,10 +168,10 @@ describe('migration', () => {
     const modifyStep = rec.steps.find((s) => s.step === 'modify_entry')!;
     expect(modifyStep.calls.some((c) => c.action === 'ModifyForwardEntry' && c.requestId)).toBe(true);
     expect(entries[0]!.forwardEntryId).toBe(rec.original?.entry.forwardEntryId);
-    // The gate's second look re-reads what can change (the Cloud Assistant agent too), not the gateways, vSwitches or
-    // security-group rules.
+    // The gate's second look re-reads what can change (the Cloud Assistant agent and the guest's services too: one
+    // read-only invocation), not the gateways, vSwitches or security-group rules.
     const recheck = rec.steps.find((s) => s.step === 'recheck_plan')!.calls.map((c) => c.action).sort();
-    expect([...new Set(recheck)]).toEqual(['DescribeCloudAssistantStatus', 'DescribeForwardTableEntries', 'DescribeInstances', 'DescribeNetworkInterfaces', 'DescribeSnatTableEntries']);
+    expect([...new Set(recheck)]).toEqual(['DescribeCloudAssistantStatus', 'DescribeForwardTableEntries', 'DescribeInstances', 'DescribeInvocationResults', 'DescribeNetworkInterfaces', 'DescribeSnatTableEntries', 'RunCommand']);
     const dnatWrites = sandbox.requests.filter((r) => r.at >= t0 && /^(Create|Delete|Modify)ForwardEntry$/.test(r.action)).map((r) => r.action);
     expect(dnatWrites).toEqual(['ModifyForwardEntry']);
     expect(rec.verification?.ssh.banner).toBe('SSH-2.0-OpenSSH_8.0');

@@ -31,7 +31,8 @@ afterAll(async () => {
 const blocksText = (v: FakeView | undefined): string =>
   (v ? env.slack.render({ channel: '', ts: '', user: '', text: '', blocks: v.view.blocks as unknown[], edits: [] }) : '');
 const homeOf = (user: string, what: string, pred: (t: string) => boolean) =>
-  env.slack.waitFor(() => { const v = env.slack.homeView(user); return v && pred(blocksText(v)) ? v : undefined; }, { what, timeoutMs: 20_000 });
+  env.slack.waitFor(() => { const v = env.slack.homeView(user); return v && pred(blocksText(v)) ? v : undefined; }, { what, timeoutMs: 20_000 })
+    .catch((err: unknown) => { throw new Error(`${String(err)}; the home now:\n${blocksText(env.slack.homeView(user))}`); });
 const valueFor = (v: FakeView, jobId: string) => {
   for (const b of v.view.blocks as { elements?: { value?: string; action_id?: string }[] }[]) {
     for (const e of b.elements ?? []) if (e.action_id === 'natmigrate_home_approve' && e.value?.includes(`:${jobId}:`)) return e.value;
@@ -86,7 +87,9 @@ describe('App Home', () => {
   it('refuses what the thread refuses: self-approval, a non-approver, an expired request; each recorded in the job\'s thread', async () => {
     // dave (an approver) asks for a job; bob's Home lists it, dave's does not.
     const [daveInstance] = MIGRATABLE[5]!;
-    const daveJob = await env.runJob('U0DAVE', daveInstance);
+    // dave reads Slack in Japanese: the answer is in Japanese, the job id as it is.
+    const daveRun = await env.slack.slash('U0DAVE', env.channel, `run ${daveInstance}`);
+    const daveJob = /`(migrate-[^`]+)`/.exec(String(daveRun.json?.text))![1]!;
     await env.approvalCard(daveJob);
     const [aliceInstance] = MIGRATABLE[6]!;
     const aliceJob = await env.runJob('U0ALICE', aliceInstance);
@@ -111,7 +114,7 @@ describe('App Home', () => {
     try {
       await env.bot.bot.authz.warm();
       await env.slack.clickView('U0CAROL', carolHome.id, 'natmigrate_home_approve', valueFor(carolHome, aliceJob));
-      await homeOf('U0CAROL', 'the non-approver refusal', (t) => t.includes('`NotApprover`'));
+      await homeOf('U0CAROL', 'the non-approver refusal', (t) => t.includes(':no_entry_sign: You are not a configured approver'));
       await env.waitThread(aliceJob, (l) => l.some((x) => /@carol clicked \*Approve\* — refused \(`NotApprover`\)/.test(x)), 'the refusal in the thread');
     } finally {
       env.slack.setUsergroup('S0APPROVERS', ['U0CAROL']);
@@ -124,7 +127,7 @@ describe('App Home', () => {
     clock.offset = TTL + 60_000;
     try {
       await env.slack.clickView('U0BOB', bobHome.id, 'natmigrate_home_approve', valueFor(bobHome, aliceJob));
-      await homeOf('U0BOB', 'the expiry refusal', (t) => /`(Expired|AlreadyDecided)`/.test(t));
+      await homeOf('U0BOB', 'the expiry refusal', (t) => /:no_entry_sign: .*expired/.test(t));
       await env.waitThread(aliceJob, (l) => l.some((x) => /@bob clicked \*Approve\* — refused \(`(Expired|AlreadyDecided)`\)/.test(x)), 'the refusal in the thread');
       expect((await env.engine.service.approvals.current(aliceJob))?.approvals).toEqual([]);
     } finally {

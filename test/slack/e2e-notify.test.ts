@@ -62,7 +62,7 @@ describe('approvers mentioned in the thread (NATMIGRATE_NOTIFY_APPROVERS=mention
     await env.slack.click('U0DAVE', env.channel, card.ts, { actionId: 'natmigrate_approve' });
     await env.waitThread(jobId, finished, 'the migration');
     const dm = await env.slack.waitFor(() => env.slack.directMessages('U0ALICE').find((m) => m.text.includes(jobId)), { what: 'the requester DM' });
-    expect(env.slack.renderText(dm.text)).toMatch(new RegExp(`^Your job \`${jobId}\` \\(\`${instanceId}\`\\) in #ops ended: \`migrated\`\\.\\n`));
+    expect(env.slack.renderText(dm.text)).toMatch(new RegExp(`^Your job \`${jobId}\` \\(\`${instanceId}\`\\) in #ops ended: :white_check_mark: Migrated and verified \\(\`migrated\`\\)\\.\\n`));
     expect(env.slack.directMessages('U0BOB')).toEqual([]);
     // Reminders are sent once.
     await new Promise((r) => setTimeout(r, 200));
@@ -100,7 +100,7 @@ describe('approvers told by DM (NATMIGRATE_NOTIFY_APPROVERS=dm), each in their o
 
     await env.rejectAndWait(jobId);
     const ended = await env.slack.waitFor(() => env.slack.directMessages('U0BOB').find((m) => m.text.includes('ended')), { what: 'the requester DM' });
-    expect(env.slack.renderText(ended.text)).toContain('ended: `rejected`');
+    expect(env.slack.renderText(ended.text)).toContain('ended: :x: Rejected; staging undone (`rejected`).');
     expect(env.slack.calls('conversations.open').every((c) => c.response?.ok === true)).toBe(true);
   });
 });

@@ -81,6 +81,8 @@ describe('/natmigrate report', () => {
       expect(csv.split('\r\n')[0]).toBe('時刻,ジョブ,インスタンス,内容,実行者,API アクション,結果,RequestId,詳細');
       expect(csv).toContain('承認の結果: rejected');
       expect(csv).toContain('CreateNetworkInterface,OK,');
+      // Step titles in Alibaba's Japanese documentation's words; API actions and codes as they are.
+      expect(csv).toContain('ステップ開始: セカンダリENIを作成');
       expect(md).toContain(`# natmigrate 監査レポート: ${jobId}`);
       expect(md).toMatch(/\| \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} UTC \|/);
       expect(comment).toContain('の監査レポート');

@@ -79,3 +79,49 @@ describe('userLanguage', () => {
     expect(await make().userLanguage('U0NOPE')).toBe('en'); // user_not_found: the default of that process
   });
 });
+
+describe('warm and the ack path', () => {
+  it('reads the directory with users.list and include_locale, so cachedUserLanguage answers without asking Slack', async () => {
+    const sub = await testRedis('language-warm');
+    try {
+      const langs = createLanguages({ redis: sub.redis, prefix: `${sub.prefix}:slack`, defaultLanguage: 'en', botToken: slack.botToken, slackApiUrl: slack.apiUrl });
+      expect(await langs.cachedUserLanguage('U0KENJI')).toBeUndefined();
+      const lists = slack.calls('users.list').length;
+      const infos = slack.calls('users.info').length;
+      expect(await langs.warm()).toBeGreaterThanOrEqual(3);
+      const asked = slack.calls('users.list').slice(lists);
+      expect(asked.length).toBeGreaterThanOrEqual(1);
+      expect(asked.every((c) => String(c.params.include_locale) === 'true')).toBe(true);
+      expect(await langs.cachedUserLanguage('U0KENJI')).toBe('ja');
+      expect(await langs.cachedUserLanguage('U0ALICE')).toBe('en');
+      expect(slack.calls('users.info').length).toBe(infos);
+    } finally {
+      await sub.cleanup();
+    }
+  });
+
+  it('pages users.list by cursor, and sends locale only when asked', async () => {
+    const call = async (p: Record<string, string>) => (await fetch(`${slack.apiUrl}users.list`, {
+      method: 'POST', headers: { authorization: `Bearer ${slack.botToken}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(p).toString(),
+    })).json() as Promise<{ ok: boolean; members: { id: string; locale?: string }[]; response_metadata: { next_cursor: string } }>;
+    const first = await call({ limit: '2' });
+    expect(first.ok).toBe(true);
+    expect(first.members).toHaveLength(2);
+    expect(first.members.every((m) => m.locale === undefined)).toBe(true);
+    expect(first.response_metadata.next_cursor).not.toBe('');
+    const rest = await call({ limit: '2', cursor: first.response_metadata.next_cursor, include_locale: 'true' });
+    const ids = [...first.members, ...rest.members].map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(['U0KENJI', 'U0ALICE', 'U0PIERRE']));
+    expect(rest.members.every((m) => typeof m.locale === 'string')).toBe(true);
+  });
+
+  it('learnUser reads one person with users.info and caches them', async () => {
+    const langs = make();
+    await r.redis.del(languageKeys(`${r.prefix}:slack`).user('U0KENJI'));
+    expect(await langs.cachedUserLanguage('U0KENJI')).toBeUndefined();
+    expect(await langs.learnUser('U0KENJI')).toBe('ja');
+    expect(await langs.cachedUserLanguage('U0KENJI')).toBe('ja');
+  });
+});

@@ -51,7 +51,7 @@ describe('manifest.yml', () => {
     if (methods.delete('files.uploadV2')) ['files.getUploadURLExternal', 'files.completeUploadExternal'].forEach((m) => methods.add(m));
     expect([...methods].sort()).toEqual([
       'chat.postEphemeral', 'chat.postMessage', 'chat.update', 'conversations.history', 'conversations.info', 'conversations.open', 'conversations.replies',
-      'files.completeUploadExternal', 'files.getUploadURLExternal', 'usergroups.users.list', 'users.info', 'views.open', 'views.publish', 'views.update',
+      'files.completeUploadExternal', 'files.getUploadURLExternal', 'usergroups.users.list', 'users.info', 'users.list', 'views.open', 'views.publish', 'views.update',
     ]);
     const needed = new Set(['commands']); // the slash command
     for (const m of methods) for (const kind of ['public', 'private'] as const) {
@@ -60,7 +60,7 @@ describe('manifest.yml', () => {
     }
     const asked = [...(manifest.oauth_config?.scopes?.bot ?? [])].sort();
     expect(asked).toEqual([...needed].sort());
-    // users.info (with include_locale): each person's language for the answers only they see.
+    // users.info and users.list (with include_locale): each person's language for the answers only they see.
     expect(asked).toContain('users:read');
     // The simulated workspace is installed with the manifest's scopes.
     expect([...INSTALLED_SCOPES].sort()).toEqual(asked);

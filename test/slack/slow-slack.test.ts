@@ -16,6 +16,7 @@ beforeAll(async () => {
   env = await startEnv('slow-slack', {}, { bot: (c) => startBot(c.slack, c.service, c.redis, c.prefix, { outbox: c.outbox, processBeforeResponse: false }) });
   // The bot started (and read its groups) on a normal Slack; from now on every call takes 2 s.
   await env.bot.bot.authz.warm();
+  await env.bot.bot.languages.warm();
   env.slack.setLatency(2000);
 });
 afterAll(async () => {

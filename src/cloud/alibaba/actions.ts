@@ -49,6 +49,10 @@ export const ACTIONS = {
   DetachNetworkInterface: { product: 'ecs', write: true, clientToken: false, busyCodes: eniBusy },
   DeleteNetworkInterface: { product: 'ecs', write: true, clientToken: false, busyCodes: eniBusy },
   RunCommand: { product: 'ecs', write: true, clientToken: true, busyCodes: ['LastTokenProcessing', 'OperationConflict'] },
+  // --allow-stop only. IncorrectInstanceStatus: the instance is mid-transition (terraform retries it on both,
+  // resource_alicloud_instance.go); an instance already where the call leads is taken as done (instance-power.ts).
+  StopInstance: { product: 'ecs', write: true, clientToken: false, busyCodes: ['IncorrectInstanceStatus', 'OperationConflict'] },
+  StartInstance: { product: 'ecs', write: true, clientToken: false, busyCodes: ['IncorrectInstanceStatus', 'OperationConflict'] },
   // ── VPC reads
   DescribeVSwitches: { product: 'vpc', write: false, clientToken: false, busyCodes: [], maxPageSize: 50 },
   DescribeNatGateways: { product: 'vpc', write: false, clientToken: false, busyCodes: [], maxPageSize: 50 },

@@ -13,6 +13,7 @@ import { AlibabaSession, type AlibabaCloudOptions, type WaitExtras } from './ali
 import { CloudAssistant } from './cloud-assistant.ts';
 import { DnatOperations } from './dnat-operations.ts';
 import { EniOperations } from './eni-operations.ts';
+import { InstancePower } from './instance-power.ts';
 import {
   mapEip, mapInstance, mapNatGateway, mapSecurityGroup, mapSecurityGroupRule, mapSnatEntry, mapVSwitch,
 } from './map.ts';
@@ -28,6 +29,7 @@ export class AlibabaCloud implements CloudPort {
   private readonly enis: EniOperations;
   private readonly dnat: DnatOperations;
   private readonly assistant: CloudAssistant;
+  private readonly power: InstancePower;
   private readonly eniQuantities = new Map<string, Promise<number | undefined>>();
 
   constructor(opts: AlibabaCloudOptions) {
@@ -36,6 +38,7 @@ export class AlibabaCloud implements CloudPort {
     this.enis = new EniOperations(this.s);
     this.dnat = new DnatOperations(this.s);
     this.assistant = new CloudAssistant(this.s);
+    this.power = new InstancePower(this.s, (id, o) => this.describeInstance(id, o));
   }
 
   /** Adds an observer after construction (metrics, audit). */
@@ -141,6 +144,12 @@ export class AlibabaCloud implements CloudPort {
   detachNetworkInterface(...a: Parameters<EniOperations['detach']>): Promise<void> { return this.enis.detach(...a); }
   deleteNetworkInterface(...a: Parameters<EniOperations['delete']>): Promise<void> { return this.enis.delete(...a); }
   waitNetworkInterface(...a: Parameters<EniOperations['wait']>): Promise<NetworkInterface | undefined> { return this.enis.wait(...a); }
+
+  // ── instance power (--allow-stop) ─────────────────────────────────────
+
+  stopInstance(...a: Parameters<InstancePower['stop']>): Promise<void> { return this.power.stop(...a); }
+  startInstance(...a: Parameters<InstancePower['start']>): Promise<void> { return this.power.start(...a); }
+  waitInstance(...a: Parameters<InstancePower['wait']>): Promise<Instance> { return this.power.wait(...a); }
 
   // ── DNAT ────────────────────────────────────────────────────────────────
 

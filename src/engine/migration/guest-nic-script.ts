@@ -18,6 +18,8 @@ export interface GuestNic {
   table: number;
   /** Shell lines that mirror host-firewall rules for this NIC (`$DEV`, `$IP`); built from checked fields only. */
   firewallLines?: string[];
+  /** Shell lines that save the mirrored rules where the guest's firewall service loads them at boot. */
+  firewallPersist?: string[];
 }
 
 /** The vSwitch gateway: Alibaba reserves the last three addresses of the block and routes through x.x.x.253. */
@@ -56,6 +58,7 @@ export function guestNicScript(nic: GuestNic): string {
     `PREFIX=${r.prefix}`,
     ...STACK_PROBE,
     ...persistLines(),
+    ...(nic.firewallPersist ?? []),
     'ip rule show | grep -q "from $IP lookup $TABLE" || { echo "the rule for $IP is not in place"; exit 6; }',
     'ip route show table $TABLE | grep -q "^default via $GW dev $DEV" || { echo "table $TABLE has no default route via $DEV"; exit 6; }',
     'echo "persisted $METHOD $CONF"',

@@ -5,6 +5,7 @@ import { awaitApproval, awaitWindow, requestApproval } from './steps/gate-steps.
 import { createEntry, deleteEntry, saveOriginal, waitEntryAvailable, waitEntryGone } from './steps/cutover-steps.ts';
 import { modifyEntry, restoreModifyBack, waitEntryModified } from './steps/modify-steps.ts';
 import { plan, recheckPlan } from './steps/plan-steps.ts';
+import { startInstance, stopInstance, waitInstanceRunning, waitInstanceStopped } from './steps/power-steps.ts';
 import { restoreCreateOriginal, restoreDeleteNew, restoreWaitNewGone, restoreWaitOriginal } from './steps/restore-steps.ts';
 import { recheckRollback, rollbackPlan } from './steps/rollback-steps.ts';
 import { attachEni, configureGuest, createEni, waitEniInUse } from './steps/stage-steps.ts';
@@ -22,6 +23,10 @@ export const STEP_HANDLERS: Record<StepName, StepHandler> = {
   // A rollback's approval binds to the live state it changes, a migration's to its plan.
   recheck_plan: (s) => (s.j.kind === 'rollback' ? recheckRollback(s) : recheckPlan(s)),
   await_window: awaitWindow,
+  stop_instance: stopInstance,
+  wait_instance_stopped: waitInstanceStopped,
+  start_instance: startInstance,
+  wait_instance_running: waitInstanceRunning,
   save_original: saveOriginal,
   modify_entry: modifyEntry,
   wait_entry_modified: waitEntryModified,

@@ -183,6 +183,8 @@ export class MigrationRun {
       kind: this.kind, configureGuest: this.j.options.configureGuest, changeWindows: this.d.opts.cutoverGate !== undefined,
       autoRollback: this.d.opts.autoRollback, restage: this.j.restage === true,
       cutover: cutoverUsed(this.j),
+      ...(this.j.plan?.stopToAttach && this.kind === 'migrate' ? { stopToAttach: true } : {}),
+      ...(this.j.poweredDown ? { poweredDown: true } : {}),
       ...(this.j.pendingOutcome ? { pendingOutcome: this.j.pendingOutcome } : {}),
     };
   }
@@ -207,7 +209,7 @@ export class MigrationRun {
   }
 
   private routeCancel(by: string): void {
-    const t = routeCancel(this.j.step, this.kind, this.facts().cutover);
+    const t = routeCancel(this.j.step, this.kind, this.facts().cutover, this.j.poweredDown === true);
     this.j.cancelHandled = true;
     this.j.pendingOutcome = t.pendingOutcome;
     this.j.reason = `cancelled by ${by}`;

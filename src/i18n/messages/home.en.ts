@@ -22,7 +22,6 @@ export const en = {
   homeClickRecorded: (p: { job: string; votes: number; required: number }) => `:white_check_mark: Your approval of ${p.job} is recorded (${p.votes} of ${p.required}).`,
   homeClickApproved: (p: { job: string }) => `:white_check_mark: You approved ${p.job}; the cutover starts now. Follow its thread.`,
   homeClickRejected: (p: { job: string }) => `:white_check_mark: You rejected ${p.job}; the staged ENI will be removed and nothing else changes.`,
-  homeClickRefused: (p: { code: string; reason: string }) => `:no_entry_sign: Refused (${p.code}): ${p.reason}`,
   homeWrongView: (p: { job: string }) => `Approvals of ${p.job} count only from its approval card in the job's thread or from your own Home tab; nothing was recorded.`,
   homeTampered: () => 'This button carries an invalid value, so the click was ignored; nothing was recorded.',
 };

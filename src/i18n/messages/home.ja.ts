@@ -24,7 +24,6 @@ export const ja: SameMessages<typeof En> = {
   homeClickRecorded: (p) => `:white_check_mark: ${p.job} へのあなたの承認を記録しました (${p.votes} / ${p.required})。`,
   homeClickApproved: (p) => `:white_check_mark: ${p.job} を承認しました。切り替えを開始します。スレッドで経過を確認してください。`,
   homeClickRejected: (p) => `:white_check_mark: ${p.job} を却下しました。準備した ENI は削除され、それ以外は変わりません。`,
-  homeClickRefused: (p) => `:no_entry_sign: 受け付けられませんでした (${p.code}): ${p.reason}`,
   homeWrongView: (p) => `${p.job} の承認は、ジョブのスレッドの承認カードか、あなた自身のホームタブからのみ有効です。何も記録していません。`,
   homeTampered: () => 'このボタンの値が不正なため、クリックを無視しました。何も記録していません。',
 };

@@ -9,7 +9,7 @@ export const en = {
     `:bell: ${p.requester} asks for your approval of ${p.job} (${p.subject}) in ${p.channel}, open until ${p.until}. Approve or reject on the approval card in the job's thread, or in natmigrate's Home tab.`,
   notifyApprovalReminderDm: (p: { job: string; subject: string; channel: string; until: string; missing: number }) =>
     `:alarm_clock: Reminder: ${p.job} (${p.subject}) in ${p.channel} still needs ${p.missing} approval(s); it expires at ${p.until}.`,
-  notifyJobEndedDm: (p: { job: string; subject: string; outcome: string; channel: string; summary: string }) =>
-    `Your job ${p.job} (${p.subject}) in ${p.channel} ended: ${p.outcome}.\n${p.summary}`,
+  notifyJobEndedDm: (p: { job: string; subject: string; label: string; outcome: string; channel: string; summary: string }) =>
+    `Your job ${p.job} (${p.subject}) in ${p.channel} ended: ${p.label} (${p.outcome}).\n${p.summary}`,
   notifyBatchSubject: (p: { count: number }) => `batch of ${p.count} instance(s)`,
 };

@@ -11,6 +11,6 @@ export const ja: SameMessages<typeof En> = {
     `:bell: ${p.requester} さんが ${p.channel} で ${p.job} (${p.subject}) の承認を依頼しています。期限は ${p.until} です。ジョブのスレッドの承認カード、または natmigrate のホームタブで承認または却下してください。`,
   notifyApprovalReminderDm: (p) =>
     `:alarm_clock: リマインダー: ${p.channel} の ${p.job} (${p.subject}) にはあと ${p.missing} 件の承認が必要です。期限は ${p.until} です。`,
-  notifyJobEndedDm: (p) => `あなたのジョブ ${p.job} (${p.subject}、${p.channel}) が終了しました: ${p.outcome}。\n${p.summary}`,
+  notifyJobEndedDm: (p) => `あなたのジョブ ${p.job} (${p.subject}、${p.channel}) が終了しました: ${p.label} (${p.outcome})。\n${p.summary}`,
   notifyBatchSubject: (p) => `インスタンス ${p.count} 台のバッチ`,
 };

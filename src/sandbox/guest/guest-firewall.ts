@@ -1,9 +1,12 @@
 // The Linux host firewall of a modelled guest: the INPUT chain as netfilter evaluates it for a new inbound
 // connection, printed as `iptables-save` (iptables-save(8)) or `nft list ruleset` (nft(8)) print it, and changed by
 // `iptables -A|-I|-D|-C INPUT …` (iptables(8)) and `nft add|insert rule inet filter input …`.
-// Runtime rules live for one boot: a reboot goes back to the scenario's rules (what the boot-time service loads).
+// Runtime rules live for one boot. A boot loads what the image's firewall service reads from disk (firewallFileOf):
+// the scenario's rules are that file's first content; a script that saves the runtime rules there (`iptables-save >
+// /etc/sysconfig/iptables`, `nft list ruleset > /etc/nftables.conf`) changes what the next boot loads.
 import { canonicalCidr, cidrContains } from '../ip.ts';
 import type { InstanceState } from '../model/cloud-resources.ts';
+import { imageOf, type GuestImage } from './guest-images.ts';
 import { fail, ok, type ExecResult } from '../shell/shell-runtime.ts';
 import type { FirewallRule, LinuxFirewallSpec } from './guest-services-spec.ts';
 
@@ -11,12 +14,69 @@ export interface FirewallState { backend: 'iptables' | 'nftables'; policy: 'ACCE
 
 const runtime = new WeakMap<InstanceState, { bootId: number; fw: FirewallState; sysctl: Map<string, number> }>();
 
+/**
+ * Where the image's boot-time firewall service reads its rules:
+ * - iptables on the Red Hat family (Alibaba Cloud Linux 2/3, CentOS 7): iptables-services' iptables.service runs
+ *   `iptables-restore /etc/sysconfig/iptables` (and `service iptables save` writes it);
+ * - iptables on Debian and Ubuntu: iptables-persistent's netfilter-persistent restores /etc/iptables/rules.v4;
+ * - nftables: nftables.service runs `nft -f /etc/sysconfig/nftables.conf` on the Red Hat family and
+ *   `nft -f /etc/nftables.conf` on Debian and Ubuntu (each distribution's unit file).
+ * firewalld is not modelled.
+ */
+export function firewallFileOf(image: GuestImage | undefined, backend: FirewallState['backend']): string {
+  const debianLike = /^ID="?(debian|ubuntu)/m.test(imageOf(image).osRelease);
+  if (backend === 'nftables') return debianLike ? '/etc/nftables.conf' : '/etc/sysconfig/nftables.conf';
+  return debianLike ? '/etc/iptables/rules.v4' : '/etc/sysconfig/iptables';
+}
+
+/** The scenario's firewall as the image ships it on disk (undefined: no firewall configured). */
+export function shippedFirewallFile(inst: InstanceState): [string, string] | undefined {
+  const spec = (inst.guest as { firewall?: LinuxFirewallSpec }).firewall;
+  if (!spec || imageOf(inst.guest.image).osType !== 'linux') return undefined;
+  const fw: FirewallState = { backend: spec.backend, policy: spec.inputPolicy, rules: spec.rules };
+  const text = fw.backend === 'iptables' ? iptablesSave(fw, new Date(0)) : `flush ruleset\n${nftListRuleset(fw)}`;
+  return [firewallFileOf(inst.guest.image, spec.backend), text];
+}
+
+/** What the boot-time service loads from the file: the INPUT policy and rules (iptables-restore / nft -f input). */
+export function loadFirewallFile(text: string, backend: FirewallState['backend']): FirewallState | undefined {
+  const fw: FirewallState = { backend, policy: 'ACCEPT', rules: [] };
+  let filter = backend === 'nftables';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (backend === 'iptables') {
+      if (line.startsWith('*')) filter = line === '*filter';
+      if (!filter) continue;
+      const pol = /^:INPUT (ACCEPT|DROP)\b/.exec(line);
+      if (pol) fw.policy = pol[1] as FirewallState['policy'];
+      if (!line.startsWith('-A INPUT ')) continue;
+      const rule = parseIptablesRule(line.slice('-A INPUT '.length).split(/\s+/));
+      if (typeof rule === 'string') return undefined; // iptables-restore refuses the whole file
+      fw.rules.push(rule);
+    } else {
+      const pol = /^type filter hook input .*policy (accept|drop);/.exec(line);
+      if (pol) { fw.policy = pol[1]!.toUpperCase() as FirewallState['policy']; continue; }
+      if (!line || line.startsWith('#') || /^(flush|table|chain|type|\}|policy)\b/.test(line)) continue;
+      const rule = parseNftRule(line.split(/\s+/));
+      if (typeof rule === 'string') return undefined; // nft -f refuses the whole file
+      fw.rules.push(rule);
+    }
+  }
+  return fw;
+}
+
 /** The guest's runtime netfilter state and sysctl overrides for the current boot. */
 export function runtimeOf(inst: InstanceState): { fw: FirewallState; sysctl: Map<string, number> } {
   let r = runtime.get(inst);
   if (!r || r.bootId !== inst.bootId) {
     const spec: LinuxFirewallSpec = (inst.guest as { firewall?: LinuxFirewallSpec }).firewall ?? { backend: 'iptables', inputPolicy: 'ACCEPT', rules: [] };
-    r = { bootId: inst.bootId, fw: { backend: spec.backend, policy: spec.inputPolicy, rules: spec.rules.map((x) => ({ ...x })) }, sysctl: new Map() };
+    const fromSpec: FirewallState = { backend: spec.backend, policy: spec.inputPolicy, rules: spec.rules.map((x) => ({ ...x })) };
+    // A file written by the guest (saved rules) wins over the one the image shipped with (the scenario's rules).
+    const saved = inst.guestState?.files.get(firewallFileOf(inst.guest.image, spec.backend));
+    const loaded = saved !== undefined ? loadFirewallFile(saved, spec.backend) : undefined;
+    // A file the service cannot read loads nothing: the chain stays empty with policy ACCEPT (the unit fails).
+    const fw = saved === undefined ? fromSpec : loaded ?? { backend: spec.backend, policy: 'ACCEPT' as const, rules: [] };
+    r = { bootId: inst.bootId, fw, sysctl: new Map() };
     runtime.set(inst, r);
   }
   return r;

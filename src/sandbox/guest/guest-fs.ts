@@ -1,6 +1,7 @@
 // The guest's filesystem as scripts see it: a few fixed directories and files, /sys/class/net built from the NICs,
 // /proc answers for the sysctls scripts read, and whatever scripts write (kept across reboots).
 import type { VirtualFs } from '../shell/shell-runtime.ts';
+import { shippedFirewallFile } from './guest-firewall.ts';
 import { imageOf } from './guest-images.ts';
 import type { GuestSession } from './guest-sync.ts';
 
@@ -8,12 +9,14 @@ export function guestFs(g: GuestSession): VirtualFs {
   const st = g.state();
   const devs = () => g.nics();
   const baseDirs = ['/', '/etc', '/root', '/tmp', '/sys', '/sys/class', '/sys/class/net', '/proc', '/proc/sys', '/etc/sysconfig',
-    '/etc/sysconfig/network-scripts', '/etc/systemd', '/etc/systemd/network', '/etc/rc.d', '/etc/iproute2', '/usr', '/usr/local', '/usr/local/bin', '/var', '/var/log'];
+    '/etc/sysconfig/network-scripts', '/etc/iptables', '/etc/systemd', '/etc/systemd/network', '/etc/rc.d', '/etc/iproute2', '/usr', '/usr/local', '/usr/local/bin', '/var', '/var/log'];
   const staticFiles = (): Map<string, string> => new Map([
     ['/etc/hostname', `${g.inst.guest.hostname}\n`],
     ['/etc/os-release', imageOf(g.inst.guest.image).osRelease],
     ...Object.entries(imageOf(g.inst.guest.image).files),
     ['/etc/iproute2/rt_tables', '255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n'],
+    // The firewall the image loads at boot (the scenario's rules), where its firewall service reads them.
+    ...(shippedFirewallFile(g.inst) ? [shippedFirewallFile(g.inst)!] : []),
   ]);
   const sysFile = (path: string): string | undefined => {
     const m = /^\/sys\/class\/net\/([^/]+)\/(address|operstate|mtu)$/.exec(path);

@@ -28,6 +28,8 @@ export interface HomePublisherOptions {
   prefix: string;
   debounceMs?: number;
   maxViewers?: number;
+  /** How long what a click did is shown at the top of the Home tab (default 60 s). */
+  noticeMs?: number;
 }
 
 export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): HomePublisher {
@@ -40,7 +42,11 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
     inflight.add(q);
   };
 
-  async function publish(userId: string, notice?: string): Promise<void> {
+  /** What a click did stays at the top of the person's Home for a minute, through the refreshes that follow. */
+  const noticeKey = (userId: string) => `${o.prefix}:home:notice:${userId}`;
+  async function publish(userId: string, fresh?: string): Promise<void> {
+    if (fresh) await o.redis.set(noticeKey(userId), fresh, 'PX', o.noticeMs ?? 60_000);
+    const notice = fresh ?? (await o.redis.get(noticeKey(userId))) ?? undefined;
     const lang = await deps.languages.userLanguage(userId);
     const data = await gatherHome(deps, index, userId);
     const client = deps.web;

@@ -137,7 +137,7 @@ export function createNotices(deps: SlackDeps, o: NoticesOptions): Notices {
     if (!requester || !/^[UW][A-Z0-9]+$/.test(requester)) return;
     const lang = await deps.languages.userLanguage(requester);
     await sendDirectMessage(deps, requester, msg(lang).notifyJobEndedDm({
-      job: code(d.jobId), subject: subject(lang), outcome: code(ev.outcome), channel: `<#${d.channel}>`, summary: escCut(ev.summary, 1500),
+      job: code(d.jobId), subject: subject(lang), label: msg(lang).outcomeLabel({ outcome: ev.outcome }), outcome: code(ev.outcome), channel: `<#${d.channel}>`, summary: escCut(ev.summary, 1500),
     }));
     deps.log.info({ jobId: d.jobId, requester }, 'requester told the job ended');
   }

@@ -45,14 +45,15 @@ export function auditRows(r: JobRecord, lang: Lang): AuditRow[] {
   }
   if (r.cancel) row(r.cancel.at, m.reportCancelAsked(), r.cancel.by);
   for (const s of r.steps) {
-    row(s.startedAt, m.reportStepStarted({ title: s.title }), system, { action: s.step });
-    for (const c of s.calls) row(s.finishedAt ?? s.startedAt, s.title, system, { action: c.action, result: c.code, requestId: c.requestId ?? '' });
+    const title = m.stepTitle({ step: s.step, title: s.title });
+    row(s.startedAt, m.reportStepStarted({ title }), system, { action: s.step });
+    for (const c of s.calls) row(s.finishedAt ?? s.startedAt, title, system, { action: c.action, result: c.code, requestId: c.requestId ?? '' });
     if (s.error) {
-      row(s.finishedAt ?? s.startedAt, m.reportStepFailed({ title: s.title }), system, {
+      row(s.finishedAt ?? s.startedAt, m.reportStepFailed({ title }), system, {
         action: s.error.action ?? s.step, result: s.error.code, requestId: s.error.requestId ?? '', detail: s.error.message,
       });
     } else if (s.finishedAt) {
-      row(s.finishedAt, m.reportStepFinished({ title: s.title }), system, { action: s.step, detail: s.detail ? JSON.stringify(s.detail).slice(0, 500) : '' });
+      row(s.finishedAt, m.reportStepFinished({ title }), system, { action: s.step, detail: s.detail ? JSON.stringify(s.detail).slice(0, 500) : '' });
     }
   }
   if (r.original) row(r.original.savedAt, m.reportOriginalSaved(), system, { detail: entryText(r.original.entry) });

@@ -1,15 +1,18 @@
 // plan and recheck_plan: the pre-flight from live state, before staging and again right before the cutover.
 import { canonicalJson } from '../../../domain/canonical.ts';
-import { planDifferences } from '../../../domain/plan-hash.ts';
+import { planDifferences, planHash } from '../../../domain/plan-hash.ts';
 import type { Plan, PlanResult, Refusal } from '../../../domain/plan-types.ts';
 import { stableFacts } from '../../../domain/plan.ts';
 import { planFromLiveState, type RecheckScope } from '../live-plan.ts';
 import type { StepContext, StepHandler, StepResult } from '../step-context.ts';
 
-/** Plans from live state (a RAM denial is a refusal, not a step failure); keeps the stable facts for the recheck. */
-async function livePlan(s: StepContext, recheck?: RecheckScope): Promise<PlanResult> {
+/**
+ * Plans from live state (a RAM denial is a refusal, not a step failure); keeps the stable facts for the recheck.
+ * `guestToken`: the gate's own look at the guest's services (a fresh ClientToken, so a fresh invocation).
+ */
+async function livePlan(s: StepContext, recheck?: RecheckScope, guestToken?: string): Promise<PlanResult> {
   const wait = { signal: s.signal, ...s.expect('runCommand') };
-  const { result, input } = await planFromLiveState(s.cloud, s.j, recheck, wait, recheck ? undefined : s.token('plan-guest-probe'));
+  const { result, input } = await planFromLiveState(s.cloud, s.j, recheck, wait, guestToken);
   // A full re-plan at the gate keeps the approved plan's look at the guest.
   if (recheck === undefined && result.ok && !result.plan.guestNetwork && s.j.plan?.guestNetwork) result.plan.guestNetwork = s.j.plan.guestNetwork;
   if (!recheck && result.ok && input) s.j.planFacts = stableFacts(input, [result.plan.vSwitchId, result.plan.eni.vSwitchId]);
@@ -37,12 +40,22 @@ const eniSpecOf = (p: Plan) => canonicalJson({ vSwitchId: p.eni.vSwitchId, zoneI
 /** The approval gate's second look: the approved plan hash against a plan from the live state now. */
 export const recheckPlan: StepHandler = async (s) => {
   const approved = s.requirePlan();
+  // The guest's services are part of the approval (plan-hash.ts): the gate reads them again, under a ClientToken of
+  // this approval (a crash-resumed recheck reads the same invocation). A batch child's were read by its batch, whose
+  // approval covers them: it keeps them rather than run one more invocation per instance.
+  const reread = approved.services !== undefined && !s.j.batchId;
+  const guestToken = reread ? s.token(`recheck-introspect:${s.j.approvalHash ?? approved.hash}`) : undefined;
+  const keepServices = (r: PlanResult): PlanResult => {
+    if (reread || !r.ok || !approved.services) return r;
+    const plan = { ...r.plan, services: approved.services };
+    return { ok: true, plan: { ...plan, hash: planHash(plan) } };
+  };
   // The second look reads only what can change; if that differs from the approval, a full read makes the new plan.
   if (s.j.planFacts) {
-    const quick = await livePlan(s, { facts: s.j.planFacts, ...(s.j.eniIp ? { stagedEniIp: s.j.eniIp } : {}) });
+    const quick = keepServices(await livePlan(s, { facts: s.j.planFacts, ...(s.j.eniIp ? { stagedEniIp: s.j.eniIp } : {}) }, guestToken));
     if (quick.ok && quick.plan.hash === s.j.approvalHash) return { outcome: 'unchanged', detail: { planHash: quick.plan.hash, planChanged: false } };
   }
-  const res = await livePlan(s);
+  const res = await livePlan(s, undefined, guestToken);
   if (!res.ok) return refuse(s, res.refusal);
   if (res.plan.hash === s.j.approvalHash) return { outcome: 'unchanged', detail: { planHash: res.plan.hash, planChanged: false } };
   const differences = planDifferences(approved, res.plan);

@@ -19,23 +19,26 @@ type ClickAction = 'approve' | 'reject';
 
 export async function handleHomeApprovalClick(action: ClickAction, body: BlockAction<ButtonAction>, deps: SlackDeps, home: HomePublisher): Promise<{ ok: boolean; code: string }> {
   const userId = body.user.id;
+  const en = msg('en');
   const t = msg(await deps.languages.userLanguage(userId));
   const view = body.view as { id?: string; type?: string } | undefined;
   const value = decodeApprovalValue(body.actions[0]?.value);
   const at = deps.now().toISOString();
 
+  // As for the card: `reason` is the English sentence the thread's note keeps (rendered there in the thread's
+  // language by its code); the clicker reads it in their own language at the top of their Home tab.
   const refuse = async (refusal: string, reason: string, jobId?: string) => {
     if (jobId && (await deps.outbox.thread(jobId))) {
-      await deps.outbox.note({ type: 'slack.refused_click', jobId, at, userId, action, code: refusal, reason: `${reason} (from the Home tab)` });
+      await deps.outbox.note({ type: 'slack.refused_click', jobId, at, userId, action, code: refusal, reason });
     }
     deps.log.info({ jobId, userId, action, code: refusal }, 'home approval click refused');
-    await home.publish(userId, t.homeClickRefused({ code: code(refusal), reason: esc(reason) }));
+    await home.publish(userId, t.clickRefused({ code: refusal, job: code(jobId ?? value?.jobId ?? ''), reason: esc(reason) }));
     return { ok: false, code: refusal };
   };
 
-  if (!value || value.nonce !== HOME_NONCE) return refuse('Tampered', t.homeTampered());
+  if (!value || value.nonce !== HOME_NONCE) return refuse('Tampered', en.homeTampered());
   const published = await home.index.viewOf(userId);
-  if (view?.type !== 'home' || !view.id || view.id !== published) return refuse('WrongView', t.homeWrongView({ job: value.jobId }), value.jobId);
+  if (view?.type !== 'home' || !view.id || view.id !== published) return refuse('WrongView', en.homeWrongView({ job: code(value.jobId) }), value.jobId);
 
   const res = await deps.service.approvals.decide(value.jobId, {
     planHash: value.planHash, decision: action, userId, isApprover: await deps.authz.isApprover(userId),

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { msg } from '../../../i18n/catalog.ts';
 import { parseCommand, type Command } from '../../../domain/command.ts';
 import { errorRef, errText } from '../../error-text.ts';
 import { esc } from '../../mrkdwn.ts';
@@ -21,11 +22,11 @@ type Handler<K extends Command['kind']> = (cmd: Extract<Command, { kind: K }>, i
 
 /** One handler per subcommand (a new kind of command does not compile until it has one). */
 const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
-  help: (cmd, _inv, deps) => handleHelp(cmd, deps),
+  help: (cmd, inv, deps) => handleHelp(cmd, inv, deps),
   plan: handlePlan,
   run: handleRun,
   batch: handleBatch,
-  status: (cmd, _inv, deps) => handleStatus(cmd, deps),
+  status: (cmd, inv, deps) => handleStatus(cmd, inv, deps),
   cancel: handleCancel,
   rollback: handleRollback,
   scan: handleScan,
@@ -39,7 +40,7 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
  */
 export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
   const parsed = parseCommand(inv.text);
-  if (!parsed.ok) return ephemeral(`:warning: ${esc(parsed.error)}`);
+  if (!parsed.ok) return ephemeral(msg(inv.lang).parseError({ error: esc(parsed.error) }));
   const cmd = parsed.command;
   // The replay check the guard left to us: `run` does it inside its job claim, everything else here, first.
   if (inv.replay && cmd.kind !== 'run' && !(await inv.replay.check())) return DROPPED;
@@ -49,7 +50,7 @@ export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<Co
   } catch (err) {
     const ref = errorRef();
     deps.log.error({ ref, userId: inv.userId, command: cmd.kind, err: errText(err) }, 'slash command failed');
-    return ephemeral(`:rotating_light: natmigrate could not process \`${cmd.kind}\` right now (reference \`${ref}\`); it may not have completed, so check with \`/natmigrate status\` before trying again.`);
+    return ephemeral(msg(inv.lang).commandFailed({ command: cmd.kind, ref }));
   }
 }
 
@@ -57,11 +58,16 @@ export function registerCommands(app: App, deps: SlackDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, context }) => {
     const later: (() => Promise<unknown>)[] = [];
     const replay = context[REPLAY_DEFERRED_PROP] as DeferredReplay | undefined;
-    const lang = await deps.languages.userLanguage(command.user_id);
+    // The ack never waits on Slack for a locale: a person the cache does not know yet is answered in the channel's
+    // language this once, and their locale is read after the ack.
+    const known = await deps.languages.cachedUserLanguage(command.user_id);
+    const lang = known ?? await deps.languages.channelLanguage(command.channel_id);
+    if (!known) later.push(() => deps.languages.learnUser(command.user_id));
     // `/natmigrate` alone opens the start form: ack first, then views.open while the trigger_id is fresh (3 s).
     if (!(command.text ?? '').trim() && command.trigger_id) {
       await ack();
-      await openStartModal(deps, { triggerId: command.trigger_id, userId: command.user_id, channelId: command.channel_id });
+      await openStartModal(deps, { triggerId: command.trigger_id, userId: command.user_id, channelId: command.channel_id, lang });
+      for (const w of later) await w().catch(() => undefined);
       return;
     }
     const reply = await routeCommand({

@@ -18,11 +18,12 @@ import type { SlackDeps } from '../deps.ts';
 export function registerStartSubmission(app: App, deps: SlackDeps): void {
   app.view(START_MODAL_CALLBACK, async ({ ack, body, view }) => {
     const userId = body.user.id;
-    const lang = await deps.languages.userLanguage(userId);
+    // The ack must not wait on users.info: a person not known yet is answered in the default language this once.
+    const lang = (await deps.languages.cachedUserLanguage(userId)) ?? deps.languages.defaultLanguage;
     const sub = readSubmission(view.state.values as never, view.private_metadata, lang);
     if (!sub.ok) return ack({ response_action: 'errors', errors: sub.errors });
-    if (!(await deps.authz.canRequest(userId))) return ack({ response_action: 'errors', errors: { [B.instances]: plain(notAllowedToRequest(deps, 'run').text) } });
-    const invite = await needsInvite(deps, { channelId: sub.channelId });
+    if (!(await deps.authz.canRequest(userId))) return ack({ response_action: 'errors', errors: { [B.instances]: plain(notAllowedToRequest(deps, { lang }, 'run').text) } });
+    const invite = await needsInvite(deps, { channelId: sub.channelId, lang });
     if (invite) return ack({ response_action: 'errors', errors: { [B.channel]: plain(invite.text).slice(0, 2000) } });
     await ack();
     const later: (() => Promise<unknown>)[] = [];

@@ -1,0 +1,129 @@
+// --allow-stop (issue 15), through the real engine (Redis, BullMQ, the Alibaba adapter over HTTP) against the sandbox
+// with its realism layer on (reads that lag the writes, busy codes): a family that takes a secondary ENI only while
+// Stopped is stopped after the approval, the ENI attached, the instance started again, then cut over and verified.
+// A failure after the stop starts the instance again, leaves the original mapping as it was and removes the ENI.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import type { Redis } from 'ioredis';
+import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import type { MigrationEvent } from '../../src/domain/events.ts';
+import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import { RecordingNotifier } from '../../src/engine/notifiers.ts';
+import { egressIp, probeEdge, startSandbox } from '../../src/sandbox/index.ts';
+import { deleteKeys } from '../../src/util/private-redis.ts';
+import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
+import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+
+const SNAT = '203.0.113.20';
+const OK = ['i-burstok00001', '192.168.1.80', '203.0.113.80'] as const;
+const FAILS = ['i-burstfail001', '192.168.1.81', '203.0.113.81'] as const;
+const CANCEL = ['i-burstcanc001', '192.168.1.82', '203.0.113.82'] as const;
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+let sandbox: Sandbox;
+let redis: Redis;
+let engine: Engine;
+const prefix = uniquePrefix('allowstop');
+const notifier = new RecordingNotifier();
+
+beforeAll(async () => {
+  redis = redisClient();
+  const hosts = [OK, FAILS, CANCEL];
+  const world = natWorld({
+    latencyMs: { eniAttach: 40, eniDetach: 40, eniDelete: 20, dnatCreate: 40, dnatDelete: 40, dnatModify: 40, runCommand: 30, instanceStop: 150, instanceStart: 150 },
+    snatIp: SNAT, eips: hosts.map((h) => h[2]),
+    instances: hosts.map(([id, ip]) => worldInstance(id, ip, { instanceType: 'ecs.t5-lc1m1.small' })),
+    dnatEntries: hosts.map(([, ip, eip]) => ipMapping(eip, ip)),
+  });
+  sandbox = await startSandbox({ scenario: { ...world, realism: { readLagMs: 60, transientRate: 0.05 }, seed: 7 }, port: 0 });
+  const cloud = createAlibabaCloud({
+    regionId: 'cn-hangzhou', ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
+    waiter: { initialMs: 15, factor: 1.5, maxMs: 80, staleGraceMs: 300 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
+  });
+  engine = createEngine({
+    redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
+    options: { approvalTtlMs: 60_000, verifyTimeoutMs: 10_000, verifyIntervalMs: 100, cancelPollMs: 20, tableLockTtlMs: 5_000, tableLockPollMs: 10, retryBaseMs: 50, undoRetries: 5, publicEdge: sandbox.edge },
+    worker: { concurrency: 4, lockDurationMs: 5_000, stalledIntervalMs: 2_500 },
+  });
+  await engine.startWorker();
+});
+
+afterAll(async () => {
+  await engine?.close();
+  await deleteKeys(redis, prefix);
+  await redis?.quit();
+  await sandbox?.close();
+});
+
+type Approval = Extract<MigrationEvent, { type: 'approval.requested' }>;
+type Finished = Extract<MigrationEvent, { type: 'finished' }>;
+
+async function submitAndAsk(id: string): Promise<{ jobId: string; asked: Approval }> {
+  const [r] = await engine.service.submit({ regionId: 'cn-hangzhou', instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false, allowStop: true }, requestedBy: 'UREQ', audience: { channelId: 'CTEST' } });
+  const jobId = (r as { jobId: string }).jobId;
+  const asked = await until(() => notifier.forJob(jobId).find((e): e is Approval => e.type === 'approval.requested'), { what: 'the approval request', timeoutMs: 20_000 });
+  return { jobId, asked };
+}
+
+const calls = (id: string, since: number) => sandbox.requests.filter((q) => q.at >= since
+  && ['StopInstance', 'StartInstance', 'AttachNetworkInterface', 'ModifyForwardEntry'].includes(q.action)
+  && (q.params.InstanceId === id || q.action === 'ModifyForwardEntry'));
+const statusOf = (id: string) => sandbox.world.instances.get(id)!.status;
+const secondaryOf = (id: string) => [...sandbox.world.enis.values()].filter((e) => e.type === 'Secondary' && e.tags['natmigrate:instance'] === id);
+
+describe('--allow-stop', () => {
+  it('stops, attaches and starts only after the approval, then cuts over and verifies', async () => {
+    const t0 = Date.now();
+    const { jobId, asked } = await submitAndAsk(OK[0]);
+    expect(asked.plan.stopToAttach).toBe(true);
+    expect(asked.plan.warnings[0]).toMatch(/will be STOPPED/);
+    // Before the approval: an ENI exists, unattached, and the instance is untouched.
+    expect(calls(OK[0], t0)).toEqual([]);
+    expect(statusOf(OK[0])).toBe('Running');
+    expect(secondaryOf(OK[0]).map((e) => e.status)).toEqual(['Available']);
+
+    await engine.approvals.decide(jobId, { planHash: asked.planHash, decision: 'approve', userId: 'UAPP', isApprover: true });
+    const fin = await notifier.waitFor((e) => e.jobId === jobId && e.type === 'finished', 40_000) as Finished;
+    expect(fin.outcome).toBe('migrated');
+    const order = calls(OK[0], t0).map((q) => q.action).filter((a, i, xs) => xs.indexOf(a) === i);
+    expect(order).toEqual(['StopInstance', 'AttachNetworkInterface', 'StartInstance', 'ModifyForwardEntry']);
+    const stop = sandbox.requests.find((q) => q.at >= t0 && q.action === 'StopInstance')!;
+    expect(stop.params).toMatchObject({ StoppedMode: 'KeepCharging', ForceStop: 'false' });
+    expect(statusOf(OK[0])).toBe('Running');
+    expect(sandbox.world.instances.get(OK[0])!.bootId).toBeGreaterThan(1);
+    expect(await probeEdge(sandbox.edge, OK[2], 22)).toMatch(/^SSH-2\.0/);
+    expect(egressIp(sandbox.world, OK[0])).toBe(SNAT);
+    const steps = (await engine.service.status(jobId))[0]!.steps.map((s) => s.step);
+    expect(steps.slice(steps.indexOf('recheck_plan') + 1, steps.indexOf('save_original'))).toEqual(
+      ['stop_instance', 'wait_instance_stopped', 'attach_eni', 'wait_eni_in_use', 'start_instance', 'wait_instance_running']);
+  }, 60_000);
+
+  it('an attach that fails after the stop: the instance is started again, the mapping untouched, the ENI removed', async () => {
+    const t0 = Date.now();
+    const { jobId, asked } = await submitAndAsk(FAILS[0]);
+    sandbox.faults.add({ action: 'AttachNetworkInterface', code: 'InvalidParam.NetworkInterface', httpStatus: 400, message: 'injected: the attach is refused', times: 1 });
+    await engine.approvals.decide(jobId, { planHash: asked.planHash, decision: 'approve', userId: 'UAPP', isApprover: true });
+    const fin = await notifier.waitFor((e) => e.jobId === jobId && e.type === 'finished', 40_000) as Finished;
+    expect(fin.outcome).toBe('failed');
+    expect(calls(FAILS[0], t0).map((q) => q.action)).toEqual(expect.arrayContaining(['StopInstance', 'StartInstance']));
+    expect(statusOf(FAILS[0])).toBe('Running');
+    expect(sandbox.world.dnatEntries ? [...sandbox.world.dnatEntries.values()].filter((e) => e.externalIp === FAILS[2]).map((e) => e.internalIp) : []).toEqual([FAILS[1]]);
+    await until(() => secondaryOf(FAILS[0]).length === 0 || undefined, { what: 'the ENI to be gone', timeoutMs: 10_000 });
+    expect(await probeEdge(sandbox.edge, FAILS[2], 22)).toMatch(/^SSH-2\.0/);
+    const steps = (await engine.service.status(jobId))[0]!.steps.map((s) => s.step);
+    expect(steps.indexOf('start_instance')).toBeGreaterThan(steps.indexOf('attach_eni'));
+    expect(steps.indexOf('detach_eni')).toBeGreaterThan(steps.indexOf('wait_instance_running'));
+  }, 60_000);
+
+  it('a cancel while the instance is stopped starts it again before unstaging', async () => {
+    const { jobId, asked } = await submitAndAsk(CANCEL[0]);
+    await engine.approvals.decide(jobId, { planHash: asked.planHash, decision: 'approve', userId: 'UAPP', isApprover: true });
+    await until(() => (statusOf(CANCEL[0]) === 'Stopping' || statusOf(CANCEL[0]) === 'Stopped') || undefined, { what: 'the stop', timeoutMs: 20_000, everyMs: 5 });
+    await engine.service.cancel(jobId, "UREQ");
+    const fin = await notifier.waitFor((e) => e.jobId === jobId && e.type === 'finished', 40_000) as Finished;
+    expect(fin.outcome).toBe('cancelled');
+    expect(statusOf(CANCEL[0])).toBe('Running');
+    await until(() => secondaryOf(CANCEL[0]).length === 0 || undefined, { what: 'the ENI to be gone', timeoutMs: 10_000 });
+    expect(await probeEdge(sandbox.edge, CANCEL[2], 22)).toMatch(/^SSH-2\.0/);
+  }, 60_000);
+});
