@@ -11,12 +11,10 @@ export const LONG_FILES = [
   'test/fleet/batch-thousand.test.ts',
   'test/engine/crash.test.ts',
   'test/runtime/scale-out.test.ts',
-  'test/slack/e2e-transcripts.test.ts',
   'test/engine/pause.test.ts',
   'test/slack/e2e-services.test.ts',
   'test/slack/outbox-limits.test.ts',
   'test/engine/redis-loss.test.ts',
-  'test/bench/bench.test.ts',
   'test/slack/bolt-http.test.ts',
   'test/fleet/batch-slack.test.ts',
 ];
