@@ -23,6 +23,8 @@ export interface RecheckScope {
 /** Reads, read-only, everything the pure planner needs about one instance. Independent reads go out together. */
 export async function gatherPlanInput(
   cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions, recheck?: RecheckScope,
+  /** The caller reads the agent's status itself (only if its own invocation in the guest fails): not read here. */
+  agentLater = false,
 ): Promise<PlanInput> {
   const empty: PlanInput = {
     regionId, instanceId, instance: undefined, eniQuantity: undefined, instanceEnis: [], natGateways: [],
@@ -39,7 +41,7 @@ export async function gatherPlanInput(
     recheck ? recheck.facts.vSwitches : cloud.listVSwitches({ vpcId: instance.vpcId }),
     Promise.all(sgIds.map((id) => cloud.describeSecurityGroup(id))).then((xs) => xs.filter((x): x is SecurityGroup => x !== undefined)),
     // Every job verifies egress through Cloud Assistant: its agent is checked before anything changes (also at the gate).
-    cloud.cloudAssistantStatus([instanceId]),
+    agentLater ? undefined : cloud.cloudAssistantStatus([instanceId]),
   ]);
   const forwardTables = [...new Set(natGateways.flatMap((g) => g.forwardTableIds))];
   const snatTables = [...new Set(natGateways.flatMap((g) => g.snatTableIds))];
@@ -56,7 +58,7 @@ export async function gatherPlanInput(
   ]);
   return {
     ...empty, instance, eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups,
-    cloudAssistant: { read: true, agent: agents.find((a) => a.instanceId === instanceId) },
+    cloudAssistant: agents ? { read: true, agent: agents.find((a) => a.instanceId === instanceId) } : { read: false },
     dnatEntries: uniqueEntries(dnat.flat() as DnatEntry[]), snatEntries: snat.flat() as SnatEntry[],
   };
 }
@@ -96,14 +98,29 @@ export async function planFromLiveState(
   guestToken?: string,
 ): Promise<{ result: PlanResult; input?: PlanInput }> {
   try {
-    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
-    const first = buildPlan(input, { jobId: j.jobId });
+    // The gate's quick recheck runs an invocation in the guest anyway: one that succeeds is the agent answering, so
+    // DescribeCloudAssistantStatus is read only when it does not (or when the plan stops short of the guest).
+    const agentLater = recheck !== undefined && guestToken !== undefined;
+    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, agentLater);
+    const readAgent = async (): Promise<void> => {
+      const agents = await cloud.cloudAssistantStatus([j.instanceId]);
+      input.cloudAssistant = { read: true, agent: agents.find((a) => a.instanceId === j.instanceId) };
+    };
+    let first = buildPlan(input, { jobId: j.jobId });
+    if (agentLater && !first.ok) {
+      await readAgent();
+      first = buildPlan(input, { jobId: j.jobId });
+    }
     // The guest is looked at only for a plan that would otherwise go ahead (a refusal for another reason runs nothing
     // in the guest), and once per plan unless the gate's recheck is given its own ClientToken to read it again. One
     // invocation answers both what the guest serves and, with --configure-guest, which network stack will persist the NIC.
     if (!first.ok || (recheck && !guestToken)) return { result: first, input };
     const windows = input.instance?.osType === 'windows';
     const guest = await introspectGuest(cloud, j.instanceId, { token: guestToken ?? introspectToken(j.jobId), windows, ...wait });
+    if (agentLater) {
+      if ('output' in guest) input.cloudAssistant = { read: true, agent: { instanceId: j.instanceId, running: true, version: '' } };
+      else await readAgent();
+    }
     // Windows is configured with its own cmdlets whatever the read says (OSType comes from the API).
     if (!recheck && j.options.configureGuest && input.instance?.status === 'Running') input.guestNetwork = windows ? { method: 'windows' } : guestNetworkOf(guest);
     const withGuest = { ...input, guest };

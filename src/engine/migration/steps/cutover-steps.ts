@@ -6,6 +6,9 @@ import { StepFailure } from '../../step-errors.ts';
 import { baselinePorts, PORT_PROBE_TIMEOUT_MS } from '../port-probes.ts';
 import { done, iso, sameSpec, type StepHandler } from '../step-context.ts';
 
+/** How old the gate's read of the entry may be for save_original to take it (the guest read, the lock, the baseline come between). */
+const GATE_READ_FRESH_MS = 10_000;
+
 export const saveOriginal: StepHandler = async (s) => {
   const plan = s.requirePlan();
   if (s.j.original) return done({ already: true });
@@ -14,7 +17,12 @@ export const saveOriginal: StepHandler = async (s) => {
     s.j.portBaseline = await baselinePorts(plan, { edge: s.opts.publicEdge, timeoutMs: PORT_PROBE_TIMEOUT_MS, signal: s.signal });
   }
   const want = plan.entryToDelete;
-  const live = await s.entry(want.forwardTableId, want.forwardEntryId);
+  // The gate's recheck read this entry moments ago in this run (the approval was judged on it): taken as the
+  // original rather than read again, when it is that recent. A resumed or parked run reads it here.
+  const gate = s.gateSawOriginal;
+  s.gateSawOriginal = undefined;
+  const recent = gate && gate.entry.forwardEntryId === want.forwardEntryId && Date.now() - gate.at <= GATE_READ_FRESH_MS ? gate.entry : undefined;
+  const live = recent ?? await s.entry(want.forwardTableId, want.forwardEntryId);
   if (!live || hasStatus(live, 'Deleting')) {
     throw new StepFailure('Drift', `DNAT entry ${want.forwardEntryId} is ${live ? live.status : 'gone'} since the approval; not cutting over`);
   }
