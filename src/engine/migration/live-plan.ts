@@ -1,23 +1,38 @@
 import type { CloudPort, WaitOptions } from '../../cloud/cloud-port.ts';
 import { isCloudError } from '../../cloud/cloud-error.ts';
 import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
-import { buildPlan } from '../../domain/plan.ts';
+import { buildPlan, ENI_TAG_JOB } from '../../domain/plan.ts';
 import { guestNetworkOf } from '../../domain/guest-network.ts';
 import { INTROSPECTION_SCRIPT } from '../../domain/plan-services.ts';
 import { WINDOWS_INTROSPECTION_SCRIPT } from '../../domain/windows-listing.ts';
 import { createHash } from 'node:crypto';
-import type { DnatEntry, NatGateway, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
+import type { DnatEntry, Instance, NatGateway, NetworkInterface, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
 import type { MigrationOptions, PlanInput, PlanResult, StablePlanFacts } from '../../domain/plan-types.ts';
 
 /**
  * The gate's recheck: re-read only what can change between the plan and the cutover (the instance, its ENIs, the
  * DNAT entries on its primary IP, the SNAT entries), reusing the stable facts. Left out: the security groups' rules
  * (they only feed warnings; override groups are still read, for existence) and the DNAT entries on the ENI this job
- * staged (a fresh IP nothing else was given).
+ * staged (a fresh IP nothing else was given). The instance's NICs come from DescribeInstances' NetworkInterfaces
+ * (no DescribeNetworkInterfaces): at the gate they only say which NIC is the staged one (the journal's id, the only
+ * one the planner tells apart by its tag) and which secondaries count against the quota, and an approval that no
+ * longer matches is judged again by a full read.
  */
 export interface RecheckScope {
   facts: StablePlanFacts;
   stagedEniIp?: string;
+  /** The staged ENI's id and the value of its natmigrate:job tag (the journal's). */
+  stagedEni?: { networkInterfaceId: string; jobTag: string };
+}
+
+/** The instance's NICs as DescribeInstances lists them (attached), the staged one tagged as the journal says. */
+function nicsOfInstance(instance: Instance, staged: RecheckScope['stagedEni']): NetworkInterface[] {
+  return instance.networkInterfaces.map((n): NetworkInterface => ({
+    networkInterfaceId: n.networkInterfaceId, status: 'InUse', type: n.type, instanceId: instance.instanceId,
+    vpcId: instance.vpcId, vSwitchId: '', zoneId: instance.zoneId, privateIp: n.primaryIp, securityGroupIds: [],
+    ...(n.macAddress ? { macAddress: n.macAddress } : {}),
+    tags: staged && n.networkInterfaceId === staged.networkInterfaceId ? { [ENI_TAG_JOB]: staged.jobTag } as Record<string, string> : {},
+  }));
 }
 
 /** Reads, read-only, everything the pure planner needs about one instance. Independent reads go out together. */
@@ -36,7 +51,7 @@ export async function gatherPlanInput(
   const sgIds = recheck ? [...new Set(options.securityGroupIds ?? [])] : [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
   const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups, agents] = await Promise.all([
     cloud.eniQuantity(instance.instanceType),
-    cloud.listNetworkInterfaces({ instanceId }),
+    recheck ? nicsOfInstance(instance, recheck.stagedEni) : cloud.listNetworkInterfaces({ instanceId }),
     recheck ? recheck.facts.natGateways : cloud.listNatGateways({ vpcId: instance.vpcId }),
     recheck ? recheck.facts.vSwitches : cloud.listVSwitches({ vpcId: instance.vpcId }),
     Promise.all(sgIds.map((id) => cloud.describeSecurityGroup(id))).then((xs) => xs.filter((x): x is SecurityGroup => x !== undefined)),

@@ -58,7 +58,10 @@ export const recheckPlan: StepHandler = async (s) => {
   // The second look reads only what can change; if that differs from the approval, a full read makes the new plan.
   s.gateSawOriginal = undefined;
   if (s.j.planFacts) {
-    const quick = keepServices(await livePlan(s, { facts: s.j.planFacts, ...(s.j.eniIp ? { stagedEniIp: s.j.eniIp } : {}) }, guestToken, true));
+    const quick = keepServices(await livePlan(s, {
+      facts: s.j.planFacts, ...(s.j.eniIp ? { stagedEniIp: s.j.eniIp } : {}),
+      ...(s.j.eniId ? { stagedEni: { networkInterfaceId: s.j.eniId, jobTag: s.j.eniTagJobId ?? s.jobId } } : {}),
+    }, guestToken, true));
     if (quick.ok && quick.plan.hash === s.j.approvalHash) return { outcome: 'unchanged', detail: { planHash: quick.plan.hash, planChanged: false } };
   }
   const res = await livePlan(s, undefined, guestToken, true);
