@@ -35,11 +35,30 @@ function nicsOfInstance(instance: Instance, staged: RecheckScope['stagedEni']): 
   }));
 }
 
+/**
+ * The instance's ENIs for a plan. Before this job staged anything, the planner needs them only for the ENI quota and
+ * the secondary IPs, and DescribeInstances has listed the attached ones already: DescribeNetworkInterfaces is read
+ * only when the quota is tight (after this job's ENI, no slot left over), where an ENI still Attaching or Detaching,
+ * which only DescribeNetworkInterfaces shows, would decide whether the attach can succeed. With a slot left over it
+ * would take two such ENIs at once to make the attach fail (then a step failure, and the staging is undone).
+ */
+async function nicsFor(cloud: CloudPort, instance: Instance, nothingStaged: boolean): Promise<NetworkInterface[]> {
+  if (nothingStaged) {
+    const quota = await cloud.eniQuantity(instance.instanceType);
+    if (quota !== undefined && instance.networkInterfaces.length + 2 <= quota) return nicsOfInstance(instance, undefined);
+  }
+  return cloud.listNetworkInterfaces({ instanceId: instance.instanceId });
+}
+
 /** Reads, read-only, everything the pure planner needs about one instance. Independent reads go out together. */
 export async function gatherPlanInput(
   cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions, recheck?: RecheckScope,
-  /** The caller reads the agent's status itself (only if its own invocation in the guest fails): not read here. */
-  agentLater = false,
+  o: {
+    /** The caller reads the agent's status itself (only if its own invocation in the guest fails): not read here. */
+    agentLater?: boolean;
+    /** Nothing of this job is staged yet (no ENI carries its tag): DescribeInstances' NICs may do, see nicsFor. */
+    nothingStaged?: boolean;
+  } = {},
 ): Promise<PlanInput> {
   const empty: PlanInput = {
     regionId, instanceId, instance: undefined, eniQuantity: undefined, instanceEnis: [], natGateways: [],
@@ -51,12 +70,12 @@ export async function gatherPlanInput(
   const sgIds = recheck ? [...new Set(options.securityGroupIds ?? [])] : [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
   const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups, agents] = await Promise.all([
     cloud.eniQuantity(instance.instanceType),
-    recheck ? nicsOfInstance(instance, recheck.stagedEni) : cloud.listNetworkInterfaces({ instanceId }),
+    recheck ? nicsOfInstance(instance, recheck.stagedEni) : nicsFor(cloud, instance, o.nothingStaged === true),
     recheck ? recheck.facts.natGateways : cloud.listNatGateways({ vpcId: instance.vpcId }),
     recheck ? recheck.facts.vSwitches : cloud.listVSwitches({ vpcId: instance.vpcId }),
     Promise.all(sgIds.map((id) => cloud.describeSecurityGroup(id))).then((xs) => xs.filter((x): x is SecurityGroup => x !== undefined)),
     // Every job verifies egress through Cloud Assistant: its agent is checked before anything changes (also at the gate).
-    agentLater ? undefined : cloud.cloudAssistantStatus([instanceId]),
+    o.agentLater ? undefined : cloud.cloudAssistantStatus([instanceId]),
   ]);
   const forwardTables = [...new Set(natGateways.flatMap((g) => g.forwardTableIds))];
   const snatTables = [...new Set(natGateways.flatMap((g) => g.snatTableIds))];
@@ -107,7 +126,7 @@ function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {
 
 /** The pre-flight from live state; a RAM denial is a refusal (PermissionDenied), not a failure. */
 export async function planFromLiveState(
-  cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }, recheck?: RecheckScope,
+  cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions; eniId?: string; plan?: unknown }, recheck?: RecheckScope,
   wait: WaitOptions = {},
   /** The ClientToken of the services introspection (default: the first plan's); given, the recheck reads the guest too. */
   guestToken?: string,
@@ -116,7 +135,9 @@ export async function planFromLiveState(
     // The gate's quick recheck runs an invocation in the guest anyway: one that succeeds is the agent answering, so
     // DescribeCloudAssistantStatus is read only when it does not (or when the plan stops short of the guest).
     const agentLater = recheck !== undefined && guestToken !== undefined;
-    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, agentLater);
+    // A job with no plan and no ENI yet (the first plan, a preview) has staged nothing.
+    const nothingStaged = !recheck && j.plan === undefined && j.eniId === undefined;
+    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { agentLater, nothingStaged });
     const readAgent = async (): Promise<void> => {
       const agents = await cloud.cloudAssistantStatus([j.instanceId]);
       input.cloudAssistant = { read: true, agent: agents.find((a) => a.instanceId === j.instanceId) };
