@@ -21,6 +21,8 @@ import type { MigrationOptions, PlanInput, PlanResult, StablePlanFacts } from '.
 export interface RecheckScope {
   facts: StablePlanFacts;
   stagedEniIp?: string;
+  /** A Windows guest (the approved plan's guestOs): its introspection is PowerShell. */
+  windows?: boolean;
   /** The staged ENI's id and the value of its natmigrate:job tag (the journal's). */
   stagedEni?: { networkInterfaceId: string; jobTag: string };
 }
@@ -130,41 +132,47 @@ export async function planFromLiveState(
   wait: WaitOptions = {},
   /** The ClientToken of the services introspection (default: the first plan's); given, the recheck reads the guest too. */
   guestToken?: string,
-): Promise<{ result: PlanResult; input?: PlanInput }> {
+): Promise<{ result: PlanResult; input?: PlanInput; cloudReadAt?: number }> {
   try {
-    // The gate's quick recheck runs an invocation in the guest anyway: one that succeeds is the agent answering, so
-    // DescribeCloudAssistantStatus is read only when it does not (or when the plan stops short of the guest).
-    const agentLater = recheck !== undefined && guestToken !== undefined;
+    if (recheck && guestToken) return await gateRecheck(cloud, j, recheck, wait, guestToken);
     // A job with no plan and no ENI yet (the first plan, a preview) has staged nothing.
     const nothingStaged = !recheck && j.plan === undefined && j.eniId === undefined;
-    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { agentLater, nothingStaged });
-    const readAgent = async (): Promise<void> => {
-      const agents = await cloud.cloudAssistantStatus([j.instanceId]);
-      input.cloudAssistant = { read: true, agent: agents.find((a) => a.instanceId === j.instanceId) };
-    };
-    let first = buildPlan(input, { jobId: j.jobId });
-    if (agentLater && !first.ok) {
-      await readAgent();
-      first = buildPlan(input, { jobId: j.jobId });
-    }
+    const cloudReadAt = Date.now();
+    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { nothingStaged });
+    const first = buildPlan(input, { jobId: j.jobId });
     // The guest is looked at only for a plan that would otherwise go ahead (a refusal for another reason runs nothing
     // in the guest), and once per plan unless the gate's recheck is given its own ClientToken to read it again. One
     // invocation answers both what the guest serves and, with --configure-guest, which network stack will persist the NIC.
-    if (!first.ok || (recheck && !guestToken)) return { result: first, input };
+    if (!first.ok || recheck) return { result: first, input, cloudReadAt };
     const windows = input.instance?.osType === 'windows';
     const guest = await introspectGuest(cloud, j.instanceId, { token: guestToken ?? introspectToken(j.jobId), windows, ...wait });
-    if (agentLater) {
-      if ('output' in guest) input.cloudAssistant = { read: true, agent: { instanceId: j.instanceId, running: true, version: '' } };
-      else await readAgent();
-    }
     // Windows is configured with its own cmdlets whatever the read says (OSType comes from the API).
-    if (!recheck && j.options.configureGuest && input.instance?.status === 'Running') input.guestNetwork = windows ? { method: 'windows' } : guestNetworkOf(guest);
+    if (j.options.configureGuest && input.instance?.status === 'Running') input.guestNetwork = windows ? { method: 'windows' } : guestNetworkOf(guest);
     const withGuest = { ...input, guest };
-    return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest };
+    return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest, cloudReadAt };
   } catch (e) {
     if (isCloudError(e) && e.isPermissionDenied) return { result: { ok: false, refusal: refusalFromPermissionError(e.action, e.deniedAction) } };
     throw e;
   }
+}
+
+/**
+ * The gate's quick recheck with its own look at the guest. The guest first, then the cloud: the cutover follows, and
+ * the DNAT entry it changes is then read last, fresh enough for save_original and the write to take as read (the
+ * staging is done, so the read-only invocation runs whatever the cloud says). An invocation that succeeds is the
+ * agent answering: DescribeCloudAssistantStatus is read only when it does not.
+ */
+async function gateRecheck(
+  cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }, recheck: RecheckScope,
+  wait: WaitOptions, guestToken: string,
+): Promise<{ result: PlanResult; input: PlanInput; cloudReadAt: number }> {
+  const guest = await introspectGuest(cloud, j.instanceId, { token: guestToken, windows: recheck.windows === true, ...wait });
+  const answered = 'output' in guest;
+  const cloudReadAt = Date.now();
+  const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { agentLater: answered });
+  if (answered) input.cloudAssistant = { read: true, agent: { instanceId: j.instanceId, running: true, version: '' } };
+  const withGuest = { ...input, guest };
+  return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest, cloudReadAt };
 }
 
 /** ClientToken of the plan's introspection (the same shape as step-context's clientToken, which imports this file's users). */

@@ -4,10 +4,7 @@ import type { DnatSpec } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { baselinePorts, PORT_PROBE_TIMEOUT_MS } from '../port-probes.ts';
-import { done, iso, sameSpec, type StepHandler } from '../step-context.ts';
-
-/** How old the gate's read of the entry may be for save_original to take it (the guest read, the lock, the baseline come between). */
-const GATE_READ_FRESH_MS = 10_000;
+import { done, iso, ORIGINAL_READ_FRESH_MS, originalSeenFresh, sameSpec, type StepHandler } from '../step-context.ts';
 
 export const saveOriginal: StepHandler = async (s) => {
   const plan = s.requirePlan();
@@ -17,12 +14,14 @@ export const saveOriginal: StepHandler = async (s) => {
     s.j.portBaseline = await baselinePorts(plan, { edge: s.opts.publicEdge, timeoutMs: PORT_PROBE_TIMEOUT_MS, signal: s.signal });
   }
   const want = plan.entryToDelete;
-  // The gate's recheck read this entry moments ago in this run (the approval was judged on it): taken as the
-  // original rather than read again, when it is that recent. A resumed or parked run reads it here.
+  // The gate's recheck read this entry last, moments ago in this run (the approval was judged on it): taken as the
+  // original when it is as fresh as the write may trust (ORIGINAL_READ_FRESH_MS, counted from that read). A resumed
+  // or parked run, or a slower one, reads it here.
   const gate = s.gateSawOriginal;
   s.gateSawOriginal = undefined;
-  const recent = gate && gate.entry.forwardEntryId === want.forwardEntryId && Date.now() - gate.at <= GATE_READ_FRESH_MS ? gate.entry : undefined;
-  const live = recent ?? await s.entry(want.forwardTableId, want.forwardEntryId);
+  const recent = gate && gate.entry.forwardEntryId === want.forwardEntryId && Date.now() - gate.at <= ORIGINAL_READ_FRESH_MS ? gate : undefined;
+  const readAt = recent?.at ?? Date.now();
+  const live = recent?.entry ?? await s.entry(want.forwardTableId, want.forwardEntryId);
   if (!live || hasStatus(live, 'Deleting')) {
     throw new StepFailure('Drift', `DNAT entry ${want.forwardEntryId} is ${live ? live.status : 'gone'} since the approval; not cutting over`);
   }
@@ -30,15 +29,15 @@ export const saveOriginal: StepHandler = async (s) => {
   s.j.original = { entry: { ...live }, restoreRecipe: plan.restoreRecipe, savedAt: iso() };
   s.dirty.original = s.j.original;
   s.seenOriginalAvailable = hasStatus(live, 'Available');
+  s.seenOriginalAt = readAt;
   await s.emit({ type: 'original.saved', entry: live, restoreRecipe: plan.restoreRecipe });
   return done({ forwardEntryId: live.forwardEntryId, restoreRecipe: plan.restoreRecipe });
 };
 
 export const deleteEntry: StepHandler = async (s) => {
   const orig = s.j.original!.entry;
-  // Read a moment ago under the same table lock: no second read on the cutover's critical path.
-  const live = s.seenOriginalAvailable ? orig : await s.entry(orig.forwardTableId, orig.forwardEntryId);
-  s.seenOriginalAvailable = false;
+  // Read a moment ago (save_original): no second read on the cutover's critical path; a stale read is done again.
+  const live = originalSeenFresh(s) ? orig : await s.entry(orig.forwardTableId, orig.forwardEntryId);
   if (!live || hasStatus(live, 'Deleting')) return done({ already: live ? 'Deleting' : 'gone' });
   if (!hasStatus(live, 'Available')) await s.cloud.waitForwardEntry(orig.forwardTableId, orig.forwardEntryId, 'Available', s.waitOpts());
   await s.tableWrite(() => s.cloud.deleteForwardEntry({
