@@ -7,6 +7,7 @@ import { outcomeSummary } from '../../src/engine/migration/summary.ts';
 import type { JobData } from '../../src/engine/job-data.ts';
 import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
+import { STEPS } from '../../src/domain/steps.ts';
 
 /**
  * The catalog: the type makes the Japanese half have the English half's keys and parameters at compile time; this
@@ -71,6 +72,8 @@ describe('the message catalog', () => {
       ja.clickApproved({ job: '`migrate-x`', n: 1, of: 1 }),
     ];
     for (const s of samples) expect(s).toMatch(JAPANESE);
+    // Every step the engine has a Japanese title.
+    for (const step of Object.keys(STEPS)) expect(ja.stepTitle({ step, title: 'English' }), step).toMatch(JAPANESE);
     // Alibaba's Japanese documentation's words.
     expect(ja.stepTitle({ step: 'delete_entry', title: '' })).toBe('DNAT IPマッピングを削除');
     expect(ja.stepTitle({ step: 'create_eni', title: '' })).toBe('セカンダリENIを作成');
@@ -98,6 +101,7 @@ describe('what the engine writes in English', () => {
       '--configure-guest: the guest\'s network stack could not be detected (timeout), so the configuration may not persist or may fail.',
       'Without --configure-guest the guest must already route replies from the new NIC (policy routing), or connections through 203.0.113.10 may fail.',
       'Port-forwarding entries fwd-2 (tcp 80), fwd-3 (tcp 443) to the primary IP stay as they are.',
+      'Without --configure-guest the new NIC keeps its automatic interface metric, equal to the primary NIC\'s, so which NIC new outbound connections leave by is up to Windows; the egress check after the cutover shows it.',
     ];
     for (const w of samples) {
       const t = ja.planWarning({ text: w });
