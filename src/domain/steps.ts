@@ -99,7 +99,9 @@ export const STEPS: Record<StepName, StepInfo> = {
   wait_instance_stopped: S('wait_instance_stopped', 'Wait for the instance to be Stopped', 'stage', 'staging', { waits: true }),
   start_instance: S('start_instance', 'Start the instance again (StartInstance)', 'stage', 'staging', { writes: true }),
   wait_instance_running: S('wait_instance_running', 'Wait for the instance to be Running', 'stage', 'staging', { waits: true }),
-  save_original: S('save_original', 'Save the original DNAT entry and its restore recipe', 'stage', 'cutover', { tableLock: true }),
+  // Reads and journals only (no forward-table write): it runs before the table lock is taken, so jobs queued for the
+  // table have it done by their turn; the write that follows re-reads the entry when this read is no longer fresh.
+  save_original: S('save_original', 'Save the original DNAT entry and its restore recipe', 'stage', 'cutover'),
   modify_entry: S('modify_entry', 'Move the DNAT IP mapping to the ENI in place (ModifyForwardEntry)', 'cutover', 'cutover', { writes: true, tableLock: true }),
   wait_entry_modified: S('wait_entry_modified', 'Wait until the DNAT IP mapping is Available on the ENI', 'cutover', 'cutover', { tableLock: true, waits: true }),
   delete_entry: S('delete_entry', 'Delete the DNAT IP mapping', 'cutover', 'cutover', { writes: true, tableLock: true }),

@@ -40,13 +40,21 @@ import { en as demoEn } from './messages/demo.en.ts';
 import { ja as demoJa } from './messages/demo.ja.ts';
 import { en as engineEn } from './messages/engine.en.ts';
 import { ja as engineJa } from './messages/engine.ja.ts';
+import { en as reportEn } from './messages/report.en.ts';
+import { ja as reportJa } from './messages/report.ja.ts';
+import { en as notifyEn } from './messages/notify.en.ts';
+import { ja as notifyJa } from './messages/notify.ja.ts';
+import { en as homeEn } from './messages/home.en.ts';
+import { ja as homeJa } from './messages/home.ja.ts';
+import { en as modalEn } from './messages/modal.en.ts';
+import { ja as modalJa } from './messages/modal.ja.ts';
 import type { Lang } from './lang.ts';
 import type { SameMessages } from './message-type.ts';
 
-const EN = { ...coreEn, ...configEn, ...commonEn, ...auditEn, ...cardEn, ...planEn, ...approvalEn, ...batchEn, ...fleetEn, ...commandsEn, ...helpEn, ...statusEn, ...clicksEn, ...demoEn, ...engineEn };
+const EN = { ...coreEn, ...configEn, ...commonEn, ...auditEn, ...cardEn, ...planEn, ...approvalEn, ...batchEn, ...fleetEn, ...commandsEn, ...helpEn, ...statusEn, ...clicksEn, ...demoEn, ...engineEn, ...reportEn, ...notifyEn, ...homeEn, ...modalEn };
 export type Catalog = SameMessages<typeof EN>;
 
-const JA: Catalog = { ...coreJa, ...configJa, ...commonJa, ...auditJa, ...cardJa, ...planJa, ...approvalJa, ...batchJa, ...fleetJa, ...commandsJa, ...helpJa, ...statusJa, ...clicksJa, ...demoJa, ...engineJa };
+const JA: Catalog = { ...coreJa, ...configJa, ...commonJa, ...auditJa, ...cardJa, ...planJa, ...approvalJa, ...batchJa, ...fleetJa, ...commandsJa, ...helpJa, ...statusJa, ...clicksJa, ...demoJa, ...engineJa, ...reportJa, ...notifyJa, ...homeJa, ...modalJa };
 
 const CATALOGS: Record<Lang, Catalog> = { en: EN as Catalog, ja: JA };
 

@@ -107,6 +107,8 @@ export function auditReply(ev: ThreadEvent, lang: Lang = 'en'): SlackMessage | u
       return reconcileAskMessage(ev, lang);
     case 'slack.restore_asked':
       return line(m.auditRestoreAsked({ at: t, user: mention(ev.userId), eni: code(ev.eniId) }));
+    case 'slack.notice':
+      return line(ev.text);
     case 'slack.replay_ignored':
       return line(m.auditReplayIgnored({ at: t, ...(ev.userId ? { user: mention(ev.userId) } : {}), what: escCut(ev.what, 500) }));
     default:

@@ -13,6 +13,8 @@ import { handleCancel } from './cancel-command.ts';
 import { handleRollback } from './rollback-command.ts';
 import { handleScan } from './scan-command.ts';
 import { handleConfig } from './config-command.ts';
+import { handleReport } from './report-command.ts';
+import { openStartModal } from '../../modal/open-start-modal.ts';
 
 export const SLASH_COMMAND = '/natmigrate';
 
@@ -29,6 +31,7 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
   rollback: handleRollback,
   scan: handleScan,
   config: handleConfig,
+  report: handleReport,
 };
 
 /**
@@ -60,6 +63,13 @@ export function registerCommands(app: App, deps: SlackDeps): void {
     const known = await deps.languages.cachedUserLanguage(command.user_id);
     const lang = known ?? await deps.languages.channelLanguage(command.channel_id);
     if (!known) later.push(() => deps.languages.learnUser(command.user_id));
+    // `/natmigrate` alone opens the start form: ack first, then views.open while the trigger_id is fresh (3 s).
+    if (!(command.text ?? '').trim() && command.trigger_id) {
+      await ack();
+      await openStartModal(deps, { triggerId: command.trigger_id, userId: command.user_id, channelId: command.channel_id, lang });
+      for (const w of later) await w().catch(() => undefined);
+      return;
+    }
     const reply = await routeCommand({
       lang, userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
     }, deps);
