@@ -138,6 +138,30 @@ describe('a finished job\'s one-line summary', () => {
   });
 });
 
+describe('the guest\'s facts on the plan card', () => {
+  it('every kind of exposure reason, the fixes and the network method are worded in Japanese from the same facts', () => {
+    const ja = msg('ja');
+    const reasons = [
+      { kind: 'bound_to_primary', address: '192.168.1.10' }, { kind: 'bound_to_address', address: '127.0.0.2' }, { kind: 'bound_to_device', device: 'eth0' },
+      { kind: 'firewall', backend: 'iptables', acceptedBy: '-A INPUT -i eth0 -p tcp --dport 80 -j ACCEPT', blockedBy: 'policy DROP' },
+      { kind: 'firewall_unknown', rule: '-m bpf' }, { kind: 'rp_filter', value: 1 },
+      { kind: 'windows_profile', category: 'Private', acceptedBy: 'rule "Web"', blockedBy: 'no rule allows TCP 80 in the Public profile' },
+    ] as const;
+    for (const reason of reasons) {
+      const t = ja.exposureReason({ reason, newDevice: 'eth1' });
+      expect(t, reason.kind).toMatch(JAPANESE);
+      expect(msg('en').exposureReason({ reason, newDevice: 'eth1' })).not.toMatch(JAPANESE);
+    }
+    const port = { port: 80, reasons: [{ kind: 'rp_filter', value: 1 }], mirrors: [], windowsFix: { method: 'set_private' } } as never;
+    expect(ja.exposureFix({ port, newDevice: 'eth1' })).toMatch(/応答を eth1 経由でポリシールーティング（rp_filter）。eth1 のネットワークをプライマリNICと同じ Private に設定/);
+    for (const method of ['netplan', 'networkmanager', 'network-scripts', 'ifupdown', 'windows'] as const) {
+      expect(ja.guestConfig({ probe: { method } })).toMatch(JAPANESE);
+    }
+    expect(ja.guestConfig({ probe: { error: 'timeout' } })).toContain('timeout');
+    expect(ja.guestConfig({ probe: undefined })).toMatch(JAPANESE);
+  });
+});
+
 describe('a finished batch\'s summary', () => {
   it.each([
     'All 2 instances migrated and verified (canary first: i-bp1a); they now egress through SNAT. Skipped by the pre-flight: i-bp1c (NoSnatCoverage).',
