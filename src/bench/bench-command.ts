@@ -110,7 +110,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     Object.assign(out, {
       fleet_n: fleet.n, fleet_mode: fleet.mode, fleet_latencies_ms: fleetLat, fleet_ms: fleet.fleetMs, fleet_floor_ms: fleet.fleetFloorMs,
       fleet_ratio: fleet.fleetRatio, fleet_failures: fleet.failures, worker_rss_mb: fleet.workerRssMb, worker_node_flags: '',
-      fleet_api_calls_per_migration: fleet.apiCallsPerMigration, fleet_throttled_calls: fleet.throttled, fleet_handover_ms: fleet.handoverMs,
+      fleet_api_calls_per_migration: fleet.apiCallsPerMigration, fleet_throttled_calls: fleet.throttled, fleet_handover_ms: fleet.handoverMs, fleet_timeline: fleet.timeline,
     });
     row(`fleet of ${fleet.n} (${fleet.mode}) (ms)`, fleet.fleetMs, fleet.fleetFloorMs, fleet.fleetRatio, `≤ ${TARGETS.fleet_ratio}`, fleet.fleetRatio <= TARGETS.fleet_ratio);
     row('fleet failures', fleet.failures, '-', '-', '0', fleet.failures === 0);
@@ -118,6 +118,12 @@ export async function benchCommand(args: string[]): Promise<void> {
     rows.push(['  fleet API calls per migration', fleet.apiCallsPerMigration, '', '', '', '']);
     rows.push(['  throttled API answers', fleet.throttled, '', '', '', '']);
     rows.push(['  table idle between cutovers (ms)', fleet.handoverMs, '', '', '', '']);
+    const tl = fleet.timeline;
+    rows.push(['    of which: due Available → last read (ms)', tl.detectMs, '', '', '', '']);
+    rows.push(['    of which: last read → next modify (ms)', tl.handMs, '', '', '', '']);
+    rows.push(['  reads of the entry per cutover', tl.pollsPerCutover, '', '', '', '']);
+    rows.push(['  before the first cutover / after the last (ms)', `${tl.headMs} / ${tl.tailMs}`, '', '', '', '']);
+    rows.push(['  busy/throttled answers (all calls)', tl.transientAnswers, '', '', '', '']);
     if (fleet.problems.length) log(`fleet problems:\n  ${fleet.problems.join('\n  ')}`);
   }
   if (slack.length) {

@@ -11,6 +11,7 @@ import { fleetIds, makeFleetScenario, startSandbox, type Sandbox } from '../sand
 import { EventTail } from './event-tail.ts';
 import { expectedOf, fleetFloor, type BenchLatencies } from './floors.ts';
 import { spawnWorker } from './proc.ts';
+import { fleetTimeline, type FleetTimeline } from './fleet-timeline.ts';
 import { deleteKeys } from '../util/private-redis.ts';
 import { round } from './stats.ts';
 import { sleep } from '../util/sleep.ts';
@@ -38,6 +39,8 @@ export interface FleetResult {
   concurrency: number;
   /** Mean gap between one cutover's new entry Available and the next delete (the serialized hand-over). */
   handoverMs: number;
+  /** Where the time beyond the floor goes (timeline.ts). */
+  timeline: FleetTimeline;
   problems: string[];
 }
 
@@ -137,7 +140,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
       n: o.n, mode, fleetMs: t1 - t0, fleetFloorMs: fleetFloor(l, o.n, 'modify'), fleetRatio: round((t1 - t0) / fleetFloor(l, o.n, 'modify'), 3),
       failures, outcomes, workerRssMb: round(rss, 1), apiCalls: reqs.length, apiCallsPerMigration: round(reqs.length / o.n, 1),
       throttled: reqs.filter((r) => r.code.startsWith('Throttling')).length, apiRate: o.apiRate, concurrency: o.concurrency,
-      handoverMs: round(handover(sandbox, firstReq, l), 1), problems: problems.slice(0, 10),
+      handoverMs: round(handover(sandbox, firstReq, l), 1), timeline: fleetTimeline(sandbox.requests.slice(firstReq), t0, t1, l.dnatModify), problems: problems.slice(0, 10),
     };
   } finally {
     await service.close();

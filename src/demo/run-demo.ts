@@ -279,7 +279,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     if (!opts.instanceId && picked.windows) {
       const win = instanceFacts(sb.world, picked.windows)!;
       const reply = await say(REQUESTER, `run ${win.instanceId} --configure-guest`);
-      const winJob = /queued as `([^`]+)`/.exec(reply)?.[1];
+      const winJob = /`(migrate-[^`]+)`/.exec(reply)?.[1];
       if (!winJob) throw new DemoFailure(`the migration of ${win.instanceId} was not queued: ${reply}`);
       const card = await progress.wait(`waiting for the approval card of ${win.name}`, () => waitFor(async () => (await outbox.thread(winJob))?.approval?.ts, `the approval card of ${winJob}`, 30_000, signal));
       progress.act(`${APPROVER.name} clicks Approve on ${win.name}'s approval card`);

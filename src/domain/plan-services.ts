@@ -29,7 +29,7 @@ export function serviceReportOf(guest: { output: string } | { error: string }, p
   const exposure = { primaryIp, ports: options.ports, configureGuest: options.configureGuest, acceptPorts: options.acceptPorts ?? [] };
   if (sections.ss === undefined && sections.tcp !== undefined) {
     const facts = parseWindowsIntrospection(sections);
-    return 'error' in facts ? { checked: false, reason: facts.error } : assessWindowsServices(facts, exposure);
+    return 'error' in facts ? { checked: false, reason: facts.error } : assessWindowsServices(facts, { ...exposure, ...(stagedIp ? { stagedIp } : {}) });
   }
   if (sections.ss === undefined) return { checked: false, reason: 'the introspection script printed nothing recognisable' };
   return assessServices(parseGuestNetwork(sections), { ...exposure, ...(stagedIp ? { stagedIp } : {}) });

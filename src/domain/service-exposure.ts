@@ -14,7 +14,7 @@ export type ExposureReason =
   | { kind: 'firewall_unknown'; rule: string }
   | { kind: 'rp_filter'; value: number }
   /** Windows: the new NIC lands in the Public profile, which blocks what the primary NIC's profile allowed (windows-exposure.ts). */
-  | { kind: 'windows_profile'; category: string; acceptedBy: string; blockedBy: string };
+  | { kind: 'windows_profile'; category: string; acceptedBy: string; blockedBy: string; /** The staged NIC's profile when not Public (the gate's recheck). */ newProfile?: string };
 
 /** What --configure-guest adds: the accepting rule again, for the new NIC (its interface and address), just before it. */
 export interface FirewallMirror {
@@ -167,7 +167,7 @@ export function reasonText(r: ExposureReason, newDevice: string): string {
     case 'firewall': return `host firewall accepts it by "${r.acceptedBy}" on the primary NIC; on ${newDevice} "${r.blockedBy}" drops it`;
     case 'firewall_unknown': return `host firewall rule "${r.rule}" may decide and is not understood here`;
     case 'rp_filter': return `rp_filter=${r.value} (strict) drops packets on ${newDevice} unless replies are policy-routed back through it (--configure-guest does that)`;
-    case 'windows_profile': return `the new NIC (${newDevice}) lands in an unidentified network with the Public firewall profile, where ${r.blockedBy}; on the primary NIC (${r.category}) ${r.acceptedBy} allows it`;
+    case 'windows_profile': return `${r.newProfile ? `the new NIC (${newDevice}) is in the ${r.newProfile} firewall profile` : `the new NIC (${newDevice}) lands in an unidentified network with the Public firewall profile`}, where ${r.blockedBy}; on the primary NIC (${r.category}) ${r.acceptedBy} allows it`;
   }
 }
 

@@ -40,7 +40,10 @@ const isLoopback = (ip: string) => ip.startsWith('127.') || ip === '::1';
 export function assessWindowsServices(facts: WindowsFacts, input: ExposureInput): ServiceReport {
   const primary = facts.interfaces.find((i) => i.ips.includes(input.primaryIp)) ?? facts.interfaces[0];
   const category = primary?.category ?? 'Public';
-  const newDevice = `Ethernet ${facts.interfaces.length + 1}`;
+  // At the gate's recheck the staged ENI is already a NIC: judge it as it is (its category, its interface alias).
+  const staged = input.stagedIp ? facts.interfaces.find((i) => i.ips.includes(input.stagedIp!)) : undefined;
+  const newDevice = staged?.alias ?? `Ethernet ${facts.interfaces.filter((i) => i !== staged).length + 1}`;
+  const newProfile = staged ? profileOfCategory(staged.category) : 'Public';
   const carried = (p: number) => input.ports.kind === 'all' || input.ports.ports.includes(p);
   const byPort = new Map<number, WindowsFacts['listeners']>();
   for (const l of facts.listeners) if (!isLoopback(l.bindIp)) byPort.set(l.port, [...(byPort.get(l.port) ?? []), l]);
@@ -53,10 +56,10 @@ export function assessWindowsServices(facts: WindowsFacts, input: ExposureInput)
     const reasons: ExposureReason[] = [];
     if (!any) reasons.push(main.bindIp === input.primaryIp ? { kind: 'bound_to_primary', address: main.bindIp } : { kind: 'bound_to_address', address: main.bindIp });
     const before = evaluate(facts, profileOfCategory(category), primary?.alias, port);
-    const after = evaluate(facts, 'Public', undefined, port);
+    const after = evaluate(facts, newProfile, staged?.alias, port);
     let windowsFix: PortExposure['windowsFix'];
     if (before.ok && !after.ok) {
-      reasons.push({ kind: 'windows_profile', category, acceptedBy: before.by, blockedBy: after.by });
+      reasons.push({ kind: 'windows_profile', category, acceptedBy: before.by, blockedBy: after.by, ...(newProfile !== 'Public' ? { newProfile } : {}) });
       if (category === 'Private') windowsFix = { method: 'set_private' };
       else if (before.rule && before.rule.remoteAddress === 'Any' && !after.rule) windowsFix = { method: 'mirror', ruleName: before.rule.name, ruleDisplayName: before.rule.displayName };
     }

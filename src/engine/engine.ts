@@ -129,7 +129,9 @@ export function createEngine(input: CreateEngineInput): Engine {
     if (!eni) return { eniId, action: 'skipped', why: `ENI ${eniId} does not exist (any more)` };
     return reconcileEni(reconcileDeps, regionId, eni, { restore: true, by });
   }
-  const processor = createMigrationProcessor({ records, approvals, locks, fencing, deployment, cancels, notifier: input.notifier, cloudFor, opts: options, log });
+  const processor = createMigrationProcessor({
+    records, approvals, locks, fencing, deployment, cancels, notifier: input.notifier, cloudFor, opts: options, log, wakeBatch: (id) => fleet.wake(id),
+  });
 
   const workers = new Set<WorkerHandle>();
 

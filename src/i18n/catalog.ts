@@ -38,6 +38,8 @@ import { en as clicksEn } from './messages/clicks.en.ts';
 import { ja as clicksJa } from './messages/clicks.ja.ts';
 import { en as demoEn } from './messages/demo.en.ts';
 import { ja as demoJa } from './messages/demo.ja.ts';
+import { en as engineEn } from './messages/engine.en.ts';
+import { ja as engineJa } from './messages/engine.ja.ts';
 import { en as reportEn } from './messages/report.en.ts';
 import { ja as reportJa } from './messages/report.ja.ts';
 import { en as notifyEn } from './messages/notify.en.ts';
@@ -49,10 +51,10 @@ import { ja as modalJa } from './messages/modal.ja.ts';
 import type { Lang } from './lang.ts';
 import type { SameMessages } from './message-type.ts';
 
-const EN = { ...coreEn, ...configEn, ...commonEn, ...auditEn, ...cardEn, ...planEn, ...approvalEn, ...batchEn, ...fleetEn, ...commandsEn, ...helpEn, ...statusEn, ...clicksEn, ...demoEn, ...reportEn, ...notifyEn, ...homeEn, ...modalEn };
+const EN = { ...coreEn, ...configEn, ...commonEn, ...auditEn, ...cardEn, ...planEn, ...approvalEn, ...batchEn, ...fleetEn, ...commandsEn, ...helpEn, ...statusEn, ...clicksEn, ...demoEn, ...engineEn, ...reportEn, ...notifyEn, ...homeEn, ...modalEn };
 export type Catalog = SameMessages<typeof EN>;
 
-const JA: Catalog = { ...coreJa, ...configJa, ...commonJa, ...auditJa, ...cardJa, ...planJa, ...approvalJa, ...batchJa, ...fleetJa, ...commandsJa, ...helpJa, ...statusJa, ...clicksJa, ...demoJa, ...reportJa, ...notifyJa, ...homeJa, ...modalJa };
+const JA: Catalog = { ...coreJa, ...configJa, ...commonJa, ...auditJa, ...cardJa, ...planJa, ...approvalJa, ...batchJa, ...fleetJa, ...commandsJa, ...helpJa, ...statusJa, ...clicksJa, ...demoJa, ...engineJa, ...reportJa, ...notifyJa, ...homeJa, ...modalJa };
 
 const CATALOGS: Record<Lang, Catalog> = { en: EN as Catalog, ja: JA };
 

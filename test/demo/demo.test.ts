@@ -106,7 +106,7 @@ describe.concurrent('npm run demo', () => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
     expect(r.stdout).toContain('══ シミュレートしたワークスペースの #ops');
-    expect(r.stdout).toMatch(/alice {7}\/natmigrate migrate i-bp1web01000000000001\n.*（alice だけに表示） ⚠️ コマンドを読み取れませんでした: Unknown subcommand `migrate`/);
+    expect(r.stdout).toMatch(/alice {7}\/natmigrate migrate i-bp1web01000000000001\n.*（alice だけに表示） ⚠️ コマンドを読み取れませんでした: サブコマンド `migrate` はありません。`run` のことですか？/);
     expect(r.stdout).toMatch(/⛔ \*事前チェックで拒否されました\* — `NoSnatCoverage`/);
     expect(r.stdout).toContain(`ドライラン: ${TARGET} のプラン`);
     expect(r.stdout).toMatch(new RegExp(`（alice だけに表示） \`cn-hangzhou\` で 1 件中 1 件の移行をキューに追加しました:\\n.*\`${TARGET}\`: \`migrate-cn-hangzhou-${TARGET}-\\d+\` としてキューに追加しました`));

@@ -418,6 +418,9 @@ describe('buildPlan: Windows guests', () => {
     const win = (i: Input) => { i.instance.osType = 'windows'; i.options.configureGuest = false; };
     const plan = planOf(buildPlan(makeInput(win), ctx));
     expect(plan).toMatchObject({ sshPort: 3389, guestOs: 'windows' });
+    // Windows routes replies itself (strong host model): no policy-routing warning, but the egress NIC is its choice.
+    expect(plan.warnings.join('\n')).not.toMatch(/policy routing/);
+    expect(plan.warnings.join('\n')).toMatch(/keeps its automatic interface metric/);
     expect(planOf(buildPlan(makeInput(), ctx))).toMatchObject({ sshPort: 22 });
     expect(planOf(buildPlan(makeInput(), ctx)).guestOs).toBeUndefined();
     expect(plan.hash).not.toBe(planOf(buildPlan(makeInput(), ctx)).hash);

@@ -3,6 +3,7 @@
 // and how --configure-guest fixes it (Private network, or a rule mirrored for one port on the new NIC only).
 import { describe, expect, it } from 'vitest';
 import { guestNetworkOf } from '../../src/domain/guest-network.ts';
+import { servicesView } from '../../src/domain/plan-hash.ts';
 import { serviceRefusal, serviceReportOf } from '../../src/domain/plan-services.ts';
 import type { ServiceReport } from '../../src/domain/service-exposure.ts';
 import { checkWindowsConfig, windowsConfigOf, windowsNicScript } from '../../src/domain/windows-nic-config.ts';
@@ -10,19 +11,20 @@ import { checkWindowsConfig, windowsConfigOf, windowsNicScript } from '../../src
 const PRIMARY = '192.168.0.10';
 type Rule = { Name: string; DisplayName?: string; Profile: number | string; Action: number | string; port: string; raddr?: string };
 
-function output(o: { category?: number | string; publicInbound?: number | string; publicEnabled?: number; rules: Rule[]; listeners?: [string, number][] }): string {
+type Staged = { alias: string; category: number; ip: string; mirrored?: boolean };
+function output(o: { category?: number | string; publicInbound?: number | string; publicEnabled?: number; rules: Rule[]; listeners?: [string, number][]; staged?: Staged }): string {
   const j = (v: unknown) => JSON.stringify(v, null, 4);
   const listeners = o.listeners ?? [['0.0.0.0', 3389], ['0.0.0.0', 80], ['0.0.0.0', 8080]];
   return [
     '### stack', 'stack=windows',
     '### tcp', j(listeners.map(([a, p]) => ({ LocalAddress: a, LocalPort: p, OwningProcess: 1234 }))),
-    '### profiles', j({ Name: 'Network', InterfaceAlias: 'Ethernet', InterfaceIndex: 6, NetworkCategory: o.category ?? 1 }),
+    '### profiles', j([{ Name: 'Network', InterfaceAlias: 'Ethernet', InterfaceIndex: 6, NetworkCategory: o.category ?? 1 }, ...(o.staged ? [{ Name: 'Unidentified network', InterfaceAlias: o.staged.alias, InterfaceIndex: 9, NetworkCategory: o.staged.category }] : [])]),
     '### firewall', j([{ Name: 'Domain', Enabled: 1, DefaultInboundAction: 0 }, { Name: 'Private', Enabled: 1, DefaultInboundAction: 0 }, { Name: 'Public', Enabled: o.publicEnabled ?? 1, DefaultInboundAction: o.publicInbound ?? 0 }]),
     '### rules', j(o.rules.map((r) => ({ Name: r.Name, DisplayName: r.DisplayName ?? r.Name, Profile: r.Profile, Action: r.Action }))),
     '### ports', j(o.rules.map((r) => ({ InstanceID: r.Name, Protocol: 'TCP', LocalPort: r.port }))),
-    '### ifaces', j(o.rules.map((r) => ({ InstanceID: r.Name, InterfaceAlias: 'Any' }))),
+    '### ifaces', j(o.rules.map((r) => ({ InstanceID: r.Name, InterfaceAlias: r.Name.startsWith('natmigrate-mirror') && o.staged ? o.staged.alias : 'Any' }))),
     '### raddrs', j(o.rules.map((r) => ({ InstanceID: r.Name, RemoteAddress: r.raddr ?? 'Any' }))),
-    '### addresses', j({ IPAddress: PRIMARY, InterfaceIndex: 6, InterfaceAlias: 'Ethernet' }),
+    '### addresses', j([{ IPAddress: PRIMARY, InterfaceIndex: 6, InterfaceAlias: 'Ethernet' }, ...(o.staged ? [{ IPAddress: o.staged.ip, InterfaceIndex: 9, InterfaceAlias: o.staged.alias }] : [])]),
   ].join('\n');
 }
 
@@ -55,6 +57,24 @@ describe('Windows services: the Public profile of the new NIC', () => {
     expect(statuses(report(output({ rules: [RDP, WEB, APP] }), { configureGuest: true }))).toContainEqual([8080, 'fixed', 'set_private']);
     expect(statuses(report(output({ rules: [RDP, WEB, APP] }), { accept: [8080] }))).toContainEqual([8080, 'accepted', 'set_private']);
     expect(serviceRefusal(report(output({ rules: [RDP, WEB, APP] }), { configureGuest: true }), 'i-win')).toBeUndefined();
+  });
+
+  it('at the gate the staged NIC is judged as it is now, so the approved view of the services does not change', () => {
+    const opts = (configureGuest: boolean, accept: number[] = []) => ({ ports: { kind: 'all' as const }, configureGuest, acceptPorts: accept });
+    const STAGED = '192.168.0.77';
+    const view = (out: string, o: ReturnType<typeof opts>, staged?: string) => servicesView(serviceReportOf({ output: out }, PRIMARY, o, staged));
+    // --configure-guest set the new NIC's network to Private: 8080 now answers ("fixed" then, "ok" now: both "answers").
+    const planned = view(output({ rules: [RDP, WEB, APP] }), opts(true));
+    const gate = serviceReportOf({ output: output({ rules: [RDP, WEB, APP], staged: { alias: 'Ethernet 2', category: 1, ip: STAGED } }) }, PRIMARY, opts(true), STAGED);
+    expect(gate.checked && gate.tcp.find((p) => p.port === 8080)?.status).toBe('ok');
+    expect(view(output({ rules: [RDP, WEB, APP], staged: { alias: 'Ethernet 2', category: 1, ip: STAGED } }), opts(true), STAGED)).toEqual(planned);
+    // Next to a domain network the mirrored rule (on Ethernet 2 only) lets it in.
+    const mirrored: Rule = { Name: 'natmigrate-mirror-tcp8080', Profile: 4, Action: 2, port: '8080' };
+    const dom = view(output({ category: 2, rules: [RDP, WEB, APP] }), opts(true));
+    expect(view(output({ category: 2, rules: [RDP, WEB, APP, mirrored], staged: { alias: 'Ethernet 2', category: 0, ip: STAGED } }), opts(true), STAGED)).toEqual(dom);
+    // Accepted, not fixed: still blocked at the gate, named the same way (Ethernet 2, not one NIC more).
+    const acc = view(output({ rules: [RDP, WEB, APP] }), opts(false, [8080]));
+    expect(view(output({ rules: [RDP, WEB, APP], staged: { alias: 'Ethernet 2', category: 0, ip: STAGED } }), opts(false, [8080]), STAGED)).toEqual(acc);
   });
 
   it('a service bound to the primary address is at risk and not fixable', () => {

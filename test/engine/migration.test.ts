@@ -524,10 +524,11 @@ describe('two instances on one NAT gateway', () => {
       // The sandbox never had to refuse a forward-table write.
       const tableErrors = sb.requests.filter((r) => /ForwardEntry$/.test(r.action) && r.code && r.code !== 'OK');
       expect(tableErrors).toEqual([]);
-      // The two cutovers did not overlap: each ran from its original.saved to its new entry's Available alone.
+      // The two cutovers did not overlap: each ran from its modify to its entry's Available alone (the original is
+      // saved before the table lock is taken: it writes nothing to the table).
       const window = (jobId: string) => {
         const evs = n.forJob(jobId);
-        const start = Date.parse(evs.find((x) => x.type === 'original.saved')!.at);
+        const start = Date.parse(evs.find((x) => x.type === 'step.started' && x.step === 'modify_entry')!.at);
         const end = Date.parse(evs.find((x) => x.type === 'step.finished' && x.step === 'wait_entry_modified')!.at);
         return [start, end] as const;
       };

@@ -16,11 +16,13 @@ import { planBlocks } from '../../src/slack/blocks/plan-card.ts';
 import { deleteKeys } from '../../src/util/private-redis.ts';
 import { $Ecs, clientsFor } from '../sandbox/sdk-clients.ts';
 import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
-import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { rebootByHand, REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
 
 const SNAT = '203.0.113.20';
 const PRIVATE = ['i-winprivate0001', '192.168.1.80', '203.0.113.80'] as const;
 const DOMAIN = ['i-windomain00001', '192.168.1.81', '203.0.113.81'] as const;
+/** A Windows guest whose app on 8080 is allowed in every profile: checked with --verify-port 8080, no guest changes. */
+const OPEN = ['i-winopen000001', '192.168.1.82', '203.0.113.82'] as const;
 
 const windowsGuest = (primaryCategory: 'Private' | 'DomainAuthenticated') => ({
   configuresSecondaryNic: false, image: 'windows2022' as const, sshPort: 3389, sshBanner: 'RDP',
@@ -46,12 +48,13 @@ beforeAll(async () => {
   const world = natWorld({
     latencyMs: { eniAttach: 40, eniDetach: 40, eniDelete: 20, dnatCreate: 40, dnatDelete: 40, runCommand: 30, instanceStop: 30, instanceStart: 30 },
     snatIp: SNAT,
-    eips: [PRIVATE[2], DOMAIN[2]],
+    eips: [PRIVATE[2], DOMAIN[2], OPEN[2]],
     instances: [
       worldInstance(PRIVATE[0], PRIVATE[1], { guest: windowsGuest('Private') }),
       worldInstance(DOMAIN[0], DOMAIN[1], { guest: windowsGuest('DomainAuthenticated') }),
+      worldInstance(OPEN[0], OPEN[1], { guest: { ...windowsGuest('Private'), windowsFirewall: { ...windowsGuest('Private').windowsFirewall, rules: windowsGuest('Private').windowsFirewall.rules.map((r) => ({ ...r, profiles: ['Any' as const] })) } } }),
     ],
-    dnatEntries: [ipMapping(PRIVATE[2], PRIVATE[1]), ipMapping(DOMAIN[2], DOMAIN[1])],
+    dnatEntries: [ipMapping(PRIVATE[2], PRIVATE[1]), ipMapping(DOMAIN[2], DOMAIN[1]), ipMapping(OPEN[2], OPEN[1])],
   });
   world.securityGroups[0]!.ingress!.push({ ipProtocol: 'tcp', portRange: '3389/3389', sourceCidrIp: '0.0.0.0/0' }, { ipProtocol: 'tcp', portRange: '8080/8080', sourceCidrIp: '0.0.0.0/0' });
   sandbox = await startSandbox({ port: 0, scenario: world });
@@ -83,14 +86,14 @@ async function submit(id: string, options: MigrationOptions): Promise<string> {
   return (r as { jobId: string }).jobId;
 }
 
-async function migrate(id: string): Promise<{ jobId: string; planned: Extract<MigrationEvent, { type: 'planned' }> }> {
-  const jobId = await submit(id, { ports: { kind: 'all' }, configureGuest: true });
+async function migrate(id: string, options: MigrationOptions = { ports: { kind: 'all' }, configureGuest: true }): Promise<{ jobId: string; planned: Extract<MigrationEvent, { type: 'planned' }> }> {
+  const jobId = await submit(id, options);
   const asked = await until(() => notifier.forJob(jobId).find((e) => e.type === 'approval.requested'), { what: 'the approval request', timeoutMs: 20_000 })
     .catch((e: unknown) => { throw new Error(`${String(e)}: ${JSON.stringify(notifier.forJob(jobId)).slice(0, 3000)}`); });
   const hash = (asked as Extract<MigrationEvent, { type: 'approval.requested' }>).planHash;
   expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'UAPPROVER', isApprover: true })).toMatchObject({ ok: true });
   const fin = await notifier.waitFor((e) => e.jobId === jobId && e.type === 'finished', 30_000) as Extract<MigrationEvent, { type: 'finished' }>;
-  expect(fin.outcome).toBe('migrated');
+  expect(fin.outcome, JSON.stringify(notifier.forJob(jobId).filter((e) => e.type === 'verified' || e.type === 'failed')).slice(0, 2500)).toBe('migrated');
   return { jobId, planned: notifier.forJob(jobId).find((e) => e.type === 'planned') as Extract<MigrationEvent, { type: 'planned' }> };
 }
 
@@ -98,8 +101,7 @@ const guestRuns = (id: string) => sandbox.requests.filter((q) => q.action === 'R
 
 async function reboot(id: string): Promise<void> {
   const { ecs } = clientsFor(sandbox);
-  await ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: id }));
-  await until(async () => (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0]!.status === 'Running', { what: `${id} to run again` });
+  await rebootByHand(ecs as never, { reboot: new $Ecs.RebootInstanceRequest({ instanceId: id }), describe: new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }) });
   expect(sandbox.world.instances.get(id)!.bootId).toBeGreaterThan(1);
 }
 
@@ -149,5 +151,16 @@ describe('Windows guests whose new NIC lands in the Public profile', () => {
     expect((await probeEdgePort(sandbox.edge, DOMAIN[2], 8080, { timeoutMs: 500 })).answered).toBe(true);
     expect(await probeEdgeRdp(sandbox.edge, DOMAIN[2])).toBe(X224_CONNECTION_CONFIRM.toString('hex'));
     expect(egressIp(sandbox.world, DOMAIN[0])).toBe(SNAT);
+  });
+
+  it('without a port at risk: migrated without --configure-guest, verified on --verify-port 8080 and by PowerShell egress', async () => {
+    const { jobId, planned } = await migrate(OPEN[0], { ports: { kind: 'all' }, configureGuest: false, verifyPort: 8080 });
+    expect(planned.plan).toMatchObject({ sshPort: 8080, guestOs: 'windows' });
+    expect(planned.plan.services?.checked ? planned.plan.services.tcp.map((p) => [p.port, p.status]) : []).toEqual([[3389, 'ok'], [8080, 'ok']]);
+    const v = notifier.forJob(jobId).find((e) => e.type === 'verified') as Extract<MigrationEvent, { type: 'verified' }>;
+    expect(v.ssh).toMatchObject({ ok: true, port: 8080 });
+    expect(v.ssh.banner).toMatch(/^TCP 8080 answered/);
+    expect(v.egress).toMatchObject({ ok: true, observedIp: SNAT });
+    expect((await engine.service.status(jobId))[0]!.steps.some((s) => s.step === 'configure_guest')).toBe(false);
   });
 });

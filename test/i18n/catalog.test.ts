@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { catalogKeys, msg } from '../../src/i18n/catalog.ts';
 import { LANGS } from '../../src/i18n/lang.ts';
 import { formatDateTime } from '../../src/i18n/time.ts';
+import { outcomeSummary } from '../../src/engine/migration/summary.ts';
+import type { JobData } from '../../src/engine/job-data.ts';
+import type { JobOutcome } from '../../src/domain/events.ts';
+import { parseCommand } from '../../src/domain/command.ts';
 
 /**
  * The catalog: the type makes the Japanese half have the English half's keys and parameters at compile time; this
@@ -80,6 +84,97 @@ describe('the message catalog', () => {
     expect(en.stepTitle({ step: 'delete_entry', title: 'Delete the DNAT IP mapping' })).toBe('Delete the DNAT IP mapping');
     // Command words stay English in the Japanese help.
     for (const w of ['/natmigrate plan', '/natmigrate run', '--ports', '--configure-guest', '/natmigrate config language']) expect(ja.helpLines()).toContain(w);
+  });
+});
+
+describe('what the engine writes in English', () => {
+  it('the plan\'s warnings are reworded in Japanese when they have a known shape, and kept as they are otherwise', () => {
+    const ja = msg('ja');
+    const samples = [
+      '--ports 80,443 does not include 22, so the SSH check through 203.0.113.10 is skipped; only the egress IP is verified.',
+      'Could not read security group sg-1, so whether TCP 22 is open to the Internet was not checked.',
+      'Security group sg-1 of the new ENI does not accept TCP 22 from the Internet (no rule), so the SSH check through 203.0.113.10 will likely fail.',
+      'DNAT entry fwd-1 is Pending, not Available; the cutover waits until it is.',
+      '--configure-guest: the guest\'s network stack could not be detected (timeout), so the configuration may not persist or may fail.',
+      'Without --configure-guest the guest must already route replies from the new NIC (policy routing), or connections through 203.0.113.10 may fail.',
+      'Port-forwarding entries fwd-2 (tcp 80), fwd-3 (tcp 443) to the primary IP stay as they are.',
+    ];
+    for (const w of samples) {
+      const t = ja.planWarning({ text: w });
+      expect(t, w).toMatch(JAPANESE);
+      // Ids and addresses survive the rewording.
+      for (const id of w.match(/(?:sg|fwd)-\d|203\.0\.113\.10/g) ?? []) expect(t).toContain(id);
+    }
+    expect(ja.planWarning({ text: 'Something new.' })).toBe('Something new.');
+    expect(msg('en').planWarning({ text: samples[0]! })).toBe(samples[0]);
+    expect(ja.refusalExplain({ code: 'NoSnatCoverage' })).toMatch(/SNATエントリ/);
+    expect(msg('en').refusalExplain({ code: 'NoSnatCoverage' })).toBe('');
+  });
+});
+
+describe('a finished job\'s one-line summary', () => {
+  const recipe = { forwardTableId: 'ftb-1', externalIp: '203.0.113.10', externalPort: 'Any', internalIp: '192.168.1.10', internalPort: 'Any', ipProtocol: 'Any' };
+  const base = {
+    instanceId: 'i-bp1web', eniId: 'eni-bp1x', eniIp: '192.168.1.99', migrationJobId: 'migrate-cn-hangzhou-i-bp1web-1',
+    plan: { entryToDelete: { externalIp: '203.0.113.10' }, expectedEgressIps: ['203.0.113.20'] },
+  } as unknown as JobData;
+  const saved = { ...base, original: { restoreRecipe: recipe }, restoredEntryId: 'fwd-2' } as unknown as JobData;
+  const cases: [JobOutcome, JobData][] = [
+    ['migrated', base], ['refused', base], ['rejected', { ...base, reason: 'rejected by U0BOB' } as JobData], ['expired', base],
+    ['cancelled', saved], ['cancelled', base], ['restored', saved], ['verify_failed', base], ['rolled_back', saved],
+    ['failed', { ...base, error: { code: 'Throttling', message: 'slow down' } } as unknown as JobData], ['failed', saved],
+    ['failed', { ...base, original: { restoreRecipe: recipe } } as unknown as JobData],
+  ];
+  it.each(cases)('%s: the engine\'s English is reworded in Japanese, ids and addresses kept', (outcome, j) => {
+    const text = outcomeSummary(j, outcome);
+    const ja = msg('ja').engineSummary({ text });
+    expect(ja, text).toMatch(JAPANESE);
+    for (const id of text.match(/i-bp1web|eni-bp1x|203\.0\.113\.\d+|192\.168\.1\.\d+|Throttling/g) ?? []) expect(ja).toContain(id);
+    expect(msg('en').engineSummary({ text })).toBe(text);
+  });
+});
+
+describe('a finished batch\'s summary', () => {
+  it.each([
+    'All 2 instances migrated and verified (canary first: i-bp1a); they now egress through SNAT. Skipped by the pre-flight: i-bp1c (NoSnatCoverage).',
+    'Rejected (rejected by U0BOB); no DNAT entry was touched. Untouched (staging undone, DNAT mappings as they were): i-bp1a, i-bp1b.',
+    'Stopped: the canary i-bp1a failed verification. Migrated before the stop: none. Not migrated after release: i-bp1a (restored) — original mappings restored. Untouched (staging undone, DNAT mappings as they were): i-bp1b.',
+  ])('%s', (text) => {
+    const ja = msg('ja').engineSummary({ text });
+    expect(ja).toMatch(JAPANESE);
+    for (const id of text.match(/i-bp1\w/g) ?? []) expect(ja).toContain(id);
+  });
+});
+
+describe('the service\'s answers to cancel and rollback', () => {
+  it.each([
+    'Cancelling migrate-x-1 (awaiting_approval): the staged ENI will be removed; the DNAT mapping is not touched.',
+    'Cancelling migrate-x-1 (cutover): the original DNAT mapping will be restored and the ENI removed (no second approval: it returns to the approved starting point).',
+    'No job migrate-x-1.', 'migrate-x-1 already finished (refused); nothing to cancel.', 'migrate-x-1 is already being cancelled.',
+    'Rollback rollback-x-1 of migrate-x-1 queued; it needs an approval before it changes anything.',
+    'migrate-x-1 is finished as refused; only a migrated (or verify_failed) migration can be rolled back.',
+  ])('%s', (text) => {
+    const ja = msg('ja').engineAnswer({ text });
+    expect(ja).toMatch(JAPANESE);
+    expect(ja).not.toMatch(/ the | will | is /);
+    expect(ja).toContain('migrate-x-1');
+  });
+});
+
+describe('the command parser\'s refusals', () => {
+  it.each([
+    'migrate i-bp1aaaaaaaaaaaaaaaaa', 'xyzzy', 'i-bp1aaaaaaaaaaaaaaaaa', 'plan', 'run', 'cancel', 'scan', 'run i-bp1aaaaaaaaaaaaaaaaa --prots 22',
+    'run i-bp1aaaaaaaaaaaaaaaaa --frobnicate', 'cancel migrate-cn-hangzhou-i-bp1aaaaaaaaaaaaaaaaa --ports 22', 'run i-bp1aaaaaaaaaaaaaaaaa --ports',
+    'run i-bp1aaaaaaaaaaaaaaaaa --ports 22 --ports 80', 'run i-bp1aaaaaaaaaaaaaaaaa -ports 22', 'plan i-BP1AAAAAAAAAAAAAAAAA', 'plan ｉ－ｂｐ１',
+    'run i-bp1aaaaaaaaaaaaaaaaa --canary 2',
+  ])('%s: reworded in Japanese, with the words the person typed as they were', (text) => {
+    const r = parseCommand(text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const ja = msg('ja').parseErrorText({ error: r.error });
+    expect(ja, r.error).toMatch(JAPANESE);
+    for (const quoted of r.error.match(/`[^`]*`/g) ?? []) if (!quoted.includes('<')) expect(ja).toContain(quoted.replace(/, /g, '、'));
+    expect(msg('en').parseErrorText({ error: r.error })).toBe(r.error);
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertOrder, dnatFor, startEnv, type Env } from './e2e-env.ts';
-import { MIGRATABLE, SNAT_IP } from './scenario.ts';
+import { MIGRATABLE, NO_SNAT, SNAT_IP } from './scenario.ts';
 
 /**
  * Japanese and English through the real Bolt receiver (signed requests from the simulated workspace), the real
@@ -105,6 +105,16 @@ describe('a full migration in each language', () => {
     expect(now).toHaveLength(1);
     expect(now[0]!.internalIp).not.toBe(privateIp);
     expect(String(lines.at(-1))).toContain(SNAT_IP);
+    // The job's one-line summary and the plan's warnings, which the engine writes in English, read in Japanese too.
+    expect(lines[0]).toMatch(new RegExp(`${instanceId} は ENI eni-\\w+（[\\d.]+）で ${eip.replace(/\./g, '\\.')} を受け、SNAT（${SNAT_IP.replace(/\./g, '\\.')}）経由で通信しています。検証済みです。`));
+    expect(lines.join('\n')).toContain('--configure-guest を指定しない場合、ゲストOSが新しいNICからの応答');
+    expect(lines.join('\n')).not.toContain('Without --configure-guest');
+
+    // A dry run the pre-flight refuses, posted in the channel: the refusal explained in Japanese, the code as it is.
+    const dry = textOf(await env.slack.slash('U0ALICE', CH, `plan ${NO_SNAT}`));
+    expect(dry).toMatch(/Dry run of `i-slacknosnat1` in `cn-hangzhou` queued/);
+    const refusal = await env.slack.waitFor(() => channelLines().find((l) => l.includes('`NoSnatCoverage`')), { what: 'the refused dry run' });
+    expect(refusal).toMatch(/事前チェックで拒否されました\* — `NoSnatCoverage`\n.*SNATエントリがないため、移行するとインターネットへの送信経路を失います/);
   });
 
   it('an English channel with a Japanese requester and a Japanese approver: the thread is English, their answers Japanese', async () => {

@@ -11,6 +11,7 @@ import { BadResponseError, type AlibabaCallError } from './error-map.ts';
 import { paginateByPage, paginateByToken } from './paginate.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 import { DEFAULT_WAIT_SCHEDULE, type WaitSchedule } from './waiters.ts';
+import { DueLag } from './due-lag.ts';
 
 export interface AlibabaCloudOptions {
   regionId: string;
@@ -46,6 +47,8 @@ export class AlibabaSession {
   readonly vpc: VpcClient;
   /** Poll schedule of the waiters. */
   readonly schedule: WaitSchedule;
+  /** How far past the due time reads show a change, learned per kind of wait (due-lag.ts). */
+  readonly dueLag = new DueLag();
   private readonly rt: CallRuntime;
   private readonly maxPageSize: number | undefined;
 

@@ -78,6 +78,7 @@ export class DnatOperations {
       expectedMs: opts.expectedMs,
       signal: opts.signal,
       schedule: this.s.schedule,
+      dueLag: { lag: this.s.dueLag, key: `forward-entry:${target}` },
     });
   }
 }

@@ -142,6 +142,7 @@ export class EniOperations {
         expectedMs: opts.expectedMs,
         signal: opts.signal,
         schedule: this.s.schedule,
+        dueLag: { lag: this.s.dueLag, key: `eni:${target}` },
       });
     } finally {
       if (target === 'InUse') this.attachRequested.delete(networkInterfaceId);

@@ -1,6 +1,7 @@
 import { CloudError, isCloudError } from '../cloud-error.ts';
 import { sleep } from '../../util/sleep.ts';
 import { abortError } from './abort-error.ts';
+import type { DueLag } from './due-lag.ts';
 
 /**
  * Polling that notices a state change quickly without hammering the API: the first poll comes at the expected
@@ -39,6 +40,8 @@ export interface PollOptions<S, V> {
   expectedMs?: number;
   signal?: AbortSignal;
   schedule: WaitSchedule;
+  /** With expectedMs: learns how far past the due time the change shows in reads, and polls first then (due-lag.ts). */
+  dueLag?: { lag: DueLag; key: string };
 }
 
 /**
@@ -69,7 +72,10 @@ export async function pollUntil<S, V>(o: PollOptions<S, V>): Promise<V> {
   const timeoutMs = o.timeoutMs ?? o.schedule.defaultTimeoutMs;
   const began = Date.now();
   const deadline = began + timeoutMs;
-  const nextDelay = pollDelays(o.schedule, o.expectedMs);
+  const learn = o.dueLag && o.expectedMs !== undefined && o.expectedMs >= 0 ? o.dueLag : undefined;
+  const extra = learn ? learn.lag.extraMs(learn.key, o.expectedMs!) : 0;
+  const nextDelay = pollDelays(o.schedule, o.expectedMs === undefined ? undefined : o.expectedMs + extra);
+  let firstPollAt = 0;
   let lastState = 'not polled yet';
   let lastError: CloudError | undefined;
 
@@ -83,6 +89,7 @@ export async function pollUntil<S, V>(o: PollOptions<S, V>): Promise<V> {
     if (o.signal?.aborted) throw abortError(o.action, o.signal);
 
     let verdict: Verdict<V> | undefined;
+    if (index === 0) firstPollAt = Date.now();
     try {
       const state = await o.poll();
       verdict = o.judge(state, index, Date.now() - began);
@@ -92,7 +99,10 @@ export async function pollUntil<S, V>(o: PollOptions<S, V>): Promise<V> {
       if (!isCloudError(e) || !e.retryable || e.code === 'Aborted') throw e;
       lastError = e;
     }
-    if (verdict?.kind === 'done') return verdict.value;
+    if (verdict?.kind === 'done') {
+      if (learn) learn.lag.observe(learn.key, firstPollAt - began - o.expectedMs!, Date.now() - began - o.expectedMs!, index === 0);
+      return verdict.value;
+    }
     if (verdict?.kind === 'failed') {
       throw new CloudError({ code: 'WaitFailed', action: o.action, retryable: false, message: `waiting for ${o.what}: ${verdict.why}` });
     }

@@ -104,7 +104,8 @@ export async function planFromLiveState(
     if (!first.ok || (recheck && !guestToken)) return { result: first, input };
     const windows = input.instance?.osType === 'windows';
     const guest = await introspectGuest(cloud, j.instanceId, { token: guestToken ?? introspectToken(j.jobId), windows, ...wait });
-    if (!recheck && j.options.configureGuest && input.instance?.status === 'Running') input.guestNetwork = guestNetworkOf(guest);
+    // Windows is configured with its own cmdlets whatever the read says (OSType comes from the API).
+    if (!recheck && j.options.configureGuest && input.instance?.status === 'Running') input.guestNetwork = windows ? { method: 'windows' } : guestNetworkOf(guest);
     const withGuest = { ...input, guest };
     return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest };
   } catch (e) {

@@ -295,6 +295,8 @@ export class MigrationRun {
       await this.d.records.patch(this.j.migrationJobId, { relatedJobId: this.jobId });
     }
     await this.emitFinished(outcome, summary);
+    // The batch reads its children's records: the record is final, so it can release the next child now.
+    if (this.j.batchId) await this.d.wakeBatch?.(this.j.batchId).catch(() => {});
     return { outcome };
   }
 

@@ -34,6 +34,8 @@ export interface MigrationDeps {
   cloudFor(regionId: string): CloudPort;
   opts: EngineOptions;
   log: Logger;
+  /** Wakes a parked batch (a child of it just finished: the batch releases the next one now, not at its next look). */
+  wakeBatch?(batchId: string): Promise<unknown>;
 }
 
 /** Deterministic ClientToken for one write of one job (≤ 64 ASCII): a resumed step sends the same token. */
@@ -43,6 +45,19 @@ export function clientToken(jobId: string, label: string, nonce = ''): string {
 
 export const iso = (ms = Date.now()): string => new Date(ms).toISOString();
 const eqi = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+
+/**
+ * How long save_original's read of the entry is trusted by the write that follows (delete or modify). It runs before
+ * the table lock; a job that then queued for the table reads the entry again under the lock.
+ */
+export const ORIGINAL_READ_FRESH_MS = 1_000;
+
+/** save_original saw the entry Available a moment ago (this run, within ORIGINAL_READ_FRESH_MS); consumed once. */
+export function originalSeenFresh(s: { seenOriginalAvailable: boolean; seenOriginalAt: number }): boolean {
+  const fresh = s.seenOriginalAvailable && Date.now() - s.seenOriginalAt <= ORIGINAL_READ_FRESH_MS;
+  s.seenOriginalAvailable = false;
+  return fresh;
+}
 
 /** Same mapping (table, EIP, internal IP, ports, protocol); case-insensitive where the API is inconsistent. */
 export function sameSpec(e: DnatSpec, s: DnatSpec): boolean {
@@ -78,6 +93,8 @@ export class StepContext {
    * gone (wait_entry_gone). A resumed run has neither and re-reads before writing.
    */
   seenOriginalAvailable = false;
+  /** When save_original read the entry (Date.now()): the cutover's write trusts that read only while it is fresh. */
+  seenOriginalAt = 0;
   seenOriginalGone = false;
   /** The ENI create_eni made in this run, as its answer described it (Available, unattached). */
   createdEni: NetworkInterface | undefined;

@@ -36,6 +36,9 @@ const STEP: Record<string, string> = {
   finish: '完了',
 };
 
+/** 再送として無視したもの（slack/replay.ts が英語で書く）。 */
+const REPLAYED: Record<string, string> = { 'an approval click that had already been received': 'すでに受け取った承認クリック' };
+
 /** クリック拒否の理由（コードごと）。コード自体は英語のまま表示する。 */
 export const REFUSAL: Record<string, (job: string) => string> = {
   Tampered: () => 'ボタンの値が不正なため、クリックを無視しました。何も記録していません。',
@@ -85,7 +88,7 @@ export const ja: SameMessages<typeof En> = {
   auditRestoreAsked: (p) =>
     `:leftwards_arrow_with_hook: ${p.at} ${p.user} がENI ${p.eni} の *Restore* をクリックしました: ENIのタグから元のマッピングを戻します。`,
   auditReplayIgnored: (p) =>
-    `:no_entry_sign: ${p.at} 再送されたリクエスト${p.user ? `（${p.user} の署名）` : ''}を無視しました: ${p.what}。変更はありません。`,
+    `:no_entry_sign: ${p.at} 再送されたリクエスト${p.user ? `（${p.user} の署名）` : ''}を無視しました: ${REPLAYED[p.what] ?? p.what}。変更はありません。`,
   previewFailed: (p) => `:rotating_light: ${p.at} ${p.scan ? 'スキャン' : 'ドライラン'} ${p.job} を完了できませんでした: ${p.code} ${p.message}`,
   clickRefusalReason: (p) => REFUSAL[p.code]?.(p.job) ?? p.reason,
   slackRefusedAlert: (p) =>

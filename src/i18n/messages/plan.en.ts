@@ -25,7 +25,7 @@ export const en = {
   planTitle: (p: { dryRun: boolean; instance: string }) => (p.dryRun ? `Dry run: plan for ${p.instance}` : `Plan for ${p.instance}`),
   planText: (p: { title: string; entry: string; from: string; to: string; egress: string }) => `${p.title}: delete ${p.entry} (${p.from} → ${p.to}), expected egress ${p.egress}`,
   refusedText: (p: { target: string; code: string; message: string }) => `Refused${p.target ? ` ${p.target}` : ''}: ${p.code}: ${p.message}`,
-  refusedHead: (p: { target: string; code: string; message: string }) => `:no_entry: *Pre-flight refused${p.target ? ` ${p.target}` : ''}* — ${p.code}\n${p.message}`,
+  refusedHead: (p: { target: string; code: string; message: string; explain?: string }) => `:no_entry: *Pre-flight refused${p.target ? ` ${p.target}` : ''}* — ${p.code}\n${p.message}`,
   // services
   serviceStatus: (p: { status: PortStatus }) => ({
     ok: 'answers through the ENI', fixed: 'fixed by --configure-guest', accepted: 'at risk, accepted (--accept-port)',
@@ -39,4 +39,8 @@ export const en = {
   servicesNotCarried: (p: { list: string }) => `• Not carried by the new mapping: TCP ${p.list}`,
   servicesHead: (p: { lines: string }) => `*Services* (listening sockets in the guest):\n${p.lines}`,
   servicesNone: () => '• none found besides loopback',
+  /** A refusal code explained in the reader's language; English says it all in the engine's own sentence. */
+  refusalExplain: (p: { code: string }) => '',
+  /** One of the plan's warnings (the engine writes them in English; other languages reword the known ones). */
+  planWarning: (p: { text: string }) => p.text,
 };

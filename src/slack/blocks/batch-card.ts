@@ -202,7 +202,8 @@ export function batchPlanReply(plan: BatchPlan, at: string, lang: Lang = 'en'): 
     at: when(at, lang), targets: plan.targets.map((t) => code(t)).join(', '), count: plan.items.length, skipped: plan.skipped.length, atRisk,
     canaries: truncate(canaries, 600), concurrency: plan.concurrency,
   });
-  const skipped = plan.skipped.map((s) => `• ${code(s.instanceId)} ${code(s.code)}: ${escCut(s.message, 300)}`);
+  // A language that explains refusal codes says it in its own words; English shows the engine's sentence.
+  const skipped = plan.skipped.map((s) => `• ${code(s.instanceId)} ${code(s.code)}: ${escCut(m.refusalExplain({ code: s.code }) || s.message, 300)}`);
   const body = [...packed(plan.items.map((i) => batchItemLine(i, movesInPlace(plan), lang))), ...(skipped.length ? [section(m.batchSkippedTitle()), ...packed(skipped)] : [])];
   const tail = context([m.batchRef({ id: code(plan.batchId) }), m.planHashRef({ hash: code(plan.hash.slice(0, 12)) })]);
   const text = m.batchPlanText({ count: plan.items.length, skipped: plan.skipped.length, id: esc(plan.batchId) });
@@ -243,7 +244,7 @@ export function batchInstanceReply(ev: Extract<MigrationEvent, { type: 'batch.in
   return fitMessage({
     text: m.batchInstanceText({ instance: esc(ev.instanceId), canary: ev.canary, outcome, summary: esc(ev.summary) }),
     blocks: [
-      section(m.batchInstanceLine({ icon, at: when(ev.at, lang), instance: code(ev.instanceId), canary: ev.canary, outcome, summary: escCut(ev.summary, 1500) })),
+      section(m.batchInstanceLine({ icon, at: when(ev.at, lang), instance: code(ev.instanceId), canary: ev.canary, outcome, summary: escCut(m.engineSummary({ text: ev.summary }), 1500) })),
       ...(ev.ports?.length ? [section(m.batchInstancePorts({ summary: portsSummary(ev.ports, lang), table: portsTable(ev.ports) }))] : []),
       context([m.jobRef({ id: code(ev.childJobId) }), m.statusShowsSteps({ command: code(`/natmigrate status ${ev.childJobId}`) })]),
     ],

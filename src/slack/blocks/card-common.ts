@@ -66,7 +66,7 @@ export function outcomeLabel(o: JobOutcome, lang: Lang = 'en'): string {
 
 /** The card's state line once it ended: the outcome, when, and the summary (cut to `summaryMax`). */
 export function outcomeLine(outcome: JobOutcome, card: CardHead, summaryMax = 2500, lang: Lang = 'en'): string {
-  const summary = card.summary ? `\n${escCut(card.summary, summaryMax)}` : '';
+  const summary = card.summary ? `\n${escCut(msg(lang).engineSummary({ text: card.summary }), summaryMax)}` : '';
   return `*${outcomeLabel(outcome, lang)}* ${card.finishedAt ? when(card.finishedAt, lang) : ''}${summary}`;
 }
 

@@ -38,7 +38,7 @@ export function planBlocks(plan: Plan, lang: Lang = 'en'): Block[] {
   if (plan.options.configureGuest) blocks.push(section(m.planGuest({ text: escCut(guestConfigText(plan.guestNetwork), 400) })));
   const services = servicesBlock(plan, lang);
   if (services) blocks.push(services);
-  if (plan.warnings.length) blocks.push(section(m.planWarnings({ list: plan.warnings.map((w) => `• ${escCut(w, 500)}`).join('\n') })));
+  if (plan.warnings.length) blocks.push(section(m.planWarnings({ list: plan.warnings.map((w) => `• ${escCut(m.planWarning({ text: w }), 500)}`).join('\n') })));
   blocks.push(
     context([
       m.instanceRef({ id: code(plan.instanceId), ...(plan.instanceName && plan.instanceName !== plan.instanceId ? { name: escCut(plan.instanceName, 200) } : {}) }),
@@ -76,7 +76,7 @@ export function refusalCard(refusal: Refusal, opts: { jobId: string; instanceId?
   return fitMessage({
     text: esc(m.refusedText({ target, code: refusal.code, message: refusal.message })),
     blocks: [
-      section(`${m.refusedHead({ target: esc(target), code: code(refusal.code), message: escCut(refusal.message, 1200) })}${details}`),
+      section(`${m.refusedHead({ target: esc(target), code: code(refusal.code), message: escCut(refusal.message, 1200), explain: m.refusalExplain({ code: refusal.code }) })}${details}`),
       context([m.jobRef({ id: code(opts.jobId) }), opts.requestedBy ? m.requestedByRef({ who: mention(opts.requestedBy) }) : '', opts.at ? when(opts.at, lang) : '', m.nothingChanged()]),
     ],
   });

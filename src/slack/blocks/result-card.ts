@@ -46,7 +46,7 @@ export function resultCard(ev: { jobId: string; outcome: JobOutcome; summary: st
   return fitMessage({
     text: esc(m.finishedText({ outcome: ev.outcome, summary: ev.summary })),
     blocks: [
-      section(m.finished({ at: when(ev.at, lang), outcome: outcomeLabel(ev.outcome, lang), summary: escCut(ev.summary, 2700) })),
+      section(m.finished({ at: when(ev.at, lang), outcome: outcomeLabel(ev.outcome, lang), summary: escCut(m.engineSummary({ text: ev.summary }), 2700) })),
       context([m.jobRef({ id: code(ev.jobId) }), m.outcomeRef({ outcome: code(ev.outcome) })]),
     ],
   });

@@ -42,7 +42,7 @@ export function scanMessage(jobId: string, scan: ScanResult, at: string, request
   const refused = scan.rows.filter((r) => r.action === 'refused');
   const blocks: Block[] = [section(head), section(totals)];
   if (refused.length) {
-    const lines = refused.slice(0, 12).map((r) => `• ${code(r.instanceId)} ${code(r.refusal?.code ?? '')}: ${escCut(r.refusal?.message ?? '', 220)}`);
+    const lines = refused.slice(0, 12).map((r) => `• ${code(r.instanceId)} ${code(r.refusal?.code ?? '')}: ${escCut(m.refusalExplain({ code: r.refusal?.code ?? '' }) || (r.refusal?.message ?? ''), 220)}`);
     if (refused.length > 12) lines.push(m.scanRefusedMore({ n: refused.length - 12 }));
     blocks.push(section(m.scanRefusedTitle({ lines: truncate(lines.join('\n'), 2800) })));
   }

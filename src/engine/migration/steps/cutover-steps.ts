@@ -4,7 +4,7 @@ import type { DnatSpec } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { baselinePorts, PORT_PROBE_TIMEOUT_MS } from '../port-probes.ts';
-import { done, iso, sameSpec, type StepHandler } from '../step-context.ts';
+import { done, iso, originalSeenFresh, sameSpec, type StepHandler } from '../step-context.ts';
 
 export const saveOriginal: StepHandler = async (s) => {
   const plan = s.requirePlan();
@@ -22,15 +22,15 @@ export const saveOriginal: StepHandler = async (s) => {
   s.j.original = { entry: { ...live }, restoreRecipe: plan.restoreRecipe, savedAt: iso() };
   s.dirty.original = s.j.original;
   s.seenOriginalAvailable = hasStatus(live, 'Available');
+  s.seenOriginalAt = Date.now();
   await s.emit({ type: 'original.saved', entry: live, restoreRecipe: plan.restoreRecipe });
   return done({ forwardEntryId: live.forwardEntryId, restoreRecipe: plan.restoreRecipe });
 };
 
 export const deleteEntry: StepHandler = async (s) => {
   const orig = s.j.original!.entry;
-  // Read a moment ago under the same table lock: no second read on the cutover's critical path.
-  const live = s.seenOriginalAvailable ? orig : await s.entry(orig.forwardTableId, orig.forwardEntryId);
-  s.seenOriginalAvailable = false;
+  // Read a moment ago (save_original): no second read on the cutover's critical path; a stale read is done again.
+  const live = originalSeenFresh(s) ? orig : await s.entry(orig.forwardTableId, orig.forwardEntryId);
   if (!live || hasStatus(live, 'Deleting')) return done({ already: live ? 'Deleting' : 'gone' });
   if (!hasStatus(live, 'Available')) await s.cloud.waitForwardEntry(orig.forwardTableId, orig.forwardEntryId, 'Available', s.waitOpts());
   await s.tableWrite(() => s.cloud.deleteForwardEntry({

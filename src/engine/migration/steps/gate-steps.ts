@@ -7,6 +7,14 @@ import type { EventBody } from '../../ports.ts';
 import { ParkSignal } from '../../step-errors.ts';
 import { done, iso, type StepContext, type StepHandler } from '../step-context.ts';
 
+const lastWake = new Map<string, number>();
+function wakeDue(batchId: string, now = Date.now()): boolean {
+  if (now - (lastWake.get(batchId) ?? 0) < 250) return false;
+  lastWake.set(batchId, now);
+  if (lastWake.size > 1000) lastWake.clear();
+  return true;
+}
+
 export const requestApproval: StepHandler = async (s) => {
   const rollback = s.j.kind === 'rollback';
   const plan = s.requirePlan();
@@ -28,6 +36,9 @@ export const requestApproval: StepHandler = async (s) => {
       requiredApprovals: request.requiredApprovals, requestedBy: { kind: 'user', userId: s.j.requestedBy },
       ...(rollback ? { rollback: summary as RollbackSummary } : {}),
     });
+    // A batch child is ready for its grant: the batch (parked until its next look) can release it now. Children
+    // stage together, so one wake per batch a quarter second is enough (each wake makes the batch read every child).
+    if (s.j.batchId && wakeDue(s.j.batchId)) await s.deps.wakeBatch?.(s.j.batchId).catch(() => {});
   }
   return done({ planHash: hash, expiresAt: request.expiresAt, requiredApprovals: request.requiredApprovals });
 };

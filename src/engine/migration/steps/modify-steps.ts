@@ -5,7 +5,7 @@ import { isCloudError, type CloudError } from '../../../cloud/cloud-error.ts';
 import type { DnatEntry } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
-import { done, sameSpec, type StepContext, type StepHandler } from '../step-context.ts';
+import { done, originalSeenFresh, sameSpec, type StepContext, type StepHandler } from '../step-context.ts';
 
 /**
  * Answers that mean "this API will not change this entry in place" (the entry is left as it was), so the cutover
@@ -30,9 +30,8 @@ export const modifyEntry: StepHandler = async (s) => {
   const orig = s.j.original!.entry;
   const eniIp = s.j.eniIp;
   if (!eniIp) throw new StepFailure('EniMissing', 'the journal has no ENI private IP');
-  // Read a moment ago under the same table lock (save_original): no second read on the cutover's critical path.
-  const seen = s.seenOriginalAvailable ? orig : undefined;
-  s.seenOriginalAvailable = false;
+  // Read a moment ago (save_original): no second read on the cutover's critical path; a stale read is done again.
+  const seen = originalSeenFresh(s) ? orig : undefined;
   const live = await settledEntry(s, orig.forwardTableId, orig.forwardEntryId, seen);
   if (!live || hasStatus(live, 'Deleting')) {
     throw new StepFailure('Drift', `DNAT entry ${orig.forwardEntryId} is ${live ? 'Deleting' : 'gone'}; not cutting over`);

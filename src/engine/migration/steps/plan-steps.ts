@@ -2,8 +2,10 @@
 import { canonicalJson } from '../../../domain/canonical.ts';
 import { planDifferences, planHash } from '../../../domain/plan-hash.ts';
 import type { Plan, PlanResult, Refusal } from '../../../domain/plan-types.ts';
-import { stableFacts } from '../../../domain/plan.ts';
-import { planFromLiveState, type RecheckScope } from '../live-plan.ts';
+import { buildPlan, stableFacts } from '../../../domain/plan.ts';
+import { refusalFromPermissionError } from '../../../domain/permission-refusal.ts';
+import { isCloudError } from '../../../cloud/cloud-error.ts';
+import { gatherPlanInput, planFromLiveState, type RecheckScope } from '../live-plan.ts';
 import type { StepContext, StepHandler, StepResult } from '../step-context.ts';
 
 /**
@@ -17,6 +19,25 @@ async function livePlan(s: StepContext, recheck?: RecheckScope, guestToken?: str
   if (recheck === undefined && result.ok && !result.plan.guestNetwork && s.j.plan?.guestNetwork) result.plan.guestNetwork = s.j.plan.guestNetwork;
   if (!recheck && result.ok && input) s.j.planFacts = stableFacts(input, [result.plan.vSwitchId, result.plan.eni.vSwitchId]);
   return result;
+}
+
+/**
+ * A batch child's full re-read: the cloud only, no invocation in the guest (its batch read the services before the
+ * batch's approval); the stable facts are kept so a later recheck can be the quick one.
+ */
+async function fullReadKeepingGuest(s: StepContext): Promise<PlanResult> {
+  try {
+    const input = await gatherPlanInput(s.cloud, s.j.regionId, s.j.instanceId, s.j.options);
+    const result = buildPlan(input, { jobId: s.jobId });
+    if (result.ok) {
+      if (s.j.plan?.guestNetwork) result.plan.guestNetwork = s.j.plan.guestNetwork;
+      s.j.planFacts = stableFacts(input, [result.plan.vSwitchId, result.plan.eni.vSwitchId]);
+    }
+    return result;
+  } catch (e) {
+    if (isCloudError(e) && e.isPermissionDenied) return { ok: false, refusal: refusalFromPermissionError(e.action, e.deniedAction) };
+    throw e;
+  }
 }
 
 async function refuse(s: StepContext, refusal: Refusal): Promise<StepResult> {
@@ -55,7 +76,7 @@ export const recheckPlan: StepHandler = async (s) => {
     const quick = keepServices(await livePlan(s, { facts: s.j.planFacts, ...(s.j.eniIp ? { stagedEniIp: s.j.eniIp } : {}) }, guestToken));
     if (quick.ok && quick.plan.hash === s.j.approvalHash) return { outcome: 'unchanged', detail: { planHash: quick.plan.hash, planChanged: false } };
   }
-  const res = await livePlan(s, undefined, guestToken);
+  const res = reread || !approved.services ? await livePlan(s, undefined, guestToken) : keepServices(await fullReadKeepingGuest(s));
   if (!res.ok) return refuse(s, res.refusal);
   if (res.plan.hash === s.j.approvalHash) return { outcome: 'unchanged', detail: { planHash: res.plan.hash, planChanged: false } };
   const differences = planDifferences(approved, res.plan);

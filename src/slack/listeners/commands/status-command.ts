@@ -52,7 +52,7 @@ function summarizeBatch(b: BatchStatus, thread: Thread, lang: Lang): string {
   const skipped = b.skipped.length
     ? m.statusBatchSkipped({ list: b.skipped.slice(0, MAX_SKIPPED).map((s) => `${code(s.instanceId)} (${code(s.code)})`).join(', '), more: Math.max(0, b.skipped.length - MAX_SKIPPED) })
     : '';
-  const summary = b.summary ? `\n${escCut(b.summary, 1000)}` : '';
+  const summary = b.summary ? `\n${escCut(m.engineSummary({ text: b.summary }), 1000)}` : '';
   return m.statusBatchHead({ batch: code(b.batchId), command: code(batchCommandText(b.targets)), region: code(b.regionId), by: mention(b.requestedBy), updated: esc(b.updatedAt) })
     + `${state}${approvalText(b.approval, Boolean(b.outcome), lang)}${cancel}${whereText(thread, lang)}${tally}${knobs}${items.length ? `\n${items.join('\n')}` : ''}${skipped}${summary}`;
 }
