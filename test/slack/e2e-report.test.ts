@@ -90,6 +90,9 @@ describe('/natmigrate report', () => {
       await env.slack.slash('U0BOB', env.channel, 'config language default');
     }
     const before = env.slack.files().length;
+    // Asked from another channel: refused, so the thread's contents are not copied where its members could not read them.
+    const elsewhere = await env.slack.slash('U0ALICE', 'C0PRIVATE', `report ${jobId}`);
+    expect(String(elsewhere.json?.text)).toContain(`The audit of \`${jobId}\` is uploaded only where its thread is, <#${env.channel}>`);
     const res = await env.slack.slash('U0ALICE', env.channel, 'report migrate-cn-hangzhou-i-nosuch1');
     expect(String(res.json?.text)).toContain('No job or batch `migrate-cn-hangzhou-i-nosuch1` is known here');
     expect(env.slack.files().length).toBe(before);
