@@ -22,6 +22,7 @@ const UNIT = [
   'test/slack/click-location.test.ts',
   'test/slack/fake-slack.test.ts',
   'test/slack/manifest.test.ts',
+  'test/slack/modal-submission.test.ts',
   'test/readme.test.ts',
 ];
 

@@ -122,6 +122,7 @@ export const configSchema = z.object({
   NATMIGRATE_MIN_APPROVALS: int(1, 1, 10),
   NATMIGRATE_APPROVAL_TTL: duration('30m'),
   NATMIGRATE_LANGUAGE: oneOf(['en', 'ja'], 'en'),
+  NATMIGRATE_NOTIFY_APPROVERS: z.string().default('mention').refine((v) => /^(mention|dm|off|S[A-Z0-9]{2,})$/.test(v), 'expected mention, dm, off, or a user-group id (S…)'),
 
   NATMIGRATE_REGION: z.string().default('cn-hangzhou').refine(isRegionId, 'expected a region id such as cn-hangzhou'),
   NATMIGRATE_ECS_ENDPOINT: hostPort.optional(),
@@ -181,6 +182,7 @@ export const configDocs: readonly ConfigDoc[] = [
   { name: 'NATMIGRATE_MIN_APPROVALS', default: '1', usedBy: 'worker', description: 'Distinct approvers needed (1–10); the requester never counts' },
   { name: 'NATMIGRATE_APPROVAL_TTL', default: '30m', usedBy: 'worker', description: 'How long an approval request stays open before the job expires and unstages' },
   { name: 'NATMIGRATE_LANGUAGE', default: 'en', usedBy: 'bot', description: 'Language of job threads, cards and audit lines: `en` or `ja`; an approver can override it per channel with `/natmigrate config language ja|en`. Answers only one person sees follow that person\'s Slack language' },
+  { name: 'NATMIGRATE_NOTIFY_APPROVERS', default: 'mention', usedBy: 'bot', description: 'How approvers hear of an approval request: `mention` (the `NATMIGRATE_APPROVERS` users and `<!subteam^…>` groups are mentioned in the job\'s thread), a user-group id `S…` (only that group is mentioned), `dm` (each approver gets a DM) or `off`. A reminder follows the same way at 80 % of `NATMIGRATE_APPROVAL_TTL` while approvals are missing; the requester always gets a DM when the job ends' },
   { name: 'NATMIGRATE_REGION', default: 'cn-hangzhou', usedBy: 'both', description: 'Region of the instances (and the default of `--region`)' },
   { name: 'NATMIGRATE_ECS_ENDPOINT', default: '', usedBy: 'worker', description: 'ECS API `host[:port]`; default the SDK\'s regional endpoint (the sandbox prints its own)' },
   { name: 'NATMIGRATE_VPC_ENDPOINT', default: '', usedBy: 'worker', description: 'VPC API `host[:port]`; default the SDK\'s regional endpoint' },

@@ -12,7 +12,7 @@ import type { CloudPort } from '../cloud/cloud-port.ts';
 import { createEngine } from '../engine/engine.ts';
 import { fleetIds, fleetPrivateIp, makeFleetScenario, startSandbox } from '../sandbox/index.ts';
 import { EventTail } from './event-tail.ts';
-import { fastWorkerConfig } from './crash-harness.ts';
+import { fastWorkerConfig } from './lanes.ts';
 import { spawnWorker, type WorkerProc } from './proc.ts';
 import { deleteKeys } from '../util/private-redis.ts';
 import { sleep } from '../util/sleep.ts';

@@ -9,7 +9,7 @@ import type { CloudPort } from '../cloud/cloud-port.ts';
 import { createEngine } from '../engine/engine.ts';
 import { makeKeys } from '../engine/store/keys.ts';
 import { fleetIds, makeFleetScenario, startSandbox, type Sandbox } from '../sandbox/index.ts';
-import { fastWorkerConfig } from './crash-harness.ts';
+import { fastWorkerConfig } from './lanes.ts';
 import { spawnWorker, type WorkerProc } from './proc.ts';
 import { startRedisServer } from './killable-redis.ts';
 import { sleep } from '../util/sleep.ts';

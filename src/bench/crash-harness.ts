@@ -1,18 +1,16 @@
 // Crash points: a worker process is SIGKILLed at every step boundary and in the middle of every write and wait of
 // four flows (a migration with configure-guest, a restore after a failed verification, an unstage after a
 // rejection, a rollback), a warm stand-by worker takes over, and the cloud and the record must end exactly right.
-// Same machinery as test/engine/crash.test.ts (NATMIGRATE_*-style hooks, here through src/bench/harness-worker.ts).
-import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { Redis } from 'ioredis';
-import type { CloudPort } from '../cloud/cloud-port.ts';
-import { crashPointsOf, MIGRATION_PATHS, RESTORE_PATHS, ROLLBACK_PATHS, STEPS, UNSTAGE_PATH, type CrashPoint, type StepName } from '../domain/steps.ts';
-import { createEngine, type Engine } from '../engine/engine.ts';
-import { startSandbox, type Sandbox, type ScenarioInput } from '../sandbox/index.ts';
-import type { BenchWorkerConfig } from './harness-worker.ts';
-import { spawnWorker, type WorkerProc } from './proc.ts';
-import { deleteKeys } from '../util/private-redis.ts';
+// Same machinery as test/engine/crash.test.ts (NATMIGRATE_*-style hooks, here through src/bench/harness-worker.ts); the
+// lanes (sandbox, queue prefix, stand-by worker) are lanes.ts, shared with the pause and Redis-loss harnesses.
+import { crashPointsOf, MIGRATION_PATHS, RESTORE_PATHS, ROLLBACK_PATHS, UNSTAGE_PATH, type CrashPoint, type StepName } from '../domain/steps.ts';
+import type { Engine } from '../engine/engine.ts';
 import { until } from '../util/until.ts';
+import {
+  closeLane, coverEveryPhase, inst, laneEngine, openLane, pauseStandby, pickedCases, resumeStandby, runInLanes, SNAT_IP, spawnHeld, startStandby, takeJobs,
+  type Lane, type LaneRunner, type Standby,
+} from './lanes.ts';
+import type { WorkerProc } from './proc.ts';
 
 /**
  * migrate, restore and rollback run on the in-place path (every port: ModifyForwardEntry); their `-recreate` twins
@@ -35,10 +33,6 @@ export interface CrashResult {
   outcome?: string;
 }
 
-export const SNAT_IP = '203.0.113.20';
-const LAT = { eniAttach: 60, eniDetach: 40, eniDelete: 30, dnatCreate: 60, dnatDelete: 60, dnatModify: 60, runCommand: 40 };
-export const inst = (k: number) => ({ id: `i-chaos${String(k).padStart(5, '0')}`, ip: `192.168.1.${10 + k}`, eip: `203.0.113.${100 + k}` });
-
 /**
  * One point in each phase of the step list, each in the middle of a write or a wait where one exists: what the test
  * suite runs (the full matrix is `npm run chaos`).
@@ -56,10 +50,8 @@ export function crashCasesOnePerPhase(): CrashCase[] {
     { flow: 'rollback', point: 'verify_original:during' },
   ];
   const all = allCrashCases();
-  for (const p of picks) if (!all.some((c) => c.flow === p.flow && c.point === p.point)) throw new Error(`no crash point ${p.flow} ${p.point}`);
-  const phases = new Set(picks.map((p) => STEPS[p.point.split(':')[0] as StepName].phase));
-  if (phases.size !== new Set(Object.values(STEPS).map((s) => s.phase)).size) throw new Error('a phase has no crash point');
-  return picks;
+  coverEveryPhase('crash', all, picks);
+  return pickedCases('crash', all, picks);
 }
 
 export function allCrashCases(): CrashCase[] {
@@ -81,48 +73,8 @@ export function allCrashCases(): CrashCase[] {
   ];
 }
 
-export function laneScenario(n: number): ScenarioInput {
-  const ks = Array.from({ length: n }, (_, k) => inst(k));
-  return {
-    regionId: 'cn-hangzhou',
-    credentials: { accessKeyId: 'LTAI-sandbox', accessKeySecret: 'sandbox-secret' },
-    latencyMs: LAT,
-    vpcs: [{ vpcId: 'vpc-1', cidr: '192.168.0.0/16' }],
-    vSwitches: [{ vSwitchId: 'vsw-1', vpcId: 'vpc-1', zoneId: 'cn-hangzhou-h', cidr: '192.168.1.0/24' }],
-    securityGroups: [{ securityGroupId: 'sg-1', vpcId: 'vpc-1', ingress: [{ ipProtocol: 'tcp', portRange: '22/22', sourceCidrIp: '0.0.0.0/0' }] }],
-    // Guests do not bring a new NIC up by themselves: only configure_guest makes verification pass.
-    instances: ks.map((k) => ({ instanceId: k.id, vSwitchId: 'vsw-1', privateIp: k.ip, securityGroupIds: ['sg-1'], eniQuota: 3,
-      guest: { sshBanner: 'SSH-2.0-OpenSSH_8.0', configuresSecondaryNic: false, cloudAssistant: true } })),
-    eips: [{ allocationId: 'eip-snat', ipAddress: SNAT_IP }, ...ks.map((k, i) => ({ allocationId: `eip-${i}`, ipAddress: k.eip }))],
-    natGateways: [{ natGatewayId: 'ngw-1', vpcId: 'vpc-1', vSwitchId: 'vsw-1', forwardTableId: 'ftb-1', snatTableId: 'stb-1',
-      eips: ['eip-snat', ...ks.map((_, i) => `eip-${i}`)] }],
-    snatEntries: [{ snatTableId: 'stb-1', sourceVSwitchId: 'vsw-1', snatIp: SNAT_IP }],
-    dnatEntries: ks.map((k) => ({ forwardTableId: 'ftb-1', externalIp: k.eip, externalPort: 'Any', internalIp: k.ip, internalPort: 'Any', ipProtocol: 'Any' })),
-  };
-}
-
-/** Worker settings for short crash cycles: quick lock lapse, fast polls. */
-export function fastWorkerConfig(eventsKey: string, extra: Partial<BenchWorkerConfig> = {}): BenchWorkerConfig {
-  return {
-    eventsKey,
-    worker: { lockDurationMs: 1000, stalledIntervalMs: 500, reconcileIntervalMs: 2000 },
-    engine: { tableLockTtlMs: 3000, verifyIntervalMs: 100, cancelPollMs: 20, retryBaseMs: 50, expectedMs: LAT },
-    cloud: { waiter: { initialMs: 20, factor: 1.5, maxMs: 100 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 } },
-    ...extra,
-  };
-}
-
-interface Lane {
-  sb: Sandbox;
-  prefix: string;
-  env: Record<string, string>;
-  eventsKey: string;
-  engine: Engine;
-  redis: Redis;
-  survivor: WorkerProc;
-  resumes: number;
-  pauses: number;
-}
+/** A lane of crash points: the front door, the stand-by that takes over, and the next point's worker, loading. */
+interface CrashLane extends Lane { engine: Engine; survivor: Standby; next?: WorkerProc }
 
 const stepIndex = (path: StepName[], s: StepName) => path.indexOf(s);
 
@@ -136,44 +88,7 @@ function beforeDecision(c: CrashCase): boolean {
   return stepIndex(path, step) < stepIndex(path, 'await_approval') || (step === 'await_approval' && where === 'during');
 }
 
-async function openLane(redisUrl: string, cases: number): Promise<Lane> {
-  const sb = await startSandbox({ scenario: laneScenario(cases), port: 0 });
-  const prefix = `{nmchaos-${randomBytes(4).toString('hex')}}`;
-  const eventsKey = `${prefix}:bench:events`;
-  const env: Record<string, string> = {
-    ...sb.env, REDIS_URL: redisUrl, NATMIGRATE_QUEUE_PREFIX: prefix, LOG_LEVEL: 'fatal',
-    NATMIGRATE_VERIFY_TIMEOUT: '1s', NATMIGRATE_APPROVAL_TTL: '10m', NATMIGRATE_API_RATE: '1000',
-  };
-  const engine = createEngine({
-    redis: redisUrl, prefix, cloud: { regionId: 'cn-hangzhou' } as CloudPort, notifier: { emit: async () => {} }, logger: pino({ level: 'silent' }),
-  });
-  const survivor = spawnWorker(env, fastWorkerConfig(eventsKey, { hold: true }));
-  return { sb, prefix, env, eventsKey, engine, redis: new Redis(redisUrl, { maxRetriesPerRequest: null }), survivor, resumes: 0, pauses: 0 };
-}
-
-async function closeLane(l: Lane): Promise<void> {
-  await l.survivor.kill('SIGKILL');
-  await l.engine.close();
-  await deleteKeys(l.redis, l.prefix).catch(() => 0);
-  await l.redis.quit().catch(() => {});
-  await l.sb.close();
-}
-
-async function resumeSurvivor(lane: Lane): Promise<void> {
-  await lane.survivor.printed('worker loaded'); // SIGUSR2 before its handler exists would kill it
-  lane.survivor.proc.kill('SIGUSR2');
-  lane.resumes++;
-  await lane.survivor.printed(lane.resumes === 1 ? 'worker ready' : 'worker resumed', lane.resumes === 1 ? 1 : lane.resumes - 1);
-}
-
-async function pauseSurvivor(lane: Lane): Promise<void> {
-  if (lane.resumes <= lane.pauses) return;
-  lane.survivor.proc.kill('SIGUSR1');
-  lane.pauses++;
-  await lane.survivor.printed('worker paused', lane.pauses).catch(() => {});
-}
-
-async function finishedRecord(lane: Lane, jobId: string, timeoutMs: number, decide: (jobId: string) => Promise<void>) {
+async function finishedRecord(lane: CrashLane, jobId: string, timeoutMs: number, decide: (jobId: string) => Promise<void>) {
   return until(async () => {
     await decide(jobId);
     const rec = (await lane.engine.service.status(jobId))[0];
@@ -181,7 +96,7 @@ async function finishedRecord(lane: Lane, jobId: string, timeoutMs: number, deci
   }, { what: `${jobId} to finish`, timeoutMs, everyMs: 25 });
 }
 
-async function parkedProblems(lane: Lane, jobId: string, instanceId: string, primaryIp: string, eip: string): Promise<string[]> {
+async function parkedProblems(lane: CrashLane, jobId: string, instanceId: string, primaryIp: string, eip: string): Promise<string[]> {
   const out: string[] = [];
   const rec = (await lane.engine.service.status(jobId))[0];
   lane.sb.world.settle();
@@ -193,7 +108,7 @@ async function parkedProblems(lane: Lane, jobId: string, instanceId: string, pri
   return out;
 }
 
-async function runCase(lane: Lane, k: number, c: CrashCase, a: WorkerProc): Promise<CrashResult> {
+async function runCase(lane: CrashLane, k: number, c: CrashCase, a: WorkerProc): Promise<CrashResult> {
   const problems: string[] = [];
   const { engine, sb } = lane;
   const { id: INSTANCE, ip: PRIMARY_IP, eip: EIP } = inst(k);
@@ -211,18 +126,16 @@ async function runCase(lane: Lane, k: number, c: CrashCase, a: WorkerProc): Prom
     let migrationJob: string | undefined;
     if (flow === 'rollback') {
       // The migration to roll back runs on the stand-by, with no crash point armed.
-      await resumeSurvivor(lane);
+      await resumeStandby(lane.survivor);
       migrationJob = await submit(true);
       const m = await finishedRecord(lane, migrationJob, 60_000, async (id) => {
         const ap = await engine.approvals.current(id);
         if (ap && !ap.decision) await engine.approvals.decide(id, { planHash: ap.planHash, decision: 'approve', userId: 'UCHAOSAPP', isApprover: true });
       });
       if (m.outcome !== 'migrated') throw new Error(`setup migration ended ${m.outcome}: ${m.summary}`);
-      await pauseSurvivor(lane);
+      await pauseStandby(lane.survivor);
     }
-    await a.printed('worker loaded');
-    a.proc.kill('SIGUSR2');
-    await a.printed('worker ready');
+    await takeJobs(a);
     let jobId: string;
     if (flow === 'rollback') {
       const r = await engine.service.rollback(migrationJob!, 'UCHAOSREQ', {});
@@ -240,7 +153,7 @@ async function runCase(lane: Lane, k: number, c: CrashCase, a: WorkerProc): Prom
         crashed = true;
         const exit = await a.exited;
         if (exit.signal !== 'SIGKILL' || !a.out.includes(`crash ${c.point}`)) problems.push(`worker did not die at ${c.point}: ${JSON.stringify(exit)} ${a.out.slice(-300)}`);
-        await resumeSurvivor(lane);
+        await resumeStandby(lane.survivor);
       }
       const ap = await engine.approvals.current(id);
       if (!ap || ap.decision || (early && !crashed)) return;
@@ -285,34 +198,32 @@ async function runCase(lane: Lane, k: number, c: CrashCase, a: WorkerProc): Prom
     problems.push(String(e instanceof Error ? e.message : e));
   } finally {
     await a.kill('SIGKILL');
-    await pauseSurvivor(lane);
+    await pauseStandby(lane.survivor);
   }
   res.ok = problems.length === 0;
   return res;
 }
 
-async function runLane(redisUrl: string, cases: CrashCase[], onResult: (r: CrashResult) => void): Promise<CrashResult[]> {
-  const lane = await openLane(redisUrl, cases.length);
-  const out: CrashResult[] = [];
-  try {
-    const spawnFor = (c: CrashCase) => spawnWorker(lane.env, fastWorkerConfig(lane.eventsKey, { hold: true, crashAt: c.point }));
-    // Each crash worker loads while the previous point runs.
-    let next = spawnFor(cases[0]!);
-    for (const [k, c] of cases.entries()) {
-      const a = next;
-      if (k + 1 < cases.length) next = spawnFor(cases[k + 1]!);
-      const r = await runCase(lane, k, c, a);
-      out.push(r);
-      onResult(r);
-    }
-  } finally {
+const crashLanes = (redisUrl: string): LaneRunner<CrashLane, CrashCase, CrashResult> => ({
+  async open(cases) {
+    const lane = await openLane({ redisUrl, tag: 'nmchaos', instances: cases.length, verifyTimeout: '1s' });
+    return { ...lane, engine: laneEngine(lane), survivor: startStandby(lane) };
+  },
+  async close(lane) {
+    await lane.next?.kill('SIGKILL');
+    await lane.survivor.proc.kill('SIGKILL');
+    await lane.engine.close();
     await closeLane(lane);
-  }
-  return out;
-}
+  },
+  run(lane, k, c, next) {
+    // Each crash worker loads while the previous point runs.
+    const a = lane.next ?? spawnHeld(lane, { crashAt: c.point });
+    lane.next = next ? spawnHeld(lane, { crashAt: next.point }) : undefined;
+    return runCase(lane, k, c, a);
+  },
+});
 
 /** Runs the cases over `lanes` independent lanes (sandbox, queue prefix and stand-by each). */
-export async function runCrashPoints(redisUrl: string, cases: CrashCase[], lanes: number, onResult: (r: CrashResult) => void = () => {}): Promise<CrashResult[]> {
-  const split = Array.from({ length: lanes }, (_, i) => cases.filter((_, j) => j % lanes === i)).filter((l) => l.length > 0);
-  return (await Promise.all(split.map((l) => runLane(redisUrl, l, onResult)))).flat();
+export function runCrashPoints(redisUrl: string, cases: CrashCase[], lanes: number, onResult: (r: CrashResult) => void = () => {}): Promise<CrashResult[]> {
+  return runInLanes(crashLanes(redisUrl), cases, lanes, onResult);
 }

@@ -83,13 +83,30 @@ export async function runHarnessWorker(): Promise<void> {
   let handle: Awaited<ReturnType<typeof engine.startWorker>> | undefined;
   if (cfg.hold) {
     let start: (() => void) | undefined;
+    // Pausing closes the BullMQ worker (its running jobs finish first) and resuming starts a new one in this warm
+    // process: a resumed BullMQ Worker may first sit out a blocking fetch of up to 10 s before it sees a job that
+    // stalled meanwhile, which made every take-over wait for it; a new Worker fetches at once.
+    let closed = false;
+    let chain = Promise.resolve();
+    const serially = (f: () => Promise<void>) => { chain = chain.then(f, f); };
     // Installed for the whole life of the process: a signal without a handler would kill it.
     process.on('SIGUSR2', () => {
       if (!handle) { start?.(); return; }
-      handle.worker.resume();
-      writeSync(1, 'worker resumed\n');
+      serially(async () => {
+        if (!closed) return;
+        handle = await engine.startWorker();
+        closed = false;
+        writeSync(1, 'worker resumed\n');
+      });
     });
-    process.on('SIGUSR1', () => { void handle?.worker.pause().then(() => writeSync(1, 'worker paused\n')); });
+    process.on('SIGUSR1', () => {
+      serially(async () => {
+        if (!handle || closed) return;
+        await handle.close({ graceMs: 60_000 });
+        closed = true;
+        writeSync(1, 'worker paused\n');
+      });
+    });
     const started = new Promise<void>((resolve) => { start = resolve; });
     writeSync(1, `worker loaded ${process.pid}\n`);
     await started;

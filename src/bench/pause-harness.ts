@@ -4,18 +4,15 @@
 // or restored); then it gets SIGCONT and runs on. The woken worker must write nothing more: no cloud write (counted
 // at the sandbox by the AccessKey that signed it; each worker has its own), no thread message, and the cloud must
 // end in the state the thread reports, without duplicate ENIs or DNAT entries.
-import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { Redis } from 'ioredis';
-import type { CloudPort } from '../cloud/cloud-port.ts';
 import type { MigrationEvent } from '../domain/events.ts';
 import { MIGRATION_PATHS, RESTORE_PATHS, STEPS, type StepName } from '../domain/steps.ts';
-import { createEngine, type Engine } from '../engine/engine.ts';
-import { startSandbox, type Sandbox } from '../sandbox/index.ts';
-import { deleteKeys } from '../util/private-redis.ts';
+import type { Engine } from '../engine/engine.ts';
 import { until } from '../util/until.ts';
-import { fastWorkerConfig, inst, laneScenario, SNAT_IP } from './crash-harness.ts';
-import { spawnWorker, type WorkerProc } from './proc.ts';
+import {
+  closeLane, coverEveryPhase, inst, laneEngine, laneEvents, openLane, pauseStandby, pickedCases, resumeStandby, runInLanes, SNAT_IP, spawnHeld, startStandby, takeJobs,
+  type Lane, type LaneRunner, type Standby,
+} from './lanes.ts';
+import type { WorkerProc } from './proc.ts';
 
 export type PauseFlow = 'migrate' | 'migrate-recreate' | 'restore' | 'restore-recreate';
 export interface PauseCase { flow: PauseFlow; point: string }
@@ -70,65 +67,27 @@ export function allPauseCases(): PauseCase[] {
   ];
 }
 
-/** A few points, one per kind of place: what the test suite runs (the full list is `npm run chaos`). */
+/**
+ * One point in each phase the paths have, writes and waits, both cutover methods: what the test suite runs (the full
+ * list is `npm run chaos`).
+ */
 export function pauseCasesSample(): PauseCase[] {
   const picks: PauseCase[] = [
     { flow: 'migrate', point: 'create_eni:write' },
+    { flow: 'migrate', point: 'await_approval:during' },
     { flow: 'migrate', point: 'modify_entry:write' },
-    { flow: 'migrate', point: 'wait_entry_modified:during' },
-    { flow: 'migrate-recreate', point: 'create_entry:write' },
-    { flow: 'restore', point: 'restore_modify_back:write' },
     { flow: 'restore-recreate', point: 'restore_wait_new_gone:during' },
     { flow: 'restore', point: 'delete_eni:write' },
   ];
   const all = allPauseCases();
-  for (const p of picks) if (!all.some((c) => c.flow === p.flow && c.point === p.point)) throw new Error(`no pause point ${p.flow} ${p.point}`);
-  return picks;
+  coverEveryPhase('pause', all, picks);
+  return pickedCases('pause', all, picks);
 }
 
-interface Lane { sb: Sandbox; prefix: string; env: Record<string, string>; eventsKey: string; engine: Engine; redis: Redis; standby: WorkerProc; resumes: number; pauses: number }
+/** A lane of pause points: the front door, the stand-by that takes over, and the next point's worker, loading. */
+interface PauseLane extends Lane { engine: Engine; standby: Standby; next?: WorkerProc }
 
-async function openLane(redisUrl: string, n: number): Promise<Lane> {
-  const sb = await startSandbox({ scenario: { ...laneScenario(n), extraCredentials: [PAUSED_KEY, STANDBY_KEY] }, port: 0 });
-  const prefix = `{nmpause-${randomBytes(4).toString('hex')}}`;
-  const eventsKey = `${prefix}:bench:events`;
-  const env: Record<string, string> = {
-    ...sb.env, REDIS_URL: redisUrl, NATMIGRATE_QUEUE_PREFIX: prefix, LOG_LEVEL: 'fatal',
-    NATMIGRATE_VERIFY_TIMEOUT: '1s', NATMIGRATE_APPROVAL_TTL: '10m', NATMIGRATE_API_RATE: '1000',
-  };
-  const engine = createEngine({
-    redis: redisUrl, prefix, cloud: { regionId: 'cn-hangzhou' } as CloudPort, notifier: { emit: async () => {} }, logger: pino({ level: 'silent' }),
-  });
-  const standby = spawnWorker({ ...env, ALIBABA_CLOUD_ACCESS_KEY_ID: STANDBY_KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: STANDBY_KEY.accessKeySecret },
-    fastWorkerConfig(eventsKey, { hold: true }));
-  return { sb, prefix, env, eventsKey, engine, redis: new Redis(redisUrl, { maxRetriesPerRequest: null }), standby, resumes: 0, pauses: 0 };
-}
-
-async function closeLane(l: Lane): Promise<void> {
-  await l.standby.kill('SIGKILL');
-  await l.engine.close();
-  await deleteKeys(l.redis, l.prefix).catch(() => 0);
-  await l.redis.quit().catch(() => {});
-  await l.sb.close();
-}
-
-async function resumeStandby(l: Lane): Promise<void> {
-  await l.standby.printed('worker loaded');
-  l.standby.proc.kill('SIGUSR2');
-  l.resumes++;
-  await l.standby.printed(l.resumes === 1 ? 'worker ready' : 'worker resumed', l.resumes === 1 ? 1 : l.resumes - 1);
-}
-
-async function pauseStandby(l: Lane): Promise<void> {
-  if (l.resumes <= l.pauses) return;
-  l.standby.proc.kill('SIGUSR1');
-  l.pauses++;
-  await l.standby.printed('worker paused', l.pauses).catch(() => {});
-}
-
-async function events(l: Lane): Promise<(MigrationEvent & { emittedBy?: number })[]> {
-  return (await l.redis.lrange(l.eventsKey, 0, -1)).map((s) => JSON.parse(s) as MigrationEvent & { emittedBy?: number });
-}
+const events = (l: PauseLane) => laneEvents<MigrationEvent & { emittedBy?: number }>(l);
 
 /** Before this point the job has not asked for approval yet: approving must wait until the worker stopped. */
 function beforeDecision(c: PauseCase): boolean {
@@ -138,16 +97,12 @@ function beforeDecision(c: PauseCase): boolean {
   return path.indexOf(step) <= path.indexOf('await_approval');
 }
 
-async function runCase(l: Lane, k: number, c: PauseCase): Promise<PauseResult> {
+async function runCase(l: PauseLane, k: number, c: PauseCase, a: WorkerProc): Promise<PauseResult> {
   const problems: string[] = [];
   const res: PauseResult = { flow: c.flow, point: c.point, ok: false, problems, writesAfterLostOwnership: 0, duplicateMessages: 0, duplicateEnis: 0, duplicateEntries: 0, stateMismatch: 0 };
   const { id: INSTANCE, ip: PRIMARY_IP, eip: EIP } = inst(k);
-  const a = spawnWorker({ ...l.env, ALIBABA_CLOUD_ACCESS_KEY_ID: PAUSED_KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: PAUSED_KEY.accessKeySecret },
-    fastWorkerConfig(l.eventsKey, { hold: true, pauseAt: c.point }));
   try {
-    await a.printed('worker loaded');
-    a.proc.kill('SIGUSR2');
-    await a.printed('worker ready');
+    await takeJobs(a);
     const [s] = await l.engine.service.submit({
       regionId: 'cn-hangzhou', instanceIds: [INSTANCE], requestedBy: 'UPAUSEREQ', audience: {},
       options: { ports: method(c.flow) === 'recreate' ? { kind: 'list', ports: [22] } : { kind: 'all' }, configureGuest: base(c.flow) === 'migrate' },
@@ -160,7 +115,7 @@ async function runCase(l: Lane, k: number, c: PauseCase): Promise<PauseResult> {
       if (pausedAt === undefined && a.out.includes(`pause ${c.point}`)) {
         pausedAt = Date.now();
         eventsAtPause = (await events(l)).length;
-        await resumeStandby(l);
+        await resumeStandby(l.standby);
       }
       if (pausedAt === undefined && !a.alive()) throw new Error(`the paused worker exited: ${a.out.slice(-500)}`);
       const ap = await l.engine.approvals.current(jobId);
@@ -210,29 +165,32 @@ async function runCase(l: Lane, k: number, c: PauseCase): Promise<PauseResult> {
   } finally {
     if (a.alive()) a.proc.kill('SIGCONT');
     await a.kill('SIGKILL');
-    await pauseStandby(l);
+    await pauseStandby(l.standby);
   }
   res.ok = problems.length === 0;
   return res;
 }
 
-async function runLane(redisUrl: string, cases: PauseCase[], onResult: (r: PauseResult) => void): Promise<PauseResult[]> {
-  const lane = await openLane(redisUrl, cases.length);
-  const out: PauseResult[] = [];
-  try {
-    for (const [k, c] of cases.entries()) {
-      const r = await runCase(lane, k, c);
-      out.push(r);
-      onResult(r);
-    }
-  } finally {
+const pauseLanes = (redisUrl: string): LaneRunner<PauseLane, PauseCase, PauseResult> => ({
+  async open(cases) {
+    const lane = await openLane({ redisUrl, tag: 'nmpause', instances: cases.length, verifyTimeout: '1s', extraCredentials: [PAUSED_KEY, STANDBY_KEY] });
+    return { ...lane, engine: laneEngine(lane), standby: startStandby(lane, STANDBY_KEY) };
+  },
+  async close(lane) {
+    await lane.next?.kill('SIGKILL');
+    await lane.standby.proc.kill('SIGKILL');
+    await lane.engine.close();
     await closeLane(lane);
-  }
-  return out;
-}
+  },
+  run(lane, k, c, next) {
+    // Each paused worker (its own AccessKey) loads while the previous point runs.
+    const a = lane.next ?? spawnHeld(lane, { pauseAt: c.point }, PAUSED_KEY);
+    lane.next = next ? spawnHeld(lane, { pauseAt: next.point }, PAUSED_KEY) : undefined;
+    return runCase(lane, k, c, a);
+  },
+});
 
 /** Runs the cases over `lanes` independent lanes (sandbox, queue prefix and stand-by each). */
-export async function runPausePoints(redisUrl: string, cases: PauseCase[], lanes: number, onResult: (r: PauseResult) => void = () => {}): Promise<PauseResult[]> {
-  const split = Array.from({ length: lanes }, (_, i) => cases.filter((_, j) => j % lanes === i)).filter((x) => x.length > 0);
-  return (await Promise.all(split.map((x) => runLane(redisUrl, x, onResult)))).flat();
+export function runPausePoints(redisUrl: string, cases: PauseCase[], lanes: number, onResult: (r: PauseResult) => void = () => {}): Promise<PauseResult[]> {
+  return runInLanes(pauseLanes(redisUrl), cases, lanes, onResult);
 }

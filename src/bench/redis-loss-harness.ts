@@ -3,17 +3,11 @@
 // worker starts on the empty Redis. Its start-up reconcile (src/engine/reconcile/) reads the job from the ENI's tags
 // alone. The instance must end migrated and verified, or with its original mapping restored and no ENI left, and
 // the job's thread (the events before and after the loss) must say which.
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import pino from 'pino';
-import type { CloudPort } from '../cloud/cloud-port.ts';
 import type { MigrationEvent } from '../domain/events.ts';
 import { MIGRATION_PATHS, RESTORE_PATHS, STEPS, type StepName } from '../domain/steps.ts';
-import { createEngine, type Engine } from '../engine/engine.ts';
-import { startSandbox, type Sandbox } from '../sandbox/index.ts';
 import { findOnPath, startPrivateRedis, type ObtainedRedis } from '../util/private-redis.ts';
 import { until } from '../util/until.ts';
-import { fastWorkerConfig, inst, laneScenario, SNAT_IP } from './crash-harness.ts';
+import { closeLane, fastWorkerConfig, inst, laneEngine, laneEvents, openLane, runInLanes, SNAT_IP, type Lane, type LaneRunner } from './lanes.ts';
 import { spawnWorker, type WorkerProc } from './proc.ts';
 
 export type LossFlow = 'migrate' | 'migrate-recreate' | 'restore' | 'restore-recreate';
@@ -64,15 +58,10 @@ export function lossCasesSample(): LossCase[] {
   return picks;
 }
 
-interface Lane { redis: ObtainedRedis; client: Redis; sb: Sandbox; prefix: string; env: Record<string, string>; eventsKey: string }
+/** A lane of Redis-loss points: its own redis-server (FLUSHALLed at each point, never the shared one). */
+interface LossLane extends Lane { privateRedis: ObtainedRedis }
 
-function engineOf(l: Lane): Engine {
-  return createEngine({ redis: l.redis.url, prefix: l.prefix, cloud: { regionId: 'cn-hangzhou' } as CloudPort, notifier: { emit: async () => {} }, logger: pino({ level: 'silent' }) });
-}
-
-async function events(l: Lane): Promise<MigrationEvent[]> {
-  return (await l.client.lrange(l.eventsKey, 0, -1)).map((s) => JSON.parse(s) as MigrationEvent);
-}
+const events = (l: LossLane) => laneEvents<MigrationEvent>(l);
 
 /** The last thing the thread said about the end: a 'finished' outcome, or an 'original mapping restored'. */
 function verdictOf(evs: MigrationEvent[]): string | undefined {
@@ -83,13 +72,13 @@ function verdictOf(evs: MigrationEvent[]): string | undefined {
   return undefined;
 }
 
-async function runCase(l: Lane, k: number, c: LossCase): Promise<LossResult> {
+async function runCase(l: LossLane, k: number, c: LossCase): Promise<LossResult> {
   const problems: string[] = [];
   const res: LossResult = { flow: c.flow, point: c.point, ok: false, problems, endState: 'neither' };
   const { id: INSTANCE, ip: PRIMARY_IP, eip: EIP } = inst(k);
   const a = spawnWorker(l.env, fastWorkerConfig(l.eventsKey, { pauseAt: c.point }));
   let b: WorkerProc | undefined;
-  const engine = engineOf(l);
+  const engine = laneEngine(l);
   let engineOpen = true;
   try {
     await a.printed('worker ready', 1, 120_000);
@@ -110,7 +99,7 @@ async function runCase(l: Lane, k: number, c: LossCase): Promise<LossResult> {
     const before = (await events(l)).filter((e) => e.jobId === jobId);
     await engine.close();
     engineOpen = false;
-    await l.client.flushall();
+    await l.redis.flushall();
     await a.kill('SIGKILL');
     b = spawnWorker(l.env, fastWorkerConfig(l.eventsKey, { worker: { lockDurationMs: 1000, stalledIntervalMs: 500, reconcileIntervalMs: 2000, cloudReconcileIntervalMs: 500 } }));
     await b.printed('worker ready', 1, 120_000);
@@ -152,34 +141,26 @@ async function runCase(l: Lane, k: number, c: LossCase): Promise<LossResult> {
   return res;
 }
 
-async function runLane(cases: LossCase[], onResult: (r: LossResult) => void): Promise<LossResult[]> {
-  const bin = findOnPath('redis-server');
-  if (!bin) throw new Error('redis-loss points need redis-server on PATH (a private one is FLUSHALLed, never the shared one)');
-  const redis = await startPrivateRedis(bin);
-  const client = new Redis(redis.url, { maxRetriesPerRequest: null });
-  const sb = await startSandbox({ scenario: laneScenario(cases.length), port: 0 });
-  const prefix = `{nmloss-${randomBytes(4).toString('hex')}}`;
-  const lane: Lane = {
-    redis, client, sb, prefix, eventsKey: `${prefix}:bench:events`,
-    env: { ...sb.env, REDIS_URL: redis.url, NATMIGRATE_QUEUE_PREFIX: prefix, LOG_LEVEL: 'fatal', NATMIGRATE_VERIFY_TIMEOUT: '2s', NATMIGRATE_APPROVAL_TTL: '10m', NATMIGRATE_API_RATE: '1000' },
-  };
-  const out: LossResult[] = [];
-  try {
-    for (const [k, c] of cases.entries()) {
-      const r = await runCase(lane, k, c);
-      out.push(r);
-      onResult(r);
+const lossLanes: LaneRunner<LossLane, LossCase, LossResult> = {
+  async open(cases) {
+    const bin = findOnPath('redis-server');
+    if (!bin) throw new Error('redis-loss points need redis-server on PATH (a private one is FLUSHALLed, never the shared one)');
+    const privateRedis = await startPrivateRedis(bin);
+    try {
+      return { ...await openLane({ redisUrl: privateRedis.url, tag: 'nmloss', instances: cases.length, verifyTimeout: '2s' }), privateRedis };
+    } catch (e) {
+      await privateRedis.close();
+      throw e;
     }
-  } finally {
-    await client.quit().catch(() => {});
-    await sb.close();
-    await redis.close();
-  }
-  return out;
-}
+  },
+  async close(lane) {
+    await closeLane(lane);
+    await lane.privateRedis.close();
+  },
+  run: (lane, k, c) => runCase(lane, k, c),
+};
 
 /** Runs the cases over `lanes` lanes, each with its own private redis-server and sandbox. */
-export async function runRedisLossPoints(cases: LossCase[], lanes: number, onResult: (r: LossResult) => void = () => {}): Promise<LossResult[]> {
-  const split = Array.from({ length: lanes }, (_, i) => cases.filter((_, j) => j % lanes === i)).filter((x) => x.length > 0);
-  return (await Promise.all(split.map((x) => runLane(x, onResult)))).flat();
+export function runRedisLossPoints(cases: LossCase[], lanes: number, onResult: (r: LossResult) => void = () => {}): Promise<LossResult[]> {
+  return runInLanes(lossLanes, cases, lanes, onResult);
 }

@@ -2,8 +2,9 @@
 // when the instance ends migrated and verified in the sandbox world; 1 otherwise; 2 for bad options.
 import { parseArgs } from 'node:util';
 import { runDemo } from './run-demo.ts';
+import { isLang } from '../i18n/lang.ts';
 
-const USAGE = `usage: natmigrate demo [--scenario FILE] [--instance ID] [--quiet]
+const USAGE = `usage: natmigrate demo [--scenario FILE] [--instance ID] [--lang en|ja] [--quiet]
 
 Runs the real system on loopback, with no credentials: the sandbox Alibaba Cloud, the engine's worker, the Slack bot
 (HTTP mode, signed requests) and a simulated Slack workspace where alice (requester) runs \`/natmigrate plan\` and
@@ -12,6 +13,8 @@ Runs the real system on loopback, with no credentials: the sandbox Alibaba Cloud
   --scenario FILE   sandbox scenario (JSON/YAML, docs/sandbox.md), used as written; default: the built-in one
                     with short cloud latencies
   --instance ID     instance to migrate; default: the first with a DNAT IP mapping and SNAT coverage
+  --lang en|ja      the language of the channel and of alice's and bob's Slack: the whole transcript in English
+                    (default) or Japanese; command words stay English
   --quiet           no progress lines on stderr (the transcript and summary still go to stdout)
 
 Redis: REDIS_URL (default redis://127.0.0.1:6379), keys under a fresh prefix, deleted at the end. If nothing
@@ -20,11 +23,11 @@ Exit status: 0 migrated and verified; 1 anything else (the reason is printed); 2
 `;
 
 export async function demoCommand(argv: string[]): Promise<void> {
-  let values: { scenario?: string; instance?: string; quiet?: boolean; help?: boolean };
+  let values: { scenario?: string; instance?: string; lang?: string; quiet?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { scenario: { type: 'string' }, instance: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
+      options: { scenario: { type: 'string' }, instance: { type: 'string' }, lang: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -34,6 +37,12 @@ export async function demoCommand(argv: string[]): Promise<void> {
   }
   if (values.help) {
     process.stdout.write(USAGE);
+    return;
+  }
+  const lang = values.lang ?? 'en';
+  if (!isLang(lang)) {
+    process.stderr.write(`natmigrate demo: --lang ${lang}: expected en or ja\n\n${USAGE}`);
+    process.exitCode = 2;
     return;
   }
 
@@ -54,6 +63,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
       ...(values.scenario ? { scenarioFile: values.scenario } : {}),
       ...(values.instance ? { instanceId: values.instance } : {}),
       quiet: values.quiet ?? false,
+      lang,
       redisUrl: process.env.REDIS_URL || undefined,
       signal: controller.signal,
     });

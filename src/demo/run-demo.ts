@@ -18,6 +18,8 @@ import { Cleanup, MemoryLog } from './cleanup.ts';
 import { secs, summarize, verifyWorld } from './verdict.ts';
 import { sleep } from '../util/sleep.ts';
 import { until, UntilTimeoutError } from '../util/until.ts';
+import type { Lang } from '../i18n/lang.ts';
+import { msg } from '../i18n/catalog.ts';
 
 export interface DemoOptions {
   /** Scenario file (JSON/YAML); default: the built-in scenario with demo latencies. */
@@ -32,6 +34,8 @@ export interface DemoOptions {
   /** Progress (default stderr). */
   err?: (s: string) => void;
   signal?: AbortSignal;
+  /** The language of the channel (NATMIGRATE_LANGUAGE) and of alice's and bob's Slack; default English. */
+  lang?: Lang;
 }
 
 export interface DemoResult {
@@ -66,6 +70,12 @@ const pause = (ms: number, signal?: AbortSignal) => sleep(ms, signal).catch(() =
 
 
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
+  const lang = opts.lang ?? 'en';
+  const t = msg(lang);
+  // alice and bob use Slack in the demo's language (users.info with include_locale answers it).
+  const locale = lang === 'ja' ? 'ja-JP' : 'en-US';
+  const requester: FakeUser = { ...REQUESTER, locale };
+  const approver: FakeUser = { ...APPROVER, locale };
   const out = opts.out ?? ((s: string) => void process.stdout.write(s));
   const progress = createProgress({ quiet: opts.quiet ?? false, ...(opts.err ? { write: opts.err } : {}) });
   const signal = opts.signal;
@@ -80,6 +90,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   let slack: FakeSlack | undefined;
   let sandbox: Sandbox | undefined;
   let jobThread: { channel: string; threadTs: string } | undefined;
+  let winThreadTs: { channel: string; threadTs: string } | undefined;
   let summary: string[] = [];
   let passLine = '';
 
@@ -126,7 +137,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const refusedExample = picked.refused && picked.refused !== target ? picked.refused : undefined;
 
     const ws = await progress.stage('starting simulated Slack workspace', () => startFakeSlack({
-      users: [REQUESTER, APPROVER], channels: { [CHANNEL]: 'ops' }, teamDomain: 'natmigrate-demo',
+      users: [requester, approver], channels: { [CHANNEL]: 'ops' }, teamDomain: 'natmigrate-demo',
     }), (s) => `${s.url}, #ops with @alice (requester) and @bob (approver)`);
     slack = ws;
     cleanup.push('simulated Slack', () => ws.close());
@@ -145,6 +156,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       NATMIGRATE_QUEUE_PREFIX: prefix,
       NATMIGRATE_VERIFY_TIMEOUT: '30s',
       NATMIGRATE_APPROVAL_TTL: '10m',
+      NATMIGRATE_LANGUAGE: lang,
     };
     const loaded = loadConfig(env, 'all');
     if (!loaded.ok) throw new DemoSetupError(`the demo's configuration is invalid:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -183,7 +195,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     };
     const dryRun = async (instanceId: string, flags: string): Promise<{ jobId: string; text: string }> => {
       const reply = await say(REQUESTER, `plan ${instanceId}${flags}`);
-      const jobId = /\(job `([^`]+)`\)/.exec(reply)?.[1];
+      const jobId = /`(preview-[^`]+)`/.exec(reply)?.[1];
       if (!jobId) throw new DemoFailure(`the dry run of ${instanceId} was not queued: ${reply}`);
       const msg = await progress.wait('waiting for the dry run in #ops', () =>
         waitFor(() => ws.channelMessages(CHANNEL).find((m) => ws.render(m).includes(jobId)), `the dry run ${jobId} in #ops`, 30_000, signal));
@@ -215,7 +227,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
 
     // 4. The migration: queued, staged, approved by someone else, cut over, verified.
     const runReply = await say(REQUESTER, `run ${target}${guestFlag}`);
-    const jobId = /queued as `([^`]+)`/.exec(runReply)?.[1];
+    const jobId = /`(migrate-[^`]+)`/.exec(runReply)?.[1];
     if (!jobId) throw new DemoFailure(`the migration of ${target} was not queued: ${runReply}`);
     marks.run = Date.now();
     const thread = await progress.wait('waiting for the job thread in #ops', () => waitFor(() => outbox.thread(jobId), `the thread of ${jobId}`, 15_000, signal),
@@ -243,7 +255,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       const at = Date.now();
       // The click carries the button's value as posted in the message (fake Slack reads it from the blocks).
       const res = await ws.click(APPROVER.id, CHANNEL, next.ts, { actionId: APPROVE_ACTION_ID });
-      actions.push({ at, who: APPROVER.name, what: 'clicked [Approve] on the approval card', threadTs: thread.threadTs });
+      actions.push({ at, who: APPROVER.name, what: t.demoClickedApprove(), threadTs: thread.threadTs });
       if (res.status !== 200) problems.push(`the bot answered HTTP ${res.status} to bob's click`);
       marks.approved = Date.now();
     }
@@ -259,8 +271,33 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const rec = (await record(jobId))!;
     const check = await progress.stage('checking the sandbox world (DNAT target, egress, SSH via the EIP)', () => verifyWorld(sb, facts, rec));
     problems.push(...check.problems);
-    summary = summarize(sb, facts, rec, jobId, marks, t0, check, PEOPLE);
-    passLine = `RESULT: PASS — ${facts.instanceId} migrated and verified in ${secs(Date.now() - t0)}: ${facts.mappingIp} → ${check.eniId}, SSH answers via the EIP, egress ${check.egress} = SNAT IP`;
+    summary = summarize(sb, facts, rec, jobId, marks, t0, check, PEOPLE, lang);
+    passLine = t.demoPass({ instance: facts.instanceId, secs: secs(Date.now() - t0), from: String(facts.mappingIp), eni: String(check.eniId), egress: String(check.egress) });
+
+    // 5. Next to it, a Windows instance: its new NIC lands in the Public profile, which blocks IIS on 80, so it runs
+    // with --configure-guest (the new NIC's network set to Private); verified with PowerShell and RDP.
+    if (!opts.instanceId && picked.windows) {
+      const win = instanceFacts(sb.world, picked.windows)!;
+      const reply = await say(REQUESTER, `run ${win.instanceId} --configure-guest`);
+      const winJob = /`(migrate-[^`]+)`/.exec(reply)?.[1];
+      if (!winJob) throw new DemoFailure(`the migration of ${win.instanceId} was not queued: ${reply}`);
+      const card = await progress.wait(`waiting for the approval card of ${win.name}`, () => waitFor(async () => (await outbox.thread(winJob))?.approval?.ts, `the approval card of ${winJob}`, 30_000, signal));
+      progress.act(`${APPROVER.name} clicks Approve on ${win.name}'s approval card`);
+      const winThread = (await outbox.thread(winJob))!;
+      actions.push({ at: Date.now(), who: APPROVER.name, what: t.demoClickedApprove(), threadTs: winThread.threadTs });
+      const res = await ws.click(APPROVER.id, CHANNEL, card, { actionId: APPROVE_ACTION_ID });
+      if (res.status !== 200) problems.push(`the bot answered HTTP ${res.status} to bob's click on ${win.name}'s card`);
+      const winRec = await progress.wait(`waiting for ${win.name} to finish`, () => waitFor(async () => {
+        const r = await record(winJob);
+        return r?.state === 'finished' ? r : undefined;
+      }, `${winJob} to finish`, 60_000, signal), (r) => `outcome ${r.outcome}`);
+      await outbox.waitIdle({ jobIds: [winJob], timeoutMs: 15_000 });
+      winThreadTs = { channel: winThread.channel, threadTs: winThread.threadTs };
+      const winCheck = await progress.stage(`checking ${win.name} in the sandbox world (DNAT target, egress, RDP via the EIP)`, () => verifyWorld(sb, win, winRec));
+      problems.push(...winCheck.problems);
+      summary.push(t.sumWindows({ name: win.name, instance: win.instanceId, outcome: String(winRec.outcome ?? winRec.state), from: String(win.mappingIp), eni: winCheck.eniId ?? '?', port: win.sshPort, egress: winCheck.egress ?? 'none', viaSnat: winCheck.egress === win.snatIp }));
+      passLine += `\n${t.demoPassWindows({ instance: win.instanceId, name: win.name, from: String(win.mappingIp), eni: String(winCheck.eniId), egress: String(winCheck.egress) })}`;
+    }
     if (!problems.length) exitCode = 0;
   } catch (e) {
     if (e instanceof DemoSetupError) {
@@ -275,17 +312,21 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   // ── print: the session, the thread, the summary ──
   try {
     if (slack) {
-      out(`\n══ #ops in the simulated workspace ═══════════════════════════════════════════\n`);
-      out(`${channelTranscript(slack, CHANNEL, actions, PEOPLE).join('\n')}\n`);
+      out(`\n${t.demoChannelHeading()}\n`);
+      out(`${channelTranscript(slack, CHANNEL, actions, PEOPLE, lang).join('\n')}\n`);
       if (jobThread) {
-        out(`\n══ the job's thread (times UTC; who; what) ════════════════════════════════════\n`);
-        out(`${threadTranscript(slack, jobThread.channel, jobThread.threadTs, actions, PEOPLE).join('\n')}\n`);
+        out(`\n${t.demoThreadHeading()}\n`);
+        out(`${threadTranscript(slack, jobThread.channel, jobThread.threadTs, actions, PEOPLE, lang).join('\n')}\n`);
+      }
+      if (winThreadTs) {
+        out(`\n${t.demoWindowsThreadHeading()}\n`);
+        out(`${threadTranscript(slack, winThreadTs.channel, winThreadTs.threadTs, actions, PEOPLE, lang).join('\n')}\n`);
       }
     }
-    if (summary.length) out(`\n══ summary ═════════════════════════════════════════════════════════════════\n${summary.join('\n')}\n`);
+    if (summary.length) out(`\n${t.demoSummaryHeading()}\n${summary.join('\n')}\n`);
     if (problems.length) {
       const warnings = memLog.warnings();
-      if (warnings.length) out(`\nrecent warnings from the system's logs:\n${warnings.map((w) => `  ${w}`).join('\n')}\n`);
+      if (warnings.length) out(`\n${t.demoWarnings()}\n${warnings.map((w) => `  ${w}`).join('\n')}\n`);
     }
   } catch (e) {
     problems.push(`printing the transcript failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -302,7 +343,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     if (exitCode === 0) exitCode = 1;
     // The first problem is the cause; the rest are usually its consequences in the world.
     const [cause, ...more] = problems;
-    out(`\nRESULT: FAIL — ${cause}\n${more.map((p) => `  also: ${p}\n`).join('')}`);
+    out(`\n${t.demoFail({ cause: String(cause) })}\n${more.map((p) => `${t.demoAlso({ problem: p })}\n`).join('')}`);
   } else {
     out(`\n${passLine}\n`);
   }

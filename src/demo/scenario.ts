@@ -29,6 +29,8 @@ export interface InstanceFacts {
   configuresSecondaryNic: boolean;
   sshPort: number;
   sshBanner: string;
+  /** A Windows guest (OSType windows): verified on RDP and with PowerShell. */
+  windows: boolean;
 }
 
 export function instanceFacts(world: World, instanceId: string): InstanceFacts | undefined {
@@ -54,17 +56,21 @@ export function instanceFacts(world: World, instanceId: string): InstanceFacts |
     configuresSecondaryNic: inst.guest.configuresSecondaryNic,
     sshPort: inst.guest.sshPort,
     sshBanner: inst.guest.sshBanner,
+    windows: inst.guest.image === 'windows2022',
   };
 }
 
 /**
- * The instance to migrate (first with an IP mapping and SNAT coverage, preferring one whose image brings a new NIC
- * up by itself) and one the pre-flight should refuse (an IP mapping but no SNAT coverage, else no mapping at all).
+ * The instance to migrate (first Linux one with an IP mapping and SNAT coverage, preferring one whose image brings a
+ * new NIC up by itself), one the pre-flight should refuse (an IP mapping but no SNAT coverage, else no mapping at
+ * all), and a Windows instance migrated after it.
  */
-export function pickInstances(world: World): { target?: string; refused?: string } {
+export function pickInstances(world: World): { target?: string; refused?: string; windows?: string } {
   const all = [...world.instances.keys()].map((id) => instanceFacts(world, id)!);
   const ready = all.filter((f) => f.mappingIp && f.snatIp);
-  const target = (ready.find((f) => f.configuresSecondaryNic) ?? ready[0])?.instanceId;
+  const target = (ready.find((f) => f.configuresSecondaryNic && !f.windows) ?? ready.find((f) => !f.windows) ?? ready[0])?.instanceId;
   const refused = (all.find((f) => f.mappingIp && !f.snatIp) ?? all.find((f) => !f.mappingIp))?.instanceId;
-  return { ...(target ? { target } : {}), ...(refused ? { refused } : {}) };
+  // A Windows instance to migrate next to the Linux one (with --configure-guest: its new NIC lands in Public).
+  const windows = ready.find((f) => f.windows && f.instanceId !== target)?.instanceId;
+  return { ...(target ? { target } : {}), ...(refused ? { refused } : {}), ...(windows ? { windows } : {}) };
 }

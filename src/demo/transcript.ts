@@ -2,6 +2,8 @@
 // channel, then the job's thread message by message (edits applied: the status card and the approval card read as
 // they do at the end).
 import type { FakeMessage, FakeSlack } from '../slack-sim/index.ts';
+import type { Lang } from '../i18n/lang.ts';
+import { msg } from '../i18n/catalog.ts';
 
 /** Something a person did (Slack does not show it as a message, but it is part of the story). */
 export interface PersonAction {
@@ -56,43 +58,44 @@ function sortLines(lines: Line[]): Line[] {
   return lines.sort((a, b) => a.at - b.at || a.order - b.order);
 }
 
-function edited(m: FakeMessage): string {
-  return m.edits.length ? ` _(edited ${m.edits.length}×; as it reads now)_` : '';
+function edited(m: FakeMessage, lang: Lang): string {
+  return m.edits.length ? msg(lang).demoEdited({ n: m.edits.length }) : '';
 }
 
 /** The channel: commands, private answers, top-level posts (a thread root shows its reply count). */
-export function channelTranscript(slack: FakeSlack, channel: string, actions: PersonAction[], people: Map<string, string>): string[] {
+export function channelTranscript(slack: FakeSlack, channel: string, actions: PersonAction[], people: Map<string, string>, lang: Lang = 'en'): string[] {
+  const m0 = msg(lang);
   const lines: Line[] = [];
   let order = 0;
   for (const a of actions.filter((x) => !x.threadTs)) {
     lines.push({ at: a.at, who: a.who, text: a.what, order: order++ });
-    if (a.reply) lines.push({ at: a.at + 1, who: 'natmigrate', text: `(only visible to ${a.who}) ${a.reply}`, order: order++ });
+    if (a.reply) lines.push({ at: a.at + 1, who: 'natmigrate', text: `${m0.demoOnlyVisible({ who: a.who })} ${a.reply}`, order: order++ });
   }
   for (const e of slack.ephemerals()) {
     if (e.threadTs || e.channel !== channel) continue;
-    lines.push({ at: e.at, who: 'natmigrate', text: `(only visible to ${people.get(e.user ?? '') ?? e.user}) ${e.shown}`, order: order++ });
+    lines.push({ at: e.at, who: 'natmigrate', text: `${m0.demoOnlyVisible({ who: people.get(e.user ?? '') ?? String(e.user) })} ${e.shown}`, order: order++ });
   }
   for (const m of slack.channelMessages(channel)) {
     const replies = slack.thread(channel, m.ts).length - 1;
     // A thread root is printed in full with its thread; here only its headline, as the channel list shows it.
     const text = replies > 0
-      ? `${slack.render(m).split('\n')[0]}\n↳ ${replies} ${replies === 1 ? 'reply' : 'replies'} in its thread (below)`
-      : `${slack.render(m)}${edited(m)}`;
+      ? `${slack.render(m).split('\n')[0]}\n${m0.demoRepliesBelow({ n: replies })}`
+      : `${slack.render(m)}${edited(m, lang)}`;
     lines.push({ at: tsMs(m.ts), who: people.get(m.user) ?? 'natmigrate', text, order: order++ });
   }
   return sortLines(lines).map(format);
 }
 
 /** One thread, root first, with the clicks and private answers that happened in it. */
-export function threadTranscript(slack: FakeSlack, channel: string, threadTs: string, actions: PersonAction[], people: Map<string, string>): string[] {
+export function threadTranscript(slack: FakeSlack, channel: string, threadTs: string, actions: PersonAction[], people: Map<string, string>, lang: Lang = 'en'): string[] {
   const lines: Line[] = [];
   let order = 0;
   const msgs = slack.thread(channel, threadTs);
-  for (const m of msgs) lines.push({ at: tsMs(m.ts), who: people.get(m.user) ?? 'natmigrate', text: `${slack.render(m)}${edited(m)}`, order: order++ });
+  for (const m of msgs) lines.push({ at: tsMs(m.ts), who: people.get(m.user) ?? 'natmigrate', text: `${slack.render(m)}${edited(m, lang)}`, order: order++ });
   for (const a of actions.filter((x) => x.threadTs === threadTs)) lines.push({ at: a.at, who: a.who, text: a.what, order: order++ });
   for (const e of slack.ephemerals()) {
     if (e.threadTs !== threadTs) continue;
-    lines.push({ at: e.at, who: 'natmigrate', text: `(only visible to ${people.get(e.user ?? '') ?? e.user}) ${e.shown}`, order: order++ });
+    lines.push({ at: e.at, who: 'natmigrate', text: `${msg(lang).demoOnlyVisible({ who: people.get(e.user ?? '') ?? String(e.user) })} ${e.shown}`, order: order++ });
   }
   const [root, ...rest] = lines;
   return [root, ...sortLines(rest)].filter((l): l is Line => l !== undefined).map(format);

@@ -1,6 +1,8 @@
 // The demo's verdict, from the sandbox world itself (not only the bot's word), and its summary lines.
 import type { JobRecord } from '../engine/ports.ts';
-import { egressIp, probeEdge, type Sandbox } from '../sandbox/index.ts';
+import type { Lang } from '../i18n/lang.ts';
+import { msg } from '../i18n/catalog.ts';
+import { egressIp, probeEdge, probeEdgeRdp, type Sandbox } from '../sandbox/index.ts';
 import type { InstanceFacts } from './scenario.ts';
 
 export const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -41,8 +43,13 @@ export async function verifyWorld(sb: Sandbox, facts: InstanceFacts, rec: JobRec
   const egress = egressIp(sb.world, id);
   if (!facts.snatIp) problems.push(`no SNAT entry covers ${id}`);
   else if (egress !== facts.snatIp) problems.push(`${id} egresses via ${egress ?? 'nothing (timeout)'}, not the SNAT IP ${facts.snatIp}`);
-  const banner = await probeEdge(sb.edge, facts.mappingIp, facts.sshPort, { timeoutMs: 3000 }).catch(() => undefined);
-  if (banner !== facts.sshBanner) problems.push(`SSH to ${facts.mappingIp}:${facts.sshPort} via the public edge answered ${banner ? `'${banner}'` : 'nothing'}, expected '${facts.sshBanner}'`);
+  if (facts.windows) {
+    // Remote Desktop answers an X.224 Connection Request with a Connection Confirm (TPKT 03 00, code d0).
+    const cc = await probeEdgeRdp(sb.edge, facts.mappingIp, { port: facts.sshPort, timeoutMs: 3000 });
+    if (!cc?.startsWith('0300') || cc.slice(10, 12) !== 'd0') problems.push(`RDP to ${facts.mappingIp}:${facts.sshPort} via the public edge answered ${cc ? `'${cc}'` : 'nothing'}, not an X.224 Connection Confirm`);
+  }
+  const banner = facts.windows ? undefined : await probeEdge(sb.edge, facts.mappingIp, facts.sshPort, { timeoutMs: 3000 }).catch(() => undefined);
+  if (!facts.windows && banner !== facts.sshBanner) problems.push(`SSH to ${facts.mappingIp}:${facts.sshPort} via the public edge answered ${banner ? `'${banner}'` : 'nothing'}, expected '${facts.sshBanner}'`);
   const observed = rec.verification?.egress.observedIp;
   if (rec.outcome === 'migrated' && observed !== facts.snatIp) problems.push(`the engine observed egress ${observed ?? 'none'}, not the SNAT IP ${facts.snatIp}`);
   return {
@@ -54,7 +61,7 @@ export async function verifyWorld(sb: Sandbox, facts: InstanceFacts, rec: JobRec
   };
 }
 
-export function summarize(sb: Sandbox, facts: InstanceFacts, rec: JobRecord, jobId: string, marks: Record<string, number>, t0: number, check: WorldCheck, people: ReadonlyMap<string, string>): string[] {
+export function summarize(sb: Sandbox, facts: InstanceFacts, rec: JobRecord, jobId: string, marks: Record<string, number>, t0: number, check: WorldCheck, people: ReadonlyMap<string, string>, lang: Lang = 'en'): string[] {
   const o = rec.original?.entry;
   const approval = rec.approval?.decision;
   const writes = sb.requests.filter((r) => r.code === 'OK' && !/^(Describe|List)/.test(r.action));
@@ -63,19 +70,24 @@ export function summarize(sb: Sandbox, facts: InstanceFacts, rec: JobRecord, job
   const createReq = writes.filter((r) => r.action === 'CreateForwardEntry').at(-1) ?? modReq;
   const ssh = rec.verification?.ssh;
   const span = (a: string, b: string) => (marks[a] && marks[b] ? secs(marks[b]! - marks[a]!) : '–');
+  const t = msg(lang);
   const lines = [
-    `instance     ${facts.instanceId} (${facts.name}, ${facts.privateIp})`,
-    `job          ${jobId} — requested by alice, ${approval ? `${approval.decision} by ${approval.by.map((u) => people.get(u) ?? u).join(', ')}` : 'no approval decision'}; outcome ${rec.outcome ?? rec.state}`,
+    t.sumInstance({ id: facts.instanceId, name: facts.name, ip: facts.privateIp }),
+    t.sumJob({ job: jobId, ...(approval ? { decision: approval.decision, by: approval.by.map((u) => people.get(u) ?? u).join(', ') } : {}), outcome: rec.outcome ?? rec.state }),
     o
-      ? `original     ${o.forwardEntryId} in ${o.forwardTableId}: ${o.externalIp}:${o.externalPort} → ${o.internalIp}:${o.internalPort} (${o.ipProtocol}, ${o.status}, "${o.forwardEntryName}") — saved before the change${delReq ? `, deleted by RequestId ${delReq.requestId}` : modReq ? `, moved to the ENI in place by RequestId ${modReq.requestId}` : ''}`
-      : `original     ${facts.mappingEntryId ?? '–'} (${facts.mappingIp ?? 'no mapping'} → ${facts.privateIp}) — not touched`,
+      ? t.sumOriginal({
+        entry: o.forwardEntryId, table: o.forwardTableId, from: `${o.externalIp}:${o.externalPort}`, to: `${o.internalIp}:${o.internalPort}`,
+        detail: `${o.ipProtocol}, ${o.status}, "${o.forwardEntryName}"`,
+        ...(delReq ? { how: 'deleted' as const, requestId: delReq.requestId } : modReq ? { how: 'moved' as const, requestId: modReq.requestId } : { how: 'none' as const }),
+      })
+      : t.sumOriginalUntouched({ entry: facts.mappingEntryId ?? '–', mapping: facts.mappingIp ?? t.sumNoMapping(), ip: facts.privateIp }),
     check.newEntryId
-      ? `now          ${check.newEntryId}: ${facts.mappingIp} → ${check.eniIp} on ${check.eniId} (secondary ENI, InUse on ${facts.instanceId})${createReq ? `, RequestId ${createReq.requestId}` : ''}`
-      : `now          ${facts.mappingIp ?? '–'} does not map to an ENI`,
-    `SSH          ${check.banner ? `'${check.banner}'` : 'no banner'} via ${facts.mappingIp}:${facts.sshPort} through the public edge${ssh?.banner ? ` (engine's check: '${ssh.banner}', ${ssh.attempts} attempt${ssh.attempts === 1 ? '' : 's'})` : ''}`,
-    `egress       observed ${rec.verification?.egress.observedIp ?? '–'} by the engine, ${check.egress ?? 'none'} in the world; SNAT IP ${facts.snatIp ?? '–'}${check.egress && check.egress === facts.snatIp ? ' ✔' : ' ✘'}`,
-    `cloud calls  ${sb.requests.length} API requests, ${writes.length} writes${writes.length ? ` (${[...new Set(writes.map((w) => w.action))].join(', ')})` : ''}; the job's calls are listed with their RequestIds in the thread`,
-    `timings      set-up ${span('start', 'ready')} · dry run ${span('plan', 'planned')} · run → approval card ${span('run', 'card')} · approve → verified ${span('approved', 'finished')} · total ${secs(Date.now() - t0)}`,
+      ? t.sumNow({ entry: check.newEntryId, from: String(facts.mappingIp), eniIp: String(check.eniIp), eni: String(check.eniId), instance: facts.instanceId, ...(createReq ? { requestId: createReq.requestId } : {}) })
+      : t.sumNowNone({ from: facts.mappingIp ?? '–' }),
+    t.sumSsh({ ...(check.banner ? { banner: check.banner } : {}), target: `${facts.mappingIp}:${facts.sshPort}`, ...(ssh?.banner ? { engineBanner: ssh.banner } : {}), attempts: ssh?.attempts ?? 0 }),
+    t.sumEgress({ engine: rec.verification?.egress.observedIp ?? '–', world: check.egress ?? 'none', snat: facts.snatIp ?? '–', ok: Boolean(check.egress && check.egress === facts.snatIp) }),
+    t.sumCalls({ requests: sb.requests.length, writes: writes.length, actions: [...new Set(writes.map((w) => w.action))].join(', ') }),
+    t.sumTimings({ setup: span('start', 'ready'), dry: span('plan', 'planned'), card: span('run', 'card'), verify: span('approved', 'finished'), total: secs(Date.now() - t0) }),
   ];
   return lines;
 }

@@ -34,6 +34,7 @@ const ALLOWED_FLAGS: Record<Subcommand, readonly FlagName[]> = {
   rollback: ['region'],
   scan: ['region'],
   config: [],
+  report: ['region'],
 };
 
 export interface ParsedArgs {

@@ -1,8 +1,8 @@
 // The words of the command language and how a wrong one is answered: a specific message, with the closest
 // right word when a typo is near one.
 
-export type Subcommand = 'help' | 'plan' | 'run' | 'status' | 'cancel' | 'rollback' | 'scan' | 'config';
-export const SUBCOMMANDS: readonly Subcommand[] = ['help', 'plan', 'run', 'status', 'cancel', 'rollback', 'scan', 'config'];
+export type Subcommand = 'help' | 'plan' | 'run' | 'status' | 'cancel' | 'rollback' | 'scan' | 'config' | 'report';
+export const SUBCOMMANDS: readonly Subcommand[] = ['help', 'plan', 'run', 'status', 'cancel', 'rollback', 'scan', 'config', 'report'];
 
 export const SEE_HELP = ' See `/natmigrate help`.';
 

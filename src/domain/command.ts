@@ -32,7 +32,9 @@ export type Command =
   | { kind: 'rollback'; jobId: string; region?: string }
   | { kind: 'scan'; target: string; scanTarget: ScanTarget; region?: string }
   /** `config language [ja|en|default]`: show, or (approvers) set or clear, the channel's language. */
-  | { kind: 'config'; setting: 'language'; value?: ConfigLanguage };
+  | { kind: 'config'; setting: 'language'; value?: ConfigLanguage }
+  /** `report <job-id|batch-id>`: the audit as CSV and Markdown files, in the channel. */
+  | { kind: 'report'; jobId: string; region?: string };
 
 /** A channel language, or `default` (back to NATMIGRATE_LANGUAGE). */
 export type ConfigLanguage = 'en' | 'ja' | 'default';
@@ -60,6 +62,7 @@ export const helpText = [
   '`/natmigrate rollback <job-id>` — restore the original DNAT IP mapping (needs approval).',
   '`/natmigrate scan <ngw-id|vpc-id>` — every instance of the VPC and the public IP it leaves from.',
   '`/natmigrate config language ja|en|default` — the language of this channel\'s job threads (approvers set it).',
+  '`/natmigrate report <job-id|batch-id>` — the audit (every step, actor, time, RequestId, original and new entries) as CSV and Markdown files.',
   '`/natmigrate help` — this message.',
   '',
   'Options: `--region <region-id>` on every command (default from configuration). `--ports any` (default) forwards every port; `--ports 22,443` forwards only those TCP ports (at most 20). `--configure-guest` brings the new NIC up with policy routing through Cloud Assistant (and mirrors host-firewall rules that name the first NIC). `--accept-port 8080` (repeatable) migrates even though that port would stop answering through the ENI. `--vswitch <vsw-id>` / `--security-groups <sg-id,…>` override the new ENI\'s vSwitch (same zone) or security groups. `--verify-port N` checks that TCP port through the public IP instead of SSH (22) or, on Windows, RDP (3389). `--allow-stop` lets natmigrate STOP and START an instance whose type takes a second ENI only while stopped (s6, e, t5, t6, n4…): after the approval, with a downtime of its own.',
@@ -180,7 +183,7 @@ function requireInstanceId(token: string, sub: Subcommand): string {
   return fail(`${bad}.`);
 }
 
-function requireJobId(token: string | undefined, sub: 'cancel' | 'rollback', count: number): string {
+function requireJobId(token: string | undefined, sub: 'cancel' | 'rollback' | 'report', count: number): string {
   if (token === undefined) fail(`Missing job id: \`/natmigrate ${sub} <job-id>\` (job ids look like \`migrate-cn-hangzhou-i-bp1…\`; \`/natmigrate status\` lists them).`);
   if (count > 1) fail(`\`${sub}\` takes one job id (got ${count}).`);
   const t = token!;
@@ -274,6 +277,7 @@ function parseInner(text: string): Command {
     }
     case 'cancel':
     case 'rollback':
+    case 'report':
       return { kind: sub, jobId: requireJobId(positionals[0], sub, positionals.length), ...region };
     case 'config': {
       const setting = positionals[0]?.toLowerCase();

@@ -42,8 +42,12 @@ export function planWarnings(input: PlanInput, inst: Instance, entry: DnatEntry,
   if (input.options.configureGuest && input.guestNetwork && 'error' in input.guestNetwork) {
     warnings.push(`--configure-guest: the guest's network stack could not be detected (${input.guestNetwork.error}), so the configuration may not persist or may fail.`);
   }
-  if (!input.options.configureGuest) {
+  if (!input.options.configureGuest && inst.osType !== 'windows') {
     warnings.push(`Without --configure-guest the guest must already route replies from the new NIC (policy routing), or connections through ${entry.externalIp} may fail.`);
+  }
+  if (!input.options.configureGuest && inst.osType === 'windows') {
+    // Windows routes replies by the strong host model; what it does not do by itself is pin egress to the primary NIC.
+    warnings.push(`Without --configure-guest the new NIC keeps its automatic interface metric, equal to the primary NIC's, so which NIC new outbound connections leave by is up to Windows; the egress check after the cutover shows it.`);
   }
   const others = input.dnatEntries.filter((e) => e.forwardEntryId !== entry.forwardEntryId && e.internalIp === inst.primaryIp && !hasStatus(e, 'Deleting'));
   if (others.length > 0) {

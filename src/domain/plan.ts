@@ -246,9 +246,6 @@ function checkOptions(
   securityGroups: readonly { id: string; vpcId: string }[],
 ): Refusal | undefined {
   const bad = (message: string, details: Record<string, unknown>): Refusal => ({ code: 'BadOption', message, details });
-  if (options.configureGuest && inst.osType === 'windows') {
-    return bad(`--configure-guest does not configure Windows guests yet; Windows brings the new NIC up by DHCP and answers through it, so run without it.`, { osType: 'windows' });
-  }
   const ports = options.ports;
   if (ports.kind === 'list') {
     if (ports.ports.length === 0) return bad('--ports needs at least one port, or `any` for every port.', { ports: [] });

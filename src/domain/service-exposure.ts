@@ -12,7 +12,9 @@ export type ExposureReason =
   | { kind: 'firewall'; backend: InputChain['backend']; acceptedBy: string; blockedBy: string }
   /** A rule this planner cannot evaluate could decide. */
   | { kind: 'firewall_unknown'; rule: string }
-  | { kind: 'rp_filter'; value: number };
+  | { kind: 'rp_filter'; value: number }
+  /** Windows: the new NIC lands in the Public profile, which blocks what the primary NIC's profile allowed (windows-exposure.ts). */
+  | { kind: 'windows_profile'; category: string; acceptedBy: string; blockedBy: string; /** The staged NIC's profile when not Public (the gate's recheck). */ newProfile?: string };
 
 /** What --configure-guest adds: the accepting rule again, for the new NIC (its interface and address), just before it. */
 export interface FirewallMirror {
@@ -32,10 +34,16 @@ export interface PortExposure {
   status: ExposureStatus;
   reasons: ExposureReason[];
   mirrors: FirewallMirror[];
+  /** Windows: how --configure-guest makes the new NIC answer (set its network to Private, or mirror the allowing rule). */
+  windowsFix?: { method: 'set_private' } | { method: 'mirror'; ruleName: string; ruleDisplayName: string };
 }
 
 export type ServiceReport =
-  | { checked: true; tcp: PortExposure[]; udp: ListeningSocket[]; notCarried: number[]; newDevice: string }
+  | {
+    checked: true; tcp: PortExposure[]; udp: ListeningSocket[]; notCarried: number[]; newDevice: string;
+    /** Windows guests: the primary NIC's network category and interface alias. */
+    windows?: { primaryCategory: string; primaryAlias?: string };
+  }
   | { checked: false; reason: string };
 
 /** Well-known names (IANA service names, as /etc/services has them). */
@@ -159,6 +167,7 @@ export function reasonText(r: ExposureReason, newDevice: string): string {
     case 'firewall': return `host firewall accepts it by "${r.acceptedBy}" on the primary NIC; on ${newDevice} "${r.blockedBy}" drops it`;
     case 'firewall_unknown': return `host firewall rule "${r.rule}" may decide and is not understood here`;
     case 'rp_filter': return `rp_filter=${r.value} (strict) drops packets on ${newDevice} unless replies are policy-routed back through it (--configure-guest does that)`;
+    case 'windows_profile': return `${r.newProfile ? `the new NIC (${newDevice}) is in the ${r.newProfile} firewall profile` : `the new NIC (${newDevice}) lands in an unidentified network with the Public firewall profile`}, where ${r.blockedBy}; on the primary NIC (${r.category}) ${r.acceptedBy} allows it`;
   }
 }
 
@@ -166,5 +175,7 @@ export function reasonText(r: ExposureReason, newDevice: string): string {
 export function fixText(p: PortExposure, newDevice: string): string {
   const parts = p.mirrors.map((m) => `mirror "${m.rule.text}" for ${newDevice}`);
   if (p.reasons.some((r) => r.kind === 'rp_filter')) parts.push(`policy-route replies through ${newDevice} (rp_filter)`);
+  if (p.windowsFix?.method === 'set_private') parts.push(`set ${newDevice}'s network to Private (Set-NetConnectionProfile), the primary NIC's profile`);
+  if (p.windowsFix?.method === 'mirror') parts.push(`mirror rule "${p.windowsFix.ruleDisplayName}" for TCP ${p.port} on ${newDevice} only (New-NetFirewallRule -Profile Public -InterfaceAlias)`);
   return parts.join('; ');
 }

@@ -12,7 +12,7 @@ import {
   DEFAULT_ENGINE_OPTIONS, DEFAULT_FLEET_SETTINGS, DEFAULT_WORKER_SETTINGS, definedOnly,
   type DriftSweepSettings, type EngineOptions, type FleetSettings, type WorkerSettings,
 } from './options.ts';
-import type { Notifier } from './ports.ts';
+import type { InventoryPort, Notifier } from './ports.ts';
 import { EngineService } from './service.ts';
 import { RedisApprovals } from './store/approvals.ts';
 import { BatchPlanStore } from './store/batch-plans.ts';
@@ -26,6 +26,7 @@ import { Fencing } from './store/fencing.ts';
 import { closeWorker } from './worker-close.ts';
 import { deploymentTag } from '../domain/cloud-journal.ts';
 import { reconcileEni, reconcileRegion, type CloudReconcileDeps, type ReconcileReport } from './reconcile/cloud-reconcile.ts';
+import { createInventoryReads } from './fleet/inventory-reads.ts';
 
 export interface CreateEngineInput {
   /** redis://… URL, ioredis options, or `{ url, cluster: true }` for a Redis Cluster (comma-separated seeds). */
@@ -65,6 +66,8 @@ export interface Engine {
   /** Batches, scans and the drift sweep (their own queue; startWorker runs their worker too). */
   readonly fleet: Fleet;
   startWorker(settings?: Partial<WorkerSettings>): Promise<WorkerHandle>;
+  /** Read-only cloud reads for forms (the Slack modal). */
+  readonly inventory: InventoryPort;
   /** One reconcile pass over the natmigrate-tagged ENIs of a region (default: every region this engine serves). */
   reconcileCloud(regionId?: string): Promise<ReconcileReport[]>;
   /** A person's Restore: the original mapping back from the ENI's tags, then the ENI removed (unless a job owns it). */
@@ -183,7 +186,7 @@ export function createEngine(input: CreateEngineInput): Engine {
 
   return {
     service, approvals, queue, keys, redis, options, fleet,
-    startWorker, reconcileCloud, restoreFromCloud,
+    startWorker, reconcileCloud, restoreFromCloud, inventory: createInventoryReads(cloudFor),
     async close() {
       for (const w of [...workers]) await w.close();
       await fleet.close();

@@ -140,6 +140,26 @@ export interface MigrationService {
   restoreFromCloud?(regionId: string, eniId: string, by: string): Promise<{ ok: boolean; message: string }>;
 }
 
+/** An instance still egressing through a DNAT IP mapping, as a form lists it. */
+export interface MappedInstance {
+  instanceId: string;
+  name?: string;
+  privateIp: string;
+  /** The EIP its mapping publishes (its egress IP now). */
+  eip?: string;
+  natGatewayId?: string;
+  /** The planner would migrate it; else `refusal` says why not. */
+  ready: boolean;
+  refusal?: string;
+}
+
+/** Read-only cloud reads for forms (engine/fleet/inventory-reads.ts); they take a few cloud calls each. */
+export interface InventoryPort {
+  natGateways(regionId: string): Promise<{ natGatewayId: string; vpcId: string; name?: string }[]>;
+  /** The IP-mapped instances of a NAT gateway or VPC. */
+  mappedInstances(regionId: string, target: string): Promise<MappedInstance[]>;
+}
+
 /** What `status <batch-id>` shows: the batch record plus each child's own state, read when asked. */
 export interface BatchStatus {
   batchId: string;

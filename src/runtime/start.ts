@@ -138,7 +138,7 @@ export async function startRuntime(role: RuntimeRole, config: Config, o: Runtime
     let mode: Runtime['mode'] = 'none';
     if (hasBot) {
       bot = createSlackBot({
-        ...slackBotOptionsFromConfig(config, { service: engine.service, redis, logger: log.child({ component: 'slack' }), outbox }),
+        ...slackBotOptionsFromConfig(config, { service: engine.service, inventory: engine.inventory, redis, logger: log.child({ component: 'slack' }), outbox }),
         customRoutes: routes,
       });
       mode = bot.mode;

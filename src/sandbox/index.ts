@@ -16,7 +16,7 @@ export { World } from './model/world.ts';
 export type { DnatState, EniState, InstanceState, InvocationState, SnatState } from './model/cloud-resources.ts';
 export { edgeCheck, type EdgeVerdict } from './edge/edge-check.ts';
 export { egressIp } from './guest/modelled-guest.ts';
-export { probeEdge, probeEdgePort, type EdgeLogEntry, type PortProbe } from './edge/public-edge.ts';
+export { probeEdge, probeEdgePort, probeEdgeRdp, X224_CONNECTION_CONFIRM, type EdgeLogEntry, type PortProbe } from './edge/public-edge.ts';
 export type { RequestLog } from './api/api-server.ts';
 
 export interface Sandbox {

@@ -4,6 +4,8 @@ import { chatMethods } from './api-chat.ts';
 import { conversationMethods } from './api-conversations.ts';
 import { directoryMethods } from './api-directory.ts';
 import { fileMethods } from './api-files.ts';
+import { imMethods } from './api-im.ts';
+import { viewMethods } from './api-views.ts';
 import { membershipChannelType } from './events-api.ts';
 import { createFakeSlackServer } from './http-server.ts';
 import { People } from './people.ts';
@@ -11,6 +13,7 @@ import { renderMessage, renderMrkdwn } from './render.ts';
 import { ResponseUrls } from './response-urls.ts';
 import { SOCKET_PATH, SocketModeServer } from './socket-mode.ts';
 import { Workspace } from './workspace.ts';
+import { ViewPeople } from './view-people.ts';
 import type { FakeSlack, FakeSlackOptions } from './workspace-types.ts';
 
 /**
@@ -25,6 +28,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const methods = {
     ...chatMethods(ws),
     ...fileMethods(ws),
+    ...imMethods(ws),
+    ...viewMethods(ws),
     ...conversationMethods(ws),
     ...directoryMethods(ws, () => `ws://127.0.0.1:${port}${SOCKET_PATH}`),
   };
@@ -38,6 +43,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   ws.baseUrl = `http://127.0.0.1:${port}`;
   const people = new People(ws, responseUrls, socket, opts.botUrl && opts.signingSecret ? { url: opts.botUrl, signingSecret: opts.signingSecret } : undefined);
 
+  const viewPeople = new ViewPeople(ws, people);
   const visible = (channel: string) => ws.channelLog(channel).filter((m) => !m.deleted);
   const fake: FakeSlack = {
     url: ws.baseUrl,
@@ -78,6 +84,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     transcript: (channel, threadTs) => fake.thread(channel, threadTs).map((m) => renderMessage(m, ws.names)),
     render: (m) => renderMessage(m, ws.names),
     renderText: (t) => renderMrkdwn(t, ws.names),
+    directMessages: (user) => ws.directMessages(user),
     ephemerals: (user) => ws.ephemerals.filter((e) => !user || e.user === user),
     files: () => [...ws.files.values()],
     responses: () => [...responseUrls.received],
@@ -86,6 +93,15 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     slash: (userId, channelId, text, o) => people.slash(userId, channelId, text, o),
     click: (userId, channelId, messageTs, o) => people.click(userId, channelId, messageTs, o),
     sendRaw: (body, headers) => people.sendRaw(body, headers),
+    shortcut: (userId, callbackId) => viewPeople.shortcut(userId, callbackId),
+    openHome: (userId, retries) => viewPeople.openHome(userId, retries),
+    clickView: (userId, viewId, actionId, value, o) => viewPeople.click(userId, viewId, actionId, value, o),
+    suggest: (userId, viewId, blockId, actionId, value) => viewPeople.suggest(userId, viewId, blockId, actionId, value),
+    submitView: (userId, viewId, values) => viewPeople.submit(userId, viewId, values),
+    selectInView: (userId, viewId, blockId, actionId, option) => viewPeople.select(userId, viewId, blockId, actionId, option),
+    view: (id) => ws.views.get(id),
+    homeView: (userId) => { const id = ws.homeOf.get(userId); return id ? ws.views.get(id) : undefined; },
+    modals: (userId) => [...ws.views.values()].filter((v) => v.kind === 'modal' && v.user === userId),
     waitFor: (probe, o = {}) => until(probe, { what: o.what ?? 'a fake Slack condition', timeoutMs: o.timeoutMs ?? 10_000 }),
     async close() {
       socket.close();

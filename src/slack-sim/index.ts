@@ -2,7 +2,7 @@
 export { startFakeSlack } from './fake-slack.ts';
 export type {
   BotReply, ClickOptions, EphemeralRecord, FakeFile, FakeMessage, FakeSlack, FakeSlackOptions, FakeUser, Fault, RecordedCall,
-  EventDelivery, ResponseUrlRecord, SlashOptions,
+  EventDelivery, FakeView, ResponseUrlRecord, SlashOptions, ViewValue, ViewValues,
 } from './workspace-types.ts';
 export * from './signing.ts';
 export * from './render.ts';

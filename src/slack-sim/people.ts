@@ -71,7 +71,7 @@ export class People {
    */
   async event(event: Record<string, unknown> & { type: string }, retryDelaysMs: readonly number[] = EVENT_RETRY_DELAYS_MS): Promise<EventDelivery> {
     const needs = SUBSCRIBED_BOT_EVENTS[event.type];
-    if (!needs || !needs.some((scope) => this.ws.scopes.has(scope))) return { sent: false, attempts: [] };
+    if (!needs || (needs.length > 0 && !needs.some((scope) => this.ws.scopes.has(scope)))) return { sent: false, attempts: [] };
     const payload = eventCallback(this.ws, event);
     const attempts: BotReply[] = [];
     for (let n = 0; n <= retryDelaysMs.length; n++) {
@@ -100,6 +100,7 @@ export class People {
       teamId: ws.teamId, teamDomain: ws.teamDomain, channelId, channelName: ws.channelKind(channelId) === 'im' ? 'directmessage' : ws.channelName(channelId),
       userId, userName: ws.userName(userId), text, apiAppId: ws.appId,
       responseUrl: this.responseUrls.create({ channel: channelId, user: userId }),
+      triggerId: ws.issueTrigger(userId),
       ...(o.command ? { command: o.command } : {}),
     };
     if (this.viaSocket()) return this.socket.deliver('slash_commands', slashCommandParams(f));
@@ -133,13 +134,35 @@ export class People {
       teamId: ws.teamId, teamDomain: ws.teamDomain, apiAppId: ws.appId, userId, userName: ws.userName(userId),
       channelId: clickChannel, channelName: ws.channelName(clickChannel), messageTs,
       message: msg ? ws.wireMessage(msg) : { type: 'message', ts: messageTs, text: '' },
-      actionId: o.actionId, blockId, buttonText, responseUrl: this.responseUrls.create(responseInfo),
+      actionId: o.actionId, blockId, buttonText, responseUrl: this.responseUrls.create(responseInfo), triggerId: ws.issueTrigger(userId),
       ...(threadTs ? { threadTs } : {}),
       ...(value !== undefined ? { value } : {}),
       ...(typeof button?.style === 'string' ? { style: button.style } : {}),
     });
+    return this.interact(payload, o);
+  }
+
+  /** An interaction payload (block_actions, shortcut, view_submission, block_suggestion) as Slack sends it. */
+  async interact(payload: Record<string, unknown>, o: { secret?: string; timestamp?: number } = {}): Promise<BotReply> {
     if (this.viaSocket()) return this.socket.deliver('interactive', payload);
     const body = interactionBody(payload);
     return this.sendRaw(body, this.signed(body, o));
+  }
+
+  /**
+   * One event delivered again and again with the same event_id, as Slack does when it thinks the app did not take it
+   * (`x-slack-retry-num` 1, 2, …): the app must act once.
+   */
+  async eventWithRetries(event: Record<string, unknown> & { type: string }, retries: number): Promise<EventDelivery> {
+    const payload = eventCallback(this.ws, event);
+    const attempts: BotReply[] = [];
+    for (let n = 0; n <= retries; n++) {
+      const raw = JSON.stringify(payload);
+      attempts.push(await this.sendRaw(raw, {
+        ...this.signed(raw, {}), 'content-type': 'application/json',
+        ...(n > 0 ? { 'x-slack-retry-num': String(n), 'x-slack-retry-reason': 'http_timeout' } : {}),
+      }));
+    }
+    return { sent: true, eventId: payload.event_id, attempts };
   }
 }

@@ -23,7 +23,7 @@ export type PlatformRule = 'rate-limits' | 'scopes' | 'membership' | 'response-u
 
 /** What the app is installed with unless a test says otherwise: the bot scopes of manifest.yml (a test checks). */
 export const INSTALLED_SCOPES: readonly string[] = [
-  'channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'usergroups:read', 'users:read',
+  'channels:history', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:write', 'usergroups:read', 'users:read',
 ];
 
 /**
@@ -33,6 +33,8 @@ export const INSTALLED_SCOPES: readonly string[] = [
 export const SUBSCRIBED_BOT_EVENTS: Readonly<Record<string, readonly string[]>> = {
   member_joined_channel: ['channels:read', 'groups:read'],
   member_left_channel: ['channels:read', 'groups:read'],
+  // Needs no scope: https://docs.slack.dev/reference/events/app_home_opened ("Required scopes: none").
+  app_home_opened: [],
 };
 
 export type ConversationKind = 'public' | 'private' | 'im' | 'mpim';
@@ -52,6 +54,8 @@ export function requiredScope(method: string, kind: ConversationKind | undefined
     case 'conversations.history':
     case 'conversations.replies':
       return kind ? `${CONVERSATION_SCOPE_PREFIX[kind]}:history` : undefined;
+    case 'conversations.open':
+      return 'im:write';
     case 'usergroups.users.list':
       return 'usergroups:read';
     case 'users.info':
@@ -96,6 +100,7 @@ const METHOD_TIER: Record<string, 1 | 2 | 3 | 4> = {
   'auth.test': 4,
   'files.getUploadURLExternal': 4,
   'files.completeUploadExternal': 4,
+  'conversations.open': 3,
 };
 
 export function tierRule(method: string): BucketRule | undefined {

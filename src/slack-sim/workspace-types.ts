@@ -77,6 +77,30 @@ export interface FakeMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
+/** What a person typed or picked in a modal, by block_id then action_id. */
+export type ViewValues = Record<string, Record<string, ViewValue>>;
+export type ViewValue =
+  | { type: 'plain_text_input'; value: string }
+  | { type: 'static_select' | 'external_select'; selected_option: { text: { type: 'plain_text'; text: string }; value: string } | null }
+  | { type: 'multi_static_select' | 'multi_external_select'; selected_options: { text: { type: 'plain_text'; text: string }; value: string }[] }
+  | { type: 'checkboxes'; selected_options: { text: { type: 'plain_text'; text: string }; value: string }[] }
+  | { type: 'conversations_select'; selected_conversation: string | null };
+
+/** A view the app opened (a modal) or published (a person's App Home). */
+export interface FakeView {
+  id: string;
+  user: string;
+  kind: 'modal' | 'home';
+  /** As the app sent it (blocks parsed). */
+  view: Record<string, unknown>;
+  hash: string;
+  at: number;
+  /** A modal is closed once submitted without a response_action (or cleared). */
+  open: boolean;
+  /** The errors of the last `response_action: errors`, by block_id. */
+  errors?: Record<string, string>;
+}
+
 /** A file uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
 export interface FakeFile {
   id: string;
@@ -182,6 +206,8 @@ export interface FakeSlack {
   render(msg: FakeMessage): string;
   renderText(text: string): string;
   ephemerals(user?: string): EphemeralRecord[];
+  /** What the bot sent a person in its DM with them (conversations.open + chat.postMessage), oldest first. */
+  directMessages(userId: string): FakeMessage[];
   /** Files uploaded so far (completed or not). */
   files(): FakeFile[];
   responses(): ResponseUrlRecord[];
@@ -193,6 +219,23 @@ export interface FakeSlack {
   slash(userId: string, channelId: string, text: string, opts?: SlashOptions): Promise<BotReply>;
   /** A person clicks a button on a message. */
   click(userId: string, channelId: string, messageTs: string, opts: ClickOptions): Promise<BotReply>;
+  /** A person uses a global shortcut (callback_id); Slack sends a trigger_id good for 3 s. */
+  shortcut(userId: string, callbackId: string): Promise<BotReply>;
+  /** A person opens the app's Home tab (app_home_opened), then Slack re-sends the same event `retries` times. */
+  openHome(userId: string, retries?: number): Promise<EventDelivery>;
+  /** A person clicks a button in a view (App Home or modal); `forgeValue` sends it with another value (tampering). */
+  clickView(userId: string, viewId: string, actionId: string, value?: string, o?: { forgeValue?: string }): Promise<BotReply>;
+  /** A person types in an external select of a view: block_suggestion, the options come back in the reply. */
+  suggest(userId: string, viewId: string, blockId: string, actionId: string, value: string): Promise<BotReply>;
+  /** A person picks an option of a select that dispatches actions (block_actions from the view). */
+  selectInView(userId: string, viewId: string, blockId: string, actionId: string, option: { text: string; value: string }): Promise<BotReply>;
+  /** A person submits a modal: what it shows (initial values) with these values on top, by block_id. */
+  submitView(userId: string, viewId: string, values: ViewValues): Promise<BotReply>;
+  view(id: string): FakeView | undefined;
+  /** The App Home view published for a person. */
+  homeView(userId: string): FakeView | undefined;
+  /** Modals opened for a person, oldest first. */
+  modals(userId: string): FakeView[];
   /** Send an exact raw body with explicit headers (replays, bad signatures). */
   sendRaw(body: string, headers: Record<string, string>): Promise<BotReply>;
   waitFor<T>(probe: () => T | undefined | false, opts?: { timeoutMs?: number; what?: string }): Promise<T>;

@@ -1,7 +1,7 @@
 import { DEFAULT_LATENCY_MS, INSTALLED_SCOPES, type ConversationKind, type PlatformRule } from './platform-rules.ts';
 import { RateLimiter } from './rate-limits.ts';
 import { renderMessage, type NameLookup } from './render.ts';
-import type { EphemeralRecord, FakeFile, FakeMessage, FakeSlackOptions, FakeUser, Fault, RecordedCall } from './workspace-types.ts';
+import type { EphemeralRecord, FakeFile, FakeMessage, FakeSlackOptions, FakeUser, FakeView, Fault, RecordedCall } from './workspace-types.ts';
 
 /**
  * The fake workspace's state: people, groups, channels and who is in them, the messages (threads, edits), the
@@ -31,6 +31,12 @@ export class Workspace {
   readonly ephemerals: EphemeralRecord[] = [];
   /** file id → file */
   readonly files = new Map<string, FakeFile>();
+  /** view id → view (modals and App Home tabs). */
+  readonly views = new Map<string, FakeView>();
+  /** user id → the id of their App Home view. */
+  readonly homeOf = new Map<string, string>();
+  /** trigger_id → who it was issued to and when (views.open takes it once, within 3 s). */
+  readonly triggers = new Map<string, { user: string; at: number; used: boolean }>();
   private seq = 0;
   /** `http://127.0.0.1:<port>`, set once the server listens. */
   baseUrl = '';
@@ -67,6 +73,13 @@ export class Workspace {
     this.channels = new Map(Object.entries(opts.channels ?? {}));
   }
 
+  /** A trigger_id for an interaction of this person (slash command, shortcut, click). */
+  issueTrigger(user: string): string {
+    const id = `${Math.floor(Date.now() / 1000)}.${this.nextSeq()}.${Math.random().toString(16).slice(2, 18)}`;
+    this.triggers.set(id, { user, at: Date.now(), used: false });
+    return id;
+  }
+
   /** One counter for call numbers, file ids and response URLs. */
   nextSeq(): number {
     return ++this.seq;
@@ -79,6 +92,22 @@ export class Workspace {
     const micros = Math.max(now, last + 1);
     this.lastTsMicros.set(channel, micros);
     return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  }
+
+  /** The IM between the bot and a person (conversations.open), created on first use: `D` + the user id. */
+  imOf(userId: string): string {
+    const id = `D${userId}`;
+    if (!this.channels.has(id)) {
+      this.channels.set(id, this.userName(userId));
+      this.kinds.set(id, 'im');
+      this.channelMembers.set(id, [userId, this.botUserId]);
+    }
+    return id;
+  }
+
+  /** The IMs the bot opened, by user id. */
+  directMessages(userId: string): FakeMessage[] {
+    return this.channelLog(`D${userId}`).filter((m) => !m.deleted);
   }
 
   /** Unknown channels with a channel-shaped id are created on first use, unless strictChannels. */

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { RedisConnection } from '../util/redis-connection.ts';
 import { App, HTTPReceiver, LogLevel, webApi, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
 import type { Config } from '../config.ts';
-import type { MigrationService } from '../engine/ports.ts';
+import type { InventoryPort, MigrationService } from '../engine/ports.ts';
 import { createAuthz, type Authz } from './authz.ts';
 import { createChannelCheck } from './channels.ts';
 import { createLanguages, type Languages } from './language.ts';
@@ -18,6 +18,14 @@ import { registerReconcileRestore } from './listeners/actions/reconcile-restore.
 import { registerBotMembership } from './listeners/events/bot-membership.ts';
 import type { SlackDeps } from './listeners/deps.ts';
 import { extractReplayInfo, replayGuard } from './replay.ts';
+import { createNotices, parseApproverNotice } from './notify/approver-notices.ts';
+import { createHomePublisher } from './home/home-publisher.ts';
+import { registerAppHomeOpened } from './listeners/events/app-home-opened.ts';
+import { registerHomeApprovalButtons } from './listeners/actions/home-approval-click.ts';
+import { registerModalTargetPicked } from './listeners/actions/modal-target-picked.ts';
+import { registerStartShortcut } from './listeners/shortcuts/start-shortcut.ts';
+import { registerStartSubmission } from './listeners/views/start-submission.ts';
+import { registerTargetOptions } from './listeners/views/target-options.ts';
 
 /**
  * The Bolt app: HTTP mode (HTTPReceiver on PORT, path /slack/events, signature checked with the signing secret)
@@ -50,6 +58,8 @@ export interface SlackBotOptions {
   botUserId?: string;
   teamId?: string;
   service: MigrationService;
+  /** Read-only cloud reads for the start modal (the engine's `inventory`). */
+  inventory?: InventoryPort;
   redis: RedisConnection;
   /** Redis key prefix for the outbox and replay keys (default '{natmigrate}:slack'). */
   prefix?: string;
@@ -60,6 +70,12 @@ export interface SlackBotOptions {
   language?: Lang;
   /** How long a person's Slack locale is cached (default 1 h). */
   userLanguageTtlMs?: number;
+  /** NATMIGRATE_NOTIFY_APPROVERS: `mention` (default), `dm`, `off`, or a user-group id to mention. */
+  notifyApprovers?: string;
+  /** How often due approval reminders are looked for (default 5 s). */
+  reminderPollMs?: number;
+  /** Home tabs are refreshed at most once per this many ms when jobs change (default 1000). */
+  homeDebounceMs?: number;
   logger?: Log;
   /** Hold the HTTP response until the listener finished (tests; FaaS). Listeners stay short either way. */
   processBeforeResponse?: boolean;
@@ -212,7 +228,8 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     await announcer.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false });
   };
   const channels = createChannelCheck({ botToken: opts.botToken, ...apiUrl, logger: log, ...(opts.channelNoCacheMs !== undefined ? { noTtlMs: opts.channelNoCacheMs } : {}) });
-  const deps: SlackDeps = { service, outbox, authz, channels, languages, announce, defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
+  const web = new webApi.WebClient(opts.botToken, { ...clientOptions, logLevel: LogLevel.ERROR });
+  const deps: SlackDeps = { service, outbox, authz, channels, languages, announce, web, ...(opts.inventory ? { inventory: opts.inventory } : {}), defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
   // `/natmigrate` does its replay check itself, `run` inside its job claim: one Redis round trip before the ack.
   app.use(replayGuard({ redis: opts.redis, prefix, outbox, log, deferCommands: [SLASH_COMMAND] }));
   registerCommands(app, deps);
@@ -220,6 +237,19 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   registerDriftPlan(app, deps);
   registerReconcileRestore(app, deps);
   registerBotMembership(app, deps);
+  const notices = createNotices(deps, {
+    redis: opts.redis, prefix, notice: parseApproverNotice(opts.notifyApprovers),
+    ...(opts.reminderPollMs !== undefined ? { pollMs: opts.reminderPollMs } : {}),
+  });
+  outbox.onDelivered((d) => notices.onDelivered(d));
+  const home = createHomePublisher(deps, { redis: opts.redis, prefix, ...(opts.homeDebounceMs !== undefined ? { debounceMs: opts.homeDebounceMs } : {}) });
+  outbox.onDelivered((d) => home.onDelivered(d));
+  registerAppHomeOpened(app, deps, home, { redis: opts.redis, prefix });
+  registerHomeApprovalButtons(app, deps, home);
+  registerStartShortcut(app, deps);
+  registerTargetOptions(app, deps);
+  registerModalTargetPicked(app, deps);
+  registerStartSubmission(app, deps);
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
   });
@@ -237,7 +267,10 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       void languages.warm();
       void resolveIdentity().catch((err: unknown) => log.warn({ err: String(err) }, 'auth.test failed at start; tried again on the first request'));
       const deliver = opts.deliver ?? true;
-      if (deliver) outbox.start();
+      if (deliver) {
+        outbox.start();
+        notices.start();
+      }
       started = true;
       if (socket) {
         await app.start();
@@ -249,6 +282,8 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     async stop() {
       if (started) await app.stop().catch((err: unknown) => log.warn({ err: String(err) }, 'stopping the Slack receiver failed'));
       await outbox.stop();
+      await notices.stop();
+      await home.stop();
       started = false;
     },
   };
@@ -257,7 +292,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
 /** The one place Config maps onto the bot's options. */
 export function slackBotOptionsFromConfig(
   config: Config,
-  deps: { service: MigrationService; redis: RedisConnection; logger?: Log; outbox?: Outbox },
+  deps: { service: MigrationService; redis: RedisConnection; logger?: Log; outbox?: Outbox; inventory?: InventoryPort },
 ): SlackBotOptions {
   if (!config.SLACK_BOT_TOKEN) throw new Error('SLACK_BOT_TOKEN is required for the Slack bot');
   return {
@@ -267,12 +302,14 @@ export function slackBotOptionsFromConfig(
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
     port: config.PORT,
     service: deps.service,
+    ...(deps.inventory ? { inventory: deps.inventory } : {}),
     redis: deps.redis,
     prefix: `${config.NATMIGRATE_QUEUE_PREFIX}:slack`,
     requesters: config.NATMIGRATE_REQUESTERS,
     approvers: config.NATMIGRATE_APPROVERS,
     defaultRegion: config.NATMIGRATE_REGION,
     language: config.NATMIGRATE_LANGUAGE,
+    notifyApprovers: config.NATMIGRATE_NOTIFY_APPROVERS,
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.outbox ? { outbox: deps.outbox } : {}),
     outboxOptions: { retentionMs: config.NATMIGRATE_RECORD_RETENTION },

@@ -34,6 +34,10 @@ export interface Authz {
   isApprover(userId: string): Promise<boolean>;
   /** Read every configured group now (start-up), so that no check waits for Slack. */
   warm(): Promise<void>;
+  /** Every approver as a user id: the configured users and the members of the configured groups. */
+  approverIds(): Promise<string[]>;
+  /** The configured approvers as they were written: user ids and user-group ids. */
+  readonly approverPrincipals: { userIds: readonly string[]; groupIds: readonly string[] };
   /** How to say who may approve, for refusal messages (mentions of users and groups). */
   describeApprovers(): string;
   describeRequesters(): string;
@@ -110,6 +114,12 @@ export function createAuthz(opts: AuthzOptions): Authz {
       return expanded.length > 0 && policyCanRequest(userId, expanded);
     },
     isApprover: (userId) => inSet(userId, appr),
+    async approverIds() {
+      const all = [...appr.userIds];
+      for (const g of appr.groupIds) all.push(...(await members(g)));
+      return [...new Set(all)];
+    },
+    approverPrincipals: { userIds: appr.userIds, groupIds: appr.groupIds },
     async warm() {
       await Promise.all([...new Set([...req.groupIds, ...appr.groupIds])].map((g) => refresh(g)));
     },

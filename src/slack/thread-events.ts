@@ -9,6 +9,8 @@ export type SlackNote = { jobId: string; at: string } & (
   | { type: 'slack.replay_ignored'; userId?: string; what: string }
   /** An approver clicked Restore on a reconcile question (recorded before anything changes). */
   | { type: 'slack.restore_asked'; userId: string; eniId: string }
+  /** A line the Slack layer wrote for the thread, already in the thread's language (approvers asked or reminded). */
+  | { type: 'slack.notice'; text: string }
 );
 
 export type ThreadEvent = MigrationEvent | SlackNote;

@@ -72,6 +72,16 @@ describe.concurrent('npm run demo', () => {
     expect(r.stdout).toMatch(/^job {10}migrate-cn-hangzhou-i-bp1web01000000000001-\d+ — requested by alice, approved by bob; outcome migrated$/m);
     expect(r.stdout).toMatch(new RegExp(`^RESULT: PASS — ${TARGET} migrated and verified in [\\d.]+ s: 203\\.0\\.113\\.10 → eni-\\w+, SSH answers via the EIP, egress ${SNAT_IP} = SNAT IP$`, 'm'));
 
+    // Next to it, the Windows instance: run with --configure-guest (its new NIC lands in the Public profile, which
+    // blocks IIS on 80), verified with PowerShell and RDP, checked against the world by the demo.
+    expect(r.stdout).toMatch(/alice {7}\/natmigrate run i-bp1win01000000000005 --configure-guest\n/);
+    const win = r.stdout.slice(r.stdout.indexOf("══ the Windows job's thread"));
+    expect(win).toMatch(/TCP 80 `http` on `0\.0\.0\.0`: fixed by --configure-guest: the new NIC \(Ethernet 2\) lands in an unidentified network with the Public firewall profile/);
+    expect(win).toMatch(/banner: `RDP answered \(\d+ bytes?\)` · observedIp: `203\.0\.113\.20`/);
+    expect(win).toMatch(/80 +http +yes +yes/);
+    expect(r.stdout).toMatch(/^windows {6}win-01 i-bp1win01000000000005: migrated; 203\.0\.113\.13 → eni-\w+, RDP \(3389\) answers via the EIP, egress 203\.0\.113\.20 = SNAT IP ✔$/m);
+    expect(r.stdout).toMatch(/^ {2}and i-bp1win01000000000005 \(win-01, Windows, --configure-guest\) migrated and verified: 203\.0\.113\.13 → eni-\w+, RDP answers via the EIP, egress 203\.0\.113\.20 = SNAT IP$/m);
+
     // Progress while it ran, and a clean exit.
     expect(r.stderr).toMatch(/^▶ starting sandbox cloud \(default scenario\)… ok \(127\.0\.0\.1:\d+/m);
     expect(r.stderr).toMatch(/^… waiting for the approval card…/m);
@@ -89,6 +99,36 @@ describe.concurrent('npm run demo', () => {
     } finally {
       redis.disconnect();
     }
+  });
+
+  it('--lang ja: the whole session in Japanese (channel, thread, private answers, summary), identifiers and command words as they are', async () => {
+    const r = await demo(['--lang', 'ja', '--quiet']);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
+    expect(r.stdout).toContain('══ シミュレートしたワークスペースの #ops');
+    expect(r.stdout).toMatch(/alice {7}\/natmigrate migrate i-bp1web01000000000001\n.*（alice だけに表示） ⚠️ コマンドを読み取れませんでした: サブコマンド `migrate` はありません。`run` のことですか？/);
+    expect(r.stdout).toMatch(/⛔ \*事前チェックで拒否されました\* — `NoSnatCoverage`/);
+    expect(r.stdout).toContain(`ドライラン: ${TARGET} のプラン`);
+    expect(r.stdout).toMatch(new RegExp(`（alice だけに表示） \`cn-hangzhou\` で 1 件中 1 件の移行をキューに追加しました:\\n.*\`${TARGET}\`: \`migrate-cn-hangzhou-${TARGET}-\\d+\` としてキューに追加しました`));
+    expect(r.stdout).toContain('══ ジョブのスレッド（時刻 UTC、発言者、内容）');
+    const thread = r.stdout.slice(r.stdout.indexOf('══ ジョブのスレッド'));
+    expect(thread).toMatch(/\d\d:\d\d:\d\d\.\d{3} {2}bob {9}承認カードの \[Approve\] をクリック/);
+    expect(thread).toContain('@bob が*承認*しました');
+    expect(thread).toMatch(new RegExp(`元のDNATエントリを保存しました\\*（次に削除します）:\\n.*エントリ \`${MAPPING.forwardEntryId}\``));
+    expect(thread).toMatch(/\*DNAT IPマッピングをその場でENIに移動（ModifyForwardEntry）\*[\s\S]*ModifyForwardEntry OK \(RequestId `[0-9A-F-]{36}`\)/);
+    expect(thread).toContain(`*送信元IP* 観測値 \`${SNAT_IP}\`、期待値 \`${SNAT_IP}\``);
+    expect(thread).toMatch(/🏁 \*完了\* \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} UTC: \*✅ 移行と検証が完了\*/);
+    // Every message natmigrate wrote starts in Japanese; times the way Japan writes them, with the zone.
+    const heads = r.stdout.split('\n').filter((l) => /^\d\d:\d\d:\d\d\.\d{3} {2}natmigrate /.test(l));
+    expect(heads.length).toBeGreaterThan(10);
+    for (const h of heads) expect(h).toMatch(japanese);
+    expect(r.stdout).not.toMatch(/[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2}:\d{2} UTC/);
+    expect(r.stdout).toMatch(new RegExp(`^送信元IP {6}エンジンの観測値 ${SNAT_IP}、ワールドでは ${SNAT_IP}。SNAT IP ${SNAT_IP} ✔$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^RESULT: PASS — ${TARGET} の移行と検証が完了（[\\d.]+ s）: 203\\.0\\.113\\.10 → eni-\\w+、EIP経由でSSHが応答、送信元IP ${SNAT_IP} = SNAT IP$`, 'm'));
+    // The default stays English (the case above), and a language it does not speak is refused before anything starts.
+    const bad = await demo(['--lang', 'fr']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--lang fr: expected en or ja');
   });
 
   it('--instance naming the instance the pre-flight refuses: exit 1 with the refusal reason, nothing approved', async () => {

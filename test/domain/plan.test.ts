@@ -414,16 +414,17 @@ describe('refusalFromPermissionError', () => {
 });
 
 describe('buildPlan: Windows guests', () => {
-  it('verify on RDP (3389), are marked windows, and refuse --configure-guest', () => {
+  it('verify on RDP (3389), are marked windows, and take --configure-guest', () => {
     const win = (i: Input) => { i.instance.osType = 'windows'; i.options.configureGuest = false; };
     const plan = planOf(buildPlan(makeInput(win), ctx));
     expect(plan).toMatchObject({ sshPort: 3389, guestOs: 'windows' });
+    // Windows routes replies itself (strong host model): no policy-routing warning, but the egress NIC is its choice.
+    expect(plan.warnings.join('\n')).not.toMatch(/policy routing/);
+    expect(plan.warnings.join('\n')).toMatch(/keeps its automatic interface metric/);
     expect(planOf(buildPlan(makeInput(), ctx))).toMatchObject({ sshPort: 22 });
     expect(planOf(buildPlan(makeInput(), ctx)).guestOs).toBeUndefined();
     expect(plan.hash).not.toBe(planOf(buildPlan(makeInput(), ctx)).hash);
-    const r = refusalOf(buildPlan(makeInput(win, (i) => { i.options.configureGuest = true; }), ctx));
-    expect(r).toMatchObject({ code: 'BadOption' });
-    expect(r.message).toMatch(/--configure-guest does not configure Windows guests yet/);
+    expect(planOf(buildPlan(makeInput(win, (i) => { i.options.configureGuest = true; }), ctx))).toMatchObject({ guestOs: 'windows', options: { configureGuest: true } });
     const ports = planOf(buildPlan(makeInput(win, (i) => { i.options.ports = { kind: 'list', ports: [22] }; }), ctx));
     expect(ports.skipSshVerify).toBe(true);
     expect(ports.warnings.join('\n')).toMatch(/does not include 3389, so the RDP check/);

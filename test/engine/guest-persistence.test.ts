@@ -11,11 +11,11 @@ import { GUEST_METHOD_LABEL } from '../../src/domain/guest-network.ts';
 import { planBlocks } from '../../src/slack/blocks/plan-card.ts';
 import { createEngine, type Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
-import { egressIp, probeEdge, startSandbox } from '../../src/sandbox/index.ts';
+import { egressIp, probeEdge, probeEdgeRdp, startSandbox, X224_CONNECTION_CONFIRM } from '../../src/sandbox/index.ts';
 import { deleteKeys } from '../../src/util/private-redis.ts';
 import { $Ecs, clientsFor } from '../sandbox/sdk-clients.ts';
 import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
-import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { rebootByHand, REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
 
 const SNAT = '203.0.113.20';
 const IMAGES = [
@@ -92,13 +92,15 @@ describe('--configure-guest persists the NIC configuration for each image', () =
       const planned = notifier.forJob(jobId).find((e) => e.type === 'planned') as Extract<MigrationEvent, { type: 'planned' }>;
       expect(planned.plan.guestNetwork).toEqual({ method });
       expect(JSON.stringify(planBlocks(planned.plan))).toContain(`persistent, with ${GUEST_METHOD_LABEL[method]}`);
-      const cfg = (await engine.service.status(jobId))[0]!.steps.find((s) => s.step === 'configure_guest');
+      const steps = (await engine.service.status(jobId))[0]!.steps;
+      const cfg = steps.find((s) => s.step === 'configure_guest');
       expect(cfg?.detail?.method).toBe(method);
+      // One look inside the guest per plan: the stack and the services come from the same invocation.
+      expect(steps.find((s) => s.step === 'plan')!.calls.filter((c) => c.action === 'RunCommand')).toHaveLength(1);
 
       const { ecs } = clientsFor(sandbox);
-      await ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: id }));
-      expect(await probeEdge(sandbox.edge, eip, 22, { timeoutMs: 300 })).toBeUndefined(); // Stopping: silent
-      await until(async () => (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0]!.status === 'Running', { what: `${id} to run again` });
+      await rebootByHand(ecs as never, { reboot: new $Ecs.RebootInstanceRequest({ instanceId: id }), describe: new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }) },
+        async () => { expect(await probeEdge(sandbox.edge, eip, 22, { timeoutMs: 300 })).toBeUndefined(); }); // Stopping: silent
       expect(sandbox.world.instances.get(id)!.bootId).toBeGreaterThan(1);
       expect(await probeEdge(sandbox.edge, eip, 22)).toBe('SSH-2.0-OpenSSH_8.0');
       expect(egressIp(sandbox.world, id)).toBe(SNAT);
@@ -139,9 +141,9 @@ describe('Windows guests', () => {
     expect(runs.every((q) => q.params.Type === 'RunPowerShellScript')).toBe(true);
 
     const { ecs } = clientsFor(sandbox);
-    await ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: WIN[0] }));
-    await until(async () => (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([WIN[0]]) }))).body!.instances!.instance![0]!.status === 'Running', { what: 'Running again' });
-    expect(await probeEdge(sandbox.edge, WIN[2], 3389)).toBe('RDP');
+    await rebootByHand(ecs as never, { reboot: new $Ecs.RebootInstanceRequest({ instanceId: WIN[0] }), describe: new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([WIN[0]]) }) });
+    expect(sandbox.world.instances.get(WIN[0])!.bootId).toBeGreaterThan(1);
+    expect(await probeEdgeRdp(sandbox.edge, WIN[2])).toBe(X224_CONNECTION_CONFIRM.toString('hex'));
     expect(egressIp(sandbox.world, WIN[0])).toBe(SNAT);
   });
 });

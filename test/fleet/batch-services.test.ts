@@ -15,8 +15,13 @@ describe('batch and services', () => {
     const s = batchScenario(5);
     // Every guest serves nginx on 0.0.0.0:80; instances 2 and 4 also run a mail server on their primary address only.
     for (const [i, inst] of s.instances!.entries()) {
-      inst.guest = { ...inst.guest, services: [{ port: 80, process: 'nginx' }, ...(i === 2 || i === 4 ? [{ port: 25, bind: 'primary' as const, process: 'master' }] : [])] };
+      inst.guest = { ...inst.guest, services: [{ port: 80, process: 'nginx' }, ...(i === 2 ? [{ port: 25, bind: 'primary' as const, process: 'master' }] : [])] };
     }
+    // Instance 4 is a Windows guest whose app on 8080 is allowed in the Private profile only (read with PowerShell).
+    s.instances![4]!.guest = {
+      ...s.instances![4]!.guest, image: 'windows2022', sshPort: 3389, services: [{ port: 8080, process: 'app' }],
+      windowsFirewall: { primaryCategory: 'Private', rules: [{ name: 'app-8080', displayName: 'app', profiles: ['Private'], localPort: 8080 }] },
+    };
     s.securityGroups![0]!.ingress = [...(s.securityGroups![0]!.ingress ?? []), { ipProtocol: 'tcp', portRange: '80/80', sourceCidrIp: '0.0.0.0/0' }];
     env = await startFleetEnv({ name: 'batch-services', scenario: s, slack: true });
     const slack = env.slack!;
@@ -40,6 +45,9 @@ describe('batch and services', () => {
     const planReply = lines.find((l) => l.includes('Batch plan for'))!;
     expect(planReply).toContain('3 instances to migrate, 2 skipped (2 instances with services at risk)');
     expect(planReply).toMatch(new RegExp(`${fleetIds.instance(2)} ServiceAtRisk: .*TCP 25 \\(smtp, master\\): listens on the primary address`));
+    expect(planReply).toMatch(new RegExp(`${fleetIds.instance(4)} ServiceAtRisk: .*TCP 8080 \\(http-alt\\): the new NIC \\(Ethernet 2\\) lands in an unidentified network with the Public firewall profile`));
+    const runs = env.sandbox.requests.filter((q) => q.action === 'RunCommand' && q.params['InstanceId.1'] === fleetIds.instance(4));
+    expect(runs.map((q) => q.params.Type)).toEqual(['RunPowerShellScript']);
     const canary = lines.find((l) => l.includes('(canary): Migrated and verified'))!;
     expect(canary).toContain('Service ports through the public IP: 2 of 2 service ports answer');
     expect(canary).toMatch(/\n80 +http +yes +yes/);

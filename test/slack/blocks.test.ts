@@ -50,7 +50,7 @@ describe('Block Kit builders', () => {
   it('after the decision the buttons are replaced by who decided and when', () => {
     const card = decidedApprovalCard(input, { decision: 'approved', by: [{ kind: 'user', userId: 'U0BOB' }, { kind: 'user', userId: 'U0DAVE' }], at: '2026-01-05T10:05:00Z' });
     expect((card.blocks as B[]).some((b) => b.type === 'actions')).toBe(false);
-    expect(renderMessage(card)).toContain('*Approved* by @U0BOB, @U0DAVE 2026-01-05 10:05:00 UTC');
+    expect(renderMessage(card)).toContain('*Approved* by @U0BOB, @U0DAVE Jan 5, 2026, 10:05:00 UTC');
     const rejected = decidedApprovalCard(input, { decision: 'rejected', by: [{ kind: 'user', userId: 'U0BOB' }], at: '2026-01-05T10:05:00Z' });
     expect(renderMessage(rejected)).toContain('*Rejected* by @U0BOB');
     expect(renderMessage(decidedApprovalCard(input, { decision: 'expired', at: '2026-01-05T10:30:00Z' }))).toContain('*Expired*');
@@ -103,7 +103,7 @@ describe('Block Kit builders', () => {
       auditReply(ev(j, { type: 'restored', entry: plan.entryToDelete, reason: 'verification failed' })),
       auditReply({ type: 'slack.refused_click', jobId: j, at: '2026-01-05T10:00:00Z', userId: 'U0EVE', action: 'approve', code: 'NotApprover', reason: 'not an approver' }),
     ];
-    for (const l of lines) expect(renderMessage(l!)).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
+    for (const l of lines) expect(renderMessage(l!)).toMatch(/[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2}:\d{2} UTC/);
     expect(renderMessage(lines[1]!)).toContain('RQ-9');
     expect(renderMessage(lines[3]!)).toContain('@U0EVE clicked *Approve* — refused (`NotApprover`)');
   });

@@ -3,7 +3,7 @@ import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../src/sandbox/index.ts';
 import { startFakeSlack, type FakeSlack, type FakeMessage } from '../../src/slack-sim/index.ts';
 import { createSlackNotifier } from '../../src/slack/app.ts';
-import type { MigrationService } from '../../src/engine/ports.ts';
+import type { InventoryPort, MigrationService } from '../../src/engine/ports.ts';
 import type { Redis } from 'ioredis';
 import type { Outbox } from '../../src/slack/outbox.ts';
 import type { EngineOptions } from '../../src/engine/index.ts';
@@ -47,7 +47,7 @@ export interface Env {
 }
 
 /** How a test wants the bot started (default: HTTP mode on a loopback port, see startBot). */
-type BotStarter = (c: { slack: FakeSlack; service: MigrationService; redis: Redis; prefix: string; outbox: Outbox }) => Promise<RunningBot>;
+type BotStarter = (c: { slack: FakeSlack; service: MigrationService; inventory: InventoryPort; redis: Redis; prefix: string; outbox: Outbox }) => Promise<RunningBot>;
 
 export async function startEnv(name: string, options: Partial<EngineOptions> = {}, setup: { bot?: BotStarter; scenario?: ScenarioInput } = {}): Promise<Env> {
   const channel = 'C0OPS';
@@ -70,8 +70,8 @@ export async function startEnv(name: string, options: Partial<EngineOptions> = {
   });
   const worker = await engine.startWorker();
   const bot = setup.bot
-    ? await setup.bot({ slack, service: engine.service, redis: r.redis, prefix: r.prefix, outbox })
-    : await startBot(slack, engine.service, r.redis, r.prefix, { outbox });
+    ? await setup.bot({ slack, service: engine.service, inventory: engine.inventory, redis: r.redis, prefix: r.prefix, outbox })
+    : await startBot(slack, engine.service, r.redis, r.prefix, { outbox, inventory: engine.inventory });
 
   const env: Env = {
     sandbox, slack, engine, worker, outbox, bot, r, channel,

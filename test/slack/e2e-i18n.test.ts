@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnv, type Env } from './e2e-env.ts';
+import { assertOrder, dnatFor, startEnv, type Env } from './e2e-env.ts';
+import { MIGRATABLE, NO_SNAT, SNAT_IP } from './scenario.ts';
 
 /**
  * Japanese and English through the real Bolt receiver (signed requests from the simulated workspace), the real
@@ -46,5 +47,105 @@ describe('/natmigrate config language', () => {
     expect(textOf(await env.slack.slash('U0BOB', CH, 'config language default'))).toMatch(/will be in English \(`en`\), starting with the next job/);
     await env.slack.waitFor(() => channelLines().slice(before).find((l) => l.includes('cleared this channel\'s language')), { what: 'the audit line of the reset' });
     expect(textOf(await env.slack.slash('U0ALICE', CH, 'config language'))).toMatch(/the deployment's default/);
+  });
+});
+
+/** Kana: every Japanese sentence has some; the guest's Chinese IP-echo page (in a code block) has none. */
+const JAPANESE = /[\u3040-\u30ff]/;
+const JA_TIME = /\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} UTC/;
+const EN_TIME = /[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2}:\d{2} UTC/;
+
+/** `run` typed by `userId`; the job id is read from the answer, in either language. */
+async function run(userId: string, instanceId: string): Promise<{ jobId: string; answer: string }> {
+  const answer = textOf(await env.slack.slash(userId, CH, `run ${instanceId}`));
+  const jobId = /`(migrate-cn-hangzhou-[^`]+)`/.exec(answer)?.[1];
+  if (!jobId) throw new Error(`run was not queued: ${answer}`);
+  return { jobId, answer };
+}
+
+const lastEphemeral = (user: string) => String(env.slack.ephemerals(user).at(-1)?.text);
+
+describe('a full migration in each language', () => {
+  it('a Japanese channel with an English requester and an English approver: the thread is Japanese, their answers English', async () => {
+    expect(textOf(await env.slack.slash('U0DAVE', CH, 'config language ja'))).toMatch(/日本語/);
+    const [instanceId, privateIp, eip] = MIGRATABLE[5]!;
+    const { jobId, answer } = await run('U0ALICE', instanceId);
+    expect(answer).toMatch(/queued as `migrate-cn-hangzhou-/);
+    const card = await env.approvalCard(jobId);
+    // The card is Japanese; the buttons keep their words.
+    expect(env.slack.render(card)).toMatch(/承認が必要です: i-slackmig06 の移行[\s\S]*\[Approve\] \[Reject\]/);
+    // The requester is no approver: refused, told in English, audited in Japanese, with the same code.
+    await env.slack.click('U0ALICE', CH, card.ts, { actionId: 'natmigrate_approve' });
+    expect(lastEphemeral('U0ALICE')).toMatch(/^:no_entry_sign: You are not a configured approver for natmigrate/);
+    await env.slack.click('U0BOB', CH, card.ts, { actionId: 'natmigrate_approve' });
+    const lines = await env.waitThread(jobId, (l) => l.some((x) => x.includes('*完了*')), 'the Japanese migration to finish');
+    expect(lastEphemeral('U0BOB')).toMatch(/^:white_check_mark: You approved `migrate-cn-hangzhou-/);
+
+    expect(lines[0]).toContain(`NAT移行 · ${instanceId}`);
+    expect(lines[0]).toContain('移行と検証が完了');
+    assertOrder(lines, [
+      `@alice が*移行をキューに追加*しました: \`cn-hangzhou\` の \`${instanceId}\``,
+      `${instanceId} のプラン`,
+      /事前チェック（読み取りのみ）\* — 実行者 natmigrate（ボット）[\s\S]*DescribeInstances OK \(RequestId `[0-9A-F-]{36}`\)/,
+      /セカンダリENIを作成[\s\S]*CreateNetworkInterface OK \(RequestId `/,
+      /承認: i-slackmig06 の移行[\s\S]*エントリをその場で変更[\s\S]*新しいENIに移動するDNATエントリ[\s\S]*@bob が\*承認\*しました/,
+      /@alice が \*Approve\* をクリック — 拒否（`NotApprover`）: natmigrate の承認者として設定されていないため/,
+      '@bob が*承認*しました',
+      /元のDNATエントリを保存しました[\s\S]*fwd-[\s\S]*CreateForwardEntry/,
+      /DNAT IPマッピングをその場でENIに移動（ModifyForwardEntry）[\s\S]*ModifyForwardEntry OK \(RequestId/,
+      /検証に成功しました[\s\S]*SSH-2.0-OpenSSH_8.9p1[\s\S]*観測値 `203.0.113.20`/,
+      /\*完了\*[\s\S]*移行と検証が完了/,
+    ]);
+    // Every message is Japanese and carries its time, the way Japan writes it, with the zone.
+    for (const l of lines) expect(l).toMatch(JAPANESE);
+    for (const l of lines.slice(1)) expect(l).toMatch(JA_TIME);
+    expect(lines.join('\n')).not.toMatch(EN_TIME);
+    expect(lines.find((l) => l.includes('承認: i-slackmig06'))).toContain(`\`${eip}:any\` → \`${privateIp}:any\``);
+    const now = dnatFor(env.sandbox, eip);
+    expect(now).toHaveLength(1);
+    expect(now[0]!.internalIp).not.toBe(privateIp);
+    expect(String(lines.at(-1))).toContain(SNAT_IP);
+    // The job's one-line summary and the plan's warnings, which the engine writes in English, read in Japanese too.
+    expect(lines[0]).toMatch(new RegExp(`${instanceId} は ENI eni-\\w+（[\\d.]+）で ${eip.replace(/\./g, '\\.')} を受け、SNAT（${SNAT_IP.replace(/\./g, '\\.')}）経由で通信しています。検証済みです。`));
+    expect(lines.join('\n')).toContain('--configure-guest を指定しない場合、ゲストOSが新しいNICからの応答');
+    expect(lines.join('\n')).not.toContain('Without --configure-guest');
+
+    // A dry run the pre-flight refuses, posted in the channel: the refusal explained in Japanese, the code as it is.
+    const dry = textOf(await env.slack.slash('U0ALICE', CH, `plan ${NO_SNAT}`));
+    expect(dry).toMatch(/Dry run of `i-slacknosnat1` in `cn-hangzhou` queued/);
+    const refusal = await env.slack.waitFor(() => channelLines().find((l) => l.includes('`NoSnatCoverage`')), { what: 'the refused dry run' });
+    expect(refusal).toMatch(/事前チェックで拒否されました\* — `NoSnatCoverage`\n.*SNATエントリがないため、移行するとインターネットへの送信経路を失います/);
+  });
+
+  it('an English channel with a Japanese requester and a Japanese approver: the thread is English, their answers Japanese', async () => {
+    expect(textOf(await env.slack.slash('U0BOB', CH, 'config language en'))).toMatch(/will be in English/);
+    const [instanceId, privateIp, eip] = MIGRATABLE[6]!;
+    // carol (a requester through her group) uses Slack in Japanese and types with a Japanese IME.
+    const { jobId, answer } = await run('U0CAROL', `ｉ－ｓｌａｃｋｍｉｇ０７`);
+    expect(answer).toMatch(/1 件中 1 件の移行をキューに追加しました/);
+    expect(answer).toContain(`\`${instanceId}\`: \`${jobId}\` としてキューに追加しました`);
+    const card = await env.approvalCard(jobId);
+    expect(env.slack.render(card)).toMatch(/Approval needed: migrate i-slackmig07[\s\S]*\[Approve\] \[Reject\]/);
+    await env.slack.click('U0CAROL', CH, card.ts, { actionId: 'natmigrate_approve' });
+    expect(lastEphemeral('U0CAROL')).toMatch(/依頼者本人は承認できません。.*（`SelfApproval`）$/);
+    await env.slack.click('U0DAVE', CH, card.ts, { actionId: 'natmigrate_approve' });
+    const lines = await env.waitThread(jobId, (l) => l.some((x) => x.includes('*Finished*')), 'the English migration to finish');
+    expect(lastEphemeral('U0DAVE')).toMatch(/を承認しました（1 件中 1 件）。切り替えを開始します/);
+
+    expect(lines[0]).toContain(`NAT migration · ${instanceId}`);
+    assertOrder(lines, [
+      `*Migration queued* by @carol: \`${instanceId}\``,
+      /Pre-flight plan \(read-only\)\* — by natmigrate \(bot\)/,
+      /@carol clicked \*Approve\* — refused \(`SelfApproval`\): You requested/,
+      '*Approved* by @dave',
+      /Verification passed[\s\S]*observed `203.0.113.20`/,
+      /Finished[\s\S]*Migrated and verified/,
+    ]);
+    for (const l of lines) expect(l).not.toMatch(JAPANESE);
+    for (const l of lines.slice(1)) expect(l).toMatch(EN_TIME);
+    expect(dnatFor(env.sandbox, eip)[0]!.internalIp).not.toBe(privateIp);
+    // dave asks for the job's status: the answer is his, in Japanese.
+    const status = textOf(await env.slack.slash('U0DAVE', CH, `status ${jobId}`));
+    expect(status).toMatch(/依頼者 <@U0CAROL>、更新 .*移行と検証が完了/);
   });
 });

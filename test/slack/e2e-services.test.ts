@@ -22,6 +22,16 @@ const HOSTS: Record<string, [string, string, string, Guest]> = {
   hidden: ['i-svchide001', '192.168.1.23', '203.0.113.63', { services: [{ port: 8080, process: 'java' }], hiddenInboundDrop: [8080] }],
   accept: ['i-svcacpt001', '192.168.1.24', '203.0.113.64', { services: [{ port: 8443, bind: 'primary', process: 'java' }, { port: 80, process: 'nginx' }] }],
   evil: ['i-svcevil001', '192.168.1.25', '203.0.113.65', { services: [{ port: 2525, process: '<!here>evil', firstBytes: HOSTILE_BYTES }] }],
+  // Windows Server 2022: a line-of-business app on 8080 allowed in the Domain and Private profiles only.
+  win: ['i-svcwin0001', '192.168.1.26', '203.0.113.66', {
+    image: 'windows2022', sshPort: 3389, sshBanner: 'RDP', configuresSecondaryNic: false,
+    services: [{ port: 8080, process: 'app' }],
+    windowsFirewall: { primaryCategory: 'Private', rules: [
+      { name: 'RemoteDesktop-UserMode-In-TCP', displayName: 'Remote Desktop - User Mode (TCP-In)', localPort: 3389 },
+      // The rule's display name is guest text: it is shown, inert.
+      { name: 'app-8080', displayName: 'Line-of-business <!here> *app*', profiles: ['Domain', 'Private'], localPort: 8080 },
+    ] },
+  }],
 };
 
 function scenario(): ScenarioInput {
@@ -32,7 +42,7 @@ function scenario(): ScenarioInput {
     instances: hosts.map(([id, ip, , guest]) => worldInstance(id, ip, { guest: { sshBanner: 'SSH-2.0-OpenSSH_8.9p1', ...guest } })),
     dnatEntries: hosts.map(([, ip, eip]) => ipMapping(eip, ip)),
   });
-  w.securityGroups[0]!.ingress = ['22', '25', '80', '443', '2525', '8080', '8443'].map((p) => ({ ipProtocol: 'tcp', portRange: `${p}/${p}`, sourceCidrIp: '0.0.0.0/0' }));
+  w.securityGroups[0]!.ingress = ['22', '25', '80', '443', '2525', '3389', '8080', '8443'].map((p) => ({ ipProtocol: 'tcp', portRange: `${p}/${p}`, sourceCidrIp: '0.0.0.0/0' }));
   return w;
 }
 
@@ -110,6 +120,33 @@ describe('guest services through Slack (sandbox + engine + Bolt + outbox)', () =
     ]);
     expect(lines.find((l) => l.includes('Verification passed'))).toMatch(/\n443 +https +yes +yes/);
     expect(await probeEdgePort(env.sandbox.edge, eip, 443)).toMatchObject({ answered: true });
+  });
+
+  it('a Windows guest whose new NIC lands in the Public profile: refused naming 8080; with --configure-guest, migrated and 8080 and RDP answer after', async () => {
+    const [id, ip, eip] = HOSTS.win!;
+    const before = Date.now();
+    const refused = await env.waitThread(await run(id), finished, 'the refusal');
+    expect(refused.join('\n')).toMatch(/ServiceAtRisk[\s\S]*TCP 8080 \(http-alt\): the new NIC \(Ethernet 2\) lands in an unidentified network with the Public firewall profile, where no rule allows TCP 8080 in the Public profile \(default inbound: Block\); on the primary NIC \(Private\) rule "Line-of-business [^"]*app[^"]*" allows it \(--configure-guest would fix it: set Ethernet 2's network to Private/);
+    expect(cloudWrites(env.sandbox, before).map((w) => w.action)).toEqual(['RunCommand']);
+    expect(env.sandbox.requests.filter((q) => q.at >= before && q.action === 'RunCommand').map((q) => q.params.Type)).toEqual(['RunPowerShellScript']);
+    expect(dnatFor(env.sandbox, eip)).toEqual([expect.objectContaining({ internalIp: ip })]);
+
+    const jobId = await run(`${id} --configure-guest`);
+    const lines = await approveAndFinish(jobId);
+    assertOrder(lines, [
+      /Guest NIC configuration\* \(--configure-guest\): persistent, with Windows:[\s\S]*TCP 8080 `http-alt` on `0.0.0.0`: fixed by --configure-guest[\s\S]*will set Ethernet 2's network to Private \(Set-NetConnectionProfile\)/,
+      /Configure the secondary NIC in the guest/,
+      /Verification passed[\s\S]*RDP answered[\s\S]*2 of 2 service ports answer/,
+      /Finished[\s\S]*Migrated and verified/,
+    ]);
+    const verified = lines.find((l) => l.includes('Verification passed'))!;
+    expect(verified).toMatch(/\n3389 +ms-wbt-server +yes +yes/);
+    expect(verified).toMatch(/\n8080 +http-alt +yes +yes/);
+    expect(verified).toContain(`observed \`${SNAT_IP}\``);
+    expect(await probeEdgePort(env.sandbox.edge, eip, 8080)).toMatchObject({ answered: true });
+    const runs = env.sandbox.requests.filter((q) => q.action === 'RunCommand' && q.params['InstanceId.1'] === id);
+    expect(runs.every((q) => q.params.Type === 'RunPowerShellScript')).toBe(true);
+    expect(await threadFaults(jobId)).toEqual([]);
   });
 
   it('a port that answers before and not after, for a reason introspection cannot see: restored, the thread names the port', async () => {

@@ -51,7 +51,7 @@ describe('job threads (sandbox + engine + Bolt + outbox)', () => {
     expect(approval).not.toContain('[Approve]');
     expect(approval).toContain(`\`${eip}:any\` → \`${privateIp}:any\``);
     // Every message carries its time.
-    for (const l of lines.slice(1)) expect(l).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
+    for (const l of lines.slice(1)) expect(l).toMatch(/[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2}:\d{2} UTC/);
     // The person who clicked was told, privately.
     expect(env.slack.ephemerals('U0BOB').at(-1)?.text).toMatch(/You approved/);
     // And the cloud agrees: the EIP now goes to the ENI, egress through SNAT.

@@ -13,6 +13,7 @@ import { scanMessage } from '../../src/slack/blocks/scan-card.ts';
 import { validateMessage } from '../../src/slack-sim/block-validation.ts';
 import type { ThreadEvent } from '../../src/slack/thread-events.ts';
 import { CORPUS, hostileBatch, hostilePlan, messageFaults } from './hostile-strings.ts';
+import { LANGS, type Lang } from '../../src/i18n/lang.ts';
 
 const AT = '2026-01-05T10:00:00Z';
 const ALICE = { kind: 'user' as const, userId: 'U0ALICE' };
@@ -61,7 +62,7 @@ function hostileEvents(h: string, jobId: string): ThreadEvent[] {
 }
 
 /** Every message the builders make when `h` is in every field from outside (hashes are our own sha256). */
-function allMessages(h: string): [string, SlackMessage][] {
+function allMessages(h: string, lang: Lang = 'en'): [string, SlackMessage][] {
   const plan = hostilePlan(h);
   const jobId = `migrate-cn-hangzhou-${h}`;
   const events = hostileEvents(h, jobId);
@@ -72,33 +73,34 @@ function allMessages(h: string): [string, SlackMessage][] {
   const rollback = { ...input, kind: 'rollback' as const, rollback: { migrationJobId: h, entriesToDelete: [plan.entryToDelete, plan.entryToDelete], restoreRecipe: plan.restoreRecipe, eniId: h } };
   const batchInput = { ...input, kind: 'batch' as const, batch: hostileBatch(h, 1000) };
   const out: [string, SlackMessage][] = [
-    ['plan card', planCard(plan, { jobId, requestedBy: 'U0ALICE', at: AT, dryRun: true })],
-    ['refusal card', refusalCard({ code: 'NoSnatCoverage', message: h, details: { [h]: h } }, { jobId, instanceId: h, requestedBy: 'U0ALICE', at: AT })],
-    ['approval card', approvalCard(input)],
-    ['rollback approval card', approvalCard(rollback)],
-    ['batch approval card', approvalCard(batchInput)],
-    ['decided approval card', decidedApprovalCard(input, { decision: 'superseded', at: AT, reason: h })],
-    ['decided batch approval card', decidedApprovalCard(batchInput, { decision: 'approved', by: [BOB], at: AT })],
-    ['status card', rootCard(jobId, events.filter((x): x is MigrationEvent => !x.type.startsWith('slack.')))],
-    ['batch card', batchCard(foldBatch(`batch-${h}`, events.filter((x): x is MigrationEvent => !x.type.startsWith('slack.'))))],
-    ['scan message', scanMessage(`scan-${h}`, hostileScan(h, 1000), AT, 'U0ALICE')],
+    ['plan card', planCard(plan, { jobId, requestedBy: 'U0ALICE', at: AT, dryRun: true }, lang)],
+    ['refusal card', refusalCard({ code: 'NoSnatCoverage', message: h, details: { [h]: h } }, { jobId, instanceId: h, requestedBy: 'U0ALICE', at: AT }, lang)],
+    ['approval card', approvalCard(input, lang)],
+    ['rollback approval card', approvalCard(rollback, lang)],
+    ['batch approval card', approvalCard(batchInput, lang)],
+    ['decided approval card', decidedApprovalCard(input, { decision: 'superseded', at: AT, reason: h }, lang)],
+    ['decided batch approval card', decidedApprovalCard(batchInput, { decision: 'approved', by: [BOB], at: AT }, lang)],
+    ['status card', rootCard(jobId, events.filter((x): x is MigrationEvent => !x.type.startsWith('slack.')), lang)],
+    ['batch card', batchCard(foldBatch(`batch-${h}`, events.filter((x): x is MigrationEvent => !x.type.startsWith('slack.'))), lang)],
+    ['scan message', scanMessage(`scan-${h}`, hostileScan(h, 1000), AT, 'U0ALICE', lang)],
   ];
   for (const ev of events) {
-    const m = auditReply(ev);
+    const m = auditReply(ev, lang);
     if (m) out.push([`audit ${ev.type}`, m]);
   }
   for (const ev of [...events, { jobId: `scan-${h}`, at: AT, type: 'scan.finished', scan: hostileScan(h, 60) } as MigrationEvent,
     { jobId, at: AT, type: 'drift.detected', drift: { regionId: h, natGatewayId: h, instanceId: h, instanceName: h, kind: 'dnat-ip-mapping', egressIp: h, expectedIps: [h], reason: h, fingerprint: h } } as MigrationEvent]) {
     if (ev.type.startsWith('slack.')) continue;
-    const m = previewReply(ev as MigrationEvent, 'U0ALICE');
+    const m = previewReply(ev as MigrationEvent, 'U0ALICE', lang);
     if (m) out.push([`preview ${ev.type}`, m]);
   }
   return out;
 }
 
 describe('the hostile-string corpus through every message builder', () => {
-  it.each(CORPUS)('%s: no live control sequence in any field, and every message passes the strict validation', (_name, h) => {
-    const messages = allMessages(h);
+  // Every builder in every language: the Japanese sentences carry the same hostile parameters, within the same limits.
+  it.each(CORPUS.flatMap(([name, h]) => LANGS.map((lang) => [name, lang, h] as const)))('%s (%s): no live control sequence in any field, and every message passes the strict validation', (_name, lang, h) => {
+    const messages = allMessages(h, lang);
     expect(messages.length).toBeGreaterThan(30);
     const faults = messages.flatMap(([what, msg]) => [
       ...messageFaults(msg).map((f) => `${what}: ${f}`),

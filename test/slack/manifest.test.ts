@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import type { webApi } from '@slack/bolt';
 import { SLACK_EVENTS_PATH } from '../../src/slack/app.ts';
 import { SLASH_COMMAND } from '../../src/slack/listeners/commands/index.ts';
+import { START_SHORTCUT_CALLBACK } from '../../src/slack/modal/start-modal.ts';
 
 type Manifest = webApi.AppsManifestCreateArguments['manifest'];
 
@@ -28,6 +29,18 @@ describe('manifest.yml', () => {
     expect(manifest.settings?.socket_mode_enabled).toBe(false);
   });
 
+  it('declares the Home tab, the global shortcut the bot listens to, and where select options are asked for', () => {
+    expect(manifest.features?.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
+    const shortcuts = new Set<string>();
+    for (const file of sourceFiles(new URL('../../src/slack/', import.meta.url))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/app\.shortcut\(([A-Z_]+)/g)) shortcuts.add(m[1]!);
+    }
+    expect([...shortcuts]).toEqual(['START_SHORTCUT_CALLBACK']);
+    expect(manifest.features?.shortcuts).toEqual([expect.objectContaining({ type: 'global', callback_id: START_SHORTCUT_CALLBACK })]);
+    expect(new URL(manifest.settings!.interactivity!.message_menu_options_url!).pathname).toBe(SLACK_EVENTS_PATH);
+    expect(manifest.settings?.event_subscriptions?.bot_events).toContain('app_home_opened');
+  });
+
   it('asks for exactly the scopes the code uses: every Web API method called in src/slack, in public and private channels', () => {
     // The calls the product makes: `client.<family>.<method>(` anywhere in src/slack (files.uploadV2 is
     // files.getUploadURLExternal + files.completeUploadExternal), plus auth.test (identity, health).
@@ -37,8 +50,8 @@ describe('manifest.yml', () => {
     }
     if (methods.delete('files.uploadV2')) ['files.getUploadURLExternal', 'files.completeUploadExternal'].forEach((m) => methods.add(m));
     expect([...methods].sort()).toEqual([
-      'chat.postMessage', 'chat.update', 'conversations.history', 'conversations.info', 'conversations.replies',
-      'files.completeUploadExternal', 'files.getUploadURLExternal', 'usergroups.users.list', 'users.info',
+      'chat.postEphemeral', 'chat.postMessage', 'chat.update', 'conversations.history', 'conversations.info', 'conversations.open', 'conversations.replies',
+      'files.completeUploadExternal', 'files.getUploadURLExternal', 'usergroups.users.list', 'users.info', 'users.list', 'views.open', 'views.publish', 'views.update',
     ]);
     const needed = new Set(['commands']); // the slash command
     for (const m of methods) for (const kind of ['public', 'private'] as const) {
@@ -47,7 +60,7 @@ describe('manifest.yml', () => {
     }
     const asked = [...(manifest.oauth_config?.scopes?.bot ?? [])].sort();
     expect(asked).toEqual([...needed].sort());
-    // users.info (with include_locale): each person's language for the answers only they see.
+    // users.info and users.list (with include_locale): each person's language for the answers only they see.
     expect(asked).toContain('users:read');
     // The simulated workspace is installed with the manifest's scopes.
     expect([...INSTALLED_SCOPES].sort()).toEqual(asked);

@@ -1,7 +1,8 @@
 // A batch's services check: every instance the VPC snapshot would migrate has its guest read and is planned again
 // with what it serves, so an instance with a service at risk is refused (ServiceAtRisk) and skipped like any other
 // refusal, before the batch is approved. One Cloud Assistant invocation per 100 instances (RunCommand's limit), its
-// results read 50 a page; a cloud port without multi-instance runs falls back to one invocation each.
+// results read 50 a page; a cloud port without multi-instance runs falls back to one invocation each, and so do
+// Windows guests (RunPowerShellScript).
 import type { CloudPort } from '../../cloud/cloud-port.ts';
 import { isCloudError } from '../../cloud/cloud-error.ts';
 import type { BatchCandidate } from '../../domain/batch-plan.ts';
@@ -34,17 +35,21 @@ async function readChunk(cloud: CloudPort, ids: string[], token: string, expecte
 
 export async function checkServices(cloud: CloudPort, candidates: BatchCandidate[], inputs: ReadonlyMap<string, PlanInput>, expectedMs?: number): Promise<void> {
   const todo = candidates.filter((c) => c.result.ok && inputs.get(c.instanceId)?.instance?.status === 'Running');
+  const isWindows = (c: BatchCandidate) => inputs.get(c.instanceId)?.instance?.osType === 'windows';
   const reads = new Map<string, GuestRead>();
   const chunks: BatchCandidate[][] = [];
   const size = cloud.runCommandOnMany && cloud.waitInvocationOnMany ? PER_INVOCATION : 1;
-  for (let i = 0; i < todo.length; i += size) chunks.push(todo.slice(i, i + size));
+  const linux = todo.filter((c) => !isWindows(c));
+  for (let i = 0; i < linux.length; i += size) chunks.push(linux.slice(i, i + size));
+  // Windows guests take RunPowerShellScript: one invocation each (a shared invocation has one command type).
+  for (const c of todo.filter(isWindows)) chunks.push([c]);
   let next = 0;
   const worker = async () => {
     while (next < chunks.length) {
       const chunk = chunks[next++]!;
-      if (size === 1) {
+      if (size === 1 || isWindows(chunk[0]!)) {
         const c = chunk[0]!;
-        reads.set(c.instanceId, await introspectGuest(cloud, c.instanceId, { token: introspectToken(c.childJobId), ...(expectedMs !== undefined ? { expectedMs } : {}) }));
+        reads.set(c.instanceId, await introspectGuest(cloud, c.instanceId, { token: introspectToken(c.childJobId), windows: isWindows(c), ...(expectedMs !== undefined ? { expectedMs } : {}) }));
         continue;
       }
       const got = await readChunk(cloud, chunk.map((c) => c.instanceId), introspectToken(`${chunk[0]!.childJobId}+${chunk.length}`), expectedMs);

@@ -9,19 +9,13 @@
 // - ifupdown (Debian): a stanza in /etc/network/interfaces.d with post-up `ip route` / `ip rule` (interfaces(5)).
 // The rule's priority is the table number, so the persisted rule and the one added at run time are the same rule.
 
-import type { GuestNetworkMethod } from '../../domain/guest-network.ts';
+import { STACK_DETECT, type GuestNetworkMethod } from '../../domain/guest-network.ts';
 
 /** Shell lines that set METHOD to the image's network stack, or exit 4 when none is known. */
 export const STACK_PROBE = [
-  'if [ -d /etc/netplan ]; then METHOD=netplan',
-  'elif systemctl is-active --quiet NetworkManager; then METHOD=networkmanager',
-  'elif [ -f /etc/network/interfaces ]; then METHOD=ifupdown',
-  'elif [ -d /etc/sysconfig/network-scripts ]; then METHOD=network-scripts',
-  'else echo "no supported network stack (netplan, NetworkManager, ifupdown, network-scripts) found"; exit 4; fi',
+  ...STACK_DETECT,
+  'if [ "$METHOD" = none ]; then echo "no supported network stack (netplan, NetworkManager, ifupdown, network-scripts) found"; exit 4; fi',
 ];
-
-/** The read-only probe the plan runs through Cloud Assistant: prints `stack=<method>`. */
-export const STACK_PROBE_SCRIPT = [...STACK_PROBE, 'echo "stack=$METHOD"'].join('\n');
 
 /** Lines that persist the configuration; they expect DEV, MAC, IP, PREFIX, GW, TABLE and METHOD to be set. */
 export function persistLines(): string[] {

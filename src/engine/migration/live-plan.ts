@@ -2,11 +2,12 @@ import type { CloudPort, WaitOptions } from '../../cloud/cloud-port.ts';
 import { isCloudError } from '../../cloud/cloud-error.ts';
 import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
 import { buildPlan } from '../../domain/plan.ts';
+import { guestNetworkOf } from '../../domain/guest-network.ts';
 import { INTROSPECTION_SCRIPT } from '../../domain/plan-services.ts';
+import { WINDOWS_INTROSPECTION_SCRIPT } from '../../domain/windows-listing.ts';
 import { createHash } from 'node:crypto';
 import type { DnatEntry, NatGateway, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
 import type { MigrationOptions, PlanInput, PlanResult, StablePlanFacts } from '../../domain/plan-types.ts';
-import { probeGuestNetwork } from './guest-probe.ts';
 
 /**
  * The gate's recheck: re-read only what can change between the plan and the cutover (the instance, its ENIs, the
@@ -60,13 +61,19 @@ export async function gatherPlanInput(
   };
 }
 
-/** The plan's guest introspection: its ClientToken and the typical RunCommand latency (the first poll comes then). */
-export interface IntrospectOptions { token: string; expectedMs?: number; signal?: AbortSignal }
+/** The plan's guest introspection: its ClientToken, the typical RunCommand latency (the first poll comes then), the OS. */
+export interface IntrospectOptions { token: string; expectedMs?: number; signal?: AbortSignal; windows?: boolean }
 
-/** One read-only Cloud Assistant invocation (ss, iptables-save, nft, sysctl, ip); a failure is a fact, not an error. */
+/**
+ * The plan's one read-only Cloud Assistant invocation: the network stack and the services (Linux: ss, iptables-save,
+ * nft, sysctl, ip; Windows: the Net* cmdlets through ConvertTo-Json, as RunPowerShellScript); a failure is a fact, not an error.
+ */
 export async function introspectGuest(cloud: CloudPort, instanceId: string, o: IntrospectOptions): Promise<{ output: string } | { error: string }> {
   try {
-    const invokeId = await cloud.runCommand({ instanceId, script: INTROSPECTION_SCRIPT, name: 'natmigrate-introspect', timeoutSeconds: 30, clientToken: o.token });
+    const invokeId = await cloud.runCommand({
+      instanceId, script: o.windows ? WINDOWS_INTROSPECTION_SCRIPT : INTROSPECTION_SCRIPT, name: 'natmigrate-introspect', timeoutSeconds: 30, clientToken: o.token,
+      ...(o.windows ? { type: 'RunPowerShellScript' as const } : {}),
+    });
     const r = await cloud.waitInvocation(invokeId, instanceId, { timeoutMs: 60_000, ...(o.expectedMs !== undefined ? { expectedMs: o.expectedMs } : {}), ...(o.signal ? { signal: o.signal } : {}) });
     if (r.status !== 'Success') return { error: `Cloud Assistant invocation ${invokeId} ended ${r.status}${r.errorInfo ? `: ${r.errorInfo}` : ''}` };
     return { output: r.output };
@@ -85,8 +92,6 @@ function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {
 export async function planFromLiveState(
   cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }, recheck?: RecheckScope,
   wait: WaitOptions = {},
-  /** With --configure-guest: the ClientToken of the read-only look at the guest's network stack (first plan only). */
-  stackProbeToken?: string,
   /** The ClientToken of the services introspection (default: the first plan's); given, the recheck reads the guest too. */
   guestToken?: string,
 ): Promise<{ result: PlanResult; input?: PlanInput }> {
@@ -94,16 +99,13 @@ export async function planFromLiveState(
     const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
     const first = buildPlan(input, { jobId: j.jobId });
     // The guest is looked at only for a plan that would otherwise go ahead (a refusal for another reason runs nothing
-    // in the guest); the gate's recheck reads it again under its own ClientToken when it is given one.
+    // in the guest), and once per plan unless the gate's recheck is given its own ClientToken to read it again. One
+    // invocation answers both what the guest serves and, with --configure-guest, which network stack will persist the NIC.
     if (!first.ok || (recheck && !guestToken)) return { result: first, input };
-    // With --configure-guest: the guest's network stack (how the new NIC's configuration will be persisted).
-    if (stackProbeToken && j.options.configureGuest && input.instance?.status === 'Running' && input.instance.osType !== 'windows') {
-      input.guestNetwork = await probeGuestNetwork(cloud, j.instanceId, stackProbeToken, wait);
-    }
-    // The guest's own account of its services (Linux tools; Windows guests are not introspected yet).
-    const guest = input.instance?.osType === 'windows'
-      ? { error: 'Windows guests are not introspected yet' }
-      : await introspectGuest(cloud, j.instanceId, { token: guestToken ?? introspectToken(j.jobId), ...wait });
+    const windows = input.instance?.osType === 'windows';
+    const guest = await introspectGuest(cloud, j.instanceId, { token: guestToken ?? introspectToken(j.jobId), windows, ...wait });
+    // Windows is configured with its own cmdlets whatever the read says (OSType comes from the API).
+    if (!recheck && j.options.configureGuest && input.instance?.status === 'Running') input.guestNetwork = windows ? { method: 'windows' } : guestNetworkOf(guest);
     const withGuest = { ...input, guest };
     return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest };
   } catch (e) {

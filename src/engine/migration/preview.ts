@@ -3,7 +3,7 @@ import type { Plan, Refusal } from '../../domain/plan-types.ts';
 import { isStepError, toStepError } from '../step-errors.ts';
 import type { JobData } from '../job-data.ts';
 import { planFromLiveState } from './live-plan.ts';
-import { clientToken, iso, type MigrationDeps } from './step-context.ts';
+import { iso, type MigrationDeps } from './step-context.ts';
 
 export async function runPreview(d: MigrationDeps, j: JobData): Promise<unknown> {
   const at = iso();
@@ -12,7 +12,7 @@ export async function runPreview(d: MigrationDeps, j: JobData): Promise<unknown>
   let refusal: Refusal | undefined;
   try {
     const expectedMs = d.opts.expectedMs?.runCommand;
-    const { result: res } = await planFromLiveState(cloud, j, undefined, expectedMs !== undefined ? { expectedMs } : {}, clientToken(j.jobId, 'plan-guest-probe', j.nonce));
+    const { result: res } = await planFromLiveState(cloud, j, undefined, expectedMs !== undefined ? { expectedMs } : {});
     if (res.ok) plan = res.plan; else refusal = res.refusal;
   } catch (e) {
     if (!isStepError(e)) throw e; // Redis or a bug: BullMQ retries

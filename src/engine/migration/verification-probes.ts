@@ -45,7 +45,11 @@ function readSshBanner(o: { ip: string; port: number; edge?: PublicEdge; timeout
       // A plain TCP check straight to the public IP: the handshake is the answer. Through an edge (PROXY protocol),
       // the edge's own connection says nothing; it answers with bytes only when the path behind it holds.
       if (o.mode === 'tcp' && !o.edge) done(undefined, `TCP ${o.port} accepted the connection`);
+      // Through the edge a service that waits for its client (HTTP, TLS) sends nothing: half-close, as the port probes
+      // do, and a clean close in return is its answer (a TCP server seeing EOF closes too).
+      if (o.mode === 'tcp' && o.edge) socket.end();
     });
+    socket.on('end', () => { if (o.mode === 'tcp') done(undefined, `TCP ${o.port} answered (${buf.length} byte${buf.length === 1 ? '' : 's'}, then closed)`); });
     socket.on('data', (chunk: string) => {
       buf += chunk;
       // An RDP server answers the connection request (a TPKT, 0x03 0x00 …): any answer means something listens.

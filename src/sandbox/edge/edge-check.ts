@@ -19,6 +19,8 @@ export interface EdgeVerdict {
   firstBytes?: string;
   /** The guest answers with a reset (nothing bound, a REJECT rule) rather than silence. */
   refused?: boolean;
+  /** Remote Desktop answers: an X.224 Connection Confirm to the client's Connection Request (public-edge.ts). */
+  rdp?: boolean;
 }
 
 /** An internet client address the security-group check is made against when the caller gives none. */
@@ -90,7 +92,7 @@ export function edgeCheck(world: World, dstIp: string, dstPort: number, clientIp
   const first = inbound.listener.firstBytes;
   return {
     ok: true, reason: `${dstIp}:${dstPort} → ${internalIp}:${internalPort} on ${inst.instanceId} (${eni.networkInterfaceId}), ${inbound.reason}`,
-    ...(first !== undefined ? { firstBytes: first, banner: first.split(/\r?\n/)[0]! } : {}), ...base,
+    ...(first !== undefined ? { firstBytes: first, banner: first.split(/\r?\n/)[0]! } : {}), ...(inbound.listener.rdp ? { rdp: true } : {}), ...base,
   };
 }
 

@@ -1,9 +1,10 @@
 // The scenario's description of what a guest serves and how it filters inbound traffic: listeners, a host firewall,
 // reverse-path filtering. Zod schemas (merged into the guest schema) and the types the guest model reads.
 // The host firewall is one `InboundFilter` per OS family: Linux netfilter here; a Windows firewall (per-NIC network
-// profile and per-profile policy) plugs in later as another member of `guestFirewallSchema`.
+// profile and per-profile policy) is its own field, `windowsFirewall` (windows-firewall-spec.ts).
 import { z } from 'zod';
 import { isCidr, isIp } from '../ip.ts';
+import { windowsFirewallSchema, type WindowsFirewallSpec } from './windows-firewall-spec.ts';
 
 const portNo = z.number().int().min(1).max(65535);
 const addrOrCidr = z.string().refine((s) => isIp(s) || isCidr(s), { message: 'expected an IPv4 address or CIDR' });
@@ -59,6 +60,8 @@ export const guestServicesFields = {
   firewall: guestFirewallSchema.optional(),
   rpFilter: rpFilterSchema.optional(),
   hiddenInboundDrop: z.array(portNo).optional(),
+  /** Windows guests: the network category of each NIC and the firewall profiles (windows-firewall-spec.ts). */
+  windowsFirewall: windowsFirewallSchema.optional(),
 };
 
 export type ListenerSpec = z.output<typeof listenerSchema>;
@@ -74,4 +77,5 @@ export interface GuestServicesSpec {
   firewall?: LinuxFirewallSpec;
   rpFilter?: RpFilterSpec;
   hiddenInboundDrop?: number[];
+  windowsFirewall?: WindowsFirewallSpec;
 }

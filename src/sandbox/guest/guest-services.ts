@@ -5,18 +5,28 @@ import type { EniState, InstanceState } from '../model/cloud-resources.ts';
 import { evaluateInput, iptablesRuleText, runtimeOf } from './guest-firewall.ts';
 import { routeLookup } from './guest-routing.ts';
 import type { GuestServicesSpec, ListenerSpec } from './guest-services-spec.ts';
+import { imageOf } from './guest-images.ts';
 import { addressOf } from './guest-state.ts';
 import type { GuestSession } from './guest-sync.ts';
+import { interfacesOf, windowsFirewallVerdict } from './windows-network.ts';
 
 /** A socket in LISTEN (TCP) or UNCONN (UDP) state, with its bind address resolved. */
-export interface Listener { protocol: 'tcp' | 'udp'; port: number; bindIp: string; firstBytes?: string; process: string }
+export interface Listener {
+  protocol: 'tcp' | 'udp'; port: number; bindIp: string; firstBytes?: string; process: string;
+  /** Remote Desktop: sends nothing first and answers an X.224 Connection Request with a Connection Confirm. */
+  rdp?: true;
+}
 
 const specOf = (inst: InstanceState) => inst.guest as unknown as GuestServicesSpec;
 
 /** sshd on 0.0.0.0 (the guest's SSH port and banner), then the scenario's services. */
 export function listenersOf(inst: InstanceState): Listener[] {
   const g = specOf(inst);
-  const ssh: Listener = { protocol: 'tcp', port: g.sshPort, bindIp: '0.0.0.0', firstBytes: `${g.sshBanner}\r\n`, process: 'sshd' };
+  // On Windows the remote-login listener is Remote Desktop (TermService, hosted in svchost).
+  const windows = imageOf(inst.guest.image).osType === 'windows';
+  const ssh: Listener = windows && g.sshPort === 3389
+    ? { protocol: 'tcp', port: g.sshPort, bindIp: '0.0.0.0', process: 'svchost', rdp: true }
+    : { protocol: 'tcp', port: g.sshPort, bindIp: '0.0.0.0', firstBytes: `${g.sshBanner}\r\n`, process: windows ? 'svchost' : 'sshd' };
   const resolve = (l: ListenerSpec): Listener => ({
     protocol: l.protocol, port: l.port, bindIp: l.bind === 'any' ? '0.0.0.0' : l.bind === 'primary' ? inst.privateIp : l.bind,
     ...(l.firstBytes !== undefined ? { firstBytes: l.firstBytes } : {}), process: l.process,
@@ -57,6 +67,12 @@ export function guestInbound(g: GuestSession, eni: EniState, port: number, clien
     if (rp === 1 && back.nic.eniId !== nic.eniId) {
       return { ok: false, refused: false, reason: `rp_filter=1 (strict) on ${nic.dev} drops packets from ${clientIp}: the route back leaves by ${back.nic.dev}` };
     }
+  }
+  if (imageOf(g.inst.guest.image).osType === 'windows') {
+    // Windows: the firewall profile of the network the arriving NIC is on (windows-network.ts).
+    const iface = interfacesOf(g).find((i) => i.nic.eniId === nic.eniId);
+    const wv = iface ? windowsFirewallVerdict(g, iface, protocol, port) : { ok: true, reason: '' };
+    if (!wv.ok) return { ok: false, refused: false, reason: wv.reason };
   }
   const { fw } = runtimeOf(g.inst);
   const fwv = evaluateInput(fw, { inDev: nic.dev, src: clientIp, dst, protocol, dport: port });

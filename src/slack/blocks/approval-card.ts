@@ -1,5 +1,7 @@
 import type { Actor, JobKind, RollbackSummary } from '../../domain/events.ts';
 import type { Plan } from '../../domain/plan-types.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { msg } from '../../i18n/catalog.ts';
 import { actor, actors, code, codeBlock, context, dnatEntryText, esc, escCut, header, restoreRecipeText, section, truncate, when, type Block, type SlackMessage } from './format.ts';
 import { fitMessage } from './fit.ts';
 import { planBlocks } from './plan-card.ts';
@@ -36,58 +38,64 @@ export type ApprovalOutcome =
   | { decision: 'expired'; at: string }
   | { decision: 'superseded'; at: string; reason: string };
 
-function changeBlocks(input: ApprovalCardInput): Block[] {
-  if (input.batch) return batchApprovalBlocks(input.batch);
-  if (input.kind !== 'rollback') return planBlocks(input.plan);
+function changeBlocks(input: ApprovalCardInput, lang: Lang): Block[] {
+  const m = msg(lang);
+  if (input.batch) return batchApprovalBlocks(input.batch, lang);
+  if (input.kind !== 'rollback') return planBlocks(input.plan, lang);
   // A rollback removes the new entries and recreates the original from its recipe.
   const rb = input.rollback;
   const toDelete = rb?.entriesToDelete.length
-    ? truncate(rb.entriesToDelete.map((e) => `• ${dnatEntryText(e)}`).join('\n'), 2000)
-    : `the DNAT ${input.plan.newEntries.length === 1 ? 'entry' : 'entries'} the migration created`;
+    ? truncate(rb.entriesToDelete.map((e) => `• ${dnatEntryText(e, lang)}`).join('\n'), 2000)
+    : m.rollbackCreatedEntries({ count: input.plan.newEntries.length });
   // A migration that moved the entry in place is undone by moving it back (rollbackPlan: the record's method).
   const inPlace = rb?.cutover === 'modify';
   return [
-    section(`*Rollback* of the migration of ${code(input.plan.instanceId)}${rb ? ` (job ${code(rb.migrationJobId)})` : ''}.`),
+    section(m.rollbackWhat({ instance: code(input.plan.instanceId), ...(rb ? { job: code(rb.migrationJobId) } : {}) })),
     inPlace
-      ? section(`*DNAT entry to move back in place* (ModifyForwardEntry)\n${toDelete}`)
-      : section(`*DNAT ${rb && rb.entriesToDelete.length === 1 ? 'entry' : 'entries'} to delete*\n${toDelete}`),
-    section(`*Original IP mapping to ${inPlace ? 'restore' : 'recreate'}*\n${codeBlock(restoreRecipeText(rb?.restoreRecipe ?? input.plan.restoreRecipe))}`),
-    section(`*ENI to detach and delete*: ${rb?.eniId ? code(rb.eniId) : 'the one the migration created'}`),
+      ? section(m.rollbackMoveBack({ entries: toDelete }))
+      : section(m.rollbackDelete({ count: rb?.entriesToDelete.length ?? input.plan.newEntries.length, entries: toDelete })),
+    section(m.rollbackOriginal({ inPlace, recipe: codeBlock(restoreRecipeText(rb?.restoreRecipe ?? input.plan.restoreRecipe)) })),
+    section(m.rollbackEni(rb?.eniId ? { eni: code(rb.eniId) } : {})),
   ];
 }
 
-function titleOf(input: ApprovalCardInput): string {
-  if (input.batch) return `Approval needed: batch of ${input.batch.items.length} on ${truncate(input.batch.targets.join(', '), 80)}`;
-  return input.kind === 'rollback' ? `Approval needed: roll back ${input.plan.instanceId}` : `Approval needed: migrate ${input.plan.instanceId}`;
+function titleOf(input: ApprovalCardInput, lang: Lang, decided = false): string {
+  const kind = input.batch ? 'batch' : input.kind === 'rollback' ? 'rollback' : 'migrate';
+  const target = input.batch ? truncate(input.batch.targets.join(', '), 80) : input.plan.instanceId;
+  return msg(lang).approvalTitle({ kind, target, count: input.batch?.items.length ?? 1, decided });
 }
 
-function requestLine(input: ApprovalCardInput): string {
-  const n = input.requiredApprovals;
-  return (
-    `Requested by ${actor(input.requestedBy)} ${when(input.requestedAt)}. ` +
-    `Needs ${n} distinct approver${n === 1 ? '' : 's'} (not the requester); expires ${when(input.expiresAt)}.`
-  );
+function requestLine(input: ApprovalCardInput, lang: Lang): string {
+  return msg(lang).approvalRequestLine({ by: actor(input.requestedBy, lang), at: when(input.requestedAt, lang), n: input.requiredApprovals, expires: when(input.expiresAt, lang) });
 }
 
-function approvalsLine(input: ApprovalCardInput): string | undefined {
+function approvalsLine(input: ApprovalCardInput, lang: Lang): string | undefined {
   const a = input.approvals ?? [];
   if (!a.length) return undefined;
-  return `Approvals so far (${a.length} of ${input.requiredApprovals}): ${a.map((x) => `${actor(x.by)} ${when(x.at)}`).join(', ')}`;
+  const m = msg(lang);
+  return m.approvalsSoFar({ n: a.length, of: input.requiredApprovals, list: a.map((x) => `${actor(x.by, lang)} ${when(x.at, lang)}`).join(m.listJoin()) });
 }
 
 /** --allow-stop: said first, in words nobody can miss, because it is an outage of its own. */
-export function stopNotice(plan: Plan): string | undefined {
+export function stopNotice(plan: Plan, lang: Lang): string | undefined {
   if (!plan.stopToAttach) return undefined;
-  return `:warning: *The instance will be stopped and started.* ${code(plan.instanceId)} takes a second ENI only while Stopped (--allow-stop): after the approval it is stopped (StopInstance, KeepCharging), the ENI is attached, and it is started again before the cutover. It answers nothing while it is down.`;
+  return msg(lang).approvalStopNotice({ instance: code(plan.instanceId) });
 }
 
 /** The card while a decision is pending: plan summary + Approve/Reject. */
-export function approvalCard(input: ApprovalCardInput): SlackMessage {
+export function approvalCard(input: ApprovalCardInput, lang: Lang = 'en'): SlackMessage {
+  const m = msg(lang);
   const e = input.plan.entryToDelete;
-  const stop = input.kind !== 'rollback' && !input.batch ? stopNotice(input.plan) : undefined;
-  const blocks: Block[] = [header(`🔐 ${titleOf(input)}`), ...(stop ? [section(stop)] : []), section(requestLine(input)), ...changeBlocks(input)];
-  const so = approvalsLine(input);
+  const title = titleOf(input, lang);
+  const stop = input.kind !== 'rollback' && !input.batch ? stopNotice(input.plan, lang) : undefined;
+  const blocks: Block[] = [header(`🔐 ${title}`), ...(stop ? [section(stop)] : []), section(requestLine(input, lang)), ...changeBlocks(input, lang)];
+  const so = approvalsLine(input, lang);
   if (so) blocks.push(section(so));
+  const confirm = input.batch
+    ? m.approveConfirmBatch({ count: input.batch.items.length })
+    : input.kind !== 'rollback'
+      ? m.approveConfirmMigrate({ entry: esc(e.forwardEntryId), from: esc(e.externalIp), to: esc(e.internalIp) })
+      : m.approveConfirmRollback({ entry: esc(e.forwardEntryId) });
   blocks.push({
     type: 'actions',
     block_id: APPROVAL_BLOCK_ID,
@@ -95,48 +103,50 @@ export function approvalCard(input: ApprovalCardInput): SlackMessage {
       {
         type: 'button',
         action_id: APPROVE_ACTION_ID,
-        text: { type: 'plain_text', text: 'Approve', emoji: false },
+        text: { type: 'plain_text', text: m.approveButton(), emoji: false },
         style: 'primary',
         value: input.value,
         confirm: {
-          title: { type: 'plain_text', text: 'Approve this change?' },
-          text: { type: 'mrkdwn', text: truncate((stop ? 'The instance will be STOPPED and STARTED. ' : '') + (input.batch ? `This deletes ${input.batch.items.length} DNAT IP mapping${input.batch.items.length === 1 ? '' : 's'} (canary first) and moves each EIP to a new ENI.` : input.kind !== 'rollback' ? `This deletes DNAT entry ${esc(e.forwardEntryId)} (${esc(`${e.externalIp} → ${e.internalIp}`)}) and moves the EIP to a new ENI.` : `This removes the new DNAT entries and recreates ${esc(e.forwardEntryId)}'s mapping.`), 300) },
-          confirm: { type: 'plain_text', text: 'Approve' },
-          deny: { type: 'plain_text', text: 'Cancel' },
+          title: { type: 'plain_text', text: m.approveConfirmTitle() },
+          text: { type: 'mrkdwn', text: truncate((stop ? m.approveConfirmStop() : '') + confirm, 300) },
+          confirm: { type: 'plain_text', text: m.approveButton() },
+          deny: { type: 'plain_text', text: m.cancelButton() },
         },
       },
-      { type: 'button', action_id: REJECT_ACTION_ID, text: { type: 'plain_text', text: 'Reject', emoji: false }, style: 'danger', value: input.value },
+      { type: 'button', action_id: REJECT_ACTION_ID, text: { type: 'plain_text', text: m.rejectButton(), emoji: false }, style: 'danger', value: input.value },
     ],
   });
-  blocks.push(context([`job ${code(input.jobId)}`, `plan hash ${code(input.planHash.slice(0, 12))}`]));
+  blocks.push(context([m.jobRef({ id: code(input.jobId) }), m.planHashRef({ hash: code(input.planHash.slice(0, 12)) })]));
   // The card is small at any batch size: counts and the first few, never the whole list (the plan reply has it).
   return fitMessage({
     text: input.batch
-      ? `${esc(titleOf(input))}: deletes ${input.batch.items.length} DNAT IP mapping${input.batch.items.length === 1 ? '' : 's'}. Approve or Reject in the thread.`
-      : `${esc(titleOf(input))}: ${stop ? 'STOPS AND STARTS the instance, ' : ''}deletes ${esc(`${e.forwardEntryId} (${e.externalIp} → ${e.internalIp})`)}. Approve or Reject in the thread.`,
+      ? m.approvalTextBatch({ title: esc(title), count: input.batch.items.length })
+      : m.approvalText({ title: esc(title), stop: Boolean(stop), entry: esc(e.forwardEntryId), from: esc(e.externalIp), to: esc(e.internalIp) }),
     blocks,
   });
 }
 
-function outcomeText(o: ApprovalOutcome): string {
+function outcomeText(o: ApprovalOutcome, lang: Lang): string {
+  const m = msg(lang);
   switch (o.decision) {
     case 'approved':
-      return `:white_check_mark: *Approved* by ${actors(o.by)} ${when(o.at)}`;
+      return m.approvalOutcomeApproved({ by: actors(o.by, lang), at: when(o.at, lang) });
     case 'rejected':
-      return `:x: *Rejected* by ${actors(o.by)} ${when(o.at)}`;
+      return m.approvalOutcomeRejected({ by: actors(o.by, lang), at: when(o.at, lang) });
     case 'expired':
-      return `:hourglass: *Expired* ${when(o.at)}: nobody decided in time`;
+      return m.approvalOutcomeExpired({ at: when(o.at, lang) });
     case 'superseded':
-      return `:arrows_counterclockwise: *Superseded* ${when(o.at)}: ${escCut(o.reason, 500)}`;
+      return m.approvalOutcomeSuperseded({ at: when(o.at, lang), reason: escCut(o.reason, 500) });
   }
 }
 
 /** The same card after the decision: the buttons are replaced by who decided and when. */
-export function decidedApprovalCard(input: ApprovalCardInput, outcome: ApprovalOutcome): SlackMessage {
-  const blocks: Block[] = [header(`🔐 ${titleOf(input).replace('Approval needed: ', 'Approval: ')}`), section(requestLine(input)), ...changeBlocks(input)];
-  const so = approvalsLine(input);
+export function decidedApprovalCard(input: ApprovalCardInput, outcome: ApprovalOutcome, lang: Lang = 'en'): SlackMessage {
+  const m = msg(lang);
+  const blocks: Block[] = [header(`🔐 ${titleOf(input, lang, true)}`), section(requestLine(input, lang)), ...changeBlocks(input, lang)];
+  const so = approvalsLine(input, lang);
   if (so && outcome.decision !== 'approved') blocks.push(section(so));
-  blocks.push(section(outcomeText(outcome)));
-  blocks.push(context([`job ${code(input.jobId)}`, `plan hash ${code(input.planHash.slice(0, 12))}`]));
-  return fitMessage({ text: `${esc(titleOf(input))}: ${outcome.decision}`, blocks });
+  blocks.push(section(outcomeText(outcome, lang)));
+  blocks.push(context([m.jobRef({ id: code(input.jobId) }), m.planHashRef({ hash: code(input.planHash.slice(0, 12)) })]));
+  return fitMessage({ text: m.decidedText({ title: esc(titleOf(input, lang)), decision: outcome.decision }), blocks });
 }

@@ -1,4 +1,6 @@
 import type { MigrationEvent } from '../../domain/events.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { msg } from '../../i18n/catalog.ts';
 import type { ThreadEvent } from '../thread-events.ts';
 import {
   actor, actors, callsText, code, codeBlock, context, detailText, dnatEntryText, esc, escCut, line, mention, restoreRecipeText,
@@ -17,106 +19,117 @@ import { reconcileAskMessage } from './reconcile-card.ts';
  * The approval request itself is built by the outbox (it needs the button value), not here.
  */
 
-export function auditReply(ev: ThreadEvent): SlackMessage | undefined {
-  const t = when(ev.at);
+export function auditReply(ev: ThreadEvent, lang: Lang = 'en'): SlackMessage | undefined {
+  const m = msg(lang);
+  const t = when(ev.at, lang);
+  const by = (a: Parameters<typeof actor>[0]) => actor(a, lang);
   switch (ev.type) {
     case 'job.queued':
-      if (ev.kind === 'batch') return line(`:inbox_tray: ${t} *Batch queued* by ${actor(ev.requestedBy)}: every IP-mapped instance of ${code(ev.instanceId)} in ${code(ev.regionId)} (batch ${code(ev.jobId)})`);
-      return line(`:inbox_tray: ${t} *${ev.kind === 'rollback' ? 'Rollback' : ev.kind === 'preview' ? 'Dry run' : 'Migration'} queued* by ${actor(ev.requestedBy)}: ${code(ev.instanceId)} in ${code(ev.regionId)} (job ${code(ev.jobId)})`);
+      return line(m.auditQueued({ at: t, kind: ev.kind === 'batch' ? 'batch' : ev.kind, by: by(ev.requestedBy), instance: code(ev.instanceId), region: code(ev.regionId), job: code(ev.jobId) }));
     case 'planned':
-      return planCard(ev.plan, { jobId: ev.jobId, at: ev.at });
+      return planCard(ev.plan, { jobId: ev.jobId, at: ev.at }, lang);
     case 'refused':
-      return refusalCard(ev.refusal, { jobId: ev.jobId, at: ev.at });
+      return refusalCard(ev.refusal, { jobId: ev.jobId, at: ev.at }, lang);
     case 'step.started':
       return undefined; // the status card shows running steps; the reply comes when the step finishes
     case 'step.finished': {
       const calls = callsText(ev.calls);
       const detail = detailText(ev.detail);
-      const text = `:white_check_mark: ${t} *${escCut(ev.title, 200)}* — by natmigrate (bot)`;
+      const title = m.stepTitle({ step: ev.step, title: ev.title });
+      const text = m.auditStepDone({ at: t, title: escCut(title, 200), by: m.botActor() });
       const blocks = [section(text)];
       const ctx = [calls, detail].filter(Boolean).join('\n');
       if (ctx) blocks.push(section(ctx));
-      return fitMessage({ text: esc(`${ev.title} done${ev.calls.length ? `: ${ev.calls.map((c) => `${c.action} ${c.requestId ?? ''}`).join(', ')}` : ''}`), blocks });
+      return fitMessage({ text: esc(m.auditStepDoneText({ title, calls: ev.calls.map((c) => `${c.action} ${c.requestId ?? ''}`).join(', ') })), blocks });
     }
     case 'approval.requested':
       return undefined;
     case 'approval.recorded':
       // The last approval is told by approval.decided right after.
       if (ev.approvals >= ev.requiredApprovals) return undefined;
-      return line(`:+1: ${t} ${actor(ev.by)} *approved* (${ev.approvals} of ${ev.requiredApprovals})`);
+      return line(m.auditApprovedOne({ at: t, by: by(ev.by), n: ev.approvals, of: ev.requiredApprovals }));
     case 'approval.decided': {
-      if (ev.decision === 'approved') return line(`:white_check_mark: ${t} *Approved* by ${actors(ev.by)}`);
-      if (ev.decision === 'rejected') return line(`:x: ${t} *Rejected* by ${actors(ev.by)}`);
-      return line(`:hourglass: ${t} *Approval expired*: nobody decided in time`);
+      if (ev.decision === 'approved') return line(m.auditApproved({ at: t, by: actors(ev.by, lang) }));
+      if (ev.decision === 'rejected') return line(m.auditRejected({ at: t, by: actors(ev.by, lang) }));
+      return line(m.auditExpired({ at: t }));
     }
     case 'plan.changed':
       return fitMessage({
-        text: esc(`The live state changed since the plan was approved: ${ev.differences.join('; ')}`),
+        text: esc(m.auditDriftedText({ differences: ev.differences.join('; ') })),
         blocks: [
-          section(`:arrows_counterclockwise: ${t} *The live state drifted from the plan* (hash ${code(ev.previousHash.slice(0, 12))} → ${code(ev.plan.hash.slice(0, 12))}); approval is asked again:\n${ev.differences.slice(0, 20).map((d) => `• ${escCut(d, 300)}`).join('\n')}${ev.differences.length > 20 ? `\n…and ${ev.differences.length - 20} more differences` : ''}`),
+          section(m.auditDrifted({
+            at: t, from: code(ev.previousHash.slice(0, 12)), to: code(ev.plan.hash.slice(0, 12)),
+            list: ev.differences.slice(0, 20).map((d) => `• ${escCut(d, 300)}`).join('\n'), more: Math.max(0, ev.differences.length - 20),
+          })),
         ],
       });
     case 'original.saved':
       return fitMessage({
-        text: esc(`Original DNAT entry saved before delete: ${ev.entry.forwardEntryId} ${ev.entry.externalIp}:${ev.entry.externalPort} -> ${ev.entry.internalIp}:${ev.entry.internalPort} ${ev.entry.ipProtocol}`),
+        text: esc(m.auditOriginalSavedText({ entry: `${ev.entry.forwardEntryId} ${ev.entry.externalIp}:${ev.entry.externalPort} -> ${ev.entry.internalIp}:${ev.entry.internalPort} ${ev.entry.ipProtocol}` })),
         blocks: [
-          section(`:floppy_disk: ${t} *Original DNAT entry saved* (it is deleted next):\n${dnatEntryText(ev.entry)}`),
-          section(`*Restore recipe*\n${codeBlock(restoreRecipeText(ev.restoreRecipe))}`),
-          section(`Full entry as read:\n${codeBlock(JSON.stringify(ev.entry, null, 1), 1500)}`),
+          section(m.auditOriginalSaved({ at: t, entry: dnatEntryText(ev.entry, lang) })),
+          section(`${m.restoreRecipeTitle()}\n${codeBlock(restoreRecipeText(ev.restoreRecipe))}`),
+          section(`${m.fullEntryAsRead()}\n${codeBlock(JSON.stringify(ev.entry, null, 1), 1500)}`),
         ],
       });
     case 'restored':
-      return line(`:leftwards_arrow_with_hook: ${t} *Original mapping restored*: ${dnatEntryText(ev.entry)}\nReason: ${escCut(ev.reason, 1000)}`);
+      return line(m.auditRestored({ at: t, entry: dnatEntryText(ev.entry, lang), reason: escCut(ev.reason, 1000) }));
     case 'verified':
-      return verifiedCard(ev);
+      return verifiedCard(ev, lang);
     case 'failed': {
       const e = ev.error;
-      const where = [e.action ? `action ${code(e.action)}` : '', e.requestId ? `RequestId ${code(e.requestId)}` : ''].filter(Boolean).join(' · ');
-      return line(`:rotating_light: ${t} *Step ${code(ev.step)} failed*: ${code(e.code)} ${escCut(e.message, 1500)}${where ? `\n${where}` : ''}`);
+      return line(m.auditFailed({
+        at: t, step: code(ev.step), code: code(e.code), message: escCut(e.message, 1500),
+        ...(e.action ? { action: code(e.action) } : {}), ...(e.requestId ? { requestId: code(e.requestId) } : {}),
+      }));
     }
     case 'cancel.requested':
-      return line(`:octagonal_sign: ${t} *Cancel requested* by ${actor(ev.by)}`);
+      return line(m.auditCancelRequested({ at: t, by: by(ev.by) }));
     case 'finished':
-      return resultCard(ev);
-    case 'slack.refused_click':
+      return resultCard(ev, lang);
+    case 'slack.refused_click': {
+      const reason = m.clickRefusalReason({ code: ev.code, job: code(ev.jobId), reason: escCut(ev.reason, 1000) });
       return fitMessage({
-        text: esc(`Refused ${ev.action} click by ${ev.userId}: ${ev.reason}`),
+        text: esc(m.auditRefusedClickText({ action: ev.action, user: ev.userId, reason: ev.reason })),
         blocks: [
-          section(`:no_entry_sign: ${t} ${mention(ev.userId)} clicked *${ev.action === 'approve' ? 'Approve' : 'Reject'}* — refused (${code(ev.code)}): ${escCut(ev.reason, 1000)}`),
-          context(['No change was made.']),
+          section(m.auditRefusedClick({ at: t, user: mention(ev.userId), action: ev.action, code: code(ev.code), reason })),
+          context([m.noChangeMade()]),
         ],
       });
+    }
     case 'batch.planned':
-      return batchPlanReply(ev.batch, ev.at);
+      return batchPlanReply(ev.batch, ev.at, lang);
     case 'batch.instance':
-      return batchInstanceReply(ev);
+      return batchInstanceReply(ev, lang);
     case 'window.waiting':
-      return line(`:hourglass_flowing_sand: ${t} *Waiting for the change window* until ${when(ev.until)} (${esc(ev.timeZone)}): a change freeze is on, so the cutover starts when it ends.`);
+      return line(m.auditWindowWaiting({ at: t, until: when(ev.until, lang), tz: esc(ev.timeZone) }));
     case 'reconcile.ask':
-      return reconcileAskMessage(ev);
+      return reconcileAskMessage(ev, lang);
     case 'slack.restore_asked':
-      return line(`:leftwards_arrow_with_hook: ${t} ${mention(ev.userId)} clicked *Restore* for ENI ${code(ev.eniId)}: the original mapping is put back from the ENI's tags.`);
+      return line(m.auditRestoreAsked({ at: t, user: mention(ev.userId), eni: code(ev.eniId) }));
+    case 'slack.notice':
+      return line(ev.text);
     case 'slack.replay_ignored':
-      return line(`:no_entry_sign: ${t} Ignored a replayed request${ev.userId ? ` signed for ${mention(ev.userId)}` : ''}: ${escCut(ev.what, 500)}. No change was made.`);
+      return line(m.auditReplayIgnored({ at: t, ...(ev.userId ? { user: mention(ev.userId) } : {}), what: escCut(ev.what, 500) }));
     default:
       return undefined;
   }
 }
 
 /** Preview (`/natmigrate plan`) results go to the channel, not a thread. */
-export function previewReply(ev: MigrationEvent, requestedBy: string | undefined): SlackMessage | undefined {
+export function previewReply(ev: MigrationEvent, requestedBy: string | undefined, lang: Lang = 'en'): SlackMessage | undefined {
   const by = requestedBy ? { requestedBy } : {};
   switch (ev.type) {
     case 'planned':
-      return planCard(ev.plan, { jobId: ev.jobId, at: ev.at, dryRun: true, ...by });
+      return planCard(ev.plan, { jobId: ev.jobId, at: ev.at, dryRun: true, ...by }, lang);
     case 'refused':
-      return refusalCard(ev.refusal, { jobId: ev.jobId, at: ev.at, dryRun: true, ...by });
+      return refusalCard(ev.refusal, { jobId: ev.jobId, at: ev.at, dryRun: true, ...by }, lang);
     case 'failed':
-      return line(`:rotating_light: ${when(ev.at)} ${ev.jobId.startsWith('scan-') ? 'Scan' : 'Dry run'} ${code(ev.jobId)} could not finish: ${code(ev.error.code)} ${escCut(ev.error.message, 1500)}`);
+      return line(msg(lang).previewFailed({ at: when(ev.at, lang), scan: ev.jobId.startsWith('scan-'), job: code(ev.jobId), code: code(ev.error.code), message: escCut(ev.error.message, 1500) }));
     case 'scan.finished':
-      return scanMessage(ev.jobId, ev.scan, ev.at, requestedBy);
+      return scanMessage(ev.jobId, ev.scan, ev.at, requestedBy, lang);
     case 'drift.detected':
-      return driftAlertMessage(ev.drift, ev.at, ev.jobId);
+      return driftAlertMessage(ev.drift, ev.at, ev.jobId, lang);
     default:
       return undefined;
   }

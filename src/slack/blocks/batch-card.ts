@@ -1,5 +1,7 @@
 import type { BatchItem, BatchItemStatus, BatchPhase, BatchPlan } from '../../domain/batch-plan.ts';
 import type { JobOutcome, MigrationEvent } from '../../domain/events.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { msg } from '../../i18n/catalog.ts';
 import { applyHeadEvent, cancelNote, headContext, outcomeLabel, outcomeLine, type CardHead } from './card-common.ts';
 import { code, context, esc, escCut, header, section, truncate, when, type Block, type SlackMessage } from './format.ts';
 import { continuations, fitMessage, splitBlocks } from './fit.ts';
@@ -15,12 +17,9 @@ import { foldCard, statusCard } from './status-card.ts';
  */
 
 const ICON: Record<BatchItemStatus, string> = { staging: '🛠️', waiting: '⬜', in_flight: '⏳', done: '✅', failed: '❌', untouched: '➖' };
-const WORD: Record<BatchItemStatus, string> = {
-  staging: 'staging the ENI', waiting: 'waiting', in_flight: 'cutting over / verifying', done: 'migrated', failed: 'not migrated', untouched: 'untouched (staging undone)',
-};
 /** An instance's place in its batch, as the live message words it (also used by `status <batch-id>`). */
-export function batchStatusText(s: BatchItemStatus): string {
-  return `${ICON[s]} ${WORD[s]}`;
+export function batchStatusText(s: BatchItemStatus, lang: Lang = 'en'): string {
+  return `${ICON[s]} ${msg(lang).batchItemWord({ status: s })}`;
 }
 
 /** Instance lines in the live message (at most this many, and this much text); the rest are counted. */
@@ -89,76 +88,70 @@ function counts(s: BatchCardState): Record<BatchItemStatus, number> {
   return c;
 }
 
-function stateLine(s: BatchCardState): string {
-  if (s.outcome) return outcomeLine(s.outcome, s, 1500);
-  if (!s.plan) return '*Planning*: reading the VPC (every instance, DNAT and SNAT entry)…';
+function stateLine(s: BatchCardState, lang: Lang): string {
+  const m = msg(lang);
+  if (s.outcome) return outcomeLine(s.outcome, s, 1500, lang);
+  if (!s.plan) return m.batchPlanning();
   const a = s.approval;
-  if (a?.status === 'pending') {
-    return `*Waiting for approval* (${a.approvals} of ${a.required}) until ${when(a.expiresAt)}; meanwhile every instance's ENI is staged (nothing destructive).`;
-  }
-  if (s.windowUntil) return `*Waiting for the change window* until ${when(s.windowUntil)}${s.windowTitle ? ` — ${esc(s.windowTitle.replace(/ · .*$/, ''))}` : ''}`;
+  if (a?.status === 'pending') return m.batchWaitingApproval({ n: a.approvals, of: a.required, until: when(a.expiresAt, lang) });
+  if (s.windowUntil) return m.batchWaitingWindow({ until: when(s.windowUntil, lang), ...(s.windowTitle ? { title: esc(s.windowTitle.replace(/ · .*$/, '')) } : {}) });
   const canaries = s.plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ');
   switch (s.phase) {
-    case 'canary': return `*Canary*: ${canaries} cut${s.plan.canary === 1 ? 's' : ''} over alone; the rest waits until it verifies.`;
-    case 'rolling': return `*Rolling*: the canary verified; the rest goes at most ${s.plan.concurrency} at a time (forward-table writes one by one).`;
-    case 'stopping': return '*Stopping*: nothing more is released; cutovers in flight finish or restore, the rest is unstaged.';
-    case 'waiting_window': return '*Waiting for the change window*';
-    default: return `*Staging* ${s.plan.items.length} instance${s.plan.items.length === 1 ? '' : 's'}`;
+    case 'canary': return m.batchCanary({ canaries, count: s.plan.canary });
+    case 'rolling': return m.batchRolling({ concurrency: s.plan.concurrency });
+    case 'stopping': return m.batchStopping();
+    case 'waiting_window': return m.batchWaitingWindow({});
+    default: return m.batchStaging({ count: s.plan.items.length });
   }
 }
 
-function countsLine(s: BatchCardState): string {
+function countsLine(s: BatchCardState, lang: Lang): string {
   const c = counts(s);
-  const parts = [
-    `✅ done ${c.done}`, `⏳ in flight ${c.in_flight}`, `⬜ waiting ${c.waiting + c.staging}`, `❌ failed ${c.failed}`,
-  ];
-  if (c.untouched) parts.push(`➖ untouched ${c.untouched}`);
-  if (s.plan?.skipped.length) parts.push(`🚫 skipped ${s.plan.skipped.length}`);
-  return parts.join(' · ');
+  return msg(lang).batchCounts({ done: c.done, inFlight: c.in_flight, waiting: c.waiting + c.staging, failed: c.failed, untouched: c.untouched, skipped: s.plan?.skipped.length ?? 0 });
 }
 
-function itemLine(s: BatchCardState, i: BatchItem): string {
+function itemLine(s: BatchCardState, i: BatchItem, lang: Lang): string {
   const st = s.statuses[i.instanceId] ?? 'staging';
   const out = s.outcomes[i.instanceId];
-  const tail = out && st !== 'done' ? ` (${esc(out)})` : '';
-  return `${ICON[st]} ${code(i.instanceId)}${i.canary ? ' *canary*' : ''} — ${WORD[st]}${tail}`;
+  return msg(lang).batchItemLine({ icon: ICON[st], instance: code(i.instanceId), canary: i.canary, word: msg(lang).batchItemWord({ status: st }), ...(out && st !== 'done' ? { tail: esc(out) } : {}) });
 }
 
 /** The live root message of a batch's thread. */
-export function batchCard(s: BatchCardState): SlackMessage {
+export function batchCard(s: BatchCardState, lang: Lang = 'en'): SlackMessage {
+  const m = msg(lang);
   const items = s.plan?.items ?? [];
   const blocks: Block[] = [
-    header(`NAT batch · ${s.targets ?? s.batchId}${items.length ? ` · ${items.length} instance${items.length === 1 ? '' : 's'}` : ''}`),
-    headContext('batch', s.batchId, s),
-    section(stateLine(s)),
+    header(m.batchHeader({ target: s.targets ?? s.batchId, count: items.length })),
+    headContext('batch', s.batchId, s, lang),
+    section(stateLine(s, lang)),
   ];
   if (items.length) {
-    blocks.push(section(`*Progress*: ${countsLine(s)}`));
+    blocks.push(section(m.batchProgress({ counts: countsLine(s, lang) })));
     const lines: string[] = [];
     let used = 0;
     for (const i of items.slice(0, MAX_ROWS)) {
-      const l = itemLine(s, i);
+      const l = itemLine(s, i, lang);
       if (used + l.length > ROWS_TEXT) break;
       lines.push(l);
       used += l.length + 1;
     }
     blocks.push(...packed(lines));
-    if (items.length > lines.length) blocks.push(context([`…and ${items.length - lines.length} more instances (counted above; each one's end is in the thread)`]));
+    if (items.length > lines.length) blocks.push(context([m.batchMoreRows({ n: items.length - lines.length })]));
   }
-  const cancel = cancelNote(s);
+  const cancel = cancelNote(s, lang);
   if (cancel) blocks.push(section(cancel));
-  const knobs = s.plan ? [`plan hash ${code(s.plan.hash.slice(0, 12))}`, `canary ${s.plan.canary}`, `concurrency ${s.plan.concurrency}`] : [];
-  blocks.push(context([...knobs, 'Audit log in this thread ↓']));
+  const knobs = s.plan ? [m.planHashRef({ hash: code(s.plan.hash.slice(0, 12)) }), m.canaryRef({ n: s.plan.canary }), m.concurrencyRef({ n: s.plan.concurrency })] : [];
+  blocks.push(context([...knobs, m.auditBelow()]));
   const c = counts(s);
   const text = s.outcome
-    ? `NAT batch ${esc(s.batchId)}: ${outcomeLabel(s.outcome)}`
-    : `NAT batch ${esc(s.batchId)}: done ${c.done}, in flight ${c.in_flight}, waiting ${c.waiting + c.staging}, failed ${c.failed}`;
+    ? m.batchTextOutcome({ id: esc(s.batchId), outcome: outcomeLabel(s.outcome, lang) })
+    : m.batchTextProgress({ id: esc(s.batchId), done: c.done, inFlight: c.in_flight, waiting: c.waiting + c.staging, failed: c.failed });
   return fitMessage({ text: text.replace(/:[a-z_]+:\s*/g, ''), blocks });
 }
 
 /** The thread root for any job: the batch card for batches, the step checklist otherwise. */
-export function rootCard(jobId: string, events: MigrationEvent[]): SlackMessage {
-  return isBatchJobId(jobId) ? batchCard(foldBatch(jobId, events)) : statusCard(foldCard(jobId, events));
+export function rootCard(jobId: string, events: MigrationEvent[], lang: Lang = 'en'): SlackMessage {
+  return isBatchJobId(jobId) ? batchCard(foldBatch(jobId, events), lang) : statusCard(foldCard(jobId, events, lang), lang);
 }
 
 // ── replies ─────────────────────────────────────────────────────────────────
@@ -171,11 +164,12 @@ function recipeText(i: BatchItem): string {
   return `${r.forwardTableId} ${r.externalIp}:${r.externalPort} → ${r.internalIp}:${r.internalPort} ${r.ipProtocol}${r.forwardEntryName ? ` name=${r.forwardEntryName}` : ''}`;
 }
 
-function batchItemLine(i: BatchItem, inPlace: boolean): string {
+function batchItemLine(i: BatchItem, inPlace: boolean, lang: Lang): string {
   const e = i.entryToDelete;
-  const change = inPlace ? 'move in place' : 'delete';
-  const restore = inPlace ? 'move back to' : 'CreateForwardEntry';
-  return truncate(`• ${code(i.instanceId)}${i.canary ? ' *canary*' : ''}: ${change} ${code(e.forwardEntryId)} (${code(`${e.externalIp} → ${e.internalIp}`)}); restore = ${restore} ${code(recipeText(i))}; egress after: ${i.expectedEgressIps.map((ip) => code(ip)).join(' or ')}`, 900);
+  return truncate(msg(lang).batchPlanLine({
+    instance: code(i.instanceId), canary: i.canary, inPlace, entry: code(e.forwardEntryId), mapping: code(`${e.externalIp} → ${e.internalIp}`),
+    recipe: code(recipeText(i)), egress: i.expectedEgressIps.map((ip) => code(ip)).join(msg(lang).orWord()),
+  }), 900);
 }
 
 /** Every port: each IP mapping moves to its ENI in place (ModifyForwardEntry); a port list deletes and re-creates. */
@@ -196,58 +190,63 @@ function packed(lines: string[]): Block[] {
   return out;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 /**
  * The one plan of the batch: every DNAT entry it deletes and every restore recipe; the skipped instances. What does
  * not fit one message follows in numbered continuation replies, or, for a long plan, as one CSV file in the thread.
  */
-export function batchPlanReply(plan: BatchPlan, at: string): SlackMessage {
-  const canaries = plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ') || 'none';
+export function batchPlanReply(plan: BatchPlan, at: string, lang: Lang = 'en'): SlackMessage {
+  const m = msg(lang);
+  const canaries = plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ') || m.noneWordBatch();
   const atRisk = plan.skipped.filter((s) => s.code === 'ServiceAtRisk').length;
-  const head = `:clipboard: ${when(at)} *Batch plan* for ${plan.targets.map((t) => code(t)).join(', ')}: ${plural(plan.items.length, 'instance')} to migrate, ${plan.skipped.length} skipped${atRisk ? ` (${plural(atRisk, 'instance')} with services at risk)` : ''}. Canary first: ${truncate(canaries, 600)}; then at most ${plan.concurrency} at a time. The first failed verification stops the batch and restores that instance.`;
-  const skipped = plan.skipped.map((s) => `• ${code(s.instanceId)} ${code(s.code)}: ${escCut(s.message, 300)}`);
-  const body = [...packed(plan.items.map((i) => batchItemLine(i, movesInPlace(plan)))), ...(skipped.length ? [section('*Skipped by the pre-flight (left alone)*'), ...packed(skipped)] : [])];
-  const tail = context([`batch ${code(plan.batchId)}`, `plan hash ${code(plan.hash.slice(0, 12))}`]);
-  const text = `Batch plan: ${plural(plan.items.length, 'instance')} to migrate, ${plan.skipped.length} skipped (batch ${esc(plan.batchId)})`;
+  const head = m.batchPlanHead({
+    at: when(at, lang), targets: plan.targets.map((t) => code(t)).join(', '), count: plan.items.length, skipped: plan.skipped.length, atRisk,
+    canaries: truncate(canaries, 600), concurrency: plan.concurrency,
+  });
+  // A language that explains refusal codes says it in its own words; English shows the engine's sentence.
+  const skipped = plan.skipped.map((s) => `• ${code(s.instanceId)} ${code(s.code)}: ${escCut(m.refusalExplain({ code: s.code }) || s.message, 300)}`);
+  const body = [...packed(plan.items.map((i) => batchItemLine(i, movesInPlace(plan), lang))), ...(skipped.length ? [section(m.batchSkippedTitle()), ...packed(skipped)] : [])];
+  const tail = context([m.batchRef({ id: code(plan.batchId) }), m.planHashRef({ hash: code(plan.hash.slice(0, 12)) })]);
+  const text = m.batchPlanText({ count: plan.items.length, skipped: plan.skipped.length, id: esc(plan.batchId) });
   const { first, rest } = splitBlocks([section(head)], body, [tail]);
   if (!rest.length) return fitMessage({ text, blocks: first });
-  const title = `Batch plan ${esc(plan.batchId)}`;
+  const title = m.batchPlanTitle({ id: esc(plan.batchId) });
   if (rest.length <= MAX_PLAN_CONTINUATIONS) {
-    const note = context([`Continued in the next ${plural(rest.length, 'reply', 'replies')} (${rest.length + 1} messages in all).`]);
-    return fitMessage({ text, blocks: [...first.slice(0, -1), note, tail], continuations: continuations(title, rest) });
+    const note = context([m.batchPlanContinued({ rest: rest.length })]);
+    return fitMessage({ text, blocks: [...first.slice(0, -1), note, tail], continuations: continuations(title, rest, lang) });
   }
   const file = batchPlanFileName(plan);
-  const note = context([`The whole plan (${plural(plan.items.length, 'instance')}, ${plan.skipped.length} skipped) is too long for messages: it is in the file ${code(file)} in this thread; its first instances are above.`]);
+  const note = context([m.batchPlanInFile({ count: plan.items.length, skipped: plan.skipped.length, file: code(file) })]);
   return fitMessage({
     text, blocks: [...first.slice(0, -1), note, tail],
-    file: { filename: file, title: `natmigrate batch plan ${plan.batchId} (${plan.items.length} instances)`, content: batchPlanCsv(plan) },
+    file: { filename: file, title: m.batchPlanFileTitle({ id: plan.batchId, count: plan.items.length }), content: batchPlanCsv(plan) },
   });
 }
 
 /** What the approval card shows for a batch, at any size: counts and the first ten (the plan reply has them all). */
-export function batchApprovalBlocks(plan: BatchPlan): Block[] {
-  const shown = plan.items.slice(0, 10).map((i) => batchItemLine(i, movesInPlace(plan)));
-  const more = plan.items.length > shown.length ? `\n…and ${plan.items.length - shown.length} more, listed in the batch plan above.` : '';
+export function batchApprovalBlocks(plan: BatchPlan, lang: Lang = 'en'): Block[] {
+  const m = msg(lang);
+  const shown = plan.items.slice(0, 10).map((i) => batchItemLine(i, movesInPlace(plan), lang));
+  const more = plan.items.length > shown.length ? m.batchApprovalMore({ n: plan.items.length - shown.length }) : '';
   const canaries = plan.items.filter((i) => i.canary).map((i) => code(i.instanceId)).join(', ');
   const skipped = plan.skipped.slice(0, 20).map((s) => `${code(s.instanceId)} (${code(s.code)})`).join(', ');
   return [
-    section(`*One approval for the whole batch*: ${plural(plan.items.length, 'DNAT IP mapping')} ${movesInPlace(plan) ? 'moved in place (ModifyForwardEntry; falls back to delete and re-create if refused)' : 'deleted and re-created'} to a new ENI of ${plan.items.length === 1 ? 'its instance' : 'each instance'}; canary first (${truncate(canaries, 600)}), then at most ${plan.concurrency} at a time. The first failed verification stops the batch; that instance is restored and the rest are left untouched.`),
+    section(m.batchApprovalOne({ count: plan.items.length, inPlace: movesInPlace(plan), canaries: truncate(canaries, 600), concurrency: plan.concurrency })),
     section(`${truncate(shown.join('\n'), 2800)}${more}`),
-    ...(plan.skipped.length ? [section(`Skipped by the pre-flight: ${truncate(skipped, 1500)}${plan.skipped.length > 20 ? ` and ${plan.skipped.length - 20} more` : ''}`)] : []),
+    ...(plan.skipped.length ? [section(m.batchApprovalSkipped({ list: truncate(skipped, 1500), more: Math.max(0, plan.skipped.length - 20) }))] : []),
   ];
 }
 
-export function batchInstanceReply(ev: Extract<MigrationEvent, { type: 'batch.instance' }>): SlackMessage {
+export function batchInstanceReply(ev: Extract<MigrationEvent, { type: 'batch.instance' }>, lang: Lang = 'en'): SlackMessage {
+  const m = msg(lang);
   const ok = ev.outcome === 'migrated';
   const icon = ok ? ':white_check_mark:' : ev.outcome === 'cancelled' ? ':heavy_minus_sign:' : ':x:';
-  const outcome = outcomeLabel(ev.outcome).replace(/^:[a-z_]+:\s*/, '');
+  const outcome = outcomeLabel(ev.outcome, lang).replace(/^:[a-z_]+:\s*/, '');
   return fitMessage({
-    text: `${esc(ev.instanceId)}${ev.canary ? ' (canary)' : ''}: ${outcome}. ${esc(ev.summary)}`,
+    text: m.batchInstanceText({ instance: esc(ev.instanceId), canary: ev.canary, outcome, summary: esc(ev.summary) }),
     blocks: [
-      section(`${icon} ${when(ev.at)} ${code(ev.instanceId)}${ev.canary ? ' *(canary)*' : ''}: *${outcome}*\n${escCut(ev.summary, 1500)}`),
-      ...(ev.ports?.length ? [section(`*Service ports* through the public IP: ${portsSummary(ev.ports)}\n${portsTable(ev.ports)}`)] : []),
-      context([`job ${code(ev.childJobId)}`, `${code(`/natmigrate status ${ev.childJobId}`)} shows its steps and RequestIds`]),
+      section(m.batchInstanceLine({ icon, at: when(ev.at, lang), instance: code(ev.instanceId), canary: ev.canary, outcome, summary: escCut(m.engineSummary({ text: ev.summary }), 1500) })),
+      ...(ev.ports?.length ? [section(m.batchInstancePorts({ summary: portsSummary(ev.ports, lang), table: portsTable(ev.ports) }))] : []),
+      context([m.jobRef({ id: code(ev.childJobId) }), m.statusShowsSteps({ command: code(`/natmigrate status ${ev.childJobId}`) })]),
     ],
   });
 }

@@ -1,3 +1,5 @@
+import type { Lang } from '../../i18n/lang.ts';
+import { msg } from '../../i18n/catalog.ts';
 import type { Actor, JobOutcome, MigrationEvent } from '../../domain/events.ts';
 import { actor, code, context, esc, escCut, when, type Block } from './format.ts';
 
@@ -58,39 +60,28 @@ export function applyHeadEvent(card: CardHead, ev: MigrationEvent): void {
   }
 }
 
-const OUTCOME: Record<JobOutcome, string> = {
-  migrated: ':white_check_mark: Migrated and verified',
-  verify_failed: ':warning: Cut over, but verification failed (not rolled back)',
-  refused: ':no_entry: Refused by the pre-flight; nothing changed',
-  rejected: ':x: Rejected; staging undone',
-  expired: ':hourglass: Approval expired; staging undone',
-  cancelled: ':octagonal_sign: Cancelled',
-  restored: ':leftwards_arrow_with_hook: Original mapping restored',
-  rolled_back: ':leftwards_arrow_with_hook: Rolled back',
-  failed: ':rotating_light: Failed: needs attention (see the thread)',
-};
-
-export function outcomeLabel(o: JobOutcome): string {
-  return OUTCOME[o] ?? esc(o);
+export function outcomeLabel(o: JobOutcome, lang: Lang = 'en'): string {
+  return msg(lang).outcomeLabel({ outcome: o }) ?? esc(o);
 }
 
 /** The card's state line once it ended: the outcome, when, and the summary (cut to `summaryMax`). */
-export function outcomeLine(outcome: JobOutcome, card: CardHead, summaryMax = 2500): string {
-  const summary = card.summary ? `\n${escCut(card.summary, summaryMax)}` : '';
-  return `*${outcomeLabel(outcome)}* ${card.finishedAt ? when(card.finishedAt) : ''}${summary}`;
+export function outcomeLine(outcome: JobOutcome, card: CardHead, summaryMax = 2500, lang: Lang = 'en'): string {
+  const summary = card.summary ? `\n${escCut(msg(lang).engineSummary({ text: card.summary }), summaryMax)}` : '';
+  return `*${outcomeLabel(outcome, lang)}* ${card.finishedAt ? when(card.finishedAt, lang) : ''}${summary}`;
 }
 
 /** "job `…` · region `…` · requested by … · when" under the card's header. */
-export function headContext(label: string, id: string, card: CardHead): Block {
+export function headContext(label: 'job' | 'batch', id: string, card: CardHead, lang: Lang = 'en'): Block {
+  const m = msg(lang);
   return context([
-    `${label} ${code(id)}`,
-    card.regionId ? `region ${code(card.regionId)}` : '',
-    card.requestedBy ? `requested by ${actor(card.requestedBy)}` : '',
-    card.queuedAt ? when(card.queuedAt) : '',
+    label === 'batch' ? m.batchRef({ id: code(id) }) : m.jobRef({ id: code(id) }),
+    card.regionId ? m.regionRef({ id: code(card.regionId) }) : '',
+    card.requestedBy ? m.requestedByRef({ who: actor(card.requestedBy, lang) }) : '',
+    card.queuedAt ? when(card.queuedAt, lang) : '',
   ]);
 }
 
 /** Shown while a cancel is pending (not once the job ended). */
-export function cancelNote(card: CardHead): string | undefined {
-  return card.cancelRequestedBy && !card.outcome ? `:octagonal_sign: Cancel requested by ${actor(card.cancelRequestedBy)}` : undefined;
+export function cancelNote(card: CardHead, lang: Lang = 'en'): string | undefined {
+  return card.cancelRequestedBy && !card.outcome ? msg(lang).cancelNote({ by: actor(card.cancelRequestedBy, lang) }) : undefined;
 }

@@ -1,4 +1,6 @@
 import type { DriftAlert } from '../../domain/events.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { msg } from '../../i18n/catalog.ts';
 import { code, context, esc, escCut, section, when, type SlackMessage } from './format.ts';
 import { fitMessage } from './fit.ts';
 
@@ -25,28 +27,25 @@ export function decodeDriftValue(raw: unknown): { regionId: string; instanceId: 
   }
 }
 
-export function driftAlertMessage(d: DriftAlert, at: string, jobId: string): SlackMessage {
+export function driftAlertMessage(d: DriftAlert, at: string, jobId: string, lang: Lang = 'en'): SlackMessage {
+  const m = msg(lang);
   const who = `${code(d.instanceId)}${d.instanceName ? ` (${escCut(d.instanceName, 200)})` : ''}`;
-  const what = d.kind === 'dnat-ip-mapping'
-    ? `has a DNAT IP mapping again and egresses from ${code(d.egressIp ?? '?')} instead of the SNAT IP ${d.expectedIps.map((ip) => code(ip)).join(' or ') || '(none)'}`
-    : d.kind === 'not-answering'
-      ? 'was migrated but no longer answers on its public IP (a reboot may have dropped the guest\'s policy routing)'
-      : `egresses from an unexpected IP ${code(d.egressIp ?? '?')} (expected ${d.expectedIps.map((ip) => code(ip)).join(' or ') || 'a SNAT IP of the gateway'})`;
+  const what = m.driftWhat({ kind: d.kind, egress: code(d.egressIp ?? '?'), expected: d.expectedIps.map((ip) => code(ip)).join(m.orWord()) });
   // A silent migrated instance needs a person in the guest, not a plan: no button.
   const value = d.kind === 'not-answering' ? '' : encodeDriftValue(d);
   return fitMessage({
-    text: esc(`Drift on ${d.natGatewayId}: ${d.instanceId} ${d.kind === 'dnat-ip-mapping' ? `has a DNAT IP mapping (${d.egressIp ?? '?'})` : d.kind === 'not-answering' ? 'no longer answers on its public IP' : `egresses from an unexpected IP (${d.egressIp ?? '?'})`}`),
+    text: esc(m.driftText({ ngw: d.natGatewayId, instance: d.instanceId, kind: d.kind, egress: d.egressIp ?? '?' })),
     blocks: [
-      section(`:warning: ${when(at)} *Drift on ${code(d.natGatewayId)}*: ${who} ${what}.\n${escCut(d.reason, 1000)}`),
+      section(m.driftHead({ at: when(at, lang), ngw: code(d.natGatewayId), who, what, reason: escCut(d.reason, 1000) })),
       // A value the click handler would refuse (ids no real cloud has) gets no button.
       ...(value && value.length <= DRIFT_VALUE_MAX ? [{
         type: 'actions' as const,
         block_id: DRIFT_BLOCK_ID,
         elements: [{
-          type: 'button' as const, action_id: DRIFT_PLAN_ACTION_ID, text: { type: 'plain_text' as const, text: 'Plan', emoji: false }, value,
+          type: 'button' as const, action_id: DRIFT_PLAN_ACTION_ID, text: { type: 'plain_text' as const, text: m.planButton(), emoji: false }, value,
         }],
       }] : []),
-      context([`region ${code(d.regionId)}`, `sweep ${code(jobId)}`, 'Reported once; again only if it goes away and comes back.']),
+      context([m.regionRef({ id: code(d.regionId) }), m.sweepRef({ id: code(jobId) }), m.driftOnce()]),
     ],
   });
 }

@@ -1,4 +1,6 @@
 import { truncate } from '../mrkdwn.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { msg } from '../../i18n/catalog.ts';
 import { context, LIMITS, type Block, type SlackMessage } from './format.ts';
 
 /**
@@ -87,10 +89,11 @@ export function splitBlocks(head: Block[], body: Block[], tail: Block[], budget 
 }
 
 /** Numbered continuation replies for what did not fit on the first message: "(continued 2/4)". */
-export function continuations(title: string, rest: Block[][]): SlackMessage[] {
+export function continuations(title: string, rest: Block[][], lang: Lang = 'en'): SlackMessage[] {
   const n = rest.length + 1;
+  const m = msg(lang);
   return rest.map((blocks, i) => ({
-    text: truncate(`${title} (continued ${i + 2}/${n})`, LIMITS.fallbackText),
-    blocks: fitBlocks([...blocks, context([`${title} · continued ${i + 2}/${n}`])]),
+    text: truncate(m.continued({ title, n: i + 2, of: n }), LIMITS.fallbackText),
+    blocks: fitBlocks([...blocks, context([m.continuedTag({ title, n: i + 2, of: n })])]),
   }));
 }

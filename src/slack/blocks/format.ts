@@ -2,6 +2,9 @@ import type { types } from '@slack/bolt';
 import type { Actor, CallEvidence } from '../../domain/events.ts';
 import type { DnatEntry, DnatSpec } from '../../domain/cloud-types.ts';
 import { code, esc, plain, plainText, truncate } from '../mrkdwn.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { msg } from '../../i18n/catalog.ts';
+import { formatDateTime } from '../../i18n/time.ts';
 
 export { code, codeBlock, esc, escCut, plain, plainText, truncate } from '../mrkdwn.ts';
 
@@ -39,21 +42,25 @@ export function mention(userId: string): string {
   return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : esc(userId);
 }
 
-export function actor(a: Actor | undefined): string {
+export function actor(a: Actor | undefined, lang: Lang = 'en'): string {
   if (!a) return 'natmigrate';
-  return a.kind === 'user' ? mention(a.userId) : 'natmigrate (bot)';
+  return a.kind === 'user' ? mention(a.userId) : msg(lang).botActor();
 }
 
-export function actors(list: Actor[]): string {
-  return list.length ? list.map(actor).join(', ') : 'nobody';
+export function actors(list: Actor[], lang: Lang = 'en'): string {
+  const t = msg(lang);
+  return list.length ? list.map((a) => actor(a, lang)).join(t.listJoin()) : t.nobody();
 }
 
-/** "2024-05-01 12:03:04 UTC", shown in each reader's own time zone by Slack through <!date>. */
-export function when(iso: string | number): string {
+/**
+ * A date and time as the reader's language writes it, with the time zone shown ("Dec 6, 2026, 20:01:02 UTC",
+ * "2026/12/06 20:01:02 UTC"; i18n/time.ts). Plain text: Slack's <!date> token would show each reader's local time
+ * but not which zone it is.
+ */
+export function when(iso: string | number, lang: Lang = 'en'): string {
   const ms = typeof iso === 'number' ? iso : Date.parse(iso);
   if (!Number.isFinite(ms)) return esc(String(iso));
-  const fallback = new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-  return `<!date^${Math.floor(ms / 1000)}^{date_num} {time_secs}|${fallback}>`;
+  return formatDateTime(ms, lang);
 }
 
 export function section(text: string): Block {
@@ -89,15 +96,16 @@ export function callsText(calls: CallEvidence[]): string {
 }
 
 /** All fields of a DNAT entry, one line: what the thread must show before it is deleted. */
-export function dnatEntryText(e: DnatEntry | (DnatSpec & { forwardEntryId?: string; status?: string })): string {
+export function dnatEntryText(e: DnatEntry | (DnatSpec & { forwardEntryId?: string; status?: string }), lang: Lang = 'en'): string {
+  const f = msg(lang).entryField;
   const parts = [
-    e.forwardEntryId ? `entry ${code(e.forwardEntryId)}` : undefined,
-    `table ${code(e.forwardTableId)}`,
+    e.forwardEntryId ? f({ field: 'entry', value: code(e.forwardEntryId) }) : undefined,
+    f({ field: 'table', value: code(e.forwardTableId) }),
     `${code(`${e.externalIp}:${e.externalPort}`)} → ${code(`${e.internalIp}:${e.internalPort}`)}`,
-    `protocol ${code(e.ipProtocol)}`,
-    e.forwardEntryName ? `name ${code(e.forwardEntryName)}` : undefined,
-    'status' in e && e.status ? `status ${code(e.status)}` : undefined,
-    'natGatewayId' in e && e.natGatewayId ? `NAT gateway ${code(e.natGatewayId)}` : undefined,
+    f({ field: 'protocol', value: code(e.ipProtocol) }),
+    e.forwardEntryName ? f({ field: 'name', value: code(e.forwardEntryName) }) : undefined,
+    'status' in e && e.status ? f({ field: 'status', value: code(e.status) }) : undefined,
+    'natGatewayId' in e && e.natGatewayId ? f({ field: 'natGateway', value: code(e.natGatewayId) }) : undefined,
   ];
   return parts.filter(Boolean).join(' · ');
 }

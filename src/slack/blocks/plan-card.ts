@@ -1,77 +1,83 @@
 import { guestConfigText } from '../../domain/guest-network.ts';
 import type { Plan, Refusal } from '../../domain/plan-types.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { msg } from '../../i18n/catalog.ts';
 import { code, codeBlock, context, dnatEntryText, esc, escCut, header, mention, restoreRecipeText, section, when, type Block, type SlackMessage } from './format.ts';
 import { fitMessage } from './fit.ts';
 import { servicesBlock } from './services-text.ts';
 
 /** The pre-flight plan: exactly what will change, what recreates the old state, and what egress to expect. */
 
-function portsText(plan: Plan): string {
-  return plan.options.ports.kind === 'all' ? 'all ports (IP mapping)' : `TCP ${plan.options.ports.ports.join(', ')}`;
+function portsText(plan: Plan, lang: Lang): string {
+  const m = msg(lang);
+  return plan.options.ports.kind === 'all' ? m.portsAll() : m.portsList({ ports: plan.options.ports.ports.join(', ') });
+}
+
+/** How the cutover moves the mapping, in the words the plan and the approval card use. */
+export function cutoverText(plan: Plan, lang: Lang = 'en'): string {
+  return plan.cutover === 'modify' ? msg(lang).cutoverModify() : msg(lang).cutoverRecreate();
 }
 
 /** The plan's body blocks (shared by the plan card and the approval card). */
-/** How the cutover moves the mapping, in the words the plan and the approval card use. */
-export function cutoverText(plan: Plan): string {
-  return plan.cutover === 'modify'
-    ? 'modify the entry in place (one ModifyForwardEntry; the public IP stays mapped throughout; falls back to delete and re-create if the API refuses)'
-    : 'delete and re-create (the public IP maps to nothing between the delete and the new entry)';
-}
-
-export function planBlocks(plan: Plan): Block[] {
+export function planBlocks(plan: Plan, lang: Lang = 'en'): Block[] {
+  const m = msg(lang);
   const inPlace = plan.cutover === 'modify';
   const blocks: Block[] = [
-    section(`*Cutover*: ${cutoverText(plan)}`),
-    section(`*DNAT entry to ${inPlace ? 'move to the new ENI' : 'delete'}*\n${dnatEntryText(plan.entryToDelete)}`),
-    section(`*Restore recipe* (${inPlace ? 'the entry is moved back to it' : 'recreates it exactly'})\n${codeBlock(restoreRecipeText(plan.restoreRecipe))}`),
+    section(m.planCutover({ how: cutoverText(plan, lang) })),
+    section(m.planEntry({ inPlace, entry: dnatEntryText(plan.entryToDelete, lang) })),
+    section(m.planRecipe({ inPlace, recipe: codeBlock(restoreRecipeText(plan.restoreRecipe)) })),
     section(
-      `*New ENI* in vSwitch ${code(plan.eni.vSwitchId)} (${code(plan.eni.zoneId)}), security groups ${plan.eni.securityGroupIds.map((s) => code(s)).join(', ') || '—'}\n` +
-        `*${inPlace ? 'The entry afterwards' : `New DNAT ${plan.newEntries.length === 1 ? 'entry' : 'entries'}`}* (${esc(portsText(plan))}):\n` +
+      `${m.planNewEni({ vsw: code(plan.eni.vSwitchId), zone: code(plan.eni.zoneId), sgs: plan.eni.securityGroupIds.map((s) => code(s)).join(', ') || '—' })}\n` +
+        `${m.planNewEntries({ inPlace, count: plan.newEntries.length, ports: esc(portsText(plan, lang)) })}\n` +
         plan.newEntries
-          .map((n) => `• ${code(`${n.externalIp}:${n.externalPort}`)} → ${code(`<new ENI private IP>:${n.internalPort}`)} protocol ${code(n.ipProtocol)} in ${code(n.forwardTableId)}`)
+          .map((n) => m.planNewEntryLine({ external: code(`${n.externalIp}:${n.externalPort}`), internal: code(`${m.newEniPrivateIp()}:${n.internalPort}`), protocol: code(n.ipProtocol), table: code(n.forwardTableId) }))
           .join('\n'),
     ),
-    section(`*Expected egress IP${plan.expectedEgressIps.length === 1 ? '' : 's'}* (SNAT): ${plan.expectedEgressIps.map((ip) => code(ip)).join(', ') || '—'}`),
+    section(m.planEgress({ count: plan.expectedEgressIps.length, ips: plan.expectedEgressIps.map((ip) => code(ip)).join(', ') || '—' })),
   ];
-  if (plan.options.configureGuest) blocks.push(section(`*Guest NIC configuration* (--configure-guest): ${escCut(guestConfigText(plan.guestNetwork), 400)}`));
-  const services = servicesBlock(plan);
+  if (plan.options.configureGuest) blocks.push(section(m.planGuest({ text: escCut(guestConfigText(plan.guestNetwork), 400) })));
+  const services = servicesBlock(plan, lang);
   if (services) blocks.push(services);
-  if (plan.warnings.length) blocks.push(section(`:warning: *Warnings*\n${plan.warnings.map((w) => `• ${escCut(w, 500)}`).join('\n')}`));
+  if (plan.warnings.length) blocks.push(section(m.planWarnings({ list: plan.warnings.map((w) => `• ${escCut(m.planWarning({ text: w }), 500)}`).join('\n') })));
   blocks.push(
     context([
-      `instance ${code(plan.instanceId)}${plan.instanceName && plan.instanceName !== plan.instanceId ? ` (${escCut(plan.instanceName, 200)})` : ''}`,
-      `primary IP ${code(plan.primaryIp)}`,
-      `VPC ${code(plan.vpcId)}`,
-      `NAT gateway ${code(plan.natGatewayId)}`,
-      `region ${code(plan.regionId)}`,
-      `plan hash ${code(plan.hash.slice(0, 12))}`,
+      m.instanceRef({ id: code(plan.instanceId), ...(plan.instanceName && plan.instanceName !== plan.instanceId ? { name: escCut(plan.instanceName, 200) } : {}) }),
+      m.primaryIpRef({ ip: code(plan.primaryIp) }),
+      m.vpcRef({ id: code(plan.vpcId) }),
+      m.natGatewayRef({ id: code(plan.natGatewayId) }),
+      m.regionRef({ id: code(plan.regionId) }),
+      m.planHashRef({ hash: code(plan.hash.slice(0, 12)) }),
     ]),
   );
   return blocks;
 }
 
-export function planCard(plan: Plan, opts: { jobId: string; requestedBy?: string; at?: string; dryRun?: boolean }): SlackMessage {
-  const title = opts.dryRun ? `Dry run: plan for ${plan.instanceId}` : `Plan for ${plan.instanceId}`;
-  const by = opts.requestedBy ? ` · requested by ${mention(opts.requestedBy)}` : '';
+export function planCard(plan: Plan, opts: { jobId: string; requestedBy?: string; at?: string; dryRun?: boolean }, lang: Lang = 'en'): SlackMessage {
+  const m = msg(lang);
+  const title = m.planTitle({ dryRun: Boolean(opts.dryRun), instance: plan.instanceId });
   const e = plan.entryToDelete;
   return fitMessage({
-    text: esc(`${title}: delete ${e.forwardEntryId} (${e.externalIp} → ${e.internalIp}), expected egress ${plan.expectedEgressIps.join(', ')}`),
+    text: esc(m.planText({ title, entry: e.forwardEntryId, from: e.externalIp, to: e.internalIp, egress: plan.expectedEgressIps.join(', ') })),
     blocks: [
       header(`📋 ${title}`),
-      ...planBlocks(plan),
-      context([`job ${code(opts.jobId)}${by}`, opts.at ? when(opts.at) : '', opts.dryRun ? 'nothing was changed' : '']),
+      ...planBlocks(plan, lang),
+      context([
+        `${m.jobRef({ id: code(opts.jobId) })}${opts.requestedBy ? ` · ${m.requestedByRef({ who: mention(opts.requestedBy) })}` : ''}`,
+        opts.at ? when(opts.at, lang) : '', opts.dryRun ? m.nothingChanged() : '',
+      ]),
     ],
   });
 }
 
-export function refusalCard(refusal: Refusal, opts: { jobId: string; instanceId?: string; requestedBy?: string; at?: string; dryRun?: boolean }): SlackMessage {
-  const target = opts.instanceId ? ` ${opts.instanceId}` : '';
+export function refusalCard(refusal: Refusal, opts: { jobId: string; instanceId?: string; requestedBy?: string; at?: string; dryRun?: boolean }, lang: Lang = 'en'): SlackMessage {
+  const m = msg(lang);
+  const target = opts.instanceId ?? '';
   const details = refusal.details && Object.keys(refusal.details).length ? `\n${codeBlock(JSON.stringify(refusal.details, null, 1), 1500)}` : '';
   return fitMessage({
-    text: esc(`Refused${target}: ${refusal.code}: ${refusal.message}`),
+    text: esc(m.refusedText({ target, code: refusal.code, message: refusal.message })),
     blocks: [
-      section(`:no_entry: *Pre-flight refused${esc(target)}* — ${code(refusal.code)}\n${escCut(refusal.message, 1200)}${details}`),
-      context([`job ${code(opts.jobId)}`, opts.requestedBy ? `requested by ${mention(opts.requestedBy)}` : '', opts.at ? when(opts.at) : '', 'nothing was changed']),
+      section(`${m.refusedHead({ target: esc(target), code: code(refusal.code), message: escCut(refusal.message, 1200), explain: m.refusalExplain({ code: refusal.code }) })}${details}`),
+      context([m.jobRef({ id: code(opts.jobId) }), opts.requestedBy ? m.requestedByRef({ who: mention(opts.requestedBy) }) : '', opts.at ? when(opts.at, lang) : '', m.nothingChanged()]),
     ],
   });
 }

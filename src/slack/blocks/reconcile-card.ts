@@ -1,4 +1,6 @@
 import type { MigrationEvent } from '../../domain/events.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { msg } from '../../i18n/catalog.ts';
 import { code, context, esc, escCut, restoreRecipeText, codeBlock, section, when, type SlackMessage } from './format.ts';
 import { fitMessage } from './fit.ts';
 
@@ -26,22 +28,23 @@ export function decodeReconcileValue(raw: unknown): { regionId: string; eniId: s
   }
 }
 
-export function reconcileAskMessage(ev: Extract<MigrationEvent, { type: 'reconcile.ask' }>): SlackMessage {
+export function reconcileAskMessage(ev: Extract<MigrationEvent, { type: 'reconcile.ask' }>, lang: Lang = 'en'): SlackMessage {
+  const m = msg(lang);
   const value = encodeValue(ev.regionId, ev.eniId, ev.jobId);
   return fitMessage({
-    text: esc(`natmigrate reconcile needs a decision about ENI ${ev.eniId}: ${ev.situation}`),
+    text: esc(m.reconcileText({ eni: ev.eniId, situation: ev.situation })),
     blocks: [
-      section(`:raising_hand: ${when(ev.at)} *Reconcile needs a person*: ${escCut(ev.situation, 1500)}\nENI ${code(ev.eniId)} in ${code(ev.regionId)}; nothing was changed.`),
-      section(`*Restore* puts this original mapping back (from the ENI's tags) and removes the ENI:\n${codeBlock(restoreRecipeText(ev.original))}`),
+      section(m.reconcileHead({ at: when(ev.at, lang), situation: escCut(ev.situation, 1500), eni: code(ev.eniId), region: code(ev.regionId) })),
+      section(m.reconcileRestore({ recipe: codeBlock(restoreRecipeText(ev.original)) })),
       ...(value.length <= VALUE_MAX ? [{
         type: 'actions' as const,
         block_id: RECONCILE_BLOCK_ID,
         elements: [{
           type: 'button' as const, action_id: RECONCILE_RESTORE_ACTION_ID, style: 'danger' as const,
-          text: { type: 'plain_text' as const, text: 'Restore', emoji: false }, value,
+          text: { type: 'plain_text' as const, text: m.restoreButton(), emoji: false }, value,
         }],
       }] : []),
-      context([`job ${code(ev.jobId)}`, 'Approvers only; or run `natmigrate reconcile --restore ' + esc(ev.eniId) + '`']),
+      context([m.jobRef({ id: code(ev.jobId) }), m.reconcileApproversOnly({ command: code(`natmigrate reconcile --restore ${ev.eniId}`) })]),
     ],
   });
 }

@@ -1,4 +1,6 @@
 import type { EgressEvidence, JobOutcome, PortEvidence, SshEvidence } from '../../domain/events.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { msg } from '../../i18n/catalog.ts';
 import { code, codeBlock, context, esc, escCut, section, truncate, when, type SlackMessage } from './format.ts';
 import { fitMessage } from './fit.ts';
 import { outcomeLabel } from './card-common.ts';
@@ -6,37 +8,46 @@ import { portsSummary, portsTable } from './services-text.ts';
 
 /** Verification evidence and the final outcome, as the last replies of a thread. */
 
-function sshText(s: SshEvidence): string {
-  const head = `${s.ok ? ':white_check_mark:' : ':x:'} *SSH* ${code(`${s.host}:${s.port}`)} after ${s.attempts} attempt${s.attempts === 1 ? '' : 's'}`;
-  const body = s.banner ? `banner ${code(truncate(s.banner, 500))}` : s.error ? `error ${code(truncate(s.error, 500))}` : '';
-  return `${head}${body ? `: ${body}` : ''}`;
+function sshText(s: SshEvidence, lang: Lang): string {
+  return msg(lang).verifySsh({
+    ok: s.ok, target: code(`${s.host}:${s.port}`), attempts: s.attempts,
+    ...(s.banner ? { banner: code(truncate(s.banner, 500)) } : s.error ? { error: code(truncate(s.error, 500)) } : {}),
+  });
 }
 
-function egressText(e: EgressEvidence): string {
-  const head = `${e.ok ? ':white_check_mark:' : ':x:'} *Egress IP* observed ${code(e.observedIp ?? 'none')}, expected ${e.expectedIps.map((ip) => code(ip)).join(' or ') || '—'}`;
-  const tail = [e.invokeId ? `Cloud Assistant invocation ${code(e.invokeId)}` : '', e.error ? `error ${code(truncate(e.error, 500))}` : ''].filter(Boolean).join(' · ');
+function egressText(e: EgressEvidence, lang: Lang): string {
+  const m = msg(lang);
+  const head = m.verifyEgress({ ok: e.ok, observed: code(e.observedIp ?? m.noneWord()), expected: e.expectedIps.map((ip) => code(ip)).join(m.orWord()) || '—' });
+  const tail = [e.invokeId ? m.cloudAssistantInvocation({ id: code(e.invokeId) }) : '', e.error ? m.errorRef({ error: code(truncate(e.error, 500)) }) : ''].filter(Boolean).join(' · ');
   const raw = e.rawOutput ? `\n${codeBlock(truncate(e.rawOutput, 800))}` : '';
   return `${head}${tail ? `\n${tail}` : ''}${raw}`;
 }
 
-function portsText(ports: PortEvidence[]): string {
+function portsText(ports: PortEvidence[], lang: Lang): string {
   const lost = ports.filter((p) => p.before && p.after === false && !p.accepted);
-  const head = `${lost.length ? ':x:' : ':white_check_mark:'} *Service ports* through the public IP: ${portsSummary(ports)}${lost.length ? ` — lost: ${lost.map((p) => code(p.port)).join(', ')}` : ''}`;
+  const head = msg(lang).servicePortsLine({ ok: !lost.length, summary: portsSummary(ports, lang), ...(lost.length ? { lost: lost.map((p) => code(p.port)).join(', ') } : {}) });
   return `${head}\n${portsTable(ports)}`;
 }
 
-export function verifiedCard(ev: { ok: boolean; ssh: SshEvidence; egress: EgressEvidence; at: string; ports?: PortEvidence[] }): SlackMessage {
-  const title = ev.ok ? ':mag: *Verification passed*' : ':mag: *Verification failed*';
+export function verifiedCard(ev: { ok: boolean; ssh: SshEvidence; egress: EgressEvidence; at: string; ports?: PortEvidence[] }, lang: Lang = 'en'): SlackMessage {
+  const m = msg(lang);
   const ports = ev.ports?.length ? ev.ports : undefined;
   return fitMessage({
-    text: esc(`Verification ${ev.ok ? 'passed' : 'failed'}: SSH ${ev.ssh.ok ? 'ok' : 'failed'}${ev.ssh.banner ? ` (${truncate(ev.ssh.banner, 300)})` : ''}, egress ${ev.egress.observedIp ?? 'unknown'} (expected ${ev.egress.expectedIps.join(', ')})${ports ? `, ${portsSummary(ports)}` : ''}`),
-    blocks: [section(`${title} ${when(ev.at)}`), section(sshText(ev.ssh)), section(egressText(ev.egress)), ...(ports ? [section(portsText(ports))] : [])],
+    text: esc(m.verificationText({
+      ok: ev.ok, ssh: ev.ssh.ok, ...(ev.ssh.banner ? { banner: truncate(ev.ssh.banner, 300) } : {}), observed: ev.egress.observedIp ?? m.unknownWord(),
+      expected: ev.egress.expectedIps.join(', '), ...(ports ? { ports: portsSummary(ports, lang) } : {}),
+    })),
+    blocks: [section(m.verificationTitle({ ok: ev.ok, at: when(ev.at, lang) })), section(sshText(ev.ssh, lang)), section(egressText(ev.egress, lang)), ...(ports ? [section(portsText(ports, lang))] : [])],
   });
 }
 
-export function resultCard(ev: { jobId: string; outcome: JobOutcome; summary: string; at: string }): SlackMessage {
+export function resultCard(ev: { jobId: string; outcome: JobOutcome; summary: string; at: string }, lang: Lang = 'en'): SlackMessage {
+  const m = msg(lang);
   return fitMessage({
-    text: esc(`Finished: ${ev.outcome}: ${ev.summary}`),
-    blocks: [section(`:checkered_flag: *Finished* ${when(ev.at)}: *${outcomeLabel(ev.outcome)}*\n${escCut(ev.summary, 2700)}`), context([`job ${code(ev.jobId)}`, `outcome ${code(ev.outcome)}`])],
+    text: esc(m.finishedText({ outcome: ev.outcome, summary: ev.summary })),
+    blocks: [
+      section(m.finished({ at: when(ev.at, lang), outcome: outcomeLabel(ev.outcome, lang), summary: escCut(m.engineSummary({ text: ev.summary }), 2700) })),
+      context([m.jobRef({ id: code(ev.jobId) }), m.outcomeRef({ outcome: code(ev.outcome) })]),
+    ],
   });
 }

@@ -1,8 +1,10 @@
+import type { Lang } from '../../i18n/lang.ts';
+import { msg } from '../../i18n/catalog.ts';
 import type { JobKind, MigrationEvent } from '../../domain/events.ts';
 import { MIGRATION_PATH, ROLLBACK_PATH, STEPS, isStepName, type StepName } from '../../domain/steps.ts';
 import { applyHeadEvent, cancelNote, headContext, outcomeLabel, outcomeLine, type CardHead } from './card-common.ts';
 import { portsSummary } from './services-text.ts';
-import { actor, context, esc, escCut, header, section, when, type SlackMessage } from './format.ts';
+import { actors, context, esc, escCut, header, section, when, type SlackMessage } from './format.ts';
 import { fitMessage } from './fit.ts';
 
 /**
@@ -60,7 +62,7 @@ function initialCard(jobId: string, kind: JobKind = 'migrate'): CardState {
 }
 
 /** Apply one event (unknown event types are ignored, so newer engines do not break older bots). */
-function applyEvent(state: CardState, ev: MigrationEvent): CardState {
+function applyEvent(state: CardState, ev: MigrationEvent, lang: Lang): CardState {
   state.lastAt = ev.at;
   applyHeadEvent(state, ev);
   switch (ev.type) {
@@ -99,7 +101,7 @@ function applyEvent(state: CardState, ev: MigrationEvent): CardState {
       break;
     case 'verified':
       state.verified = ev.ok;
-      if (ev.ports?.length) state.portsLine = portsSummary(ev.ports);
+      if (ev.ports?.length) state.portsLine = portsSummary(ev.ports, lang);
       break;
     case 'restored':
       state.restored = true;
@@ -114,48 +116,50 @@ function applyEvent(state: CardState, ev: MigrationEvent): CardState {
   return state;
 }
 
-export function foldCard(jobId: string, events: MigrationEvent[]): CardState {
+export function foldCard(jobId: string, events: MigrationEvent[], lang: Lang = 'en'): CardState {
   const first = events.find((e) => e.type === 'job.queued');
   const state = initialCard(jobId, first && first.type === 'job.queued' ? first.kind : 'migrate');
-  for (const e of events) applyEvent(state, e);
+  for (const e of events) applyEvent(state, e, lang);
   return state;
 }
 
-function stateLine(s: CardState): string {
-  if (s.outcome) return outcomeLine(s.outcome, s);
+function stateLine(s: CardState, lang: Lang): string {
+  const m = msg(lang);
+  if (s.outcome) return outcomeLine(s.outcome, s, 2500, lang);
   const a = s.approval;
-  if (a?.status === 'pending') return `*Waiting for approval* (${a.approvals} of ${a.required}) until ${when(a.expiresAt)}`;
+  if (a?.status === 'pending') return m.waitingForApproval({ n: a.approvals, of: a.required, until: when(a.expiresAt, lang) });
   const running = s.rows.find((r) => r.status === 'running');
-  if (running) return `*In progress:* ${escCut(running.title, 300)}`;
-  return s.rows.some((r) => r.status !== 'pending') ? '*In progress*' : '*Queued*';
+  if (running) return m.inProgressStep({ step: escCut(m.stepTitle({ step: running.step, title: running.title }), 300) });
+  return s.rows.some((r) => r.status !== 'pending') ? m.inProgress() : m.queued();
 }
 
-export function statusCard(s: CardState): SlackMessage {
-  const what = s.kind === 'rollback' ? 'Rollback' : s.kind === 'preview' ? 'Dry run' : 'NAT migration';
+export function statusCard(s: CardState, lang: Lang = 'en'): SlackMessage {
+  const m = msg(lang);
+  const what = m.jobWhat({ kind: s.kind });
   const target = s.instanceId ?? s.jobId;
   const rows = s.rows
     .filter((r) => !(s.outcome && r.status === 'skipped'))
     .map((r) => {
       let extra = '';
       if (r.step === 'request_approval' && s.approval && s.approval.status !== 'pending') {
-        extra = ` — ${s.approval.status} by ${s.approval.by.map(actor).join(', ') || 'nobody'}`;
+        extra = m.approvalRowDecided({ decision: s.approval.status, by: actors(s.approval.by, lang) });
       }
-      if (r.step === 'verify' && s.verified !== undefined) extra = `${s.verified ? ' — SSH and egress OK' : ' — failed'}${s.portsLine ? `; ${s.portsLine}` : ''}`;
-      return `${ICON[r.status]} ${escCut(r.title, 300)}${extra}${r.at && r.status !== 'pending' ? ` · ${when(r.at)}` : ''}`;
+      if (r.step === 'verify' && s.verified !== undefined) extra = m.verifyRow({ ok: s.verified, ...(s.portsLine ? { ports: s.portsLine } : {}) });
+      return `${ICON[r.status]} ${escCut(m.stepTitle({ step: r.step, title: r.title }), 300)}${extra}${r.at && r.status !== 'pending' ? ` · ${when(r.at, lang)}` : ''}`;
     });
   const notes: string[] = [];
-  const cancel = cancelNote(s);
+  const cancel = cancelNote(s, lang);
   if (cancel) notes.push(cancel);
-  if (s.restored) notes.push(':leftwards_arrow_with_hook: The original DNAT mapping was restored');
+  if (s.restored) notes.push(m.mappingRestoredNote());
   return fitMessage({
-    text: `${what} of ${esc(target)}: ${s.outcome ? outcomeLabel(s.outcome) : stateLine(s).replace(/\*/g, '')}`,
+    text: m.cardFallback({ what, target: esc(target), state: s.outcome ? outcomeLabel(s.outcome, lang) : stateLine(s, lang).replace(/\*/g, '') }),
     blocks: [
-      header(`${what} · ${target}`),
-      headContext('job', s.jobId, s),
-      section(stateLine(s)),
+      header(m.cardHeader({ what, target })),
+      headContext('job', s.jobId, s, lang),
+      section(stateLine(s, lang)),
       section(rows.join('\n') || '—'),
       ...(notes.length ? [section(notes.join('\n'))] : []),
-      context(['Audit log in this thread ↓']),
+      context([m.auditBelow()]),
     ],
   });
 }

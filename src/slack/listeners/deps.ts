@@ -1,10 +1,11 @@
-import type { MigrationService } from '../../engine/ports.ts';
+import type { InventoryPort, MigrationService } from '../../engine/ports.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import type { Languages } from '../language.ts';
 import type { Authz } from '../authz.ts';
 import type { ChannelCheck } from '../channels.ts';
 import type { Log } from '../slack-log.ts';
 import { truncate } from '../mrkdwn.ts';
+import type { SlackWebClient } from '../web-call.ts';
 import type { Outbox } from '../outbox/index.ts';
 
 /** What every listener needs; built once by the app factory. */
@@ -17,6 +18,10 @@ export interface SlackDeps {
   languages: Languages;
   /** Post one line in a channel (a channel-wide audit line that belongs to no job, e.g. a language change). */
   announce(channelId: string, text: string): Promise<void>;
+  /** Web API calls a listener makes itself after its ack (file uploads, views, DMs); retries as the app's clients do. */
+  web: SlackWebClient;
+  /** Read-only cloud reads for the start modal's selects (absent: the modal lists nothing to pick). */
+  inventory?: InventoryPort;
   defaultRegion: string;
   log: Log;
   now: () => Date;

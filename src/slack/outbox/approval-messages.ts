@@ -4,7 +4,9 @@ import { encodeApprovalValue } from '../../domain/approval-button.ts';
 import { approvalCard, decidedApprovalCard, type ApprovalCardInput, type ApprovalOutcome } from '../blocks/approval-card.ts';
 import { isSlackNote, type ThreadEvent } from '../thread-events.ts';
 import type { DeliveryContext } from './delivery-context.ts';
-import { formatAppr, opField, parseAppr, readEvents, saveFields, type JobState, type OpenApproval } from './job-store.ts';
+import { formatAppr, jobLang, opField, parseAppr, readEvents, saveFields, type JobState, type OpenApproval } from './job-store.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { msg } from '../../i18n/catalog.ts';
 import { throwOnExecError } from './keys-and-scripts.ts';
 import { indexMessage, postOnce, send } from './slack-send.ts';
 
@@ -40,21 +42,21 @@ async function closeApproval(ctx: DeliveryContext, job: JobState, idx: number, a
   const input = await approvalInput(ctx, job.jobId, appr.idx, idx);
   const field = opField(idx, 1);
   if (!input || job.raw[field] !== undefined) return;
-  await send(ctx, job, 'update', { channel: job.raw.channel!, ts: appr.ts }, decidedApprovalCard(input, outcome));
+  await send(ctx, job, 'update', { channel: job.raw.channel!, ts: appr.ts }, decidedApprovalCard(input, outcome, jobLang(job)));
   const meta = ctx.keys.meta(job.jobId);
   await ctx.redis.multi().hset(meta, field, appr.ts).hdel(meta, 'appr').exec().then(throwOnExecError);
   job.raw[field] = appr.ts;
   delete job.raw.appr;
 }
 
-function closingOutcome(ev: MigrationEvent): ApprovalOutcome | undefined {
+function closingOutcome(ev: MigrationEvent, lang: Lang): ApprovalOutcome | undefined {
   switch (ev.type) {
     case 'approval.decided':
       return ev.decision === 'expired' ? { decision: 'expired', at: ev.at } : { decision: ev.decision, by: ev.by, at: ev.at };
     case 'plan.changed':
-      return { decision: 'superseded', at: ev.at, reason: 'the live state changed; a new approval request follows' };
+      return { decision: 'superseded', at: ev.at, reason: msg(lang).supersededByDrift() };
     case 'finished':
-      return { decision: 'superseded', at: ev.at, reason: `the job finished (${ev.outcome})` };
+      return { decision: 'superseded', at: ev.at, reason: msg(lang).supersededByFinish({ outcome: ev.outcome }) };
     default:
       return undefined;
   }
@@ -67,10 +69,10 @@ export async function updateApprovalCard(ctx: DeliveryContext, job: JobState, id
   const appr = job.raw.appr ? parseAppr(job.raw.appr) : undefined;
   if (ev.type === 'approval.requested') {
     // A new request supersedes an older card that is still open (after a drift).
-    if (appr) await closeApproval(ctx, job, idx, appr, { decision: 'superseded', at: ev.at, reason: 'a new approval request replaces this one' });
+    if (appr) await closeApproval(ctx, job, idx, appr, { decision: 'superseded', at: ev.at, reason: msg(jobLang(job)).supersededByNewRequest() });
     const nonce = nonceFor(jobId, idx, ev.planHash);
     const input = (await approvalInput(ctx, jobId, idx, idx))!;
-    const ts = await postOnce(ctx, job, idx, 0, thread, approvalCard(input));
+    const ts = await postOnce(ctx, job, idx, 0, thread, approvalCard(input, jobLang(job)));
     if (ts) {
       await saveFields(ctx, job, { appr: formatAppr({ idx, ts, nonce, planHash: ev.planHash }) });
       await indexMessage(ctx, channel, ts, { jobId, role: 'approval', nonce, planHash: ev.planHash });
@@ -81,10 +83,10 @@ export async function updateApprovalCard(ctx: DeliveryContext, job: JobState, id
   if (ev.type === 'approval.recorded') {
     if (job.raw[opField(idx, 1)] !== undefined) return;
     const input = await approvalInput(ctx, jobId, appr.idx, idx);
-    if (input) await send(ctx, job, 'update', { channel, ts: appr.ts }, approvalCard(input));
+    if (input) await send(ctx, job, 'update', { channel, ts: appr.ts }, approvalCard(input, jobLang(job)));
     await saveFields(ctx, job, { [opField(idx, 1)]: appr.ts });
     return;
   }
-  const outcome = closingOutcome(ev);
+  const outcome = closingOutcome(ev, jobLang(job));
   if (outcome) await closeApproval(ctx, job, idx, appr, outcome);
 }

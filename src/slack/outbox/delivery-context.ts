@@ -37,7 +37,23 @@ export interface DeliveryContext {
   /** The language of a channel (may be set after creation: useChannelLanguage). */
   channelLanguage: ((channelId: string) => Promise<Lang>) | undefined;
   readonly observer: DeliveryObserver | undefined;
+  /** Told of every event once its messages went out (outbox.onDelivered): notifications, App Home refreshes. */
+  readonly delivered: DeliveredListener[];
 }
+
+/** An event whose thread messages were delivered (or that has no message), with where its job's thread is. */
+export interface Delivered {
+  jobId: string;
+  event: import('../thread-events.ts').ThreadEvent;
+  mode: 'thread' | 'preview';
+  channel: string;
+  /** The job's thread (thread mode), or the thread a preview was asked from. */
+  threadTs?: string;
+  /** The language the job's messages are written in. */
+  lang: Lang;
+}
+
+export type DeliveredListener = (d: Delivered) => void;
 
 /** What /metrics counts about delivery. */
 export interface DeliveryObserver {

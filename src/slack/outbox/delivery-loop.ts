@@ -2,7 +2,8 @@ import { sleep } from '../../util/sleep.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 import { deliverPreviewEvent, deliverThreadEvents, refreshRootCard } from './event-messages.ts';
 import { ensureAudience } from './audience.ts';
-import { loadJob, opPrefix, readEvents } from './job-store.ts';
+import { jobLang, loadJob, opPrefix, readEvents, type JobState } from './job-store.ts';
+import type { ThreadEvent } from '../thread-events.ts';
 import { SETTLE, throwOnExecError } from './keys-and-scripts.ts';
 import { DeliveryStop } from './slack-errors.ts';
 import { errText } from '../error-text.ts';
@@ -47,6 +48,7 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
         if (done.length) m.hdel(K.meta(jobId), ...done);
         await m.pexpire(K.meta(jobId), ctx.settings.retentionMs).exec().then(throwOnExecError);
         for (const f of done) delete job.raw[f];
+        tellDelivered(ctx, job, batch.slice(i, i + span));
         cursor += span;
         i += span;
         job.raw.cursor = String(cursor);
@@ -71,6 +73,25 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
     await m.exec().then(throwOnExecError);
   } finally {
     await ctx.leases.releaseThread(jobId);
+  }
+}
+
+/**
+ * After the cursor moved past them: tell the listeners (best effort, after the fact; a listener that needs a
+ * durable effect writes it to Redis or back into the outbox itself).
+ */
+function tellDelivered(ctx: DeliveryContext, job: JobState, events: ThreadEvent[]): void {
+  const mode = job.raw.mode;
+  if (!ctx.delivered.length || (mode !== 'thread' && mode !== 'preview') || !job.raw.channel) return;
+  const threadTs = job.raw.threadTs ?? job.raw.parentTs;
+  for (const event of events) {
+    for (const l of ctx.delivered) {
+      try {
+        l({ jobId: job.jobId, event, mode, channel: job.raw.channel, ...(threadTs ? { threadTs } : {}), lang: jobLang(job) });
+      } catch (err) {
+        ctx.log.warn({ jobId: job.jobId, err: errText(err) }, 'a delivery listener failed');
+      }
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import { rootCard } from '../blocks/batch-card.ts';
 import { isSlackNote, type ThreadEvent } from '../thread-events.ts';
 import { updateApprovalCard } from './approval-messages.ts';
 import type { DeliveryContext } from './delivery-context.ts';
-import { opField, opPrefix, readEvents, saveFields, type JobState } from './job-store.ts';
+import { jobLang, opField, opPrefix, readEvents, saveFields, type JobState } from './job-store.ts';
 import { fits, MAX_MERGED, mergeReplies, touchesApproval } from './merged-replies.ts';
 import { deliverExtras } from './message-extras.ts';
 import { DeliveryStop } from './slack-errors.ts';
@@ -30,7 +30,7 @@ function channelArgs(job: JobState): Record<string, unknown> {
 /** The root status card, posted once before the first reply; it then shows events 0..idx. */
 async function postRootCard(ctx: DeliveryContext, job: JobState, idx: number): Promise<void> {
   const channel = job.raw.channel!;
-  const card = rootCard(job.jobId, migrationEvents(await readEvents(ctx, job.jobId, 0, idx)));
+  const card = rootCard(job.jobId, migrationEvents(await readEvents(ctx, job.jobId, 0, idx)), jobLang(job));
   const ts = await postOnce(ctx, job, -1, 0, channelArgs(job), card);
   if (!ts) {
     // Slack refused the thread's first message for good (it was counted and alerted): the job has no thread
@@ -53,7 +53,7 @@ export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, i
   if (job.raw.mode !== 'thread') return 1;
   const thread = { channel: job.raw.channel!, thread_ts: job.raw.threadTs!, unfurl_links: false, unfurl_media: false };
   await updateApprovalCard(ctx, job, idx, ev, thread);
-  const reply = auditReply(ev);
+  const reply = auditReply(ev, jobLang(job));
   if (!reply) return 1;
   const spanField = `${opPrefix(idx)}span`;
   const fixed = Number(job.raw[spanField] ?? 0);
@@ -67,14 +67,14 @@ export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, i
   let span = 1;
   if (fixed > 1) {
     for (const e of (await readEvents(ctx, job.jobId, idx + 1, idx + fixed - 1))) {
-      const r = auditReply(e);
+      const r = auditReply(e, jobLang(job));
       if (r) parts.push(r);
     }
     span = fixed;
   } else {
     for (const next of ctx.settings.mergeReplies && !oversized(reply) ? evs.slice(1, MAX_MERGED) : []) {
       if (touchesApproval(next)) break;
-      const r = auditReply(next);
+      const r = auditReply(next, jobLang(job));
       if (r && (oversized(r) || !fits(mergeReplies([...parts, r])))) break;
       if (r) parts.push(r);
       span += 1;
@@ -88,7 +88,7 @@ export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, i
 
 export async function deliverPreviewEvent(ctx: DeliveryContext, job: JobState, idx: number, ev: ThreadEvent): Promise<void> {
   if (isSlackNote(ev)) return;
-  const reply = previewReply(ev, job.raw.user);
+  const reply = previewReply(ev, job.raw.user, jobLang(job));
   if (!reply) return;
   const ts = await postOnce(ctx, job, idx, 0, channelArgs(job), reply);
   if (!ts) return;
@@ -106,7 +106,7 @@ export async function refreshRootCard(ctx: DeliveryContext, job: JobState, curso
   if (job.raw.mode !== 'thread' || !job.raw.root) return;
   if (Number(job.raw.card ?? -1) >= cursor) return;
   const events = migrationEvents(await readEvents(ctx, job.jobId, 0, cursor - 1));
-  const card = rootCard(job.jobId, events);
+  const card = rootCard(job.jobId, events, jobLang(job));
   const hash = cardHash(card);
   if (hash !== job.raw.cardHash) {
     const wait = Number(job.raw.cardAt ?? 0) + ctx.settings.cardEditMs - Date.now();

@@ -1,7 +1,8 @@
 import { code } from '../blocks/format.ts';
 import { errText } from '../error-text.ts';
 import type { DeliveryContext } from './delivery-context.ts';
-import { saveFields, type JobState } from './job-store.ts';
+import { jobLang, saveFields, type JobState } from './job-store.ts';
+import { msg } from '../../i18n/catalog.ts';
 
 /**
  * A message Slack refused for good (after its minimal form, when one could help): it is counted, logged, and the
@@ -20,8 +21,7 @@ export async function messageFailed(ctx: DeliveryContext, job: JobState, o: { op
   const field = `alert:${reason}`;
   if (!channel || CONVERSATION_CLOSED.has(reason) || job.raw[field]) return;
   await saveFields(ctx, job, { [field]: '1' });
-  const what = o.form === 'minimal' ? 'so a shortened version was posted instead' : 'so it was skipped';
-  const text = `:warning: Slack refused a message of job ${code(job.jobId)} (${code(reason)}), ${what}. The job itself is not affected; \`/natmigrate status ${job.jobId}\` shows where it is.`;
+  const text = msg(jobLang(job)).slackRefusedAlert({ job: code(job.jobId), reason: code(reason), minimal: o.form === 'minimal', command: code(`/natmigrate status ${job.jobId}`) });
   try {
     await ctx.client.chat.postMessage({ channel, text, ...(job.raw.threadTs ? { thread_ts: job.raw.threadTs } : {}), unfurl_links: false, unfurl_media: false });
   } catch (err) {

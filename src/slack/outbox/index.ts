@@ -24,7 +24,7 @@ import type { MessageRef, Outbox, OutboxOptions } from './public-types.ts';
 
 export type { MessageRef, Outbox, OutboxOptions, ThreadInfo } from './public-types.ts';
 export { outboxKeys, type OutboxKeys } from './keys-and-scripts.ts';
-export type { DeliveryObserver } from './delivery-context.ts';
+export type { Delivered, DeliveredListener, DeliveryObserver } from './delivery-context.ts';
 export { DEFAULT_PACING, type Pacing } from './pacing-rules.ts';
 
 export function createOutbox(opts: OutboxOptions): Outbox {
@@ -54,6 +54,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     resolveAudience: opts.resolveAudience,
     channelLanguage: opts.channelLanguage,
     observer: opts.observer,
+    delivered: [],
   };
   const loop = new DeliveryLoop(ctx);
 
@@ -97,6 +98,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     },
     useAudienceResolver(fn) {
       ctx.resolveAudience = fn;
+    },
+    onDelivered(listener) {
+      ctx.delivered.push(listener);
     },
     useChannelLanguage(fn) {
       ctx.channelLanguage = fn;

@@ -1,5 +1,7 @@
 import { APPROVAL_BLOCK_ID } from '../blocks/approval-card.ts';
 import { section, truncate, type SlackMessage } from '../blocks/format.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { msg as catalog } from '../../i18n/catalog.ts';
 
 /**
  * What the outbox posts once when Slack refuses a message's shape or size (invalid_blocks, msg_blocks_too_long,
@@ -11,11 +13,11 @@ import { section, truncate, type SlackMessage } from '../blocks/format.ts';
 /** Well under Slack's 4,000-character guidance for `text` and any total-text limit. */
 const MINIMAL_TEXT = 2_900;
 
-export function minimalForm(msg: SlackMessage): SlackMessage {
+export function minimalForm(msg: SlackMessage, lang: Lang = 'en'): SlackMessage {
   const text = truncate(msg.text, MINIMAL_TEXT);
   const actions = msg.blocks?.find((b) => b.type === 'actions' && b.block_id === APPROVAL_BLOCK_ID);
   if (!actions) return { text, blocks: [] };
-  const line = `${truncate(msg.text, 1_500)}\n_The full approval card did not fit in one Slack message; the plan is in this thread._`;
+  const line = `${truncate(msg.text, 1_500)}\n${catalog(lang).approvalCardTooBig()}`;
   return { text, blocks: [section(line), actions] };
 }
 

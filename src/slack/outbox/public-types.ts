@@ -6,7 +6,7 @@ import type { Log } from '../slack-log.ts';
 import type { SlackNote } from '../thread-events.ts';
 import type { SlackWebClient } from '../web-call.ts';
 import type { OutboxKeys } from './keys-and-scripts.ts';
-import type { DeliveryObserver } from './delivery-context.ts';
+import type { DeliveredListener, DeliveryObserver } from './delivery-context.ts';
 import type { Pacing } from './pacing-rules.ts';
 
 /** What callers of the outbox see: its options, its handle, and what it tells about a job's thread. */
@@ -70,6 +70,8 @@ export interface Outbox extends Notifier {
   note(note: SlackNote): Promise<void>;
   /** Set the fallback lookup of a job's audience (the service exists only after the engine got this outbox). */
   useAudienceResolver(fn: (jobId: string) => Promise<Audience | undefined>): void;
+  /** Be told of every event once its messages went out (in the processes that deliver). */
+  onDelivered(listener: DeliveredListener): void;
   /** Set how a channel's language is found (the bot's language.ts; a worker's outbox never renders). */
   useChannelLanguage(fn: (channelId: string) => Promise<Lang>): void;
   /** Tell the outbox where a job's thread goes (saves a record lookup). First binding wins. */

@@ -2,7 +2,7 @@ import type { SlackMessage } from '../blocks/format.ts';
 import type { SlackWebClient } from '../web-call.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 import { messageFailed } from './failed-messages.ts';
-import { opField, saveFields, type JobState } from './job-store.ts';
+import { jobLang, opField, saveFields, type JobState } from './job-store.ts';
 import { hasApprovalButtons, minimalForm } from './minimal-form.ts';
 import { pace } from './pacing.ts';
 import { findPosted, outboxMetadata } from './posted-lookup.ts';
@@ -63,7 +63,7 @@ export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'up
     const first = f.reason;
     ctx.log.warn({ jobId: job.jobId, op, reason: first }, 'slack refused a message; sending its minimal form');
     try {
-      const ts = (await call(ctx.client, method, { ...args, ...minimalForm(msg) })).ts;
+      const ts = (await call(ctx.client, method, { ...args, ...minimalForm(msg, jobLang(job)) })).ts;
       await messageFailed(ctx, job, { op, reason: first, form: 'minimal' });
       return ts;
     } catch (err) {

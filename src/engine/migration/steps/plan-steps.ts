@@ -14,7 +14,7 @@ import type { StepContext, StepHandler, StepResult } from '../step-context.ts';
  */
 async function livePlan(s: StepContext, recheck?: RecheckScope, guestToken?: string): Promise<PlanResult> {
   const wait = { signal: s.signal, ...s.expect('runCommand') };
-  const { result, input } = await planFromLiveState(s.cloud, s.j, recheck, wait, recheck ? undefined : s.token('plan-guest-probe'), guestToken);
+  const { result, input } = await planFromLiveState(s.cloud, s.j, recheck, wait, guestToken);
   // A full re-plan at the gate keeps the approved plan's look at the guest.
   if (recheck === undefined && result.ok && !result.plan.guestNetwork && s.j.plan?.guestNetwork) result.plan.guestNetwork = s.j.plan.guestNetwork;
   if (!recheck && result.ok && input) s.j.planFacts = stableFacts(input, [result.plan.vSwitchId, result.plan.eni.vSwitchId]);

@@ -4,6 +4,7 @@ import { journalTags } from '../../../domain/cloud-journal.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { cutoverUsed } from '../../../domain/plan.ts';
 import { firewallMirrorLines, firewallPersistLines } from '../../../domain/firewall-mirror.ts';
+import { checkWindowsConfig, windowsConfigOf, windowsNicScript } from '../../../domain/windows-nic-config.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { guestNicScript } from '../guest-nic-script.ts';
 import { methodFromOutput } from '../guest-persist-script.ts';
@@ -82,6 +83,7 @@ export const configureGuest: StepHandler = async (s) => {
     if (eni?.privateIp) s.j.eniIp = eni.privateIp;
   }
   if (!s.j.eniMac || !s.j.eniIp) throw new StepFailure('EniMissing', `ENI ${s.j.eniId} has no MAC/IP to configure`);
+  if (plan.guestOs === 'windows') return configureWindows(s, s.j.eniIp);
   const vsw = (await s.cloud.listVSwitches({ vpcId: plan.vpcId })).find((v) => v.vSwitchId === plan.eni.vSwitchId);
   if (!vsw) throw new StepFailure('VSwitchMissing', `vSwitch ${plan.eni.vSwitchId} not found`);
   // Host-firewall rules that name the first NIC, mirrored for this one (what the plan said --configure-guest does).
@@ -98,3 +100,25 @@ export const configureGuest: StepHandler = async (s) => {
   }
   return done({ invokeId, method: methodFromOutput(res.output), output: res.output.trim().slice(0, 500) });
 };
+
+/** Windows: interface metric, the new NIC's network category or mirrored rules (windows-nic-config.ts), read back and checked. */
+async function configureWindows(s: StepContext, eniIp: string) {
+  const plan = s.requirePlan();
+  const config = windowsConfigOf(eniIp, plan.services?.checked ? plan.services.tcp : []);
+  const invokeId = await s.cloud.runCommand({
+    instanceId: s.j.instanceId, script: windowsNicScript(config), type: 'RunPowerShellScript', name: 'natmigrate-configure-nic', timeoutSeconds: 60,
+    clientToken: s.token(s.stageLabel('configure_guest')),
+  });
+  const p = s.cloud.waitInvocation(invokeId, s.j.instanceId, s.waitOpts('runCommand'));
+  await s.hook('configure_guest', 'during');
+  const res = await p;
+  if (!hasStatus(res, 'Success')) {
+    throw new StepFailure('GuestConfigFailed', `configuring the NIC in the Windows guest ended ${res.status}${res.exitCode !== undefined ? ` (exit ${res.exitCode})` : ''}: ${res.output.trim().slice(0, 300) || res.errorInfo || ''}`);
+  }
+  const check = checkWindowsConfig(res.output, config);
+  if (check.problems.length) throw new StepFailure('GuestConfigFailed', `the Windows NIC configuration is not in place: ${check.problems.join('; ')}`);
+  return done({
+    invokeId, method: 'windows', ...(check.alias ? { interfaceAlias: check.alias } : {}), ...(check.category ? { networkCategory: check.category } : {}),
+    interfaceMetric: check.metric, ...(config.mirrorPorts.length ? { mirroredPorts: config.mirrorPorts } : {}),
+  });
+}

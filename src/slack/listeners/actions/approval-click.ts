@@ -1,4 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { msg } from '../../../i18n/catalog.ts';
+import type { Lang } from '../../../i18n/lang.ts';
 import { decodeApprovalValue } from '../../../domain/approval-button.ts';
 import { checkClickLocation } from '../../click-location.ts';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../blocks/approval-card.ts';
@@ -28,7 +30,10 @@ export async function handleApprovalClick(
   body: BlockAction<ButtonAction>,
   deps: SlackDeps,
   tell: Tell,
+  lang: Lang = 'en',
 ): Promise<ClickOutcome> {
+  const en = msg('en');
+  const t = msg(lang);
   const userId = body.user.id;
   const container = body.container as { channel_id?: string; message_ts?: string; thread_ts?: string };
   const channelId = body.channel?.id ?? container.channel_id ?? '';
@@ -36,9 +41,11 @@ export async function handleApprovalClick(
   const threadTs = container.thread_ts ?? (body.message?.thread_ts as string | undefined);
   const raw = body.actions[0]?.value;
   const at = deps.now().toISOString();
+  const value = decodeApprovalValue(raw);
 
+  // `message` is the English sentence the thread's note keeps; the clicker is told in their own language.
   const refuse = async (code: string, message: string, jobId?: string): Promise<ClickOutcome> => {
-    await tell(`:no_entry_sign: ${message}`).catch((err: unknown) => deps.log.warn({ err: String(err), userId }, 'could not tell the clicker'));
+    await tell(t.clickRefused({ code, job: `\`${jobId ?? value?.jobId ?? ''}\``, reason: message })).catch((err: unknown) => deps.log.warn({ err: String(err), userId }, 'could not tell the clicker'));
     if (jobId && (await deps.outbox.thread(jobId))) {
       await deps.outbox.note({ type: 'slack.refused_click', jobId, at, userId, action, code, reason: message });
       deps.log.info({ jobId, userId, action, code }, 'approval click refused');
@@ -49,17 +56,16 @@ export async function handleApprovalClick(
   };
 
   const card = channelId && messageTs ? await deps.outbox.lookupMessage(channelId, messageTs) : undefined;
-  const value = decodeApprovalValue(raw);
-  if (!value) return refuse('Tampered', 'This button carries an invalid value, so the click was ignored; nothing was recorded.', card?.jobId);
+  if (!value) return refuse('Tampered', en.clickTampered(), card?.jobId);
   if (card && (card.role !== 'approval' || card.jobId !== value.jobId || card.nonce !== value.nonce || card.planHash !== value.planHash)) {
     // The value does not belong to the card it was clicked on.
-    return refuse('Tampered', `This button's value does not match the approval card it was clicked on, so the click was ignored; nothing was recorded.`, card.jobId);
+    return refuse('Tampered', en.clickTamperedCard(), card.jobId);
   }
 
   const thread = await deps.outbox.thread(value.jobId);
-  if (!thread) return refuse('UnknownJob', `No approval request for job \`${value.jobId}\` is known here; nothing was recorded.`);
+  if (!thread) return refuse('UnknownJob', en.clickUnknownJob({ job: `\`${value.jobId}\`` }));
   const record = await deps.service.approvals.current(value.jobId);
-  if (!record) return refuse('NotAwaiting', `Job \`${value.jobId}\` is not waiting for an approval; nothing was recorded.`, value.jobId);
+  if (!record) return refuse('NotAwaiting', en.clickNotAwaiting({ job: `\`${value.jobId}\`` }), value.jobId);
 
   // Clicks count only from an approval card of this job (an older card then fails on its plan hash).
   const cardTs = card?.role === 'approval' && card.jobId === value.jobId ? messageTs : (thread.approval?.ts ?? '(none)');
@@ -75,12 +81,12 @@ export async function handleApprovalClick(
   if (!res.ok) return refuse(res.code, res.message, value.jobId);
 
   const r = res.request;
-  const message = action === 'reject'
-    ? `You rejected \`${value.jobId}\`; the staged ENI will be removed and nothing else changes.`
-    : res.decided
-      ? `You approved \`${value.jobId}\` (${r.approvals.length} of ${r.requiredApprovals}); the cutover starts now. Follow the thread.`
-      : `Your approval of \`${value.jobId}\` is recorded (${r.approvals.length} of ${r.requiredApprovals}); ${r.requiredApprovals - r.approvals.length} more approver(s) needed.`;
-  await tell(`:white_check_mark: ${message}`).catch(() => undefined);
+  const said = (m: typeof t) => {
+    const p = { job: `\`${value.jobId}\``, n: r.approvals.length, of: r.requiredApprovals };
+    return action === 'reject' ? m.clickRejected(p) : res.decided ? m.clickApproved(p) : m.clickRecorded(p);
+  };
+  const message = said(en).replace(/^:white_check_mark: /, '');
+  await tell(said(t)).catch(() => undefined);
   deps.log.info({ jobId: value.jobId, userId, action, decided: res.decided }, 'approval click recorded');
   return { ok: true, code: res.decided ? 'Decided' : 'Recorded', message };
 }
@@ -91,8 +97,8 @@ export function registerApprovalButtons(app: App, deps: SlackDeps): void {
     registerButton(app, deps, {
       actionId,
       what: `${action} click`,
-      failHint: '; check the thread before clicking again',
-      handle: (body, tell) => handleApprovalClick(action, body, deps, tell),
+      checkThread: true,
+      handle: (body, tell, lang) => handleApprovalClick(action, body, deps, tell, lang),
     });
   }
 }

@@ -1,4 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { msg } from '../../../i18n/catalog.ts';
+import type { Lang } from '../../../i18n/lang.ts';
 import { DEFAULT_OPTIONS } from '../../../domain/inventory.ts';
 import { explainBadId } from '../../../domain/ids.ts';
 import type { Audience } from '../../../engine/ports.ts';
@@ -11,7 +13,8 @@ import { code, esc } from '../../mrkdwn.ts';
  * The Plan button of a drift alert: the same as `/natmigrate plan <instance>` typed by the clicker (same
  * requester check), with the dry run posted in the alert's thread. Nothing here changes anything.
  */
-async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: SlackDeps, tell: Tell): Promise<{ ok: boolean; jobId?: string }> {
+async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: SlackDeps, tell: Tell, lang: Lang): Promise<{ ok: boolean; jobId?: string }> {
+  const t = msg(lang);
   const userId = body.user.id;
   const container = body.container as { channel_id?: string; message_ts?: string };
   const channelId = body.channel?.id ?? container.channel_id ?? '';
@@ -19,11 +22,11 @@ async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: Slack
   const value = decodeDriftValue(body.actions[0]?.value);
   const bad = value ? explainBadId('instance', value.instanceId) : 'invalid button value';
   if (!value || bad) {
-    await tell(':no_entry_sign: This button carries an invalid value; nothing was queued.');
+    await tell(t.invalidButtonQueued());
     return { ok: false };
   }
   if (!(await deps.authz.canRequest(userId))) {
-    await tell(`:no_entry_sign: You are not allowed to plan migrations: requests are limited to ${deps.authz.describeRequesters()} (NATMIGRATE_REQUESTERS). Nothing was queued.`);
+    await tell(t.driftNotAllowed({ requesters: deps.authz.describeRequesters() }));
     return { ok: false };
   }
   const audience: Audience = { channelId, userId, mode: 'preview', ...(messageTs ? { threadTs: messageTs } : {}) };
@@ -31,15 +34,15 @@ async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: Slack
   try {
     ({ jobId } = await deps.service.preview({ regionId: value.regionId, instanceId: value.instanceId, options: DEFAULT_OPTIONS, requestedBy: userId, audience }));
   } catch (err) {
-    await tell(`:warning: Dry run not queued: ${esc(err instanceof Error ? err.message : String(err))}`);
+    await tell(t.notQueued({ what: 'preview', reason: esc(err instanceof Error ? err.message : String(err)) }));
     return { ok: false };
   }
   await deps.outbox.bind(jobId, audience);
-  await tell(`Dry run of ${code(value.instanceId)} queued (job ${code(jobId)}); the plan will be posted in this alert's thread. Nothing will be changed.`);
+  await tell(t.driftPlanQueued({ instance: code(value.instanceId), job: code(jobId) }));
   deps.log.info({ jobId, userId, instanceId: value.instanceId }, 'drift plan click queued a dry run');
   return { ok: true, jobId };
 }
 
 export function registerDriftPlan(app: App, deps: SlackDeps): void {
-  registerButton(app, deps, { actionId: DRIFT_PLAN_ACTION_ID, what: 'drift plan click', handle: (body, tell) => handleDriftPlanClick(body, deps, tell) });
+  registerButton(app, deps, { actionId: DRIFT_PLAN_ACTION_ID, what: 'drift plan click', handle: (body, tell, lang) => handleDriftPlanClick(body, deps, tell, lang) });
 }

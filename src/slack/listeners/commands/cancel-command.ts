@@ -1,4 +1,5 @@
 import type { Command } from '../../../domain/command.ts';
+import { msg } from '../../../i18n/catalog.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
 import { threadHint } from './command-replies.ts';
 import { esc } from '../../mrkdwn.ts';
@@ -6,7 +7,7 @@ import { esc } from '../../mrkdwn.ts';
 /** `/natmigrate cancel <job-id>`: requesters and approvers may cancel; the engine undoes what was done. */
 export async function handleCancel(cmd: Extract<Command, { kind: 'cancel' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
   const allowed = (await deps.authz.canRequest(inv.userId)) || (await deps.authz.isApprover(inv.userId));
-  if (!allowed) return ephemeral(`Only requesters (${deps.authz.describeRequesters()}) and approvers (${deps.authz.describeApprovers()}) may cancel jobs. Nothing was changed.`);
+  if (!allowed) return ephemeral(msg(inv.lang).cancelNotAllowed({ requesters: deps.authz.describeRequesters(), approvers: deps.authz.describeApprovers() }));
   const res = await deps.service.cancel(cmd.jobId, inv.userId);
-  return ephemeral(`${res.ok ? ':octagonal_sign: ' : ''}${esc(res.message)}${res.ok ? await threadHint(deps, cmd.jobId) : ''}`);
+  return ephemeral(msg(inv.lang).serviceAnswer({ ok: res.ok, message: esc(msg(inv.lang).engineAnswer({ text: res.message })), hint: res.ok ? await threadHint(deps, cmd.jobId, inv.lang) : '' }));
 }

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { msg } from '../../../i18n/catalog.ts';
 import { parseCommand, type Command } from '../../../domain/command.ts';
 import { errorRef, errText } from '../../error-text.ts';
 import { esc } from '../../mrkdwn.ts';
@@ -12,6 +13,8 @@ import { handleCancel } from './cancel-command.ts';
 import { handleRollback } from './rollback-command.ts';
 import { handleScan } from './scan-command.ts';
 import { handleConfig } from './config-command.ts';
+import { handleReport } from './report-command.ts';
+import { openStartModal } from '../../modal/open-start-modal.ts';
 
 export const SLASH_COMMAND = '/natmigrate';
 
@@ -19,15 +22,16 @@ type Handler<K extends Command['kind']> = (cmd: Extract<Command, { kind: K }>, i
 
 /** One handler per subcommand (a new kind of command does not compile until it has one). */
 const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
-  help: (cmd, _inv, deps) => handleHelp(cmd, deps),
+  help: (cmd, inv, deps) => handleHelp(cmd, inv, deps),
   plan: handlePlan,
   run: handleRun,
   batch: handleBatch,
-  status: (cmd, _inv, deps) => handleStatus(cmd, deps),
+  status: (cmd, inv, deps) => handleStatus(cmd, inv, deps),
   cancel: handleCancel,
   rollback: handleRollback,
   scan: handleScan,
   config: handleConfig,
+  report: handleReport,
 };
 
 /**
@@ -36,7 +40,7 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
  */
 export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
   const parsed = parseCommand(inv.text);
-  if (!parsed.ok) return ephemeral(`:warning: ${esc(parsed.error)}`);
+  if (!parsed.ok) return ephemeral(msg(inv.lang).parseError({ error: esc(msg(inv.lang).parseErrorText({ error: parsed.error })) }));
   const cmd = parsed.command;
   // The replay check the guard left to us: `run` does it inside its job claim, everything else here, first.
   if (inv.replay && cmd.kind !== 'run' && !(await inv.replay.check())) return DROPPED;
@@ -46,7 +50,7 @@ export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<Co
   } catch (err) {
     const ref = errorRef();
     deps.log.error({ ref, userId: inv.userId, command: cmd.kind, err: errText(err) }, 'slash command failed');
-    return ephemeral(`:rotating_light: natmigrate could not process \`${cmd.kind}\` right now (reference \`${ref}\`); it may not have completed, so check with \`/natmigrate status\` before trying again.`);
+    return ephemeral(msg(inv.lang).commandFailed({ command: cmd.kind, ref }));
   }
 }
 
@@ -59,6 +63,13 @@ export function registerCommands(app: App, deps: SlackDeps): void {
     const known = await deps.languages.cachedUserLanguage(command.user_id);
     const lang = known ?? await deps.languages.channelLanguage(command.channel_id);
     if (!known) later.push(() => deps.languages.learnUser(command.user_id));
+    // `/natmigrate` alone opens the start form: ack first, then views.open while the trigger_id is fresh (3 s).
+    if (!(command.text ?? '').trim() && command.trigger_id) {
+      await ack();
+      await openStartModal(deps, { triggerId: command.trigger_id, userId: command.user_id, channelId: command.channel_id, lang });
+      for (const w of later) await w().catch(() => undefined);
+      return;
+    }
     const reply = await routeCommand({
       lang, userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
     }, deps);

@@ -1,4 +1,5 @@
 import type { Command } from '../../../domain/command.ts';
+import { msg } from '../../../i18n/catalog.ts';
 import type { Audience } from '../../../engine/ports.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
 import { channelLink, notAllowedToRequest } from './command-replies.ts';
@@ -9,14 +10,15 @@ import { code, esc } from '../../mrkdwn.ts';
  * migration's own thread, so one thread tells the whole story of that instance's change.
  */
 export async function handleRollback(cmd: Extract<Command, { kind: 'rollback' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
-  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, 'roll back');
+  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, inv, 'rollback');
   const parent = await deps.outbox.thread(cmd.jobId);
   const audience: Audience = parent
     ? { channelId: parent.channel, threadTs: parent.threadTs, userId: inv.userId, parentJobId: cmd.jobId }
     : { channelId: inv.channelId, userId: inv.userId, parentJobId: cmd.jobId };
   const res = await deps.service.rollback(cmd.jobId, inv.userId, audience);
-  if (!res.ok || !res.jobId) return ephemeral(esc(res.message));
+  if (!res.ok || !res.jobId) return ephemeral(esc(msg(inv.lang).engineAnswer({ text: res.message })));
   await deps.outbox.bind(res.jobId, audience);
-  const where = parent ? ` in the thread of ${code(cmd.jobId)} in ${channelLink(parent.channel)}` : ' in a new thread in this channel';
-  return ephemeral(`Rollback of ${code(cmd.jobId)} queued as ${code(res.jobId)}; it asks for approval${where}. ${esc(res.message)}`);
+  const m = msg(inv.lang);
+  const where = parent ? m.rollbackWhereParent({ job: code(cmd.jobId), channel: channelLink(parent.channel) }) : m.rollbackWhereNew();
+  return ephemeral(m.rollbackQueued({ job: code(cmd.jobId), rollback: code(res.jobId), where, message: esc(m.engineAnswer({ text: res.message })) }));
 }

@@ -1,4 +1,5 @@
 import type { Command } from '../../../domain/command.ts';
+import { msg } from '../../../i18n/catalog.ts';
 import type { Audience } from '../../../engine/ports.ts';
 import { DROPPED, ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
 import type { SubmitResult } from '../../../engine/ports.ts';
@@ -11,7 +12,7 @@ import { code, esc, escCut } from '../../mrkdwn.ts';
  * so one thread per instance would hold the last approval card back by minutes (measured: 141 s for 50 ids).
  */
 export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
-  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, 'run');
+  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, inv, 'run');
   const invite = await needsInvite(deps, inv);
   if (invite) return invite;
   const regionId = cmd.region ?? deps.defaultRegion;
@@ -31,20 +32,21 @@ export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Inv
     if (e instanceof Error && e.name === 'DuplicateRequestError') return DROPPED;
     throw e;
   }
+  const m = msg(inv.lang);
   const lines: string[] = [];
   for (const r of results) {
     if (r.status === 'queued') {
       const bind = () => deps.outbox.bind(r.jobId, audience);
       if (inv.defer) inv.defer(bind); else await bind();
-      lines.push(`• ${code(r.instanceId)}: queued as ${code(r.jobId)}; follow its thread in this channel.`);
+      lines.push(m.runQueuedLine({ instance: code(r.instanceId), job: code(r.jobId) }));
     } else if (r.status === 'already_active') {
-      lines.push(`• ${code(r.instanceId)}: already has an active job ${code(r.jobId)}; nothing new was queued.`);
+      lines.push(m.runActiveLine({ instance: code(r.instanceId), job: code(r.jobId) }));
     } else {
-      lines.push(`• ${code(r.instanceId)}: not queued: ${escCut(r.message, 300)}`);
+      lines.push(m.runRefusedLine({ instance: code(r.instanceId), reason: escCut(r.message, 300) }));
     }
   }
   const queued = results.filter((r) => r.status === 'queued').length;
-  return ephemeral(`${queued} of ${results.length} migration${results.length === 1 ? '' : 's'} queued in ${code(regionId)}:\n${lines.join('\n')}`);
+  return ephemeral(m.runSummary({ queued, total: results.length, region: code(regionId), lines: lines.join('\n') }));
 }
 
 /** Several instance ids: one batch over exactly those instances. */
@@ -52,9 +54,9 @@ async function runAsBatch(cmd: Extract<Command, { kind: 'run' }>, inv: Invocatio
   const audience: Audience = { channelId: inv.channelId, userId: inv.userId };
   if (inv.replay && !(await inv.replay.check())) return DROPPED;
   const res = await deps.service.submitBatch!({ regionId, targets: cmd.instanceIds, options: cmd.options, requestedBy: inv.userId, audience });
-  if (!res.ok) return ephemeral(`:warning: Not queued: ${esc(res.message)}`);
+  if (!res.ok) return ephemeral(msg(inv.lang).notQueued({ what: 'run', reason: esc(res.message) }));
   await deps.outbox.bind(res.batchId, audience);
-  return ephemeral(`${cmd.instanceIds.length} instances in ${code(regionId)} queued as one batch ${code(res.batchId)}: each is planned and staged (nothing destructive), and one approval in its thread releases the canary first, then the rest. Instances that cannot move are listed in the plan.`);
+  return ephemeral(msg(inv.lang).runAsBatchQueued({ count: cmd.instanceIds.length, region: code(regionId), batch: code(res.batchId) }));
 }
 
 /**
@@ -62,9 +64,9 @@ async function runAsBatch(cmd: Extract<Command, { kind: 'run' }>, inv: Invocatio
  * channel: its plan, one approval card, one live progress message.
  */
 export async function handleBatch(cmd: Extract<Command, { kind: 'batch' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
-  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, 'run');
+  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, inv, 'run');
   if (!deps.service.submitBatch) {
-    return ephemeral(`Batch migrations (\`run --all ${cmd.targets.join(' ')}\`) are not available in this deployment; nothing was queued. Use \`/natmigrate run <instance-id> …\`.`);
+    return ephemeral(msg(inv.lang).batchUnavailable({ command: code(`run --all ${cmd.targets.join(' ')}`) }));
   }
   const invite = await needsInvite(deps, inv);
   if (invite) return invite;
@@ -74,7 +76,7 @@ export async function handleBatch(cmd: Extract<Command, { kind: 'batch' }>, inv:
     regionId, targets: cmd.targets, options: cmd.options, requestedBy: inv.userId, audience,
     ...(cmd.concurrency !== undefined ? { concurrency: cmd.concurrency } : {}), ...(cmd.canary !== undefined ? { canary: cmd.canary } : {}),
   });
-  if (!res.ok) return ephemeral(`:warning: Batch not queued: ${esc(res.message)}`);
+  if (!res.ok) return ephemeral(msg(inv.lang).notQueued({ what: 'batch', reason: esc(res.message) }));
   await deps.outbox.bind(res.batchId, audience);
-  return ephemeral(`Batch over ${code(cmd.targets.join(' '))} in ${code(regionId)} queued as ${code(res.batchId)}: every IP-mapped instance is planned from one read of the VPC and staged (nothing destructive); one approval in its thread releases the canary first, then the rest.`);
+  return ephemeral(msg(inv.lang).batchQueued({ targets: code(cmd.targets.join(' ')), region: code(regionId), batch: code(res.batchId) }));
 }

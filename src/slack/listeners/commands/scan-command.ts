@@ -1,16 +1,18 @@
 import type { Command } from '../../../domain/command.ts';
+import { msg } from '../../../i18n/catalog.ts';
+import { code } from '../../mrkdwn.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
 import { notAllowedToRequest, queueReadOnlyJob } from './command-replies.ts';
 
 /** `/natmigrate scan <ngw|vpc>`: queue a read-only inventory; a worker posts it to this channel (with a CSV when long). */
 export async function handleScan(cmd: Extract<Command, { kind: 'scan' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
-  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, 'scan for');
+  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, inv, 'scan');
   const scan = deps.service.scan?.bind(deps.service);
-  if (!scan) return ephemeral(`Scanning \`${cmd.target}\` is not available in this deployment; nothing was queued. \`/natmigrate plan <instance-id>\` checks one instance.`);
+  if (!scan) return ephemeral(msg(inv.lang).scanUnavailable({ target: code(cmd.target) }));
   return queueReadOnlyJob(deps, inv, {
     region: cmd.region,
-    what: 'Scan',
+    what: 'scan',
     start: (regionId, audience) => scan({ regionId, target: cmd.target, requestedBy: inv.userId, audience }),
-    queued: (jobId, regionId) => `Scan of \`${cmd.target}\` in \`${regionId}\` queued (job \`${jobId}\`): every instance, DNAT and SNAT entry is read once and the inventory is posted in this channel. Nothing will be changed.`,
+    queued: (jobId, regionId) => msg(inv.lang).scanQueued({ target: code(cmd.target), region: code(regionId), job: code(jobId) }),
   });
 }

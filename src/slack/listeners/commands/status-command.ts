@@ -3,7 +3,9 @@ import { isInstanceId } from '../../../domain/ids.ts';
 import type { BatchStatus, JobRecord } from '../../../engine/ports.ts';
 import { batchStatusText, isBatchJobId } from '../../blocks/batch-card.ts';
 import { outcomeLabel } from '../../blocks/card-common.ts';
-import { ephemeral, type CommandReply, type SlackDeps } from '../deps.ts';
+import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
+import type { Lang } from '../../../i18n/lang.ts';
+import { msg } from '../../../i18n/catalog.ts';
 import { code, esc, escCut } from '../../mrkdwn.ts';
 import { mention } from '../../blocks/format.ts';
 import { channelLink } from './command-replies.ts';
@@ -15,54 +17,63 @@ const MAX_SKIPPED = 20;
 
 type Thread = { channel: string; threadTs: string } | undefined;
 
-function approvalText(a: JobRecord['approval'], finished: boolean): string {
-  if (a && !a.decision && !finished) return ` · waiting for ${a.requiredApprovals - a.approvals.length} more approval(s) until ${esc(a.expiresAt)}`;
-  if (a?.decision) return ` · ${esc(a.decision.decision)}${a.decision.by.length ? ` by ${a.decision.by.map(mention).join(', ')}` : ''}`;
+function approvalText(a: JobRecord['approval'], finished: boolean, lang: Lang): string {
+  const m = msg(lang);
+  if (a && !a.decision && !finished) return m.statusWaiting({ n: a.requiredApprovals - a.approvals.length, until: esc(a.expiresAt) });
+  if (a?.decision) return m.statusDecided({ decision: esc(a.decision.decision), by: a.decision.by.map(mention).join(', ') });
   return '';
 }
 
-const whereText = (thread: Thread) => (thread ? ` · thread in ${channelLink(thread.channel)}` : '');
+const whereText = (thread: Thread, lang: Lang) => (thread ? msg(lang).statusWhere({ channel: channelLink(thread.channel) }) : '');
 
-function summarize(r: JobRecord, thread: Thread): string {
-  const state = r.outcome ? outcomeLabel(r.outcome) : `state ${code(r.state)}`;
-  const err = r.error ? `\n   error ${code(r.error.code)}: ${escCut(r.error.message, 300)}` : '';
-  return `• ${code(r.jobId)} (${esc(r.kind)} ${code(r.instanceId)}, requested by ${mention(r.requestedBy)}, updated ${esc(r.updatedAt)}): ${state}${approvalText(r.approval, Boolean(r.outcome))}${whereText(thread)}${err}`;
+function summarize(r: JobRecord, thread: Thread, lang: Lang): string {
+  const m = msg(lang);
+  const state = r.outcome ? outcomeLabel(r.outcome, lang) : m.statusState({ state: code(r.state) });
+  const err = r.error ? m.statusError({ code: code(r.error.code), message: escCut(r.error.message, 300) }) : '';
+  return m.statusJobLine({
+    job: code(r.jobId), kind: esc(r.kind), instance: code(r.instanceId), by: mention(r.requestedBy), updated: esc(r.updatedAt), state,
+    rest: `${approvalText(r.approval, Boolean(r.outcome), lang)}${whereText(thread, lang)}${err}`,
+  });
 }
 
-function summarizeBatch(b: BatchStatus, thread: Thread): string {
-  const state = b.outcome ? outcomeLabel(b.outcome) : b.state === 'queued' ? 'state `queued`' : `phase ${code(b.phase ?? b.state)}`;
-  const cancel = b.cancel && !b.outcome ? ` · cancel requested by ${mention(b.cancel.by)}` : '';
-  const knobs = b.planHash ? `\nPlan hash ${code(b.planHash.slice(0, 12))} · canary ${b.canary ?? '–'} · concurrency ${b.concurrency ?? '–'}` : '\nNot planned yet.';
+function summarizeBatch(b: BatchStatus, thread: Thread, lang: Lang): string {
+  const m = msg(lang);
+  const state = b.outcome ? outcomeLabel(b.outcome, lang) : b.state === 'queued' ? m.statusState({ state: '`queued`' }) : m.statusPhase({ phase: code(b.phase ?? b.state) });
+  const cancel = b.cancel && !b.outcome ? m.statusBatchCancel({ by: mention(b.cancel.by) }) : '';
+  const knobs = b.planHash ? m.statusBatchKnobs({ hash: code(b.planHash.slice(0, 12)), canary: String(b.canary ?? '–'), concurrency: String(b.concurrency ?? '–') }) : m.statusBatchNotPlanned();
   const counts = new Map<string, number>();
   for (const i of b.items) counts.set(i.status, (counts.get(i.status) ?? 0) + 1);
-  const tally = b.items.length ? ` · ${b.items.length} instance${b.items.length === 1 ? '' : 's'}: ${[...counts].map(([s, n]) => `${esc(s)} ${n}`).join(', ')}` : '';
+  const tally = b.items.length ? m.statusBatchTally({ count: b.items.length, tally: [...counts].map(([s, n]) => `${esc(s)} ${n}`).join(', ') }) : '';
   const items = b.items.slice(0, MAX_BATCH_ITEMS).map((i) => {
-    const child = i.outcome ? outcomeLabel(i.outcome) : i.state ? `state ${code(i.state)}` : 'no job record';
-    return `• ${code(i.instanceId)}${i.canary ? ' *canary*' : ''} — ${batchStatusText(i.status)} · ${code(i.childJobId)}: ${child}`;
+    const child = i.outcome ? outcomeLabel(i.outcome, lang) : i.state ? m.statusState({ state: code(i.state) }) : m.statusNoRecord();
+    return m.statusBatchItem({ instance: code(i.instanceId), canary: i.canary, status: batchStatusText(i.status, lang), child: code(i.childJobId), state: child });
   });
-  if (b.items.length > MAX_BATCH_ITEMS) items.push(`…and ${b.items.length - MAX_BATCH_ITEMS} more instances (each one's end is in the batch's thread).`);
-  const more = b.skipped.length > MAX_SKIPPED ? ` and ${b.skipped.length - MAX_SKIPPED} more` : '';
-  const skipped = b.skipped.length ? `\nSkipped by the pre-flight: ${b.skipped.slice(0, MAX_SKIPPED).map((s) => `${code(s.instanceId)} (${code(s.code)})`).join(', ')}${more}` : '';
-  const summary = b.summary ? `\n${escCut(b.summary, 1000)}` : '';
-  return `Batch ${code(b.batchId)} (${code(batchCommandText(b.targets))} in ${code(b.regionId)}, requested by ${mention(b.requestedBy)}, updated ${esc(b.updatedAt)}): `
-    + `${state}${approvalText(b.approval, Boolean(b.outcome))}${cancel}${whereText(thread)}${tally}${knobs}${items.length ? `\n${items.join('\n')}` : ''}${skipped}${summary}`;
+  if (b.items.length > MAX_BATCH_ITEMS) items.push(m.statusBatchMore({ n: b.items.length - MAX_BATCH_ITEMS }));
+  const skipped = b.skipped.length
+    ? m.statusBatchSkipped({ list: b.skipped.slice(0, MAX_SKIPPED).map((s) => `${code(s.instanceId)} (${code(s.code)})`).join(', '), more: Math.max(0, b.skipped.length - MAX_SKIPPED) })
+    : '';
+  const summary = b.summary ? `\n${escCut(m.engineSummary({ text: b.summary }), 1000)}` : '';
+  return m.statusBatchHead({ batch: code(b.batchId), command: code(batchCommandText(b.targets)), region: code(b.regionId), by: mention(b.requestedBy), updated: esc(b.updatedAt) })
+    + `${state}${approvalText(b.approval, Boolean(b.outcome), lang)}${cancel}${whereText(thread, lang)}${tally}${knobs}${items.length ? `\n${items.join('\n')}` : ''}${skipped}${summary}`;
 }
 
 /** `/natmigrate status [job-id|instance-id]`: an ephemeral summary straight from the job records. */
-export async function handleStatus(cmd: Extract<Command, { kind: 'status' }>, deps: SlackDeps): Promise<CommandReply> {
+export async function handleStatus(cmd: Extract<Command, { kind: 'status' }>, inv: Pick<Invocation, 'lang'>, deps: SlackDeps): Promise<CommandReply> {
+  const lang = inv.lang;
+  const m = msg(lang);
   const target = cmd.target?.kind === 'job' ? cmd.target.jobId : cmd.target?.instanceId;
   if (target && isBatchJobId(target) && deps.service.batchStatus) {
     const b = await deps.service.batchStatus(target);
-    return ephemeral(b ? summarizeBatch(b, await deps.outbox.thread(b.batchId)) : `No job found for ${code(target)}.`);
+    return ephemeral(b ? summarizeBatch(b, await deps.outbox.thread(b.batchId), lang) : m.statusNoJob({ target: code(target) }));
   }
   const records = await deps.service.status(target);
   if (!records.length) {
-    return ephemeral(target ? `No job found for ${code(target)}.` : 'No active jobs.');
+    return ephemeral(target ? m.statusNoJob({ target: code(target) }) : m.statusNoActive());
   }
   const shown = records.slice(0, MAX_SHOWN);
-  const lines = await Promise.all(shown.map(async (r) => summarize(r, await deps.outbox.thread(r.jobId))));
-  const head = target ? `Jobs for ${code(target)}:` : `Active jobs (${records.length}):`;
-  const more = records.length > MAX_SHOWN ? `\n…and ${records.length - MAX_SHOWN} more.` : '';
+  const lines = await Promise.all(shown.map(async (r) => summarize(r, await deps.outbox.thread(r.jobId), lang)));
+  const head = target ? m.statusJobsFor({ target: code(target) }) : m.statusActive({ n: records.length });
+  const more = records.length > MAX_SHOWN ? m.statusMore({ n: records.length - MAX_SHOWN }) : '';
   return ephemeral(`${head}\n${lines.join('\n')}${more}`);
 }
 

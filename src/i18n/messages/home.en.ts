@@ -1,0 +1,27 @@
+// The App Home tab: what waits for this person's approval, what runs, what ended, and what is left to migrate.
+export const en = {
+  homeTitle: () => 'natmigrate',
+  homeUpdated: (p: { at: string }) => `Updated ${p.at}. Start a migration with \`/natmigrate\` (a form) or the *Start a NAT migration* shortcut.`,
+  homeWaitingHeading: (p: { count: number }) => `*Waiting for your approval* (${p.count})`,
+  homeWaitingNone: () => 'Nothing is waiting for your approval.',
+  homeWaitingItem: (p: { job: string; subject: string; requester: string; channel: string; until: string; votes: number; required: number }) =>
+    `${p.job} · ${p.subject}\nrequested by ${p.requester} in ${p.channel} · ${p.votes} of ${p.required} approval(s) · open until ${p.until}`,
+  homeApprove: () => 'Approve',
+  homeReject: () => 'Reject',
+  homeActiveHeading: (p: { count: number }) => `*Active jobs and batches* (${p.count})`,
+  homeActiveNone: () => 'No job or batch is running.',
+  homeActiveItem: (p: { job: string; subject: string; state: string; requester: string; channel: string }) => `• ${p.job} · ${p.subject} · ${p.state} · ${p.requester} · ${p.channel}`,
+  homeFinishedHeading: (p: { count: number }) => `*Last finished jobs* (${p.count})`,
+  homeFinishedNone: () => 'No job has finished yet.',
+  homeFinishedItem: (p: { job: string; subject: string; outcome: string; at: string }) => `• ${p.job} · ${p.subject} · ${p.outcome} · ${p.at}`,
+  homeGatewaysHeading: () => '*Instances still on a DNAT IP mapping, per NAT gateway*',
+  homeGatewaysNone: () => 'No NAT gateway was read yet: `/natmigrate scan <ngw-id|vpc-id>` counts them.',
+  homeGatewayItem: (p: { gateway: string; vpc: string; region: string; count: number; at: string }) => `• ${p.gateway} (${p.vpc}, ${p.region}): *${p.count}* still on an IP mapping · read ${p.at}`,
+  homeBatchSubject: (p: { count: number }) => `batch of ${p.count} instance(s)`,
+  homeMore: (p: { count: number }) => `…and ${p.count} more.`,
+  homeClickRecorded: (p: { job: string; votes: number; required: number }) => `:white_check_mark: Your approval of ${p.job} is recorded (${p.votes} of ${p.required}).`,
+  homeClickApproved: (p: { job: string }) => `:white_check_mark: You approved ${p.job}; the cutover starts now. Follow its thread.`,
+  homeClickRejected: (p: { job: string }) => `:white_check_mark: You rejected ${p.job}; the staged ENI will be removed and nothing else changes.`,
+  homeWrongView: (p: { job: string }) => `Approvals of ${p.job} count only from its approval card in the job's thread or from your own Home tab; nothing was recorded.`,
+  homeTampered: () => 'This button carries an invalid value, so the click was ignored; nothing was recorded.',
+};

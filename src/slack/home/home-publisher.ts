@@ -1,0 +1,86 @@
+import type { RedisConnection } from '../../util/redis-connection.ts';
+import { errText } from '../error-text.ts';
+import type { SlackDeps } from '../listeners/deps.ts';
+import type { Delivered } from '../outbox/index.ts';
+import { gatherHome } from './home-data.ts';
+import { createHomeIndex, type HomeIndex } from './home-index.ts';
+import { buildHomeView } from './home-view.ts';
+
+/**
+ * Publishes each person's Home tab (views.publish) in their language: when they open it, after one of their clicks
+ * on it (with what the click did at the top), and when a job changes, for everyone who opened their Home tab in the
+ * last week (coalesced: one refresh per `debounceMs`, at most `maxViewers` people, most recent first).
+ */
+
+export interface HomePublisher {
+  readonly index: HomeIndex;
+  publish(userId: string, notice?: string): Promise<void>;
+  /** app_home_opened: remember the viewer, then publish (in the background; stop() waits for it). */
+  opened(userId: string): void;
+  /** Give this to outbox.onDelivered. */
+  onDelivered(d: Delivered): void;
+  /** Waits for the publishing under way; no refresh is scheduled after. */
+  stop(): Promise<void>;
+}
+
+export interface HomePublisherOptions {
+  redis: RedisConnection;
+  prefix: string;
+  debounceMs?: number;
+  maxViewers?: number;
+  /** How long what a click did is shown at the top of the Home tab (default 60 s). */
+  noticeMs?: number;
+}
+
+export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): HomePublisher {
+  const index = createHomeIndex(o.redis, o.prefix);
+  const inflight = new Set<Promise<unknown>>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const track = (what: string, p: Promise<unknown>) => {
+    const q = p.catch((err: unknown) => deps.log.warn({ err: errText(err) }, `${what} failed`)).finally(() => inflight.delete(q));
+    inflight.add(q);
+  };
+
+  /** What a click did stays at the top of the person's Home for a minute, through the refreshes that follow. */
+  const noticeKey = (userId: string) => `${o.prefix}:home:notice:${userId}`;
+  async function publish(userId: string, fresh?: string): Promise<void> {
+    if (fresh) await o.redis.set(noticeKey(userId), fresh, 'PX', o.noticeMs ?? 60_000);
+    const notice = fresh ?? (await o.redis.get(noticeKey(userId))) ?? undefined;
+    const lang = await deps.languages.userLanguage(userId);
+    const data = await gatherHome(deps, index, userId);
+    const client = deps.web;
+    const res = await client.views.publish({ user_id: userId, view: buildHomeView(data, lang, deps.now(), notice) });
+    const id = (res.view as { id?: string } | undefined)?.id;
+    if (id) await index.setView(userId, id);
+  }
+
+  async function refreshAll(): Promise<void> {
+    for (const u of await index.viewers(deps.now().getTime(), o.maxViewers ?? 50)) {
+      if (stopped) return;
+      await publish(u).catch((err: unknown) => deps.log.warn({ userId: u, err: errText(err) }, 'home refresh failed'));
+    }
+  }
+
+  return {
+    index,
+    publish,
+    opened(userId) {
+      track('home publish', index.seen(userId, deps.now().getTime()).then(() => publish(userId)));
+    },
+    onDelivered(d) {
+      track('home bookkeeping', index.observe(d).then((changed) => {
+        if (!changed || stopped || timer) return;
+        timer = setTimeout(() => {
+          timer = undefined;
+          track('home refresh', refreshAll());
+        }, o.debounceMs ?? 1000);
+      }));
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await Promise.allSettled([...inflight]);
+    },
+  };
+}

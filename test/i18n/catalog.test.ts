@@ -1,0 +1,188 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { catalogKeys, msg } from '../../src/i18n/catalog.ts';
+import { LANGS } from '../../src/i18n/lang.ts';
+import { formatDateTime } from '../../src/i18n/time.ts';
+import { outcomeSummary } from '../../src/engine/migration/summary.ts';
+import type { JobData } from '../../src/engine/job-data.ts';
+import type { JobOutcome } from '../../src/domain/events.ts';
+import { parseCommand } from '../../src/domain/command.ts';
+
+/**
+ * The catalog: the type makes the Japanese half have the English half's keys and parameters at compile time; this
+ * checks the same at run time, that no two area files define one key (a spread would silently keep the last), and
+ * that the Japanese texts are Japanese.
+ */
+
+const DIR = new URL('../../src/i18n/messages/', import.meta.url);
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
+
+async function areas(): Promise<{ area: string; en: Record<string, unknown>; ja: Record<string, unknown> }[]> {
+  const names = [...new Set(readdirSync(DIR).map((f) => f.replace(/\.(en|ja)\.ts$/, '')))].sort();
+  return Promise.all(names.map(async (area) => ({
+    area,
+    en: ((await import(new URL(`${area}.en.ts`, DIR).href)) as { en: Record<string, unknown> }).en,
+    ja: ((await import(new URL(`${area}.ja.ts`, DIR).href)) as { ja: Record<string, unknown> }).ja,
+  })));
+}
+
+describe('the message catalog', () => {
+  it('has every key in both languages, as functions, in every area file pair', async () => {
+    const all = await areas();
+    expect(all.length).toBeGreaterThanOrEqual(10);
+    for (const { area, en, ja } of all) {
+      expect(Object.keys(ja).sort(), area).toEqual(Object.keys(en).sort());
+      for (const k of Object.keys(en)) {
+        expect(typeof en[k], `${area}.${k}`).toBe('function');
+        expect(typeof ja[k], `${area}.${k}`).toBe('function');
+      }
+    }
+    for (const lang of LANGS) expect(Object.keys(msg(lang)).sort()).toEqual([...catalogKeys()].sort());
+  });
+
+  it('defines each key in exactly one area (so no area overrides another)', async () => {
+    const seen = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const { area, en } of await areas()) {
+      for (const k of Object.keys(en)) {
+        const other = seen.get(k);
+        if (other) clashes.push(`${k}: ${other} and ${area}`);
+        seen.set(k, area);
+      }
+    }
+    expect(clashes).toEqual([]);
+    expect(catalogKeys().length).toBe(seen.size);
+  });
+
+  it('words the same sentences in Japanese (samples from each area), keeping codes and identifiers as they are', () => {
+    const ja = msg('ja');
+    const en = msg('en');
+    const samples = [
+      ja.configLanguageSet({ channel: '<#C0OPS>', name: '日本語', lang: 'ja' }),
+      ja.auditApproved({ at: 'x', by: '<@U0BOB>' }),
+      ja.outcomeLabel({ outcome: 'migrated' }),
+      ja.planCutover({ how: ja.cutoverModify() }),
+      ja.approvalTitle({ kind: 'migrate', target: 'i-bp1', count: 1, decided: false }),
+      ja.batchCanary({ canaries: '`i-bp1`', count: 1 }),
+      ja.scanTotals({ instances: 3, need: 2, ready: 1, refused: 1, snat: 1, own: 0, none: 0 }),
+      ja.inviteNotMember(),
+      ja.helpLines(),
+      ja.statusNoActive(),
+      ja.clickApproved({ job: '`migrate-x`', n: 1, of: 1 }),
+    ];
+    for (const s of samples) expect(s).toMatch(JAPANESE);
+    // Alibaba's Japanese documentation's words.
+    expect(ja.stepTitle({ step: 'delete_entry', title: '' })).toBe('DNAT IPマッピングを削除');
+    expect(ja.stepTitle({ step: 'create_eni', title: '' })).toBe('セカンダリENIを作成');
+    expect(ja.natGatewayRef({ id: '`ngw-1`' })).toBe('NATゲートウェイ `ngw-1`');
+    // Refusal codes stay as they are, so a search of the channel finds them in either language.
+    const refused = ja.clickRefused({ code: 'SelfApproval', job: '`migrate-x`', reason: 'You requested migrate-x…' });
+    expect(refused).toContain('`SelfApproval`');
+    expect(refused).toMatch(JAPANESE);
+    expect(ja.refusedHead({ target: 'i-bp1', code: '`ServiceAtRisk`', message: 'm' })).toContain('`ServiceAtRisk`');
+    // English is the product's original wording.
+    expect(en.stepTitle({ step: 'delete_entry', title: 'Delete the DNAT IP mapping' })).toBe('Delete the DNAT IP mapping');
+    // Command words stay English in the Japanese help.
+    for (const w of ['/natmigrate plan', '/natmigrate run', '--ports', '--configure-guest', '/natmigrate config language']) expect(ja.helpLines()).toContain(w);
+  });
+});
+
+describe('what the engine writes in English', () => {
+  it('the plan\'s warnings are reworded in Japanese when they have a known shape, and kept as they are otherwise', () => {
+    const ja = msg('ja');
+    const samples = [
+      '--ports 80,443 does not include 22, so the SSH check through 203.0.113.10 is skipped; only the egress IP is verified.',
+      'Could not read security group sg-1, so whether TCP 22 is open to the Internet was not checked.',
+      'Security group sg-1 of the new ENI does not accept TCP 22 from the Internet (no rule), so the SSH check through 203.0.113.10 will likely fail.',
+      'DNAT entry fwd-1 is Pending, not Available; the cutover waits until it is.',
+      '--configure-guest: the guest\'s network stack could not be detected (timeout), so the configuration may not persist or may fail.',
+      'Without --configure-guest the guest must already route replies from the new NIC (policy routing), or connections through 203.0.113.10 may fail.',
+      'Port-forwarding entries fwd-2 (tcp 80), fwd-3 (tcp 443) to the primary IP stay as they are.',
+    ];
+    for (const w of samples) {
+      const t = ja.planWarning({ text: w });
+      expect(t, w).toMatch(JAPANESE);
+      // Ids and addresses survive the rewording.
+      for (const id of w.match(/(?:sg|fwd)-\d|203\.0\.113\.10/g) ?? []) expect(t).toContain(id);
+    }
+    expect(ja.planWarning({ text: 'Something new.' })).toBe('Something new.');
+    expect(msg('en').planWarning({ text: samples[0]! })).toBe(samples[0]);
+    expect(ja.refusalExplain({ code: 'NoSnatCoverage' })).toMatch(/SNATエントリ/);
+    expect(msg('en').refusalExplain({ code: 'NoSnatCoverage' })).toBe('');
+  });
+});
+
+describe('a finished job\'s one-line summary', () => {
+  const recipe = { forwardTableId: 'ftb-1', externalIp: '203.0.113.10', externalPort: 'Any', internalIp: '192.168.1.10', internalPort: 'Any', ipProtocol: 'Any' };
+  const base = {
+    instanceId: 'i-bp1web', eniId: 'eni-bp1x', eniIp: '192.168.1.99', migrationJobId: 'migrate-cn-hangzhou-i-bp1web-1',
+    plan: { entryToDelete: { externalIp: '203.0.113.10' }, expectedEgressIps: ['203.0.113.20'] },
+  } as unknown as JobData;
+  const saved = { ...base, original: { restoreRecipe: recipe }, restoredEntryId: 'fwd-2' } as unknown as JobData;
+  const cases: [JobOutcome, JobData][] = [
+    ['migrated', base], ['refused', base], ['rejected', { ...base, reason: 'rejected by U0BOB' } as JobData], ['expired', base],
+    ['cancelled', saved], ['cancelled', base], ['restored', saved], ['verify_failed', base], ['rolled_back', saved],
+    ['failed', { ...base, error: { code: 'Throttling', message: 'slow down' } } as unknown as JobData], ['failed', saved],
+    ['failed', { ...base, original: { restoreRecipe: recipe } } as unknown as JobData],
+  ];
+  it.each(cases)('%s: the engine\'s English is reworded in Japanese, ids and addresses kept', (outcome, j) => {
+    const text = outcomeSummary(j, outcome);
+    const ja = msg('ja').engineSummary({ text });
+    expect(ja, text).toMatch(JAPANESE);
+    for (const id of text.match(/i-bp1web|eni-bp1x|203\.0\.113\.\d+|192\.168\.1\.\d+|Throttling/g) ?? []) expect(ja).toContain(id);
+    expect(msg('en').engineSummary({ text })).toBe(text);
+  });
+});
+
+describe('a finished batch\'s summary', () => {
+  it.each([
+    'All 2 instances migrated and verified (canary first: i-bp1a); they now egress through SNAT. Skipped by the pre-flight: i-bp1c (NoSnatCoverage).',
+    'Rejected (rejected by U0BOB); no DNAT entry was touched. Untouched (staging undone, DNAT mappings as they were): i-bp1a, i-bp1b.',
+    'Stopped: the canary i-bp1a failed verification. Migrated before the stop: none. Not migrated after release: i-bp1a (restored) — original mappings restored. Untouched (staging undone, DNAT mappings as they were): i-bp1b.',
+  ])('%s', (text) => {
+    const ja = msg('ja').engineSummary({ text });
+    expect(ja).toMatch(JAPANESE);
+    for (const id of text.match(/i-bp1\w/g) ?? []) expect(ja).toContain(id);
+  });
+});
+
+describe('the service\'s answers to cancel and rollback', () => {
+  it.each([
+    'Cancelling migrate-x-1 (awaiting_approval): the staged ENI will be removed; the DNAT mapping is not touched.',
+    'Cancelling migrate-x-1 (cutover): the original DNAT mapping will be restored and the ENI removed (no second approval: it returns to the approved starting point).',
+    'No job migrate-x-1.', 'migrate-x-1 already finished (refused); nothing to cancel.', 'migrate-x-1 is already being cancelled.',
+    'Rollback rollback-x-1 of migrate-x-1 queued; it needs an approval before it changes anything.',
+    'migrate-x-1 is finished as refused; only a migrated (or verify_failed) migration can be rolled back.',
+  ])('%s', (text) => {
+    const ja = msg('ja').engineAnswer({ text });
+    expect(ja).toMatch(JAPANESE);
+    expect(ja).not.toMatch(/ the | will | is /);
+    expect(ja).toContain('migrate-x-1');
+  });
+});
+
+describe('the command parser\'s refusals', () => {
+  it.each([
+    'migrate i-bp1aaaaaaaaaaaaaaaaa', 'xyzzy', 'i-bp1aaaaaaaaaaaaaaaaa', 'plan', 'run', 'cancel', 'scan', 'run i-bp1aaaaaaaaaaaaaaaaa --prots 22',
+    'run i-bp1aaaaaaaaaaaaaaaaa --frobnicate', 'cancel migrate-cn-hangzhou-i-bp1aaaaaaaaaaaaaaaaa --ports 22', 'run i-bp1aaaaaaaaaaaaaaaaa --ports',
+    'run i-bp1aaaaaaaaaaaaaaaaa --ports 22 --ports 80', 'run i-bp1aaaaaaaaaaaaaaaaa -ports 22', 'plan i-BP1AAAAAAAAAAAAAAAAA', 'plan ｉ－ｂｐ１',
+    'run i-bp1aaaaaaaaaaaaaaaaa --canary 2',
+  ])('%s: reworded in Japanese, with the words the person typed as they were', (text) => {
+    const r = parseCommand(text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const ja = msg('ja').parseErrorText({ error: r.error });
+    expect(ja, r.error).toMatch(JAPANESE);
+    for (const quoted of r.error.match(/`[^`]*`/g) ?? []) if (!quoted.includes('<')) expect(ja).toContain(quoted.replace(/, /g, '、'));
+    expect(msg('en').parseErrorText({ error: r.error })).toBe(r.error);
+  });
+});
+
+describe('dates and times', () => {
+  const at = Date.UTC(2026, 11, 6, 20, 1, 2);
+  it('follow the language, with the time zone shown', () => {
+    expect(formatDateTime(at, 'en')).toBe('Dec 6, 2026, 20:01:02 UTC');
+    expect(formatDateTime(at, 'ja')).toBe('2026/12/06 20:01:02 UTC');
+    expect(formatDateTime(at, 'ja', 'Asia/Tokyo')).toBe('2026/12/07 05:01:02 JST');
+  });
+});

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEnv, type Env } from './e2e-env.ts';
+import { MIGRATABLE } from './scenario.ts';
+
+/**
+ * `/natmigrate report <job-id>` through the real Bolt receiver, engine, worker and sandbox cloud: the audit comes back
+ * as two files uploaded to the channel (files.getUploadURLExternal → bytes → completeUploadExternal, as the simulated
+ * workspace checks), in the channel's language, with every step, actor, time, RequestId and the DNAT entries.
+ */
+
+let env: Env;
+beforeAll(async () => {
+  env = await startEnv('e2e-report');
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+const finished = (l: string[]) => l.some((x) => x.includes('*Finished*'));
+
+async function reportFiles(userId: string, id: string): Promise<{ csv: string; md: string; comment: string; reply: string }> {
+  const before = env.slack.files().length;
+  const res = await env.slack.slash(userId, env.channel, `report ${id}`);
+  const files = await env.slack.waitFor(() => {
+    const f = env.slack.files().slice(before).filter((x) => x.completed);
+    return f.length === 2 ? f : undefined;
+  }, { what: 'the two report files', timeoutMs: 15_000 });
+  const csv = files.find((f) => f.name.endsWith('.csv'))!;
+  const md = files.find((f) => f.name.endsWith('.md'))!;
+  const post = env.slack.message(csv.channel!, csv.ts!)!;
+  return { csv: csv.content!.toString('utf8'), md: md.content!.toString('utf8'), comment: post.text, reply: String(res.json?.text) };
+}
+
+describe('/natmigrate report', () => {
+  it('uploads the audit of a finished migration as CSV and Markdown: steps, actors, times, RequestIds, original and new entries', async () => {
+    const [instanceId, privateIp, eip] = MIGRATABLE[0]!;
+    const jobId = await env.runJob('U0ALICE', instanceId);
+    const card = await env.approvalCard(jobId);
+    await env.slack.click('U0BOB', env.channel, card.ts, { actionId: 'natmigrate_approve' });
+    await env.waitThread(jobId, finished, 'the migration to finish');
+    const [rec] = await env.engine.service.status(jobId);
+
+    const { csv, md, comment, reply } = await reportFiles('U0ALICE', jobId);
+    expect(reply).toContain(`Uploading the audit report of \`${jobId}\``);
+    expect(comment).toMatch(new RegExp(`Audit report of \`${jobId}\`: \\d+ audit lines`));
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('time,job,instance,what,actor,API action,result,RequestId,detail');
+    // Who asked and who approved, with their times.
+    expect(lines.some((l) => l.includes('migrate job queued,U0ALICE'))).toBe(true);
+    expect(lines.find((l) => /,approved,U0BOB,/.test(l))).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
+    // Every step the record holds is there, started and finished, and every cloud call with its RequestId.
+    for (const s of rec!.steps) {
+      expect(csv).toContain(`step started: ${s.title}`);
+      for (const c of s.calls) if (c.requestId) expect(csv).toContain(`,${c.action},${c.code},${c.requestId},`);
+    }
+    expect(rec!.steps.flatMap((s) => s.calls).filter((c) => c.requestId).length).toBeGreaterThan(5);
+    expect(csv).toMatch(/ModifyForwardEntry,OK,[0-9A-F-]{36}/);
+    // The original entry (saved before the change) and the new one, pointing at the ENI.
+    expect(csv).toContain(`original DNAT entry saved`);
+    expect(csv.toLowerCase()).toContain(`${eip}:any → ${privateIp}:any`);
+    const made = new RegExp(`new DNAT entry,natmigrate,,,,fwd-[^ ]+ ftb-1: ${eip.replace(/\./g, '\\.')}:Any → ([0-9.]+):Any`).exec(csv);
+    expect(made?.[1]).toMatch(/^192\.168\.1\.\d+$/);
+    expect(made?.[1]).not.toBe(privateIp);
+    expect(csv).toContain('finished: migrated');
+    // The Markdown: a summary, both entries, and the same trail as a table, times with the zone shown.
+    expect(md).toContain(`# natmigrate audit report: ${jobId}`);
+    expect(md).toContain('### Original DNAT entry');
+    expect(md.toLowerCase()).toContain(`${eip}:any → ${privateIp}:any`);
+    expect(md).toContain('### Audit trail');
+    expect(md).toMatch(/\| [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2}:\d{2} UTC \| migrate-/);
+    expect(md.split('\n').filter((l) => l.startsWith('| ')).length).toBeGreaterThan(lines.length - 1);
+  });
+
+  it('is written in the channel\'s language, and an unknown id is told without uploading anything', async () => {
+    const [instanceId] = MIGRATABLE[1]!;
+    const jobId = await env.runJob('U0ALICE', instanceId);
+    await env.rejectAndWait(jobId);
+    await env.slack.slash('U0BOB', env.channel, 'config language ja');
+    try {
+      const { csv, md, comment } = await reportFiles('U0EVE', jobId);
+      expect(csv.split('\r\n')[0]).toBe('時刻,ジョブ,インスタンス,内容,実行者,API アクション,結果,RequestId,詳細');
+      expect(csv).toContain('承認の結果: rejected');
+      expect(csv).toContain('CreateNetworkInterface,OK,');
+      // Step titles in Alibaba's Japanese documentation's words; API actions and codes as they are.
+      expect(csv).toContain('ステップ開始: セカンダリENIを作成');
+      expect(md).toContain(`# natmigrate 監査レポート: ${jobId}`);
+      expect(md).toMatch(/\| \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} UTC \|/);
+      expect(comment).toContain('の監査レポート');
+    } finally {
+      await env.slack.slash('U0BOB', env.channel, 'config language default');
+    }
+    const before = env.slack.files().length;
+    const res = await env.slack.slash('U0ALICE', env.channel, 'report migrate-cn-hangzhou-i-nosuch1');
+    expect(String(res.json?.text)).toContain('No job or batch `migrate-cn-hangzhou-i-nosuch1` is known here');
+    expect(env.slack.files().length).toBe(before);
+  });
+});
