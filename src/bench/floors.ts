@@ -58,3 +58,13 @@ export function expectedOf(l: BenchLatencies): ExpectedLatencies {
   const { edge: _e, ...rest } = l;
   return rest;
 }
+
+/**
+ * The fleet's floor with the waits the batch cannot avoid added (README, "Benchmarks"): the plan's one services
+ * invocation before anything is staged; each cutover's change seen only `readLagMs` after it took effect (reads lag
+ * the writes, and the table takes no write while an entry is Pending, so the next cutover cannot start sooner);
+ * and the canary's verification, which must pass before any other instance is released.
+ */
+export function fleetFloorFair(l: BenchLatencies, n: number, method: CutoverMethod, readLagMs: number): number {
+  return fleetFloor(l, n, method) + l.runCommand + n * readLagMs + Math.max(l.runCommand, l.edge);
+}
