@@ -250,7 +250,8 @@ describe('migration', () => {
     // The modify answers slowly (the cancel lands while it is under way); the EIP stays "in binding" a moment after.
     sandbox.faults.add({ action: 'ModifyForwardEntry', latencyMs: 400, times: 1 });
     const rebind = sandbox.world.latency.eipRebind;
-    sandbox.world.latency.eipRebind = 1000;
+    // Long enough that the move back lands inside it even on a loaded machine (the cancel and the restore take a moment).
+    sandbox.world.latency.eipRebind = 3000;
     try {
       await approve(engine, jobId, hash);
       await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'modify_entry'), { what: 'modify_entry', timeoutMs: 10_000, everyMs: 5 });

@@ -24,6 +24,7 @@ import type { JobOutcome, MigrationEvent } from '../../domain/events.ts';
 import { announceWindowOpen, announceWindowWait, freezeEndsAt, realTimeOf } from '../change-window.ts';
 import { StepFailure } from '../step-errors.ts';
 import { parkJob } from '../park.ts';
+import { BATCH_PRIORITY } from '../job-options.ts';
 import type { EventBody } from '../ports.ts';
 import type { BatchRecord } from '../store/fleet-records.ts';
 import type { ChildView } from '../store/records.ts';
@@ -51,6 +52,7 @@ export async function runBatch(ctx: FleetContext, job: Job<FleetJobData>, token:
 class BatchRun {
   private readonly id: string;
   private children = new Map<string, ChildView | undefined>();
+  private releasedSet?: { of: string[]; ids: Set<string> };
 
   constructor(private readonly ctx: FleetContext, private rec: BatchRecord) {
     this.id = rec.jobId;
@@ -76,11 +78,12 @@ class BatchRun {
       if (done) return done;
     }
     const plan = this.rec.plan!;
+    // The card first: approving can start while the children are created and staged (nothing runs before both).
+    await this.announceApproval(plan);
     if (!this.rec.childrenQueued) {
       await queueChildren(this.ctx, this.rec, plan);
       await this.patch({ childrenQueued: true });
     }
-    await this.announceApproval(plan);
 
     const approval = await this.ctx.approvals.currentExpiring(this.id);
     await this.readChildren(plan);
@@ -129,16 +132,21 @@ class BatchRun {
       await this.patch({ windowNotedUntil: '' });
     }
 
+    const items = new Map(plan.items.map((i) => [i.instanceId, i]));
     const ready = (instanceId: string) => {
       const c = this.children.get(instanceId);
-      const item = plan.items.find((i) => i.instanceId === instanceId)!;
+      const item = items.get(instanceId)!;
       return c?.state === 'awaiting_approval' && !!c.approval && !c.approval.decision && c.approval.planHash === item.planHash;
     };
-    const release = nextToRelease(plan, (id) => this.status(plan.items.find((i) => i.instanceId === id)!), ready);
+    const release = nextToRelease(plan, (id) => this.status(items.get(id)!), ready);
     if (release.length) {
       // Journal first: a crash after this is healed by the re-grant above.
       await this.patch({ released: [...(this.rec.released ?? []), ...release.map((i) => i.instanceId)] });
-      for (const item of release) await this.ctx.approvals.grantFromBatch(item.childJobId, item.planHash, this.id, approval);
+      for (const item of release) {
+        // Its turn: ahead of the children still queued for staging once the grant wakes it (job-options.ts).
+        await (await this.ctx.migrations.getJob(item.childJobId))?.changePriority({ priority: BATCH_PRIORITY.turn }).catch(() => {});
+        await this.ctx.approvals.grantFromBatch(item.childJobId, item.planHash, this.id, approval);
+      }
       await this.readChildren(plan);
     }
     const canariesDone = plan.items.filter((i) => i.canary).every((i) => this.status(i) === 'done');
@@ -165,7 +173,10 @@ class BatchRun {
   }
 
   private isReleased(instanceId: string): boolean {
-    return (this.rec.released ?? []).includes(instanceId);
+    // A batch of a thousand asks this of every item several times a tick: a set, made again when the list changes.
+    const list = this.rec.released ?? [];
+    if (this.releasedSet?.of !== list) this.releasedSet = { of: list, ids: new Set(list) };
+    return this.releasedSet.ids.has(instanceId);
   }
 
   /** Plans the batch and tells the thread. Returns a Tick when the batch ends here. */
