@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongFilesFirst from './test/support/long-files-first.ts';
 
 /**
  * Unit tests: no Redis, no child process, no BullMQ (in-process loopback servers such as the sandbox and the fake
@@ -23,8 +24,15 @@ const UNIT = [
   'test/slack/fake-slack.test.ts',
   'test/slack/manifest.test.ts',
   'test/slack/modal-submission.test.ts',
+  'test/slack/surfaces-limits.test.ts',
   'test/readme.test.ts',
 ];
+
+/**
+ * Integration files that assert an upper bound on a time (an ack within Slack's 3 s, the demo within 45 s): they run
+ * alone, after the others, so that no other file competes with them for the two cores.
+ */
+const ALONE = ['test/slack/slow-slack.test.ts', 'test/demo/demo.test.ts'];
 
 export default defineConfig({
   test: {
@@ -33,6 +41,8 @@ export default defineConfig({
     maxWorkers: 2,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // The longest integration files start first (a fresh clone has no cached durations to order by).
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       {
         extends: true,
@@ -43,14 +53,20 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: UNIT,
-          // These share one Redis and spawn worker processes; one file at a time keeps them honest on 2 cores.
-          fileParallelism: false,
-          // Files share the module cache (no state lives in modules between files): the SDKs load once, not per file.
+          exclude: [...UNIT, ...ALONE],
+          // Three files at a time. They share one Redis, each under key prefixes of its own (random per run), and
+          // listen on ports the OS picks; no file changes process-wide state another reads. Most of their time is
+          // waiting (cloud latencies, lock TTLs, Slack's pacing), so three fit on two cores.
+          maxWorkers: 3,
+          // Files share the module cache (no state lives in modules between files): the SDKs load once per worker.
           isolate: false,
           // After the unit files, so the parallel batch never competes with their timing.
           sequence: { groupOrder: 1 },
         },
+      },
+      {
+        extends: true,
+        test: { name: 'alone', include: ALONE, fileParallelism: false, isolate: false, sequence: { groupOrder: 2 } },
       },
     ],
   },

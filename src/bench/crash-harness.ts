@@ -4,11 +4,9 @@
 // Same machinery as test/engine/crash.test.ts (NATMIGRATE_*-style hooks, here through src/bench/harness-worker.ts); the
 // lanes (sandbox, queue prefix, stand-by worker) are lanes.ts, shared with the pause and Redis-loss harnesses.
 import { crashPointsOf, MIGRATION_PATHS, RESTORE_PATHS, ROLLBACK_PATHS, UNSTAGE_PATH, type CrashPoint, type StepName } from '../domain/steps.ts';
-import type { Engine } from '../engine/engine.ts';
 import { until } from '../util/until.ts';
 import {
-  closeLane, coverEveryPhase, inst, laneEngine, openLane, pauseStandby, pickedCases, resumeStandby, runInLanes, SNAT_IP, spawnHeld, startStandby, takeJobs,
-  type Lane, type LaneRunner, type Standby,
+  coverEveryPhase, inst, pauseStandby, pickedCases, resumeStandby, runInLanes, SNAT_IP, type StandbyLane, standbyLanes, takeJobs,
 } from './lanes.ts';
 import type { WorkerProc } from './proc.ts';
 
@@ -73,8 +71,7 @@ export function allCrashCases(): CrashCase[] {
   ];
 }
 
-/** A lane of crash points: the front door, the stand-by that takes over, and the next point's worker, loading. */
-interface CrashLane extends Lane { engine: Engine; survivor: Standby; next?: WorkerProc }
+type CrashLane = StandbyLane;
 
 const stepIndex = (path: StepName[], s: StepName) => path.indexOf(s);
 
@@ -126,14 +123,14 @@ async function runCase(lane: CrashLane, k: number, c: CrashCase, a: WorkerProc):
     let migrationJob: string | undefined;
     if (flow === 'rollback') {
       // The migration to roll back runs on the stand-by, with no crash point armed.
-      await resumeStandby(lane.survivor);
+      await resumeStandby(lane.standby);
       migrationJob = await submit(true);
       const m = await finishedRecord(lane, migrationJob, 60_000, async (id) => {
         const ap = await engine.approvals.current(id);
         if (ap && !ap.decision) await engine.approvals.decide(id, { planHash: ap.planHash, decision: 'approve', userId: 'UCHAOSAPP', isApprover: true });
       });
       if (m.outcome !== 'migrated') throw new Error(`setup migration ended ${m.outcome}: ${m.summary}`);
-      await pauseStandby(lane.survivor);
+      await pauseStandby(lane.standby);
     }
     await takeJobs(a);
     let jobId: string;
@@ -153,7 +150,7 @@ async function runCase(lane: CrashLane, k: number, c: CrashCase, a: WorkerProc):
         crashed = true;
         const exit = await a.exited;
         if (exit.signal !== 'SIGKILL' || !a.out.includes(`crash ${c.point}`)) problems.push(`worker did not die at ${c.point}: ${JSON.stringify(exit)} ${a.out.slice(-300)}`);
-        await resumeStandby(lane.survivor);
+        await resumeStandby(lane.standby);
       }
       const ap = await engine.approvals.current(id);
       if (!ap || ap.decision || (early && !crashed)) return;
@@ -198,30 +195,13 @@ async function runCase(lane: CrashLane, k: number, c: CrashCase, a: WorkerProc):
     problems.push(String(e instanceof Error ? e.message : e));
   } finally {
     await a.kill('SIGKILL');
-    await pauseStandby(lane.survivor);
+    await pauseStandby(lane.standby);
   }
   res.ok = problems.length === 0;
   return res;
 }
 
-const crashLanes = (redisUrl: string): LaneRunner<CrashLane, CrashCase, CrashResult> => ({
-  async open(cases) {
-    const lane = await openLane({ redisUrl, tag: 'nmchaos', instances: cases.length, verifyTimeout: '1s' });
-    return { ...lane, engine: laneEngine(lane), survivor: startStandby(lane) };
-  },
-  async close(lane) {
-    await lane.next?.kill('SIGKILL');
-    await lane.survivor.proc.kill('SIGKILL');
-    await lane.engine.close();
-    await closeLane(lane);
-  },
-  run(lane, k, c, next) {
-    // Each crash worker loads while the previous point runs.
-    const a = lane.next ?? spawnHeld(lane, { crashAt: c.point });
-    lane.next = next ? spawnHeld(lane, { crashAt: next.point }) : undefined;
-    return runCase(lane, k, c, a);
-  },
-});
+const crashLanes = (redisUrl: string) => standbyLanes<CrashCase, CrashResult>({ redisUrl, tag: 'nmchaos', arm: (c) => ({ crashAt: c.point }), run: runCase });
 
 /** Runs the cases over `lanes` independent lanes (sandbox, queue prefix and stand-by each). */
 export function runCrashPoints(redisUrl: string, cases: CrashCase[], lanes: number, onResult: (r: CrashResult) => void = () => {}): Promise<CrashResult[]> {

@@ -150,6 +150,42 @@ export interface LaneRunner<L, C, R> {
   run(lane: L, k: number, c: C, next: C | undefined): Promise<R>;
 }
 
+/** A lane with the harness's front door, a warm stand-by, and the next case's armed worker loading meanwhile. */
+export interface StandbyLane extends Lane { engine: Engine; standby: Standby; next?: WorkerProc }
+
+/**
+ * Lanes whose cases each run one armed worker (`arm`: where it crashes or stops), loaded while the lane's previous
+ * case runs, and a stand-by that takes the job over. `keys`: the AccessKeys the stand-by and the armed workers sign
+ * with, so that the sandbox tells their requests apart.
+ */
+export function standbyLanes<C, R>(o: {
+  redisUrl: string;
+  tag: string;
+  keys?: { standby: AccessKey; armed: AccessKey };
+  arm: (c: C) => Partial<BenchWorkerConfig>;
+  run: (lane: StandbyLane, k: number, c: C, armed: WorkerProc) => Promise<R>;
+}): LaneRunner<StandbyLane, C, R> {
+  return {
+    async open(cases) {
+      const lane = await openLane({
+        redisUrl: o.redisUrl, tag: o.tag, instances: cases.length, verifyTimeout: '1s', ...(o.keys ? { extraCredentials: [o.keys.armed, o.keys.standby] } : {}),
+      });
+      return { ...lane, engine: laneEngine(lane), standby: startStandby(lane, o.keys?.standby) };
+    },
+    async close(lane) {
+      await lane.next?.kill('SIGKILL');
+      await lane.standby.proc.kill('SIGKILL');
+      await lane.engine.close();
+      await closeLane(lane);
+    },
+    run(lane, k, c, next) {
+      const armed = lane.next ?? spawnHeld(lane, o.arm(c), o.keys?.armed);
+      lane.next = next ? spawnHeld(lane, o.arm(next), o.keys?.armed) : undefined;
+      return o.run(lane, k, c, armed);
+    },
+  };
+}
+
 /** Splits the cases over `lanes` independent lanes and runs each lane's cases in turn; results as they come. */
 export async function runInLanes<L, C, R>(runner: LaneRunner<L, C, R>, cases: C[], lanes: number, onResult: (r: R) => void): Promise<R[]> {
   const split = Array.from({ length: lanes }, (_, i) => cases.filter((_, j) => j % lanes === i)).filter((x) => x.length > 0);

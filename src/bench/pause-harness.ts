@@ -6,11 +6,9 @@
 // end in the state the thread reports, without duplicate ENIs or DNAT entries.
 import type { MigrationEvent } from '../domain/events.ts';
 import { MIGRATION_PATHS, RESTORE_PATHS, STEPS, type StepName } from '../domain/steps.ts';
-import type { Engine } from '../engine/engine.ts';
 import { until } from '../util/until.ts';
 import {
-  closeLane, coverEveryPhase, inst, laneEngine, laneEvents, openLane, pauseStandby, pickedCases, resumeStandby, runInLanes, SNAT_IP, spawnHeld, startStandby, takeJobs,
-  type Lane, type LaneRunner, type Standby,
+  coverEveryPhase, inst, laneEvents, pauseStandby, pickedCases, resumeStandby, runInLanes, SNAT_IP, type StandbyLane, standbyLanes, takeJobs,
 } from './lanes.ts';
 import type { WorkerProc } from './proc.ts';
 
@@ -84,8 +82,7 @@ export function pauseCasesSample(): PauseCase[] {
   return pickedCases('pause', all, picks);
 }
 
-/** A lane of pause points: the front door, the stand-by that takes over, and the next point's worker, loading. */
-interface PauseLane extends Lane { engine: Engine; standby: Standby; next?: WorkerProc }
+type PauseLane = StandbyLane;
 
 const events = (l: PauseLane) => laneEvents<MigrationEvent & { emittedBy?: number }>(l);
 
@@ -171,23 +168,9 @@ async function runCase(l: PauseLane, k: number, c: PauseCase, a: WorkerProc): Pr
   return res;
 }
 
-const pauseLanes = (redisUrl: string): LaneRunner<PauseLane, PauseCase, PauseResult> => ({
-  async open(cases) {
-    const lane = await openLane({ redisUrl, tag: 'nmpause', instances: cases.length, verifyTimeout: '1s', extraCredentials: [PAUSED_KEY, STANDBY_KEY] });
-    return { ...lane, engine: laneEngine(lane), standby: startStandby(lane, STANDBY_KEY) };
-  },
-  async close(lane) {
-    await lane.next?.kill('SIGKILL');
-    await lane.standby.proc.kill('SIGKILL');
-    await lane.engine.close();
-    await closeLane(lane);
-  },
-  run(lane, k, c, next) {
-    // Each paused worker (its own AccessKey) loads while the previous point runs.
-    const a = lane.next ?? spawnHeld(lane, { pauseAt: c.point }, PAUSED_KEY);
-    lane.next = next ? spawnHeld(lane, { pauseAt: next.point }, PAUSED_KEY) : undefined;
-    return runCase(lane, k, c, a);
-  },
+// Each paused worker signs with its own AccessKey: the sandbox counts what it wrote after it stopped.
+const pauseLanes = (redisUrl: string) => standbyLanes<PauseCase, PauseResult>({
+  redisUrl, tag: 'nmpause', keys: { standby: STANDBY_KEY, armed: PAUSED_KEY }, arm: (c) => ({ pauseAt: c.point }), run: runCase,
 });
 
 /** Runs the cases over `lanes` independent lanes (sandbox, queue prefix and stand-by each). */

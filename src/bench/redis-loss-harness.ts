@@ -7,7 +7,9 @@ import type { MigrationEvent } from '../domain/events.ts';
 import { MIGRATION_PATHS, RESTORE_PATHS, STEPS, type StepName } from '../domain/steps.ts';
 import { findOnPath, startPrivateRedis, type ObtainedRedis } from '../util/private-redis.ts';
 import { until } from '../util/until.ts';
-import { closeLane, fastWorkerConfig, inst, laneEngine, laneEvents, openLane, runInLanes, SNAT_IP, type Lane, type LaneRunner } from './lanes.ts';
+import {
+  closeLane, coverEveryPhase, fastWorkerConfig, inst, laneEngine, laneEvents, openLane, pickedCases, runInLanes, SNAT_IP, type Lane, type LaneRunner,
+} from './lanes.ts';
 import { spawnWorker, type WorkerProc } from './proc.ts';
 
 export type LossFlow = 'migrate' | 'migrate-recreate' | 'restore' | 'restore-recreate';
@@ -43,19 +45,21 @@ export function allLossCases(): LossCase[] {
   ];
 }
 
-/** One point per phase: what the test suite runs (`npm run chaos` runs them all). */
+/**
+ * One point in each phase the loss points have, both cutover methods and the restore: what the test suite runs
+ * (`npm run chaos` runs them all).
+ */
 export function lossCasesSample(): LossCase[] {
   const picks: LossCase[] = [
     { flow: 'migrate', point: 'attach_eni:after' },
-    { flow: 'migrate', point: 'modify_entry:after' },
+    { flow: 'migrate', point: 'request_approval:after' },
     { flow: 'migrate-recreate', point: 'delete_entry:after' },
-    { flow: 'migrate-recreate', point: 'wait_entry_gone:after' },
-    { flow: 'restore', point: 'verify:after' },
     { flow: 'restore-recreate', point: 'restore_wait_new_gone:after' },
+    { flow: 'restore', point: 'detach_eni:after' },
   ];
   const all = allLossCases();
-  for (const p of picks) if (!all.some((c) => c.flow === p.flow && c.point === p.point)) throw new Error(`no loss point ${p.flow} ${p.point}`);
-  return picks;
+  coverEveryPhase('loss', all, picks);
+  return pickedCases('loss', all, picks);
 }
 
 /** A lane of Redis-loss points: its own redis-server (FLUSHALLed at each point, never the shared one). */

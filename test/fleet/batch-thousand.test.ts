@@ -14,9 +14,18 @@ import { fleetIds, largeBatchScenario } from './scenarios.ts';
 const N = 1000;
 /** Cloud operations that complete at once: the forward-table writes of 1,000 cutovers go one by one. */
 const INSTANT = { eniAttach: 1, eniDetach: 1, eniDelete: 1, dnatCreate: 1, dnatDelete: 1, runCommand: 1 };
+/**
+ * This test is about Slack at scale, not about stale reads (test/sandbox/realism.test.ts and test/engine/realism.test.ts
+ * are): the realism rule staleReads stays on, with reads 5 ms behind instead of 30, so that 1,000 serialized cutovers
+ * do not each wait out the lag. The batch looks at its children every 200 ms (each look reads 1,000 records), and
+ * waiters for the table lock poll every 250 ms: a release in this process hands the table over at once anyway.
+ */
+const SCENARIO = { ...largeBatchScenario(N, INSTANT), realism: { readLagMs: 5 } };
 let env: FleetEnv | undefined;
 beforeAll(async () => {
-  env = await startFleetEnv({ name: 'batch-1000', scenario: largeBatchScenario(N, INSTANT), slack: true, concurrency: 24, fleet: { batchPollMs: 50 } });
+  env = await startFleetEnv({
+    name: 'batch-1000', scenario: SCENARIO, slack: true, concurrency: 24, fleet: { batchPollMs: 200 }, options: { tableLockPollMs: 250, cancelPollMs: 250 },
+  });
 });
 afterAll(async () => { await env?.close(); });
 

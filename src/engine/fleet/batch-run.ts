@@ -52,6 +52,7 @@ export async function runBatch(ctx: FleetContext, job: Job<FleetJobData>, token:
 class BatchRun {
   private readonly id: string;
   private children = new Map<string, ChildView | undefined>();
+  private releasedSet?: { of: string[]; ids: Set<string> };
 
   constructor(private readonly ctx: FleetContext, private rec: BatchRecord) {
     this.id = rec.jobId;
@@ -131,12 +132,13 @@ class BatchRun {
       await this.patch({ windowNotedUntil: '' });
     }
 
+    const items = new Map(plan.items.map((i) => [i.instanceId, i]));
     const ready = (instanceId: string) => {
       const c = this.children.get(instanceId);
-      const item = plan.items.find((i) => i.instanceId === instanceId)!;
+      const item = items.get(instanceId)!;
       return c?.state === 'awaiting_approval' && !!c.approval && !c.approval.decision && c.approval.planHash === item.planHash;
     };
-    const release = nextToRelease(plan, (id) => this.status(plan.items.find((i) => i.instanceId === id)!), ready);
+    const release = nextToRelease(plan, (id) => this.status(items.get(id)!), ready);
     if (release.length) {
       // Journal first: a crash after this is healed by the re-grant above.
       await this.patch({ released: [...(this.rec.released ?? []), ...release.map((i) => i.instanceId)] });
@@ -171,7 +173,10 @@ class BatchRun {
   }
 
   private isReleased(instanceId: string): boolean {
-    return (this.rec.released ?? []).includes(instanceId);
+    // A batch of a thousand asks this of every item several times a tick: a set, made again when the list changes.
+    const list = this.rec.released ?? [];
+    if (this.releasedSet?.of !== list) this.releasedSet = { of: list, ids: new Set(list) };
+    return this.releasedSet.ids.has(instanceId);
   }
 
   /** Plans the batch and tells the thread. Returns a Tick when the batch ends here. */
