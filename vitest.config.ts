@@ -24,6 +24,7 @@ const UNIT = [
   'test/slack/fake-slack.test.ts',
   'test/slack/manifest.test.ts',
   'test/slack/modal-submission.test.ts',
+  'test/slack/surfaces-limits.test.ts',
   'test/readme.test.ts',
 ];
 

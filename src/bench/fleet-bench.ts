@@ -9,7 +9,7 @@ import type { MigrationEvent } from '../domain/events.ts';
 import { createEngine } from '../engine/engine.ts';
 import { fleetIds, makeFleetScenario, startSandbox, type Sandbox } from '../sandbox/index.ts';
 import { EventTail } from './event-tail.ts';
-import { expectedOf, fleetFloor, type BenchLatencies } from './floors.ts';
+import { expectedOf, fleetFloor, fleetFloorFair, type BenchLatencies } from './floors.ts';
 import { spawnWorker } from './proc.ts';
 import { fleetTimeline, type FleetTimeline } from './fleet-timeline.ts';
 import { deleteKeys } from '../util/private-redis.ts';
@@ -29,6 +29,9 @@ export interface FleetResult {
   fleetMs: number;
   fleetFloorMs: number;
   fleetRatio: number;
+  /** The floor with the batch's unavoidable waits (floors.ts fleetFloorFair), and the ratio to it. */
+  fleetFloorFairMs: number;
+  fleetRatioFair: number;
   failures: number;
   outcomes: Record<string, number>;
   workerRssMb: number;
@@ -136,8 +139,10 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     for (const v of finished.values()) outcomes[v] = (outcomes[v] ?? 0) + 1;
     const failures = worldFailures(sandbox, o.n, problems) + [...finished.values()].filter((v) => v !== 'migrated').length;
     const reqs = sandbox.requests.slice(firstReq);
+    const fair = fleetFloorFair(l, o.n, 'modify', sandbox.world.realism.off.includes('staleReads') ? 0 : sandbox.world.realism.readLagMs);
     return {
       n: o.n, mode, fleetMs: t1 - t0, fleetFloorMs: fleetFloor(l, o.n, 'modify'), fleetRatio: round((t1 - t0) / fleetFloor(l, o.n, 'modify'), 3),
+      fleetFloorFairMs: fair, fleetRatioFair: round((t1 - t0) / fair, 3),
       failures, outcomes, workerRssMb: round(rss, 1), apiCalls: reqs.length, apiCallsPerMigration: round(reqs.length / o.n, 1),
       throttled: reqs.filter((r) => r.code.startsWith('Throttling')).length, apiRate: o.apiRate, concurrency: o.concurrency,
       handoverMs: round(handover(sandbox, firstReq, l), 1), timeline: fleetTimeline(sandbox.requests.slice(firstReq), t0, t1, l.dnatModify), problems: problems.slice(0, 10),

@@ -182,6 +182,8 @@ export async function runFuzz(o: { redisUrl: string; slashCases: number; clickCa
         const r = await post(url, body, signedHeaders(SECRET, body));
         if (r.status !== 200) return fail(`slash ${JSON.stringify(text.slice(0, 80))}: HTTP ${r.status}`);
         if (r.ms > 3000) return fail(`slash ${JSON.stringify(text.slice(0, 80))}: answered after ${Math.round(r.ms)} ms`);
+        // A blank command opens the start form: the ack is empty and the answer is the modal (views.open), not text.
+        if (!text.trim() && r.text === '') return;
         let j: { response_type?: string; text?: unknown };
         try { j = JSON.parse(r.text) as typeof j; } catch { return fail(`slash ${JSON.stringify(text.slice(0, 80))}: not JSON: ${r.text.slice(0, 80)}`); }
         if (j.response_type !== 'ephemeral') return fail(`slash ${JSON.stringify(text.slice(0, 80))}: response_type ${j.response_type}`);

@@ -63,6 +63,7 @@ export const helpText = [
   '`/natmigrate scan <ngw-id|vpc-id>` — every instance of the VPC and the public IP it leaves from.',
   '`/natmigrate config language ja|en|default` — the language of this channel\'s job threads (approvers set it).',
   '`/natmigrate report <job-id|batch-id>` — the audit (every step, actor, time, RequestId, original and new entries) as CSV and Markdown files.',
+  '`/natmigrate` alone (or the *Start a NAT migration* shortcut) — a form: pick a NAT gateway, its IP-mapped instances are listed, and it queues the `run` command they stand for.',
   '`/natmigrate help` — this message.',
   '',
   'Options: `--region <region-id>` on every command (default from configuration). `--ports any` (default) forwards every port; `--ports 22,443` forwards only those TCP ports (at most 20). `--configure-guest` brings the new NIC up with policy routing through Cloud Assistant (and mirrors host-firewall rules that name the first NIC). `--accept-port 8080` (repeatable) migrates even though that port would stop answering through the ENI. `--vswitch <vsw-id>` / `--security-groups <sg-id,…>` override the new ENI\'s vSwitch (same zone) or security groups. `--verify-port N` checks that TCP port through the public IP instead of SSH (22) or, on Windows, RDP (3389). `--allow-stop` lets natmigrate STOP and START an instance whose type takes a second ENI only while stopped (s6, e, t5, t6, n4…): after the approval, with a downtime of its own.',

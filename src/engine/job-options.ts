@@ -14,3 +14,10 @@ export const JOB_OPTIONS: JobsOptions = {
 
 /** Plan-only jobs and scans: a failure is reported, not retried for long. */
 export const SHORT_JOB_OPTIONS: JobsOptions = { ...JOB_OPTIONS, attempts: 2 };
+
+/**
+ * BullMQ priorities of a batch's children (lower runs first; jobs without a priority, single migrations, before
+ * any). A woken job goes back to the end of its list, so a child granted its turn would otherwise wait behind every
+ * child still queued for its staging: granted children and canaries go first, staging of the rest after them.
+ */
+export const BATCH_PRIORITY = { turn: 1, staging: 2 } as const;

@@ -157,6 +157,10 @@ export class People {
     const payload = eventCallback(this.ws, event);
     const attempts: BotReply[] = [];
     for (let n = 0; n <= retries; n++) {
+      if (this.viaSocket()) {
+        attempts.push(await this.socket.deliver('events_api', payload, n));
+        continue;
+      }
       const raw = JSON.stringify(payload);
       attempts.push(await this.sendRaw(raw, {
         ...this.signed(raw, {}), 'content-type': 'application/json',

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { benchCommand } from '../../src/bench/bench-command.ts';
 import { allCrashCases, runCrashPoints } from '../../src/bench/crash-harness.ts';
-import { cutoverFloor, fleetFloor, migrationFloor, scaled, REAL_LATENCIES } from '../../src/bench/floors.ts';
+import { cutoverFloor, fleetFloor, fleetFloorFair, migrationFloor, scaled, REAL_LATENCIES } from '../../src/bench/floors.ts';
 import { runFuzz } from '../../src/bench/fuzz.ts';
 import { jsonLine, percentile, table } from '../../src/bench/stats.ts';
 import { PriorityBudget, withCallPriority } from '../../src/cloud/priority-budget.ts';
@@ -27,6 +27,8 @@ describe('floors and formatting', () => {
     expect(migrationFloor(l, false, 'modify', true)).toBe(2 * 15 + 30 + 12 + 15);
     expect(fleetFloor(l, 10, 'recreate')).toBe(30 + 10 * 60 + 15);
     expect(fleetFloor(l, 10, 'modify')).toBe(30 + 10 * 12 + 15);
+    // With the batch's unavoidable waits: the plan's invocation, each change seen a read lag late, the canary's check.
+    expect(fleetFloorFair(l, 10, 'modify', 5)).toBe(30 + 10 * 12 + 15 + 15 + 10 * 5 + 15);
     expect(scaled(REAL_LATENCIES, 5).dnatCreate).toBe(REAL_LATENCIES.dnatCreate / 5);
   });
 

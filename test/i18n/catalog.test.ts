@@ -7,6 +7,7 @@ import { outcomeSummary } from '../../src/engine/migration/summary.ts';
 import type { JobData } from '../../src/engine/job-data.ts';
 import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
+import { STEPS } from '../../src/domain/steps.ts';
 
 /**
  * The catalog: the type makes the Japanese half have the English half's keys and parameters at compile time; this
@@ -71,6 +72,8 @@ describe('the message catalog', () => {
       ja.clickApproved({ job: '`migrate-x`', n: 1, of: 1 }),
     ];
     for (const s of samples) expect(s).toMatch(JAPANESE);
+    // Every step the engine has a Japanese title.
+    for (const step of Object.keys(STEPS)) expect(ja.stepTitle({ step, title: 'English' }), step).toMatch(JAPANESE);
     // Alibaba's Japanese documentation's words.
     expect(ja.stepTitle({ step: 'delete_entry', title: '' })).toBe('DNAT IPマッピングを削除');
     expect(ja.stepTitle({ step: 'create_eni', title: '' })).toBe('セカンダリENIを作成');
@@ -98,6 +101,7 @@ describe('what the engine writes in English', () => {
       '--configure-guest: the guest\'s network stack could not be detected (timeout), so the configuration may not persist or may fail.',
       'Without --configure-guest the guest must already route replies from the new NIC (policy routing), or connections through 203.0.113.10 may fail.',
       'Port-forwarding entries fwd-2 (tcp 80), fwd-3 (tcp 443) to the primary IP stay as they are.',
+      'Without --configure-guest the new NIC keeps its automatic interface metric, equal to the primary NIC\'s, so which NIC new outbound connections leave by is up to Windows; the egress check after the cutover shows it.',
     ];
     for (const w of samples) {
       const t = ja.planWarning({ text: w });
@@ -131,6 +135,30 @@ describe('a finished job\'s one-line summary', () => {
     expect(ja, text).toMatch(JAPANESE);
     for (const id of text.match(/i-bp1web|eni-bp1x|203\.0\.113\.\d+|192\.168\.1\.\d+|Throttling/g) ?? []) expect(ja).toContain(id);
     expect(msg('en').engineSummary({ text })).toBe(text);
+  });
+});
+
+describe('the guest\'s facts on the plan card', () => {
+  it('every kind of exposure reason, the fixes and the network method are worded in Japanese from the same facts', () => {
+    const ja = msg('ja');
+    const reasons = [
+      { kind: 'bound_to_primary', address: '192.168.1.10' }, { kind: 'bound_to_address', address: '127.0.0.2' }, { kind: 'bound_to_device', device: 'eth0' },
+      { kind: 'firewall', backend: 'iptables', acceptedBy: '-A INPUT -i eth0 -p tcp --dport 80 -j ACCEPT', blockedBy: 'policy DROP' },
+      { kind: 'firewall_unknown', rule: '-m bpf' }, { kind: 'rp_filter', value: 1 },
+      { kind: 'windows_profile', category: 'Private', acceptedBy: 'rule "Web"', blockedBy: 'no rule allows TCP 80 in the Public profile' },
+    ] as const;
+    for (const reason of reasons) {
+      const t = ja.exposureReason({ reason, newDevice: 'eth1' });
+      expect(t, reason.kind).toMatch(JAPANESE);
+      expect(msg('en').exposureReason({ reason, newDevice: 'eth1' })).not.toMatch(JAPANESE);
+    }
+    const port = { port: 80, reasons: [{ kind: 'rp_filter', value: 1 }], mirrors: [], windowsFix: { method: 'set_private' } } as never;
+    expect(ja.exposureFix({ port, newDevice: 'eth1' })).toMatch(/応答を eth1 経由でポリシールーティング（rp_filter）。eth1 のネットワークをプライマリNICと同じ Private に設定/);
+    for (const method of ['netplan', 'networkmanager', 'network-scripts', 'ifupdown', 'windows'] as const) {
+      expect(ja.guestConfig({ probe: { method } })).toMatch(JAPANESE);
+    }
+    expect(ja.guestConfig({ probe: { error: 'timeout' } })).toContain('timeout');
+    expect(ja.guestConfig({ probe: undefined })).toMatch(JAPANESE);
   });
 });
 

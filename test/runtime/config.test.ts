@@ -72,6 +72,16 @@ describe('loadConfig', () => {
     for (const p of r.problems) expect(p).not.toContain('\n');
   });
 
+  it('NATMIGRATE_NOTIFY_APPROVERS: mention, dm, off or a user-group id', () => {
+    for (const v of ['mention', 'dm', 'off', 'S0ONCALL']) {
+      const r = loadConfig({ NATMIGRATE_NOTIFY_APPROVERS: v }, 'worker');
+      expect(r.ok && r.config.NATMIGRATE_NOTIFY_APPROVERS, v).toBe(v);
+    }
+    const bad = loadConfig({ NATMIGRATE_NOTIFY_APPROVERS: 'everyone' }, 'worker');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems).toEqual([expect.stringMatching(/^NATMIGRATE_NOTIFY_APPROVERS: .*mention, dm, off, or a user-group id/)]);
+  });
+
   it('roles check only what they need; empty values count as unset', () => {
     expect(loadConfig({}, 'bot').ok).toBe(false);
     expect(loadConfig(GOOD_BOT, 'bot').ok).toBe(true);

@@ -104,3 +104,27 @@ describe('approvers told by DM (NATMIGRATE_NOTIFY_APPROVERS=dm), each in their o
     expect(env.slack.calls('conversations.open').every((c) => c.response?.ok === true)).toBe(true);
   });
 });
+
+describe('one user group mentioned (NATMIGRATE_NOTIFY_APPROVERS=S0OPS)', () => {
+  const setup = envWith('e2e-notify-group', 'S0OPS', 1);
+  let env: Env;
+  beforeAll(async () => {
+    env = await setup.start();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('mentions only that group in the thread, and no approver gets a DM', async () => {
+    const [instanceId] = MIGRATABLE[5]!;
+    const jobId = await env.runJob('U0ALICE', instanceId);
+    const asked = await env.waitThread(jobId, (l) => l.some((x) => x.includes('asks for approval of')), 'the group mentioned');
+    const line = asked.join('\n').split('\n').find((x) => x.includes('asks for approval of'))!;
+    expect(line).toMatch(new RegExp(`^:bell: @s0ops: @alice asks for approval of \`${jobId}\``));
+    const card = await env.approvalCard(jobId);
+    const raw = env.slack.thread(env.channel, card.threadTs!).find((m) => JSON.stringify(m.blocks).includes('asks for approval'));
+    expect(JSON.stringify(raw?.blocks)).toContain('<!subteam^S0OPS>');
+    for (const u of ['U0BOB', 'U0CAROL', 'U0DAVE']) expect(env.slack.directMessages(u)).toEqual([]);
+    await env.rejectAndWait(jobId);
+  });
+});

@@ -90,8 +90,30 @@ describe('/natmigrate report', () => {
       await env.slack.slash('U0BOB', env.channel, 'config language default');
     }
     const before = env.slack.files().length;
+    // Asked from another channel: refused, so the thread's contents are not copied where its members could not read them.
+    const elsewhere = await env.slack.slash('U0ALICE', 'C0PRIVATE', `report ${jobId}`);
+    expect(String(elsewhere.json?.text)).toContain(`The audit of \`${jobId}\` is uploaded only where its thread is, <#${env.channel}>`);
     const res = await env.slack.slash('U0ALICE', env.channel, 'report migrate-cn-hangzhou-i-nosuch1');
     expect(String(res.json?.text)).toContain('No job or batch `migrate-cn-hangzhou-i-nosuch1` is known here');
     expect(env.slack.files().length).toBe(before);
+  });
+
+  it('for a batch, holds every instance\'s job: each one\'s steps, RequestIds and entries', async () => {
+    const ids = [MIGRATABLE[2]![0], MIGRATABLE[3]![0]];
+    const reply = await env.slack.slash('U0ALICE', env.channel, `run ${ids.join(' ')}`);
+    const batchId = /queued as one batch `(batch-[^`]+)`/.exec(String(reply.json?.text))![1]!;
+    const card = await env.approvalCard(batchId);
+    await env.slack.click('U0BOB', env.channel, card.ts, { actionId: 'natmigrate_approve' });
+    await env.waitThread(batchId, finished, 'the batch to finish', 60_000);
+    const status = (await env.engine.service.batchStatus!(batchId))!;
+    expect(status.items.map((i) => i.outcome)).toEqual(['migrated', 'migrated']);
+
+    const { csv, md } = await reportFiles('U0ALICE', batchId);
+    expect(md).toContain(`Batch ${batchId} with 2 instance(s)`);
+    for (const item of status.items) {
+      expect(md).toContain(`## ${item.childJobId}`);
+      expect(csv).toMatch(new RegExp(`${item.childJobId},${item.instanceId},Move the DNAT IP mapping to the ENI in place \\(ModifyForwardEntry\\),natmigrate,ModifyForwardEntry,OK,[0-9A-F-]{36}`));
+      expect(csv).toMatch(new RegExp(`${item.childJobId},${item.instanceId},original DNAT entry saved`));
+    }
   });
 });

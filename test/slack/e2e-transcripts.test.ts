@@ -146,9 +146,10 @@ describe('job threads (sandbox + engine + Bolt + outbox)', () => {
 
   it('a Slack outage (429 then 5xx on chat.postMessage) during a migration: it completes, and the thread ends complete and in order', async () => {
     const [instanceId] = MIGRATABLE[4]!;
+    // From before the faults: the requester's DM about the previous test's job may be the call that takes the first.
+    const t0 = Date.now();
     env.slack.fail('chat.postMessage', { kind: 'rate_limited', retryAfterSec: 1 }, 1);
     env.slack.fail('chat.postMessage', { kind: 'http', status: 503 }, 3);
-    const t0 = Date.now();
     const jobId = await env.runJob('U0ALICE', instanceId);
     const card = await env.approvalCard(jobId);
     env.slack.fail('chat.postMessage', { kind: 'http', status: 500 }, 2);

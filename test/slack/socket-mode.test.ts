@@ -12,10 +12,10 @@ let env: Env;
 
 beforeAll(async () => {
   env = await startEnv('socket', {}, {
-    bot: async ({ slack, service, redis, prefix, outbox }) => {
+    bot: async ({ slack, service, inventory, redis, prefix, outbox }) => {
       const bot = createSlackBot({
         botToken: slack.botToken, appToken: slack.appToken, slackApiUrl: slack.apiUrl, botId: slack.botId, botUserId: slack.botUserId,
-        service, redis, prefix: `${prefix}:slack`, outbox, requesters: [], approvers: ['U0BOB'], defaultRegion: 'cn-hangzhou',
+        service, inventory, redis, prefix: `${prefix}:slack`, outbox, requesters: [], approvers: ['U0BOB'], defaultRegion: 'cn-hangzhou',
       });
       await bot.start();
       await slack.socketConnected();
@@ -52,5 +52,21 @@ describe('Socket Mode', () => {
     expect(cloudRequestsFor(env.sandbox, instanceId).map((r) => r.action)).toContain('AttachNetworkInterface');
     await env.rejectAndWait(jobId!);
     expect(env.slack.ephemerals('U0ALICE').at(-1)?.text).toMatch(/You rejected/);
+  });
+
+  it('carries the Home tab, the start form and its submission over the socket too', async () => {
+    const { slack } = env;
+    const delivery = await slack.openHome('U0BOB', 1);
+    expect(delivery.attempts).toHaveLength(2);
+    const home = await slack.waitFor(() => slack.homeView('U0BOB'), { what: 'bob\'s home' });
+    expect(JSON.stringify(home.view.blocks)).toContain('Waiting for your approval');
+    await slack.shortcut('U0ALICE', 'natmigrate_start');
+    // Over the socket the ack goes first; views.open follows it.
+    const modal = await slack.waitFor(() => slack.modals('U0ALICE').at(-1), { what: 'the modal' });
+    const sug = await slack.suggest('U0ALICE', modal.id, 'target', 'natmigrate_target', '');
+    expect((sug.json?.options as unknown[]).length).toBeGreaterThan(0);
+    const refused = await slack.submitView('U0ALICE', modal.id, {});
+    expect(refused.json).toMatchObject({ response_action: 'errors', errors: { target: expect.stringContaining('Pick a NAT gateway') } });
+    expect(slack.view(modal.id)!.open).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ import type { Plan, PlanInput } from '../../domain/plan-types.ts';
 import { checkServices } from './batch-services.ts';
 import { StepFailure } from '../step-errors.ts';
 import type { JobData } from '../job-data.ts';
-import { JOB_OPTIONS } from '../job-options.ts';
+import { BATCH_PRIORITY, JOB_OPTIONS } from '../job-options.ts';
 import type { JobRecord } from '../ports.ts';
 import type { BatchRecord } from '../store/fleet-records.ts';
 import { iso, type FleetContext } from './context.ts';
@@ -72,24 +72,32 @@ export async function planBatch(ctx: FleetContext, rec: BatchRecord): Promise<{ 
   });
 }
 
-/** Creates and queues every child (idempotent: a child that exists is left alone). */
+/** How many children are created at once (each is a few Redis round trips). */
+const QUEUE_PARALLEL = 16;
+
+/** Creates and queues every child, canaries first (idempotent: a child that exists is left alone). */
 export async function queueChildren(ctx: FleetContext, rec: BatchRecord, plan: BatchPlan): Promise<void> {
-  for (const item of plan.items) {
-    if (await ctx.records.get(item.childJobId)) continue;
-    const p = await ctx.batchPlans.get(rec.jobId, item.instanceId);
-    if (!p) continue; // plans expired: the child is reported as never claimed
-    const now = iso();
-    const data: JobData = {
-      v: 1, kind: 'migrate', jobId: item.childJobId, regionId: rec.regionId, instanceId: item.instanceId, requestedBy: rec.requestedBy,
-      options: rec.options, step: 'create_eni', nonce: randomBytes(6).toString('hex'), plan: p, batchId: rec.jobId,
-    };
-    const child: JobRecord = {
-      jobId: item.childJobId, kind: 'migrate', regionId: rec.regionId, instanceId: item.instanceId, requestedBy: rec.requestedBy,
-      // No channel: the batch's thread tells the children's story.
-      audience: { batchId: rec.jobId }, options: rec.options, state: 'staging', createdAt: now, updatedAt: now, steps: [], plan: p, batchId: rec.jobId,
-    };
-    const res = await ctx.records.createActive(child, data);
-    if (!res.created) continue; // another job took the instance since planning: reported as a failure to claim
-    await ctx.migrations.add('migrate', data, { ...JOB_OPTIONS, jobId: item.childJobId });
+  const items = [...plan.items.filter((i) => i.canary), ...plan.items.filter((i) => !i.canary)];
+  for (let i = 0; i < items.length; i += QUEUE_PARALLEL) {
+    await Promise.all(items.slice(i, i + QUEUE_PARALLEL).map((item) => queueChild(ctx, rec, item)));
   }
+}
+
+async function queueChild(ctx: FleetContext, rec: BatchRecord, item: BatchPlan['items'][number]): Promise<void> {
+  if (await ctx.records.get(item.childJobId)) return;
+  const p = await ctx.batchPlans.get(rec.jobId, item.instanceId);
+  if (!p) return; // plans expired: the child is reported as never claimed
+  const now = iso();
+  const data: JobData = {
+    v: 1, kind: 'migrate', jobId: item.childJobId, regionId: rec.regionId, instanceId: item.instanceId, requestedBy: rec.requestedBy,
+    options: rec.options, step: 'create_eni', nonce: randomBytes(6).toString('hex'), plan: p, batchId: rec.jobId,
+  };
+  const child: JobRecord = {
+    jobId: item.childJobId, kind: 'migrate', regionId: rec.regionId, instanceId: item.instanceId, requestedBy: rec.requestedBy,
+    // No channel: the batch's thread tells the children's story.
+    audience: { batchId: rec.jobId }, options: rec.options, state: 'staging', createdAt: now, updatedAt: now, steps: [], plan: p, batchId: rec.jobId,
+  };
+  const res = await ctx.records.createActive(child, data);
+  if (!res.created) return; // another job took the instance since planning: reported as a failure to claim
+  await ctx.migrations.add('migrate', data, { ...JOB_OPTIONS, jobId: item.childJobId, priority: item.canary ? BATCH_PRIORITY.turn : BATCH_PRIORITY.staging });
 }

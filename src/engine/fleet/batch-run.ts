@@ -24,6 +24,7 @@ import type { JobOutcome, MigrationEvent } from '../../domain/events.ts';
 import { announceWindowOpen, announceWindowWait, freezeEndsAt, realTimeOf } from '../change-window.ts';
 import { StepFailure } from '../step-errors.ts';
 import { parkJob } from '../park.ts';
+import { BATCH_PRIORITY } from '../job-options.ts';
 import type { EventBody } from '../ports.ts';
 import type { BatchRecord } from '../store/fleet-records.ts';
 import type { ChildView } from '../store/records.ts';
@@ -77,11 +78,12 @@ class BatchRun {
       if (done) return done;
     }
     const plan = this.rec.plan!;
+    // The card first: approving can start while the children are created and staged (nothing runs before both).
+    await this.announceApproval(plan);
     if (!this.rec.childrenQueued) {
       await queueChildren(this.ctx, this.rec, plan);
       await this.patch({ childrenQueued: true });
     }
-    await this.announceApproval(plan);
 
     const approval = await this.ctx.approvals.currentExpiring(this.id);
     await this.readChildren(plan);
@@ -140,7 +142,11 @@ class BatchRun {
     if (release.length) {
       // Journal first: a crash after this is healed by the re-grant above.
       await this.patch({ released: [...(this.rec.released ?? []), ...release.map((i) => i.instanceId)] });
-      for (const item of release) await this.ctx.approvals.grantFromBatch(item.childJobId, item.planHash, this.id, approval);
+      for (const item of release) {
+        // Its turn: ahead of the children still queued for staging once the grant wakes it (job-options.ts).
+        await (await this.ctx.migrations.getJob(item.childJobId))?.changePriority({ priority: BATCH_PRIORITY.turn }).catch(() => {});
+        await this.ctx.approvals.grantFromBatch(item.childJobId, item.planHash, this.id, approval);
+      }
       await this.readChildren(plan);
     }
     const canariesDone = plan.items.filter((i) => i.canary).every((i) => this.status(i) === 'done');

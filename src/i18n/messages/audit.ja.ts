@@ -9,7 +9,7 @@ const STEP: Record<string, string> = {
   create_eni: 'セカンダリENIを作成',
   attach_eni: 'ENIをインスタンスにアタッチ',
   wait_eni_in_use: 'ENIが InUse になるまで待機',
-  configure_guest: 'ゲストOSでセカンダリNICを設定（ポリシールーティング）',
+  configure_guest: 'ゲストOSでセカンダリNICを設定（ルーティング、再起動後も維持。Windows: ネットワークプロファイル）',
   request_approval: '承認を依頼',
   await_approval: '承認の決定を待機',
   recheck_plan: '現在の状態を再取得し、承認済みのプランと比較',
@@ -21,7 +21,7 @@ const STEP: Record<string, string> = {
   wait_entry_gone: 'DNAT IPマッピングの削除完了を待機',
   create_entry: 'ENI宛てのDNATエントリを作成',
   wait_entry_available: '新しいDNATエントリが Available になるまで待機',
-  verify: '検証: EIP経由のSSHバナーと送信元IP',
+  verify: '検証: EIP経由のSSH（またはRDP）と送信元IP',
   rollback_plan: 'ロールバック対象の移行と現在の状態を読み取り',
   restore_modify_back: 'DNAT IPマッピングをその場でプライマリIPに戻す',
   restore_delete_new: '新しいDNATエントリを削除',
@@ -33,6 +33,10 @@ const STEP: Record<string, string> = {
   delete_eni: 'ENIを削除',
   wait_eni_gone: 'ENIの削除完了を待機',
   verify_original: '元の経路を検証: EIP経由のSSHバナーと送信元IP',
+  stop_instance: 'ENIをアタッチするためインスタンスを停止（StopInstance、KeepCharging）',
+  wait_instance_stopped: 'インスタンスが Stopped になるまで待機',
+  start_instance: 'インスタンスを再び起動（StartInstance）',
+  wait_instance_running: 'インスタンスが Running になるまで待機',
   finish: '完了',
 };
 

@@ -14,6 +14,8 @@ export const ja: SameMessages<typeof En> = {
     '`/natmigrate rollback <job-id>` — 元のDNAT IPマッピングを復元します（承認が必要）。',
     '`/natmigrate scan <ngw-id|vpc-id>` — VPC内の全インスタンスと、それぞれが通信に使うパブリックIP。',
     '`/natmigrate config language ja|en|default` — このチャンネルのジョブスレッドの言語（承認者が設定）。',
+    '`/natmigrate report <job-id|batch-id>` — 監査記録（すべてのステップ、実行者、時刻、RequestId、元のエントリと新しいエントリ）を CSV と Markdown のファイルで出力します。',
+    '`/natmigrate` のみ（または「NAT 移行を開始」ショートカット）— フォーム: NATゲートウェイを選ぶとIPマッピングを持つインスタンスが表示され、対応する `run` コマンドをキューに登録します。',
     '`/natmigrate help` — このメッセージ。',
     '',
     'オプション: `--region <region-id>` はすべてのコマンドで使えます（既定値は設定から）。`--ports any`（既定）は全ポートを転送し、`--ports 22,443` は指定したTCPポートだけを転送します（最大20個）。`--configure-guest` はクラウドアシスタントで新しいNICを有効にしてポリシールーティングを設定します（最初のNICを指定したホストのファイアウォールルールも複製します）。`--accept-port 8080`（複数指定可）は、そのポートがENI経由で応答しなくなる場合でも移行します。`--vswitch <vsw-id>` / `--security-groups <sg-id,…>` は新しいENIのvSwitch（同じゾーン）やセキュリティグループを指定します。`--verify-port N` は SSH（22）や Windows の RDP（3389）の代わりに、パブリックIP経由でそのTCPポートを確認します。',

@@ -69,6 +69,8 @@ export const ja: SameMessages<typeof En> = {
         (m) => `--configure-guest: ゲストOSのネットワークスタックを判別できませんでした（${m[1]}）。設定が再起動後に残らないか、失敗する可能性があります。`],
       [/^Without --configure-guest the guest must already route replies from the new NIC \(policy routing\), or connections through (\S+) may fail\.$/,
         (m) => `--configure-guest を指定しない場合、ゲストOSが新しいNICからの応答をすでにルーティングできる（ポリシールーティング）必要があります。そうでないと ${m[1]} 経由の接続が失敗する可能性があります。`],
+      [/^Without --configure-guest the new NIC keeps its automatic interface metric, equal to the primary NIC's, so which NIC new outbound connections leave by is up to Windows; the egress check after the cutover shows it\.$/,
+        () => '--configure-guest を指定しない場合、新しいNICは自動のインターフェイスメトリック（プライマリNICと同じ値）のままなので、新しい外向きの接続がどちらのNICから出るかは Windows 次第です。切り替え後の送信元IPの確認で分かります。'],
       [/^Port-forwarding entr(?:y|ies) (.+) to the primary IP stay as they are\.$/,
         (m) => `プライマリIP宛てのポートフォワーディングエントリ ${m[1]} はそのまま残ります。`],
     ];

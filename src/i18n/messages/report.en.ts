@@ -2,6 +2,7 @@
 export const en = {
   reportUploading: (p: { id: string }) => `Uploading the audit report of ${p.id} to this channel (CSV and Markdown); it appears in a moment.`,
   reportUnknown: (p: { id: string }) => `No job or batch ${p.id} is known here, so there is no report to upload.`,
+  reportElsewhere: (p: { id: string; channel: string }) => `The audit of ${p.id} is uploaded only where its thread is, ${p.channel}: run the command there. Nothing was uploaded here.`,
   reportComment: (p: { id: string; rows: number }) => `Audit report of ${p.id}: ${p.rows} audit lines — every step, actor, time and RequestId, and the original and new DNAT entries.`,
   reportUploadFailed: (p: { id: string; ref: string }) => `The audit report of ${p.id} could not be uploaded (reference ${p.ref}); try again in a moment.`,
   reportColTime: () => 'time',

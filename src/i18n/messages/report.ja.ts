@@ -5,6 +5,7 @@ import type { en as En } from './report.en.ts';
 export const ja: SameMessages<typeof En> = {
   reportUploading: (p) => `${p.id} の監査レポート (CSV と Markdown) をこのチャンネルにアップロードしています。まもなく表示されます。`,
   reportUnknown: (p) => `ジョブまたはバッチ ${p.id} はここでは見つからないため、アップロードするレポートはありません。`,
+  reportElsewhere: (p) => `${p.id} の監査レポートは、そのスレッドがある ${p.channel} にのみアップロードします。そちらでコマンドを実行してください。ここには何もアップロードしていません。`,
   reportComment: (p) => `${p.id} の監査レポート: 監査行 ${p.rows} 件 — すべてのステップ、実行者、時刻、RequestId、元の DNAT エントリと新しい DNAT エントリ。`,
   reportUploadFailed: (p) => `${p.id} の監査レポートをアップロードできませんでした (参照 ${p.ref})。しばらくしてからもう一度お試しください。`,
   reportColTime: () => '時刻',

@@ -35,7 +35,7 @@ export function planBlocks(plan: Plan, lang: Lang = 'en'): Block[] {
     ),
     section(m.planEgress({ count: plan.expectedEgressIps.length, ips: plan.expectedEgressIps.map((ip) => code(ip)).join(', ') || '—' })),
   ];
-  if (plan.options.configureGuest) blocks.push(section(m.planGuest({ text: escCut(guestConfigText(plan.guestNetwork), 400) })));
+  if (plan.options.configureGuest) blocks.push(section(m.planGuest({ text: escCut(m.guestConfig({ probe: plan.guestNetwork }), 400) })));
   const services = servicesBlock(plan, lang);
   if (services) blocks.push(services);
   if (plan.warnings.length) blocks.push(section(m.planWarnings({ list: plan.warnings.map((w) => `• ${escCut(m.planWarning({ text: w }), 500)}`).join('\n') })));

@@ -15,8 +15,8 @@ export function servicesBlock(plan: Plan, lang: Lang = 'en'): Block | undefined 
   if (!s.checked) return section(m.servicesNotChecked({ reason: escCut(s.reason, 300) }));
   const lines = s.tcp.slice(0, 30).map((p) => {
     const name = [p.service, p.process].filter(Boolean).join(', ');
-    const why = p.reasons.length && p.status !== 'ok' ? escCut(p.reasons.map((r) => reasonText(r, s.newDevice)).join('; '), 400) : '';
-    const fix = p.status === 'fixed' ? escCut(fixText(p, s.newDevice), 400) : '';
+    const why = p.reasons.length && p.status !== 'ok' ? escCut(p.reasons.map((r) => m.exposureReason({ reason: r, newDevice: s.newDevice })).join('; '), 400) : '';
+    const fix = p.status === 'fixed' ? escCut(m.exposureFix({ port: p, newDevice: s.newDevice }), 400) : '';
     return m.serviceLine({ port: p.port, ...(name ? { name: code(truncate(name, 60)) } : {}), bind: code(p.bindIp), status: m.serviceStatus({ status: p.status }), ...(why ? { why } : {}), ...(fix ? { fix } : {}) });
   });
   if (s.tcp.length > 30) lines.push(m.servicesMoreTcp({ n: s.tcp.length - 30 }));

@@ -1,7 +1,7 @@
 import type { MappedInstance } from '../../engine/ports.ts';
 import { msg } from '../../i18n/catalog.ts';
 import type { Lang } from '../../i18n/lang.ts';
-import { plainText, truncate } from '../mrkdwn.ts';
+import { code, escCut, plainText, truncate } from '../mrkdwn.ts';
 
 /**
  * The modal that starts a migration (https://docs.slack.dev/surfaces/modals): the channel for the job's thread, the
@@ -65,9 +65,9 @@ export function startModal(s: ModalState, lang: Lang): Record<string, unknown> {
   const meta: ModalMeta = { region: s.region };
   if (s.target) meta.target = s.target;
   const list = s.instances;
-  if (list === 'loading') blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: m.modalLoading({ target: `\`${s.target}\`` }) }] });
-  else if (list && 'failed' in list) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: m.modalLoadFailed({ target: `\`${s.target}\``, reason: truncate(plainText(list.failed), 500) }) }] });
-  else if (list && list.length === 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: m.modalNoneMapped({ target: `\`${s.target}\`` }) }] });
+  if (list === 'loading') blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: m.modalLoading({ target: code(s.target ?? '') }) }] });
+  else if (list && 'failed' in list) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: m.modalLoadFailed({ target: code(s.target ?? ''), reason: escCut(list.failed, 500) }) }] });
+  else if (list && list.length === 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: m.modalNoneMapped({ target: code(s.target ?? '') }) }] });
   else if (list) {
     const shown = list.slice(0, MAX_INSTANCE_OPTIONS);
     const options = shown.map((i) => instanceOption(i, lang));

@@ -6,11 +6,12 @@ import { errorRef, errText } from '../../error-text.ts';
 import { code } from '../../mrkdwn.ts';
 import { reportFiles } from '../../report/report-files.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
-import { needsInvite } from './command-replies.ts';
+import { channelLink, needsInvite } from './command-replies.ts';
 
 /**
  * `/natmigrate report <job-id|batch-id>`: the job's audit (for a batch: every child's) as a CSV and a Markdown file
- * uploaded to this channel, in the channel's language. Reading the records is Redis only; the answer goes first and
+ * uploaded to this channel, in the channel's language — only in the channel of the job's thread, so a report never
+ * carries a thread's contents into a channel whose members could not read it. Reading the records is Redis only; the answer goes first and
  * the upload (files.uploadV2: getUploadURLExternal, the bytes, completeUploadExternal, as the batch plan's file
  * goes out) right after it.
  */
@@ -21,6 +22,9 @@ export async function handleReport(cmd: Extract<Command, { kind: 'report' }>, in
   if (invite) return invite;
   const found = await loadReport(id, deps);
   if (!found) return ephemeral(t.reportUnknown({ id: code(id) }));
+  // The audit goes only where its thread already is: asking from another channel must not copy it there.
+  const thread = await deps.outbox.thread(id);
+  if (thread && thread.channel !== inv.channelId) return ephemeral(t.reportElsewhere({ id: code(id), channel: channelLink(thread.channel) }));
   const lang = await deps.languages.channelLanguage(inv.channelId);
   const client = deps.web;
   const upload = async () => {
