@@ -72,6 +72,16 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       ws.channelMembers.set(channel, ws.members(channel).filter((u) => u !== ws.botUserId));
       return people.event({ type: 'member_left_channel', user: ws.botUserId, channel, channel_type: membershipChannelType(ws, channel), team: ws.teamId }, opts.eventRetryDelaysMs);
     },
+    joinChannel(channel, user) {
+      ws.channelMembers.set(channel, [...new Set([...ws.members(channel), user])]);
+      if (!ws.members(channel).includes(ws.botUserId)) return Promise.resolve({ sent: false, attempts: [] });
+      return people.event({ type: 'member_joined_channel', user, channel, channel_type: membershipChannelType(ws, channel), team: ws.teamId }, opts.eventRetryDelaysMs);
+    },
+    leaveChannel(channel, user) {
+      ws.channelMembers.set(channel, ws.members(channel).filter((u) => u !== user));
+      if (!ws.members(channel).includes(ws.botUserId)) return Promise.resolve({ sent: false, attempts: [] });
+      return people.event({ type: 'member_left_channel', user, channel, channel_type: membershipChannelType(ws, channel), team: ws.teamId }, opts.eventRetryDelaysMs);
+    },
     archiveChannel: (channel) => void ws.archived.add(channel),
     setLatency(ms, method) {
       if (!method) ws.latencyMs.clear();

@@ -24,4 +24,5 @@ export const ja: SameMessages<typeof En> = {
   statusJobsFor: (p) => `${p.target} のジョブ:`,
   statusActive: (p) => `実行中のジョブ（${p.n} 件）:`,
   statusMore: (p) => `\n…ほか ${p.n} 件。`,
+  statusUnchecked: (p) => `\nメンバーを確認中の会話に、ほか ${p.n} 件あります。しばらくしてからもう一度お試しください。`,
 };

@@ -17,6 +17,8 @@ export interface HomePublisher {
   publish(userId: string, notice?: string): Promise<void>;
   /** app_home_opened: remember the viewer, then publish (in the background; stop() waits for it). */
   opened(userId: string): void;
+  /** Publish again the Home of this person if they opened it lately (what they may see changed). */
+  refreshViewer(userId: string): void;
   /** Give this to outbox.onDelivered. */
   onDelivered(d: Delivered): void;
   /** Waits for the publishing under way; no refresh is scheduled after. */
@@ -67,6 +69,10 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
     publish,
     opened(userId) {
       track('home publish', index.seen(userId, deps.now().getTime()).then(() => publish(userId)));
+    },
+    refreshViewer(userId) {
+      if (stopped) return;
+      track('home refresh', index.isViewer(userId, deps.now().getTime()).then((yes) => (yes && !stopped ? publish(userId) : undefined)));
     },
     onDelivered(d) {
       track('home bookkeeping', index.observe(d).then((changed) => {
