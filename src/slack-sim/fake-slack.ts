@@ -63,6 +63,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     clearFaults: () => ws.faults.clear(),
     setUsergroup: (id, members) => void ws.groups.set(id, [...members]),
     addUser: (u) => void ws.users.set(u.id, u),
+    addChannel(id, name, kind) {
+      ws.channels.set(id, name);
+      ws.kinds.set(id, kind);
+    },
     setChannelMembers: (channel, members) => void ws.channelMembers.set(channel, [...members]),
     inviteBot(channel, inviter) {
       ws.channelMembers.set(channel, [...new Set([...ws.members(channel), ws.botUserId])]);

@@ -184,6 +184,8 @@ export interface FakeSlack {
   fail(method: string, fault: Fault, times?: number): void;
   clearFaults(): void;
   setUsergroup(id: string, members: string[]): void;
+  /** A conversation created after the start (a private channel: ids start with C since 2021, like public ones). */
+  addChannel(id: string, name: string, kind: ConversationKind): void;
   /** Who is in a channel (default: every user, the bot included). */
   setChannelMembers(channel: string, members: string[]): void;
   /** Someone invites the bot (`/invite @natmigrate`): it becomes a member, and the app gets member_joined_channel. */
