@@ -151,6 +151,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   }
   if (single) {
     log('per run (single): ' + single.runs.map((x) => `${x.instanceId} ${x.method} ${x.outcome} window ${x.cutoverWindowMs} ms, migration ${x.migrationMs} ms, ${x.apiCalls} calls`).join('; '));
+    for (const x of single.runs) log(`calls of ${x.instanceId} (${x.method}) by step: ${JSON.stringify(x.callsByStep)}; by action: ${JSON.stringify(x.callsByAction)}`);
   }
   process.stdout.write(`\nnatmigrate bench — ${m.date} — ${m.machine}\n`);
   process.stdout.write(`latencies (ms): ${fmtLat(realLat)}; fleet at ÷${FLEET_SCALE}\n\n`);

@@ -2,6 +2,7 @@
 // measured figure. Ratios are measured ÷ floor, so they hold on a noisy machine.
 import type { CutoverMethod } from '../domain/steps.ts';
 import type { ExpectedLatencies } from '../engine/options.ts';
+import { DEFAULT_READ_LAG_MS } from '../sandbox/index.ts';
 
 export interface BenchLatencies extends ExpectedLatencies {
   dnatModify: number;
@@ -56,7 +57,8 @@ export function fleetFloor(l: BenchLatencies, n: number, method: CutoverMethod, 
 
 export function expectedOf(l: BenchLatencies): ExpectedLatencies {
   const { edge: _e, ...rest } = l;
-  return rest;
+  // The sandbox's reads lag its writes by its realism layer's default (staleReads, on in the bench).
+  return { ...rest, readLag: DEFAULT_READ_LAG_MS };
 }
 
 /**

@@ -31,6 +31,8 @@ export interface JobData {
   /** The value of the natmigrate:job tag on the ENI (the migration's id, also for its rollback). */
   eniTagJobId?: string;
   eniId?: string;
+  /** The ClientToken label of a CreateNetworkInterface already sent (written before it goes out): a resumed create_eni looks for its ENI first. */
+  eniCreateSent?: string;
   eniIp?: string;
   eniMac?: string;
   original?: { entry: DnatEntry; restoreRecipe: DnatSpec; savedAt: string };

@@ -28,6 +28,12 @@ export interface ExpectedLatencies {
   /** StopInstance until Stopped, StartInstance until Running (--allow-stop; unconfirmed: seconds to a minute). */
   instanceStop?: number;
   instanceStart?: number;
+  /**
+   * How far behind a write DescribeNetworkInterfaces / DescribeForwardTableEntries answer (a read at the due time
+   * still shows the previous status): added to the ENI and DNAT waits' first poll, so one poll does where it
+   * would take two. The sandbox's staleReads readLagMs [30] (docs/sandbox.md); Alibaba's own lag is unconfirmed.
+   */
+  readLag?: number;
 }
 
 /** Typical Alibaba Cloud figures (the sandbox's defaults are the same); opt in with `expectedMs`. */

@@ -13,6 +13,7 @@ export { scenarioSchema } from './scenario/scenario-schema.ts';
 export type { FaultSpec, LatencyMs, Scenario, ScenarioInput } from './scenario/scenario-schema.ts';
 export { makeFleetScenario, fleetIds, fleetPrivateIp, type FleetOptions } from './scenario/fleet-scenario.ts';
 export { World } from './model/world.ts';
+export { DEFAULT_READ_LAG_MS } from './scenario/realism-schema.ts';
 export type { DnatState, EniState, InstanceState, InvocationState, SnatState } from './model/cloud-resources.ts';
 export { edgeCheck, type EdgeVerdict } from './edge/edge-check.ts';
 export { egressIp } from './guest/modelled-guest.ts';

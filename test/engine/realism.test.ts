@@ -113,6 +113,26 @@ describe('the engine against the realism layer', () => {
     expect((await cloud.listForwardEntries('ftb-1', { externalIp: M(2).eip })).map((e) => e.externalPort).sort()).toEqual(['22', '443']);
   });
 
+  it('an agent that stops answering after the approval is found out at the gate: its invocation fails, the status is read, nothing is cut over', async () => {
+    const m = M(3);
+    const t0 = Date.now();
+    const jobId = await submit(m.id);
+    const ev = await notifier.waitFor(of(jobId, 'approval.requested'), 30_000) as Extract<MigrationEvent, { type: 'approval.requested' }>;
+    sandbox.world.instances.get(m.id)!.guest.cloudAssistant = 'notResponding';
+    await engine.approvals.decide(jobId, { planHash: ev.planHash, decision: 'approve', userId: 'UAPPROVER', isApprover: true });
+    const fin = await notifier.waitFor(of(jobId, 'finished'), 60_000) as Extract<MigrationEvent, { type: 'finished' }>;
+    expect(fin.outcome).toBe('refused');
+    const refused = notifier.forJob(jobId).find((e) => e.type === 'refused') as Extract<MigrationEvent, { type: 'refused' }>;
+    expect(refused.refusal.code).toBe('CloudAssistantUnavailable');
+    // The gate's own invocation did not answer, so it read DescribeCloudAssistantStatus (skipped when it answers).
+    const recheck = (await engine.service.status(jobId))[0]!.steps.find((s) => s.step === 'recheck_plan')!.calls.map((c) => c.action);
+    expect(recheck).toContain('RunCommand');
+    expect(recheck).toContain('DescribeCloudAssistantStatus');
+    const writes = sandbox.requests.filter((r) => r.at >= t0 && /ForwardEntry$/.test(r.action) && !r.action.startsWith('Describe'));
+    expect(writes).toEqual([]);
+    expect((await cloud.listForwardEntries('ftb-1', { externalIp: m.eip })).map((e) => e.internalIp)).toEqual([m.ip]);
+  });
+
   it.each([
     ['absent', NO_AGENT, new RegExp(`Cloud Assistant agent is not installed on instance ${NO_AGENT.id}.*Install the agent`)],
     ['not responding', SILENT_AGENT, new RegExp(`agent on instance ${SILENT_AGENT.id} \\(version [\\d.]+\\) has sent no heartbeat since .*Restart the agent`)],

@@ -1,28 +1,66 @@
 import type { CloudPort, WaitOptions } from '../../cloud/cloud-port.ts';
 import { isCloudError } from '../../cloud/cloud-error.ts';
 import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
-import { buildPlan } from '../../domain/plan.ts';
+import { buildPlan, ENI_TAG_JOB } from '../../domain/plan.ts';
 import { guestNetworkOf } from '../../domain/guest-network.ts';
 import { INTROSPECTION_SCRIPT } from '../../domain/plan-services.ts';
 import { WINDOWS_INTROSPECTION_SCRIPT } from '../../domain/windows-listing.ts';
 import { createHash } from 'node:crypto';
-import type { DnatEntry, NatGateway, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
+import type { DnatEntry, Instance, NatGateway, NetworkInterface, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
 import type { MigrationOptions, PlanInput, PlanResult, StablePlanFacts } from '../../domain/plan-types.ts';
 
 /**
  * The gate's recheck: re-read only what can change between the plan and the cutover (the instance, its ENIs, the
  * DNAT entries on its primary IP, the SNAT entries), reusing the stable facts. Left out: the security groups' rules
  * (they only feed warnings; override groups are still read, for existence) and the DNAT entries on the ENI this job
- * staged (a fresh IP nothing else was given).
+ * staged (a fresh IP nothing else was given). The instance's NICs come from DescribeInstances' NetworkInterfaces
+ * (no DescribeNetworkInterfaces): at the gate they only say which NIC is the staged one (the journal's id, the only
+ * one the planner tells apart by its tag) and which secondaries count against the quota, and an approval that no
+ * longer matches is judged again by a full read.
  */
 export interface RecheckScope {
   facts: StablePlanFacts;
   stagedEniIp?: string;
+  /** A Windows guest (the approved plan's guestOs): its introspection is PowerShell. */
+  windows?: boolean;
+  /** The staged ENI's id and the value of its natmigrate:job tag (the journal's). */
+  stagedEni?: { networkInterfaceId: string; jobTag: string };
+}
+
+/** The instance's NICs as DescribeInstances lists them (attached), the staged one tagged as the journal says. */
+function nicsOfInstance(instance: Instance, staged: RecheckScope['stagedEni']): NetworkInterface[] {
+  return instance.networkInterfaces.map((n): NetworkInterface => ({
+    networkInterfaceId: n.networkInterfaceId, status: 'InUse', type: n.type, instanceId: instance.instanceId,
+    vpcId: instance.vpcId, vSwitchId: '', zoneId: instance.zoneId, privateIp: n.primaryIp, securityGroupIds: [],
+    ...(n.macAddress ? { macAddress: n.macAddress } : {}),
+    tags: staged && n.networkInterfaceId === staged.networkInterfaceId ? { [ENI_TAG_JOB]: staged.jobTag } as Record<string, string> : {},
+  }));
+}
+
+/**
+ * The instance's ENIs for a plan. Before this job staged anything, the planner needs them only for the ENI quota and
+ * the secondary IPs, and DescribeInstances has listed the attached ones already: DescribeNetworkInterfaces is read
+ * only when the quota is tight (after this job's ENI, no slot left over), where an ENI still Attaching or Detaching,
+ * which only DescribeNetworkInterfaces shows, would decide whether the attach can succeed. With a slot left over it
+ * would take two such ENIs at once to make the attach fail (then a step failure, and the staging is undone).
+ */
+async function nicsFor(cloud: CloudPort, instance: Instance, nothingStaged: boolean): Promise<NetworkInterface[]> {
+  if (nothingStaged) {
+    const quota = await cloud.eniQuantity(instance.instanceType);
+    if (quota !== undefined && instance.networkInterfaces.length + 2 <= quota) return nicsOfInstance(instance, undefined);
+  }
+  return cloud.listNetworkInterfaces({ instanceId: instance.instanceId });
 }
 
 /** Reads, read-only, everything the pure planner needs about one instance. Independent reads go out together. */
 export async function gatherPlanInput(
   cloud: CloudPort, regionId: string, instanceId: string, options: MigrationOptions, recheck?: RecheckScope,
+  o: {
+    /** The caller reads the agent's status itself (only if its own invocation in the guest fails): not read here. */
+    agentLater?: boolean;
+    /** Nothing of this job is staged yet (no ENI carries its tag): DescribeInstances' NICs may do, see nicsFor. */
+    nothingStaged?: boolean;
+  } = {},
 ): Promise<PlanInput> {
   const empty: PlanInput = {
     regionId, instanceId, instance: undefined, eniQuantity: undefined, instanceEnis: [], natGateways: [],
@@ -34,12 +72,12 @@ export async function gatherPlanInput(
   const sgIds = recheck ? [...new Set(options.securityGroupIds ?? [])] : [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
   const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups, agents] = await Promise.all([
     cloud.eniQuantity(instance.instanceType),
-    cloud.listNetworkInterfaces({ instanceId }),
+    recheck ? nicsOfInstance(instance, recheck.stagedEni) : nicsFor(cloud, instance, o.nothingStaged === true),
     recheck ? recheck.facts.natGateways : cloud.listNatGateways({ vpcId: instance.vpcId }),
     recheck ? recheck.facts.vSwitches : cloud.listVSwitches({ vpcId: instance.vpcId }),
     Promise.all(sgIds.map((id) => cloud.describeSecurityGroup(id))).then((xs) => xs.filter((x): x is SecurityGroup => x !== undefined)),
     // Every job verifies egress through Cloud Assistant: its agent is checked before anything changes (also at the gate).
-    cloud.cloudAssistantStatus([instanceId]),
+    o.agentLater ? undefined : cloud.cloudAssistantStatus([instanceId]),
   ]);
   const forwardTables = [...new Set(natGateways.flatMap((g) => g.forwardTableIds))];
   const snatTables = [...new Set(natGateways.flatMap((g) => g.snatTableIds))];
@@ -56,7 +94,7 @@ export async function gatherPlanInput(
   ]);
   return {
     ...empty, instance, eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups,
-    cloudAssistant: { read: true, agent: agents.find((a) => a.instanceId === instanceId) },
+    cloudAssistant: agents ? { read: true, agent: agents.find((a) => a.instanceId === instanceId) } : { read: false },
     dnatEntries: uniqueEntries(dnat.flat() as DnatEntry[]), snatEntries: snat.flat() as SnatEntry[],
   };
 }
@@ -90,28 +128,51 @@ function uniqueEntries(entries: DnatEntry[]): DnatEntry[] {
 
 /** The pre-flight from live state; a RAM denial is a refusal (PermissionDenied), not a failure. */
 export async function planFromLiveState(
-  cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }, recheck?: RecheckScope,
+  cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions; eniId?: string; plan?: unknown }, recheck?: RecheckScope,
   wait: WaitOptions = {},
   /** The ClientToken of the services introspection (default: the first plan's); given, the recheck reads the guest too. */
   guestToken?: string,
-): Promise<{ result: PlanResult; input?: PlanInput }> {
+): Promise<{ result: PlanResult; input?: PlanInput; cloudReadAt?: number }> {
   try {
-    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck);
+    if (recheck && guestToken) return await gateRecheck(cloud, j, recheck, wait, guestToken);
+    // A job with no plan and no ENI yet (the first plan, a preview) has staged nothing.
+    const nothingStaged = !recheck && j.plan === undefined && j.eniId === undefined;
+    const cloudReadAt = Date.now();
+    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { nothingStaged });
     const first = buildPlan(input, { jobId: j.jobId });
     // The guest is looked at only for a plan that would otherwise go ahead (a refusal for another reason runs nothing
     // in the guest), and once per plan unless the gate's recheck is given its own ClientToken to read it again. One
     // invocation answers both what the guest serves and, with --configure-guest, which network stack will persist the NIC.
-    if (!first.ok || (recheck && !guestToken)) return { result: first, input };
+    if (!first.ok || recheck) return { result: first, input, cloudReadAt };
     const windows = input.instance?.osType === 'windows';
     const guest = await introspectGuest(cloud, j.instanceId, { token: guestToken ?? introspectToken(j.jobId), windows, ...wait });
     // Windows is configured with its own cmdlets whatever the read says (OSType comes from the API).
-    if (!recheck && j.options.configureGuest && input.instance?.status === 'Running') input.guestNetwork = windows ? { method: 'windows' } : guestNetworkOf(guest);
+    if (j.options.configureGuest && input.instance?.status === 'Running') input.guestNetwork = windows ? { method: 'windows' } : guestNetworkOf(guest);
     const withGuest = { ...input, guest };
-    return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest };
+    return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest, cloudReadAt };
   } catch (e) {
     if (isCloudError(e) && e.isPermissionDenied) return { result: { ok: false, refusal: refusalFromPermissionError(e.action, e.deniedAction) } };
     throw e;
   }
+}
+
+/**
+ * The gate's quick recheck with its own look at the guest. The guest first, then the cloud: the cutover follows, and
+ * the DNAT entry it changes is then read last, fresh enough for save_original and the write to take as read (the
+ * staging is done, so the read-only invocation runs whatever the cloud says). An invocation that succeeds is the
+ * agent answering: DescribeCloudAssistantStatus is read only when it does not.
+ */
+async function gateRecheck(
+  cloud: CloudPort, j: { jobId: string; regionId: string; instanceId: string; options: MigrationOptions }, recheck: RecheckScope,
+  wait: WaitOptions, guestToken: string,
+): Promise<{ result: PlanResult; input: PlanInput; cloudReadAt: number }> {
+  const guest = await introspectGuest(cloud, j.instanceId, { token: guestToken, windows: recheck.windows === true, ...wait });
+  const answered = 'output' in guest;
+  const cloudReadAt = Date.now();
+  const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { agentLater: answered });
+  if (answered) input.cloudAssistant = { read: true, agent: { instanceId: j.instanceId, running: true, version: '' } };
+  const withGuest = { ...input, guest };
+  return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest, cloudReadAt };
 }
 
 /** ClientToken of the plan's introspection (the same shape as step-context's clientToken, which imports this file's users). */

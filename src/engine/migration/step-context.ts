@@ -38,6 +38,9 @@ export interface MigrationDeps {
   wakeBatch?(batchId: string): Promise<unknown>;
 }
 
+/** The waits whose polls (DescribeNetworkInterfaces, DescribeForwardTableEntries) lag the change by `readLag`. */
+const LAGGED_READS = new Set<keyof ExpectedLatencies>(['eniAttach', 'eniDetach', 'eniDelete', 'dnatCreate', 'dnatDelete', 'dnatModify']);
+
 /** Deterministic ClientToken for one write of one job (≤ 64 ASCII): a resumed step sends the same token. */
 export function clientToken(jobId: string, label: string, nonce = ''): string {
   return `nm-${createHash('sha256').update(`${jobId}|${nonce}|${label}`).digest('hex').slice(0, 40)}`;
@@ -96,6 +99,8 @@ export class StepContext {
   /** When save_original read the entry (Date.now()): the cutover's write trusts that read only while it is fresh. */
   seenOriginalAt = 0;
   seenOriginalGone = false;
+  /** The entry to change as the gate's recheck read it in this run, and when that read began (save_original). */
+  gateSawOriginal: { entry: DnatEntry; at: number } | undefined;
   /** The ENI create_eni made in this run, as its answer described it (Available, unattached). */
   createdEni: NetworkInterface | undefined;
   /** This run's fencing token (fencing.ts), taken when the run took the job over; 0 = not taken yet. */
@@ -145,6 +150,12 @@ export class StepContext {
     await this.opts.hooks?.point?.(step, where, this.jobId);
   }
 
+  /** Writes the journal now, in the middle of a step (fenced like every write): what a resumed run must know. */
+  async saveJournal(): Promise<void> {
+    await this.fence('the journal');
+    await this.job.updateData(this.j);
+  }
+
   token(label: string): string {
     return clientToken(this.jobId, label, this.j.nonce);
   }
@@ -171,8 +182,11 @@ export class StepContext {
 
   /** First poll when the transition is due: its typical latency minus what already passed since the write. */
   expect(kind: keyof ExpectedLatencies, written?: string): { expectedMs?: number } {
-    const total = this.opts.expectedMs?.[kind] ?? (kind === 'dnatModify' ? this.opts.expectedMs?.dnatCreate : undefined);
-    if (total === undefined) return {};
+    const e = this.opts.expectedMs;
+    const due = e?.[kind] ?? (kind === 'dnatModify' ? e?.dnatCreate : undefined);
+    if (due === undefined || kind === 'readLag') return {};
+    // The ENI and DNAT reads lag the change (staleReads): the first poll comes once the read shows it.
+    const total = due + (LAGGED_READS.has(kind) ? e?.readLag ?? 0 : 0);
     if (written === undefined) return { expectedMs: total };
     const at = this.writtenAt.get(written);
     return at === undefined ? {} : { expectedMs: Math.max(0, total - (Date.now() - at)) };

@@ -17,11 +17,14 @@ export type RealismRule = (typeof REALISM_RULES)[number];
 /** The spellings RAM denials come in (Forbidden.RAM on most APIs; Forbidden and Forbbiden.SubUser (sic) on some VPC ones). */
 export const RAM_DENIAL_CODES = ['Forbidden.RAM', 'Forbidden', 'Forbbiden.SubUser'] as const;
 
+/** staleReads' default lag (docs/sandbox.md): what the bench tells the engine to expect. */
+export const DEFAULT_READ_LAG_MS = 30;
+
 export const realismSchema = z.strictObject({
   /** Rules switched off, by name. */
   off: z.array(z.enum(REALISM_RULES)).default([]),
   /** staleReads: how far behind the truth Describe* answers are (tens of ms keeps the test suite fast). */
-  readLagMs: z.number().int().min(0).default(30),
+  readLagMs: z.number().int().min(0).default(DEFAULT_READ_LAG_MS),
   /**
    * eipInBinding: how long the EIP stays "in binding". Default: as long again as the operation that released it took
    * (latencyMs.dnatDelete after a delete, dnatModify after a modify). The real duration is unconfirmed.

@@ -4,7 +4,7 @@ import type { DnatSpec } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { baselinePorts, PORT_PROBE_TIMEOUT_MS } from '../port-probes.ts';
-import { done, iso, originalSeenFresh, sameSpec, type StepHandler } from '../step-context.ts';
+import { done, iso, ORIGINAL_READ_FRESH_MS, originalSeenFresh, sameSpec, type StepHandler } from '../step-context.ts';
 
 export const saveOriginal: StepHandler = async (s) => {
   const plan = s.requirePlan();
@@ -14,7 +14,14 @@ export const saveOriginal: StepHandler = async (s) => {
     s.j.portBaseline = await baselinePorts(plan, { edge: s.opts.publicEdge, timeoutMs: PORT_PROBE_TIMEOUT_MS, signal: s.signal });
   }
   const want = plan.entryToDelete;
-  const live = await s.entry(want.forwardTableId, want.forwardEntryId);
+  // The gate's recheck read this entry last, moments ago in this run (the approval was judged on it): taken as the
+  // original when it is as fresh as the write may trust (ORIGINAL_READ_FRESH_MS, counted from that read). A resumed
+  // or parked run, or a slower one, reads it here.
+  const gate = s.gateSawOriginal;
+  s.gateSawOriginal = undefined;
+  const recent = gate && gate.entry.forwardEntryId === want.forwardEntryId && Date.now() - gate.at <= ORIGINAL_READ_FRESH_MS ? gate : undefined;
+  const readAt = recent?.at ?? Date.now();
+  const live = recent?.entry ?? await s.entry(want.forwardTableId, want.forwardEntryId);
   if (!live || hasStatus(live, 'Deleting')) {
     throw new StepFailure('Drift', `DNAT entry ${want.forwardEntryId} is ${live ? live.status : 'gone'} since the approval; not cutting over`);
   }
@@ -22,7 +29,7 @@ export const saveOriginal: StepHandler = async (s) => {
   s.j.original = { entry: { ...live }, restoreRecipe: plan.restoreRecipe, savedAt: iso() };
   s.dirty.original = s.j.original;
   s.seenOriginalAvailable = hasStatus(live, 'Available');
-  s.seenOriginalAt = Date.now();
+  s.seenOriginalAt = readAt;
   await s.emit({ type: 'original.saved', entry: live, restoreRecipe: plan.restoreRecipe });
   return done({ forwardEntryId: live.forwardEntryId, restoreRecipe: plan.restoreRecipe });
 };

@@ -12,9 +12,13 @@ import type { StepContext, StepHandler, StepResult } from '../step-context.ts';
  * Plans from live state (a RAM denial is a refusal, not a step failure); keeps the stable facts for the recheck.
  * `guestToken`: the gate's own look at the guest's services (a fresh ClientToken, so a fresh invocation).
  */
-async function livePlan(s: StepContext, recheck?: RecheckScope, guestToken?: string): Promise<PlanResult> {
+async function livePlan(s: StepContext, recheck?: RecheckScope, guestToken?: string, atGate = false): Promise<PlanResult> {
   const wait = { signal: s.signal, ...s.expect('runCommand') };
-  const { result, input } = await planFromLiveState(s.cloud, s.j, recheck, wait, guestToken);
+  const { result, input, cloudReadAt } = await planFromLiveState(s.cloud, s.j, recheck, wait, guestToken);
+  // The entry the cutover will change, as this read found it (save_original may take it instead of reading again).
+  const want = s.j.plan?.entryToDelete.forwardEntryId;
+  const entry = want ? input?.dnatEntries.find((e) => e.forwardEntryId === want) : undefined;
+  if (atGate) s.gateSawOriginal = entry && cloudReadAt !== undefined ? { entry: { ...entry }, at: cloudReadAt } : undefined;
   // A full re-plan at the gate keeps the approved plan's look at the guest.
   if (recheck === undefined && result.ok && !result.plan.guestNetwork && s.j.plan?.guestNetwork) result.plan.guestNetwork = s.j.plan.guestNetwork;
   if (!recheck && result.ok && input) s.j.planFacts = stableFacts(input, [result.plan.vSwitchId, result.plan.eni.vSwitchId]);
@@ -72,13 +76,18 @@ export const recheckPlan: StepHandler = async (s) => {
     return { ok: true, plan: { ...plan, hash: planHash(plan) } };
   };
   // The second look reads only what can change; if that differs from the approval, a full read makes the new plan.
+  s.gateSawOriginal = undefined;
   if (s.j.planFacts) {
-    const quick = keepServices(await livePlan(s, { facts: s.j.planFacts, ...(s.j.eniIp ? { stagedEniIp: s.j.eniIp } : {}) }, guestToken));
+    const quick = keepServices(await livePlan(s, {
+      facts: s.j.planFacts, ...(s.j.eniIp ? { stagedEniIp: s.j.eniIp } : {}), windows: approved.guestOs === 'windows',
+      ...(s.j.eniId ? { stagedEni: { networkInterfaceId: s.j.eniId, jobTag: s.j.eniTagJobId ?? s.jobId } } : {}),
+    }, guestToken, true));
     if (quick.ok && quick.plan.hash === s.j.approvalHash) return { outcome: 'unchanged', detail: { planHash: quick.plan.hash, planChanged: false } };
   }
-  const res = reread || !approved.services ? await livePlan(s, undefined, guestToken) : keepServices(await fullReadKeepingGuest(s));
+  const res = reread || !approved.services ? await livePlan(s, undefined, guestToken, true) : keepServices(await fullReadKeepingGuest(s));
   if (!res.ok) return refuse(s, res.refusal);
   if (res.plan.hash === s.j.approvalHash) return { outcome: 'unchanged', detail: { planHash: res.plan.hash, planChanged: false } };
+  s.gateSawOriginal = undefined;
   const differences = planDifferences(approved, res.plan);
   s.j.plan = res.plan;
   s.dirty.plan = res.plan;

@@ -32,10 +32,19 @@ async function journalOf(s: StepContext): Promise<Record<string, string>> {
 
 export const createEni: StepHandler = async (s) => {
   const plan = s.requirePlan();
-  const existing = (await s.ourEnis()).filter((e) => !hasStatus(e, 'Deleting'));
+  const label = s.stageLabel('create_eni');
+  // A first try of this round has nothing to find: no lookup. The journal says so before the create goes out, so a
+  // run resumed after a crash (or a lost answer) looks first, as before (the ClientToken alone would not do: the
+  // journal tags may differ on a resume, and a changed request under the same token is refused).
+  const firstTry = !s.j.eniId && s.j.eniCreateSent !== label;
+  const existing = firstTry ? [] : (await s.ourEnis()).filter((e) => !hasStatus(e, 'Deleting'));
   let eni = existing.find((e) => e.networkInterfaceId === s.j.eniId) ?? existing[0];
   const reused = eni !== undefined;
   if (!eni) {
+    if (firstTry) {
+      s.j.eniCreateSent = label;
+      await s.saveJournal();
+    }
     eni = await s.cloud.createNetworkInterface({
       vSwitchId: plan.eni.vSwitchId, securityGroupIds: plan.eni.securityGroupIds, name: plan.eni.name,
       description: plan.eni.description, tags: { ...plan.eni.tags, ...await journalOf(s) }, clientToken: s.token(s.stageLabel('create_eni')),
