@@ -20,6 +20,8 @@ export interface Visibility {
   canSeeChannel(userId: string, channel: string | undefined): Promise<boolean>;
   /** The same from Redis alone (before a slash command's ack); undefined when the cache does not know yet. */
   cachedCanSeeChannel(userId: string, channel: string | undefined): Promise<boolean | undefined>;
+  /** True when the conversation is known (cached) to be a public channel: who joins it changes nothing. */
+  knownPublic(channel: string): Promise<boolean>;
   /** A member_joined_channel / member_left_channel for a person other than the bot. */
   joined(channel: string, userId: string): Promise<void>;
   left(channel: string, userId: string): Promise<void>;
@@ -119,6 +121,7 @@ export function createVisibility(o: VisibilityOptions): Visibility {
       const [loaded, member] = await o.redis.smismember(membersKey(channel), LOADED, userId);
       return loaded ? member === 1 : undefined;
     },
+    knownPublic: async (channel) => (await o.redis.get(kindKey(channel))) === 'public',
     joined: (channel, userId) => update(channel, userId, 'add'),
     left: (channel, userId) => update(channel, userId, 'remove'),
     async forget(channel) {

@@ -9,7 +9,9 @@ import { buildHomeView } from './home-view.ts';
 /**
  * Publishes each person's Home tab (views.publish) in their language: when they open it, after one of their clicks
  * on it (with what the click did at the top), and when a job changes, for everyone who opened their Home tab in the
- * last week (coalesced: one refresh per `debounceMs`, at most `maxViewers` people, most recent first).
+ * last week (coalesced: one refresh per `debounceMs`, at most `maxViewers` people, most recent first); and for one
+ * person when they join or leave a private channel (coalesced the same way, one publish after another). Each publish
+ * shows only what that person may see (home-data.ts, ../visibility.ts).
  */
 
 export interface HomePublisher {
@@ -38,6 +40,9 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
   const index = createHomeIndex(o.redis, o.prefix);
   const inflight = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;
+  /** People whose Home is published again once `debounceMs` passes (a burst of joins makes one pass, in turn). */
+  const pending = new Set<string>();
+  let personTimer: NodeJS.Timeout | undefined;
   let stopped = false;
   const track = (what: string, p: Promise<unknown>) => {
     const q = p.catch((err: unknown) => deps.log.warn({ err: errText(err) }, `${what} failed`)).finally(() => inflight.delete(q));
@@ -72,7 +77,21 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
     },
     refreshViewer(userId) {
       if (stopped) return;
-      track('home refresh', index.isViewer(userId, deps.now().getTime()).then((yes) => (yes && !stopped ? publish(userId) : undefined)));
+      pending.add(userId);
+      if (personTimer) return;
+      personTimer = setTimeout(() => {
+        personTimer = undefined;
+        const users = [...pending];
+        pending.clear();
+        track('home refresh', (async () => {
+          for (const u of users) {
+            if (stopped) return;
+            if (await index.isViewer(u, deps.now().getTime())) {
+              await publish(u).catch((err: unknown) => deps.log.warn({ userId: u, err: errText(err) }, 'home refresh failed'));
+            }
+          }
+        })());
+      }, o.debounceMs ?? 1000);
     },
     onDelivered(d) {
       track('home bookkeeping', index.observe(d).then((changed) => {
@@ -86,6 +105,7 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (personTimer) clearTimeout(personTimer);
       await Promise.allSettled([...inflight]);
     },
   };

@@ -17,6 +17,8 @@ export function registerPeopleMembership(app: App, deps: SlackDeps, home: HomePu
       await deps.visibility.forget(event.channel);
       return;
     }
+    // In a public channel everyone sees the jobs already: nothing to update, no Home to publish again.
+    if (await deps.visibility.knownPublic(event.channel)) return;
     await (joined ? deps.visibility.joined(event.channel, event.user) : deps.visibility.left(event.channel, event.user));
     home.refreshViewer(event.user);
   };
