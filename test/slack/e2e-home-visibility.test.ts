@@ -100,4 +100,25 @@ describe('App Home and status: a private channel\'s job', () => {
     // frank, still a member, keeps seeing it among the finished jobs.
     expect(await freshHome('U0FRANK')).toContain(jobId);
   });
+
+  it('fails closed: while Slack does not give the member list, a member does not see the job; once it does, they do', async () => {
+    const VAULT = 'C0VAULT';
+    env.slack.addChannel(VAULT, 'vault', 'private');
+    env.slack.setChannelMembers(VAULT, ['U0ALICE', 'U0FRANK', env.slack.botUserId]);
+    env.slack.fail('conversations.members', { kind: 'error', error: 'fetch_members_failed' }, 1000);
+    try {
+      const [instanceId] = MIGRATABLE[1]!;
+      const run = await env.slack.slash('U0ALICE', VAULT, `run ${instanceId}`);
+      const vaultJob = /`(migrate-[^`]+)`/.exec(String(run.json?.text))![1]!;
+      await env.approvalCard(vaultJob);
+      await homeOf('U0ALICE', 'the vault job on alice\'s home', (t) => t.includes(vaultJob));
+      expect(await freshHome('U0FRANK')).not.toContain(vaultJob);
+      expect(env.slack.calls('conversations.members').some((c) => c.params.channel === VAULT && c.response?.error === 'fetch_members_failed')).toBe(true);
+      env.slack.clearFaults();
+      expect(await freshHome('U0FRANK')).toContain(vaultJob);
+      await env.rejectAndWait(vaultJob);
+    } finally {
+      env.slack.clearFaults();
+    }
+  });
 });
