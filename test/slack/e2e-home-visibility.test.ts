@@ -75,11 +75,16 @@ describe('App Home and status: a private channel\'s job', () => {
     expect(reads.some((c) => c.params.cursor)).toBe(true);
   });
 
-  it('is not in `status` for an outsider asking from another channel, and is for a member', async () => {
+  it('is not in `status` (all active jobs, or by its id) for an outsider asking from another channel, and is for a member', async () => {
     const erin = await env.slack.slash('U0ERIN', env.channel, 'status');
     expect(String(erin.json?.text)).not.toContain(jobId);
     const frank = await env.slack.slash('U0FRANK', env.channel, 'status');
     expect(String(frank.json?.text)).toContain(jobId);
+    // Asked by its id (or its instance's) from another channel: the outsider learns nothing, the member sees it.
+    const [instanceId] = MIGRATABLE[0]!;
+    expect(String((await env.slack.slash('U0ERIN', env.channel, `status ${jobId}`)).json?.text)).toBe(`No job found for \`${jobId}\`.`);
+    expect(String((await env.slack.slash('U0ERIN', env.channel, `status ${instanceId}`)).json?.text)).not.toContain(jobId);
+    expect(String((await env.slack.slash('U0FRANK', env.channel, `status ${jobId}`)).json?.text)).toContain(instanceId);
   });
 
   it('appears on the Home of someone who joins the channel after the membership event, and goes when they leave', async () => {
