@@ -94,7 +94,9 @@ export async function gatherHome(deps: SlackDeps, index: HomeIndex, userId: stri
       continue;
     }
     const r = (await deps.service.status(id)).find((x) => x.jobId === id);
-    if (r?.outcome && (await visible(id, r.requestedBy, await channelOf(id), false))) data.finished.push({ jobId: id, subject: { kind: 'instance', instanceId: r.instanceId }, outcome: r.outcome, at: r.updatedAt });
+    // A batch's child has no thread of its own: it lives in its batch's.
+    const channel = r ? (await channelOf(id)) ?? (r.batchId ? await channelOf(r.batchId) : undefined) : undefined;
+    if (r?.outcome && (await visible(id, r.requestedBy, channel, false))) data.finished.push({ jobId: id, subject: { kind: 'instance', instanceId: r.instanceId }, outcome: r.outcome, at: r.updatedAt });
   }
   return data;
 }

@@ -96,17 +96,21 @@ async function visibleToInvoker(all: JobRecord[], threads: Map<string, Thread>, 
   const isApprover = await deps.authz.isApprover(inv.userId);
   const records: JobRecord[] = [];
   const unchecked = new Set<string>();
+  const pending = new Set<JobRecord>();
   for (const r of all) {
     const asked = isApprover && r.state === 'awaiting_approval' && Boolean(r.approval && !r.approval.decision);
-    const channel = threads.get(r.jobId)?.channel;
+    // A batch's child has no thread of its own: it lives in its batch's.
+    const channel = threads.get(r.jobId)?.channel ?? (r.batchId ? (await deps.outbox.thread(r.batchId))?.channel : undefined);
     const verdict = r.requestedBy === inv.userId || asked || channel === inv.channelId || (await deps.visibility.cachedCanSeeChannel(inv.userId, channel));
     if (verdict) records.push(r);
-    else if (verdict === undefined && channel) unchecked.add(channel);
+    else if (verdict === undefined && channel) {
+      unchecked.add(channel);
+      pending.add(r);
+    }
   }
   const warm = () => Promise.all([...unchecked].map((c) => deps.visibility.canSeeChannel(inv.userId, c)));
   if (unchecked.size && inv.defer) inv.defer(warm);
-  const pending = all.filter((r) => !records.includes(r) && unchecked.has(threads.get(r.jobId)?.channel ?? ''));
-  return { records, unchecked: pending };
+  return { records, unchecked: all.filter((r) => pending.has(r)) };
 }
 
 /** The command a batch came from: `run --all` for gateways and VPCs, `run` with the ids for instances. */
