@@ -2,6 +2,7 @@
 // when a TCP connection to it is accepted: directly, the connect itself; through a public edge (a PROXY v1 hop), the
 // far end's bytes or its clean close after our half-close (what a server does on EOF). The first bytes are kept as
 // evidence (untrusted). Probes go to the network, never to the cloud API.
+import { setMaxListeners } from 'node:events';
 import net from 'node:net';
 import type { PortEvidence } from '../../domain/events.ts';
 import type { Plan } from '../../domain/plan-types.ts';
@@ -50,8 +51,19 @@ export function probePort(o: { ip: string; port: number; edge?: PublicEdge; time
 /** Every port at once (≤ MAX_PROBED_PORTS), each with its own short timeout. */
 export async function probePorts(o: { ip: string; ports: number[]; edge?: PublicEdge; timeoutMs: number; signal?: AbortSignal }): Promise<Map<number, ProbeResult>> {
   const ports = o.ports.slice(0, MAX_PROBED_PORTS);
-  const results = await Promise.all(ports.map((port) => probePort({ ip: o.ip, port, edge: o.edge, timeoutMs: o.timeoutMs, signal: o.signal })));
-  return new Map(ports.map((p, i) => [p, results[i]!]));
+  // Up to 64 probes listen for the abort at once: on a signal of their own (one listener on the job's), whose
+  // listener limit says so, rather than tripping Node's leak warning on the job's signal at 11.
+  const local = new AbortController();
+  setMaxListeners(MAX_PROBED_PORTS + 1, local.signal);
+  const relay = () => local.abort(o.signal?.reason);
+  if (o.signal?.aborted) relay();
+  else o.signal?.addEventListener('abort', relay, { once: true });
+  try {
+    const results = await Promise.all(ports.map((port) => probePort({ ip: o.ip, port, edge: o.edge, timeoutMs: o.timeoutMs, signal: local.signal })));
+    return new Map(ports.map((p, i) => [p, results[i]!]));
+  } finally {
+    o.signal?.removeEventListener('abort', relay);
+  }
 }
 
 /** The ports the plan found listening that the mapping carries (ok, fixed or accepted; not those closed before). */
