@@ -104,6 +104,8 @@ describe('App Home and status: a private channel\'s job', () => {
     await homeOf('U0ERIN', 'erin\'s home without the job after she left', (t) => !t.includes(jobId));
     // frank, still a member, keeps seeing it among the finished jobs.
     expect(await freshHome('U0FRANK')).toContain(jobId);
+    // The member list was read once (two pages) for all these publishes and status answers: the events kept it true.
+    expect(env.slack.calls('conversations.members').filter((c) => c.params.channel === SECRET)).toHaveLength(2);
   });
 
   it('fails closed: while Slack does not give the member list, a member does not see the job; once it does, they do', async () => {
