@@ -40,6 +40,24 @@ function page(list: FakeMessage[], p: Record<string, unknown>, ws: Workspace, de
   };
 }
 
+/**
+ * One page of a conversation's members, cursor-paginated as https://docs.slack.dev/reference/methods/conversations.members
+ * says: `limit` defaults to 100 and stays under 1000 (the Node SDK's CursorPaginationEnabled: "max value of 999"),
+ * `response_metadata.next_cursor` is empty on the last page, and a cursor this method did not hand out is
+ * `invalid_cursor` (listed on the page). The cursor is opaque to the app; here it encodes an offset.
+ */
+function memberPage(all: string[], p: Record<string, unknown>): Record<string, unknown> {
+  const limit = Math.min(999, Math.max(1, Number(p.limit) || 100));
+  let from = 0;
+  if (str(p.cursor)) {
+    const m = /^members:(\d+)$/.exec(Buffer.from(String(p.cursor), 'base64').toString('utf8'));
+    if (!m || Number(m[1]) > all.length) return { ok: false, error: 'invalid_cursor' };
+    from = Number(m[1]);
+  }
+  const next = from + limit < all.length ? Buffer.from(`members:${from + limit}`).toString('base64') : '';
+  return { ok: true, members: all.slice(from, from + limit), response_metadata: { next_cursor: next } };
+}
+
 export function conversationMethods(ws: Workspace): WebApiMethods {
   /** The conversation if the bot can see it. */
   const visible = (id: string | undefined): string | undefined => {
@@ -65,7 +83,10 @@ export function conversationMethods(ws: Workspace): WebApiMethods {
     'conversations.members': botMethod(ws, (p) => {
       const id = visible(str(p.channel));
       if (!id) return { ok: false, error: 'channel_not_found' };
-      return { ok: true, members: ws.members(id), response_metadata: { next_cursor: '' } };
+      // A private channel the bot is not in is not found either (unconfirmed: the page lists channel_not_found and
+      // private conversations are only visible to their members).
+      if (ws.channelKind(id) === 'private' && !ws.botInChannel(id)) return { ok: false, error: 'channel_not_found' };
+      return memberPage(ws.members(id), p);
     }),
     'conversations.history': botMethod(ws, (p) => {
       const id = visible(str(p.channel));

@@ -63,6 +63,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     clearFaults: () => ws.faults.clear(),
     setUsergroup: (id, members) => void ws.groups.set(id, [...members]),
     addUser: (u) => void ws.users.set(u.id, u),
+    addChannel(id, name, kind) {
+      ws.channels.set(id, name);
+      ws.kinds.set(id, kind);
+    },
     setChannelMembers: (channel, members) => void ws.channelMembers.set(channel, [...members]),
     inviteBot(channel, inviter) {
       ws.channelMembers.set(channel, [...new Set([...ws.members(channel), ws.botUserId])]);
@@ -71,6 +75,16 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     removeBot(channel) {
       ws.channelMembers.set(channel, ws.members(channel).filter((u) => u !== ws.botUserId));
       return people.event({ type: 'member_left_channel', user: ws.botUserId, channel, channel_type: membershipChannelType(ws, channel), team: ws.teamId }, opts.eventRetryDelaysMs);
+    },
+    joinChannel(channel, user) {
+      ws.channelMembers.set(channel, [...new Set([...ws.members(channel), user])]);
+      if (!ws.members(channel).includes(ws.botUserId)) return Promise.resolve({ sent: false, attempts: [] });
+      return people.event({ type: 'member_joined_channel', user, channel, channel_type: membershipChannelType(ws, channel), team: ws.teamId }, opts.eventRetryDelaysMs);
+    },
+    leaveChannel(channel, user) {
+      ws.channelMembers.set(channel, ws.members(channel).filter((u) => u !== user));
+      if (!ws.members(channel).includes(ws.botUserId)) return Promise.resolve({ sent: false, attempts: [] });
+      return people.event({ type: 'member_left_channel', user, channel, channel_type: membershipChannelType(ws, channel), team: ws.teamId }, opts.eventRetryDelaysMs);
     },
     archiveChannel: (channel) => void ws.archived.add(channel),
     setLatency(ms, method) {

@@ -184,12 +184,21 @@ export interface FakeSlack {
   fail(method: string, fault: Fault, times?: number): void;
   clearFaults(): void;
   setUsergroup(id: string, members: string[]): void;
+  /** A conversation created after the start (a private channel: ids start with C since 2021, like public ones). */
+  addChannel(id: string, name: string, kind: ConversationKind): void;
   /** Who is in a channel (default: every user, the bot included). */
   setChannelMembers(channel: string, members: string[]): void;
   /** Someone invites the bot (`/invite @natmigrate`): it becomes a member, and the app gets member_joined_channel. */
   inviteBot(channel: string, inviter: string): Promise<EventDelivery>;
   /** The bot is removed from the conversation: no longer a member, and the app gets member_left_channel. */
   removeBot(channel: string): Promise<EventDelivery>;
+  /**
+   * A person joins or leaves a conversation. The app hears it (member_joined_channel / member_left_channel) only if
+   * the bot is in that conversation (https://docs.slack.dev/reference/events/member_joined_channel: "Sent to all
+   * members of a channel"); otherwise the answer is `{ sent: false }`.
+   */
+  joinChannel(channel: string, user: string): Promise<EventDelivery>;
+  leaveChannel(channel: string, user: string): Promise<EventDelivery>;
   archiveChannel(channel: string): void;
   /** Every Web API call takes this long (ms), or only `method`'s. */
   setLatency(ms: number, method?: string): void;

@@ -20,7 +20,9 @@ import type { SlackDeps } from './listeners/deps.ts';
 import { extractReplayInfo, replayGuard } from './replay.ts';
 import { createNotices, parseApproverNotice } from './notify/approver-notices.ts';
 import { createHomePublisher } from './home/home-publisher.ts';
+import { createVisibility } from './visibility.ts';
 import { registerAppHomeOpened } from './listeners/events/app-home-opened.ts';
+import { registerPeopleMembership } from './listeners/events/people-membership.ts';
 import { registerHomeApprovalButtons } from './listeners/actions/home-approval-click.ts';
 import { registerModalTargetPicked } from './listeners/actions/modal-target-picked.ts';
 import { registerStartShortcut } from './listeners/shortcuts/start-shortcut.ts';
@@ -229,7 +231,8 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   };
   const channels = createChannelCheck({ botToken: opts.botToken, ...apiUrl, logger: log, ...(opts.channelNoCacheMs !== undefined ? { noTtlMs: opts.channelNoCacheMs } : {}) });
   const web = new webApi.WebClient(opts.botToken, { ...clientOptions, logLevel: LogLevel.ERROR });
-  const deps: SlackDeps = { service, outbox, authz, channels, languages, announce, web, ...(opts.inventory ? { inventory: opts.inventory } : {}), defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
+  const visibility = createVisibility({ redis: opts.redis, prefix, web, log });
+  const deps: SlackDeps = { service, outbox, authz, channels, visibility, languages, announce, web, ...(opts.inventory ? { inventory: opts.inventory } : {}), defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };
   // `/natmigrate` does its replay check itself, `run` inside its job claim: one Redis round trip before the ack.
   app.use(replayGuard({ redis: opts.redis, prefix, outbox, log, deferCommands: [SLASH_COMMAND] }));
   registerCommands(app, deps);
@@ -245,6 +248,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   const home = createHomePublisher(deps, { redis: opts.redis, prefix, ...(opts.homeDebounceMs !== undefined ? { debounceMs: opts.homeDebounceMs } : {}) });
   outbox.onDelivered((d) => home.onDelivered(d));
   registerAppHomeOpened(app, deps, home, { redis: opts.redis, prefix });
+  registerPeopleMembership(app, deps, home);
   registerHomeApprovalButtons(app, deps, home);
   registerStartShortcut(app, deps);
   registerTargetOptions(app, deps);

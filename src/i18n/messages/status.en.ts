@@ -24,4 +24,6 @@ export const en = {
   statusJobsFor: (p: { target: string }) => `Jobs for ${p.target}:`,
   statusActive: (p: { n: number }) => `Active jobs (${p.n}):`,
   statusMore: (p: { n: number }) => `\n…and ${p.n} more.`,
+  statusChecking: () => 'I am reading who may see that job now; ask again in a moment.',
+  statusUnchecked: (p: { n: number }) => `\n${p.n} more in conversations whose members I am reading now; ask again in a moment.`,
 };

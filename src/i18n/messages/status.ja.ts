@@ -24,4 +24,6 @@ export const ja: SameMessages<typeof En> = {
   statusJobsFor: (p) => `${p.target} のジョブ:`,
   statusActive: (p) => `実行中のジョブ（${p.n} 件）:`,
   statusMore: (p) => `\n…ほか ${p.n} 件。`,
+  statusChecking: () => 'このジョブを見られる人を確認中です。しばらくしてからもう一度お試しください。',
+  statusUnchecked: (p) => `\nメンバーを確認中の会話に、ほか ${p.n} 件あります。しばらくしてからもう一度お試しください。`,
 };

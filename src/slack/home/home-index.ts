@@ -47,6 +47,7 @@ export interface HomeIndex {
   gateways(): Promise<GatewayCount[]>;
   seen(userId: string, nowMs: number): Promise<void>;
   viewers(nowMs: number, limit: number): Promise<string[]>;
+  isViewer(userId: string, nowMs: number): Promise<boolean>;
   setView(userId: string, viewId: string): Promise<void>;
   viewOf(userId: string): Promise<string | undefined>;
 }
@@ -101,6 +102,10 @@ export function createHomeIndex(redis: RedisConnection, prefix: string): HomeInd
     async viewers(nowMs, limit) {
       await redis.zremrangebyscore(K.viewers, '-inf', String(nowMs - VIEWER_TTL_MS));
       return redis.zrevrange(K.viewers, 0, limit - 1);
+    },
+    async isViewer(userId, nowMs) {
+      const at = await redis.zscore(K.viewers, userId);
+      return at !== null && Number(at) > nowMs - VIEWER_TTL_MS;
     },
     async setView(userId, viewId) {
       await redis.set(K.view(userId), viewId, 'PX', VIEWER_TTL_MS * 4);

@@ -9,7 +9,9 @@ import { buildHomeView } from './home-view.ts';
 /**
  * Publishes each person's Home tab (views.publish) in their language: when they open it, after one of their clicks
  * on it (with what the click did at the top), and when a job changes, for everyone who opened their Home tab in the
- * last week (coalesced: one refresh per `debounceMs`, at most `maxViewers` people, most recent first).
+ * last week (coalesced: one refresh per `debounceMs`, at most `maxViewers` people, most recent first); and for one
+ * person when they join or leave a private channel (coalesced the same way, one publish after another). Each publish
+ * shows only what that person may see (home-data.ts, ../visibility.ts).
  */
 
 export interface HomePublisher {
@@ -17,6 +19,8 @@ export interface HomePublisher {
   publish(userId: string, notice?: string): Promise<void>;
   /** app_home_opened: remember the viewer, then publish (in the background; stop() waits for it). */
   opened(userId: string): void;
+  /** Publish again the Home of this person if they opened it lately (what they may see changed). */
+  refreshViewer(userId: string): void;
   /** Give this to outbox.onDelivered. */
   onDelivered(d: Delivered): void;
   /** Waits for the publishing under way; no refresh is scheduled after. */
@@ -36,6 +40,9 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
   const index = createHomeIndex(o.redis, o.prefix);
   const inflight = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;
+  /** People whose Home is published again once `debounceMs` passes (a burst of joins makes one pass, in turn). */
+  const pending = new Set<string>();
+  let personTimer: NodeJS.Timeout | undefined;
   let stopped = false;
   const track = (what: string, p: Promise<unknown>) => {
     const q = p.catch((err: unknown) => deps.log.warn({ err: errText(err) }, `${what} failed`)).finally(() => inflight.delete(q));
@@ -68,6 +75,24 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
     opened(userId) {
       track('home publish', index.seen(userId, deps.now().getTime()).then(() => publish(userId)));
     },
+    refreshViewer(userId) {
+      if (stopped) return;
+      pending.add(userId);
+      if (personTimer) return;
+      personTimer = setTimeout(() => {
+        personTimer = undefined;
+        const users = [...pending];
+        pending.clear();
+        track('home refresh', (async () => {
+          for (const u of users) {
+            if (stopped) return;
+            if (await index.isViewer(u, deps.now().getTime())) {
+              await publish(u).catch((err: unknown) => deps.log.warn({ userId: u, err: errText(err) }, 'home refresh failed'));
+            }
+          }
+        })());
+      }, o.debounceMs ?? 1000);
+    },
     onDelivered(d) {
       track('home bookkeeping', index.observe(d).then((changed) => {
         if (!changed || stopped || timer) return;
@@ -80,6 +105,7 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (personTimer) clearTimeout(personTimer);
       await Promise.allSettled([...inflight]);
     },
   };

@@ -7,6 +7,7 @@ import type { Log } from '../slack-log.ts';
 import { truncate } from '../mrkdwn.ts';
 import type { SlackWebClient } from '../web-call.ts';
 import type { Outbox } from '../outbox/index.ts';
+import type { Visibility } from '../visibility.ts';
 
 /** What every listener needs; built once by the app factory. */
 export interface SlackDeps {
@@ -14,6 +15,8 @@ export interface SlackDeps {
   outbox: Outbox;
   authz: Authz;
   channels: ChannelCheck;
+  /** Who may see a job outside its thread (a private channel's jobs: its members only). */
+  visibility: Visibility;
   /** The channel's and each person's language (language.ts). */
   languages: Languages;
   /** Post one line in a channel (a channel-wide audit line that belongs to no job, e.g. a language change). */

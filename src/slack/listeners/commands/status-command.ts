@@ -58,23 +58,59 @@ function summarizeBatch(b: BatchStatus, thread: Thread, lang: Lang): string {
 }
 
 /** `/natmigrate status [job-id|instance-id]`: an ephemeral summary straight from the job records. */
-export async function handleStatus(cmd: Extract<Command, { kind: 'status' }>, inv: Pick<Invocation, 'lang'>, deps: SlackDeps): Promise<CommandReply> {
+export async function handleStatus(cmd: Extract<Command, { kind: 'status' }>, inv: Pick<Invocation, 'lang' | 'userId' | 'channelId' | 'defer'>, deps: SlackDeps): Promise<CommandReply> {
   const lang = inv.lang;
   const m = msg(lang);
   const target = cmd.target?.kind === 'job' ? cmd.target.jobId : cmd.target?.instanceId;
   if (target && isBatchJobId(target) && deps.service.batchStatus) {
     const b = await deps.service.batchStatus(target);
-    return ephemeral(b ? summarizeBatch(b, await deps.outbox.thread(b.batchId), lang) : m.statusNoJob({ target: code(target) }));
+    const thread = b ? await deps.outbox.thread(b.batchId) : undefined;
+    const seen = b && (b.requestedBy === inv.userId || thread?.channel === inv.channelId || (await deps.visibility.cachedCanSeeChannel(inv.userId, thread?.channel)));
+    if (b && seen === undefined && thread) {
+      if (inv.defer) inv.defer(() => deps.visibility.canSeeChannel(inv.userId, thread.channel));
+      return ephemeral(m.statusChecking());
+    }
+    return ephemeral(b && seen ? summarizeBatch(b, thread, lang) : m.statusNoJob({ target: code(target) }));
   }
-  const records = await deps.service.status(target);
-  if (!records.length) {
+  const all = await deps.service.status(target);
+  const threads = new Map(await Promise.all(all.map(async (r) => [r.jobId, await deps.outbox.thread(r.jobId)] as const)));
+  // Asked from anywhere: only the jobs this person may see (a private channel's to its members).
+  const { records, unchecked } = await visibleToInvoker(all, threads, inv, deps);
+  if (!records.length && !unchecked.length) {
     return ephemeral(target ? m.statusNoJob({ target: code(target) }) : m.statusNoActive());
   }
   const shown = records.slice(0, MAX_SHOWN);
-  const lines = await Promise.all(shown.map(async (r) => summarize(r, await deps.outbox.thread(r.jobId), lang)));
+  const lines = shown.map((r) => summarize(r, threads.get(r.jobId), lang));
   const head = target ? m.statusJobsFor({ target: code(target) }) : m.statusActive({ n: records.length });
   const more = records.length > MAX_SHOWN ? m.statusMore({ n: records.length - MAX_SHOWN }) : '';
-  return ephemeral(`${head}\n${lines.join('\n')}${more}`);
+  const later = unchecked.length ? m.statusUnchecked({ n: unchecked.length }) : '';
+  return ephemeral(`${head}${lines.length ? `\n${lines.join('\n')}` : ''}${more}${later}`);
+}
+
+/**
+ * The jobs the invoker requested, is asked to approve, or whose thread is in this channel or a conversation they may see (from
+ * Redis only: the answer is the ack). Conversations the cache does not know yet are read after the ack, and
+ * counted in the answer without a word of what is in them.
+ */
+async function visibleToInvoker(all: JobRecord[], threads: Map<string, Thread>, inv: Pick<Invocation, 'userId' | 'channelId' | 'defer'>, deps: SlackDeps) {
+  const isApprover = await deps.authz.isApprover(inv.userId);
+  const records: JobRecord[] = [];
+  const unchecked = new Set<string>();
+  const pending = new Set<JobRecord>();
+  for (const r of all) {
+    const asked = isApprover && r.state === 'awaiting_approval' && Boolean(r.approval && !r.approval.decision);
+    // A batch's child has no thread of its own: it lives in its batch's.
+    const channel = threads.get(r.jobId)?.channel ?? (r.batchId ? (await deps.outbox.thread(r.batchId))?.channel : undefined);
+    const verdict = r.requestedBy === inv.userId || asked || channel === inv.channelId || (await deps.visibility.cachedCanSeeChannel(inv.userId, channel));
+    if (verdict) records.push(r);
+    else if (verdict === undefined && channel) {
+      unchecked.add(channel);
+      pending.add(r);
+    }
+  }
+  const warm = () => Promise.all([...unchecked].map((c) => deps.visibility.canSeeChannel(inv.userId, c)));
+  if (unchecked.size && inv.defer) inv.defer(warm);
+  return { records, unchecked: all.filter((r) => pending.has(r)) };
 }
 
 /** The command a batch came from: `run --all` for gateways and VPCs, `run` with the ids for instances. */
