@@ -1,3 +1,4 @@
+import { until } from '../../src/util/until.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertOrder, cloudWrites, dnatFor, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE, NO_SNAT, SNAT_IP } from './scenario.ts';
@@ -142,18 +143,21 @@ describe('job threads (sandbox + engine + Bolt + outbox)', () => {
     expect(jobs.map((j) => j.jobId)).toEqual([jobId]);
     await env.slack.click('U0BOB', env.channel, (await env.approvalCard(jobId)).ts, { actionId: 'natmigrate_reject' });
     await env.waitThread(jobId, finished, 'cleanup');
+    // The requester's DM about this job ends before the next test queues its faults: a DM in flight then took one.
+    await until(() => env.slack.calls('chat.postMessage').some((c) => String(c.params.channel).startsWith('D') && String(c.params.text ?? '').includes(jobId) && c.response !== undefined), { what: "the requester's DM", timeoutMs: 30_000 });
   });
 
   it('a Slack outage (429 then 5xx on chat.postMessage) during a migration: it completes, and the thread ends complete and in order', async () => {
     const [instanceId] = MIGRATABLE[4]!;
-    // From before the faults: the requester's DM about the previous test's job may be the call that takes the first.
     const t0 = Date.now();
     env.slack.fail('chat.postMessage', { kind: 'rate_limited', retryAfterSec: 1 }, 1);
     env.slack.fail('chat.postMessage', { kind: 'http', status: 503 }, 3);
     const jobId = await env.runJob('U0ALICE', instanceId);
     const card = await env.approvalCard(jobId);
-    env.slack.fail('chat.postMessage', { kind: 'http', status: 500 }, 2);
+    // The 429 first: the post it refuses is retried into the two 500s, so every fault is taken even when the outbox
+    // merges the replies after the approval into fewer posts (a 429 queued last could be left over).
     env.slack.fail('chat.postMessage', { kind: 'rate_limited', retryAfterSec: 1 }, 1);
+    env.slack.fail('chat.postMessage', { kind: 'http', status: 500 }, 2);
     await env.slack.click('U0BOB', env.channel, card.ts, { actionId: 'natmigrate_approve' });
     const lines = await env.waitThread(jobId, finished, 'the migration after the outage', 60_000);
     const calls = env.slack.calls('chat.postMessage').filter((c) => c.at >= t0);
