@@ -20,7 +20,7 @@ export const en = {
   statusBatchHead: (p: { batch: string; command: string; region: string; by: string; updated: string }) =>
     `Batch ${p.batch} (${p.command} in ${p.region}, requested by ${p.by}, updated ${p.updated}): `,
   statusNoJob: (p: { target: string }) => `No job found for ${p.target}.`,
-  statusNoActive: () => 'No active jobs.',
+  statusNoActive: () => 'No active jobs that you can see (jobs whose thread is in a private channel show only to its members, the requester and the approvers).',
   statusJobsFor: (p: { target: string }) => `Jobs for ${p.target}:`,
   statusActive: (p: { n: number }) => `Active jobs (${p.n}):`,
   statusMore: (p: { n: number }) => `\n…and ${p.n} more.`,
