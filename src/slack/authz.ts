@@ -1,4 +1,6 @@
 import { canRequest as policyCanRequest, parseSlackPrincipals } from '../domain/principals.ts';
+import { msg } from '../i18n/catalog.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { Log } from './slack-log.ts';
 import { singleAttemptClient, type SlackWebClient } from './web-call.ts';
 
@@ -39,8 +41,10 @@ export interface Authz {
   /** The configured approvers as they were written: user ids and user-group ids. */
   readonly approverPrincipals: { userIds: readonly string[]; groupIds: readonly string[] };
   /** How to say who may approve, for refusal messages (mentions of users and groups). */
-  describeApprovers(): string;
-  describeRequesters(): string;
+  /** The approvers as mentions, in the reader's language when there are none ("nobody"). */
+  describeApprovers(lang: Lang): string;
+  /** The requesters as mentions, or the word for "anyone" when the list is open. */
+  describeRequesters(lang: Lang): string;
 }
 
 export function createAuthz(opts: AuthzOptions): Authz {
@@ -102,8 +106,8 @@ export function createAuthz(opts: AuthzOptions): Authz {
     return false;
   }
 
-  const describe = (set: { userIds: string[]; groupIds: string[] }) =>
-    [...set.userIds.map((u) => `<@${u}>`), ...set.groupIds.map((g) => `<!subteam^${g}>`)].join(', ') || 'nobody';
+  const describe = (set: { userIds: string[]; groupIds: string[] }, lang: Lang) =>
+    [...set.userIds.map((u) => `<@${u}>`), ...set.groupIds.map((g) => `<!subteam^${g}>`)].join(msg(lang).listJoin()) || msg(lang).authzNobody();
 
   return {
     async canRequest(userId) {
@@ -123,7 +127,7 @@ export function createAuthz(opts: AuthzOptions): Authz {
     async warm() {
       await Promise.all([...new Set([...req.groupIds, ...appr.groupIds])].map((g) => refresh(g)));
     },
-    describeApprovers: () => describe(appr),
-    describeRequesters: () => (req.userIds.length || req.groupIds.length ? describe(req) : 'anyone'),
+    describeApprovers: (lang) => describe(appr, lang),
+    describeRequesters: (lang) => (req.userIds.length || req.groupIds.length ? describe(req, lang) : msg(lang).authzAnyone()),
   };
 }

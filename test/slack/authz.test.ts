@@ -19,7 +19,16 @@ describe('authz', () => {
     expect(await a.isApprover('U0BOB')).toBe(true);
     expect(await a.isApprover('U0CAROL')).toBe(true);
     expect(await a.isApprover('U0EVE')).toBe(false);
-    expect(a.describeApprovers()).toBe('<@U0BOB>, <!subteam^S0APPROVERS>');
+    expect(a.describeApprovers('en')).toBe('<@U0BOB>, <!subteam^S0APPROVERS>');
+    expect(a.describeApprovers('ja')).toBe('<@U0BOB>、<!subteam^S0APPROVERS>');
+  });
+
+  it('says "nobody" and "anyone" in the reader\'s language', () => {
+    const open = createAuthz({ botToken: slack.botToken, slackApiUrl: slack.apiUrl, requesters: [], approvers: [] });
+    expect(open.describeApprovers('en')).toBe('nobody');
+    expect(open.describeRequesters('en')).toBe('anyone');
+    expect(open.describeApprovers('ja')).toBe('（なし）');
+    expect(open.describeRequesters('ja')).toBe('全員');
   });
 
   it('an empty requester list means anyone; a configured one is enforced, groups included', async () => {

@@ -2,6 +2,8 @@
 export const en = {
   botActor: () => 'natmigrate (bot)',
   nobody: () => 'nobody',
+  authzNobody: () => 'nobody',
+  authzAnyone: () => 'anyone',
   listJoin: () => ', ',
   entryField: (p: { field: 'entry' | 'table' | 'protocol' | 'name' | 'status' | 'natGateway'; value: string }) =>
     `${{ entry: 'entry', table: 'table', protocol: 'protocol', name: 'name', status: 'status', natGateway: 'NAT gateway' }[p.field]} ${p.value}`,

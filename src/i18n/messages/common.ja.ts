@@ -5,6 +5,8 @@ import type { en as En } from './common.en.ts';
 export const ja: SameMessages<typeof En> = {
   botActor: () => 'natmigrate（ボット）',
   nobody: () => 'なし',
+  authzNobody: () => '（なし）',
+  authzAnyone: () => '全員',
   listJoin: () => '、',
   entryField: (p) =>
     `${{ entry: 'エントリ', table: 'テーブル', protocol: 'プロトコル', name: '名前', status: '状態', natGateway: 'NATゲートウェイ' }[p.field]} ${p.value}`,

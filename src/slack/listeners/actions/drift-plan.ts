@@ -26,7 +26,7 @@ async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: Slack
     return { ok: false };
   }
   if (!(await deps.authz.canRequest(userId))) {
-    await tell(t.driftNotAllowed({ requesters: deps.authz.describeRequesters() }));
+    await tell(t.driftNotAllowed({ requesters: deps.authz.describeRequesters(lang) }));
     return { ok: false };
   }
   const audience: Audience = { channelId, userId, mode: 'preview', ...(messageTs ? { threadTs: messageTs } : {}) };

@@ -20,7 +20,7 @@ async function handleRestoreClick(body: BlockAction<ButtonAction>, deps: SlackDe
     return { ok: false };
   }
   if (!(await deps.authz.isApprover(userId))) {
-    await tell(t.restoreApproversOnly({ approvers: deps.authz.describeApprovers() }));
+    await tell(t.restoreApproversOnly({ approvers: deps.authz.describeApprovers(lang) }));
     return { ok: false };
   }
   if (!deps.service.restoreFromCloud) {

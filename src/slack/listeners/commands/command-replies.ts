@@ -9,7 +9,7 @@ export function channelLink(id: string): string {
 }
 
 export function notAllowedToRequest(deps: SlackDeps, inv: Pick<Invocation, 'lang'>, what: 'run' | 'plan' | 'scan' | 'rollback'): CommandReply {
-  return ephemeral(msg(inv.lang).notAllowedToRequest({ what, requesters: deps.authz.describeRequesters() }));
+  return ephemeral(msg(inv.lang).notAllowedToRequest({ what, requesters: deps.authz.describeRequesters(inv.lang) }));
 }
 
 /** `<#C…>` link to where a job's thread lives, when known. */

@@ -17,7 +17,7 @@ export async function handleConfig(cmd: Extract<Command, { kind: 'config' }>, in
     const source = (await deps.languages.hasChannelLanguage(inv.channelId)) ? 'channel' : 'default';
     return ephemeral(t.configLanguageIs({ channel, name: t.languageName({ lang }), lang, source }));
   }
-  if (!(await deps.authz.isApprover(inv.userId))) return ephemeral(t.configLanguageNotApprover({ approvers: deps.authz.describeApprovers() }));
+  if (!(await deps.authz.isApprover(inv.userId))) return ephemeral(t.configLanguageNotApprover({ approvers: deps.authz.describeApprovers(inv.lang) }));
   const value = cmd.value;
   await deps.languages.setChannelLanguage(inv.channelId, value === 'default' ? undefined : value);
   const lang = value === 'default' ? deps.languages.defaultLanguage : value;

@@ -11,5 +11,5 @@ export async function handleHelp(cmd: Extract<Command, { kind: 'help' }>, inv: P
   // A topic keeps its own lines and the last two (the options and the job-id shape), in every language.
   const body = cmd.topic ? [...lines.filter((l) => l.includes(`/natmigrate ${cmd.topic}`)), ...lines.slice(-2)].join('\n') : all;
   // The usage shows placeholders such as <instance-id>: escaped, or Slack would read them as links.
-  return ephemeral(`${esc(body)}\n\n${m.helpFooter({ region: code(deps.defaultRegion), approvers: deps.authz.describeApprovers() })}`);
+  return ephemeral(`${esc(body)}\n\n${m.helpFooter({ region: code(deps.defaultRegion), approvers: deps.authz.describeApprovers(inv.lang) })}`);
 }
