@@ -3,16 +3,14 @@
 // Stopped is stopped after the approval, the ENI attached, the instance started again, then cut over and verified.
 // A failure after the stop starts the instance again, leaves the original mapping as it was and removes the ENI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
 import type { Redis } from 'ioredis';
-import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import type { MigrationEvent } from '../../src/domain/events.ts';
-import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import type { Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { egressIp, probeEdge, startSandbox } from '../../src/sandbox/index.ts';
 import { deleteKeys } from '../../src/util/private-redis.ts';
 import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
-import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { redisClient, sandboxCloud, sandboxEngine, uniquePrefix, until } from './helpers.ts';
 
 const SNAT = '203.0.113.20';
 const OK = ['i-burstok00001', '192.168.1.80', '203.0.113.80'] as const;
@@ -36,15 +34,8 @@ beforeAll(async () => {
     dnatEntries: hosts.map(([, ip, eip]) => ipMapping(eip, ip)),
   });
   sandbox = await startSandbox({ scenario: { ...world, realism: { readLagMs: 60, transientRate: 0.05 }, seed: 7 }, port: 0 });
-  const cloud = createAlibabaCloud({
-    regionId: 'cn-hangzhou', ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
-    waiter: { initialMs: 15, factor: 1.5, maxMs: 80, staleGraceMs: 300 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
-  });
-  engine = createEngine({
-    redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
-    options: { approvalTtlMs: 60_000, verifyTimeoutMs: 10_000, verifyIntervalMs: 100, cancelPollMs: 20, tableLockTtlMs: 5_000, tableLockPollMs: 10, retryBaseMs: 50, undoRetries: 5, publicEdge: sandbox.edge },
-    worker: { concurrency: 4, lockDurationMs: 5_000, stalledIntervalMs: 2_500 },
-  });
+  const cloud = sandboxCloud(sandbox, { waiter: { staleGraceMs: 300 } });
+  engine = sandboxEngine({ cloud, prefix, notifier, edge: sandbox.edge, options: { verifyTimeoutMs: 10_000, undoRetries: 5 } });
   await engine.startWorker();
 });
 

@@ -3,19 +3,17 @@
 // still answers SSH on its EIP (the public edge) and still egresses through the SNAT IP. And an instance whose family
 // takes a secondary ENI only while Stopped is refused before anything changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
 import type { Redis } from 'ioredis';
-import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import { GUEST_METHOD_LABEL } from '../../src/domain/guest-network.ts';
 import { planBlocks } from '../../src/slack/blocks/plan-card.ts';
-import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import type { Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { egressIp, probeEdge, probeEdgeRdp, startSandbox, X224_CONNECTION_CONFIRM } from '../../src/sandbox/index.ts';
 import { deleteKeys } from '../../src/util/private-redis.ts';
 import { $Ecs, clientsFor } from '../sandbox/sdk-clients.ts';
 import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
-import { rebootByHand, REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { rebootByHand, redisClient, sandboxCloud, sandboxEngine, uniquePrefix, until } from './helpers.ts';
 
 const SNAT = '203.0.113.20';
 const IMAGES = [
@@ -59,15 +57,8 @@ beforeAll(async () => {
   // RDP open on the security group, for the Windows instance.
   world.securityGroups[0]!.ingress!.push({ ipProtocol: 'tcp', portRange: '3389/3389', sourceCidrIp: '0.0.0.0/0' }, { ipProtocol: 'tcp', portRange: '2222/2222', sourceCidrIp: '0.0.0.0/0' });
   sandbox = await startSandbox({ port: 0, scenario: world });
-  const cloud = createAlibabaCloud({
-    regionId: 'cn-hangzhou', ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
-    waiter: { initialMs: 15, factor: 1.5, maxMs: 80 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
-  });
-  engine = createEngine({
-    redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
-    options: { approvalTtlMs: 60_000, verifyTimeoutMs: 3_000, verifyIntervalMs: 100, cancelPollMs: 20, tableLockTtlMs: 5_000, tableLockPollMs: 10, retryBaseMs: 50, publicEdge: sandbox.edge },
-    worker: { concurrency: 8, lockDurationMs: 5_000, stalledIntervalMs: 2_500 },
-  });
+  const cloud = sandboxCloud(sandbox);
+  engine = sandboxEngine({ cloud, prefix, notifier, edge: sandbox.edge, concurrency: 8 });
   await engine.startWorker();
 });
 

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import pino from 'pino';
+import { createAlibabaCloud, type AlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import type { EngineOptions, PublicEdge } from '../../src/engine/options.ts';
+import type { Notifier } from '../../src/engine/ports.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -53,4 +58,32 @@ export async function rebootByHand(
   }
   await whileRebooting?.();
   await until(async () => (await handDriven(() => ecs.describeInstances(req.describe))).body?.instances?.instance?.[0]?.status === 'Running', { what: 'the instance to run again' });
+}
+
+/**
+ * The real Alibaba adapter over HTTP against a sandbox, with waits and retries scaled to the tests' short latencies
+ * (`waiter` adds to them, e.g. staleGraceMs for a realism scenario with a long read lag).
+ */
+export function sandboxCloud(
+  sandbox: { endpoint: string; credentials: { accessKeyId: string; accessKeySecret: string } },
+  o: { regionId?: string; waiter?: { staleGraceMs?: number } } = {},
+): AlibabaCloud {
+  return createAlibabaCloud({
+    regionId: o.regionId ?? 'cn-hangzhou', ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
+    waiter: { initialMs: 15, factor: 1.5, maxMs: 80, ...o.waiter }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
+  });
+}
+
+/** An engine on real Redis and BullMQ over that cloud, with the tests' short timings; `options` overrides one by name. */
+export function sandboxEngine(o: {
+  cloud: AlibabaCloud; prefix: string; notifier: Notifier; edge: PublicEdge; concurrency?: number; options?: Partial<EngineOptions>;
+}): Engine {
+  return createEngine({
+    redis: REDIS_URL, prefix: o.prefix, cloud: o.cloud, notifier: o.notifier, logger: pino({ level: 'silent' }),
+    options: {
+      approvalTtlMs: 60_000, verifyTimeoutMs: 3_000, verifyIntervalMs: 100, cancelPollMs: 20, tableLockTtlMs: 5_000, tableLockPollMs: 10, retryBaseMs: 50,
+      publicEdge: o.edge, ...o.options,
+    },
+    worker: { concurrency: o.concurrency ?? 4, lockDurationMs: 5_000, stalledIntervalMs: 2_500 },
+  });
 }

@@ -3,17 +3,16 @@
 // before anything on the forward table is touched. Real Redis, BullMQ, the Alibaba adapter over HTTP and the sandbox
 // (realism layer on).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
 import type { Redis } from 'ioredis';
 import { deleteKeys } from '../../src/util/private-redis.ts';
-import { createAlibabaCloud, type AlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import { type AlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import type { MigrationEvent } from '../../src/domain/events.ts';
-import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import type { Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { startSandbox, type ScenarioInput } from '../../src/sandbox/index.ts';
 import type { GuestServicesSpec } from '../../src/sandbox/guest/guest-services-spec.ts';
 import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
-import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { redisClient, sandboxCloud, sandboxEngine, uniquePrefix, until } from './helpers.ts';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 const REGION = 'cn-hangzhou';
@@ -40,15 +39,8 @@ const notifier = new RecordingNotifier();
 beforeAll(async () => {
   redis = redisClient();
   sandbox = await startSandbox({ scenario: scenario(), port: 0 });
-  cloud = createAlibabaCloud({
-    regionId: REGION, ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
-    waiter: { initialMs: 15, factor: 1.5, maxMs: 80 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
-  });
-  engine = createEngine({
-    redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
-    options: { approvalTtlMs: 60_000, verifyTimeoutMs: 5_000, verifyIntervalMs: 100, cancelPollMs: 20, tableLockTtlMs: 5_000, tableLockPollMs: 10, retryBaseMs: 50, publicEdge: sandbox.edge },
-    worker: { concurrency: 4, lockDurationMs: 5_000, stalledIntervalMs: 2_500 },
-  });
+  cloud = sandboxCloud(sandbox, { regionId: REGION });
+  engine = sandboxEngine({ cloud, prefix, notifier, edge: sandbox.edge, options: { verifyTimeoutMs: 5_000 } });
   await engine.startWorker();
 });
 
