@@ -63,11 +63,17 @@ export function registerCommands(app: App, deps: SlackDeps): void {
     const known = await deps.languages.cachedUserLanguage(command.user_id);
     const lang = known ?? await deps.languages.channelLanguage(command.channel_id);
     if (!known) later.push(() => deps.languages.learnUser(command.user_id));
+    // What the answer did not need to wait for (queueing, thread binding, a locale); a lost queueing is healed by reconcile.
+    const runLater = async () => {
+      for (const r of await Promise.allSettled(later.map((w) => w()))) {
+        if (r.status === 'rejected') deps.log.error({ userId: command.user_id, err: errText(r.reason) }, 'work after the ack failed');
+      }
+    };
     // `/natmigrate` alone opens the start form: ack first, then views.open while the trigger_id is fresh (3 s).
     if (!(command.text ?? '').trim() && command.trigger_id) {
       await ack();
       await openStartModal(deps, { triggerId: command.trigger_id, userId: command.user_id, channelId: command.channel_id, lang });
-      for (const w of later) await w().catch(() => undefined);
+      await runLater();
       return;
     }
     const reply = await routeCommand({
@@ -76,12 +82,10 @@ export function registerCommands(app: App, deps: SlackDeps): void {
     if (reply === DROPPED) {
       deps.log.warn({ userId: command.user_id }, 'slack request dropped: replayed request');
       await ack();
+      await runLater();
       return;
     }
     await ack(reply as Parameters<typeof ack>[0]);
-    // What the answer did not need to wait for (queueing, thread binding); a lost queueing is healed by reconcile.
-    for (const r of await Promise.allSettled(later.map((w) => w()))) {
-      if (r.status === 'rejected') deps.log.error({ userId: command.user_id, err: errText(r.reason) }, 'work after the ack failed');
-    }
+    await runLater();
   });
 }
