@@ -71,6 +71,12 @@ export interface EngineOptions {
   cancelPollMs: number;
   /** Upper bound of each ENI / DNAT / invocation wait. */
   waitTimeoutMs: number;
+  /**
+   * How long after an accepted write a Describe* read may still show the state before it (reads lag writes). An
+   * undo that reads "nothing to undo" right after its own write waits this long for the write to show before it
+   * believes the read. Unconfirmed for Alibaba; the same figure as the adapter's staleGraceMs.
+   */
+  writeVisibleWithinMs: number;
   /** Retries of a failed step on the undo paths (restore, unstage) before the job gives up as 'failed'. */
   undoRetries: number;
   retryBaseMs: number;
@@ -103,6 +109,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   tableLockPollMs: 50,
   cancelPollMs: 250,
   waitTimeoutMs: 300_000,
+  writeVisibleWithinMs: 10_000,
   undoRetries: 5,
   retryBaseMs: 500,
   guestRouteTable: 1001,

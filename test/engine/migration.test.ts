@@ -272,6 +272,28 @@ describe('migration', () => {
     expect(writes.some((r) => r.code === 'OperationUnsupported.EipInBinding')).toBe(true);
   });
 
+  it('a cancel right after the in-place move, while reads still show the old mapping, moves it back all the same', async () => {
+    const { id, ip, eip } = M(14);
+    const jobId = await submit(engine, id);
+    const hash = await approvalOf(notifier, jobId);
+    // Reads lag writes by 1.5 s here: the restore's first read still shows the entry on the primary IP.
+    const lag = sandbox.world.realism.readLagMs;
+    sandbox.world.realism.readLagMs = 1_500;
+    try {
+      await approve(engine, jobId, hash);
+      await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'wait_entry_modified'), { what: 'wait_entry_modified', timeoutMs: 10_000, everyMs: 5 });
+      await engine.service.cancel(jobId, 'UONCALL');
+      expect((await finished(notifier, jobId)).outcome).toBe('cancelled');
+    } finally {
+      sandbox.world.realism.readLagMs = lag;
+    }
+    const restore = (await engine.service.status(jobId))[0]!.steps.find((st) => st.step === 'restore_modify_back')!;
+    // Moved back by a write of its own, not "already on the primary IP" from a read that predates the move.
+    expect(restore.detail).not.toHaveProperty('already');
+    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
   it('refuses a second request for an instance with an active job, naming that job', async () => {
     const { id } = M(1);
     const jobId = await submit(engine, id);

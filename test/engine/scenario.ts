@@ -23,6 +23,7 @@ export const MIGRATABLE: [string, string, string, boolean][] = [
   ['i-okaaaa0010', '192.168.1.19', '203.0.113.19', true],
   ['i-okaaaa0011', '192.168.1.21', '203.0.113.21', true],
   ['i-okaaaa0012', '192.168.1.22', '203.0.113.22', true],
+  ['i-okaaaa0013', '192.168.1.23', '203.0.113.23', true],
 ];
 
 export const REFUSALS = {

@@ -180,6 +180,12 @@ export class StepContext {
     this.writtenAt.set(key, Date.now());
   }
 
+  /** Milliseconds since this run made the write `key`; undefined when it did not (or a crash came in between). */
+  sinceWrite(key: string): number | undefined {
+    const at = this.writtenAt.get(key);
+    return at === undefined ? undefined : Date.now() - at;
+  }
+
   /** First poll when the transition is due: its typical latency minus what already passed since the write. */
   expect(kind: keyof ExpectedLatencies, written?: string): { expectedMs?: number } {
     const e = this.opts.expectedMs;

@@ -75,12 +75,30 @@ export const waitEntryModified: StepHandler = async (s) => {
   return done({ forwardEntryId: id, internalIp: s.j.eniIp });
 };
 
+/** The entry once a read shows it on this job's ENI, or undefined when no read does within `withinMs`. */
+async function moveShown(s: StepContext, forwardTableId: string, id: string, withinMs: number): Promise<DnatEntry | undefined> {
+  try {
+    return await s.cloud.waitForwardEntry(forwardTableId, id, 'Available', {
+      ...s.waitOpts('dnatModify', `modify:${id}`), timeoutMs: withinMs, expectInternalIp: s.j.eniIp,
+    });
+  } catch (e) {
+    if (isCloudError(e) && e.code === 'WaitTimeout') return undefined;
+    throw e;
+  }
+}
+
 export const restoreModifyBack: StepHandler = async (s) => {
   // Cancelled or failed before the original was saved: the mapping was never touched.
   if (!s.j.original) return { outcome: 'untouched', detail: { skipped: 'the original entry was never touched' } };
   const recipe = s.j.original.restoreRecipe;
   const id = s.j.original.entry.forwardEntryId;
-  const live = await settledEntry(s, recipe.forwardTableId, id);
+  let live = await settledEntry(s, recipe.forwardTableId, id);
+  // This run's move to the ENI was accepted a moment ago yet the read shows the original: the read may predate the
+  // move (reads lag writes). Believe it only once the move had time to show; else move it back.
+  const since = s.sinceWrite(`modify:${id}`);
+  if (live && sameSpec(live, recipe) && since !== undefined && since < s.opts.writeVisibleWithinMs) {
+    live = (await moveShown(s, recipe.forwardTableId, id, s.opts.writeVisibleWithinMs - since)) ?? live;
+  }
   // Gone (deleted by hand, or a fallback that deleted it): put the original back by creating it.
   if (!live || hasStatus(live, 'Deleting')) return { outcome: 'entry_gone', detail: { forwardEntryId: id, found: live ? 'Deleting' : 'gone' } };
   s.j.restoredEntryId = id;
