@@ -1,4 +1,5 @@
 import type { CutoverMethod } from './steps.ts';
+import type { JobReason, OutcomeText } from './job-text.ts';
 import type { DnatEntry, DnatSpec } from './cloud-types.ts';
 import type { Plan, Refusal } from './plan-types.ts';
 import type { BatchCounts, BatchItemStatus, BatchPhase, BatchPlan } from './batch-plan.ts';
@@ -87,11 +88,12 @@ export type MigrationEvent = { jobId: string; at: string } & (
   | { type: 'approval.decided'; decision: 'approved' | 'rejected' | 'expired'; by: Actor[] }
   | { type: 'plan.changed'; previousHash: string; plan: Plan; differences: string[] }
   | { type: 'original.saved'; entry: DnatEntry; restoreRecipe: DnatSpec }
-  | { type: 'restored'; entry: DnatEntry; reason: string }
+  | { type: 'restored'; entry: DnatEntry; reason: string; reasons?: JobReason[] }
   | { type: 'verified'; ssh: SshEvidence; egress: EgressEvidence; ok: boolean; ports?: PortEvidence[] }
   | { type: 'failed'; step: string; error: StepError }
   | { type: 'cancel.requested'; by: Actor }
-  | { type: 'finished'; outcome: JobOutcome; summary: string }
+  /** `summary`: the English sentence (logs; all an older record has); `text`: its facts, worded per reader. */
+  | { type: 'finished'; outcome: JobOutcome; summary: string; text?: OutcomeText }
   /**
    * Reconcile (src/engine/reconcile/) found the job's ENI in a state a person must judge; the thread offers a
    * Restore button (the original mapping back from the ENI's tags, then the ENI removed).
@@ -103,7 +105,7 @@ export type MigrationEvent = { jobId: string; at: string } & (
   /** Instances whose status changed since the last progress event, and the totals after the change. */
   | { type: 'batch.progress'; phase: BatchPhase; changes: { instanceId: string; status: BatchItemStatus }[]; counts: BatchCounts }
   /** One child migration of a batch ended. */
-  | { type: 'batch.instance'; instanceId: string; childJobId: string; canary: boolean; outcome: JobOutcome; summary: string; ports?: PortEvidence[] }
+  | { type: 'batch.instance'; instanceId: string; childJobId: string; canary: boolean; outcome: JobOutcome; summary: string; text?: OutcomeText; ports?: PortEvidence[] }
   | { type: 'scan.finished'; scan: ScanResult }
   | { type: 'drift.detected'; drift: DriftAlert }
   /** A cutover (or batch) parked until a change-freeze window ends. */

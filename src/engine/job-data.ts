@@ -3,6 +3,7 @@ import type { DnatEntry, DnatSpec } from '../domain/cloud-types.ts';
 import type { JobOutcome, PortEvidence, RollbackSummary, StepError } from '../domain/events.ts';
 import type { MigrationOptions, Plan } from '../domain/plan-types.ts';
 import type { CutoverMethod, StepName } from '../domain/steps.ts';
+import type { JobReason } from '../domain/job-text.ts';
 
 /**
  * The journal: BullMQ job data, rewritten with job.updateData after every step (and copied into the record).
@@ -60,7 +61,9 @@ export interface JobData {
 
   /** What the job ends with once the undo path (if any) is done. */
   pendingOutcome?: JobOutcome;
-  /** Why the job is restoring / unstaging (shown in events and the summary). */
+  /** Why the job is restoring / unstaging, as codes (src/domain/job-text.ts; the catalog words them). */
+  reasons?: JobReason[];
+  /** The same in English (logs; and what a journal written before `reasons` has). */
   reason?: string;
   error?: StepError;
   cancelHandled?: boolean;

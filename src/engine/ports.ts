@@ -3,6 +3,7 @@ import type { ApprovalClick, ApprovalRefusalCode, ApprovalRequest } from '../dom
 import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvidence, EgressEvidence, PortEvidence } from '../domain/events.ts';
 import type { MigrationOptions, Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
 import type { DnatSpec } from '../domain/cloud-types.ts';
+import type { OutcomeText } from '../domain/job-text.ts';
 import type { BatchItemStatus, BatchPhase, BatchSkip } from '../domain/batch-plan.ts';
 
 /**
@@ -80,7 +81,10 @@ export interface JobRecord {
   relatedJobId?: string;
   /** For a job that is part of a batch. */
   batchId?: string;
+  /** The English summary (logs, CLI; all an older record has). */
   summary?: string;
+  /** The summary's facts (src/domain/job-text.ts), worded in the reader's language by the catalog. */
+  outcomeText?: OutcomeText;
   /** Who asked to cancel, and when (the job reacts at its next step boundary or wait). */
   cancel?: { by: string; at: string };
   /** Verification evidence of the last verify step (migration) or of the original path (rollback). */

@@ -7,6 +7,8 @@ import type { JobData } from './job-data.ts';
 import { JOB_OPTIONS } from './job-options.ts';
 import type { JobRecord, Notifier } from './ports.ts';
 import type { RecordStore } from './store/records.ts';
+import type { OutcomeText } from '../domain/job-text.ts';
+import { msg } from '../i18n/catalog.ts';
 
 export interface RecoveryDeps {
   records: RecordStore;
@@ -32,11 +34,10 @@ export async function requeueIfLost(d: RecoveryDeps, record: JobRecord, journal:
   const recoveries = (data.recoveries ?? 0) + 1;
   if (recoveries > d.maxRecoveries) {
     d.log.error({ jobId: record.jobId, step: data.step }, 'job lost too many times; giving up');
-    await d.notifier.emit({ type: 'finished', jobId: record.jobId, at: new Date().toISOString(), outcome: 'failed',
-      summary: `The job was lost by the queue ${recoveries - 1} times at step ${data.step}; check the cloud state by hand.` });
-    await d.records.finish(record.jobId, record.regionId, record.instanceId, {
-      outcome: 'failed', summary: `Lost by the queue at step ${data.step}; check the cloud state by hand.`,
-    });
+    const text: OutcomeText = { outcome: 'failed', lost: { step: data.step, times: recoveries - 1 } };
+    const summary = msg('en').outcomeText({ text });
+    await d.notifier.emit({ type: 'finished', jobId: record.jobId, at: new Date().toISOString(), outcome: 'failed', summary, text });
+    await d.records.finish(record.jobId, record.regionId, record.instanceId, { outcome: 'failed', summary, outcomeText: text });
     return false;
   }
   d.log.warn({ jobId: record.jobId, step: data.step, recoveries }, 're-queueing a job whose queue entry was lost');

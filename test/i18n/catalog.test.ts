@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogKeys, msg } from '../../src/i18n/catalog.ts';
 import { LANGS } from '../../src/i18n/lang.ts';
 import { formatDateTime } from '../../src/i18n/time.ts';
-import { outcomeSummary } from '../../src/engine/migration/summary.ts';
+import { noteReason, outcomeSummaryOf } from '../../src/engine/migration/summary.ts';
 import type { JobData } from '../../src/engine/job-data.ts';
 import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
@@ -123,18 +123,53 @@ describe('a finished job\'s one-line summary', () => {
     plan: { entryToDelete: { externalIp: '203.0.113.10' }, expectedEgressIps: ['203.0.113.20'] },
   } as unknown as JobData;
   const saved = { ...base, original: { restoreRecipe: recipe }, restoredEntryId: 'fwd-2' } as unknown as JobData;
+  const withReason = (j: JobData, ...rs: Parameters<typeof noteReason>[1][]): JobData => {
+    const c = structuredClone(j);
+    for (const [i, r] of rs.entries()) noteReason(c, r, i ? 'append' : 'replace');
+    return c;
+  };
   const cases: [JobOutcome, JobData][] = [
-    ['migrated', base], ['refused', base], ['rejected', { ...base, reason: 'rejected by U0BOB' } as JobData], ['expired', base],
-    ['cancelled', saved], ['cancelled', base], ['restored', saved], ['verify_failed', base], ['rolled_back', saved],
+    ['migrated', base], ['refused', withReason(base, { code: 'refused', refusal: 'NoSnatCoverage', message: 'No Available SNAT entry covers instance i-bp1web.' })],
+    ['rejected', withReason(base, { code: 'rejected', by: ['U0BOB'] })], ['expired', withReason(base, { code: 'expired', before: '2026-12-06T20:01:02.000Z' })],
+    ['cancelled', withReason(saved, { code: 'cancelled', by: 'U0ALICE' })], ['cancelled', base], ['restored', saved],
+    ['verify_failed', withReason(base, { code: 'verify_failed', problems: { ssh: 'ECONNREFUSED', lostPorts: [80] }, autoRollbackOff: true })], ['rolled_back', saved],
     ['failed', { ...base, error: { code: 'Throttling', message: 'slow down' } } as unknown as JobData], ['failed', saved],
-    ['failed', { ...base, original: { restoreRecipe: recipe } } as unknown as JobData],
+    ['failed', withReason({ ...base, original: { restoreRecipe: recipe } } as unknown as JobData,
+      { code: 'step_failed', step: 'create_entry', error: 'Throttling', message: 'Request was denied due to request throttling.' },
+      { code: 'step_failed', step: 'restore_create_original', error: 'InternalError' })],
   ];
-  it.each(cases)('%s: the engine\'s English is reworded in Japanese, ids and addresses kept', (outcome, j) => {
-    const text = outcomeSummary(j, outcome);
-    const ja = msg('ja').engineSummary({ text });
-    expect(ja, text).toMatch(JAPANESE);
-    for (const id of text.match(/i-bp1web|eni-bp1x|203\.0\.113\.\d+|192\.168\.1\.\d+|Throttling/g) ?? []) expect(ja).toContain(id);
-    expect(msg('en').engineSummary({ text })).toBe(text);
+  // Sentences of the engine's English a Japanese summary must not carry (the facts' data may stay English).
+  const ENGLISH = /\b(?:now receives|egresses|staged ENI|was removed|nothing else|the cutover|not touched|is in place|Needs attention|failed:|cancelled by|rejected by|nobody approved|verification failed|then|Refused by|Rolled back|is back)\b/;
+  it.each(cases)('%s: the facts are worded in Japanese from the catalog, ids, codes and addresses kept; English as the engine wrote it', (outcome, j) => {
+    const { summary, text } = outcomeSummaryOf(j, outcome);
+    const ja = msg('ja').outcomeText({ text });
+    expect(ja, summary).toMatch(JAPANESE);
+    expect(ja, ja).not.toMatch(ENGLISH);
+    // A refusal's ids are on its card; its summary names the code and what it means.
+    if (outcome !== 'refused') for (const id of summary.match(/i-bp1web|eni-bp1x|U0\w+|203\.0\.113\.\d+|192\.168\.1\.\d+|Throttling|InternalError|NoSnatCoverage|migrate-cn-hangzhou-i-bp1web-1/g) ?? []) expect(ja).toContain(id);
+    expect(msg('en').outcomeText({ text })).toBe(summary);
+    expect(summary).not.toMatch(JAPANESE);
+  });
+  it('keeps the English wording the records had (searchable, and what logs and the CLI show)', () => {
+    const failed = withReason({ ...base, original: { restoreRecipe: recipe } } as unknown as JobData,
+      { code: 'step_failed', step: 'create_entry', error: 'Throttling', message: 'slow down' }, { code: 'cancelled', by: 'U0ALICE' });
+    expect(outcomeSummaryOf(failed, 'failed').summary).toBe(
+      'Failed: Create the DNAT entry to the ENI failed: Throttling (slow down); then cancelled by U0ALICE. Needs attention: the original mapping may be missing; recreate it with CreateForwardEntry '
+      + '{"externalIp":"203.0.113.10","externalPort":"Any","forwardTableId":"ftb-1","internalIp":"192.168.1.10","internalPort":"Any","ipProtocol":"Any"}.');
+    expect(failed.reason).toBe('Create the DNAT entry to the ENI failed: Throttling (slow down); then cancelled by U0ALICE');
+    expect(outcomeSummaryOf(withReason(base, { code: 'rejected', by: ['U0BOB', 'U0CAROL'] }), 'rejected').summary)
+      .toBe('Rejected (rejected by U0BOB, U0CAROL); the staged ENI was removed and nothing else changed.');
+  });
+  it('a journal from before reasons were codes: its English reason is kept as data inside the Japanese sentence', () => {
+    const old = { ...base, reason: 'rejected by U0BOB' } as JobData;
+    const { summary, text } = outcomeSummaryOf(old, 'rejected');
+    expect(summary).toBe('Rejected (rejected by U0BOB); the staged ENI was removed and nothing else changed.');
+    expect(msg('ja').outcomeText({ text })).toBe('却下されました（rejected by U0BOB）。ステージングしたENIを削除し、それ以外は何も変更していません。');
+  });
+  it('an expired approval\'s time follows the reader\'s language and the zone asked for', () => {
+    const { text } = outcomeSummaryOf(withReason(base, { code: 'expired', before: '2026-12-06T20:01:02.000Z' }), 'expired');
+    expect(msg('ja').outcomeText({ text, tz: 'Asia/Tokyo' })).toContain('2026/12/07 05:01:02 JST までに誰も承認しませんでした');
+    expect(msg('en').outcomeText({ text, tz: 'UTC' })).toContain('nobody approved before Dec 6, 2026, 20:01:02 UTC');
   });
 });
 

@@ -277,7 +277,7 @@ class BatchRun {
       if (!c || c.state !== 'finished' || reported.has(i.instanceId)) continue;
       // The canary's service-port table goes to the batch thread (one full record read, for the canary only).
       const ports = i.canary ? (await this.ctx.records.get(i.childJobId))?.verification?.ports : undefined;
-      await this.emit({ type: 'batch.instance', instanceId: i.instanceId, childJobId: i.childJobId, canary: i.canary, outcome: c.outcome ?? 'failed', summary: c.summary ?? '', ...(ports?.length ? { ports } : {}) });
+      await this.emit({ type: 'batch.instance', instanceId: i.instanceId, childJobId: i.childJobId, canary: i.canary, outcome: c.outcome ?? 'failed', summary: c.summary ?? '', ...(c.outcomeText ? { text: c.outcomeText } : {}), ...(ports?.length ? { ports } : {}) });
       reported.add(i.instanceId);
     }
     if (changes.length || phase !== this.rec.phase) {

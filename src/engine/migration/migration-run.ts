@@ -22,7 +22,8 @@ import { STEP_HANDLERS } from './handlers.ts';
 import { isFencedOut } from '../store/fencing.ts';
 import type { EventBody, StepRecord } from '../ports.ts';
 import { iso, StepContext, type MigrationDeps } from './step-context.ts';
-import { outcomeSummary } from './summary.ts';
+import { noteReason, outcomeSummaryOf } from './summary.ts';
+import type { OutcomeText } from '../../domain/job-text.ts';
 
 function evidence(calls: CloudCall[]): CallEvidence[] {
   return calls.map((c) => ({ action: c.action, code: c.code, ...(c.requestId ? { requestId: c.requestId } : {}) }));
@@ -82,7 +83,7 @@ export class MigrationRun {
       const stored = (await this.d.records.getWithJournal(this.jobId))?.journal;
       if (stored && !stored.finishEmitted) {
         Object.assign(this.j, stored);
-        await this.emitFinished(rec.outcome ?? 'failed', rec.summary ?? '');
+        await this.emitFinished(rec.outcome ?? 'failed', rec.summary ?? '', rec.outcomeText);
       }
       return { outcome: rec.outcome };
     }
@@ -212,7 +213,7 @@ export class MigrationRun {
     const t = routeCancel(this.j.step, this.kind, this.facts().cutover, this.j.poweredDown === true);
     this.j.cancelHandled = true;
     this.j.pendingOutcome = t.pendingOutcome;
-    this.j.reason = `cancelled by ${by}`;
+    noteReason(this.j, { code: 'cancelled', by });
     this.cancelAbort = new AbortController();
     this.j.step = t.next;
   }
@@ -233,11 +234,10 @@ export class MigrationRun {
       await sleep(Math.min(30_000, this.d.opts.retryBaseMs * 2 ** (attempt - 1)), this.workerSignal).catch(() => {});
       return; // the same step again
     }
-    const why = `${info.title} failed: ${se.message.includes(se.code) ? se.message : `${se.code}${se.message ? ` (${se.message})` : ''}`}`;
     // On the undo paths the first failure's reason stays in front; before them, this failure is the reason.
     if (info.phase !== 'preflight') {
       const undoing = info.phase === 'restore' || info.phase === 'unstage' || info.phase === 'final';
-      this.j.reason = undoing && this.j.reason ? `${this.j.reason}; then ${why}` : why;
+      noteReason(this.j, { code: 'step_failed', step, error: se.code, ...(se.message ? { message: se.message } : {}) }, undoing ? 'append' : 'replace');
     }
     if (route.pendingOutcome) this.j.pendingOutcome = route.pendingOutcome;
     this.j.step = route.next;
@@ -282,26 +282,26 @@ export class MigrationRun {
   private async finish(): Promise<unknown> {
     await this.s.releaseLock();
     const outcome = this.j.pendingOutcome ?? 'failed';
-    const summary = outcomeSummary(this.j, outcome);
+    const { summary, text } = outcomeSummaryOf(this.j, outcome);
     await this.s.fence('the final record');
     // Record first (what `status` answers once the thread says "finished"), then the event, then a marker:
     // a crash in between makes the next run re-emit the event instead of losing it.
     await this.job.updateData(this.j);
     await this.d.records.finish(this.jobId, this.j.regionId, this.j.instanceId, {
-      ...this.s.dirty, outcome, summary, steps: this.steps, journal: this.j, ...(this.j.error ? { error: this.j.error } : {}),
+      ...this.s.dirty, outcome, summary, outcomeText: text, steps: this.steps, journal: this.j, ...(this.j.error ? { error: this.j.error } : {}),
     });
     this.s.dirty = {};
     if (this.j.kind === 'rollback' && this.j.migrationJobId) {
       await this.d.records.patch(this.j.migrationJobId, { relatedJobId: this.jobId });
     }
-    await this.emitFinished(outcome, summary);
+    await this.emitFinished(outcome, summary, text);
     // The batch reads its children's records: the record is final, so it can release the next child now.
     if (this.j.batchId) await this.d.wakeBatch?.(this.j.batchId).catch(() => {});
     return { outcome };
   }
 
-  private async emitFinished(outcome: JobOutcome, summary: string): Promise<void> {
-    await this.emit({ type: 'finished', outcome, summary });
+  private async emitFinished(outcome: JobOutcome, summary: string, text: OutcomeText | undefined): Promise<void> {
+    await this.emit({ type: 'finished', outcome, summary, ...(text ? { text } : {}) });
     this.j.finishEmitted = true;
     await this.d.records.patch(this.jobId, { journal: this.j });
   }

@@ -1,6 +1,7 @@
 import type { RedisConnection } from '../../util/redis-connection.ts';
 import type { JobOutcome } from '../../domain/events.ts';
 import type { ApprovalRequest } from '../../domain/approval.ts';
+import type { OutcomeText } from '../../domain/job-text.ts';
 import type { JobRecord } from '../ports.ts';
 import type { Keys } from './keys.ts';
 import { script } from './lua.ts';
@@ -86,8 +87,8 @@ return 1
 `);
 
 /** The few fields of a job's record that a batch looks at (not its steps or journal: a batch may have hundreds). */
-export type ChildView = Pick<JobRecord, 'state' | 'outcome' | 'summary' | 'approval'>;
-const CHILD_FIELDS = ['state', 'outcome', 'summary', 'approval'] as const;
+export type ChildView = Pick<JobRecord, 'state' | 'outcome' | 'summary' | 'approval' | 'outcomeText'>;
+const CHILD_FIELDS = ['state', 'outcome', 'summary', 'approval', 'outcomeText'] as const;
 
 export interface CreateResult {
   created: boolean;
@@ -217,7 +218,7 @@ export class RecordStore {
     return jobIds.map((_, k) => {
       const [err, vals] = res[k] ?? [null, []];
       if (err) throw err;
-      const [jobId, state, outcome, summary, approval] = (vals as (string | null)[]).map((v) => {
+      const [jobId, state, outcome, summary, approval, outcomeText] = (vals as (string | null)[]).map((v) => {
         if (v === null) return undefined;
         try { return JSON.parse(v) as unknown; } catch { return undefined; }
       });
@@ -226,6 +227,7 @@ export class RecordStore {
       if (outcome !== undefined) view.outcome = outcome as JobOutcome;
       if (summary !== undefined) view.summary = summary as string;
       if (approval !== undefined) view.approval = approval as ApprovalRequest;
+      if (outcomeText !== undefined) view.outcomeText = outcomeText as OutcomeText;
       return view;
     });
   }

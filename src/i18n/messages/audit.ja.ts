@@ -4,7 +4,7 @@ import type { en as En } from './audit.en.ts';
 // ジョブのスレッドの監査ログ: 時刻、実行者、何が起きたか（blocks/audit.ts）。
 
 /** 手順名（src/domain/steps.ts の StepName）ごとの日本語の見出し。 */
-const STEP: Record<string, string> = {
+export const STEP: Record<string, string> = {
   plan: '事前チェック（読み取りのみ）',
   create_eni: 'セカンダリENIを作成',
   attach_eni: 'ENIをインスタンスにアタッチ',

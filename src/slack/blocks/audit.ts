@@ -3,7 +3,7 @@ import type { Lang } from '../../i18n/lang.ts';
 import { msg } from '../../i18n/catalog.ts';
 import type { ThreadEvent } from '../thread-events.ts';
 import {
-  actor, actors, callsText, code, codeBlock, context, detailText, dnatEntryText, esc, escCut, line, mention, restoreRecipeText,
+  actor, actors, callsText, code, codeBlock, context, detailText, dnatEntryText, esc, escCut, line, mention, reasonText, restoreRecipeText,
   section, when, type SlackMessage,
 } from './format.ts';
 import { fitMessage } from './fit.ts';
@@ -73,7 +73,7 @@ export function auditReply(ev: ThreadEvent, lang: Lang = 'en'): SlackMessage | u
         ],
       });
     case 'restored':
-      return line(m.auditRestored({ at: t, entry: dnatEntryText(ev.entry, lang), reason: escCut(ev.reason, 1000) }));
+      return line(m.auditRestored({ at: t, entry: dnatEntryText(ev.entry, lang), reason: escCut(reasonText(ev, lang), 1000) }));
     case 'verified':
       return verifiedCard(ev, lang);
     case 'failed': {

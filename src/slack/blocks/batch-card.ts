@@ -3,7 +3,7 @@ import type { JobOutcome, MigrationEvent } from '../../domain/events.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { msg } from '../../i18n/catalog.ts';
 import { applyHeadEvent, cancelNote, headContext, outcomeLabel, outcomeLine, type CardHead } from './card-common.ts';
-import { code, context, esc, escCut, header, section, truncate, when, type Block, type SlackMessage } from './format.ts';
+import { code, context, esc, escCut, header, section, summaryText, truncate, when, type Block, type SlackMessage } from './format.ts';
 import { continuations, fitMessage, splitBlocks } from './fit.ts';
 import { portsSummary, portsTable } from './services-text.ts';
 import { batchPlanCsv, batchPlanFileName } from '../../domain/batch-plan-csv.ts';
@@ -242,9 +242,9 @@ export function batchInstanceReply(ev: Extract<MigrationEvent, { type: 'batch.in
   const icon = ok ? ':white_check_mark:' : ev.outcome === 'cancelled' ? ':heavy_minus_sign:' : ':x:';
   const outcome = outcomeLabel(ev.outcome, lang).replace(/^:[a-z_]+:\s*/, '');
   return fitMessage({
-    text: m.batchInstanceText({ instance: esc(ev.instanceId), canary: ev.canary, outcome, summary: esc(ev.summary) }),
+    text: m.batchInstanceText({ instance: esc(ev.instanceId), canary: ev.canary, outcome, summary: esc(summaryText(ev, lang)) }),
     blocks: [
-      section(m.batchInstanceLine({ icon, at: when(ev.at, lang), instance: code(ev.instanceId), canary: ev.canary, outcome, summary: escCut(m.engineSummary({ text: ev.summary }), 1500) })),
+      section(m.batchInstanceLine({ icon, at: when(ev.at, lang), instance: code(ev.instanceId), canary: ev.canary, outcome, summary: escCut(summaryText(ev, lang), 1500) })),
       ...(ev.ports?.length ? [section(m.batchInstancePorts({ summary: portsSummary(ev.ports, lang), table: portsTable(ev.ports) }))] : []),
       context([m.jobRef({ id: code(ev.childJobId) }), m.statusShowsSteps({ command: code(`/natmigrate status ${ev.childJobId}`) })]),
     ],

@@ -1,7 +1,8 @@
 import type { Lang } from '../../i18n/lang.ts';
 import { msg } from '../../i18n/catalog.ts';
 import type { Actor, JobOutcome, MigrationEvent } from '../../domain/events.ts';
-import { actor, code, context, esc, escCut, when, type Block } from './format.ts';
+import { actor, code, context, esc, escCut, summaryText, when, type Block } from './format.ts';
+import type { OutcomeText } from '../../domain/job-text.ts';
 
 /**
  * What the job's status card and the batch card fold and show alike: who queued it, where and when; the approval;
@@ -25,6 +26,7 @@ export interface CardHead {
   cancelRequestedBy?: Actor;
   outcome?: JobOutcome;
   summary?: string;
+  summaryFacts?: OutcomeText;
   finishedAt?: string;
 }
 
@@ -55,6 +57,7 @@ export function applyHeadEvent(card: CardHead, ev: MigrationEvent): void {
     case 'finished':
       card.outcome = ev.outcome;
       card.summary = ev.summary;
+      if (ev.text) card.summaryFacts = ev.text;
       card.finishedAt = ev.at;
       break;
   }
@@ -66,7 +69,8 @@ export function outcomeLabel(o: JobOutcome, lang: Lang = 'en'): string {
 
 /** The card's state line once it ended: the outcome, when, and the summary (cut to `summaryMax`). */
 export function outcomeLine(outcome: JobOutcome, card: CardHead, summaryMax = 2500, lang: Lang = 'en'): string {
-  const summary = card.summary ? `\n${escCut(msg(lang).engineSummary({ text: card.summary }), summaryMax)}` : '';
+  const text = card.summary || card.summaryFacts ? summaryText({ ...(card.summary ? { summary: card.summary } : {}), ...(card.summaryFacts ? { text: card.summaryFacts } : {}) }, lang) : '';
+  const summary = text ? `\n${escCut(text, summaryMax)}` : '';
   return `*${outcomeLabel(outcome, lang)}* ${card.finishedAt ? when(card.finishedAt, lang) : ''}${summary}`;
 }
 

@@ -5,6 +5,7 @@ import { code, esc, plain, plainText, truncate } from '../mrkdwn.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { msg } from '../../i18n/catalog.ts';
 import { formatDateTime } from '../../i18n/time.ts';
+import type { JobReason, OutcomeText } from '../../domain/job-text.ts';
 
 export { code, codeBlock, esc, escCut, plain, plainText, truncate } from '../mrkdwn.ts';
 
@@ -61,6 +62,20 @@ export function when(iso: string | number, lang: Lang = 'en'): string {
   const ms = typeof iso === 'number' ? iso : Date.parse(iso);
   if (!Number.isFinite(ms)) return esc(String(iso));
   return formatDateTime(ms, lang);
+}
+
+/**
+ * A finished job's summary in the reader's language: worded from its facts (src/domain/job-text.ts), or, for a record
+ * or event from before the facts were kept, the stored English sentence shown as data. Plain text: escape it.
+ */
+export function summaryText(s: { summary?: string; text?: OutcomeText; outcomeText?: OutcomeText }, lang: Lang): string {
+  const facts = s.text ?? s.outcomeText;
+  return facts ? msg(lang).outcomeText({ text: facts }) : (s.summary ?? '');
+}
+
+/** Why a job is restoring, in the reader's language (its codes), else the engine's stored English as data. Plain text. */
+export function reasonText(s: { reason: string; reasons?: JobReason[] }, lang: Lang): string {
+  return s.reasons?.length ? msg(lang).jobReasons({ reasons: s.reasons }) : s.reason;
 }
 
 export function section(text: string): Block {

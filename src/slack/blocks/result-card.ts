@@ -1,7 +1,8 @@
 import type { EgressEvidence, JobOutcome, PortEvidence, SshEvidence } from '../../domain/events.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { msg } from '../../i18n/catalog.ts';
-import { code, codeBlock, context, esc, escCut, section, truncate, when, type SlackMessage } from './format.ts';
+import { code, codeBlock, context, esc, escCut, section, summaryText, truncate, when, type SlackMessage } from './format.ts';
+import type { OutcomeText } from '../../domain/job-text.ts';
 import { fitMessage } from './fit.ts';
 import { outcomeLabel } from './card-common.ts';
 import { portsSummary, portsTable } from './services-text.ts';
@@ -41,12 +42,13 @@ export function verifiedCard(ev: { ok: boolean; ssh: SshEvidence; egress: Egress
   });
 }
 
-export function resultCard(ev: { jobId: string; outcome: JobOutcome; summary: string; at: string }, lang: Lang = 'en'): SlackMessage {
+export function resultCard(ev: { jobId: string; outcome: JobOutcome; summary: string; text?: OutcomeText; at: string }, lang: Lang = 'en'): SlackMessage {
   const m = msg(lang);
+  const summary = summaryText(ev, lang);
   return fitMessage({
-    text: esc(m.finishedText({ outcome: ev.outcome, summary: ev.summary })),
+    text: esc(m.finishedText({ outcome: ev.outcome, summary })),
     blocks: [
-      section(m.finished({ at: when(ev.at, lang), outcome: outcomeLabel(ev.outcome, lang), summary: escCut(m.engineSummary({ text: ev.summary }), 2700) })),
+      section(m.finished({ at: when(ev.at, lang), outcome: outcomeLabel(ev.outcome, lang), summary: escCut(summary, 2700) })),
       context([m.jobRef({ id: code(ev.jobId) }), m.outcomeRef({ outcome: code(ev.outcome) })]),
     ],
   });

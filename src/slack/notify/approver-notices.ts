@@ -3,6 +3,7 @@ import { isExpired } from '../../domain/approval.ts';
 import { msg } from '../../i18n/catalog.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { formatDateTime } from '../../i18n/time.ts';
+import { summaryText } from '../blocks/format.ts';
 import type { RedisConnection } from '../../util/redis-connection.ts';
 import { isBatchJobId } from '../blocks/batch-card.ts';
 import { errText } from '../error-text.ts';
@@ -137,7 +138,7 @@ export function createNotices(deps: SlackDeps, o: NoticesOptions): Notices {
     if (!requester || !/^[UW][A-Z0-9]+$/.test(requester)) return;
     const lang = await deps.languages.userLanguage(requester);
     await sendDirectMessage(deps, requester, msg(lang).notifyJobEndedDm({
-      job: code(d.jobId), subject: subject(lang), label: msg(lang).outcomeLabel({ outcome: ev.outcome }), outcome: code(ev.outcome), channel: `<#${d.channel}>`, summary: escCut(ev.summary, 1500),
+      job: code(d.jobId), subject: subject(lang), label: msg(lang).outcomeLabel({ outcome: ev.outcome }), outcome: code(ev.outcome), channel: `<#${d.channel}>`, summary: escCut(summaryText(ev, lang), 1500),
     }));
     deps.log.info({ jobId: d.jobId, requester }, 'requester told the job ended');
   }

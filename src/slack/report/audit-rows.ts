@@ -1,6 +1,7 @@
 import type { JobRecord } from '../../engine/ports.ts';
 import { msg } from '../../i18n/catalog.ts';
 import type { Lang } from '../../i18n/lang.ts';
+import { summaryText } from '../blocks/format.ts';
 
 /**
  * The audit trail of a job as rows, from its record (what the engine keeps for the retention): who asked, every
@@ -67,7 +68,7 @@ export function auditRows(r: JobRecord, lang: Lang): AuditRow[] {
     });
   }
   if (r.error && !r.steps.some((s) => s.error)) row(r.updatedAt, m.reportStepFailed({ title: r.error.action ?? r.error.code }), system, { result: r.error.code, requestId: r.error.requestId ?? '', detail: r.error.message });
-  if (r.outcome) row(r.updatedAt, m.reportFinished({ outcome: r.outcome }), system, { result: r.outcome, detail: r.summary ?? '' });
+  if (r.outcome) row(r.updatedAt, m.reportFinished({ outcome: r.outcome }), system, { result: r.outcome, detail: summaryText(r, lang) });
   const time = (s: string) => { const t = Date.parse(s); return Number.isFinite(t) ? t : Infinity; };
   return rows.map((x, i) => ({ x, i })).sort((p, q) => time(p.x.at) - time(q.x.at) || p.i - q.i).map((p) => p.x);
 }

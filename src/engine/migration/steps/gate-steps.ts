@@ -6,6 +6,7 @@ import { announceWindowOpen, announceWindowWait, freezeEndsAt, realTimeOf } from
 import type { EventBody } from '../../ports.ts';
 import { ParkSignal } from '../../step-errors.ts';
 import { done, iso, type StepContext, type StepHandler } from '../step-context.ts';
+import { noteReason } from '../summary.ts';
 
 const lastWake = new Map<string, number>();
 function wakeDue(batchId: string, now = Date.now()): boolean {
@@ -56,7 +57,7 @@ export const awaitApproval: StepHandler = async (s) => {
     });
   }
   if (d.decision === 'approved') return { outcome: 'approved', detail: { approvedBy: d.by } };
-  s.j.reason = d.decision === 'rejected' ? `rejected by ${d.by.join(', ')}` : `nobody approved before ${a.expiresAt}`;
+  noteReason(s.j, d.decision === 'rejected' ? { code: 'rejected', by: d.by } : { code: 'expired', before: a.expiresAt });
   return { outcome: d.decision, detail: { decision: d.decision, by: d.by } };
 };
 

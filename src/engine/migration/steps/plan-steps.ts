@@ -7,6 +7,7 @@ import { refusalFromPermissionError } from '../../../domain/permission-refusal.t
 import { isCloudError } from '../../../cloud/cloud-error.ts';
 import { gatherPlanInput, planFromLiveState, type RecheckScope } from '../live-plan.ts';
 import type { StepContext, StepHandler, StepResult } from '../step-context.ts';
+import { noteReason } from '../summary.ts';
 
 /**
  * Plans from live state (a RAM denial is a refusal, not a step failure); keeps the stable facts for the recheck.
@@ -46,7 +47,7 @@ async function fullReadKeepingGuest(s: StepContext): Promise<PlanResult> {
 
 async function refuse(s: StepContext, refusal: Refusal): Promise<StepResult> {
   s.dirty.refusal = refusal;
-  s.j.reason = refusal.message;
+  noteReason(s.j, { code: 'refused', refusal: refusal.code, message: refusal.message });
   await s.emit({ type: 'refused', refusal });
   return { outcome: 'refused', detail: { refusal: refusal.code } };
 }

@@ -4,6 +4,8 @@ import type { DnatEntry } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { done, sameSpec, type StepContext, type StepHandler } from '../step-context.ts';
+import type { JobReason } from '../../../domain/job-text.ts';
+import { msg } from '../../../i18n/catalog.ts';
 
 /** The entries this job (or the migration a rollback undoes) created on the EIP: by id, or mapping to our ENI. */
 export async function ourNewEntries(s: StepContext, ids: readonly string[] = s.j.newEntryIds ?? []): Promise<DnatEntry[]> {
@@ -76,6 +78,8 @@ export const restoreWaitOriginal: StepHandler = async (s) => {
   const entry = await p;
   const restored: DnatEntry = entry ?? { ...recipe, forwardEntryId: s.j.restoredEntryId!, status: 'Available' };
   s.dirty.newEntryIds = [];
-  await s.emit({ type: 'restored', entry: restored, reason: s.j.kind === 'rollback' ? `rollback of ${s.j.migrationJobId}` : (s.j.reason ?? 'restore') });
+  const reasons: JobReason[] = s.j.kind === 'rollback' ? [{ code: 'rollback_of', job: s.j.migrationJobId ?? '' }] : (s.j.reasons ?? []);
+  const reason = reasons.length ? msg('en').jobReasons({ reasons }) : (s.j.reason ?? 'restore');
+  await s.emit({ type: 'restored', entry: restored, reason, ...(reasons.length ? { reasons } : {}) });
   return done({ forwardEntryId: restored.forwardEntryId, mapping: `${recipe.externalIp} → ${recipe.internalIp}` });
 };

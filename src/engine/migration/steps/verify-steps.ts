@@ -5,6 +5,8 @@ import type { StepName } from '../../../domain/steps.ts';
 import { checkEgress, checkSsh, type ProbeMode } from '../verification-probes.ts';
 import { afterPorts, lostPorts, PORT_PROBE_TIMEOUT_MS } from '../port-probes.ts';
 import { iso, type StepContext, type StepHandler } from '../step-context.ts';
+import { noteReason } from '../summary.ts';
+import type { VerifyProblems } from '../../../domain/job-text.ts';
 
 interface Checks {
   eip: string;
@@ -26,7 +28,7 @@ function probeModeFor(port: number, windows: boolean): ProbeMode {
   return windows && port === 3389 ? 'rdp' : 'tcp';
 }
 
-async function runChecks(s: StepContext, c: Checks): Promise<{ ssh: SshEvidence; egress: EgressEvidence; ports?: PortEvidence[]; ok: boolean; problems: string }> {
+async function runChecks(s: StepContext, c: Checks): Promise<{ ssh: SshEvidence; egress: EgressEvidence; ports?: PortEvidence[]; ok: boolean; problems: VerifyProblems }> {
   const o = s.opts;
   const [ssh, egress, ports] = await Promise.all([
     c.skipSsh
@@ -45,10 +47,10 @@ async function runChecks(s: StepContext, c: Checks): Promise<{ ssh: SshEvidence;
   const ok = ssh.ok && egress.ok && lost.length === 0;
   s.dirty.verification = { ssh, egress, ok, at: iso(), ...(ports ? { ports } : {}) };
   await s.emit({ type: 'verified', ssh, egress, ok, ...(ports ? { ports } : {}) });
-  const problems = [
-    ssh.ok ? '' : `SSH: ${ssh.error}`, egress.ok ? '' : `egress: ${egress.error}`,
-    lost.length ? `port${lost.length === 1 ? '' : 's'} ${lost.map((p) => p.port).join(', ')} answered before the cutover and not after` : '',
-  ].filter(Boolean).join('; ');
+  const problems: VerifyProblems = {
+    ...(ssh.ok ? {} : { ssh: ssh.error ?? '' }), ...(egress.ok ? {} : { egress: egress.error ?? '' }),
+    ...(lost.length ? { lostPorts: lost.map((p) => p.port) } : {}),
+  };
   return { ssh, egress, ...(ports ? { ports } : {}), ok, problems };
 }
 
@@ -62,7 +64,7 @@ export const verify: StepHandler = async (s) => {
   });
   const detail = { ok: r.ok, banner: r.ssh.banner, observedIp: r.egress.observedIp, invokeId: r.egress.invokeId };
   if (r.ok) return { outcome: 'verified', detail };
-  s.j.reason = `verification failed (${r.problems})${s.opts.autoRollback ? '' : '; automatic rollback is off'}`;
+  noteReason(s.j, { code: 'verify_failed', problems: r.problems, autoRollbackOff: !s.opts.autoRollback });
   return { outcome: 'not_verified', detail };
 };
 
@@ -70,6 +72,6 @@ export const verifyOriginal: StepHandler = async (s) => {
   const eip = s.j.original!.restoreRecipe.externalIp;
   const windows = s.j.plan?.guestOs === 'windows';
   const r = await runChecks(s, { eip, sshPort: s.j.plan?.sshPort ?? 22, expectedIps: [eip], tokenLabel: 'verify-original', step: 'verify_original', windows });
-  if (!r.ok) s.j.reason = `the original mapping is back but the original path did not verify (${r.problems})`;
+  if (!r.ok) noteReason(s.j, { code: 'original_unverified', problems: r.problems });
   return { outcome: r.ok ? 'verified' : 'not_verified', detail: { ok: r.ok, banner: r.ssh.banner, observedIp: r.egress.observedIp } };
 };

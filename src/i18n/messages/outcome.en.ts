@@ -1,0 +1,68 @@
+// Why a job ended the way it did and its one-line summary, from the engine's codes and facts
+// (src/domain/job-text.ts). Plain text: the caller escapes the whole sentence for where it is shown (the facts carry
+// cloud error messages and probe output). The engine stores this English rendering in its records and logs.
+import type { JobReason, OutcomeText, VerifyProblems } from '../../domain/job-text.ts';
+import { STEPS, type StepName } from '../../domain/steps.ts';
+import { formatDateTime } from '../time.ts';
+
+const stepName = (step: string) => (STEPS as Record<string, { title: string } | undefined>)[step as StepName]?.title ?? step;
+
+function problemsText(p: VerifyProblems): string {
+  const lost = p.lostPorts?.length ? `port${p.lostPorts.length === 1 ? '' : 's'} ${p.lostPorts.join(', ')} answered before the cutover and not after` : '';
+  return [p.ssh !== undefined ? `SSH: ${p.ssh}` : '', p.egress !== undefined ? `egress: ${p.egress}` : '', lost].filter(Boolean).join('; ');
+}
+
+function reasonText(r: JobReason, tz: string | undefined): string {
+  switch (r.code) {
+    case 'step_failed':
+      return `${stepName(r.step)} failed: ${r.message?.includes(r.error) ? r.message : `${r.error}${r.message ? ` (${r.message})` : ''}`}`;
+    case 'cancelled': return `cancelled by ${r.by}`;
+    case 'rejected': return `rejected by ${r.by.join(', ')}`;
+    case 'expired': return `nobody approved before ${tz ? formatDateTime(Date.parse(r.before), 'en', tz) : r.before}`;
+    case 'verify_failed': return `verification failed (${problemsText(r.problems)})${r.autoRollbackOff ? '; automatic rollback is off' : ''}`;
+    case 'original_unverified': return `the original mapping is back but the original path did not verify (${problemsText(r.problems)})`;
+    case 'refused': return r.message;
+    case 'rollback_of': return `rollback of ${r.job}`;
+    case 'text': return r.text;
+  }
+}
+
+const reasonsText = (rs: readonly JobReason[], tz?: string) => rs.map((r) => reasonText(r, tz)).join('; then ');
+
+function outcomeText(t: OutcomeText, tz: string | undefined): string {
+  const rs = 'reasons' in t ? reasonsText(t.reasons, tz) : '';
+  const reason = rs ? ` (${rs})` : '';
+  switch (t.outcome) {
+    case 'migrated':
+      return `${t.instanceId} now receives ${t.eip} on ENI ${t.eniId} (${t.eniIp}) and egresses through SNAT as ${t.egress.join(' or ')}; verified.`;
+    case 'refused': return rs || 'Refused by the pre-flight; nothing changed.';
+    case 'rejected': return `Rejected${reason}; the staged ENI was removed and nothing else changed.`;
+    case 'expired': return `Approval expired${reason}; the staged ENI was removed and nothing else changed.`;
+    case 'cancelled':
+      return t.restored
+        ? `Cancelled${reason} after the cutover had started; the original mapping ${t.restored.eip} → ${t.restored.originalIp} was restored and the ENI removed.`
+        : `Cancelled${reason}; staging undone, the DNAT mapping was not touched.`;
+    case 'restored': return `Restored${reason}: the original mapping ${t.mapping.eip} → ${t.mapping.originalIp} is back and the ENI was removed.`;
+    case 'verify_failed': return `Cutover done but not verified${reason}. Use rollback to restore the original mapping.`;
+    case 'rolled_back':
+      return `Rolled back ${t.migrationJobId}: ${t.mapping.eip} → ${t.mapping.originalIp} is back, the ENI was removed and the original path verified.`;
+    case 'failed': {
+      if ('lost' in t) return `The job was lost by the queue ${t.lost.times} time${t.lost.times === 1 ? '' : 's'} at step ${t.lost.step}; check the cloud state by hand.`;
+      const what = rs || (t.error ? `${t.error.code}: ${t.error.message}` : 'unknown error');
+      const m = t.mapping;
+      const state = m.state === 'untouched'
+        ? 'The DNAT mapping was not touched.'
+        : m.state === 'in_place'
+          ? `The original mapping ${m.eip} → ${m.originalIp} is in place.`
+          : `Needs attention: the original mapping may be missing; recreate it with CreateForwardEntry ${m.recipe}.`;
+      return `Failed: ${what}. ${state}`;
+    }
+  }
+}
+
+export const en = {
+  /** One reason (or the chain of them) in plain text; `tz` (IANA) words its times, else they stay ISO. */
+  jobReasons: (p: { reasons: readonly JobReason[]; tz?: string }) => reasonsText(p.reasons, p.tz),
+  /** A finished job's one-line summary in plain text. */
+  outcomeText: (p: { text: OutcomeText; tz?: string }) => outcomeText(p.text, p.tz),
+};
