@@ -1,4 +1,5 @@
 import type { DnatEntry, DnatSpec, NatGateway, VSwitch } from './cloud-types.ts';
+import type { PlanWarningEntry } from './plan-warning.ts';
 import type { CutoverMethod } from './steps.ts';
 
 /** Ports the new DNAT entry forwards: every port (an IP mapping to the ENI) or a list of TCP ports. */
@@ -110,7 +111,7 @@ export interface Plan {
   /** The guest's listening sockets and, per carried TCP port, whether it still answers through the ENI (absent = not looked at). */
   services?: import('./service-exposure.ts').ServiceReport;
   /** Non-blocking observations worth showing (e.g. the SG does not open the SSH port). */
-  warnings: string[];
+  warnings: PlanWarningEntry[];
   /** With --configure-guest: the guest's network stack as the plan's probe found it (informational, not hashed). */
   guestNetwork?: import('./guest-network.ts').GuestNetworkProbe;
   /** sha256 over everything above that, if it changed, would make an approval stale. */

@@ -196,14 +196,14 @@ export function buildPlan(input: PlanInput, ctx: PlanContext): PlanResult {
   const plan = assemblePlan(input, ctx, inst, gateway, entry, usable);
   if (stopToAttach) {
     plan.stopToAttach = true;
-    plan.warnings.unshift(stopAttachText(id, inst.instanceType, true));
+    plan.warnings.unshift({ code: 'stop_to_attach', instanceId: id, instanceType: inst.instanceType, family: instanceFamily(inst.instanceType) });
     plan.hash = planHash(plan);
   }
   if (services) {
     plan.services = services;
     plan.hash = planHash(plan); // the services are part of what is approved
   }
-  if (services && !services.checked) plan.warnings.push(`The guest's services were not checked (${services.reason}); only SSH and the egress IP will be verified.`);
+  if (services && !services.checked) plan.warnings.push({ code: 'services_unchecked', reason: services.reason });
   return { ok: true, plan };
 }
 

@@ -5,6 +5,11 @@ import { buildPlan } from '../../src/domain/plan.ts';
 import { planDifferences } from '../../src/domain/plan-hash.ts';
 import { parseCommand } from '../../src/domain/command.ts';
 import { ctx, makeInput } from './fixtures.ts';
+import { msg } from '../../src/i18n/catalog.ts';
+import type { PlanWarningEntry } from '../../src/domain/plan-warning.ts';
+
+/** The plan's warnings as the engine's English (the catalog's rendering of their codes). */
+const warningText = (ws: readonly PlanWarningEntry[]): string => ws.map((w) => msg('en').planWarning({ w })).join('\n');
 
 const t5 = 'ecs.t5-lc1m1.small';
 
@@ -22,7 +27,7 @@ describe('--allow-stop', () => {
     if (!r.ok) throw new Error(r.refusal.message);
     expect(r.plan.stopToAttach).toBe(true);
     expect(r.plan.options.allowStop).toBe(true);
-    expect(r.plan.warnings[0]).toMatch(/after the approval it will be STOPPED \(StopInstance, KeepCharging\), the ENI attached, and STARTED again/);
+    expect(warningText(r.plan.warnings.slice(0, 1))).toMatch(/after the approval it will be STOPPED \(StopInstance, KeepCharging\), the ENI attached, and STARTED again/);
     const g7 = buildPlan(makeInput((i) => { i.options.allowStop = true; }), ctx);
     if (!g7.ok) throw new Error(g7.refusal.message);
     expect(g7.plan.stopToAttach).toBeUndefined();

@@ -5,6 +5,11 @@ import { REFUSAL_ORDER, buildPlan, restoreRecipeOf } from '../../src/domain/plan
 import { planDifferences, planHash } from '../../src/domain/plan-hash.ts';
 import { ramActionFor, refusalFromPermissionError } from '../../src/domain/permission-refusal.ts';
 import { F, ctx, makeInput, mapping, secondaryEni, snat } from './fixtures.ts';
+import { msg } from '../../src/i18n/catalog.ts';
+import type { PlanWarningEntry } from '../../src/domain/plan-warning.ts';
+
+/** The plan's warnings as the engine's English (the catalog's rendering of their codes). */
+const warningText = (ws: readonly PlanWarningEntry[]): string => ws.map((w) => msg('en').planWarning({ w })).join('\n');
 
 type Input = PlanInput & { instance: Instance };
 type Mut = (i: Input) => void;
@@ -94,7 +99,7 @@ describe('buildPlan: plan details', () => {
   it('ports without 22 skip the SSH check and say so', () => {
     const plan = planOf(buildPlan(makeInput((i) => { i.options.ports = { kind: 'list', ports: [443, 8443] }; }), ctx));
     expect(plan.skipSshVerify).toBe(true);
-    expect(plan.warnings.join('\n')).toMatch(/--ports 443,8443 does not include 22, so the SSH check .* is skipped/);
+    expect(warningText(plan.warnings)).toMatch(/--ports 443,8443 does not include 22, so the SSH check .* is skipped/);
   });
 
   it('vSwitch and security-group overrides shape the ENI', () => {
@@ -137,7 +142,7 @@ describe('buildPlan: plan details', () => {
 });
 
 describe('buildPlan: warnings', () => {
-  const warningsOf = (...m: Mut[]) => planOf(buildPlan(makeInput(...m), ctx)).warnings.join('\n');
+  const warningsOf = (...m: Mut[]) => warningText(planOf(buildPlan(makeInput(...m), ctx)).warnings);
   const rules = (rs: Input['securityGroups'][number]['rules']): Mut => (i) => { i.securityGroups[0]!.rules = rs; };
   const accept = { direction: 'ingress', ipProtocol: 'TCP', portRange: '22/22', sourceCidrIp: '0.0.0.0/0', policy: 'Accept', priority: 5 };
 
@@ -419,14 +424,14 @@ describe('buildPlan: Windows guests', () => {
     const plan = planOf(buildPlan(makeInput(win), ctx));
     expect(plan).toMatchObject({ sshPort: 3389, guestOs: 'windows' });
     // Windows routes replies itself (strong host model): no policy-routing warning, but the egress NIC is its choice.
-    expect(plan.warnings.join('\n')).not.toMatch(/policy routing/);
-    expect(plan.warnings.join('\n')).toMatch(/keeps its automatic interface metric/);
+    expect(warningText(plan.warnings)).not.toMatch(/policy routing/);
+    expect(warningText(plan.warnings)).toMatch(/keeps its automatic interface metric/);
     expect(planOf(buildPlan(makeInput(), ctx))).toMatchObject({ sshPort: 22 });
     expect(planOf(buildPlan(makeInput(), ctx)).guestOs).toBeUndefined();
     expect(plan.hash).not.toBe(planOf(buildPlan(makeInput(), ctx)).hash);
     expect(planOf(buildPlan(makeInput(win, (i) => { i.options.configureGuest = true; }), ctx))).toMatchObject({ guestOs: 'windows', options: { configureGuest: true } });
     const ports = planOf(buildPlan(makeInput(win, (i) => { i.options.ports = { kind: 'list', ports: [22] }; }), ctx));
     expect(ports.skipSshVerify).toBe(true);
-    expect(ports.warnings.join('\n')).toMatch(/does not include 3389, so the RDP check/);
+    expect(warningText(ports.warnings)).toMatch(/does not include 3389, so the RDP check/);
   });
 });

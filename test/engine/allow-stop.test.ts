@@ -10,6 +10,11 @@ import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { egressIp, probeEdge, startSandbox } from '../../src/sandbox/index.ts';
 import { deleteKeys } from '../../src/util/private-redis.ts';
 import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
+import { msg } from '../../src/i18n/catalog.ts';
+import type { PlanWarningEntry } from '../../src/domain/plan-warning.ts';
+
+/** The plan's warnings as the engine's English (the catalog's rendering of their codes). */
+const warningText = (ws: readonly PlanWarningEntry[]): string => ws.map((w) => msg('en').planWarning({ w })).join('\n');
 import { redisClient, sandboxCloud, sandboxEngine, uniquePrefix, until } from './helpers.ts';
 
 const SNAT = '203.0.113.20';
@@ -67,7 +72,7 @@ describe('--allow-stop', () => {
     const t0 = Date.now();
     const { jobId, asked } = await submitAndAsk(OK[0]);
     expect(asked.plan.stopToAttach).toBe(true);
-    expect(asked.plan.warnings[0]).toMatch(/will be STOPPED/);
+    expect(warningText(asked.plan.warnings.slice(0, 1))).toMatch(/will be STOPPED/);
     // Before the approval: an ENI exists, unattached, and the instance is untouched.
     expect(calls(OK[0], t0)).toEqual([]);
     expect(statusOf(OK[0])).toBe('Running');

@@ -8,6 +8,7 @@ import type { JobData } from '../../src/engine/job-data.ts';
 import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
 import { STEPS } from '../../src/domain/steps.ts';
+import type { PlanWarning } from '../../src/domain/plan-warning.ts';
 
 /**
  * The catalog: the type makes the Japanese half have the English half's keys and parameters at compile time; this
@@ -90,28 +91,33 @@ describe('the message catalog', () => {
   });
 });
 
-describe('what the engine writes in English', () => {
-  it('the plan\'s warnings are reworded in Japanese when they have a known shape, and kept as they are otherwise', () => {
-    const ja = msg('ja');
-    const samples = [
-      '--ports 80,443 does not include 22, so the SSH check through 203.0.113.10 is skipped; only the egress IP is verified.',
-      'Could not read security group sg-1, so whether TCP 22 is open to the Internet was not checked.',
-      'Security group sg-1 of the new ENI does not accept TCP 22 from the Internet (no rule), so the SSH check through 203.0.113.10 will likely fail.',
-      'DNAT entry fwd-1 is Pending, not Available; the cutover waits until it is.',
-      '--configure-guest: the guest\'s network stack could not be detected (timeout), so the configuration may not persist or may fail.',
-      'Without --configure-guest the guest must already route replies from the new NIC (policy routing), or connections through 203.0.113.10 may fail.',
-      'Port-forwarding entries fwd-2 (tcp 80), fwd-3 (tcp 443) to the primary IP stay as they are.',
-      'Without --configure-guest the new NIC keeps its automatic interface metric, equal to the primary NIC\'s, so which NIC new outbound connections leave by is up to Windows; the egress check after the cutover shows it.',
-    ];
-    for (const w of samples) {
-      const t = ja.planWarning({ text: w });
-      expect(t, w).toMatch(JAPANESE);
-      // Ids and addresses survive the rewording.
-      for (const id of w.match(/(?:sg|fwd)-\d|203\.0\.113\.10/g) ?? []) expect(t).toContain(id);
-    }
-    expect(ja.planWarning({ text: 'Something new.' })).toBe('Something new.');
-    expect(msg('en').planWarning({ text: samples[0]! })).toBe(samples[0]);
-    expect(ja.refusalExplain({ code: 'NoSnatCoverage' })).toMatch(/SNATエントリ/);
+describe('the plan\'s warnings', () => {
+  const eip = '203.0.113.10';
+  const warnings: PlanWarning[] = [
+    { code: 'verify_port_not_forwarded', ports: '80,443', port: 22, probe: 'SSH', eip },
+    { code: 'security_group_unreadable', groups: ['sg-1'], port: 22 },
+    { code: 'security_group_closed', groups: ['sg-1'], port: 22, shadowedBy: 'sgr-9', probe: 'SSH', eip },
+    { code: 'entry_not_available', entry: 'fwd-1', status: 'Pending' },
+    { code: 'guest_stack_unknown', error: 'timeout' },
+    { code: 'guest_routing_needed', eip },
+    { code: 'windows_metric' },
+    { code: 'port_entries_stay', entries: [{ id: 'fwd-2', entry: 'TCP 203.0.113.10:80 → 192.168.1.10:80' }, { id: 'fwd-3', entry: 'TCP 203.0.113.10:443 → 192.168.1.10:443' }] },
+    { code: 'stop_to_attach', instanceId: 'i-bp1web', instanceType: 'ecs.t5-lc1m1.small', family: 'ecs.t5' },
+    { code: 'services_unchecked', reason: 'Cloud Assistant timed out' },
+  ];
+  it.each(warnings.map((w) => [w.code, w] as const))('%s: worded in both languages from the same facts, ids and addresses kept', (_code, w) => {
+    const ja = msg('ja').planWarning({ w });
+    const en = msg('en').planWarning({ w });
+    expect(ja).toMatch(JAPANESE);
+    expect(ja).not.toMatch(/\b(?:does not|could not|the guest|will likely|stay as they are|was not|is skipped|waits until)\b/i);
+    expect(en).not.toMatch(JAPANESE);
+    for (const id of en.match(/(?:sgr?|fwd)-\d|203\.0\.113\.10|i-bp1web|ecs\.t5[\w.-]*|Pending|timeout|Cloud Assistant timed out|--ports 80,443/g) ?? []) expect(ja).toContain(id);
+  });
+  it('keeps the English the engine wrote before (searchable), and shows a plan recorded with English warnings as it is', () => {
+    expect(msg('en').planWarning({ w: warnings[0]! })).toBe('--ports 80,443 does not include 22, so the SSH check through 203.0.113.10 is skipped; only the egress IP is verified.');
+    expect(msg('en').planWarning({ w: { code: 'verify_port_not_forwarded', ports: '80', port: 2222, probe: 'TCP', eip } })).toContain('the TCP 2222 check');
+    expect(msg('ja').planWarning({ w: 'Something recorded before.' })).toBe('Something recorded before.');
+    expect(msg('ja').refusalExplain({ code: 'NoSnatCoverage' })).toMatch(/SNATエントリ/);
     expect(msg('en').refusalExplain({ code: 'NoSnatCoverage' })).toBe('');
   });
 });

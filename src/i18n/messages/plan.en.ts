@@ -1,4 +1,30 @@
 // The pre-flight plan and the guest's services (blocks/plan-card.ts, services-text.ts).
+import type { PlanWarning, PlanWarningEntry, ProbeName } from '../../domain/plan-warning.ts';
+
+const probe = (p: ProbeName, port: number) => (p === 'TCP' ? `TCP ${port}` : p);
+
+function warningText(w: PlanWarning): string {
+  switch (w.code) {
+    case 'verify_port_not_forwarded':
+      return `--ports ${w.ports} does not include ${w.port}, so the ${probe(w.probe, w.port)} check through ${w.eip} is skipped; only the egress IP is verified.`;
+    case 'security_group_unreadable':
+      return `Could not read security group ${w.groups.join(', ')}, so whether TCP ${w.port} is open to the Internet was not checked.`;
+    case 'security_group_closed':
+      return `Security group ${w.groups.join(', ')} of the new ENI does not accept TCP ${w.port} from the Internet${w.shadowedBy ? ` (a Drop rule wins: ${w.shadowedBy})` : ''}, so the ${probe(w.probe, w.port)} check through ${w.eip} will likely fail.`;
+    case 'entry_not_available': return `DNAT entry ${w.entry} is ${w.status}, not Available; the cutover waits until it is.`;
+    case 'guest_stack_unknown':
+      return `--configure-guest: the guest's network stack could not be detected (${w.error}), so the configuration may not persist or may fail.`;
+    case 'guest_routing_needed':
+      return `Without --configure-guest the guest must already route replies from the new NIC (policy routing), or connections through ${w.eip} may fail.`;
+    case 'windows_metric':
+      return 'Without --configure-guest the new NIC keeps its automatic interface metric, equal to the primary NIC\'s, so which NIC new outbound connections leave by is up to Windows; the egress check after the cutover shows it.';
+    case 'port_entries_stay':
+      return `Port-forwarding entr${w.entries.length === 1 ? 'y' : 'ies'} ${w.entries.map((e) => `${e.id} (${e.entry})`).join(', ')} to the primary IP stay as they are.`;
+    case 'stop_to_attach':
+      return `Instance ${w.instanceId} is of type ${w.instanceType} (family ${w.family}), which takes a secondary ENI only while Stopped: after the approval it will be STOPPED (StopInstance, KeepCharging), the ENI attached, and STARTED again; it does not answer in between.`;
+    case 'services_unchecked': return `The guest's services were not checked (${w.reason}); only SSH and the egress IP will be verified.`;
+  }
+}
 type PortStatus = 'ok' | 'fixed' | 'accepted' | 'at_risk' | 'closed_before';
 
 export const en = {
@@ -41,6 +67,6 @@ export const en = {
   servicesNone: () => '• none found besides loopback',
   /** A refusal code explained in the reader's language; English says it all in the engine's own sentence. */
   refusalExplain: (p: { code: string }) => '',
-  /** One of the plan's warnings (the engine writes them in English; other languages reword the known ones). */
-  planWarning: (p: { text: string }) => p.text,
+  /** One of the plan's warnings, from its code and facts; plain text (the caller escapes it). A string is a plan recorded before warnings were codes: shown as it is. */
+  planWarning: (p: { w: PlanWarningEntry }) => (typeof p.w === 'string' ? p.w : warningText(p.w)),
 };

@@ -1,7 +1,34 @@
 import type { SameMessages } from '../message-type.ts';
 import type { en as En } from './plan.en.ts';
+import type { PlanWarning, ProbeName } from '../../domain/plan-warning.ts';
 
 // 事前チェックのプランとゲストOSのサービス（blocks/plan-card.ts、services-text.ts）。
+const probe = (p: ProbeName, port: number) => (p === 'TCP' ? `TCP ${port}` : p);
+
+/** プランの警告（コードと事実から）。ID、アドレス、ポート、ゲストOSのエラー文はそのまま。 */
+function warningText(w: PlanWarning): string {
+  switch (w.code) {
+    case 'verify_port_not_forwarded':
+      return `--ports ${w.ports} に ${w.port} が含まれないため、${w.eip} 経由の ${probe(w.probe, w.port)} の確認は行わず、送信元IPだけを検証します。`;
+    case 'security_group_unreadable':
+      return `セキュリティグループ ${w.groups.join(', ')} を読み取れなかったため、TCP ${w.port} がインターネットに開いているかは確認していません。`;
+    case 'security_group_closed':
+      return `新しいENIのセキュリティグループ ${w.groups.join(', ')} はインターネットからの TCP ${w.port} を許可していません${w.shadowedBy ? `（Drop ルールが優先: ${w.shadowedBy}）` : ''}。そのため ${w.eip} 経由の ${probe(w.probe, w.port)} の確認は失敗する可能性が高いです。`;
+    case 'entry_not_available': return `DNATエントリ ${w.entry} は ${w.status} で、Available ではありません。Available になるまで切り替えを待ちます。`;
+    case 'guest_stack_unknown':
+      return `--configure-guest: ゲストOSのネットワークスタックを判別できませんでした（${w.error}）。設定が再起動後に残らないか、失敗する可能性があります。`;
+    case 'guest_routing_needed':
+      return `--configure-guest を指定しない場合、ゲストOSが新しいNICからの応答をすでにルーティングできる（ポリシールーティング）必要があります。そうでないと ${w.eip} 経由の接続が失敗する可能性があります。`;
+    case 'windows_metric':
+      return '--configure-guest を指定しない場合、新しいNICは自動のインターフェイスメトリック（プライマリNICと同じ値）のままなので、新しい外向きの接続がどちらのNICから出るかは Windows 次第です。切り替え後の送信元IPの確認で分かります。';
+    case 'port_entries_stay':
+      return `プライマリIP宛てのポートフォワーディングエントリ ${w.entries.map((e) => `${e.id}（${e.entry}）`).join('、')} はそのまま残ります。`;
+    case 'stop_to_attach':
+      return `インスタンス ${w.instanceId} のタイプ ${w.instanceType}（ファミリー ${w.family}）は、停止中にしかセカンダリENIをアタッチできません。承認後にインスタンスを停止（StopInstance、KeepCharging）し、ENIをアタッチしてから再び起動します。その間は応答しません。`;
+    case 'services_unchecked': return `ゲストOSのサービスは確認していません（${w.reason}）。SSHと送信元IPだけを検証します。`;
+  }
+}
+
 export const ja: SameMessages<typeof En> = {
   portsAll: () => '全ポート（IPマッピング）',
   portsList: (p) => `TCP ${p.ports}`,
@@ -55,29 +82,5 @@ export const ja: SameMessages<typeof En> = {
     PermissionDenied: 'RAMの権限が不足しています（拒否されたアクションは詳細を参照）。',
     ServiceAtRisk: '切り替え後にENI経由で応答しなくなるサービスポートがあります。--configure-guest で対処するか、--accept-port で了承してください。',
   } as Record<string, string>)[p.code] ?? '',
-  planWarning: (p) => {
-    const rules: [RegExp, (m: RegExpExecArray) => string][] = [
-      [/^--ports (\S+) does not include (\d+), so the (.+) check through (\S+) is skipped; only the egress IP is verified\.$/,
-        (m) => `--ports ${m[1]} に ${m[2]} が含まれないため、${m[4]} 経由の ${m[3]} の確認は行わず、送信元IPだけを検証します。`],
-      [/^Could not read security group (.+), so whether TCP (\d+) is open to the Internet was not checked\.$/,
-        (m) => `セキュリティグループ ${m[1]} を読み取れなかったため、TCP ${m[2]} がインターネットに開いているかは確認していません。`],
-      [/^Security group (.+) of the new ENI does not accept TCP (\d+) from the Internet(.*), so the (.+) check through (\S+) will likely fail\.$/,
-        (m) => `新しいENIのセキュリティグループ ${m[1]} はインターネットからの TCP ${m[2]} を許可していません${m[3]}。そのため ${m[5]} 経由の ${m[4]} の確認は失敗する可能性が高いです。`],
-      [/^DNAT entry (\S+) is (\S+), not Available; the cutover waits until it is\.$/,
-        (m) => `DNATエントリ ${m[1]} は ${m[2]} で、Available ではありません。Available になるまで切り替えを待ちます。`],
-      [/^--configure-guest: the guest's network stack could not be detected \((.*)\), so the configuration may not persist or may fail\.$/,
-        (m) => `--configure-guest: ゲストOSのネットワークスタックを判別できませんでした（${m[1]}）。設定が再起動後に残らないか、失敗する可能性があります。`],
-      [/^Without --configure-guest the guest must already route replies from the new NIC \(policy routing\), or connections through (\S+) may fail\.$/,
-        (m) => `--configure-guest を指定しない場合、ゲストOSが新しいNICからの応答をすでにルーティングできる（ポリシールーティング）必要があります。そうでないと ${m[1]} 経由の接続が失敗する可能性があります。`],
-      [/^Without --configure-guest the new NIC keeps its automatic interface metric, equal to the primary NIC's, so which NIC new outbound connections leave by is up to Windows; the egress check after the cutover shows it\.$/,
-        () => '--configure-guest を指定しない場合、新しいNICは自動のインターフェイスメトリック（プライマリNICと同じ値）のままなので、新しい外向きの接続がどちらのNICから出るかは Windows 次第です。切り替え後の送信元IPの確認で分かります。'],
-      [/^Port-forwarding entr(?:y|ies) (.+) to the primary IP stay as they are\.$/,
-        (m) => `プライマリIP宛てのポートフォワーディングエントリ ${m[1]} はそのまま残ります。`],
-    ];
-    for (const [re, say] of rules) {
-      const m = re.exec(p.text);
-      if (m) return say(m);
-    }
-    return p.text;
-  },
+  planWarning: (p) => (typeof p.w === 'string' ? p.w : warningText(p.w)),
 };

@@ -38,7 +38,7 @@ export function planBlocks(plan: Plan, lang: Lang = 'en'): Block[] {
   if (plan.options.configureGuest) blocks.push(section(m.planGuest({ text: escCut(m.guestConfig({ probe: plan.guestNetwork }), 400) })));
   const services = servicesBlock(plan, lang);
   if (services) blocks.push(services);
-  if (plan.warnings.length) blocks.push(section(m.planWarnings({ list: plan.warnings.map((w) => `• ${escCut(m.planWarning({ text: w }), 500)}`).join('\n') })));
+  if (plan.warnings.length) blocks.push(section(m.planWarnings({ list: plan.warnings.map((w) => `• ${escCut(m.planWarning({ w }), 500)}`).join('\n') })));
   blocks.push(
     context([
       m.instanceRef({ id: code(plan.instanceId), ...(plan.instanceName && plan.instanceName !== plan.instanceId ? { name: escCut(plan.instanceName, 200) } : {}) }),
