@@ -1,5 +1,5 @@
 import type { CutoverMethod } from './steps.ts';
-import type { JobReason, OutcomeText } from './job-text.ts';
+import type { EngineSummary, JobOutcome, JobReason, OutcomeText } from './job-text.ts';
 import type { DnatEntry, DnatSpec } from './cloud-types.ts';
 import type { Plan, Refusal } from './plan-types.ts';
 import type { BatchCounts, BatchItemStatus, BatchPhase, BatchPlan } from './batch-plan.ts';
@@ -10,17 +10,7 @@ export type Actor = { kind: 'user'; userId: string } | { kind: 'system' };
 
 export type JobKind = 'migrate' | 'rollback' | 'preview' | 'batch';
 
-/** Final states of a job, as users see them. */
-export type JobOutcome =
-  | 'migrated'        // cutover done and verified
-  | 'verify_failed'   // cutover done, verification failed, not rolled back
-  | 'refused'         // pre-flight said no; nothing changed
-  | 'rejected'        // an approver said no; staging undone
-  | 'expired'         // nobody decided in time; staging undone
-  | 'cancelled'       // cancelled; staging undone or rolled back
-  | 'restored'        // cutover failed or verification failed; original mapping restored
-  | 'rolled_back'     // rollback requested and done
-  | 'failed';         // something could not be completed automatically; see the error and the thread
+export type { JobOutcome } from './job-text.ts';
 
 export interface CallEvidence {
   action: string;
@@ -93,7 +83,7 @@ export type MigrationEvent = { jobId: string; at: string } & (
   | { type: 'failed'; step: string; error: StepError }
   | { type: 'cancel.requested'; by: Actor }
   /** `summary`: the English sentence (logs; all an older record has); `text`: its facts, worded per reader. */
-  | { type: 'finished'; outcome: JobOutcome; summary: string; text?: OutcomeText }
+  | { type: 'finished'; outcome: JobOutcome; summary: string; text?: EngineSummary }
   /**
    * Reconcile (src/engine/reconcile/) found the job's ENI in a state a person must judge; the thread offers a
    * Restore button (the original mapping back from the ENI's tags, then the ENI removed).

@@ -3,6 +3,18 @@
 // (src/i18n/messages/outcome.*.ts) words them in each language; the English rendering the engine stores next to them
 // (records, logs, CLI) comes from the same catalog. Identifiers, codes and cloud error messages stay data.
 
+/** Final states of a job, as users see them. */
+export type JobOutcome =
+  | 'migrated'        // cutover done and verified
+  | 'verify_failed'   // cutover done, verification failed, not rolled back
+  | 'refused'         // pre-flight said no; nothing changed
+  | 'rejected'        // an approver said no; staging undone
+  | 'expired'         // nobody decided in time; staging undone
+  | 'cancelled'       // cancelled; staging undone or rolled back
+  | 'restored'        // cutover failed or verification failed; original mapping restored
+  | 'rolled_back'     // rollback requested and done
+  | 'failed';         // something could not be completed automatically; see the error and the thread
+
 /** One reason a job left its happy path; a job that failed again while undoing carries several, first one first. */
 export type JobReason =
   /** A step failed: its name (src/domain/steps.ts), the error code and the cloud's (or our) message as data. */
@@ -16,6 +28,8 @@ export type JobReason =
   | { code: 'refused'; refusal: string; message: string }
   /** Why a rollback restores: the migration it undoes. */
   | { code: 'rollback_of'; job: string }
+  /** A batch stopped because one of its instances did not migrate (`outcome` absent: another job held it). */
+  | { code: 'child_failed'; instanceId: string; canary: boolean; outcome?: JobOutcome; text?: OutcomeText; summary?: string }
   /** A reason written as English text before reasons were codes (an older journal or record): shown as data. */
   | { code: 'text'; text: string };
 
@@ -40,3 +54,19 @@ export type OutcomeText =
       mapping: { state: 'untouched' } | { state: 'in_place'; eip: string; originalIp: string } | { state: 'missing'; recipe: string } }
   /** Written by the engine outside the steps (a job the queue lost); `step` is where it was. */
   | { outcome: 'failed'; lost: { step: string; times: number } };
+
+/** An instance the batch's pre-flight left out, with its refusal code. */
+export interface SkippedFact { instanceId: string; code: string }
+
+/** A finished batch's summary: what migrated, what was restored, what was left untouched. */
+export type BatchText =
+  | { batch: 'migrated'; count: number; canaries: string[]; skipped: SkippedFact[] }
+  | { batch: 'not_approved'; outcome: 'rejected' | 'expired'; reason?: JobReason; untouched: string[]; skipped: SkippedFact[] }
+  /** `failed`: instances released but not migrated (`outcome` absent: not claimed); `allRestored`: each of them is back on its mapping. */
+  | { batch: 'stopped'; reason?: JobReason; done: string[]; failed: { instanceId: string; outcome?: JobOutcome }[]; allRestored: boolean; untouched: string[]; skipped: SkippedFact[] }
+  | { batch: 'nothing'; targets: string[]; skipped: SkippedFact[] }
+  /** No plan could be made; `message` is the cloud's (or the permission refusal's) text, shown as data. */
+  | { batch: 'plan_failed'; message: string };
+
+/** What a `finished` event or a record's summary is about: one job or a batch. */
+export type EngineSummary = OutcomeText | BatchText;

@@ -3,7 +3,7 @@ import type { ApprovalClick, ApprovalRefusalCode, ApprovalRequest } from '../dom
 import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvidence, EgressEvidence, PortEvidence } from '../domain/events.ts';
 import type { MigrationOptions, Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
 import type { DnatSpec } from '../domain/cloud-types.ts';
-import type { OutcomeText } from '../domain/job-text.ts';
+import type { EngineSummary, OutcomeText } from '../domain/job-text.ts';
 import type { BatchItemStatus, BatchPhase, BatchSkip } from '../domain/batch-plan.ts';
 
 /**
@@ -174,6 +174,7 @@ export interface BatchStatus {
   phase?: BatchPhase;
   outcome?: JobOutcome;
   summary?: string;
+  summaryText?: EngineSummary;
   createdAt: string;
   updatedAt: string;
   approval?: ApprovalRequest;

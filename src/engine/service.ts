@@ -239,6 +239,7 @@ export class EngineService implements MigrationService {
     if (rec.phase) out.phase = rec.phase;
     if (rec.outcome) out.outcome = rec.outcome;
     if (rec.summary) out.summary = rec.summary;
+    if (rec.summaryText) out.summaryText = rec.summaryText;
     if (rec.approval) out.approval = rec.approval;
     if (rec.plan) out.planHash = rec.plan.hash;
     if (concurrency !== undefined) out.concurrency = concurrency;

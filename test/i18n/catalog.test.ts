@@ -9,6 +9,9 @@ import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
 import { STEPS } from '../../src/domain/steps.ts';
 import type { PlanWarning } from '../../src/domain/plan-warning.ts';
+import { batchSummary } from '../../src/engine/fleet/batch-summary.ts';
+import type { BatchItem, BatchItemStatus, BatchPlan } from '../../src/domain/batch-plan.ts';
+import type { BatchRecord } from '../../src/engine/store/fleet-records.ts';
 
 /**
  * The catalog: the type makes the Japanese half have the English half's keys and parameters at compile time; this
@@ -204,14 +207,26 @@ describe('the guest\'s facts on the plan card', () => {
 });
 
 describe('a finished batch\'s summary', () => {
-  it.each([
-    'All 2 instances migrated and verified (canary first: i-bp1a); they now egress through SNAT. Skipped by the pre-flight: i-bp1c (NoSnatCoverage).',
-    'Rejected (rejected by U0BOB); no DNAT entry was touched. Untouched (staging undone, DNAT mappings as they were): i-bp1a, i-bp1b.',
-    'Stopped: the canary i-bp1a failed verification. Migrated before the stop: none. Not migrated after release: i-bp1a (restored) — original mappings restored. Untouched (staging undone, DNAT mappings as they were): i-bp1b.',
-  ])('%s', (text) => {
-    const ja = msg('ja').engineSummary({ text });
+  const item = (instanceId: string, canary = false) => ({ instanceId, canary }) as unknown as BatchItem;
+  const plan = { items: [item('i-bp1a', true), item('i-bp1b')], skipped: [{ instanceId: 'i-bp1c', code: 'NoSnatCoverage', message: 'm' }] } as unknown as BatchPlan;
+  const cases: [string, BatchRecord['stop'], Record<string, BatchItemStatus>, JobOutcome | undefined, string][] = [
+    ['all migrated', undefined, { 'i-bp1a': 'done', 'i-bp1b': 'done' }, undefined,
+      'All 2 instances migrated and verified (canary first: i-bp1a); they now egress through SNAT. Skipped by the pre-flight: i-bp1c (NoSnatCoverage).'],
+    ['rejected', { kind: 'rejected', reason: 'rejected by U0BOB', why: { code: 'rejected', by: ['U0BOB'] } }, { 'i-bp1a': 'untouched', 'i-bp1b': 'untouched' }, undefined,
+      'Rejected (rejected by U0BOB); no DNAT entry was touched. Untouched (staging undone, DNAT mappings as they were): i-bp1a, i-bp1b. Skipped by the pre-flight: i-bp1c (NoSnatCoverage).'],
+    ['canary failed', { kind: 'failure', reason: 'x', instanceId: 'i-bp1a', why: { code: 'child_failed', instanceId: 'i-bp1a', canary: true, outcome: 'restored', text: { outcome: 'restored', reasons: [{ code: 'verify_failed', problems: { ssh: 'timeout' }, autoRollbackOff: false }], mapping: { eip: '203.0.113.10', originalIp: '192.168.1.10' } } } },
+      { 'i-bp1a': 'failed', 'i-bp1b': 'untouched' }, 'restored',
+      'Stopped: i-bp1a (canary) ended restored: Restored (verification failed (SSH: timeout)): the original mapping 203.0.113.10 → 192.168.1.10 is back and the ENI was removed. Migrated before the stop: none. Not migrated after release: i-bp1a (restored) — original mappings restored. Untouched (staging undone, DNAT mappings as they were): i-bp1b. Skipped by the pre-flight: i-bp1c (NoSnatCoverage).'],
+    ['an older record\'s English stop reason', { kind: 'cancelled', reason: 'cancelled by U0ALICE' }, { 'i-bp1a': 'done', 'i-bp1b': 'untouched' }, undefined,
+      'Stopped: cancelled by U0ALICE. Migrated before the stop: i-bp1a. Untouched (staging undone, DNAT mappings as they were): i-bp1b. Skipped by the pre-flight: i-bp1c (NoSnatCoverage).'],
+  ];
+  it.each(cases)('%s: the English is the engine\'s, the Japanese worded from the same facts with the ids kept', (_name, stop, statuses, child, english) => {
+    const { summary, text } = batchSummary(plan, stop, (i) => statuses[i.instanceId]!, () => child);
+    expect(summary).toBe(english);
+    const ja = msg('ja').outcomeText({ text });
     expect(ja).toMatch(JAPANESE);
-    for (const id of text.match(/i-bp1\w/g) ?? []) expect(ja).toContain(id);
+    expect(ja).not.toMatch(/\b(?:migrated and verified|Untouched|Skipped by|Stopped|no DNAT entry|ended|is back|the ENI was removed|verification failed)\b/);
+    for (const id of english.match(/i-bp1\w|U0\w+|NoSnatCoverage|203\.0\.113\.10/g) ?? []) expect(ja).toContain(id);
   });
 });
 

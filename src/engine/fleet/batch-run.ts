@@ -29,6 +29,8 @@ import type { EventBody } from '../ports.ts';
 import type { BatchRecord } from '../store/fleet-records.ts';
 import type { ChildView } from '../store/records.ts';
 import { batchSummary } from './batch-summary.ts';
+import type { BatchText, EngineSummary, JobReason } from '../../domain/job-text.ts';
+import { msg } from '../../i18n/catalog.ts';
 import { planBatch, queueChildren } from './batch-planning.ts';
 import { iso, type FleetContext, type FleetJobData } from './context.ts';
 
@@ -69,7 +71,7 @@ class BatchRun {
 
   async tick(): Promise<Tick> {
     if (this.rec.state === 'finished') {
-      if (!this.rec.finishEmitted && this.rec.outcome) await this.emitFinished(this.rec.outcome, this.rec.summary ?? '');
+      if (!this.rec.finishEmitted && this.rec.outcome) await this.emitFinished(this.rec.outcome, this.rec.summary ?? '', this.rec.summaryText);
       return { outcome: this.rec.outcome ?? 'unknown' };
     }
     if (this.rec.state === 'queued') await this.patch({ state: 'running' });
@@ -158,14 +160,18 @@ class BatchRun {
   /** Why the batch stops (rejection, expiry, cancel, or the first child that did not migrate), decided once. */
   private async decideStop(plan: BatchPlan, approval: ApprovalRequest | undefined, cancel: string | undefined): Promise<void> {
     const d = approval?.decision;
-    if (d?.decision === 'rejected') return this.patch({ stop: { kind: 'rejected', reason: `rejected by ${d.by.join(', ')}` } });
-    if (d?.decision === 'expired') return this.patch({ stop: { kind: 'expired', reason: `nobody approved before ${approval!.expiresAt}` } });
-    if (cancel) return this.patch({ stop: { kind: 'cancelled', reason: `cancelled by ${cancel}`, by: cancel } });
+    const stopWith = (why: JobReason) => ({ reason: msg('en').jobReasons({ reasons: [why] }), why });
+    if (d?.decision === 'rejected') return this.patch({ stop: { kind: 'rejected', ...stopWith({ code: 'rejected', by: d.by }) } });
+    if (d?.decision === 'expired') return this.patch({ stop: { kind: 'expired', ...stopWith({ code: 'expired', before: approval!.expiresAt }) } });
+    if (cancel) return this.patch({ stop: { kind: 'cancelled', ...stopWith({ code: 'cancelled', by: cancel }), by: cancel } });
     const failed = plan.items.find((i) => this.status(i) === 'failed');
     if (!failed) return;
     const c = this.children.get(failed.instanceId);
-    const what = c ? `${failed.instanceId}${failed.canary ? ' (canary)' : ''} ended ${c.outcome ?? 'failed'}${c.summary ? `: ${c.summary}` : ''}` : `${failed.instanceId} could not be claimed (another job holds it)`;
-    await this.patch({ stop: { kind: 'failure', reason: what, instanceId: failed.instanceId } });
+    const why: JobReason = c
+      ? { code: 'child_failed', instanceId: failed.instanceId, canary: failed.canary, outcome: c.outcome ?? 'failed',
+          ...(c.outcomeText ? { text: c.outcomeText } : c.summary ? { summary: c.summary } : {}) }
+      : { code: 'child_failed', instanceId: failed.instanceId, canary: failed.canary };
+    await this.patch({ stop: { kind: 'failure', ...stopWith(why), instanceId: failed.instanceId } });
   }
 
   private poll(): Tick {
@@ -182,22 +188,22 @@ class BatchRun {
   /** Plans the batch and tells the thread. Returns a Tick when the batch ends here. */
   private async plan(): Promise<Tick | undefined> {
     const res = await planBatch(this.ctx, this.rec);
-    if ('failed' in res) return this.finishEarly('failed', res.failed);
+    if ('failed' in res) return this.finishEarly('failed', { batch: 'plan_failed', message: res.failed });
     const { plan, plans } = res;
     await this.ctx.batchPlans.save(this.id, plans);
     await this.patch({ plan, phase: 'staging', statuses: {} });
     await this.emit({ type: 'batch.planned', batch: plan });
     if (!plan.items.length) {
-      const skipped = plan.skipped.length ? ` (${plan.skipped.length} skipped: ${plan.skipped.map((s) => `${s.instanceId} ${s.code}`).join(', ')})` : '';
-      return this.finishEarly('refused', `Nothing to migrate: no instance of ${this.rec.targets.join(', ')} has a DNAT IP mapping the pre-flight accepts${skipped}.`);
+      return this.finishEarly('refused', { batch: 'nothing', targets: this.rec.targets, skipped: plan.skipped.map((s) => ({ instanceId: s.instanceId, code: s.code })) });
     }
     return undefined;
   }
 
-  private async finishEarly(outcome: JobOutcome, summary: string): Promise<Tick> {
-    await this.ctx.store.finish(this.id, { outcome, summary, phase: 'finished' });
+  private async finishEarly(outcome: JobOutcome, text: BatchText): Promise<Tick> {
+    const summary = msg('en').outcomeText({ text });
+    await this.ctx.store.finish(this.id, { outcome, summary, summaryText: text, phase: 'finished' });
     this.rec.state = 'finished';
-    await this.emitFinished(outcome, summary);
+    await this.emitFinished(outcome, summary, text);
     return { outcome };
   }
 
@@ -247,7 +253,8 @@ class BatchRun {
   /** After a stop: children not released are cancelled (staging undone); on a cancel of the batch, all of them. */
   private async cancelChildren(plan: BatchPlan, all: boolean): Promise<void> {
     const sent = new Set(this.rec.cancelSent ?? []);
-    const by = `batch ${this.id} (${this.rec.stop?.kind === 'failure' ? 'stopped after a failure' : this.rec.stop?.reason ?? 'stopped'})`;
+    // The child's reason names the batch; why the batch stopped is in the batch's own thread and summary.
+    const by = `batch ${this.id}`;
     let changed = false;
     for (const item of plan.items) {
       const c = this.children.get(item.instanceId);
@@ -287,17 +294,17 @@ class BatchRun {
   }
 
   private async finish(plan: BatchPlan): Promise<Tick> {
-    const { outcome, summary } = batchSummary(plan, this.rec.stop, (i) => this.status(i), (id) => this.children.get(id)?.outcome);
+    const { outcome, summary, text } = batchSummary(plan, this.rec.stop, (i) => this.status(i), (id) => this.children.get(id)?.outcome);
     await this.report(plan, 'finished');
-    await this.ctx.store.finish(this.id, { outcome, summary, phase: 'finished' });
+    await this.ctx.store.finish(this.id, { outcome, summary, summaryText: text, phase: 'finished' });
     this.rec.state = 'finished';
     await this.ctx.batchPlans.drop(this.id);
-    await this.emitFinished(outcome, summary);
+    await this.emitFinished(outcome, summary, text);
     return { outcome };
   }
 
-  private async emitFinished(outcome: JobOutcome, summary: string): Promise<void> {
-    await this.emit({ type: 'finished', outcome, summary });
+  private async emitFinished(outcome: JobOutcome, summary: string, text: EngineSummary | undefined): Promise<void> {
+    await this.emit({ type: 'finished', outcome, summary, ...(text ? { text } : {}) });
     await this.ctx.store.patch(this.id, { finishEmitted: true });
   }
 }

@@ -1,6 +1,7 @@
 import type { RedisConnection } from '../../util/redis-connection.ts';
 import type { BatchItemStatus, BatchPhase, BatchPlan } from '../../domain/batch-plan.ts';
 import type { JobOutcome, StepError } from '../../domain/events.ts';
+import type { EngineSummary, JobReason } from '../../domain/job-text.ts';
 import type { InventorySummary } from '../../domain/inventory.ts';
 import type { MigrationOptions } from '../../domain/plan-types.ts';
 import type { Keys } from './keys.ts';
@@ -26,6 +27,8 @@ interface FleetBase {
   updatedAt: string;
   outcome?: JobOutcome;
   summary?: string;
+  /** The summary's facts (src/domain/job-text.ts), worded per reader. */
+  summaryText?: EngineSummary;
   error?: StepError;
 }
 
@@ -49,7 +52,9 @@ export interface BatchRecord extends FleetBase {
   /** Children asked to cancel (stop, reject, expiry). */
   cancelSent?: string[];
   /** Why the batch stops (first failure, rejection, cancel). */
-  stop?: { reason: string; kind: 'failure' | 'rejected' | 'expired' | 'cancelled'; instanceId?: string; by?: string };
+  stop?: { reason: string; kind: 'failure' | 'rejected' | 'expired' | 'cancelled'; instanceId?: string; by?: string;
+    /** The same reason as a code with facts (worded per reader); `reason` is its English (all an older record has). */
+    why?: JobReason };
   windowNotedUntil?: string;
   cancel?: { by: string; at: string };
   /** The approval card went out (approval.requested emitted). */

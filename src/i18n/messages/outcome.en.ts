@@ -1,7 +1,7 @@
 // Why a job ended the way it did and its one-line summary, from the engine's codes and facts
 // (src/domain/job-text.ts). Plain text: the caller escapes the whole sentence for where it is shown (the facts carry
 // cloud error messages and probe output). The engine stores this English rendering in its records and logs.
-import type { JobReason, OutcomeText, VerifyProblems } from '../../domain/job-text.ts';
+import type { BatchText, EngineSummary, JobReason, OutcomeText, SkippedFact, VerifyProblems } from '../../domain/job-text.ts';
 import { STEPS, type StepName } from '../../domain/steps.ts';
 import { formatDateTime } from '../time.ts';
 
@@ -23,6 +23,9 @@ function reasonText(r: JobReason, tz: string | undefined): string {
     case 'original_unverified': return `the original mapping is back but the original path did not verify (${problemsText(r.problems)})`;
     case 'refused': return r.message;
     case 'rollback_of': return `rollback of ${r.job}`;
+    case 'child_failed':
+      if (!r.outcome) return `${r.instanceId} could not be claimed (another job holds it)`;
+      return `${r.instanceId}${r.canary ? ' (canary)' : ''} ended ${r.outcome}${r.text ? `: ${outcomeText(r.text, tz)}` : r.summary ? `: ${r.summary}` : ''}`;
     case 'text': return r.text;
   }
 }
@@ -60,9 +63,39 @@ function outcomeText(t: OutcomeText, tz: string | undefined): string {
   }
 }
 
+const MAX_LISTED = 60;
+function listIds(ids: readonly string[]): string {
+  if (!ids.length) return 'none';
+  return ids.length > MAX_LISTED ? `${ids.slice(0, MAX_LISTED).join(', ')} and ${ids.length - MAX_LISTED} more` : ids.join(', ');
+}
+const skippedText = (s: readonly SkippedFact[]) => (s.length ? ` Skipped by the pre-flight: ${listIds(s.map((x) => `${x.instanceId} (${x.code})`))}.` : '');
+
+function batchText(t: BatchText, tz: string | undefined): string {
+  switch (t.batch) {
+    case 'migrated':
+      return `All ${t.count} instance${t.count === 1 ? '' : 's'} migrated and verified (canary first: ${listIds(t.canaries)}); they now egress through SNAT.${skippedText(t.skipped)}`;
+    case 'not_approved':
+      return `${t.outcome === 'rejected' ? 'Rejected' : 'Approval expired'} (${t.reason ? reasonText(t.reason, tz) : ''}); no DNAT entry was touched. Untouched (staging undone, DNAT mappings as they were): ${listIds(t.untouched)}.${skippedText(t.skipped)}`;
+    case 'stopped': {
+      const head = t.reason ? `Stopped: ${reasonText(t.reason, tz).replace(/\.$/, '')}.` : 'Stopped.';
+      const failed = t.failed.length
+        ? ` Not migrated after release: ${t.failed.map((f) => `${f.instanceId} (${f.outcome ?? 'not claimed'})`).join(', ')}${t.allRestored ? ' — original mappings restored' : ' — see their jobs'}.`
+        : '';
+      return `${head} Migrated before the stop: ${listIds(t.done)}.${failed} Untouched (staging undone, DNAT mappings as they were): ${listIds(t.untouched)}.${skippedText(t.skipped)}`;
+    }
+    case 'nothing': {
+      const skipped = t.skipped.length ? ` (${t.skipped.length} skipped: ${t.skipped.map((s) => `${s.instanceId} ${s.code}`).join(', ')})` : '';
+      return `Nothing to migrate: no instance of ${t.targets.join(', ')} has a DNAT IP mapping the pre-flight accepts${skipped}.`;
+    }
+    case 'plan_failed': return t.message;
+  }
+}
+
+const summaryOf = (t: EngineSummary, tz: string | undefined) => ('batch' in t ? batchText(t, tz) : outcomeText(t, tz));
+
 export const en = {
   /** One reason (or the chain of them) in plain text; `tz` (IANA) words its times, else they stay ISO. */
   jobReasons: (p: { reasons: readonly JobReason[]; tz?: string }) => reasonsText(p.reasons, p.tz),
-  /** A finished job's one-line summary in plain text. */
-  outcomeText: (p: { text: OutcomeText; tz?: string }) => outcomeText(p.text, p.tz),
+  /** A finished job's (or batch's) one-line summary in plain text. */
+  outcomeText: (p: { text: EngineSummary; tz?: string }) => summaryOf(p.text, p.tz),
 };

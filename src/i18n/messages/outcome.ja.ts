@@ -1,4 +1,4 @@
-import type { JobReason, OutcomeText, VerifyProblems } from '../../domain/job-text.ts';
+import type { BatchText, EngineSummary, JobReason, OutcomeText, SkippedFact, VerifyProblems } from '../../domain/job-text.ts';
 import type { SameMessages } from '../message-type.ts';
 import { formatDateTime } from '../time.ts';
 import { STEP as STEP_JA } from './audit.ja.ts';
@@ -30,6 +30,9 @@ function reasonText(r: JobReason, tz: string | undefined): string {
       return `事前チェックで拒否されました（${r.refusal}）${explain ? `: ${explain}` : ''}`;
     }
     case 'rollback_of': return `${r.job} のロールバック`;
+    case 'child_failed':
+      if (!r.outcome) return `${r.instanceId} は別のジョブが使用中のため取得できませんでした`;
+      return `${r.instanceId}${r.canary ? '（カナリア）' : ''} は ${r.outcome} で終了しました${r.text ? `: ${outcomeText(r.text, tz)}` : r.summary ? `: ${r.summary}` : ''}`;
     case 'text': return r.text;
   }
 }
@@ -66,7 +69,38 @@ function outcomeText(t: OutcomeText, tz: string | undefined): string {
   }
 }
 
+const MAX_LISTED = 60;
+function listIds(ids: readonly string[]): string {
+  if (!ids.length) return 'なし';
+  return ids.length > MAX_LISTED ? `${ids.slice(0, MAX_LISTED).join(', ')} ほか ${ids.length - MAX_LISTED} 台` : ids.join(', ');
+}
+const skippedText = (s: readonly SkippedFact[]) => (s.length ? `事前チェックで対象外: ${listIds(s.map((x) => `${x.instanceId}（${x.code}）`))}。` : '');
+const UNTOUCHED = '変更なし（ステージングは元に戻し、DNATマッピングはそのまま）';
+
+function batchText(t: BatchText, tz: string | undefined): string {
+  switch (t.batch) {
+    case 'migrated':
+      return `${t.count} 台すべての移行と検証が完了しました（カナリア: ${listIds(t.canaries)}）。現在はSNAT経由で通信しています。${skippedText(t.skipped)}`;
+    case 'not_approved':
+      return `${t.outcome === 'rejected' ? '却下されました' : '承認の期限が切れました'}${t.reason ? `（${reasonText(t.reason, tz)}）` : ''}。DNATエントリには触れていません。${UNTOUCHED}: ${listIds(t.untouched)}。${skippedText(t.skipped)}`;
+    case 'stopped': {
+      const head = t.reason ? `停止しました: ${reasonText(t.reason, tz).replace(/。$/, '')}。` : '停止しました。';
+      const failed = t.failed.length
+        ? `開始後に移行できなかったもの: ${t.failed.map((f) => `${f.instanceId}（${f.outcome ?? '未取得'}）`).join(', ')} — ${t.allRestored ? '元のマッピングを復元しました' : '各ジョブを確認してください'}。`
+        : '';
+      return `${head}停止前に移行したもの: ${listIds(t.done)}。${failed}${UNTOUCHED}: ${listIds(t.untouched)}。${skippedText(t.skipped)}`;
+    }
+    case 'nothing': {
+      const skipped = t.skipped.length ? `（対象外 ${t.skipped.length} 台: ${t.skipped.map((s) => `${s.instanceId} ${s.code}`).join(', ')}）` : '';
+      return `移行するものはありません: ${t.targets.join(', ')} には、事前チェックを通るDNAT IPマッピングを持つインスタンスがありません${skipped}。`;
+    }
+    case 'plan_failed': return `バッチを計画できませんでした: ${t.message}`;
+  }
+}
+
+const summaryOf = (t: EngineSummary, tz: string | undefined) => ('batch' in t ? batchText(t, tz) : outcomeText(t, tz));
+
 export const ja: SameMessages<typeof En> = {
   jobReasons: (p) => reasonsText(p.reasons, p.tz),
-  outcomeText: (p) => outcomeText(p.text, p.tz),
+  outcomeText: (p) => summaryOf(p.text, p.tz),
 };

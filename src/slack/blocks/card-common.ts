@@ -2,7 +2,7 @@ import type { Lang } from '../../i18n/lang.ts';
 import { msg } from '../../i18n/catalog.ts';
 import type { Actor, JobOutcome, MigrationEvent } from '../../domain/events.ts';
 import { actor, code, context, esc, escCut, summaryText, when, type Block } from './format.ts';
-import type { OutcomeText } from '../../domain/job-text.ts';
+import type { EngineSummary } from '../../domain/job-text.ts';
 
 /**
  * What the job's status card and the batch card fold and show alike: who queued it, where and when; the approval;
@@ -26,7 +26,7 @@ export interface CardHead {
   cancelRequestedBy?: Actor;
   outcome?: JobOutcome;
   summary?: string;
-  summaryFacts?: OutcomeText;
+  summaryFacts?: EngineSummary;
   finishedAt?: string;
 }
 

@@ -5,7 +5,7 @@ import { code, esc, plain, plainText, truncate } from '../mrkdwn.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { msg } from '../../i18n/catalog.ts';
 import { formatDateTime } from '../../i18n/time.ts';
-import type { JobReason, OutcomeText } from '../../domain/job-text.ts';
+import type { EngineSummary, JobReason } from '../../domain/job-text.ts';
 
 export { code, codeBlock, esc, escCut, plain, plainText, truncate } from '../mrkdwn.ts';
 
@@ -68,7 +68,7 @@ export function when(iso: string | number, lang: Lang = 'en'): string {
  * A finished job's summary in the reader's language: worded from its facts (src/domain/job-text.ts), or, for a record
  * or event from before the facts were kept, the stored English sentence shown as data. Plain text: escape it.
  */
-export function summaryText(s: { summary?: string; text?: OutcomeText; outcomeText?: OutcomeText }, lang: Lang): string {
+export function summaryText(s: { summary?: string; text?: EngineSummary; outcomeText?: EngineSummary }, lang: Lang): string {
   const facts = s.text ?? s.outcomeText;
   return facts ? msg(lang).outcomeText({ text: facts }) : (s.summary ?? '');
 }

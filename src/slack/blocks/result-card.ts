@@ -2,7 +2,7 @@ import type { EgressEvidence, JobOutcome, PortEvidence, SshEvidence } from '../.
 import type { Lang } from '../../i18n/lang.ts';
 import { msg } from '../../i18n/catalog.ts';
 import { code, codeBlock, context, esc, escCut, section, summaryText, truncate, when, type SlackMessage } from './format.ts';
-import type { OutcomeText } from '../../domain/job-text.ts';
+import type { EngineSummary } from '../../domain/job-text.ts';
 import { fitMessage } from './fit.ts';
 import { outcomeLabel } from './card-common.ts';
 import { portsSummary, portsTable } from './services-text.ts';
@@ -42,7 +42,7 @@ export function verifiedCard(ev: { ok: boolean; ssh: SshEvidence; egress: Egress
   });
 }
 
-export function resultCard(ev: { jobId: string; outcome: JobOutcome; summary: string; text?: OutcomeText; at: string }, lang: Lang = 'en'): SlackMessage {
+export function resultCard(ev: { jobId: string; outcome: JobOutcome; summary: string; text?: EngineSummary; at: string }, lang: Lang = 'en'): SlackMessage {
   const m = msg(lang);
   const summary = summaryText(ev, lang);
   return fitMessage({

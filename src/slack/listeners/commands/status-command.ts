@@ -7,7 +7,7 @@ import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '.
 import type { Lang } from '../../../i18n/lang.ts';
 import { msg } from '../../../i18n/catalog.ts';
 import { code, esc, escCut } from '../../mrkdwn.ts';
-import { mention } from '../../blocks/format.ts';
+import { mention, summaryText } from '../../blocks/format.ts';
 import { channelLink } from './command-replies.ts';
 
 const MAX_SHOWN = 10;
@@ -52,7 +52,8 @@ function summarizeBatch(b: BatchStatus, thread: Thread, lang: Lang): string {
   const skipped = b.skipped.length
     ? m.statusBatchSkipped({ list: b.skipped.slice(0, MAX_SKIPPED).map((s) => `${code(s.instanceId)} (${code(s.code)})`).join(', '), more: Math.max(0, b.skipped.length - MAX_SKIPPED) })
     : '';
-  const summary = b.summary ? `\n${escCut(m.engineSummary({ text: b.summary }), 1000)}` : '';
+  const said = b.summary || b.summaryText ? summaryText({ ...(b.summary ? { summary: b.summary } : {}), ...(b.summaryText ? { text: b.summaryText } : {}) }, lang) : '';
+  const summary = said ? `\n${escCut(said, 1000)}` : '';
   return m.statusBatchHead({ batch: code(b.batchId), command: code(batchCommandText(b.targets)), region: code(b.regionId), by: mention(b.requestedBy), updated: esc(b.updatedAt) })
     + `${state}${approvalText(b.approval, Boolean(b.outcome), lang)}${cancel}${whereText(thread, lang)}${tally}${knobs}${items.length ? `\n${items.join('\n')}` : ''}${skipped}${summary}`;
 }
