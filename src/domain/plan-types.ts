@@ -41,6 +41,12 @@ export type RefusalCode =
   | 'PermissionDenied'
   | 'ServiceAtRisk';
 
+/** Which option a BadOption refusal is about (its `details.problem`). */
+export type BadOptionProblem =
+  | 'ports_empty' | 'ports_too_many' | 'ports_invalid' | 'ports_repeated'
+  | 'vswitch_not_found' | 'vswitch_other_vpc' | 'vswitch_other_zone'
+  | 'security_groups_empty' | 'security_group_not_found' | 'security_group_other_vpc';
+
 export interface Refusal {
   code: RefusalCode;
   /** One sentence a person can act on. */

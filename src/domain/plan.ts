@@ -23,7 +23,7 @@
 
 import type { DnatEntry, DnatSpec, Instance, NatGateway, NetworkInterface, SnatEntry, VSwitch } from './cloud-types.ts';
 import type {
-  EniSpec, MigrationOptions, NewDnatTemplate, Plan, PlanInput, PlanResult, PortSelection, Refusal, RefusalCode, StablePlanFacts,
+  BadOptionProblem, EniSpec, MigrationOptions, NewDnatTemplate, Plan, PlanInput, PlanResult, PortSelection, Refusal, RefusalCode, StablePlanFacts,
 } from './plan-types.ts';
 import { planHash } from './plan-hash.ts';
 import {
@@ -112,7 +112,7 @@ export function buildPlan(input: PlanInput, ctx: PlanContext): PlanResult {
   if (!gateway) {
     return refuse('NoNatGateway',
       `DNAT entry ${entry.forwardEntryId} is in forward table ${entry.forwardTableId}, which belongs to no NAT gateway of VPC ${inst.vpcId}; check the gateway and retry.`,
-      { forwardEntryId: entry.forwardEntryId, forwardTableId: entry.forwardTableId });
+      { forwardEntryId: entry.forwardEntryId, forwardTableId: entry.forwardTableId, problem: 'table_outside_gateways' });
   }
 
   // 6. InstanceHasPublicIp
@@ -245,28 +245,29 @@ function checkOptions(
   vSwitches: readonly VSwitch[],
   securityGroups: readonly { id: string; vpcId: string }[],
 ): Refusal | undefined {
-  const bad = (message: string, details: Record<string, unknown>): Refusal => ({ code: 'BadOption', message, details });
+  // `problem` names which option is wrong, so every language can say it from the code (the English sentence is for logs).
+  const bad = (problem: BadOptionProblem, message: string, details: Record<string, unknown>): Refusal => ({ code: 'BadOption', message, details: { problem, ...details } });
   const ports = options.ports;
   if (ports.kind === 'list') {
-    if (ports.ports.length === 0) return bad('--ports needs at least one port, or `any` for every port.', { ports: [] });
-    if (ports.ports.length > MAX_PORTS) return bad(`--ports lists ${ports.ports.length} ports but at most ${MAX_PORTS} are allowed; use \`--ports any\` to forward every port.`, { ports: ports.ports });
+    if (ports.ports.length === 0) return bad('ports_empty', '--ports needs at least one port, or `any` for every port.', { ports: [] });
+    if (ports.ports.length > MAX_PORTS) return bad('ports_too_many', `--ports lists ${ports.ports.length} ports but at most ${MAX_PORTS} are allowed; use \`--ports any\` to forward every port.`, { ports: ports.ports });
     const invalid = ports.ports.filter((p) => !Number.isInteger(p) || p < 1 || p > 65535);
-    if (invalid.length > 0) return bad(`--ports has ${list(invalid.map(String))}, but ports must be whole numbers from 1 to 65535.`, { ports: invalid });
+    if (invalid.length > 0) return bad('ports_invalid', `--ports has ${list(invalid.map(String))}, but ports must be whole numbers from 1 to 65535.`, { ports: invalid });
     const dupes = ports.ports.filter((p, i) => ports.ports.indexOf(p) !== i);
-    if (dupes.length > 0) return bad(`--ports repeats ${list([...new Set(dupes)].map(String))}; list each port once.`, { ports: dupes });
+    if (dupes.length > 0) return bad('ports_repeated', `--ports repeats ${list([...new Set(dupes)].map(String))}; list each port once.`, { ports: dupes });
   }
   if (options.vSwitchId !== undefined) {
     const vsw = vSwitches.find((v) => v.vSwitchId === options.vSwitchId);
-    if (!vsw) return bad(`vSwitch ${options.vSwitchId} was not found in VPC ${inst.vpcId}; pick a vSwitch of that VPC in zone ${inst.zoneId}.`, { vSwitchId: options.vSwitchId });
-    if (vsw.vpcId !== inst.vpcId) return bad(`vSwitch ${vsw.vSwitchId} is in ${vsw.vpcId}, not in ${inst.vpcId} of instance ${inst.instanceId}; pick a vSwitch of the instance's VPC.`, { vSwitchId: vsw.vSwitchId, vpcId: vsw.vpcId });
-    if (vsw.zoneId !== inst.zoneId) return bad(`vSwitch ${vsw.vSwitchId} is in zone ${vsw.zoneId}, but the ENI must be in the instance's zone ${inst.zoneId}; pick a vSwitch in ${inst.zoneId}.`, { vSwitchId: vsw.vSwitchId, zoneId: vsw.zoneId });
+    if (!vsw) return bad('vswitch_not_found', `vSwitch ${options.vSwitchId} was not found in VPC ${inst.vpcId}; pick a vSwitch of that VPC in zone ${inst.zoneId}.`, { vSwitchId: options.vSwitchId });
+    if (vsw.vpcId !== inst.vpcId) return bad('vswitch_other_vpc', `vSwitch ${vsw.vSwitchId} is in ${vsw.vpcId}, not in ${inst.vpcId} of instance ${inst.instanceId}; pick a vSwitch of the instance's VPC.`, { vSwitchId: vsw.vSwitchId, vpcId: vsw.vpcId });
+    if (vsw.zoneId !== inst.zoneId) return bad('vswitch_other_zone', `vSwitch ${vsw.vSwitchId} is in zone ${vsw.zoneId}, but the ENI must be in the instance's zone ${inst.zoneId}; pick a vSwitch in ${inst.zoneId}.`, { vSwitchId: vsw.vSwitchId, zoneId: vsw.zoneId });
   }
   if (options.securityGroupIds !== undefined) {
-    if (options.securityGroupIds.length === 0) return bad('The security-group override is empty; name at least one security group or leave it out to use the instance\'s own.', {});
+    if (options.securityGroupIds.length === 0) return bad('security_groups_empty', 'The security-group override is empty; name at least one security group or leave it out to use the instance\'s own.', {});
     for (const sgId of options.securityGroupIds) {
       const sg = securityGroups.find((g) => g.id === sgId);
-      if (!sg) return bad(`Security group ${sgId} was not found; name a security group of VPC ${inst.vpcId}.`, { securityGroupId: sgId });
-      if (sg.vpcId !== inst.vpcId) return bad(`Security group ${sgId} belongs to ${sg.vpcId}, not to ${inst.vpcId} of instance ${inst.instanceId}; pick one of the instance's VPC.`, { securityGroupId: sgId, vpcId: sg.vpcId });
+      if (!sg) return bad('security_group_not_found', `Security group ${sgId} was not found; name a security group of VPC ${inst.vpcId}.`, { securityGroupId: sgId });
+      if (sg.vpcId !== inst.vpcId) return bad('security_group_other_vpc', `Security group ${sgId} belongs to ${sg.vpcId}, not to ${inst.vpcId} of instance ${inst.instanceId}; pick one of the instance's VPC.`, { securityGroupId: sgId, vpcId: sg.vpcId });
     }
   }
   return undefined;

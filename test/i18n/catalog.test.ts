@@ -9,6 +9,8 @@ import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
 import { STEPS } from '../../src/domain/steps.ts';
 import type { PlanWarning } from '../../src/domain/plan-warning.ts';
+import type { BadOptionProblem, Refusal } from '../../src/domain/plan-types.ts';
+import { refusalCard } from '../../src/slack/blocks/plan-card.ts';
 import { batchSummary } from '../../src/engine/fleet/batch-summary.ts';
 import type { BatchItem, BatchItemStatus, BatchPlan } from '../../src/domain/batch-plan.ts';
 import type { BatchRecord } from '../../src/engine/store/fleet-records.ts';
@@ -123,6 +125,34 @@ describe('the plan\'s warnings', () => {
     expect(msg('ja').refusalExplain({ code: 'NoSnatCoverage' })).toMatch(/SNATエントリ/);
     expect(msg('en').refusalExplain({ code: 'NoSnatCoverage' })).toBe('');
   });
+});
+
+describe('pre-flight refusals', () => {
+  const problems: BadOptionProblem[] = ['ports_empty', 'ports_too_many', 'ports_invalid', 'ports_repeated', 'vswitch_not_found', 'vswitch_other_vpc',
+    'vswitch_other_zone', 'security_groups_empty', 'security_group_not_found', 'security_group_other_vpc'];
+  it('every BadOption problem is explained in Japanese on its own (not only "an option is wrong")', () => {
+    const generic = msg('ja').refusalExplain({ code: 'BadOption' });
+    for (const problem of problems) {
+      const t = msg('ja').refusalExplain({ code: 'BadOption', problem });
+      expect(t, problem).toMatch(JAPANESE);
+      expect(t, problem).not.toBe(generic);
+    }
+  });
+  it('a Japanese refusal card says the code in Japanese and shows the facts as data, without the engine\'s English sentence', () => {
+    const refusal = buildPlanRefusal();
+    const card = refusalCard(refusal, { jobId: 'migrate-x-1', instanceId: 'i-bp1web' }, 'ja');
+    const all = JSON.stringify(card);
+    expect(all).toContain('`BadOption`');
+    expect(all).toContain('vsw-other');
+    expect(all).toMatch(/インスタンスと同じゾーンに作る必要があります/);
+    expect(all).not.toContain('pick a vSwitch');
+    // English keeps the engine's sentence.
+    expect(JSON.stringify(refusalCard(refusal, { jobId: 'migrate-x-1', instanceId: 'i-bp1web' }, 'en'))).toContain('pick a vSwitch');
+  });
+  function buildPlanRefusal(): Refusal {
+    return { code: 'BadOption', message: 'vSwitch vsw-other is in zone cn-hangzhou-j, but the ENI must be in the instance\'s zone cn-hangzhou-k; pick a vSwitch in cn-hangzhou-k.',
+      details: { problem: 'vswitch_other_zone', vSwitchId: 'vsw-other', zoneId: 'cn-hangzhou-j' } };
+  }
 });
 
 describe('a finished job\'s one-line summary', () => {

@@ -65,8 +65,12 @@ export const en = {
   servicesNotCarried: (p: { list: string }) => `• Not carried by the new mapping: TCP ${p.list}`,
   servicesHead: (p: { lines: string }) => `*Services* (listening sockets in the guest):\n${p.lines}`,
   servicesNone: () => '• none found besides loopback',
-  /** A refusal code explained in the reader's language; English says it all in the engine's own sentence. */
-  refusalExplain: (p: { code: string }) => '',
+  /**
+   * A refusal explained in the reader's language from its code (and, for BadOption and NoNatGateway, its
+   * `details.problem`); plain text. English says it all in the engine's own sentence, so it is empty here. Where a
+   * language explains the code, the refusal's English sentence is not shown; its facts (details) are, as data.
+   */
+  refusalExplain: (p: { code: string; problem?: string }) => '',
   /** One of the plan's warnings, from its code and facts; plain text (the caller escapes it). A string is a plan recorded before warnings were codes: shown as it is. */
   planWarning: (p: { w: PlanWarningEntry }) => (typeof p.w === 'string' ? p.w : warningText(p.w)),
 };

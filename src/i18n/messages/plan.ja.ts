@@ -3,6 +3,21 @@ import type { en as En } from './plan.en.ts';
 import type { PlanWarning, ProbeName } from '../../domain/plan-warning.ts';
 
 // 事前チェックのプランとゲストOSのサービス（blocks/plan-card.ts、services-text.ts）。
+
+/** 拒否の細目（details.problem）ごとの説明。値そのものは詳細（details）に表示する。 */
+const PROBLEM: Record<string, string> = {
+  ports_empty: '--ports にはポートを1つ以上指定するか、全ポートなら `any` を指定してください。',
+  ports_too_many: '--ports に指定できるポートは最大 20 個です。全ポートを転送するには `--ports any` を使ってください。',
+  ports_invalid: '--ports のポートは 1〜65535 の整数で指定してください。',
+  ports_repeated: '--ports に同じポートが重複しています。各ポートは1回だけ指定してください。',
+  vswitch_not_found: '指定した vSwitch がインスタンスのVPCに見つかりません。同じVPCで、インスタンスと同じゾーンの vSwitch を指定してください。',
+  vswitch_other_vpc: '指定した vSwitch はインスタンスとは別のVPCにあります。インスタンスのVPCの vSwitch を指定してください。',
+  vswitch_other_zone: '指定した vSwitch はインスタンスとは別のゾーンにあります。ENIはインスタンスと同じゾーンに作る必要があります。',
+  security_groups_empty: 'セキュリティグループの指定が空です。1つ以上指定するか、指定を外してインスタンス自身のものを使ってください。',
+  security_group_not_found: '指定したセキュリティグループが見つかりません。インスタンスのVPCのセキュリティグループを指定してください。',
+  security_group_other_vpc: '指定したセキュリティグループはインスタンスとは別のVPCに属しています。インスタンスのVPCのものを指定してください。',
+  table_outside_gateways: 'DNATエントリのフォワードテーブルが、インスタンスのVPCのどのNATゲートウェイにも属していません。ゲートウェイを確認してから再実行してください。',
+};
 const probe = (p: ProbeName, port: number) => (p === 'TCP' ? `TCP ${port}` : p);
 
 /** プランの警告（コードと事実から）。ID、アドレス、ポート、ゲストOSのエラー文はそのまま。 */
@@ -51,7 +66,7 @@ export const ja: SameMessages<typeof En> = {
   planTitle: (p) => (p.dryRun ? `ドライラン: ${p.instance} のプラン` : `${p.instance} のプラン`),
   planText: (p) => `${p.title}: ${p.entry}（${p.from} → ${p.to}）を削除、想定される送信元IP ${p.egress}`,
   refusedText: (p) => `拒否${p.target ? ` ${p.target}` : ''}: ${p.code}: ${p.message}`,
-  refusedHead: (p) => `:no_entry: *事前チェックで拒否されました${p.target ? ` ${p.target}` : ''}* — ${p.code}\n${p.explain ? `${p.explain}\n詳細: ` : ''}${p.message}`,
+  refusedHead: (p) => `:no_entry: *事前チェックで拒否されました${p.target ? ` ${p.target}` : ''}* — ${p.code}\n${p.explain ? p.explain : `詳細: ${p.message}`}`,
   serviceStatus: (p) => ({
     ok: 'ENI経由で応答', fixed: '--configure-guest で対処', accepted: '影響あり、了承済み（--accept-port）',
     at_risk: '影響あり', closed_before: '現在応答なし（ホストのファイアウォール）',
@@ -63,7 +78,7 @@ export const ja: SameMessages<typeof En> = {
   servicesNotCarried: (p) => `• 新しいマッピングで転送されないポート: TCP ${p.list}`,
   servicesHead: (p) => `*サービス*（ゲストOSで待ち受けているソケット）:\n${p.lines}`,
   servicesNone: () => '• ループバック以外には見つかりません',
-  refusalExplain: (p) => ({
+  refusalExplain: (p) => (p.problem ? PROBLEM[p.problem] : undefined) ?? ({
     InstanceNotFound: 'インスタンスが見つかりません。IDと --region を確認してください。',
     InstanceNotRunning: 'インスタンスが Running ではありません。起動してから再実行してください（ENIのアタッチと検証に必要です）。',
     AttachRequiresStop: 'このインスタンスタイプは停止中にしかセカンダリENIをアタッチできません。natmigrate は稼働中のインスタンスを停止しません。',

@@ -69,14 +69,22 @@ export function planCard(plan: Plan, opts: { jobId: string; requestedBy?: string
   });
 }
 
+/** A refusal in the reader's words from its code and `details.problem` ('' where the language keeps the engine's sentence). Plain text. */
+export function refusalExplanation(r: { code: string; details?: Record<string, unknown> }, lang: Lang): string {
+  const problem = r.details?.['problem'];
+  return msg(lang).refusalExplain({ code: r.code, ...(typeof problem === 'string' ? { problem } : {}) });
+}
+
 export function refusalCard(refusal: Refusal, opts: { jobId: string; instanceId?: string; requestedBy?: string; at?: string; dryRun?: boolean }, lang: Lang = 'en'): SlackMessage {
   const m = msg(lang);
   const target = opts.instanceId ?? '';
   const details = refusal.details && Object.keys(refusal.details).length ? `\n${codeBlock(JSON.stringify(refusal.details, null, 1), 1500)}` : '';
+  // A language that explains the code says it in its own words; the facts follow as data (the details block).
+  const explain = refusalExplanation(refusal, lang);
   return fitMessage({
-    text: esc(m.refusedText({ target, code: refusal.code, message: refusal.message })),
+    text: esc(m.refusedText({ target, code: refusal.code, message: explain || refusal.message })),
     blocks: [
-      section(`${m.refusedHead({ target: esc(target), code: code(refusal.code), message: escCut(refusal.message, 1200), explain: m.refusalExplain({ code: refusal.code }) })}${details}`),
+      section(`${m.refusedHead({ target: esc(target), code: code(refusal.code), message: escCut(refusal.message, 1200), explain: esc(explain) })}${details}`),
       context([m.jobRef({ id: code(opts.jobId) }), opts.requestedBy ? m.requestedByRef({ who: mention(opts.requestedBy) }) : '', opts.at ? when(opts.at, lang) : '', m.nothingChanged()]),
     ],
   });
