@@ -70,3 +70,23 @@ export type BatchText =
 
 /** What a `finished` event or a record's summary is about: one job or a batch. */
 export type EngineSummary = OutcomeText | BatchText;
+
+/** The service's answer to cancel and rollback, as a code with facts (worded per reader; English for logs and the CLI). */
+export type ServiceAnswer =
+  | { answer: 'no_job'; job: string }
+  /** A dry run, a scan, a drift sweep: `kind` is the record's kind. */
+  | { answer: 'not_cancellable'; job: string; kind: string }
+  | { answer: 'already_finished'; job: string; outcome?: string; batch?: boolean }
+  /** Cancelling a finished migration is a rollback: `then` is the rollback's own answer. */
+  | { answer: 'finished_so_rollback'; job: string; outcome: string; then: ServiceAnswer }
+  | { answer: 'already_cancelling'; job: string }
+  /** `effect`: what the cancel does from `state` on. */
+  | { answer: 'cancelling'; job: string; state: string; effect: 'restore' | 'undoing' | 'rollback_stops' | 'unstage' }
+  | { answer: 'cancelling_batch'; job: string }
+  | { answer: 'not_migration'; job: string }
+  | { answer: 'not_rollbackable'; job: string; state: string; outcome?: string }
+  | { answer: 'no_original'; job: string }
+  | { answer: 'rollback_running'; job: string; rollback: string }
+  | { answer: 'already_rolled_back'; job: string; rollback: string }
+  | { answer: 'instance_busy'; instance: string; holder: string }
+  | { answer: 'rollback_queued'; job: string; rollback: string };

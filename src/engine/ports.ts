@@ -3,7 +3,7 @@ import type { ApprovalClick, ApprovalRefusalCode, ApprovalRequest } from '../dom
 import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvidence, EgressEvidence, PortEvidence } from '../domain/events.ts';
 import type { MigrationOptions, Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
 import type { DnatSpec } from '../domain/cloud-types.ts';
-import type { EngineSummary, OutcomeText } from '../domain/job-text.ts';
+import type { EngineSummary, OutcomeText, ServiceAnswer } from '../domain/job-text.ts';
 import type { BatchItemStatus, BatchPhase, BatchSkip } from '../domain/batch-plan.ts';
 
 /**
@@ -124,9 +124,9 @@ export interface MigrationService {
   readonly dedupesSubmissions?: boolean;
   /** Job by id, or the latest jobs of an instance, or (no target) the active jobs. */
   status(target?: string): Promise<JobRecord[]>;
-  cancel(jobId: string, by: string): Promise<{ ok: boolean; message: string }>;
+  cancel(jobId: string, by: string): Promise<AnswerResult>;
   /** Queue a rollback (it asks for approval like a migration). */
-  rollback(jobId: string, by: string, audience: Audience): Promise<{ ok: boolean; message: string; jobId?: string }>;
+  rollback(jobId: string, by: string, audience: Audience): Promise<AnswerResult & { jobId?: string }>;
 
   // Fleet work (optional: front ends check before offering it).
   /** Queue a read-only inventory of a NAT gateway's or VPC's instances; it arrives as a `scan.finished` event. */
@@ -215,3 +215,6 @@ export type BatchSubmitResult = { ok: true; batchId: string } | { ok: false; mes
 export type EventBody = MigrationEvent extends infer E ? (E extends unknown ? Omit<E, 'jobId' | 'at'> : never) : never;
 
 export type { Actor, ApprovalRequest, PlanResult };
+
+/** The service's answer to cancel or rollback: its code and facts, and their English (logs, CLI). */
+export interface AnswerResult { ok: boolean; message: string; answer: ServiceAnswer }

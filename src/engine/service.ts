@@ -9,7 +9,8 @@ import { DuplicateRequestError } from './step-errors.ts';
 import type { Fleet } from './fleet/fleet.ts';
 import type { JobData } from './job-data.ts';
 import { JOB_OPTIONS, SHORT_JOB_OPTIONS } from './job-options.ts';
-import type { Audience, BatchRequest, BatchStatus, BatchSubmitResult, JobRecord, MigrationService, Notifier, SubmitResult } from './ports.ts';
+import type { AnswerResult, Audience, BatchRequest, BatchStatus, BatchSubmitResult, JobRecord, MigrationService, Notifier, SubmitResult } from './ports.ts';
+import { answered } from './answers.ts';
 import { newNonce, requeueIfLost, requeueLostJobs, type RecoveryDeps } from './recovery.ts';
 import { explainRegion } from './regions.ts';
 import type { RedisApprovals } from './store/approvals.ts';
@@ -177,30 +178,28 @@ export class EngineService implements MigrationService {
     if (job) await job.promote().catch(() => {});
   }
 
-  async cancel(jobId: string, by: string): Promise<{ ok: boolean; message: string }> {
+  async cancel(jobId: string, by: string): Promise<AnswerResult> {
     if (this.d.fleet?.owns(jobId)) return this.d.fleet.cancel(jobId, by);
     const rec = await this.d.records.get(jobId);
-    if (!rec) return { ok: false, message: `No job ${jobId}.` };
-    if (rec.kind === 'preview') return { ok: false, message: `${jobId} is a plan only; there is nothing to cancel.` };
+    if (!rec) return answered(false, { answer: 'no_job', job: jobId });
+    if (rec.kind === 'preview') return answered(false, { answer: 'not_cancellable', job: jobId, kind: rec.kind });
     if (rec.state === 'finished') {
       if (rec.kind === 'migrate' && (rec.outcome === 'migrated' || rec.outcome === 'verify_failed')) {
-        // After the cutover, cancelling means rolling back, and a rollback is approved like any change.
+        // After the cutover, cancelling means rolling it back, and a rollback is approved like any change.
         const r = await this.rollback(jobId, by, rec.audience);
-        return { ok: r.ok, message: `${jobId} already finished (${rec.outcome}); cancelling it now means rolling it back. ${r.message}` };
+        return answered(r.ok, { answer: 'finished_so_rollback', job: jobId, outcome: rec.outcome, then: r.answer });
       }
-      return { ok: false, message: `${jobId} already finished (${rec.outcome ?? 'done'}); nothing to cancel.` };
+      return answered(false, { answer: 'already_finished', job: jobId, ...(rec.outcome ? { outcome: rec.outcome } : {}) });
     }
-    if (!(await requestCancel(this.d, jobId, by))) return { ok: true, message: `${jobId} is already being cancelled.` };
+    if (!(await requestCancel(this.d, jobId, by))) return answered(true, { answer: 'already_cancelling', job: jobId });
     await this.wake(jobId);
     const s = rec.state;
-    const what = s === 'cutover' || s === 'verifying'
-      ? 'the original DNAT mapping will be restored and the ENI removed (no second approval: it returns to the approved starting point)'
+    const effect = s === 'cutover' || s === 'verifying'
+      ? 'restore' as const
       : s === 'restoring' || s === 'rolling_back' || s === 'unstaging'
-        ? 'it is already undoing its changes; the cancel changes nothing'
-        : rec.kind === 'rollback'
-          ? 'the rollback stops before changing anything'
-          : 'the staged ENI will be removed; the DNAT mapping is not touched';
-    return { ok: true, message: `Cancelling ${jobId} (${s}): ${what}.` };
+        ? 'undoing' as const
+        : rec.kind === 'rollback' ? 'rollback_stops' as const : 'unstage' as const;
+    return answered(true, { answer: 'cancelling', job: jobId, state: s, effect });
   }
 
   async scan(input: { regionId: string; target: string; requestedBy: string; audience: Audience }): Promise<{ jobId: string }> {
@@ -248,18 +247,18 @@ export class EngineService implements MigrationService {
     return out;
   }
 
-  async rollback(jobId: string, by: string, audience: Audience): Promise<{ ok: boolean; message: string; jobId?: string }> {
+  async rollback(jobId: string, by: string, audience: Audience): Promise<AnswerResult & { jobId?: string }> {
     const m = await this.d.records.get(jobId);
-    if (!m) return { ok: false, message: `No job ${jobId}.` };
-    if (m.kind !== 'migrate') return { ok: false, message: `${jobId} is not a migration.` };
+    if (!m) return answered(false, { answer: 'no_job', job: jobId });
+    if (m.kind !== 'migrate') return answered(false, { answer: 'not_migration', job: jobId });
     if (m.state !== 'finished' || (m.outcome !== 'migrated' && m.outcome !== 'verify_failed')) {
-      return { ok: false, message: `${jobId} is ${m.state === 'finished' ? `finished as ${m.outcome}` : m.state}; only a migrated (or verify_failed) migration can be rolled back.` };
+      return answered(false, { answer: 'not_rollbackable', job: jobId, state: m.state, ...(m.state === 'finished' ? { outcome: m.outcome ?? 'done' } : {}) });
     }
-    if (!m.original) return { ok: false, message: `${jobId} has no saved original entry to restore.` };
+    if (!m.original) return answered(false, { answer: 'no_original', job: jobId });
     if (m.relatedJobId) {
       const r = await this.d.records.get(m.relatedJobId);
-      if (r && r.state !== 'finished') return { ok: false, message: `Rollback ${r.jobId} of ${jobId} is already running.`, jobId: r.jobId };
-      if (r && r.outcome === 'rolled_back') return { ok: false, message: `${jobId} was already rolled back by ${r.jobId}.`, jobId: r.jobId };
+      if (r && r.state !== 'finished') return { ...answered(false, { answer: 'rollback_running', job: jobId, rollback: r.jobId }), jobId: r.jobId };
+      if (r && r.outcome === 'rolled_back') return { ...answered(false, { answer: 'already_rolled_back', job: jobId, rollback: r.jobId }), jobId: r.jobId };
     }
     const seq = await this.d.records.nextSeq('rollback', m.regionId, m.instanceId);
     const rbId = `${jobIdFor('rollback', m.regionId, m.instanceId)}-${seq}`;
@@ -269,13 +268,13 @@ export class EngineService implements MigrationService {
     };
     const rec = { ...this.newRecord('rollback', rbId, m.regionId, m.instanceId, by, m.options, audience), relatedJobId: jobId };
     const res = await this.d.records.createActive(rec, data);
-    if (!res.created) return { ok: false, message: `Instance ${m.instanceId} has an active job ${res.holder}; try again when it is done.`, jobId: res.holder };
+    if (!res.created) return { ...answered(false, { answer: 'instance_busy', instance: m.instanceId, holder: res.holder ?? '' }), ...(res.holder ? { jobId: res.holder } : {}) };
     await this.d.records.patch(jobId, { relatedJobId: rbId });
     await this.d.queue.add('rollback', data, { ...JOB_OPTIONS, jobId: rbId });
     await this.d.notifier.emit({
       type: 'job.queued', jobId: rbId, at: new Date().toISOString(), kind: 'rollback', instanceId: m.instanceId, regionId: m.regionId,
       requestedBy: { kind: 'user', userId: by },
     });
-    return { ok: true, jobId: rbId, message: `Rollback ${rbId} of ${jobId} queued; it needs an approval before it changes anything.` };
+    return { ...answered(true, { answer: 'rollback_queued', job: jobId, rollback: rbId }), jobId: rbId };
   }
 }

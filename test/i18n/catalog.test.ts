@@ -9,6 +9,7 @@ import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
 import { STEPS } from '../../src/domain/steps.ts';
 import type { PlanWarning } from '../../src/domain/plan-warning.ts';
+import type { ServiceAnswer } from '../../src/domain/job-text.ts';
 import type { BadOptionProblem, Refusal } from '../../src/domain/plan-types.ts';
 import { refusalCard } from '../../src/slack/blocks/plan-card.ts';
 import { batchSummary } from '../../src/engine/fleet/batch-summary.ts';
@@ -261,17 +262,35 @@ describe('a finished batch\'s summary', () => {
 });
 
 describe('the service\'s answers to cancel and rollback', () => {
-  it.each([
-    'Cancelling migrate-x-1 (awaiting_approval): the staged ENI will be removed; the DNAT mapping is not touched.',
-    'Cancelling migrate-x-1 (cutover): the original DNAT mapping will be restored and the ENI removed (no second approval: it returns to the approved starting point).',
-    'No job migrate-x-1.', 'migrate-x-1 already finished (refused); nothing to cancel.', 'migrate-x-1 is already being cancelled.',
-    'Rollback rollback-x-1 of migrate-x-1 queued; it needs an approval before it changes anything.',
-    'migrate-x-1 is finished as refused; only a migrated (or verify_failed) migration can be rolled back.',
-  ])('%s', (text) => {
-    const ja = msg('ja').engineAnswer({ text });
+  const rb: ServiceAnswer = { answer: 'rollback_queued', job: 'migrate-x-1', rollback: 'rollback-x-1' };
+  const answers: [ServiceAnswer, string][] = [
+    [{ answer: 'cancelling', job: 'migrate-x-1', state: 'awaiting_approval', effect: 'unstage' }, 'Cancelling migrate-x-1 (awaiting_approval): the staged ENI will be removed; the DNAT mapping is not touched.'],
+    [{ answer: 'cancelling', job: 'migrate-x-1', state: 'cutover', effect: 'restore' }, 'Cancelling migrate-x-1 (cutover): the original DNAT mapping will be restored and the ENI removed (no second approval: it returns to the approved starting point).'],
+    [{ answer: 'cancelling', job: 'migrate-x-1', state: 'restoring', effect: 'undoing' }, 'Cancelling migrate-x-1 (restoring): it is already undoing its changes; the cancel changes nothing.'],
+    [{ answer: 'cancelling', job: 'migrate-x-1', state: 'staging', effect: 'rollback_stops' }, 'Cancelling migrate-x-1 (staging): the rollback stops before changing anything.'],
+    [{ answer: 'no_job', job: 'migrate-x-1' }, 'No job migrate-x-1.'],
+    [{ answer: 'not_cancellable', job: 'migrate-x-1', kind: 'preview' }, 'migrate-x-1 is a plan only; there is nothing to cancel.'],
+    [{ answer: 'not_cancellable', job: 'migrate-x-1', kind: 'scan' }, 'migrate-x-1 is a scan; there is nothing to cancel.'],
+    [{ answer: 'already_finished', job: 'migrate-x-1', outcome: 'refused' }, 'migrate-x-1 already finished (refused); nothing to cancel.'],
+    [{ answer: 'already_finished', job: 'migrate-x-1', outcome: 'migrated', batch: true }, 'migrate-x-1 already finished (migrated); nothing to cancel. Roll back its migrations one by one if needed.'],
+    [{ answer: 'finished_so_rollback', job: 'migrate-x-1', outcome: 'migrated', then: rb }, 'migrate-x-1 already finished (migrated); cancelling it now means rolling it back. Rollback rollback-x-1 of migrate-x-1 queued; it needs an approval before it changes anything.'],
+    [{ answer: 'already_cancelling', job: 'migrate-x-1' }, 'migrate-x-1 is already being cancelled.'],
+    [{ answer: 'cancelling_batch', job: 'migrate-x-1' }, 'Cancelling batch migrate-x-1: nothing more is released; every child job is cancelled (before its cutover: staging undone; during it: its original mapping restored). Migrations already verified stay.'],
+    [{ answer: 'not_migration', job: 'migrate-x-1' }, 'migrate-x-1 is not a migration.'],
+    [{ answer: 'not_rollbackable', job: 'migrate-x-1', state: 'finished', outcome: 'refused' }, 'migrate-x-1 is finished as refused; only a migrated (or verify_failed) migration can be rolled back.'],
+    [{ answer: 'not_rollbackable', job: 'migrate-x-1', state: 'staging' }, 'migrate-x-1 is staging; only a migrated (or verify_failed) migration can be rolled back.'],
+    [{ answer: 'no_original', job: 'migrate-x-1' }, 'migrate-x-1 has no saved original entry to restore.'],
+    [{ answer: 'rollback_running', job: 'migrate-x-1', rollback: 'rollback-x-1' }, 'Rollback rollback-x-1 of migrate-x-1 is already running.'],
+    [{ answer: 'already_rolled_back', job: 'migrate-x-1', rollback: 'rollback-x-1' }, 'migrate-x-1 was already rolled back by rollback-x-1.'],
+    [{ answer: 'instance_busy', instance: 'i-bp1web', holder: 'migrate-x-1' }, 'Instance i-bp1web has an active job migrate-x-1; try again when it is done.'],
+    [rb, 'Rollback rollback-x-1 of migrate-x-1 queued; it needs an approval before it changes anything.'],
+  ];
+  it.each(answers)('%o: English as the engine wrote it; Japanese from the same code, ids kept', (answer, english) => {
+    expect(msg('en').serviceAnswerText({ answer })).toBe(english);
+    const ja = msg('ja').serviceAnswerText({ answer });
     expect(ja).toMatch(JAPANESE);
-    expect(ja).not.toMatch(/ the | will | is /);
-    expect(ja).toContain('migrate-x-1');
+    expect(ja).not.toMatch(/ the | will | is |nothing|queued|already/);
+    for (const id of english.match(/migrate-x-1|rollback-x-1|i-bp1web|awaiting_approval|(?<=\()cutover|restoring|refused|migrated|scan/g) ?? []) expect(ja).toContain(id);
   });
 });
 

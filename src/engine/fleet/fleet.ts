@@ -7,7 +7,8 @@ import { isInstanceId, isNatGatewayId, isVpcId, jobIdFor } from '../../domain/id
 import { requestCancel } from '../cancel-request.ts';
 import { FLEET_QUEUE_NAME, JOB_OPTIONS, SHORT_JOB_OPTIONS } from '../job-options.ts';
 import type { DriftSweepSettings } from '../options.ts';
-import type { Audience, BatchRequest, BatchSubmitResult } from '../ports.ts';
+import type { AnswerResult, Audience, BatchRequest, BatchSubmitResult } from '../ports.ts';
+import { answered } from '../answers.ts';
 import { explainRegion } from '../regions.ts';
 import { isFleetJobId, type BatchRecord, type FleetRecord, type ScanRecord } from '../store/fleet-records.ts';
 import { closeWorker } from '../worker-close.ts';
@@ -28,7 +29,7 @@ export interface Fleet {
   audience(jobId: string): Promise<Audience | undefined>;
   scan(input: { regionId: string; target: string; requestedBy: string; audience: Audience }): Promise<{ jobId: string }>;
   submitBatch(input: BatchRequest): Promise<BatchSubmitResult>;
-  cancel(jobId: string, by: string): Promise<{ ok: boolean; message: string }>;
+  cancel(jobId: string, by: string): Promise<AnswerResult>;
   wake(jobId: string): Promise<boolean>;
   startWorker(opts: { connection: ConnectionOptions; lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number }): Promise<FleetWorkerHandle>;
   /** Installs or removes the drift sweep's Job Scheduler. */
@@ -99,12 +100,12 @@ export function createFleet(ctx: FleetContext, conn: { connection: ConnectionOpt
 
     async cancel(jobId, by) {
       const rec = await ctx.store.get(jobId);
-      if (!rec) return { ok: false, message: `No job ${jobId}.` };
-      if (rec.kind !== 'batch') return { ok: false, message: `${jobId} is a ${rec.kind}; there is nothing to cancel.` };
-      if (rec.state === 'finished') return { ok: false, message: `${jobId} already finished (${rec.outcome ?? 'done'}); nothing to cancel. Roll back its migrations one by one if needed.` };
-      if (!(await requestCancel(ctx, jobId, by))) return { ok: true, message: `${jobId} is already being cancelled.` };
+      if (!rec) return answered(false, { answer: 'no_job', job: jobId });
+      if (rec.kind !== 'batch') return answered(false, { answer: 'not_cancellable', job: jobId, kind: rec.kind });
+      if (rec.state === 'finished') return answered(false, { answer: 'already_finished', job: jobId, ...(rec.outcome ? { outcome: rec.outcome } : {}), batch: true });
+      if (!(await requestCancel(ctx, jobId, by))) return answered(true, { answer: 'already_cancelling', job: jobId });
       await fleet.wake(jobId);
-      return { ok: true, message: `Cancelling batch ${jobId}: nothing more is released; every child job is cancelled (before its cutover: staging undone; during it: its original mapping restored). Migrations already verified stay.` };
+      return answered(true, { answer: 'cancelling_batch', job: jobId });
     },
 
     async wake(jobId) {

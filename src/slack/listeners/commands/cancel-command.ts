@@ -9,5 +9,5 @@ export async function handleCancel(cmd: Extract<Command, { kind: 'cancel' }>, in
   const allowed = (await deps.authz.canRequest(inv.userId)) || (await deps.authz.isApprover(inv.userId));
   if (!allowed) return ephemeral(msg(inv.lang).cancelNotAllowed({ requesters: deps.authz.describeRequesters(inv.lang), approvers: deps.authz.describeApprovers(inv.lang) }));
   const res = await deps.service.cancel(cmd.jobId, inv.userId);
-  return ephemeral(msg(inv.lang).serviceAnswer({ ok: res.ok, message: esc(msg(inv.lang).engineAnswer({ text: res.message })), hint: res.ok ? await threadHint(deps, cmd.jobId, inv.lang) : '' }));
+  return ephemeral(msg(inv.lang).serviceAnswer({ ok: res.ok, message: esc(msg(inv.lang).serviceAnswerText({ answer: res.answer })), hint: res.ok ? await threadHint(deps, cmd.jobId, inv.lang) : '' }));
 }

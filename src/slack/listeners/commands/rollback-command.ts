@@ -16,9 +16,9 @@ export async function handleRollback(cmd: Extract<Command, { kind: 'rollback' }>
     ? { channelId: parent.channel, threadTs: parent.threadTs, userId: inv.userId, parentJobId: cmd.jobId }
     : { channelId: inv.channelId, userId: inv.userId, parentJobId: cmd.jobId };
   const res = await deps.service.rollback(cmd.jobId, inv.userId, audience);
-  if (!res.ok || !res.jobId) return ephemeral(esc(msg(inv.lang).engineAnswer({ text: res.message })));
+  if (!res.ok || !res.jobId) return ephemeral(esc(msg(inv.lang).serviceAnswerText({ answer: res.answer })));
   await deps.outbox.bind(res.jobId, audience);
   const m = msg(inv.lang);
   const where = parent ? m.rollbackWhereParent({ job: code(cmd.jobId), channel: channelLink(parent.channel) }) : m.rollbackWhereNew();
-  return ephemeral(m.rollbackQueued({ job: code(cmd.jobId), rollback: code(res.jobId), where, message: esc(m.engineAnswer({ text: res.message })) }));
+  return ephemeral(m.rollbackQueued({ job: code(cmd.jobId), rollback: code(res.jobId), where, message: esc(m.serviceAnswerText({ answer: res.answer })) }));
 }
