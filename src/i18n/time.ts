@@ -3,7 +3,8 @@ import type { Lang } from './lang.ts';
 /**
  * A date and time as a reader of `lang` writes it, with the time zone shown: "Dec 6, 2026, 20:01:02 UTC",
  * "2026/12/06 20:01:02 UTC". Intl.DateTimeFormat (with `timeZoneName`) does the locale's order and words; the
- * zone is UTC unless one is given (an IANA name such as Asia/Tokyo, shown as its short name, e.g. "JST").
+ * zone is the display zone (below) unless one is given (an IANA name such as Asia/Tokyo, shown as its short name,
+ * e.g. "JST").
  */
 const LOCALE: Record<Lang, string> = { en: 'en-US', ja: 'ja-JP' };
 
@@ -22,7 +23,39 @@ function format(lang: Lang, timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-export function formatDateTime(at: number | Date, lang: Lang, timeZone = 'UTC'): string {
+/**
+ * The zone times are shown in when none is given: NATMIGRATE_TIME_ZONE for what a channel reads (set once by the bot
+ * at start-up; UTC otherwise), and, inside `inTimeZone`, one person's own zone for what only they see.
+ */
+let displayZone = 'UTC';
+
+export function setDisplayTimeZone(timeZone: string): void {
+  format('en', timeZone); // throws a RangeError on a zone Intl does not know, before anything is shown in it
+  displayZone = timeZone;
+}
+
+export function displayTimeZone(): string {
+  return displayZone;
+}
+
+/**
+ * Renders with every time in `timeZone` (a person's Slack `tz`, for an ephemeral answer or their App Home); without
+ * one, in the display zone. The render must be synchronous: the zone is put back as soon as it returns.
+ */
+export function inTimeZone<T>(timeZone: string | undefined, render: () => T): T {
+  if (!timeZone || timeZone === displayZone) return render();
+  const before = displayZone;
+  displayZone = timeZone;
+  try {
+    const out = render();
+    if (out instanceof Promise) throw new Error('inTimeZone renders synchronously only');
+    return out;
+  } finally {
+    displayZone = before;
+  }
+}
+
+export function formatDateTime(at: number | Date, lang: Lang, timeZone: string = displayZone): string {
   const ms = typeof at === 'number' ? at : at.getTime();
   return format(lang, timeZone).format(new Date(ms));
 }

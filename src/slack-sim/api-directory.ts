@@ -25,7 +25,7 @@ export function directoryMethods(ws: Workspace, socketUrl: () => string): WebApi
       return {
         ok: true,
         user: {
-          id: u.id, team_id: ws.teamId, name: u.name, deleted: false, real_name: u.realName ?? u.name, tz: 'Etc/UTC',
+          id: u.id, team_id: ws.teamId, name: u.name, deleted: false, real_name: u.realName ?? u.name, tz: u.tz ?? 'Etc/UTC',
           is_admin: u.isAdmin ?? false, is_owner: false, is_bot: u.id === ws.botUserId, is_app_user: false,
           profile: { real_name: u.realName ?? u.name, display_name: u.name, team: ws.teamId },
           ...(withLocale ? { locale: u.locale ?? 'en-US' } : {}),
@@ -46,7 +46,7 @@ export function directoryMethods(ws: Workspace, socketUrl: () => string): WebApi
       return {
         ok: true,
         members: page.map((u) => ({
-          id: u.id, team_id: ws.teamId, name: u.name, deleted: false, real_name: u.realName ?? u.name, tz: 'Etc/UTC',
+          id: u.id, team_id: ws.teamId, name: u.name, deleted: false, real_name: u.realName ?? u.name, tz: u.tz ?? 'Etc/UTC',
           is_bot: u.id === ws.botUserId, ...(withLocale ? { locale: u.locale ?? 'en-US' } : {}),
         })),
         response_metadata: { next_cursor: next },

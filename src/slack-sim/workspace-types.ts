@@ -8,6 +8,8 @@ export interface FakeUser {
   isAdmin?: boolean;
   /** The person's Slack language setting, e.g. 'ja-JP' (default 'en-US'); users.info sends it only with include_locale. */
   locale?: string;
+  /** The person's time zone as users.info and users.list give it (`tz`, an IANA name; default 'Etc/UTC'). */
+  tz?: string;
 }
 
 export interface FakeSlackOptions {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { setDisplayTimeZone } from '../i18n/time.ts';
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { RedisConnection } from '../util/redis-connection.ts';
@@ -70,6 +71,11 @@ export interface SlackBotOptions {
   defaultRegion: string;
   /** NATMIGRATE_LANGUAGE: the language of job threads where a channel has no override (default 'en'). */
   language?: Lang;
+  /**
+   * NATMIGRATE_TIME_ZONE: the zone of the times in job threads, cards, audit lines and reports (default UTC); one
+   * person's answers and App Home use their Slack `tz` instead. Process-wide (i18n/time.ts display zone).
+   */
+  timeZone?: string;
   /** How long a person's Slack locale is cached (default 1 h). */
   userLanguageTtlMs?: number;
   /** NATMIGRATE_NOTIFY_APPROVERS: `mention` (default), `dm`, `off`, or a user-group id to mention. */
@@ -218,6 +224,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     app = new App({ receiver, authorize, clientOptions, logger, logLevel: LogLevel.WARN, convoStore: false });
   }
 
+  if (opts.timeZone) setDisplayTimeZone(opts.timeZone);
   const languages = createLanguages({
     redis: opts.redis, prefix, defaultLanguage: opts.language ?? 'en', botToken: opts.botToken, ...apiUrl, logger: log,
     ...(opts.userLanguageTtlMs !== undefined ? { userTtlMs: opts.userLanguageTtlMs } : {}),
@@ -313,6 +320,7 @@ export function slackBotOptionsFromConfig(
     approvers: config.NATMIGRATE_APPROVERS,
     defaultRegion: config.NATMIGRATE_REGION,
     language: config.NATMIGRATE_LANGUAGE,
+    timeZone: config.NATMIGRATE_TIME_ZONE,
     notifyApprovers: config.NATMIGRATE_NOTIFY_APPROVERS,
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.outbox ? { outbox: deps.outbox } : {}),

@@ -1,4 +1,5 @@
 import { isLang, langOfSlackLocale, type Lang } from '../i18n/lang.ts';
+import { isValidTimeZone } from '../domain/freeze-windows.ts';
 import type { RedisConnection } from '../util/redis-connection.ts';
 import type { Log } from './slack-log.ts';
 import { singleAttemptClient, type SlackWebClient } from './web-call.ts';
@@ -12,6 +13,9 @@ import { singleAttemptClient, type SlackWebClient } from './web-call.ts';
  *   a TTL. The 3-second ack never waits on Slack for it: `warm` reads the whole directory with users.list at start-up,
  *   and a person not in the cache is answered in the channel's language this once while users.info is read after
  *   the ack (`learnUser`), so the next answer is in theirs.
+ * - a person's time zone (the times of their ephemeral answers and App Home): the `tz` Slack gives in the same
+ *   users.info / users.list answers (an IANA name such as "Asia/Tokyo"), cached beside the locale; no call of its own.
+ *   Unknown, the channel's zone (NATMIGRATE_TIME_ZONE) is used.
  */
 
 export interface Languages {
@@ -31,6 +35,10 @@ export interface Languages {
   learnUser(userId: string): Promise<Lang>;
   /** Read every person's locale with users.list (paginated) into the cache; returns how many were cached. */
   warm(): Promise<number>;
+  /** A person's Slack time zone if the cache knows it (Redis only: safe before the ack). */
+  cachedUserTimeZone(userId: string): Promise<string | undefined>;
+  /** A person's Slack time zone (reads users.info on a cache miss, the same read as their language). */
+  userTimeZone(userId: string): Promise<string | undefined>;
 }
 
 export interface LanguagesOptions {
@@ -51,7 +59,14 @@ export interface LanguagesOptions {
 export const languageKeys = (prefix: string) => ({
   channel: (channelId: string) => `${prefix}:lang:channel:${channelId}`,
   user: (userId: string) => `${prefix}:lang:user:${userId}`,
+  userTz: (userId: string) => `${prefix}:tz:user:${userId}`,
 });
+
+/** Slack's `tz` when Intl knows it (it is shown in it), else undefined. */
+function validZone(tz: unknown): string | undefined {
+  if (typeof tz !== 'string' || !tz) return undefined;
+  return isValidTimeZone(tz) ? tz : undefined;
+}
 
 export function createLanguages(opts: LanguagesOptions): Languages {
   const K = languageKeys(opts.prefix);
@@ -64,9 +79,11 @@ export function createLanguages(opts: LanguagesOptions): Languages {
     try {
       client ??= singleAttemptClient({ botToken: opts.botToken, slackApiUrl: opts.slackApiUrl, timeoutMs: opts.timeoutMs ?? 1500 });
       const res = await client.users.info({ user: userId, include_locale: true });
-      const locale = (res.user as { locale?: string } | undefined)?.locale;
-      const lang = locale ? langOfSlackLocale(locale) : fallback;
-      await opts.redis.set(K.user(userId), lang, 'PX', ttl);
+      const user = res.user as { locale?: string; tz?: string } | undefined;
+      const lang = user?.locale ? langOfSlackLocale(user.locale) : fallback;
+      const tz = validZone(user?.tz);
+      // '' remembers that Slack gave no zone, so the next answer does not read users.info again for it.
+      await opts.redis.pipeline().set(K.user(userId), lang, 'PX', ttl).set(K.userTz(userId), tz ?? '', 'PX', ttl).exec();
       return lang;
     } catch (err) {
       opts.logger?.warn({ userId, err: err instanceof Error ? err.message : String(err) }, 'users.info failed; answering in the default language');
@@ -95,11 +112,12 @@ export function createLanguages(opts: LanguagesOptions): Languages {
     try {
       do {
         const res = await client.users.list({ include_locale: true, limit: 200, ...(cursor ? { cursor } : {}) });
-        const members = (res.members ?? []) as { id?: string; locale?: string; deleted?: boolean }[];
+        const members = (res.members ?? []) as { id?: string; locale?: string; tz?: string; deleted?: boolean }[];
         const pipe = opts.redis.pipeline();
         for (const m of members) {
           if (!m.id || m.deleted || !m.locale) continue;
           pipe.set(K.user(m.id), langOfSlackLocale(m.locale), 'PX', ttl);
+          pipe.set(K.userTz(m.id), validZone(m.tz) ?? '', 'PX', ttl);
           count++;
         }
         await pipe.exec();
@@ -129,6 +147,14 @@ export function createLanguages(opts: LanguagesOptions): Languages {
     async userLanguage(userId) {
       return (await cached(userId)) ?? learn(userId);
     },
+    cachedUserTimeZone: async (userId) => validZone(await opts.redis.get(K.userTz(userId))),
+    async userTimeZone(userId) {
+      const known = await opts.redis.get(K.userTz(userId));
+      if (known !== null) return validZone(known);
+      // Their language known but not their zone (a cache from before zones were kept): one read learns both.
+      await learn(userId);
+      return validZone(await opts.redis.get(K.userTz(userId)));
+    },
   };
 }
 
@@ -143,5 +169,7 @@ export function fixedLanguages(lang: Lang): Languages {
     cachedUserLanguage: () => Promise.resolve(lang),
     learnUser: () => Promise.resolve(lang),
     warm: () => Promise.resolve(0),
+    cachedUserTimeZone: () => Promise.resolve(undefined),
+    userTimeZone: () => Promise.resolve(undefined),
   };
 }

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { catalogKeys, msg } from '../../src/i18n/catalog.ts';
 import { LANGS } from '../../src/i18n/lang.ts';
-import { formatDateTime } from '../../src/i18n/time.ts';
+import { displayTimeZone, formatDateTime, inTimeZone, setDisplayTimeZone } from '../../src/i18n/time.ts';
 import { noteReason, outcomeSummaryOf } from '../../src/engine/migration/summary.ts';
 import type { JobData } from '../../src/engine/job-data.ts';
 import type { JobOutcome } from '../../src/domain/events.ts';
@@ -317,5 +317,26 @@ describe('dates and times', () => {
     expect(formatDateTime(at, 'en')).toBe('Dec 6, 2026, 20:01:02 UTC');
     expect(formatDateTime(at, 'ja')).toBe('2026/12/06 20:01:02 UTC');
     expect(formatDateTime(at, 'ja', 'Asia/Tokyo')).toBe('2026/12/07 05:01:02 JST');
+    expect(formatDateTime(at, 'en', 'America/New_York')).toBe('Dec 6, 2026, 15:01:02 EST');
+  });
+  it('are shown in NATMIGRATE_TIME_ZONE by default, and in one person\'s zone inside inTimeZone (then back)', () => {
+    const before = displayTimeZone();
+    try {
+      setDisplayTimeZone('Asia/Tokyo');
+      expect(formatDateTime(at, 'en')).toBe('Dec 7, 2026, 05:01:02 GMT+9');
+      expect(formatDateTime(at, 'ja')).toBe('2026/12/07 05:01:02 JST');
+      expect(inTimeZone('Europe/London', () => formatDateTime(at, 'en'))).toBe('Dec 6, 2026, 20:01:02 GMT');
+      expect(inTimeZone(undefined, () => formatDateTime(at, 'ja'))).toBe('2026/12/07 05:01:02 JST');
+      expect(formatDateTime(at, 'ja')).toBe('2026/12/07 05:01:02 JST');
+      expect(() => inTimeZone('UTC', () => Promise.resolve(1))).toThrow(/synchronously/);
+      expect(displayTimeZone()).toBe('Asia/Tokyo');
+      expect(() => setDisplayTimeZone('Not/AZone')).toThrow(RangeError);
+      expect(displayTimeZone()).toBe('Asia/Tokyo');
+      // The engine's facts carry ISO times; the catalog words them in the zone shown.
+      const expired = { outcome: 'expired' as const, reasons: [{ code: 'expired' as const, before: '2026-12-06T20:01:02.000Z' }] };
+      expect(msg('ja').outcomeText({ text: expired })).toContain('2026/12/07 05:01:02 JST');
+    } finally {
+      setDisplayTimeZone(before);
+    }
   });
 });

@@ -10,7 +10,7 @@ let slack: FakeSlack;
 let r: TestRedis;
 beforeAll(async () => {
   slack = await startFakeSlack({
-    users: [{ id: 'U0KENJI', name: 'kenji', locale: 'ja-JP' }, { id: 'U0ALICE', name: 'alice', locale: 'en-GB' }, { id: 'U0PIERRE', name: 'pierre', locale: 'fr-FR' }],
+    users: [{ id: 'U0KENJI', name: 'kenji', locale: 'ja-JP', tz: 'Asia/Tokyo' }, { id: 'U0ALICE', name: 'alice', locale: 'en-GB', tz: 'Europe/London' }, { id: 'U0PIERRE', name: 'pierre', locale: 'fr-FR', tz: 'Not/AZone' }],
     channels: { C0OPS: 'ops', C0JP: 'ops-jp' },
   });
   r = await testRedis('language');
@@ -123,5 +123,41 @@ describe('warm and the ack path', () => {
     expect(await langs.cachedUserLanguage('U0KENJI')).toBeUndefined();
     expect(await langs.learnUser('U0KENJI')).toBe('ja');
     expect(await langs.cachedUserLanguage('U0KENJI')).toBe('ja');
+  });
+});
+
+describe('a person\'s time zone', () => {
+  it('comes from the same users.info read as their language (no call of its own), cached beside it', async () => {
+    const sub = await testRedis('language-tz');
+    try {
+      const langs = createLanguages({ redis: sub.redis, prefix: `${sub.prefix}:slack`, defaultLanguage: 'en', botToken: slack.botToken, slackApiUrl: slack.apiUrl });
+      const before = slack.calls('users.info').length;
+      expect(await langs.cachedUserTimeZone('U0KENJI')).toBeUndefined();
+      expect(await langs.userLanguage('U0KENJI')).toBe('ja');
+      expect(await langs.cachedUserTimeZone('U0KENJI')).toBe('Asia/Tokyo');
+      expect(await langs.userTimeZone('U0KENJI')).toBe('Asia/Tokyo');
+      expect(slack.calls('users.info').length).toBe(before + 1);
+      // A zone Intl does not know is not used (their answers follow the channel's zone), and not asked for again.
+      expect(await langs.userTimeZone('U0PIERRE')).toBeUndefined();
+      expect(await langs.userTimeZone('U0PIERRE')).toBeUndefined();
+      expect(slack.calls('users.info').length).toBe(before + 2);
+    } finally {
+      await sub.cleanup();
+    }
+  });
+
+  it('is cached for everyone by warm (users.list), so the ack path knows it without asking Slack', async () => {
+    const sub = await testRedis('language-tz-warm');
+    try {
+      const langs = createLanguages({ redis: sub.redis, prefix: `${sub.prefix}:slack`, defaultLanguage: 'en', botToken: slack.botToken, slackApiUrl: slack.apiUrl });
+      const infos = slack.calls('users.info').length;
+      await langs.warm();
+      expect(await langs.cachedUserTimeZone('U0KENJI')).toBe('Asia/Tokyo');
+      expect(await langs.cachedUserTimeZone('U0ALICE')).toBe('Europe/London');
+      expect(await langs.userTimeZone('U0ALICE')).toBe('Europe/London');
+      expect(slack.calls('users.info').length).toBe(infos);
+    } finally {
+      await sub.cleanup();
+    }
   });
 });

@@ -8,7 +8,8 @@ export const ja: SameMessages<typeof En> = {
   })[p.status],
   batchPlanning: () => '*プラン作成中*: VPCを読み取っています（全インスタンス、DNATエントリ、SNATエントリ）…',
   batchWaitingApproval: (p) => `*承認待ち*（${p.of} 件中 ${p.n} 件、期限 ${p.until}）。その間に全インスタンスのENIをステージングします（破壊的な変更はありません）。`,
-  batchWaitingWindow: (p) => `*変更ウィンドウを待機中*${p.until ? `（${p.until} まで）` : ''}${p.title ? ` — ${p.title}` : ''}`,
+  // `title` is the engine's English line (it names the freeze windows' own zone); the time above already names its zone.
+  batchWaitingWindow: (p) => `*変更ウィンドウを待機中*${p.until ? `（${p.until} まで）` : ''}`,
   batchCanary: (p) => `*カナリア*: ${p.canaries} を単独で切り替えます。検証が済むまで残りは待機します。`,
   batchRolling: (p) => `*順次実行*: カナリアの検証が済みました。残りは最大 ${p.concurrency} 台ずつ進めます（フォワードテーブルへの書き込みは1件ずつ）。`,
   batchStopping: () => '*停止中*: これ以上は開始しません。切り替え中のものは完了または復元し、残りはステージングを元に戻します。',

@@ -18,7 +18,7 @@ function reasonText(r: JobReason, tz: string | undefined): string {
       return `${stepName(r.step)} failed: ${r.message?.includes(r.error) ? r.message : `${r.error}${r.message ? ` (${r.message})` : ''}`}`;
     case 'cancelled': return `cancelled by ${r.by}`;
     case 'rejected': return `rejected by ${r.by.join(', ')}`;
-    case 'expired': return `nobody approved before ${tz ? formatDateTime(Date.parse(r.before), 'en', tz) : r.before}`;
+    case 'expired': return `nobody approved before ${formatDateTime(Date.parse(r.before), 'en', tz)}`;
     case 'verify_failed': return `verification failed (${problemsText(r.problems)})${r.autoRollbackOff ? '; automatic rollback is off' : ''}`;
     case 'original_unverified': return `the original mapping is back but the original path did not verify (${problemsText(r.problems)})`;
     case 'refused': return r.message;
@@ -94,7 +94,7 @@ function batchText(t: BatchText, tz: string | undefined): string {
 const summaryOf = (t: EngineSummary, tz: string | undefined) => ('batch' in t ? batchText(t, tz) : outcomeText(t, tz));
 
 export const en = {
-  /** One reason (or the chain of them) in plain text; `tz` (IANA) words its times, else they stay ISO. */
+  /** One reason (or the chain of them) in plain text; its times in `tz` (IANA), else in the display zone (i18n/time.ts). */
   jobReasons: (p: { reasons: readonly JobReason[]; tz?: string }) => reasonsText(p.reasons, p.tz),
   /** A finished job's (or batch's) one-line summary in plain text. */
   outcomeText: (p: { text: EngineSummary; tz?: string }) => summaryOf(p.text, p.tz),

@@ -21,7 +21,7 @@ function reasonText(r: JobReason, tz: string | undefined): string {
     }
     case 'cancelled': return `${r.by} がキャンセルしました`;
     case 'rejected': return `${r.by.join('、')} が却下しました`;
-    case 'expired': return `${formatDateTime(Date.parse(r.before), 'ja', tz ?? 'UTC')} までに誰も承認しませんでした`;
+    case 'expired': return `${formatDateTime(Date.parse(r.before), 'ja', tz)} までに誰も承認しませんでした`;
     case 'verify_failed': return `検証に失敗しました（${problemsText(r.problems)}）${r.autoRollbackOff ? '。自動ロールバックはオフです' : ''}`;
     case 'original_unverified': return `元のマッピングは戻りましたが、元の経路を検証できませんでした（${problemsText(r.problems)}）`;
     case 'refused': {

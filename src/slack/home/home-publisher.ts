@@ -1,4 +1,5 @@
 import type { RedisConnection } from '../../util/redis-connection.ts';
+import { inTimeZone } from '../../i18n/time.ts';
 import { errText } from '../error-text.ts';
 import type { SlackDeps } from '../listeners/deps.ts';
 import type { Delivered } from '../outbox/index.ts';
@@ -55,9 +56,12 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
     if (fresh) await o.redis.set(noticeKey(userId), fresh, 'PX', o.noticeMs ?? 60_000);
     const notice = fresh ?? (await o.redis.get(noticeKey(userId))) ?? undefined;
     const lang = await deps.languages.userLanguage(userId);
+    // The same users.info read as the language (cached beside it): the Home's times are in the person's own zone.
+    const tz = await deps.languages.userTimeZone(userId);
     const data = await gatherHome(deps, index, userId);
     const client = deps.web;
-    const res = await client.views.publish({ user_id: userId, view: buildHomeView(data, lang, deps.now(), notice) });
+    const view = inTimeZone(tz, () => buildHomeView(data, lang, deps.now(), notice));
+    const res = await client.views.publish({ user_id: userId, view });
     const id = (res.view as { id?: string } | undefined)?.id;
     if (id) await index.setView(userId, id);
   }

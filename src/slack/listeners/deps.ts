@@ -53,6 +53,8 @@ export interface Invocation {
   text: string;
   /** The language of the answers only this person sees (their Slack locale). */
   lang: Lang;
+  /** The person's Slack time zone when the cache knows it (their answers' times are shown in it), else the channel's. */
+  tz?: string;
   /** Work that may wait until after the ack (registerCommands runs it once the answer is sent). */
   defer?: (work: () => Promise<unknown>) => void;
   /** The replay check the guard left to the command (replay.ts): `run` does it inside its job claim. */

@@ -62,6 +62,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
     // language this once, and their locale is read after the ack.
     const known = await deps.languages.cachedUserLanguage(command.user_id);
     const lang = known ?? await deps.languages.channelLanguage(command.channel_id);
+    const tz = await deps.languages.cachedUserTimeZone(command.user_id);
     if (!known) later.push(() => deps.languages.learnUser(command.user_id));
     // What the answer did not need to wait for (queueing, thread binding, a locale); a lost queueing is healed by reconcile.
     const runLater = async () => {
@@ -77,7 +78,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       return;
     }
     const reply = await routeCommand({
-      lang, userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
+      lang, ...(tz ? { tz } : {}), userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
     }, deps);
     if (reply === DROPPED) {
       deps.log.warn({ userId: command.user_id }, 'slack request dropped: replayed request');

@@ -5,6 +5,7 @@ import { batchStatusText, isBatchJobId } from '../../blocks/batch-card.ts';
 import { outcomeLabel } from '../../blocks/card-common.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
 import type { Lang } from '../../../i18n/lang.ts';
+import { inTimeZone } from '../../../i18n/time.ts';
 import { msg } from '../../../i18n/catalog.ts';
 import { code, esc, escCut } from '../../mrkdwn.ts';
 import { mention, summaryText } from '../../blocks/format.ts';
@@ -59,7 +60,7 @@ function summarizeBatch(b: BatchStatus, thread: Thread, lang: Lang): string {
 }
 
 /** `/natmigrate status [job-id|instance-id]`: an ephemeral summary straight from the job records. */
-export async function handleStatus(cmd: Extract<Command, { kind: 'status' }>, inv: Pick<Invocation, 'lang' | 'userId' | 'channelId' | 'defer'>, deps: SlackDeps): Promise<CommandReply> {
+export async function handleStatus(cmd: Extract<Command, { kind: 'status' }>, inv: Pick<Invocation, 'lang' | 'tz' | 'userId' | 'channelId' | 'defer'>, deps: SlackDeps): Promise<CommandReply> {
   const lang = inv.lang;
   const m = msg(lang);
   const target = cmd.target?.kind === 'job' ? cmd.target.jobId : cmd.target?.instanceId;
@@ -71,7 +72,8 @@ export async function handleStatus(cmd: Extract<Command, { kind: 'status' }>, in
       if (inv.defer) inv.defer(() => deps.visibility.canSeeChannel(inv.userId, thread.channel));
       return ephemeral(m.statusChecking());
     }
-    return ephemeral(b && seen ? summarizeBatch(b, thread, lang) : m.statusNoJob({ target: code(target) }));
+    // Only this person reads the answer: its times are in their own zone.
+    return ephemeral(b && seen ? inTimeZone(inv.tz, () => summarizeBatch(b, thread, lang)) : m.statusNoJob({ target: code(target) }));
   }
   const all = await deps.service.status(target);
   const threads = new Map(await Promise.all(all.map(async (r) => [r.jobId, await deps.outbox.thread(r.jobId)] as const)));
@@ -81,7 +83,7 @@ export async function handleStatus(cmd: Extract<Command, { kind: 'status' }>, in
     return ephemeral(target ? m.statusNoJob({ target: code(target) }) : m.statusNoActive());
   }
   const shown = records.slice(0, MAX_SHOWN);
-  const lines = shown.map((r) => summarize(r, threads.get(r.jobId), lang));
+  const lines = inTimeZone(inv.tz, () => shown.map((r) => summarize(r, threads.get(r.jobId), lang)));
   const head = target ? m.statusJobsFor({ target: code(target) }) : m.statusActive({ n: records.length });
   const more = records.length > MAX_SHOWN ? m.statusMore({ n: records.length - MAX_SHOWN }) : '';
   const later = unchecked.length ? m.statusUnchecked({ n: unchecked.length }) : '';
