@@ -1,5 +1,5 @@
 import type { CutoverMethod } from './steps.ts';
-import type { EngineSummary, JobOutcome, JobReason, OutcomeText } from './job-text.ts';
+import type { EngineSummary, JobOutcome, JobReason, OutcomeText, StepFailureText } from './job-text.ts';
 import type { DnatEntry, DnatSpec } from './cloud-types.ts';
 import type { Plan, Refusal } from './plan-types.ts';
 import type { BatchCounts, BatchItemStatus, BatchPhase, BatchPlan } from './batch-plan.ts';
@@ -20,7 +20,9 @@ export interface CallEvidence {
 
 export interface StepError {
   code: string;
+  /** English: the cloud's message, or the engine's own (then `text` has its code and facts). */
   message: string;
+  text?: StepFailureText;
   action?: string;
   requestId?: string;
 }

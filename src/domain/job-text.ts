@@ -18,7 +18,7 @@ export type JobOutcome =
 /** One reason a job left its happy path; a job that failed again while undoing carries several, first one first. */
 export type JobReason =
   /** A step failed: its name (src/domain/steps.ts), the error code and the cloud's (or our) message as data. */
-  | { code: 'step_failed'; step: string; error: string; message?: string }
+  | { code: 'step_failed'; step: string; error: string; message?: string; text?: StepFailureText }
   | { code: 'cancelled'; by: string }
   | { code: 'rejected'; by: string[] }
   | { code: 'expired'; before: string }
@@ -90,3 +90,34 @@ export type ServiceAnswer =
   | { answer: 'already_rolled_back'; job: string; rollback: string }
   | { answer: 'instance_busy'; instance: string; holder: string }
   | { answer: 'rollback_queued'; job: string; rollback: string };
+
+/**
+ * Why one of the engine's own checks stopped a step (StepFailure; a cloud error is the cloud's text instead), as a
+ * code with facts. The step error's `code` (Drift, Conflict, EniBusy…) stays as it is beside it.
+ */
+export type StepFailureText =
+  | { failure: 'nat_gateway_not_found'; gateway: string; region: string }
+  | { failure: 'bad_target'; target: string }
+  | { failure: 'plan_gone'; instance: string }
+  | { failure: 'table_lock_lost'; table?: string; what?: string }
+  | { failure: 'journal_incomplete'; missing: 'plan' | 'forward_table' | 'eni_ip' }
+  | { failure: 'cancelled'; by: string }
+  | { failure: 'no_power_api' }
+  /** The worker shut down mid-step; another worker re-runs it. */
+  | { failure: 'interrupted' }
+  | { failure: 'instance_missing'; instance: string }
+  | { failure: 'instance_not_running'; instance: string; status: string }
+  /** `status` absent: the entry is gone. */
+  | { failure: 'entry_not_as_approved'; entry: string; status?: string }
+  | { failure: 'entry_changed'; entry: string }
+  | { failure: 'entry_maps_elsewhere'; entry: string; ip: string; original: string }
+  | { failure: 'entry_not_ours'; entry: string; ip: string; eniIp?: string }
+  | { failure: 'eip_in_use'; eip: string; entries: string[] }
+  | { failure: 'eni_missing'; eni: string }
+  | { failure: 'eni_busy'; eni: string; status: string; instance?: string; doing: 'attach' | 'delete' }
+  | { failure: 'eni_unconfigurable'; eni: string }
+  | { failure: 'vswitch_missing'; vswitch: string }
+  /** `output`: what the guest printed (data). */
+  | { failure: 'guest_config_failed'; windows: boolean; status: string; exitCode?: number; output: string }
+  | { failure: 'windows_config_missing'; problems: string[] }
+  | { failure: 'no_migration'; job: string };

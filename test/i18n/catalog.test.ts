@@ -9,7 +9,7 @@ import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
 import { STEPS } from '../../src/domain/steps.ts';
 import type { PlanWarning } from '../../src/domain/plan-warning.ts';
-import type { ServiceAnswer } from '../../src/domain/job-text.ts';
+import type { ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
 import type { BadOptionProblem, Refusal } from '../../src/domain/plan-types.ts';
 import { refusalCard } from '../../src/slack/blocks/plan-card.ts';
 import { batchSummary } from '../../src/engine/fleet/batch-summary.ts';
@@ -291,6 +291,53 @@ describe('the service\'s answers to cancel and rollback', () => {
     expect(ja).toMatch(JAPANESE);
     expect(ja).not.toMatch(/ the | will | is |nothing|queued|already/);
     for (const id of english.match(/migrate-x-1|rollback-x-1|i-bp1web|awaiting_approval|(?<=\()cutover|restoring|refused|migrated|scan/g) ?? []) expect(ja).toContain(id);
+  });
+});
+
+describe('why the engine\'s own checks stopped a step', () => {
+  const failures: [StepFailureText, string][] = [
+    [{ failure: 'nat_gateway_not_found', gateway: 'ngw-1', region: 'cn-hangzhou' }, 'NAT gateway ngw-1 was not found in region cn-hangzhou; check the id and the --region.'],
+    [{ failure: 'bad_target', target: 'xyz' }, 'xyz is neither a NAT gateway id nor a VPC id'],
+    [{ failure: 'plan_gone', instance: 'i-bp1web' }, 'the plan of i-bp1web is gone'],
+    [{ failure: 'table_lock_lost', table: 'ftb-1', what: 'the entry' }, 'lost the lock of forward table ftb-1; not writing the entry'],
+    [{ failure: 'table_lock_lost' }, 'lost the lock of forward table (none held); not writing'],
+    [{ failure: 'journal_incomplete', missing: 'plan' }, 'the journal has no plan'],
+    [{ failure: 'journal_incomplete', missing: 'forward_table' }, 'no forward table in the journal'],
+    [{ failure: 'journal_incomplete', missing: 'eni_ip' }, 'the journal has no ENI private IP'],
+    [{ failure: 'cancelled', by: 'U0ALICE' }, 'cancelled by U0ALICE'],
+    [{ failure: 'no_power_api' }, 'this cloud adapter cannot stop or start instances'],
+    [{ failure: 'interrupted' }, 'worker shutting down; the step will be re-run'],
+    [{ failure: 'instance_missing', instance: 'i-bp1web' }, 'instance i-bp1web no longer exists'],
+    [{ failure: 'instance_not_running', instance: 'i-bp1web', status: 'Stopping' }, 'instance i-bp1web is Stopping, not Running; it was not stopped'],
+    [{ failure: 'entry_not_as_approved', entry: 'fwd-1', status: 'Pending' }, 'DNAT entry fwd-1 is Pending since the approval; not cutting over'],
+    [{ failure: 'entry_not_as_approved', entry: 'fwd-1' }, 'DNAT entry fwd-1 is gone since the approval; not cutting over'],
+    [{ failure: 'entry_changed', entry: 'fwd-1' }, 'DNAT entry fwd-1 changed since the approval; not cutting over'],
+    [{ failure: 'entry_maps_elsewhere', entry: 'fwd-1', ip: '192.168.1.50', original: '192.168.1.10' }, 'DNAT entry fwd-1 maps to 192.168.1.50, neither 192.168.1.10 nor the ENI; not cutting over'],
+    [{ failure: 'entry_not_ours', entry: 'fwd-1', ip: '192.168.1.50', eniIp: '192.168.1.99' }, 'DNAT entry fwd-1 maps to 192.168.1.50, not to this job\'s ENI (192.168.1.99); not moving it'],
+    [{ failure: 'eip_in_use', eip: '203.0.113.10', entries: ['fwd-2 → 192.168.1.50'] }, 'EIP 203.0.113.10 is used by fwd-2 → 192.168.1.50; cannot recreate the original mapping'],
+    [{ failure: 'eni_missing', eni: 'eni-1' }, 'ENI eni-1 no longer exists'],
+    [{ failure: 'eni_busy', eni: 'eni-1', status: 'InUse', instance: 'i-other', doing: 'attach' }, 'ENI eni-1 is InUse on i-other, cannot attach it'],
+    [{ failure: 'eni_busy', eni: 'eni-1', status: 'InUse', doing: 'delete' }, 'ENI eni-1 is InUse; cannot delete it'],
+    [{ failure: 'eni_unconfigurable', eni: 'eni-1' }, 'ENI eni-1 has no MAC/IP to configure'],
+    [{ failure: 'vswitch_missing', vswitch: 'vsw-1' }, 'vSwitch vsw-1 not found'],
+    [{ failure: 'guest_config_failed', windows: false, status: 'Failed', exitCode: 2, output: 'netplan: error' }, 'configuring the NIC in the guest ended Failed (exit 2): netplan: error'],
+    [{ failure: 'guest_config_failed', windows: true, status: 'Failed', output: 'Access denied' }, 'configuring the NIC in the Windows guest ended Failed: Access denied'],
+    [{ failure: 'windows_config_missing', problems: ['metric 5'] }, 'the Windows NIC configuration is not in place: metric 5'],
+    [{ failure: 'no_migration', job: 'migrate-x-1' }, 'migration migrate-x-1 has no saved original entry to restore'],
+  ];
+  it.each(failures)('%o: English as the engine wrote it, Japanese from the same facts, ids and guest output kept', (text, english) => {
+    expect(msg('en').stepFailureText({ text })).toBe(english);
+    const ja = msg('ja').stepFailureText({ text });
+    expect(ja).toMatch(JAPANESE);
+    expect(ja).not.toMatch(/not cutting over|no longer exists|cannot (?:attach|delete|recreate)|since the approval|not writing|is gone|not found|the journal/);
+    for (const id of english.match(/ngw-1|cn-hangzhou|xyz|i-bp1web|ftb-1|U0ALICE|Stopping|Pending|fwd-\d|192\.168\.1\.\d+|203\.0\.113\.10|eni-1|InUse|i-other|vsw-1|netplan: error|Access denied|metric 5|migrate-x-1/g) ?? []) expect(ja).toContain(id);
+  });
+  it('a failed job\'s reason in Japanese words the engine\'s own check from its facts, and keeps a cloud error\'s text', () => {
+    const ja = msg('ja').jobReasons({ reasons: [
+      { code: 'step_failed', step: 'modify_entry', error: 'Drift', message: 'DNAT entry fwd-1 changed since the approval; not cutting over', text: { failure: 'entry_changed', entry: 'fwd-1' } },
+      { code: 'step_failed', step: 'restore_modify_back', error: 'Throttling.User', message: 'Request was denied due to user flow control.' },
+    ] });
+    expect(ja).toBe('手順「DNAT IPマッピングをその場でENIに移動（ModifyForwardEntry）」が失敗しました: Drift（DNATエントリ fwd-1 は承認後に変更されたため、切り替えません）。続いて 手順「DNAT IPマッピングをその場でプライマリIPに戻す」が失敗しました: Throttling.User（Request was denied due to user flow control.）');
   });
 });
 

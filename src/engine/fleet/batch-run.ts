@@ -219,7 +219,7 @@ class BatchRun {
     // The event carries one full plan (the first canary's) for consumers that know only single jobs.
     const first = plan.items[0]!;
     const canaryPlan = (await this.ctx.batchPlans.get(this.id, first.instanceId)) ?? (await this.ctx.records.get(first.childJobId))?.plan;
-    if (!canaryPlan) throw new StepFailure('NoPlan', `the plan of ${first.instanceId} is gone`);
+    if (!canaryPlan) throw new StepFailure('NoPlan', { failure: 'plan_gone', instance: first.instanceId });
     await this.emit({
       type: 'approval.requested', kind: 'batch', plan: canaryPlan, planHash: plan.hash, expiresAt: request.expiresAt,
       requiredApprovals: request.requiredApprovals, requestedBy: { kind: 'user', userId: this.rec.requestedBy }, batch: plan,

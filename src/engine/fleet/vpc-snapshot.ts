@@ -43,8 +43,8 @@ export async function vpcOfTarget(cloud: CloudPort, target: string): Promise<str
   if (isVpcId(target)) return target;
   if (isNatGatewayId(target)) {
     const gw = (await cloud.listNatGateways({ natGatewayId: target })).find((g) => g.natGatewayId === target);
-    if (!gw) throw new StepFailure('NatGatewayNotFound', `NAT gateway ${target} was not found in region ${cloud.regionId}; check the id and the --region.`);
+    if (!gw) throw new StepFailure('NatGatewayNotFound', { failure: 'nat_gateway_not_found', gateway: target, region: cloud.regionId });
     return gw.vpcId;
   }
-  throw new StepFailure('BadTarget', `${target} is neither a NAT gateway id nor a VPC id`);
+  throw new StepFailure('BadTarget', { failure: 'bad_target', target });
 }

@@ -155,12 +155,12 @@ export class MigrationRun {
       rec.calls = evidence(callsOf(e));
       rec.finishedAt = iso();
       if (this.cancelAbort.signal.aborted && this.cancelBy) {
-        rec.error = { code: 'Cancelled', message: `cancelled by ${this.cancelBy}` };
+        rec.error = toStepError(new StepFailure('Cancelled', { failure: 'cancelled', by: this.cancelBy }));
         this.routeCancel(this.cancelBy);
         return;
       }
       if (this.workerSignal?.aborted) {
-        rec.error = { code: 'Interrupted', message: 'worker shutting down; the step will be re-run' };
+        rec.error = toStepError(new StepFailure('Interrupted', { failure: 'interrupted' }));
         throw parkForAnotherWorker();
       }
       if (!isStepError(e)) throw e; // Redis or a bug: BullMQ retries from the journal
@@ -237,7 +237,7 @@ export class MigrationRun {
     // On the undo paths the first failure's reason stays in front; before them, this failure is the reason.
     if (info.phase !== 'preflight') {
       const undoing = info.phase === 'restore' || info.phase === 'unstage' || info.phase === 'final';
-      noteReason(this.j, { code: 'step_failed', step, error: se.code, ...(se.message ? { message: se.message } : {}) }, undoing ? 'append' : 'replace');
+      noteReason(this.j, { code: 'step_failed', step, error: se.code, ...(se.message ? { message: se.message } : {}), ...(se.text ? { text: se.text } : {}) }, undoing ? 'append' : 'replace');
     }
     if (route.pendingOutcome) this.j.pendingOutcome = route.pendingOutcome;
     this.j.step = route.next;
@@ -274,7 +274,7 @@ export class MigrationRun {
       const by = await this.d.cancels.requestedBy(this.jobId);
       if (by && this.cancelApplies()) {
         this.cancelBy = by;
-        this.cancelAbort.abort(new StepFailure('Cancelled', `cancelled by ${by}`));
+        this.cancelAbort.abort(new StepFailure('Cancelled', { failure: 'cancelled', by }));
       }
     } catch { /* the boundary check will see it */ }
   }

@@ -121,7 +121,7 @@ export class StepContext {
    */
   async fence(what: string, scope: FenceScope = 'job'): Promise<void> {
     if (scope === 'table' && (!this.lock || this.lock.lost)) {
-      throw new StepFailure('TableLockLost', `lost the lock of forward table ${this.lock?.forwardTableId ?? '(none held)'}; not writing`);
+      throw new StepFailure('TableLockLost', { failure: 'table_lock_lost', ...(this.lock?.forwardTableId ? { table: this.lock.forwardTableId } : {}) });
     }
     const verdict = await this.deps.fencing.check({
       jobId: this.jobId, token: this.fenceToken,
@@ -129,7 +129,7 @@ export class StepContext {
       ...(scope === 'table' && this.lock ? { tableLockKey: this.lock.key } : {}),
     });
     if (verdict === 'ok') return;
-    if (verdict === 'table-lock') throw new StepFailure('TableLockLost', `lost the lock of forward table ${this.lock?.forwardTableId}; not writing ${what}`);
+    if (verdict === 'table-lock') throw new StepFailure('TableLockLost', { failure: 'table_lock_lost', ...(this.lock?.forwardTableId ? { table: this.lock.forwardTableId } : {}), what });
     throw new FencedOut(this.jobId, verdict, what);
   }
 
@@ -166,7 +166,7 @@ export class StepContext {
   }
 
   requirePlan(): Plan {
-    if (!this.j.plan) throw new StepFailure('NoPlan', 'the journal has no plan');
+    if (!this.j.plan) throw new StepFailure('NoPlan', { failure: 'journal_incomplete', missing: 'plan' });
     return this.j.plan;
   }
 
@@ -228,7 +228,7 @@ export class StepContext {
 
   private tableId(): string {
     const t = this.j.original?.restoreRecipe.forwardTableId ?? this.j.plan?.entryToDelete.forwardTableId;
-    if (!t) throw new StepFailure('NoPlan', 'no forward table in the journal');
+    if (!t) throw new StepFailure('NoPlan', { failure: 'journal_incomplete', missing: 'forward_table' });
     return t;
   }
 
@@ -247,7 +247,7 @@ export class StepContext {
   /** A forward-table write, retried briefly while the table is busy with an entry we do not control. */
   async tableWrite<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      if (this.lock?.lost) throw new StepFailure('TableLockLost', `lost the lock of forward table ${this.lock.forwardTableId}; not writing`);
+      if (this.lock?.lost) throw new StepFailure('TableLockLost', { failure: 'table_lock_lost', table: this.lock.forwardTableId });
       try {
         return await fn();
       } catch (e) {

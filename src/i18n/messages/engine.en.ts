@@ -1,6 +1,6 @@
 // The service's answers to cancel and rollback, from their codes (src/domain/job-text.ts ServiceAnswer). Plain text:
 // the caller escapes it. The engine keeps this English as the answer's `message` (logs, CLI).
-import type { ServiceAnswer } from '../../domain/job-text.ts';
+import type { ServiceAnswer, StepFailureText } from '../../domain/job-text.ts';
 
 const EFFECT = {
   restore: 'the original DNAT mapping will be restored and the ENI removed (no second approval: it returns to the approved starting point)',
@@ -31,7 +31,39 @@ function answerText(a: ServiceAnswer): string {
   }
 }
 
+function failureText(f: StepFailureText): string {
+  switch (f.failure) {
+    case 'nat_gateway_not_found': return `NAT gateway ${f.gateway} was not found in region ${f.region}; check the id and the --region.`;
+    case 'bad_target': return `${f.target} is neither a NAT gateway id nor a VPC id`;
+    case 'plan_gone': return `the plan of ${f.instance} is gone`;
+    case 'table_lock_lost': return `lost the lock of forward table ${f.table ?? '(none held)'}; not writing${f.what ? ` ${f.what}` : ''}`;
+    case 'journal_incomplete':
+      return f.missing === 'plan' ? 'the journal has no plan' : f.missing === 'forward_table' ? 'no forward table in the journal' : 'the journal has no ENI private IP';
+    case 'cancelled': return `cancelled by ${f.by}`;
+    case 'no_power_api': return 'this cloud adapter cannot stop or start instances';
+    case 'interrupted': return 'worker shutting down; the step will be re-run';
+    case 'instance_missing': return `instance ${f.instance} no longer exists`;
+    case 'instance_not_running': return `instance ${f.instance} is ${f.status}, not Running; it was not stopped`;
+    case 'entry_not_as_approved': return `DNAT entry ${f.entry} is ${f.status ?? 'gone'} since the approval; not cutting over`;
+    case 'entry_changed': return `DNAT entry ${f.entry} changed since the approval; not cutting over`;
+    case 'entry_maps_elsewhere': return `DNAT entry ${f.entry} maps to ${f.ip}, neither ${f.original} nor the ENI; not cutting over`;
+    case 'entry_not_ours': return `DNAT entry ${f.entry} maps to ${f.ip}, not to this job's ENI (${f.eniIp ?? 'none'}); not moving it`;
+    case 'eip_in_use': return `EIP ${f.eip} is used by ${f.entries.join(', ')}; cannot recreate the original mapping`;
+    case 'eni_missing': return `ENI ${f.eni} no longer exists`;
+    case 'eni_busy':
+      return f.doing === 'delete' ? `ENI ${f.eni} is ${f.status}; cannot delete it` : `ENI ${f.eni} is ${f.status}${f.instance ? ` on ${f.instance}` : ''}, cannot attach it`;
+    case 'eni_unconfigurable': return `ENI ${f.eni} has no MAC/IP to configure`;
+    case 'vswitch_missing': return `vSwitch ${f.vswitch} not found`;
+    case 'guest_config_failed':
+      return `configuring the NIC in the ${f.windows ? 'Windows guest' : 'guest'} ended ${f.status}${f.exitCode !== undefined ? ` (exit ${f.exitCode})` : ''}: ${f.output}`;
+    case 'windows_config_missing': return `the Windows NIC configuration is not in place: ${f.problems.join('; ')}`;
+    case 'no_migration': return `migration ${f.job} has no saved original entry to restore`;
+  }
+}
+
 export const en = {
+  /** Why one of the engine's own checks stopped a step, in plain text (the caller escapes it). */
+  stepFailureText: (p: { text: StepFailureText }) => failureText(p.text),
   /** The service's answer to cancel or rollback, in plain text. */
   serviceAnswerText: (p: { answer: ServiceAnswer }) => answerText(p.answer),
 };

@@ -1,4 +1,4 @@
-import type { ServiceAnswer } from '../../domain/job-text.ts';
+import type { ServiceAnswer, StepFailureText } from '../../domain/job-text.ts';
 import type { SameMessages } from '../message-type.ts';
 import type { en as En } from './engine.en.ts';
 
@@ -35,6 +35,38 @@ function answerText(a: ServiceAnswer): string {
   }
 }
 
+/** エンジン自身の確認で手順が止まった理由（StepFailure）。ID、状態、ゲストOSの出力はそのまま。 */
+function failureText(f: StepFailureText): string {
+  switch (f.failure) {
+    case 'nat_gateway_not_found': return `NATゲートウェイ ${f.gateway} がリージョン ${f.region} に見つかりません。IDと --region を確認してください。`;
+    case 'bad_target': return `${f.target} はNATゲートウェイIDでもVPC IDでもありません`;
+    case 'plan_gone': return `${f.instance} のプランが失われました`;
+    case 'table_lock_lost': return `フォワードテーブル ${f.table ?? '（保持なし）'} のロックを失ったため、書き込みません${f.what ? `（${f.what}）` : ''}`;
+    case 'journal_incomplete':
+      return f.missing === 'plan' ? 'ジャーナルにプランがありません' : f.missing === 'forward_table' ? 'ジャーナルにフォワードテーブルがありません' : 'ジャーナルにENIのプライベートIPがありません';
+    case 'cancelled': return `${f.by} がキャンセルしました`;
+    case 'no_power_api': return 'このクラウドアダプターはインスタンスを停止・起動できません';
+    case 'interrupted': return 'ワーカーが停止中のため、この手順は再実行されます';
+    case 'instance_missing': return `インスタンス ${f.instance} はもう存在しません`;
+    case 'instance_not_running': return `インスタンス ${f.instance} は ${f.status} で Running ではないため、停止していません`;
+    case 'entry_not_as_approved': return `DNATエントリ ${f.entry} は承認後に ${f.status ?? '削除済み'} になったため、切り替えません`;
+    case 'entry_changed': return `DNATエントリ ${f.entry} は承認後に変更されたため、切り替えません`;
+    case 'entry_maps_elsewhere': return `DNATエントリ ${f.entry} は ${f.ip} を向いており、${f.original} でもENIでもないため、切り替えません`;
+    case 'entry_not_ours': return `DNATエントリ ${f.entry} は ${f.ip} を向いており、このジョブのENI（${f.eniIp ?? 'なし'}）ではないため、移動しません`;
+    case 'eip_in_use': return `EIP ${f.eip} は ${f.entries.join(', ')} で使われているため、元のマッピングを再作成できません`;
+    case 'eni_missing': return `ENI ${f.eni} はもう存在しません`;
+    case 'eni_busy':
+      return f.doing === 'delete' ? `ENI ${f.eni} は ${f.status} のため削除できません` : `ENI ${f.eni} は ${f.status}${f.instance ? `（${f.instance}）` : ''} のためアタッチできません`;
+    case 'eni_unconfigurable': return `ENI ${f.eni} には設定するMAC/IPがありません`;
+    case 'vswitch_missing': return `vSwitch ${f.vswitch} が見つかりません`;
+    case 'guest_config_failed':
+      return `${f.windows ? 'Windows ' : ''}ゲストOSでのNIC設定が ${f.status} で終了しました${f.exitCode !== undefined ? `（終了コード ${f.exitCode}）` : ''}: ${f.output}`;
+    case 'windows_config_missing': return `WindowsのNIC設定が反映されていません: ${f.problems.join('; ')}`;
+    case 'no_migration': return `移行 ${f.job} には復元用に保存した元のエントリがありません`;
+  }
+}
+
 export const ja: SameMessages<typeof En> = {
+  stepFailureText: (p) => failureText(p.text),
   serviceAnswerText: (p) => answerText(p.answer),
 };

@@ -4,6 +4,7 @@ import { formatDateTime } from '../time.ts';
 import { STEP as STEP_JA } from './audit.ja.ts';
 import type { en as En } from './outcome.en.ts';
 import { ja as planJa } from './plan.ja.ts';
+import { ja as engineJa } from './engine.ja.ts';
 
 // ジョブがなぜその結果になったかと、終了したジョブの1行の要約（src/domain/job-text.ts のコードと事実から）。
 // プレーンテキスト: 呼び出し側が文全体をエスケープする。ID、IPアドレス、エラーコード、クラウドのメッセージはそのまま。
@@ -16,7 +17,9 @@ function problemsText(p: VerifyProblems): string {
 function reasonText(r: JobReason, tz: string | undefined): string {
   switch (r.code) {
     case 'step_failed': {
-      const what = r.message?.includes(r.error) ? r.message : `${r.error}${r.message ? `（${r.message}）` : ''}`;
+      // The engine's own reason in Japanese from its facts; a cloud error's message stays as the cloud wrote it.
+      const message = r.text ? engineJa.stepFailureText({ text: r.text }) : r.message;
+      const what = message?.includes(r.error) ? message : `${r.error}${message ? `（${message}）` : ''}`;
       return `手順「${STEP_JA[r.step] ?? r.step}」が失敗しました: ${what}`;
     }
     case 'cancelled': return `${r.by} がキャンセルしました`;

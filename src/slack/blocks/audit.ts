@@ -3,7 +3,7 @@ import type { Lang } from '../../i18n/lang.ts';
 import { msg } from '../../i18n/catalog.ts';
 import type { ThreadEvent } from '../thread-events.ts';
 import {
-  actor, actors, callsText, code, codeBlock, context, detailText, dnatEntryText, esc, escCut, line, mention, reasonText, restoreRecipeText,
+  actor, actors, callsText, code, codeBlock, context, detailText, dnatEntryText, esc, escCut, line, mention, reasonText, restoreRecipeText, stepErrorText,
   section, when, type SlackMessage,
 } from './format.ts';
 import { fitMessage } from './fit.ts';
@@ -79,7 +79,7 @@ export function auditReply(ev: ThreadEvent, lang: Lang = 'en'): SlackMessage | u
     case 'failed': {
       const e = ev.error;
       return line(m.auditFailed({
-        at: t, step: code(ev.step), code: code(e.code), message: escCut(e.message, 1500),
+        at: t, step: code(ev.step), code: code(e.code), message: escCut(stepErrorText(e, lang), 1500),
         ...(e.action ? { action: code(e.action) } : {}), ...(e.requestId ? { requestId: code(e.requestId) } : {}),
       }));
     }
@@ -125,7 +125,7 @@ export function previewReply(ev: MigrationEvent, requestedBy: string | undefined
     case 'refused':
       return refusalCard(ev.refusal, { jobId: ev.jobId, at: ev.at, dryRun: true, ...by }, lang);
     case 'failed':
-      return line(msg(lang).previewFailed({ at: when(ev.at, lang), scan: ev.jobId.startsWith('scan-'), job: code(ev.jobId), code: code(ev.error.code), message: escCut(ev.error.message, 1500) }));
+      return line(msg(lang).previewFailed({ at: when(ev.at, lang), scan: ev.jobId.startsWith('scan-'), job: code(ev.jobId), code: code(ev.error.code), message: escCut(stepErrorText(ev.error, lang), 1500) }));
     case 'scan.finished':
       return scanMessage(ev.jobId, ev.scan, ev.at, requestedBy, lang);
     case 'drift.detected':

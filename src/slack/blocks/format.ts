@@ -5,7 +5,7 @@ import { code, esc, plain, plainText, truncate } from '../mrkdwn.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { msg } from '../../i18n/catalog.ts';
 import { formatDateTime } from '../../i18n/time.ts';
-import type { EngineSummary, JobReason } from '../../domain/job-text.ts';
+import type { EngineSummary, JobReason, StepFailureText } from '../../domain/job-text.ts';
 
 export { code, codeBlock, esc, escCut, plain, plainText, truncate } from '../mrkdwn.ts';
 
@@ -71,6 +71,11 @@ export function when(iso: string | number, lang: Lang = 'en'): string {
 export function summaryText(s: { summary?: string; text?: EngineSummary; outcomeText?: EngineSummary }, lang: Lang): string {
   const facts = s.text ?? s.outcomeText;
   return facts ? msg(lang).outcomeText({ text: facts }) : (s.summary ?? '');
+}
+
+/** A step error's message in the reader's language: the engine's own reason from its code, a cloud's as the cloud wrote it. Plain text. */
+export function stepErrorText(e: { message: string; text?: StepFailureText }, lang: Lang): string {
+  return e.text ? msg(lang).stepFailureText({ text: e.text }) : e.message;
 }
 
 /** Why a job is restoring, in the reader's language (its codes), else the engine's stored English as data. Plain text. */

@@ -1,7 +1,7 @@
 import type { JobRecord } from '../../engine/ports.ts';
 import { msg } from '../../i18n/catalog.ts';
 import type { Lang } from '../../i18n/lang.ts';
-import { summaryText } from '../blocks/format.ts';
+import { stepErrorText, summaryText } from '../blocks/format.ts';
 
 /**
  * The audit trail of a job as rows, from its record (what the engine keeps for the retention): who asked, every
@@ -51,7 +51,7 @@ export function auditRows(r: JobRecord, lang: Lang): AuditRow[] {
     for (const c of s.calls) row(s.finishedAt ?? s.startedAt, title, system, { action: c.action, result: c.code, requestId: c.requestId ?? '' });
     if (s.error) {
       row(s.finishedAt ?? s.startedAt, m.reportStepFailed({ title }), system, {
-        action: s.error.action ?? s.step, result: s.error.code, requestId: s.error.requestId ?? '', detail: s.error.message,
+        action: s.error.action ?? s.step, result: s.error.code, requestId: s.error.requestId ?? '', detail: stepErrorText(s.error, lang),
       });
     } else if (s.finishedAt) {
       row(s.finishedAt, m.reportStepFinished({ title }), system, { action: s.step, detail: s.detail ? JSON.stringify(s.detail).slice(0, 500) : '' });
@@ -67,7 +67,7 @@ export function auditRows(r: JobRecord, lang: Lang): AuditRow[] {
       detail: [`ssh ${v.ssh.host}:${v.ssh.port} ${v.ssh.ok ? 'ok' : 'failed'}`, `egress ${v.egress.observedIp ?? '?'} (expected ${v.egress.expectedIps.join(' ')})`, ports].filter(Boolean).join(' · '),
     });
   }
-  if (r.error && !r.steps.some((s) => s.error)) row(r.updatedAt, m.reportStepFailed({ title: r.error.action ?? r.error.code }), system, { result: r.error.code, requestId: r.error.requestId ?? '', detail: r.error.message });
+  if (r.error && !r.steps.some((s) => s.error)) row(r.updatedAt, m.reportStepFailed({ title: r.error.action ?? r.error.code }), system, { result: r.error.code, requestId: r.error.requestId ?? '', detail: stepErrorText(r.error, lang) });
   if (r.outcome) row(r.updatedAt, m.reportFinished({ outcome: r.outcome }), system, { result: r.outcome, detail: summaryText(r, lang) });
   const time = (s: string) => { const t = Date.parse(s); return Number.isFinite(t) ? t : Infinity; };
   return rows.map((x, i) => ({ x, i })).sort((p, q) => time(p.x.at) - time(q.x.at) || p.i - q.i).map((p) => p.x);

@@ -23,9 +23,9 @@ export const saveOriginal: StepHandler = async (s) => {
   const readAt = recent?.at ?? Date.now();
   const live = recent?.entry ?? await s.entry(want.forwardTableId, want.forwardEntryId);
   if (!live || hasStatus(live, 'Deleting')) {
-    throw new StepFailure('Drift', `DNAT entry ${want.forwardEntryId} is ${live ? live.status : 'gone'} since the approval; not cutting over`);
+    throw new StepFailure('Drift', { failure: 'entry_not_as_approved', entry: want.forwardEntryId, ...(live ? { status: live.status } : {}) });
   }
-  if (!sameSpec(live, want)) throw new StepFailure('Drift', `DNAT entry ${want.forwardEntryId} changed since the approval; not cutting over`);
+  if (!sameSpec(live, want)) throw new StepFailure('Drift', { failure: 'entry_changed', entry: want.forwardEntryId });
   s.j.original = { entry: { ...live }, restoreRecipe: plan.restoreRecipe, savedAt: iso() };
   s.dirty.original = s.j.original;
   s.seenOriginalAvailable = hasStatus(live, 'Available');
@@ -59,7 +59,7 @@ export const waitEntryGone: StepHandler = async (s) => {
 
 export const createEntry: StepHandler = async (s) => {
   const plan = s.requirePlan();
-  if (!s.j.eniIp) throw new StepFailure('EniMissing', 'the journal has no ENI private IP');
+  if (!s.j.eniIp) throw new StepFailure('EniMissing', { failure: 'journal_incomplete', missing: 'eni_ip' });
   const ids: string[] = [];
   const reused: string[] = [];
   // An earlier attempt's entry can exist only if this run did not itself just see the EIP freed (a resumed run).

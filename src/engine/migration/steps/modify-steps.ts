@@ -29,12 +29,12 @@ async function settledEntry(s: StepContext, forwardTableId: string, forwardEntry
 export const modifyEntry: StepHandler = async (s) => {
   const orig = s.j.original!.entry;
   const eniIp = s.j.eniIp;
-  if (!eniIp) throw new StepFailure('EniMissing', 'the journal has no ENI private IP');
+  if (!eniIp) throw new StepFailure('EniMissing', { failure: 'journal_incomplete', missing: 'eni_ip' });
   // Read a moment ago (save_original): no second read on the cutover's critical path; a stale read is done again.
   const seen = originalSeenFresh(s) ? orig : undefined;
   const live = await settledEntry(s, orig.forwardTableId, orig.forwardEntryId, seen);
   if (!live || hasStatus(live, 'Deleting')) {
-    throw new StepFailure('Drift', `DNAT entry ${orig.forwardEntryId} is ${live ? 'Deleting' : 'gone'}; not cutting over`);
+    throw new StepFailure('Drift', { failure: 'entry_not_as_approved', entry: orig.forwardEntryId, ...(live ? { status: 'Deleting' } : {}) });
   }
   const moved = (): void => {
     s.j.newEntryIds = [orig.forwardEntryId];
@@ -45,7 +45,7 @@ export const modifyEntry: StepHandler = async (s) => {
     return done({ forwardEntryId: orig.forwardEntryId, already: `maps to ${eniIp}` });
   }
   if (live.internalIp !== orig.internalIp) {
-    throw new StepFailure('Drift', `DNAT entry ${orig.forwardEntryId} maps to ${live.internalIp}, neither ${orig.internalIp} nor the ENI; not cutting over`);
+    throw new StepFailure('Drift', { failure: 'entry_maps_elsewhere', entry: orig.forwardEntryId, ip: live.internalIp, original: orig.internalIp });
   }
   try {
     await s.tableWrite(() => s.cloud.modifyForwardEntry({
@@ -104,7 +104,7 @@ export const restoreModifyBack: StepHandler = async (s) => {
   s.j.restoredEntryId = id;
   if (sameSpec(live, recipe)) return done({ forwardEntryId: id, already: `maps to ${recipe.internalIp}` });
   if (live.internalIp !== s.j.eniIp) {
-    throw new StepFailure('Conflict', `DNAT entry ${id} maps to ${live.internalIp}, not to this job's ENI (${s.j.eniIp ?? 'none'}); not moving it`);
+    throw new StepFailure('Conflict', { failure: 'entry_not_ours', entry: id, ip: live.internalIp, ...(s.j.eniIp ? { eniIp: s.j.eniIp } : {}) });
   }
   await s.tableWrite(() => s.cloud.modifyForwardEntry({
     forwardTableId: recipe.forwardTableId, forwardEntryId: id, internalIp: recipe.internalIp,

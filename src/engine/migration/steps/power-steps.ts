@@ -10,7 +10,7 @@ type PowerCloud = Required<Pick<CloudPort, 'stopInstance' | 'startInstance' | 'w
 
 function powerOf(s: StepContext): PowerCloud {
   const c = s.cloud;
-  if (!c.stopInstance || !c.startInstance || !c.waitInstance) throw new StepFailure('NoPowerApi', 'this cloud adapter cannot stop or start instances');
+  if (!c.stopInstance || !c.startInstance || !c.waitInstance) throw new StepFailure('NoPowerApi', { failure: 'no_power_api' });
   return c as unknown as PowerCloud;
 }
 
@@ -23,10 +23,10 @@ const expected = (s: StepContext, kind: 'instanceStop' | 'instanceStart', writte
 export const stopInstance: StepHandler = async (s) => {
   const power = powerOf(s);
   const inst = await s.cloud.describeInstance(s.j.instanceId);
-  if (!inst) throw new StepFailure('InstanceMissing', `instance ${s.j.instanceId} no longer exists`);
+  if (!inst) throw new StepFailure('InstanceMissing', { failure: 'instance_missing', instance: s.j.instanceId });
   s.j.poweredDown = true;
   if (inst.status === 'Stopping' || inst.status === 'Stopped') return done({ already: inst.status });
-  if (inst.status !== 'Running') throw new StepFailure('InstanceBusy', `instance ${s.j.instanceId} is ${inst.status}, not Running; it was not stopped`);
+  if (inst.status !== 'Running') throw new StepFailure('InstanceBusy', { failure: 'instance_not_running', instance: s.j.instanceId, status: inst.status });
   await power.stopInstance({ instanceId: s.j.instanceId });
   s.wrote(`stop:${s.j.instanceId}`);
   await s.hook('stop_instance', 'during');
@@ -43,7 +43,7 @@ export const waitInstanceStopped: StepHandler = async (s) => {
 export const startInstance: StepHandler = async (s) => {
   const power = powerOf(s);
   const inst = await s.cloud.describeInstance(s.j.instanceId);
-  if (!inst) throw new StepFailure('InstanceMissing', `instance ${s.j.instanceId} no longer exists`);
+  if (!inst) throw new StepFailure('InstanceMissing', { failure: 'instance_missing', instance: s.j.instanceId });
   // Still stopping (a failure or cancel came during the stop): wait for Stopped, since Start needs it (SDK remark).
   if (inst.status === 'Stopping') await power.waitInstance(s.j.instanceId, 'Stopped', s.waitOpts());
   else if (inst.status === 'Starting' || inst.status === 'Running') return done({ already: inst.status });

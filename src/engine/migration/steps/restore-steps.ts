@@ -53,7 +53,7 @@ export const restoreCreateOriginal: StepHandler = async (s) => {
   // an IP used for IP mapping cannot be used by any other entry).
   const others = onEip.filter((e) => !hasStatus(e, 'Deleting'));
   if (others.length > 0) {
-    throw new StepFailure('Conflict', `EIP ${recipe.externalIp} is used by ${others.map((e) => `${e.forwardEntryId} → ${e.internalIp}`).join(', ')}; cannot recreate the original mapping`);
+    throw new StepFailure('Conflict', { failure: 'eip_in_use', eip: recipe.externalIp, entries: others.map((e) => `${e.forwardEntryId} → ${e.internalIp}`) });
   }
   const pending = onEip.filter((e) => hasStatus(e, 'Deleting'));
   const p = Promise.all(pending.map((e) => s.cloud.waitForwardEntry(recipe.forwardTableId, e.forwardEntryId, 'Gone', s.waitOpts('dnatDelete', `delete:${e.forwardEntryId}`))));

@@ -13,7 +13,7 @@ type RollbackView = RollbackSummary & { hash: string };
 
 async function loadMigration(s: StepContext): Promise<JobRecord> {
   const m = s.j.migrationJobId ? await s.deps.records.get(s.j.migrationJobId) : undefined;
-  if (!m || !m.original || !m.plan) throw new StepFailure('NoMigration', `migration ${s.j.migrationJobId} has no saved original entry to restore`);
+  if (!m || !m.original || !m.plan) throw new StepFailure('NoMigration', { failure: 'no_migration', job: s.j.migrationJobId ?? '' });
   return m;
 }
 

@@ -64,11 +64,11 @@ export const attachEni: StepHandler = async (s) => {
   const created = s.createdEni?.networkInterfaceId === s.j.eniId ? s.createdEni : undefined;
   s.createdEni = undefined;
   const eni = created ?? await s.getEni(s.j.eniId!);
-  if (!eni) throw new StepFailure('EniMissing', `ENI ${s.j.eniId} no longer exists`);
+  if (!eni) throw new StepFailure('EniMissing', { failure: 'eni_missing', eni: s.j.eniId ?? '' });
   if (eni.instanceId === s.j.instanceId && (hasStatus(eni, 'InUse') || hasStatus(eni, 'Attaching'))) {
     return done({ eniId: eni.networkInterfaceId, already: eni.status });
   }
-  if (!hasStatus(eni, 'Available')) throw new StepFailure('EniBusy', `ENI ${eni.networkInterfaceId} is ${eni.status}${eni.instanceId ? ` on ${eni.instanceId}` : ''}, cannot attach it`);
+  if (!hasStatus(eni, 'Available')) throw new StepFailure('EniBusy', { failure: 'eni_busy', eni: eni.networkInterfaceId, status: eni.status, ...(eni.instanceId ? { instance: eni.instanceId } : {}), doing: 'attach' });
   await s.cloud.attachNetworkInterface({ networkInterfaceId: eni.networkInterfaceId, instanceId: s.j.instanceId });
   s.wrote(`attach:${eni.networkInterfaceId}`);
   await s.hook('attach_eni', 'during');
@@ -91,10 +91,10 @@ export const configureGuest: StepHandler = async (s) => {
     if (eni?.macAddress) s.j.eniMac = eni.macAddress;
     if (eni?.privateIp) s.j.eniIp = eni.privateIp;
   }
-  if (!s.j.eniMac || !s.j.eniIp) throw new StepFailure('EniMissing', `ENI ${s.j.eniId} has no MAC/IP to configure`);
+  if (!s.j.eniMac || !s.j.eniIp) throw new StepFailure('EniMissing', { failure: 'eni_unconfigurable', eni: s.j.eniId ?? '' });
   if (plan.guestOs === 'windows') return configureWindows(s, s.j.eniIp);
   const vsw = (await s.cloud.listVSwitches({ vpcId: plan.vpcId })).find((v) => v.vSwitchId === plan.eni.vSwitchId);
-  if (!vsw) throw new StepFailure('VSwitchMissing', `vSwitch ${plan.eni.vSwitchId} not found`);
+  if (!vsw) throw new StepFailure('VSwitchMissing', { failure: 'vswitch_missing', vswitch: plan.eni.vSwitchId });
   // Host-firewall rules that name the first NIC, mirrored for this one (what the plan said --configure-guest does).
   const mirrors = plan.services?.checked ? plan.services.tcp.flatMap((p) => p.mirrors) : [];
   const script = guestNicScript({ mac: s.j.eniMac, ip: s.j.eniIp, cidr: vsw.cidr, table: s.opts.guestRouteTable, firewallLines: firewallMirrorLines(mirrors), firewallPersist: firewallPersistLines(mirrors) });
@@ -105,7 +105,7 @@ export const configureGuest: StepHandler = async (s) => {
   await s.hook('configure_guest', 'during');
   const res = await p;
   if (!hasStatus(res, 'Success')) {
-    throw new StepFailure('GuestConfigFailed', `configuring the NIC in the guest ended ${res.status}${res.exitCode !== undefined ? ` (exit ${res.exitCode})` : ''}: ${res.output.trim().slice(0, 300) || res.errorInfo || ''}`);
+    throw new StepFailure('GuestConfigFailed', { failure: 'guest_config_failed', windows: false, status: res.status, ...(res.exitCode !== undefined ? { exitCode: res.exitCode } : {}), output: res.output.trim().slice(0, 300) || res.errorInfo || '' });
   }
   return done({ invokeId, method: methodFromOutput(res.output), output: res.output.trim().slice(0, 500) });
 };
@@ -122,10 +122,10 @@ async function configureWindows(s: StepContext, eniIp: string) {
   await s.hook('configure_guest', 'during');
   const res = await p;
   if (!hasStatus(res, 'Success')) {
-    throw new StepFailure('GuestConfigFailed', `configuring the NIC in the Windows guest ended ${res.status}${res.exitCode !== undefined ? ` (exit ${res.exitCode})` : ''}: ${res.output.trim().slice(0, 300) || res.errorInfo || ''}`);
+    throw new StepFailure('GuestConfigFailed', { failure: 'guest_config_failed', windows: true, status: res.status, ...(res.exitCode !== undefined ? { exitCode: res.exitCode } : {}), output: res.output.trim().slice(0, 300) || res.errorInfo || '' });
   }
   const check = checkWindowsConfig(res.output, config);
-  if (check.problems.length) throw new StepFailure('GuestConfigFailed', `the Windows NIC configuration is not in place: ${check.problems.join('; ')}`);
+  if (check.problems.length) throw new StepFailure('GuestConfigFailed', { failure: 'windows_config_missing', problems: check.problems });
   return done({
     invokeId, method: 'windows', ...(check.alias ? { interfaceAlias: check.alias } : {}), ...(check.category ? { networkCategory: check.category } : {}),
     interfaceMetric: check.metric, ...(config.mirrorPorts.length ? { mirroredPorts: config.mirrorPorts } : {}),

@@ -49,7 +49,7 @@ export const deleteEni: StepHandler = async (s) => {
   const deleted: string[] = [];
   for (const e of await s.ourEnis()) {
     if (hasStatus(e, 'Deleting')) continue;
-    if (!hasStatus(e, 'Available')) throw new StepFailure('EniBusy', `ENI ${e.networkInterfaceId} is ${e.status}; cannot delete it`);
+    if (!hasStatus(e, 'Available')) throw new StepFailure('EniBusy', { failure: 'eni_busy', eni: e.networkInterfaceId, status: e.status, doing: 'delete' });
     await s.cloud.deleteNetworkInterface({ networkInterfaceId: e.networkInterfaceId });
     s.wrote(`eni-delete:${e.networkInterfaceId}`);
     deleted.push(e.networkInterfaceId);

@@ -8,7 +8,7 @@ import type { Lang } from '../../../i18n/lang.ts';
 import { inTimeZone } from '../../../i18n/time.ts';
 import { msg } from '../../../i18n/catalog.ts';
 import { code, esc, escCut } from '../../mrkdwn.ts';
-import { mention, summaryText } from '../../blocks/format.ts';
+import { mention, stepErrorText, summaryText } from '../../blocks/format.ts';
 import { channelLink } from './command-replies.ts';
 
 const MAX_SHOWN = 10;
@@ -30,7 +30,7 @@ const whereText = (thread: Thread, lang: Lang) => (thread ? msg(lang).statusWher
 function summarize(r: JobRecord, thread: Thread, lang: Lang): string {
   const m = msg(lang);
   const state = r.outcome ? outcomeLabel(r.outcome, lang) : m.statusState({ state: code(r.state) });
-  const err = r.error ? m.statusError({ code: code(r.error.code), message: escCut(r.error.message, 300) }) : '';
+  const err = r.error ? m.statusError({ code: code(r.error.code), message: escCut(stepErrorText(r.error, lang), 300) }) : '';
   return m.statusJobLine({
     job: code(r.jobId), kind: esc(r.kind), instance: code(r.instanceId), by: mention(r.requestedBy), updated: esc(r.updatedAt), state,
     rest: `${approvalText(r.approval, Boolean(r.outcome), lang)}${whereText(thread, lang)}${err}`,
