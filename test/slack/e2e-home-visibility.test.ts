@@ -75,6 +75,25 @@ describe('App Home and status: a private channel\'s job', () => {
     expect(reads.some((c) => c.params.cursor)).toBe(true);
   });
 
+  it('when it changes, refreshes the Homes of those who may see it, and not an outsider\'s', async () => {
+    await env.outbox.waitIdle();
+    await new Promise((r) => setTimeout(r, 300));
+    const erinBefore = publishesTo('U0ERIN');
+    const frankBefore = publishesTo('U0FRANK');
+    const [instanceId] = MIGRATABLE[3]!;
+    const run = await env.slack.slash('U0ALICE', SECRET, `run ${instanceId}`);
+    const other = /`(migrate-[^`]+)`/.exec(String(run.json?.text))![1]!;
+    await env.approvalCard(other);
+    // frank (a member) gets it by itself; erin (an outsider who opened her Home too) is not published to at all.
+    await homeOf('U0FRANK', 'the second job on frank\'s home', (t) => t.includes(other));
+    await env.rejectAndWait(other);
+    await homeOf('U0FRANK', 'the second job finished on frank\'s home', (t) => new RegExp(`• \`${other}\``).test(t));
+    await env.outbox.waitIdle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(publishesTo('U0FRANK')).toBeGreaterThan(frankBefore);
+    expect(publishesTo('U0ERIN')).toBe(erinBefore);
+  });
+
   it('is not in `status` (all active jobs, or by its id) for an outsider asking from another channel, and is for a member', async () => {
     const erin = await env.slack.slash('U0ERIN', env.channel, 'status');
     expect(String(erin.json?.text)).not.toContain(jobId);

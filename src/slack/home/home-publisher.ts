@@ -9,8 +9,9 @@ import { buildHomeView } from './home-view.ts';
 
 /**
  * Publishes each person's Home tab (views.publish) in their language: when they open it, after one of their clicks
- * on it (with what the click did at the top), and when a job changes, for everyone who opened their Home tab in the
- * last week (coalesced: one refresh per `debounceMs`, at most `maxViewers` people, most recent first); and for one
+ * on it (with what the click did at the top), and when a job changes, for those who opened their Home tab in the
+ * last week and may see that job (its channel's members, ../visibility.ts; its requester; the approvers) (coalesced:
+ * one refresh per `debounceMs`, at most `maxViewers` people, most recent first); and for one
  * person when they join or leave a private channel (coalesced the same way, one publish after another). Each publish
  * shows only what that person may see (home-data.ts, ../visibility.ts).
  */
@@ -43,6 +44,8 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
   let timer: NodeJS.Timeout | undefined;
   /** People whose Home is published again once `debounceMs` passes (a burst of joins makes one pass, in turn). */
   const pending = new Set<string>();
+  /** Jobs that changed since the last refresh pass, with the channel of their thread. */
+  const changed = new Map<string, string>();
   let personTimer: NodeJS.Timeout | undefined;
   let stopped = false;
   const track = (what: string, p: Promise<unknown>) => {
@@ -66,9 +69,32 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
     if (id) await index.setView(userId, id);
   }
 
+  /** Who asked for a job or batch (they see it on their Home wherever its thread is). */
+  async function requesterOf(jobId: string): Promise<string | undefined> {
+    const batch = await deps.service.batchStatus?.(jobId);
+    if (batch) return batch.requestedBy;
+    return (await deps.service.status(jobId)).find((r) => r.jobId === jobId)?.requestedBy;
+  }
+
   async function refreshAll(): Promise<void> {
+    const jobs = [...changed];
+    changed.clear();
+    const requesters = new Set<string>();
+    for (const [jobId] of jobs) {
+      const r = await requesterOf(jobId).catch(() => undefined);
+      if (r) requesters.add(r);
+    }
+    // Only viewers whose Home can show one of the changed jobs: an approver (asked, or seeing it leave their list),
+    // its requester, or someone who may see its thread's channel. Nobody else's Home changes, and a private
+    // channel's job does not make an outsider's Home move.
+    const mayCare = async (u: string): Promise<boolean> => {
+      if (requesters.has(u) || (await deps.authz.isApprover(u))) return true;
+      for (const [, channel] of jobs) if (await deps.visibility.canSeeChannel(u, channel)) return true;
+      return false;
+    };
     for (const u of await index.viewers(deps.now().getTime(), o.maxViewers ?? 50)) {
       if (stopped) return;
+      if (!(await mayCare(u).catch(() => false))) continue;
       await publish(u).catch((err: unknown) => deps.log.warn({ userId: u, err: errText(err) }, 'home refresh failed'));
     }
   }
@@ -98,8 +124,10 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
       }, o.debounceMs ?? 1000);
     },
     onDelivered(d) {
-      track('home bookkeeping', index.observe(d).then((changed) => {
-        if (!changed || stopped || timer) return;
+      track('home bookkeeping', index.observe(d).then((refresh) => {
+        if (!refresh || stopped) return;
+        changed.set(d.jobId, d.channel);
+        if (timer) return;
         timer = setTimeout(() => {
           timer = undefined;
           track('home refresh', refreshAll());
