@@ -27,12 +27,17 @@ export function detectDrifts(state: VpcState, natGatewayIds: readonly string[]):
       if (gw && !natGatewayIds.includes(gw.natGatewayId)) continue;
       out.push({
         ...base, natGatewayId: gw?.natGatewayId ?? home, kind: 'dnat-ip-mapping', ...(e.ip ? { egressIp: e.ip } : {}),
-        reason: e.reason, fingerprint: `dnat|${[...(e.ips ?? [])].sort().join(',')}|${e.entryId ?? ''}`,
+        reason: e.reason, why: { code: 'dnat_mapping', eip: e.ip ?? '', entry: e.entryId ?? '', others: e.otherEntryIds ?? [] },
+        fingerprint: `dnat|${[...(e.ips ?? [])].sort().join(',')}|${e.entryId ?? ''}`,
       });
     } else if (e.kind === 'own-public-ip' || (e.kind === 'snat' && e.ip !== undefined && expectedIps.length > 0 && !expectedIps.includes(e.ip))) {
       out.push({
         ...base, natGatewayId: home, kind: 'unexpected-egress', ...(e.ip ? { egressIp: e.ip } : {}),
-        reason: `${e.reason}; expected ${expectedIps.join(' or ') || 'a SNAT IP of the gateway'}`, fingerprint: `egress|${e.kind}|${(e.ips ?? [e.ip ?? '']).join(',')}`,
+        reason: `${e.reason}; expected ${expectedIps.join(' or ') || 'a SNAT IP of the gateway'}`,
+        why: e.kind === 'snat'
+          ? { code: 'snat_elsewhere', entry: e.entryId ?? '', scope: e.scope ?? '', ips: e.ips ?? [], expected: expectedIps }
+          : { code: 'own_public_ip', ip: e.ip ?? '', eip: e.ownIsEip === true, expected: expectedIps },
+        fingerprint: `egress|${e.kind}|${(e.ips ?? [e.ip ?? '']).join(',')}`,
       });
     }
   }

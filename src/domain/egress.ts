@@ -68,6 +68,12 @@ export interface EgressClassification {
   /** True exactly for DNAT IP mappings: that is what natmigrate moves off. */
   needsMigration: boolean;
   reason: string;
+  /** DNAT IP mapping: the other IP mappings to the same IP, beside `entryId`. */
+  otherEntryIds?: string[];
+  /** SNAT: what the entry covers the instance by, `vSwitch vsw-…` or `CIDR …`. */
+  scope?: string;
+  /** Own public IP: true when it is an EIP (else the instance's static public IP). */
+  ownIsEip?: boolean;
 }
 
 export interface EgressContext {
@@ -87,7 +93,7 @@ export function classifyEgress(instance: Instance, ctx: EgressContext): EgressCl
   const own = [instance.eipAddress ?? '', ...instance.publicIps].map((s) => s.trim()).filter(Boolean);
   if (own.length > 0) {
     const which = instance.eipAddress?.trim() ? 'EIP' : 'public IP';
-    return { kind: 'own-public-ip', ip: own[0]!, ips: own, needsMigration: false,
+    return { kind: 'own-public-ip', ip: own[0]!, ips: own, needsMigration: false, ownIsEip: which === 'EIP',
       reason: `egresses through its own ${which} ${own[0]}, which wins over DNAT and SNAT` };
   }
 
@@ -106,6 +112,7 @@ export function classifyEgress(instance: Instance, ctx: EgressContext): EgressCl
   if (mapping) {
     const more = mappings.length > 1 ? ` (and ${mappings.length - 1} more IP mapping${mappings.length > 2 ? 's' : ''}: ${mappings.slice(1).map((e) => e.forwardEntryId).join(', ')})` : '';
     return { kind: 'dnat-ip-mapping', ip: mapping.externalIp, ips: mappings.map((e) => e.externalIp), entryId: mapping.forwardEntryId, needsMigration: true,
+      ...(mappings.length > 1 ? { otherEntryIds: mappings.slice(1).map((e) => e.forwardEntryId) } : {}),
       reason: `egresses through EIP ${mapping.externalIp} of DNAT IP mapping ${mapping.forwardEntryId}${more} instead of the SNAT IP` };
   }
 
@@ -118,7 +125,7 @@ export function classifyEgress(instance: Instance, ctx: EgressContext): EgressCl
   if (snat) {
     const ips = snatIpsOf(snat);
     const scope = snat.sourceVSwitchId === instance.vSwitchId ? `vSwitch ${instance.vSwitchId}` : `CIDR ${snat.sourceCidr}`;
-    return { kind: 'snat', ip: ips[0]!, ips, entryId: snat.snatEntryId, needsMigration: false,
+    return { kind: 'snat', ip: ips[0]!, ips, entryId: snat.snatEntryId, needsMigration: false, scope,
       reason: `egresses through SNAT entry ${snat.snatEntryId} (${scope}) as ${ips.join(' or ')}` };
   }
   return { kind: 'none', needsMigration: false,

@@ -1,5 +1,5 @@
 import type { CutoverMethod } from './steps.ts';
-import type { EngineSummary, JobOutcome, JobReason, OutcomeText, StepFailureText } from './job-text.ts';
+import type { DriftReason, EngineSummary, JobOutcome, JobReason, OutcomeText, StepFailureText } from './job-text.ts';
 import type { DnatEntry, DnatSpec } from './cloud-types.ts';
 import type { Plan, Refusal } from './plan-types.ts';
 import type { BatchCounts, BatchItemStatus, BatchPhase, BatchPlan } from './batch-plan.ts';
@@ -126,6 +126,8 @@ export interface DriftAlert {
   /** The SNAT IPs it should leave from. */
   expectedIps: string[];
   reason: string;
+  /** The same as a code with facts, worded per reader (an older alert has `reason` only). */
+  why?: DriftReason;
   /** What makes this drift "the same" on the next sweep (reported once per fingerprint). */
   fingerprint: string;
 }

@@ -121,3 +121,11 @@ export type StepFailureText =
   | { failure: 'guest_config_failed'; windows: boolean; status: string; exitCode?: number; output: string }
   | { failure: 'windows_config_missing'; problems: string[] }
   | { failure: 'no_migration'; job: string };
+
+/** Why the drift sweep reported an instance, as a code with facts (the alert's `reason` is its English, for logs). */
+export type DriftReason =
+  | { code: 'dnat_mapping'; eip: string; entry: string; others: string[] }
+  | { code: 'own_public_ip'; ip: string; eip: boolean; expected: string[] }
+  | { code: 'snat_elsewhere'; entry: string; scope: string; ips: string[]; expected: string[] }
+  /** A migrated instance's SSH (or RDP) through its public IP no longer answers; `error`: the probe's own text. */
+  | { code: 'not_answering'; probe: 'SSH' | 'RDP'; eip: string; port: number; eniIp: string; seconds: number; attempts: number; error?: string };

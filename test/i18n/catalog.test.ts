@@ -9,7 +9,7 @@ import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
 import { STEPS } from '../../src/domain/steps.ts';
 import type { PlanWarning } from '../../src/domain/plan-warning.ts';
-import type { ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
+import type { DriftReason, ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
 import type { BadOptionProblem, Refusal } from '../../src/domain/plan-types.ts';
 import { refusalCard } from '../../src/slack/blocks/plan-card.ts';
 import { batchSummary } from '../../src/engine/fleet/batch-summary.ts';
@@ -338,6 +338,26 @@ describe('why the engine\'s own checks stopped a step', () => {
       { code: 'step_failed', step: 'restore_modify_back', error: 'Throttling.User', message: 'Request was denied due to user flow control.' },
     ] });
     expect(ja).toBe('手順「DNAT IPマッピングをその場でENIに移動（ModifyForwardEntry）」が失敗しました: Drift（DNATエントリ fwd-1 は承認後に変更されたため、切り替えません）。続いて 手順「DNAT IPマッピングをその場でプライマリIPに戻す」が失敗しました: Throttling.User（Request was denied due to user flow control.）');
+  });
+});
+
+describe('why the drift sweep reported an instance', () => {
+  const reasons: [DriftReason, string][] = [
+    [{ code: 'dnat_mapping', eip: '203.0.113.10', entry: 'fwd-1', others: ['fwd-2', 'fwd-3'] },
+      'egresses through EIP 203.0.113.10 of DNAT IP mapping fwd-1 (and 2 more IP mappings: fwd-2, fwd-3) instead of the SNAT IP'],
+    [{ code: 'own_public_ip', ip: '198.51.100.7', eip: true, expected: ['203.0.113.20'] },
+      'egresses through its own EIP 198.51.100.7, which wins over DNAT and SNAT; expected 203.0.113.20'],
+    [{ code: 'snat_elsewhere', entry: 'snat-9', scope: 'vSwitch vsw-1', ips: ['198.51.100.9'], expected: [] },
+      'egresses through SNAT entry snat-9 (vSwitch vsw-1) as 198.51.100.9; expected a SNAT IP of the gateway'],
+    [{ code: 'not_answering', probe: 'SSH', eip: '203.0.113.10', port: 22, eniIp: '192.168.1.99', seconds: 15, attempts: 3, error: 'ECONNREFUSED' },
+      'SSH through 203.0.113.10:22 (forwarded to 192.168.1.99) did not answer within 15 s after 3 attempts: ECONNREFUSED'],
+  ];
+  it.each(reasons)('%o: the engine\'s English from the catalog, Japanese from the same facts', (why, english) => {
+    expect(msg('en').driftReason({ why })).toBe(english);
+    const ja = msg('ja').driftReason({ why });
+    expect(ja).toMatch(JAPANESE);
+    expect(ja).not.toMatch(/egresses|did not answer|instead of|expected|wins over/);
+    for (const id of english.match(/fwd-\d|snat-9|vsw-1|\d+\.\d+\.\d+\.\d+(?::22)?|ECONNREFUSED/g) ?? []) expect(ja).toContain(id);
   });
 });
 

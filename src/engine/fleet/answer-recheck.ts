@@ -2,10 +2,15 @@
 // routing did not survive a reboot goes silent days after its thread said "verified"; this is how someone hears.
 // Each instance that looks migrated (domain/migrated-targets.ts) gets the verification's SSH check through its EIP.
 import type { DriftAlert } from '../../domain/events.ts';
+import type { DriftReason } from '../../domain/job-text.ts';
+import { msg } from '../../i18n/catalog.ts';
 import type { VpcState } from '../../domain/inventory.ts';
 import { migratedTargets, type MigratedTarget } from '../../domain/migrated-targets.ts';
 import { checkSsh } from '../migration/verification-probes.ts';
 import type { FleetContext } from './context.ts';
+
+/** The alert's reason: its facts and their English from the catalog. */
+const reasonOf = (why: DriftReason) => ({ why, reason: msg('en').driftReason({ why }) });
 
 /** How long one re-check retries before it counts as not answering (the verification's window, at most this). */
 const RECHECK_WINDOW_MS = 15_000;
@@ -20,7 +25,7 @@ async function recheck(ctx: FleetContext, t: MigratedTarget): Promise<DriftAlert
   return {
     regionId: t.regionId, natGatewayId: t.natGatewayId, instanceId: t.instanceId, ...(t.instanceName ? { instanceName: t.instanceName } : {}),
     kind: 'not-answering', expectedIps: [],
-    reason: `${t.windows ? 'RDP' : 'SSH'} through ${t.eip}:${t.port} (forwarded to ${t.eniIp}) did not answer within ${Math.round(windowMs / 1000)} s after ${r.attempts} attempt${r.attempts === 1 ? '' : 's'}: ${r.error ?? 'no banner'}`,
+    ...reasonOf({ code: 'not_answering', probe: t.windows ? 'RDP' : 'SSH', eip: t.eip, port: t.port, eniIp: t.eniIp, seconds: Math.round(windowMs / 1000), attempts: r.attempts, ...(r.error ? { error: r.error } : {}) }),
     fingerprint: `silent|${t.eip}|${t.eniIp}`,
   };
 }

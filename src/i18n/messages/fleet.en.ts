@@ -1,7 +1,24 @@
+import type { DriftReason } from '../../domain/job-text.ts';
 // Scans, drift alerts and reconcile questions (blocks/scan-card.ts, drift-card.ts, reconcile-card.ts).
 type Via = 'dnat-ip-mapping' | 'snat' | 'own-public-ip' | 'none';
 
+function driftReason(w: DriftReason): string {
+  const expected = (ips: string[]) => ips.join(' or ') || 'a SNAT IP of the gateway';
+  switch (w.code) {
+    case 'dnat_mapping': {
+      const more = w.others.length ? ` (and ${w.others.length} more IP mapping${w.others.length > 1 ? 's' : ''}: ${w.others.join(', ')})` : '';
+      return `egresses through EIP ${w.eip} of DNAT IP mapping ${w.entry}${more} instead of the SNAT IP`;
+    }
+    case 'own_public_ip': return `egresses through its own ${w.eip ? 'EIP' : 'public IP'} ${w.ip}, which wins over DNAT and SNAT; expected ${expected(w.expected)}`;
+    case 'snat_elsewhere': return `egresses through SNAT entry ${w.entry} (${w.scope}) as ${w.ips.join(' or ')}; expected ${expected(w.expected)}`;
+    case 'not_answering':
+      return `${w.probe} through ${w.eip}:${w.port} (forwarded to ${w.eniIp}) did not answer within ${w.seconds} s after ${w.attempts} attempt${w.attempts === 1 ? '' : 's'}: ${w.error ?? 'no banner'}`;
+  }
+}
+
 export const en = {
+  /** Why the sweep reported an instance, in plain text (the caller escapes it). */
+  driftReason: (p: { why: DriftReason }) => driftReason(p.why),
   scanVia: (p: { via: Via }) => ({ 'dnat-ip-mapping': 'DNAT map', snat: 'SNAT', 'own-public-ip': 'own IP', none: 'none' })[p.via],
   scanColumn: (p: { col: 'instance' | 'privateIp' | 'egressIp' | 'via' | 'action' }) =>
     ({ instance: 'instance', privateIp: 'private IP', egressIp: 'egress IP', via: 'via', action: 'action' })[p.col],

@@ -1,8 +1,22 @@
+import type { DriftReason } from '../../domain/job-text.ts';
 import type { SameMessages } from '../message-type.ts';
 import type { en as En } from './fleet.en.ts';
 
 // スキャン、ドリフト通知、リコンサイルの確認（blocks/scan-card.ts、drift-card.ts、reconcile-card.ts）。
+function driftReason(w: DriftReason): string {
+  const expected = (ips: string[]) => ips.join(' または ') || 'ゲートウェイのSNAT IP';
+  switch (w.code) {
+    case 'dnat_mapping':
+      return `DNAT IPマッピング ${w.entry}${w.others.length ? `（ほかに ${w.others.join(', ')}）` : ''} のEIP ${w.eip} から、SNAT IPではなく通信しています`;
+    case 'own_public_ip': return `インスタンス自身の${w.eip ? 'EIP' : 'パブリックIP'} ${w.ip} から通信しています（DNATやSNATより優先されます）。想定: ${expected(w.expected)}`;
+    case 'snat_elsewhere': return `SNATエントリ ${w.entry}（${w.scope}）経由で ${w.ips.join(' または ')} から通信しています。想定: ${expected(w.expected)}`;
+    case 'not_answering':
+      return `${w.eip}:${w.port}（${w.eniIp} に転送）経由の ${w.probe} が ${w.seconds} 秒以内に応答しませんでした（${w.attempts} 回試行）: ${w.error ?? 'バナーなし'}`;
+  }
+}
+
 export const ja: SameMessages<typeof En> = {
+  driftReason: (p) => driftReason(p.why),
   scanVia: (p) => ({ 'dnat-ip-mapping': 'DNAT', snat: 'SNAT', 'own-public-ip': '自身のIP', none: 'なし' })[p.via],
   scanColumn: (p) => ({ instance: 'インスタンス', privateIp: 'プライベートIP', egressIp: '送信元IP', via: '経路', action: '対応' })[p.col],
   scanAction: (p) => (p.action === 'refused' ? `拒否: ${p.code ?? ''}` : p.action === 'migrate' ? '移行' : '—'),

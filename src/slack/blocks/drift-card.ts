@@ -36,7 +36,7 @@ export function driftAlertMessage(d: DriftAlert, at: string, jobId: string, lang
   return fitMessage({
     text: esc(m.driftText({ ngw: d.natGatewayId, instance: d.instanceId, kind: d.kind, egress: d.egressIp ?? '?' })),
     blocks: [
-      section(m.driftHead({ at: when(at, lang), ngw: code(d.natGatewayId), who, what, reason: escCut(d.reason, 1000) })),
+      section(m.driftHead({ at: when(at, lang), ngw: code(d.natGatewayId), who, what, reason: escCut(d.why ? m.driftReason({ why: d.why }) : d.reason, 1000) })),
       // A value the click handler would refuse (ids no real cloud has) gets no button.
       ...(value && value.length <= DRIFT_VALUE_MAX ? [{
         type: 'actions' as const,
