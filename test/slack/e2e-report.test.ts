@@ -83,6 +83,9 @@ describe('/natmigrate report', () => {
       expect(csv).toContain('CreateNetworkInterface,OK,');
       // Step titles in Alibaba's Japanese documentation's words; API actions and codes as they are.
       expect(csv).toContain('ステップ開始: セカンダリENIを作成');
+      // The job's summary and its reason are the catalog's Japanese from the engine's codes, not the engine's English.
+      expect(csv).toMatch(/却下されました（U0\w+ が却下しました）。ステージングしたENIを削除し/);
+      expect(csv).not.toMatch(/rejected by|staged ENI|nothing else changed/);
       expect(md).toContain(`# natmigrate 監査レポート: ${jobId}`);
       expect(md).toMatch(/\| \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} UTC \|/);
       expect(comment).toContain('の監査レポート');

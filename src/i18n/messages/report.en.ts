@@ -25,6 +25,9 @@ export const en = {
   reportOriginalSaved: () => 'original DNAT entry saved',
   reportNewEntry: () => 'new DNAT entry',
   reportVerified: (p: { ok: boolean }) => (p.ok ? 'verification passed' : 'verification failed'),
+  /** The verification's evidence in one report cell (plain text: addresses and ports as they are). */
+  reportVerifiedDetail: (p: { ssh: string; sshOk: boolean; egress: string; expected: string; ports: string }) =>
+    [`ssh ${p.ssh} ${p.sshOk ? 'ok' : 'failed'}`, `egress ${p.egress} (expected ${p.expected})`, p.ports].filter(Boolean).join(' · '),
   reportCancelAsked: () => 'cancel requested',
   reportFinished: (p: { outcome: string }) => `finished: ${p.outcome}`,
   reportTitle: (p: { id: string }) => `natmigrate audit report: ${p.id}`,

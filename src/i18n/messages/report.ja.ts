@@ -28,6 +28,7 @@ export const ja: SameMessages<typeof En> = {
   reportOriginalSaved: () => '元の DNAT エントリを保存',
   reportNewEntry: () => '新しい DNAT エントリ',
   reportVerified: (p) => (p.ok ? '検証に成功' : '検証に失敗'),
+  reportVerifiedDetail: (p) => [`SSH ${p.ssh} ${p.sshOk ? '成功' : '失敗'}`, `送信元IP ${p.egress}（想定 ${p.expected}）`, p.ports].filter(Boolean).join(' · '),
   reportCancelAsked: () => 'キャンセルを要求',
   reportFinished: (p) => `終了: ${p.outcome}`,
   reportTitle: (p) => `natmigrate 監査レポート: ${p.id}`,

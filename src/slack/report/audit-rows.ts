@@ -64,7 +64,7 @@ export function auditRows(r: JobRecord, lang: Lang): AuditRow[] {
     const ports = (v.ports ?? []).map((p) => `${p.port}:${p.before ? 'up' : 'down'}→${p.after === undefined ? '-' : p.after ? 'up' : 'down'}`).join(' ');
     row(v.at, m.reportVerified({ ok: v.ok }), system, {
       result: v.ok ? 'OK' : 'Failed',
-      detail: [`ssh ${v.ssh.host}:${v.ssh.port} ${v.ssh.ok ? 'ok' : 'failed'}`, `egress ${v.egress.observedIp ?? '?'} (expected ${v.egress.expectedIps.join(' ')})`, ports].filter(Boolean).join(' · '),
+      detail: m.reportVerifiedDetail({ ssh: `${v.ssh.host}:${v.ssh.port}`, sshOk: v.ssh.ok, egress: v.egress.observedIp ?? '?', expected: v.egress.expectedIps.join(' '), ports }),
     });
   }
   if (r.error && !r.steps.some((s) => s.error)) row(r.updatedAt, m.reportStepFailed({ title: r.error.action ?? r.error.code }), system, { result: r.error.code, requestId: r.error.requestId ?? '', detail: stepErrorText(r.error, lang) });
