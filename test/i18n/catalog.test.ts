@@ -12,6 +12,8 @@ import type { PlanWarning } from '../../src/domain/plan-warning.ts';
 import type { DriftReason, ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
 import type { BadOptionProblem, Refusal } from '../../src/domain/plan-types.ts';
 import { refusalCard } from '../../src/slack/blocks/plan-card.ts';
+import { reasonText, stepErrorText, summaryText } from '../../src/slack/blocks/format.ts';
+import { resultCard } from '../../src/slack/blocks/result-card.ts';
 import { batchSummary } from '../../src/engine/fleet/batch-summary.ts';
 import type { BatchItem, BatchItemStatus, BatchPlan } from '../../src/domain/batch-plan.ts';
 import type { BatchRecord } from '../../src/engine/store/fleet-records.ts';
@@ -210,6 +212,20 @@ describe('a finished job\'s one-line summary', () => {
     const { text } = outcomeSummaryOf(withReason(base, { code: 'expired', before: '2026-12-06T20:01:02.000Z' }), 'expired');
     expect(msg('ja').outcomeText({ text, tz: 'Asia/Tokyo' })).toContain('2026/12/07 05:01:02 JST までに誰も承認しませんでした');
     expect(msg('en').outcomeText({ text, tz: 'UTC' })).toContain('nobody approved before Dec 6, 2026, 20:01:02 UTC');
+  });
+});
+
+describe('records and events written before the engine kept codes', () => {
+  it('show their stored English as data (escaped), in a Japanese thread too', () => {
+    const stored = 'Rejected (rejected by <@U0BOB> & co); the staged ENI was removed and nothing else changed.';
+    expect(summaryText({ summary: stored }, 'ja')).toBe(stored);
+    const card = JSON.stringify(resultCard({ jobId: 'migrate-x-1', outcome: 'rejected', summary: stored, at: '2026-12-06T20:01:02.000Z' }, 'ja'));
+    expect(card).toContain('rejected by &lt;@U0BOB&gt; &amp; co');
+    expect(card).toMatch(/却下/);
+    expect(reasonText({ reason: 'rollback of migrate-x-1' }, 'ja')).toBe('rollback of migrate-x-1');
+    expect(stepErrorText({ message: 'DNAT entry fwd-1 changed since the approval; not cutting over' }, 'ja')).toBe('DNAT entry fwd-1 changed since the approval; not cutting over');
+    // With the codes, the same things are Japanese.
+    expect(reasonText({ reason: 'rollback of migrate-x-1', reasons: [{ code: 'rollback_of', job: 'migrate-x-1' }] }, 'ja')).toBe('migrate-x-1 のロールバック');
   });
 });
 
