@@ -314,6 +314,31 @@ describe('migration', () => {
     await expectUntouched(id, eip, ip);
   });
 
+  it('reads the vSwitches only when they matter: a --vswitch override, not an ordinary plan nor SNAT entries that carry their CIDR', async () => {
+    const { id } = M(2);
+    const plannedWith = async (options: MigrationOptions) => {
+      const t0 = Date.now();
+      const { jobId } = await engine.service.preview({ regionId: REGION, instanceId: id, options, requestedBy: REQUESTER, audience: {} });
+      const planned = await notifier.waitFor(of(jobId, 'planned')) as Extract<MigrationEvent, { type: 'planned' }>;
+      return { plan: planned.plan, vSwitchReads: sandbox.requests.filter((r) => r.at >= t0 && r.action === 'DescribeVSwitches' && r.code === 'OK').length };
+    };
+    expect((await plannedWith(ALL)).vSwitchReads).toBe(0);
+    const overridden = await plannedWith({ ...ALL, vSwitchId: 'vsw-1' });
+    expect(overridden.vSwitchReads).toBe(1);
+    expect(overridden.plan.eni).toMatchObject({ vSwitchId: 'vsw-1', zoneId: 'cn-hangzhou-h' });
+    // A second, coarser SNAT entry covers the instance: the vSwitch's entry (SourceCIDR 192.168.1.0/24, as the API
+    // answers for a vSwitch entry) still ranks first, without a read of the vSwitches.
+    const coarse = { snatEntryId: 'snat-coarse', snatTableId: 'stb-1', natGatewayId: 'ngw-1', snatIp: '203.0.113.31', sourceCidr: '192.168.0.0/16', name: '', status: 'Available' as const };
+    sandbox.world.snatEntries.set(coarse.snatEntryId, coarse);
+    try {
+      const ranked = await plannedWith(ALL);
+      expect(ranked.plan.expectedEgressIps).toEqual([EIP_SNAT, '203.0.113.31']);
+      expect(ranked.vSwitchReads).toBe(0);
+    } finally {
+      sandbox.world.snatEntries.delete(coarse.snatEntryId);
+    }
+  });
+
   it('refuses, with a specific reason and nothing changed, each instance the pre-flight must not touch', async () => {
     const cases: [string, string][] = [
       [REFUSALS.noMapping, 'NoIpMapping'],

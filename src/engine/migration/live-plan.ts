@@ -4,6 +4,7 @@ import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
 import { buildPlan, ENI_TAG_JOB } from '../../domain/plan.ts';
 import { guestNetworkOf } from '../../domain/guest-network.ts';
 import { INTROSPECTION_SCRIPT } from '../../domain/plan-services.ts';
+import { snatRankNeedsVSwitchCidr } from '../../domain/dnat.ts';
 import { WINDOWS_INTROSPECTION_SCRIPT } from '../../domain/windows-listing.ts';
 import { createHash } from 'node:crypto';
 import type { DnatEntry, Instance, NatGateway, NetworkInterface, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
@@ -70,11 +71,14 @@ export async function gatherPlanInput(
   if (!instance) return empty;
 
   const sgIds = recheck ? [...new Set(options.securityGroupIds ?? [])] : [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
-  const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups, agents] = await Promise.all([
+  // The vSwitches matter to the planner only for a --vswitch override (checked, and the ENI's zone) and for ranking
+  // SNAT entries scoped by vSwitch (snatRankNeedsVSwitchCidr): read up front for the first, after the SNAT read for
+  // the second, else not at all (nothing else in the plan or its hash depends on them).
+  const [eniQuantity, instanceEnis, natGateways, vSwitchesNow, securityGroups, agents] = await Promise.all([
     cloud.eniQuantity(instance.instanceType),
     recheck ? nicsOfInstance(instance, recheck.stagedEni) : nicsFor(cloud, instance, o.nothingStaged === true),
     recheck ? recheck.facts.natGateways : cloud.listNatGateways({ vpcId: instance.vpcId }),
-    recheck ? recheck.facts.vSwitches : cloud.listVSwitches({ vpcId: instance.vpcId }),
+    recheck ? recheck.facts.vSwitches : options.vSwitchId !== undefined ? cloud.listVSwitches({ vpcId: instance.vpcId }) : undefined,
     Promise.all(sgIds.map((id) => cloud.describeSecurityGroup(id))).then((xs) => xs.filter((x): x is SecurityGroup => x !== undefined)),
     // Every job verifies egress through Cloud Assistant: its agent is checked before anything changes (also at the gate).
     o.agentLater ? undefined : cloud.cloudAssistantStatus([instanceId]),
@@ -92,10 +96,13 @@ export async function gatherPlanInput(
     Promise.all(forwardTables.flatMap((t) => ips.map((internalIp) => cloud.listForwardEntries(t, { internalIp })))),
     Promise.all(snatTables.map((t) => cloud.listSnatEntries(t))),
   ]);
+  const snatEntries = snat.flat() as SnatEntry[];
+  const vSwitches = vSwitchesNow
+    ?? (snatRankNeedsVSwitchCidr(snatEntries, { vSwitchId: instance.vSwitchId, ip: instance.primaryIp }) ? await cloud.listVSwitches({ vpcId: instance.vpcId }) : []);
   return {
     ...empty, instance, eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups,
     cloudAssistant: agents ? { read: true, agent: agents.find((a) => a.instanceId === instanceId) } : { read: false },
-    dnatEntries: uniqueEntries(dnat.flat() as DnatEntry[]), snatEntries: snat.flat() as SnatEntry[],
+    dnatEntries: uniqueEntries(dnat.flat() as DnatEntry[]), snatEntries,
   };
 }
 
