@@ -174,6 +174,11 @@ describe('migration', () => {
     const callsOf = (step: string) => rec.steps.find((s) => s.step === step)!.calls.map((c) => c.action);
     const recheck = callsOf('recheck_plan').sort();
     expect([...new Set(recheck)]).toEqual(['DescribeForwardTableEntries', 'DescribeInstances', 'DescribeInvocationResults', 'DescribeSnatTableEntries', 'RunCommand']);
+    // The plan's own invocation in the guest answered, so it did not read the agent's status either; one SNAT entry
+    // covers the instance and no --vswitch was given, so no vSwitch read.
+    expect(callsOf('plan')).toContain('RunCommand');
+    expect(callsOf('plan')).not.toContain('DescribeCloudAssistantStatus');
+    expect(callsOf('plan')).not.toContain('DescribeVSwitches');
     // A first try of create_eni has nothing to look for; save_original takes the entry the gate has just read.
     expect([...new Set(callsOf('create_eni'))]).toEqual(['CreateNetworkInterface']);
     expect(callsOf('save_original')).toEqual([]);

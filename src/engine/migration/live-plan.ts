@@ -145,14 +145,18 @@ export async function planFromLiveState(
     // A job with no plan and no ENI yet (the first plan, a preview) has staged nothing.
     const nothingStaged = !recheck && j.plan === undefined && j.eniId === undefined;
     const cloudReadAt = Date.now();
-    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { nothingStaged });
+    // A full plan looks at the guest next, and an invocation that answers is the agent answering: its status is
+    // read only when the invocation does not (agentOf). A quick recheck without the guest reads it with the cloud.
+    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { nothingStaged, agentLater: !recheck });
     const first = buildPlan(input, { jobId: j.jobId });
     // The guest is looked at only for a plan that would otherwise go ahead (a refusal for another reason runs nothing
-    // in the guest), and once per plan unless the gate's recheck is given its own ClientToken to read it again. One
-    // invocation answers both what the guest serves and, with --configure-guest, which network stack will persist the NIC.
+    // in the guest; the agent's check comes after every such reason in REFUSAL_ORDER, so the refusal is the same), and
+    // once per plan unless the gate's recheck is given its own ClientToken to read it again. One invocation answers
+    // both what the guest serves and, with --configure-guest, which network stack will persist the NIC.
     if (!first.ok || recheck) return { result: first, input, cloudReadAt };
     const windows = input.instance?.osType === 'windows';
     const guest = await introspectGuest(cloud, j.instanceId, { token: guestToken ?? introspectToken(j.jobId), windows, ...wait });
+    input.cloudAssistant = await agentOf(cloud, j.instanceId, guest);
     // Windows is configured with its own cmdlets whatever the read says (OSType comes from the API).
     if (j.options.configureGuest && input.instance?.status === 'Running') input.guestNetwork = windows ? { method: 'windows' } : guestNetworkOf(guest);
     const withGuest = { ...input, guest };
@@ -177,9 +181,19 @@ async function gateRecheck(
   const answered = 'output' in guest;
   const cloudReadAt = Date.now();
   const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { agentLater: answered });
-  if (answered) input.cloudAssistant = { read: true, agent: { instanceId: j.instanceId, running: true, version: '' } };
+  if (answered) input.cloudAssistant = await agentOf(cloud, j.instanceId, guest);
   const withGuest = { ...input, guest };
   return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest, cloudReadAt };
+}
+
+/**
+ * The Cloud Assistant agent as far as the check needs it: running when this job's own invocation in the guest
+ * succeeded (the agent took it, ran it and reported back); else DescribeCloudAssistantStatus says what is wrong.
+ */
+async function agentOf(cloud: CloudPort, instanceId: string, guest: { output: string } | { error: string }): Promise<PlanInput['cloudAssistant']> {
+  if ('output' in guest) return { read: true, agent: { instanceId, running: true, version: '' } };
+  const agents = await cloud.cloudAssistantStatus([instanceId]);
+  return { read: true, agent: agents.find((a) => a.instanceId === instanceId) };
 }
 
 /** ClientToken of the plan's introspection (the same shape as step-context's clientToken, which imports this file's users). */
