@@ -294,6 +294,66 @@ describe('migration', () => {
     await expectUntouched(id, eip, ip);
   });
 
+  /** Runs `body` with reads lagging writes by `ms` (the realism rule staleReads), then puts the lag back. */
+  async function withReadLag<T>(ms: number, body: () => Promise<T>): Promise<T> {
+    const lag = sandbox.world.realism.readLagMs;
+    sandbox.world.realism.readLagMs = ms;
+    try {
+      return await body();
+    } finally {
+      sandbox.world.realism.readLagMs = lag;
+    }
+  }
+
+  /** Approves, cancels as soon as `step` starts, and returns how the job ended. */
+  async function cancelAt(jobId: string, hash: string | undefined, step: string) {
+    if (hash) await approve(engine, jobId, hash);
+    await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === step), { what: step, timeoutMs: 15_000, everyMs: 5 });
+    await engine.service.cancel(jobId, 'UONCALL');
+    return finished(notifier, jobId);
+  }
+
+  const PORT_22: MigrationOptions = { ports: { kind: 'list', ports: [22] }, configureGuest: false };
+
+  it('a cancel right after the re-created entry is written, while reads do not list it yet, deletes it before putting the original back', async () => {
+    const { id, ip, eip } = M(15);
+    const jobId = await submit(engine, id, PORT_22);
+    const hash = await approvalOf(notifier, jobId);
+    // Reads lag writes by 1.5 s: restore_delete_new's first read of the EIP does not list the entry just created.
+    const fin = await withReadLag(1_500, () => cancelAt(jobId, hash, 'wait_entry_available'));
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const rec = (await engine.service.status(jobId))[0]!;
+    const created = rec.steps.find((st) => st.step === 'create_entry')!.detail!.forwardEntryIds as string[];
+    expect(rec.steps.find((st) => st.step === 'restore_delete_new')!.detail).toMatchObject({ deleted: created });
+    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a cancel right after the original is deleted, while reads still list it, creates it again instead of calling it restored', async () => {
+    const { id, ip, eip } = M(16);
+    const jobId = await submit(engine, id, PORT_22);
+    const hash = await approvalOf(notifier, jobId);
+    // restore_create_original's first read still shows the original Available: it predates the cutover's delete.
+    const fin = await withReadLag(1_500, () => cancelAt(jobId, hash, 'wait_entry_gone'));
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect(rec.steps.find((st) => st.step === 'restore_create_original')!.detail).not.toHaveProperty('reused');
+    await until(async () => (await dnatOn(eip)).some((e) => e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a cancel right after the attach, while reads still show the ENI unattached, detaches it before deleting it', async () => {
+    const { id, ip, eip } = M(17);
+    const jobId = await submit(engine, id);
+    // The attach answered a moment ago; detach_eni's first read still shows the ENI Available (or not listed at all).
+    const fin = await withReadLag(1_500, () => cancelAt(jobId, undefined, 'wait_eni_in_use'));
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect((rec.steps.find((st) => st.step === 'detach_eni')!.detail!.detached as string[])).toEqual([rec.eniId]);
+    await until(async () => (await taggedEnis(jobId)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
   it('refuses a second request for an instance with an active job, naming that job', async () => {
     const { id } = M(1);
     const jobId = await submit(engine, id);

@@ -24,6 +24,9 @@ export const MIGRATABLE: [string, string, string, boolean][] = [
   ['i-okaaaa0011', '192.168.1.21', '203.0.113.21', true],
   ['i-okaaaa0012', '192.168.1.22', '203.0.113.22', true],
   ['i-okaaaa0013', '192.168.1.23', '203.0.113.23', true],
+  ['i-okaaaa0014', '192.168.1.24', '203.0.113.24', true],
+  ['i-okaaaa0015', '192.168.1.25', '203.0.113.25', true],
+  ['i-okaaaa0016', '192.168.1.26', '203.0.113.26', true],
 ];
 
 export const REFUSALS = {
