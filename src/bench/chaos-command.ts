@@ -59,7 +59,7 @@ export async function chaosCommand(args: string[]): Promise<void> {
     if (only.has('storm')) {
       log(`fault storm: ${stormN} migrations on 2 workers, faults at every API call, one worker SIGKILLed mid-way …`);
       storm = await runFaultStorm({ redisUrl: redis.url, n: stormN, log });
-      log(`  outcomes ${JSON.stringify(storm.outcomes)}, faults ${JSON.stringify(storm.faultsByKind)}`);
+      log(`  outcomes ${JSON.stringify(storm.outcomes)}, faults ${JSON.stringify(storm.faultsByKind)}, cancels at ${JSON.stringify(storm.cancelSteps)}`);
       for (const p of storm.problems) log(`  problem: ${p}`);
     }
     if (only.has('pause')) {
@@ -114,6 +114,7 @@ export async function chaosCommand(args: string[]): Promise<void> {
     storm_cancels_drawn: storm?.cancelsDrawn ?? 0,
     storm_cancels_sent: storm?.cancelsSent ?? 0,
     runs_cancelled: storm?.runsCancelled ?? 0,
+    storm_cancel_steps: storm?.cancelSteps ?? {},
     fuzz_cases: fuzz?.cases ?? 0,
     fuzz_failures: fuzz?.failures ?? 0,
     fuzz_jobs_created: fuzz?.jobsCreated ?? 0,

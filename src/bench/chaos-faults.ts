@@ -40,6 +40,8 @@ export interface FaultStormResult {
   cancelsDrawn: number;
   cancelsSent: number;
   runsCancelled: number;
+  /** The step each sent cancel was drawn for: how many. */
+  cancelSteps: Record<string, number>;
   problems: string[];
 }
 
@@ -86,6 +88,7 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
   const cancelAt = new Map<number, string>();
   let cancelsSent = 0;
   let cancelsDrawn = 0;
+  const cancelSteps: Record<string, number> = {};
   const tail = new EventTail(redis, eventsKey, async (e) => {
     const at = jobOf.get(e.jobId);
     if (e.type === 'step.started' && at !== undefined && cancelAt.get(at) === e.step) {
@@ -94,6 +97,7 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
         // A cancel after the end would queue a rollback of a migrated run: only while the run is still going.
         if (finished.has(e.jobId)) return;
         cancelsSent++;
+        cancelSteps[e.step] = (cancelSteps[e.step] ?? 0) + 1;
         void engine.service.cancel(e.jobId, 'UCHAOSCANCEL').catch(() => {});
       }, Math.floor(Math.random() * CANCEL_DELAY_MS));
     }
@@ -207,7 +211,7 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
       outcomes, faultsInjected: Object.values(faultsByKind).reduce((a, b) => a + b, 0), faultsByKind,
       orphanEnis, duplicateEnis, lostMappings, runsMigrated: outcomes.migrated ?? 0, runsRestored: outcomes.restored ?? 0,
       runsFailedMappingMissing, restoresFromTransientStates, workerKills: kills,
-      cancelsDrawn, cancelsSent, runsCancelled: outcomes.cancelled ?? 0, problems: problems.slice(0, 20),
+      cancelsDrawn, cancelsSent, runsCancelled: outcomes.cancelled ?? 0, cancelSteps, problems: problems.slice(0, 20),
     };
   } finally {
     await engine.close();
