@@ -342,6 +342,35 @@ describe('migration', () => {
     await expectUntouched(id, eip, ip);
   });
 
+  it('a cancel while the in-place move is retried after its answers were lost, and reads still show the old mapping, moves it back all the same', async () => {
+    const { id, ip, eip } = M(18);
+    const jobId = await submit(engine, id);
+    const hash = await approvalOf(notifier, jobId);
+    const t0 = Date.now();
+    // Every ModifyForwardEntry is carried out and then answered 503 (the answer lost): one call's four attempts fail,
+    // and the engine waits before it tries the call again. That is where the cancel lands.
+    sandbox.faults.add({ action: 'ModifyForwardEntry', code: 'ServiceUnavailable', answerLost: true, times: 20 });
+    try {
+      const fin = await withReadLag(1_500, async () => {
+        await approve(engine, jobId, hash);
+        await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'ModifyForwardEntry' && r.code === 'ServiceUnavailable').length >= 4,
+          { what: 'the first ModifyForwardEntry call to fail', timeoutMs: 15_000, everyMs: 5 });
+        await engine.service.cancel(jobId, 'UONCALL');
+        await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'restore_modify_back'), { what: 'restore_modify_back', timeoutMs: 10_000, everyMs: 5 });
+        sandbox.faults.clear();
+        return finished(notifier, jobId);
+      });
+      expect(fin.outcome, fin.summary).toBe('cancelled');
+    } finally {
+      sandbox.faults.clear();
+    }
+    const restore = (await engine.service.status(jobId))[0]!.steps.find((st) => st.step === 'restore_modify_back')!;
+    // The move went through though no answer said so: the restore moved it back, it did not call it "already" restored.
+    expect(restore.detail).not.toHaveProperty('already');
+    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
   it('a cancel right after the attach, while reads still show the ENI unattached, detaches it before deleting it', async () => {
     const { id, ip, eip } = M(17);
     const jobId = await submit(engine, id);

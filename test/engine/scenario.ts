@@ -27,6 +27,7 @@ export const MIGRATABLE: [string, string, string, boolean][] = [
   ['i-okaaaa0014', '192.168.1.24', '203.0.113.24', true],
   ['i-okaaaa0015', '192.168.1.25', '203.0.113.25', true],
   ['i-okaaaa0016', '192.168.1.26', '203.0.113.26', true],
+  ['i-okaaaa0017', '192.168.1.27', '203.0.113.27', true],
 ];
 
 export const REFUSALS = {

@@ -180,6 +180,18 @@ export class StepContext {
     this.writtenAt.set(key, Date.now());
   }
 
+  /**
+   * Runs the write `fn` and notes it as `key` (wrote) when it answers, even with an error: a timeout or a 5xx may
+   * come after the write was carried out (the answer was lost), so a read right after it proves nothing either.
+   */
+  async writing<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } finally {
+      this.wrote(key);
+    }
+  }
+
   /** Milliseconds since this run made the write `key`; undefined when it did not (or a crash came in between). */
   sinceWrite(key: string): number | undefined {
     const at = this.writtenAt.get(key);

@@ -40,10 +40,9 @@ export const deleteEntry: StepHandler = async (s) => {
   const live = originalSeenFresh(s) ? orig : await s.entry(orig.forwardTableId, orig.forwardEntryId);
   if (!live || hasStatus(live, 'Deleting')) return done({ already: live ? 'Deleting' : 'gone' });
   if (!hasStatus(live, 'Available')) await s.cloud.waitForwardEntry(orig.forwardTableId, orig.forwardEntryId, 'Available', s.waitOpts());
-  await s.tableWrite(() => s.cloud.deleteForwardEntry({
+  await s.tableWrite(() => s.writing(`delete:${orig.forwardEntryId}`, () => s.cloud.deleteForwardEntry({
     forwardTableId: orig.forwardTableId, forwardEntryId: orig.forwardEntryId, clientToken: s.token('delete_entry'),
-  }));
-  s.wrote(`delete:${orig.forwardEntryId}`);
+  })));
   await s.hook('delete_entry', 'during');
   return done({ forwardEntryId: orig.forwardEntryId });
 };

@@ -28,8 +28,9 @@ export const restoreDeleteNew: StepHandler = async (s) => {
   for (const e of await ourNewEntries(s)) {
     if (hasStatus(e, 'Deleting')) continue;
     if (!hasStatus(e, 'Available')) await s.cloud.waitForwardEntry(table, e.forwardEntryId, 'Available', s.waitOpts());
-    await s.tableWrite(() => s.cloud.deleteForwardEntry({ forwardTableId: table, forwardEntryId: e.forwardEntryId, clientToken: s.token(`restore_delete_new-${e.forwardEntryId}`) }));
-    s.wrote(`delete:${e.forwardEntryId}`);
+    await s.tableWrite(() => s.writing(`delete:${e.forwardEntryId}`, () => s.cloud.deleteForwardEntry({
+      forwardTableId: table, forwardEntryId: e.forwardEntryId, clientToken: s.token(`restore_delete_new-${e.forwardEntryId}`),
+    })));
     deleted.push(e.forwardEntryId);
     if (deleted.length === 1) await s.hook('restore_delete_new', 'during');
     // One write at a time: the next delete waits until this one has settled.
