@@ -371,6 +371,33 @@ describe('migration', () => {
     await expectUntouched(id, eip, ip);
   });
 
+  it('a cancel while the re-created entry\'s create is retried after its answers were lost, before reads list it, deletes it first', async () => {
+    const { id, ip, eip } = M(19);
+    const jobId = await submit(engine, id, PORT_22);
+    const hash = await approvalOf(notifier, jobId);
+    const t0 = Date.now();
+    // The create goes through, but no answer says so (nor which id it got): the undo has only the ENI's IP to look for.
+    sandbox.faults.add({ action: 'CreateForwardEntry', code: 'ServiceUnavailable', answerLost: true, times: 20 });
+    try {
+      const fin = await withReadLag(1_500, async () => {
+        await approve(engine, jobId, hash);
+        await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'CreateForwardEntry' && r.code === 'ServiceUnavailable').length >= 4,
+          { what: 'the first CreateForwardEntry call to fail', timeoutMs: 15_000, everyMs: 5 });
+        await engine.service.cancel(jobId, 'UONCALL');
+        await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'restore_delete_new'), { what: 'restore_delete_new', timeoutMs: 10_000, everyMs: 5 });
+        sandbox.faults.clear();
+        return finished(notifier, jobId);
+      });
+      expect(fin.outcome, fin.summary).toBe('cancelled');
+    } finally {
+      sandbox.faults.clear();
+    }
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect(rec.steps.find((st) => st.step === 'restore_delete_new')!.detail!.deleted).toHaveLength(1);
+    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
   it('a cancel right after the attach, while reads still show the ENI unattached, detaches it before deleting it', async () => {
     const { id, ip, eip } = M(17);
     const jobId = await submit(engine, id);

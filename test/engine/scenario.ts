@@ -28,6 +28,7 @@ export const MIGRATABLE: [string, string, string, boolean][] = [
   ['i-okaaaa0015', '192.168.1.25', '203.0.113.25', true],
   ['i-okaaaa0016', '192.168.1.26', '203.0.113.26', true],
   ['i-okaaaa0017', '192.168.1.27', '203.0.113.27', true],
+  ['i-okaaaa0018', '192.168.1.28', '203.0.113.28', true],
 ];
 
 export const REFUSALS = {

@@ -4,7 +4,7 @@ import type { DnatEntry } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { lagLeft, readWhileDoubtful } from '../read-lag.ts';
-import { done, sameSpec, type StepContext, type StepHandler } from '../step-context.ts';
+import { createSent, done, sameSpec, type StepContext, type StepHandler } from '../step-context.ts';
 
 /**
  * The entries this job (or the migration a rollback undoes) created on the EIP: by id, or mapping to our ENI. An
@@ -16,8 +16,15 @@ export async function ourNewEntries(s: StepContext, ids: readonly string[] = s.j
   const recipe = s.j.original!.restoreRecipe;
   const ours = (es: DnatEntry[]) => es.filter((e) => ids.includes(e.forwardEntryId) || (s.j.eniIp !== undefined && e.internalIp === s.j.eniIp));
   const unlisted = (es: DnatEntry[]) => ids.filter((id) => !es.some((e) => e.forwardEntryId === id) && s.sinceWrite(`delete:${id}`) === undefined);
-  const doubt = (es: DnatEntry[]) => Math.max(0, ...unlisted(es).map((id) => lagLeft(s, `create:${id}`)));
-  return ours(await readWhileDoubtful(s, () => s.entriesOnEip(recipe.forwardTableId, recipe.externalIp), doubt));
+  // A create whose answer was lost has no id: then it is one more entry to the ENI that may not be listed yet.
+  const lost = (s.j.plan?.newEntries ?? []).map((_, i) => createSent(i)).filter((k) => lagLeft(s, k) > 0);
+  const unknownToEni = (es: DnatEntry[]) => es.filter((e) => e.internalIp === s.j.eniIp && !ids.includes(e.forwardEntryId)).length;
+  const lostUnlisted = (es: DnatEntry[]) => (unknownToEni(es) < lost.length ? Math.max(0, ...lost.map((k) => lagLeft(s, k))) : 0);
+  const doubt = (es: DnatEntry[]) => Math.max(lostUnlisted(es), ...unlisted(es).map((id) => lagLeft(s, `create:${id}`)));
+  const listed = await readWhileDoubtful(s, () => s.entriesOnEip(recipe.forwardTableId, recipe.externalIp), doubt);
+  // Shown, or given the time to show: the later steps (restore_wait_new_gone) do not wait for them again.
+  for (const k of lost) s.forget(k);
+  return ours(listed);
 }
 
 export const restoreDeleteNew: StepHandler = async (s) => {
