@@ -62,6 +62,9 @@ export function originalSeenFresh(s: { seenOriginalAvailable: boolean; seenOrigi
   return fresh;
 }
 
+/** The write key (StepContext.wrote) of create_entry's create `i` whose answer may have been lost: its id is unknown. */
+export const createSent = (i: number): string => `create_entry:sent:${i}`;
+
 /** Same mapping (table, EIP, internal IP, ports, protocol); case-insensitive where the API is inconsistent. */
 export function sameSpec(e: DnatSpec, s: DnatSpec): boolean {
   return e.forwardTableId === s.forwardTableId && e.externalIp === s.externalIp && e.internalIp === s.internalIp
@@ -178,6 +181,27 @@ export class StepContext {
 
   wrote(key: string): void {
     this.writtenAt.set(key, Date.now());
+  }
+
+  /**
+   * Runs the write `fn` and notes it as `key` (wrote) when it answers, even with an error that may hide a write
+   * carried out (a timeout, a 5xx: the answer was lost), so a read right after it proves nothing either. A definite
+   * refusal (a non-retryable cloud error) changed nothing and is not noted.
+   */
+  async writing<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      const v = await fn();
+      this.wrote(key);
+      return v;
+    } catch (e) {
+      if (!isCloudError(e) || e.retryable) this.wrote(key);
+      throw e;
+    }
+  }
+
+  /** The write `key` is accounted for (its effect was seen, or its time to show is over): no read doubts it again. */
+  forget(key: string): void {
+    this.writtenAt.delete(key);
   }
 
   /** Milliseconds since this run made the write `key`; undefined when it did not (or a crash came in between). */
