@@ -415,6 +415,36 @@ describe('migration', () => {
     await expectUntouched(id, eip, ip);
   });
 
+  it('a run resumed right after the in-place move, while reads still show the old mapping, moves it back all the same', async () => {
+    const { id, ip, eip } = M(20);
+    // The worker's run dies right after ModifyForwardEntry went out (before the journal is written after the step); the
+    // next run of the job starts from the journal with a cancel waiting. Only the journal can tell it the move was
+    // a moment ago: its own memory of the write died with the first run.
+    const n = new RecordingNotifier();
+    let crashed = false;
+    const e = await newEngine(n, { hooks: { point: (step, where) => {
+      if (step === 'modify_entry' && where === 'during' && !crashed) {
+        crashed = true;
+        throw new Error('simulated crash right after the write');
+      }
+    } } });
+    const jobId = await submit(e, id);
+    const hash = await approvalOf(n, jobId);
+    const fin = await withReadLag(3_000, async () => {
+      await approve(e, jobId, hash);
+      await until(async () => crashed && (await (await e.queue.getJob(jobId))?.getState()) !== 'active', { what: 'the run to die', timeoutMs: 15_000, everyMs: 5 });
+      await e.service.cancel(jobId, 'UONCALL');
+      return finished(n, jobId);
+    });
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const rec = (await e.service.status(jobId))[0]!;
+    const restore = rec.steps.find((st) => st.step === 'restore_modify_back')!;
+    // Moved back by a write of its own, not "already on the primary IP" from a read that predates the move.
+    expect(restore.detail).not.toHaveProperty('already');
+    await until(async () => (await dnatOn(eip)).every((x) => x.internalIp === ip && x.status === 'Available'), { what: 'the read to catch up', timeoutMs: 8_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
   it('refuses a second request for an instance with an active job, naming that job', async () => {
     const { id } = M(1);
     const jobId = await submit(engine, id);

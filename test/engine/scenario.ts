@@ -29,6 +29,9 @@ export const MIGRATABLE: [string, string, string, boolean][] = [
   ['i-okaaaa0016', '192.168.1.26', '203.0.113.26', true],
   ['i-okaaaa0017', '192.168.1.27', '203.0.113.27', true],
   ['i-okaaaa0018', '192.168.1.28', '203.0.113.28', true],
+  ['i-okaaaa0019', '192.168.1.50', '203.0.113.50', true],
+  ['i-okaaaa0020', '192.168.1.51', '203.0.113.51', true],
+  ['i-okaaaa0021', '192.168.1.52', '203.0.113.52', true],
 ];
 
 export const REFUSALS = {

@@ -1,7 +1,7 @@
 // Reads lag writes: Describe* answer as the cloud was a moment ago (the sandbox's staleReads rule; Alibaba's own lag
-// is unconfirmed). Right after this run's own write, a read that shows the state from before that write proves
-// nothing. An undo that would conclude "nothing to undo" or "already done" from such a read reads again until the
-// write shows, or until it had writeVisibleWithinMs to show.
+// is unconfirmed). Right after this job's own write (this run's, or from the journal a predecessor's), a read that
+// shows the state from before that write proves nothing. An undo that would conclude "nothing to undo" or "already
+// done" from such a read reads again until the write shows, or until it had writeVisibleWithinMs to show.
 import { sleep } from '../../util/sleep.ts';
 import type { StepContext } from './step-context.ts';
 
@@ -10,8 +10,8 @@ const FIRST_GAP_MS = 25;
 const MAX_GAP_MS = 1_000;
 
 /**
- * How much longer a read may still predate this run's write `key` (StepContext.wrote): 0 when this run did not make
- * that write (a resumed run, or another job's write) or made it long enough ago.
+ * How much longer a read may still predate this job's write `key` (StepContext.wrote, journaled, so a resumed run
+ * knows it too): 0 when the job did not make that write (another job's) or made it long enough ago.
  */
 export function lagLeft(s: StepContext, key: string): number {
   const since = s.sinceWrite(key);
