@@ -445,6 +445,34 @@ describe('migration', () => {
     await expectUntouched(id, eip, ip);
   });
 
+  it('a cancel while the ENI\'s create is retried after its answers were lost, before reads list the ENI, removes it all the same', async () => {
+    const { id, ip, eip } = M(21);
+    const t0 = Date.now();
+    // Every CreateNetworkInterface is carried out and then answered 503: the ENI exists, but no answer named it and
+    // the reads do not list it yet. The unstage must not take "not listed" for "never made".
+    sandbox.faults.add({ action: 'CreateNetworkInterface', code: 'ServiceUnavailable', answerLost: true, times: 20 });
+    try {
+      const fin = await withReadLag(1_500, async () => {
+        const jobId = await submit(engine, id);
+        await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'CreateNetworkInterface' && r.code === 'ServiceUnavailable').length >= 4,
+          { what: 'the first CreateNetworkInterface call to fail', timeoutMs: 15_000, everyMs: 5 });
+        await engine.service.cancel(jobId, 'UONCALL');
+        await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'detach_eni'), { what: 'detach_eni', timeoutMs: 10_000, everyMs: 5 });
+        sandbox.faults.clear();
+        return finished(notifier, jobId);
+      });
+      expect(fin.outcome, fin.summary).toBe('cancelled');
+      const rec = (await engine.service.status(fin.jobId))[0]!;
+      expect(rec.steps.find((st) => st.step === 'delete_eni')?.detail?.deleted).toHaveLength(1);
+    } finally {
+      sandbox.faults.clear();
+    }
+    sandbox.world.settle();
+    expect([...sandbox.world.enis.values()].filter((e) => e.type === 'Secondary' && e.tags[ENI_TAG_JOB]?.includes(id))).toEqual([]);
+    await until(async () => (await enisOf(id)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
   it('refuses a second request for an instance with an active job, naming that job', async () => {
     const { id } = M(1);
     const jobId = await submit(engine, id);

@@ -65,6 +65,12 @@ export function originalSeenFresh(s: { seenOriginalAvailable: boolean; seenOrigi
 /** The write key (StepContext.wrote) of create_entry's create `i` whose answer may have been lost: its id is unknown. */
 export const createSent = (i: number): string => `create_entry:sent:${i}`;
 
+/**
+ * The write key (StepContext.wrote) of create_eni's CreateNetworkInterface: until it shows, a read that lists none of
+ * this job's ENIs may predate it (its answer, and so the ENI's id, may have been lost).
+ */
+export const ENI_CREATED = 'create_eni';
+
 /** Same mapping (table, EIP, internal IP, ports, protocol); case-insensitive where the API is inconsistent. */
 export function sameSpec(e: DnatSpec, s: DnatSpec): boolean {
   return e.forwardTableId === s.forwardTableId && e.externalIp === s.externalIp && e.internalIp === s.internalIp

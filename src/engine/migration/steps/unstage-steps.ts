@@ -3,7 +3,8 @@
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
 import type { NetworkInterface } from '../../../domain/cloud-types.ts';
-import { done, type StepContext, type StepHandler } from '../step-context.ts';
+import { lagLeft, readWhileDoubtful } from '../read-lag.ts';
+import { done, ENI_CREATED, type StepContext, type StepHandler } from '../step-context.ts';
 
 /**
  * The ENI this job created, as it is once the reads caught up with what the job asked for. Reads may lag the writes
@@ -21,7 +22,12 @@ async function settledOwnEni(s: StepContext): Promise<NetworkInterface | undefin
 
 export const detachEni: StepHandler = async (s) => {
   const own = await settledOwnEni(s);
-  const enis = [...(own ? [own] : []), ...(await s.ourEnis()).filter((e) => e.networkInterfaceId !== own?.networkInterfaceId)];
+  // A create sent a moment ago (its answer possibly lost, so no id in the journal) whose ENI no read lists yet: the
+  // tag lookup is made again until it does, or until the create had writeVisibleWithinMs to show. The tags go with
+  // the create itself, so the tag finds it as soon as any read lists it (no lookup by name needed).
+  const tagged = await readWhileDoubtful(s, () => s.ourEnis(),
+    (es) => (own || es.some((e) => !hasStatus(e, 'Deleting')) ? 0 : lagLeft(s, ENI_CREATED)));
+  const enis = [...(own ? [own] : []), ...tagged.filter((e) => e.networkInterfaceId !== own?.networkInterfaceId)];
   if (enis.length === 0) return { outcome: 'nothing_staged', detail: { skipped: 'no ENI to remove' } };
   const detached: string[] = [];
   for (const eni of enis) {
