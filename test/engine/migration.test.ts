@@ -623,6 +623,36 @@ describe('migration', () => {
     expect((await enisOf(id)).map((e) => e.networkInterfaceId)).toEqual([restaged[0]!.networkInterfaceId]);
   });
 
+  it('a cancel right after the re-staged ENI is created, before its attach, removes it without waiting for an attach of the first round', async () => {
+    const { id, ip, eip } = M(22);
+    // The cancel lands between the second round's create_eni and its attach_eni: the ENI to remove was never attached.
+    const n = new RecordingNotifier();
+    let creates = 0;
+    let cancelled = false;
+    const e: Engine = await newEngine(n, { hooks: { point: async (step, where, job) => {
+      if (step === 'create_eni' && where === 'after' && ++creates === 2) {
+        await e.service.cancel(job, 'UONCALL');
+        cancelled = true;
+      }
+    } } });
+    const jobId = await submit(e, id);
+    const first = await approvalOf(n, jobId);
+    sandbox.world.instances.get(id)!.securityGroupIds = ['sg-2'];
+    await approve(e, jobId, first);
+    const fin = await finished(n, jobId);
+    expect(cancelled).toBe(true);
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const steps = (await e.service.status(jobId))[0]!.steps;
+    const lastCreate = steps.map((st) => st.step).lastIndexOf('create_eni');
+    expect(steps.slice(lastCreate).map((st) => st.step)).not.toContain('attach_eni');
+    const detach = steps.slice(lastCreate).find((st) => st.step === 'detach_eni')!;
+    // It is read as the Available ENI it is: no wait for an InUse that only the first round's attach asked for
+    // (that wait polls until the adapter's stale-read grace gives up on the attach).
+    expect(detach.calls.filter((c) => c.action === 'DescribeNetworkInterfaces').length).toBeLessThan(8);
+    await until(async () => (await enisOf(id)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
   it('restores the original mapping when creating the new entry fails after the delete', async () => {
     const { id, ip, eip } = M(5);
     const jobId = await submit(engine, id, { ports: { kind: 'list', ports: [22] }, configureGuest: false });

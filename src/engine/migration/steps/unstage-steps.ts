@@ -14,7 +14,10 @@ import { done, ENI_CREATED, type StepContext, type StepHandler } from '../step-c
 async function settledOwnEni(s: StepContext): Promise<NetworkInterface | undefined> {
   const id = s.j.eniId;
   if (!id || s.j.eniTagJobId) return undefined; // a rollback's ENI was staged long ago by its migration
-  const attachAsked = (await s.deps.records.get(s.jobId))?.steps.some((x) => x.step === 'attach_eni') ?? false;
+  // An attach of this staging round only (since its last create_eni): a re-staged ENI is not the one an earlier
+  // round attached, and a wait for an InUse nobody asked for lasts until the adapter gives up on the attach.
+  const steps = (await s.deps.records.get(s.jobId))?.steps ?? [];
+  const attachAsked = steps.slice(Math.max(0, steps.map((x) => x.step).lastIndexOf('create_eni'))).some((x) => x.step === 'attach_eni');
   return s.cloud.waitNetworkInterface(id, attachAsked ? 'InUse' : 'Available', {
     ...s.waitOpts(attachAsked ? 'eniAttach' : undefined), instanceId: s.j.instanceId, ...(attachAsked ? { attachRequested: true } : {}),
   }).catch(() => undefined);
