@@ -59,7 +59,7 @@ export async function chaosCommand(args: string[]): Promise<void> {
     if (only.has('storm')) {
       log(`fault storm: ${stormN} migrations on 2 workers, faults at every API call, one worker SIGKILLed mid-way …`);
       storm = await runFaultStorm({ redisUrl: redis.url, n: stormN, log });
-      log(`  outcomes ${JSON.stringify(storm.outcomes)}, faults ${JSON.stringify(storm.faultsByKind)}`);
+      log(`  outcomes ${JSON.stringify(storm.outcomes)}, faults ${JSON.stringify(storm.faultsByKind)}, cancels at ${JSON.stringify(storm.cancelSteps)}`);
       for (const p of storm.problems) log(`  problem: ${p}`);
     }
     if (only.has('pause')) {
@@ -111,6 +111,10 @@ export async function chaosCommand(args: string[]): Promise<void> {
     runs_failed_mapping_missing: storm?.runsFailedMappingMissing ?? 0,
     restores_from_transient_states: storm?.restoresFromTransientStates ?? 0,
     run_outcomes: storm?.outcomes ?? {},
+    storm_cancels_drawn: storm?.cancelsDrawn ?? 0,
+    storm_cancels_sent: storm?.cancelsSent ?? 0,
+    runs_cancelled: storm?.runsCancelled ?? 0,
+    storm_cancel_steps: storm?.cancelSteps ?? {},
     fuzz_cases: fuzz?.cases ?? 0,
     fuzz_failures: fuzz?.failures ?? 0,
     fuzz_jobs_created: fuzz?.jobsCreated ?? 0,
@@ -123,9 +127,10 @@ export async function chaosCommand(args: string[]): Promise<void> {
     ['orphan / duplicate ENIs, lost mappings', `${out.orphan_enis} / ${out.duplicate_enis} / ${out.lost_mappings}`],
     ['pause points survived (writes after lost ownership)', `${out.pause_points_survived} / ${out.pause_points} (${out.writes_after_lost_ownership})`],
     ['redis-loss points recovered', `${out.redis_loss_points_recovered} / ${out.redis_loss_points}`],
-    ['fault storm: runs migrated or restored', `${out.runs_ending_migrated_or_restored} / ${out.runs}`],
+    ['fault storm: runs migrated, restored or cancelled', `${out.runs_ending_migrated_or_restored} / ${out.runs}`],
     ['fault storm (realism on): migrated / restored / failed with the mapping missing', `${out.runs_migrated} / ${out.runs_restored} / ${out.runs_failed_mapping_missing}`],
     ['fault storm: restores from transient states', String(out.restores_from_transient_states)],
+    ['fault storm: cancels drawn / sent / runs ended cancelled', `${out.storm_cancels_drawn} / ${out.storm_cancels_sent} / ${out.runs_cancelled}`],
     ['faults injected', String(out.faults_injected)],
     ['fuzz cases failed', `${out.fuzz_failures} / ${out.fuzz_cases}`],
   ];

@@ -1,10 +1,12 @@
 // The fault storm: many migrations at once on two worker processes while the sandbox answers every API with
 // Throttling bursts, 5xx, timeouts (answers slower than the adapter's read timeout), OperationConflict on writes and
-// the busy codes of ModifyForwardEntry; both cutover paths run (in place and delete+create); one worker is SIGKILLed mid-way and replaced. Every run must end migrated or restored, with nothing left
+// the busy codes of ModifyForwardEntry; both cutover paths run (in place and delete+create); one worker is SIGKILLed mid-way and replaced. Every run must end migrated, restored or (drawn for a cancel) cancelled, with nothing left
 // over and no mapping lost. The sandbox's realism layer is on and turned up (STORM_REALISM): reads lag the writes,
 // its own busy codes come on top of the faults, and an EIP stays "in binding" after its mapping is deleted. A run is
 // restored on purpose only when its guest cannot take the new NIC (odd instance without --configure-guest); any
-// other restore counts in restoresFromTransientStates.
+// other restore counts in restoresFromTransientStates. One run in five is cancelled at a step drawn at random from its
+// staging and cutover steps, a random moment (within a few read lags) after that step started: the undo then reads
+// what its own job wrote a moment ago, through the lagging reads, and must end 'cancelled' with the original mapping.
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { Redis } from 'ioredis';
@@ -19,6 +21,7 @@ import { sleep } from '../util/sleep.ts';
 
 export interface FaultStormResult {
   runs: number;
+  /** Runs that ended migrated, restored or cancelled (never failed, never unfinished). */
   migratedOrRestored: number;
   outcomes: Record<string, number>;
   faultsInjected: number;
@@ -33,8 +36,22 @@ export interface FaultStormResult {
   /** Restored runs that should have migrated: a transient state (a stale read, a busy code) ended them. */
   restoresFromTransientStates: number;
   workerKills: number;
+  /** Runs drawn for a cancel, cancels sent (the drawn step started before the run ended), runs that ended cancelled. */
+  cancelsDrawn: number;
+  cancelsSent: number;
+  runsCancelled: number;
+  /** The step each sent cancel was drawn for: how many. */
+  cancelSteps: Record<string, number>;
   problems: string[];
 }
+
+/** The steps a cancel is drawn from: staging and the cutover of each method (where the undo reads its own writes). */
+const CANCEL_STEPS = {
+  modify: ['create_eni', 'attach_eni', 'wait_eni_in_use', 'save_original', 'modify_entry', 'wait_entry_modified'],
+  recreate: ['create_eni', 'attach_eni', 'wait_eni_in_use', 'save_original', 'delete_entry', 'wait_entry_gone', 'create_entry', 'wait_entry_available'],
+};
+/** How long after the drawn step started the cancel goes out: up to twice the storm's read lag. */
+const CANCEL_DELAY_MS = 200;
 
 const LAT = { eniAttach: 150, eniDetach: 100, eniDelete: 60, dnatCreate: 120, dnatDelete: 120, dnatModify: 120, runCommand: 80 };
 const WRITES = ['CreateNetworkInterface', 'AttachNetworkInterface', 'DetachNetworkInterface', 'DeleteNetworkInterface', 'CreateForwardEntry', 'ModifyForwardEntry', 'DeleteForwardEntry', 'RunCommand'];
@@ -67,8 +84,25 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
   const problems: string[] = [];
   const finished = new Map<string, string>();
   const jobOf = new Map<string, number>();
+  // Run index → the step whose start it is cancelled at.
+  const cancelAt = new Map<number, string>();
+  let cancelsSent = 0;
+  let cancelsDrawn = 0;
+  const cancelSteps: Record<string, number> = {};
   const tail = new EventTail(redis, eventsKey, async (e) => {
-    if (e.type === 'approval.requested') {
+    const at = jobOf.get(e.jobId);
+    if (e.type === 'step.started' && at !== undefined && cancelAt.get(at) === e.step) {
+      cancelAt.delete(at);
+      setTimeout(() => {
+        // A cancel after the end would queue a rollback of a migrated run: only while the run is still going.
+        if (finished.has(e.jobId)) return;
+        cancelsSent++;
+        cancelSteps[e.step] = (cancelSteps[e.step] ?? 0) + 1;
+        void engine.service.cancel(e.jobId, 'UCHAOSCANCEL').catch(() => {});
+      }, Math.floor(Math.random() * CANCEL_DELAY_MS));
+    }
+    // Only the storm's own runs are approved (never a rollback a late cancel might have queued).
+    if (e.type === 'approval.requested' && jobOf.has(e.jobId)) {
       void engine.approvals.decide(e.jobId, { planHash: e.planHash, decision: 'approve', userId: 'UCHAOSAPP', isApprover: true }).catch(() => {});
     }
     if (e.type === 'finished') finished.set(e.jobId, e.outcome);
@@ -101,6 +135,11 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
         options: { ports: i % 3 === 2 ? { kind: 'list', ports: [22] } : { kind: 'all' }, configureGuest: i % 4 === 1 },
         requestedBy: 'UCHAOSREQ', audience: {},
       });
+      if (i % 5 === 3) {
+        const steps = CANCEL_STEPS[i % 3 === 2 ? 'recreate' : 'modify'];
+        cancelAt.set(i, steps[Math.floor(Math.random() * steps.length)]!);
+        cancelsDrawn++;
+      }
       if (r?.status === 'queued') jobOf.set(r.jobId, i); else problems.push(`${fleetIds.instance(i)} not queued: ${JSON.stringify(r)}`);
     }
     const deadline = Date.now() + 300_000;
@@ -152,7 +191,7 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
         problems.push(`${id}: restored though it should migrate: ${rec?.summary ?? ''}`);
       }
       if (enis.length) problems.push(`${id} ${outcome}: orphan ENIs ${enis.map((e) => `${e.networkInterfaceId}/${e.status}`).join(', ')}`);
-      if (outcome !== 'restored') {
+      if (outcome !== 'restored' && outcome !== 'cancelled') {
         const rec = (await engine.service.status(jobId).catch(() => []))[0];
         const steps = (rec?.steps ?? []).map((st) => `${st.step}${st.error ? `(${st.error.code})` : ''}`).slice(-4).join(' → ');
         problems.push(`${id}: ${outcome} at ${rec?.state}: ${rec?.summary ?? ''} [${steps}]`);
@@ -168,10 +207,11 @@ export async function runFaultStorm(o: { redisUrl: string; n: number; log?: (s: 
   try {
     return {
       runs: jobOf.size,
-      migratedOrRestored: (outcomes.migrated ?? 0) + (outcomes.restored ?? 0),
+      migratedOrRestored: (outcomes.migrated ?? 0) + (outcomes.restored ?? 0) + (outcomes.cancelled ?? 0),
       outcomes, faultsInjected: Object.values(faultsByKind).reduce((a, b) => a + b, 0), faultsByKind,
       orphanEnis, duplicateEnis, lostMappings, runsMigrated: outcomes.migrated ?? 0, runsRestored: outcomes.restored ?? 0,
-      runsFailedMappingMissing, restoresFromTransientStates, workerKills: kills, problems: problems.slice(0, 20),
+      runsFailedMappingMissing, restoresFromTransientStates, workerKills: kills,
+      cancelsDrawn, cancelsSent, runsCancelled: outcomes.cancelled ?? 0, cancelSteps, problems: problems.slice(0, 20),
     };
   } finally {
     await engine.close();

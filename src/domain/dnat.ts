@@ -59,6 +59,15 @@ export function snatSpecificity(snat: Pick<SnatEntry, 'sourceVSwitchId' | 'sourc
   return v ? v.prefix : 0;
 }
 
+/**
+ * Whether ranking the SNAT entries that cover a source needs its vSwitch's CIDR: only when several cover it and one
+ * of them is scoped by vSwitch with no CIDR of its own (snatSpecificity). Else the plan need not read the vSwitches.
+ */
+export function snatRankNeedsVSwitchCidr(snat: readonly Pick<SnatEntry, 'sourceVSwitchId' | 'sourceCidr'>[], source: { vSwitchId: string; ip: string }): boolean {
+  const covering = snat.filter((s) => snatCovers(s, source));
+  return covering.length > 1 && covering.some((s) => !(s.sourceCidr && parseCidr(s.sourceCidr)));
+}
+
 /** The NAT gateway that owns a forward table. */
 export function gatewayOfForwardTable(gateways: readonly NatGateway[], forwardTableId: string): NatGateway | undefined {
   return gateways.find((g) => g.forwardTableIds.includes(forwardTableId));

@@ -145,7 +145,7 @@ export interface PlanInput {
   dnatEntries: DnatEntry[];
   /** Every SNAT entry of those gateways' SNAT tables. */
   snatEntries: import('./cloud-types.ts').SnatEntry[];
-  /** vSwitches of the VPC (for CIDR coverage of SNAT entries and the ENI's zone check). */
+  /** vSwitches of the VPC, read when they matter: a --vswitch override (its VPC and zone) or SNAT entries ranked by a vSwitch's CIDR. */
   vSwitches: import('./cloud-types.ts').VSwitch[];
   /** Security groups the ENI will get (for the SSH-port warning). */
   securityGroups: import('./cloud-types.ts').SecurityGroup[];

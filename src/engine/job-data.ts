@@ -32,6 +32,12 @@ export interface JobData {
   /** The value of the natmigrate:job tag on the ENI (the migration's id, also for its rollback). */
   eniTagJobId?: string;
   eniId?: string;
+  /**
+   * When this job's latest writes went out or were answered (wall-clock ms, per write key of StepContext.wrote), so a
+   * run resumed on another worker knows a read may still predate them (read-lag.ts). Pruned once older than
+   * writeVisibleWithinMs.
+   */
+  wroteAt?: Record<string, number>;
   /** The ClientToken label of a CreateNetworkInterface already sent (written before it goes out): a resumed create_eni looks for its ENI first. */
   eniCreateSent?: string;
   eniIp?: string;

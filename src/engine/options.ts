@@ -74,7 +74,8 @@ export interface EngineOptions {
   /**
    * How long after an accepted write a Describe* read may still show the state before it (reads lag writes). An
    * undo that reads "nothing to undo" right after its own write waits this long for the write to show before it
-   * believes the read. Unconfirmed for Alibaba; the same figure as the adapter's staleGraceMs.
+   * believes the read; reconcile makes a forgotten job's writing decision again on reads this much later (it cannot
+   * know when that job last wrote). Unconfirmed for Alibaba; the same figure as the adapter's staleGraceMs.
    */
   writeVisibleWithinMs: number;
   /** Retries of a failed step on the undo paths (restore, unstage) before the job gives up as 'failed'. */

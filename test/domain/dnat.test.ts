@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  describeDnat, ipInCidr, isIpMapping, snatCovers, snatIpsOf, snatSpecificity, splitSnatIps,
+  describeDnat, ipInCidr, isIpMapping, snatCovers, snatIpsOf, snatRankNeedsVSwitchCidr, snatSpecificity, splitSnatIps,
 } from '../../src/domain/dnat.ts';
 import { cidrContains, cidrHasPublicAddress, formatIpv4, isPublicIpv4, parseCidr, parseIpv4 } from '../../src/domain/ipv4.ts';
 import { parsePortRange, tcpPortOpenFromInternet } from '../../src/domain/security-groups.ts';
@@ -101,6 +101,17 @@ describe('SNAT helpers', () => {
     expect(snatSpecificity({ sourceCidr: '192.168.0.10/32' })).toBe(32);
     expect(snatSpecificity({ sourceVSwitchId: 'vsw-a' }, '192.168.0.0/24')).toBe(24);
     expect(snatSpecificity({ sourceVSwitchId: 'vsw-a' })).toBe(0);
+  });
+
+  it.each([
+    ['one covering entry, by vSwitch', [{ sourceVSwitchId: 'vsw-a' }], false],
+    ['two by CIDR', [{ sourceCidr: '192.168.0.0/24' }, { sourceCidr: '192.168.0.10/32' }], false],
+    ['one by vSwitch, one by CIDR', [{ sourceVSwitchId: 'vsw-a' }, { sourceCidr: '192.168.0.10/32' }], true],
+    ['a vSwitch entry that carries its CIDR', [{ sourceVSwitchId: 'vsw-a', sourceCidr: '192.168.0.0/24' }, { sourceCidr: '192.168.0.10/32' }], false],
+    ['a vSwitch entry that does not cover the source', [{ sourceVSwitchId: 'vsw-b' }, { sourceCidr: '192.168.0.10/32' }], false],
+    ['nothing covers', [], false],
+  ])('snatRankNeedsVSwitchCidr: %s', (_name, entries, needs) => {
+    expect(snatRankNeedsVSwitchCidr(entries, src)).toBe(needs);
   });
 
   it('describes entries', () => {

@@ -21,6 +21,7 @@ const SNAT = '203.0.113.20';
 const OK = ['i-burstok00001', '192.168.1.80', '203.0.113.80'] as const;
 const FAILS = ['i-burstfail001', '192.168.1.81', '203.0.113.81'] as const;
 const CANCEL = ['i-burstcanc001', '192.168.1.82', '203.0.113.82'] as const;
+const CANCEL_LAGGED = ['i-burstlag0001', '192.168.1.83', '203.0.113.83'] as const;
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 let sandbox: Sandbox;
@@ -31,7 +32,7 @@ const notifier = new RecordingNotifier();
 
 beforeAll(async () => {
   redis = redisClient();
-  const hosts = [OK, FAILS, CANCEL];
+  const hosts = [OK, FAILS, CANCEL, CANCEL_LAGGED];
   const world = natWorld({
     latencyMs: { eniAttach: 40, eniDetach: 40, eniDelete: 20, dnatCreate: 40, dnatDelete: 40, dnatModify: 40, runCommand: 30, instanceStop: 150, instanceStart: 150 },
     snatIp: SNAT, eips: hosts.map((h) => h[2]),
@@ -121,5 +122,30 @@ describe('--allow-stop', () => {
     expect(statusOf(CANCEL[0])).toBe('Running');
     await until(() => secondaryOf(CANCEL[0]).length === 0 || undefined, { what: 'the ENI to be gone', timeoutMs: 10_000 });
     expect(await probeEdge(sandbox.edge, CANCEL[2], 22)).toMatch(/^SSH-2\.0/);
+  }, 60_000);
+
+  it('a cancel right after the stop, while reads still say Running, starts the instance again all the same', async () => {
+    const [id, , eip] = CANCEL_LAGGED;
+    const { jobId, asked } = await submitAndAsk(id);
+    // Reads lag writes by 1.5 s here: start_instance's first read still shows the instance Running, from before the stop.
+    const lag = sandbox.world.realism.readLagMs;
+    sandbox.world.realism.readLagMs = 1_500;
+    let fin: Finished;
+    try {
+      await engine.approvals.decide(jobId, { planHash: asked.planHash, decision: 'approve', userId: 'UAPP', isApprover: true });
+      await until(() => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'wait_instance_stopped') || undefined, { what: 'wait_instance_stopped', timeoutMs: 20_000, everyMs: 5 });
+      await engine.service.cancel(jobId, 'UREQ');
+      fin = await notifier.waitFor((e) => e.jobId === jobId && e.type === 'finished', 40_000) as Finished;
+    } finally {
+      sandbox.world.realism.readLagMs = lag;
+    }
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const start = (await engine.service.status(jobId))[0]!.steps.find((st) => st.step === 'start_instance')!;
+    // Started by a call of its own, not "already Running" from a read that predates the stop.
+    expect(start.detail?.already).toBeUndefined();
+    expect(start.calls.map((c) => c.action)).toContain('StartInstance');
+    await until(() => statusOf(id) === 'Running' || undefined, { what: 'the instance to run', timeoutMs: 5_000 });
+    await until(() => secondaryOf(id).length === 0 || undefined, { what: 'the ENI to be gone', timeoutMs: 10_000 });
+    expect(await probeEdge(sandbox.edge, eip, 22)).toMatch(/^SSH-2\.0/);
   }, 60_000);
 });

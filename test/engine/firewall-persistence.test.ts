@@ -87,7 +87,9 @@ describe('mirrored firewall rules persist across a reboot', () => {
       const before = sandbox.world.instances.get(id)!.bootId;
       const { ecs } = clientsFor(sandbox);
       await ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: id }));
-      await until(async () => (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0]!.status === 'Running', { what: `${id} to run again` });
+      // Reads lag (staleReads): Running alone may be the read from before the reboot.
+      await until(async () => (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0]!.status === 'Running'
+        && sandbox.world.instances.get(id)!.bootId > before, { what: `${id} to run again` });
       expect(sandbox.world.instances.get(id)!.bootId).toBeGreaterThan(before);
       expect(await probeEdgePort(sandbox.edge, eip, 443)).toMatchObject({ answered: true });
       expect(await probeEdgePort(sandbox.edge, eip, 22)).toMatchObject({ answered: true });
@@ -102,9 +104,12 @@ describe('mirrored firewall rules persist across a reboot', () => {
     const saved = inst.guestState.files.get(file)!;
     inst.guestState.files.delete(file);
     try {
+      const before = inst.bootId;
       const { ecs } = clientsFor(sandbox);
       await ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: id }));
-      await until(async () => (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0]!.status === 'Running', { what: `${id} to run again` });
+      // Reads lag (staleReads): Running alone may be the read from before the reboot.
+      await until(async () => (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0]!.status === 'Running'
+        && sandbox.world.instances.get(id)!.bootId > before, { what: `${id} to run again` });
       expect(await probeEdgePort(sandbox.edge, GUESTS[0]![3], 443, { timeoutMs: 300 })).toMatchObject({ answered: false });
     } finally {
       inst.guestState.files.set(file, saved);

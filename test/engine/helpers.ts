@@ -40,11 +40,13 @@ export async function handDriven<T>(call: () => Promise<T>): Promise<T> {
  */
 export async function rebootByHand(
   ecs: { rebootInstance(r: unknown): Promise<unknown>; describeInstances(r: unknown): Promise<{ body?: { instances?: { instance?: { status?: string }[] } } }> },
-  req: { reboot: unknown; describe: unknown },
+  /** `bootId`: the sandbox's boot counter of the instance; reads lag (staleReads), so a read of Running alone may predate the reboot. */
+  req: { reboot: unknown; describe: unknown; bootId: () => number },
   /** Runs right after the reboot was accepted, before the wait (what the instance does while it reboots). */
   whileRebooting?: () => Promise<void>,
 ): Promise<void> {
   let unavailable = false;
+  const before = req.bootId();
   for (let attempt = 1; ; attempt++) {
     try {
       await ecs.rebootInstance(req.reboot);
@@ -57,7 +59,8 @@ export async function rebootByHand(
     }
   }
   await whileRebooting?.();
-  await until(async () => (await handDriven(() => ecs.describeInstances(req.describe))).body?.instances?.instance?.[0]?.status === 'Running', { what: 'the instance to run again' });
+  await until(async () => (await handDriven(() => ecs.describeInstances(req.describe))).body?.instances?.instance?.[0]?.status === 'Running' && req.bootId() > before,
+    { what: 'the instance to run again' });
 }
 
 /**

@@ -174,6 +174,11 @@ describe('migration', () => {
     const callsOf = (step: string) => rec.steps.find((s) => s.step === step)!.calls.map((c) => c.action);
     const recheck = callsOf('recheck_plan').sort();
     expect([...new Set(recheck)]).toEqual(['DescribeForwardTableEntries', 'DescribeInstances', 'DescribeInvocationResults', 'DescribeSnatTableEntries', 'RunCommand']);
+    // The plan's own invocation in the guest answered, so it did not read the agent's status either; one SNAT entry
+    // covers the instance and no --vswitch was given, so no vSwitch read.
+    expect(callsOf('plan')).toContain('RunCommand');
+    expect(callsOf('plan')).not.toContain('DescribeCloudAssistantStatus');
+    expect(callsOf('plan')).not.toContain('DescribeVSwitches');
     // A first try of create_eni has nothing to look for; save_original takes the entry the gate has just read.
     expect([...new Set(callsOf('create_eni'))]).toEqual(['CreateNetworkInterface']);
     expect(callsOf('save_original')).toEqual([]);
@@ -294,6 +299,180 @@ describe('migration', () => {
     await expectUntouched(id, eip, ip);
   });
 
+  /** Runs `body` with reads lagging writes by `ms` (the realism rule staleReads), then puts the lag back. */
+  async function withReadLag<T>(ms: number, body: () => Promise<T>): Promise<T> {
+    const lag = sandbox.world.realism.readLagMs;
+    sandbox.world.realism.readLagMs = ms;
+    try {
+      return await body();
+    } finally {
+      sandbox.world.realism.readLagMs = lag;
+    }
+  }
+
+  /** Approves, cancels as soon as `step` starts, and returns how the job ended. */
+  async function cancelAt(jobId: string, hash: string | undefined, step: string) {
+    if (hash) await approve(engine, jobId, hash);
+    await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === step), { what: step, timeoutMs: 15_000, everyMs: 5 });
+    await engine.service.cancel(jobId, 'UONCALL');
+    return finished(notifier, jobId);
+  }
+
+  const PORT_22: MigrationOptions = { ports: { kind: 'list', ports: [22] }, configureGuest: false };
+
+  it('a cancel right after the re-created entry is written, while reads do not list it yet, deletes it before putting the original back', async () => {
+    const { id, ip, eip } = M(15);
+    const jobId = await submit(engine, id, PORT_22);
+    const hash = await approvalOf(notifier, jobId);
+    // Reads lag writes by 1.5 s: restore_delete_new's first read of the EIP does not list the entry just created.
+    const fin = await withReadLag(1_500, () => cancelAt(jobId, hash, 'wait_entry_available'));
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const rec = (await engine.service.status(jobId))[0]!;
+    const created = rec.steps.find((st) => st.step === 'create_entry')!.detail!.forwardEntryIds as string[];
+    expect(rec.steps.find((st) => st.step === 'restore_delete_new')!.detail).toMatchObject({ deleted: created });
+    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a cancel right after the original is deleted, while reads still list it, creates it again instead of calling it restored', async () => {
+    const { id, ip, eip } = M(16);
+    const jobId = await submit(engine, id, PORT_22);
+    const hash = await approvalOf(notifier, jobId);
+    // restore_create_original's first read still shows the original Available: it predates the cutover's delete.
+    const fin = await withReadLag(1_500, () => cancelAt(jobId, hash, 'wait_entry_gone'));
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect(rec.steps.find((st) => st.step === 'restore_create_original')!.detail).not.toHaveProperty('reused');
+    await until(async () => (await dnatOn(eip)).some((e) => e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a cancel while the in-place move is retried after its answers were lost, and reads still show the old mapping, moves it back all the same', async () => {
+    const { id, ip, eip } = M(18);
+    const jobId = await submit(engine, id);
+    const hash = await approvalOf(notifier, jobId);
+    const t0 = Date.now();
+    // Every ModifyForwardEntry is carried out and then answered 503 (the answer lost): one call's four attempts fail,
+    // and the engine waits before it tries the call again. That is where the cancel lands.
+    sandbox.faults.add({ action: 'ModifyForwardEntry', code: 'ServiceUnavailable', answerLost: true, times: 20 });
+    try {
+      const fin = await withReadLag(1_500, async () => {
+        await approve(engine, jobId, hash);
+        await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'ModifyForwardEntry' && r.code === 'ServiceUnavailable').length >= 4,
+          { what: 'the first ModifyForwardEntry call to fail', timeoutMs: 15_000, everyMs: 5 });
+        await engine.service.cancel(jobId, 'UONCALL');
+        await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'restore_modify_back'), { what: 'restore_modify_back', timeoutMs: 10_000, everyMs: 5 });
+        sandbox.faults.clear();
+        return finished(notifier, jobId);
+      });
+      expect(fin.outcome, fin.summary).toBe('cancelled');
+    } finally {
+      sandbox.faults.clear();
+    }
+    const restore = (await engine.service.status(jobId))[0]!.steps.find((st) => st.step === 'restore_modify_back')!;
+    // The move went through though no answer said so: the restore moved it back, it did not call it "already" restored.
+    expect(restore.detail).not.toHaveProperty('already');
+    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a cancel while the re-created entry\'s create is retried after its answers were lost, before reads list it, deletes it first', async () => {
+    const { id, ip, eip } = M(19);
+    const jobId = await submit(engine, id, PORT_22);
+    const hash = await approvalOf(notifier, jobId);
+    const t0 = Date.now();
+    // The create goes through, but no answer says so (nor which id it got): the undo has only the ENI's IP to look for.
+    sandbox.faults.add({ action: 'CreateForwardEntry', code: 'ServiceUnavailable', answerLost: true, times: 20 });
+    try {
+      const fin = await withReadLag(1_500, async () => {
+        await approve(engine, jobId, hash);
+        await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'CreateForwardEntry' && r.code === 'ServiceUnavailable').length >= 4,
+          { what: 'the first CreateForwardEntry call to fail', timeoutMs: 15_000, everyMs: 5 });
+        await engine.service.cancel(jobId, 'UONCALL');
+        await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'restore_delete_new'), { what: 'restore_delete_new', timeoutMs: 10_000, everyMs: 5 });
+        sandbox.faults.clear();
+        return finished(notifier, jobId);
+      });
+      expect(fin.outcome, fin.summary).toBe('cancelled');
+    } finally {
+      sandbox.faults.clear();
+    }
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect(rec.steps.find((st) => st.step === 'restore_delete_new')!.detail!.deleted).toHaveLength(1);
+    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a cancel right after the attach, while reads still show the ENI unattached, detaches it before deleting it', async () => {
+    const { id, ip, eip } = M(17);
+    const jobId = await submit(engine, id);
+    // The attach answered a moment ago; detach_eni's first read still shows the ENI Available (or not listed at all).
+    const fin = await withReadLag(1_500, () => cancelAt(jobId, undefined, 'wait_eni_in_use'));
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect((rec.steps.find((st) => st.step === 'detach_eni')!.detail!.detached as string[])).toEqual([rec.eniId]);
+    await until(async () => (await taggedEnis(jobId)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a run resumed right after the in-place move, while reads still show the old mapping, moves it back all the same', async () => {
+    const { id, ip, eip } = M(20);
+    // The worker's run dies right after ModifyForwardEntry went out (before the journal is written after the step); the
+    // next run of the job starts from the journal with a cancel waiting. Only the journal can tell it the move was
+    // a moment ago: its own memory of the write died with the first run.
+    const n = new RecordingNotifier();
+    let crashed = false;
+    const e = await newEngine(n, { hooks: { point: (step, where) => {
+      if (step === 'modify_entry' && where === 'during' && !crashed) {
+        crashed = true;
+        throw new Error('simulated crash right after the write');
+      }
+    } } });
+    const jobId = await submit(e, id);
+    const hash = await approvalOf(n, jobId);
+    const fin = await withReadLag(3_000, async () => {
+      await approve(e, jobId, hash);
+      await until(async () => crashed && (await (await e.queue.getJob(jobId))?.getState()) !== 'active', { what: 'the run to die', timeoutMs: 15_000, everyMs: 5 });
+      await e.service.cancel(jobId, 'UONCALL');
+      return finished(n, jobId);
+    });
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const rec = (await e.service.status(jobId))[0]!;
+    const restore = rec.steps.find((st) => st.step === 'restore_modify_back')!;
+    // Moved back by a write of its own, not "already on the primary IP" from a read that predates the move.
+    expect(restore.detail).not.toHaveProperty('already');
+    await until(async () => (await dnatOn(eip)).every((x) => x.internalIp === ip && x.status === 'Available'), { what: 'the read to catch up', timeoutMs: 8_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a cancel while the ENI\'s create is retried after its answers were lost, before reads list the ENI, removes it all the same', async () => {
+    const { id, ip, eip } = M(21);
+    const t0 = Date.now();
+    // Every CreateNetworkInterface is carried out and then answered 503: the ENI exists, but no answer named it and
+    // the reads do not list it yet. The unstage must not take "not listed" for "never made".
+    sandbox.faults.add({ action: 'CreateNetworkInterface', code: 'ServiceUnavailable', answerLost: true, times: 20 });
+    try {
+      const fin = await withReadLag(1_500, async () => {
+        const jobId = await submit(engine, id);
+        await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'CreateNetworkInterface' && r.code === 'ServiceUnavailable').length >= 4,
+          { what: 'the first CreateNetworkInterface call to fail', timeoutMs: 15_000, everyMs: 5 });
+        await engine.service.cancel(jobId, 'UONCALL');
+        await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'detach_eni'), { what: 'detach_eni', timeoutMs: 10_000, everyMs: 5 });
+        sandbox.faults.clear();
+        return finished(notifier, jobId);
+      });
+      expect(fin.outcome, fin.summary).toBe('cancelled');
+      const rec = (await engine.service.status(fin.jobId))[0]!;
+      expect(rec.steps.find((st) => st.step === 'delete_eni')?.detail?.deleted).toHaveLength(1);
+    } finally {
+      sandbox.faults.clear();
+    }
+    sandbox.world.settle();
+    expect([...sandbox.world.enis.values()].filter((e) => e.type === 'Secondary' && e.tags[ENI_TAG_JOB]?.includes(id))).toEqual([]);
+    await until(async () => (await enisOf(id)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
   it('refuses a second request for an instance with an active job, naming that job', async () => {
     const { id } = M(1);
     const jobId = await submit(engine, id);
@@ -312,6 +491,31 @@ describe('migration', () => {
     expect(planned.plan).toMatchObject({ instanceId: id, primaryIp: ip, expectedEgressIps: [EIP_SNAT], entryToDelete: { externalIp: eip, internalIp: ip } });
     expect((await engine.service.status(jobId))[0]).toMatchObject({ kind: 'preview', state: 'finished', audience: { channelId: 'C' } });
     await expectUntouched(id, eip, ip);
+  });
+
+  it('reads the vSwitches only when they matter: a --vswitch override, not an ordinary plan nor SNAT entries that carry their CIDR', async () => {
+    const { id } = M(2);
+    const plannedWith = async (options: MigrationOptions) => {
+      const t0 = Date.now();
+      const { jobId } = await engine.service.preview({ regionId: REGION, instanceId: id, options, requestedBy: REQUESTER, audience: {} });
+      const planned = await notifier.waitFor(of(jobId, 'planned')) as Extract<MigrationEvent, { type: 'planned' }>;
+      return { plan: planned.plan, vSwitchReads: sandbox.requests.filter((r) => r.at >= t0 && r.action === 'DescribeVSwitches' && r.code === 'OK').length };
+    };
+    expect((await plannedWith(ALL)).vSwitchReads).toBe(0);
+    const overridden = await plannedWith({ ...ALL, vSwitchId: 'vsw-1' });
+    expect(overridden.vSwitchReads).toBe(1);
+    expect(overridden.plan.eni).toMatchObject({ vSwitchId: 'vsw-1', zoneId: 'cn-hangzhou-h' });
+    // A second, coarser SNAT entry covers the instance: the vSwitch's entry (SourceCIDR 192.168.1.0/24, as the API
+    // answers for a vSwitch entry) still ranks first, without a read of the vSwitches.
+    const coarse = { snatEntryId: 'snat-coarse', snatTableId: 'stb-1', natGatewayId: 'ngw-1', snatIp: '203.0.113.31', sourceCidr: '192.168.0.0/16', name: '', status: 'Available' as const };
+    sandbox.world.snatEntries.set(coarse.snatEntryId, coarse);
+    try {
+      const ranked = await plannedWith(ALL);
+      expect(ranked.plan.expectedEgressIps).toEqual([EIP_SNAT, '203.0.113.31']);
+      expect(ranked.vSwitchReads).toBe(0);
+    } finally {
+      sandbox.world.snatEntries.delete(coarse.snatEntryId);
+    }
   });
 
   it('refuses, with a specific reason and nothing changed, each instance the pre-flight must not touch', async () => {
@@ -417,6 +621,36 @@ describe('migration', () => {
     await approve(engine, jobId, second);
     expect((await finished(notifier, jobId)).outcome).toBe('migrated');
     expect((await enisOf(id)).map((e) => e.networkInterfaceId)).toEqual([restaged[0]!.networkInterfaceId]);
+  });
+
+  it('a cancel right after the re-staged ENI is created, before its attach, removes it without waiting for an attach of the first round', async () => {
+    const { id, ip, eip } = M(22);
+    // The cancel lands between the second round's create_eni and its attach_eni: the ENI to remove was never attached.
+    const n = new RecordingNotifier();
+    let creates = 0;
+    let cancelled = false;
+    const e: Engine = await newEngine(n, { hooks: { point: async (step, where, job) => {
+      if (step === 'create_eni' && where === 'after' && ++creates === 2) {
+        await e.service.cancel(job, 'UONCALL');
+        cancelled = true;
+      }
+    } } });
+    const jobId = await submit(e, id);
+    const first = await approvalOf(n, jobId);
+    sandbox.world.instances.get(id)!.securityGroupIds = ['sg-2'];
+    await approve(e, jobId, first);
+    const fin = await finished(n, jobId);
+    expect(cancelled).toBe(true);
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const steps = (await e.service.status(jobId))[0]!.steps;
+    const lastCreate = steps.map((st) => st.step).lastIndexOf('create_eni');
+    expect(steps.slice(lastCreate).map((st) => st.step)).not.toContain('attach_eni');
+    const detach = steps.slice(lastCreate).find((st) => st.step === 'detach_eni')!;
+    // It is read as the Available ENI it is: no wait for an InUse that only the first round's attach asked for
+    // (that wait polls until the adapter's stale-read grace gives up on the attach).
+    expect(detach.calls.filter((c) => c.action === 'DescribeNetworkInterfaces').length).toBeLessThan(8);
+    await until(async () => (await enisOf(id)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
   });
 
   it('restores the original mapping when creating the new entry fails after the delete', async () => {

@@ -143,9 +143,13 @@ describe('the engine against the realism layer', () => {
     const refused = notifier.forJob(jobId).find((e) => e.type === 'refused') as Extract<MigrationEvent, { type: 'refused' }>;
     expect(refused.refusal.code).toBe('CloudAssistantUnavailable');
     expect(refused.refusal.message).toMatch(message);
-    // Nothing was written: no ENI, no DNAT change, no command.
-    const writes = sandbox.requests.filter((r) => r.at >= t0 && !r.action.startsWith('Describe') && r.code === 'OK');
-    expect(writes.map((r) => r.action)).toEqual([]);
+    // Nothing was changed: no ENI, no DNAT change. The one command is the plan's read-only look at the guest, which
+    // the agent did not run: that failure is why the plan read DescribeCloudAssistantStatus (skipped when it answers).
+    const since = sandbox.requests.filter((r) => r.at >= t0 && r.code === 'OK');
+    const writes = since.filter((r) => !r.action.startsWith('Describe'));
+    expect(writes.map((r) => [r.action, r.params['Name']])).toEqual([['RunCommand', 'natmigrate-introspect']]);
+    const order = since.map((r) => r.action);
+    expect(order.indexOf('DescribeCloudAssistantStatus')).toBeGreaterThan(order.indexOf('DescribeInvocationResults'));
     expect((await cloud.listForwardEntries('ftb-1', { externalIp: m.eip })).map((e) => e.internalIp)).toEqual([m.ip]);
   });
 });

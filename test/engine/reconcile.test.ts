@@ -38,7 +38,11 @@ beforeAll(async () => {
   });
   engine = createEngine({
     redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
-    options: { approvalTtlMs: 60_000, verifyTimeoutMs: 2_000, verifyIntervalMs: 100, tableLockTtlMs: 5_000, tableLockPollMs: 10, publicEdge: sandbox.edge },
+    options: {
+      approvalTtlMs: 60_000, verifyTimeoutMs: 2_000, verifyIntervalMs: 100, tableLockTtlMs: 5_000, tableLockPollMs: 10, publicEdge: sandbox.edge,
+      // The reads lag by at most 1.5 s here (one test raises staleReads' lag that far).
+      writeVisibleWithinMs: 3_000,
+    },
     // Passes only when the test asks for them.
     worker: { lockDurationMs: 5_000, stalledIntervalMs: 2_500, cloudReconcileIntervalMs: -1 },
   });
@@ -90,5 +94,34 @@ describe('reconcile from the ENI tags', () => {
     expect(end).toMatchObject({ outcome: 'restored' });
     expect(notifier.forJob(jobId).some((e) => e.type === 'restored' && e.reason.includes('UAPPROVER'))).toBe(true);
     expect((await engine.service.status(jobId))[0]).toMatchObject({ state: 'finished', outcome: 'restored' });
+  }, 60_000);
+
+  it('a forgotten job whose last write the reads do not show yet is not undone on those reads: it is looked at again', async () => {
+    const [id, , eip] = MIGRATABLE[4]!;
+    const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false }, requestedBy: 'UREQ', audience: { channelId: 'CRECON' } });
+    const jobId = (r as { jobId: string }).jobId;
+    await notifier.waitFor((e) => e.jobId === jobId && e.type === 'approval.requested');
+    const eni = (await cloud.listNetworkInterfaces({ instanceId: id })).find((e) => e.type !== 'Primary')!;
+    const original = (await cloud.listForwardEntries('ftb-1', { externalIp: eip }))[0]!;
+    await deleteKeys(redis, prefix);
+    const lag = sandbox.world.realism.readLagMs;
+    sandbox.world.realism.readLagMs = 1_500;
+    try {
+      // Staged a moment ago: the ENI is listed once the lagging reads have caught up with its creation.
+      await until(async () => (await cloud.listNetworkInterfaces({ networkInterfaceIds: [eni.networkInterfaceId] })).some((e) => e.status === 'InUse'), { what: 'the ENI to be listed', timeoutMs: 5_000 });
+      // The job's last act before Redis forgot it: the in-place move to the ENI, done in the cloud a moment ago
+      // while the reads still show the mapping on the primary IP ("the cutover never happened": remove the ENI).
+      await cloud.modifyForwardEntry({ forwardTableId: 'ftb-1', forwardEntryId: original.forwardEntryId, internalIp: eni.privateIp, clientToken: `nm-test-${jobId.slice(-12)}` });
+      await until(() => { sandbox.world.settle(); return sandbox.world.dnatEntries.get(original.forwardEntryId)?.status === 'Available'; }, { what: 'the move to settle', timeoutMs: 5_000 });
+      const first = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId)!;
+      expect(first).toMatchObject({ action: 'wait', jobId });
+      expect((await cloud.listNetworkInterfaces({ networkInterfaceIds: [eni.networkInterfaceId] })).map((e) => e.status)).toEqual(['InUse']);
+    } finally {
+      sandbox.world.realism.readLagMs = lag;
+    }
+    // The next pass reads the move and ends the job as the cloud shows it: migrated and verified.
+    const next = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId)!;
+    expect(next).toMatchObject({ action: 'verify_migrated', result: 'migrated' });
+    expect((await cloud.listForwardEntries('ftb-1', { externalIp: eip })).map((e) => e.internalIp)).toEqual([eni.privateIp]);
   }, 60_000);
 });

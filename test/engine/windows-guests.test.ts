@@ -92,7 +92,8 @@ const guestRuns = (id: string) => sandbox.requests.filter((q) => q.action === 'R
 
 async function reboot(id: string): Promise<void> {
   const { ecs } = clientsFor(sandbox);
-  await rebootByHand(ecs as never, { reboot: new $Ecs.RebootInstanceRequest({ instanceId: id }), describe: new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }) });
+  await rebootByHand(ecs as never, { reboot: new $Ecs.RebootInstanceRequest({ instanceId: id }), describe: new $Ecs.DescribeInstancesRequest({ regionId: 'cn-hangzhou', instanceIds: JSON.stringify([id]) }),
+    bootId: () => sandbox.world.instances.get(id)!.bootId });
   expect(sandbox.world.instances.get(id)!.bootId).toBeGreaterThan(1);
 }
 

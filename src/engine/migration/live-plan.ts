@@ -4,6 +4,7 @@ import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
 import { buildPlan, ENI_TAG_JOB } from '../../domain/plan.ts';
 import { guestNetworkOf } from '../../domain/guest-network.ts';
 import { INTROSPECTION_SCRIPT } from '../../domain/plan-services.ts';
+import { snatRankNeedsVSwitchCidr } from '../../domain/dnat.ts';
 import { WINDOWS_INTROSPECTION_SCRIPT } from '../../domain/windows-listing.ts';
 import { createHash } from 'node:crypto';
 import type { DnatEntry, Instance, NatGateway, NetworkInterface, SecurityGroup, SnatEntry, VSwitch } from '../../domain/cloud-types.ts';
@@ -70,11 +71,14 @@ export async function gatherPlanInput(
   if (!instance) return empty;
 
   const sgIds = recheck ? [...new Set(options.securityGroupIds ?? [])] : [...new Set([...(options.securityGroupIds ?? []), ...instance.securityGroupIds])];
-  const [eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups, agents] = await Promise.all([
+  // The vSwitches matter to the planner only for a --vswitch override (checked, and the ENI's zone) and for ranking
+  // SNAT entries scoped by vSwitch (snatRankNeedsVSwitchCidr): read up front for the first, after the SNAT read for
+  // the second, else not at all (nothing else in the plan or its hash depends on them).
+  const [eniQuantity, instanceEnis, natGateways, vSwitchesNow, securityGroups, agents] = await Promise.all([
     cloud.eniQuantity(instance.instanceType),
     recheck ? nicsOfInstance(instance, recheck.stagedEni) : nicsFor(cloud, instance, o.nothingStaged === true),
     recheck ? recheck.facts.natGateways : cloud.listNatGateways({ vpcId: instance.vpcId }),
-    recheck ? recheck.facts.vSwitches : cloud.listVSwitches({ vpcId: instance.vpcId }),
+    recheck ? recheck.facts.vSwitches : options.vSwitchId !== undefined ? cloud.listVSwitches({ vpcId: instance.vpcId }) : undefined,
     Promise.all(sgIds.map((id) => cloud.describeSecurityGroup(id))).then((xs) => xs.filter((x): x is SecurityGroup => x !== undefined)),
     // Every job verifies egress through Cloud Assistant: its agent is checked before anything changes (also at the gate).
     o.agentLater ? undefined : cloud.cloudAssistantStatus([instanceId]),
@@ -92,10 +96,13 @@ export async function gatherPlanInput(
     Promise.all(forwardTables.flatMap((t) => ips.map((internalIp) => cloud.listForwardEntries(t, { internalIp })))),
     Promise.all(snatTables.map((t) => cloud.listSnatEntries(t))),
   ]);
+  const snatEntries = snat.flat() as SnatEntry[];
+  const vSwitches = vSwitchesNow
+    ?? (snatRankNeedsVSwitchCidr(snatEntries, { vSwitchId: instance.vSwitchId, ip: instance.primaryIp }) ? await cloud.listVSwitches({ vpcId: instance.vpcId }) : []);
   return {
     ...empty, instance, eniQuantity, instanceEnis, natGateways, vSwitches, securityGroups,
     cloudAssistant: agents ? { read: true, agent: agents.find((a) => a.instanceId === instanceId) } : { read: false },
-    dnatEntries: uniqueEntries(dnat.flat() as DnatEntry[]), snatEntries: snat.flat() as SnatEntry[],
+    dnatEntries: uniqueEntries(dnat.flat() as DnatEntry[]), snatEntries,
   };
 }
 
@@ -138,14 +145,18 @@ export async function planFromLiveState(
     // A job with no plan and no ENI yet (the first plan, a preview) has staged nothing.
     const nothingStaged = !recheck && j.plan === undefined && j.eniId === undefined;
     const cloudReadAt = Date.now();
-    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { nothingStaged });
+    // A full plan looks at the guest next, and an invocation that answers is the agent answering: its status is
+    // read only when the invocation does not (agentOf). A quick recheck without the guest reads it with the cloud.
+    const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { nothingStaged, agentLater: !recheck });
     const first = buildPlan(input, { jobId: j.jobId });
     // The guest is looked at only for a plan that would otherwise go ahead (a refusal for another reason runs nothing
-    // in the guest), and once per plan unless the gate's recheck is given its own ClientToken to read it again. One
-    // invocation answers both what the guest serves and, with --configure-guest, which network stack will persist the NIC.
+    // in the guest; the agent's check comes after every such reason in REFUSAL_ORDER, so the refusal is the same), and
+    // once per plan unless the gate's recheck is given its own ClientToken to read it again. One invocation answers
+    // both what the guest serves and, with --configure-guest, which network stack will persist the NIC.
     if (!first.ok || recheck) return { result: first, input, cloudReadAt };
     const windows = input.instance?.osType === 'windows';
     const guest = await introspectGuest(cloud, j.instanceId, { token: guestToken ?? introspectToken(j.jobId), windows, ...wait });
+    input.cloudAssistant = await agentOf(cloud, j.instanceId, guest);
     // Windows is configured with its own cmdlets whatever the read says (OSType comes from the API).
     if (j.options.configureGuest && input.instance?.status === 'Running') input.guestNetwork = windows ? { method: 'windows' } : guestNetworkOf(guest);
     const withGuest = { ...input, guest };
@@ -170,9 +181,19 @@ async function gateRecheck(
   const answered = 'output' in guest;
   const cloudReadAt = Date.now();
   const input = await gatherPlanInput(cloud, j.regionId, j.instanceId, j.options, recheck, { agentLater: answered });
-  if (answered) input.cloudAssistant = { read: true, agent: { instanceId: j.instanceId, running: true, version: '' } };
+  if (answered) input.cloudAssistant = await agentOf(cloud, j.instanceId, guest);
   const withGuest = { ...input, guest };
   return { result: buildPlan(withGuest, { jobId: j.jobId }), input: withGuest, cloudReadAt };
+}
+
+/**
+ * The Cloud Assistant agent as far as the check needs it: running when this job's own invocation in the guest
+ * succeeded (the agent took it, ran it and reported back); else DescribeCloudAssistantStatus says what is wrong.
+ */
+async function agentOf(cloud: CloudPort, instanceId: string, guest: { output: string } | { error: string }): Promise<PlanInput['cloudAssistant']> {
+  if ('output' in guest) return { read: true, agent: { instanceId, running: true, version: '' } };
+  const agents = await cloud.cloudAssistantStatus([instanceId]);
+  return { read: true, agent: agents.find((a) => a.instanceId === instanceId) };
 }
 
 /** ClientToken of the plan's introspection (the same shape as step-context's clientToken, which imports this file's users). */

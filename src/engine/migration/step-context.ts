@@ -62,6 +62,15 @@ export function originalSeenFresh(s: { seenOriginalAvailable: boolean; seenOrigi
   return fresh;
 }
 
+/** The write key (StepContext.wrote) of create_entry's create `i` whose answer may have been lost: its id is unknown. */
+export const createSent = (i: number): string => `create_entry:sent:${i}`;
+
+/**
+ * The write key (StepContext.wrote) of create_eni's CreateNetworkInterface: until it shows, a read that lists none of
+ * this job's ENIs may predate it (its answer, and so the ENI's id, may have been lost).
+ */
+export const ENI_CREATED = 'create_eni';
+
 /** Same mapping (table, EIP, internal IP, ports, protocol); case-insensitive where the API is inconsistent. */
 export function sameSpec(e: DnatSpec, s: DnatSpec): boolean {
   return e.forwardTableId === s.forwardTableId && e.externalIp === s.externalIp && e.internalIp === s.internalIp
@@ -89,8 +98,6 @@ export class StepContext {
   dirty: Partial<JobRecord> = {};
   /** The forward-table lock, while a table step runs. */
   lock: TableLockHandle | undefined;
-  /** When this run's own writes were answered (not journaled: a resumed step polls on the default schedule). */
-  private readonly writtenAt = new Map<string, number>();
   /**
    * What this run itself just saw on the table (not journaled): the original entry Available (save_original), and
    * gone (wait_entry_gone). A resumed run has neither and re-reads before writing.
@@ -176,14 +183,57 @@ export class StepContext {
     return { timeoutMs: this.opts.waitTimeoutMs, signal: this.signal, ...(kind ? this.expect(kind, written) : {}) };
   }
 
+  /**
+   * Notes the write `key` now. The times live in the journal (j.wroteAt, saved with it), so a run resumed on another
+   * worker knows them too. Wall-clock time (Date.now), not the engine's clock: that one is a business clock a test may
+   * move, while reads lag in real time. Workers compare each other's clocks here: they must agree (NTP) to well within
+   * writeVisibleWithinMs.
+   */
   wrote(key: string): void {
-    this.writtenAt.set(key, Date.now());
+    const now = Date.now();
+    const kept = Object.entries(this.j.wroteAt ?? {}).filter(([k, at]) => k !== key && now - at < this.opts.writeVisibleWithinMs);
+    this.j.wroteAt = Object.fromEntries([...kept, [key, now]]);
   }
 
-  /** Milliseconds since this run made the write `key`; undefined when it did not (or a crash came in between). */
+  /**
+   * Runs the write `fn` and notes it as `key` (wrote): first when it goes out (journaled before it does, so a run that
+   * dies during the call leaves its successor that time), again when it answers, even with an error that may hide a
+   * write carried out (a timeout, a 5xx: the answer was lost), so a read right after it proves nothing either. A
+   * definite refusal (a non-retryable cloud error) changed nothing: the note is dropped.
+   */
+  async writing<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.j.wroteAt?.[key];
+    this.wrote(key);
+    await this.saveJournal();
+    try {
+      const v = await fn();
+      this.wrote(key);
+      return v;
+    } catch (e) {
+      if (!isCloudError(e) || e.retryable) this.wrote(key);
+      else if (before === undefined) this.forget(key);
+      else this.j.wroteAt = { ...this.j.wroteAt, [key]: before };
+      throw e;
+    }
+  }
+
+  /** The write `key` is accounted for (its effect was seen, or its time to show is over): no read doubts it again. */
+  forget(key: string): void {
+    if (!this.j.wroteAt || !(key in this.j.wroteAt)) return;
+    const { [key]: _, ...rest } = this.j.wroteAt;
+    this.j.wroteAt = Object.keys(rest).length ? rest : undefined;
+  }
+
+  /**
+   * Milliseconds since this job made the write `key` (this run or, from the journal, an earlier one); undefined when
+   * it did not or that was longer than writeVisibleWithinMs ago. A time ahead of this worker's clock (another worker's
+   * clock runs ahead) counts as just now.
+   */
   sinceWrite(key: string): number | undefined {
-    const at = this.writtenAt.get(key);
-    return at === undefined ? undefined : Date.now() - at;
+    const at = this.j.wroteAt?.[key];
+    if (at === undefined) return undefined;
+    const since = Math.max(0, Date.now() - at);
+    return since < this.opts.writeVisibleWithinMs ? since : undefined;
   }
 
   /** First poll when the transition is due: its typical latency minus what already passed since the write. */
@@ -194,8 +244,8 @@ export class StepContext {
     // The ENI and DNAT reads lag the change (staleReads): the first poll comes once the read shows it.
     const total = due + (LAGGED_READS.has(kind) ? e?.readLag ?? 0 : 0);
     if (written === undefined) return { expectedMs: total };
-    const at = this.writtenAt.get(written);
-    return at === undefined ? {} : { expectedMs: Math.max(0, total - (Date.now() - at)) };
+    const since = this.sinceWrite(written);
+    return since === undefined ? {} : { expectedMs: Math.max(0, total - since) };
   }
 
   // ── lookups ───────────────────────────────────────────────────────────────

@@ -15,6 +15,7 @@ import type { EventBody, JobRecord, Notifier } from '../ports.ts';
 import { FencedOut, tableLockOwner, type Fencing } from '../store/fencing.ts';
 import type { RecordStore } from '../store/records.ts';
 import type { TableLocks } from '../store/table-lock.ts';
+import { sleep } from '../../util/sleep.ts';
 import { reconcileToken, removeEni, restoreOriginal, verifyMigrated, type ActionContext } from './reconcile-actions.ts';
 
 export interface CloudReconcileDeps {
@@ -71,6 +72,9 @@ async function recordEnd(d: CloudReconcileDeps, regionId: string, j: CloudJourna
     v: 1, kind: 'migrate', jobId: j.jobId, regionId, instanceId: j.instanceId, requestedBy: 'reconcile', options: rec.options, step: 'finish', finishEmitted: true,
   });
 }
+
+/** Decisions that write to the cloud (verify_migrated restores when its check fails). */
+const WRITING: ReadonlySet<ReconcileAction['kind']> = new Set(['restore', 'remove_eni', 'verify_migrated']);
 
 const LOST = 'Redis lost this job\'s record; `natmigrate reconcile` read the job from its ENI\'s tags';
 
@@ -134,12 +138,28 @@ export async function reconcileEni(d: CloudReconcileDeps, regionId: string, eni:
       const v = lock.lost ? 'table-lock' : await d.fencing.check({ jobId: owner, token, tableLockKey: lock.key });
       if (v !== 'ok') throw new FencedOut(owner, v, what);
     });
-    // Read under the lock: what a job or another reconcile did up to now is settled or visible.
-    const live = (await raw.listNetworkInterfaces({ networkInterfaceIds: [eni.networkInterfaceId] }))[0];
-    if (!live) return { ...report, action: 'leave', why: 'the ENI is gone' };
+    // Read under the lock: no job or other reconcile writes to the table meanwhile.
+    const read = async () => ({
+      live: (await raw.listNetworkInterfaces({ networkInterfaceIds: [eni.networkInterfaceId] }))[0],
+      entriesOnEip: await raw.listForwardEntries(j.original.forwardTableId, { externalIp: j.original.externalIp }),
+    });
+    let seen = await read();
+    if (!seen.live) return { ...report, action: 'leave', why: 'the ENI is gone' };
     const known = await knowledgeOf(d, regionId, j);
-    const entriesOnEip = await raw.listForwardEntries(j.original.forwardTableId, { externalIp: j.original.externalIp });
-    let action = decideReconcile({ journal: j, eni: live, entriesOnEip, job: known });
+    let action = decideReconcile({ journal: j, eni: seen.live, entriesOnEip: seen.entriesOnEip, job: known });
+    // Redis forgot the job, so nothing says when it last wrote, and reads lag writes: its last write (the entry it
+    // just moved or created, the original it just deleted) may not show yet. A decision that writes is made again on
+    // reads writeVisibleWithinMs later and carried out only if it stands; else the next pass looks again.
+    if (known.state === 'unknown' && !force && WRITING.has(action.kind)) {
+      await sleep(d.opts.writeVisibleWithinMs);
+      seen = await read();
+      const again: ReconcileAction = seen.live
+        ? decideReconcile({ journal: j, eni: seen.live, entriesOnEip: seen.entriesOnEip, job: known })
+        : { kind: 'leave', why: 'the ENI is gone' };
+      action = again.kind === action.kind ? again
+        : { kind: 'wait', why: `the cloud read differently once the reads caught up with the last writes (first: ${action.why}; then: ${again.why})` };
+    }
+    const live = seen.live ?? eni;
     // A person's Restore overrides anything but a running job and a cloud still changing.
     if (force && action.kind !== 'wait' && known.state !== 'active') action = { kind: 'restore', why: `restore asked for by ${force.by} (${action.why})` };
     report.action = action.kind;

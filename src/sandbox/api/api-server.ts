@@ -129,7 +129,7 @@ async function handle(
     throttle.take(action);
     const fault = o.faults.evaluate(action, product);
     delayMs = o.world.latency.apiMs + fault.latencyMs;
-    if (fault.error) throw fault.error;
+    if (fault.error && !fault.answerLost) throw fault.error;
     const region = params.RegionId;
     if (!region && !REGIONLESS.has(action)) throw err.missing('RegionId');
     if (region && region !== o.world.regionId) throw err.region(region);
@@ -144,6 +144,7 @@ async function handle(
       if (!/^(Describe|List)/.test(action)) touchNamed(o.world, params, body);
       o.world.observe();
     }
+    if (fault.error) throw fault.error;
     if (transient.after) throw transient.after;
   } catch (e) {
     if (!(e instanceof ApiError)) {

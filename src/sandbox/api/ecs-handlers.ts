@@ -16,7 +16,7 @@ function instanceJson(w: World, i: InstanceState): Record<string, unknown> {
   const eip = i.eipAddress ? w.eipByIp(i.eipAddress) : undefined;
   const info = w.instanceTypeInfo(i.instanceType);
   return {
-    InstanceId: i.instanceId, InstanceName: i.name, HostName: i.guest.hostname, Description: '', Status: i.status,
+    InstanceId: i.instanceId, InstanceName: i.name, HostName: i.guest.hostname, Description: '', Status: w.listedStatus(i),
     InstanceType: i.instanceType, InstanceTypeFamily: i.instanceType.split('.').slice(0, 2).join('.'),
     Cpu: info?.cpuCoreCount ?? 2, Memory: (info?.memorySize ?? 8) * 1024, ZoneId: i.zoneId, RegionId: w.regionId,
     InstanceNetworkType: 'vpc', OSType: imageOf(i.guest.image).osType, OSName: imageOf(i.guest.image).osName, ImageId: imageOf(i.guest.image).imageId,
@@ -82,10 +82,11 @@ export const ecsHandlers: Record<string, Handler> = {
     const privs = jsonList(p, 'PrivateIpAddresses');
     const pubs = jsonList(p, 'PublicIpAddresses');
     const eips = jsonList(p, 'EipAddresses');
+    // Realism (staleReads): each status as it was readLagMs ago (the rest of the instance is read as it is).
     const items = [...w.instances.values()].filter((i) =>
       (!ids || ids.includes(i.instanceId)) && (!privs || privs.includes(i.privateIp)) && (!pubs || (!!i.publicIp && pubs.includes(i.publicIp)))
       && (!eips || (!!i.eipAddress && eips.includes(i.eipAddress)))
-      && eqi(p.VpcId, i.vpcId) && eqi(p.VSwitchId, i.vSwitchId) && eqi(p.ZoneId, i.zoneId) && eqi(p.Status, i.status)
+      && eqi(p.VpcId, i.vpcId) && eqi(p.VSwitchId, i.vSwitchId) && eqi(p.ZoneId, i.zoneId) && eqi(p.Status, w.listedStatus(i))
       && eqi(p.InstanceType, i.instanceType) && (!p.InstanceName || globMatch(p.InstanceName, i.name))
       && (!p.SecurityGroupId || i.securityGroupIds.includes(p.SecurityGroupId)) && hasTags(p, i.tags));
     const { page, meta } = pagedEitherWay(items, p, { max: 100, def: 10 }, { maxSize: 100 });

@@ -11,6 +11,8 @@ interface FaultOutcome {
   error?: ApiError;
   /** Accept the call, then fail the asynchronous operation. */
   asyncFailure: boolean;
+  /** Carry the call out, then answer `error` (the answer was lost). */
+  answerLost: boolean;
 }
 
 export class FaultEngine {
@@ -35,7 +37,7 @@ export class FaultEngine {
 
   /** What the faults say about one call of `action` (product is 'ecs' or 'vpc', for AccessDeniedDetail). */
   evaluate(action: string, product: string): FaultOutcome {
-    const out: FaultOutcome = { latencyMs: 0, asyncFailure: false };
+    const out: FaultOutcome = { latencyMs: 0, asyncFailure: false, answerLost: false };
     const now = this.now();
     for (const f of this.faults) {
       const s = f.spec;
@@ -47,7 +49,10 @@ export class FaultEngine {
       f.hits++;
       out.latencyMs += s.latencyMs ?? 0;
       if (s.asyncFailure) out.asyncFailure = true;
-      if (s.code) out.error = faultError(s, action, product);
+      if (s.code) {
+        out.error = faultError(s, action, product);
+        out.answerLost = s.answerLost === true;
+      }
     }
     return out;
   }

@@ -22,6 +22,29 @@ export interface PowerHost {
 const operations = new WeakMap<InstanceState, PowerOperation>();
 
 /**
+ * The statuses a power operation moved an instance through, and when each began: with staleReads, DescribeInstances
+ * shows the one in force readLagMs ago (World.listedStatus), as it does for ENIs and DNAT entries.
+ */
+const statusHistory = new WeakMap<InstanceState, { at: number; status: string }[]>();
+
+function setStatus(inst: InstanceState, status: string, at: number): void {
+  let h = statusHistory.get(inst);
+  if (!h) statusHistory.set(inst, (h = [{ at: -Infinity, status: inst.status }]));
+  inst.status = status;
+  h.push({ at, status });
+}
+
+/** The instance's status as a read made at `cutoff` + lag sees it; a change made behind the API shows at once. */
+export function statusAsOf(inst: InstanceState, cutoff: number): string {
+  const h = statusHistory.get(inst);
+  if (!h || h.at(-1)!.status !== inst.status) return inst.status;
+  let keepFrom = 0;
+  for (let i = 0; i < h.length; i++) if (h[i]!.at <= cutoff) keepFrom = i;
+  if (keepFrom > 0) h.splice(0, keepFrom);
+  return h[0]!.status;
+}
+
+/**
  * IncorrectInstanceStatus, 403: what ECS answers a power operation on an instance in the wrong status. The code is
  * the one terraform retries on StopInstance / StartInstance (resource_alicloud_instance.go); the message is the one
  * the ECS API sends (seen in aliyun-cli test fixtures); the HTTP status is unconfirmed.
@@ -52,7 +75,7 @@ export function checkPower(h: PowerHost, id: string, kind: PowerOperation['kind'
 
 export function powerOperation(h: PowerHost, id: string, kind: PowerOperation['kind']): void {
   const inst = checkPower(h, id, kind);
-  inst.status = kind === 'start' ? 'Starting' : 'Stopping';
+  setStatus(inst, kind === 'start' ? 'Starting' : 'Stopping', h.now());
   operations.set(inst, { kind, since: h.now() });
 }
 
@@ -64,11 +87,11 @@ export function settlePower(h: PowerHost): void {
     if (!op) continue;
     if (inst.status === 'Stopping' && now >= op.since + stopMs(h)) {
       op.since += stopMs(h);
-      if (op.kind === 'stop') { inst.status = 'Stopped'; operations.delete(inst); continue; }
-      inst.status = 'Starting';
+      if (op.kind === 'stop') { setStatus(inst, 'Stopped', op.since); operations.delete(inst); continue; }
+      setStatus(inst, 'Starting', op.since);
     }
     if (inst.status === 'Starting' && now >= op.since + startMs(h)) {
-      inst.status = 'Running';
+      setStatus(inst, 'Running', op.since + startMs(h));
       inst.bootId++;
       operations.delete(inst);
     }

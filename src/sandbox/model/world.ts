@@ -13,7 +13,7 @@ import type {
   SgRuleState, SnatState, VpcState, VSwitchState,
 } from './cloud-resources.ts';
 import { normPort } from './forward-entry-ports.ts';
-import { settlePower } from './instance-power.ts';
+import { settlePower, statusAsOf } from './instance-power.ts';
 import { BUILTIN_INSTANCE_TYPES, DEFAULT_ENI_QUANTITY, type InstanceTypeInfo } from './instance-types.ts';
 import { LaggedView } from './read-lag.ts';
 
@@ -163,6 +163,10 @@ export class World implements GuestHost {
   /** ENIs as DescribeNetworkInterfaces lists them (staleReads: as they were readLagMs ago). */
   listedEnis(): EniState[] {
     return this.on('staleReads') ? this.enisRead.visible(this.now(), this.readLag()) : [...this.enis.values()];
+  }
+  /** An instance's status as DescribeInstances shows it (staleReads: the one of readLagMs ago after a power operation). */
+  listedStatus(inst: InstanceState): string {
+    return this.on('staleReads') ? statusAsOf(inst, this.now() - this.readLag()) : inst.status;
   }
   /** A forward table's entries as DescribeForwardTableEntries lists them. */
   listedDnatOfTable(tableId: string): DnatState[] {

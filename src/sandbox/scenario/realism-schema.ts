@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /** The rules a scenario can switch off by name. */
 export const REALISM_RULES = [
-  /** Describe* show ENIs and DNAT entries as they were `readLagMs` ago: new ones not listed yet, the previous status. */
+  /** Describe* show ENIs and DNAT entries (and an instance's status after a stop/start) as they were `readLagMs` ago: new ones not listed yet, the previous status. */
   'staleReads',
   /** The EIP of a deleted or moved IP mapping answers OperationUnsupported.EipInBinding for a while. */
   'eipInBinding',

@@ -150,6 +150,11 @@ export const faultSchema = z.strictObject({
   latencyMs: ms.optional(),
   /** The call is accepted but the asynchronous operation then fails (attach, detach, DNAT create, command). */
   asyncFailure: z.boolean().optional(),
+  /**
+   * With `code`: the call is carried out, then answered with the error (the answer was lost; the realism layer's
+   * transientCodes do the same with ServiceUnavailable on a write that carries a ClientToken).
+   */
+  answerLost: z.boolean().optional(),
   /** x-acs-retry-after (ms) sent with a Throttling* code (default 1000). */
   retryAfterMs: z.number().int().min(0).optional(),
 });

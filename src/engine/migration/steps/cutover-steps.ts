@@ -1,10 +1,11 @@
 // The cutover, under the forward-table lock: save the original entry, delete it, wait until it is gone, create the
 // entry to the ENI, wait until it is Available. From the delete on, a failure restores the original (transitions).
+import { isCloudError } from '../../../cloud/cloud-error.ts';
 import type { DnatSpec } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { baselinePorts, PORT_PROBE_TIMEOUT_MS } from '../port-probes.ts';
-import { done, iso, ORIGINAL_READ_FRESH_MS, originalSeenFresh, sameSpec, type StepHandler } from '../step-context.ts';
+import { createSent, done, iso, ORIGINAL_READ_FRESH_MS, originalSeenFresh, sameSpec, type StepHandler } from '../step-context.ts';
 
 export const saveOriginal: StepHandler = async (s) => {
   const plan = s.requirePlan();
@@ -40,10 +41,9 @@ export const deleteEntry: StepHandler = async (s) => {
   const live = originalSeenFresh(s) ? orig : await s.entry(orig.forwardTableId, orig.forwardEntryId);
   if (!live || hasStatus(live, 'Deleting')) return done({ already: live ? 'Deleting' : 'gone' });
   if (!hasStatus(live, 'Available')) await s.cloud.waitForwardEntry(orig.forwardTableId, orig.forwardEntryId, 'Available', s.waitOpts());
-  await s.tableWrite(() => s.cloud.deleteForwardEntry({
+  await s.tableWrite(() => s.writing(`delete:${orig.forwardEntryId}`, () => s.cloud.deleteForwardEntry({
     forwardTableId: orig.forwardTableId, forwardEntryId: orig.forwardEntryId, clientToken: s.token('delete_entry'),
-  }));
-  s.wrote(`delete:${orig.forwardEntryId}`);
+  })));
   await s.hook('delete_entry', 'during');
   return done({ forwardEntryId: orig.forwardEntryId });
 };
@@ -72,7 +72,14 @@ export const createEntry: StepHandler = async (s) => {
     let id = existing?.forwardEntryId;
     if (id) reused.push(id);
     else {
-      id = await s.tableWrite(() => s.cloud.createForwardEntry({ ...spec, clientToken: s.token(`create_entry-${i}`) }));
+      try {
+        id = await s.tableWrite(() => s.cloud.createForwardEntry({ ...spec, clientToken: s.token(`create_entry-${i}`) }));
+      } catch (e) {
+        // The answer may have been lost after the create: the undo has only the ENI's IP to look for then.
+        if (!isCloudError(e) || e.retryable) s.wrote(createSent(i));
+        throw e;
+      }
+      s.forget(createSent(i));
       s.wrote(`create:${id}`);
       if (i === 0) await s.hook('create_entry', 'during');
     }

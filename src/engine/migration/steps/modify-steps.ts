@@ -48,9 +48,9 @@ export const modifyEntry: StepHandler = async (s) => {
     throw new StepFailure('Drift', { failure: 'entry_maps_elsewhere', entry: orig.forwardEntryId, ip: live.internalIp, original: orig.internalIp });
   }
   try {
-    await s.tableWrite(() => s.cloud.modifyForwardEntry({
+    await s.tableWrite(() => s.writing(`modify:${orig.forwardEntryId}`, () => s.cloud.modifyForwardEntry({
       forwardTableId: orig.forwardTableId, forwardEntryId: orig.forwardEntryId, internalIp: eniIp, clientToken: s.token('modify_entry'),
-    }));
+    })));
   } catch (e) {
     if (!isCloudError(e) || !modifyRefused(e)) throw e;
     // Nothing changed: cut over by delete and re-create instead (the restore follows the same method).
@@ -58,7 +58,6 @@ export const modifyEntry: StepHandler = async (s) => {
     s.dirty.cutover = 'recreate';
     return { outcome: 'modify_refused', detail: { fallback: 'delete and re-create', code: e.code, message: e.message, ...(e.requestId ? { requestId: e.requestId } : {}) } };
   }
-  s.wrote(`modify:${orig.forwardEntryId}`);
   moved();
   await s.hook('modify_entry', 'during');
   return done({ forwardEntryId: orig.forwardEntryId, internalIp: `${orig.internalIp} → ${eniIp}` });
@@ -106,11 +105,10 @@ export const restoreModifyBack: StepHandler = async (s) => {
   if (live.internalIp !== s.j.eniIp) {
     throw new StepFailure('Conflict', { failure: 'entry_not_ours', entry: id, ip: live.internalIp, ...(s.j.eniIp ? { eniIp: s.j.eniIp } : {}) });
   }
-  await s.tableWrite(() => s.cloud.modifyForwardEntry({
+  await s.tableWrite(() => s.writing(`modify:${id}`, () => s.cloud.modifyForwardEntry({
     forwardTableId: recipe.forwardTableId, forwardEntryId: id, internalIp: recipe.internalIp,
     externalPort: recipe.externalPort, internalPort: recipe.internalPort, ipProtocol: recipe.ipProtocol, clientToken: s.token('restore_modify_back'),
-  }));
-  s.wrote(`modify:${id}`);
+  })));
   await s.hook('restore_modify_back', 'during');
   return done({ forwardEntryId: id, internalIp: `${live.internalIp} → ${recipe.internalIp}` });
 };

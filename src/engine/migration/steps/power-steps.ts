@@ -4,6 +4,7 @@
 // cleared only once the instance is seen Running again: until then every way out of the job starts it first.
 import { StepFailure } from '../../step-errors.ts';
 import type { CloudPort } from '../../../cloud/cloud-port.ts';
+import { lagLeft, readWhileDoubtful } from '../read-lag.ts';
 import { done, type StepContext, type StepHandler } from '../step-context.ts';
 
 type PowerCloud = Required<Pick<CloudPort, 'stopInstance' | 'startInstance' | 'waitInstance'>>;
@@ -13,6 +14,8 @@ function powerOf(s: StepContext): PowerCloud {
   if (!c.stopInstance || !c.startInstance || !c.waitInstance) throw new StepFailure('NoPowerApi', { failure: 'no_power_api' });
   return c as unknown as PowerCloud;
 }
+
+const STARTED: ReadonlySet<string> = new Set(['Starting', 'Running']);
 
 const expected = (s: StepContext, kind: 'instanceStop' | 'instanceStart', written: string) => {
   const ms = s.opts.expectedMs?.[kind];
@@ -27,8 +30,7 @@ export const stopInstance: StepHandler = async (s) => {
   s.j.poweredDown = true;
   if (inst.status === 'Stopping' || inst.status === 'Stopped') return done({ already: inst.status });
   if (inst.status !== 'Running') throw new StepFailure('InstanceBusy', { failure: 'instance_not_running', instance: s.j.instanceId, status: inst.status });
-  await power.stopInstance({ instanceId: s.j.instanceId });
-  s.wrote(`stop:${s.j.instanceId}`);
+  await s.writing(`stop:${s.j.instanceId}`, () => power.stopInstance({ instanceId: s.j.instanceId }));
   await s.hook('stop_instance', 'during');
   return done({ stoppedMode: 'KeepCharging' });
 };
@@ -42,11 +44,15 @@ export const waitInstanceStopped: StepHandler = async (s) => {
 
 export const startInstance: StepHandler = async (s) => {
   const power = powerOf(s);
-  const inst = await s.cloud.describeInstance(s.j.instanceId);
+  // Stopped by this run a moment ago: a read that still says Running may predate the stop (reads lag writes), and
+  // taken as "already running" it left the instance stopped. Believed only once the stop had time to show.
+  const stop = `stop:${s.j.instanceId}`;
+  const inst = await readWhileDoubtful(s, () => s.cloud.describeInstance(s.j.instanceId),
+    (i) => (i && STARTED.has(i.status) ? lagLeft(s, stop) : 0));
   if (!inst) throw new StepFailure('InstanceMissing', { failure: 'instance_missing', instance: s.j.instanceId });
   // Still stopping (a failure or cancel came during the stop): wait for Stopped, since Start needs it (SDK remark).
   if (inst.status === 'Stopping') await power.waitInstance(s.j.instanceId, 'Stopped', s.waitOpts());
-  else if (inst.status === 'Starting' || inst.status === 'Running') return done({ already: inst.status });
+  else if (STARTED.has(inst.status)) return done({ already: inst.status });
   await power.startInstance({ instanceId: s.j.instanceId });
   s.wrote(`start:${s.j.instanceId}`);
   await s.hook('start_instance', 'during');

@@ -3,15 +3,30 @@
 import type { DnatEntry } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
-import { done, sameSpec, type StepContext, type StepHandler } from '../step-context.ts';
+import { lagLeft, readWhileDoubtful } from '../read-lag.ts';
+import { createSent, done, sameSpec, type StepContext, type StepHandler } from '../step-context.ts';
 import type { JobReason } from '../../../domain/job-text.ts';
 import { msg } from '../../../i18n/catalog.ts';
 
-/** The entries this job (or the migration a rollback undoes) created on the EIP: by id, or mapping to our ENI. */
+/**
+ * The entries this job (or the migration a rollback undoes) created on the EIP: by id, or mapping to our ENI. An
+ * entry this run created a moment ago may not be listed yet (reads lag writes): it is read for again until it shows
+ * or had time to show, unless this run has deleted it since. Without that, a cancel right after the create found
+ * nothing to delete and the original was created next to the new entry.
+ */
 export async function ourNewEntries(s: StepContext, ids: readonly string[] = s.j.newEntryIds ?? []): Promise<DnatEntry[]> {
   const recipe = s.j.original!.restoreRecipe;
-  return (await s.entriesOnEip(recipe.forwardTableId, recipe.externalIp))
-    .filter((e) => ids.includes(e.forwardEntryId) || (s.j.eniIp !== undefined && e.internalIp === s.j.eniIp));
+  const ours = (es: DnatEntry[]) => es.filter((e) => ids.includes(e.forwardEntryId) || (s.j.eniIp !== undefined && e.internalIp === s.j.eniIp));
+  const unlisted = (es: DnatEntry[]) => ids.filter((id) => !es.some((e) => e.forwardEntryId === id) && s.sinceWrite(`delete:${id}`) === undefined);
+  // A create whose answer was lost has no id: then it is one more entry to the ENI that may not be listed yet.
+  const lost = (s.j.plan?.newEntries ?? []).map((_, i) => createSent(i)).filter((k) => lagLeft(s, k) > 0);
+  const unknownToEni = (es: DnatEntry[]) => es.filter((e) => e.internalIp === s.j.eniIp && !ids.includes(e.forwardEntryId)).length;
+  const lostUnlisted = (es: DnatEntry[]) => (unknownToEni(es) < lost.length ? Math.max(0, ...lost.map((k) => lagLeft(s, k))) : 0);
+  const doubt = (es: DnatEntry[]) => Math.max(lostUnlisted(es), ...unlisted(es).map((id) => lagLeft(s, `create:${id}`)));
+  const listed = await readWhileDoubtful(s, () => s.entriesOnEip(recipe.forwardTableId, recipe.externalIp), doubt);
+  // Shown, or given the time to show: the later steps (restore_wait_new_gone) do not wait for them again.
+  for (const k of lost) s.forget(k);
+  return ours(listed);
 }
 
 export const restoreDeleteNew: StepHandler = async (s) => {
@@ -22,8 +37,9 @@ export const restoreDeleteNew: StepHandler = async (s) => {
   for (const e of await ourNewEntries(s)) {
     if (hasStatus(e, 'Deleting')) continue;
     if (!hasStatus(e, 'Available')) await s.cloud.waitForwardEntry(table, e.forwardEntryId, 'Available', s.waitOpts());
-    await s.tableWrite(() => s.cloud.deleteForwardEntry({ forwardTableId: table, forwardEntryId: e.forwardEntryId, clientToken: s.token(`restore_delete_new-${e.forwardEntryId}`) }));
-    s.wrote(`delete:${e.forwardEntryId}`);
+    await s.tableWrite(() => s.writing(`delete:${e.forwardEntryId}`, () => s.cloud.deleteForwardEntry({
+      forwardTableId: table, forwardEntryId: e.forwardEntryId, clientToken: s.token(`restore_delete_new-${e.forwardEntryId}`),
+    })));
     deleted.push(e.forwardEntryId);
     if (deleted.length === 1) await s.hook('restore_delete_new', 'during');
     // One write at a time: the next delete waits until this one has settled.
@@ -43,7 +59,11 @@ export const restoreWaitNewGone: StepHandler = async (s) => {
 
 export const restoreCreateOriginal: StepHandler = async (s) => {
   const recipe = s.j.original!.restoreRecipe;
-  const onEip = await s.entriesOnEip(recipe.forwardTableId, recipe.externalIp);
+  // An entry this run deleted a moment ago (the original in the cutover, a new one in restore_delete_new) may still
+  // be listed as it was (reads lag writes): taken as "already restored" it left the EIP unmapped, as "in the way" it
+  // failed the restore. Such a read is not believed until the delete had time to show.
+  const doubt = (es: DnatEntry[]) => Math.max(0, ...es.filter((e) => !hasStatus(e, 'Deleting')).map((e) => lagLeft(s, `delete:${e.forwardEntryId}`)));
+  const onEip = await readWhileDoubtful(s, () => s.entriesOnEip(recipe.forwardTableId, recipe.externalIp), doubt);
   const same = onEip.find((e) => sameSpec(e, recipe) && !hasStatus(e, 'Deleting'));
   if (same) {
     s.j.restoredEntryId = same.forwardEntryId;

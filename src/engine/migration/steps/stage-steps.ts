@@ -8,7 +8,7 @@ import { checkWindowsConfig, windowsConfigOf, windowsNicScript } from '../../../
 import { StepFailure } from '../../step-errors.ts';
 import { guestNicScript } from '../guest-nic-script.ts';
 import { methodFromOutput } from '../guest-persist-script.ts';
-import { done, type StepContext, type StepHandler } from '../step-context.ts';
+import { done, ENI_CREATED, type StepContext, type StepHandler } from '../step-context.ts';
 
 /**
  * The cloud journal (src/domain/cloud-journal.ts) the ENI carries from its creation on, before any destructive
@@ -41,14 +41,13 @@ export const createEni: StepHandler = async (s) => {
   let eni = existing.find((e) => e.networkInterfaceId === s.j.eniId) ?? existing[0];
   const reused = eni !== undefined;
   if (!eni) {
-    if (firstTry) {
-      s.j.eniCreateSent = label;
-      await s.saveJournal();
-    }
-    eni = await s.cloud.createNetworkInterface({
+    s.j.eniCreateSent = label;
+    const tags = { ...plan.eni.tags, ...await journalOf(s) };
+    // Journaled before it goes out (writing): the mark, and the time an undo doubts a read that lists no ENI until.
+    eni = await s.writing(ENI_CREATED, () => s.cloud.createNetworkInterface({
       vSwitchId: plan.eni.vSwitchId, securityGroupIds: plan.eni.securityGroupIds, name: plan.eni.name,
-      description: plan.eni.description, tags: { ...plan.eni.tags, ...await journalOf(s) }, clientToken: s.token(s.stageLabel('create_eni')),
-    });
+      description: plan.eni.description, tags, clientToken: s.token(label),
+    }));
     await s.hook('create_eni', 'during');
     s.createdEni = eni;
   }

@@ -3,7 +3,8 @@
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
 import type { NetworkInterface } from '../../../domain/cloud-types.ts';
-import { done, type StepContext, type StepHandler } from '../step-context.ts';
+import { lagLeft, readWhileDoubtful } from '../read-lag.ts';
+import { done, ENI_CREATED, type StepContext, type StepHandler } from '../step-context.ts';
 
 /**
  * The ENI this job created, as it is once the reads caught up with what the job asked for. Reads may lag the writes
@@ -13,7 +14,10 @@ import { done, type StepContext, type StepHandler } from '../step-context.ts';
 async function settledOwnEni(s: StepContext): Promise<NetworkInterface | undefined> {
   const id = s.j.eniId;
   if (!id || s.j.eniTagJobId) return undefined; // a rollback's ENI was staged long ago by its migration
-  const attachAsked = (await s.deps.records.get(s.jobId))?.steps.some((x) => x.step === 'attach_eni') ?? false;
+  // An attach of this staging round only (since its last create_eni): a re-staged ENI is not the one an earlier
+  // round attached, and a wait for an InUse nobody asked for lasts until the adapter gives up on the attach.
+  const steps = (await s.deps.records.get(s.jobId))?.steps ?? [];
+  const attachAsked = steps.slice(Math.max(0, steps.map((x) => x.step).lastIndexOf('create_eni'))).some((x) => x.step === 'attach_eni');
   return s.cloud.waitNetworkInterface(id, attachAsked ? 'InUse' : 'Available', {
     ...s.waitOpts(attachAsked ? 'eniAttach' : undefined), instanceId: s.j.instanceId, ...(attachAsked ? { attachRequested: true } : {}),
   }).catch(() => undefined);
@@ -21,7 +25,12 @@ async function settledOwnEni(s: StepContext): Promise<NetworkInterface | undefin
 
 export const detachEni: StepHandler = async (s) => {
   const own = await settledOwnEni(s);
-  const enis = [...(own ? [own] : []), ...(await s.ourEnis()).filter((e) => e.networkInterfaceId !== own?.networkInterfaceId)];
+  // A create sent a moment ago (its answer possibly lost, so no id in the journal) whose ENI no read lists yet: the
+  // tag lookup is made again until it does, or until the create had writeVisibleWithinMs to show. The tags go with
+  // the create itself, so the tag finds it as soon as any read lists it (no lookup by name needed).
+  const tagged = await readWhileDoubtful(s, () => s.ourEnis(),
+    (es) => (own || es.some((e) => !hasStatus(e, 'Deleting')) ? 0 : lagLeft(s, ENI_CREATED)));
+  const enis = [...(own ? [own] : []), ...tagged.filter((e) => e.networkInterfaceId !== own?.networkInterfaceId)];
   if (enis.length === 0) return { outcome: 'nothing_staged', detail: { skipped: 'no ENI to remove' } };
   const detached: string[] = [];
   for (const eni of enis) {
