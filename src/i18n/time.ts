@@ -24,7 +24,7 @@ function format(lang: Lang, timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * The zone times are shown in when none is given: NATMIGRATE_TIME_ZONE for what a channel reads (set once by the bot
+ * The zone times are shown in when none is given: NATMIGRATE_TIMEZONE for what a channel reads (set once by the bot
  * at start-up; UTC otherwise), and, inside `inTimeZone`, one person's own zone for what only they see.
  */
 let displayZone = 'UTC';

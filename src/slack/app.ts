@@ -72,7 +72,7 @@ export interface SlackBotOptions {
   /** NATMIGRATE_LANGUAGE: the language of job threads where a channel has no override (default 'en'). */
   language?: Lang;
   /**
-   * NATMIGRATE_TIME_ZONE: the zone of the times in job threads, cards, audit lines and reports (default UTC); one
+   * NATMIGRATE_TIMEZONE: the zone of the times in job threads, cards, audit lines and reports (default UTC); one
    * person's answers and App Home use their Slack `tz` instead. Process-wide (i18n/time.ts display zone).
    */
   timeZone?: string;
@@ -320,7 +320,7 @@ export function slackBotOptionsFromConfig(
     approvers: config.NATMIGRATE_APPROVERS,
     defaultRegion: config.NATMIGRATE_REGION,
     language: config.NATMIGRATE_LANGUAGE,
-    timeZone: config.NATMIGRATE_TIME_ZONE,
+    timeZone: config.NATMIGRATE_TIMEZONE,
     notifyApprovers: config.NATMIGRATE_NOTIFY_APPROVERS,
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.outbox ? { outbox: deps.outbox } : {}),

@@ -15,7 +15,7 @@ import { singleAttemptClient, type SlackWebClient } from './web-call.ts';
  *   the ack (`learnUser`), so the next answer is in theirs.
  * - a person's time zone (the times of their ephemeral answers and App Home): the `tz` Slack gives in the same
  *   users.info / users.list answers (an IANA name such as "Asia/Tokyo"), cached beside the locale; no call of its own.
- *   Unknown, the channel's zone (NATMIGRATE_TIME_ZONE) is used.
+ *   Unknown, the channel's zone (NATMIGRATE_TIMEZONE) is used.
  */
 
 export interface Languages {

@@ -402,7 +402,7 @@ describe('dates and times', () => {
     expect(formatDateTime(at, 'ja', 'Asia/Tokyo')).toBe('2026/12/07 05:01:02 JST');
     expect(formatDateTime(at, 'en', 'America/New_York')).toBe('Dec 6, 2026, 15:01:02 EST');
   });
-  it('are shown in NATMIGRATE_TIME_ZONE by default, and in one person\'s zone inside inTimeZone (then back)', () => {
+  it('are shown in NATMIGRATE_TIMEZONE by default, and in one person\'s zone inside inTimeZone (then back)', () => {
     const before = displayTimeZone();
     try {
       setDisplayTimeZone('Asia/Tokyo');

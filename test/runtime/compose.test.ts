@@ -113,6 +113,14 @@ describe('docker-compose.yml', () => {
     expect(env(services.worker!)).toHaveProperty('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
   });
 
+  it('passes each role every variable it reads (a setting missing here is silently the default in Docker)', () => {
+    for (const name of ['bot', 'worker'] as const) {
+      const e = env(services[name]!);
+      const reads = configDocs.filter((d) => d.usedBy === name || d.usedBy === 'both').map((d) => d.name as string);
+      expect(reads.filter((n) => !(n in e)), `${name} lacks`).toEqual([]);
+    }
+  });
+
   it('bot and worker share Redis (which must be healthy first) and the queue prefix', () => {
     for (const name of ['bot', 'worker']) {
       const s = services[name]!;

@@ -5,7 +5,7 @@ import { MIGRATABLE } from './scenario.ts';
 
 /**
  * What the engine says, read in Japanese: through the real Bolt receiver, engine, worker and sandbox cloud, a
- * channel whose language is Japanese (NATMIGRATE_LANGUAGE=ja) and whose times are in NATMIGRATE_TIME_ZONE=Asia/Tokyo
+ * channel whose language is Japanese (NATMIGRATE_LANGUAGE=ja) and whose times are in NATMIGRATE_TIMEZONE=Asia/Tokyo
  * gets a migration that finishes, one that is rejected and one that is cancelled. No sentence the engine used to
  * write in English (summaries, reasons, warnings, step titles, answers) may show up in those threads: the engine
  * records codes with facts and the catalog words them.
@@ -54,7 +54,7 @@ async function runJob(userId: string, instanceId: string): Promise<string> {
   return jobId;
 }
 
-describe('a Japanese channel reads what the engine says in Japanese, with times in NATMIGRATE_TIME_ZONE', () => {
+describe('a Japanese channel reads what the engine says in Japanese, with times in NATMIGRATE_TIMEZONE', () => {
   it('a finished migration: summary, warnings and step titles in Japanese, ids and RequestIds as they are', async () => {
     const [instanceId, , eip] = MIGRATABLE[0]!;
     const jobId = await runJob('U0ALICE', instanceId);
@@ -101,6 +101,6 @@ describe('a Japanese channel reads what the engine says in Japanese, with times 
     }, { what: 'dave\'s Home with its times in London time' });
     expect(view).toMatch(/\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} GMT/);
     expect(view).not.toMatch(/ JST| UTC/);
-    // His answers and Home are in his zone; the thread stays in NATMIGRATE_TIME_ZONE (checked above).
+    // His answers and Home are in his zone; the thread stays in NATMIGRATE_TIMEZONE (checked above).
   });
 });
