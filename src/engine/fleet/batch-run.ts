@@ -290,7 +290,12 @@ class BatchRun {
     if (changes.length || phase !== this.rec.phase) {
       await this.emit({ type: 'batch.progress', phase, changes, counts: countStatuses(Object.values(now), plan.skipped.length) });
     }
-    await this.patch({ statuses: now, phase, reported: [...reported] });
+    // Only what changed: a tick that saw nothing new (most of them, in a batch of a thousand) writes nothing.
+    const fields: Partial<BatchRecord> = {};
+    if (changes.length || !this.rec.statuses) fields.statuses = now;
+    if (phase !== this.rec.phase) fields.phase = phase;
+    if (reported.size !== (this.rec.reported?.length ?? 0)) fields.reported = [...reported];
+    if (Object.keys(fields).length) await this.patch(fields);
   }
 
   private async finish(plan: BatchPlan): Promise<Tick> {

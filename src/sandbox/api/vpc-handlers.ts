@@ -1,7 +1,7 @@
 // The VPC API (2016-04-28): NAT gateways, DNAT (forward) and SNAT tables, EIPs and vSwitches. One function per
 // action, answering in the shape of the *ResponseBody models in node_modules/@alicloud/vpc20160428/src/models.
 import { ApiError, err } from '../api-error.ts';
-import { cidrContains, commaList, isIp, usableCount } from '../ip.ts';
+import { commaList, isIp, parseCidr, parseIp, usableCount } from '../ip.ts';
 import type { DnatState, NatGatewayState } from '../model/cloud-resources.ts';
 import { createForwardEntry, deleteForwardEntry, modifyForwardEntry, requireForwardTable } from '../model/forward-entry-operations.ts';
 import type { World } from '../model/world.ts';
@@ -32,6 +32,18 @@ function forwardTableOf(w: World, p: Params): string {
 export const vpcHandlers: Record<string, Handler> = {
   DescribeNatGateways({ world: w, params: p }) {
     w.settle();
+    // The EIPs of a gateway its DNAT and SNAT entries use: one pass over each table per gateway, not per EIP.
+    const used = new Map<string, { dnatIps: Set<string>; snatIps: Set<string> }>();
+    const ipUse = (n: NatGatewayState) => {
+      let u = used.get(n.natGatewayId);
+      if (!u) {
+        u = { dnatIps: new Set(), snatIps: new Set() };
+        for (const d of w.dnatEntries.values()) if (d.natGatewayId === n.natGatewayId) u.dnatIps.add(d.externalIp);
+        for (const s of w.snatEntries.values()) if (s.natGatewayId === n.natGatewayId) for (const ip of commaList(s.snatIp)) u.snatIps.add(ip);
+        used.set(n.natGatewayId, u);
+      }
+      return u;
+    };
     const items = [...w.natGateways.values()].filter((n) => (!p.NatGatewayId || n.natGatewayId === p.NatGatewayId) && eqi(p.VpcId, n.vpcId)
       && (!p.Name || n.name === p.Name) && eqi(p.Status, 'Available') && eqi(p.NatType, 'Enhanced') && eqi(p.NetworkType, 'internet')
       && eqi(p.ZoneId, w.vSwitches.get(n.vSwitchId)?.zoneId ?? ''));
@@ -48,8 +60,9 @@ export const vpcHandlers: Record<string, Handler> = {
             ForwardTableIds: { ForwardTableId: [n.forwardTableId] }, SnatTableIds: { SnatTableId: [n.snatTableId] }, FullNatTableIds: { FullNatTableId: [] },
             IpLists: {
               IpList: n.eipIds.map((a) => w.eips.get(a)).filter((e) => !!e).map((e) => {
-                const dnat = [...w.dnatEntries.values()].some((d) => d.natGatewayId === n.natGatewayId && d.externalIp === e.ipAddress);
-                const snat = [...w.snatEntries.values()].some((s) => s.natGatewayId === n.natGatewayId && commaList(s.snatIp).includes(e.ipAddress));
+                const { dnatIps, snatIps } = ipUse(n);
+                const dnat = dnatIps.has(e.ipAddress);
+                const snat = snatIps.has(e.ipAddress);
                 return {
                   IpAddress: e.ipAddress, AllocationId: e.allocationId, PrivateIpAddress: w.natPrivateIp(n), SnatEntryEnabled: snat,
                   UsingStatus: dnat && snat ? 'UsedByForwardSnatTable' : dnat ? 'UsedByForwardTable' : snat ? 'UsedBySnatTable' : 'Idle',
@@ -68,7 +81,7 @@ export const vpcHandlers: Record<string, Handler> = {
     w.settle();
     const table = forwardTableOf(w, p);
     // Realism (staleReads): the table as it was readLagMs ago.
-    const items = w.listedDnatOfTable(table).filter((d) => (!p.ForwardEntryId || d.forwardEntryId === p.ForwardEntryId)
+    const items = w.listedDnatOfTable(table, p.ForwardEntryId || undefined).filter((d) => (!p.ForwardEntryId || d.forwardEntryId === p.ForwardEntryId)
       && (!p.ExternalIp || d.externalIp === p.ExternalIp) && eqi(p.ExternalPort, d.externalPort) && (!p.InternalIp || d.internalIp === p.InternalIp)
       && eqi(p.InternalPort, d.internalPort) && eqi(p.IpProtocol, d.ipProtocol) && (!p.ForwardEntryName || d.name === p.ForwardEntryName));
     const { page, meta } = pageNumbered(items, p, { maxSize: 50 });
@@ -168,14 +181,19 @@ export const vpcHandlers: Record<string, Handler> = {
   DescribeVSwitches({ world: w, params: p }) {
     const items = [...w.vSwitches.values()].filter((v) => (!p.VSwitchId || v.vSwitchId === p.VSwitchId) && eqi(p.VpcId, v.vpcId)
       && eqi(p.ZoneId, v.zoneId) && (!p.VSwitchName || v.name === p.VSwitchName));
-    const used = w.usedIps();
+    // Parsed once per request: a fleet has thousands of addresses in use.
+    const used = [...w.usedIps()].map(parseIp);
+    const inBlock = (cidr: string) => {
+      const c = parseCidr(cidr);
+      return c ? used.filter((a) => a !== undefined && a >= c.base && a < c.end).length : 0;
+    };
     const { page, meta } = pageNumbered(items, p, { maxSize: 50 });
     return {
       ...meta,
       VSwitches: {
         VSwitch: page.map((v) => ({
           VSwitchId: v.vSwitchId, VpcId: v.vpcId, Status: 'Available', CidrBlock: v.cidr, ZoneId: v.zoneId, VSwitchName: v.name, Description: '',
-          AvailableIpAddressCount: usableCount(v.cidr) - [...used].filter((ip) => cidrContains(v.cidr, ip)).length, IsDefault: false,
+          AvailableIpAddressCount: usableCount(v.cidr) - inBlock(v.cidr), IsDefault: false,
           CreationTime: iso(w.createdAt), ResourceGroupId: '', NetworkAclId: '', OwnerId: Number(w.accountId),
           ShareType: '', EnabledIpv6: false, Ipv6CidrBlock: '', RouteTable: { RouteTableId: `vtb-${v.vpcId.replace(/^vpc-/, '')}`, RouteTableType: 'System' },
           Tags: { Tag: [] },

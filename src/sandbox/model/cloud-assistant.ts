@@ -29,7 +29,7 @@ export function cloudAssistantStatusJson(w: World, inst: InstanceState, iso: (ms
     InstanceId: inst.instanceId, OSType: imageOf(inst.guest.image).osType === 'windows' ? 'Windows' : 'Linux', CloudAssistantStatus: beating ? 'true' : 'false',
     CloudAssistantVersion: state === 'absent' ? '' : '2.2.3.857', SupportSessionManager: beating,
     LastHeartbeatTime: state === 'absent' ? '' : iso(beating ? now - 20_000 : now - 3_600_000),
-    ActiveTaskCount: 0, InvocationCount: [...w.invocations.values()].filter((i) => i.results.some((r) => r.instanceId === inst.instanceId)).length,
+    ActiveTaskCount: 0, InvocationCount: w.invocationCount.get(inst.instanceId) ?? 0,
     LastInvokedTime: '',
   };
 }
@@ -89,5 +89,6 @@ export function runCommand(w: World, input: RunCommandInput): InvocationState {
     commandContent: input.script, createdAt: t, username: input.username, results,
   };
   w.invocations.set(inv.invokeId, inv);
+  for (const id of new Set(results.map((r) => r.instanceId))) w.invocationCount.set(id, (w.invocationCount.get(id) ?? 0) + 1);
   return inv;
 }

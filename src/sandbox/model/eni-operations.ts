@@ -74,6 +74,7 @@ export function attachNetworkInterface(w: World, eniId: string, instanceId: stri
   while (taken.has(idx)) idx++;
   eni.status = 'Attaching';
   eni.since = w.now();
+  w.touch(eni.networkInterfaceId);
   eni.instanceId = instanceId;
   eni.deviceIndex = idx;
   eni.failPending = opts.fail || undefined;
@@ -89,6 +90,7 @@ export function detachNetworkInterface(w: World, eniId: string, instanceId: stri
   }
   eni.status = 'Detaching';
   eni.since = w.now();
+  w.touch(eni.networkInterfaceId);
   eni.failPending = opts.fail || undefined;
 }
 
@@ -99,4 +101,5 @@ export function deleteNetworkInterface(w: World, eniId: string): void {
   if (eni.status !== 'Available') throw invalidEniState(eni.status);
   eni.status = 'Deleting';
   eni.since = w.now();
+  w.touch(eni.networkInterfaceId);
 }

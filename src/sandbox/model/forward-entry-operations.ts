@@ -118,6 +118,7 @@ export function modifyForwardEntry(w: World, tableId: string, entryId: string, c
   if (next.name !== undefined) d.name = next.name;
   d.status = 'Pending';
   d.since = w.now();
+  w.touch(d.forwardEntryId);
   return d;
 }
 
@@ -132,4 +133,5 @@ export function deleteForwardEntry(w: World, tableId: string, entryId: string): 
   }
   d.status = 'Deleting';
   d.since = w.now();
+  w.touch(d.forwardEntryId);
 }

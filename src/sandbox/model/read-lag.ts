@@ -67,6 +67,14 @@ export class LaggedView<T extends { since: number }> {
     return out;
   }
 
+  /** One resource as a read sees it now (undefined: not listed). */
+  visibleOne(id: string, now: number, lagMs: number): T | undefined {
+    const cutoff = now - lagMs;
+    let v: Version<T> | undefined;
+    for (const x of this.history.get(id) ?? []) if (x.at <= cutoff) v = x;
+    return v?.snap;
+  }
+
   /** Keeps, per resource, the version in force at `cutoff` and the later ones; forgets resources long gone. */
   private prune(cutoff: number): void {
     for (const [id, h] of this.history) {

@@ -52,6 +52,13 @@ export class World implements GuestHost {
   /** Resources a write or a transition touched since the last observe(). */
   private readonly touchedEnis = new Set<string>();
   private readonly touchedDnat = new Set<string>();
+  /** ENIs and DNAT entries maybe in a transition (touched): settle() looks at these, not at a fleet of thousands. */
+  private readonly movingEnis = new Set<string>();
+  private readonly movingDnat = new Set<string>();
+  /** A test's edit behind the API (markChanged): the next settle() looks at every resource. */
+  private settleAll = true;
+  /** Invocations per instance (DescribeCloudAssistantStatus's InvocationCount), kept as they are added. */
+  readonly invocationCount = new Map<string, number>();
   private readonly rand: () => number;
   private macCounter = 0x100;
 
@@ -138,11 +145,14 @@ export class World implements GuestHost {
    */
   markChanged(): void {
     this.changed = true;
+    this.settleAll = true;
   }
   /** A write or a transition changed this resource (an id of either kind; unknown ids are ignored). */
   touch(id: string): void {
     this.touchedEnis.add(id);
     this.touchedDnat.add(id);
+    this.movingEnis.add(id);
+    this.movingDnat.add(id);
   }
   /** Records changes for the lagged reads; the API server calls it around every request. */
   observe(initial = false): void {
@@ -168,9 +178,11 @@ export class World implements GuestHost {
   listedStatus(inst: InstanceState): string {
     return this.on('staleReads') ? statusAsOf(inst, this.now() - this.readLag()) : inst.status;
   }
-  /** A forward table's entries as DescribeForwardTableEntries lists them. */
-  listedDnatOfTable(tableId: string): DnatState[] {
-    const all = this.on('staleReads') ? this.dnatRead.visible(this.now(), this.readLag()) : [...this.dnatEntries.values()];
+  /** A forward table's entries as DescribeForwardTableEntries lists them; `entryId`: that one only (looked up, not scanned). */
+  listedDnatOfTable(tableId: string, entryId?: string): DnatState[] {
+    const stale = this.on('staleReads');
+    const one = entryId === undefined ? undefined : stale ? this.dnatRead.visibleOne(entryId, this.now(), this.readLag()) : this.dnatEntries.get(entryId);
+    const all = entryId !== undefined ? (one ? [one] : []) : stale ? this.dnatRead.visible(this.now(), this.readLag()) : [...this.dnatEntries.values()];
     return all.filter((d) => d.forwardTableId === tableId);
   }
   /** How long an EIP stays "in binding" after the IP mapping on it was deleted or moved (`took`: how long that took). */
@@ -201,7 +213,12 @@ export class World implements GuestHost {
     const now = this.now();
     const L = this.latency;
     settlePower(this);
-    for (const e of [...this.enis.values()]) {
+    if (this.settleAll) {
+      this.settleAll = false;
+      for (const id of this.enis.keys()) this.movingEnis.add(id);
+      for (const id of this.dnatEntries.keys()) this.movingDnat.add(id);
+    }
+    for (const e of this.candidates(this.movingEnis, this.enis, false)) {
       if (e.status === 'Attaching' && now >= e.since + L.eniAttach) {
         this.touch(e.networkInterfaceId);
         e.since += L.eniAttach;
@@ -217,7 +234,7 @@ export class World implements GuestHost {
         this.enis.delete(e.networkInterfaceId);
       }
     }
-    for (const d of [...this.dnatEntries.values()]) {
+    for (const d of this.candidates(this.movingDnat, this.dnatEntries, true)) {
       const took = d.previous ? L.dnatModify : L.dnatCreate;
       if ((d.status === 'Pending' || d.status === 'Modifying') && now >= d.since + took) {
         this.touch(d.forwardEntryId);
@@ -234,6 +251,19 @@ export class World implements GuestHost {
         if (d.ipProtocol === 'any') this.eipRebindUntil.set(d.externalIp, d.since + L.dnatDelete + this.eipInBindingMs(L.dnatDelete));
       }
     }
+  }
+
+  /** The resources of `moving` still in a transition (the others are dropped); `inOrder`: in the order of `all`. */
+  private candidates<T extends { status: string }>(moving: Set<string>, all: Map<string, T>, inOrder: boolean): T[] {
+    const out: T[] = [];
+    for (const id of moving) {
+      const r = all.get(id);
+      if (r && TRANSITIONAL.has(r.status)) out.push(r);
+      else moving.delete(id);
+    }
+    if (!inOrder || out.length < 2) return out;
+    const set = new Set(out);
+    return [...all.values()].filter((r) => set.has(r));
   }
 
   // ── lookups ────────────────────────────────────────────────────────────
@@ -315,6 +345,7 @@ export class World implements GuestHost {
       status: spec.status ?? 'Available', since: spec.since ?? this.now(),
     };
     this.dnatEntries.set(id, d);
+    this.movingDnat.add(id);
     return d;
   }
   /** Changes an instance's status; going back to Running counts as a reboot of the guest. */
@@ -357,6 +388,9 @@ export class World implements GuestHost {
     return undefined;
   }
 }
+
+/** Statuses settle() moves on (ENI and DNAT entry). */
+const TRANSITIONAL: ReadonlySet<string> = new Set(['Attaching', 'Detaching', 'Deleting', 'Pending', 'Modifying']);
 
 /** An attach that failed or a detach that finished: the ENI is free again. */
 function detached(e: EniState): void {
