@@ -116,7 +116,8 @@ export const ecsHandlers: Record<string, Handler> = {
     if (ids.length > 100) throw err.invalid('NetworkInterfaceId.N', 'At most 100 ids.');
     const privs = list(p, 'PrivateIpAddress');
     // Realism (staleReads): the list as it was readLagMs ago.
-    const items = w.listedEnis().filter((e) =>
+    // One id (a wait's poll): looked up, not a scan of the fleet's ENIs.
+    const items = w.listedEnis(ids.length === 1 ? ids[0] : undefined).filter((e) =>
       (!ids.length || ids.includes(e.networkInterfaceId)) && (!privs.length || privs.includes(e.privateIp))
       && (!p.InstanceId || e.instanceId === p.InstanceId) && eqi(p.VpcId, e.vpcId) && eqi(p.VSwitchId, e.vSwitchId)
       && eqi(p.Type, e.type) && eqi(p.Status, e.status) && (!p.PrimaryIpAddress || e.privateIp === p.PrimaryIpAddress)

@@ -170,9 +170,11 @@ export class World implements GuestHost {
     this.touchedEnis.clear();
     this.touchedDnat.clear();
   }
-  /** ENIs as DescribeNetworkInterfaces lists them (staleReads: as they were readLagMs ago). */
-  listedEnis(): EniState[] {
-    return this.on('staleReads') ? this.enisRead.visible(this.now(), this.readLag()) : [...this.enis.values()];
+  /** ENIs as DescribeNetworkInterfaces lists them (staleReads: as they were readLagMs ago); `id`: that one only. */
+  listedEnis(id?: string): EniState[] {
+    if (id === undefined) return this.on('staleReads') ? this.enisRead.visible(this.now(), this.readLag()) : [...this.enis.values()];
+    const e = this.on('staleReads') ? this.enisRead.visibleOne(id, this.now(), this.readLag()) : this.enis.get(id);
+    return e ? [e] : [];
   }
   /** An instance's status as DescribeInstances shows it (staleReads: the one of readLagMs ago after a power operation). */
   listedStatus(inst: InstanceState): string {
@@ -287,9 +289,9 @@ export class World implements GuestHost {
   }
   /** ENIs attached (or attaching/detaching) to an instance, the primary included, in device order. */
   enisOf(instanceId: string): EniState[] {
-    return [...this.enis.values()]
-      .filter((e) => e.instanceId === instanceId)
-      .sort((a, b) => (a.deviceIndex ?? 0) - (b.deviceIndex ?? 0));
+    const out: EniState[] = [];
+    for (const e of this.enis.values()) if (e.instanceId === instanceId) out.push(e);
+    return out.sort((a, b) => (a.deviceIndex ?? 0) - (b.deviceIndex ?? 0));
   }
   /** The ENIs the instance's guest has as NICs: its primary ENI, then the secondary ones that are InUse. */
   nicsOf(inst: InstanceState): EniState[] {
