@@ -26,7 +26,7 @@ export function batchStatusText(s: BatchItemStatus, lang: Lang = 'en'): string {
 const MAX_ROWS = 90;
 const ROWS_TEXT = 6500;
 
-interface BatchCardState extends CardHead {
+export interface BatchCardState extends CardHead {
   batchId: string;
   targets?: string;
   plan?: BatchPlan;
@@ -77,7 +77,11 @@ function applyBatchEvent(s: BatchCardState, ev: MigrationEvent): BatchCardState 
 }
 
 export function foldBatch(batchId: string, events: MigrationEvent[]): BatchCardState {
-  const s: BatchCardState = { batchId, phase: 'queued', statuses: {}, outcomes: {} };
+  return foldBatchMore({ batchId, phase: 'queued', statuses: {}, outcomes: {} }, events);
+}
+
+/** Folds further events into a state `foldBatch` made (a left fold: the same as folding them all at once). */
+export function foldBatchMore(s: BatchCardState, events: MigrationEvent[]): BatchCardState {
   for (const e of events) applyBatchEvent(s, e);
   return s;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MigrationEvent } from '../../domain/events.ts';
 import type { SlackMessage } from '../blocks/format.ts';
 import { auditReply, previewReply } from '../blocks/audit.ts';
-import { rootCard } from '../blocks/batch-card.ts';
+import { batchCard, foldBatch, foldBatchMore, isBatchJobId, rootCard, type BatchCardState } from '../blocks/batch-card.ts';
 import { isSlackNote, type ThreadEvent } from '../thread-events.ts';
 import { updateApprovalCard } from './approval-messages.ts';
 import type { DeliveryContext } from './delivery-context.ts';
@@ -95,6 +95,27 @@ export async function deliverPreviewEvent(ctx: DeliveryContext, job: JobState, i
   await deliverExtras(ctx, job, idx, reply, job.raw.channel!, job.raw.parentTs ?? ts);
 }
 
+/**
+ * A batch's events 0..cursor-1 folded into its card state. The event list only grows, so the fold of the last pass
+ * goes on from where it stopped: a batch of a thousand has thousands of events, and its card is re-rendered on every
+ * pass (reading and folding them all each time cost more than the rest of the delivery).
+ */
+const batchFolds = new WeakMap<DeliveryContext, Map<string, { n: number; state: BatchCardState }>>();
+const MAX_FOLDS = 32;
+
+async function foldedBatch(ctx: DeliveryContext, jobId: string, cursor: number): Promise<BatchCardState> {
+  let folds = batchFolds.get(ctx);
+  if (!folds) batchFolds.set(ctx, (folds = new Map()));
+  const prev = folds.get(jobId);
+  const from = prev && prev.n <= cursor ? prev.n : 0;
+  const more = migrationEvents(from < cursor ? await readEvents(ctx, jobId, from, cursor - 1) : []);
+  const state = from > 0 ? foldBatchMore(prev!.state, more) : foldBatch(jobId, more);
+  folds.delete(jobId);
+  folds.set(jobId, { n: cursor, state });
+  if (folds.size > MAX_FOLDS) folds.delete(folds.keys().next().value!);
+  return state;
+}
+
 const cardHash = (m: SlackMessage): string => createHash('sha256').update(JSON.stringify(m)).digest('hex').slice(0, 16);
 
 /**
@@ -105,8 +126,9 @@ const cardHash = (m: SlackMessage): string => createHash('sha256').update(JSON.s
 export async function refreshRootCard(ctx: DeliveryContext, job: JobState, cursor: number): Promise<void> {
   if (job.raw.mode !== 'thread' || !job.raw.root) return;
   if (Number(job.raw.card ?? -1) >= cursor) return;
-  const events = migrationEvents(await readEvents(ctx, job.jobId, 0, cursor - 1));
-  const card = rootCard(job.jobId, events, jobLang(job));
+  const card = isBatchJobId(job.jobId)
+    ? batchCard(await foldedBatch(ctx, job.jobId, cursor), jobLang(job))
+    : rootCard(job.jobId, migrationEvents(await readEvents(ctx, job.jobId, 0, cursor - 1)), jobLang(job));
   const hash = cardHash(card);
   if (hash !== job.raw.cardHash) {
     const wait = Number(job.raw.cardAt ?? 0) + ctx.settings.cardEditMs - Date.now();
