@@ -40,8 +40,8 @@ const FINAL: ReadonlySet<BatchItemStatus> = new Set(['done', 'failed', 'untouche
 
 export async function runBatch(ctx: FleetContext, job: Job<FleetJobData>, token: string | undefined): Promise<unknown> {
   const id = (job.data as { jobId: string }).jobId;
-  const rec = await ctx.store.get<BatchRecord>(id);
-  if (!rec || rec.kind !== 'batch') {
+  const rec = await ctx.store.getBatch(id);
+  if (!rec) {
     ctx.log.warn({ jobId: id }, 'batch has no record (expired or removed); dropping it');
     await ctx.store.forget(id);
     return { outcome: 'unknown' };

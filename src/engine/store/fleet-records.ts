@@ -7,6 +7,7 @@ import type { MigrationOptions } from '../../domain/plan-types.ts';
 import type { Keys } from './keys.ts';
 import type { ApprovalRequest } from '../../domain/approval.ts';
 import type { Audience } from '../ports.ts';
+import { script } from './lua.ts';
 
 /**
  * Records of fleet jobs (batches, scans, drift sweeps). They live under the same key as job records
@@ -81,10 +82,33 @@ export type FleetRecord = BatchRecord | ScanRecord | DriftRecord;
 const FLEET_ID = /^(batch|scan|drift)-/;
 export const isFleetJobId = (id: string): boolean => FLEET_ID.test(id);
 
+// Every field but one, and that field's length (0: absent): a batch's plan is written once and is the bulk of its record.
+const allButLua = script(`
+local flat = redis.call('HGETALL', KEYS[1])
+local out = {}
+for i = 1, #flat, 2 do
+  if flat[i] ~= ARGV[1] then out[#out + 1] = flat[i]; out[#out + 1] = flat[i + 1] end
+end
+out[#out + 1] = redis.call('HSTRLEN', KEYS[1], ARGV[1])
+return out
+`);
+
+/** Plans of batches read in this process, with the length of their JSON text (a changed plan is read again). */
+const PLAN_CACHE_SIZE = 16;
+
 function encode(fields: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) out.push(k, JSON.stringify(v));
   return out;
+}
+
+function decode<T extends FleetRecord>(raw: Record<string, string> | null): T | undefined {
+  if (!raw || raw.jobId === undefined) return undefined;
+  const obj: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    try { obj[k] = JSON.parse(v); } catch { /* a field we cannot read is left out */ }
+  }
+  return FLEET_ID.test(String(obj.jobId)) ? (obj as unknown as T) : undefined;
 }
 
 export class FleetStore {
@@ -99,13 +123,38 @@ export class FleetStore {
   }
 
   async get<T extends FleetRecord = FleetRecord>(jobId: string): Promise<T | undefined> {
-    const raw = await this.redis.hgetall(this.keys.record(jobId));
-    if (!raw || raw.jobId === undefined) return undefined;
-    const obj: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) {
-      try { obj[k] = JSON.parse(v); } catch { /* a field we cannot read is left out */ }
+    return decode<T>(await this.redis.hgetall(this.keys.record(jobId)));
+  }
+
+  /**
+   * A batch's record for its tick: as get(), but its plan (a thousand items, written once) is parsed once per
+   * process, not on every tick; read again when its length changed.
+   */
+  async getBatch(jobId: string): Promise<BatchRecord | undefined> {
+    const flat = (await allButLua.run(this.redis, [this.keys.record(jobId)], ['plan'])) as (string | number)[];
+    const planLen = Number(flat.pop() ?? 0);
+    const raw: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) raw[String(flat[i])] = String(flat[i + 1]);
+    const cached = this.plans.get(jobId);
+    if (planLen > 0 && cached?.len !== planLen) {
+      const text = await this.redis.hget(this.keys.record(jobId), 'plan');
+      try {
+        if (text !== null) this.remember(jobId, { len: planLen, plan: JSON.parse(text) as BatchPlan });
+      } catch { /* a plan we cannot read is left out, as get() does */ }
     }
-    return FLEET_ID.test(String(obj.jobId)) ? (obj as unknown as T) : undefined;
+    const rec = decode<FleetRecord>(raw);
+    if (!rec || rec.kind !== 'batch') return undefined;
+    const known = this.plans.get(jobId);
+    if (planLen > 0 && known?.len === planLen) rec.plan = known.plan;
+    return rec;
+  }
+
+  private readonly plans = new Map<string, { len: number; plan: BatchPlan }>();
+
+  private remember(jobId: string, entry: { len: number; plan: BatchPlan }): void {
+    this.plans.delete(jobId);
+    this.plans.set(jobId, entry);
+    if (this.plans.size > PLAN_CACHE_SIZE) this.plans.delete(this.plans.keys().next().value!);
   }
 
   async patch(jobId: string, fields: Record<string, unknown>): Promise<void> {
