@@ -55,8 +55,7 @@ export class World implements GuestHost {
   /** ENIs and DNAT entries maybe in a transition (touched): settle() looks at these, not at a fleet of thousands. */
   private readonly movingEnis = new Set<string>();
   private readonly movingDnat = new Set<string>();
-  /** A test's edit behind the API (markChanged): the next settle() looks at every resource. */
-  private settleAll = true;
+  private settleAll = true; // after a test's edit behind the API (markChanged), settle() looks at every resource
   /** Invocations per instance (DescribeCloudAssistantStatus's InvocationCount), kept as they are added. */
   readonly invocationCount = new Map<string, number>();
   private readonly rand: () => number;
@@ -391,8 +390,7 @@ export class World implements GuestHost {
   }
 }
 
-/** Statuses settle() moves on (ENI and DNAT entry). */
-const TRANSITIONAL: ReadonlySet<string> = new Set(['Attaching', 'Detaching', 'Deleting', 'Pending', 'Modifying']);
+const TRANSITIONAL: ReadonlySet<string> = new Set(['Attaching', 'Detaching', 'Deleting', 'Pending', 'Modifying']); // settle() moves these on
 
 /** An attach that failed or a detach that finished: the ENI is free again. */
 function detached(e: EniState): void {
