@@ -1,116 +1,19 @@
 // The migration engine end to end: real Redis, real BullMQ workers, the real Alibaba adapter over HTTP and the
-// sandbox cloud. Nothing of ours is mocked; the notifier is the in-process RecordingNotifier.
-import { deleteKeys } from '../../src/util/private-redis.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import type { Redis } from 'ioredis';
-import { createAlibabaCloud, type AlibabaCloud } from '../../src/cloud/alibaba/index.ts';
-import type { MigrationEvent } from '../../src/domain/events.ts';
-import { ENI_TAG_JOB } from '../../src/domain/plan.ts';
+// sandbox cloud (migration-world.ts). Nothing of ours is mocked; the notifier is the in-process RecordingNotifier.
+import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/domain/cloud-journal.ts';
+import type { MigrationEvent } from '../../src/domain/events.ts';
 import type { MigrationOptions } from '../../src/domain/plan-types.ts';
-import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import type { Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
-import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { until } from './helpers.ts';
 import { EIP_SNAT, engineScenario, MIGRATABLE, REFUSALS } from './scenario.ts';
+import {
+  ALL, approvalOf, approve, APPROVER, cloud, dnatOn, engine, enisOf, expectUntouched, finished, M, newEngine, notifier, of, REGION, REQUESTER, sandbox, submit, taggedEnis, useMigrationWorld, useSandbox,
+} from './migration-world.ts';
 
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
-
-const REGION = 'cn-hangzhou';
-const REQUESTER = 'UREQUESTER';
-const APPROVER = 'UAPPROVER';
-const ALL: MigrationOptions = { ports: { kind: 'all' }, configureGuest: false };
-const silent = pino({ level: 'silent' });
-
-let sandbox: Sandbox;
-let cloud: AlibabaCloud;
-let redis: Redis;
-const engines: Engine[] = [];
-const prefixes: string[] = [];
-
-function cloudFor(sb: Sandbox): AlibabaCloud {
-  return createAlibabaCloud({
-    regionId: REGION, ecsEndpoint: sb.endpoint, vpcEndpoint: sb.endpoint, protocol: 'http', credentials: sb.credentials,
-    waiter: { initialMs: 15, factor: 1.5, maxMs: 80 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
-  });
-}
-
-async function newEngine(notifier: RecordingNotifier, options: Parameters<typeof createEngine>[0]['options'] = {}): Promise<Engine> {
-  const prefix = uniquePrefix('mig');
-  prefixes.push(prefix);
-  const engine = createEngine({
-    redis: REDIS_URL, prefix, cloud, notifier, logger: silent,
-    options: {
-      approvalTtlMs: 60_000, verifyTimeoutMs: 2_000, verifyIntervalMs: 100, cancelPollMs: 20, tableLockTtlMs: 5_000,
-      tableLockPollMs: 10, retryBaseMs: 50, publicEdge: sandbox.edge, ...options,
-    },
-    worker: { concurrency: 8, lockDurationMs: 5_000, stalledIntervalMs: 2_500 },
-  });
-  engines.push(engine);
-  await engine.startWorker();
-  return engine;
-}
-
-let engine: Engine;
-const notifier = new RecordingNotifier();
-
-beforeAll(async () => {
-  redis = redisClient();
-  sandbox = await startSandbox({ scenario: engineScenario(), port: 0 });
-  cloud = cloudFor(sandbox);
-  engine = await newEngine(notifier);
-});
-
-afterAll(async () => {
-  for (const e of engines) await e.close();
-  for (const p of prefixes) await deleteKeys(redis, p);
-  await redis.quit();
-  await sandbox?.close();
-});
-
-const of = (jobId: string, type: MigrationEvent['type']) => (e: MigrationEvent) => e.jobId === jobId && e.type === type;
-
-async function submit(e: Engine, instanceId: string, options: MigrationOptions = ALL): Promise<string> {
-  const [r] = await e.service.submit({ regionId: REGION, instanceIds: [instanceId], options, requestedBy: REQUESTER, audience: { channelId: 'CTEST' } });
-  expect(r?.status).toBe('queued');
-  return (r as { jobId: string }).jobId;
-}
-
-async function approvalOf(n: RecordingNotifier, jobId: string, after = 0): Promise<string> {
-  const ev = await until(async () => n.forJob(jobId).filter((e) => e.type === 'approval.requested')[after], { what: `approval request #${after + 1} of ${jobId}`, timeoutMs: 20_000, everyMs: 10 });
-  return (ev as Extract<MigrationEvent, { type: 'approval.requested' }>).planHash;
-}
-
-async function approve(e: Engine, jobId: string, hash: string, userId = APPROVER) {
-  const r = await e.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId, isApprover: true });
-  expect(r).toMatchObject({ ok: true, decided: true });
-}
-
-async function finished(n: RecordingNotifier, jobId: string): Promise<Extract<MigrationEvent, { type: 'finished' }>> {
-  return n.waitFor(of(jobId, 'finished'), 30_000);
-}
-
-async function dnatOn(eip: string) {
-  return cloud.listForwardEntries('ftb-1', { externalIp: eip });
-}
-
-async function enisOf(instanceId: string) {
-  return (await cloud.listNetworkInterfaces({ instanceId })).filter((e) => e.type !== 'Primary');
-}
-
-async function taggedEnis(jobId: string) {
-  return cloud.listNetworkInterfaces({ tags: { [ENI_TAG_JOB]: jobId } });
-}
-
-/** The state before any migration: one IP mapping EIP → primary IP, Available, and no secondary ENI. */
-async function expectUntouched(instanceId: string, eip: string, primaryIp: string) {
-  const entries = await dnatOn(eip);
-  expect(entries.map((e) => [e.internalIp, e.status, e.ipProtocol.toLowerCase()])).toEqual([[primaryIp, 'Available', 'any']]);
-  expect(await enisOf(instanceId)).toEqual([]);
-}
-
-const M = (i: number) => { const m = MIGRATABLE[i]!; return { id: m[0], ip: m[1], eip: m[2] }; };
+useMigrationWorld();
 
 describe('migration', () => {
   it('migrates one instance end to end: egress becomes the SNAT IP and the SSH banner is read through the EIP', async () => {
@@ -275,202 +178,6 @@ describe('migration', () => {
     const writes = sandbox.requests.filter((r) => r.at >= t0 && /^(Create|Delete|Modify)ForwardEntry$/.test(r.action));
     expect(writes.filter((r) => r.code === 'OK').map((r) => r.action)).toEqual(['ModifyForwardEntry', 'ModifyForwardEntry']);
     expect(writes.some((r) => r.code === 'OperationUnsupported.EipInBinding')).toBe(true);
-  });
-
-  it('a cancel right after the in-place move, while reads still show the old mapping, moves it back all the same', async () => {
-    const { id, ip, eip } = M(14);
-    const jobId = await submit(engine, id);
-    const hash = await approvalOf(notifier, jobId);
-    // Reads lag writes by 1.5 s here: the restore's first read still shows the entry on the primary IP.
-    const lag = sandbox.world.realism.readLagMs;
-    sandbox.world.realism.readLagMs = 1_500;
-    try {
-      await approve(engine, jobId, hash);
-      await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'wait_entry_modified'), { what: 'wait_entry_modified', timeoutMs: 10_000, everyMs: 5 });
-      await engine.service.cancel(jobId, 'UONCALL');
-      expect((await finished(notifier, jobId)).outcome).toBe('cancelled');
-    } finally {
-      sandbox.world.realism.readLagMs = lag;
-    }
-    const restore = (await engine.service.status(jobId))[0]!.steps.find((st) => st.step === 'restore_modify_back')!;
-    // Moved back by a write of its own, not "already on the primary IP" from a read that predates the move.
-    expect(restore.detail).not.toHaveProperty('already');
-    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
-  });
-
-  /** Runs `body` with reads lagging writes by `ms` (the realism rule staleReads), then puts the lag back. */
-  async function withReadLag<T>(ms: number, body: () => Promise<T>): Promise<T> {
-    const lag = sandbox.world.realism.readLagMs;
-    sandbox.world.realism.readLagMs = ms;
-    try {
-      return await body();
-    } finally {
-      sandbox.world.realism.readLagMs = lag;
-    }
-  }
-
-  /** Approves, cancels as soon as `step` starts, and returns how the job ended. */
-  async function cancelAt(jobId: string, hash: string | undefined, step: string) {
-    if (hash) await approve(engine, jobId, hash);
-    await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === step), { what: step, timeoutMs: 15_000, everyMs: 5 });
-    await engine.service.cancel(jobId, 'UONCALL');
-    return finished(notifier, jobId);
-  }
-
-  const PORT_22: MigrationOptions = { ports: { kind: 'list', ports: [22] }, configureGuest: false };
-
-  it('a cancel right after the re-created entry is written, while reads do not list it yet, deletes it before putting the original back', async () => {
-    const { id, ip, eip } = M(15);
-    const jobId = await submit(engine, id, PORT_22);
-    const hash = await approvalOf(notifier, jobId);
-    // Reads lag writes by 1.5 s: restore_delete_new's first read of the EIP does not list the entry just created.
-    const fin = await withReadLag(1_500, () => cancelAt(jobId, hash, 'wait_entry_available'));
-    expect(fin.outcome, fin.summary).toBe('cancelled');
-    const rec = (await engine.service.status(jobId))[0]!;
-    const created = rec.steps.find((st) => st.step === 'create_entry')!.detail!.forwardEntryIds as string[];
-    expect(rec.steps.find((st) => st.step === 'restore_delete_new')!.detail).toMatchObject({ deleted: created });
-    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
-  });
-
-  it('a cancel right after the original is deleted, while reads still list it, creates it again instead of calling it restored', async () => {
-    const { id, ip, eip } = M(16);
-    const jobId = await submit(engine, id, PORT_22);
-    const hash = await approvalOf(notifier, jobId);
-    // restore_create_original's first read still shows the original Available: it predates the cutover's delete.
-    const fin = await withReadLag(1_500, () => cancelAt(jobId, hash, 'wait_entry_gone'));
-    expect(fin.outcome, fin.summary).toBe('cancelled');
-    const rec = (await engine.service.status(jobId))[0]!;
-    expect(rec.steps.find((st) => st.step === 'restore_create_original')!.detail).not.toHaveProperty('reused');
-    await until(async () => (await dnatOn(eip)).some((e) => e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
-  });
-
-  it('a cancel while the in-place move is retried after its answers were lost, and reads still show the old mapping, moves it back all the same', async () => {
-    const { id, ip, eip } = M(18);
-    const jobId = await submit(engine, id);
-    const hash = await approvalOf(notifier, jobId);
-    const t0 = Date.now();
-    // Every ModifyForwardEntry is carried out and then answered 503 (the answer lost): one call's four attempts fail,
-    // and the engine waits before it tries the call again. That is where the cancel lands.
-    sandbox.faults.add({ action: 'ModifyForwardEntry', code: 'ServiceUnavailable', answerLost: true, times: 20 });
-    try {
-      const fin = await withReadLag(1_500, async () => {
-        await approve(engine, jobId, hash);
-        await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'ModifyForwardEntry' && r.code === 'ServiceUnavailable').length >= 4,
-          { what: 'the first ModifyForwardEntry call to fail', timeoutMs: 15_000, everyMs: 5 });
-        await engine.service.cancel(jobId, 'UONCALL');
-        await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'restore_modify_back'), { what: 'restore_modify_back', timeoutMs: 10_000, everyMs: 5 });
-        sandbox.faults.clear();
-        return finished(notifier, jobId);
-      });
-      expect(fin.outcome, fin.summary).toBe('cancelled');
-    } finally {
-      sandbox.faults.clear();
-    }
-    const restore = (await engine.service.status(jobId))[0]!.steps.find((st) => st.step === 'restore_modify_back')!;
-    // The move went through though no answer said so: the restore moved it back, it did not call it "already" restored.
-    expect(restore.detail).not.toHaveProperty('already');
-    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
-  });
-
-  it('a cancel while the re-created entry\'s create is retried after its answers were lost, before reads list it, deletes it first', async () => {
-    const { id, ip, eip } = M(19);
-    const jobId = await submit(engine, id, PORT_22);
-    const hash = await approvalOf(notifier, jobId);
-    const t0 = Date.now();
-    // The create goes through, but no answer says so (nor which id it got): the undo has only the ENI's IP to look for.
-    sandbox.faults.add({ action: 'CreateForwardEntry', code: 'ServiceUnavailable', answerLost: true, times: 20 });
-    try {
-      const fin = await withReadLag(1_500, async () => {
-        await approve(engine, jobId, hash);
-        await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'CreateForwardEntry' && r.code === 'ServiceUnavailable').length >= 4,
-          { what: 'the first CreateForwardEntry call to fail', timeoutMs: 15_000, everyMs: 5 });
-        await engine.service.cancel(jobId, 'UONCALL');
-        await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'restore_delete_new'), { what: 'restore_delete_new', timeoutMs: 10_000, everyMs: 5 });
-        sandbox.faults.clear();
-        return finished(notifier, jobId);
-      });
-      expect(fin.outcome, fin.summary).toBe('cancelled');
-    } finally {
-      sandbox.faults.clear();
-    }
-    const rec = (await engine.service.status(jobId))[0]!;
-    expect(rec.steps.find((st) => st.step === 'restore_delete_new')!.detail!.deleted).toHaveLength(1);
-    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
-  });
-
-  it('a cancel right after the attach, while reads still show the ENI unattached, detaches it before deleting it', async () => {
-    const { id, ip, eip } = M(17);
-    const jobId = await submit(engine, id);
-    // The attach answered a moment ago; detach_eni's first read still shows the ENI Available (or not listed at all).
-    const fin = await withReadLag(1_500, () => cancelAt(jobId, undefined, 'wait_eni_in_use'));
-    expect(fin.outcome, fin.summary).toBe('cancelled');
-    const rec = (await engine.service.status(jobId))[0]!;
-    expect((rec.steps.find((st) => st.step === 'detach_eni')!.detail!.detached as string[])).toEqual([rec.eniId]);
-    await until(async () => (await taggedEnis(jobId)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
-  });
-
-  it('a run resumed right after the in-place move, while reads still show the old mapping, moves it back all the same', async () => {
-    const { id, ip, eip } = M(20);
-    // The worker's run dies right after ModifyForwardEntry went out (before the journal is written after the step); the
-    // next run of the job starts from the journal with a cancel waiting. Only the journal can tell it the move was
-    // a moment ago: its own memory of the write died with the first run.
-    const n = new RecordingNotifier();
-    let crashed = false;
-    const e = await newEngine(n, { hooks: { point: (step, where) => {
-      if (step === 'modify_entry' && where === 'during' && !crashed) {
-        crashed = true;
-        throw new Error('simulated crash right after the write');
-      }
-    } } });
-    const jobId = await submit(e, id);
-    const hash = await approvalOf(n, jobId);
-    const fin = await withReadLag(3_000, async () => {
-      await approve(e, jobId, hash);
-      await until(async () => crashed && (await (await e.queue.getJob(jobId))?.getState()) !== 'active', { what: 'the run to die', timeoutMs: 15_000, everyMs: 5 });
-      await e.service.cancel(jobId, 'UONCALL');
-      return finished(n, jobId);
-    });
-    expect(fin.outcome, fin.summary).toBe('cancelled');
-    const rec = (await e.service.status(jobId))[0]!;
-    const restore = rec.steps.find((st) => st.step === 'restore_modify_back')!;
-    // Moved back by a write of its own, not "already on the primary IP" from a read that predates the move.
-    expect(restore.detail).not.toHaveProperty('already');
-    await until(async () => (await dnatOn(eip)).every((x) => x.internalIp === ip && x.status === 'Available'), { what: 'the read to catch up', timeoutMs: 8_000 });
-    await expectUntouched(id, eip, ip);
-  });
-
-  it('a cancel while the ENI\'s create is retried after its answers were lost, before reads list the ENI, removes it all the same', async () => {
-    const { id, ip, eip } = M(21);
-    const t0 = Date.now();
-    // Every CreateNetworkInterface is carried out and then answered 503: the ENI exists, but no answer named it and
-    // the reads do not list it yet. The unstage must not take "not listed" for "never made".
-    sandbox.faults.add({ action: 'CreateNetworkInterface', code: 'ServiceUnavailable', answerLost: true, times: 20 });
-    try {
-      const fin = await withReadLag(1_500, async () => {
-        const jobId = await submit(engine, id);
-        await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'CreateNetworkInterface' && r.code === 'ServiceUnavailable').length >= 4,
-          { what: 'the first CreateNetworkInterface call to fail', timeoutMs: 15_000, everyMs: 5 });
-        await engine.service.cancel(jobId, 'UONCALL');
-        await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'detach_eni'), { what: 'detach_eni', timeoutMs: 10_000, everyMs: 5 });
-        sandbox.faults.clear();
-        return finished(notifier, jobId);
-      });
-      expect(fin.outcome, fin.summary).toBe('cancelled');
-      const rec = (await engine.service.status(fin.jobId))[0]!;
-      expect(rec.steps.find((st) => st.step === 'delete_eni')?.detail?.deleted).toHaveLength(1);
-    } finally {
-      sandbox.faults.clear();
-    }
-    sandbox.world.settle();
-    expect([...sandbox.world.enis.values()].filter((e) => e.type === 'Secondary' && e.tags[ENI_TAG_JOB]?.includes(id))).toEqual([]);
-    await until(async () => (await enisOf(id)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
   });
 
   it('refuses a second request for an instance with an active job, naming that job', async () => {
@@ -771,10 +478,7 @@ describe('two instances on one NAT gateway', () => {
     // The realism layer's random busy answers off: a refused table write here can only be a real conflict.
     const sb = await startSandbox({ scenario: { ...engineScenario(), realism: { off: ['transientCodes'] } }, port: 0 });
     const n = new RecordingNotifier();
-    const prevCloud = cloud;
-    const prevSandbox = sandbox;
-    cloud = cloudFor(sb);
-    sandbox = sb;
+    const restoreWorld = useSandbox(sb);
     try {
       const e = await newEngine(n);
       const a = M(0);
@@ -802,8 +506,7 @@ describe('two instances on one NAT gateway', () => {
         expect((await cloud.listForwardEntries('ftb-1', { externalIp: m.eip })).map((x) => [x.internalIp, x.status])).toEqual([[enis[0]!.privateIp, 'Available']]);
       }
     } finally {
-      cloud = prevCloud;
-      sandbox = prevSandbox;
+      restoreWorld();
       await sb.close();
     }
   });

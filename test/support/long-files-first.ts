@@ -15,6 +15,7 @@ export const LONG_FILES = [
   'test/slack/e2e-services.test.ts',
   'test/slack/outbox-limits.test.ts',
   'test/engine/redis-loss.test.ts',
+  'test/engine/undo-after-own-write.test.ts',
   'test/slack/bolt-http.test.ts',
   'test/fleet/batch-slack.test.ts',
 ];

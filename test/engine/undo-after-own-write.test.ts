@@ -1,0 +1,220 @@
+// Undo steps that run a moment after this job's own write, while the cloud's reads still show the state from before
+// (the realism rule staleReads, raised inside each test): each must act on what it wrote, not on the lagging read.
+// Its own file so that these tests, which mostly wait out lags, run beside the other integration files.
+import { describe, expect, it } from 'vitest';
+import { ENI_TAG_JOB } from '../../src/domain/plan.ts';
+import type { MigrationOptions } from '../../src/domain/plan-types.ts';
+import { RecordingNotifier } from '../../src/engine/notifiers.ts';
+import { until } from './helpers.ts';
+import {
+  approvalOf, approve, dnatOn, engine, enisOf, expectUntouched, finished, M, newEngine, notifier, of, sandbox, submit, taggedEnis, useMigrationWorld,
+} from './migration-world.ts';
+
+useMigrationWorld();
+
+describe('undo right after our own write, while reads still show the state from before', () => {
+  it('a cancel right after the in-place move, while reads still show the old mapping, moves it back all the same', async () => {
+    const { id, ip, eip } = M(14);
+    const jobId = await submit(engine, id);
+    const hash = await approvalOf(notifier, jobId);
+    // Reads lag writes by 1.5 s here: the restore's first read still shows the entry on the primary IP.
+    const lag = sandbox.world.realism.readLagMs;
+    sandbox.world.realism.readLagMs = 1_500;
+    try {
+      await approve(engine, jobId, hash);
+      await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'wait_entry_modified'), { what: 'wait_entry_modified', timeoutMs: 10_000, everyMs: 5 });
+      await engine.service.cancel(jobId, 'UONCALL');
+      expect((await finished(notifier, jobId)).outcome).toBe('cancelled');
+    } finally {
+      sandbox.world.realism.readLagMs = lag;
+    }
+    const restore = (await engine.service.status(jobId))[0]!.steps.find((st) => st.step === 'restore_modify_back')!;
+    // Moved back by a write of its own, not "already on the primary IP" from a read that predates the move.
+    expect(restore.detail).not.toHaveProperty('already');
+    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  /** Runs `body` with reads lagging writes by `ms` (the realism rule staleReads), then puts the lag back. */
+  async function withReadLag<T>(ms: number, body: () => Promise<T>): Promise<T> {
+    const lag = sandbox.world.realism.readLagMs;
+    sandbox.world.realism.readLagMs = ms;
+    try {
+      return await body();
+    } finally {
+      sandbox.world.realism.readLagMs = lag;
+    }
+  }
+
+  /** Approves, cancels as soon as `step` starts, and returns how the job ended. */
+  async function cancelAt(jobId: string, hash: string | undefined, step: string) {
+    if (hash) await approve(engine, jobId, hash);
+    await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === step), { what: step, timeoutMs: 15_000, everyMs: 5 });
+    await engine.service.cancel(jobId, 'UONCALL');
+    return finished(notifier, jobId);
+  }
+
+  const PORT_22: MigrationOptions = { ports: { kind: 'list', ports: [22] }, configureGuest: false };
+
+  it('a cancel right after the re-created entry is written, while reads do not list it yet, deletes it before putting the original back', async () => {
+    const { id, ip, eip } = M(15);
+    const t0 = Date.now();
+    const jobId = await submit(engine, id, PORT_22);
+    const hash = await approvalOf(notifier, jobId);
+    // Reads lag writes by 1.5 s: restore_delete_new's first read of the EIP does not list the entry just created.
+    const fin = await withReadLag(1_500, () => cancelAt(jobId, hash, 'wait_entry_available'));
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const rec = (await engine.service.status(jobId))[0]!;
+    const [created] = rec.steps.find((st) => st.step === 'create_entry')!.detail!.forwardEntryIds as string[];
+    // The cloud's own log is the witness (a run that took the job over mid-restore finds the delete made and records
+    // nothing to delete): the new entry was deleted, and only then was the original created again.
+    const writes = sandbox.requests.filter((r) => r.at >= t0 && r.code === 'OK' && /^(Create|Delete)ForwardEntry$/.test(r.action));
+    const deletedNew = writes.findIndex((r) => r.action === 'DeleteForwardEntry' && r.params.ForwardEntryId === created);
+    const recreated = writes.findIndex((r) => r.action === 'CreateForwardEntry' && r.params.InternalIp === ip);
+    const log = JSON.stringify(writes.map((r) => [r.action, r.params.ForwardEntryId ?? r.params.InternalIp]));
+    expect(deletedNew, log).toBeGreaterThanOrEqual(0);
+    expect(recreated, log).toBeGreaterThan(deletedNew);
+    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a cancel right after the original is deleted, while reads still list it, creates it again instead of calling it restored', async () => {
+    const { id, ip, eip } = M(16);
+    const jobId = await submit(engine, id, PORT_22);
+    const hash = await approvalOf(notifier, jobId);
+    // restore_create_original's first read still shows the original Available: it predates the cutover's delete.
+    const fin = await withReadLag(1_500, () => cancelAt(jobId, hash, 'wait_entry_gone'));
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect(rec.steps.find((st) => st.step === 'restore_create_original')!.detail).not.toHaveProperty('reused');
+    await until(async () => (await dnatOn(eip)).some((e) => e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a cancel while the in-place move is retried after its answers were lost, and reads still show the old mapping, moves it back all the same', async () => {
+    const { id, ip, eip } = M(18);
+    const jobId = await submit(engine, id);
+    const hash = await approvalOf(notifier, jobId);
+    const t0 = Date.now();
+    // Every ModifyForwardEntry is carried out and then answered 503 (the answer lost): one call's four attempts fail,
+    // and the engine waits before it tries the call again. That is where the cancel lands.
+    sandbox.faults.add({ action: 'ModifyForwardEntry', code: 'ServiceUnavailable', answerLost: true, times: 20 });
+    try {
+      const fin = await withReadLag(1_500, async () => {
+        await approve(engine, jobId, hash);
+        await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'ModifyForwardEntry' && r.code === 'ServiceUnavailable').length >= 4,
+          { what: 'the first ModifyForwardEntry call to fail', timeoutMs: 15_000, everyMs: 5 });
+        await engine.service.cancel(jobId, 'UONCALL');
+        await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'restore_modify_back'), { what: 'restore_modify_back', timeoutMs: 10_000, everyMs: 5 });
+        sandbox.faults.clear();
+        return finished(notifier, jobId);
+      });
+      expect(fin.outcome, fin.summary).toBe('cancelled');
+    } finally {
+      sandbox.faults.clear();
+    }
+    const restore = (await engine.service.status(jobId))[0]!.steps.find((st) => st.step === 'restore_modify_back')!;
+    // The move went through though no answer said so: the restore moved it back, it did not call it "already" restored.
+    expect(restore.detail).not.toHaveProperty('already');
+    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a cancel while the re-created entry\'s create is retried after its answers were lost, before reads list it, deletes it first', async () => {
+    const { id, ip, eip } = M(19);
+    const jobId = await submit(engine, id, PORT_22);
+    const hash = await approvalOf(notifier, jobId);
+    const t0 = Date.now();
+    // The create goes through, but no answer says so (nor which id it got): the undo has only the ENI's IP to look for.
+    sandbox.faults.add({ action: 'CreateForwardEntry', code: 'ServiceUnavailable', answerLost: true, times: 20 });
+    try {
+      const fin = await withReadLag(1_500, async () => {
+        await approve(engine, jobId, hash);
+        await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'CreateForwardEntry' && r.code === 'ServiceUnavailable').length >= 4,
+          { what: 'the first CreateForwardEntry call to fail', timeoutMs: 15_000, everyMs: 5 });
+        await engine.service.cancel(jobId, 'UONCALL');
+        await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'restore_delete_new'), { what: 'restore_delete_new', timeoutMs: 10_000, everyMs: 5 });
+        sandbox.faults.clear();
+        return finished(notifier, jobId);
+      });
+      expect(fin.outcome, fin.summary).toBe('cancelled');
+    } finally {
+      sandbox.faults.clear();
+    }
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect(rec.steps.find((st) => st.step === 'restore_delete_new')!.detail!.deleted).toHaveLength(1);
+    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a cancel right after the attach, while reads still show the ENI unattached, detaches it before deleting it', async () => {
+    const { id, ip, eip } = M(17);
+    const jobId = await submit(engine, id);
+    // The attach answered a moment ago; detach_eni's first read still shows the ENI Available (or not listed at all).
+    const fin = await withReadLag(1_500, () => cancelAt(jobId, undefined, 'wait_eni_in_use'));
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const rec = (await engine.service.status(jobId))[0]!;
+    expect((rec.steps.find((st) => st.step === 'detach_eni')!.detail!.detached as string[])).toEqual([rec.eniId]);
+    await until(async () => (await taggedEnis(jobId)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a run resumed right after the in-place move, while reads still show the old mapping, moves it back all the same', async () => {
+    const { id, ip, eip } = M(20);
+    // The worker's run dies right after ModifyForwardEntry went out (before the journal is written after the step); the
+    // next run of the job starts from the journal with a cancel waiting. Only the journal can tell it the move was
+    // a moment ago: its own memory of the write died with the first run.
+    const n = new RecordingNotifier();
+    let crashed = false;
+    const e = await newEngine(n, { hooks: { point: (step, where) => {
+      if (step === 'modify_entry' && where === 'during' && !crashed) {
+        crashed = true;
+        throw new Error('simulated crash right after the write');
+      }
+    } } });
+    const jobId = await submit(e, id);
+    const hash = await approvalOf(n, jobId);
+    const fin = await withReadLag(3_000, async () => {
+      await approve(e, jobId, hash);
+      await until(async () => crashed && (await (await e.queue.getJob(jobId))?.getState()) !== 'active', { what: 'the run to die', timeoutMs: 15_000, everyMs: 5 });
+      await e.service.cancel(jobId, 'UONCALL');
+      return finished(n, jobId);
+    });
+    expect(fin.outcome, fin.summary).toBe('cancelled');
+    const rec = (await e.service.status(jobId))[0]!;
+    const restore = rec.steps.find((st) => st.step === 'restore_modify_back')!;
+    // Moved back by a write of its own, not "already on the primary IP" from a read that predates the move.
+    expect(restore.detail).not.toHaveProperty('already');
+    await until(async () => (await dnatOn(eip)).every((x) => x.internalIp === ip && x.status === 'Available'), { what: 'the read to catch up', timeoutMs: 8_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+  it('a cancel while the ENI\'s create is retried after its answers were lost, before reads list the ENI, removes it all the same', async () => {
+    const { id, ip, eip } = M(21);
+    const t0 = Date.now();
+    // Every CreateNetworkInterface is carried out and then answered 503: the ENI exists, but no answer named it and
+    // the reads do not list it yet. The unstage must not take "not listed" for "never made".
+    sandbox.faults.add({ action: 'CreateNetworkInterface', code: 'ServiceUnavailable', answerLost: true, times: 20 });
+    try {
+      const fin = await withReadLag(1_500, async () => {
+        const jobId = await submit(engine, id);
+        await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'CreateNetworkInterface' && r.code === 'ServiceUnavailable').length >= 4,
+          { what: 'the first CreateNetworkInterface call to fail', timeoutMs: 15_000, everyMs: 5 });
+        await engine.service.cancel(jobId, 'UONCALL');
+        await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'detach_eni'), { what: 'detach_eni', timeoutMs: 10_000, everyMs: 5 });
+        sandbox.faults.clear();
+        return finished(notifier, jobId);
+      });
+      expect(fin.outcome, fin.summary).toBe('cancelled');
+      const rec = (await engine.service.status(fin.jobId))[0]!;
+      expect(rec.steps.find((st) => st.step === 'delete_eni')?.detail?.deleted).toHaveLength(1);
+    } finally {
+      sandbox.faults.clear();
+    }
+    sandbox.world.settle();
+    expect([...sandbox.world.enis.values()].filter((e) => e.type === 'Secondary' && e.tags[ENI_TAG_JOB]?.includes(id))).toEqual([]);
+    await until(async () => (await enisOf(id)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip);
+  });
+
+});
