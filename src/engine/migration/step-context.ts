@@ -198,6 +198,18 @@ export class StepContext {
     return at === undefined ? {} : { expectedMs: Math.max(0, total - (Date.now() - at)) };
   }
 
+  /**
+   * After this run deleted an IP mapping (`delete:<id>`), how long its EIP should still be "in binding": the delete's
+   * expected latency and the expected in-binding time, less what already passed since the delete was answered.
+   * 0 when nothing is expected (unset latencies, a port mapping, a resumed run that did not make the delete itself).
+   */
+  eipBindingLeftMs(deletedEntryId: string, ipProtocol: string): number {
+    const e = this.opts.expectedMs;
+    const since = this.sinceWrite(`delete:${deletedEntryId}`);
+    if (ipProtocol.toLowerCase() !== 'any' || since === undefined || e?.eipInBinding === undefined || e.dnatDelete === undefined) return 0;
+    return Math.max(0, e.dnatDelete + e.eipInBinding - since);
+  }
+
   // ── lookups ───────────────────────────────────────────────────────────────
 
   async getEni(id: string): Promise<NetworkInterface | undefined> {
