@@ -182,4 +182,31 @@ describe('forward-table lock', () => {
     expect(await locks.holder('ftb-2')).toBe('job-d');
     await h4.release();
   });
+
+  it("queues one process's waiters first come first served, also when another process's owner goes away", async () => {
+    const locks = new TableLocks(redis, keys, { ttlMs: 5_000, pollMs: 20 });
+    const elsewhere = new TableLocks(redis, keys, { ttlMs: 5_000, pollMs: 20 });
+    for (let round = 0; round < 5; round++) {
+      const table = `ftb-q${round}`;
+      // Held by another process: its release wakes no one here, so each waiter here would find it free by polling.
+      const other = await elsewhere.acquire(table, 'job-elsewhere');
+      const got: string[] = [];
+      const waiters = ['job-1', 'job-2', 'job-3'].map((owner) => locks.acquire(table, owner).then(async (h) => { got.push(owner); await h.release(); }));
+      await new Promise((r) => setTimeout(r, 60));
+      await other.release();
+      await Promise.all(waiters);
+      expect(got).toEqual(['job-1', 'job-2', 'job-3']);
+    }
+    // A waiter that gives up leaves its place to the next one.
+    const held = await locks.acquire('ftb-q9', 'job-holder');
+    const ac = new AbortController();
+    const gaveUp = locks.acquire('ftb-q9', 'job-quitter', ac.signal);
+    const next = locks.acquire('ftb-q9', 'job-next');
+    ac.abort(new Error('cancelled'));
+    await expect(gaveUp).rejects.toThrow('cancelled');
+    await held.release();
+    const h = await next;
+    expect(await locks.holder('ftb-q9')).toBe('job-next');
+    await h.release();
+  });
 });
