@@ -10,6 +10,7 @@ import type { ApprovalRequest, JobRecord } from '../../src/engine/ports.ts';
 import { RecordStore } from '../../src/engine/store/records.ts';
 import { RedisRateBudget } from '../../src/engine/store/api-rate-budget.ts';
 import { TableLocks } from '../../src/engine/store/table-lock.ts';
+import { CancelFlags } from '../../src/engine/store/cancel-flags.ts';
 import type { JobData } from '../../src/engine/job-data.ts';
 import { redisClient, uniquePrefix } from './helpers.ts';
 
@@ -208,5 +209,26 @@ describe('forward-table lock', () => {
     const h = await next;
     expect(await locks.holder('ftb-q9')).toBe('job-next');
     await h.release();
+  });
+});
+
+describe('cancel flags', () => {
+  it("one watch per process tells each run when its own flag is set, at every look, until it stops watching", async () => {
+    const flags = new CancelFlags(redis, keys, 60_000);
+    const seen: string[] = [];
+    const stopA = flags.watch('job-ca', 10, (by) => seen.push(`a:${by}`));
+    const stopB = flags.watch('job-cb', 10, (by) => seen.push(`b:${by}`));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toEqual([]);
+    expect(await flags.request('job-cb', 'UCANCEL', new Date().toISOString())).toBe(true);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen)).toEqual(new Set(['b:UCANCEL']));
+    stopB();
+    const n = seen.length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.length).toBe(n);
+    stopA();
+    expect(await flags.requestedBy('job-cb')).toBe('UCANCEL');
   });
 });

@@ -87,12 +87,11 @@ export class MigrationRun {
       return { outcome: rec.outcome };
     }
     this.steps = rec.steps ?? [];
-    const poller = setInterval(() => { void this.pollCancel(); }, this.d.opts.cancelPollMs);
-    poller.unref();
+    const unwatch = this.d.cancels.watch(this.jobId, this.d.opts.cancelPollMs, (by) => this.cancelSeen(by));
     try {
       return await this.loop();
     } finally {
-      clearInterval(poller);
+      unwatch();
       await this.s.releaseLock().catch(() => {});
     }
   }
@@ -268,15 +267,11 @@ export class MigrationRun {
     });
   }
 
-  private async pollCancel(): Promise<void> {
-    if (this.cancelAbort.signal.aborted) return;
-    try {
-      const by = await this.d.cancels.requestedBy(this.jobId);
-      if (by && this.cancelApplies()) {
-        this.cancelBy = by;
-        this.cancelAbort.abort(new StepFailure('Cancelled', `cancelled by ${by}`));
-      }
-    } catch { /* the boundary check will see it */ }
+  /** The cancel flag is set (cancel-flags.ts watch): abort the step now if the cancel applies to it. */
+  private cancelSeen(by: string): void {
+    if (this.cancelAbort.signal.aborted || !this.cancelApplies()) return;
+    this.cancelBy = by;
+    this.cancelAbort.abort(new StepFailure('Cancelled', `cancelled by ${by}`));
   }
 
   private async finish(): Promise<unknown> {
