@@ -101,6 +101,8 @@ interface LocalWaiter {
   becomeFirst: () => void;
   /** Cuts the first waiter's current poll gap short (a holder of this process released the table). */
   nudge?: () => void;
+  /** A holder of this process released the table since this waiter's last try began: try again at once. */
+  released: boolean;
 }
 
 export class TableLocks {
@@ -121,7 +123,11 @@ export class TableLocks {
   }
 
   private wake(forwardTableId: string): void {
-    this.queues.get(forwardTableId)?.[0]?.nudge?.();
+    const first = this.queues.get(forwardTableId)?.[0];
+    if (!first) return;
+    // Mid-try (its answer may predate the release), or asleep: either way it tries again now.
+    first.released = true;
+    first.nudge?.();
   }
 
   /** Sleeps the poll gap, or less when a holder of this process releases the table. */
@@ -142,7 +148,7 @@ export class TableLocks {
     if (!q) { q = []; this.queues.set(forwardTableId, q); }
     let becomeFirst = () => {};
     const turn = new Promise<void>((resolve) => { becomeFirst = resolve; });
-    const me: LocalWaiter = { turn, becomeFirst };
+    const me: LocalWaiter = { turn, becomeFirst, released: false };
     q.push(me);
     if (q.length === 1) me.becomeFirst();
     return me;
@@ -168,9 +174,10 @@ export class TableLocks {
       await abortable(me.turn, signal);
       for (;;) {
         signal?.throwIfAborted();
+        me.released = false;
         const h = await this.tryAcquire(forwardTableId, owner);
         if (h) return h;
-        await this.pause(me, signal);
+        if (!me.released) await this.pause(me, signal);
       }
     } finally {
       this.leave(forwardTableId, me);
