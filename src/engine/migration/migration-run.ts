@@ -114,7 +114,7 @@ export class MigrationRun {
       // A run that woke up from a pause finds out here, before it touches the table lock or the step.
       await this.s.fence(`step ${step}`);
       try {
-        if (STEPS[step].tableLock) await this.s.ensureLock();
+        if (STEPS[step].tableLock) await this.s.ensureLock(step);
         else await this.s.releaseLock();
         await this.runStep(step);
       } catch (e) {
@@ -145,12 +145,12 @@ export class MigrationRun {
     try {
       // Calls under the table lock go before anyone's staging; otherwise older jobs first (priority-budget.ts).
       const r = await recordCalls(() => withCallPriority({ critical: info.tableLock, rank: this.job.timestamp ?? 0 }, () => STEP_HANDLERS[step](this.s)));
-      rec.calls = evidence(r.calls);
+      rec.calls = evidence([...this.s.takeEarlyCalls(), ...r.calls]);
       if (r.result.detail) rec.detail = r.result.detail;
       outcome = r.result.outcome;
     } catch (e) {
       if (e instanceof ParkSignal || isFencedOut(e)) throw e;
-      rec.calls = evidence(callsOf(e));
+      rec.calls = evidence([...this.s.takeEarlyCalls(), ...callsOf(e)]);
       rec.finishedAt = iso();
       if (this.cancelAbort.signal.aborted && this.cancelBy) {
         rec.error = { code: 'Cancelled', message: `cancelled by ${this.cancelBy}` };

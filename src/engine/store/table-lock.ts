@@ -163,8 +163,11 @@ export class TableLocks {
     else if (i === 0) q[0]!.becomeFirst();
   }
 
-  /** Waits (honouring `signal`) until this owner holds the table. */
-  async acquire(forwardTableId: string, owner: string, signal?: AbortSignal): Promise<TableLockHandle> {
+  /**
+   * Waits (honouring `signal`) until this owner holds the table. `whenNext` is called once this waiter is the first
+   * of this process's queue for the table (it is next, unless another process wins the table first).
+   */
+  async acquire(forwardTableId: string, owner: string, signal?: AbortSignal, whenNext?: () => void): Promise<TableLockHandle> {
     signal?.throwIfAborted();
     // One try first, past the queue: a free table, or this job's own lock taken back from an older run of it.
     const first = await this.tryAcquire(forwardTableId, owner);
@@ -172,6 +175,7 @@ export class TableLocks {
     const me = this.enqueue(forwardTableId);
     try {
       await abortable(me.turn, signal);
+      whenNext?.();
       for (;;) {
         signal?.throwIfAborted();
         me.released = false;
