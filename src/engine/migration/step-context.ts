@@ -250,16 +250,28 @@ export class StepContext {
   }
 
   /**
-   * Takes the forward-table lock for `step`. When the step is a cutover's write and the job has to queue, it reads the
-   * entry to change once it is next in line, while the holder's change settles: the write trusts a read at most
-   * ORIGINAL_READ_FRESH_MS old (as it trusts save_original's), so it needs no read of its own once the table is ours.
+   * Takes the forward-table lock for `step`. When the step is the in-place cutover's write and the job has to queue,
+   * it reads the entry to change once it is next in line, while the holder's change settles: the write trusts a read
+   * at most ORIGINAL_READ_FRESH_MS old (as it trusts save_original's), so it needs no read of its own once the table
+   * is ours.
    */
   async ensureLock(step?: StepName): Promise<void> {
     if (this.lock && !this.lock.lost) return;
     let early: Promise<void> | undefined;
-    const whenNext = step === 'modify_entry' || step === 'delete_entry' ? () => { early = this.readOriginalEarly(); } : undefined;
+    const whenNext = step === 'modify_entry' && this.earlyReadStaysFresh() ? () => { early = this.readOriginalEarly(); } : undefined;
     this.lock = await this.deps.locks.acquire(this.tableId(), tableLockOwner(this.jobId, this.fenceToken), this.signal, whenNext);
     await early;
+  }
+
+  /**
+   * Whether a read made when this job becomes next is still fresh when the table is its: only when the holder's
+   * in-place change is expected to settle within half the time a read is trusted (expectedMs; without them, or with
+   * Alibaba's typical 2 s, it would be stale and the write would read again: one call more, nothing gained).
+   */
+  private earlyReadStaysFresh(): boolean {
+    const e = this.opts.expectedMs;
+    const hold = (e?.dnatModify ?? e?.dnatCreate ?? Number.POSITIVE_INFINITY) + (e?.readLag ?? 0);
+    return hold <= ORIGINAL_READ_FRESH_MS / 2;
   }
 
   /** The calls made for the step before it began (readOriginalEarly), for its record; taken once. */
