@@ -4,7 +4,7 @@
 // woken after another worker finished the job: fencing), Redis-loss points (a private Redis FLUSHALLed at every step
 // boundary, all processes restarted: reconcile from the ENI's tags), and fuzzing of the Slack inputs. Progress on
 // stderr; stdout gets a table and, as its last line, one JSON object.
-// Options: --only crash,redis,storm,pause,loss,fuzz  --lanes N
+// Options: --only crash,redis,storm,pause,loss,fuzz  --lanes N  --crash-flows migrate,migrate-stop,… (default all)
 // --storm-n N  --fuzz-slash N  --fuzz-clicks N.
 import { allCrashCases, runCrashPoints, type CrashResult } from './crash-harness.ts';
 import { runFaultStorm, type FaultStormResult } from './chaos-faults.ts';
@@ -41,7 +41,8 @@ export async function chaosCommand(args: string[]): Promise<void> {
   const notes: string[] = [];
   try {
     if (only.has('crash')) {
-      const cases = allCrashCases();
+      const flows = arg(args, '--crash-flows')?.split(',');
+      const cases = allCrashCases().filter((c) => !flows || flows.includes(c.flow));
       log(`crash points: ${cases.length} over ${lanes} lanes (SIGKILL at each; a stand-by worker takes over) …`);
       crash.push(...await runCrashPoints(redis.url, cases, lanes, (r) => log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.flow} ${r.point}${r.ok ? '' : `: ${r.problems.join(' | ')}`}`)));
     }

@@ -1,23 +1,43 @@
 // Crash points: a worker process is SIGKILLed at every step boundary and in the middle of every write and wait of
 // four flows (a migration with configure-guest, a restore after a failed verification, an unstage after a
-// rejection, a rollback), a warm stand-by worker takes over, and the cloud and the record must end exactly right.
+// rejection, a rollback; and a migration that stops and starts the instance, --allow-stop), a warm stand-by worker takes over, and the cloud and the record must end exactly right.
 // Same machinery as test/engine/crash.test.ts (NATMIGRATE_*-style hooks, here through src/bench/harness-worker.ts); the
 // lanes (sandbox, queue prefix, stand-by worker) are lanes.ts, shared with the pause and Redis-loss harnesses.
-import { crashPointsOf, MIGRATION_PATHS, RESTORE_PATHS, ROLLBACK_PATHS, UNSTAGE_PATH, type CrashPoint, type StepName } from '../domain/steps.ts';
+import {
+  crashPointsOf, MIGRATION_PATHS, RESTORE_PATHS, ROLLBACK_PATHS, STOP_ATTACH_PATH, UNSTAGE_PATH, type CrashPoint, type StepName,
+} from '../domain/steps.ts';
 import { until } from '../util/until.ts';
 import {
-  coverEveryPhase, inst, pauseStandby, pickedCases, resumeStandby, runInLanes, SNAT_IP, type StandbyLane, standbyLanes, takeJobs,
+  coverEveryPhase, inst, pauseStandby, pickedCases, resumeStandby, runInLanes, SNAT_IP, type StandbyLane, standbyLanes, STOP_TO_ATTACH_TYPE, takeJobs,
 } from './lanes.ts';
 import type { WorkerProc } from './proc.ts';
 
 /**
  * migrate, restore and rollback run on the in-place path (every port: ModifyForwardEntry); their `-recreate` twins
  * take `--ports 22`, so the cutover deletes and re-creates, and crash only in the steps that path alone has.
+ * `migrate-stop` is an instance of a family that takes a secondary ENI only while Stopped, migrated with
+ * `--allow-stop` (stop → attach → start after the approval): it crashes around each power step and in the attach
+ * between them, while the instance is down.
  */
-export type Flow = 'migrate' | 'restore' | 'unstage' | 'rollback' | 'migrate-recreate' | 'restore-recreate' | 'rollback-recreate';
+export type Flow = 'migrate' | 'restore' | 'unstage' | 'rollback' | 'migrate-recreate' | 'restore-recreate' | 'rollback-recreate' | 'migrate-stop';
 type BaseFlow = 'migrate' | 'restore' | 'unstage' | 'rollback';
-const baseOf = (f: Flow): BaseFlow => f.replace('-recreate', '') as BaseFlow;
+const baseOf = (f: Flow): BaseFlow => f.replace(/-(recreate|stop)$/, '') as BaseFlow;
 const recreates = (f: Flow): boolean => f.endsWith('-recreate');
+const stops = (f: Flow): boolean => f === 'migrate-stop';
+
+/**
+ * The points of the --allow-stop window: at the boundary into the stop (the journal names stop_instance), and before
+ * (the previous step's 'after'), during and after each step from the stop to the instance seen Running again.
+ */
+function stopWindowPoints(): CrashPoint[] {
+  const path: StepName[] = STOP_ATTACH_PATH.filter((s) => s !== 'await_window');
+  const from = path.indexOf('stop_instance');
+  const to = path.indexOf('wait_instance_running');
+  return crashPointsOf(path).filter((p) => {
+    const i = path.indexOf(p.split(':')[0] as StepName);
+    return (i >= from && i <= to) || (i === from - 1 && p.endsWith(':after'));
+  });
+}
 export interface CrashCase { flow: Flow; point: CrashPoint }
 
 export interface CrashResult {
@@ -42,6 +62,7 @@ export function crashCasesOnePerPhase(): CrashCase[] {
     { flow: 'migrate', point: 'await_approval:during' },
     { flow: 'migrate', point: 'modify_entry:during' },
     { flow: 'migrate-recreate', point: 'delete_entry:during' },
+    { flow: 'migrate-stop', point: 'stop_instance:during' },
     { flow: 'restore', point: 'restore_modify_back:during' },
     { flow: 'restore-recreate', point: 'restore_create_original:during' },
     { flow: 'unstage', point: 'delete_eni:during' },
@@ -68,6 +89,7 @@ export function allCrashCases(): CrashCase[] {
     ...crashPointsOf(UNSTAGE_PATH).map((point) => ({ flow: 'unstage' as const, point })),
     ...crashPointsOf(ROLLBACK_PATHS.modify).map((point) => ({ flow: 'rollback' as const, point })),
     ...recreateOnly(ROLLBACK_PATHS.recreate, ROLLBACK_PATHS.modify).map((point) => ({ flow: 'rollback-recreate' as const, point })),
+    ...stopWindowPoints().map((point) => ({ flow: 'migrate-stop' as const, point })),
   ];
 }
 
@@ -80,7 +102,7 @@ function beforeDecision(c: CrashCase): boolean {
   const [step, where] = c.point.split(':') as [StepName, string];
   const flow = baseOf(c.flow);
   const method = recreates(c.flow) ? 'recreate' : 'modify';
-  const path = flow === 'rollback' ? ROLLBACK_PATHS[method] : flow === 'migrate' ? MIGRATION_PATHS[method] : undefined;
+  const path = flow === 'rollback' ? ROLLBACK_PATHS[method] : stops(c.flow) ? STOP_ATTACH_PATH : flow === 'migrate' ? MIGRATION_PATHS[method] : undefined;
   if (!path) return false; // restore and unstage points all come after the decision
   return stepIndex(path, step) < stepIndex(path, 'await_approval') || (step === 'await_approval' && where === 'during');
 }
@@ -105,6 +127,18 @@ async function parkedProblems(lane: CrashLane, jobId: string, instanceId: string
   return out;
 }
 
+/** --allow-stop: the instance Running again, stopped once and started once (a resumed step repeats no power call). */
+function powerProblems(lane: CrashLane, instanceId: string): string[] {
+  const out: string[] = [];
+  const status = lane.sb.world.instances.get(instanceId)?.status;
+  if (status !== 'Running') out.push(`instance ${instanceId} is ${status}, not Running`);
+  for (const action of ['StopInstance', 'StartInstance']) {
+    const accepted = lane.sb.requests.filter((r) => r.action === action && r.code === 'OK' && r.params.InstanceId === instanceId).length;
+    if (accepted !== 1) out.push(`${action} accepted ${accepted} times`);
+  }
+  return out;
+}
+
 async function runCase(lane: CrashLane, k: number, c: CrashCase, a: WorkerProc): Promise<CrashResult> {
   const problems: string[] = [];
   const { engine, sb } = lane;
@@ -114,7 +148,7 @@ async function runCase(lane: CrashLane, k: number, c: CrashCase, a: WorkerProc):
   const ports = recreates(c.flow) ? { kind: 'list' as const, ports: [22] } : { kind: 'all' as const };
   const submit = async (configureGuest: boolean) => {
     const [s] = await engine.service.submit({
-      regionId: 'cn-hangzhou', instanceIds: [INSTANCE], options: { ports, configureGuest }, requestedBy: 'UCHAOSREQ', audience: {},
+      regionId: 'cn-hangzhou', instanceIds: [INSTANCE], options: { ports, configureGuest, ...(stops(c.flow) ? { allowStop: true } : {}) }, requestedBy: 'UCHAOSREQ', audience: {},
     });
     if (s?.status !== 'queued') throw new Error(`not queued: ${JSON.stringify(s)}`);
     return s.jobId;
@@ -180,6 +214,7 @@ async function runCase(lane: CrashLane, k: number, c: CrashCase, a: WorkerProc):
       if (JSON.stringify(rec.newEntryIds) !== JSON.stringify(dnat.map((e) => e.forwardEntryId))) problems.push(`record newEntryIds ${JSON.stringify(rec.newEntryIds)}`);
       if (!mapped) problems.push(`DNAT: ${JSON.stringify(dnat.map((e) => [e.internalIp, e.status]))}`);
       if (rec.verification?.egress.observedIp !== SNAT_IP || !rec.verification?.ssh.banner) problems.push(`verification ${JSON.stringify(rec.verification)}`);
+      if (stops(c.flow)) problems.push(...powerProblems(lane, INSTANCE));
     } else {
       // Nothing left over, the original mapping back (or never touched).
       if (flow === 'restore' && rec.verification?.ok !== false) problems.push(`verification ${JSON.stringify(rec.verification)}`);
@@ -201,7 +236,9 @@ async function runCase(lane: CrashLane, k: number, c: CrashCase, a: WorkerProc):
   return res;
 }
 
-const crashLanes = (redisUrl: string) => standbyLanes<CrashCase, CrashResult>({ redisUrl, tag: 'nmchaos', arm: (c) => ({ crashAt: c.point }), run: runCase });
+const crashLanes = (redisUrl: string) => standbyLanes<CrashCase, CrashResult>({
+  redisUrl, tag: 'nmchaos', arm: (c) => ({ crashAt: c.point }), run: runCase, instanceTypeOf: (c) => (stops(c.flow) ? STOP_TO_ATTACH_TYPE : undefined),
+});
 
 /** Runs the cases over `lanes` independent lanes (sandbox, queue prefix and stand-by each). */
 export function runCrashPoints(redisUrl: string, cases: CrashCase[], lanes: number, onResult: (r: CrashResult) => void = () => {}): Promise<CrashResult[]> {

@@ -2,6 +2,7 @@
 // separate process (its RSS is what is measured); this process holds the sandbox, submits, approves on the spot
 // (a `run --all` batch when the deployment has one, else one job per instance) and checks the cloud at the end.
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import pino from 'pino';
 import { Redis } from 'ioredis';
 import type { CloudPort } from '../cloud/cloud-port.ts';
@@ -139,6 +140,11 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     for (const v of finished.values()) outcomes[v] = (outcomes[v] ?? 0) + 1;
     const failures = worldFailures(sandbox, o.n, problems) + [...finished.values()].filter((v) => v !== 'migrated').length;
     const reqs = sandbox.requests.slice(firstReq);
+    // Debug knob: the run's request log (one JSON line per API call) for a closer look at where the time goes.
+    if (process.env.NATMIGRATE_BENCH_FLEET_DUMP) {
+      writeFileSync(process.env.NATMIGRATE_BENCH_FLEET_DUMP, reqs.map((r) => JSON.stringify({ a: r.action, c: r.code, at: r.at, d: r.durationMs, e: r.params.ForwardEntryId, i: r.params.InstanceId })).join('\n'));
+      writeFileSync(`${process.env.NATMIGRATE_BENCH_FLEET_DUMP}.events`, tail.all.map((e) => JSON.stringify(e)).join('\n'));
+    }
     const fair = fleetFloorFair(l, o.n, 'modify', sandbox.world.realism.off.includes('staleReads') ? 0 : sandbox.world.realism.readLagMs);
     return {
       n: o.n, mode, fleetMs: t1 - t0, fleetFloorMs: fleetFloor(l, o.n, 'modify'), fleetRatio: round((t1 - t0) / fleetFloor(l, o.n, 'modify'), 3),

@@ -57,8 +57,9 @@ export function fleetFloor(l: BenchLatencies, n: number, method: CutoverMethod, 
 
 export function expectedOf(l: BenchLatencies): ExpectedLatencies {
   const { edge: _e, ...rest } = l;
-  // The sandbox's reads lag its writes by its realism layer's default (staleReads, on in the bench).
-  return { ...rest, readLag: DEFAULT_READ_LAG_MS };
+  // The sandbox's reads lag its writes by its realism layer's default (staleReads, on in the bench), and the EIP of a
+  // deleted IP mapping stays in binding as long again as the delete took (eipInBinding's default, docs/sandbox.md).
+  return { ...rest, readLag: DEFAULT_READ_LAG_MS, eipInBinding: l.dnatDelete };
 }
 
 /**

@@ -14,12 +14,17 @@ import type { BenchWorkerConfig } from './harness-worker.ts';
 import { spawnWorker, type WorkerProc } from './proc.ts';
 
 export const SNAT_IP = '203.0.113.20';
-const LAT = { eniAttach: 60, eniDetach: 40, eniDelete: 30, dnatCreate: 60, dnatDelete: 60, dnatModify: 60, runCommand: 40 };
+const LAT = { eniAttach: 60, eniDetach: 40, eniDelete: 30, dnatCreate: 60, dnatDelete: 60, dnatModify: 60, runCommand: 40, instanceStop: 80, instanceStart: 80 };
+/** A family that takes a secondary ENI only while Stopped (--allow-stop; src/sandbox/model/stopped-attach-families.ts). */
+export const STOP_TO_ATTACH_TYPE = 'ecs.t5-lc1m1.small';
 /** The instance of case `k` of a lane. */
 export const inst = (k: number) => ({ id: `i-chaos${String(k).padStart(5, '0')}`, ip: `192.168.1.${10 + k}`, eip: `203.0.113.${100 + k}` });
 
-/** A VPC with `n` instances on DNAT IP mappings (the instances of `inst(0…n-1)`) and one SNAT entry. */
-export function laneScenario(n: number): ScenarioInput {
+/**
+ * A VPC with `n` instances on DNAT IP mappings (the instances of `inst(0…n-1)`) and one SNAT entry. `typeOf(k)`: the
+ * instance type of case `k` when it is not the sandbox's default.
+ */
+export function laneScenario(n: number, typeOf: (k: number) => string | undefined = () => undefined): ScenarioInput {
   const ks = Array.from({ length: n }, (_, k) => inst(k));
   return {
     regionId: 'cn-hangzhou',
@@ -29,7 +34,8 @@ export function laneScenario(n: number): ScenarioInput {
     vSwitches: [{ vSwitchId: 'vsw-1', vpcId: 'vpc-1', zoneId: 'cn-hangzhou-h', cidr: '192.168.1.0/24' }],
     securityGroups: [{ securityGroupId: 'sg-1', vpcId: 'vpc-1', ingress: [{ ipProtocol: 'tcp', portRange: '22/22', sourceCidrIp: '0.0.0.0/0' }] }],
     // Guests do not bring a new NIC up by themselves: only configure_guest makes verification pass.
-    instances: ks.map((k) => ({ instanceId: k.id, vSwitchId: 'vsw-1', privateIp: k.ip, securityGroupIds: ['sg-1'], eniQuota: 3,
+    instances: ks.map((k, i) => ({ instanceId: k.id, vSwitchId: 'vsw-1', privateIp: k.ip, securityGroupIds: ['sg-1'], eniQuota: 3,
+      ...(typeOf(i) ? { instanceType: typeOf(i) } : {}),
       guest: { sshBanner: 'SSH-2.0-OpenSSH_8.0', configuresSecondaryNic: false, cloudAssistant: true } })),
     eips: [{ allocationId: 'eip-snat', ipAddress: SNAT_IP }, ...ks.map((k, i) => ({ allocationId: `eip-${i}`, ipAddress: k.eip }))],
     natGateways: [{ natGatewayId: 'ngw-1', vpcId: 'vpc-1', vSwitchId: 'vsw-1', forwardTableId: 'ftb-1', snatTableId: 'stb-1',
@@ -79,10 +85,12 @@ export interface LaneOptions {
   verifyTimeout: string;
   /** AccessKeys the sandbox accepts besides its own. */
   extraCredentials?: AccessKey[];
+  /** The instance type of case `k`'s instance, when not the default. */
+  instanceTypeOf?: (k: number) => string | undefined;
 }
 
 export async function openLane(o: LaneOptions): Promise<Lane> {
-  const scenario = laneScenario(o.instances);
+  const scenario = laneScenario(o.instances, o.instanceTypeOf);
   const sb = await startSandbox({ scenario: o.extraCredentials ? { ...scenario, extraCredentials: o.extraCredentials } : scenario, port: 0 });
   const prefix = `{${o.tag}-${randomBytes(4).toString('hex')}}`;
   const env: Record<string, string> = {
@@ -165,11 +173,14 @@ export function standbyLanes<C, R>(o: {
   keys?: { standby: AccessKey; armed: AccessKey };
   arm: (c: C) => Partial<BenchWorkerConfig>;
   run: (lane: StandbyLane, k: number, c: C, armed: WorkerProc) => Promise<R>;
+  /** The instance type a case's instance needs, when not the default. */
+  instanceTypeOf?: (c: C) => string | undefined;
 }): LaneRunner<StandbyLane, C, R> {
   return {
     async open(cases) {
       const lane = await openLane({
         redisUrl: o.redisUrl, tag: o.tag, instances: cases.length, verifyTimeout: '1s', ...(o.keys ? { extraCredentials: [o.keys.armed, o.keys.standby] } : {}),
+        ...(o.instanceTypeOf ? { instanceTypeOf: (k: number) => o.instanceTypeOf!(cases[k]!) } : {}),
       });
       return { ...lane, engine: laneEngine(lane), standby: startStandby(lane, o.keys?.standby) };
     },

@@ -34,6 +34,13 @@ export interface ExpectedLatencies {
    * would take two. The sandbox's staleReads readLagMs [30] (docs/sandbox.md); Alibaba's own lag is unconfirmed.
    */
   readLag?: number;
+  /**
+   * How long the EIP of a deleted IP mapping stays "in binding" once the delete completed: CreateForwardEntry on it
+   * answers OperationUnsupported.EipInBinding until then (terraform retries the code; its duration is unconfirmed).
+   * The delete + create cutover sends its first create when this is over instead of learning it from busy answers
+   * and their backoff. The sandbox's realism default is as long again as the delete took (docs/sandbox.md).
+   */
+  eipInBinding?: number;
 }
 
 /** Typical Alibaba Cloud figures (the sandbox's defaults are the same); opt in with `expectedMs`. */

@@ -100,6 +100,12 @@ describe('retryDecision', () => {
       .toEqual([250, 500, 1000, 2000, 2500]);
   });
 
+  it('a read refused with a busy code backs off like an ambiguous read (nothing of ours to settle)', () => {
+    const busyRead = [1, 2, 3].map((a) => retryDecision('DescribeForwardTableEntries', { code: 'TaskConflict' }, a, maxJitter));
+    expect(busyRead.map((d) => [d.retry, d.class, d.delayMs])).toEqual([[true, 'busy', 199], [true, 'busy', 399], [true, 'busy', 799]]);
+    expect(retryDecision('DescribeForwardTableEntries', { code: 'TaskConflict' }, 6, maxJitter).retry).toBe(false);
+  });
+
   it('throttling waits at least x-acs-retry-after', () => {
     for (const random of [() => 0, () => 0.5, () => 0.999]) {
       const d = retryDecision('CreateForwardEntry', { code: 'Throttling', retryAfterMs: 1500 }, 1, { ...DEFAULT_RETRY_POLICY, random });

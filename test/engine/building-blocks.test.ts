@@ -10,6 +10,7 @@ import type { ApprovalRequest, JobRecord } from '../../src/engine/ports.ts';
 import { RecordStore } from '../../src/engine/store/records.ts';
 import { RedisRateBudget } from '../../src/engine/store/api-rate-budget.ts';
 import { TableLocks } from '../../src/engine/store/table-lock.ts';
+import { CancelFlags } from '../../src/engine/store/cancel-flags.ts';
 import type { JobData } from '../../src/engine/job-data.ts';
 import { redisClient, uniquePrefix } from './helpers.ts';
 
@@ -181,5 +182,53 @@ describe('forward-table lock', () => {
     const h4 = await locks.acquire('ftb-2', 'job-d');
     expect(await locks.holder('ftb-2')).toBe('job-d');
     await h4.release();
+  });
+
+  it("queues one process's waiters first come first served, also when another process's owner goes away", async () => {
+    const locks = new TableLocks(redis, keys, { ttlMs: 5_000, pollMs: 20 });
+    const elsewhere = new TableLocks(redis, keys, { ttlMs: 5_000, pollMs: 20 });
+    for (let round = 0; round < 5; round++) {
+      const table = `ftb-q${round}`;
+      // Held by another process: its release wakes no one here, so each waiter here would find it free by polling.
+      const other = await elsewhere.acquire(table, 'job-elsewhere');
+      const got: string[] = [];
+      const waiters = ['job-1', 'job-2', 'job-3'].map((owner) => locks.acquire(table, owner).then(async (h) => { got.push(owner); await h.release(); }));
+      await new Promise((r) => setTimeout(r, 60));
+      await other.release();
+      await Promise.all(waiters);
+      expect(got).toEqual(['job-1', 'job-2', 'job-3']);
+    }
+    // A waiter that gives up leaves its place to the next one.
+    const held = await locks.acquire('ftb-q9', 'job-holder');
+    const ac = new AbortController();
+    const gaveUp = locks.acquire('ftb-q9', 'job-quitter', ac.signal);
+    const next = locks.acquire('ftb-q9', 'job-next');
+    ac.abort(new Error('cancelled'));
+    await expect(gaveUp).rejects.toThrow('cancelled');
+    await held.release();
+    const h = await next;
+    expect(await locks.holder('ftb-q9')).toBe('job-next');
+    await h.release();
+  });
+});
+
+describe('cancel flags', () => {
+  it("one watch per process tells each run when its own flag is set, at every look, until it stops watching", async () => {
+    const flags = new CancelFlags(redis, keys, 60_000);
+    const seen: string[] = [];
+    const stopA = flags.watch('job-ca', 10, (by) => seen.push(`a:${by}`));
+    const stopB = flags.watch('job-cb', 10, (by) => seen.push(`b:${by}`));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toEqual([]);
+    expect(await flags.request('job-cb', 'UCANCEL', new Date().toISOString())).toBe(true);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen)).toEqual(new Set(['b:UCANCEL']));
+    stopB();
+    const n = seen.length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.length).toBe(n);
+    stopA();
+    expect(await flags.requestedBy('job-cb')).toBe('UCANCEL');
   });
 });

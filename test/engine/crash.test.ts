@@ -8,7 +8,7 @@ import { REDIS_URL } from './helpers.ts';
 
 describe('crash safety', () => {
   const cases = crashCasesOnePerPhase();
-  it(`survives SIGKILL at ${cases.length} points, one in each phase, across migrate, restore, unstage and rollback`, async () => {
+  it(`survives SIGKILL at ${cases.length} points, one in each phase, across migrate (in place, by delete + create, and stopping the instance with --allow-stop), restore, unstage and rollback`, async () => {
     const results = await runCrashPoints(REDIS_URL, cases, 2);
     expect(results.filter((r) => !r.ok).map((r) => `${r.flow} ${r.point}: ${r.problems.join(' | ')}`)).toEqual([]);
     expect(results.map((r) => `${r.flow} ${r.point}`).sort()).toEqual(cases.map((c) => `${c.flow} ${c.point}`).sort());

@@ -34,8 +34,9 @@ export interface RetryPolicy {
   baseDelayMs: number;
   maxDelayMs: number;
   /**
-   * Busy resources (a forward table with a Pending entry, an ENI mid-transition) take seconds to settle: their backoff
-   * starts from this base and uses equal jitter, so the retries of one call span at least ~6 s with the defaults.
+   * Busy resources (a forward table with a Pending entry, an ENI mid-transition) take seconds to settle: a write's
+   * backoff on a busy code starts from this base and uses equal jitter, so the retries of one call span at least ~6 s
+   * with the defaults. A read answered with a busy code backs off like an ambiguous read (baseDelayMs, full jitter).
    */
   busyBaseDelayMs: number;
   /** A retry-after longer than this is not waited out inside one call; the error goes up (retryable) instead. */
@@ -118,7 +119,11 @@ export function retryDecision(action: string, err: ErrorView, attempt: number, p
     case 'busy':
       if (attempt >= policy.maxBusyAttempts) return no(`still busy after ${attempt} attempts`, !safe);
       return {
-        retry: true, delayMs: backoff(attempt, policy.busyBaseDelayMs, policy, true), reconcile: !safe, class: cls,
+        // A write waits for the busy resource to settle; a read that was refused as busy changed nothing and waits for
+        // nothing of ours, so it is asked again as soon as an ambiguous read would be (it is often a waiter's poll,
+        // or the read right before a cutover's write, with the table lock held).
+        retry: true, delayMs: spec.write ? backoff(attempt, policy.busyBaseDelayMs, policy, true) : backoff(attempt, policy.baseDelayMs, policy),
+        reconcile: !safe, class: cls,
         reason: `${err.code} is transitional for ${action}`,
       };
     case 'fatal':

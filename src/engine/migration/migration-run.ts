@@ -88,12 +88,11 @@ export class MigrationRun {
       return { outcome: rec.outcome };
     }
     this.steps = rec.steps ?? [];
-    const poller = setInterval(() => { void this.pollCancel(); }, this.d.opts.cancelPollMs);
-    poller.unref();
+    const unwatch = this.d.cancels.watch(this.jobId, this.d.opts.cancelPollMs, (by) => this.cancelSeen(by));
     try {
       return await this.loop();
     } finally {
-      clearInterval(poller);
+      unwatch();
       await this.s.releaseLock().catch(() => {});
     }
   }
@@ -116,7 +115,7 @@ export class MigrationRun {
       // A run that woke up from a pause finds out here, before it touches the table lock or the step.
       await this.s.fence(`step ${step}`);
       try {
-        if (STEPS[step].tableLock) await this.s.ensureLock();
+        if (STEPS[step].tableLock) await this.s.ensureLock(step);
         else await this.s.releaseLock();
         await this.runStep(step);
       } catch (e) {
@@ -147,12 +146,12 @@ export class MigrationRun {
     try {
       // Calls under the table lock go before anyone's staging; otherwise older jobs first (priority-budget.ts).
       const r = await recordCalls(() => withCallPriority({ critical: info.tableLock, rank: this.job.timestamp ?? 0 }, () => STEP_HANDLERS[step](this.s)));
-      rec.calls = evidence(r.calls);
+      rec.calls = evidence([...this.s.takeEarlyCalls(), ...r.calls]);
       if (r.result.detail) rec.detail = r.result.detail;
       outcome = r.result.outcome;
     } catch (e) {
       if (e instanceof ParkSignal || isFencedOut(e)) throw e;
-      rec.calls = evidence(callsOf(e));
+      rec.calls = evidence([...this.s.takeEarlyCalls(), ...callsOf(e)]);
       rec.finishedAt = iso();
       if (this.cancelAbort.signal.aborted && this.cancelBy) {
         rec.error = toStepError(new StepFailure('Cancelled', { failure: 'cancelled', by: this.cancelBy }));
@@ -268,15 +267,11 @@ export class MigrationRun {
     });
   }
 
-  private async pollCancel(): Promise<void> {
-    if (this.cancelAbort.signal.aborted) return;
-    try {
-      const by = await this.d.cancels.requestedBy(this.jobId);
-      if (by && this.cancelApplies()) {
-        this.cancelBy = by;
-        this.cancelAbort.abort(new StepFailure('Cancelled', { failure: 'cancelled', by }));
-      }
-    } catch { /* the boundary check will see it */ }
+  /** The cancel flag is set (cancel-flags.ts watch): abort the step now if the cancel applies to it. */
+  private cancelSeen(by: string): void {
+    if (this.cancelAbort.signal.aborted || !this.cancelApplies()) return;
+    this.cancelBy = by;
+    this.cancelAbort.abort(new StepFailure('Cancelled', { failure: 'cancelled', by }));
   }
 
   private async finish(): Promise<unknown> {

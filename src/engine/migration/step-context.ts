@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { CloudPort } from '../../cloud/cloud-port.ts';
+import type { CloudCall, CloudPort } from '../../cloud/cloud-port.ts';
+import { callsOf, recordCalls } from '../../cloud/call-recorder.ts';
+import { withCallPriority } from '../../cloud/priority-budget.ts';
+import { hasStatus } from '../../domain/dnat.ts';
 import { isCloudError } from '../../cloud/cloud-error.ts';
 import type { DnatEntry, DnatSpec, NetworkInterface } from '../../domain/cloud-types.ts';
 import { ENI_TAG_JOB } from '../../domain/plan.ts';
@@ -112,6 +115,8 @@ export class StepContext {
   createdEni: NetworkInterface | undefined;
   /** This run's fencing token (fencing.ts), taken when the run took the job over; 0 = not taken yet. */
   fenceToken = 0;
+  /** Calls made for the next step while it queued for the table lock (readOriginalEarly). */
+  private readonly earlyCalls: CloudCall[] = [];
 
   constructor(readonly deps: MigrationDeps, readonly job: Job<JobData>, readonly j: JobData, private readonly signalOf: () => AbortSignal,
     private readonly lockToken?: string) {
@@ -248,6 +253,18 @@ export class StepContext {
     return since === undefined ? {} : { expectedMs: Math.max(0, total - since) };
   }
 
+  /**
+   * After this run deleted an IP mapping (`delete:<id>`), how long its EIP should still be "in binding": the delete's
+   * expected latency and the expected in-binding time, less what already passed since the delete was answered.
+   * 0 when nothing is expected (unset latencies, a port mapping, a resumed run that did not make the delete itself).
+   */
+  eipBindingLeftMs(deletedEntryId: string, ipProtocol: string): number {
+    const e = this.opts.expectedMs;
+    const since = this.sinceWrite(`delete:${deletedEntryId}`);
+    if (ipProtocol.toLowerCase() !== 'any' || since === undefined || e?.eipInBinding === undefined || e.dnatDelete === undefined) return 0;
+    return Math.max(0, e.dnatDelete + e.eipInBinding - since);
+  }
+
   // ── lookups ───────────────────────────────────────────────────────────────
 
   async getEni(id: string): Promise<NetworkInterface | undefined> {
@@ -282,9 +299,52 @@ export class StepContext {
     return t;
   }
 
-  async ensureLock(): Promise<void> {
+  /**
+   * Takes the forward-table lock for `step`. When the step is the in-place cutover's write and the job has to queue,
+   * it reads the entry to change once it is next in line, while the holder's change settles: the write trusts a read
+   * at most ORIGINAL_READ_FRESH_MS old (as it trusts save_original's), so it needs no read of its own once the table
+   * is ours.
+   */
+  async ensureLock(step?: StepName): Promise<void> {
     if (this.lock && !this.lock.lost) return;
-    this.lock = await this.deps.locks.acquire(this.tableId(), tableLockOwner(this.jobId, this.fenceToken), this.signal);
+    let early: Promise<void> | undefined;
+    const whenNext = step === 'modify_entry' && this.earlyReadStaysFresh() ? () => { early = this.readOriginalEarly(); } : undefined;
+    this.lock = await this.deps.locks.acquire(this.tableId(), tableLockOwner(this.jobId, this.fenceToken), this.signal, whenNext);
+    await early;
+  }
+
+  /**
+   * Whether a read made when this job becomes next is still fresh when the table is its: only when the holder's
+   * in-place change is expected to settle within half the time a read is trusted (expectedMs; without them, or with
+   * Alibaba's typical 2 s, it would be stale and the write would read again: one call more, nothing gained).
+   */
+  private earlyReadStaysFresh(): boolean {
+    const e = this.opts.expectedMs;
+    const hold = (e?.dnatModify ?? e?.dnatCreate ?? Number.POSITIVE_INFINITY) + (e?.readLag ?? 0);
+    return hold <= ORIGINAL_READ_FRESH_MS / 2;
+  }
+
+  /** The calls made for the step before it began (readOriginalEarly), for its record; taken once. */
+  takeEarlyCalls(): CloudCall[] {
+    return this.earlyCalls.splice(0);
+  }
+
+  private async readOriginalEarly(): Promise<void> {
+    const orig = this.j.original?.entry;
+    if (!orig) return;
+    const at = Date.now();
+    try {
+      const { result: live, calls } = await recordCalls(() => withCallPriority({ critical: true, rank: this.job.timestamp ?? 0 },
+        () => this.entry(orig.forwardTableId, orig.forwardEntryId)));
+      this.earlyCalls.push(...calls);
+      // Only a read that shows the entry as saved vouches for it; anything else is for the step's own read to judge.
+      if (live && hasStatus(live, 'Available') && sameSpec(live, orig)) {
+        this.seenOriginalAvailable = true;
+        this.seenOriginalAt = at;
+      }
+    } catch (e) {
+      this.earlyCalls.push(...callsOf(e));
+    }
   }
 
   async releaseLock(): Promise<void> {

@@ -94,9 +94,25 @@ export class TableLockHandle {
   }
 }
 
+/** One job of this process waiting for a table: its turn comes when it is first in the table's local queue. */
+interface LocalWaiter {
+  /** Resolves when this waiter becomes the first of its queue. */
+  turn: Promise<void>;
+  becomeFirst: () => void;
+  /** Cuts the first waiter's current poll gap short (a holder of this process released the table). */
+  nudge?: () => void;
+  /** A holder of this process released the table since this waiter's last try began: try again at once. */
+  released: boolean;
+}
+
 export class TableLocks {
-  /** Waiters of this process per table: a release here hands the table over at once instead of after a poll gap. */
-  private readonly waiting = new Map<string, Set<() => void>>();
+  /**
+   * This process's waiters per table, first come first served. Only the first one asks Redis, every poll gap (the
+   * others wait for their turn instead of each polling: with 50 jobs queued for one table that was the worker's
+   * busiest Redis traffic), and a release here cuts its gap short, so the table changes hands without a poll gap.
+   * Across processes nothing changes: each process's first waiter polls, and Redis decides.
+   */
+  private readonly queues = new Map<string, LocalWaiter[]>();
 
   constructor(private readonly redis: RedisConnection, private readonly keys: Keys, private readonly opts: TableLockOptions) {}
 
@@ -107,36 +123,68 @@ export class TableLocks {
   }
 
   private wake(forwardTableId: string): void {
-    const set = this.waiting.get(forwardTableId);
-    if (!set) return;
-    this.waiting.delete(forwardTableId);
-    for (const w of set) w();
+    const first = this.queues.get(forwardTableId)?.[0];
+    if (!first) return;
+    // Mid-try (its answer may predate the release), or asleep: either way it tries again now.
+    first.released = true;
+    first.nudge?.();
   }
 
   /** Sleeps the poll gap, or less when a holder of this process releases the table. */
-  private async pause(forwardTableId: string, signal?: AbortSignal): Promise<void> {
-    let set = this.waiting.get(forwardTableId);
-    if (!set) { set = new Set(); this.waiting.set(forwardTableId, set); }
+  private async pause(me: LocalWaiter, signal?: AbortSignal): Promise<void> {
     const ac = new AbortController();
-    const wake = () => ac.abort();
-    set.add(wake);
+    me.nudge = () => ac.abort();
     const both = signal ? AbortSignal.any([signal, ac.signal]) : ac.signal;
     try {
       // Jitter keeps waiters of other processes from stepping in lock-step.
       await sleep(this.opts.pollMs * (0.5 + Math.random()), both).catch((e: unknown) => { if (signal?.aborted) throw e; });
     } finally {
-      set.delete(wake);
-      if (set.size === 0 && this.waiting.get(forwardTableId) === set) this.waiting.delete(forwardTableId);
+      me.nudge = undefined;
     }
   }
 
-  /** Waits (honouring `signal`) until this owner holds the table. */
-  async acquire(forwardTableId: string, owner: string, signal?: AbortSignal): Promise<TableLockHandle> {
-    for (;;) {
-      signal?.throwIfAborted();
-      const h = await this.tryAcquire(forwardTableId, owner);
-      if (h) return h;
-      await this.pause(forwardTableId, signal);
+  private enqueue(forwardTableId: string): LocalWaiter {
+    let q = this.queues.get(forwardTableId);
+    if (!q) { q = []; this.queues.set(forwardTableId, q); }
+    let becomeFirst = () => {};
+    const turn = new Promise<void>((resolve) => { becomeFirst = resolve; });
+    const me: LocalWaiter = { turn, becomeFirst, released: false };
+    q.push(me);
+    if (q.length === 1) me.becomeFirst();
+    return me;
+  }
+
+  private leave(forwardTableId: string, me: LocalWaiter): void {
+    const q = this.queues.get(forwardTableId);
+    if (!q) return;
+    const i = q.indexOf(me);
+    if (i >= 0) q.splice(i, 1);
+    if (q.length === 0) this.queues.delete(forwardTableId);
+    else if (i === 0) q[0]!.becomeFirst();
+  }
+
+  /**
+   * Waits (honouring `signal`) until this owner holds the table. `whenNext` is called once this waiter is the first
+   * of this process's queue for the table (it is next, unless another process wins the table first).
+   */
+  async acquire(forwardTableId: string, owner: string, signal?: AbortSignal, whenNext?: () => void): Promise<TableLockHandle> {
+    signal?.throwIfAborted();
+    // One try first, past the queue: a free table, or this job's own lock taken back from an older run of it.
+    const first = await this.tryAcquire(forwardTableId, owner);
+    if (first) return first;
+    const me = this.enqueue(forwardTableId);
+    try {
+      await abortable(me.turn, signal);
+      whenNext?.();
+      for (;;) {
+        signal?.throwIfAborted();
+        me.released = false;
+        const h = await this.tryAcquire(forwardTableId, owner);
+        if (h) return h;
+        if (!me.released) await this.pause(me, signal);
+      }
+    } finally {
+      this.leave(forwardTableId, me);
     }
   }
 
@@ -146,3 +194,14 @@ export class TableLocks {
   }
 }
 
+
+/** `p`, or the abort reason as soon as `signal` aborts. */
+function abortable(p: Promise<void>, signal?: AbortSignal): Promise<void> {
+  if (!signal) return p;
+  signal.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(() => { signal.removeEventListener('abort', onAbort); resolve(); });
+  });
+}

@@ -3,6 +3,7 @@
 import { isCloudError } from '../../../cloud/cloud-error.ts';
 import type { DnatSpec } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
+import { sleep } from '../../../util/sleep.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { baselinePorts, PORT_PROBE_TIMEOUT_MS } from '../port-probes.ts';
 import { createSent, done, iso, ORIGINAL_READ_FRESH_MS, originalSeenFresh, sameSpec, type StepHandler } from '../step-context.ts';
@@ -65,6 +66,12 @@ export const createEntry: StepHandler = async (s) => {
   // An earlier attempt's entry can exist only if this run did not itself just see the EIP freed (a resumed run).
   const fresh = s.seenOriginalGone;
   s.seenOriginalGone = false;
+  // The EIP of the IP mapping this run just deleted stays "in binding" a while after the delete completed: the first
+  // create goes out when that is expected to be over, instead of meeting EipInBinding and the busy backoff (whose
+  // gaps double, so the create lands up to a gap late). A create that still meets it is retried as before.
+  const orig = s.j.original!.entry;
+  const bindingLeftMs = fresh ? s.eipBindingLeftMs(orig.forwardEntryId, orig.ipProtocol) : 0;
+  if (bindingLeftMs > 0) await sleep(bindingLeftMs, s.signal);
   for (const [i, tpl] of plan.newEntries.entries()) {
     const spec: DnatSpec = { ...tpl, internalIp: s.j.eniIp };
     const existing = fresh ? undefined : (await s.entriesOnEip(tpl.forwardTableId, tpl.externalIp))
@@ -89,7 +96,7 @@ export const createEntry: StepHandler = async (s) => {
     if (i < plan.newEntries.length - 1) await s.cloud.waitForwardEntry(tpl.forwardTableId, id, 'Available', s.waitOpts('dnatCreate', `create:${id}`));
   }
   s.dirty.newEntryIds = ids;
-  return done({ forwardEntryIds: ids, ...(reused.length ? { reused } : {}) });
+  return done({ forwardEntryIds: ids, ...(reused.length ? { reused } : {}), ...(bindingLeftMs > 0 ? { waitedForEipMs: Math.round(bindingLeftMs) } : {}) });
 };
 
 export const waitEntryAvailable: StepHandler = async (s) => {
