@@ -12,7 +12,7 @@ import { APPROVE_ACTION_ID, createSlackBot, createSlackNotifier, slackBotOptions
 import { startFakeSlack, type FakeSlack, type FakeUser } from '../slack-sim/index.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { DEFAULT_REDIS_URL, DemoSetupError, deleteKeys, obtainRedis } from './redis.ts';
-import { demoScenario, instanceFacts, pickInstances, type InstanceFacts } from './scenario.ts';
+import { demoScenario, instanceFacts, pickInstances, scenarioLatencies, type InstanceFacts } from './scenario.ts';
 import { channelTranscript, threadTranscript, type PersonAction } from './transcript.ts';
 import { Cleanup, MemoryLog } from './cleanup.ts';
 import { secs, summarize, verifyWorld } from './verdict.ts';
@@ -166,7 +166,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const engine = createProductEngine(config, {
       notifier: outbox, logger,
       // Poll sooner than production: the sandbox's transitions take hundreds of ms, not seconds.
-      options: { verifyIntervalMs: 200, retryBaseMs: 200 },
+      options: { verifyIntervalMs: 200, retryBaseMs: 200, expectedMs: scenarioLatencies(scenario) },
       cloudOverrides: { waiter: { initialMs: 100, factor: 1.5, maxMs: 400 } },
     });
     cleanup.push('engine', () => engine.close());

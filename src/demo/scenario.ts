@@ -2,6 +2,7 @@
 // latencies, or a scenario file as given; the instance to migrate and one the pre-flight should refuse.
 import { defaultScenario, loadScenario, type Scenario, type World } from '../sandbox/index.ts';
 import { cidrContains } from '../sandbox/ip.ts';
+import type { ExpectedLatencies } from '../engine/options.ts';
 
 /**
  * Realistic shapes, short waits: every asynchronous transition still goes through its intermediate state (the
@@ -10,6 +11,18 @@ import { cidrContains } from '../sandbox/ip.ts';
 const DEMO_LATENCY_MS: Scenario['latencyMs'] = {
   apiMs: 15, eniAttach: 600, eniDetach: 400, eniDelete: 300, dnatCreate: 600, dnatDelete: 500, dnatModify: 600, runCommand: 400, edge: 30,
 };
+
+/**
+ * What the engine expects of this scenario's cloud: its own latencies. The product's defaults are Alibaba's typical
+ * seconds (NATMIGRATE_POLL_SCHEDULE=typical); against the demo's hundreds of ms they would read late.
+ */
+export function scenarioLatencies(s: Scenario): Partial<ExpectedLatencies> {
+  const l = s.latencyMs;
+  return {
+    eniAttach: l.eniAttach, eniDetach: l.eniDetach, eniDelete: l.eniDelete, dnatCreate: l.dnatCreate, dnatDelete: l.dnatDelete,
+    dnatModify: l.dnatModify ?? l.dnatCreate, runCommand: l.runCommand,
+  };
+}
 
 /** The default scenario with demo latencies; a file (`--scenario`) is used exactly as written. */
 export function demoScenario(file?: string): Scenario {

@@ -43,8 +43,12 @@ export interface ExpectedLatencies {
   eipInBinding?: number;
 }
 
-/** Typical Alibaba Cloud figures (the sandbox's defaults are the same); opt in with `expectedMs`. */
-const DEFAULT_EXPECTED_LATENCIES: ExpectedLatencies = {
+/**
+ * Typical Alibaba Cloud figures (the sandbox's defaults are the same; unconfirmed on Alibaba): the product's
+ * `expectedMs` unless NATMIGRATE_POLL_SCHEDULE=backoff. Terraform polls a new forward entry first after 5 s
+ * (resource_alicloud_forward_entry.go: BuildStateConf(…, 5*time.Second, …)); these come earlier than that.
+ */
+export const DEFAULT_EXPECTED_LATENCIES: ExpectedLatencies = {
   eniAttach: 3000, eniDetach: 2000, eniDelete: 1000, dnatCreate: 2000, dnatDelete: 2000, dnatModify: 2000, runCommand: 1500,
 };
 

@@ -7,7 +7,7 @@ import { PriorityBudget } from '../cloud/priority-budget.ts';
 import type { Config } from '../config.ts';
 import { freezeStatus, parseFreezeWindows } from '../domain/freeze-windows.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
-import type { DriftSweepSettings, EngineHooks, EngineOptions, PublicEdge, WorkerSettings } from '../engine/options.ts';
+import { DEFAULT_EXPECTED_LATENCIES, type DriftSweepSettings, type EngineHooks, type EngineOptions, type PublicEdge, type WorkerSettings } from '../engine/options.ts';
 import type { Notifier } from '../engine/ports.ts';
 import { RedisRateBudget } from '../engine/store/api-rate-budget.ts';
 import { makeKeys } from '../engine/store/keys.ts';
@@ -64,7 +64,7 @@ export function cloudOptionsFromConfig(c: Config): AlibabaCloudOptions {
 }
 
 /** Engine options from the configuration. */
-function engineOptionsFromConfig(c: Config): Partial<EngineOptions> {
+export function engineOptionsFromConfig(c: Config): Partial<EngineOptions> {
   const gate = cutoverGateFromConfig(c);
   return {
     approvalTtlMs: c.NATMIGRATE_APPROVAL_TTL,
@@ -74,6 +74,8 @@ function engineOptionsFromConfig(c: Config): Partial<EngineOptions> {
     verifyTimeoutMs: c.NATMIGRATE_VERIFY_TIMEOUT,
     recordRetentionMs: c.NATMIGRATE_RECORD_RETENTION,
     publicEdge: parsePublicEdge(c.NATMIGRATE_PUBLIC_EDGE),
+    // Each wait's first read when the change is typically done: one read per wait, not five (README, "calls").
+    ...(c.NATMIGRATE_POLL_SCHEDULE === 'typical' ? { expectedMs: { ...DEFAULT_EXPECTED_LATENCIES } } : {}),
     // The zone only words the "waiting for the change window until …" note.
     ...(gate ? { cutoverGate: gate, cutoverTimeZone: c.NATMIGRATE_TIMEZONE } : {}),
   };

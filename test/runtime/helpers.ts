@@ -62,6 +62,8 @@ export async function startWorld(name: string, extraEnv: Record<string, string> 
     NATMIGRATE_REQUESTERS: REQUESTER,
     NATMIGRATE_APPROVERS: APPROVER,
     NATMIGRATE_VERIFY_TIMEOUT: '10s',
+    // The scenario's transitions take tens of ms: the typical schedule's first read at 1–3 s would only wait.
+    NATMIGRATE_POLL_SCHEDULE: 'backoff',
     ...extraEnv,
   };
   const record = async (jobId: string): Promise<JobRecord | undefined> => {
