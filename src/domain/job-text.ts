@@ -68,8 +68,13 @@ export type BatchText =
   /** No plan could be made; `message` is the cloud's (or the permission refusal's) text, shown as data. */
   | { batch: 'plan_failed'; message: string };
 
-/** What a `finished` event or a record's summary is about: one job or a batch. */
-export type EngineSummary = OutcomeText | BatchText;
+/** A read-only job's summary when it succeeded (a dry run, a scan): what it found; nothing changed. */
+export type ReadOnlyText =
+  | { readOnly: 'planned' }
+  | { readOnly: 'scanned'; instances: number; needMigration: number; ready: number; refused: number };
+
+/** What a `finished` event or a record's summary is about: one job, a batch or a read-only job. */
+export type EngineSummary = OutcomeText | BatchText | ReadOnlyText;
 
 /** The service's answer to cancel and rollback, as a code with facts (worded per reader; English for logs and the CLI). */
 export type ServiceAnswer =

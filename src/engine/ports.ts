@@ -3,7 +3,7 @@ import type { ApprovalClick, ApprovalRefusalCode, ApprovalRequest } from '../dom
 import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvidence, EgressEvidence, PortEvidence } from '../domain/events.ts';
 import type { MigrationOptions, Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
 import type { DnatSpec } from '../domain/cloud-types.ts';
-import type { EngineSummary, OutcomeText, ServiceAnswer } from '../domain/job-text.ts';
+import type { EngineSummary, OutcomeText, ReadOnlyText, ServiceAnswer } from '../domain/job-text.ts';
 import type { BatchItemStatus, BatchPhase, BatchSkip } from '../domain/batch-plan.ts';
 
 /**
@@ -85,6 +85,8 @@ export interface JobRecord {
   summary?: string;
   /** The summary's facts (src/domain/job-text.ts), worded in the reader's language by the catalog. */
   outcomeText?: OutcomeText;
+  /** A dry run's summary facts when it made a plan (no outcome then). */
+  summaryText?: ReadOnlyText;
   /** Who asked to cancel, and when (the job reacts at its next step boundary or wait). */
   cancel?: { by: string; at: string };
   /** Verification evidence of the last verify step (migration) or of the original path (rollback). */

@@ -423,3 +423,25 @@ describe('dates and times', () => {
     }
   });
 });
+
+describe('a dry run\'s and a scan\'s summary (codes with facts, worded per reader)', () => {
+  it('a plan made, a scan\'s counts: worded in each language, the English for the record from the same catalog', () => {
+    const planned = { readOnly: 'planned' } as const;
+    expect(msg('en').outcomeText({ text: planned })).toBe('Plan only; nothing changed.');
+    expect(msg('ja').outcomeText({ text: planned })).toBe('計画のみです。何も変更していません。');
+    const scanned = { readOnly: 'scanned', instances: 60, needMigration: 48, ready: 44, refused: 4 } as const;
+    expect(msg('en').outcomeText({ text: scanned })).toBe('60 instances, 48 egress through a DNAT IP mapping (44 ready to migrate, 4 refused).');
+    expect(summaryText({ summary: 'stored English', summaryText: scanned }, 'ja')).toBe('インスタンス 60 台のうち 48 台がDNAT IPマッピング経由で外部に出ています（移行可能 44 台、拒否 4 台）。');
+  });
+  it('a failed pre-flight or scan: the step in the reader\'s language, the cloud\'s message as data, no English sentence', () => {
+    for (const step of ['plan', 'scan']) {
+      const text = { outcome: 'failed', mapping: { state: 'untouched' },
+        reasons: [{ code: 'step_failed', step, error: 'Throttling', message: 'Request was denied due to request throttling.' }] } as const;
+      const ja = msg('ja').outcomeText({ text });
+      expect(ja).toContain('Throttling（Request was denied due to request throttling.）');
+      expect(ja).not.toMatch(/Pre-flight|Scan failed|Failed:|not touched/);
+      expect(msg('en').outcomeText({ text })).toContain('failed: Throttling (Request was denied due to request throttling.)');
+    }
+    expect(summaryText({ summary: 'Pre-flight failed: old record', }, 'ja')).toBe('Pre-flight failed: old record');
+  });
+});

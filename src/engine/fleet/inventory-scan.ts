@@ -1,4 +1,6 @@
 import { buildInventory, summarizeInventory } from '../../domain/inventory.ts';
+import type { OutcomeText, ReadOnlyText } from '../../domain/job-text.ts';
+import { msg } from '../../i18n/catalog.ts';
 import { iso, type FleetContext } from './context.ts';
 import type { ScanRecord } from '../store/fleet-records.ts';
 import { isStepError, toStepError } from '../step-errors.ts';
@@ -19,18 +21,20 @@ export async function runScan(ctx: FleetContext, jobId: string): Promise<unknown
     const state = await gatherVpcState(cloud, vpcId);
     const rows = buildInventory(state);
     const summary = summarizeInventory(rows);
+    const scanned: ReadOnlyText = { readOnly: 'scanned', instances: summary.instances, needMigration: summary.needMigration, ready: summary.ready, refused: summary.refused };
     // Event first: a crash before the record is final re-runs the scan (a second message), never loses it.
     await ctx.notifier.emit({ type: 'scan.finished', jobId, at: iso(), scan: { regionId: rec.regionId, target: rec.target, vpcId, summary, rows } });
     await ctx.store.finish(jobId, {
-      vpcId, inventory: summary,
-      summary: `${summary.instances} instances, ${summary.needMigration} egress through a DNAT IP mapping (${summary.ready} ready to migrate, ${summary.refused} refused).`,
+      vpcId, inventory: summary, summary: msg('en').outcomeText({ text: scanned }), summaryText: scanned,
     });
     return { outcome: 'scanned', instances: summary.instances };
   } catch (e) {
     if (!isStepError(e)) throw e; // Redis or a bug: BullMQ retries
     const error = toStepError(e);
     await ctx.notifier.emit({ type: 'failed', jobId, at: iso(), step: 'scan', error });
-    await ctx.store.finish(jobId, { outcome: 'failed', error, summary: `Scan failed: ${error.code}: ${error.message}` });
+    const text: OutcomeText = { outcome: 'failed', mapping: { state: 'untouched' },
+      reasons: [{ code: 'step_failed', step: 'scan', error: error.code, message: error.message, ...(error.text ? { text: error.text } : {}) }] };
+    await ctx.store.finish(jobId, { outcome: 'failed', error, summary: msg('en').outcomeText({ text }), summaryText: text });
     return { outcome: 'failed' };
   }
 }

@@ -1,7 +1,7 @@
 // Why a job ended the way it did and its one-line summary, from the engine's codes and facts
 // (src/domain/job-text.ts). Plain text: the caller escapes the whole sentence for where it is shown (the facts carry
 // cloud error messages and probe output). The engine stores this English rendering in its records and logs.
-import type { BatchText, EngineSummary, JobReason, OutcomeText, SkippedFact, VerifyProblems } from '../../domain/job-text.ts';
+import type { BatchText, EngineSummary, JobReason, OutcomeText, ReadOnlyText, SkippedFact, VerifyProblems } from '../../domain/job-text.ts';
 import { STEPS, type StepName } from '../../domain/steps.ts';
 import { formatDateTime } from '../time.ts';
 
@@ -91,7 +91,15 @@ function batchText(t: BatchText, tz: string | undefined): string {
   }
 }
 
-const summaryOf = (t: EngineSummary, tz: string | undefined) => ('batch' in t ? batchText(t, tz) : outcomeText(t, tz));
+/** A read-only job's summary: a dry run's plan, a scan's counts. */
+function readOnlyText(t: ReadOnlyText): string {
+  switch (t.readOnly) {
+    case 'planned': return 'Plan only; nothing changed.';
+    case 'scanned': return `${t.instances} instances, ${t.needMigration} egress through a DNAT IP mapping (${t.ready} ready to migrate, ${t.refused} refused).`;
+  }
+}
+
+const summaryOf = (t: EngineSummary, tz: string | undefined) => ('batch' in t ? batchText(t, tz) : 'readOnly' in t ? readOnlyText(t) : outcomeText(t, tz));
 
 export const en = {
   /** One reason (or the chain of them) in plain text; its times in `tz` (IANA), else in the display zone (i18n/time.ts). */

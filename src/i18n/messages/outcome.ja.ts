@@ -1,4 +1,4 @@
-import type { BatchText, EngineSummary, JobReason, OutcomeText, SkippedFact, VerifyProblems } from '../../domain/job-text.ts';
+import type { BatchText, EngineSummary, JobReason, OutcomeText, ReadOnlyText, SkippedFact, VerifyProblems } from '../../domain/job-text.ts';
 import type { SameMessages } from '../message-type.ts';
 import { formatDateTime } from '../time.ts';
 import { STEP as STEP_JA } from './audit.ja.ts';
@@ -101,7 +101,15 @@ function batchText(t: BatchText, tz: string | undefined): string {
   }
 }
 
-const summaryOf = (t: EngineSummary, tz: string | undefined) => ('batch' in t ? batchText(t, tz) : outcomeText(t, tz));
+/** 読み取り専用ジョブの要約: ドライランの計画、スキャンの件数。 */
+function readOnlyText(t: ReadOnlyText): string {
+  switch (t.readOnly) {
+    case 'planned': return '計画のみです。何も変更していません。';
+    case 'scanned': return `インスタンス ${t.instances} 台のうち ${t.needMigration} 台がDNAT IPマッピング経由で外部に出ています（移行可能 ${t.ready} 台、拒否 ${t.refused} 台）。`;
+  }
+}
+
+const summaryOf = (t: EngineSummary, tz: string | undefined) => ('batch' in t ? batchText(t, tz) : 'readOnly' in t ? readOnlyText(t) : outcomeText(t, tz));
 
 export const ja: SameMessages<typeof En> = {
   jobReasons: (p) => reasonsText(p.reasons, p.tz),

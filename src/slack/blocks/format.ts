@@ -68,8 +68,8 @@ export function when(iso: string | number, lang: Lang = 'en'): string {
  * A finished job's summary in the reader's language: worded from its facts (src/domain/job-text.ts), or, for a record
  * or event from before the facts were kept, the stored English sentence shown as data. Plain text: escape it.
  */
-export function summaryText(s: { summary?: string; text?: EngineSummary; outcomeText?: EngineSummary }, lang: Lang): string {
-  const facts = s.text ?? s.outcomeText;
+export function summaryText(s: { summary?: string; text?: EngineSummary; outcomeText?: EngineSummary; summaryText?: EngineSummary }, lang: Lang): string {
+  const facts = s.text ?? s.outcomeText ?? s.summaryText;
   return facts ? msg(lang).outcomeText({ text: facts }) : (s.summary ?? '');
 }
 
