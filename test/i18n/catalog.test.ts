@@ -9,7 +9,7 @@ import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
 import { STEPS } from '../../src/domain/steps.ts';
 import type { PlanWarning } from '../../src/domain/plan-warning.ts';
-import type { DriftReason, ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
+import type { DriftReason, OutcomeText, ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
 import type { BadOptionProblem, Refusal } from '../../src/domain/plan-types.ts';
 import { refusalCard } from '../../src/slack/blocks/plan-card.ts';
 import { reasonText, stepErrorText, summaryText } from '../../src/slack/blocks/format.ts';
@@ -435,13 +435,13 @@ describe('a dry run\'s and a scan\'s summary (codes with facts, worded per reade
   });
   it('a failed pre-flight or scan: the step in the reader\'s language, the cloud\'s message as data, no English sentence', () => {
     for (const step of ['plan', 'scan']) {
-      const text = { outcome: 'failed', mapping: { state: 'untouched' },
-        reasons: [{ code: 'step_failed', step, error: 'Throttling', message: 'Request was denied due to request throttling.' }] } as const;
+      const text: OutcomeText = { outcome: 'failed', mapping: { state: 'untouched' },
+        reasons: [{ code: 'step_failed', step, error: 'Throttling', message: 'Request was denied due to request throttling.' }] };
       const ja = msg('ja').outcomeText({ text });
       expect(ja).toContain('Throttling（Request was denied due to request throttling.）');
       expect(ja).not.toMatch(/Pre-flight|Scan failed|Failed:|not touched/);
       expect(msg('en').outcomeText({ text })).toContain('failed: Throttling (Request was denied due to request throttling.)');
     }
-    expect(summaryText({ summary: 'Pre-flight failed: old record', }, 'ja')).toBe('Pre-flight failed: old record');
+    expect(summaryText({ summary: 'Pre-flight failed: old record' }, 'ja')).toBe('Pre-flight failed: old record');
   });
 });
