@@ -94,7 +94,14 @@ export type ServiceAnswer =
   | { answer: 'rollback_running'; job: string; rollback: string }
   | { answer: 'already_rolled_back'; job: string; rollback: string }
   | { answer: 'instance_busy'; instance: string; holder: string }
-  | { answer: 'rollback_queued'; job: string; rollback: string };
+  | { answer: 'rollback_queued'; job: string; rollback: string }
+  /** Restore from the cloud journal (an ENI's tags), asked by the Restore button of a reconcile question. */
+  | { answer: 'restored_from_tags'; eni: string }
+  | { answer: 'restore_bad_request'; region: string; eni: string }
+  | { answer: 'restore_unavailable' }
+  | { answer: 'restore_eni_gone'; eni: string }
+  /** Reconcile looked and did not restore: what it came to (`result`, a code or the cloud's error) and why (English data). */
+  | { answer: 'not_restored'; eni: string; result: string; why: string };
 
 /**
  * Why one of the engine's own checks stopped a step (StepFailure; a cloud error is the cloud's text instead), as a

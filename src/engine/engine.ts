@@ -126,7 +126,7 @@ export function createEngine(input: CreateEngineInput): Engine {
   }
   async function restoreFromCloud(regionId: string, eniId: string, by = 'natmigrate reconcile --restore'): Promise<ReconcileReport> {
     const eni = (await cloudFor(regionId).listNetworkInterfaces({ networkInterfaceIds: [eniId] }))[0];
-    if (!eni) return { eniId, action: 'skipped', why: `ENI ${eniId} does not exist (any more)` };
+    if (!eni) return { eniId, action: 'skipped', why: `ENI ${eniId} does not exist (any more)`, eniGone: true };
     return reconcileEni(reconcileDeps, regionId, eni, { restore: true, by });
   }
   const processor = createMigrationProcessor({

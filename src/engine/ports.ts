@@ -143,7 +143,7 @@ export interface MigrationService {
    * A person's Restore of what reconcile asked about: the original mapping back from the ENI's tags, then the ENI
    * removed (refused while a job owns the instance). Resolves with what happened, for the clicker.
    */
-  restoreFromCloud?(regionId: string, eniId: string, by: string): Promise<{ ok: boolean; message: string }>;
+  restoreFromCloud?(regionId: string, eniId: string, by: string): Promise<{ ok: boolean; message: string; answer?: ServiceAnswer }>;
 }
 
 /** An instance still egressing through a DNAT IP mapping, as a form lists it. */

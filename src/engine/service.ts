@@ -1,5 +1,7 @@
 // The front door every front end calls (Slack listeners, the demo, the CLI): Redis and the queue only, never the
 // cloud. Submissions claim the instance and write the record in one step; the work happens in workers.
+import type { ServiceAnswer } from '../domain/job-text.ts';
+import { msg } from '../i18n/catalog.ts';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { explainBadId, jobIdFor } from '../domain/ids.ts';
@@ -58,14 +60,17 @@ export class EngineService implements MigrationService {
     this.recovery = { records: d.records, queue: d.queue, notifier: d.notifier, log: d.log, maxRecoveries: d.maxRecoveries };
   }
 
-  async restoreFromCloud(regionId: string, eniId: string, by: string): Promise<{ ok: boolean; message: string }> {
+  /** `answer`: the facts, worded per reader; `message`: its English (logs, CLI). */
+  async restoreFromCloud(regionId: string, eniId: string, by: string): Promise<{ ok: boolean; message: string; answer: ServiceAnswer }> {
+    const said = (ok: boolean, answer: ServiceAnswer) => ({ ok, message: msg('en').serviceAnswerText({ answer }), answer });
     const bad = explainRegion(regionId, this.d.regions) ?? explainBadId('eni', eniId);
-    if (bad) return { ok: false, message: bad };
-    if (!this.d.cloudRestore) return { ok: false, message: 'this process cannot restore from the cloud journal' };
+    if (bad) return { ...said(false, { answer: 'restore_bad_request', region: regionId, eni: eniId }), message: bad };
+    if (!this.d.cloudRestore) return said(false, { answer: 'restore_unavailable' });
     this.d.log.info({ regionId, eniId, by }, 'restore from the cloud journal asked for');
     const r = await this.d.cloudRestore(regionId, eniId, by);
-    const ok = r.result === 'restored';
-    return { ok, message: ok ? `restored the original mapping and removed ${eniId}` : `${r.result ?? r.action}: ${r.why}` };
+    if (r.result === 'restored') return said(true, { answer: 'restored_from_tags', eni: eniId });
+    if (r.eniGone) return said(false, { answer: 'restore_eni_gone', eni: eniId });
+    return said(false, { answer: 'not_restored', eni: eniId, result: r.result ?? r.action, why: r.why });
   }
 
   private validate(regionId: string, instanceId: string): string | undefined {

@@ -86,7 +86,7 @@ describe('reconcile from the ENI tags', () => {
     sandbox.world.dnatEntries.delete(entry.forwardEntryId);
     sandbox.world.markChanged();
     const restored = await engine.service.restoreFromCloud!(REGION, eni.networkInterfaceId, 'UAPPROVER');
-    expect(restored).toMatchObject({ ok: true });
+    expect(restored).toMatchObject({ ok: true, answer: { answer: 'restored_from_tags', eni: eni.networkInterfaceId } });
     const dnat = await cloud.listForwardEntries('ftb-1', { externalIp: eip });
     expect(dnat.map((e) => [e.internalIp, e.status])).toEqual([[ip, 'Available']]);
     expect((await cloud.listNetworkInterfaces({ instanceId: id })).filter((e) => e.type !== 'Primary')).toEqual([]);

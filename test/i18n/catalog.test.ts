@@ -445,3 +445,19 @@ describe('a dry run\'s and a scan\'s summary (codes with facts, worded per reade
     expect(summaryText({ summary: 'Pre-flight failed: old record' }, 'ja')).toBe('Pre-flight failed: old record');
   });
 });
+
+describe('the answer of a restore from the cloud journal (codes with facts, worded per reader)', () => {
+  it('each answer in both languages; reconcile\'s own result and why stay data', () => {
+    const cases: [ServiceAnswer, string, string][] = [
+      [{ answer: 'restored_from_tags', eni: 'eni-1' }, 'restored the original mapping and removed eni-1', '元のマッピングを復元し、eni-1 を削除しました'],
+      [{ answer: 'restore_bad_request', region: 'xx', eni: 'ENI-1' }, 'region xx or ENI ENI-1 is not valid here', 'リージョン xx または ENI ENI-1 はここでは使えません'],
+      [{ answer: 'restore_unavailable' }, 'this process cannot restore from the cloud journal', 'このプロセスはクラウドのジャーナルから復元できません'],
+      [{ answer: 'restore_eni_gone', eni: 'eni-1' }, 'ENI eni-1 does not exist (any more)', 'ENI eni-1 は（もう）存在しません'],
+    ];
+    for (const [answer, en, ja] of cases) {
+      expect(msg('en').serviceAnswerText({ answer })).toBe(en);
+      expect(msg('ja').serviceAnswerText({ answer })).toBe(ja);
+      expect(msg('ja').restoreDone({ message: msg('ja').serviceAnswerText({ answer }) })).not.toMatch(/[a-z]{3,} [a-z]{3,} [a-z]{3,}/);
+    }
+  });
+});

@@ -38,6 +38,8 @@ export interface ReconcileReport {
   why: string;
   /** What it came to: 'migrated', 'restored', 'eni removed', 'asked', or an error. */
   result?: string;
+  /** The ENI asked about does not exist (a forced restore of one ENI). */
+  eniGone?: boolean;
 }
 
 async function knowledgeOf(d: CloudReconcileDeps, regionId: string, j: CloudJournal): Promise<JobKnowledge> {

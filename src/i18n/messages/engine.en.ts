@@ -28,6 +28,12 @@ function answerText(a: ServiceAnswer): string {
     case 'already_rolled_back': return `${a.job} was already rolled back by ${a.rollback}.`;
     case 'instance_busy': return `Instance ${a.instance} has an active job ${a.holder}; try again when it is done.`;
     case 'rollback_queued': return `Rollback ${a.rollback} of ${a.job} queued; it needs an approval before it changes anything.`;
+    // The restore answers go inside restoreDone / restoreFailed: no closing full stop.
+    case 'restored_from_tags': return `restored the original mapping and removed ${a.eni}`;
+    case 'restore_bad_request': return `region ${a.region} or ENI ${a.eni} is not valid here`;
+    case 'restore_unavailable': return 'this process cannot restore from the cloud journal';
+    case 'restore_eni_gone': return `ENI ${a.eni} does not exist (any more)`;
+    case 'not_restored': return `${a.result}: ${a.why}`;
   }
 }
 

@@ -32,6 +32,12 @@ function answerText(a: ServiceAnswer): string {
     case 'already_rolled_back': return `${a.job} は ${a.rollback} ですでにロールバック済みです。`;
     case 'instance_busy': return `インスタンス ${a.instance} には実行中のジョブ ${a.holder} があります。完了してから再実行してください。`;
     case 'rollback_queued': return `${a.job} のロールバック ${a.rollback} をキューに追加しました。変更の前に承認が必要です。`;
+    // 復元の応答は restoreDone / restoreFailed の中に入るので、句点で終えません。
+    case 'restored_from_tags': return `元のマッピングを復元し、${a.eni} を削除しました`;
+    case 'restore_bad_request': return `リージョン ${a.region} または ENI ${a.eni} はここでは使えません`;
+    case 'restore_unavailable': return 'このプロセスはクラウドのジャーナルから復元できません';
+    case 'restore_eni_gone': return `ENI ${a.eni} は（もう）存在しません`;
+    case 'not_restored': return `${a.result}: ${a.why}`;
   }
 }
 

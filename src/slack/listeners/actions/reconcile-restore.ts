@@ -31,7 +31,9 @@ async function handleRestoreClick(body: BlockAction<ButtonAction>, deps: SlackDe
   await deps.outbox.note({ type: 'slack.restore_asked', jobId: value.jobId, at: new Date().toISOString(), userId, eniId: value.eniId });
   await tell(t.restoreStarted({ eni: code(value.eniId), user: mention(userId) }));
   const r = await deps.service.restoreFromCloud(value.regionId, value.eniId, userId);
-  await tell(r.ok ? t.restoreDone({ message: esc(r.message) }) : t.restoreFailed({ message: esc(r.message) }));
+  // Worded in the reader's language from the answer's facts; a service without them gives its English as data.
+  const said = esc(r.answer ? t.serviceAnswerText({ answer: r.answer }) : r.message);
+  await tell(r.ok ? t.restoreDone({ message: said }) : t.restoreFailed({ message: said }));
   deps.log.info({ userId, eniId: value.eniId, ok: r.ok }, 'reconcile restore click');
   return { ok: r.ok };
 }
