@@ -1,5 +1,5 @@
 import type { CutoverMethod } from './steps.ts';
-import type { DriftReason, EngineSummary, JobOutcome, JobReason, OutcomeText, StepFailureText } from './job-text.ts';
+import type { DriftReason, EngineSummary, JobOutcome, JobReason, OutcomeText, ReconcileSituation, StepFailureText } from './job-text.ts';
 import type { DnatEntry, DnatSpec } from './cloud-types.ts';
 import type { Plan, Refusal } from './plan-types.ts';
 import type { BatchCounts, BatchItemStatus, BatchPhase, BatchPlan } from './batch-plan.ts';
@@ -90,7 +90,8 @@ export type MigrationEvent = { jobId: string; at: string } & (
    * Reconcile (src/engine/reconcile/) found the job's ENI in a state a person must judge; the thread offers a
    * Restore button (the original mapping back from the ENI's tags, then the ENI removed).
    */
-  | { type: 'reconcile.ask'; regionId: string; eniId: string; situation: string; original: DnatSpec & { forwardEntryId: string } }
+  /** `situation`: the English (logs, older events); `facts`: the same as a code with facts, worded per reader. */
+  | { type: 'reconcile.ask'; regionId: string; eniId: string; situation: string; facts?: ReconcileSituation; original: DnatSpec & { forwardEntryId: string } }
   // Fleet work (src/engine/batch.ts, scan.ts, drift.ts); the job id is the batch, scan or drift id.
   /** The one plan of a batch: every entry it deletes, every restore recipe, the refused instances. */
   | { type: 'batch.planned'; batch: BatchPlan }

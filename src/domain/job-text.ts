@@ -101,7 +101,7 @@ export type ServiceAnswer =
   | { answer: 'restore_unavailable' }
   | { answer: 'restore_eni_gone'; eni: string }
   /** Reconcile looked and did not restore: what it came to (`result`, a code or the cloud's error) and why (English data). */
-  | { answer: 'not_restored'; eni: string; result: string; why: string };
+  | { answer: 'not_restored'; eni: string; result: string; why: string; situation?: ReconcileSituation };
 
 /**
  * Why one of the engine's own checks stopped a step (StepFailure; a cloud error is the cloud's text instead), as a
@@ -141,3 +141,28 @@ export type DriftReason =
   | { code: 'snat_elsewhere'; entry: string; scope: string; ips: string[]; expected: string[] }
   /** A migrated instance's SSH (or RDP) through its public IP no longer answers; `error`: the probe's own text. */
   | { code: 'not_answering'; probe: 'SSH' | 'RDP'; eip: string; port: number; eniIp: string; seconds: number; attempts: number; error?: string };
+
+/** A DNAT entry as `internal IP (entry id)`. */
+export interface EntryFact { ip: string; entry: string }
+
+/**
+ * Why reconcile decided what it did, as a code with facts: the message catalog (engine.*.ts reconcileSituation)
+ * words it per reader, and its English is what the engine logs and stores. Identifiers and cloud states stay data.
+ */
+export type ReconcileSituation =
+  | { code: 'job_running'; job: string }
+  | { code: 'eni_changing'; eni: string; status: string }
+  | { code: 'dnat_changing'; entries: { entry: string; status: string }[] }
+  | { code: 'ended_as_shown'; job: string; outcome: JobOutcome }
+  | { code: 'ended_left_eni'; job: string; outcome: JobOutcome; eni: string }
+  | { code: 'ended_but_maps'; job: string; outcome: JobOutcome; eip: string; targets: EntryFact[] }
+  | { code: 'foreign_mapping'; job: string; eip: string; targets: EntryFact[] }
+  | { code: 'maps_both'; eip: string; originalIp: string }
+  | { code: 'maps_to_eni'; eip: string; eni: string; eniIp: string; instance: string }
+  | { code: 'eni_detached'; eip: string; eni: string; instance: string }
+  | { code: 'still_original'; eip: string; originalIp: string }
+  | { code: 'maps_nothing'; eip: string }
+  /** Set by the engine (src/engine/reconcile/cloud-reconcile.ts), not by decideReconcile (src/domain/reconcile-decision.ts). */
+  | { code: 'eni_gone' }
+  | { code: 'reads_differed'; first: ReconcileSituation; then: ReconcileSituation }
+  | { code: 'restore_asked'; by: string; before: ReconcileSituation };

@@ -70,7 +70,7 @@ export class EngineService implements MigrationService {
     const r = await this.d.cloudRestore(regionId, eniId, by);
     if (r.result === 'restored') return said(true, { answer: 'restored_from_tags', eni: eniId });
     if (r.eniGone) return said(false, { answer: 'restore_eni_gone', eni: eniId });
-    return said(false, { answer: 'not_restored', eni: eniId, result: r.result ?? r.action, why: r.why });
+    return said(false, { answer: 'not_restored', eni: eniId, result: r.result ?? r.action, why: r.why, ...(r.situation ? { situation: r.situation } : {}) });
   }
 
   private validate(regionId: string, instanceId: string): string | undefined {

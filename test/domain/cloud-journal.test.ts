@@ -88,4 +88,12 @@ describe('decideReconcile', () => {
   ])('%s → %s', (_name, job, e, entries, want) => {
     expect(decideReconcile({ journal: journal(), eni: e, entriesOnEip: entries, job }).kind).toBe(want);
   });
+  it('says why as a code with facts (worded by the catalog), not as an English sentence', () => {
+    const why = (job: JobKnowledge, e: ReturnType<typeof eni>, entries: DnatEntry[]) => decideReconcile({ journal: journal(), eni: e, entriesOnEip: entries, job }).situation;
+    expect(why({ state: 'active' }, eni(), [])).toEqual({ code: 'job_running', job: journal().jobId });
+    expect(why(unknown, eni(), [entry(ENI_IP, 'Pending')])).toEqual({ code: 'dnat_changing', entries: [{ entry: 'fwd-x', status: 'Pending' }] });
+    expect(why(unknown, eni(), [entry('192.168.1.99')])).toMatchObject({ code: 'foreign_mapping', targets: [{ ip: '192.168.1.99', entry: 'fwd-x' }] });
+    expect(why(unknown, eni(), [entry(ENI_IP)])).toMatchObject({ code: 'maps_to_eni', eni: 'eni-1', eniIp: ENI_IP });
+    expect(why(unknown, eni(), [])).toMatchObject({ code: 'maps_nothing' });
+  });
 });

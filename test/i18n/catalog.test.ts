@@ -9,7 +9,7 @@ import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
 import { STEPS } from '../../src/domain/steps.ts';
 import type { PlanWarning } from '../../src/domain/plan-warning.ts';
-import type { DriftReason, OutcomeText, ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
+import type { DriftReason, OutcomeText, ReconcileSituation, ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
 import type { BadOptionProblem, Refusal } from '../../src/domain/plan-types.ts';
 import { refusalCard } from '../../src/slack/blocks/plan-card.ts';
 import { reasonText, stepErrorText, summaryText } from '../../src/slack/blocks/format.ts';
@@ -459,5 +459,50 @@ describe('the answer of a restore from the cloud journal (codes with facts, word
       expect(msg('ja').serviceAnswerText({ answer })).toBe(ja);
       expect(msg('ja').restoreDone({ message: msg('ja').serviceAnswerText({ answer }) })).not.toMatch(/[a-z]{3,} [a-z]{3,} [a-z]{3,}/);
     }
+  });
+});
+
+describe('why reconcile decided what it did (codes with facts, worded per reader)', () => {
+  const targets = [{ ip: '192.168.1.99', entry: 'fwd-9' }];
+  const all: ReconcileSituation[] = [
+    { code: 'job_running', job: 'migrate-1' },
+    { code: 'eni_changing', eni: 'eni-1', status: 'Attaching' },
+    { code: 'dnat_changing', entries: [{ entry: 'fwd-1', status: 'Pending' }] },
+    { code: 'ended_as_shown', job: 'migrate-1', outcome: 'migrated' },
+    { code: 'ended_left_eni', job: 'migrate-1', outcome: 'restored', eni: 'eni-1' },
+    { code: 'ended_but_maps', job: 'migrate-1', outcome: 'migrated', eip: '203.0.113.7', targets },
+    { code: 'ended_but_maps', job: 'migrate-1', outcome: 'restored', eip: '203.0.113.7', targets: [] },
+    { code: 'foreign_mapping', job: 'migrate-1', eip: '203.0.113.7', targets },
+    { code: 'maps_both', eip: '203.0.113.7', originalIp: '192.168.1.7' },
+    { code: 'maps_to_eni', eip: '203.0.113.7', eni: 'eni-1', eniIp: '192.168.1.50', instance: 'i-1' },
+    { code: 'eni_detached', eip: '203.0.113.7', eni: 'eni-1', instance: 'i-1' },
+    { code: 'still_original', eip: '203.0.113.7', originalIp: '192.168.1.7' },
+    { code: 'maps_nothing', eip: '203.0.113.7' },
+    { code: 'eni_gone' },
+    { code: 'reads_differed', first: { code: 'maps_nothing', eip: '203.0.113.7' }, then: { code: 'eni_gone' } },
+    { code: 'restore_asked', by: 'U0ALICE', before: { code: 'maps_both', eip: '203.0.113.7', originalIp: '192.168.1.7' } },
+  ];
+  it('every situation in both languages; the Japanese carries no English sentence, only identifiers and states', () => {
+    for (const situation of all) {
+      const en = msg('en').reconcileSituation({ situation });
+      const ja = msg('ja').reconcileSituation({ situation });
+      expect(en.length).toBeGreaterThan(5);
+      expect(ja).not.toBe(en);
+      expect(ja.replace(/\b(migrated|restored|Attaching|Pending)\b/g, '')).not.toMatch(/[a-z]{3,} [a-z]{2,} [a-z]{2,}/);
+    }
+  });
+  it('the English stays the sentence logs and records had before', () => {
+    expect(msg('en').reconcileSituation({ situation: all[7]! })).toBe('EIP 203.0.113.7 maps to 192.168.1.99 (fwd-9), which neither job migrate-1 nor its original made');
+    expect(msg('en').reconcileSituation({ situation: all[15]! })).toBe('restore asked for by U0ALICE (EIP 203.0.113.7 maps both to the ENI and to the original 192.168.1.7)');
+    expect(msg('ja').reconcileSituation({ situation: all[7]! })).toBe('EIP 203.0.113.7 は 192.168.1.99（fwd-9） にマッピングされていますが、これはジョブ migrate-1 も元の設定も作ったものではありません');
+  });
+  it('an EIP that maps to nothing says so in both languages', () => {
+    expect(msg('en').reconcileSituation({ situation: all[6]! })).toBe('job migrate-1 ended restored, but EIP 203.0.113.7 now maps to nothing');
+    expect(msg('ja').reconcileSituation({ situation: all[6]! })).toBe('ジョブ migrate-1 は restored で終了しましたが、EIP 203.0.113.7 は現在どこにもマッピングされていません');
+  });
+  it('the not-restored answer words the situation per reader; an older answer keeps its English as data', () => {
+    const answer: ServiceAnswer = { answer: 'not_restored', eni: 'eni-1', result: 'skipped', why: 'old English', situation: all[0]! };
+    expect(msg('ja').serviceAnswerText({ answer })).toBe('skipped: ジョブ migrate-1 はまだ実行中で、そのワーカーが管理しています');
+    expect(msg('ja').serviceAnswerText({ answer: { answer: 'not_restored', eni: 'eni-1', result: 'skipped', why: 'old English' } })).toBe('skipped: old English');
   });
 });

@@ -127,4 +127,16 @@ describe('the reconcile question', () => {
     const { validateMessage } = await import('../../src/slack-sim/block-validation.ts');
     expect(validateMessage(msg)).toBeUndefined();
   });
+  it('words the situation from its facts in the reader\'s language; an older event shows its English as data', async () => {
+    const { reconcileAskMessage } = await import('../../src/slack/blocks/reconcile-card.ts');
+    const ev = {
+      type: 'reconcile.ask' as const, jobId: 'migrate-cn-hangzhou-i-bp1aaaaaaaaaaaaaaaaa-3', at: '2026-01-05T10:00:00Z', regionId: 'cn-hangzhou', eniId: 'eni-bp1eeeeeeeeeeeeeeeee',
+      situation: 'EIP 47.96.1.10 maps both to the ENI and to the original 10.0.1.10',
+      original: { forwardEntryId: 'fwd-1', forwardTableId: 'ftb-1', externalIp: '47.96.1.10', internalIp: '10.0.1.10', externalPort: 'Any', internalPort: 'Any', ipProtocol: 'Any' },
+    };
+    const ja = renderMessage(reconcileAskMessage({ ...ev, facts: { code: 'maps_both', eip: '47.96.1.10', originalIp: '10.0.1.10' } }, 'ja'));
+    expect(ja).toContain('EIP 47.96.1.10 はENIと元の 10.0.1.10 の両方にマッピングされています');
+    expect(ja).not.toContain('maps both');
+    expect(renderMessage(reconcileAskMessage(ev, 'ja'))).toContain('maps both to the ENI');
+  });
 });

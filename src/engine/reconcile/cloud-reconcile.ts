@@ -8,7 +8,9 @@ import type { CloudPort } from '../../cloud/cloud-port.ts';
 import { JOURNAL_TAGS, readJournal, type CloudJournal } from '../../domain/cloud-journal.ts';
 import type { NetworkInterface } from '../../domain/cloud-types.ts';
 import type { JobOutcome, MigrationEvent } from '../../domain/events.ts';
+import type { ReconcileSituation } from '../../domain/job-text.ts';
 import { decideReconcile, type JobKnowledge, type ReconcileAction } from '../../domain/reconcile-decision.ts';
+import { msg } from '../../i18n/catalog.ts';
 import { fencedCloud } from '../migration/fenced-cloud.ts';
 import type { EngineOptions } from '../options.ts';
 import type { EventBody, JobRecord, Notifier } from '../ports.ts';
@@ -30,6 +32,9 @@ export interface CloudReconcileDeps {
   log: Logger;
 }
 
+/** The decision's English (logs, the report, the records' stored summary), from the catalog. */
+const whyOf = (a: ReconcileAction) => msg('en').reconcileSituation({ situation: a.situation });
+
 export interface ReconcileReport {
   eniId: string;
   jobId?: string;
@@ -40,6 +45,8 @@ export interface ReconcileReport {
   result?: string;
   /** The ENI asked about does not exist (a forced restore of one ENI). */
   eniGone?: boolean;
+  /** `why` as a code with facts, worded per reader. */
+  situation?: ReconcileSituation;
 }
 
 async function knowledgeOf(d: CloudReconcileDeps, regionId: string, j: CloudJournal): Promise<JobKnowledge> {
@@ -98,7 +105,7 @@ async function act(d: CloudReconcileDeps, regionId: string, c: ActionContext, ac
       return undefined;
     case 'remove_eni': {
       await removeEni(c);
-      const summary = `${LOST}. ${action.why}; removed the staged ENI ${c.eni.networkInterfaceId}. The original mapping is in place.`;
+      const summary = `${LOST}. ${whyOf(action)}; removed the staged ENI ${c.eni.networkInterfaceId}. The original mapping is in place.`;
       if (lost) {
         await recordEnd(d, regionId, j, c.eni, 'restored', summary);
         await tell(d, j, [{ type: 'finished', outcome: 'restored', summary }]);
@@ -106,18 +113,18 @@ async function act(d: CloudReconcileDeps, regionId: string, c: ActionContext, ac
       return 'eni removed';
     }
     case 'restore':
-      return restore(action.why);
+      return restore(whyOf(action));
     case 'verify_migrated': {
       const v = await verifyMigrated(c);
-      if (!v.ok) return restore(`${action.why}, but verification failed (${[v.ssh.error, v.egress.error].filter(Boolean).join('; ')})`);
-      const summary = `${LOST}. ${action.why}; verified: SSH through the EIP and egress from ${v.egress.observedIp ?? 'the SNAT IP'}. Migrated.`;
+      if (!v.ok) return restore(`${whyOf(action)}, but verification failed (${[v.ssh.error, v.egress.error].filter(Boolean).join('; ')})`);
+      const summary = `${LOST}. ${whyOf(action)}; verified: SSH through the EIP and egress from ${v.egress.observedIp ?? 'the SNAT IP'}. Migrated.`;
       await recordEnd(d, regionId, j, c.eni, 'migrated', summary);
       await d.records.patch(j.jobId, { newEntryIds: (await entries()).map((e) => e.forwardEntryId), verification: { ...v, at: new Date().toISOString() } });
       await tell(d, j, [{ type: 'verified', ssh: v.ssh, egress: v.egress, ok: true }, { type: 'finished', outcome: 'migrated', summary }]);
       return 'migrated';
     }
     case 'ask': {
-      await tell(d, j, [{ type: 'reconcile.ask', eniId: c.eni.networkInterfaceId, regionId, situation: action.why, original: j.original }]);
+      await tell(d, j, [{ type: 'reconcile.ask', eniId: c.eni.networkInterfaceId, regionId, situation: whyOf(action), facts: action.situation, original: j.original }]);
       return 'asked';
     }
   }
@@ -157,15 +164,16 @@ export async function reconcileEni(d: CloudReconcileDeps, regionId: string, eni:
       seen = await read();
       const again: ReconcileAction = seen.live
         ? decideReconcile({ journal: j, eni: seen.live, entriesOnEip: seen.entriesOnEip, job: known })
-        : { kind: 'leave', why: 'the ENI is gone' };
+        : { kind: 'leave', situation: { code: 'eni_gone' } };
       action = again.kind === action.kind ? again
-        : { kind: 'wait', why: `the cloud read differently once the reads caught up with the last writes (first: ${action.why}; then: ${again.why})` };
+        : { kind: 'wait', situation: { code: 'reads_differed', first: action.situation, then: again.situation } };
     }
     const live = seen.live ?? eni;
     // A person's Restore overrides anything but a running job and a cloud still changing.
-    if (force && action.kind !== 'wait' && known.state !== 'active') action = { kind: 'restore', why: `restore asked for by ${force.by} (${action.why})` };
+    if (force && action.kind !== 'wait' && known.state !== 'active') action = { kind: 'restore', situation: { code: 'restore_asked', by: force.by, before: action.situation } };
     report.action = action.kind;
-    report.why = action.why;
+    report.why = whyOf(action);
+    report.situation = action.situation;
     const ctx: ActionContext = { cloud, journal: j, eni: live, opts: d.opts, tokenLabel: (l) => reconcileToken(eni.networkInterfaceId, l), pass: token };
     const result = await act(d, regionId, ctx, action, known);
     if (result) report.result = result;

@@ -1,6 +1,6 @@
 // The service's answers to cancel and rollback, from their codes (src/domain/job-text.ts ServiceAnswer). Plain text:
 // the caller escapes it. The engine keeps this English as the answer's `message` (logs, CLI).
-import type { ServiceAnswer, StepFailureText } from '../../domain/job-text.ts';
+import type { EntryFact, ReconcileSituation, ServiceAnswer, StepFailureText } from '../../domain/job-text.ts';
 
 const EFFECT = {
   restore: 'the original DNAT mapping will be restored and the ENI removed (no second approval: it returns to the approved starting point)',
@@ -33,7 +33,7 @@ function answerText(a: ServiceAnswer): string {
     case 'restore_bad_request': return `region ${a.region} or ENI ${a.eni} is not valid here`;
     case 'restore_unavailable': return 'this process cannot restore from the cloud journal';
     case 'restore_eni_gone': return `ENI ${a.eni} does not exist (any more)`;
-    case 'not_restored': return `${a.result}: ${a.why}`;
+    case 'not_restored': return `${a.result}: ${a.situation ? situationText(a.situation) : a.why}`;
   }
 }
 
@@ -67,9 +67,36 @@ function failureText(f: StepFailureText): string {
   }
 }
 
+
+const targetsEn = (ts: readonly EntryFact[]) => (ts.length ? ts.map((t) => `${t.ip} (${t.entry})`).join(', ') : 'nothing');
+
+/** Why reconcile decided what it did (src/domain/reconcile-decision.ts). */
+function situationText(s: ReconcileSituation): string {
+  switch (s.code) {
+    case 'job_running': return `job ${s.job} is still running; its worker owns it`;
+    case 'eni_changing': return `ENI ${s.eni} is ${s.status}`;
+    case 'dnat_changing': return `DNAT ${s.entries.map((e) => `${e.entry} is ${e.status}`).join(', ')}`;
+    case 'ended_as_shown': return `job ${s.job} ended ${s.outcome}, as the cloud shows`;
+    case 'ended_left_eni': return `job ${s.job} ended ${s.outcome} but left its ENI ${s.eni}`;
+    case 'ended_but_maps': return `job ${s.job} ended ${s.outcome}, but EIP ${s.eip} now maps to ${targetsEn(s.targets)}`;
+    case 'foreign_mapping': return `EIP ${s.eip} maps to ${targetsEn(s.targets)}, which neither job ${s.job} nor its original made`;
+    case 'maps_both': return `EIP ${s.eip} maps both to the ENI and to the original ${s.originalIp}`;
+    case 'maps_to_eni': return `EIP ${s.eip} already maps to ENI ${s.eni} (${s.eniIp}) on ${s.instance}`;
+    case 'eni_detached': return `EIP ${s.eip} maps to ENI ${s.eni}, which is not attached to ${s.instance}`;
+    case 'still_original': return `EIP ${s.eip} still maps to the original ${s.originalIp}: the cutover never happened or was undone`;
+    case 'maps_nothing': return `EIP ${s.eip} maps to nothing: the job stopped between the delete and the create`;
+    case 'eni_gone': return 'the ENI is gone';
+    case 'reads_differed':
+      return `the cloud read differently once the reads caught up with the last writes (first: ${situationText(s.first)}; then: ${situationText(s.then)})`;
+    case 'restore_asked': return `restore asked for by ${s.by} (${situationText(s.before)})`;
+  }
+}
+
 export const en = {
   /** Why one of the engine's own checks stopped a step, in plain text (the caller escapes it). */
   stepFailureText: (p: { text: StepFailureText }) => failureText(p.text),
   /** The service's answer to cancel or rollback, in plain text. */
   serviceAnswerText: (p: { answer: ServiceAnswer }) => answerText(p.answer),
+  /** Why reconcile decided what it did, in plain text. */
+  reconcileSituation: (p: { situation: ReconcileSituation }) => situationText(p.situation),
 };

@@ -1,4 +1,4 @@
-import type { ServiceAnswer, StepFailureText } from '../../domain/job-text.ts';
+import type { EntryFact, ReconcileSituation, ServiceAnswer, StepFailureText } from '../../domain/job-text.ts';
 import type { SameMessages } from '../message-type.ts';
 import type { en as En } from './engine.en.ts';
 
@@ -37,7 +37,7 @@ function answerText(a: ServiceAnswer): string {
     case 'restore_bad_request': return `リージョン ${a.region} または ENI ${a.eni} はここでは使えません`;
     case 'restore_unavailable': return 'このプロセスはクラウドのジャーナルから復元できません';
     case 'restore_eni_gone': return `ENI ${a.eni} は（もう）存在しません`;
-    case 'not_restored': return `${a.result}: ${a.why}`;
+    case 'not_restored': return `${a.result}: ${a.situation ? situationText(a.situation) : a.why}`;
   }
 }
 
@@ -72,7 +72,34 @@ function failureText(f: StepFailureText): string {
   }
 }
 
+
+const targetsJa = (ts: readonly EntryFact[]) => ts.map((t) => `${t.ip}（${t.entry}）`).join(', ');
+
+/** リコンサイルがその判断をした理由（src/domain/reconcile-decision.ts）。ID、状態、結果のコードはそのまま。 */
+function situationText(s: ReconcileSituation): string {
+  switch (s.code) {
+    case 'job_running': return `ジョブ ${s.job} はまだ実行中で、そのワーカーが管理しています`;
+    case 'eni_changing': return `ENI ${s.eni} は ${s.status} です`;
+    case 'dnat_changing': return `DNAT ${s.entries.map((e) => `${e.entry} は ${e.status}`).join(', ')} です`;
+    case 'ended_as_shown': return `ジョブ ${s.job} は ${s.outcome} で終了しており、クラウドの状態もそのとおりです`;
+    case 'ended_left_eni': return `ジョブ ${s.job} は ${s.outcome} で終了しましたが、ENI ${s.eni} が残っています`;
+    case 'ended_but_maps':
+      return `ジョブ ${s.job} は ${s.outcome} で終了しましたが、EIP ${s.eip} は現在${s.targets.length ? ` ${targetsJa(s.targets)} にマッピングされています` : 'どこにもマッピングされていません'}`;
+    case 'foreign_mapping': return `EIP ${s.eip} は ${targetsJa(s.targets)} にマッピングされていますが、これはジョブ ${s.job} も元の設定も作ったものではありません`;
+    case 'maps_both': return `EIP ${s.eip} はENIと元の ${s.originalIp} の両方にマッピングされています`;
+    case 'maps_to_eni': return `EIP ${s.eip} はすでに ${s.instance} 上の ENI ${s.eni}（${s.eniIp}）にマッピングされています`;
+    case 'eni_detached': return `EIP ${s.eip} は ENI ${s.eni} にマッピングされていますが、そのENIは ${s.instance} にアタッチされていません`;
+    case 'still_original': return `EIP ${s.eip} はまだ元の ${s.originalIp} にマッピングされています。切り替えは行われなかったか、元に戻されています`;
+    case 'maps_nothing': return `EIP ${s.eip} はどこにもマッピングされていません。ジョブが削除と作成の間で止まりました`;
+    case 'eni_gone': return 'ENIはもう存在しません';
+    case 'reads_differed':
+      return `直前の書き込みが読み取りに反映された後、クラウドの状態が変わっていました（最初: ${situationText(s.first)}、次: ${situationText(s.then)}）`;
+    case 'restore_asked': return `${s.by} が復元を求めました（${situationText(s.before)}）`;
+  }
+}
+
 export const ja: SameMessages<typeof En> = {
   stepFailureText: (p) => failureText(p.text),
   serviceAnswerText: (p) => answerText(p.answer),
+  reconcileSituation: (p) => situationText(p.situation),
 };

@@ -31,10 +31,12 @@ export function decodeReconcileValue(raw: unknown): { regionId: string; eniId: s
 export function reconcileAskMessage(ev: Extract<MigrationEvent, { type: 'reconcile.ask' }>, lang: Lang = 'en'): SlackMessage {
   const m = msg(lang);
   const value = encodeValue(ev.regionId, ev.eniId, ev.jobId);
+  // Worded per reader from the facts; an event from before they were kept shows its English as data.
+  const situation = ev.facts ? m.reconcileSituation({ situation: ev.facts }) : ev.situation;
   return fitMessage({
-    text: esc(m.reconcileText({ eni: ev.eniId, situation: ev.situation })),
+    text: esc(m.reconcileText({ eni: ev.eniId, situation })),
     blocks: [
-      section(m.reconcileHead({ at: when(ev.at, lang), situation: escCut(ev.situation, 1500), eni: code(ev.eniId), region: code(ev.regionId) })),
+      section(m.reconcileHead({ at: when(ev.at, lang), situation: escCut(situation, 1500), eni: code(ev.eniId), region: code(ev.regionId) })),
       section(m.reconcileRestore({ recipe: codeBlock(restoreRecipeText(ev.original)) })),
       ...(value.length <= VALUE_MAX ? [{
         type: 'actions' as const,
