@@ -26,6 +26,8 @@ export type JobReason =
   | { code: 'original_unverified'; problems: VerifyProblems }
   /** Refused by the pre-flight: the refusal code and its English sentence (kept for logs; shown as data). */
   | { code: 'refused'; refusal: string; message: string }
+  /** Reconcile restored from the ENI's tags; `lost`: Redis had forgotten the job; `verify`: the failed check's own text (data). */
+  | { code: 'reconcile'; situation: ReconcileSituation; lost: boolean; verify?: string }
   /** Why a rollback restores: the migration it undoes. */
   | { code: 'rollback_of'; job: string }
   /** A batch stopped because one of its instances did not migrate (`outcome` absent: another job held it). */

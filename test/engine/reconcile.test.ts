@@ -93,6 +93,8 @@ describe('reconcile from the ENI tags', () => {
     const end = await until(() => notifier.forJob(jobId).find((e) => e.type === 'finished'), { what: 'the finished message', timeoutMs: 5_000 });
     expect(end).toMatchObject({ outcome: 'restored' });
     expect(notifier.forJob(jobId).some((e) => e.type === 'restored' && e.reason.includes('UAPPROVER'))).toBe(true);
+    // The reason is also a code with facts, so a Japanese thread words it in Japanese.
+    expect(notifier.forJob(jobId).find((e) => e.type === 'restored')).toMatchObject({ reasons: [{ code: 'reconcile', situation: { code: 'restore_asked', by: 'UAPPROVER' } }] });
     expect((await engine.service.status(jobId))[0]).toMatchObject({ state: 'finished', outcome: 'restored' });
   }, 60_000);
 

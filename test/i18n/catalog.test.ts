@@ -506,3 +506,16 @@ describe('why reconcile decided what it did (codes with facts, worded per reader
     expect(msg('ja').serviceAnswerText({ answer: { answer: 'not_restored', eni: 'eni-1', result: 'skipped', why: 'old English' } })).toBe('skipped: old English');
   });
 });
+
+describe('a restore by reconcile (the reason as a code with facts)', () => {
+  it('words the reason and the summary in both languages; the failed check\'s text stays data', () => {
+    const reason = { code: 'reconcile', lost: true, situation: { code: 'maps_nothing', eip: '203.0.113.7' }, verify: 'ssh: timeout' } as const;
+    const text: OutcomeText = { outcome: 'restored', reasons: [reason], mapping: { eip: '203.0.113.7', originalIp: '192.168.1.7' } };
+    expect(msg('en').jobReasons({ reasons: [reason] })).toBe('Redis lost this job\'s record; reconcile read it from its ENI\'s tags: EIP 203.0.113.7 maps to nothing: the job stopped between the delete and the create, but verification failed (ssh: timeout)');
+    const ja = msg('ja').outcomeText({ text });
+    expect(ja).toContain('Redisからジョブの記録が失われたため、リコンサイルがENIのタグから読み取りました: EIP 203.0.113.7 はどこにもマッピングされていません');
+    expect(ja).toContain('（ssh: timeout）');
+    expect(ja).not.toMatch(/Redis lost|maps to nothing|verification failed/);
+    expect(msg('ja').jobReasons({ reasons: [{ code: 'reconcile', lost: false, situation: { code: 'eni_gone' } }] })).toBe('リコンサイル: ENIはもう存在しません');
+  });
+});

@@ -8,7 +8,7 @@ import type { CloudPort } from '../../cloud/cloud-port.ts';
 import { JOURNAL_TAGS, readJournal, type CloudJournal } from '../../domain/cloud-journal.ts';
 import type { NetworkInterface } from '../../domain/cloud-types.ts';
 import type { JobOutcome, MigrationEvent } from '../../domain/events.ts';
-import type { ReconcileSituation } from '../../domain/job-text.ts';
+import type { JobReason, OutcomeText, ReconcileSituation } from '../../domain/job-text.ts';
 import { decideReconcile, type JobKnowledge, type ReconcileAction } from '../../domain/reconcile-decision.ts';
 import { msg } from '../../i18n/catalog.ts';
 import { fencedCloud } from '../migration/fenced-cloud.ts';
@@ -68,13 +68,13 @@ async function tell(d: CloudReconcileDeps, j: CloudJournal, events: EventBody[])
 }
 
 /** The job's record again, finished, so `status` answers and the next pass leaves the ENI alone. */
-async function recordEnd(d: CloudReconcileDeps, regionId: string, j: CloudJournal, eni: NetworkInterface, outcome: JobOutcome, summary: string): Promise<void> {
+async function recordEnd(d: CloudReconcileDeps, regionId: string, j: CloudJournal, eni: NetworkInterface, outcome: JobOutcome, summary: string, outcomeText?: OutcomeText): Promise<void> {
   const now = new Date().toISOString();
   const rec: JobRecord = {
     jobId: j.jobId, kind: 'migrate', regionId, instanceId: j.instanceId, requestedBy: 'reconcile',
     audience: j.thread ? { channelId: j.thread.channelId, ...(j.thread.threadTs ? { threadTs: j.thread.threadTs } : {}) } : {},
     options: { ports: j.newPorts === 'any' ? { kind: 'all' } : { kind: 'list', ports: j.newPorts.split(',').map(Number) }, configureGuest: false },
-    state: 'finished', outcome, summary, createdAt: now, updatedAt: now, steps: [], eniId: eni.networkInterfaceId,
+    state: 'finished', outcome, summary, ...(outcomeText ? { outcomeText } : {}), createdAt: now, updatedAt: now, steps: [], eniId: eni.networkInterfaceId,
     original: { entry: { ...j.original, status: 'Available' }, restoreRecipe: j.original, savedAt: now },
   };
   await d.records.createDetached(rec, {
@@ -91,12 +91,16 @@ async function act(d: CloudReconcileDeps, regionId: string, c: ActionContext, ac
   const j = c.journal;
   const entries = () => c.cloud.listForwardEntries(j.original.forwardTableId, { externalIp: j.original.externalIp });
   const lost = known.state === 'unknown';
-  const restore = async (why: string): Promise<string> => {
+  const restore = async (situation: ReconcileSituation, verify?: string): Promise<string> => {
     const entry = await restoreOriginal(c, await entries());
     await removeEni(c);
-    const summary = `${LOST}. ${why}: restored the original DNAT IP mapping ${j.original.externalIp} → ${j.original.internalIp} and removed ENI ${c.eni.networkInterfaceId}.`;
-    if (lost) await recordEnd(d, regionId, j, c.eni, 'restored', summary);
-    await tell(d, j, [{ type: 'restored', entry, reason: `reconcile: ${why}` }, ...(lost ? [{ type: 'finished' as const, outcome: 'restored' as const, summary }] : [])]);
+    // Facts worded per reader; the English (record, logs) from the same catalog.
+    const reason: JobReason = { code: 'reconcile', situation, lost, ...(verify !== undefined ? { verify } : {}) };
+    const text: OutcomeText = { outcome: 'restored', reasons: [reason], mapping: { eip: j.original.externalIp, originalIp: j.original.internalIp } };
+    const summary = msg('en').outcomeText({ text });
+    if (lost) await recordEnd(d, regionId, j, c.eni, 'restored', summary, text);
+    await tell(d, j, [{ type: 'restored', entry, reason: msg('en').jobReasons({ reasons: [reason] }), reasons: [reason] },
+      ...(lost ? [{ type: 'finished' as const, outcome: 'restored' as const, summary, text }] : [])]);
     return 'restored';
   };
   switch (action.kind) {
@@ -113,10 +117,10 @@ async function act(d: CloudReconcileDeps, regionId: string, c: ActionContext, ac
       return 'eni removed';
     }
     case 'restore':
-      return restore(whyOf(action));
+      return restore(action.situation);
     case 'verify_migrated': {
       const v = await verifyMigrated(c);
-      if (!v.ok) return restore(`${whyOf(action)}, but verification failed (${[v.ssh.error, v.egress.error].filter(Boolean).join('; ')})`);
+      if (!v.ok) return restore(action.situation, [v.ssh.error, v.egress.error].filter(Boolean).join('; '));
       const summary = `${LOST}. ${whyOf(action)}; verified: SSH through the EIP and egress from ${v.egress.observedIp ?? 'the SNAT IP'}. Migrated.`;
       await recordEnd(d, regionId, j, c.eni, 'migrated', summary);
       await d.records.patch(j.jobId, { newEntryIds: (await entries()).map((e) => e.forwardEntryId), verification: { ...v, at: new Date().toISOString() } });

@@ -4,6 +4,7 @@
 import type { BatchText, EngineSummary, JobReason, OutcomeText, ReadOnlyText, SkippedFact, VerifyProblems } from '../../domain/job-text.ts';
 import { STEPS, type StepName } from '../../domain/steps.ts';
 import { formatDateTime } from '../time.ts';
+import { en as engineEn } from './engine.en.ts';
 
 const stepName = (step: string) => (STEPS as Record<string, { title: string } | undefined>)[step as StepName]?.title ?? step;
 
@@ -23,6 +24,8 @@ function reasonText(r: JobReason, tz: string | undefined): string {
     case 'original_unverified': return `the original mapping is back but the original path did not verify (${problemsText(r.problems)})`;
     case 'refused': return r.message;
     case 'rollback_of': return `rollback of ${r.job}`;
+    case 'reconcile':
+      return `${r.lost ? 'Redis lost this job\'s record; reconcile read it from its ENI\'s tags: ' : 'reconcile: '}${engineEn.reconcileSituation({ situation: r.situation })}${r.verify !== undefined ? `, but verification failed (${r.verify})` : ''}`;
     case 'child_failed':
       if (!r.outcome) return `${r.instanceId} could not be claimed (another job holds it)`;
       return `${r.instanceId}${r.canary ? ' (canary)' : ''} ended ${r.outcome}${r.text ? `: ${outcomeText(r.text, tz)}` : r.summary ? `: ${r.summary}` : ''}`;

@@ -33,6 +33,8 @@ function reasonText(r: JobReason, tz: string | undefined): string {
       return `事前チェックで拒否されました（${r.refusal}）${explain ? `: ${explain}` : ''}`;
     }
     case 'rollback_of': return `${r.job} のロールバック`;
+    case 'reconcile':
+      return `${r.lost ? 'Redisからジョブの記録が失われたため、リコンサイルがENIのタグから読み取りました: ' : 'リコンサイル: '}${engineJa.reconcileSituation({ situation: r.situation })}${r.verify !== undefined ? `。ただし検証に失敗しました（${r.verify}）` : ''}`;
     case 'child_failed':
       if (!r.outcome) return `${r.instanceId} は別のジョブが使用中のため取得できませんでした`;
       return `${r.instanceId}${r.canary ? '（カナリア）' : ''} は ${r.outcome} で終了しました${r.text ? `: ${outcomeText(r.text, tz)}` : r.summary ? `: ${r.summary}` : ''}`;
