@@ -13,6 +13,7 @@ import { startSandbox } from '../../src/sandbox/index.ts';
 import { deleteKeys } from '../../src/util/private-redis.ts';
 import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
 import { engineScenario, MIGRATABLE } from './scenario.ts';
+import type { OutcomeText } from '../../src/domain/job-text.ts';
 
 const REGION = 'cn-hangzhou';
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -125,5 +126,24 @@ describe('reconcile from the ENI tags', () => {
     const next = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId)!;
     expect(next).toMatchObject({ action: 'verify_migrated', result: 'migrated' });
     expect((await cloud.listForwardEntries('ftb-1', { externalIp: eip })).map((e) => e.internalIp)).toEqual([eni.privateIp]);
+  }, 60_000);
+
+  it('a forgotten job that never cut over: the staged ENI is removed and the end is told as facts a Japanese thread can word', async () => {
+    const [id, ip, eip] = MIGRATABLE[5]!;
+    const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false }, requestedBy: 'UREQ', audience: { channelId: 'CRECON' } });
+    const jobId = (r as { jobId: string }).jobId;
+    await notifier.waitFor((e) => e.jobId === jobId && e.type === 'approval.requested');
+    const eni = (await cloud.listNetworkInterfaces({ instanceId: id })).find((e) => e.type !== 'Primary')!;
+    await deleteKeys(redis, prefix);
+    await until(async () => (await cloud.listNetworkInterfaces({ networkInterfaceIds: [eni.networkInterfaceId] })).some((e) => e.status === 'InUse'), { what: 'the ENI to be listed', timeoutMs: 5_000 });
+    const done = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId)!;
+    expect(done).toMatchObject({ action: 'remove_eni', result: 'eni removed', jobId, situation: { code: 'still_original', eip, originalIp: ip } });
+    const end = await until(() => notifier.forJob(jobId).find((e) => e.type === 'finished'), { what: 'the finished message', timeoutMs: 5_000 });
+    expect(end).toMatchObject({ outcome: 'restored', text: { outcome: 'restored', reasons: [{ code: 'reconcile', lost: true, situation: { code: 'still_original' } }] } });
+    const { msg } = await import('../../src/i18n/catalog.ts');
+    const ja = msg('ja').outcomeText({ text: (end as { text: OutcomeText }).text });
+    expect(ja).toContain(`EIP ${eip} はまだ元の ${ip} にマッピングされています`);
+    expect(ja).not.toMatch(/Redis lost|still maps/);
+    expect((await cloud.listForwardEntries('ftb-1', { externalIp: eip })).map((e) => e.internalIp)).toEqual([ip]);
   }, 60_000);
 });

@@ -109,10 +109,13 @@ async function act(d: CloudReconcileDeps, regionId: string, c: ActionContext, ac
       return undefined;
     case 'remove_eni': {
       await removeEni(c);
-      const summary = `${LOST}. ${whyOf(action)}; removed the staged ENI ${c.eni.networkInterfaceId}. The original mapping is in place.`;
       if (lost) {
-        await recordEnd(d, regionId, j, c.eni, 'restored', summary);
-        await tell(d, j, [{ type: 'finished', outcome: 'restored', summary }]);
+        // The original mapping is in place and the staged ENI is gone: a restored end, worded per reader from its facts.
+        const text: OutcomeText = { outcome: 'restored', reasons: [{ code: 'reconcile', situation: action.situation, lost }],
+          mapping: { eip: j.original.externalIp, originalIp: j.original.internalIp } };
+        const summary = msg('en').outcomeText({ text });
+        await recordEnd(d, regionId, j, c.eni, 'restored', summary, text);
+        await tell(d, j, [{ type: 'finished', outcome: 'restored', summary, text }]);
       }
       return 'eni removed';
     }
