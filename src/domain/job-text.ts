@@ -43,7 +43,8 @@ export interface MappingFacts { eip: string; originalIp: string }
 
 /** A finished job's summary: the outcome and the facts its sentence needs. */
 export type OutcomeText =
-  | { outcome: 'migrated'; instanceId: string; eip: string; eniId: string; eniIp: string; egress: string[] }
+  /** `reconciled`: Redis had lost the job and reconcile found it cut over (the situation) and verified it. */
+  | { outcome: 'migrated'; instanceId: string; eip: string; eniId: string; eniIp: string; egress: string[]; reconciled?: ReconcileSituation }
   | { outcome: 'refused'; reasons: JobReason[] }
   | { outcome: 'rejected' | 'expired'; reasons: JobReason[] }
   /** `restored`: set when the cutover had started and the original mapping was put back. */

@@ -125,6 +125,8 @@ describe('reconcile from the ENI tags', () => {
     // The next pass reads the move and ends the job as the cloud shows it: migrated and verified.
     const next = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId)!;
     expect(next).toMatchObject({ action: 'verify_migrated', result: 'migrated' });
+    const end = await until(() => notifier.forJob(jobId).find((e) => e.type === 'finished'), { what: 'the finished message', timeoutMs: 5_000 });
+    expect(end).toMatchObject({ outcome: 'migrated', text: { outcome: 'migrated', eniId: eni.networkInterfaceId, reconciled: { code: 'maps_to_eni', eip } } });
     expect((await cloud.listForwardEntries('ftb-1', { externalIp: eip })).map((e) => e.internalIp)).toEqual([eni.privateIp]);
   }, 60_000);
 

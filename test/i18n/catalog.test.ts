@@ -519,3 +519,15 @@ describe('a restore by reconcile (the reason as a code with facts)', () => {
     expect(msg('ja').jobReasons({ reasons: [{ code: 'reconcile', lost: false, situation: { code: 'eni_gone' } }] })).toBe('リコンサイル: ENIはもう存在しません');
   });
 });
+
+describe('a migration reconcile found cut over and verified', () => {
+  it('says so in both languages, with no English sentence in the Japanese', () => {
+    const text: OutcomeText = { outcome: 'migrated', instanceId: 'i-1', eip: '203.0.113.7', eniId: 'eni-1', eniIp: '192.168.1.50', egress: ['198.51.100.1'],
+      reconciled: { code: 'maps_to_eni', eip: '203.0.113.7', eni: 'eni-1', eniIp: '192.168.1.50', instance: 'i-1' } };
+    expect(msg('en').outcomeText({ text })).toBe('Redis lost this job\'s record; reconcile read it from its ENI\'s tags: EIP 203.0.113.7 already maps to ENI eni-1 (192.168.1.50) on i-1. '
+      + 'i-1 now receives 203.0.113.7 on ENI eni-1 (192.168.1.50) and egresses through SNAT as 198.51.100.1; verified.');
+    const ja = msg('ja').outcomeText({ text });
+    expect(ja).toContain('リコンサイルがENIのタグから読み取りました: EIP 203.0.113.7 はすでに i-1 上の ENI eni-1（192.168.1.50）にマッピングされています。');
+    expect(ja).not.toMatch(/Redis lost|already maps|verified/);
+  });
+});

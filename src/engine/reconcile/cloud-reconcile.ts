@@ -85,8 +85,6 @@ async function recordEnd(d: CloudReconcileDeps, regionId: string, j: CloudJourna
 /** Decisions that write to the cloud (verify_migrated restores when its check fails). */
 const WRITING: ReadonlySet<ReconcileAction['kind']> = new Set(['restore', 'remove_eni', 'verify_migrated']);
 
-const LOST = 'Redis lost this job\'s record; `natmigrate reconcile` read the job from its ENI\'s tags';
-
 async function act(d: CloudReconcileDeps, regionId: string, c: ActionContext, action: ReconcileAction, known: JobKnowledge): Promise<string | undefined> {
   const j = c.journal;
   const entries = () => c.cloud.listForwardEntries(j.original.forwardTableId, { externalIp: j.original.externalIp });
@@ -124,10 +122,12 @@ async function act(d: CloudReconcileDeps, regionId: string, c: ActionContext, ac
     case 'verify_migrated': {
       const v = await verifyMigrated(c);
       if (!v.ok) return restore(action.situation, [v.ssh.error, v.egress.error].filter(Boolean).join('; '));
-      const summary = `${LOST}. ${whyOf(action)}; verified: SSH through the EIP and egress from ${v.egress.observedIp ?? 'the SNAT IP'}. Migrated.`;
-      await recordEnd(d, regionId, j, c.eni, 'migrated', summary);
+      const text: OutcomeText = { outcome: 'migrated', instanceId: j.instanceId, eip: j.original.externalIp, eniId: c.eni.networkInterfaceId,
+        eniIp: c.eni.privateIp, egress: v.egress.observedIp ? [v.egress.observedIp] : v.egress.expectedIps, reconciled: action.situation };
+      const summary = msg('en').outcomeText({ text });
+      await recordEnd(d, regionId, j, c.eni, 'migrated', summary, text);
       await d.records.patch(j.jobId, { newEntryIds: (await entries()).map((e) => e.forwardEntryId), verification: { ...v, at: new Date().toISOString() } });
-      await tell(d, j, [{ type: 'verified', ssh: v.ssh, egress: v.egress, ok: true }, { type: 'finished', outcome: 'migrated', summary }]);
+      await tell(d, j, [{ type: 'verified', ssh: v.ssh, egress: v.egress, ok: true }, { type: 'finished', outcome: 'migrated', summary, text }]);
       return 'migrated';
     }
     case 'ask': {

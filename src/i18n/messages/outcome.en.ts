@@ -39,8 +39,10 @@ function outcomeText(t: OutcomeText, tz: string | undefined): string {
   const rs = 'reasons' in t ? reasonsText(t.reasons, tz) : '';
   const reason = rs ? ` (${rs})` : '';
   switch (t.outcome) {
-    case 'migrated':
-      return `${t.instanceId} now receives ${t.eip} on ENI ${t.eniId} (${t.eniIp}) and egresses through SNAT as ${t.egress.join(' or ')}; verified.`;
+    case 'migrated': {
+      const found = t.reconciled ? `Redis lost this job's record; reconcile read it from its ENI's tags: ${engineEn.reconcileSituation({ situation: t.reconciled })}. ` : '';
+      return `${found}${t.instanceId} now receives ${t.eip} on ENI ${t.eniId} (${t.eniIp}) and egresses through SNAT as ${t.egress.join(' or ')}; verified.`;
+    }
     case 'refused': return rs || 'Refused by the pre-flight; nothing changed.';
     case 'rejected': return `Rejected${reason}; the staged ENI was removed and nothing else changed.`;
     case 'expired': return `Approval expired${reason}; the staged ENI was removed and nothing else changed.`;

@@ -48,8 +48,10 @@ function outcomeText(t: OutcomeText, tz: string | undefined): string {
   const rs = 'reasons' in t ? reasonsText(t.reasons, tz) : '';
   const why = rs ? `（${rs}）` : '';
   switch (t.outcome) {
-    case 'migrated':
-      return `${t.instanceId} は ENI ${t.eniId}（${t.eniIp}）で ${t.eip} を受け、SNAT（${t.egress.join(' または ')}）経由で通信しています。検証済みです。`;
+    case 'migrated': {
+      const found = t.reconciled ? `Redisからジョブの記録が失われたため、リコンサイルがENIのタグから読み取りました: ${engineJa.reconcileSituation({ situation: t.reconciled })}。` : '';
+      return `${found}${t.instanceId} は ENI ${t.eniId}（${t.eniIp}）で ${t.eip} を受け、SNAT（${t.egress.join(' または ')}）経由で通信しています。検証済みです。`;
+    }
     case 'refused': return rs ? `${rs}。変更はありません。` : '事前チェックで拒否されました。変更はありません。';
     case 'rejected': return `却下されました${why}。ステージングしたENIを削除し、それ以外は何も変更していません。`;
     case 'expired': return `承認の期限が切れました${why}。ステージングしたENIを削除し、それ以外は何も変更していません。`;
