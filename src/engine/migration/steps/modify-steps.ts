@@ -5,6 +5,7 @@ import { isCloudError, type CloudError } from '../../../cloud/cloud-error.ts';
 import type { DnatEntry } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
+import { lagLeft } from '../read-lag.ts';
 import { done, originalSeenFresh, sameSpec, type StepContext, type StepHandler } from '../step-context.ts';
 
 /**
@@ -94,10 +95,8 @@ export const restoreModifyBack: StepHandler = async (s) => {
   let live = await settledEntry(s, recipe.forwardTableId, id);
   // This run's move to the ENI was accepted a moment ago yet the read shows the original: the read may predate the
   // move (reads lag writes). Believe it only once the move had time to show; else move it back.
-  const since = s.sinceWrite(`modify:${id}`);
-  if (live && sameSpec(live, recipe) && since !== undefined && since < s.opts.writeVisibleWithinMs) {
-    live = (await moveShown(s, recipe.forwardTableId, id, s.opts.writeVisibleWithinMs - since)) ?? live;
-  }
+  const left = lagLeft(s, `modify:${id}`);
+  if (live && sameSpec(live, recipe) && left > 0) live = (await moveShown(s, recipe.forwardTableId, id, left)) ?? live;
   // Gone (deleted by hand, or a fallback that deleted it): put the original back by creating it.
   if (!live || hasStatus(live, 'Deleting')) return { outcome: 'entry_gone', detail: { forwardEntryId: id, found: live ? 'Deleting' : 'gone' } };
   s.j.restoredEntryId = id;
