@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeView } from '../../src/slack-sim/index.ts';
 import { until } from '../../src/util/until.ts';
 import { startEnv, type Env } from './e2e-env.ts';
 import { startBot } from './helpers.ts';
+import { homeViews } from './home-views.ts';
 import { MIGRATABLE } from './scenario.ts';
 
 /**
@@ -24,17 +24,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-const blocksText = (v: FakeView | undefined): string =>
-  (v ? env.slack.render({ channel: '', ts: '', user: '', text: '', blocks: v.view.blocks as unknown[], edits: [] }) : '');
-const homeOf = (user: string, what: string, pred: (t: string) => boolean) =>
-  env.slack.waitFor(() => { const v = env.slack.homeView(user); return v && pred(blocksText(v)) ? v : undefined; }, { what, timeoutMs: 20_000 })
-    .catch((err: unknown) => { throw new Error(`${String(err)}; the home now:\n${blocksText(env.slack.homeView(user))}`); });
-const valueFor = (v: FakeView, jobId: string) => {
-  for (const b of v.view.blocks as { elements?: { value?: string; action_id?: string }[] }[]) {
-    for (const e of b.elements ?? []) if (e.action_id === 'natmigrate_home_approve' && e.value?.includes(`:${jobId}:`)) return e.value;
-  }
-  return undefined;
-};
+const { blocksText, homeOf, valueFor } = homeViews(() => env.slack);
 
 describe('App Home: approving a batch', () => {
   it('holds a batch to the thread\'s four-eyes rules, records each refusal in its thread, and runs it on another approver\'s click', async () => {

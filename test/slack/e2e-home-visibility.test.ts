@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeView } from '../../src/slack-sim/index.ts';
 import { startEnv, type Env } from './e2e-env.ts';
 import { startBot } from './helpers.ts';
+import { homeViews } from './home-views.ts';
 import { MIGRATABLE } from './scenario.ts';
 
 /**
@@ -32,11 +32,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-const blocksText = (v: FakeView | undefined): string =>
-  (v ? env.slack.render({ channel: '', ts: '', user: '', text: '', blocks: v.view.blocks as unknown[], edits: [] }) : '');
-const homeOf = (user: string, what: string, pred: (t: string) => boolean) =>
-  env.slack.waitFor(() => { const v = env.slack.homeView(user); return v && pred(blocksText(v)) ? v : undefined; }, { what, timeoutMs: 20_000 })
-    .catch((err: unknown) => { throw new Error(`${String(err)}; the home now:\n${blocksText(env.slack.homeView(user))}`); });
+const { blocksText, homeOf } = homeViews(() => env.slack);
 const publishesTo = (user: string) => env.slack.calls('views.publish').filter((c) => c.params.user_id === user && c.response?.ok === true).length;
 /** The Home this person has once a publish that starts now has landed (whatever it shows). */
 async function freshHome(user: string): Promise<string> {
