@@ -74,6 +74,15 @@ export const createSent = (i: number): string => `create_entry:sent:${i}`;
  */
 export const ENI_CREATED = 'create_eni';
 
+/**
+ * The write key (StepContext.wrote) of attach_eni's AttachNetworkInterface: until it shows, a read that says the ENI
+ * is Available (unattached) may predate it. A run resumed after one that died mid-attach knows it only from here.
+ */
+export const eniAttached = (eniId: string): string => `attach:${eniId}`;
+
+/** The write key of restore_create_original's CreateForwardEntry until it answers with the entry's id. */
+export const RESTORE_CREATE_SENT = 'restore_create_original:sent';
+
 /** Same mapping (table, EIP, internal IP, ports, protocol); case-insensitive where the API is inconsistent. */
 export function sameSpec(e: DnatSpec, s: DnatSpec): boolean {
   return e.forwardTableId === s.forwardTableId && e.externalIp === s.externalIp && e.internalIp === s.internalIp

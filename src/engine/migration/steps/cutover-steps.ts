@@ -1,6 +1,5 @@
 // The cutover, under the forward-table lock: save the original entry, delete it, wait until it is gone, create the
 // entry to the ENI, wait until it is Available. From the delete on, a failure restores the original (transitions).
-import { isCloudError } from '../../../cloud/cloud-error.ts';
 import type { DnatSpec } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { sleep } from '../../../util/sleep.ts';
@@ -79,13 +78,9 @@ export const createEntry: StepHandler = async (s) => {
     let id = existing?.forwardEntryId;
     if (id) reused.push(id);
     else {
-      try {
-        id = await s.tableWrite(() => s.cloud.createForwardEntry({ ...spec, clientToken: s.token(`create_entry-${i}`) }));
-      } catch (e) {
-        // The answer may have been lost after the create: the undo has only the ENI's IP to look for then.
-        if (!isCloudError(e) || e.retryable) s.wrote(createSent(i));
-        throw e;
-      }
+      // Journaled before it goes out, and kept when the answer may have been lost after the create: until the id is
+      // known, the undo has only the ENI's IP to look for (also the run that takes over after this one died mid-step).
+      id = await s.tableWrite(() => s.writing(createSent(i), () => s.cloud.createForwardEntry({ ...spec, clientToken: s.token(`create_entry-${i}`) })));
       s.forget(createSent(i));
       s.wrote(`create:${id}`);
       if (i === 0) await s.hook('create_entry', 'during');

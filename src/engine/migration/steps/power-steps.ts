@@ -53,8 +53,7 @@ export const startInstance: StepHandler = async (s) => {
   // Still stopping (a failure or cancel came during the stop): wait for Stopped, since Start needs it (SDK remark).
   if (inst.status === 'Stopping') await power.waitInstance(s.j.instanceId, 'Stopped', s.waitOpts());
   else if (STARTED.has(inst.status)) return done({ already: inst.status });
-  await power.startInstance({ instanceId: s.j.instanceId });
-  s.wrote(`start:${s.j.instanceId}`);
+  await s.writing(`start:${s.j.instanceId}`, () => power.startInstance({ instanceId: s.j.instanceId }));
   await s.hook('start_instance', 'during');
   return done();
 };

@@ -4,7 +4,7 @@ import type { DnatEntry } from '../../../domain/cloud-types.ts';
 import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
 import { lagLeft, readWhileDoubtful } from '../read-lag.ts';
-import { createSent, done, sameSpec, type StepContext, type StepHandler } from '../step-context.ts';
+import { createSent, done, RESTORE_CREATE_SENT, sameSpec, type StepContext, type StepHandler } from '../step-context.ts';
 import type { JobReason } from '../../../domain/job-text.ts';
 import { msg } from '../../../i18n/catalog.ts';
 
@@ -62,9 +62,13 @@ export const restoreCreateOriginal: StepHandler = async (s) => {
   // An entry this run deleted a moment ago (the original in the cutover, a new one in restore_delete_new) may still
   // be listed as it was (reads lag writes): taken as "already restored" it left the EIP unmapped, as "in the way" it
   // failed the restore. Such a read is not believed until the delete had time to show.
-  const doubt = (es: DnatEntry[]) => Math.max(0, ...es.filter((e) => !hasStatus(e, 'Deleting')).map((e) => lagLeft(s, `delete:${e.forwardEntryId}`)));
+  // Likewise the entry this step created a moment ago (a run that died after the create went out, or an answer lost)
+  // may not be listed yet: read for again, so it is taken as restored, not created a second time.
+  const sameOf = (es: DnatEntry[]) => es.find((e) => sameSpec(e, recipe) && !hasStatus(e, 'Deleting'));
+  const doubt = (es: DnatEntry[]) => Math.max(sameOf(es) ? 0 : lagLeft(s, RESTORE_CREATE_SENT),
+    ...es.filter((e) => !hasStatus(e, 'Deleting')).map((e) => lagLeft(s, `delete:${e.forwardEntryId}`)));
   const onEip = await readWhileDoubtful(s, () => s.entriesOnEip(recipe.forwardTableId, recipe.externalIp), doubt);
-  const same = onEip.find((e) => sameSpec(e, recipe) && !hasStatus(e, 'Deleting'));
+  const same = sameOf(onEip);
   if (same) {
     s.j.restoredEntryId = same.forwardEntryId;
     return done({ forwardEntryId: same.forwardEntryId, reused: true });
@@ -79,7 +83,8 @@ export const restoreCreateOriginal: StepHandler = async (s) => {
   const p = Promise.all(pending.map((e) => s.cloud.waitForwardEntry(recipe.forwardTableId, e.forwardEntryId, 'Gone', s.waitOpts('dnatDelete', `delete:${e.forwardEntryId}`))));
   if (pending.length) await s.hook('restore_create_original', 'during');
   await p;
-  const id = await s.tableWrite(() => s.cloud.createForwardEntry({ ...recipe, clientToken: s.token('restore_create_original') }));
+  const id = await s.tableWrite(() => s.writing(RESTORE_CREATE_SENT, () => s.cloud.createForwardEntry({ ...recipe, clientToken: s.token('restore_create_original') })));
+  s.forget(RESTORE_CREATE_SENT);
   s.wrote(`create:${id}`);
   if (!pending.length) await s.hook('restore_create_original', 'during');
   s.j.restoredEntryId = id;

@@ -8,7 +8,7 @@ import { checkWindowsConfig, windowsConfigOf, windowsNicScript } from '../../../
 import { StepFailure } from '../../step-errors.ts';
 import { guestNicScript } from '../guest-nic-script.ts';
 import { methodFromOutput } from '../guest-persist-script.ts';
-import { done, ENI_CREATED, type StepContext, type StepHandler } from '../step-context.ts';
+import { done, ENI_CREATED, eniAttached, type StepContext, type StepHandler } from '../step-context.ts';
 
 /**
  * The cloud journal (src/domain/cloud-journal.ts) the ENI carries from its creation on, before any destructive
@@ -68,14 +68,14 @@ export const attachEni: StepHandler = async (s) => {
     return done({ eniId: eni.networkInterfaceId, already: eni.status });
   }
   if (!hasStatus(eni, 'Available')) throw new StepFailure('EniBusy', { failure: 'eni_busy', eni: eni.networkInterfaceId, status: eni.status, ...(eni.instanceId ? { instance: eni.instanceId } : {}), doing: 'attach' });
-  await s.cloud.attachNetworkInterface({ networkInterfaceId: eni.networkInterfaceId, instanceId: s.j.instanceId });
-  s.wrote(`attach:${eni.networkInterfaceId}`);
+  // Journaled before it goes out: a run that takes over after this one died mid-step knows the attach may be hidden.
+  await s.writing(eniAttached(eni.networkInterfaceId), () => s.cloud.attachNetworkInterface({ networkInterfaceId: eni.networkInterfaceId, instanceId: s.j.instanceId }));
   await s.hook('attach_eni', 'during');
   return done({ eniId: eni.networkInterfaceId });
 };
 
 export const waitEniInUse: StepHandler = async (s) => {
-  const p = s.cloud.waitNetworkInterface(s.j.eniId!, 'InUse', { ...s.waitOpts('eniAttach', `attach:${s.j.eniId}`), instanceId: s.j.instanceId });
+  const p = s.cloud.waitNetworkInterface(s.j.eniId!, 'InUse', { ...s.waitOpts('eniAttach', eniAttached(s.j.eniId!)), instanceId: s.j.instanceId });
   await s.hook('wait_eni_in_use', 'during');
   const eni = await p;
   if (eni?.macAddress) s.j.eniMac = eni.macAddress;

@@ -4,7 +4,7 @@ import { hasStatus } from '../../../domain/dnat.ts';
 import { StepFailure } from '../../step-errors.ts';
 import type { NetworkInterface } from '../../../domain/cloud-types.ts';
 import { lagLeft, readWhileDoubtful } from '../read-lag.ts';
-import { done, ENI_CREATED, type StepContext, type StepHandler } from '../step-context.ts';
+import { done, ENI_CREATED, eniAttached, type StepContext, type StepHandler } from '../step-context.ts';
 
 /**
  * The ENI this job created, as it is once the reads caught up with what the job asked for. Reads may lag the writes
@@ -16,8 +16,10 @@ async function settledOwnEni(s: StepContext): Promise<NetworkInterface | undefin
   if (!id || s.j.eniTagJobId) return undefined; // a rollback's ENI was staged long ago by its migration
   // An attach of this staging round only (since its last create_eni): a re-staged ENI is not the one an earlier
   // round attached, and a wait for an InUse nobody asked for lasts until the adapter gives up on the attach.
+  // The record lists a step only once it ended: an attach sent by a run that died mid-step is known from the journal.
   const steps = (await s.deps.records.get(s.jobId))?.steps ?? [];
-  const attachAsked = steps.slice(Math.max(0, steps.map((x) => x.step).lastIndexOf('create_eni'))).some((x) => x.step === 'attach_eni');
+  const attachAsked = steps.slice(Math.max(0, steps.map((x) => x.step).lastIndexOf('create_eni'))).some((x) => x.step === 'attach_eni')
+    || s.sinceWrite(eniAttached(id)) !== undefined;
   return s.cloud.waitNetworkInterface(id, attachAsked ? 'InUse' : 'Available', {
     ...s.waitOpts(attachAsked ? 'eniAttach' : undefined), instanceId: s.j.instanceId, ...(attachAsked ? { attachRequested: true } : {}),
   }).catch(() => undefined);
@@ -37,8 +39,8 @@ export const detachEni: StepHandler = async (s) => {
     let e = eni;
     if (hasStatus(e, 'Attaching')) e = (await s.cloud.waitNetworkInterface(e.networkInterfaceId, 'InUse', { ...s.waitOpts(), instanceId: s.j.instanceId }).catch(() => undefined)) ?? e;
     if (hasStatus(e, 'InUse') && e.instanceId) {
-      await s.cloud.detachNetworkInterface({ networkInterfaceId: e.networkInterfaceId, instanceId: e.instanceId });
-      s.wrote(`detach:${e.networkInterfaceId}`);
+      const on = e.instanceId;
+      await s.writing(`detach:${e.networkInterfaceId}`, () => s.cloud.detachNetworkInterface({ networkInterfaceId: e.networkInterfaceId, instanceId: on }));
       detached.push(e.networkInterfaceId);
       if (detached.length === 1) await s.hook('detach_eni', 'during');
     }
@@ -59,8 +61,7 @@ export const deleteEni: StepHandler = async (s) => {
   for (const e of await s.ourEnis()) {
     if (hasStatus(e, 'Deleting')) continue;
     if (!hasStatus(e, 'Available')) throw new StepFailure('EniBusy', { failure: 'eni_busy', eni: e.networkInterfaceId, status: e.status, doing: 'delete' });
-    await s.cloud.deleteNetworkInterface({ networkInterfaceId: e.networkInterfaceId });
-    s.wrote(`eni-delete:${e.networkInterfaceId}`);
+    await s.writing(`eni-delete:${e.networkInterfaceId}`, () => s.cloud.deleteNetworkInterface({ networkInterfaceId: e.networkInterfaceId }));
     deleted.push(e.networkInterfaceId);
     if (deleted.length === 1) await s.hook('delete_eni', 'during');
   }
