@@ -103,6 +103,27 @@ describe('undo by the run after one that died right after its write, while reads
     await expectUntouched(id, eip, ip);
   });
 
+  for (const [i, step, action] of [[4, 'detach_eni', 'DetachNetworkInterface'], [5, 'delete_eni', 'DeleteNetworkInterface']] as const) {
+    it(`the run after one that died right after its ${action} does not send it again on a read that predates it`, async () => {
+      const { id, ip, eip } = M(i);
+      const { n, e, died } = await engineDyingIn(step);
+      const t0 = Date.now();
+      // The unstage after a cancel; the run dies right after the write, the next one's first read predates it.
+      const fin = await withReadLag(3_000, async () => {
+        const jobId = await submit(e, id);
+        await until(async () => n.forJob(jobId).some((x) => x.type === 'step.started' && x.step === 'wait_eni_in_use'), { what: 'wait_eni_in_use', timeoutMs: 15_000, everyMs: 5 });
+        await e.service.cancel(jobId, 'UONCALL');
+        await died(jobId);
+        return finished(n, jobId);
+      });
+      expect(fin.outcome, fin.summary).toBe('cancelled');
+      // Sent again, the write was refused (or answered NotFound) until the reads caught up: calls that did nothing.
+      expect(sandbox.requests.filter((r) => r.at >= t0 && r.action === action).map((r) => r.code)).toEqual(['OK']);
+      await until(async () => (await taggedEnis(fin.jobId)).length === 0, { what: 'the read to catch up', timeoutMs: 8_000 });
+      await expectUntouched(id, eip, ip);
+    });
+  }
+
   it('each ENI and DNAT write is in the journal already while its step is still running', async () => {
     const { id, ip, eip } = M(2);
     const n = new RecordingNotifier();

@@ -25,6 +25,16 @@ async function settledOwnEni(s: StepContext): Promise<NetworkInterface | undefin
   }).catch(() => undefined);
 }
 
+/**
+ * The ENI as read again while it still shows `before` (the status this job's write `key` changes) and the write may
+ * not show yet: a run that took over after one died right after the write would otherwise send it again on a read
+ * that predates it, and meet refusals (the ENI is Detaching, Deleting or gone) until the reads catch up.
+ */
+async function unlessOwnWriteHidden(s: StepContext, e: NetworkInterface, before: string, key: string): Promise<NetworkInterface | undefined> {
+  if (!hasStatus(e, before) || lagLeft(s, key) === 0) return e;
+  return readWhileDoubtful(s, () => s.getEni(e.networkInterfaceId), (x) => (x && hasStatus(x, before) ? lagLeft(s, key) : 0));
+}
+
 export const detachEni: StepHandler = async (s) => {
   const own = await settledOwnEni(s);
   // A create sent a moment ago (its answer possibly lost, so no id in the journal) whose ENI no read lists yet: the
@@ -36,12 +46,14 @@ export const detachEni: StepHandler = async (s) => {
   if (enis.length === 0) return { outcome: 'nothing_staged', detail: { skipped: 'no ENI to remove' } };
   const detached: string[] = [];
   for (const eni of enis) {
-    let e = eni;
+    let e: NetworkInterface | undefined = eni;
     if (hasStatus(e, 'Attaching')) e = (await s.cloud.waitNetworkInterface(e.networkInterfaceId, 'InUse', { ...s.waitOpts(), instanceId: s.j.instanceId }).catch(() => undefined)) ?? e;
-    if (hasStatus(e, 'InUse') && e.instanceId) {
+    e = await unlessOwnWriteHidden(s, e, 'InUse', `detach:${e.networkInterfaceId}`);
+    if (e && hasStatus(e, 'InUse') && e.instanceId) {
       const on = e.instanceId;
-      await s.writing(`detach:${e.networkInterfaceId}`, () => s.cloud.detachNetworkInterface({ networkInterfaceId: e.networkInterfaceId, instanceId: on }));
-      detached.push(e.networkInterfaceId);
+      const id = e.networkInterfaceId;
+      await s.writing(`detach:${id}`, () => s.cloud.detachNetworkInterface({ networkInterfaceId: id, instanceId: on }));
+      detached.push(id);
       if (detached.length === 1) await s.hook('detach_eni', 'during');
     }
   }
@@ -58,8 +70,9 @@ export const waitEniDetached: StepHandler = async (s) => {
 
 export const deleteEni: StepHandler = async (s) => {
   const deleted: string[] = [];
-  for (const e of await s.ourEnis()) {
-    if (hasStatus(e, 'Deleting')) continue;
+  for (const listed of await s.ourEnis()) {
+    const e = await unlessOwnWriteHidden(s, listed, 'Available', `eni-delete:${listed.networkInterfaceId}`);
+    if (!e || hasStatus(e, 'Deleting')) continue;
     if (!hasStatus(e, 'Available')) throw new StepFailure('EniBusy', { failure: 'eni_busy', eni: e.networkInterfaceId, status: e.status, doing: 'delete' });
     await s.writing(`eni-delete:${e.networkInterfaceId}`, () => s.cloud.deleteNetworkInterface({ networkInterfaceId: e.networkInterfaceId }));
     deleted.push(e.networkInterfaceId);
