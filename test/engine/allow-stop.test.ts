@@ -22,6 +22,7 @@ const OK = ['i-burstok00001', '192.168.1.80', '203.0.113.80'] as const;
 const FAILS = ['i-burstfail001', '192.168.1.81', '203.0.113.81'] as const;
 const CANCEL = ['i-burstcanc001', '192.168.1.82', '203.0.113.82'] as const;
 const CANCEL_LAGGED = ['i-burstlag0001', '192.168.1.83', '203.0.113.83'] as const;
+const DIES_STARTING = ['i-burstdie0001', '192.168.1.84', '203.0.113.84'] as const;
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 let sandbox: Sandbox;
@@ -29,10 +30,11 @@ let redis: Redis;
 let engine: Engine;
 const prefix = uniquePrefix('allowstop');
 const notifier = new RecordingNotifier();
+const dieInStart = new Set<string>();
 
 beforeAll(async () => {
   redis = redisClient();
-  const hosts = [OK, FAILS, CANCEL, CANCEL_LAGGED];
+  const hosts = [OK, FAILS, CANCEL, CANCEL_LAGGED, DIES_STARTING];
   const world = natWorld({
     latencyMs: { eniAttach: 40, eniDetach: 40, eniDelete: 20, dnatCreate: 40, dnatDelete: 40, dnatModify: 40, runCommand: 30, instanceStop: 150, instanceStart: 150 },
     snatIp: SNAT, eips: hosts.map((h) => h[2]),
@@ -41,7 +43,13 @@ beforeAll(async () => {
   });
   sandbox = await startSandbox({ scenario: { ...world, realism: { readLagMs: 60, transientRate: 0.05 }, seed: 7 }, port: 0 });
   const cloud = sandboxCloud(sandbox, { waiter: { staleGraceMs: 300 } });
-  engine = sandboxEngine({ cloud, prefix, notifier, edge: sandbox.edge, options: { verifyTimeoutMs: 10_000, undoRetries: 5 } });
+  engine = sandboxEngine({ cloud, prefix, notifier, edge: sandbox.edge, options: { verifyTimeoutMs: 10_000, undoRetries: 5, hooks: { point: (step, where, jobId) => {
+    // The first run of a job marked to die there dies right after its StartInstance went out, as a SIGKILL would;
+    // from its start on, reads lag writes by 3 s (the attach before it is read as done already).
+    if (step !== 'start_instance' || !dieInStart.has(jobId)) return;
+    if (where === 'before') sandbox.world.realism.readLagMs = 3_000;
+    if (where === 'during' && dieInStart.delete(jobId)) throw new Error('simulated crash right after StartInstance');
+  } } } });
   await engine.startWorker();
 });
 
@@ -148,4 +156,26 @@ describe('--allow-stop', () => {
     await until(() => secondaryOf(id).length === 0 || undefined, { what: 'the ENI to be gone', timeoutMs: 10_000 });
     expect(await probeEdge(sandbox.edge, eip, 22)).toMatch(/^SSH-2\.0/);
   }, 60_000);
+
+  it('the run after one that died right after StartInstance does not send it again on a read that predates it', async () => {
+    const [id, , eip] = DIES_STARTING;
+    const { jobId, asked } = await submitAndAsk(id);
+    dieInStart.add(jobId);
+    const t0 = Date.now();
+    // The next run (~1 s later, BullMQ's backoff) first reads the instance still Stopped.
+    const lag = sandbox.world.realism.readLagMs;
+    let fin: Finished;
+    try {
+      await engine.approvals.decide(jobId, { planHash: asked.planHash, decision: 'approve', userId: 'UAPP', isApprover: true });
+      fin = await notifier.waitFor((e) => e.jobId === jobId && e.type === 'finished', 50_000) as Finished;
+    } finally {
+      sandbox.world.realism.readLagMs = lag;
+    }
+    expect(dieInStart.has(jobId)).toBe(false);
+    expect(fin.outcome, fin.summary).toBe('migrated');
+    // Sent again, the start was refused (IncorrectInstanceStatus) until the reads caught up: calls that did nothing.
+    expect(sandbox.requests.filter((q) => q.at >= t0 && q.action === 'StartInstance' && q.params.InstanceId === id).map((q) => q.code)).toEqual(['OK']);
+    expect(statusOf(id)).toBe('Running');
+    expect(await probeEdge(sandbox.edge, eip, 22)).toMatch(/^SSH-2\.0/);
+  }, 70_000);
 });

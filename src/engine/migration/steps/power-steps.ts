@@ -45,10 +45,12 @@ export const waitInstanceStopped: StepHandler = async (s) => {
 export const startInstance: StepHandler = async (s) => {
   const power = powerOf(s);
   // Stopped by this run a moment ago: a read that still says Running may predate the stop (reads lag writes), and
-  // taken as "already running" it left the instance stopped. Believed only once the stop had time to show.
+  // taken as "already running" it left the instance stopped. Believed only once the stop had time to show. Likewise
+  // a read that still says Stopped(-ing) may predate a start sent a moment ago (journaled by a run that died right
+  // after it): the start is not sent again on it (it would be refused until the reads caught up).
   const stop = `stop:${s.j.instanceId}`;
   const inst = await readWhileDoubtful(s, () => s.cloud.describeInstance(s.j.instanceId),
-    (i) => (i && STARTED.has(i.status) ? lagLeft(s, stop) : 0));
+    (i) => (!i ? 0 : lagLeft(s, STARTED.has(i.status) ? stop : `start:${s.j.instanceId}`)));
   if (!inst) throw new StepFailure('InstanceMissing', { failure: 'instance_missing', instance: s.j.instanceId });
   // Still stopping (a failure or cancel came during the stop): wait for Stopped, since Start needs it (SDK remark).
   if (inst.status === 'Stopping') await power.waitInstance(s.j.instanceId, 'Stopped', s.waitOpts());
