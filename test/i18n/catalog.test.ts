@@ -7,7 +7,7 @@ import { noteReason, outcomeSummaryOf } from '../../src/engine/migration/summary
 import type { JobData } from '../../src/engine/job-data.ts';
 import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
-import { STEPS } from '../../src/domain/steps.ts';
+import { RECORD_STEP_NAMES, STEPS } from '../../src/domain/steps.ts';
 import type { PlanWarning } from '../../src/domain/plan-warning.ts';
 import type { DriftReason, OutcomeText, ReconcileSituation, ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
 import type { BadOptionProblem, Refusal } from '../../src/domain/plan-types.ts';
@@ -443,6 +443,17 @@ describe('a dry run\'s and a scan\'s summary (codes with facts, worded per reade
       expect(msg('en').outcomeText({ text })).toContain('failed: Throttling (Request was denied due to request throttling.)');
     }
     expect(summaryText({ summary: 'Pre-flight failed: old record' }, 'ja')).toBe('Pre-flight failed: old record');
+  });
+  it('every step name a record can carry (a migration\'s, a dry run\'s `plan`, a scan\'s `scan`) fails in Japanese words', () => {
+    expect(RECORD_STEP_NAMES).toEqual(expect.arrayContaining([...Object.keys(STEPS), 'plan', 'scan']));
+    for (const step of RECORD_STEP_NAMES) {
+      const text: OutcomeText = { outcome: 'failed', mapping: { state: 'untouched' }, reasons: [{ code: 'step_failed', step, error: 'Throttling' }] };
+      const ja = msg('ja').outcomeText({ text });
+      const name = /手順「([^」]*)」/.exec(ja)?.[1] ?? '';
+      expect(name, step).toMatch(JAPANESE);
+      expect(name, step).not.toContain(step);
+      expect(msg('ja').stepTitle({ step, title: 'English title' }), step).toBe(name);
+    }
   });
 });
 
