@@ -402,11 +402,28 @@ describe('dates and times', () => {
     expect(formatDateTime(at, 'ja', 'Asia/Tokyo')).toBe('2026/12/07 05:01:02 JST');
     expect(formatDateTime(at, 'en', 'America/New_York')).toBe('Dec 6, 2026, 15:01:02 EST');
   });
+  it('name the zone where the locale has only an offset for it (English has no "JST": "GMT+9" alone is not a zone)', () => {
+    const summer = Date.UTC(2026, 6, 6, 20, 1, 2);
+    expect(formatDateTime(at, 'en', 'Asia/Tokyo')).toBe('Dec 7, 2026, 05:01:02 GMT+9 (Asia/Tokyo)');
+    expect(formatDateTime(at, 'en', 'Asia/Shanghai')).toBe('Dec 7, 2026, 04:01:02 GMT+8 (Asia/Shanghai)');
+    expect(formatDateTime(at, 'en', 'Asia/Kolkata')).toBe('Dec 7, 2026, 01:31:02 GMT+5:30 (Asia/Kolkata)');
+    expect(formatDateTime(summer, 'en', 'Europe/London')).toBe('Jul 6, 2026, 21:01:02 GMT+1 (Europe/London)');
+    expect(formatDateTime(at, 'ja', 'America/New_York')).toBe('2026/12/06 15:01:02 GMT-5 (America/New_York)');
+    // Zones the locale names keep their name alone; an Etc/ zone is an offset already.
+    expect(formatDateTime(at, 'en', 'Europe/London')).toBe('Dec 6, 2026, 20:01:02 GMT');
+    expect(formatDateTime(summer, 'en', 'America/New_York')).toBe('Jul 6, 2026, 16:01:02 EDT');
+    expect(formatDateTime(at, 'ja', 'Asia/Tokyo')).toBe('2026/12/07 05:01:02 JST');
+    expect(formatDateTime(at, 'en', 'Etc/GMT-9')).toBe('Dec 7, 2026, 05:01:02 GMT+9');
+    // The same in a message: an English expiry read in Tokyo.
+    const expired = { outcome: 'expired' as const, reasons: [{ code: 'expired' as const, before: '2026-12-06T20:01:02.000Z' }] };
+    expect(msg('en').outcomeText({ text: expired })).not.toContain('(Asia/Tokyo)');
+    expect(inTimeZone('Asia/Tokyo', () => msg('en').outcomeText({ text: expired }))).toContain('Dec 7, 2026, 05:01:02 GMT+9 (Asia/Tokyo)');
+  });
   it('are shown in NATMIGRATE_TIMEZONE by default, and in one person\'s zone inside inTimeZone (then back)', () => {
     const before = displayTimeZone();
     try {
       setDisplayTimeZone('Asia/Tokyo');
-      expect(formatDateTime(at, 'en')).toBe('Dec 7, 2026, 05:01:02 GMT+9');
+      expect(formatDateTime(at, 'en')).toBe('Dec 7, 2026, 05:01:02 GMT+9 (Asia/Tokyo)');
       expect(formatDateTime(at, 'ja')).toBe('2026/12/07 05:01:02 JST');
       expect(inTimeZone('Europe/London', () => formatDateTime(at, 'en'))).toBe('Dec 6, 2026, 20:01:02 GMT');
       expect(inTimeZone(undefined, () => formatDateTime(at, 'ja'))).toBe('2026/12/07 05:01:02 JST');
