@@ -4,7 +4,7 @@ import type { ServiceAnswer } from '../domain/job-text.ts';
 import { msg } from '../i18n/catalog.ts';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { explainBadId, jobIdFor } from '../domain/ids.ts';
+import { idProblem, jobIdFor } from '../domain/ids.ts';
 import type { MigrationOptions } from '../domain/plan-types.ts';
 import { requestCancel } from './cancel-request.ts';
 import { DuplicateRequestError } from './step-errors.ts';
@@ -14,7 +14,7 @@ import { JOB_OPTIONS, SHORT_JOB_OPTIONS } from './job-options.ts';
 import type { AnswerResult, Audience, BatchRequest, BatchStatus, BatchSubmitResult, JobRecord, MigrationService, Notifier, SubmitResult } from './ports.ts';
 import { answered } from './answers.ts';
 import { newNonce, requeueIfLost, requeueLostJobs, type RecoveryDeps } from './recovery.ts';
-import { explainRegion } from './regions.ts';
+import { regionProblemHere } from './regions.ts';
 import type { RedisApprovals } from './store/approvals.ts';
 import type { CancelFlags } from './store/cancel-flags.ts';
 import { SEQ_PLACEHOLDER, type RecordStore } from './store/records.ts';
@@ -63,8 +63,8 @@ export class EngineService implements MigrationService {
   /** `answer`: the facts, worded per reader; `message`: its English (logs, CLI). */
   async restoreFromCloud(regionId: string, eniId: string, by: string): Promise<{ ok: boolean; message: string; answer: ServiceAnswer }> {
     const said = (ok: boolean, answer: ServiceAnswer) => ({ ok, message: msg('en').serviceAnswerText({ answer }), answer });
-    const bad = explainRegion(regionId, this.d.regions) ?? explainBadId('eni', eniId);
-    if (bad) return { ...said(false, { answer: 'restore_bad_request', region: regionId, eni: eniId }), message: bad };
+    const problem = regionProblemHere(regionId, this.d.regions) ?? idProblem('eni', eniId);
+    if (problem) return said(false, { answer: 'restore_bad_request', region: regionId, eni: eniId, problem });
     if (!this.d.cloudRestore) return said(false, { answer: 'restore_unavailable' });
     this.d.log.info({ regionId, eniId, by }, 'restore from the cloud journal asked for');
     const r = await this.d.cloudRestore(regionId, eniId, by);
@@ -74,7 +74,8 @@ export class EngineService implements MigrationService {
   }
 
   private validate(regionId: string, instanceId: string): string | undefined {
-    return explainRegion(regionId, this.d.regions) ?? explainBadId('instance', instanceId);
+    const bad = regionProblemHere(regionId, this.d.regions) ?? idProblem('instance', instanceId);
+    return bad && msg('en').idProblemText({ problem: bad });
   }
 
   private newRecord(kind: JobRecord['kind'], jobId: string, regionId: string, instanceId: string, requestedBy: string,

@@ -2,7 +2,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { msg } from '../../../i18n/catalog.ts';
 import type { Lang } from '../../../i18n/lang.ts';
 import { DEFAULT_OPTIONS } from '../../../domain/inventory.ts';
-import { explainBadId } from '../../../domain/ids.ts';
+import { isInstanceId } from '../../../domain/ids.ts';
 import type { Audience } from '../../../engine/ports.ts';
 import { decodeDriftValue, DRIFT_PLAN_ACTION_ID } from '../../blocks/drift-card.ts';
 import type { SlackDeps } from '../deps.ts';
@@ -20,8 +20,7 @@ async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: Slack
   const channelId = body.channel?.id ?? container.channel_id ?? '';
   const messageTs = container.message_ts ?? body.message?.ts;
   const value = decodeDriftValue(body.actions[0]?.value);
-  const bad = value ? explainBadId('instance', value.instanceId) : 'invalid button value';
-  if (!value || bad) {
+  if (!value || !isInstanceId(value.instanceId)) {
     await tell(t.invalidButtonQueued());
     return { ok: false };
   }
