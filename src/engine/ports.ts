@@ -139,6 +139,8 @@ export interface MigrationService {
   fleetAudience?(jobId: string): Promise<Audience | undefined>;
   /** A batch and where each of its instances stands; undefined for an unknown batch or another kind of id. */
   batchStatus?(batchId: string): Promise<BatchStatus | undefined>;
+  /** A scan's record (for its report); undefined for an unknown scan or another kind of id. */
+  scanStatus?(scanId: string): Promise<ScanStatus | undefined>;
   /**
    * A person's Restore of what reconcile asked about: the original mapping back from the ENI's tags, then the ENI
    * removed (refused while a job owns the instance). Resolves with what happened, for the clicker.
@@ -164,6 +166,22 @@ export interface InventoryPort {
   natGateways(regionId: string): Promise<{ natGatewayId: string; vpcId: string; name?: string }[]>;
   /** The IP-mapped instances of a NAT gateway or VPC. */
   mappedInstances(regionId: string, target: string): Promise<MappedInstance[]>;
+}
+
+/** A scan as its report reads it: who asked, when, and what it found (or why it failed). */
+export interface ScanStatus {
+  scanId: string;
+  regionId: string;
+  /** The NAT gateway or VPC scanned. */
+  target: string;
+  requestedBy: string;
+  state: 'queued' | 'running' | 'finished';
+  outcome?: JobOutcome;
+  summary?: string;
+  summaryText?: EngineSummary;
+  error?: StepError;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** What `status <batch-id>` shows: the batch record plus each child's own state, read when asked. */

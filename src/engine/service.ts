@@ -11,7 +11,7 @@ import { DuplicateRequestError } from './step-errors.ts';
 import type { Fleet } from './fleet/fleet.ts';
 import type { JobData } from './job-data.ts';
 import { JOB_OPTIONS, SHORT_JOB_OPTIONS } from './job-options.ts';
-import type { AnswerResult, Audience, BatchRequest, BatchStatus, BatchSubmitResult, JobRecord, MigrationService, Notifier, SubmitResult } from './ports.ts';
+import type { AnswerResult, Audience, BatchRequest, BatchStatus, BatchSubmitResult, JobRecord, MigrationService, Notifier, ScanStatus, SubmitResult } from './ports.ts';
 import { answered } from './answers.ts';
 import { newNonce, requeueIfLost, requeueLostJobs, type RecoveryDeps } from './recovery.ts';
 import { regionProblemHere } from './regions.ts';
@@ -220,6 +220,15 @@ export class EngineService implements MigrationService {
 
   async fleetAudience(jobId: string): Promise<Audience | undefined> {
     return this.d.fleet?.audience(jobId);
+  }
+
+  async scanStatus(scanId: string): Promise<ScanStatus | undefined> {
+    if (!this.d.fleet?.owns(scanId)) return undefined;
+    const rec = await this.d.fleet.record(scanId);
+    if (!rec || rec.kind !== 'scan') return undefined;
+    const { jobId, regionId, target, requestedBy, state, outcome, summary, summaryText, error, createdAt, updatedAt } = rec;
+    return { scanId: jobId, regionId, target, requestedBy, state, createdAt, updatedAt, ...(outcome ? { outcome } : {}), ...(summary ? { summary } : {}),
+      ...(summaryText ? { summaryText } : {}), ...(error ? { error } : {}) };
   }
 
   /** Batch records live beside job records but are not JobRecords, so status() cannot return them. */
