@@ -3,6 +3,7 @@ import type { ApprovalClick, ApprovalRefusalCode, ApprovalRequest } from '../dom
 import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvidence, EgressEvidence, PortEvidence } from '../domain/events.ts';
 import type { MigrationOptions, Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
 import type { DnatSpec } from '../domain/cloud-types.ts';
+import type { IdProblem } from '../domain/ids.ts';
 import type { EngineSummary, OutcomeText, ReadOnlyText, ServiceAnswer } from '../domain/job-text.ts';
 import type { BatchItemStatus, BatchPhase, BatchSkip } from '../domain/batch-plan.ts';
 
@@ -96,7 +97,8 @@ export interface JobRecord {
 export type SubmitResult =
   | { instanceId: string; status: 'queued'; jobId: string }
   | { instanceId: string; status: 'already_active'; jobId: string }
-  | { instanceId: string; status: 'invalid'; message: string };
+  /** `problem`: what is wrong (the region or the id), worded per reader; `message` is its English. */
+  | { instanceId: string; status: 'invalid'; message: string; problem?: IdProblem };
 
 export type DecisionResult =
   | { ok: true; request: ApprovalRequest; decided: boolean; approvals: number; requiredApprovals: number; remaining: number }
@@ -229,7 +231,7 @@ export interface BatchRequest {
   audience: Audience;
 }
 
-export type BatchSubmitResult = { ok: true; batchId: string } | { ok: false; message: string };
+export type BatchSubmitResult = { ok: true; batchId: string } | { ok: false; message: string; problem?: IdProblem };
 
 /** An event as a job emits it: the engine adds the job id and the time. */
 export type EventBody = MigrationEvent extends infer E ? (E extends unknown ? Omit<E, 'jobId' | 'at'> : never) : never;

@@ -1,5 +1,4 @@
 import { regionProblem, type IdProblem } from '../domain/ids.ts';
-import { msg } from '../i18n/catalog.ts';
 
 /** What is wrong with `regionId` here (malformed, or no cloud configured for it), as facts; undefined when it can be used. */
 export function regionProblemHere(regionId: string, configured: readonly string[] | undefined): IdProblem | undefined {
@@ -7,10 +6,4 @@ export function regionProblemHere(regionId: string, configured: readonly string[
   if (bad) return bad;
   if (configured && !configured.includes(regionId)) return { problem: 'not_configured', kind: 'region', shown: regionId, configured: [...configured] };
   return undefined;
-}
-
-/** The same in English (logs, records, the CLI, and errors that are data). */
-export function explainRegion(regionId: string, configured: readonly string[] | undefined): string | undefined {
-  const bad = regionProblemHere(regionId, configured);
-  return bad && msg('en').idProblemText({ problem: bad });
 }

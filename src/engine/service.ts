@@ -4,7 +4,8 @@ import type { ServiceAnswer } from '../domain/job-text.ts';
 import { msg } from '../i18n/catalog.ts';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { idProblem, jobIdFor } from '../domain/ids.ts';
+import { idProblem, jobIdFor, type IdProblem } from '../domain/ids.ts';
+import { BadRequestError } from './bad-request.ts';
 import type { MigrationOptions } from '../domain/plan-types.ts';
 import { requestCancel } from './cancel-request.ts';
 import { DuplicateRequestError } from './step-errors.ts';
@@ -73,9 +74,8 @@ export class EngineService implements MigrationService {
     return said(false, { answer: 'not_restored', eni: eniId, result: r.result ?? r.action, why: r.why, ...(r.situation ? { situation: r.situation } : {}) });
   }
 
-  private validate(regionId: string, instanceId: string): string | undefined {
-    const bad = regionProblemHere(regionId, this.d.regions) ?? idProblem('instance', instanceId);
-    return bad && msg('en').idProblemText({ problem: bad });
+  private validate(regionId: string, instanceId: string): IdProblem | undefined {
+    return regionProblemHere(regionId, this.d.regions) ?? idProblem('instance', instanceId);
   }
 
   private newRecord(kind: JobRecord['kind'], jobId: string, regionId: string, instanceId: string, requestedBy: string,
@@ -86,7 +86,7 @@ export class EngineService implements MigrationService {
 
   async preview(input: { regionId: string; instanceId: string; options: MigrationOptions; requestedBy: string; audience: Audience }): Promise<{ jobId: string }> {
     const bad = this.validate(input.regionId, input.instanceId);
-    if (bad) throw new Error(bad);
+    if (bad) throw new BadRequestError(bad);
     const n = await this.d.records.nextSeq('preview', input.regionId, input.instanceId);
     const jobId = `preview-${input.regionId}-${input.instanceId}-${n}`;
     const data: JobData = {
@@ -110,7 +110,7 @@ export class EngineService implements MigrationService {
     const once = { key: hooks.requestKey };
     for (const instanceId of [...new Set(input.instanceIds)]) {
       const bad = this.validate(input.regionId, instanceId);
-      if (bad) { out.push({ instanceId, status: 'invalid', message: bad }); continue; }
+      if (bad) { out.push({ instanceId, status: 'invalid', message: msg('en').idProblemText({ problem: bad }), problem: bad }); continue; }
       out.push(await this.submitOne(input.regionId, instanceId, input.options, input.requestedBy, input.audience, hooks, once));
     }
     return out;

@@ -7,7 +7,8 @@ import type { Audience } from '../../../engine/ports.ts';
 import { decodeDriftValue, DRIFT_PLAN_ACTION_ID } from '../../blocks/drift-card.ts';
 import type { SlackDeps } from '../deps.ts';
 import { registerButton, type Tell } from './button-listener.ts';
-import { code, esc } from '../../mrkdwn.ts';
+import { refusedBecause } from '../../refused-because.ts';
+import { code } from '../../mrkdwn.ts';
 
 /**
  * The Plan button of a drift alert: the same as `/natmigrate plan <instance>` typed by the clicker (same
@@ -33,7 +34,7 @@ async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: Slack
   try {
     ({ jobId } = await deps.service.preview({ regionId: value.regionId, instanceId: value.instanceId, options: DEFAULT_OPTIONS, requestedBy: userId, audience }));
   } catch (err) {
-    await tell(t.notQueued({ what: 'preview', reason: esc(err instanceof Error ? err.message : String(err)) }));
+    await tell(t.notQueued({ what: 'preview', reason: refusedBecause(err, lang) }));
     return { ok: false };
   }
   await deps.outbox.bind(jobId, audience);
