@@ -13,6 +13,7 @@ import { RECORD_STEP_NAMES, STEPS } from '../../src/domain/steps.ts';
 import type { PlanWarning } from '../../src/domain/plan-warning.ts';
 import type { DriftReason, OutcomeText, ReconcileSituation, ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
 import type { BadOptionProblem, Refusal } from '../../src/domain/plan-types.ts';
+import type { WinVerdict } from '../../src/domain/service-exposure.ts';
 import { refusalCard } from '../../src/slack/blocks/plan-card.ts';
 import { reasonText, stepErrorText, summaryText } from '../../src/slack/blocks/format.ts';
 import { resultCard } from '../../src/slack/blocks/result-card.ts';
@@ -244,6 +245,22 @@ describe('the guest\'s facts on the plan card', () => {
       const t = ja.exposureReason({ reason, newDevice: 'eth1' });
       expect(t, reason.kind).toMatch(JAPANESE);
       expect(msg('en').exposureReason({ reason, newDevice: 'eth1' })).not.toMatch(JAPANESE);
+    }
+    // Windows' firewall verdicts are facts: the English is the sentence plan hashes always had; the Japanese has no English.
+    const verdicts: [WinVerdict, WinVerdict, string][] = [
+      [{ by: 'rule_allows', rule: 'World Wide Web Services (HTTP Traffic-In)' }, { by: 'no_rule', port: 80, profile: 'Public' },
+        'the new NIC (eth1) lands in an unidentified network with the Public firewall profile, where no rule allows TCP 80 in the Public profile (default inbound: Block); on the primary NIC (Private) rule "World Wide Web Services (HTTP Traffic-In)" allows it'],
+      [{ by: 'profile_default', profile: 'Private' }, { by: 'rule_blocks', rule: 'Block web' },
+        'the new NIC (eth1) lands in an unidentified network with the Public firewall profile, where rule "Block web" blocks it; on the primary NIC (Private) the Private profile\'s default allows it'],
+      [{ by: 'profile_off', profile: 'Private' }, { by: 'no_rule', port: 8080, profile: 'Public' },
+        'the new NIC (eth1) lands in an unidentified network with the Public firewall profile, where no rule allows TCP 8080 in the Public profile (default inbound: Block); on the primary NIC (Private) the Private profile is off allows it'],
+    ];
+    for (const [acceptedBy, blockedBy, english] of verdicts) {
+      const reason = { kind: 'windows_profile', category: 'Private', acceptedBy, blockedBy } as const;
+      expect(msg('en').exposureReason({ reason, newDevice: 'eth1' })).toBe(english);
+      const t = ja.exposureReason({ reason, newDevice: 'eth1' });
+      expect(t.replace(/"[^"]*"/g, '""')).not.toMatch(/[a-z]{2,} [a-z]{2,} [a-z]{2,}/i);
+      if (acceptedBy.by === 'rule_allows') expect(t).toContain(`ルール "${acceptedBy.rule}" が許可しています`);
     }
     const port = { port: 80, reasons: [{ kind: 'rp_filter', value: 1 }], mirrors: [], windowsFix: { method: 'set_private' } } as never;
     expect(ja.exposureFix({ port, newDevice: 'eth1' })).toMatch(/応答を eth1 経由でポリシールーティング（rp_filter）。eth1 のネットワークをプライマリNICと同じ Private に設定/);
