@@ -213,7 +213,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       const { jobId, text } = await dryRun(refusedExample, '');
       const rec = await record(jobId);
       const refusal = rec?.refusal ? `${rec.refusal.code}: ${rec.refusal.message}` : /refused/i.test(text) ? text.split('\n')[0] : undefined;
-      progress.note(`↳ #ops: ${refusal ? `refused — ${refusal}` : text.split('\n')[0]}`);
+      // What #ops shows, in its language (the record's refusal message is the engine's English, for the check above).
+      progress.note(`↳ #ops: ${text.split('\n')[0]}`);
       if (!refusal) problems.push(`the pre-flight did not refuse ${refusedExample}: ${text.split('\n')[0]}`);
       const writesAfter = sb.requests.filter((r) => r.code === 'OK' && !/^(Describe|List)/.test(r.action)).length;
       if (writesAfter !== writesBefore) problems.push(`the refused dry run of ${refusedExample} changed the cloud (${writesAfter - writesBefore} writes)`);
