@@ -14,6 +14,7 @@ import type { PlanWarning } from '../../src/domain/plan-warning.ts';
 import type { DriftReason, OutcomeText, ReconcileSituation, ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
 import type { BadOptionProblem, Refusal } from '../../src/domain/plan-types.ts';
 import type { WinVerdict } from '../../src/domain/service-exposure.ts';
+import type { WorldProblem } from '../../src/demo/world-problem.ts';
 import { refusalCard } from '../../src/slack/blocks/plan-card.ts';
 import { reasonText, stepErrorText, summaryText } from '../../src/slack/blocks/format.ts';
 import { resultCard } from '../../src/slack/blocks/result-card.ts';
@@ -679,5 +680,27 @@ describe('a migration reconcile found cut over and verified', () => {
     const ja = msg('ja').outcomeText({ text });
     expect(ja).toContain('リコンサイルがENIのタグから読み取りました: EIP 203.0.113.7 はすでに i-1 上の ENI eni-1（192.168.1.50）にマッピングされています。');
     expect(ja).not.toMatch(/Redis lost|already maps|verified/);
+  });
+});
+
+describe('the demo\'s verdict when its instance did not move', () => {
+  it('the pre-flight\'s refusal and what the world shows, in each language (the English as the demo printed it)', () => {
+    expect(msg('en').demoRefused({ instance: 'i-bp1x', code: 'NoSnatCoverage', message: 'No Available SNAT entry covers instance i-bp1x.' }))
+      .toBe('the pre-flight refused i-bp1x: NoSnatCoverage — No Available SNAT entry covers instance i-bp1x.');
+    const ja = msg('ja').demoRefused({ instance: 'i-bp1x', code: 'NoSnatCoverage', message: 'No Available SNAT entry covers instance i-bp1x.' });
+    expect(ja).toMatch(/^事前チェックで i-bp1x が拒否されました: NoSnatCoverage — .*SNATエントリ/);
+    expect(ja).not.toContain('No Available');
+    const problems: WorldProblem[] = [
+      { code: 'unverified' }, { code: 'no_mapping', instance: 'i-1' }, { code: 'still_primary', ip: '192.168.0.1', entry: 'fwd-1' },
+      { code: 'not_on_eni', eip: '203.0.113.1', instance: 'i-1', now: [] }, { code: 'no_snat', instance: 'i-1' },
+      { code: 'egress', instance: 'i-1', snat: '203.0.113.9' }, { code: 'rdp', target: '203.0.113.1:3389' },
+      { code: 'ssh', target: '203.0.113.1:22', answered: 'x', expected: 'SSH-2.0-OpenSSH_8.0' }, { code: 'engine_egress', snat: '203.0.113.9' },
+    ];
+    expect(msg('en').demoWorld({ problem: problems[3]! })).toBe('203.0.113.1 does not map to an ENI of i-1 (now: no entry)');
+    for (const problem of problems) {
+      const t = msg('ja').demoWorld({ problem });
+      expect(t, problem.code).toMatch(JAPANESE);
+      expect(t.replace(/'[^']*'/g, ''), problem.code).not.toMatch(/[a-z]{3,} [a-z]{3,} [a-z]{3,}/);
+    }
   });
 });
