@@ -213,7 +213,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       const { jobId, text } = await dryRun(refusedExample, '');
       const rec = await record(jobId);
       const refusal = rec?.refusal ? `${rec.refusal.code}: ${rec.refusal.message}` : /refused/i.test(text) ? text.split('\n')[0] : undefined;
-      progress.note(`↳ #ops: ${refusal ? `refused — ${refusal}` : text.split('\n')[0]}`);
+      // What #ops shows, in its language (the record's refusal message is the engine's English, for the check above).
+      progress.note(`↳ #ops: ${text.split('\n')[0]}`);
       if (!refusal) problems.push(`the pre-flight did not refuse ${refusedExample}: ${text.split('\n')[0]}`);
       const writesAfter = sb.requests.filter((r) => r.code === 'OK' && !/^(Describe|List)/.test(r.action)).length;
       if (writesAfter !== writesBefore) problems.push(`the refused dry run of ${refusedExample} changed the cloud (${writesAfter - writesBefore} writes)`);
@@ -269,7 +270,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
 
     // ── the verdict, from the job record and from the sandbox world itself ──
     const rec = (await record(jobId))!;
-    const check = await progress.stage('checking the sandbox world (DNAT target, egress, SSH via the EIP)', () => verifyWorld(sb, facts, rec));
+    const check = await progress.stage('checking the sandbox world (DNAT target, egress, SSH via the EIP)', () => verifyWorld(sb, facts, rec, lang));
     problems.push(...check.problems);
     summary = summarize(sb, facts, rec, jobId, marks, t0, check, PEOPLE, lang);
     passLine = t.demoPass({ instance: facts.instanceId, secs: secs(Date.now() - t0), from: String(facts.mappingIp), eni: String(check.eniId), egress: String(check.egress) });
@@ -293,7 +294,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       }, `${winJob} to finish`, 60_000, signal), (r) => `outcome ${r.outcome}`);
       await outbox.waitIdle({ jobIds: [winJob], timeoutMs: 15_000 });
       winThreadTs = { channel: winThread.channel, threadTs: winThread.threadTs };
-      const winCheck = await progress.stage(`checking ${win.name} in the sandbox world (DNAT target, egress, RDP via the EIP)`, () => verifyWorld(sb, win, winRec));
+      const winCheck = await progress.stage(`checking ${win.name} in the sandbox world (DNAT target, egress, RDP via the EIP)`, () => verifyWorld(sb, win, winRec, lang));
       problems.push(...winCheck.problems);
       summary.push(t.sumWindows({ name: win.name, instance: win.instanceId, outcome: String(winRec.outcome ?? winRec.state), from: String(win.mappingIp), eni: winCheck.eniId ?? '?', port: win.sshPort, egress: winCheck.egress ?? 'none', viaSnat: winCheck.egress === win.snatIp }));
       passLine += `\n${t.demoPassWindows({ instance: win.instanceId, name: win.name, from: String(win.mappingIp), eni: String(winCheck.eniId), egress: String(winCheck.egress) })}`;

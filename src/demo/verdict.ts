@@ -2,6 +2,7 @@
 import type { JobRecord } from '../engine/ports.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { msg } from '../i18n/catalog.ts';
+import { stepErrorText, summaryText } from '../slack/blocks/format.ts';
 import { egressIp, probeEdge, probeEdgeRdp, type Sandbox } from '../sandbox/index.ts';
 import type { InstanceFacts } from './scenario.ts';
 
@@ -18,40 +19,44 @@ export interface WorldCheck {
 
 /** Migrated and verified, by the world's own state: the EIP maps to the ENI, egress goes out via SNAT, SSH answers. */
 
-export async function verifyWorld(sb: Sandbox, facts: InstanceFacts, rec: JobRecord): Promise<WorldCheck> {
+export async function verifyWorld(sb: Sandbox, facts: InstanceFacts, rec: JobRecord, lang: Lang = 'en'): Promise<WorldCheck> {
   const problems: string[] = [];
   const id = facts.instanceId;
+  const t = msg(lang);
   if (rec.outcome !== 'migrated') {
-    const why = rec.refusal ? `the pre-flight refused ${id}: ${rec.refusal.code} — ${rec.refusal.message}` : `${rec.jobId} ended ${rec.outcome ?? rec.state}: ${rec.summary ?? rec.error?.message ?? ''}`;
+    // Why the instance did not move, in the reader's language; then what the world itself shows.
+    const why = rec.refusal
+      ? t.demoRefused({ instance: id, code: rec.refusal.code, message: rec.refusal.message })
+      : t.demoEnded({ job: rec.jobId, outcome: rec.outcome ?? rec.state, summary: summaryText(rec, lang) || (rec.error ? stepErrorText(rec.error, lang) : '') });
     problems.push(why.trim());
   }
-  if (rec.outcome === 'migrated' && !rec.verification?.ok) problems.push('the job reports migrated without a passing verification');
+  if (rec.outcome === 'migrated' && !rec.verification?.ok) problems.push(t.demoWorld({ problem: { code: 'unverified' } }));
   if (!facts.mappingIp) {
-    problems.push(`${id} had no DNAT IP mapping in the scenario, so there was nothing to migrate`);
+    problems.push(t.demoWorld({ problem: { code: 'no_mapping', instance: id } }));
     return { problems };
   }
   sb.world.settle();
   const entries = [...sb.world.dnatEntries.values()].filter((d) => d.externalIp === facts.mappingIp);
-  if (entries.some((d) => d.internalIp === facts.privateIp)) problems.push(`the EIP still maps to the primary IP ${facts.privateIp} (entry ${facts.mappingEntryId})`);
+  if (entries.some((d) => d.internalIp === facts.privateIp)) problems.push(t.demoWorld({ problem: { code: 'still_primary', ip: facts.privateIp, entry: facts.mappingEntryId ?? '' } }));
   const enis = sb.world.enisOf(id).filter((e) => e.type === 'Secondary' && e.status === 'InUse');
   const toEni = entries.find((d) => d.status === 'Available' && enis.some((e) => e.privateIp === d.internalIp));
   const eni = toEni ? enis.find((e) => e.privateIp === toEni.internalIp) : undefined;
   if (!toEni) {
-    const now = entries.map((d) => `${d.forwardEntryId} → ${d.internalIp} (${d.status})`).join(', ') || 'no entry';
-    problems.push(`${facts.mappingIp} does not map to an ENI of ${id} (now: ${now})`);
+    const now = entries.map((d) => `${d.forwardEntryId} → ${d.internalIp} (${d.status})`);
+    problems.push(t.demoWorld({ problem: { code: 'not_on_eni', eip: facts.mappingIp, instance: id, now } }));
   }
   const egress = egressIp(sb.world, id);
-  if (!facts.snatIp) problems.push(`no SNAT entry covers ${id}`);
-  else if (egress !== facts.snatIp) problems.push(`${id} egresses via ${egress ?? 'nothing (timeout)'}, not the SNAT IP ${facts.snatIp}`);
+  if (!facts.snatIp) problems.push(t.demoWorld({ problem: { code: 'no_snat', instance: id } }));
+  else if (egress !== facts.snatIp) problems.push(t.demoWorld({ problem: { code: 'egress', instance: id, ...(egress ? { egress } : {}), snat: facts.snatIp } }));
   if (facts.windows) {
     // Remote Desktop answers an X.224 Connection Request with a Connection Confirm (TPKT 03 00, code d0).
     const cc = await probeEdgeRdp(sb.edge, facts.mappingIp, { port: facts.sshPort, timeoutMs: 3000 });
-    if (!cc?.startsWith('0300') || cc.slice(10, 12) !== 'd0') problems.push(`RDP to ${facts.mappingIp}:${facts.sshPort} via the public edge answered ${cc ? `'${cc}'` : 'nothing'}, not an X.224 Connection Confirm`);
+    if (!cc?.startsWith('0300') || cc.slice(10, 12) !== 'd0') problems.push(t.demoWorld({ problem: { code: 'rdp', target: `${facts.mappingIp}:${facts.sshPort}`, ...(cc ? { answered: cc } : {}) } }));
   }
   const banner = facts.windows ? undefined : await probeEdge(sb.edge, facts.mappingIp, facts.sshPort, { timeoutMs: 3000 }).catch(() => undefined);
-  if (!facts.windows && banner !== facts.sshBanner) problems.push(`SSH to ${facts.mappingIp}:${facts.sshPort} via the public edge answered ${banner ? `'${banner}'` : 'nothing'}, expected '${facts.sshBanner}'`);
+  if (!facts.windows && banner !== facts.sshBanner) problems.push(t.demoWorld({ problem: { code: 'ssh', target: `${facts.mappingIp}:${facts.sshPort}`, ...(banner ? { answered: banner } : {}), expected: facts.sshBanner ?? '' } }));
   const observed = rec.verification?.egress.observedIp;
-  if (rec.outcome === 'migrated' && observed !== facts.snatIp) problems.push(`the engine observed egress ${observed ?? 'none'}, not the SNAT IP ${facts.snatIp}`);
+  if (rec.outcome === 'migrated' && observed !== facts.snatIp) problems.push(t.demoWorld({ problem: { code: 'engine_egress', ...(observed ? { observed } : {}), snat: facts.snatIp ?? '' } }));
   return {
     problems,
     ...(eni ? { eniId: eni.networkInterfaceId, eniIp: eni.privateIp } : {}),

@@ -1,6 +1,6 @@
 // The flags of `/natmigrate` commands: names and aliases, which subcommand takes which, and how their values are read.
 import { truncateForMessage } from './ids.ts';
-import { closest, fail, SEE_HELP, type Subcommand } from './command-words.ts';
+import { closest, fail, type Subcommand } from './command-words.ts';
 
 export type FlagName = 'region' | 'ports' | 'configure-guest' | 'concurrency' | 'canary' | 'all' | 'vswitch' | 'security-groups' | 'accept-port' | 'verify-port' | 'allow-stop';
 
@@ -59,25 +59,23 @@ export function parseArgs(sub: Subcommand, tokens: string[]): ParsedArgs {
     const dashes = /^-+/.exec(rawName)![0].length;
     const key = rawName.slice(dashes).toLowerCase().replace(/_/g, '-');
     const name = FLAG_ALIASES[key];
-    const shown = `--${truncateForMessage(key, 30)}`;
     if (!name) {
       const guess = closest(key, Object.keys(FLAG_ALIASES), 2);
-      fail(`Unknown flag \`${shown}\`${guess ? `; did you mean \`--${guess}\`?` : '.'}` + SEE_HELP);
+      fail({ code: 'unknown_flag', flag: truncateForMessage(key, 30), ...(guess ? { guess } : {}) });
     }
     const flag = name!;
-    if (dashes !== 2) fail(`Flags start with two dashes: write \`--${flag}\`, not \`${truncateForMessage(rawName, 30)}\`.`);
+    if (dashes !== 2) fail({ code: 'single_dash', flag, typed: truncateForMessage(rawName, 30) });
     if (!allowed.includes(flag)) {
-      const where = flag === 'concurrency' || flag === 'canary' ? 'only applies to `run --all`' : `does not apply to \`${sub}\``;
-      fail(`\`--${flag}\` ${where}.` + SEE_HELP);
+      fail(flag === 'concurrency' || flag === 'canary' ? { code: 'flag_needs_all', flag, withTargets: false } : { code: 'flag_not_here', flag, sub });
     }
-    if (flags.has(flag) && !REPEATABLE.has(flag)) fail(`\`--${flag}\` is given twice; give it once.`);
+    if (flags.has(flag) && !REPEATABLE.has(flag)) fail({ code: 'flag_twice', flag });
     let value: string | true;
     if (FLAG_TAKES_VALUE[flag]) {
       if (eq >= 0) {
         value = tok.slice(eq + 1);
       } else {
         const next = tokens[i + 1];
-        if (next === undefined || isFlagToken(next)) fail(`\`--${flag}\` needs a value, e.g. ${example(flag)}.`);
+        if (next === undefined || isFlagToken(next)) fail({ code: 'flag_needs_value', flag });
         value = next!;
         i++;
       }
@@ -86,7 +84,7 @@ export function parseArgs(sub: Subcommand, tokens: string[]): ParsedArgs {
         value += tokens[i + 1]!;
         i++;
       }
-      if (value === '') fail(`\`--${flag}\` needs a value, e.g. ${example(flag)}.`);
+      if (value === '') fail({ code: 'flag_needs_value', flag });
     } else if (eq >= 0) {
       const v = tok.slice(eq + 1).toLowerCase();
       if (flag === 'all' && v) {
@@ -97,7 +95,7 @@ export function parseArgs(sub: Subcommand, tokens: string[]): ParsedArgs {
       } else if (['false', 'no', 'off', '0'].includes(v)) {
         continue; // explicitly off = not given
       } else {
-        fail(`\`--${flag}\` takes no value (got \`${truncateForMessage(tok.slice(eq + 1), 30)}\`).`);
+        fail({ code: 'flag_takes_no_value', flag, got: truncateForMessage(tok.slice(eq + 1), 30) });
         value = true;
       }
     } else {
@@ -107,17 +105,4 @@ export function parseArgs(sub: Subcommand, tokens: string[]): ParsedArgs {
     flags.set(flag, typeof prior === 'string' && typeof value === 'string' ? `${prior},${value}` : value);
   }
   return { positionals, flags };
-}
-
-export function example(flag: FlagName): string {
-  switch (flag) {
-    case 'region': return '`--region cn-hangzhou`';
-    case 'ports': return '`--ports 22,443` or `--ports any`';
-    case 'concurrency': return '`--concurrency 4`';
-    case 'canary': return '`--canary 1`';
-    case 'vswitch': return '`--vswitch vsw-bp1…`';
-    case 'security-groups': return '`--security-groups sg-bp1…,sg-bp1…`';
-    case 'accept-port': return '`--accept-port 8080` (repeatable, or a comma list)';
-    default: return `\`--${flag}\``;
-  }
 }

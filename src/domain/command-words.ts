@@ -1,15 +1,18 @@
 // The words of the command language and how a wrong one is answered: a specific message, with the closest
 // right word when a typo is near one.
+import type { CommandRefusal } from './command-refusal.ts';
 
 export type Subcommand = 'help' | 'plan' | 'run' | 'status' | 'cancel' | 'rollback' | 'scan' | 'config' | 'report';
 export const SUBCOMMANDS: readonly Subcommand[] = ['help', 'plan', 'run', 'status', 'cancel', 'rollback', 'scan', 'config', 'report'];
 
-export const SEE_HELP = ' See `/natmigrate help`.';
-
-/** A mistake in what the user typed; its message is for them. */
-export class UserError extends Error {}
-export function fail(message: string): never {
-  throw new UserError(message);
+/** A mistake in what the user typed: why, as a code with facts (the catalog words it for them). */
+export class UserError extends Error {
+  constructor(readonly refusal: CommandRefusal) {
+    super(refusal.code);
+  }
+}
+export function fail(refusal: CommandRefusal): never {
+  throw new UserError(refusal);
 }
 
 /** Edit distance counting an adjacent swap as one edit ("rnu" → "run" is 1). */

@@ -5,15 +5,13 @@
 // `&amp;`-style entities. We undo all of that first, then tokenize on whitespace.
 
 import type { MigrationOptions, PortSelection } from './plan-types.ts';
-import {
-  explainBadId, explainBadRegion, isInstanceId, isNatGatewayId, isVpcId, parseJobId, resourceKindOf, truncateForMessage,
-  RESOURCE_ID_RULES,
-} from './ids.ts';
+import { idProblem, isInstanceId, isNatGatewayId, isVpcId, parseJobId, regionProblem, resourceKindOf, truncateForMessage } from './ids.ts';
 import { MAX_PORTS } from './plan.ts';
 import { parseArgs, type FlagName } from './command-flags.ts';
-import { closest, fail, SEE_HELP, SUBCOMMANDS, UserError, type Subcommand } from './command-words.ts';
+import { closest, fail, SUBCOMMANDS, UserError, type Subcommand } from './command-words.ts';
+import type { CommandRefusal } from './command-refusal.ts';
 
-export { SUBCOMMANDS, type Subcommand };
+export { SUBCOMMANDS, type Subcommand, type CommandRefusal };
 
 export { MAX_PORTS };
 
@@ -40,7 +38,8 @@ export type Command =
 export type ConfigLanguage = 'en' | 'ja' | 'default';
 const CONFIG_LANGUAGES: readonly ConfigLanguage[] = ['en', 'ja', 'default'];
 
-export type ParseResult = { ok: true; command: Command } | { ok: false; error: string };
+/** A refusal is a code with facts; the message catalog words it (commandRefusal) in the reader's language. */
+export type ParseResult = { ok: true; command: Command } | { ok: false; refusal: CommandRefusal };
 
 export const MAX_INSTANCES = 50;
 const MAX_BATCH_TARGETS = 10;
@@ -48,8 +47,6 @@ const MAX_CONCURRENCY = 20;
 const MAX_CANARY = 20;
 const MAX_TEXT = 4000;
 
-/** Returned only if the parser itself hit a bug; tests assert it never happens. */
-export const INTERNAL_PARSE_ERROR = 'Sorry, natmigrate could not read that command. See `/natmigrate help`.';
 
 export const helpText = [
   '*natmigrate* moves ECS instances off DNAT IP mappings so they leave through the NAT gateway\'s SNAT IP.',
@@ -92,33 +89,33 @@ export function normalizeCommandText(text: string): string {
 
 // ── values ─────────────────────────────────────────────────────────────────
 
-export function parsePorts(value: string): { ok: true; ports: PortSelection } | { ok: false; error: string } {
+export function parsePorts(value: string): { ok: true; ports: PortSelection } | { ok: false; refusal: CommandRefusal } {
   const v = value.trim().toLowerCase();
   if (v === 'any' || v === 'all' || v === '*') return { ok: true, ports: { kind: 'all' } };
   const items = v.split(',').map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0) return { ok: false, error: '`--ports` needs `any` or a list of TCP ports such as `22,443`.' };
+  if (items.length === 0) return { ok: false, refusal: { code: 'ports_empty' } };
   const ports: number[] = [];
   for (const item of items) {
     if (/^\d+\s*[-:/]\s*\d+$/.test(item)) {
-      return { ok: false, error: `Port ranges such as \`${truncateForMessage(item, 20)}\` are not supported; list the ports (at most ${MAX_PORTS}) or use \`--ports any\`.` };
+      return { ok: false, refusal: { code: 'port_range', item: truncateForMessage(item, 20), max: MAX_PORTS } };
     }
     if (!/^\d{1,5}$/.test(item)) {
-      return { ok: false, error: `\`${truncateForMessage(item, 20)}\` is not a port; \`--ports\` takes \`any\` or TCP port numbers from 1 to 65535 separated by commas, e.g. \`22,443\`.` };
+      return { ok: false, refusal: { code: 'not_a_port', item: truncateForMessage(item, 20) } };
     }
     const n = Number(item);
-    if (n < 1 || n > 65535) return { ok: false, error: `Port ${n} is out of range; ports go from 1 to 65535.` };
+    if (n < 1 || n > 65535) return { ok: false, refusal: { code: 'port_out_of_range', port: n } };
     if (!ports.includes(n)) ports.push(n);
   }
   if (ports.length > MAX_PORTS) {
-    return { ok: false, error: `\`--ports\` lists ${ports.length} ports; at most ${MAX_PORTS} are allowed (use \`--ports any\` to forward every port).` };
+    return { ok: false, refusal: { code: 'too_many_ports', count: ports.length, max: MAX_PORTS } };
   }
   return { ok: true, ports: { kind: 'list', ports } };
 }
 
 function parseCount(flag: 'concurrency' | 'canary', value: string, max: number): number {
-  if (!/^\d{1,4}$/.test(value.trim())) fail(`\`--${flag}\` takes a whole number from 1 to ${max}, not \`${truncateForMessage(value, 20)}\`.`);
+  if (!/^\d{1,4}$/.test(value.trim())) fail({ code: 'count_not_number', flag, max, got: truncateForMessage(value, 20) });
   const n = Number(value.trim());
-  if (n < 1 || n > max) fail(`\`--${flag}\` must be from 1 to ${max} (got ${n}).`);
+  if (n < 1 || n > max) fail({ code: 'count_out_of_range', flag, max, got: n });
   return n;
 }
 
@@ -128,38 +125,38 @@ function migrationOptions(flags: Map<FlagName, string | true>): MigrationOptions
   const ports = flags.get('ports');
   if (typeof ports === 'string') {
     const r = parsePorts(ports);
-    if (!r.ok) fail(r.error);
+    if (!r.ok) fail(r.refusal);
     else options.ports = r.ports;
   }
   const verifyPort = flags.get('verify-port');
   if (typeof verifyPort === 'string') {
     if (!/^\d{1,5}$/.test(verifyPort.trim()) || Number(verifyPort) < 1 || Number(verifyPort) > 65535) {
-      fail(`\`--verify-port\` takes a TCP port from 1 to 65535, not \`${truncateForMessage(verifyPort, 20)}\`.`);
+      fail({ code: 'verify_port_bad', got: truncateForMessage(verifyPort, 20) });
     }
     options.verifyPort = Number(verifyPort.trim());
   }
   const vsw = flags.get('vswitch');
   if (typeof vsw === 'string') {
-    const bad = explainBadId('vSwitch', vsw);
-    if (bad) fail(`${bad}.`);
+    const bad = idProblem('vSwitch', vsw);
+    if (bad) fail({ code: 'bad_id', id: bad });
     options.vSwitchId = vsw;
   }
   const accept = flags.get('accept-port');
   if (typeof accept === 'string') {
     const parts = accept.split(',').map((s) => s.trim()).filter(Boolean);
     if (parts.some((x) => !/^\d{1,5}$/.test(x) || Number(x) < 1 || Number(x) > 65535)) {
-      fail(`\`--accept-port\` takes TCP ports from 1 to 65535, e.g. \`--accept-port 8080\` (got \`${truncateForMessage(accept, 30)}\`).`);
+      fail({ code: 'accept_port_bad', got: truncateForMessage(accept, 30) });
     }
     options.acceptPorts = [...new Set(parts.map(Number))].sort((a, b) => a - b);
   }
   const sgs = flags.get('security-groups');
   if (typeof sgs === 'string') {
     const ids = [...new Set(sgs.split(',').map((s) => s.trim()).filter(Boolean))];
-    if (ids.length === 0) fail('`--security-groups` needs at least one security group id.');
-    if (ids.length > 5) fail(`An ENI can have at most 5 security groups; \`--security-groups\` lists ${ids.length}.`);
+    if (ids.length === 0) fail({ code: 'security_groups_empty' });
+    if (ids.length > 5) fail({ code: 'security_groups_too_many', count: ids.length });
     for (const id of ids) {
-      const bad = explainBadId('securityGroup', id);
-      if (bad) fail(`${bad}.`);
+      const bad = idProblem('securityGroup', id);
+      if (bad) fail({ code: 'bad_id', id: bad });
     }
     options.securityGroupIds = ids;
   }
@@ -169,28 +166,31 @@ function migrationOptions(flags: Map<FlagName, string | true>): MigrationOptions
 function regionOf(flags: Map<FlagName, string | true>): { region?: string } {
   const r = flags.get('region');
   if (typeof r !== 'string') return {};
-  const bad = explainBadRegion(r);
-  if (bad) fail(`${bad}.`);
+  const bad = regionProblem(r);
+  if (bad) fail({ code: 'bad_id', id: bad });
   return { region: r };
 }
 
 function requireInstanceId(token: string, sub: Subcommand): string {
-  const bad = explainBadId('instance', token);
+  const bad = idProblem('instance', token);
   if (!bad) return token;
   const kind = resourceKindOf(token);
-  if (kind === 'natGateway' || kind === 'vpc') {
-    fail(`\`${token}\` is a ${RESOURCE_ID_RULES[kind].label}; \`${sub}\` takes ECS instance ids (i-…). For a whole NAT gateway or VPC use \`/natmigrate ${sub === 'run' ? 'run --all' : 'scan'} ${token}\`.`);
-  }
-  return fail(`${bad}.`);
+  if (kind === 'natGateway' || kind === 'vpc') fail({ code: 'gateway_for_instance', id: token, kind, sub });
+  return fail({ code: 'bad_id', id: bad });
 }
 
 function requireJobId(token: string | undefined, sub: 'cancel' | 'rollback' | 'report', count: number): string {
-  if (token === undefined) fail(`Missing job id: \`/natmigrate ${sub} <job-id>\` (job ids look like \`migrate-cn-hangzhou-i-bp1…\`; \`/natmigrate status\` lists them).`);
-  if (count > 1) fail(`\`${sub}\` takes one job id (got ${count}).`);
+  if (token === undefined) fail({ code: 'missing_job_id', sub });
+  if (count > 1) fail({ code: 'one_job_id', sub, count });
   const t = token!;
   if (parseJobId(t)) return t;
-  if (isInstanceId(t)) fail(`\`${t}\` is an instance id; \`${sub}\` takes a job id such as \`migrate-<region>-${t}\` — \`/natmigrate status ${t}\` shows it.`);
-  return fail(`\`${truncateForMessage(t)}\` does not look like a job id (expected e.g. \`migrate-cn-hangzhou-i-bp1…\`).`);
+  if (isInstanceId(t)) fail({ code: 'instance_for_job', id: t, sub });
+  return fail({ code: 'bad_job_id', shown: truncateForMessage(t) });
+}
+
+/** A NAT gateway or VPC id that is neither: told against the VPC's shape when it looks meant as one. */
+function badGatewayOrVpc(t: string, vpc: boolean): CommandRefusal {
+  return vpc ? { code: 'bad_id', id: idProblem('vpc', t)! } : { code: 'bad_id', id: idProblem('natGateway', t)!, orVpc: true };
 }
 
 // ── subcommands ────────────────────────────────────────────────────────────
@@ -206,7 +206,7 @@ const SYNONYMS: Record<string, Subcommand> = {
 };
 
 function parseInner(text: string): Command {
-  if (text.length > MAX_TEXT) fail(`That command is ${text.length} characters long; keep it under ${MAX_TEXT} (at most ${MAX_INSTANCES} instances per command).`);
+  if (text.length > MAX_TEXT) fail({ code: 'too_long', length: text.length, max: MAX_TEXT, maxInstances: MAX_INSTANCES });
   const tokens = normalizeCommandText(text).split(/\s+/).filter(Boolean);
   const first = tokens.shift();
   if (first === undefined) return { kind: 'help' };
@@ -216,8 +216,8 @@ function parseInner(text: string): Command {
     const shown = truncateForMessage(first, 30);
     const synonym = SYNONYMS[word];
     const guess = synonym ?? closest(word, SUBCOMMANDS, word.length <= 4 ? 1 : 2);
-    if (isInstanceId(first)) fail(`Missing subcommand: try \`/natmigrate plan ${first}\` or \`/natmigrate run ${first}\`.`);
-    fail(`Unknown subcommand \`${shown}\`${guess ? `; did you mean \`${guess}\`?` : `; try one of ${SUBCOMMANDS.map((s) => `\`${s}\``).join(', ')}.`}` + (guess ? SEE_HELP : ''));
+    if (isInstanceId(first)) fail({ code: 'missing_subcommand', id: first });
+    fail({ code: 'unknown_subcommand', typed: shown, ...(guess ? { guess } : {}), subcommands: SUBCOMMANDS });
   }
   const sub = word as Subcommand;
   const { positionals, flags } = parseArgs(sub, tokens);
@@ -229,23 +229,22 @@ function parseInner(text: string): Command {
       return topic && (SUBCOMMANDS as readonly string[]).includes(topic) ? { kind: 'help', topic: topic as Subcommand, ...region } : { kind: 'help', ...region };
     }
     case 'plan': {
-      if (positionals.length === 0) fail('Missing instance id: `/natmigrate plan <instance-id>`, e.g. `/natmigrate plan i-bp1…`.');
-      if (positionals.length > 1) fail(`\`plan\` takes one instance id (got ${positionals.length}); use \`run\` to migrate several.`);
+      if (positionals.length === 0) fail({ code: 'missing_plan_instance' });
+      if (positionals.length > 1) fail({ code: 'plan_one_instance', count: positionals.length });
       const instanceId = requireInstanceId(positionals[0]!, 'plan');
       return { kind: 'plan', instanceId, ...region, options: migrationOptions(flags) };
     }
     case 'run': {
       const options = migrationOptions(flags);
       if (flags.has('all')) {
-        if (positionals.length === 0) fail('Missing target: `/natmigrate run --all <ngw-id|vpc-id> [more]`.');
+        if (positionals.length === 0) fail({ code: 'missing_all_target' });
         const targets = [...new Set(positionals)];
         for (const t of targets) {
           if (isNatGatewayId(t) || isVpcId(t)) continue;
-          if (isInstanceId(t)) fail(`\`${t}\` is an instance id; \`run --all\` takes NAT gateway or VPC ids. Leave out \`--all\` to migrate instances.`);
-          const kind = resourceKindOf(t);
-          fail(kind === 'vpc' || t.startsWith('vpc-') ? `${explainBadId('vpc', t)}.` : `${explainBadId('natGateway', t)} or a VPC id (vpc-…).`);
+          if (isInstanceId(t)) fail({ code: 'instance_for_all', id: t });
+          fail(badGatewayOrVpc(t, resourceKindOf(t) === 'vpc' || t.startsWith('vpc-')));
         }
-        if (targets.length > MAX_BATCH_TARGETS) fail(`\`run --all\` takes at most ${MAX_BATCH_TARGETS} NAT gateways or VPCs (got ${targets.length}).`);
+        if (targets.length > MAX_BATCH_TARGETS) fail({ code: 'too_many_all_targets', count: targets.length, max: MAX_BATCH_TARGETS });
         const cmd: Command = { kind: 'batch', targets, ...region, options };
         const c = flags.get('concurrency');
         if (typeof c === 'string') cmd.concurrency = parseCount('concurrency', c, MAX_CONCURRENCY);
@@ -254,27 +253,27 @@ function parseInner(text: string): Command {
         return cmd;
       }
       if (flags.has('concurrency') || flags.has('canary')) {
-        fail(`\`--${flags.has('concurrency') ? 'concurrency' : 'canary'}\` only applies to \`run --all <ngw-id|vpc-id>\`.`);
+        fail({ code: 'flag_needs_all', flag: flags.has('concurrency') ? 'concurrency' : 'canary', withTargets: true });
       }
-      if (positionals.length === 0) fail('Missing instance id: `/natmigrate run <instance-id> [more ids]`, or `/natmigrate run --all <ngw-id>`.');
+      if (positionals.length === 0) fail({ code: 'missing_run_instance' });
       const instanceIds: string[] = [];
       for (const p of positionals) {
         const id = requireInstanceId(p, 'run');
         if (!instanceIds.includes(id)) instanceIds.push(id);
       }
       if (instanceIds.length > MAX_INSTANCES) {
-        fail(`Too many instances: ${instanceIds.length} (at most ${MAX_INSTANCES} per command); split them, or use \`run --all <ngw-id>\` for a whole NAT gateway.`);
+        fail({ code: 'too_many_instances', count: instanceIds.length, max: MAX_INSTANCES });
       }
       return { kind: 'run', instanceIds, ...region, options };
     }
     case 'status': {
-      if (positionals.length > 1) fail(`\`status\` takes at most one job id or instance id (got ${positionals.length}).`);
+      if (positionals.length > 1) fail({ code: 'status_one_target', count: positionals.length });
       const t = positionals[0];
       if (t === undefined) return { kind: 'status', ...region };
       if (parseJobId(t)) return { kind: 'status', target: { kind: 'job', jobId: t }, ...region };
       if (isInstanceId(t)) return { kind: 'status', target: { kind: 'instance', instanceId: t }, ...region };
-      const bad = explainBadId('instance', t);
-      return fail(`\`${truncateForMessage(t)}\` is neither a job id (e.g. \`migrate-cn-hangzhou-i-bp1…\`) nor an instance id${bad && /upper-case/.test(bad) ? ` (${bad})` : ''}.`);
+      const bad = idProblem('instance', t);
+      return fail({ code: 'status_bad_target', shown: truncateForMessage(t), ...(bad?.problem === 'upper_case' ? { upper: bad } : {}) });
     }
     case 'cancel':
     case 'rollback':
@@ -282,31 +281,31 @@ function parseInner(text: string): Command {
       return { kind: sub, jobId: requireJobId(positionals[0], sub, positionals.length), ...region };
     case 'config': {
       const setting = positionals[0]?.toLowerCase();
-      if (setting !== 'language' && setting !== 'lang') fail('`config` sets the channel\'s language: `/natmigrate config language ja|en|default`.');
-      if (positionals.length > 2) fail(`\`config language\` takes one value (got ${positionals.length - 1}).`);
+      if (setting !== 'language' && setting !== 'lang') fail({ code: 'config_what' });
+      if (positionals.length > 2) fail({ code: 'config_one_value', count: positionals.length - 1 });
       const v = positionals[1]?.toLowerCase();
       if (v === undefined) return { kind: 'config', setting: 'language' };
-      if (!(CONFIG_LANGUAGES as readonly string[]).includes(v)) fail(`\`${truncateForMessage(v, 20)}\` is not a language natmigrate speaks: use \`ja\`, \`en\`, or \`default\`.`);
+      if (!(CONFIG_LANGUAGES as readonly string[]).includes(v)) fail({ code: 'config_bad_language', shown: truncateForMessage(v, 20) });
       return { kind: 'config', setting: 'language', value: v as ConfigLanguage };
     }
     case 'scan': {
-      if (positionals.length === 0) fail('Missing target: `/natmigrate scan <ngw-id|vpc-id>`.');
-      if (positionals.length > 1) fail(`\`scan\` takes one NAT gateway or VPC id (got ${positionals.length}).`);
+      if (positionals.length === 0) fail({ code: 'missing_scan_target' });
+      if (positionals.length > 1) fail({ code: 'scan_one_target', count: positionals.length });
       const t = positionals[0]!;
       if (isNatGatewayId(t)) return { kind: 'scan', target: t, scanTarget: { kind: 'natGateway', natGatewayId: t }, ...region };
       if (isVpcId(t)) return { kind: 'scan', target: t, scanTarget: { kind: 'vpc', vpcId: t }, ...region };
-      if (isInstanceId(t)) fail(`\`${t}\` is an instance id; \`scan\` takes a NAT gateway or VPC id. For one instance use \`/natmigrate plan ${t}\`.`);
-      return fail(t.toLowerCase().startsWith('vpc-') ? `${explainBadId('vpc', t)}.` : `${explainBadId('natGateway', t)} or a VPC id (vpc-…).`);
+      if (isInstanceId(t)) fail({ code: 'instance_for_scan', id: t });
+      return fail(badGatewayOrVpc(t, t.toLowerCase().startsWith('vpc-')));
     }
   }
 }
 
 export function parseCommand(text: unknown): ParseResult {
-  if (typeof text !== 'string') return { ok: false, error: 'Empty command.' + SEE_HELP };
+  if (typeof text !== 'string') return { ok: false, refusal: { code: 'empty' } };
   try {
     return { ok: true, command: parseInner(text) };
   } catch (e) {
-    if (e instanceof UserError && e.message) return { ok: false, error: e.message };
-    return { ok: false, error: INTERNAL_PARSE_ERROR };
+    if (e instanceof UserError) return { ok: false, refusal: e.refusal };
+    return { ok: false, refusal: { code: 'internal' } };
   }
 }

@@ -5,26 +5,16 @@
 
 export type ResourceKind = 'instance' | 'natGateway' | 'vpc' | 'eni' | 'vSwitch' | 'securityGroup';
 
-interface ResourceIdRule {
-  prefix: string;
-  /** What people call it, for messages. */
-  label: string;
-}
-
-export const RESOURCE_ID_RULES: Readonly<Record<ResourceKind, ResourceIdRule>> = {
-  instance: { prefix: 'i', label: 'ECS instance id' },
-  natGateway: { prefix: 'ngw', label: 'NAT gateway id' },
-  vpc: { prefix: 'vpc', label: 'VPC id' },
-  eni: { prefix: 'eni', label: 'ENI id' },
-  vSwitch: { prefix: 'vsw', label: 'vSwitch id' },
-  securityGroup: { prefix: 'sg', label: 'security group id' },
+/** The prefix of each kind's ids (what people call each kind is in the message catalog, per language). */
+export const RESOURCE_ID_PREFIX: Readonly<Record<ResourceKind, string>> = {
+  instance: 'i', natGateway: 'ngw', vpc: 'vpc', eni: 'eni', vSwitch: 'vsw', securityGroup: 'sg',
 };
 
 // Real ids carry ~20 lower-case alphanumerics after the prefix (older ones fewer); 6..32 accepts both while
 // rejecting obvious typos such as `i-123`.
 const BODY = '[a-z0-9]{6,32}';
 const PATTERNS: Record<ResourceKind, RegExp> = Object.fromEntries(
-  (Object.keys(RESOURCE_ID_RULES) as ResourceKind[]).map((k) => [k, new RegExp(`^${RESOURCE_ID_RULES[k].prefix}-${BODY}$`)]),
+  (Object.keys(RESOURCE_ID_PREFIX) as ResourceKind[]).map((k) => [k, new RegExp(`^${RESOURCE_ID_PREFIX[k]}-${BODY}$`)]),
 ) as Record<ResourceKind, RegExp>;
 
 function isResourceId(kind: ResourceKind, s: string): boolean {
@@ -40,31 +30,22 @@ export function resourceKindOf(s: string): ResourceKind | undefined {
   return (Object.keys(PATTERNS) as ResourceKind[]).find((k) => PATTERNS[k].test(s));
 }
 
-/** Human description of the expected shape, e.g. "i- followed by 20-ish lowercase letters/digits". */
-function expectedShape(kind: ResourceKind): string {
-  return `${RESOURCE_ID_RULES[kind].prefix}- followed by 20-ish lowercase letters/digits`;
-}
+/** What is wrong with an id or a region id someone gave, as facts (the catalog words it); `shown`: as typed, truncated. */
+export type IdProblem =
+  | { problem: 'upper_case'; kind: ResourceKind | 'region'; shown: string; lower: string }
+  | { problem: 'other_kind'; kind: ResourceKind; shown: string; other: ResourceKind }
+  | { problem: 'malformed'; kind: ResourceKind | 'region'; shown: string }
+  /** A well-formed region this deployment has no cloud for. */
+  | { problem: 'not_configured'; kind: 'region'; shown: string; configured: string[] };
 
-/**
- * Explains why `s` is not a valid id of `kind`; undefined when it is valid.
- * Messages quote the input with backticks (Slack mrkdwn) and say what was expected.
- */
-export function explainBadId(kind: ResourceKind, s: string): string | undefined {
+/** Why `s` is not a valid id of `kind`; undefined when it is valid. */
+export function idProblem(kind: ResourceKind, s: string): IdProblem | undefined {
   if (isResourceId(kind, s)) return undefined;
-  const rule = RESOURCE_ID_RULES[kind];
   const shown = truncateForMessage(s);
-  if (isResourceId(kind, s.toLowerCase())) {
-    return `\`${shown}\` has upper-case letters; Alibaba ${rule.label}s are lower-case (did you mean \`${s.toLowerCase()}\`?)`;
-  }
+  if (isResourceId(kind, s.toLowerCase())) return { problem: 'upper_case', kind, shown, lower: s.toLowerCase() };
   const other = resourceKindOf(s);
-  if (other && other !== kind) {
-    return `\`${shown}\` is ${article(RESOURCE_ID_RULES[other].label)} ${RESOURCE_ID_RULES[other].label}, but ${article(rule.label)} ${rule.label} (${rule.prefix}-…) was expected`;
-  }
-  return `\`${shown}\` does not look like ${article(rule.label)} ${rule.label} (expected ${expectedShape(kind)})`;
-}
-
-function article(label: string): string {
-  return /^[aeiouAEIOU]/.test(label) ? 'an' : 'a';
+  if (other && other !== kind) return { problem: 'other_kind', kind, shown, other };
+  return { problem: 'malformed', kind, shown };
 }
 
 export function truncateForMessage(s: string, max = 60): string {
@@ -87,11 +68,11 @@ export function isRegionId(s: string): boolean {
   return REGION_ID.test(s);
 }
 
-export function explainBadRegion(s: string): string | undefined {
+export function regionProblem(s: string): IdProblem | undefined {
   if (isRegionId(s)) return undefined;
   const shown = truncateForMessage(s);
-  if (isRegionId(s.toLowerCase())) return `\`${shown}\` has upper-case letters; region ids are lower-case (did you mean \`${s.toLowerCase()}\`?)`;
-  return `\`${shown}\` does not look like an Alibaba Cloud region id (expected something like cn-hangzhou, ap-southeast-1 or us-west-1)`;
+  if (isRegionId(s.toLowerCase())) return { problem: 'upper_case', kind: 'region', shown, lower: s.toLowerCase() };
+  return { problem: 'malformed', kind: 'region', shown };
 }
 
 // ── job ids ────────────────────────────────────────────────────────────────
@@ -102,7 +83,7 @@ const JOB_KINDS: readonly JobIdKind[] = ['migrate', 'rollback', 'preview', 'batc
 
 const RESOURCE_KEY = /^[a-z]+-[a-z0-9]+$/;
 const TOKEN_KEY = /^[A-Za-z0-9_.]{1,64}$/;
-const KNOWN_PREFIXES = Object.values(RESOURCE_ID_RULES).map((r) => r.prefix);
+const KNOWN_PREFIXES = Object.values(RESOURCE_ID_PREFIX);
 
 function isJobKey(key: string): boolean {
   if (TOKEN_KEY.test(key)) return true;

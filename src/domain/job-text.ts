@@ -2,6 +2,7 @@
 // it did (a failed step, a cancel, a rejection…) and its one-line outcome summary. The message catalog
 // (src/i18n/messages/outcome.*.ts) words them in each language; the English rendering the engine stores next to them
 // (records, logs, CLI) comes from the same catalog. Identifiers, codes and cloud error messages stay data.
+import type { IdProblem } from './ids.ts';
 
 /** Final states of a job, as users see them. */
 export type JobOutcome =
@@ -100,7 +101,8 @@ export type ServiceAnswer =
   | { answer: 'rollback_queued'; job: string; rollback: string }
   /** Restore from the cloud journal (an ENI's tags), asked by the Restore button of a reconcile question. */
   | { answer: 'restored_from_tags'; eni: string }
-  | { answer: 'restore_bad_request'; region: string; eni: string }
+  /** `problem`: what is wrong with the region or the ENI id (absent in answers from before it was a fact). */
+  | { answer: 'restore_bad_request'; region: string; eni: string; problem?: IdProblem }
   | { answer: 'restore_unavailable' }
   | { answer: 'restore_eni_gone'; eni: string }
   /** Reconcile looked and did not restore: what it came to (`result`, a code or the cloud's error) and why (English data). */

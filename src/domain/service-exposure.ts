@@ -14,7 +14,28 @@ export type ExposureReason =
   | { kind: 'firewall_unknown'; rule: string }
   | { kind: 'rp_filter'; value: number }
   /** Windows: the new NIC lands in the Public profile, which blocks what the primary NIC's profile allowed (windows-exposure.ts). */
-  | { kind: 'windows_profile'; category: string; acceptedBy: string; blockedBy: string; /** The staged NIC's profile when not Public (the gate's recheck). */ newProfile?: string };
+  /** `acceptedBy`/`blockedBy`: facts (an older plan has English sentences there, shown as data). */
+  | { kind: 'windows_profile'; category: string; acceptedBy: string | WinVerdict; blockedBy: string | WinVerdict; /** The staged NIC's profile when not Public (the gate's recheck). */ newProfile?: string };
+
+/** What decides a new inbound TCP connection on one Windows firewall profile (a rule's display name is the guest's data). */
+export type WinVerdict =
+  | { by: 'profile_off'; profile: string }
+  | { by: 'rule_blocks'; rule: string }
+  | { by: 'rule_allows'; rule: string }
+  | { by: 'profile_default'; profile: string }
+  | { by: 'no_rule'; port: number; profile: string };
+
+/** A verdict in English, as plan hashes and the English plan have always had it. */
+export function winVerdictText(v: string | WinVerdict): string {
+  if (typeof v === 'string') return v;
+  switch (v.by) {
+    case 'profile_off': return `the ${v.profile} profile is off`;
+    case 'rule_blocks': return `rule "${v.rule}" blocks it`;
+    case 'rule_allows': return `rule "${v.rule}"`;
+    case 'profile_default': return `the ${v.profile} profile's default`;
+    case 'no_rule': return `no rule allows TCP ${v.port} in the ${v.profile} profile (default inbound: Block)`;
+  }
+}
 
 /** What --configure-guest adds: the accepting rule again, for the new NIC (its interface and address), just before it. */
 export interface FirewallMirror {
@@ -167,7 +188,7 @@ export function reasonText(r: ExposureReason, newDevice: string): string {
     case 'firewall': return `host firewall accepts it by "${r.acceptedBy}" on the primary NIC; on ${newDevice} "${r.blockedBy}" drops it`;
     case 'firewall_unknown': return `host firewall rule "${r.rule}" may decide and is not understood here`;
     case 'rp_filter': return `rp_filter=${r.value} (strict) drops packets on ${newDevice} unless replies are policy-routed back through it (--configure-guest does that)`;
-    case 'windows_profile': return `${r.newProfile ? `the new NIC (${newDevice}) is in the ${r.newProfile} firewall profile` : `the new NIC (${newDevice}) lands in an unidentified network with the Public firewall profile`}, where ${r.blockedBy}; on the primary NIC (${r.category}) ${r.acceptedBy} allows it`;
+    case 'windows_profile': return `${r.newProfile ? `the new NIC (${newDevice}) is in the ${r.newProfile} firewall profile` : `the new NIC (${newDevice}) lands in an unidentified network with the Public firewall profile`}, where ${winVerdictText(r.blockedBy)}; on the primary NIC (${r.category}) ${winVerdictText(r.acceptedBy)} allows it`;
   }
 }
 

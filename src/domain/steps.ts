@@ -123,6 +123,12 @@ export const STEPS: Record<StepName, StepInfo> = {
   finish: S('finish', 'Finish', 'final', 'finished', { silent: true }),
 };
 
+/** The step of a read-only job that is not a migration step: a scan's one step (a dry run runs `plan`). */
+export type ReadOnlyStepName = 'scan';
+/** Every step name a job's record, events or failure reason can carry. */
+export type RecordStepName = StepName | ReadOnlyStepName;
+export const RECORD_STEP_NAMES: readonly RecordStepName[] = [...(Object.keys(STEPS) as StepName[]), 'scan'];
+
 /**
  * How the cutover moves the public IP to the ENI. 'modify': ModifyForwardEntry changes the IP mapping's InternalIp
  * in place (one asynchronous operation; the EIP is never unmapped; restoring is the same call backwards).

@@ -7,11 +7,11 @@
 //   same profile and rules apply to both;
 // - it is DomainAuthenticated (which Set-NetConnectionProfile cannot set): mirror the allowing rule as a new rule for
 //   that one port, in the Public profile, on the new NIC's interface only, when the rule has no remote-address limit.
-import type { ExposureInput, ExposureReason, ExposureStatus, PortExposure, ServiceReport } from './service-exposure.ts';
+import type { ExposureInput, ExposureReason, ExposureStatus, PortExposure, ServiceReport, WinVerdict } from './service-exposure.ts';
 import { serviceNameOf } from './service-exposure.ts';
 import type { WinProfile, WinRule, WindowsFacts } from './windows-listing.ts';
 
-type Verdict = { ok: boolean; by: string; rule?: WinRule };
+type Verdict = { ok: boolean; by: WinVerdict; rule?: WinRule };
 
 const profileOfCategory = (c: string): WinProfile => (c === 'DomainAuthenticated' ? 'Domain' : c === 'Private' ? 'Private' : 'Public');
 
@@ -24,15 +24,15 @@ function portMatches(spec: string, port: number): boolean {
 /** A new inbound TCP connection to `port` on an interface whose network selects `profile`. */
 function evaluate(facts: WindowsFacts, profile: WinProfile, alias: string | undefined, port: number): Verdict {
   const p = facts.firewall[profile];
-  if (!p.enabled) return { ok: true, by: `the ${profile} profile is off` };
+  if (!p.enabled) return { ok: true, by: { by: 'profile_off', profile } };
   const matching = facts.rules.filter((r) => (r.profiles.length === 0 || r.profiles.includes(profile))
     && (r.protocol === 'TCP' || r.protocol === 'Any') && r.localPorts.some((s) => portMatches(s, port))
     && (r.interfaceAlias === 'Any' || (alias !== undefined && r.interfaceAlias.split(',').includes(alias))));
   const block = matching.find((r) => r.action === 'Block');
-  if (block) return { ok: false, by: `rule "${block.displayName}" blocks it`, rule: block };
+  if (block) return { ok: false, by: { by: 'rule_blocks', rule: block.displayName }, rule: block };
   const allow = matching.find((r) => r.action === 'Allow');
-  if (allow) return { ok: true, by: `rule "${allow.displayName}"`, rule: allow };
-  return p.inbound === 'Allow' ? { ok: true, by: `the ${profile} profile's default` } : { ok: false, by: `no rule allows TCP ${port} in the ${profile} profile (default inbound: Block)` };
+  if (allow) return { ok: true, by: { by: 'rule_allows', rule: allow.displayName }, rule: allow };
+  return p.inbound === 'Allow' ? { ok: true, by: { by: 'profile_default', profile } } : { ok: false, by: { by: 'no_rule', port, profile } };
 }
 
 const isLoopback = (ip: string) => ip.startsWith('127.') || ip === '::1';

@@ -3,6 +3,7 @@ import type { ApprovalClick, ApprovalRefusalCode, ApprovalRequest } from '../dom
 import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvidence, EgressEvidence, PortEvidence } from '../domain/events.ts';
 import type { MigrationOptions, Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
 import type { DnatSpec } from '../domain/cloud-types.ts';
+import type { IdProblem } from '../domain/ids.ts';
 import type { EngineSummary, OutcomeText, ReadOnlyText, ServiceAnswer } from '../domain/job-text.ts';
 import type { BatchItemStatus, BatchPhase, BatchSkip } from '../domain/batch-plan.ts';
 
@@ -96,7 +97,8 @@ export interface JobRecord {
 export type SubmitResult =
   | { instanceId: string; status: 'queued'; jobId: string }
   | { instanceId: string; status: 'already_active'; jobId: string }
-  | { instanceId: string; status: 'invalid'; message: string };
+  /** `problem`: what is wrong (the region or the id), worded per reader; `message` is its English. */
+  | { instanceId: string; status: 'invalid'; message: string; problem?: IdProblem };
 
 export type DecisionResult =
   | { ok: true; request: ApprovalRequest; decided: boolean; approvals: number; requiredApprovals: number; remaining: number }
@@ -139,6 +141,8 @@ export interface MigrationService {
   fleetAudience?(jobId: string): Promise<Audience | undefined>;
   /** A batch and where each of its instances stands; undefined for an unknown batch or another kind of id. */
   batchStatus?(batchId: string): Promise<BatchStatus | undefined>;
+  /** A scan's record (for its report); undefined for an unknown scan or another kind of id. */
+  scanStatus?(scanId: string): Promise<ScanStatus | undefined>;
   /**
    * A person's Restore of what reconcile asked about: the original mapping back from the ENI's tags, then the ENI
    * removed (refused while a job owns the instance). Resolves with what happened, for the clicker.
@@ -164,6 +168,22 @@ export interface InventoryPort {
   natGateways(regionId: string): Promise<{ natGatewayId: string; vpcId: string; name?: string }[]>;
   /** The IP-mapped instances of a NAT gateway or VPC. */
   mappedInstances(regionId: string, target: string): Promise<MappedInstance[]>;
+}
+
+/** A scan as its report reads it: who asked, when, and what it found (or why it failed). */
+export interface ScanStatus {
+  scanId: string;
+  regionId: string;
+  /** The NAT gateway or VPC scanned. */
+  target: string;
+  requestedBy: string;
+  state: 'queued' | 'running' | 'finished';
+  outcome?: JobOutcome;
+  summary?: string;
+  summaryText?: EngineSummary;
+  error?: StepError;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** What `status <batch-id>` shows: the batch record plus each child's own state, read when asked. */
@@ -211,7 +231,7 @@ export interface BatchRequest {
   audience: Audience;
 }
 
-export type BatchSubmitResult = { ok: true; batchId: string } | { ok: false; message: string };
+export type BatchSubmitResult = { ok: true; batchId: string } | { ok: false; message: string; problem?: IdProblem };
 
 /** An event as a job emits it: the engine adds the job id and the time. */
 export type EventBody = MigrationEvent extends infer E ? (E extends unknown ? Omit<E, 'jobId' | 'at'> : never) : never;

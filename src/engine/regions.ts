@@ -1,11 +1,9 @@
-import { explainBadRegion } from '../domain/ids.ts';
+import { regionProblem, type IdProblem } from '../domain/ids.ts';
 
-/** Why a submission cannot use `regionId` here (malformed, or no cloud configured for it); undefined when it can. */
-export function explainRegion(regionId: string, configured: readonly string[] | undefined): string | undefined {
-  const bad = explainBadRegion(regionId);
+/** What is wrong with `regionId` here (malformed, or no cloud configured for it), as facts; undefined when it can be used. */
+export function regionProblemHere(regionId: string, configured: readonly string[] | undefined): IdProblem | undefined {
+  const bad = regionProblem(regionId);
   if (bad) return bad;
-  if (configured && !configured.includes(regionId)) {
-    return `region \`${regionId}\` is not configured here (this deployment works in ${configured.join(', ')})`;
-  }
+  if (configured && !configured.includes(regionId)) return { problem: 'not_configured', kind: 'region', shown: regionId, configured: [...configured] };
   return undefined;
 }

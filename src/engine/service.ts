@@ -4,17 +4,18 @@ import type { ServiceAnswer } from '../domain/job-text.ts';
 import { msg } from '../i18n/catalog.ts';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { explainBadId, jobIdFor } from '../domain/ids.ts';
+import { idProblem, jobIdFor, type IdProblem } from '../domain/ids.ts';
+import { BadRequestError } from './bad-request.ts';
 import type { MigrationOptions } from '../domain/plan-types.ts';
 import { requestCancel } from './cancel-request.ts';
 import { DuplicateRequestError } from './step-errors.ts';
 import type { Fleet } from './fleet/fleet.ts';
 import type { JobData } from './job-data.ts';
 import { JOB_OPTIONS, SHORT_JOB_OPTIONS } from './job-options.ts';
-import type { AnswerResult, Audience, BatchRequest, BatchStatus, BatchSubmitResult, JobRecord, MigrationService, Notifier, SubmitResult } from './ports.ts';
+import type { AnswerResult, Audience, BatchRequest, BatchStatus, BatchSubmitResult, JobRecord, MigrationService, Notifier, ScanStatus, SubmitResult } from './ports.ts';
 import { answered } from './answers.ts';
 import { newNonce, requeueIfLost, requeueLostJobs, type RecoveryDeps } from './recovery.ts';
-import { explainRegion } from './regions.ts';
+import { regionProblemHere } from './regions.ts';
 import type { RedisApprovals } from './store/approvals.ts';
 import type { CancelFlags } from './store/cancel-flags.ts';
 import { SEQ_PLACEHOLDER, type RecordStore } from './store/records.ts';
@@ -63,8 +64,8 @@ export class EngineService implements MigrationService {
   /** `answer`: the facts, worded per reader; `message`: its English (logs, CLI). */
   async restoreFromCloud(regionId: string, eniId: string, by: string): Promise<{ ok: boolean; message: string; answer: ServiceAnswer }> {
     const said = (ok: boolean, answer: ServiceAnswer) => ({ ok, message: msg('en').serviceAnswerText({ answer }), answer });
-    const bad = explainRegion(regionId, this.d.regions) ?? explainBadId('eni', eniId);
-    if (bad) return { ...said(false, { answer: 'restore_bad_request', region: regionId, eni: eniId }), message: bad };
+    const problem = regionProblemHere(regionId, this.d.regions) ?? idProblem('eni', eniId);
+    if (problem) return said(false, { answer: 'restore_bad_request', region: regionId, eni: eniId, problem });
     if (!this.d.cloudRestore) return said(false, { answer: 'restore_unavailable' });
     this.d.log.info({ regionId, eniId, by }, 'restore from the cloud journal asked for');
     const r = await this.d.cloudRestore(regionId, eniId, by);
@@ -73,8 +74,8 @@ export class EngineService implements MigrationService {
     return said(false, { answer: 'not_restored', eni: eniId, result: r.result ?? r.action, why: r.why, ...(r.situation ? { situation: r.situation } : {}) });
   }
 
-  private validate(regionId: string, instanceId: string): string | undefined {
-    return explainRegion(regionId, this.d.regions) ?? explainBadId('instance', instanceId);
+  private validate(regionId: string, instanceId: string): IdProblem | undefined {
+    return regionProblemHere(regionId, this.d.regions) ?? idProblem('instance', instanceId);
   }
 
   private newRecord(kind: JobRecord['kind'], jobId: string, regionId: string, instanceId: string, requestedBy: string,
@@ -85,7 +86,7 @@ export class EngineService implements MigrationService {
 
   async preview(input: { regionId: string; instanceId: string; options: MigrationOptions; requestedBy: string; audience: Audience }): Promise<{ jobId: string }> {
     const bad = this.validate(input.regionId, input.instanceId);
-    if (bad) throw new Error(bad);
+    if (bad) throw new BadRequestError(bad);
     const n = await this.d.records.nextSeq('preview', input.regionId, input.instanceId);
     const jobId = `preview-${input.regionId}-${input.instanceId}-${n}`;
     const data: JobData = {
@@ -109,7 +110,7 @@ export class EngineService implements MigrationService {
     const once = { key: hooks.requestKey };
     for (const instanceId of [...new Set(input.instanceIds)]) {
       const bad = this.validate(input.regionId, instanceId);
-      if (bad) { out.push({ instanceId, status: 'invalid', message: bad }); continue; }
+      if (bad) { out.push({ instanceId, status: 'invalid', message: msg('en').idProblemText({ problem: bad }), problem: bad }); continue; }
       out.push(await this.submitOne(input.regionId, instanceId, input.options, input.requestedBy, input.audience, hooks, once));
     }
     return out;
@@ -219,6 +220,15 @@ export class EngineService implements MigrationService {
 
   async fleetAudience(jobId: string): Promise<Audience | undefined> {
     return this.d.fleet?.audience(jobId);
+  }
+
+  async scanStatus(scanId: string): Promise<ScanStatus | undefined> {
+    if (!this.d.fleet?.owns(scanId)) return undefined;
+    const rec = await this.d.fleet.record(scanId);
+    if (!rec || rec.kind !== 'scan') return undefined;
+    const { jobId, regionId, target, requestedBy, state, outcome, summary, summaryText, error, createdAt, updatedAt } = rec;
+    return { scanId: jobId, regionId, target, requestedBy, state, createdAt, updatedAt, ...(outcome ? { outcome } : {}), ...(summary ? { summary } : {}),
+      ...(summaryText ? { summaryText } : {}), ...(error ? { error } : {}) };
   }
 
   /** Batch records live beside job records but are not JobRecords, so status() cannot return them. */

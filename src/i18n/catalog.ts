@@ -52,13 +52,15 @@ import { en as guestEn } from './messages/guest.en.ts';
 import { ja as guestJa } from './messages/guest.ja.ts';
 import { en as outcomeEn } from './messages/outcome.en.ts';
 import { ja as outcomeJa } from './messages/outcome.ja.ts';
+import { en as parserEn } from './messages/parser.en.ts';
+import { ja as parserJa } from './messages/parser.ja.ts';
 import type { Lang } from './lang.ts';
 import type { SameMessages } from './message-type.ts';
 
-const EN = { ...coreEn, ...configEn, ...commonEn, ...auditEn, ...cardEn, ...planEn, ...approvalEn, ...batchEn, ...fleetEn, ...commandsEn, ...helpEn, ...statusEn, ...clicksEn, ...demoEn, ...engineEn, ...reportEn, ...notifyEn, ...homeEn, ...modalEn, ...guestEn, ...outcomeEn };
+const EN = { ...coreEn, ...configEn, ...commonEn, ...auditEn, ...cardEn, ...planEn, ...approvalEn, ...batchEn, ...fleetEn, ...commandsEn, ...helpEn, ...statusEn, ...clicksEn, ...demoEn, ...engineEn, ...reportEn, ...notifyEn, ...homeEn, ...modalEn, ...guestEn, ...outcomeEn, ...parserEn };
 export type Catalog = SameMessages<typeof EN>;
 
-const JA: Catalog = { ...coreJa, ...configJa, ...commonJa, ...auditJa, ...cardJa, ...planJa, ...approvalJa, ...batchJa, ...fleetJa, ...commandsJa, ...helpJa, ...statusJa, ...clicksJa, ...demoJa, ...engineJa, ...reportJa, ...notifyJa, ...homeJa, ...modalJa, ...guestJa, ...outcomeJa };
+const JA: Catalog = { ...coreJa, ...configJa, ...commonJa, ...auditJa, ...cardJa, ...planJa, ...approvalJa, ...batchJa, ...fleetJa, ...commandsJa, ...helpJa, ...statusJa, ...clicksJa, ...demoJa, ...engineJa, ...reportJa, ...notifyJa, ...homeJa, ...modalJa, ...guestJa, ...outcomeJa, ...parserJa };
 
 const CATALOGS: Record<Lang, Catalog> = { en: EN as Catalog, ja: JA };
 

@@ -3,8 +3,10 @@ import type { Lang } from './lang.ts';
 /**
  * A date and time as a reader of `lang` writes it, with the time zone shown: "Dec 6, 2026, 20:01:02 UTC",
  * "2026/12/06 20:01:02 UTC". Intl.DateTimeFormat (with `timeZoneName`) does the locale's order and words; the
- * zone is the display zone (below) unless one is given (an IANA name such as Asia/Tokyo, shown as its short name,
- * e.g. "JST").
+ * zone is the display zone (below) unless one is given (an IANA name such as Asia/Tokyo), shown by its short name
+ * when the locale has one ("JST" in Japanese, "EST" in English). Where the locale has none, Intl gives only an offset
+ * ("GMT+9" for Tokyo in English), which does not say which zone is meant nor whether it keeps summer time, so the
+ * IANA name follows it: "Dec 7, 2026, 05:01:02 GMT+9 (Asia/Tokyo)".
  */
 const LOCALE: Record<Lang, string> = { en: 'en-US', ja: 'ja-JP' };
 
@@ -55,7 +57,14 @@ export function inTimeZone<T>(timeZone: string | undefined, render: () => T): T 
   }
 }
 
+/** A short zone name that is only an offset ("GMT+9", "GMT-03:30"); "UTC" and "GMT" themselves are names. */
+const OFFSET_ONLY = /^(?:GMT|UTC)[+\u2212-]\d/;
+
 export function formatDateTime(at: number | Date, lang: Lang, timeZone: string = displayZone): string {
   const ms = typeof at === 'number' ? at : at.getTime();
-  return format(lang, timeZone).format(new Date(ms));
+  const parts = format(lang, timeZone).formatToParts(new Date(ms));
+  const text = parts.map((p) => p.value).join('');
+  const zone = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+  // Etc/GMT-9 is itself an offset (with the sign reversed): the offset Intl shows says it better.
+  return OFFSET_ONLY.test(zone) && !timeZone.startsWith('Etc/') ? `${text} (${timeZone})` : text;
 }

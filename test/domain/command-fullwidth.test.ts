@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeCommandText, parseCommand } from '../../src/domain/command.ts';
+import { msg } from '../../src/i18n/catalog.ts';
 
 /**
  * What a Japanese input method types: full-width spaces (U+3000), full-width ASCII (U+FF01–U+FF5E), the long-vowel
@@ -53,7 +54,7 @@ describe('full-width input', () => {
   ])('%s is refused: %s', (text, error) => {
     const r = parseCommand(text);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(error);
+    if (!r.ok) expect(msg('en').commandRefusal({ refusal: r.refusal })).toMatch(error);
   });
 
   it('normalizes full-width spaces and ASCII to their plain forms, and leaves other Japanese text alone', () => {
@@ -65,6 +66,6 @@ describe('full-width input', () => {
   it('answers a Japanese word with the English command words', () => {
     const r = parseCommand(`実行 ${I1}`);
     expect(r).toMatchObject({ ok: false });
-    if (!r.ok) expect(r.error).toMatch(/Unknown subcommand `実行`; try one of `help`, `plan`, `run`/);
+    if (!r.ok) expect(msg('en').commandRefusal({ refusal: r.refusal })).toMatch(/Unknown subcommand `実行`; try one of `help`, `plan`, `run`/);
   });
 });

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  REGION_ID, explainBadId, explainBadRegion, isEniId, isInstanceId, isJobId, isNatGatewayId, isRegionId, isVpcId, jobIdFor, parseJobId,
-  resourceKindOf,
+  REGION_ID, idProblem, isEniId, isInstanceId, isJobId, isNatGatewayId, isRegionId, isVpcId, jobIdFor, parseJobId,
+  regionProblem, resourceKindOf,
 } from '../../src/domain/ids.ts';
+import { msg } from '../../src/i18n/catalog.ts';
+
+/** The facts' English, as the catalog words them (the sentences ids.ts wrote before they were facts). */
+const explainBadId = (kind: Parameters<typeof idProblem>[0], s: string) => { const p = idProblem(kind, s); return p && msg('en').idProblemText({ problem: p }); };
+const explainBadRegion = (s: string) => { const p = regionProblem(s); return p && msg('en').idProblemText({ problem: p }); };
 
 describe('resource ids', () => {
   it.each([

@@ -7,10 +7,14 @@ import { noteReason, outcomeSummaryOf } from '../../src/engine/migration/summary
 import type { JobData } from '../../src/engine/job-data.ts';
 import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
-import { STEPS } from '../../src/domain/steps.ts';
+import type { CommandRefusalCode } from '../../src/domain/command-refusal.ts';
+import { idProblem } from '../../src/domain/ids.ts';
+import { RECORD_STEP_NAMES, STEPS } from '../../src/domain/steps.ts';
 import type { PlanWarning } from '../../src/domain/plan-warning.ts';
 import type { DriftReason, OutcomeText, ReconcileSituation, ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
 import type { BadOptionProblem, Refusal } from '../../src/domain/plan-types.ts';
+import type { WinVerdict } from '../../src/domain/service-exposure.ts';
+import type { WorldProblem } from '../../src/demo/world-problem.ts';
 import { refusalCard } from '../../src/slack/blocks/plan-card.ts';
 import { reasonText, stepErrorText, summaryText } from '../../src/slack/blocks/format.ts';
 import { resultCard } from '../../src/slack/blocks/result-card.ts';
@@ -243,6 +247,22 @@ describe('the guest\'s facts on the plan card', () => {
       expect(t, reason.kind).toMatch(JAPANESE);
       expect(msg('en').exposureReason({ reason, newDevice: 'eth1' })).not.toMatch(JAPANESE);
     }
+    // Windows' firewall verdicts are facts: the English is the sentence plan hashes always had; the Japanese has no English.
+    const verdicts: [WinVerdict, WinVerdict, string][] = [
+      [{ by: 'rule_allows', rule: 'World Wide Web Services (HTTP Traffic-In)' }, { by: 'no_rule', port: 80, profile: 'Public' },
+        'the new NIC (eth1) lands in an unidentified network with the Public firewall profile, where no rule allows TCP 80 in the Public profile (default inbound: Block); on the primary NIC (Private) rule "World Wide Web Services (HTTP Traffic-In)" allows it'],
+      [{ by: 'profile_default', profile: 'Private' }, { by: 'rule_blocks', rule: 'Block web' },
+        'the new NIC (eth1) lands in an unidentified network with the Public firewall profile, where rule "Block web" blocks it; on the primary NIC (Private) the Private profile\'s default allows it'],
+      [{ by: 'profile_off', profile: 'Private' }, { by: 'no_rule', port: 8080, profile: 'Public' },
+        'the new NIC (eth1) lands in an unidentified network with the Public firewall profile, where no rule allows TCP 8080 in the Public profile (default inbound: Block); on the primary NIC (Private) the Private profile is off allows it'],
+    ];
+    for (const [acceptedBy, blockedBy, english] of verdicts) {
+      const reason = { kind: 'windows_profile', category: 'Private', acceptedBy, blockedBy } as const;
+      expect(msg('en').exposureReason({ reason, newDevice: 'eth1' })).toBe(english);
+      const t = ja.exposureReason({ reason, newDevice: 'eth1' });
+      expect(t.replace(/"[^"]*"/g, '""')).not.toMatch(/[a-z]{2,} [a-z]{2,} [a-z]{2,}/i);
+      if (acceptedBy.by === 'rule_allows') expect(t).toContain(`ルール "${acceptedBy.rule}" が許可しています`);
+    }
     const port = { port: 80, reasons: [{ kind: 'rp_filter', value: 1 }], mirrors: [], windowsFix: { method: 'set_private' } } as never;
     expect(ja.exposureFix({ port, newDevice: 'eth1' })).toMatch(/応答を eth1 経由でポリシールーティング（rp_filter）。eth1 のネットワークをプライマリNICと同じ Private に設定/);
     for (const method of ['netplan', 'networkmanager', 'network-scripts', 'ifupdown', 'windows'] as const) {
@@ -377,20 +397,123 @@ describe('why the drift sweep reported an instance', () => {
   });
 });
 
-describe('the command parser\'s refusals', () => {
-  it.each([
-    'migrate i-bp1aaaaaaaaaaaaaaaaa', 'xyzzy', 'i-bp1aaaaaaaaaaaaaaaaa', 'plan', 'run', 'cancel', 'scan', 'run i-bp1aaaaaaaaaaaaaaaaa --prots 22',
-    'run i-bp1aaaaaaaaaaaaaaaaa --frobnicate', 'cancel migrate-cn-hangzhou-i-bp1aaaaaaaaaaaaaaaaa --ports 22', 'run i-bp1aaaaaaaaaaaaaaaaa --ports',
-    'run i-bp1aaaaaaaaaaaaaaaaa --ports 22 --ports 80', 'run i-bp1aaaaaaaaaaaaaaaaa -ports 22', 'plan i-BP1AAAAAAAAAAAAAAAAA', 'plan ｉ－ｂｐ１',
-    'run i-bp1aaaaaaaaaaaaaaaaa --canary 2',
-  ])('%s: reworded in Japanese, with the words the person typed as they were', (text) => {
+describe('the command parser\'s refusals (codes with facts, worded per reader)', () => {
+  const I1 = 'i-bp1aaaaaaaaaaaaaaaaa';
+  const I2 = 'i-bp1bbbbbbbbbbbbbbbbb';
+  const NGW = 'ngw-bp1ngw000000000000';
+  const VPC = 'vpc-bp1vpc000000000000';
+  const JOB = `migrate-cn-hangzhou-${I1}`;
+  const many = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(prefix === 'i-bp1' ? 17 : 15, 'a')}`).join(' ');
+  /** What was typed, the refusal's code, and its English: the sentence the parser wrote before it kept codes. */
+  const rows: [unknown, CommandRefusalCode, string][] = [
+    [42, 'empty', "Empty command. See `/natmigrate help`."],
+    ['x'.repeat(4001), 'too_long', "That command is 4001 characters long; keep it under 4000 (at most 50 instances per command)."],
+    [I1, 'missing_subcommand', "Missing subcommand: try `/natmigrate plan i-bp1aaaaaaaaaaaaaaaaa` or `/natmigrate run i-bp1aaaaaaaaaaaaaaaaa`."],
+    ['xyzzy', 'unknown_subcommand', "Unknown subcommand `xyzzy`; try one of `help`, `plan`, `run`, `status`, `cancel`, `rollback`, `scan`, `config`, `report`."],
+    ['migrate', 'unknown_subcommand', "Unknown subcommand `migrate`; did you mean `run`? See `/natmigrate help`."],
+    [`plan ${I1} --prots 22`, 'unknown_flag', "Unknown flag `--prots`; did you mean `--ports`? See `/natmigrate help`."],
+    [`plan ${I1} --frobnicate`, 'unknown_flag', "Unknown flag `--frobnicate`. See `/natmigrate help`."],
+    [`plan ${I1} -ports 22`, 'single_dash', "Flags start with two dashes: write `--ports`, not `-ports`."],
+    ['status --ports 22', 'flag_not_here', "`--ports` does not apply to `status`. See `/natmigrate help`."],
+    [`run ${I1} --canary 2`, 'flag_needs_all', "`--canary` only applies to `run --all <ngw-id|vpc-id>`."],
+    [`plan ${I1} --ports 22 --ports 443`, 'flag_twice', "`--ports` is given twice; give it once."],
+    [`plan ${I1} --region`, 'flag_needs_value', "`--region` needs a value, e.g. `--region cn-hangzhou`."],
+    [`plan ${I1} --ports`, 'flag_needs_value', "`--ports` needs a value, e.g. `--ports 22,443` or `--ports any`."],
+    [`plan ${I1} --accept-port`, 'flag_needs_value', "`--accept-port` needs a value, e.g. `--accept-port 8080` (repeatable, or a comma list)."],
+    [`plan ${I1} --configure-guest=maybe`, 'flag_takes_no_value', "`--configure-guest` takes no value (got `maybe`)."],
+    [`plan ${I1} --ports ,`, 'ports_empty', "`--ports` needs `any` or a list of TCP ports such as `22,443`."],
+    [`plan ${I1} --ports 22-80`, 'port_range', "Port ranges such as `22-80` are not supported; list the ports (at most 20) or use `--ports any`."],
+    [`plan ${I1} --ports http`, 'not_a_port', "`http` is not a port; `--ports` takes `any` or TCP port numbers from 1 to 65535 separated by commas, e.g. `22,443`."],
+    [`plan ${I1} --ports 70000`, 'port_out_of_range', "Port 70000 is out of range; ports go from 1 to 65535."],
+    [`plan ${I1} --ports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21`, 'too_many_ports', "`--ports` lists 21 ports; at most 20 are allowed (use `--ports any` to forward every port)."],
+    [`run --all ${NGW} --canary x`, 'count_not_number', "`--canary` takes a whole number from 1 to 20, not `x`."],
+    [`run --all ${NGW} --concurrency 99`, 'count_out_of_range', "`--concurrency` must be from 1 to 20 (got 99)."],
+    [`plan ${I1} --verify-port 0`, 'verify_port_bad', "`--verify-port` takes a TCP port from 1 to 65535, not `0`."],
+    [`plan ${I1} --accept-port http`, 'accept_port_bad', "`--accept-port` takes TCP ports from 1 to 65535, e.g. `--accept-port 8080` (got `http`)."],
+    [`plan ${I1} --security-groups ,`, 'security_groups_empty', "`--security-groups` needs at least one security group id."],
+    [`plan ${I1} --security-groups sg-bp1sg00000000000000,sg-bp1sg11111111111111,sg-bp1sg22222222222222,sg-bp1sg33333333333333,sg-bp1sg44444444444444,sg-bp1sg55555555555555`, 'security_groups_too_many', "An ENI can have at most 5 security groups; `--security-groups` lists 6."],
+    ['plan i-123', 'bad_id', "`i-123` does not look like an ECS instance id (expected i- followed by 20-ish lowercase letters/digits)."],
+    ['plan I-BP1AAAAAAAAAAAAAAAAA', 'bad_id', "`I-BP1AAAAAAAAAAAAAAAAA` has upper-case letters; Alibaba ECS instance ids are lower-case (did you mean `i-bp1aaaaaaaaaaaaaaaaa`?)."],
+    [`plan ${VPC}`, 'gateway_for_instance', "`vpc-bp1vpc000000000000` is a VPC id; `plan` takes ECS instance ids (i-…). For a whole NAT gateway or VPC use `/natmigrate scan vpc-bp1vpc000000000000`."],
+    [`plan ${I1} --region CN-HANGZHOU`, 'bad_id', "`CN-HANGZHOU` has upper-case letters; region ids are lower-case (did you mean `cn-hangzhou`?)."],
+    [`plan ${I1} --region hangzhou`, 'bad_id', "`hangzhou` does not look like an Alibaba Cloud region id (expected something like cn-hangzhou, ap-southeast-1 or us-west-1)."],
+    ['run --all ngw-x', 'bad_id', "`ngw-x` does not look like a NAT gateway id (expected ngw- followed by 20-ish lowercase letters/digits) or a VPC id (vpc-…)."],
+    ['scan VPC-BP1VPC000000000000', 'bad_id', "`VPC-BP1VPC000000000000` has upper-case letters; Alibaba VPC ids are lower-case (did you mean `vpc-bp1vpc000000000000`?)."],
+    [`plan ${I1} --vswitch ${NGW}`, 'bad_id', "`ngw-bp1ngw000000000000` is a NAT gateway id, but a vSwitch id (vsw-…) was expected."],
+    [`run ${NGW}`, 'gateway_for_instance', "`ngw-bp1ngw000000000000` is a NAT gateway id; `run` takes ECS instance ids (i-…). For a whole NAT gateway or VPC use `/natmigrate run --all ngw-bp1ngw000000000000`."],
+    ['cancel', 'missing_job_id', "Missing job id: `/natmigrate cancel <job-id>` (job ids look like `migrate-cn-hangzhou-i-bp1…`; `/natmigrate status` lists them)."],
+    [`cancel ${JOB} ${JOB}`, 'one_job_id', "`cancel` takes one job id (got 2)."],
+    [`rollback ${I1}`, 'instance_for_job', "`i-bp1aaaaaaaaaaaaaaaaa` is an instance id; `rollback` takes a job id such as `migrate-<region>-i-bp1aaaaaaaaaaaaaaaaa` — `/natmigrate status i-bp1aaaaaaaaaaaaaaaaa` shows it."],
+    ['report job-1', 'bad_job_id', "`job-1` does not look like a job id (expected e.g. `migrate-cn-hangzhou-i-bp1…`)."],
+    ['plan', 'missing_plan_instance', "Missing instance id: `/natmigrate plan <instance-id>`, e.g. `/natmigrate plan i-bp1…`."],
+    [`plan ${I1} ${I2}`, 'plan_one_instance', "`plan` takes one instance id (got 2); use `run` to migrate several."],
+    ['run --all', 'missing_all_target', "Missing target: `/natmigrate run --all <ngw-id|vpc-id> [more]`."],
+    [`run --all ${I1}`, 'instance_for_all', "`i-bp1aaaaaaaaaaaaaaaaa` is an instance id; `run --all` takes NAT gateway or VPC ids. Leave out `--all` to migrate instances."],
+    [`run --all ${many('ngw-bp1', 11)}`, 'too_many_all_targets', "`run --all` takes at most 10 NAT gateways or VPCs (got 11)."],
+    ['run', 'missing_run_instance', "Missing instance id: `/natmigrate run <instance-id> [more ids]`, or `/natmigrate run --all <ngw-id>`."],
+    [`run ${many('i-bp1', 51)}`, 'too_many_instances', "Too many instances: 51 (at most 50 per command); split them, or use `run --all <ngw-id>` for a whole NAT gateway."],
+    [`status ${I1} ${JOB}`, 'status_one_target', "`status` takes at most one job id or instance id (got 2)."],
+    ['status xyz', 'status_bad_target', "`xyz` is neither a job id (e.g. `migrate-cn-hangzhou-i-bp1…`) nor an instance id."],
+    ['status I-BP1AAAAAAAAAAAAAAAAA', 'status_bad_target', "`I-BP1AAAAAAAAAAAAAAAAA` is neither a job id (e.g. `migrate-cn-hangzhou-i-bp1…`) nor an instance id (`I-BP1AAAAAAAAAAAAAAAAA` has upper-case letters; Alibaba ECS instance ids are lower-case (did you mean `i-bp1aaaaaaaaaaaaaaaaa`?))."],
+    ['config', 'config_what', "`config` sets the channel's language: `/natmigrate config language ja|en|default`."],
+    ['config language ja en', 'config_one_value', "`config language` takes one value (got 2)."],
+    ['config language fr', 'config_bad_language', "`fr` is not a language natmigrate speaks: use `ja`, `en`, or `default`."],
+    ['scan', 'missing_scan_target', "Missing target: `/natmigrate scan <ngw-id|vpc-id>`."],
+    [`scan ${NGW} ${VPC}`, 'scan_one_target', "`scan` takes one NAT gateway or VPC id (got 2)."],
+    [`scan ${I1}`, 'instance_for_scan', "`i-bp1aaaaaaaaaaaaaaaaa` is an instance id; `scan` takes a NAT gateway or VPC id. For one instance use `/natmigrate plan i-bp1aaaaaaaaaaaaaaaaa`."],
+  ];
+  /** Every code, so a new one cannot be left out of the table (the type makes this list complete). */
+  const EVERY: Record<CommandRefusalCode, true> = Object.fromEntries(rows.map(([, c]) => [c, true])) as Record<CommandRefusalCode, true>;
+  const ALL_CODES = Object.keys({
+    empty: 1, internal: 1, too_long: 1, missing_subcommand: 1, unknown_subcommand: 1, unknown_flag: 1, single_dash: 1, flag_not_here: 1, flag_needs_all: 1,
+    flag_twice: 1, flag_needs_value: 1, flag_takes_no_value: 1, ports_empty: 1, port_range: 1, not_a_port: 1, port_out_of_range: 1, too_many_ports: 1,
+    count_not_number: 1, count_out_of_range: 1, verify_port_bad: 1, accept_port_bad: 1, security_groups_empty: 1, security_groups_too_many: 1, bad_id: 1,
+    gateway_for_instance: 1, missing_job_id: 1, one_job_id: 1, instance_for_job: 1, bad_job_id: 1, missing_plan_instance: 1, plan_one_instance: 1,
+    missing_all_target: 1, instance_for_all: 1, too_many_all_targets: 1, missing_run_instance: 1, too_many_instances: 1, status_one_target: 1,
+    status_bad_target: 1, config_what: 1, config_one_value: 1, config_bad_language: 1, missing_scan_target: 1, scan_one_target: 1, instance_for_scan: 1,
+  } satisfies Record<CommandRefusalCode, 1>);
+
+  it('the table has a row for every refusal the parser can give (all but its own bug, `internal`)', () => {
+    expect(Object.keys(EVERY).sort()).toEqual(ALL_CODES.filter((c) => c !== 'internal').sort());
+  });
+
+  it.each(rows)('%s → %s: the English as before; the Japanese in Japanese, with what was typed and the command words as they are', (text, code, english) => {
     const r = parseCommand(text);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    const ja = msg('ja').parseErrorText({ error: r.error });
-    expect(ja, r.error).toMatch(JAPANESE);
-    for (const quoted of r.error.match(/`[^`]*`/g) ?? []) if (!quoted.includes('<')) expect(ja).toContain(quoted.replace(/, /g, '、'));
-    expect(msg('en').parseErrorText({ error: r.error })).toBe(r.error);
+    expect(r.refusal.code).toBe(code);
+    expect(msg('en').commandRefusal({ refusal: r.refusal })).toBe(english);
+    const ja = msg('ja').commandRefusal({ refusal: r.refusal });
+    expect(ja).toMatch(JAPANESE);
+    // Every quoted piece (ids, flags, commands, what was typed) is in the Japanese as it is in the English.
+    for (const quoted of english.match(/`[^`]*`/g) ?? []) expect(ja).toContain(quoted);
+    // Outside the quotes, no English sentence: at most a name (Alibaba Cloud, natmigrate) between Japanese words.
+    expect(ja.replace(/`[^`]*`/g, '`…`'), ja).not.toMatch(/[A-Za-z]{3,}[ ,;]+[A-Za-z]{3,}[ ,;]+[A-Za-z]{2,}/);
+    // Slack answers the person in their language: the whole message, escaped, fits an ephemeral answer.
+    expect(msg('ja').parseError({ error: ja }).length).toBeLessThan(3000);
+  });
+
+  it('the parser\'s own bug has words in both languages too', () => {
+    expect(msg('en').commandRefusal({ refusal: { code: 'internal' } })).toBe('Sorry, natmigrate could not read that command. See `/natmigrate help`.');
+    expect(msg('ja').commandRefusal({ refusal: { code: 'internal' } })).toMatch(JAPANESE);
+  });
+
+  it.each([
+    'migrate i-bp1aaaaaaaaaaaaaaaaa', 'plan ｉ－ｂｐ１', 'ｒｕｎ　ｉ－ｂｐ１ａａａａａａａａａａａａａａａａａ　－－ｐｏｒｔｓ　２２、７００００',
+  ])('%s (as a Japanese input method types it): refused in Japanese', (text) => {
+    const r = parseCommand(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(msg('ja').commandRefusal({ refusal: r.refusal })).toMatch(JAPANESE);
+  });
+
+  it('what is wrong with an id reads the same inside a restore\'s answer, in each language', () => {
+    const problem = idProblem('eni', 'ENI-BP1AAAAAAAAAAAAAAAAA')!;
+    const answer: ServiceAnswer = { answer: 'restore_bad_request', region: 'cn-hangzhou', eni: 'ENI-BP1AAAAAAAAAAAAAAAAA', problem };
+    expect(msg('en').serviceAnswerText({ answer })).toBe('`ENI-BP1AAAAAAAAAAAAAAAAA` has upper-case letters; Alibaba ENI ids are lower-case (did you mean `eni-bp1aaaaaaaaaaaaaaaaa`?)');
+    expect(msg('ja').serviceAnswerText({ answer })).toBe('`ENI-BP1AAAAAAAAAAAAAAAAA` に大文字が含まれています。Alibaba のENI IDは小文字です（`eni-bp1aaaaaaaaaaaaaaaaa` のことですか？）');
+    const region: ServiceAnswer = { answer: 'restore_bad_request', region: 'us-east-1', eni: 'eni-bp1aaaaaaaaaaaaaaaaa', problem: { problem: 'not_configured', kind: 'region', shown: 'us-east-1', configured: ['cn-hangzhou'] } };
+    expect(msg('en').serviceAnswerText({ answer: region })).toBe('region `us-east-1` is not configured here (this deployment works in cn-hangzhou)');
+    expect(msg('ja').restoreFailed({ message: msg('ja').serviceAnswerText({ answer: region }) })).toContain('リージョン `us-east-1` はここでは設定されていません（このデプロイで使えるのは cn-hangzhou）');
   });
 });
 
@@ -402,11 +525,28 @@ describe('dates and times', () => {
     expect(formatDateTime(at, 'ja', 'Asia/Tokyo')).toBe('2026/12/07 05:01:02 JST');
     expect(formatDateTime(at, 'en', 'America/New_York')).toBe('Dec 6, 2026, 15:01:02 EST');
   });
+  it('name the zone where the locale has only an offset for it (English has no "JST": "GMT+9" alone is not a zone)', () => {
+    const summer = Date.UTC(2026, 6, 6, 20, 1, 2);
+    expect(formatDateTime(at, 'en', 'Asia/Tokyo')).toBe('Dec 7, 2026, 05:01:02 GMT+9 (Asia/Tokyo)');
+    expect(formatDateTime(at, 'en', 'Asia/Shanghai')).toBe('Dec 7, 2026, 04:01:02 GMT+8 (Asia/Shanghai)');
+    expect(formatDateTime(at, 'en', 'Asia/Kolkata')).toBe('Dec 7, 2026, 01:31:02 GMT+5:30 (Asia/Kolkata)');
+    expect(formatDateTime(summer, 'en', 'Europe/London')).toBe('Jul 6, 2026, 21:01:02 GMT+1 (Europe/London)');
+    expect(formatDateTime(at, 'ja', 'America/New_York')).toBe('2026/12/06 15:01:02 GMT-5 (America/New_York)');
+    // Zones the locale names keep their name alone; an Etc/ zone is an offset already.
+    expect(formatDateTime(at, 'en', 'Europe/London')).toBe('Dec 6, 2026, 20:01:02 GMT');
+    expect(formatDateTime(summer, 'en', 'America/New_York')).toBe('Jul 6, 2026, 16:01:02 EDT');
+    expect(formatDateTime(at, 'ja', 'Asia/Tokyo')).toBe('2026/12/07 05:01:02 JST');
+    expect(formatDateTime(at, 'en', 'Etc/GMT-9')).toBe('Dec 7, 2026, 05:01:02 GMT+9');
+    // The same in a message: an English expiry read in Tokyo.
+    const expired = { outcome: 'expired' as const, reasons: [{ code: 'expired' as const, before: '2026-12-06T20:01:02.000Z' }] };
+    expect(msg('en').outcomeText({ text: expired })).not.toContain('(Asia/Tokyo)');
+    expect(inTimeZone('Asia/Tokyo', () => msg('en').outcomeText({ text: expired }))).toContain('Dec 7, 2026, 05:01:02 GMT+9 (Asia/Tokyo)');
+  });
   it('are shown in NATMIGRATE_TIMEZONE by default, and in one person\'s zone inside inTimeZone (then back)', () => {
     const before = displayTimeZone();
     try {
       setDisplayTimeZone('Asia/Tokyo');
-      expect(formatDateTime(at, 'en')).toBe('Dec 7, 2026, 05:01:02 GMT+9');
+      expect(formatDateTime(at, 'en')).toBe('Dec 7, 2026, 05:01:02 GMT+9 (Asia/Tokyo)');
       expect(formatDateTime(at, 'ja')).toBe('2026/12/07 05:01:02 JST');
       expect(inTimeZone('Europe/London', () => formatDateTime(at, 'en'))).toBe('Dec 6, 2026, 20:01:02 GMT');
       expect(inTimeZone(undefined, () => formatDateTime(at, 'ja'))).toBe('2026/12/07 05:01:02 JST');
@@ -443,6 +583,17 @@ describe('a dry run\'s and a scan\'s summary (codes with facts, worded per reade
       expect(msg('en').outcomeText({ text })).toContain('failed: Throttling (Request was denied due to request throttling.)');
     }
     expect(summaryText({ summary: 'Pre-flight failed: old record' }, 'ja')).toBe('Pre-flight failed: old record');
+  });
+  it('every step name a record can carry (a migration\'s, a dry run\'s `plan`, a scan\'s `scan`) fails in Japanese words', () => {
+    expect(RECORD_STEP_NAMES).toEqual(expect.arrayContaining([...Object.keys(STEPS), 'plan', 'scan']));
+    for (const step of RECORD_STEP_NAMES) {
+      const text: OutcomeText = { outcome: 'failed', mapping: { state: 'untouched' }, reasons: [{ code: 'step_failed', step, error: 'Throttling' }] };
+      const ja = msg('ja').outcomeText({ text });
+      const name = /手順「([^」]*)」/.exec(ja)?.[1] ?? '';
+      expect(name, step).toMatch(JAPANESE);
+      expect(name, step).not.toContain(step);
+      expect(msg('ja').stepTitle({ step, title: 'English title' }), step).toBe(name);
+    }
   });
 });
 
@@ -529,5 +680,27 @@ describe('a migration reconcile found cut over and verified', () => {
     const ja = msg('ja').outcomeText({ text });
     expect(ja).toContain('リコンサイルがENIのタグから読み取りました: EIP 203.0.113.7 はすでに i-1 上の ENI eni-1（192.168.1.50）にマッピングされています。');
     expect(ja).not.toMatch(/Redis lost|already maps|verified/);
+  });
+});
+
+describe('the demo\'s verdict when its instance did not move', () => {
+  it('the pre-flight\'s refusal and what the world shows, in each language (the English as the demo printed it)', () => {
+    expect(msg('en').demoRefused({ instance: 'i-bp1x', code: 'NoSnatCoverage', message: 'No Available SNAT entry covers instance i-bp1x.' }))
+      .toBe('the pre-flight refused i-bp1x: NoSnatCoverage — No Available SNAT entry covers instance i-bp1x.');
+    const ja = msg('ja').demoRefused({ instance: 'i-bp1x', code: 'NoSnatCoverage', message: 'No Available SNAT entry covers instance i-bp1x.' });
+    expect(ja).toMatch(/^事前チェックで i-bp1x が拒否されました: NoSnatCoverage — .*SNATエントリ/);
+    expect(ja).not.toContain('No Available');
+    const problems: WorldProblem[] = [
+      { code: 'unverified' }, { code: 'no_mapping', instance: 'i-1' }, { code: 'still_primary', ip: '192.168.0.1', entry: 'fwd-1' },
+      { code: 'not_on_eni', eip: '203.0.113.1', instance: 'i-1', now: [] }, { code: 'no_snat', instance: 'i-1' },
+      { code: 'egress', instance: 'i-1', snat: '203.0.113.9' }, { code: 'rdp', target: '203.0.113.1:3389' },
+      { code: 'ssh', target: '203.0.113.1:22', answered: 'x', expected: 'SSH-2.0-OpenSSH_8.0' }, { code: 'engine_egress', snat: '203.0.113.9' },
+    ];
+    expect(msg('en').demoWorld({ problem: problems[3]! })).toBe('203.0.113.1 does not map to an ENI of i-1 (now: no entry)');
+    for (const problem of problems) {
+      const t = msg('ja').demoWorld({ problem });
+      expect(t, problem.code).toMatch(JAPANESE);
+      expect(t.replace(/'[^']*'/g, ''), problem.code).not.toMatch(/[a-z]{3,} [a-z]{3,} [a-z]{3,}/);
+    }
   });
 });

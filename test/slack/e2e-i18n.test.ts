@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertOrder, dnatFor, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE, NO_SNAT, SNAT_IP } from './scenario.ts';
+import { until } from '../../src/util/until.ts';
 
 /**
  * Japanese and English through the real Bolt receiver (signed requests from the simulated workspace), the real
@@ -23,6 +24,25 @@ afterAll(async () => {
 
 const textOf = (res: { json?: Record<string, unknown> }) => String(res.json?.text);
 const channelLines = () => env.slack.channelMessages(CH).map((m) => env.slack.render(m));
+
+describe('what the service cannot take', () => {
+  it('a region this deployment has no cloud for is refused in each reader\'s language, the region as typed; nothing is queued', async () => {
+    const [a] = MIGRATABLE[5]!;
+    const [b] = MIGRATABLE[6]!;
+    // dave's very first answer is in the channel's language (his locale is read after it); from then on, his own.
+    await until(async () => /[\u3040-\u30ff]/.test(textOf(await env.slack.slash('U0DAVE', CH, 'help'))), { what: 'dave\'s answers in Japanese' });
+    const before = await env.jobIds();
+    for (const [text, what] of [[`plan ${a}`, 'ドライラン'], [`run ${a}`, 'キューに追加できませんでした'], [`run ${a} ${b}`, 'キューに追加できませんでした']] as const) {
+      const ja = textOf(await env.slack.slash('U0DAVE', CH, `${text} --region cn-shanghai`));
+      expect(ja, text).toContain(what);
+      expect(ja, text).toMatch(/リージョン `cn-shanghai` はここでは設定されていません（このデプロイで使えるのは cn-hangzhou）/);
+      expect(ja, text).not.toMatch(/is not configured|this deployment works/);
+      const en = textOf(await env.slack.slash('U0ALICE', CH, `${text} --region cn-shanghai`));
+      expect(en, text).toContain('region `cn-shanghai` is not configured here (this deployment works in cn-hangzhou)');
+    }
+    expect(await env.jobIds()).toEqual(before);
+  });
+});
 
 describe('/natmigrate config language', () => {
   it('is set by an approver only, answered in each person\'s language, and announced in the channel in the new one', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEnv, type Env } from './e2e-env.ts';
-import { MIGRATABLE } from './scenario.ts';
+import { MIGRATABLE, slackScenario } from './scenario.ts';
+import { until } from '../../src/util/until.ts';
 
 /**
  * `/natmigrate report <job-id>` through the real Bolt receiver, engine, worker and sandbox cloud: the audit comes back
@@ -9,8 +10,11 @@ import { MIGRATABLE } from './scenario.ts';
  */
 
 let env: Env;
+const GW = 'ngw-reportgw001';
 beforeAll(async () => {
-  env = await startEnv('e2e-report');
+  // The scenario's gateway with an id `scan` takes (the parser wants a real id's shape).
+  const scenario = JSON.parse(JSON.stringify(slackScenario()).replaceAll('"ngw-1"', `"${GW}"`).replaceAll('"vpc-1"', '"vpc-reportvpc01"'));
+  env = await startEnv('e2e-report', {}, { scenario });
 });
 afterAll(async () => {
   await env?.close();
@@ -99,6 +103,36 @@ describe('/natmigrate report', () => {
     const res = await env.slack.slash('U0ALICE', env.channel, 'report migrate-cn-hangzhou-i-nosuch1');
     expect(String(res.json?.text)).toContain('No job or batch `migrate-cn-hangzhou-i-nosuch1` is known here');
     expect(env.slack.files().length).toBe(before);
+  });
+
+  it('a dry run and a scan, which end with no outcome, end their audit with what they found, in either language', async () => {
+    const plan = String((await env.slack.slash('U0ALICE', env.channel, `plan ${MIGRATABLE[4]![0]}`)).json?.text);
+    const previewId = /\(job `(preview-[^`]+)`\)/.exec(plan)?.[1];
+    if (!previewId) throw new Error(`no dry run: ${plan}`);
+    const scan = String((await env.slack.slash('U0ALICE', env.channel, `scan ${GW}`)).json?.text);
+    const scanId = /\(job `(scan-[^`]+)`\)/.exec(scan)?.[1];
+    if (!scanId) throw new Error(`no scan: ${scan}`);
+    await until(async () => (await env.engine.service.status(previewId))[0]?.state === 'finished', { what: 'the dry run to finish' });
+    await until(async () => (await env.engine.service.scanStatus!(scanId))?.state === 'finished', { what: 'the scan to finish' });
+
+    const preview = await reportFiles('U0ALICE', previewId);
+    expect(preview.csv).toMatch(/,finished: dry run done \(plan only\),natmigrate,,planned,,Plan only; nothing changed\.\r?$/m);
+    expect(preview.md).toMatch(new RegExp(`\\| ${previewId} \\| ${MIGRATABLE[4]![0]} \\| cn-hangzhou \\| U0ALICE \\| finished \\| planned \\|`));
+    const scanned = await reportFiles('U0ALICE', scanId);
+    expect(scanned.csv).toContain('scan job queued,U0ALICE');
+    expect(scanned.csv).toMatch(/,finished: scan done,natmigrate,,scanned,,"\d+ instances, \d+ egress through a DNAT IP mapping \(\d+ ready to migrate, \d+ refused\)\."\r?$/m);
+
+    await env.slack.slash('U0BOB', env.channel, 'config language ja');
+    try {
+      const ja = await reportFiles('U0ALICE', previewId);
+      expect(ja.csv).toMatch(/,終了: ドライラン完了（計画のみ）,natmigrate,,planned,,計画のみです。何も変更していません。\r?$/m);
+      expect(ja.csv).toContain(',リージョン cn-hangzhou');
+      expect(ja.csv).not.toMatch(/Plan only|region cn-hangzhou/);
+      const jaScan = await reportFiles('U0ALICE', scanId);
+      expect(jaScan.csv).toMatch(/,終了: スキャン完了,natmigrate,,scanned,,インスタンス \d+ 台のうち \d+ 台がDNAT IPマッピング経由で外部に出ています/);
+    } finally {
+      await env.slack.slash('U0BOB', env.channel, 'config language default');
+    }
   });
 
   it('for a batch, holds every instance\'s job: each one\'s steps, RequestIds and entries', async () => {

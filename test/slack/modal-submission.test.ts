@@ -45,4 +45,14 @@ describe('readSubmission', () => {
     const r = readSubmission({ ...base, instances: { instances: sel() } } as never, meta, 'ja');
     expect(r).toEqual({ ok: false, errors: { instances: 'インスタンスを 1 台以上選択してください。' } });
   });
+
+  it.each([
+    ['ports', { ports: { ports: text('22,http') } }, 'http はポートではありません。--ports には any か、1〜65535 のTCPポート番号をカンマ区切りで指定します（例: 22,443）。'],
+    ['ports', { ports: { ports: text('22-80') } }, '22-80 のようなポートの範囲指定には対応していません。ポートを列挙する（20 個まで）か、--ports any を使ってください。'],
+    ['region', { region: { region: text('Tokyo!') } }, 'Tokyo! は Alibaba Cloud のリージョンIDの形式ではありません（cn-hangzhou、ap-southeast-1、us-west-1 のような形式です）。'],
+    ['concurrency', { instances: { instances: sel('i-aaaaaa01', 'i-aaaaaa02') }, canary: { canary: text('1') }, concurrency: { concurrency: text('99') } }, '--concurrency は 1〜20 の範囲で指定してください（指定された値: 99）。'],
+  ])('the parser\'s refusal under the %s field is in the person\'s language too', (block, over, message) => {
+    const r = readSubmission({ ...base, instances: { instances: sel('i-aaaaaa01') }, ...over } as never, meta, 'ja');
+    expect(r).toEqual({ ok: false, errors: { [block]: message } });
+  });
 });

@@ -5,6 +5,7 @@ import type { PortEvidence } from '../../src/domain/events.ts';
 import type { ServiceReport } from '../../src/domain/service-exposure.ts';
 import { planCard } from '../../src/slack/blocks/plan-card.ts';
 import { verifiedCard } from '../../src/slack/blocks/result-card.ts';
+import { portsTable } from '../../src/slack/blocks/services-text.ts';
 import { validateMessage } from '../../src/slack-sim/block-validation.ts';
 import { samplePlan } from './fixtures.ts';
 import { CORPUS, messageFaults } from './hostile-strings.ts';
@@ -31,5 +32,33 @@ describe('services in Slack, hostile guest output', () => {
       expect(messageFaults(m)).toEqual([]);
       expect(validateMessage(m)).toBeUndefined();
     }
+  });
+});
+
+describe('the before/after ports table', () => {
+  const ports: PortEvidence[] = [
+    { port: 22, service: 'ssh', before: true, after: true, firstBytes: 'SSH-2.0-OpenSSH_8.0' },
+    { port: 80, service: 'http', before: false },
+    { port: 8080, service: 'http-alt', before: true, after: false, accepted: true },
+    { port: 443, service: 'https', before: true, after: false },
+  ] as PortEvidence[];
+  it('is worded in the reader\'s language, its columns lined up in a monospace font (a wide character takes two columns)', () => {
+    expect(portsTable(ports, 'en')).toBe([
+      '```port  service   before  after          first bytes',
+      '22    ssh       yes     yes            SSH-2.0-OpenSSH_8.0',
+      '80    http      NO      not probed',
+      '8080  http-alt  yes     no (accepted)',
+      '443   https     yes     NO```',
+    ].join('\n'));
+    const ja = portsTable(ports, 'ja');
+    expect(ja).not.toMatch(/\b(yes|NO|not probed|before|after|first bytes)\b/);
+    const lines = ja.replace(/```/g, '').split('\n');
+    expect(lines).toEqual([
+      'ポート  サービス  切替前    切替後            最初のバイト',
+      '22      ssh       応答      応答              SSH-2.0-OpenSSH_8.0',
+      '80      http      応答なし  未確認',
+      '8080    http-alt  応答      応答なし（許容）',
+      '443     https     応答      応答なし',
+    ]);
   });
 });

@@ -9,7 +9,9 @@ import { FLEET_QUEUE_NAME, JOB_OPTIONS, SHORT_JOB_OPTIONS } from '../job-options
 import type { DriftSweepSettings } from '../options.ts';
 import type { AnswerResult, Audience, BatchRequest, BatchSubmitResult } from '../ports.ts';
 import { answered } from '../answers.ts';
-import { explainRegion } from '../regions.ts';
+import { regionProblemHere } from '../regions.ts';
+import { BadRequestError } from '../bad-request.ts';
+import { msg } from '../../i18n/catalog.ts';
 import { isFleetJobId, type BatchRecord, type FleetRecord, type ScanRecord } from '../store/fleet-records.ts';
 import { closeWorker } from '../worker-close.ts';
 import { runBatch } from './batch-run.ts';
@@ -60,8 +62,8 @@ export function createFleet(ctx: FleetContext, conn: { connection: ConnectionOpt
     },
 
     async scan(input) {
-      const bad = explainRegion(input.regionId, conn.regions);
-      if (bad) throw new Error(bad);
+      const bad = regionProblemHere(input.regionId, conn.regions);
+      if (bad) throw new BadRequestError(bad);
       if (!isNatGatewayId(input.target) && !isVpcId(input.target)) throw new Error(`\`${input.target}\` is neither a NAT gateway id nor a VPC id`);
       const seq = await ctx.records.nextSeq('scan', input.regionId, input.target);
       const jobId = `${jobIdFor('scan', input.regionId, input.target)}-${seq}`;
@@ -76,8 +78,8 @@ export function createFleet(ctx: FleetContext, conn: { connection: ConnectionOpt
     },
 
     async submitBatch(input) {
-      const bad = explainRegion(input.regionId, conn.regions);
-      if (bad) return { ok: false, message: bad };
+      const bad = regionProblemHere(input.regionId, conn.regions);
+      if (bad) return { ok: false, message: msg('en').idProblemText({ problem: bad }), problem: bad };
       const targets = [...new Set(input.targets)];
       const wrong = targets.filter((t) => !isNatGatewayId(t) && !isVpcId(t) && !isInstanceId(t));
       if (!targets.length || wrong.length) return { ok: false, message: `not NAT gateway, VPC or instance ids: ${wrong.join(', ') || '(none given)'}` };

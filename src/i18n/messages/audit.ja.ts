@@ -1,11 +1,13 @@
+import type { RecordStepName } from '../../domain/steps.ts';
 import type { SameMessages } from '../message-type.ts';
 import type { en as En } from './audit.en.ts';
 
 // ジョブのスレッドの監査ログ: 時刻、実行者、何が起きたか（blocks/audit.ts）。
 
-/** 手順名（src/domain/steps.ts の StepName）ごとの日本語の見出し。 */
-export const STEP: Record<string, string> = {
+/** 記録に残りうる手順名（src/domain/steps.ts の RecordStepName）ごとの日本語の見出し。 */
+export const STEP: Record<RecordStepName, string> = {
   plan: '事前チェック（読み取りのみ）',
+  scan: 'スキャン（読み取りのみ）',
   create_eni: 'セカンダリENIを作成',
   attach_eni: 'ENIをインスタンスにアタッチ',
   wait_eni_in_use: 'ENIが InUse になるまで待機',
@@ -63,7 +65,7 @@ export const ja: SameMessages<typeof En> = {
     p.kind === 'batch'
       ? `:inbox_tray: ${p.at} ${p.by} が*バッチをキューに追加*しました: ${p.region} の ${p.instance} でIPマッピングを持つ全インスタンス（バッチ ${p.job}）`
       : `:inbox_tray: ${p.at} ${p.by} が*${p.kind === 'rollback' ? 'ロールバック' : p.kind === 'preview' ? 'ドライラン' : '移行'}をキューに追加*しました: ${p.region} の ${p.instance}（ジョブ ${p.job}）`,
-  stepTitle: (p) => STEP[p.step] ?? p.title,
+  stepTitle: (p) => (STEP as Record<string, string | undefined>)[p.step] ?? p.title,
   auditStepDone: (p) => `:white_check_mark: ${p.at} *${p.title}* — 実行者 ${p.by}`,
   auditStepDoneText: (p) => `${p.title} 完了${p.calls ? `: ${p.calls}` : ''}`,
   auditApprovedOne: (p) => `:+1: ${p.at} ${p.by} が*承認*しました（${p.of} 件中 ${p.n} 件）`,

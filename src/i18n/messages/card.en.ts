@@ -27,6 +27,10 @@ export const en = {
   verifyRow: (p: { ok: boolean; ports?: string }) => `${p.ok ? ' — SSH and egress OK' : ' — failed'}${p.ports ? `; ${p.ports}` : ''}`,
   mappingRestoredNote: () => ':leftwards_arrow_with_hook: The original DNAT mapping was restored',
   portsSummary: (p: { answering: number; probed: number }) => `${p.answering} of ${p.probed} service port${p.probed === 1 ? '' : 's'} answer`,
+  /** The before/after ports table's words (a code block): its column heads, and how a port answered. */
+  portsTableHead: () => 'port\tservice\tbefore\tafter\tfirst bytes',
+  portsTableCell: (p: { answer: 'yes' | 'no' | 'accepted' | 'unknown' | 'not_probed' }) =>
+    ({ yes: 'yes', no: 'NO', accepted: 'no (accepted)', unknown: '-', not_probed: 'not probed' })[p.answer],
   // verification and result
   verifySsh: (p: { ok: boolean; target: string; attempts: number; banner?: string; error?: string }) => {
     const body = p.banner ? `banner ${p.banner}` : p.error ? `error ${p.error}` : '';

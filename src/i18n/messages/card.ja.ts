@@ -26,6 +26,8 @@ export const ja: SameMessages<typeof En> = {
   verifyRow: (p) => `${p.ok ? ' — SSHと送信元IPは正常' : ' — 失敗'}${p.ports ? `、${p.ports}` : ''}`,
   mappingRestoredNote: () => ':leftwards_arrow_with_hook: 元のDNATマッピングを復元しました',
   portsSummary: (p) => `サービスポート ${p.probed} 個中 ${p.answering} 個が応答`,
+  portsTableHead: () => 'ポート\tサービス\t切替前\t切替後\t最初のバイト',
+  portsTableCell: (p) => ({ yes: '応答', no: '応答なし', accepted: '応答なし（許容）', unknown: '-', not_probed: '未確認' })[p.answer],
   verifySsh: (p) => {
     const body = p.banner ? `バナー ${p.banner}` : p.error ? `エラー ${p.error}` : '';
     return `${p.ok ? ':white_check_mark:' : ':x:'} *SSH* ${p.target}（${p.attempts} 回目で${p.ok ? '成功' : '終了'}）${body ? `: ${body}` : ''}`;

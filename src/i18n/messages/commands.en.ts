@@ -37,6 +37,4 @@ export const en = {
   rollbackWhereNew: () => ' in a new thread in this channel',
   helpFooter: (p: { region: string; approvers: string }) => `Default region: ${p.region}. Approvers: ${p.approvers}.`,
   anyone: () => 'anyone',
-  /** The command parser's refusal, which it writes in English; other languages reword the shapes they know. */
-  parseErrorText: (p: { error: string }) => p.error,
 };

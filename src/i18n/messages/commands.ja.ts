@@ -35,29 +35,4 @@ export const ja: SameMessages<typeof En> = {
   rollbackWhereNew: () => 'このチャンネルの新しいスレッドで',
   helpFooter: (p) => `既定のリージョン: ${p.region}。承認者: ${p.approvers}。`,
   anyone: () => '誰でも',
-  parseErrorText: (p) => {
-    const rules: [RegExp, (m: RegExpExecArray) => string][] = [
-      [/^Unknown subcommand (`[^`]*`); did you mean (`[^`]*`)\? See (`\/natmigrate help`)\.$/, (m) => `サブコマンド ${m[1]} はありません。${m[2]} のことですか？ 使い方は ${m[3]} で確認できます。`],
-      [/^Unknown subcommand (`[^`]*`); try one of (.*)\.$/, (m) => `サブコマンド ${m[1]} はありません。次のいずれかを使ってください: ${m[2]!.replace(/, /g, '、')}。`],
-      [/^Missing subcommand: try (`[^`]*`) or (`[^`]*`)\.$/, (m) => `サブコマンドがありません。${m[1]} または ${m[2]} を試してください。`],
-      [/^Missing instance id: (`[^`]*`), e\.g\. (`[^`]*`)\.$/, (m) => `インスタンスIDがありません: ${m[1]}（例: ${m[2]}）。`],
-      [/^Missing instance id: (`[^`]*`), or (`[^`]*`)\.$/, (m) => `インスタンスIDがありません: ${m[1]}、または ${m[2]}。`],
-      [/^Missing job id: (`[^`]*`) \(job ids look like (`[^`]*`); (`[^`]*`) lists them\)\.$/, (m) => `ジョブIDがありません: ${m[1]}（ジョブIDは ${m[2]} の形式です。${m[3]} で一覧を表示できます）。`],
-      [/^Missing target: (`[^`]*`)\.$/, (m) => `対象がありません: ${m[1]}。`],
-      [/^Unknown flag (`[^`]*`); did you mean (`[^`]*`)\? See (`\/natmigrate help`)\.$/, (m) => `フラグ ${m[1]} はありません。${m[2]} のことですか？ 使い方は ${m[3]} で確認できます。`],
-      [/^Unknown flag (`[^`]*`)\. See (`\/natmigrate help`)\.$/, (m) => `フラグ ${m[1]} はありません。使い方は ${m[2]} で確認できます。`],
-      [/^(`--[^`]*`) does not apply to (`[^`]*`)\. See (`\/natmigrate help`)\.$/, (m) => `${m[1]} は ${m[2]} には使えません。使い方は ${m[3]} で確認できます。`],
-      [/^(`--[^`]*`) only applies to (`[^`]*`)\.(?: See (`\/natmigrate help`)\.)?$/, (m) => `${m[1]} は ${m[2]} でのみ使えます。${m[3] ? `使い方は ${m[3]} で確認できます。` : ''}`],
-      [/^(`--[^`]*`) needs a value, e\.g\. (.*)\.$/, (m) => `${m[1]} には値が必要です（例: ${m[2]}）。`],
-      [/^(`--[^`]*`) is given twice; give it once\.$/, (m) => `${m[1]} が2回指定されています。1回だけ指定してください。`],
-      [/^Flags start with two dashes: write (`[^`]*`), not (`[^`]*`)\.$/, (m) => `フラグはハイフン2つで始めます: ${m[2]} ではなく ${m[1]} と書いてください。`],
-      [/^(`[^`]*`) does not look like an? (.+) \(expected (.+)\)\.$/, (m) => `${m[1]} は ${m[2]} の形式ではありません（期待する形式: ${m[3]}）。`],
-      [/^(`[^`]*`) has upper-case letters; (.+) \(did you mean (`[^`]*`)\?\)\.$/, (m) => `${m[1]} に大文字が含まれています。IDは小文字です（${m[3]} のことですか？）。`],
-    ];
-    for (const [re, say] of rules) {
-      const m = re.exec(p.error);
-      if (m) return say(m);
-    }
-    return p.error;
-  },
 };

@@ -1,4 +1,19 @@
 // The frame of `natmigrate demo`'s printed session (src/demo/): headings, who saw what, the result line.
+import type { WorldProblem } from '../../demo/world-problem.ts';
+
+function worldText(p: WorldProblem): string {
+  switch (p.code) {
+    case 'unverified': return 'the job reports migrated without a passing verification';
+    case 'no_mapping': return `${p.instance} had no DNAT IP mapping in the scenario, so there was nothing to migrate`;
+    case 'still_primary': return `the EIP still maps to the primary IP ${p.ip} (entry ${p.entry})`;
+    case 'not_on_eni': return `${p.eip} does not map to an ENI of ${p.instance} (now: ${p.now.join(', ') || 'no entry'})`;
+    case 'no_snat': return `no SNAT entry covers ${p.instance}`;
+    case 'egress': return `${p.instance} egresses via ${p.egress ?? 'nothing (timeout)'}, not the SNAT IP ${p.snat}`;
+    case 'rdp': return `RDP to ${p.target} via the public edge answered ${p.answered ? `'${p.answered}'` : 'nothing'}, not an X.224 Connection Confirm`;
+    case 'ssh': return `SSH to ${p.target} via the public edge answered ${p.answered ? `'${p.answered}'` : 'nothing'}, expected '${p.expected}'`;
+    case 'engine_egress': return `the engine observed egress ${p.observed ?? 'none'}, not the SNAT IP ${p.snat}`;
+  }
+}
 export const en = {
   demoChannelHeading: () => '══ #ops in the simulated workspace ═══════════════════════════════════════════',
   demoThreadHeading: () => '══ the job\'s thread (times UTC; who; what) ════════════════════════════════════',
@@ -16,6 +31,11 @@ export const en = {
     `windows      ${p.name} ${p.instance}: ${p.outcome}; ${p.from} → ${p.eni}, RDP (${p.port}) answers via the EIP, egress ${p.egress}${p.viaSnat ? ' = SNAT IP ✔' : ''}`,
   demoFail: (p: { cause: string }) => `RESULT: FAIL — ${p.cause}`,
   demoAlso: (p: { problem: string }) => `  also: ${p.problem}`,
+  /** Why the demo's instance was not migrated: the pre-flight's refusal (`message`: its English), or how the job ended. */
+  demoRefused: (p: { instance: string; code: string; message: string }) => `the pre-flight refused ${p.instance}: ${p.code} — ${p.message}`,
+  demoEnded: (p: { job: string; outcome: string; summary: string }) => `${p.job} ended ${p.outcome}: ${p.summary}`,
+  /** What the demo found wrong in the sandbox world itself. */
+  demoWorld: (p: { problem: WorldProblem }) => worldText(p.problem),
   demoWarnings: () => 'recent warnings from the system\'s logs:',
   sumInstance: (p: { id: string; name: string; ip: string }) => `instance     ${p.id} (${p.name}, ${p.ip})`,
   sumJob: (p: { job: string; decision?: string; by?: string; outcome: string }) =>

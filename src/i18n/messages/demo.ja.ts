@@ -1,5 +1,21 @@
 import type { SameMessages } from '../message-type.ts';
 import type { en as En } from './demo.en.ts';
+import { ja as planJa } from './plan.ja.ts';
+import type { WorldProblem } from '../../demo/world-problem.ts';
+
+function worldText(p: WorldProblem): string {
+  switch (p.code) {
+    case 'unverified': return 'ジョブは migrated と報告していますが、検証に成功していません';
+    case 'no_mapping': return `シナリオの ${p.instance} にはDNAT IPマッピングがなく、移行するものがありませんでした`;
+    case 'still_primary': return `EIPはまだプライマリIP ${p.ip} にマッピングされています（エントリ ${p.entry}）`;
+    case 'not_on_eni': return `${p.eip} は ${p.instance} のENIにマッピングされていません（現在: ${p.now.join('、') || 'エントリなし'}）`;
+    case 'no_snat': return `${p.instance} をカバーするSNATエントリがありません`;
+    case 'egress': return `${p.instance} の送信元IPは ${p.egress ?? 'なし（タイムアウト）'} で、SNAT IP ${p.snat} ではありません`;
+    case 'rdp': return `パブリックエッジ経由の ${p.target} へのRDPの応答は ${p.answered ? `'${p.answered}'` : 'ありませんでした'}。X.224 Connection Confirm ではありません`;
+    case 'ssh': return `パブリックエッジ経由の ${p.target} へのSSHの応答は ${p.answered ? `'${p.answered}'` : 'ありませんでした'}。期待値は '${p.expected}' です`;
+    case 'engine_egress': return `エンジンが観測した送信元IPは ${p.observed ?? 'なし'} で、SNAT IP ${p.snat} ではありません`;
+  }
+}
 
 // `natmigrate demo` が出力するセッションの枠: 見出し、誰に何が見えたか、結果の行（src/demo/）。
 export const ja: SameMessages<typeof En> = {
@@ -16,6 +32,9 @@ export const ja: SameMessages<typeof En> = {
   sumWindows: (p) => `Windows       ${p.name} ${p.instance}: ${p.outcome}。${p.from} → ${p.eni}、EIP経由でRDP（${p.port}）が応答、送信元IP ${p.egress}${p.viaSnat ? ' = SNAT IP ✔' : ''}`,
   demoFail: (p) => `RESULT: FAIL — ${p.cause}`,
   demoAlso: (p) => `  ほかに: ${p.problem}`,
+  demoRefused: (p) => `事前チェックで ${p.instance} が拒否されました: ${p.code}${planJa.refusalExplain({ code: p.code }) ? ` — ${planJa.refusalExplain({ code: p.code })}` : ''}`,
+  demoEnded: (p) => `${p.job} は ${p.outcome} で終了しました: ${p.summary}`,
+  demoWorld: (p) => worldText(p.problem),
   demoWarnings: () => 'システムのログに出た最近の警告:',
   sumInstance: (p) => `インスタンス  ${p.id}（${p.name}、${p.ip}）`,
   sumJob: (p) => `ジョブ        ${p.job} — 依頼者 alice、${p.decision ? `${p.by} が${p.decision === 'approved' ? '承認' : p.decision === 'rejected' ? '却下' : p.decision}` : '承認の決定なし'}。結果 ${p.outcome}`,

@@ -1,6 +1,7 @@
 // The service's answers to cancel and rollback, from their codes (src/domain/job-text.ts ServiceAnswer). Plain text:
 // the caller escapes it. The engine keeps this English as the answer's `message` (logs, CLI).
 import type { EntryFact, ReconcileSituation, ServiceAnswer, StepFailureText } from '../../domain/job-text.ts';
+import { en as parserEn } from './parser.en.ts';
 
 const EFFECT = {
   restore: 'the original DNAT mapping will be restored and the ENI removed (no second approval: it returns to the approved starting point)',
@@ -30,7 +31,7 @@ function answerText(a: ServiceAnswer): string {
     case 'rollback_queued': return `Rollback ${a.rollback} of ${a.job} queued; it needs an approval before it changes anything.`;
     // The restore answers go inside restoreDone / restoreFailed: no closing full stop.
     case 'restored_from_tags': return `restored the original mapping and removed ${a.eni}`;
-    case 'restore_bad_request': return `region ${a.region} or ENI ${a.eni} is not valid here`;
+    case 'restore_bad_request': return a.problem ? parserEn.idProblemText({ problem: a.problem }) : `region ${a.region} or ENI ${a.eni} is not valid here`;
     case 'restore_unavailable': return 'this process cannot restore from the cloud journal';
     case 'restore_eni_gone': return `ENI ${a.eni} does not exist (any more)`;
     case 'not_restored': return `${a.result}: ${a.situation ? situationText(a.situation) : a.why}`;

@@ -1,6 +1,7 @@
 import type { EntryFact, ReconcileSituation, ServiceAnswer, StepFailureText } from '../../domain/job-text.ts';
 import type { SameMessages } from '../message-type.ts';
 import type { en as En } from './engine.en.ts';
+import { ja as parserJa } from './parser.ja.ts';
 
 // cancel と rollback へのサービスの応答（src/domain/job-text.ts の ServiceAnswer のコードから）。プレーンテキスト。
 // ジョブID、状態、結果のコードはそのまま。
@@ -34,7 +35,7 @@ function answerText(a: ServiceAnswer): string {
     case 'rollback_queued': return `${a.job} のロールバック ${a.rollback} をキューに追加しました。変更の前に承認が必要です。`;
     // 復元の応答は restoreDone / restoreFailed の中に入るので、句点で終えません。
     case 'restored_from_tags': return `元のマッピングを復元し、${a.eni} を削除しました`;
-    case 'restore_bad_request': return `リージョン ${a.region} または ENI ${a.eni} はここでは使えません`;
+    case 'restore_bad_request': return a.problem ? parserJa.idProblemText({ problem: a.problem }) : `リージョン ${a.region} または ENI ${a.eni} はここでは使えません`;
     case 'restore_unavailable': return 'このプロセスはクラウドのジャーナルから復元できません';
     case 'restore_eni_gone': return `ENI ${a.eni} は（もう）存在しません`;
     case 'not_restored': return `${a.result}: ${a.situation ? situationText(a.situation) : a.why}`;

@@ -1,3 +1,4 @@
+import type { WinVerdict } from '../../domain/service-exposure.ts';
 import type { SameMessages } from '../message-type.ts';
 import type { en as En } from './guest.en.ts';
 
@@ -9,6 +10,30 @@ const METHOD: Record<string, string> = {
   ifupdown: '/etc/network/interfaces.d の ifupdown スタンザ',
   windows: 'Windows: 新しいNICのインターフェイスメトリックを PersistentStore に設定（送信はプライマリNICのまま）し、ネットワークを Private にするか、許可しているファイアウォールルールを新しいNIC用に複製（Set-NetIPInterface、Set-NetConnectionProfile、New-NetFirewallRule）',
 };
+
+/** What stops the connection on the new NIC's profile (an older plan's English verdict is shown as data). */
+function blockedJa(v: string | WinVerdict): string {
+  if (typeof v === 'string') return ` ${v}`;
+  switch (v.by) {
+    case 'no_rule': return `、プロファイル ${v.profile} に TCP ${v.port} を許可するルールがありません（既定の受信: Block）`;
+    case 'rule_blocks': return `、ルール "${v.rule}" がブロックします`;
+    case 'rule_allows': return `、ルール "${v.rule}" が許可します`;
+    case 'profile_default': return `、プロファイル ${v.profile} の既定の動作で許可されます`;
+    case 'profile_off': return `、プロファイル ${v.profile} は無効です`;
+  }
+}
+
+/** What lets the connection in on the primary NIC's profile. */
+function acceptedJa(v: string | WinVerdict): string {
+  if (typeof v === 'string') return ` ${v} が許可しています`;
+  switch (v.by) {
+    case 'rule_allows': return `ルール "${v.rule}" が許可しています`;
+    case 'profile_default': return `プロファイル ${v.profile} の既定の動作で許可されています`;
+    case 'profile_off': return `プロファイル ${v.profile} が無効のため通ります`;
+    case 'rule_blocks': return `ルール "${v.rule}" がブロックします`;
+    case 'no_rule': return `プロファイル ${v.profile} に TCP ${v.port} を許可するルールがありません`;
+  }
+}
 
 export const ja: SameMessages<typeof En> = {
   guestConfig: (p) => {
@@ -27,7 +52,7 @@ export const ja: SameMessages<typeof En> = {
       case 'firewall_unknown': return `ホストのファイアウォールルール "${r.rule}" が判定に関わる可能性がありますが、ここでは解釈できません`;
       case 'rp_filter': return `rp_filter=${r.value}（strict）のため、応答が ${p.newDevice} 経由でポリシールーティングされない限り、${p.newDevice} のパケットは破棄されます（--configure-guest で対処します）`;
       case 'windows_profile':
-        return `${r.newProfile ? `新しいNIC（${p.newDevice}）はファイアウォールプロファイル ${r.newProfile} にあり` : `新しいNIC（${p.newDevice}）は識別されていないネットワーク（ファイアウォールプロファイル Public）に入り`}、そこでは ${r.blockedBy}。プライマリNIC（${r.category}）では ${r.acceptedBy} が許可しています`;
+        return `${r.newProfile ? `新しいNIC（${p.newDevice}）はファイアウォールプロファイル ${r.newProfile} にあり` : `新しいNIC（${p.newDevice}）は識別されていないネットワーク（ファイアウォールプロファイル Public）に入り`}、そこでは${blockedJa(r.blockedBy)}。プライマリNIC（${r.category}）では${acceptedJa(r.acceptedBy)}`;
     }
   },
   exposureFix: (p) => {

@@ -20,7 +20,7 @@ function reasonText(r: JobReason, tz: string | undefined): string {
       // The engine's own reason in Japanese from its facts; a cloud error's message stays as the cloud wrote it.
       const message = r.text ? engineJa.stepFailureText({ text: r.text }) : r.message;
       const what = message?.includes(r.error) ? message : `${r.error}${message ? `（${message}）` : ''}`;
-      return `手順「${STEP_JA[r.step] ?? r.step}」が失敗しました: ${what}`;
+      return `手順「${(STEP_JA as Record<string, string | undefined>)[r.step] ?? r.step}」が失敗しました: ${what}`;
     }
     case 'cancelled': return `${r.by} がキャンセルしました`;
     case 'rejected': return `${r.by.join('、')} が却下しました`;

@@ -30,6 +30,10 @@ export const en = {
     [`ssh ${p.ssh} ${p.sshOk ? 'ok' : 'failed'}`, `egress ${p.egress} (expected ${p.expected})`, p.ports].filter(Boolean).join(' · '),
   reportCancelAsked: () => 'cancel requested',
   reportFinished: (p: { outcome: string }) => `finished: ${p.outcome}`,
+  /** A dry run or scan that did its work: it has no outcome, only what it found (the detail cell). */
+  reportReadOnlyDone: (p: { done: 'planned' | 'scanned' }) => (p.done === 'planned' ? 'finished: dry run done (plan only)' : 'finished: scan done'),
+  reportQueuedDetail: (p: { region: string }) => `region ${p.region}`,
+  reportApprovalDetail: (p: { plan: string; expires: string }) => `plan ${p.plan} · expires ${p.expires}`,
   reportTitle: (p: { id: string }) => `natmigrate audit report: ${p.id}`,
   reportGenerated: (p: { at: string }) => `Generated ${p.at}.`,
   reportSummaryHeading: () => 'Summary',

@@ -249,7 +249,7 @@ export function batchInstanceReply(ev: Extract<MigrationEvent, { type: 'batch.in
     text: m.batchInstanceText({ instance: esc(ev.instanceId), canary: ev.canary, outcome, summary: esc(summaryText(ev, lang)) }),
     blocks: [
       section(m.batchInstanceLine({ icon, at: when(ev.at, lang), instance: code(ev.instanceId), canary: ev.canary, outcome, summary: escCut(summaryText(ev, lang), 1500) })),
-      ...(ev.ports?.length ? [section(m.batchInstancePorts({ summary: portsSummary(ev.ports, lang), table: portsTable(ev.ports) }))] : []),
+      ...(ev.ports?.length ? [section(m.batchInstancePorts({ summary: portsSummary(ev.ports, lang), table: portsTable(ev.ports, lang) }))] : []),
       context([m.jobRef({ id: code(ev.childJobId) }), m.statusShowsSteps({ command: code(`/natmigrate status ${ev.childJobId}`) })]),
     ],
   });

@@ -27,7 +27,7 @@ function egressText(e: EgressEvidence, lang: Lang): string {
 function portsText(ports: PortEvidence[], lang: Lang): string {
   const lost = ports.filter((p) => p.before && p.after === false && !p.accepted);
   const head = msg(lang).servicePortsLine({ ok: !lost.length, summary: portsSummary(ports, lang), ...(lost.length ? { lost: lost.map((p) => code(p.port)).join(', ') } : {}) });
-  return `${head}\n${portsTable(ports)}`;
+  return `${head}\n${portsTable(ports, lang)}`;
 }
 
 export function verifiedCard(ev: { ok: boolean; ssh: SshEvidence; egress: EgressEvidence; at: string; ports?: PortEvidence[] }, lang: Lang = 'en'): SlackMessage {

@@ -33,14 +33,23 @@ function firstBytesText(b: string | undefined): string {
   return truncate(b.replace(/\r?\n[\s\S]*$/, '').replace(/[\u0000-\u001F\u007F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`), 40);
 }
 
-/** The compact before/after table (a code block: nothing in it can be a mention or a link). */
-export function portsTable(ports: PortEvidence[]): string {
-  const yes = (v: boolean | undefined, accepted?: boolean) => (v === undefined ? '-' : v ? 'yes' : accepted ? 'no (accepted)' : 'NO');
-  const rows = [['port', 'service', 'before', 'after', 'first bytes'], ...ports.slice(0, 64).map((p) => [
-    String(p.port), truncate(p.service ?? p.process ?? '', 14), yes(p.before), p.before ? yes(p.after, p.accepted) : 'not probed', firstBytesText(p.firstBytes),
+/** How many columns `s` takes in a monospace font: East Asian wide characters take two. */
+function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+/** The compact before/after table (a code block: nothing in it can be a mention or a link), its words in `lang`. */
+export function portsTable(ports: PortEvidence[], lang: Lang = 'en'): string {
+  const m = msg(lang);
+  const yes = (v: boolean | undefined, accepted?: boolean) => m.portsTableCell({ answer: v === undefined ? 'unknown' : v ? 'yes' : accepted ? 'accepted' : 'no' });
+  const rows = [m.portsTableHead().split('\t'), ...ports.slice(0, 64).map((p) => [
+    String(p.port), truncate(p.service ?? p.process ?? '', 14), yes(p.before), p.before ? yes(p.after, p.accepted) : m.portsTableCell({ answer: 'not_probed' }), firstBytesText(p.firstBytes),
   ])];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return codeBlock(rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n'), 2900);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i]!))));
+  const pad = (c: string, w: number) => c + ' '.repeat(w - displayWidth(c));
+  return codeBlock(rows.map((r) => r.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd()).join('\n'), 2900);
 }
 
 /** "3 of 3 service ports answer" (after the cutover; before it, the baseline count). */

@@ -1,4 +1,4 @@
-import { parseCommand } from '../../domain/command.ts';
+import { parseCommand, type CommandRefusal } from '../../domain/command.ts';
 import { msg } from '../../i18n/catalog.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { plain } from '../mrkdwn.ts';
@@ -22,12 +22,15 @@ export type Submission = { ok: true; text: string; channelId: string; region: st
 
 const field = (v: StateValues, block: string, action: string = block) => v[block]?.[action];
 
-/** Which field a parser message is about. */
-function blockOf(message: string): string {
-  if (/--ports|\bport/i.test(message)) return B.ports;
-  if (/canary/i.test(message)) return B.canary;
-  if (/concurrency/i.test(message)) return B.concurrency;
-  if (/region/i.test(message)) return B.region;
+const PORT_CODES: ReadonlySet<CommandRefusal['code']> = new Set(['ports_empty', 'port_range', 'not_a_port', 'port_out_of_range', 'too_many_ports']);
+
+/** Which field a parser refusal is about: the flag it names, a port list, a region; otherwise the instances. */
+function blockOf(r: CommandRefusal): string {
+  const flag = 'flag' in r ? r.flag : undefined;
+  if (PORT_CODES.has(r.code) || flag === 'ports') return B.ports;
+  if (flag === 'canary') return B.canary;
+  if (flag === 'concurrency') return B.concurrency;
+  if (flag === 'region' || (r.code === 'bad_id' && r.id.kind === 'region')) return B.region;
   return B.instances;
 }
 
@@ -59,6 +62,6 @@ export function readSubmission(values: StateValues, metaRaw: string | undefined,
   if (concurrency && whole) words.push('--concurrency', concurrency);
   const text = words.join(' ');
   const parsed = parseCommand(text);
-  if (!parsed.ok) return { ok: false, errors: { [blockOf(parsed.error)]: plain(parsed.error).slice(0, 2000) } };
+  if (!parsed.ok) return { ok: false, errors: { [blockOf(parsed.refusal)]: plain(m.commandRefusal({ refusal: parsed.refusal })).slice(0, 2000) } };
   return { ok: true, text, channelId, region };
 }

@@ -1,3 +1,4 @@
+import type { EngineSummary } from '../../domain/job-text.ts';
 import type { JobRecord } from '../../engine/ports.ts';
 import { msg } from '../../i18n/catalog.ts';
 import type { Lang } from '../../i18n/lang.ts';
@@ -9,6 +10,13 @@ import { stepErrorText, summaryText } from '../blocks/format.ts';
  * cutover, the new entries, the verification and the end. Rows are sorted by time (a stable sort keeps the record's
  * order for rows of the same instant). Texts are raw here; each file format quotes them its own way.
  */
+
+/** What a report reads of a job: a migration's, rollback's or dry run's record, or a scan's (no steps nor entries). */
+export type ReportRecord = Omit<JobRecord, 'kind' | 'state' | 'summaryText' | 'audience' | 'options'> & {
+  kind: JobRecord['kind'] | 'scan';
+  state: JobRecord['state'] | 'running';
+  summaryText?: EngineSummary;
+};
 
 export interface AuditRow {
   /** ISO 8601 (UTC). */
@@ -30,17 +38,17 @@ export function entryText(e: { forwardEntryId?: string; externalIp: string; exte
   return `${id}${e.forwardTableId}: ${e.externalIp}:${e.externalPort} → ${e.internalIp ?? '?'}:${e.internalPort} (${e.ipProtocol})`;
 }
 
-export function auditRows(r: JobRecord, lang: Lang): AuditRow[] {
+export function auditRows(r: ReportRecord, lang: Lang): AuditRow[] {
   const m = msg(lang);
   const system = m.reportActorSystem();
   const rows: AuditRow[] = [];
   const row = (at: string | undefined, what: string, actor: string, extra: Partial<AuditRow> = {}) => {
     rows.push({ at: at ?? r.updatedAt, jobId: r.jobId, instanceId: r.instanceId, what, actor, action: '', result: '', requestId: '', detail: '', ...extra });
   };
-  row(r.createdAt, m.reportQueued({ kind: r.kind }), r.requestedBy, { detail: `region ${r.regionId}` });
+  row(r.createdAt, m.reportQueued({ kind: r.kind }), r.requestedBy, { detail: m.reportQueuedDetail({ region: r.regionId }) });
   const a = r.approval;
   if (a) {
-    row(a.requestedAt, m.reportApprovalRequested({ required: a.requiredApprovals }), system, { detail: `plan ${a.planHash.slice(0, 16)} · expires ${a.expiresAt}` });
+    row(a.requestedAt, m.reportApprovalRequested({ required: a.requiredApprovals }), system, { detail: m.reportApprovalDetail({ plan: a.planHash.slice(0, 16), expires: a.expiresAt }) });
     for (const v of a.approvals) row(v.at, m.reportApproved(), v.userId);
     if (a.decision) row(a.decision.at, m.reportApprovalDecided({ decision: a.decision.decision }), a.decision.by.join(' ') || system);
   }
@@ -69,12 +77,16 @@ export function auditRows(r: JobRecord, lang: Lang): AuditRow[] {
   }
   if (r.error && !r.steps.some((s) => s.error)) row(r.updatedAt, m.reportStepFailed({ title: r.error.action ?? r.error.code }), system, { result: r.error.code, requestId: r.error.requestId ?? '', detail: stepErrorText(r.error, lang) });
   if (r.outcome) row(r.updatedAt, m.reportFinished({ outcome: r.outcome }), system, { result: r.outcome, detail: summaryText(r, lang) });
+  // A dry run that made its plan, or a scan that read its VPC, ends with no outcome: what it found is its last row.
+  else if (r.state === 'finished' && r.summaryText && 'readOnly' in r.summaryText) {
+    row(r.updatedAt, m.reportReadOnlyDone({ done: r.summaryText.readOnly }), system, { result: r.summaryText.readOnly, detail: summaryText(r, lang) });
+  }
   const time = (s: string) => { const t = Date.parse(s); return Number.isFinite(t) ? t : Infinity; };
   return rows.map((x, i) => ({ x, i })).sort((p, q) => time(p.x.at) - time(q.x.at) || p.i - q.i).map((p) => p.x);
 }
 
 /** The entries the migration made: their ids, and what each maps (the ENI's address as the last step read it). */
-export function newEntries(r: JobRecord): string[] {
+export function newEntries(r: ReportRecord): string[] {
   const plan = r.plan;
   if (!plan || !r.newEntryIds?.length) return [];
   let target = r.eniId ?? '?';

@@ -1,10 +1,9 @@
 import { csvTable } from '../../domain/csv.ts';
-import type { JobRecord } from '../../engine/ports.ts';
 import { msg } from '../../i18n/catalog.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { formatDateTime } from '../../i18n/time.ts';
 import type { SlackFile } from '../blocks/format.ts';
-import { auditRows, entryText, newEntries, type AuditRow } from './audit-rows.ts';
+import { auditRows, entryText, newEntries, type AuditRow, type ReportRecord } from './audit-rows.ts';
 
 /**
  * The two files of `/natmigrate report`: a CSV of every audit row (RFC 4180, ISO times in UTC, for spreadsheets and
@@ -17,7 +16,7 @@ export interface ReportInput {
   /** The job or batch id asked for. */
   id: string;
   /** The jobs in the report (one, or a batch's children). */
-  records: JobRecord[];
+  records: ReportRecord[];
   /** Set for a batch: how many instances it holds. */
   batch?: { instances: number };
   generatedAt: Date;
@@ -44,11 +43,11 @@ function time(iso: string, lang: Lang): string {
   return Number.isFinite(t) ? formatDateTime(t, lang) : iso;
 }
 
-function jobSection(r: JobRecord, rows: AuditRow[], lang: Lang): string[] {
+function jobSection(r: ReportRecord, rows: AuditRow[], lang: Lang): string[] {
   const m = msg(lang);
   const out = [`## ${mdCell(r.jobId)}`, '', `### ${m.reportSummaryHeading()}`, ''];
   out.push(...mdTable([m.reportColJob(), m.reportColInstance(), m.reportFieldRegion(), m.reportFieldRequester(), m.reportFieldState(), m.reportFieldOutcome(), m.reportFieldCreated(), m.reportFieldEni()],
-    [[r.jobId, r.instanceId, r.regionId, r.requestedBy, r.state, r.outcome ?? '', time(r.createdAt, lang), r.eniId ?? '']]));
+    [[r.jobId, r.instanceId, r.regionId, r.requestedBy, r.state, r.outcome ?? (r.summaryText && 'readOnly' in r.summaryText ? r.summaryText.readOnly : ''), time(r.createdAt, lang), r.eniId ?? '']]));
   out.push('', `### ${m.reportOriginalHeading()}`, '');
   const orig = r.original?.entry ?? r.plan?.entryToDelete;
   if (orig) {

@@ -2,12 +2,13 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { msg } from '../../../i18n/catalog.ts';
 import type { Lang } from '../../../i18n/lang.ts';
 import { DEFAULT_OPTIONS } from '../../../domain/inventory.ts';
-import { explainBadId } from '../../../domain/ids.ts';
+import { isInstanceId } from '../../../domain/ids.ts';
 import type { Audience } from '../../../engine/ports.ts';
 import { decodeDriftValue, DRIFT_PLAN_ACTION_ID } from '../../blocks/drift-card.ts';
 import type { SlackDeps } from '../deps.ts';
 import { registerButton, type Tell } from './button-listener.ts';
-import { code, esc } from '../../mrkdwn.ts';
+import { refusedBecause } from '../../refused-because.ts';
+import { code } from '../../mrkdwn.ts';
 
 /**
  * The Plan button of a drift alert: the same as `/natmigrate plan <instance>` typed by the clicker (same
@@ -20,8 +21,7 @@ async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: Slack
   const channelId = body.channel?.id ?? container.channel_id ?? '';
   const messageTs = container.message_ts ?? body.message?.ts;
   const value = decodeDriftValue(body.actions[0]?.value);
-  const bad = value ? explainBadId('instance', value.instanceId) : 'invalid button value';
-  if (!value || bad) {
+  if (!value || !isInstanceId(value.instanceId)) {
     await tell(t.invalidButtonQueued());
     return { ok: false };
   }
@@ -34,7 +34,7 @@ async function handleDriftPlanClick(body: BlockAction<ButtonAction>, deps: Slack
   try {
     ({ jobId } = await deps.service.preview({ regionId: value.regionId, instanceId: value.instanceId, options: DEFAULT_OPTIONS, requestedBy: userId, audience }));
   } catch (err) {
-    await tell(t.notQueued({ what: 'preview', reason: esc(err instanceof Error ? err.message : String(err)) }));
+    await tell(t.notQueued({ what: 'preview', reason: refusedBecause(err, lang) }));
     return { ok: false };
   }
   await deps.outbox.bind(jobId, audience);

@@ -1,7 +1,8 @@
 import type { Audience } from '../../../engine/ports.ts';
 import { msg } from '../../../i18n/catalog.ts';
+import { refusedBecause } from '../../refused-because.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
-import { code, esc } from '../../mrkdwn.ts';
+import { code } from '../../mrkdwn.ts';
 
 /** `<#C…>` for a channel id of Slack's shape, else the id shown as code (never a live sequence from elsewhere). */
 export function channelLink(id: string): string {
@@ -57,7 +58,7 @@ export async function queueReadOnlyJob(deps: SlackDeps, inv: Invocation, o: {
     ({ jobId } = await o.start(regionId, audience));
   } catch (err) {
     // The service refuses bad input (an unconfigured region…) with a message meant for people.
-    return ephemeral(msg(inv.lang).notQueued({ what: o.what, reason: esc(err instanceof Error ? err.message : String(err)) }));
+    return ephemeral(msg(inv.lang).notQueued({ what: o.what, reason: refusedBecause(err, inv.lang) }));
   }
   await deps.outbox.bind(jobId, audience);
   return ephemeral(o.queued(jobId, regionId));

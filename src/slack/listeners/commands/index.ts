@@ -40,7 +40,7 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
  */
 export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
   const parsed = parseCommand(inv.text);
-  if (!parsed.ok) return ephemeral(msg(inv.lang).parseError({ error: esc(msg(inv.lang).parseErrorText({ error: parsed.error })) }));
+  if (!parsed.ok) return ephemeral(msg(inv.lang).parseError({ error: esc(msg(inv.lang).commandRefusal({ refusal: parsed.refusal })) }));
   const cmd = parsed.command;
   // The replay check the guard left to us: `run` does it inside its job claim, everything else here, first.
   if (inv.replay && cmd.kind !== 'run' && !(await inv.replay.check())) return DROPPED;

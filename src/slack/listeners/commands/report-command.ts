@@ -1,10 +1,11 @@
 import type { Command } from '../../../domain/command.ts';
-import type { JobRecord } from '../../../engine/ports.ts';
+import { parseJobId } from '../../../domain/ids.ts';
 import { msg } from '../../../i18n/catalog.ts';
 import { isBatchJobId } from '../../blocks/batch-card.ts';
 import { errorRef, errText } from '../../error-text.ts';
 import { code } from '../../mrkdwn.ts';
 import { reportFiles } from '../../report/report-files.ts';
+import type { ReportRecord } from '../../report/audit-rows.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
 import { channelLink, needsInvite } from './command-replies.ts';
 
@@ -47,12 +48,18 @@ export async function handleReport(cmd: Extract<Command, { kind: 'report' }>, in
   return ephemeral(t.reportUploading({ id: code(id) }));
 }
 
-/** The records of a job, or of every child of a batch; undefined when the id is unknown. */
-async function loadReport(id: string, deps: SlackDeps): Promise<{ records: JobRecord[]; batch?: { instances: number } } | undefined> {
+/** The records of a job, of a scan, or of every child of a batch; undefined when the id is unknown. */
+async function loadReport(id: string, deps: SlackDeps): Promise<{ records: ReportRecord[]; batch?: { instances: number } } | undefined> {
+  if (parseJobId(id)?.kind === 'scan') {
+    const s = await deps.service.scanStatus?.(id);
+    if (!s) return undefined;
+    const { scanId, target, ...rest } = s;
+    return { records: [{ ...rest, jobId: scanId, kind: 'scan', instanceId: target, steps: [] }] };
+  }
   if (isBatchJobId(id)) {
     const b = await deps.service.batchStatus?.(id);
     if (!b) return undefined;
-    const records: JobRecord[] = [];
+    const records: ReportRecord[] = [];
     for (const item of b.items) {
       const [r] = await deps.service.status(item.childJobId);
       if (r && r.jobId === item.childJobId) records.push(r);

@@ -4,7 +4,8 @@ import type { Audience } from '../../../engine/ports.ts';
 import { DROPPED, ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
 import type { SubmitResult } from '../../../engine/ports.ts';
 import { needsInvite, notAllowedToRequest } from './command-replies.ts';
-import { code, esc, escCut } from '../../mrkdwn.ts';
+import { code, escCut } from '../../mrkdwn.ts';
+import { refusalText } from '../../refused-because.ts';
 
 /**
  * `/natmigrate run <ids…>`: one id is one job with its own thread in this channel. Several ids are one batch over
@@ -42,7 +43,7 @@ export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Inv
     } else if (r.status === 'already_active') {
       lines.push(m.runActiveLine({ instance: code(r.instanceId), job: code(r.jobId) }));
     } else {
-      lines.push(m.runRefusedLine({ instance: code(r.instanceId), reason: escCut(r.message, 300) }));
+      lines.push(m.runRefusedLine({ instance: code(r.instanceId), reason: r.problem ? refusalText(r, inv.lang) : escCut(r.message, 300) }));
     }
   }
   const queued = results.filter((r) => r.status === 'queued').length;
@@ -54,7 +55,7 @@ async function runAsBatch(cmd: Extract<Command, { kind: 'run' }>, inv: Invocatio
   const audience: Audience = { channelId: inv.channelId, userId: inv.userId };
   if (inv.replay && !(await inv.replay.check())) return DROPPED;
   const res = await deps.service.submitBatch!({ regionId, targets: cmd.instanceIds, options: cmd.options, requestedBy: inv.userId, audience });
-  if (!res.ok) return ephemeral(msg(inv.lang).notQueued({ what: 'run', reason: esc(res.message) }));
+  if (!res.ok) return ephemeral(msg(inv.lang).notQueued({ what: 'run', reason: refusalText(res, inv.lang) }));
   await deps.outbox.bind(res.batchId, audience);
   return ephemeral(msg(inv.lang).runAsBatchQueued({ count: cmd.instanceIds.length, region: code(regionId), batch: code(res.batchId) }));
 }
@@ -76,7 +77,7 @@ export async function handleBatch(cmd: Extract<Command, { kind: 'batch' }>, inv:
     regionId, targets: cmd.targets, options: cmd.options, requestedBy: inv.userId, audience,
     ...(cmd.concurrency !== undefined ? { concurrency: cmd.concurrency } : {}), ...(cmd.canary !== undefined ? { canary: cmd.canary } : {}),
   });
-  if (!res.ok) return ephemeral(msg(inv.lang).notQueued({ what: 'batch', reason: esc(res.message) }));
+  if (!res.ok) return ephemeral(msg(inv.lang).notQueued({ what: 'batch', reason: refusalText(res, inv.lang) }));
   await deps.outbox.bind(res.batchId, audience);
   return ephemeral(msg(inv.lang).batchQueued({ targets: code(cmd.targets.join(' ')), region: code(regionId), batch: code(res.batchId) }));
 }
