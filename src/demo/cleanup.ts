@@ -9,14 +9,15 @@ export class Cleanup {
   get size(): number {
     return this.steps.length;
   }
-  async run(): Promise<string[]> {
-    const failures: string[] = [];
+  /** What failed: the step's name and the error's own text (worded by the caller). */
+  async run(): Promise<{ step: string; error: string }[]> {
+    const failures: { step: string; error: string }[] = [];
     for (const s of this.steps.reverse()) {
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([s.fn(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('took over 10 s')), 10_000); })]);
       } catch (e) {
-        failures.push(`${s.name}: ${e instanceof Error ? e.message : String(e)}`);
+        failures.push({ step: s.name, error: e instanceof Error ? e.message : String(e) });
       } finally {
         clearTimeout(timer);
       }

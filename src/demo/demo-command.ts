@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { runDemo } from './run-demo.ts';
 import { isLang } from '../i18n/lang.ts';
+import { msg } from '../i18n/catalog.ts';
 
 const USAGE = `usage: natmigrate demo [--scenario FILE] [--instance ID] [--lang en|ja] [--quiet]
 
@@ -52,7 +53,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const onSignal = (sig: NodeJS.Signals) => {
     signals += 1;
     if (signals > 1) process.exit(130);
-    process.stderr.write(`\nnatmigrate demo: ${sig}, cleaning up (again to quit now)\n`);
+    process.stderr.write(`\n${msg(lang).progSignal({ signal: sig })}\n`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);

@@ -12,7 +12,12 @@ export interface Progress {
   note(line: string): void;
 }
 
-export function createProgress(opts: { quiet: boolean; write?: (s: string) => void }): Progress {
+/** The verdict words and how details follow them, in the demo's language (the catalog's progOk … progDetails). */
+export interface ProgressWords { ok: string; done: string; failed: string; details: (p: { parts: string[] }) => string }
+const ENGLISH: ProgressWords = { ok: 'ok', done: 'done', failed: 'failed', details: (p) => ` (${p.parts.join(', ')})` };
+
+export function createProgress(opts: { quiet: boolean; write?: (s: string) => void; words?: ProgressWords }): Progress {
+  const words = opts.words ?? ENGLISH;
   const write = opts.quiet ? () => {} : (opts.write ?? ((s: string) => void process.stderr.write(s)));
   // A stage prints its label first and its verdict later; anything printed in between starts a fresh line.
   let open = false;
@@ -31,21 +36,21 @@ export function createProgress(opts: { quiet: boolean; write?: (s: string) => vo
     try {
       const v = await fn();
       const d = detail?.(v);
-      const parts = [d, timed ? secs(Date.now() - t0) : undefined].filter(Boolean);
-      const tail = `${okWord}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+      const parts = [d, timed ? secs(Date.now() - t0) : undefined].filter((x): x is string => !!x);
+      const tail = `${okWord}${parts.length ? words.details({ parts }) : ''}`;
       write(open ? `${tail}\n` : `  ${tail}\n`);
       open = false;
       return v;
     } catch (err) {
-      if (open) write('failed\n');
+      if (open) write(`${words.failed}\n`);
       open = false;
       throw err;
     }
   }
 
   return {
-    stage: (label, fn, detail) => around(`▶ ${label}`, 'ok', fn, detail),
-    wait: (label, fn, detail) => around(`… ${label}`, 'done', fn, detail, true),
+    stage: (label, fn, detail) => around(`▶ ${label}`, words.ok, fn, detail),
+    wait: (label, fn, detail) => around(`… ${label}`, words.done, fn, detail, true),
     act: (s) => line(`▶ ${s}`),
     note: (s) => line(`  ${s}`),
   };

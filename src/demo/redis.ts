@@ -23,9 +23,9 @@ export function howToGetRedis(url: string): string {
 }
 
 /** REDIS_URL if it answers, else a private redis-server, else DemoSetupError with instructions. */
-export async function obtainRedis(url: string, onNote: (s: string) => void): Promise<DemoRedis> {
+export async function obtainRedis(url: string, onNote: (s: string) => void, startingNote?: (p: { url: string; bin: string }) => string): Promise<DemoRedis> {
   try {
-    return await connectOrStartRedis({ url, onNote, howToGetRedis });
+    return await connectOrStartRedis({ url, onNote, howToGetRedis, ...(startingNote ? { startingNote } : {}) });
   } catch (e) {
     // The demo reports its set-up problems as DemoSetupError (printed as is, no stack).
     throw e instanceof RedisUnavailableError ? new DemoSetupError(e.message) : e;

@@ -77,7 +77,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const requester: FakeUser = { ...REQUESTER, locale };
   const approver: FakeUser = { ...APPROVER, locale };
   const out = opts.out ?? ((s: string) => void process.stdout.write(s));
-  const progress = createProgress({ quiet: opts.quiet ?? false, ...(opts.err ? { write: opts.err } : {}) });
+  const progress = createProgress({ quiet: opts.quiet ?? false, words: { ok: t.progOk(), done: t.progDone(), failed: t.progFailed(), details: t.progDetails }, ...(opts.err ? { write: opts.err } : {}) });
   const signal = opts.signal;
   const cleanup = new Cleanup();
   const memLog = new MemoryLog();
@@ -108,8 +108,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       throw new DemoSetupError(`--instance ${opts.instanceId}: no such instance in the scenario (it has ${scenario.instances.map((i) => i.instanceId).join(', ')})`);
     }
     const redisUrl = opts.redisUrl ?? DEFAULT_REDIS_URL;
-    const redisInfo = await progress.stage(`connecting to Redis at ${redisUrl}`, () => obtainRedis(redisUrl, progress.note),
-      (r) => (r.privatePort ? `private redis-server on 127.0.0.1:${r.privatePort}` : undefined));
+    const redisInfo = await progress.stage(t.progRedis({ url: redisUrl }), () => obtainRedis(redisUrl, progress.note, t.progRedisStarting),
+      (r) => (r.privatePort ? t.progRedisPrivate({ port: r.privatePort }) : undefined));
     cleanup.push('private Redis', () => redisInfo.close());
     const prefix = `{natmigrate-demo-${randomBytes(4).toString('hex')}}`;
     const redis = new Redis(redisInfo.url, { maxRetriesPerRequest: null });
@@ -122,8 +122,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       }
     });
 
-    sandbox = await progress.stage(`starting sandbox cloud (${opts.scenarioFile ? `scenario ${opts.scenarioFile}` : 'default scenario'})`,
-      () => startSandbox({ scenario }), (s) => `${s.endpoint}, public edge ${s.edge.host}:${s.edge.port}`);
+    sandbox = await progress.stage(t.progSandbox(opts.scenarioFile ? { scenarioFile: opts.scenarioFile } : {}),
+      () => startSandbox({ scenario }), (s) => t.progSandboxUp({ endpoint: s.endpoint, edge: `${s.edge.host}:${s.edge.port}` }));
     const sb = sandbox;
     cleanup.push('sandbox cloud', () => sb.close());
 
@@ -136,9 +136,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const facts = instanceFacts(sb.world, target)!;
     const refusedExample = picked.refused && picked.refused !== target ? picked.refused : undefined;
 
-    const ws = await progress.stage('starting simulated Slack workspace', () => startFakeSlack({
+    const ws = await progress.stage(t.progWorkspace(), () => startFakeSlack({
       users: [requester, approver], channels: { [CHANNEL]: 'ops' }, teamDomain: 'natmigrate-demo',
-    }), (s) => `${s.url}, #ops with @alice (requester) and @bob (approver)`);
+    }), (s) => t.progWorkspaceUp({ url: s.url }));
     slack = ws;
     cleanup.push('simulated Slack', () => ws.close());
 
@@ -170,12 +170,12 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       cloudOverrides: { waiter: { initialMs: 100, factor: 1.5, maxMs: 400 } },
     });
     cleanup.push('engine', () => engine.close());
-    const worker = await progress.stage('starting engine worker', () => engine.startWorker(),
-      () => `BullMQ queue ${prefix}:migrations, concurrency ${config.NATMIGRATE_WORKER_CONCURRENCY}`);
+    const worker = await progress.stage(t.progWorker(), () => engine.startWorker(),
+      () => t.progWorkerUp({ queue: `${prefix}:migrations`, concurrency: config.NATMIGRATE_WORKER_CONCURRENCY }));
     cleanup.push('engine worker', () => worker.close());
 
     const bot = createSlackBot(slackBotOptionsFromConfig(config, { service: engine.service, redis, logger, outbox }));
-    const { port } = await progress.stage('starting Slack bot (Bolt HTTPReceiver, signed requests only)', () => bot.start(),
+    const { port } = await progress.stage(t.progBot(), () => bot.start(),
       (p) => `http://127.0.0.1:${p.port}/slack/events`);
     cleanup.push('Slack bot', () => bot.stop());
     ws.connectBot({ url: `http://127.0.0.1:${port}/slack/events`, signingSecret });
@@ -183,28 +183,28 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
 
     // ── the session ──
     const record = async (jobId: string): Promise<JobRecord | undefined> => (await engine.service.status(jobId)).find((r) => r.jobId === jobId);
-    const say = async (who: FakeUser, text: string, note = ''): Promise<string> => {
-      progress.act(`${who.name}: /natmigrate ${text}${note}`);
+    const say = async (who: FakeUser, text: string, slip = false): Promise<string> => {
+      progress.act(t.progTypes({ who: who.name, command: `/natmigrate ${text}`, slip }));
       const at = Date.now();
       const res = await ws.slash(who.id, CHANNEL, text);
       if (res.status !== 200) throw new DemoFailure(`the bot answered HTTP ${res.status} to \`/natmigrate ${text}\`: ${res.text.slice(0, 200)}`);
       const reply = ws.renderText(String(res.json?.text ?? res.text));
       actions.push({ at, who: who.name, what: `/natmigrate ${text}`, reply });
-      progress.note(`↳ only to ${who.name}: ${reply.split('\n')[0]!.slice(0, 110)}`);
+      progress.note(t.progOnlyTo({ who: who.name, head: reply.split('\n')[0]!.slice(0, 110) }));
       return reply;
     };
     const dryRun = async (instanceId: string, flags: string): Promise<{ jobId: string; text: string }> => {
       const reply = await say(REQUESTER, `plan ${instanceId}${flags}`);
       const jobId = /`(preview-[^`]+)`/.exec(reply)?.[1];
       if (!jobId) throw new DemoFailure(`the dry run of ${instanceId} was not queued: ${reply}`);
-      const msg = await progress.wait('waiting for the dry run in #ops', () =>
+      const msg = await progress.wait(t.progWaitDryRun(), () =>
         waitFor(() => ws.channelMessages(CHANNEL).find((m) => ws.render(m).includes(jobId)), `the dry run ${jobId} in #ops`, 30_000, signal));
       return { jobId, text: ws.render(msg) };
     };
     const guestFlag = facts.configuresSecondaryNic ? '' : ' --configure-guest';
 
     // 1. A slip: the command is refused on the spot, only alice sees why, nothing is queued.
-    const typo = await say(REQUESTER, `migrate ${target}`, '   (wrong subcommand)');
+    const typo = await say(REQUESTER, `migrate ${target}`, true);
     if (!/^:warning:/.test(typo)) problems.push(`a malformed command was not refused: ${typo}`);
 
     // 2. A dry run on an instance the pre-flight refuses: the reason, and nothing changed.
@@ -214,7 +214,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       const rec = await record(jobId);
       const refusal = rec?.refusal ? `${rec.refusal.code}: ${rec.refusal.message}` : /refused/i.test(text) ? text.split('\n')[0] : undefined;
       // What #ops shows, in its language (the record's refusal message is the engine's English, for the check above).
-      progress.note(`↳ #ops: ${text.split('\n')[0]}`);
+      progress.note(t.progInOps({ head: text.split('\n')[0]! }));
       if (!refusal) problems.push(`the pre-flight did not refuse ${refusedExample}: ${text.split('\n')[0]}`);
       const writesAfter = sb.requests.filter((r) => r.code === 'OK' && !/^(Describe|List)/.test(r.action)).length;
       if (writesAfter !== writesBefore) problems.push(`the refused dry run of ${refusedExample} changed the cloud (${writesAfter - writesBefore} writes)`);
@@ -223,7 +223,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     // 3. The dry run of the instance to migrate.
     marks.plan = Date.now();
     const plan = await dryRun(target, guestFlag);
-    progress.note(`↳ #ops: ${plan.text.split('\n')[0]}`);
+    progress.note(t.progInOps({ head: plan.text.split('\n')[0]! }));
     marks.planned = Date.now();
 
     // 4. The migration: queued, staged, approved by someone else, cut over, verified.
@@ -231,28 +231,28 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const jobId = /`(migrate-[^`]+)`/.exec(runReply)?.[1];
     if (!jobId) throw new DemoFailure(`the migration of ${target} was not queued: ${runReply}`);
     marks.run = Date.now();
-    const thread = await progress.wait('waiting for the job thread in #ops', () => waitFor(() => outbox.thread(jobId), `the thread of ${jobId}`, 15_000, signal),
-      (t) => `thread ${t.threadTs}`);
+    const thread = await progress.wait(t.progWaitThread(), () => waitFor(() => outbox.thread(jobId), `the thread of ${jobId}`, 15_000, signal),
+      (th) => t.progThreadTs({ ts: th.threadTs }));
     jobThread = { channel: thread.channel, threadTs: thread.threadTs };
 
     // Show the thread growing while we wait, one headline per new reply.
     let shown = 1;
     const follow = () => {
       const msgs = ws.thread(thread.channel, thread.threadTs);
-      for (; shown < msgs.length; shown++) progress.note(`↳ thread: ${ws.render(msgs[shown]!).split('\n')[0]!.slice(0, 110)}`);
+      for (; shown < msgs.length; shown++) progress.note(t.progInThread({ head: ws.render(msgs[shown]!).split('\n')[0]!.slice(0, 110) }));
     };
-    const next = await progress.wait('waiting for the approval card', () => waitFor(async () => {
+    const next = await progress.wait(t.progWaitCard(), () => waitFor(async () => {
       follow();
-      const t = await outbox.thread(jobId);
-      if (t?.approval) return { kind: 'card' as const, ts: t.approval.ts };
+      const th = await outbox.thread(jobId);
+      if (th?.approval) return { kind: 'card' as const, ts: th.approval.ts };
       const rec = await record(jobId);
       return rec?.state === 'finished' ? { kind: 'finished' as const } : undefined;
-    }, 'the approval card', 30_000, signal), (n) => (n.kind === 'card' ? 'card posted' : 'the job finished without asking'));
+    }, 'the approval card', 30_000, signal), (n) => (n.kind === 'card' ? t.progCardPosted() : t.progFinishedUnasked()));
 
     if (next.kind === 'card') {
       marks.card = Date.now();
       await pause(600, signal); // bob reads the card before clicking
-      progress.act(`${APPROVER.name} clicks Approve on the approval card`);
+      progress.act(t.progClicks({ who: APPROVER.name }));
       const at = Date.now();
       // The click carries the button's value as posted in the message (fake Slack reads it from the blocks).
       const res = await ws.click(APPROVER.id, CHANNEL, next.ts, { actionId: APPROVE_ACTION_ID });
@@ -260,17 +260,17 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       if (res.status !== 200) problems.push(`the bot answered HTTP ${res.status} to bob's click`);
       marks.approved = Date.now();
     }
-    await progress.wait('waiting for the migration to finish (cutover, verification)', () => waitFor(async () => {
+    await progress.wait(t.progWaitFinish(), () => waitFor(async () => {
       follow();
       const rec = await record(jobId);
       return rec?.state === 'finished' ? rec : undefined;
-    }, `${jobId} to finish`, 60_000, signal), (r) => `outcome ${r.outcome}`);
+    }, `${jobId} to finish`, 60_000, signal), (r) => t.progOutcome({ outcome: String(r.outcome) }));
     marks.finished = Date.now();
-    await progress.wait('waiting for Slack delivery to settle', () => outbox.waitIdle({ jobIds: [jobId], timeoutMs: 15_000 }).then(follow));
+    await progress.wait(t.progWaitSettle(), () => outbox.waitIdle({ jobIds: [jobId], timeoutMs: 15_000 }).then(follow));
 
     // ── the verdict, from the job record and from the sandbox world itself ──
     const rec = (await record(jobId))!;
-    const check = await progress.stage('checking the sandbox world (DNAT target, egress, SSH via the EIP)', () => verifyWorld(sb, facts, rec, lang));
+    const check = await progress.stage(t.progCheck(), () => verifyWorld(sb, facts, rec, lang));
     problems.push(...check.problems);
     summary = summarize(sb, facts, rec, jobId, marks, t0, check, PEOPLE, lang);
     passLine = t.demoPass({ instance: facts.instanceId, secs: secs(Date.now() - t0), from: String(facts.mappingIp), eni: String(check.eniId), egress: String(check.egress) });
@@ -282,19 +282,19 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       const reply = await say(REQUESTER, `run ${win.instanceId} --configure-guest`);
       const winJob = /`(migrate-[^`]+)`/.exec(reply)?.[1];
       if (!winJob) throw new DemoFailure(`the migration of ${win.instanceId} was not queued: ${reply}`);
-      const card = await progress.wait(`waiting for the approval card of ${win.name}`, () => waitFor(async () => (await outbox.thread(winJob))?.approval?.ts, `the approval card of ${winJob}`, 30_000, signal));
-      progress.act(`${APPROVER.name} clicks Approve on ${win.name}'s approval card`);
+      const card = await progress.wait(t.progWaitCardOf({ name: win.name }), () => waitFor(async () => (await outbox.thread(winJob))?.approval?.ts, `the approval card of ${winJob}`, 30_000, signal));
+      progress.act(t.progClicksOn({ who: APPROVER.name, name: win.name }));
       const winThread = (await outbox.thread(winJob))!;
       actions.push({ at: Date.now(), who: APPROVER.name, what: t.demoClickedApprove(), threadTs: winThread.threadTs });
       const res = await ws.click(APPROVER.id, CHANNEL, card, { actionId: APPROVE_ACTION_ID });
       if (res.status !== 200) problems.push(`the bot answered HTTP ${res.status} to bob's click on ${win.name}'s card`);
-      const winRec = await progress.wait(`waiting for ${win.name} to finish`, () => waitFor(async () => {
+      const winRec = await progress.wait(t.progWaitFinishOf({ name: win.name }), () => waitFor(async () => {
         const r = await record(winJob);
         return r?.state === 'finished' ? r : undefined;
-      }, `${winJob} to finish`, 60_000, signal), (r) => `outcome ${r.outcome}`);
+      }, `${winJob} to finish`, 60_000, signal), (r) => t.progOutcome({ outcome: String(r.outcome) }));
       await outbox.waitIdle({ jobIds: [winJob], timeoutMs: 15_000 });
       winThreadTs = { channel: winThread.channel, threadTs: winThread.threadTs };
-      const winCheck = await progress.stage(`checking ${win.name} in the sandbox world (DNAT target, egress, RDP via the EIP)`, () => verifyWorld(sb, win, winRec, lang));
+      const winCheck = await progress.stage(t.progCheckWindows({ name: win.name }), () => verifyWorld(sb, win, winRec, lang));
       problems.push(...winCheck.problems);
       summary.push(t.sumWindows({ name: win.name, instance: win.instanceId, outcome: String(winRec.outcome ?? winRec.state), from: String(win.mappingIp), eni: winCheck.eniId ?? '?', port: win.sshPort, egress: winCheck.egress ?? 'none', viaSnat: winCheck.egress === win.snatIp }));
       passLine += `\n${t.demoPassWindows({ instance: win.instanceId, name: win.name, from: String(win.mappingIp), eni: String(winCheck.eniId), egress: String(winCheck.egress) })}`;
@@ -334,9 +334,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   }
 
   if (cleanup.size) {
-    await progress.stage('cleaning up (bot, worker, engine, workspace, sandbox, Redis keys)', async () => {
+    await progress.stage(t.progCleanup(), async () => {
       const failures = await cleanup.run();
-      for (const f of failures) progress.note(`cleanup: ${f}`);
+      for (const f of failures) progress.note(t.progCleanupFailed(f));
     });
   }
 

@@ -95,6 +95,8 @@ export interface ObtainRedisOptions {
   url?: string;
   /** Told when a private server is about to be started (and why). */
   onNote?: (note: string) => void;
+  /** The wording of that note (the demo's is in its language); default English. */
+  startingNote?: (p: { url: string; bin: string }) => string;
   /** The error message when nothing answers and no redis-server is installed (say how to get Redis). */
   howToGetRedis?: (url: string) => string;
 }
@@ -108,7 +110,8 @@ export async function connectOrStartRedis(opts: ObtainRedisOptions = {}): Promis
     throw new RedisUnavailableError(opts.howToGetRedis?.(url)
       ?? `nothing answers at ${url} and no redis-server is installed; start Redis 7 (or set REDIS_URL) and run again`);
   }
-  opts.onNote?.(`nothing answered at ${url}; starting a private ${bin} (no persistence, stopped at the end)`);
+  opts.onNote?.(opts.startingNote?.({ url, bin })
+    ?? `nothing answered at ${url}; starting a private ${bin} (no persistence, stopped at the end)`);
   return startPrivateRedis(bin);
 }
 

@@ -39,6 +39,10 @@ function demo(args: string[], env: Record<string, string> = {}): Promise<Run> {
 /** The job's thread as printed, i.e. everything after its heading. */
 const threadOf = (stdout: string) => stdout.slice(stdout.indexOf("══ the job's thread"));
 
+/** One Japanese run, shared by the cases that read it (its transcript on stdout, its progress on stderr). */
+let jaRun: Promise<Run> | undefined;
+const demoJa = () => (jaRun ??= demo(['--lang', 'ja']));
+
 // Each case is its own process with its own Redis prefix (or private server): they run side by side.
 describe.concurrent('npm run demo', () => {
   it('migrates and verifies the default instance, prints the session, exits 0 by itself, leaves no keys', async () => {
@@ -86,6 +90,10 @@ describe.concurrent('npm run demo', () => {
     expect(r.stderr).toMatch(/^▶ starting sandbox cloud \(default scenario\)… ok \(127\.0\.0\.1:\d+/m);
     expect(r.stderr).toMatch(/^… waiting for the approval card…/m);
     expect(r.stderr).toMatch(/^▶ bob clicks Approve on the approval card$/m);
+    expect(r.stderr).toMatch(/^▶ alice: \/natmigrate migrate i-bp1web01000000000001 {3}\(wrong subcommand\)$/m);
+    expect(r.stderr).toMatch(/^ {2}↳ only to alice: :warning: Unknown subcommand `migrate`/m);
+    expect(r.stderr).toMatch(/^ {2}done \(outcome migrated, [\d.]+ s\)$/m);
+    expect(r.stderr).toMatch(/^▶ starting simulated Slack workspace… ok \(http:\/\/127\.0\.0\.1:\d+, #ops with @alice \(requester\) and @bob \(approver\)\)$/m);
     expect(r.stderr).toMatch(/^▶ cleaning up .*… ok$/m);
     expect(r.stderr).not.toContain('still running');
 
@@ -102,7 +110,7 @@ describe.concurrent('npm run demo', () => {
   });
 
   it('--lang ja: the whole session in Japanese (channel, thread, private answers, summary), identifiers and command words as they are', async () => {
-    const r = await demo(['--lang', 'ja', '--quiet']);
+    const r = await demoJa();
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
     expect(r.stdout).toContain('══ シミュレートしたワークスペースの #ops');
@@ -129,6 +137,30 @@ describe.concurrent('npm run demo', () => {
     const bad = await demo(['--lang', 'fr']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--lang fr: expected en or ja');
+  });
+
+  it('--lang ja: the progress lines on stderr are Japanese too; identifiers, commands and data as they are', async () => {
+    const r = await demoJa();
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.trim());
+    expect(lines.length).toBeGreaterThan(20);
+    expect(r.stderr).toMatch(/^▶ サンドボックスクラウドを起動しています（既定のシナリオ）… OK（127\.0\.0\.1:\d+、パブリックエッジ 127\.0\.0\.1:\d+）$/m);
+    expect(r.stderr).toMatch(/^▶ alice: \/natmigrate migrate i-bp1web01000000000001 {3}（サブコマンドの誤り）$/m);
+    expect(r.stderr).toMatch(/^ {2}↳ alice だけに表示: :warning: コマンドを読み取れませんでした/m);
+    expect(r.stderr).toMatch(/^▶ bob が承認カードの Approve をクリックします$/m);
+    expect(r.stderr).toMatch(/^ {2}完了（結果 migrated、[\d.]+ s）$/m);
+    expect(r.stderr).toMatch(/^▶ 後片付けをしています（.*）… OK$/m);
+    // What is left once identifiers, commands and data are taken out: product and protocol names, codes — no
+    // English word of a sentence (each line the demo words itself, all but a plain typed command, is in Japanese).
+    const names = new Set(['Redis', 'OK', 'Slack', 'alice', 'bob', 'BullMQ', 'Bolt', 'HTTPReceiver', 'ops', 's', 'UTC', 'ENI', 'InUse',
+      'natmigrate', 'Approve', 'DNAT', 'IP', 'EIP', 'SSH', 'RDP', 'SNAT', 'Available', 'migrated']);
+    for (const line of lines) {
+      const rest = line.replace(/`[^`]*`?/g, ' ').replace(/:[a-z_]+:/g, ' ').replace(/https?:\/\/\S+/g, ' ')
+        .replace(/\/natmigrate( [a-z]+)*/g, ' ').replace(/--[a-z-]+/g, ' ').replace(/\S*\d\S*/g, ' ');
+      const english = [...rest.matchAll(/[A-Za-z][A-Za-z'-]*/g)].map((m) => m[0]).filter((w) => !names.has(w));
+      expect(english, line).toEqual([]);
+      if (/^[▶…]/.test(line) && !/^▶ \w+: \/natmigrate [^（]*$/.test(line)) expect(line, line).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+    }
   });
 
   it('--instance naming the instance the pre-flight refuses: exit 1 with the refusal reason, nothing approved', async () => {
