@@ -4,6 +4,7 @@ import type { MigrationEvent, JobOutcome, CallEvidence, StepError, Actor, SshEvi
 import type { MigrationOptions, Plan, PlanResult, Refusal } from '../domain/plan-types.ts';
 import type { DnatSpec } from '../domain/cloud-types.ts';
 import type { IdProblem } from '../domain/ids.ts';
+import type { RequestProblem } from '../domain/request-problem.ts';
 import type { EngineSummary, OutcomeText, ReadOnlyText, ServiceAnswer } from '../domain/job-text.ts';
 import type { BatchItemStatus, BatchPhase, BatchSkip } from '../domain/batch-plan.ts';
 
@@ -231,7 +232,8 @@ export interface BatchRequest {
   audience: Audience;
 }
 
-export type BatchSubmitResult = { ok: true; batchId: string } | { ok: false; message: string; problem?: IdProblem };
+/** `problem`: why the batch was refused, worded per reader; `message` is its English. */
+export type BatchSubmitResult = { ok: true; batchId: string } | { ok: false; message: string; problem?: RequestProblem };
 
 /** An event as a job emits it: the engine adds the job id and the time. */
 export type EventBody = MigrationEvent extends infer E ? (E extends unknown ? Omit<E, 'jobId' | 'at'> : never) : never;

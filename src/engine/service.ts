@@ -209,12 +209,15 @@ export class EngineService implements MigrationService {
   }
 
   async scan(input: { regionId: string; target: string; requestedBy: string; audience: Audience }): Promise<{ jobId: string }> {
-    if (!this.d.fleet) throw new Error('scans are not available in this deployment');
+    if (!this.d.fleet) throw new BadRequestError({ problem: 'unavailable', what: 'scans' });
     return this.d.fleet.scan(input);
   }
 
   async submitBatch(input: BatchRequest): Promise<BatchSubmitResult> {
-    if (!this.d.fleet) return { ok: false, message: 'batches are not available in this deployment' };
+    if (!this.d.fleet) {
+      const problem = { problem: 'unavailable', what: 'batches' } as const;
+      return { ok: false, message: msg('en').requestProblemText({ problem }), problem };
+    }
     return this.d.fleet.submitBatch(input);
   }
 

@@ -5,6 +5,8 @@ import type { MigrationEvent } from '../../src/domain/events.ts';
 import { egressIp } from '../../src/sandbox/index.ts';
 import { startFleetEnv, type FleetEnv } from './env.ts';
 import { batchScenario, fleetIds, scanScenario } from './scenarios.ts';
+import { refusalText } from '../../src/slack/refused-because.ts';
+import type { RequestProblem } from '../../src/domain/request-problem.ts';
 
 const ALL = { ports: { kind: 'all' as const }, configureGuest: false };
 let env: FleetEnv | undefined;
@@ -18,6 +20,13 @@ async function approve(e: FleetEnv, batchId: string, userId = 'U0BOB') {
 }
 
 describe('batch (engine)', () => {
+  it('refuses targets that are not NAT gateway, VPC or instance ids with the facts (worded per reader), its English as before', async () => {
+    env = await startFleetEnv({ name: 'batch-bad-targets', scenario: batchScenario(2) });
+    const res = await env.engine.service.submitBatch({ regionId: 'cn-hangzhou', targets: [fleetIds.natGateway, 'sg-bp1nope'], options: ALL, requestedBy: 'U0ALICE', audience: {} });
+    expect(res).toEqual({ ok: false, message: 'not NAT gateway, VPC or instance ids: sg-bp1nope', problem: { problem: 'not_batch_targets', shown: ['sg-bp1nope'] } });
+    expect(refusalText(res as { message: string; problem: RequestProblem }, 'ja')).toBe('NATゲートウェイ、VPC、インスタンスのいずれのIDでもありません: sg-bp1nope');
+  });
+
   it('a batch that succeeds ends with every instance egressing through the SNAT IP', async () => {
     env = await startFleetEnv({ name: 'batch-ok', scenario: batchScenario(8) });
     const snatIp = env.sandbox.world.snatEntries.values().next().value!.snatIp;

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { egressIp } from '../../src/sandbox/index.ts';
 import { CHANNEL, startFleetEnv, type FleetEnv } from './env.ts';
 import { fleetIds, scanScenario } from './scenarios.ts';
+import { BadRequestError, problemOf } from '../../src/engine/bad-request.ts';
+import { refusedBecause } from '../../src/slack/refused-because.ts';
 
 let env: FleetEnv;
 
@@ -46,6 +48,14 @@ describe('scan', () => {
     expect(count('DescribeForwardTableEntries')).toBeGreaterThanOrEqual(5);
     expect(count('DescribeInstances')).toBeLessThan(10);
     expect(calls.length).toBeLessThan(40);
+  });
+
+  it('refuses a target that is neither a NAT gateway nor a VPC id with the facts (worded per reader), its English as before; nothing queued', async () => {
+    const err = await env.engine.service.scan({ regionId: 'cn-hangzhou', target: 'sg-bp1nope', requestedBy: 'U0ALICE', audience: {} }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect(problemOf(err)).toEqual({ problem: 'not_scan_target', shown: 'sg-bp1nope' });
+    expect((err as Error).message).toBe('`sg-bp1nope` is neither a NAT gateway id nor a VPC id');
+    expect(refusedBecause(err, 'ja')).toBe('`sg-bp1nope` はNATゲートウェイIDでもVPC IDでもありません');
   });
 
   it('through Slack: `/natmigrate scan` posts counts and a table, and the whole inventory as a CSV file', async () => {

@@ -9,6 +9,7 @@ import type { JobOutcome } from '../../src/domain/events.ts';
 import { parseCommand } from '../../src/domain/command.ts';
 import type { CommandRefusalCode } from '../../src/domain/command-refusal.ts';
 import { idProblem } from '../../src/domain/ids.ts';
+import type { RequestProblem } from '../../src/domain/request-problem.ts';
 import { RECORD_STEP_NAMES, STEPS } from '../../src/domain/steps.ts';
 import type { PlanWarning } from '../../src/domain/plan-warning.ts';
 import type { DriftReason, OutcomeText, ReconcileSituation, ServiceAnswer, StepFailureText } from '../../src/domain/job-text.ts';
@@ -702,5 +703,32 @@ describe('the demo\'s verdict when its instance did not move', () => {
       expect(t, problem.code).toMatch(JAPANESE);
       expect(t.replace(/'[^']*'/g, ''), problem.code).not.toMatch(/[a-z]{3,} [a-z]{3,} [a-z]{3,}/);
     }
+  });
+});
+
+describe('why the service did not take a request (BadRequestError, a refused batch)', () => {
+  const problems: [RequestProblem, string][] = [
+    [{ problem: 'not_scan_target', shown: 'sg-bp1x' }, '`sg-bp1x` is neither a NAT gateway id nor a VPC id'],
+    [{ problem: 'not_batch_targets', shown: ['sg-1', 'eni-2'] }, 'not NAT gateway, VPC or instance ids: sg-1, eni-2'],
+    [{ problem: 'not_batch_targets', shown: [] }, 'not NAT gateway, VPC or instance ids: (none given)'],
+    [{ problem: 'unavailable', what: 'scans' }, 'scans are not available in this deployment'],
+    [{ problem: 'unavailable', what: 'batches' }, 'batches are not available in this deployment'],
+  ];
+  it('in English as the engine wrote it; in Japanese, with the ids as given and no English sentence', () => {
+    for (const [problem, english] of problems) {
+      expect(msg('en').requestProblemText({ problem })).toBe(english);
+      const ja = msg('ja').requestProblemText({ problem });
+      expect(ja, english).toMatch(JAPANESE);
+      expect(ja, english).not.toMatch(/neither|not NAT|none given|not available/);
+      if (problem.problem !== 'unavailable') for (const id of [problem.shown].flat()) expect(ja).toContain(id);
+    }
+  });
+  it('a batch\'s skip for an instance with an active job is explained in Japanese (English keeps the engine\'s sentence)', () => {
+    expect(msg('en').refusalExplain({ code: 'ActiveJob' })).toBe('');
+    expect(msg('ja').refusalExplain({ code: 'ActiveJob' })).toMatch(/実行中のジョブ.*バッチから除外/);
+  });
+  it('an id or region problem reads as the parser words it', () => {
+    const problem = idProblem('instance', 'I-BP1ABCDEFGHIJKLMNOPQ')!;
+    for (const lang of LANGS) expect(msg(lang).requestProblemText({ problem })).toBe(msg(lang).idProblemText({ problem }));
   });
 });

@@ -64,7 +64,7 @@ export function createFleet(ctx: FleetContext, conn: { connection: ConnectionOpt
     async scan(input) {
       const bad = regionProblemHere(input.regionId, conn.regions);
       if (bad) throw new BadRequestError(bad);
-      if (!isNatGatewayId(input.target) && !isVpcId(input.target)) throw new Error(`\`${input.target}\` is neither a NAT gateway id nor a VPC id`);
+      if (!isNatGatewayId(input.target) && !isVpcId(input.target)) throw new BadRequestError({ problem: 'not_scan_target', shown: input.target });
       const seq = await ctx.records.nextSeq('scan', input.regionId, input.target);
       const jobId = `${jobIdFor('scan', input.regionId, input.target)}-${seq}`;
       const now = iso();
@@ -82,7 +82,10 @@ export function createFleet(ctx: FleetContext, conn: { connection: ConnectionOpt
       if (bad) return { ok: false, message: msg('en').idProblemText({ problem: bad }), problem: bad };
       const targets = [...new Set(input.targets)];
       const wrong = targets.filter((t) => !isNatGatewayId(t) && !isVpcId(t) && !isInstanceId(t));
-      if (!targets.length || wrong.length) return { ok: false, message: `not NAT gateway, VPC or instance ids: ${wrong.join(', ') || '(none given)'}` };
+      if (!targets.length || wrong.length) {
+        const problem = { problem: 'not_batch_targets', shown: wrong } as const;
+        return { ok: false, message: msg('en').requestProblemText({ problem }), problem };
+      }
       const seq = await ctx.records.nextSeq('batch', input.regionId, targets[0]!);
       const jobId = `${jobIdFor('batch', input.regionId, targets[0]!)}-${seq}`;
       const now = iso();

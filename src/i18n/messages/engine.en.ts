@@ -1,6 +1,7 @@
 // The service's answers to cancel and rollback, from their codes (src/domain/job-text.ts ServiceAnswer). Plain text:
 // the caller escapes it. The engine keeps this English as the answer's `message` (logs, CLI).
 import type { EntryFact, ReconcileSituation, ServiceAnswer, StepFailureText } from '../../domain/job-text.ts';
+import type { RequestProblem } from '../../domain/request-problem.ts';
 import { en as parserEn } from './parser.en.ts';
 
 const EFFECT = {
@@ -93,7 +94,18 @@ function situationText(s: ReconcileSituation): string {
   }
 }
 
+function requestText(p: RequestProblem): string {
+  if ('kind' in p) return parserEn.idProblemText({ problem: p });
+  switch (p.problem) {
+    case 'not_scan_target': return `\`${p.shown}\` is neither a NAT gateway id nor a VPC id`;
+    case 'not_batch_targets': return `not NAT gateway, VPC or instance ids: ${p.shown.join(', ') || '(none given)'}`;
+    case 'unavailable': return `${p.what} are not available in this deployment`;
+  }
+}
+
 export const en = {
+  /** Why the service did not take a request (BadRequestError, a refused batch), in plain text. */
+  requestProblemText: (p: { problem: RequestProblem }) => requestText(p.problem),
   /** Why one of the engine's own checks stopped a step, in plain text (the caller escapes it). */
   stepFailureText: (p: { text: StepFailureText }) => failureText(p.text),
   /** The service's answer to cancel or rollback, in plain text. */

@@ -1,6 +1,7 @@
 import type { EntryFact, ReconcileSituation, ServiceAnswer, StepFailureText } from '../../domain/job-text.ts';
 import type { SameMessages } from '../message-type.ts';
 import type { en as En } from './engine.en.ts';
+import type { RequestProblem } from '../../domain/request-problem.ts';
 import { ja as parserJa } from './parser.ja.ts';
 
 // cancel と rollback へのサービスの応答（src/domain/job-text.ts の ServiceAnswer のコードから）。プレーンテキスト。
@@ -99,7 +100,18 @@ function situationText(s: ReconcileSituation): string {
   }
 }
 
+function requestText(p: RequestProblem): string {
+  if ('kind' in p) return parserJa.idProblemText({ problem: p });
+  switch (p.problem) {
+    case 'not_scan_target': return `\`${p.shown}\` はNATゲートウェイIDでもVPC IDでもありません`;
+    case 'not_batch_targets':
+      return p.shown.length ? `NATゲートウェイ、VPC、インスタンスのいずれのIDでもありません: ${p.shown.join('、')}` : '対象のIDが指定されていません';
+    case 'unavailable': return p.what === 'scans' ? 'このデプロイではスキャンを利用できません' : 'このデプロイではバッチ移行を利用できません';
+  }
+}
+
 export const ja: SameMessages<typeof En> = {
+  requestProblemText: (p) => requestText(p.problem),
   stepFailureText: (p) => failureText(p.text),
   serviceAnswerText: (p) => answerText(p.answer),
   reconcileSituation: (p) => situationText(p.situation),

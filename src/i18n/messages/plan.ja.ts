@@ -80,6 +80,7 @@ export const ja: SameMessages<typeof En> = {
   servicesNone: () => '• ループバック以外には見つかりません',
   refusalExplain: (p) => (p.problem ? PROBLEM[p.problem] : undefined) ?? ({
     InstanceNotFound: 'インスタンスが見つかりません。IDと --region を確認してください。',
+    ActiveJob: 'このインスタンスにはすでに実行中のジョブがあるため、バッチから除外しました。',
     InstanceNotRunning: 'インスタンスが Running ではありません。起動してから再実行してください（ENIのアタッチと検証に必要です）。',
     AttachRequiresStop: 'このインスタンスタイプは停止中にしかセカンダリENIをアタッチできません。natmigrate は稼働中のインスタンスを停止しません。',
     NoNatGateway: 'NATゲートウェイが見つからないため、移行するDNAT IPマッピングも、SNATによる送信経路もありません。',
