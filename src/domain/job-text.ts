@@ -169,5 +169,11 @@ export type ReconcileSituation =
   | { code: 'maps_nothing'; eip: string }
   /** Set by the engine (src/engine/reconcile/cloud-reconcile.ts), not by decideReconcile (src/domain/reconcile-decision.ts). */
   | { code: 'eni_gone' }
+  /** The ENI's tags are not a complete natmigrate journal (set by the engine). */
+  | { code: 'not_journal' }
+  /** The ENI was made by another natmigrate deployment (set by the engine). */
+  | { code: 'other_deployment'; deployment: string }
+  /** A job holds the forward table's lock (set by the engine). */
+  | { code: 'table_busy'; table: string }
   | { code: 'reads_differed'; first: ReconcileSituation; then: ReconcileSituation }
   | { code: 'restore_asked'; by: string; before: ReconcileSituation };

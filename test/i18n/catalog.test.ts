@@ -633,6 +633,9 @@ describe('why reconcile decided what it did (codes with facts, worded per reader
     { code: 'eni_gone' },
     { code: 'reads_differed', first: { code: 'maps_nothing', eip: '203.0.113.7' }, then: { code: 'eni_gone' } },
     { code: 'restore_asked', by: 'U0ALICE', before: { code: 'maps_both', eip: '203.0.113.7', originalIp: '192.168.1.7' } },
+    { code: 'not_journal' },
+    { code: 'other_deployment', deployment: 'prod-2' },
+    { code: 'table_busy', table: 'ftb-1' },
   ];
   it('every situation in both languages; the Japanese carries no English sentence, only identifiers and states', () => {
     for (const situation of all) {
@@ -647,6 +650,12 @@ describe('why reconcile decided what it did (codes with facts, worded per reader
     expect(msg('en').reconcileSituation({ situation: all[7]! })).toBe('EIP 203.0.113.7 maps to 192.168.1.99 (fwd-9), which neither job migrate-1 nor its original made');
     expect(msg('en').reconcileSituation({ situation: all[15]! })).toBe('restore asked for by U0ALICE (EIP 203.0.113.7 maps both to the ENI and to the original 192.168.1.7)');
     expect(msg('ja').reconcileSituation({ situation: all[7]! })).toBe('EIP 203.0.113.7 は 192.168.1.99（fwd-9） にマッピングされていますが、これはジョブ migrate-1 も元の設定も作ったものではありません');
+  });
+  it('why reconcile skipped an ENI or waits: the English as the engine wrote it before', () => {
+    expect(msg('en').reconcileSituation({ situation: all[16]! })).toBe('its tags are not a complete natmigrate journal (an ENI from before the journal, or edited by hand)');
+    expect(msg('en').reconcileSituation({ situation: all[17]! })).toBe('made by another deployment (prod-2)');
+    expect(msg('en').reconcileSituation({ situation: all[18]! })).toBe('forward table ftb-1 is busy (a job holds its lock)');
+    expect(msg('ja').reconcileSituation({ situation: all[18]! })).toBe('転送テーブル ftb-1 は使用中です（ジョブがロックを保持しています）');
   });
   it('an EIP that maps to nothing says so in both languages', () => {
     expect(msg('en').reconcileSituation({ situation: all[6]! })).toBe('job migrate-1 ended restored, but EIP 203.0.113.7 now maps to nothing');

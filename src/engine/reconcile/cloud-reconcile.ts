@@ -137,17 +137,20 @@ async function act(d: CloudReconcileDeps, regionId: string, c: ActionContext, ac
   }
 }
 
+/** A report's reason: the facts (worded per reader) and their English. */
+const said = (situation: ReconcileSituation) => ({ why: msg('en').reconcileSituation({ situation }), situation });
+
 /** One ENI: lock its forward table, take a fencing token, read, decide, act. */
 export async function reconcileEni(d: CloudReconcileDeps, regionId: string, eni: NetworkInterface, force?: { restore: true; by: string }): Promise<ReconcileReport> {
   const j = readJournal(eni.tags);
   const base = { eniId: eni.networkInterfaceId };
-  if (!j) return { ...base, action: 'skipped', why: 'its tags are not a complete natmigrate journal (an ENI from before the journal, or edited by hand)' };
-  if (j.deployment !== d.deployment) return { ...base, jobId: j.jobId, action: 'skipped', why: `made by another deployment (${j.deployment})` };
+  if (!j) return { ...base, action: 'skipped', ...said({ code: 'not_journal' }) };
+  if (j.deployment !== d.deployment) return { ...base, jobId: j.jobId, action: 'skipped', ...said({ code: 'other_deployment', deployment: j.deployment }) };
   const report: ReconcileReport = { ...base, jobId: j.jobId, instanceId: j.instanceId, action: 'skipped', why: '' };
   const owner = `reconcile-${eni.networkInterfaceId}`;
   const token = await d.fencing.takeOver(owner);
   const lock = await d.locks.tryAcquire(j.original.forwardTableId, tableLockOwner(owner, token));
-  if (!lock) return { ...report, action: 'wait', why: `forward table ${j.original.forwardTableId} is busy (a job holds its lock)` };
+  if (!lock) return { ...report, action: 'wait', ...said({ code: 'table_busy', table: j.original.forwardTableId }) };
   try {
     const raw = d.cloudFor(regionId);
     const cloud = fencedCloud(raw, async (what) => {
@@ -160,7 +163,7 @@ export async function reconcileEni(d: CloudReconcileDeps, regionId: string, eni:
       entriesOnEip: await raw.listForwardEntries(j.original.forwardTableId, { externalIp: j.original.externalIp }),
     });
     let seen = await read();
-    if (!seen.live) return { ...report, action: 'leave', why: 'the ENI is gone' };
+    if (!seen.live) return { ...report, action: 'leave', ...said({ code: 'eni_gone' }) };
     const known = await knowledgeOf(d, regionId, j);
     let action = decideReconcile({ journal: j, eni: seen.live, entriesOnEip: seen.entriesOnEip, job: known });
     // Redis forgot the job, so nothing says when it last wrote, and reads lag writes: its last write (the entry it

@@ -88,6 +88,9 @@ function situationText(s: ReconcileSituation): string {
     case 'still_original': return `EIP ${s.eip} still maps to the original ${s.originalIp}: the cutover never happened or was undone`;
     case 'maps_nothing': return `EIP ${s.eip} maps to nothing: the job stopped between the delete and the create`;
     case 'eni_gone': return 'the ENI is gone';
+    case 'not_journal': return 'its tags are not a complete natmigrate journal (an ENI from before the journal, or edited by hand)';
+    case 'other_deployment': return `made by another deployment (${s.deployment})`;
+    case 'table_busy': return `forward table ${s.table} is busy (a job holds its lock)`;
     case 'reads_differed':
       return `the cloud read differently once the reads caught up with the last writes (first: ${situationText(s.first)}; then: ${situationText(s.then)})`;
     case 'restore_asked': return `restore asked for by ${s.by} (${situationText(s.before)})`;

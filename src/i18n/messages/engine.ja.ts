@@ -94,6 +94,9 @@ function situationText(s: ReconcileSituation): string {
     case 'still_original': return `EIP ${s.eip} はまだ元の ${s.originalIp} にマッピングされています。切り替えは行われなかったか、元に戻されています`;
     case 'maps_nothing': return `EIP ${s.eip} はどこにもマッピングされていません。ジョブが削除と作成の間で止まりました`;
     case 'eni_gone': return 'ENIはもう存在しません';
+    case 'not_journal': return 'タグが natmigrate のジャーナルとして完全ではありません（ジャーナル導入前のENIか、手で編集されたもの）';
+    case 'other_deployment': return `別のデプロイ（${s.deployment}）が作ったものです`;
+    case 'table_busy': return `転送テーブル ${s.table} は使用中です（ジョブがロックを保持しています）`;
     case 'reads_differed':
       return `直前の書き込みが読み取りに反映された後、クラウドの状態が変わっていました（最初: ${situationText(s.first)}、次: ${situationText(s.then)}）`;
     case 'restore_asked': return `${s.by} が復元を求めました（${situationText(s.before)}）`;
