@@ -19,7 +19,7 @@ import { secs, summarize, verifyWorld } from './verdict.ts';
 import { sleep } from '../util/sleep.ts';
 import { until, UntilTimeoutError } from '../util/until.ts';
 import type { Lang } from '../i18n/lang.ts';
-import { msg } from '../i18n/catalog.ts';
+import { msg, type Catalog } from '../i18n/catalog.ts';
 
 export interface DemoOptions {
   /** Scenario file (JSON/YAML); default: the built-in scenario with demo latencies. */
@@ -55,18 +55,19 @@ const PEOPLE = new Map([[REQUESTER.id, REQUESTER.name], [APPROVER.id, APPROVER.n
 class DemoFailure extends Error {}
 
 /** Waits for a state of the session; a timeout or an interrupt ends the demo as a failure, not a crash. */
-async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+/** `what`: in the demo's language (it is the failure's words). */
+async function waitFor<T>(t: Catalog, probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs: number, signal?: AbortSignal): Promise<T> {
   try {
     return await until(probe, { what, timeoutMs, everyMs: 40, ...(signal ? { signal } : {}) });
   } catch (e) {
-    if (signal?.aborted) throw new DemoFailure('interrupted');
-    if (e instanceof UntilTimeoutError) throw new DemoFailure(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    if (signal?.aborted) throw new DemoFailure(t.demoInterrupted());
+    if (e instanceof UntilTimeoutError) throw new DemoFailure(t.demoTimedOut({ secs: Math.round(timeoutMs / 1000), what }));
     throw e;
   }
 }
 
 /** A pause a person takes (reading the card before clicking); an interrupt ends the demo. */
-const pause = (ms: number, signal?: AbortSignal) => sleep(ms, signal).catch(() => { throw new DemoFailure('interrupted'); });
+const pause = (t: Catalog, ms: number, signal?: AbortSignal) => sleep(ms, signal).catch(() => { throw new DemoFailure(t.demoInterrupted()); });
 
 
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
@@ -105,10 +106,10 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     }
     if (opts.instanceId && !scenario.instances.some((i) => i.instanceId === opts.instanceId)) {
       exitCode = 2;
-      throw new DemoSetupError(`--instance ${opts.instanceId}: no such instance in the scenario (it has ${scenario.instances.map((i) => i.instanceId).join(', ')})`);
+      throw new DemoSetupError(t.demoNoSuchInstance({ instance: opts.instanceId, has: scenario.instances.map((i) => i.instanceId) }));
     }
     const redisUrl = opts.redisUrl ?? DEFAULT_REDIS_URL;
-    const redisInfo = await progress.stage(t.progRedis({ url: redisUrl }), () => obtainRedis(redisUrl, progress.note, t.progRedisStarting),
+    const redisInfo = await progress.stage(t.progRedis({ url: redisUrl }), () => obtainRedis(redisUrl, progress.note, lang),
       (r) => (r.privatePort ? t.progRedisPrivate({ port: r.privatePort }) : undefined));
     cleanup.push('private Redis', () => redisInfo.close());
     const prefix = `{natmigrate-demo-${randomBytes(4).toString('hex')}}`;
@@ -131,7 +132,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const target = opts.instanceId ?? picked.target;
     if (!target) {
       exitCode = 2;
-      throw new DemoSetupError('the scenario has no instance with a DNAT IP mapping and SNAT coverage to migrate; name one with --instance');
+      throw new DemoSetupError(t.demoNoTarget());
     }
     const facts = instanceFacts(sb.world, target)!;
     const refusedExample = picked.refused && picked.refused !== target ? picked.refused : undefined;
@@ -159,7 +160,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       NATMIGRATE_LANGUAGE: lang,
     };
     const loaded = loadConfig(env, 'all');
-    if (!loaded.ok) throw new DemoSetupError(`the demo's configuration is invalid:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
+    if (!loaded.ok) throw new DemoSetupError(t.demoBadConfig({ problems: loaded.problems }));
     const config: Config = loaded.config;
 
     const outbox = createSlackNotifier({ redis, prefix: `${prefix}:slack`, botToken: ws.botToken, slackApiUrl: ws.apiUrl, pollMs: 50, baseBackoffMs: 200, logger });
@@ -187,7 +188,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       progress.act(t.progTypes({ who: who.name, command: `/natmigrate ${text}`, slip }));
       const at = Date.now();
       const res = await ws.slash(who.id, CHANNEL, text);
-      if (res.status !== 200) throw new DemoFailure(`the bot answered HTTP ${res.status} to \`/natmigrate ${text}\`: ${res.text.slice(0, 200)}`);
+      if (res.status !== 200) throw new DemoFailure(t.demoHttpToCommand({ status: res.status, command: `/natmigrate ${text}`, body: res.text.slice(0, 200) }));
       const reply = ws.renderText(String(res.json?.text ?? res.text));
       actions.push({ at, who: who.name, what: `/natmigrate ${text}`, reply });
       progress.note(t.progOnlyTo({ who: who.name, head: reply.split('\n')[0]!.slice(0, 110) }));
@@ -196,16 +197,16 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const dryRun = async (instanceId: string, flags: string): Promise<{ jobId: string; text: string }> => {
       const reply = await say(REQUESTER, `plan ${instanceId}${flags}`);
       const jobId = /`(preview-[^`]+)`/.exec(reply)?.[1];
-      if (!jobId) throw new DemoFailure(`the dry run of ${instanceId} was not queued: ${reply}`);
+      if (!jobId) throw new DemoFailure(t.demoDryRunNotQueued({ instance: instanceId, reply }));
       const msg = await progress.wait(t.progWaitDryRun(), () =>
-        waitFor(() => ws.channelMessages(CHANNEL).find((m) => ws.render(m).includes(jobId)), `the dry run ${jobId} in #ops`, 30_000, signal));
+        waitFor(t, () => ws.channelMessages(CHANNEL).find((m) => ws.render(m).includes(jobId)), t.waitDryRun({ job: jobId }), 30_000, signal));
       return { jobId, text: ws.render(msg) };
     };
     const guestFlag = facts.configuresSecondaryNic ? '' : ' --configure-guest';
 
     // 1. A slip: the command is refused on the spot, only alice sees why, nothing is queued.
     const typo = await say(REQUESTER, `migrate ${target}`, true);
-    if (!/^:warning:/.test(typo)) problems.push(`a malformed command was not refused: ${typo}`);
+    if (!/^:warning:/.test(typo)) problems.push(t.demoSlipNotRefused({ reply: typo }));
 
     // 2. A dry run on an instance the pre-flight refuses: the reason, and nothing changed.
     if (refusedExample) {
@@ -215,9 +216,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       const refusal = rec?.refusal ? `${rec.refusal.code}: ${rec.refusal.message}` : /refused/i.test(text) ? text.split('\n')[0] : undefined;
       // What #ops shows, in its language (the record's refusal message is the engine's English, for the check above).
       progress.note(t.progInOps({ head: text.split('\n')[0]! }));
-      if (!refusal) problems.push(`the pre-flight did not refuse ${refusedExample}: ${text.split('\n')[0]}`);
+      if (!refusal) problems.push(t.demoNotRefused({ instance: refusedExample, reply: text.split('\n')[0]! }));
       const writesAfter = sb.requests.filter((r) => r.code === 'OK' && !/^(Describe|List)/.test(r.action)).length;
-      if (writesAfter !== writesBefore) problems.push(`the refused dry run of ${refusedExample} changed the cloud (${writesAfter - writesBefore} writes)`);
+      if (writesAfter !== writesBefore) problems.push(t.demoRefusedWrote({ instance: refusedExample, writes: writesAfter - writesBefore }));
     }
 
     // 3. The dry run of the instance to migrate.
@@ -229,9 +230,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     // 4. The migration: queued, staged, approved by someone else, cut over, verified.
     const runReply = await say(REQUESTER, `run ${target}${guestFlag}`);
     const jobId = /`(migrate-[^`]+)`/.exec(runReply)?.[1];
-    if (!jobId) throw new DemoFailure(`the migration of ${target} was not queued: ${runReply}`);
+    if (!jobId) throw new DemoFailure(t.demoRunNotQueued({ instance: target, reply: runReply }));
     marks.run = Date.now();
-    const thread = await progress.wait(t.progWaitThread(), () => waitFor(() => outbox.thread(jobId), `the thread of ${jobId}`, 15_000, signal),
+    const thread = await progress.wait(t.progWaitThread(), () => waitFor(t, () => outbox.thread(jobId), t.waitThread({ job: jobId }), 15_000, signal),
       (th) => t.progThreadTs({ ts: th.threadTs }));
     jobThread = { channel: thread.channel, threadTs: thread.threadTs };
 
@@ -241,30 +242,30 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       const msgs = ws.thread(thread.channel, thread.threadTs);
       for (; shown < msgs.length; shown++) progress.note(t.progInThread({ head: ws.render(msgs[shown]!).split('\n')[0]!.slice(0, 110) }));
     };
-    const next = await progress.wait(t.progWaitCard(), () => waitFor(async () => {
+    const next = await progress.wait(t.progWaitCard(), () => waitFor(t, async () => {
       follow();
       const th = await outbox.thread(jobId);
       if (th?.approval) return { kind: 'card' as const, ts: th.approval.ts };
       const rec = await record(jobId);
       return rec?.state === 'finished' ? { kind: 'finished' as const } : undefined;
-    }, 'the approval card', 30_000, signal), (n) => (n.kind === 'card' ? t.progCardPosted() : t.progFinishedUnasked()));
+    }, t.waitCard(), 30_000, signal), (n) => (n.kind === 'card' ? t.progCardPosted() : t.progFinishedUnasked()));
 
     if (next.kind === 'card') {
       marks.card = Date.now();
-      await pause(600, signal); // bob reads the card before clicking
+      await pause(t, 600, signal); // bob reads the card before clicking
       progress.act(t.progClicks({ who: APPROVER.name }));
       const at = Date.now();
       // The click carries the button's value as posted in the message (fake Slack reads it from the blocks).
       const res = await ws.click(APPROVER.id, CHANNEL, next.ts, { actionId: APPROVE_ACTION_ID });
       actions.push({ at, who: APPROVER.name, what: t.demoClickedApprove(), threadTs: thread.threadTs });
-      if (res.status !== 200) problems.push(`the bot answered HTTP ${res.status} to bob's click`);
+      if (res.status !== 200) problems.push(t.demoHttpToClick({ status: res.status, who: APPROVER.name }));
       marks.approved = Date.now();
     }
-    await progress.wait(t.progWaitFinish(), () => waitFor(async () => {
+    await progress.wait(t.progWaitFinish(), () => waitFor(t, async () => {
       follow();
       const rec = await record(jobId);
       return rec?.state === 'finished' ? rec : undefined;
-    }, `${jobId} to finish`, 60_000, signal), (r) => t.progOutcome({ outcome: String(r.outcome) }));
+    }, t.waitFinish({ job: jobId }), 60_000, signal), (r) => t.progOutcome({ outcome: String(r.outcome) }));
     marks.finished = Date.now();
     await progress.wait(t.progWaitSettle(), () => outbox.waitIdle({ jobIds: [jobId], timeoutMs: 15_000 }).then(follow));
 
@@ -281,17 +282,17 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       const win = instanceFacts(sb.world, picked.windows)!;
       const reply = await say(REQUESTER, `run ${win.instanceId} --configure-guest`);
       const winJob = /`(migrate-[^`]+)`/.exec(reply)?.[1];
-      if (!winJob) throw new DemoFailure(`the migration of ${win.instanceId} was not queued: ${reply}`);
-      const card = await progress.wait(t.progWaitCardOf({ name: win.name }), () => waitFor(async () => (await outbox.thread(winJob))?.approval?.ts, `the approval card of ${winJob}`, 30_000, signal));
+      if (!winJob) throw new DemoFailure(t.demoRunNotQueued({ instance: win.instanceId, reply }));
+      const card = await progress.wait(t.progWaitCardOf({ name: win.name }), () => waitFor(t, async () => (await outbox.thread(winJob))?.approval?.ts, t.waitCardOf({ job: winJob }), 30_000, signal));
       progress.act(t.progClicksOn({ who: APPROVER.name, name: win.name }));
       const winThread = (await outbox.thread(winJob))!;
       actions.push({ at: Date.now(), who: APPROVER.name, what: t.demoClickedApprove(), threadTs: winThread.threadTs });
       const res = await ws.click(APPROVER.id, CHANNEL, card, { actionId: APPROVE_ACTION_ID });
-      if (res.status !== 200) problems.push(`the bot answered HTTP ${res.status} to bob's click on ${win.name}'s card`);
-      const winRec = await progress.wait(t.progWaitFinishOf({ name: win.name }), () => waitFor(async () => {
+      if (res.status !== 200) problems.push(t.demoHttpToClick({ status: res.status, who: APPROVER.name, name: win.name }));
+      const winRec = await progress.wait(t.progWaitFinishOf({ name: win.name }), () => waitFor(t, async () => {
         const r = await record(winJob);
         return r?.state === 'finished' ? r : undefined;
-      }, `${winJob} to finish`, 60_000, signal), (r) => t.progOutcome({ outcome: String(r.outcome) }));
+      }, t.waitFinish({ job: winJob }), 60_000, signal), (r) => t.progOutcome({ outcome: String(r.outcome) }));
       await outbox.waitIdle({ jobIds: [winJob], timeoutMs: 15_000 });
       winThreadTs = { channel: winThread.channel, threadTs: winThread.threadTs };
       const winCheck = await progress.stage(t.progCheckWindows({ name: win.name }), () => verifyWorld(sb, win, winRec, lang));
@@ -306,7 +307,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     } else if (e instanceof DemoFailure) {
       problems.push(e.message);
     } else {
-      problems.push(`unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      problems.push(t.demoUnexpected({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
     }
   }
 
@@ -330,7 +331,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       if (warnings.length) out(`\n${t.demoWarnings()}\n${warnings.map((w) => `  ${w}`).join('\n')}\n`);
     }
   } catch (e) {
-    problems.push(`printing the transcript failed: ${e instanceof Error ? e.message : String(e)}`);
+    problems.push(t.demoPrintFailed({ error: e instanceof Error ? e.message : String(e) }));
   }
 
   if (cleanup.size) {

@@ -39,6 +39,8 @@ import { ja as clicksJa } from './messages/clicks.ja.ts';
 import { en as demoEn } from './messages/demo.en.ts';
 import { ja as demoJa } from './messages/demo.ja.ts';
 import { en as progressEn } from './messages/progress.en.ts';
+import { en as demoFailureEn } from './messages/demo-failure.en.ts';
+import { ja as demoFailureJa } from './messages/demo-failure.ja.ts';
 import { ja as progressJa } from './messages/progress.ja.ts';
 import { en as engineEn } from './messages/engine.en.ts';
 import { ja as engineJa } from './messages/engine.ja.ts';
@@ -59,10 +61,10 @@ import { ja as parserJa } from './messages/parser.ja.ts';
 import type { Lang } from './lang.ts';
 import type { SameMessages } from './message-type.ts';
 
-const EN = { ...coreEn, ...configEn, ...commonEn, ...auditEn, ...cardEn, ...planEn, ...approvalEn, ...batchEn, ...fleetEn, ...commandsEn, ...helpEn, ...statusEn, ...clicksEn, ...demoEn, ...progressEn, ...engineEn, ...reportEn, ...notifyEn, ...homeEn, ...modalEn, ...guestEn, ...outcomeEn, ...parserEn };
+const EN = { ...coreEn, ...configEn, ...commonEn, ...auditEn, ...cardEn, ...planEn, ...approvalEn, ...batchEn, ...fleetEn, ...commandsEn, ...helpEn, ...statusEn, ...clicksEn, ...demoEn, ...progressEn, ...demoFailureEn, ...engineEn, ...reportEn, ...notifyEn, ...homeEn, ...modalEn, ...guestEn, ...outcomeEn, ...parserEn };
 export type Catalog = SameMessages<typeof EN>;
 
-const JA: Catalog = { ...coreJa, ...configJa, ...commonJa, ...auditJa, ...cardJa, ...planJa, ...approvalJa, ...batchJa, ...fleetJa, ...commandsJa, ...helpJa, ...statusJa, ...clicksJa, ...demoJa, ...progressJa, ...engineJa, ...reportJa, ...notifyJa, ...homeJa, ...modalJa, ...guestJa, ...outcomeJa, ...parserJa };
+const JA: Catalog = { ...coreJa, ...configJa, ...commonJa, ...auditJa, ...cardJa, ...planJa, ...approvalJa, ...batchJa, ...fleetJa, ...commandsJa, ...helpJa, ...statusJa, ...clicksJa, ...demoJa, ...progressJa, ...demoFailureJa, ...engineJa, ...reportJa, ...notifyJa, ...homeJa, ...modalJa, ...guestJa, ...outcomeJa, ...parserJa };
 
 const CATALOGS: Record<Lang, Catalog> = { en: EN as Catalog, ja: JA };
 

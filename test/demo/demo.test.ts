@@ -193,6 +193,20 @@ describe.concurrent('npm run demo', () => {
     expect(r.stdout).toContain('docker run -d --name natmigrate-redis -p 6379:6379 redis:7');
   });
 
+  it('--lang ja: why it could not run is in Japanese too (an unknown instance, no Redis), the commands as they are', async () => {
+    const r = await demo(['--lang', 'ja', '--instance', 'i-nope', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^RESULT: FAIL — --instance i-nope: シナリオにそのインスタンスはありません（あるのは i-bp1web01000000000001、/m);
+    expect(r.stdout).not.toContain('no such instance');
+    const dead = await freePort();
+    const none = await demo(['--lang', 'ja'], { REDIS_URL: `redis://127.0.0.1:${dead}`, PATH: '/nonexistent' });
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain(`RESULT: FAIL — natmigrate demo には Redis 7 が必要ですが、redis://127.0.0.1:${dead} から応答がなく`);
+    expect(none.stdout).toContain('sudo apt-get install -y redis-server');
+    expect(none.stdout).not.toMatch(/needs Redis|Get one of these|install it/);
+    expect(none.stderr).toMatch(new RegExp(`^▶ redis://127\\.0\\.0\\.1:${dead} のRedisに接続しています… 失敗$`, 'm'));
+  });
+
   it('rejects an unknown instance and a bad scenario with exit 2 before touching anything', async () => {
     const r = await demo(['--instance', 'i-nope', '--quiet']);
     expect(r.code).toBe(2);

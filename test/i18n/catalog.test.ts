@@ -741,3 +741,22 @@ describe('why the service did not take a request (BadRequestError, a refused bat
     for (const lang of LANGS) expect(msg(lang).requestProblemText({ problem })).toBe(msg(lang).idProblemText({ problem }));
   });
 });
+
+describe('why the demo could not run or did not pass', () => {
+  it('the English as the demo printed it; the Japanese with no English sentence', () => {
+    const en = msg('en');
+    expect(en.demoTimedOut({ secs: 30, what: en.waitDryRun({ job: 'preview-1' }) })).toBe('timed out after 30 s waiting for the dry run preview-1 in #ops');
+    expect(en.demoHttpToClick({ status: 500, who: 'bob', name: 'win-01' })).toBe('the bot answered HTTP 500 to bob\'s click on win-01\'s card');
+    expect(en.demoRefusedWrote({ instance: 'i-1', writes: 2 })).toBe('the refused dry run of i-1 changed the cloud (2 writes)');
+    const ja = msg('ja');
+    const all = [
+      ja.demoTimedOut({ secs: 30, what: ja.waitCardOf({ job: 'migrate-1' }) }), ja.demoHttpToClick({ status: 500, who: 'bob' }),
+      ja.demoRunNotQueued({ instance: 'i-1', reply: 'x' }), ja.demoNotRefused({ instance: 'i-1', reply: 'x' }), ja.demoInterrupted(),
+      ja.demoNoTarget(), ja.demoBadConfig({ problems: ['REDIS_URL: x'] }), ja.demoSlipNotRefused({ reply: 'x' }),
+    ];
+    for (const t of all) {
+      expect(t).toMatch(JAPANESE);
+      expect(t, t).not.toMatch(/\b(the|was|not|waiting|answered|refuse)\b/);
+    }
+  });
+});

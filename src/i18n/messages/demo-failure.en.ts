@@ -1,0 +1,31 @@
+// Why `natmigrate demo` could not run or did not pass, as its RESULT: FAIL line says it (src/demo/run-demo.ts,
+// src/demo/redis.ts). Plain text; `reply`, `body`, `error` are data (the bot's answer, an HTTP body, an error's text).
+export const en = {
+  demoNeedsRedis: (p: { url: string }) => [
+    `natmigrate demo needs Redis 7 and nothing answered at ${p.url}, and no redis-server is installed to start a private one.`,
+    'Get one of these, then run `npm run demo` again:',
+    '  • install it:            sudo apt-get install -y redis-server     (macOS: brew install redis)',
+    '  • or run it in Docker:   docker run -d --name natmigrate-redis -p 6379:6379 redis:7',
+    '  • or point the demo at one you have:   REDIS_URL=redis://host:6379 npm run demo',
+  ].join('\n'),
+  demoNoSuchInstance: (p: { instance: string; has: string[] }) => `--instance ${p.instance}: no such instance in the scenario (it has ${p.has.join(', ')})`,
+  demoNoTarget: () => 'the scenario has no instance with a DNAT IP mapping and SNAT coverage to migrate; name one with --instance',
+  demoBadConfig: (p: { problems: string[] }) => `the demo's configuration is invalid:\n${p.problems.map((x) => `  - ${x}`).join('\n')}`,
+  demoInterrupted: () => 'interrupted',
+  demoTimedOut: (p: { secs: number; what: string }) => `timed out after ${p.secs} s waiting for ${p.what}`,
+  /** What a timed-out wait was waiting for (`demoTimedOut`'s `what`). */
+  waitDryRun: (p: { job: string }) => `the dry run ${p.job} in #ops`,
+  waitThread: (p: { job: string }) => `the thread of ${p.job}`,
+  waitCard: () => 'the approval card',
+  waitCardOf: (p: { job: string }) => `the approval card of ${p.job}`,
+  waitFinish: (p: { job: string }) => `${p.job} to finish`,
+  demoHttpToCommand: (p: { status: number; command: string; body: string }) => `the bot answered HTTP ${p.status} to \`${p.command}\`: ${p.body}`,
+  demoHttpToClick: (p: { status: number; who: string; name?: string }) => `the bot answered HTTP ${p.status} to ${p.who}'s click${p.name ? ` on ${p.name}'s card` : ''}`,
+  demoDryRunNotQueued: (p: { instance: string; reply: string }) => `the dry run of ${p.instance} was not queued: ${p.reply}`,
+  demoRunNotQueued: (p: { instance: string; reply: string }) => `the migration of ${p.instance} was not queued: ${p.reply}`,
+  demoSlipNotRefused: (p: { reply: string }) => `a malformed command was not refused: ${p.reply}`,
+  demoNotRefused: (p: { instance: string; reply: string }) => `the pre-flight did not refuse ${p.instance}: ${p.reply}`,
+  demoRefusedWrote: (p: { instance: string; writes: number }) => `the refused dry run of ${p.instance} changed the cloud (${p.writes} writes)`,
+  demoUnexpected: (p: { error: string }) => `unexpected error: ${p.error}`,
+  demoPrintFailed: (p: { error: string }) => `printing the transcript failed: ${p.error}`,
+};
