@@ -1,5 +1,10 @@
 // What the demo tears down, and what it keeps of the system's logs: both survive a failed run.
 
+export type CleanupFailure = { step: string; error: string } | { step: string; timedOutAfterS: number };
+
+const STEP_LIMIT_S = 10;
+const TIMED_OUT = Symbol('cleanup step timed out');
+
 /** Runs `fn`s in reverse order of registration, each bounded, whatever happened before. */
 export class Cleanup {
   private readonly steps: { name: string; fn: () => Promise<unknown> }[] = [];
@@ -9,15 +14,15 @@ export class Cleanup {
   get size(): number {
     return this.steps.length;
   }
-  /** What failed: the step's name and the error's own text (worded by the caller). */
-  async run(): Promise<{ step: string; error: string }[]> {
-    const failures: { step: string; error: string }[] = [];
+  /** What failed: the step's name, and the error's own text or how long it was given (worded by the caller). */
+  async run(): Promise<CleanupFailure[]> {
+    const failures: CleanupFailure[] = [];
     for (const s of this.steps.reverse()) {
       let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([s.fn(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('took over 10 s')), 10_000); })]);
+        await Promise.race([s.fn(), new Promise((_, reject) => { timer = setTimeout(() => reject(TIMED_OUT), STEP_LIMIT_S * 1000); })]);
       } catch (e) {
-        failures.push({ step: s.name, error: e instanceof Error ? e.message : String(e) });
+        failures.push(e === TIMED_OUT ? { step: s.name, timedOutAfterS: STEP_LIMIT_S } : { step: s.name, error: e instanceof Error ? e.message : String(e) });
       } finally {
         clearTimeout(timer);
       }

@@ -84,6 +84,7 @@ describe('the message catalog', () => {
       ja.helpLines(),
       ja.statusNoActive(),
       ja.clickApproved({ job: '`migrate-x`', n: 1, of: 1 }),
+      ja.progCleanupFailed({ step: 'bot', timedOutAfterS: 10 }),
     ];
     for (const s of samples) expect(s).toMatch(JAPANESE);
     // Every step the engine has a Japanese title.
@@ -98,6 +99,8 @@ describe('the message catalog', () => {
     expect(refused).toMatch(JAPANESE);
     expect(ja.refusedHead({ target: 'i-bp1', code: '`ServiceAtRisk`', message: 'm' })).toContain('`ServiceAtRisk`');
     // English is the product's original wording.
+    expect(en.progCleanupFailed({ step: 'bot', timedOutAfterS: 10 })).toBe('cleanup: bot: took over 10 s');
+    expect(ja.progCleanupFailed({ step: 'bot', timedOutAfterS: 10 })).not.toMatch(/took over/);
     expect(en.stepTitle({ step: 'delete_entry', title: 'Delete the DNAT IP mapping' })).toBe('Delete the DNAT IP mapping');
     // Command words stay English in the Japanese help.
     for (const w of ['/natmigrate plan', '/natmigrate run', '--ports', '--configure-guest', '/natmigrate config language']) expect(ja.helpLines()).toContain(w);

@@ -39,6 +39,6 @@ export const en = {
   progCheckWindows: (p: { name: string }) => `checking ${p.name} in the sandbox world (DNAT target, egress, RDP via the EIP)`,
   progCleanup: () => 'cleaning up (bot, worker, engine, workspace, sandbox, Redis keys)',
   /** `step`: which part of the set-up (an identifier-like name); `error`: the error's own text. */
-  progCleanupFailed: (p: { step: string; error: string }) => `cleanup: ${p.step}: ${p.error}`,
+  progCleanupFailed: (p: { step: string; error: string } | { step: string; timedOutAfterS: number }) => ('error' in p ? `cleanup: ${p.step}: ${p.error}` : `cleanup: ${p.step}: took over ${p.timedOutAfterS} s`),
   progSignal: (p: { signal: string }) => `natmigrate demo: ${p.signal}, cleaning up (again to quit now)`,
 };

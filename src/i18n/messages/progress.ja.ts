@@ -37,6 +37,6 @@ export const ja: SameMessages<typeof En> = {
   progWaitFinishOf: (p) => `${p.name} の完了を待っています`,
   progCheckWindows: (p) => `サンドボックスのワールドで ${p.name} を確認しています（DNATの転送先、送信元IP、EIP経由のRDP）`,
   progCleanup: () => '後片付けをしています（ボット、ワーカー、エンジン、ワークスペース、サンドボックス、Redisのキー）',
-  progCleanupFailed: (p) => `後片付け: ${p.step}: ${p.error}`,
+  progCleanupFailed: (p) => ('error' in p ? `後片付け: ${p.step}: ${p.error}` : `後片付け: ${p.step}: ${p.timedOutAfterS} 秒以内に終わりませんでした`),
   progSignal: (p) => `natmigrate demo: ${p.signal} を受け取りました。後片付けをしています（もう一度押すとすぐに終了）`,
 };
