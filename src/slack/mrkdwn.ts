@@ -90,6 +90,19 @@ export function code(s: string | number | undefined): string {
   return body.trim() ? `\`${body}\`` : '`-`';
 }
 
+/**
+ * `code(s)` for a line that is cut to `max` units right after: the same first `max` units, and longer than `max`
+ * exactly when `code(s)` is. A value far longer than the cut is not escaped whole only to be thrown away.
+ */
+export function codeWithin(s: string, max: number): string {
+  if (s.length > 2 * max + 2) {
+    // codeBody maps each unit by itself and the one before it, so the body of a prefix is a prefix of the body.
+    const head = codeBody(s.slice(0, 2 * max + 2));
+    if (head.length > max && head.trim()) return `\`${head}`;
+  }
+  return code(s);
+}
+
 /** `esc`, then a backtick as `'` and each run of line feeds as one space (`esc` made every `\r` a space), in one pass. */
 function codeBody(s: string): string {
   let out = '';
