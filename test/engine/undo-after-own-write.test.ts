@@ -154,7 +154,15 @@ describe('undo right after our own write, while reads still show the state from 
       sandbox.faults.clear();
     }
     const rec = (await engine.service.status(jobId))[0]!;
-    expect(rec.steps.find((st) => st.step === 'restore_delete_new')!.detail!.deleted).toHaveLength(1);
+    // The cloud's own log is the witness, as in the test above (a run that took the job over mid-restore finds the
+    // delete made and records nothing to delete): the one entry the lost create made was deleted, and only then was
+    // the original created again.
+    const original = rec.steps.find((st) => st.step === 'save_original')!.detail!.forwardEntryId;
+    const writes = sandbox.requests.filter((r) => r.at >= t0 && r.code === 'OK' && /^(Create|Delete)ForwardEntry$/.test(r.action));
+    const log = JSON.stringify(writes.map((r) => [r.action, r.params.ForwardEntryId ?? r.params.InternalIp]));
+    const deletedNew = writes.filter((r) => r.action === 'DeleteForwardEntry' && r.params.ForwardEntryId !== original);
+    expect(deletedNew, log).toHaveLength(1);
+    expect(writes.findIndex((r) => r.action === 'CreateForwardEntry' && r.params.InternalIp === ip), log).toBeGreaterThan(writes.indexOf(deletedNew[0]!));
     await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
     await expectUntouched(id, eip, ip);
   });
