@@ -14,15 +14,35 @@ const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
 // Control characters except tab and newline (C0, DEL, C1).
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+// Any unit `esc` replaces: most text has none and is returned as it is.
+// eslint-disable-next-line no-control-regex
+const ESCAPED = /[&<>\u202A-\u202E\u2066-\u2069\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
-/** Untrusted text as mrkdwn that shows exactly that text (no mention, link, or formatting control of Slack's). */
+/** What `esc` puts for one UTF-16 unit, or undefined to keep it. */
+function escUnit(c: number): string | undefined {
+  if (c === 38) return '&amp;';
+  if (c === 60) return '&lt;';
+  if (c === 62) return '&gt;';
+  if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return '\uFFFD';
+  if (c <= 0x08 || (c >= 0x0b && c <= 0x1f) || (c >= 0x7f && c <= 0x9f)) return ' ';
+  return undefined;
+}
+
+/**
+ * Untrusted text as mrkdwn that shows exactly that text (no mention, link, or formatting control of Slack's).
+ * One pass over the text (a hostile name can be tens of thousands of `&` and `<`, escaped once per field it is in).
+ */
 export function esc(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(BIDI, '\uFFFD')
-    .replace(CONTROL, ' ');
+  if (!ESCAPED.test(s)) return s;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const r = escUnit(s.charCodeAt(i));
+    if (r === undefined) continue;
+    out += s.slice(from, i) + r;
+    from = i + 1;
+  }
+  return out + s.slice(from);
 }
 
 /**
@@ -52,16 +72,49 @@ const oddFences = (s: string) => (s.match(/```/g) ?? []).length % 2 === 1;
 /** The first `n` units of `s`, moved back before a split surrogate pair, entity or control sequence of ours. */
 function cleanCut(s: string, n: number): string {
   let cut = s.slice(0, n);
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  cut = cut.replace(/&[a-z#0-9]{0,6}$/i, '');
-  const open = cut.search(/<([!@#][^<>]*)?$/);
-  return open >= 0 ? cut.slice(0, open) : cut;
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  // An entity is at most 7 units long: only the tail can hold a cut one (anchored regexes would scan the whole cut).
+  const tail = cut.slice(-7);
+  const amp = tail.search(/&[a-z#0-9]{0,6}$/i);
+  if (amp >= 0) cut = cut.slice(0, cut.length - tail.length + amp);
+  // An unclosed `<` (alone, or opening one of ours) can only be the last `<`.
+  const open = cut.lastIndexOf('<');
+  const unclosed = open >= 0 && (open === cut.length - 1 || ('!@#'.includes(cut[open + 1]!) && !cut.includes('>', open)));
+  return unclosed ? cut.slice(0, open) : cut;
 }
 
 /** Untrusted text on one line, as inline code: escaped, backticks (which would end the span) and newlines neutralised. */
 export function code(s: string | number | undefined): string {
-  const body = esc(String(s ?? '')).replace(/`/g, "'").replace(/[\r\n]+/g, ' ');
+  const body = codeBody(String(s ?? ''));
   return body.trim() ? `\`${body}\`` : '`-`';
+}
+
+/**
+ * `code(s)` for a line that is cut to `max` units right after: the same first `max` units, and longer than `max`
+ * exactly when `code(s)` is. A value far longer than the cut is not escaped whole only to be thrown away.
+ */
+export function codeWithin(s: string, max: number): string {
+  if (s.length > 2 * max + 2) {
+    // codeBody maps each unit by itself and the one before it, so the body of a prefix is a prefix of the body.
+    const head = codeBody(s.slice(0, 2 * max + 2));
+    if (head.length > max && head.trim()) return `\`${head}`;
+  }
+  return code(s);
+}
+
+/** `esc`, then a backtick as `'` and each run of line feeds as one space (`esc` made every `\r` a space), in one pass. */
+function codeBody(s: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const r = c === 10 ? (s.charCodeAt(i - 1) === 10 ? '' : ' ') : c === 96 ? "'" : escUnit(c);
+    if (r === undefined) continue;
+    out += s.slice(from, i) + r;
+    from = i + 1;
+  }
+  return out + s.slice(from);
 }
 
 /** Untrusted text as a code block of at most `max` characters (the fences included). */
@@ -71,7 +124,8 @@ export function codeBlock(s: string, max = 2980): string {
 
 /** Untrusted text, escaped and cut to `max` (the cut counts the escaped form). */
 export function escCut(s: string, max: number): string {
-  return truncate(esc(s), max);
+  // Escaping never shortens, so what lies past `max + 1` units of the raw text cannot reach the cut: not escaped at all.
+  return truncate(esc(s.slice(0, max + 1)), max);
 }
 
 /**

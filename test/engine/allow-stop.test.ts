@@ -138,6 +138,13 @@ describe('--allow-stop', () => {
     // Reads lag writes by 1.5 s here: start_instance's first read still shows the instance Running, from before the stop.
     const lag = sandbox.world.realism.readLagMs;
     sandbox.world.realism.readLagMs = 1_500;
+    // Once start_instance (the undo under test) has finished, the steps after it need not wait out the lag.
+    let lagging = true;
+    const lift = () => {
+      if (lagging) sandbox.world.realism.readLagMs = lag;
+      lagging = false;
+    };
+    notifier.waitFor((e) => e.jobId === jobId && e.type === 'step.finished' && e.step === 'start_instance', 60_000).then(lift, () => {});
     let fin: Finished;
     try {
       await engine.approvals.decide(jobId, { planHash: asked.planHash, decision: 'approve', userId: 'UAPP', isApprover: true });
@@ -145,7 +152,7 @@ describe('--allow-stop', () => {
       await engine.service.cancel(jobId, 'UREQ');
       fin = await notifier.waitFor((e) => e.jobId === jobId && e.type === 'finished', 40_000) as Finished;
     } finally {
-      sandbox.world.realism.readLagMs = lag;
+      lift();
     }
     expect(fin.outcome, fin.summary).toBe('cancelled');
     const start = (await engine.service.status(jobId))[0]!.steps.find((st) => st.step === 'start_instance')!;

@@ -13,38 +13,48 @@ import {
 useMigrationWorld();
 
 describe('undo right after our own write, while reads still show the state from before', () => {
+  /**
+   * Runs `body` with reads lagging writes by `ms` (the realism rule staleReads), then puts the lag back; sooner, once
+   * the undo under test has finished (`liftAfter` names the job and the step): the steps after it need not wait out
+   * the lag, which is not what these tests are about.
+   */
+  async function withReadLag<T>(ms: number, body: (liftAfter: (jobId: string, step: string, n?: RecordingNotifier) => void) => Promise<T>): Promise<T> {
+    const lag = sandbox.world.realism.readLagMs;
+    let lagging = true;
+    const lift = () => {
+      if (lagging) sandbox.world.realism.readLagMs = lag;
+      lagging = false;
+    };
+    const liftAfter = (jobId: string, step: string, n = notifier) => {
+      n.waitFor((e) => e.jobId === jobId && e.type === 'step.finished' && e.step === step, 60_000).then(lift, () => {});
+    };
+    sandbox.world.realism.readLagMs = ms;
+    try {
+      return await body(liftAfter);
+    } finally {
+      lift();
+    }
+  }
+
   it('a cancel right after the in-place move, while reads still show the old mapping, moves it back all the same', async () => {
     const { id, ip, eip } = M(14);
     const jobId = await submit(engine, id);
     const hash = await approvalOf(notifier, jobId);
     // Reads lag writes by 1.5 s here: the restore's first read still shows the entry on the primary IP.
-    const lag = sandbox.world.realism.readLagMs;
-    sandbox.world.realism.readLagMs = 1_500;
-    try {
+    const fin = await withReadLag(1_500, async (liftAfter) => {
+      liftAfter(jobId, 'restore_modify_back');
       await approve(engine, jobId, hash);
       await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === 'wait_entry_modified'), { what: 'wait_entry_modified', timeoutMs: 10_000, everyMs: 5 });
       await engine.service.cancel(jobId, 'UONCALL');
-      expect((await finished(notifier, jobId)).outcome).toBe('cancelled');
-    } finally {
-      sandbox.world.realism.readLagMs = lag;
-    }
+      return finished(notifier, jobId);
+    });
+    expect(fin.outcome).toBe('cancelled');
     const restore = (await engine.service.status(jobId))[0]!.steps.find((st) => st.step === 'restore_modify_back')!;
     // Moved back by a write of its own, not "already on the primary IP" from a read that predates the move.
     expect(restore.detail).not.toHaveProperty('already');
     await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
     await expectUntouched(id, eip, ip);
   });
-
-  /** Runs `body` with reads lagging writes by `ms` (the realism rule staleReads), then puts the lag back. */
-  async function withReadLag<T>(ms: number, body: () => Promise<T>): Promise<T> {
-    const lag = sandbox.world.realism.readLagMs;
-    sandbox.world.realism.readLagMs = ms;
-    try {
-      return await body();
-    } finally {
-      sandbox.world.realism.readLagMs = lag;
-    }
-  }
 
   /** Approves, cancels as soon as `step` starts, and returns how the job ended. */
   async function cancelAt(jobId: string, hash: string | undefined, step: string) {
@@ -62,7 +72,7 @@ describe('undo right after our own write, while reads still show the state from 
     const jobId = await submit(engine, id, PORT_22);
     const hash = await approvalOf(notifier, jobId);
     // Reads lag writes by 1.5 s: restore_delete_new's first read of the EIP does not list the entry just created.
-    const fin = await withReadLag(1_500, () => cancelAt(jobId, hash, 'wait_entry_available'));
+    const fin = await withReadLag(1_500, (liftAfter) => (liftAfter(jobId, 'restore_create_original'), cancelAt(jobId, hash, 'wait_entry_available')));
     expect(fin.outcome, fin.summary).toBe('cancelled');
     const rec = (await engine.service.status(jobId))[0]!;
     const [created] = rec.steps.find((st) => st.step === 'create_entry')!.detail!.forwardEntryIds as string[];
@@ -83,7 +93,7 @@ describe('undo right after our own write, while reads still show the state from 
     const jobId = await submit(engine, id, PORT_22);
     const hash = await approvalOf(notifier, jobId);
     // restore_create_original's first read still shows the original Available: it predates the cutover's delete.
-    const fin = await withReadLag(1_500, () => cancelAt(jobId, hash, 'wait_entry_gone'));
+    const fin = await withReadLag(1_500, (liftAfter) => (liftAfter(jobId, 'restore_create_original'), cancelAt(jobId, hash, 'wait_entry_gone')));
     expect(fin.outcome, fin.summary).toBe('cancelled');
     const rec = (await engine.service.status(jobId))[0]!;
     expect(rec.steps.find((st) => st.step === 'restore_create_original')!.detail).not.toHaveProperty('reused');
@@ -100,7 +110,8 @@ describe('undo right after our own write, while reads still show the state from 
     // and the engine waits before it tries the call again. That is where the cancel lands.
     sandbox.faults.add({ action: 'ModifyForwardEntry', code: 'ServiceUnavailable', answerLost: true, times: 20 });
     try {
-      const fin = await withReadLag(1_500, async () => {
+      const fin = await withReadLag(1_500, async (liftAfter) => {
+        liftAfter(jobId, 'restore_modify_back');
         await approve(engine, jobId, hash);
         await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'ModifyForwardEntry' && r.code === 'ServiceUnavailable').length >= 4,
           { what: 'the first ModifyForwardEntry call to fail', timeoutMs: 15_000, everyMs: 5 });
@@ -128,7 +139,8 @@ describe('undo right after our own write, while reads still show the state from 
     // The create goes through, but no answer says so (nor which id it got): the undo has only the ENI's IP to look for.
     sandbox.faults.add({ action: 'CreateForwardEntry', code: 'ServiceUnavailable', answerLost: true, times: 20 });
     try {
-      const fin = await withReadLag(1_500, async () => {
+      const fin = await withReadLag(1_500, async (liftAfter) => {
+        liftAfter(jobId, 'restore_delete_new');
         await approve(engine, jobId, hash);
         await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'CreateForwardEntry' && r.code === 'ServiceUnavailable').length >= 4,
           { what: 'the first CreateForwardEntry call to fail', timeoutMs: 15_000, everyMs: 5 });
@@ -142,7 +154,15 @@ describe('undo right after our own write, while reads still show the state from 
       sandbox.faults.clear();
     }
     const rec = (await engine.service.status(jobId))[0]!;
-    expect(rec.steps.find((st) => st.step === 'restore_delete_new')!.detail!.deleted).toHaveLength(1);
+    // The cloud's own log is the witness, as in the test above (a run that took the job over mid-restore finds the
+    // delete made and records nothing to delete): the one entry the lost create made was deleted, and only then was
+    // the original created again.
+    const original = rec.steps.find((st) => st.step === 'save_original')!.detail!.forwardEntryId;
+    const writes = sandbox.requests.filter((r) => r.at >= t0 && r.code === 'OK' && /^(Create|Delete)ForwardEntry$/.test(r.action));
+    const log = JSON.stringify(writes.map((r) => [r.action, r.params.ForwardEntryId ?? r.params.InternalIp]));
+    const deletedNew = writes.filter((r) => r.action === 'DeleteForwardEntry' && r.params.ForwardEntryId !== original);
+    expect(deletedNew, log).toHaveLength(1);
+    expect(writes.findIndex((r) => r.action === 'CreateForwardEntry' && r.params.InternalIp === ip), log).toBeGreaterThan(writes.indexOf(deletedNew[0]!));
     await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
     await expectUntouched(id, eip, ip);
   });
@@ -151,7 +171,7 @@ describe('undo right after our own write, while reads still show the state from 
     const { id, ip, eip } = M(17);
     const jobId = await submit(engine, id);
     // The attach answered a moment ago; detach_eni's first read still shows the ENI Available (or not listed at all).
-    const fin = await withReadLag(1_500, () => cancelAt(jobId, undefined, 'wait_eni_in_use'));
+    const fin = await withReadLag(1_500, (liftAfter) => (liftAfter(jobId, 'detach_eni'), cancelAt(jobId, undefined, 'wait_eni_in_use')));
     expect(fin.outcome, fin.summary).toBe('cancelled');
     const rec = (await engine.service.status(jobId))[0]!;
     expect((rec.steps.find((st) => st.step === 'detach_eni')!.detail!.detached as string[])).toEqual([rec.eniId]);
@@ -174,7 +194,8 @@ describe('undo right after our own write, while reads still show the state from 
     } } });
     const jobId = await submit(e, id);
     const hash = await approvalOf(n, jobId);
-    const fin = await withReadLag(3_000, async () => {
+    const fin = await withReadLag(3_000, async (liftAfter) => {
+      liftAfter(jobId, 'restore_modify_back', n);
       await approve(e, jobId, hash);
       await until(async () => crashed && (await (await e.queue.getJob(jobId))?.getState()) !== 'active', { what: 'the run to die', timeoutMs: 15_000, everyMs: 5 });
       await e.service.cancel(jobId, 'UONCALL');
@@ -196,8 +217,9 @@ describe('undo right after our own write, while reads still show the state from 
     // the reads do not list it yet. The unstage must not take "not listed" for "never made".
     sandbox.faults.add({ action: 'CreateNetworkInterface', code: 'ServiceUnavailable', answerLost: true, times: 20 });
     try {
-      const fin = await withReadLag(1_500, async () => {
+      const fin = await withReadLag(1_500, async (liftAfter) => {
         const jobId = await submit(engine, id);
+        liftAfter(jobId, 'delete_eni');
         await until(async () => sandbox.requests.filter((r) => r.at >= t0 && r.action === 'CreateNetworkInterface' && r.code === 'ServiceUnavailable').length >= 4,
           { what: 'the first CreateNetworkInterface call to fail', timeoutMs: 15_000, everyMs: 5 });
         await engine.service.cancel(jobId, 'UONCALL');

@@ -3,7 +3,7 @@ import type { JobOutcome, MigrationEvent } from '../../domain/events.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { msg } from '../../i18n/catalog.ts';
 import { applyHeadEvent, cancelNote, headContext, outcomeLabel, outcomeLine, type CardHead } from './card-common.ts';
-import { code, context, esc, escCut, header, section, summaryText, truncate, when, type Block, type SlackMessage } from './format.ts';
+import { code, codeWithin, context, esc, escCut, header, section, summaryText, truncate, when, type Block, type SlackMessage } from './format.ts';
 import { continuations, fitMessage, splitBlocks } from './fit.ts';
 import { portsSummary, portsTable } from './services-text.ts';
 import { batchPlanCsv, batchPlanFileName } from '../../domain/batch-plan-csv.ts';
@@ -168,12 +168,16 @@ function recipeText(i: BatchItem): string {
   return `${r.forwardTableId} ${r.externalIp}:${r.externalPort} → ${r.internalIp}:${r.internalPort} ${r.ipProtocol}${r.forwardEntryName ? ` name=${r.forwardEntryName}` : ''}`;
 }
 
+const ITEM_LINE_MAX = 900;
+
 function batchItemLine(i: BatchItem, inPlace: boolean, lang: Lang): string {
   const e = i.entryToDelete;
+  // Each value as code, escaped only as far as the line's cut can show it.
+  const c = (s: string) => codeWithin(s, ITEM_LINE_MAX);
   return truncate(msg(lang).batchPlanLine({
-    instance: code(i.instanceId), canary: i.canary, inPlace, entry: code(e.forwardEntryId), mapping: code(`${e.externalIp} → ${e.internalIp}`),
-    recipe: code(recipeText(i)), egress: i.expectedEgressIps.map((ip) => code(ip)).join(msg(lang).orWord()),
-  }), 900);
+    instance: c(i.instanceId), canary: i.canary, inPlace, entry: c(e.forwardEntryId), mapping: c(`${e.externalIp} → ${e.internalIp}`),
+    recipe: c(recipeText(i)), egress: i.expectedEgressIps.map(c).join(msg(lang).orWord()),
+  }), ITEM_LINE_MAX);
 }
 
 /** Every port: each IP mapping moves to its ENI in place (ModifyForwardEntry); a port list deletes and re-creates. */

@@ -7,7 +7,7 @@ import { msg } from '../../i18n/catalog.ts';
 import { formatDateTime } from '../../i18n/time.ts';
 import type { EngineSummary, JobReason, StepFailureText } from '../../domain/job-text.ts';
 
-export { code, codeBlock, esc, escCut, plain, plainText, truncate } from '../mrkdwn.ts';
+export { code, codeBlock, codeWithin, esc, escCut, plain, plainText, truncate } from '../mrkdwn.ts';
 
 /**
  * Small Block Kit helpers shared by every card. Untrusted text is escaped with ../mrkdwn.ts (re-exported here) before

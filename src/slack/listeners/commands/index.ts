@@ -60,9 +60,11 @@ export function registerCommands(app: App, deps: SlackDeps): void {
     const replay = context[REPLAY_DEFERRED_PROP] as DeferredReplay | undefined;
     // The ack never waits on Slack for a locale: a person the cache does not know yet is answered in the channel's
     // language this once, and their locale is read after the ack.
-    const known = await deps.languages.cachedUserLanguage(command.user_id);
-    const lang = known ?? await deps.languages.channelLanguage(command.channel_id);
-    const tz = await deps.languages.cachedUserTimeZone(command.user_id);
+    // The three reads go out together: one Redis round trip before the ack instead of three.
+    const [known, channelLang, tz] = await Promise.all([
+      deps.languages.cachedUserLanguage(command.user_id), deps.languages.channelLanguage(command.channel_id), deps.languages.cachedUserTimeZone(command.user_id),
+    ]);
+    const lang = known ?? channelLang;
     if (!known) later.push(() => deps.languages.learnUser(command.user_id));
     // What the answer did not need to wait for (queueing, thread binding, a locale); a lost queueing is healed by reconcile.
     const runLater = async () => {
