@@ -137,6 +137,9 @@ export class MigrationRun {
         throw e;
       }
       await this.persist();
+      // A next step without the forward table hands it to the next job now, not after the next round's checks.
+      const next = this.j.step;
+      if (next === 'finish' || !STEPS[next].tableLock) await this.s.releaseLock();
       await this.s.hook(step, 'after');
     }
   }

@@ -160,11 +160,11 @@ export class RecordStore {
 
   async get(jobId: string): Promise<JobRecord | undefined> {
     const raw = await this.redis.hgetall(this.keys.record(jobId));
-    return decode(raw)?.record;
+    return decode(raw, false)?.record;
   }
 
   async getWithJournal(jobId: string): Promise<{ record: JobRecord; journal?: JobData } | undefined> {
-    return decode(await this.redis.hgetall(this.keys.record(jobId)));
+    return decode(await this.redis.hgetall(this.keys.record(jobId)), true);
   }
 
   async getApproval(jobId: string): Promise<{ exists: boolean; raw: string; approval?: ApprovalRequest }> {
@@ -287,12 +287,14 @@ export class RecordStore {
   }
 }
 
-function decode(raw: Record<string, string>): { record: JobRecord; journal?: JobData } | undefined {
+/** The record in `raw`; its copy of the journal (the largest field) is parsed only `withJournal`. */
+function decode(raw: Record<string, string>, withJournal: boolean): { record: JobRecord; journal?: JobData } | undefined {
   if (!raw || Object.keys(raw).length === 0 || raw.jobId === undefined) return undefined;
   const obj: Record<string, unknown> = {};
   let journal: JobData | undefined;
   const steps: [number, StepRecord][] = [];
   for (const [k, v] of Object.entries(raw)) {
+    if (k === JOURNAL && !withJournal) continue;
     try {
       const parsed = JSON.parse(v) as unknown;
       const step = STEP_FIELD.exec(k);
