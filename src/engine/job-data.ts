@@ -6,7 +6,7 @@ import type { CutoverMethod, StepName } from '../domain/steps.ts';
 import type { JobReason } from '../domain/job-text.ts';
 
 /**
- * The journal: BullMQ job data, rewritten with job.updateData after every step (and copied into the record).
+ * The journal: BullMQ job data, rewritten after every step together with the record's copy (records.ts writeJournal).
  * A worker that picks the job up after a crash starts at `step` with exactly these facts.
  * No secrets here: BullMQ stores job data in clear text.
  */

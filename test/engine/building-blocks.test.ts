@@ -232,3 +232,41 @@ describe('cancel flags', () => {
     expect(await flags.requestedBy('job-cb')).toBe('UCANCEL');
   });
 });
+
+describe('the journal written with the record (writeJournal)', () => {
+  const jobId = 'migrate-cn-hangzhou-i-jour000001-1';
+  const jobKey = `${prefix}:q:${jobId}`;
+  const step = (n: number, done = true) => ({ step: 'plan' as const, title: `step ${n}`, startedAt: 'a', calls: [], ...(done ? { finishedAt: 'b' } : {}) });
+
+  it('writes the job data and the record in one go, new steps only, and nothing once the run lost the job', async () => {
+    await records.createActive(record(jobId, 'i-jour000001'), journal(jobId, 'i-jour000001'));
+    const fence = { jobId, token: Number(await redis.incr(keys.fence(jobId))) };
+    expect(await records.writeJournal(fence, jobKey, journal(jobId, 'i-jour000001'))).toBe('missing');
+    await redis.hset(jobKey, 'data', '{}');
+
+    const j = { ...journal(jobId, 'i-jour000001'), step: 'create_eni' as const };
+    const steps = [step(1), step(2, false)];
+    expect(await records.writeJournal(fence, jobKey, j, { fields: { state: 'staging' }, steps: { from: 0, steps } })).toBe('ok');
+    expect(JSON.parse((await redis.hget(jobKey, 'data'))!)).toEqual(j);
+    const first = await records.getWithJournal(jobId);
+    expect(first?.journal).toEqual(j);
+    expect(first?.record).toMatchObject({ state: 'staging', steps });
+
+    // The second step finished and a third began: only those two are sent, the first stays as it was.
+    steps[1] = step(2);
+    steps.push(step(3, false));
+    expect(await records.writeJournal(fence, jobKey, { ...j, step: 'save_original' }, { fields: {}, steps: { from: 1, steps } })).toBe('ok');
+    expect(await redis.hget(keys.record(jobId), 'steps:0')).toBe(JSON.stringify(step(1)));
+    expect((await records.get(jobId))?.steps).toEqual(steps);
+
+    // Another run took the job over: this one's write is refused and changes nothing.
+    await redis.incr(keys.fence(jobId));
+    expect(await records.writeJournal(fence, jobKey, { ...j, step: 'finish' }, { fields: { state: 'restoring' }, steps: { from: 3, steps: [...steps, step(4)] } })).toBe('fence');
+    expect(JSON.parse((await redis.hget(jobKey, 'data'))!).step).toBe('save_original');
+    expect((await records.getWithJournal(jobId))?.record.steps).toEqual(steps);
+
+    // finish() writes the last steps the same way.
+    await records.finish(jobId, 'cn-hangzhou', 'i-jour000001', { outcome: 'migrated' }, { from: 3, steps: [...steps, step(4)] });
+    expect((await records.get(jobId))?.steps).toEqual([...steps, step(4)]);
+  });
+});

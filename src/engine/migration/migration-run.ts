@@ -1,6 +1,6 @@
 // One run of a migration or rollback job by one worker: a loop over the steps of src/domain/steps.ts.
-// - Journal: job.data names the next step plus the facts later steps need; it is written (job.updateData and the
-//   record) after every step, so a worker killed anywhere re-runs at most one step, and every step is idempotent.
+// - Journal: job.data names the next step plus the facts later steps need; it is written (job data and the
+//   record, one fenced round trip) after every step, so a worker killed anywhere re-runs at most one step, and every step is idempotent.
 // - Routing: a step reports what it found; src/domain/transitions.ts decides what follows, what a failure or a
 //   cancel leads to, and the outcome the job will end with.
 // - Parking: approval and change-window waits throw ParkSignal; the job is moved to delayed (no worker slot).
@@ -36,6 +36,11 @@ export class MigrationRun {
   private readonly j: JobData;
   private readonly s: StepContext;
   private steps: StepRecord[] = [];
+  /**
+   * How many of `steps` the record has: each persist writes only the ones after them. A step's entry changes only
+   * while it runs (runStep), before the persist that follows it.
+   */
+  private stepsSaved = 0;
   private cancelAbort = new AbortController();
   private cancelBy: string | undefined;
 
@@ -88,6 +93,7 @@ export class MigrationRun {
       return { outcome: rec.outcome };
     }
     this.steps = rec.steps ?? [];
+    this.stepsSaved = this.steps.length;
     const unwatch = this.d.cancels.watch(this.jobId, this.d.opts.cancelPollMs, (by) => this.cancelSeen(by));
     try {
       return await this.loop();
@@ -131,6 +137,9 @@ export class MigrationRun {
         throw e;
       }
       await this.persist();
+      // A next step without the forward table hands it to the next job now, not after the next round's checks.
+      const next = this.j.step;
+      if (next === 'finish' || !STEPS[next].tableLock) await this.s.releaseLock();
       await this.s.hook(step, 'after');
     }
   }
@@ -249,13 +258,12 @@ export class MigrationRun {
   }
 
   private async persist(): Promise<void> {
-    await this.s.fence('the journal');
-    await this.job.updateData(this.j);
     // 'finished' is written only by finish(), together with the outcome.
     const state = this.j.step === 'finish' ? {} : { state: stateOf(this.j.step, this.j.kind) };
-    const fields = { ...this.s.dirty, ...state, steps: this.steps, journal: this.j };
+    const saved = this.steps.length;
+    await this.s.saveJournal({ fields: { ...this.s.dirty, ...state }, steps: { from: this.stepsSaved, steps: this.steps } });
     this.s.dirty = {};
-    await this.d.records.patch(this.jobId, fields);
+    this.stepsSaved = saved;
   }
 
   private async park(p: ParkSignal): Promise<unknown> {
@@ -283,9 +291,10 @@ export class MigrationRun {
     // a crash in between makes the next run re-emit the event instead of losing it.
     await this.job.updateData(this.j);
     await this.d.records.finish(this.jobId, this.j.regionId, this.j.instanceId, {
-      ...this.s.dirty, outcome, summary, outcomeText: text, steps: this.steps, journal: this.j, ...(this.j.error ? { error: this.j.error } : {}),
-    });
+      ...this.s.dirty, outcome, summary, outcomeText: text, journal: this.j, ...(this.j.error ? { error: this.j.error } : {}),
+    }, { from: this.stepsSaved, steps: this.steps });
     this.s.dirty = {};
+    this.stepsSaved = this.steps.length;
     if (this.j.kind === 'rollback' && this.j.migrationJobId) {
       await this.d.records.patch(this.j.migrationJobId, { relatedJobId: this.jobId });
     }

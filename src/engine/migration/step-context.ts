@@ -19,9 +19,9 @@ import type { EngineOptions, ExpectedLatencies, HookPoint } from '../options.ts'
 import type { EventBody, JobRecord, Notifier } from '../ports.ts';
 import type { RedisApprovals } from '../store/approvals.ts';
 import type { CancelFlags } from '../store/cancel-flags.ts';
-import type { RecordStore } from '../store/records.ts';
+import type { RecordStore, StepTail } from '../store/records.ts';
 import type { TableLockHandle, TableLocks } from '../store/table-lock.ts';
-import { FencedOut, tableLockOwner, type Fencing } from '../store/fencing.ts';
+import { FencedOut, tableLockOwner, type FenceInput, type Fencing } from '../store/fencing.ts';
 import { fencedCloud, type FenceScope } from './fenced-cloud.ts';
 
 /** What the migration worker needs from the rest of the engine. */
@@ -145,13 +145,19 @@ export class StepContext {
       throw new StepFailure('TableLockLost', { failure: 'table_lock_lost', ...(this.lock?.forwardTableId ? { table: this.lock.forwardTableId } : {}) });
     }
     const verdict = await this.deps.fencing.check({
-      jobId: this.jobId, token: this.fenceToken,
-      ...(this.lockToken ? { jobLockKey: `${this.job.queueQualifiedName}:${this.job.id}:lock`, lockToken: this.lockToken } : {}),
-      ...(scope === 'table' && this.lock ? { tableLockKey: this.lock.key } : {}),
+      ...this.ownership(), ...(scope === 'table' && this.lock ? { tableLockKey: this.lock.key } : {}),
     });
     if (verdict === 'ok') return;
     if (verdict === 'table-lock') throw new StepFailure('TableLockLost', { failure: 'table_lock_lost', ...(this.lock?.forwardTableId ? { table: this.lock.forwardTableId } : {}), what });
     throw new FencedOut(this.jobId, verdict, what);
+  }
+
+  /** What fence() checks for a write of the job's own (not a forward table's). */
+  private ownership(): FenceInput {
+    return {
+      jobId: this.jobId, token: this.fenceToken,
+      ...(this.lockToken ? { jobLockKey: `${this.job.queueQualifiedName}:${this.job.id}:lock`, lockToken: this.lockToken } : {}),
+    };
   }
 
   /** Aborted by a cancel that applies to the current step, or by worker shutdown. */
@@ -171,10 +177,15 @@ export class StepContext {
     await this.opts.hooks?.point?.(step, where, this.jobId);
   }
 
-  /** Writes the journal now, in the middle of a step (fenced like every write): what a resumed run must know. */
-  async saveJournal(): Promise<void> {
-    await this.fence('the journal');
-    await this.job.updateData(this.j);
+  /**
+   * Writes the journal now (fenced like every write, in the same round trip): what a resumed run must know. With
+   * `record`, the record's fields and new steps too, with its copy of the journal (MigrationRun, after a step).
+   */
+  async saveJournal(record?: { fields: Partial<JobRecord>; steps: StepTail }): Promise<void> {
+    const verdict = await this.deps.records.writeJournal(this.ownership(), `${this.job.queueQualifiedName}:${this.job.id}`, this.j, record);
+    if (verdict === 'missing') throw new Error(`Missing key for job ${this.job.id}. updateData`);
+    if (verdict !== 'ok') throw new FencedOut(this.jobId, verdict, 'the journal');
+    this.job.data = this.j;
   }
 
   token(label: string): string {

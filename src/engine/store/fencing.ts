@@ -13,12 +13,30 @@ import { script } from './lua.ts';
  * A stale worker fails the check and stops; the run that owns the job re-reads the cloud and carries on.
  */
 
-const checkLua = script(`
+/**
+ * The job part of the check, for scripts that write once it passes (records.ts writeJournal): KEYS[1] the fencing
+ * counter, KEYS[2] the BullMQ job lock; ARGV[1] the token, ARGV[2] the lock token or '' (no lock to check).
+ */
+export const FENCE_CHECK_LUA = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'fence' end
 if ARGV[2] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[2] then return 'job-lock' end
+`;
+
+const checkLua = script(`${FENCE_CHECK_LUA}
 if KEYS[3] and redis.call('GET', KEYS[3]) ~= ARGV[3] then return 'table-lock' end
 return 'ok'
 `);
+
+/** Who must still own the job for a write to go ahead (Fencing.check). */
+export interface FenceInput { jobId: string; token: number; jobLockKey?: string; lockToken?: string; tableLockKey?: string }
+
+/** KEYS[1..2] and ARGV[1..2] of FENCE_CHECK_LUA for `input`. */
+export function fenceKeysArgs(keys: Keys, input: FenceInput): { keys: string[]; args: string[] } {
+  return {
+    keys: [keys.fence(input.jobId), input.jobLockKey ?? keys.fence(input.jobId)],
+    args: [String(input.token), input.jobLockKey && input.lockToken ? input.lockToken : ''],
+  };
+}
 
 /** Thrown when this run no longer owns its job: nothing more may be written, the owner reconciles. */
 export class FencedOut extends Error {
@@ -50,10 +68,9 @@ export class Fencing {
    * 'ok', or why this run lost the job. `jobLockKey`/`lockToken`: the BullMQ lock (skipped when the run has none,
    * as in a direct test call); `tableLockKey`: checked when the write goes to a forward table.
    */
-  async check(input: { jobId: string; token: number; jobLockKey?: string; lockToken?: string; tableLockKey?: string }): Promise<string> {
-    const keys = [this.keys.fence(input.jobId), input.jobLockKey ?? this.keys.fence(input.jobId)];
+  async check(input: FenceInput): Promise<string> {
+    const { keys, args } = fenceKeysArgs(this.keys, input);
     if (input.tableLockKey) keys.push(input.tableLockKey);
-    const args = [String(input.token), input.jobLockKey && input.lockToken ? input.lockToken : '', tableLockOwner(input.jobId, input.token)];
-    return String(await checkLua.run(this.redis, keys, args));
+    return String(await checkLua.run(this.redis, keys, [...args, tableLockOwner(input.jobId, input.token)]));
   }
 }

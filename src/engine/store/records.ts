@@ -2,21 +2,34 @@ import type { RedisConnection } from '../../util/redis-connection.ts';
 import type { JobOutcome } from '../../domain/events.ts';
 import type { ApprovalRequest } from '../../domain/approval.ts';
 import type { OutcomeText } from '../../domain/job-text.ts';
-import type { JobRecord } from '../ports.ts';
+import type { JobRecord, StepRecord } from '../ports.ts';
 import type { Keys } from './keys.ts';
 import { script } from './lua.ts';
 import type { JobData } from '../job-data.ts';
+import { FENCE_CHECK_LUA, fenceKeysArgs, type FenceInput } from './fencing.ts';
 
 /**
  * The durable job record (what `status` shows), one Redis hash per job with one JSON value per top-level field.
  * Field-wise writes let the processor, the approvals port and cancel update their own fields without
  * read-modify-write races; the one contended field (approval) goes through compare-and-set.
  * The hash also keeps a copy of the journal, so a job whose BullMQ entry was lost can be re-queued from it.
+ * A job's steps are one field each (`steps:<i>`, over the `steps` array the record was created with): a step
+ * finished writes its own entry, not the whole list again.
  */
 
 type Fields = Partial<JobRecord> & { journal?: JobData };
 
+/** The entries of `steps` from index `from` on: the ones written since the last write (MigrationRun). */
+export interface StepTail { from: number; steps: StepRecord[] }
+
 const JOURNAL = 'journal';
+const STEP_FIELD = /^steps:(\d+)$/;
+
+function encodeSteps(t: StepTail | undefined): string[] {
+  const out: string[] = [];
+  for (let i = t?.from ?? 0; t && i < t.steps.length; i++) out.push(`steps:${i}`, JSON.stringify(t.steps[i]));
+  return out;
+}
 
 function encode(fields: Fields): string[] {
   const out: string[] = [];
@@ -67,6 +80,15 @@ if KEYS[2] ~= '' and redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL'
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
+`);
+
+// The journal of a run that still owns its job (FENCE_CHECK_LUA, KEYS[1..2]; ARGV[1..2]): the BullMQ job's data
+// (KEYS[3], as BullMQ's updateData writes it) and, with KEYS[4], the record's copy (ARGV[3], sent once) and fields.
+const writeJournalScript = script(`${FENCE_CHECK_LUA}
+if redis.call('EXISTS', KEYS[3]) == 0 then return 'missing' end
+redis.call('HSET', KEYS[3], 'data', ARGV[3])
+if KEYS[4] then redis.call('HSET', KEYS[4], 'journal', ARGV[3], unpack(ARGV, 4)) end
+return 'ok'
 `);
 
 // Frees the instance if the job still holds it.
@@ -138,11 +160,11 @@ export class RecordStore {
 
   async get(jobId: string): Promise<JobRecord | undefined> {
     const raw = await this.redis.hgetall(this.keys.record(jobId));
-    return decode(raw)?.record;
+    return decode(raw, false)?.record;
   }
 
   async getWithJournal(jobId: string): Promise<{ record: JobRecord; journal?: JobData } | undefined> {
-    return decode(await this.redis.hgetall(this.keys.record(jobId)));
+    return decode(await this.redis.hgetall(this.keys.record(jobId)), true);
   }
 
   async getApproval(jobId: string): Promise<{ exists: boolean; raw: string; approval?: ApprovalRequest }> {
@@ -165,9 +187,21 @@ export class RecordStore {
     await this.redis.hset(key, ...enc);
   }
 
-  /** Writes the final fields, frees the instance and starts the retention clock. */
-  async finish(jobId: string, regionId: string, instanceId: string | undefined, fields: Fields): Promise<void> {
-    const enc = encode({ ...fields, state: 'finished', updatedAt: new Date().toISOString() });
+  /**
+   * Writes the journal in one round trip, if the run still owns the job (`fence`, as Fencing.check): the BullMQ job
+   * `jobKey`'s data and, with `record`, the record's fields (updatedAt too), new steps and copy of the journal.
+   * 'ok', 'missing' (no such BullMQ job), or why the run lost the job ('fence', 'job-lock').
+   */
+  async writeJournal(fence: FenceInput, jobKey: string, journal: JobData, record?: { fields: Fields; steps?: StepTail }): Promise<string> {
+    const f = fenceKeysArgs(this.keys, fence);
+    const keys = [...f.keys, jobKey, ...(record ? [this.keys.record(fence.jobId)] : [])];
+    const fields = record ? [...encode({ ...record.fields, updatedAt: new Date().toISOString() }), ...encodeSteps(record.steps)] : [];
+    return String(await writeJournalScript.run(this.redis, keys, [...f.args, JSON.stringify(journal), ...fields]));
+  }
+
+  /** Writes the final fields (and the new `steps`), frees the instance and starts the retention clock. */
+  async finish(jobId: string, regionId: string, instanceId: string | undefined, fields: Fields, steps?: StepTail): Promise<void> {
+    const enc = [...encode({ ...fields, state: 'finished', updatedAt: new Date().toISOString() }), ...encodeSteps(steps)];
     // No instance (previews): a never-written key under the prefix, not '', which would hash to slot 0 and make the
     // script CROSSSLOT on a Redis Cluster; GET on it is nil, so nothing is released.
     await finishScript.run(this.redis,
@@ -253,18 +287,27 @@ export class RecordStore {
   }
 }
 
-function decode(raw: Record<string, string>): { record: JobRecord; journal?: JobData } | undefined {
+/** The record in `raw`; its copy of the journal (the largest field) is parsed only `withJournal`. */
+function decode(raw: Record<string, string>, withJournal: boolean): { record: JobRecord; journal?: JobData } | undefined {
   if (!raw || Object.keys(raw).length === 0 || raw.jobId === undefined) return undefined;
   const obj: Record<string, unknown> = {};
   let journal: JobData | undefined;
+  const steps: [number, StepRecord][] = [];
   for (const [k, v] of Object.entries(raw)) {
+    if (k === JOURNAL && !withJournal) continue;
     try {
       const parsed = JSON.parse(v) as unknown;
-      if (k === JOURNAL) journal = parsed as JobData; else obj[k] = parsed;
+      const step = STEP_FIELD.exec(k);
+      if (step) steps.push([Number(step[1]), parsed as StepRecord]);
+      else if (k === JOURNAL) journal = parsed as JobData; else obj[k] = parsed;
     } catch {
       // A field we cannot parse is left out rather than failing the whole status command.
     }
   }
   if (!Array.isArray(obj.steps)) obj.steps = [];
+  const list = obj.steps as StepRecord[];
+  for (const [i, st] of steps) list[i] = st;
+  // An index never written (none should be) would read as a hole: left out.
+  if (steps.length) obj.steps = list.filter((st) => st !== undefined);
   return { record: obj as unknown as JobRecord, journal };
 }
