@@ -10,6 +10,7 @@ import { startFakeSlack, type FakeSlack } from '../../src/slack-sim/index.ts';
 import { createOutbox, type Outbox } from '../../src/slack/outbox.ts';
 import { APPROVE_ACTION_ID } from '../../src/slack/index.ts';
 import { makeKeys } from '../../src/engine/store/keys.ts';
+import { RecordStore } from '../../src/engine/store/records.ts';
 import type { JobRecord } from '../../src/engine/ports.ts';
 import { runtimeScenario } from './scenario.ts';
 
@@ -66,13 +67,9 @@ export async function startWorld(name: string, extraEnv: Record<string, string> 
     NATMIGRATE_POLL_SCHEDULE: 'backoff',
     ...extraEnv,
   };
-  const record = async (jobId: string): Promise<JobRecord | undefined> => {
-    const raw = await redis.hgetall(keys.record(jobId));
-    if (!raw.jobId) return undefined;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) if (k !== 'journal') out[k] = JSON.parse(v) as unknown;
-    return out as unknown as JobRecord;
-  };
+  // The product's own reader: the record's layout (one field per step) is the store's business.
+  const records = new RecordStore(redis, keys, 60_000);
+  const record = (jobId: string): Promise<JobRecord | undefined> => records.get(jobId);
   const world: World = {
     sandbox, slack, redis, prefix, outbox, env, record,
     async waitRecord(jobId, pred, what, timeoutMs = 30_000) {
