@@ -104,4 +104,12 @@ describe('the checks before the ack share one budget', () => {
     expect(batchId, String(res.json?.text)).toBeDefined();
     await until(async () => (await env.outbox.thread(batchId!))?.channel === CH, { what: `the thread of ${batchId}`, timeoutMs: 30_000 });
   });
+
+  it('usergroups.users.list slower than the budget: refused in time as "Slack did not answer", not as "not allowed"', async () => {
+    const instanceId = 'i-bp1bbbbbbbbbbbbbbbbb';
+    slowChecks(2800, 15);
+    const res = await env.slack.slash('U0CAROL', CH, `run ${instanceId}`).finally(fastSlack);
+    expect(String(res.json?.text)).toMatch(/Slack did not answer in time whether you may request this, so nothing was queued/);
+    expect(await env.engine.service.status(instanceId)).toEqual([]);
+  });
 });

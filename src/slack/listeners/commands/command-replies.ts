@@ -48,9 +48,9 @@ function inviteReply(v: PostVerdict, lang: Invocation['lang']): CommandReply | u
 
 /** Undefined when the person may request, else the refusal (also when Slack did not say in time). */
 export async function requesterRefusal(deps: SlackDeps, inv: Invocation, what: 'run' | 'plan' | 'scan' | 'rollback'): Promise<CommandReply | undefined> {
-  const p = deps.authz.canRequest(inv.userId);
-  const allowed = inv.budget ? await inv.budget.within(p) : await p;
-  if (allowed === LATE) return ephemeral(msg(inv.lang).slackTooSlow());
+  // Inside a budget the group read is bounded by it, not by authz's own shorter wait for a group never read.
+  const allowed = inv.budget ? await inv.budget.within(deps.authz.requesterVerdict(inv.userId)) : await deps.authz.canRequest(inv.userId);
+  if (allowed === LATE || allowed === undefined) return ephemeral(msg(inv.lang).slackTooSlow());
   return allowed ? undefined : notAllowedToRequest(deps, inv, what);
 }
 
