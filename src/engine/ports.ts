@@ -136,8 +136,12 @@ export interface MigrationService {
   // Fleet work (optional: front ends check before offering it).
   /** Queue a read-only inventory of a NAT gateway's or VPC's instances; it arrives as a `scan.finished` event. */
   scan?(input: { regionId: string; target: string; requestedBy: string; audience: Audience }): Promise<{ jobId: string }>;
-  /** Queue one batch over every IP-mapped instance of the targets: one plan, one approval, canary first. */
-  submitBatch?(input: BatchRequest): Promise<BatchSubmitResult>;
+  /**
+   * Queue one batch over every IP-mapped instance of the targets: one plan, one approval, canary first. With
+   * `hooks.defer`, the record is written before this resolves and queueing it (and its job.queued event) is handed
+   * over unawaited, as submit does.
+   */
+  submitBatch?(input: BatchRequest, hooks?: { defer?: (work: () => Promise<void>) => void }): Promise<BatchSubmitResult>;
   /** Where a fleet job's events go (batch, scan, drift ids), from its record; undefined for other ids. */
   fleetAudience?(jobId: string): Promise<Audience | undefined>;
   /** A batch and where each of its instances stands; undefined for an unknown batch or another kind of id. */

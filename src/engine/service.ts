@@ -213,12 +213,12 @@ export class EngineService implements MigrationService {
     return this.d.fleet.scan(input);
   }
 
-  async submitBatch(input: BatchRequest): Promise<BatchSubmitResult> {
+  async submitBatch(input: BatchRequest, hooks: { defer?: (work: () => Promise<void>) => void } = {}): Promise<BatchSubmitResult> {
     if (!this.d.fleet) {
       const problem = { problem: 'unavailable', what: 'batches' } as const;
       return { ok: false, message: msg('en').requestProblemText({ problem }), problem };
     }
-    return this.d.fleet.submitBatch(input);
+    return this.d.fleet.submitBatch(input, hooks);
   }
 
   async fleetAudience(jobId: string): Promise<Audience | undefined> {

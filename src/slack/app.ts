@@ -19,6 +19,7 @@ import { registerReconcileRestore } from './listeners/actions/reconcile-restore.
 import { registerBotMembership } from './listeners/events/bot-membership.ts';
 import type { SlackDeps } from './listeners/deps.ts';
 import { extractReplayInfo, replayGuard } from './replay.ts';
+import { RECEIVED_AT_PROP } from './ack-budget.ts';
 import { createNotices, parseApproverNotice } from './notify/approver-notices.ts';
 import { createHomePublisher } from './home/home-publisher.ts';
 import { createVisibility } from './visibility.ts';
@@ -98,6 +99,8 @@ export interface SlackBotOptions {
   groupCacheMs?: number;
   /** How long "the bot cannot post in this channel" is cached (default 30 s). */
   channelNoCacheMs?: number;
+  /** How long "the bot can post in this channel" is cached (default 5 min). */
+  channelYesCacheMs?: number;
   /** How long a stale group member list may answer (while a fresh one is read, or Slack is down); default 10 min. */
   groupStaleMs?: number;
   now?: () => Date;
@@ -214,7 +217,8 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       signingSecret: opts.signingSecret!,
       endpoints: SLACK_EVENTS_PATH,
       processBeforeResponse: opts.processBeforeResponse ?? false,
-      customPropertiesExtractor: (req) => extractReplayInfo(req),
+      // When the request was read: the slash command's ack budget counts from here (ack-budget.ts).
+      customPropertiesExtractor: (req) => ({ ...extractReplayInfo(req), [RECEIVED_AT_PROP]: Date.now() }),
       unhandledRequestTimeoutMillis: opts.unhandledRequestTimeoutMillis ?? 3001,
       ...(opts.customRoutes?.length ? { customRoutes: opts.customRoutes } : {}),
       logger,
@@ -236,7 +240,8 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     announcer ??= new webApi.WebClient(opts.botToken, { ...clientOptions, logLevel: LogLevel.ERROR });
     await announcer.chat.postMessage({ channel, text, unfurl_links: false, unfurl_media: false });
   };
-  const channels = createChannelCheck({ botToken: opts.botToken, ...apiUrl, logger: log, ...(opts.channelNoCacheMs !== undefined ? { noTtlMs: opts.channelNoCacheMs } : {}) });
+  const channels = createChannelCheck({ botToken: opts.botToken, ...apiUrl, logger: log, ...(opts.channelNoCacheMs !== undefined ? { noTtlMs: opts.channelNoCacheMs } : {}),
+    ...(opts.channelYesCacheMs !== undefined ? { yesTtlMs: opts.channelYesCacheMs } : {}) });
   const web = new webApi.WebClient(opts.botToken, { ...clientOptions, logLevel: LogLevel.ERROR });
   const visibility = createVisibility({ redis: opts.redis, prefix, web, log });
   const deps: SlackDeps = { service, outbox, authz, channels, visibility, languages, announce, web, ...(opts.inventory ? { inventory: opts.inventory } : {}), defaultRegion: opts.defaultRegion, log, now: opts.now ?? (() => new Date()) };

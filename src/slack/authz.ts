@@ -33,6 +33,12 @@ export interface AuthzOptions {
 
 export interface Authz {
   canRequest(userId: string): Promise<boolean>;
+  /**
+   * canRequest without its own short wait for a group never read: undefined while such a group is unread (Slack has
+   * not answered, or failed) and the person is in no list that is known. The caller bounds the wait (ack-budget.ts)
+   * and says "Slack did not answer" rather than "you may not".
+   */
+  requesterVerdict(userId: string): Promise<boolean | undefined>;
   isApprover(userId: string): Promise<boolean>;
   /** Read every configured group now (start-up), so that no check waits for Slack. */
   warm(): Promise<void>;
@@ -80,6 +86,15 @@ export function createAuthz(opts: AuthzOptions): Authz {
     return Promise.race([refresh(groupId), deadline]).finally(() => clearTimeout(timer));
   }
 
+  /** The members when known (fresh, or stale but usable), else the read's answer; undefined when it failed. */
+  async function membersOrUnknown(groupId: string): Promise<string[] | undefined> {
+    const hit = cache.get(groupId);
+    if (hit && now() - hit.at < staleTtl) return members(groupId);
+    const m = await refresh(groupId);
+    // A read that succeeded replaced the cache entry; a failed one left it as it was.
+    return cache.get(groupId) !== hit ? m : undefined;
+  }
+
   function refresh(groupId: string): Promise<string[]> {
     let p = inflight.get(groupId);
     if (!p) {
@@ -116,6 +131,13 @@ export function createAuthz(opts: AuthzOptions): Authz {
       for (const g of req.groupIds) expanded.push(...(await members(g)));
       // Configured but resolved to nobody (groups unreadable): deny rather than fall back to "anyone".
       return expanded.length > 0 && policyCanRequest(userId, expanded);
+    },
+    async requesterVerdict(userId) {
+      if (req.userIds.length === 0 && req.groupIds.length === 0) return policyCanRequest(userId, []);
+      if (req.userIds.includes(userId)) return true;
+      const lists = await Promise.all(req.groupIds.map((g) => membersOrUnknown(g)));
+      if (lists.some((m) => m?.includes(userId))) return true;
+      return lists.includes(undefined) ? undefined : false;
     },
     isApprover: (userId) => inSet(userId, appr),
     async approverIds() {

@@ -96,4 +96,15 @@ describe('authz', () => {
       slack.setLatency(15, 'usergroups.users.list');
     }
   });
+
+  it('requesterVerdict: unknown (not "no") while a requester group has never been read, yes for a listed user', async () => {
+    const a = createAuthz({ botToken: slack.botToken, slackApiUrl: slack.apiUrl, requesters: ['U0ALICE', 'S0OPS'], approvers: [] });
+    slack.fail('usergroups.users.list', { kind: 'http', status: 503 }, 2);
+    expect(await a.requesterVerdict('U0DAVE')).toBeUndefined();
+    expect(await a.requesterVerdict('U0ALICE')).toBe(true);
+    expect(await a.requesterVerdict('U0EVE')).toBeUndefined();
+    // Slack is back: the group is read and the answers are definite.
+    expect(await a.requesterVerdict('U0DAVE')).toBe(true);
+    expect(await a.requesterVerdict('U0EVE')).toBe(false);
+  });
 });

@@ -1,7 +1,7 @@
 import { createEngine, type Engine, type WorkerHandle } from '../../src/engine/index.ts';
 import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../src/sandbox/index.ts';
-import { startFakeSlack, type FakeSlack, type FakeMessage } from '../../src/slack-sim/index.ts';
+import { startFakeSlack, type FakeSlack, type FakeMessage, type PlatformRule } from '../../src/slack-sim/index.ts';
 import { createSlackNotifier } from '../../src/slack/app.ts';
 import type { InventoryPort, MigrationService } from '../../src/engine/ports.ts';
 import type { Redis } from 'ioredis';
@@ -49,12 +49,13 @@ export interface Env {
 /** How a test wants the bot started (default: HTTP mode on a loopback port, see startBot). */
 type BotStarter = (c: { slack: FakeSlack; service: MigrationService; inventory: InventoryPort; redis: Redis; prefix: string; outbox: Outbox }) => Promise<RunningBot>;
 
-export async function startEnv(name: string, options: Partial<EngineOptions> = {}, setup: { bot?: BotStarter; scenario?: ScenarioInput } = {}): Promise<Env> {
+export async function startEnv(name: string, options: Partial<EngineOptions> = {}, setup: { bot?: BotStarter; scenario?: ScenarioInput; relax?: PlatformRule[] } = {}): Promise<Env> {
   const channel = 'C0OPS';
   const sandbox = await startSandbox({ scenario: setup.scenario ?? slackScenario() });
   const slack = await startFakeSlack({
     users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [channel]: 'ops', C0PRIVATE: 'private-ops', D0ALICE: 'alice', G0MPIM: 'mpdm-alice--bob-1' },
     channelKinds: { G0MPIM: 'mpim' },
+    ...(setup.relax ? { relax: setup.relax } : {}),
   });
   const r = await testRedis(name);
   const outbox = createSlackNotifier({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100 });

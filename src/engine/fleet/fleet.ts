@@ -30,7 +30,8 @@ export interface Fleet {
   record(jobId: string): Promise<FleetRecord | undefined>;
   audience(jobId: string): Promise<Audience | undefined>;
   scan(input: { regionId: string; target: string; requestedBy: string; audience: Audience }): Promise<{ jobId: string }>;
-  submitBatch(input: BatchRequest): Promise<BatchSubmitResult>;
+  /** `hooks.defer`: queueing and the job.queued event after the caller answers (reconcile heals a lost one). */
+  submitBatch(input: BatchRequest, hooks?: { defer?: (work: () => Promise<void>) => void }): Promise<BatchSubmitResult>;
   cancel(jobId: string, by: string): Promise<AnswerResult>;
   wake(jobId: string): Promise<boolean>;
   startWorker(opts: { connection: ConnectionOptions; lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number }): Promise<FleetWorkerHandle>;
@@ -77,7 +78,7 @@ export function createFleet(ctx: FleetContext, conn: { connection: ConnectionOpt
       return { jobId };
     },
 
-    async submitBatch(input) {
+    async submitBatch(input, hooks = {}) {
       const bad = regionProblemHere(input.regionId, conn.regions);
       if (bad) return { ok: false, message: msg('en').idProblemText({ problem: bad }), problem: bad };
       const targets = [...new Set(input.targets)];
@@ -95,11 +96,14 @@ export function createFleet(ctx: FleetContext, conn: { connection: ConnectionOpt
         state: 'queued', phase: 'staging', createdAt: now, updatedAt: now,
       };
       await ctx.store.create(rec, { active: true });
-      await queue.add('batch', { v: 1, kind: 'batch', jobId }, { ...JOB_OPTIONS, jobId });
-      await ctx.notifier.emit({
-        type: 'job.queued', jobId, at: now, kind: 'batch', instanceId: targets.join(', '), regionId: input.regionId,
-        requestedBy: { kind: 'user', userId: input.requestedBy },
-      });
+      const enqueue = async () => {
+        await queue.add('batch', { v: 1, kind: 'batch', jobId }, { ...JOB_OPTIONS, jobId });
+        await ctx.notifier.emit({
+          type: 'job.queued', jobId, at: now, kind: 'batch', instanceId: targets.join(', '), regionId: input.regionId,
+          requestedBy: { kind: 'user', userId: input.requestedBy },
+        });
+      };
+      if (hooks.defer) hooks.defer(enqueue); else await enqueue();
       return { ok: true, batchId: jobId };
     },
 

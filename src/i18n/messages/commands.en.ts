@@ -10,6 +10,7 @@ export const en = {
   inviteArchived: () => 'This channel is archived, so I could not post the job\'s thread here. Run the command in an active channel; nothing was queued.',
   inviteNotVisible: () => 'I cannot see this conversation (a private channel I am not in, or one my scopes do not cover), so I could not post the job\'s thread here. Invite me (`/invite @natmigrate`) or use another channel; nothing was queued.',
   inviteSlackUnavailable: () => 'Slack did not tell me in time whether I can post in this channel, so nothing was queued. Try again in a moment.',
+  slackTooSlow: () => 'Slack did not answer in time whether you may request this, so nothing was queued. Try again in a moment.',
   inviteNotMember: () => 'I am not a member of this channel, so I could not post the job\'s thread here. Invite me first (`/invite @natmigrate`) and run the command again; nothing was queued.',
   notQueued: (p: { what: 'preview' | 'scan' | 'batch' | 'run'; reason: string }) =>
     `:warning: ${{ preview: 'Dry run not queued', scan: 'Scan not queued', batch: 'Batch not queued', run: 'Not queued' }[p.what]}: ${p.reason}`,

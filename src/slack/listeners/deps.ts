@@ -8,6 +8,7 @@ import { truncate } from '../mrkdwn.ts';
 import type { SlackWebClient } from '../web-call.ts';
 import type { Outbox } from '../outbox/index.ts';
 import type { Visibility } from '../visibility.ts';
+import type { AckBudget } from '../ack-budget.ts';
 
 /** What every listener needs; built once by the app factory. */
 export interface SlackDeps {
@@ -59,6 +60,8 @@ export interface Invocation {
   defer?: (work: () => Promise<unknown>) => void;
   /** The replay check the guard left to the command (replay.ts): `run` does it inside its job claim. */
   replay?: DeferredReplay;
+  /** What is left of the time before the ack for checks that ask Slack (absent: they are awaited as they come). */
+  budget?: AckBudget;
 }
 
 export interface DeferredReplay {

@@ -2,7 +2,9 @@ import type { Audience } from '../../../engine/ports.ts';
 import { msg } from '../../../i18n/catalog.ts';
 import { refusedBecause } from '../../refused-because.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
+import type { PostVerdict } from '../../channels.ts';
 import { code } from '../../mrkdwn.ts';
+import { LATE } from '../../ack-budget.ts';
 
 /** `<#C…>` for a channel id of Slack's shape, else the id shown as code (never a live sequence from elsewhere). */
 export function channelLink(id: string): string {
@@ -20,10 +22,16 @@ export async function threadHint(deps: SlackDeps, jobId: string, lang: Invocatio
 }
 
 /** Undefined when the bot can post in the channel, else the answer that says why not and how to fix it. */
-export async function needsInvite(deps: SlackDeps, inv: Pick<Invocation, 'channelId' | 'channelName' | 'lang'>): Promise<CommandReply | undefined> {
-  const v = await deps.channels.canPost(inv.channelId, inv.channelName);
+export async function needsInvite(deps: SlackDeps, inv: Pick<Invocation, 'channelId' | 'channelName' | 'lang' | 'budget'>): Promise<CommandReply | undefined> {
+  const p = deps.channels.canPost(inv.channelId, inv.channelName);
+  const v = inv.budget ? await inv.budget.within(p) : await p;
+  // Not known in time: the same refusal as a conversations.info that failed (fail closed, ack on time).
+  return inviteReply(v === LATE ? { ok: false, reason: 'slack_unavailable' } : v, inv.lang);
+}
+
+function inviteReply(v: PostVerdict, lang: Invocation['lang']): CommandReply | undefined {
   if (v.ok) return undefined;
-  const m = msg(inv.lang);
+  const m = msg(lang);
   switch (v.reason) {
     case 'direct_message':
       return ephemeral(m.inviteDirect());
@@ -38,9 +46,27 @@ export async function needsInvite(deps: SlackDeps, inv: Pick<Invocation, 'channe
   }
 }
 
+/** Undefined when the person may request, else the refusal (also when Slack did not say in time). */
+export async function requesterRefusal(deps: SlackDeps, inv: Invocation, what: 'run' | 'plan' | 'scan' | 'rollback'): Promise<CommandReply | undefined> {
+  // Inside a budget the group read is bounded by it, not by authz's own shorter wait for a group never read.
+  const allowed = inv.budget ? await inv.budget.within(deps.authz.requesterVerdict(inv.userId)) : await deps.authz.canRequest(inv.userId);
+  if (allowed === LATE || allowed === undefined) return ephemeral(msg(inv.lang).slackTooSlow());
+  return allowed ? undefined : notAllowedToRequest(deps, inv, what);
+}
+
 /**
- * Queues a read-only job (a dry run, a scan) whose thread goes to the invoking channel: the bot must be able to
- * post there, a refusal by the service is told to the user, and the job is bound to the channel before we answer.
+ * Before a request is queued: may this person request, and can the bot post its thread here? Both may ask Slack,
+ * so they run together inside the ack budget. Undefined when both say yes, else the refusal (who first).
+ */
+export async function requestChecks(deps: SlackDeps, inv: Invocation, what: 'run' | 'plan' | 'scan'): Promise<CommandReply | undefined> {
+  const [who, where] = await Promise.all([requesterRefusal(deps, inv, what), needsInvite(deps, inv)]);
+  return who ?? where;
+}
+
+/**
+ * Queues a read-only job (a dry run, a scan) whose thread goes to the invoking channel: the person must be allowed
+ * to request and the bot able to post there, a refusal by the service is told to the user, and the job is bound to
+ * the channel right after the answer (the answer needs only its id).
  */
 export async function queueReadOnlyJob(deps: SlackDeps, inv: Invocation, o: {
   region: string | undefined;
@@ -49,8 +75,8 @@ export async function queueReadOnlyJob(deps: SlackDeps, inv: Invocation, o: {
   start: (regionId: string, audience: Audience) => Promise<{ jobId: string }>;
   queued: (jobId: string, regionId: string) => string;
 }): Promise<CommandReply> {
-  const invite = await needsInvite(deps, inv);
-  if (invite) return invite;
+  const refusal = await requestChecks(deps, inv, o.what === 'preview' ? 'plan' : 'scan');
+  if (refusal) return refusal;
   const regionId = o.region ?? deps.defaultRegion;
   const audience: Audience = { channelId: inv.channelId, userId: inv.userId, mode: 'preview' };
   let jobId: string;
@@ -60,6 +86,12 @@ export async function queueReadOnlyJob(deps: SlackDeps, inv: Invocation, o: {
     // The service refuses bad input (an unconfigured region…) with a message meant for people.
     return ephemeral(msg(inv.lang).notQueued({ what: o.what, reason: refusedBecause(err, inv.lang) }));
   }
-  await deps.outbox.bind(jobId, audience);
+  await bindAfterAck(deps, inv, jobId, audience);
   return ephemeral(o.queued(jobId, regionId));
+}
+
+/** The job's thread is bound to this channel after the answer when the listener can defer work, else now. */
+export async function bindAfterAck(deps: SlackDeps, inv: Pick<Invocation, 'defer'>, jobId: string, audience: Audience): Promise<void> {
+  const bind = () => deps.outbox.bind(jobId, audience);
+  if (inv.defer) inv.defer(bind); else await bind();
 }

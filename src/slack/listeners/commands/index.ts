@@ -5,6 +5,7 @@ import { errorRef, errText } from '../../error-text.ts';
 import { esc } from '../../mrkdwn.ts';
 import { DROPPED, ephemeral, type CommandReply, type DeferredReplay, type Invocation, type SlackDeps } from '../deps.ts';
 import { REPLAY_DEFERRED_PROP } from '../../replay.ts';
+import { ackBudget, RECEIVED_AT_PROP } from '../../ack-budget.ts';
 import { handleHelp } from './help-command.ts';
 import { handlePlan } from './plan-command.ts';
 import { handleBatch, handleRun } from './run-command.ts';
@@ -35,7 +36,8 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
 };
 
 /**
- * Parse, authorize, enqueue, answer: all of it Redis-only, so the ack leaves well inside Slack's 3 seconds.
+ * Parse, check, claim, answer. Checks that ask Slack share one budget from the request's arrival (ack-budget.ts),
+ * the rest is Redis only, so the ack leaves inside Slack's 3 seconds.
  * Any failure becomes a short ephemeral message with a reference the logs carry; never a stack trace.
  */
 export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
@@ -57,6 +59,9 @@ export async function routeCommand(inv: Invocation, deps: SlackDeps): Promise<Co
 export function registerCommands(app: App, deps: SlackDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, context }) => {
     const later: (() => Promise<unknown>)[] = [];
+    // Socket Mode has no receipt time from the receiver: the listener's start is the nearest we know.
+    const received = context[RECEIVED_AT_PROP];
+    const budget = ackBudget(typeof received === 'number' ? received : Date.now());
     const replay = context[REPLAY_DEFERRED_PROP] as DeferredReplay | undefined;
     // The ack never waits on Slack for a locale: a person the cache does not know yet is answered in the channel's
     // language this once, and their locale is read after the ack.
@@ -80,7 +85,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
       return;
     }
     const reply = await routeCommand({
-      lang, ...(tz ? { tz } : {}), userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, ...(replay ? { replay } : {}),
+      lang, ...(tz ? { tz } : {}), userId: command.user_id, channelId: command.channel_id, ...(command.channel_name ? { channelName: command.channel_name } : {}), text: command.text ?? '', defer: (w) => { later.push(w); }, budget, ...(replay ? { replay } : {}),
     }, deps);
     if (reply === DROPPED) {
       deps.log.warn({ userId: command.user_id }, 'slack request dropped: replayed request');

@@ -2,11 +2,10 @@ import type { Command } from '../../../domain/command.ts';
 import { msg } from '../../../i18n/catalog.ts';
 import { code } from '../../mrkdwn.ts';
 import type { CommandReply, Invocation, SlackDeps } from '../deps.ts';
-import { notAllowedToRequest, queueReadOnlyJob } from './command-replies.ts';
+import { queueReadOnlyJob } from './command-replies.ts';
 
 /** `/natmigrate plan <instance-id>`: queue a read-only pre-flight; the plan is posted to the channel when ready. */
 export async function handlePlan(cmd: Extract<Command, { kind: 'plan' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
-  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, inv, 'plan');
   return queueReadOnlyJob(deps, inv, {
     region: cmd.region,
     what: 'preview',

@@ -2,7 +2,7 @@ import type { Command } from '../../../domain/command.ts';
 import { msg } from '../../../i18n/catalog.ts';
 import type { Audience } from '../../../engine/ports.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
-import { channelLink, notAllowedToRequest } from './command-replies.ts';
+import { channelLink, requesterRefusal } from './command-replies.ts';
 import { code, esc } from '../../mrkdwn.ts';
 
 /**
@@ -10,7 +10,8 @@ import { code, esc } from '../../mrkdwn.ts';
  * migration's own thread, so one thread tells the whole story of that instance's change.
  */
 export async function handleRollback(cmd: Extract<Command, { kind: 'rollback' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
-  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, inv, 'rollback');
+  const refusal = await requesterRefusal(deps, inv, 'rollback');
+  if (refusal) return refusal;
   const parent = await deps.outbox.thread(cmd.jobId);
   const audience: Audience = parent
     ? { channelId: parent.channel, threadTs: parent.threadTs, userId: inv.userId, parentJobId: cmd.jobId }

@@ -3,7 +3,7 @@ import { msg } from '../../../i18n/catalog.ts';
 import type { Audience } from '../../../engine/ports.ts';
 import { DROPPED, ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
 import type { SubmitResult } from '../../../engine/ports.ts';
-import { needsInvite, notAllowedToRequest } from './command-replies.ts';
+import { bindAfterAck, requestChecks, requesterRefusal } from './command-replies.ts';
 import { code, escCut } from '../../mrkdwn.ts';
 import { refusalText } from '../../refused-because.ts';
 
@@ -13,9 +13,8 @@ import { refusalText } from '../../refused-because.ts';
  * so one thread per instance would hold the last approval card back by minutes (measured: 141 s for 50 ids).
  */
 export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
-  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, inv, 'run');
-  const invite = await needsInvite(deps, inv);
-  if (invite) return invite;
+  const refusal = await requestChecks(deps, inv, 'run');
+  if (refusal) return refusal;
   const regionId = cmd.region ?? deps.defaultRegion;
   if (cmd.instanceIds.length > 1 && deps.service.submitBatch) return runAsBatch(cmd, inv, deps, regionId);
   const audience: Audience = { channelId: inv.channelId, userId: inv.userId };
@@ -37,8 +36,7 @@ export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Inv
   const lines: string[] = [];
   for (const r of results) {
     if (r.status === 'queued') {
-      const bind = () => deps.outbox.bind(r.jobId, audience);
-      if (inv.defer) inv.defer(bind); else await bind();
+      await bindAfterAck(deps, inv, r.jobId, audience);
       lines.push(m.runQueuedLine({ instance: code(r.instanceId), job: code(r.jobId) }));
     } else if (r.status === 'already_active') {
       lines.push(m.runActiveLine({ instance: code(r.instanceId), job: code(r.jobId) }));
@@ -54,9 +52,9 @@ export async function handleRun(cmd: Extract<Command, { kind: 'run' }>, inv: Inv
 async function runAsBatch(cmd: Extract<Command, { kind: 'run' }>, inv: Invocation, deps: SlackDeps, regionId: string): Promise<CommandReply> {
   const audience: Audience = { channelId: inv.channelId, userId: inv.userId };
   if (inv.replay && !(await inv.replay.check())) return DROPPED;
-  const res = await deps.service.submitBatch!({ regionId, targets: cmd.instanceIds, options: cmd.options, requestedBy: inv.userId, audience });
+  const res = await deps.service.submitBatch!({ regionId, targets: cmd.instanceIds, options: cmd.options, requestedBy: inv.userId, audience }, afterAck(inv));
   if (!res.ok) return ephemeral(msg(inv.lang).notQueued({ what: 'run', reason: refusalText(res, inv.lang) }));
-  await deps.outbox.bind(res.batchId, audience);
+  await bindAfterAck(deps, inv, res.batchId, audience);
   return ephemeral(msg(inv.lang).runAsBatchQueued({ count: cmd.instanceIds.length, region: code(regionId), batch: code(res.batchId) }));
 }
 
@@ -65,19 +63,21 @@ async function runAsBatch(cmd: Extract<Command, { kind: 'run' }>, inv: Invocatio
  * channel: its plan, one approval card, one live progress message.
  */
 export async function handleBatch(cmd: Extract<Command, { kind: 'batch' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
-  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, inv, 'run');
   if (!deps.service.submitBatch) {
-    return ephemeral(msg(inv.lang).batchUnavailable({ command: code(`run --all ${cmd.targets.join(' ')}`) }));
+    return (await requesterRefusal(deps, inv, 'run')) ?? ephemeral(msg(inv.lang).batchUnavailable({ command: code(`run --all ${cmd.targets.join(' ')}`) }));
   }
-  const invite = await needsInvite(deps, inv);
-  if (invite) return invite;
+  const refusal = await requestChecks(deps, inv, 'run');
+  if (refusal) return refusal;
   const regionId = cmd.region ?? deps.defaultRegion;
   const audience: Audience = { channelId: inv.channelId, userId: inv.userId };
   const res = await deps.service.submitBatch({
     regionId, targets: cmd.targets, options: cmd.options, requestedBy: inv.userId, audience,
     ...(cmd.concurrency !== undefined ? { concurrency: cmd.concurrency } : {}), ...(cmd.canary !== undefined ? { canary: cmd.canary } : {}),
-  });
+  }, afterAck(inv));
   if (!res.ok) return ephemeral(msg(inv.lang).notQueued({ what: 'batch', reason: refusalText(res, inv.lang) }));
-  await deps.outbox.bind(res.batchId, audience);
+  await bindAfterAck(deps, inv, res.batchId, audience);
   return ephemeral(msg(inv.lang).batchQueued({ targets: code(cmd.targets.join(' ')), region: code(regionId), batch: code(res.batchId) }));
 }
+
+/** The batch's record is written before the answer; queueing it and its first event follow the ack. */
+const afterAck = (inv: Invocation) => (inv.defer ? { defer: inv.defer } : {});

@@ -2,13 +2,12 @@ import type { Command } from '../../../domain/command.ts';
 import { msg } from '../../../i18n/catalog.ts';
 import { code } from '../../mrkdwn.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
-import { notAllowedToRequest, queueReadOnlyJob } from './command-replies.ts';
+import { queueReadOnlyJob, requesterRefusal } from './command-replies.ts';
 
 /** `/natmigrate scan <ngw|vpc>`: queue a read-only inventory; a worker posts it to this channel (with a CSV when long). */
 export async function handleScan(cmd: Extract<Command, { kind: 'scan' }>, inv: Invocation, deps: SlackDeps): Promise<CommandReply> {
-  if (!(await deps.authz.canRequest(inv.userId))) return notAllowedToRequest(deps, inv, 'scan');
   const scan = deps.service.scan?.bind(deps.service);
-  if (!scan) return ephemeral(msg(inv.lang).scanUnavailable({ target: code(cmd.target) }));
+  if (!scan) return (await requesterRefusal(deps, inv, 'scan')) ?? ephemeral(msg(inv.lang).scanUnavailable({ target: code(cmd.target) }));
   return queueReadOnlyJob(deps, inv, {
     region: cmd.region,
     what: 'scan',
