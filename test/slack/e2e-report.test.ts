@@ -79,6 +79,9 @@ describe('/natmigrate report', () => {
     const [instanceId] = MIGRATABLE[1]!;
     const jobId = await env.runJob('U0ALICE', instanceId);
     await env.rejectAndWait(jobId);
+    // The helpers' bot answers only after its deferred work (processBeforeResponse), here the channel announcement:
+    // with the thread still posting, Slack's 1-a-second pace for the channel would hold that answer past 3 s.
+    await env.outbox.waitIdle();
     await env.slack.slash('U0BOB', env.channel, 'config language ja');
     try {
       const { csv, md, comment } = await reportFiles('U0EVE', jobId);
@@ -94,6 +97,7 @@ describe('/natmigrate report', () => {
       expect(md).toMatch(/\| \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} UTC \|/);
       expect(comment).toContain('の監査レポート');
     } finally {
+      await env.outbox.waitIdle();
       await env.slack.slash('U0BOB', env.channel, 'config language default');
     }
     const before = env.slack.files().length;
@@ -122,6 +126,9 @@ describe('/natmigrate report', () => {
     expect(scanned.csv).toContain('scan job queued,U0ALICE');
     expect(scanned.csv).toMatch(/,finished: scan done,natmigrate,,scanned,,"\d+ instances, \d+ egress through a DNAT IP mapping \(\d+ ready to migrate, \d+ refused\)\."\r?$/m);
 
+    // The helpers' bot answers only after its deferred work (processBeforeResponse), here the channel announcement:
+    // with the thread still posting, Slack's 1-a-second pace for the channel would hold that answer past 3 s.
+    await env.outbox.waitIdle();
     await env.slack.slash('U0BOB', env.channel, 'config language ja');
     try {
       const ja = await reportFiles('U0ALICE', previewId);
@@ -131,6 +138,7 @@ describe('/natmigrate report', () => {
       const jaScan = await reportFiles('U0ALICE', scanId);
       expect(jaScan.csv).toMatch(/,終了: スキャン完了,natmigrate,,scanned,,インスタンス \d+ 台のうち \d+ 台がDNAT IPマッピング経由で外部に出ています/);
     } finally {
+      await env.outbox.waitIdle();
       await env.slack.slash('U0BOB', env.channel, 'config language default');
     }
   });
