@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import { egressIp } from '../../src/sandbox/index.ts';
+import { until } from '../../src/util/until.ts';
 import { startFleetEnv, type FleetEnv } from './env.ts';
 import { batchScenario, fleetIds, scanScenario } from './scenarios.ts';
 import { refusalText } from '../../src/slack/refused-because.ts';
@@ -25,6 +26,31 @@ describe('batch (engine)', () => {
     const res = await env.engine.service.submitBatch({ regionId: 'cn-hangzhou', targets: [fleetIds.natGateway, 'sg-bp1nope'], options: ALL, requestedBy: 'U0ALICE', audience: {} });
     expect(res).toEqual({ ok: false, message: 'not NAT gateway, VPC or instance ids: sg-bp1nope', problem: { problem: 'not_batch_targets', shown: ['sg-bp1nope'] } });
     expect(refusalText(res as { message: string; problem: RequestProblem }, 'ja')).toBe('NATゲートウェイ、VPC、インスタンスのいずれのIDでもありません: sg-bp1nope');
+  });
+
+  it('is planned by one run at a time: a run that finds another planning it (a BullMQ stalled re-run) waits, then plans once', async () => {
+    env = await startFleetEnv({ name: 'batch-plan-once', scenario: batchScenario(3) });
+    const e = env;
+    const r = e.r.redis;
+    // Queued only once the test holds what a first run of the same batch holds while it plans (claimPlanning).
+    let enqueue: (() => Promise<void>) | undefined;
+    const res = await e.engine.service.submitBatch(
+      { regionId: 'cn-hangzhou', targets: [fleetIds.natGateway], options: ALL, requestedBy: 'U0ALICE', audience: {} },
+      { defer: (w) => { enqueue = w; } },
+    );
+    const batchId = (res as { batchId: string }).batchId;
+    const lease = e.engine.keys.batchPlanning(batchId);
+    expect(await r.set(lease, 'another-run', 'PX', 60_000, 'NX')).toBe('OK');
+    await enqueue!();
+    // This run started (state running) and parked to look again later (delayed), without planning.
+    await until(async () => (await e.engine.fleet.record(batchId))?.state === 'running' && (await e.engine.fleet.queue.getJobState(batchId)) === 'delayed', { what: 'the run to park' });
+    expect(e.of(batchId).filter((ev) => ev.type === 'batch.planned'), 'planned while another run held the batch').toEqual([]);
+    await r.del(lease);
+    await approve(e, batchId);
+    const fin = await e.waitFor(batchId, 'finished', 60_000);
+    expect(fin.outcome, fin.summary).toBe('migrated');
+    expect(e.of(batchId).filter((ev) => ev.type === 'batch.planned')).toHaveLength(1);
+    expect(await r.exists(lease), 'the lease is given back after planning').toBe(0);
   });
 
   it('a batch that succeeds ends with every instance egressing through the SNAT IP', async () => {

@@ -17,6 +17,7 @@
 // - The batch job is a reconciler: each run ("tick") reads the children's records, acts, tells the thread what
 //   changed, and parks until the next look or a decision. Everything it decides is derived from records, so a
 //   worker killed mid-tick loses nothing.
+import { randomBytes } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { ApprovalRequest } from '../../domain/approval.ts';
 import { countStatuses, nextToRelease, type BatchItem, type BatchItemStatus, type BatchPhase, type BatchPlan } from '../../domain/batch-plan.ts';
@@ -35,6 +36,9 @@ import { planBatch, queueChildren } from './batch-planning.ts';
 import { iso, type FleetContext, type FleetJobData } from './context.ts';
 
 type Tick = { outcome: JobOutcome | 'unknown' } | { until: number; wake: () => Promise<boolean> };
+
+/** How long a planning run holds the batch without renewing (it renews every third of it). */
+const PLANNING_LEASE_MS = 60_000;
 
 const FINAL: ReadonlySet<BatchItemStatus> = new Set(['done', 'failed', 'untouched']);
 
@@ -186,17 +190,32 @@ class BatchRun {
   }
 
   /** Plans the batch and tells the thread. Returns a Tick when the batch ends here. */
+  /** Plans the batch once: a second run of the same batch (BullMQ took the first for stalled) waits for its plan. */
   private async plan(): Promise<Tick | undefined> {
-    const res = await planBatch(this.ctx, this.rec);
-    if ('failed' in res) return this.finishEarly('failed', { batch: 'plan_failed', message: res.failed });
-    const { plan, plans } = res;
-    await this.ctx.batchPlans.save(this.id, plans);
-    await this.patch({ plan, phase: 'staging', statuses: {} });
-    await this.emit({ type: 'batch.planned', batch: plan });
-    if (!plan.items.length) {
-      return this.finishEarly('refused', { batch: 'nothing', targets: this.rec.targets, skipped: plan.skipped.map((s) => ({ instanceId: s.instanceId, code: s.code })) });
+    const token = randomBytes(8).toString('hex');
+    if (!(await this.ctx.batchPlans.claimPlanning(this.id, token, PLANNING_LEASE_MS))) return this.poll();
+    const renew = setInterval(() => { this.ctx.batchPlans.claimPlanning(this.id, token, PLANNING_LEASE_MS).catch(() => {}); }, PLANNING_LEASE_MS / 3);
+    try {
+      // A run that held the lease before this one may have planned already.
+      const fresh = await this.ctx.store.getBatch(this.id);
+      if (fresh?.plan) {
+        this.rec = fresh;
+        return undefined;
+      }
+      const res = await planBatch(this.ctx, this.rec);
+      if ('failed' in res) return this.finishEarly('failed', { batch: 'plan_failed', message: res.failed });
+      const { plan, plans } = res;
+      await this.ctx.batchPlans.save(this.id, plans);
+      await this.patch({ plan, phase: 'staging', statuses: {} });
+      await this.emit({ type: 'batch.planned', batch: plan });
+      if (!plan.items.length) {
+        return this.finishEarly('refused', { batch: 'nothing', targets: this.rec.targets, skipped: plan.skipped.map((s) => ({ instanceId: s.instanceId, code: s.code })) });
+      }
+      return undefined;
+    } finally {
+      clearInterval(renew);
+      await this.ctx.batchPlans.releasePlanning(this.id, token).catch(() => {});
     }
-    return undefined;
   }
 
   private async finishEarly(outcome: JobOutcome, text: BatchText): Promise<Tick> {

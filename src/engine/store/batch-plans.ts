@@ -1,6 +1,19 @@
 import type { Plan } from '../../domain/plan-types.ts';
 import type { RedisConnection } from '../../util/redis-connection.ts';
 import type { Keys } from './keys.ts';
+import { script } from './lua.ts';
+
+// Taken when free or already this run's (then extended); 1 when held by `token` afterwards.
+const claimScript = script(`
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`);
+const releaseScript = script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`);
 
 /** The per-instance plans of a batch, kept out of its record until its children are created with them. */
 export class BatchPlanStore {
@@ -13,6 +26,19 @@ export class BatchPlanStore {
       .hset(key, ...[...plans].flatMap(([instanceId, p]) => [instanceId, JSON.stringify(p)]))
       .pexpire(key, this.retentionMs)
       .exec();
+  }
+
+  /**
+   * The right to plan the batch, for `ttlMs` (renewed by calling again with the same token). A batch job that BullMQ
+   * took for stalled runs again beside the first (its processor is not stopped): two plans at once would each see the
+   * other's children as ActiveJob and overwrite each other's plan.
+   */
+  async claimPlanning(batchId: string, token: string, ttlMs: number): Promise<boolean> {
+    return Number(await claimScript.run(this.redis, [this.keys.batchPlanning(batchId)], [token, String(ttlMs)])) === 1;
+  }
+
+  async releasePlanning(batchId: string, token: string): Promise<void> {
+    await releaseScript.run(this.redis, [this.keys.batchPlanning(batchId)], [token]);
   }
 
   async get(batchId: string, instanceId: string): Promise<Plan | undefined> {

@@ -22,6 +22,7 @@ export interface Keys {
   fleetActive(): string;
   /** HASH instance id → plan of a batch, until its children are created. */
   batchPlans(batchId: string): string;
+  batchPlanning(batchId: string): string;
   /** HASH instance id → fingerprint of the drift last reported, per region and VPC. */
   driftFingerprints(regionId: string, vpcId: string): string;
 }
@@ -42,6 +43,7 @@ export function makeKeys(prefix: string): Keys {
     events: () => `${p}:events`,
     fleetActive: () => `${p}:fleet:active`,
     batchPlans: (batchId) => `${p}:fleet:plans:${batchId}`,
+    batchPlanning: (batchId) => `${p}:fleet:planning:${batchId}`,
     driftFingerprints: (regionId, vpcId) => `${p}:drift:fp:${regionId}:${vpcId}`,
   };
 }
