@@ -57,6 +57,19 @@ describe('the checks before the ack share one budget', () => {
     await env.rejectAndWait(jobId!);
   });
 
+  it('`cancel` by an approver who is one only through a user group: both lists are asked together, acked within 3 s', async () => {
+    // EVE is in the approvers' group and not in the requesters': one read after the other took 2 × 1.6 s.
+    env.slack.setUsergroup('S0APPROVERS', ['U0CAROL', 'U0EVE']);
+    try {
+      slowChecks(1600, 15);
+      const res = await env.slack.slash('U0EVE', CH, 'cancel migrate-cn-hangzhou-i-bp1aaaaaaaaaaaaaaaaa-1').finally(fastSlack);
+      expect(String(res.json?.text)).not.toMatch(/not allowed|did not answer/);
+      expect(String(res.json?.text)).toContain('migrate-cn-hangzhou-i-bp1aaaaaaaaaaaaaaaaa-1');
+    } finally {
+      env.slack.setUsergroup('S0APPROVERS', ['U0CAROL']);
+    }
+  });
+
   it('conversations.info slower than the budget: refused in time as "Slack did not tell me", nothing queued', async () => {
     // Not in the sandbox: a queued run would still leave its record.
     const instanceId = 'i-bp1aaaaaaaaaaaaaaaaa';
