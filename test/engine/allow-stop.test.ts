@@ -181,7 +181,10 @@ describe('--allow-stop', () => {
     expect(dieInStart.has(jobId)).toBe(false);
     expect(fin.outcome, fin.summary).toBe('migrated');
     // Sent again, the start was refused (IncorrectInstanceStatus) until the reads caught up: calls that did nothing.
-    expect(sandbox.requests.filter((q) => q.at >= t0 && q.action === 'StartInstance' && q.params.InstanceId === id).map((q) => q.code)).toEqual(['OK']);
+    // A busy answer of the realism layer, retried by the adapter, is not a second start: count what the cloud took.
+    const starts = sandbox.requests.filter((q) => q.at >= t0 && q.action === 'StartInstance' && q.params.InstanceId === id).map((q) => q.code);
+    expect(starts).not.toContain('IncorrectInstanceStatus');
+    expect(starts.filter((c) => c === 'OK')).toEqual(['OK']);
     expect(statusOf(id)).toBe('Running');
     expect(await probeEdge(sandbox.edge, eip, 22)).toMatch(/^SSH-2\.0/);
   }, 70_000);
