@@ -1,20 +1,20 @@
 import type { Command } from '../../../domain/command.ts';
 import { msg } from '../../../i18n/catalog.ts';
 import { ephemeral, type CommandReply, type Invocation, type SlackDeps } from '../deps.ts';
-import { threadHint } from './command-replies.ts';
+import { mayRequest, threadHint } from './command-replies.ts';
 import { esc } from '../../mrkdwn.ts';
 import { LATE } from '../../ack-budget.ts';
 
 /**
- * Whether the person may cancel: both lists asked together, inside the ack budget when there is one (one after the
- * other, each may wait on a user group read: two slow reads put the ack past Slack's 3 s). Undefined when Slack did
- * not say in time and neither list is known to hold the person.
+ * Whether the person may cancel: both lists asked together (one after the other, each may wait on a user group read:
+ * two slow reads put the ack past Slack's 3 s). Undefined when Slack did not say in time and neither list is known to
+ * hold the person.
  */
 async function requesterOrApprover(inv: Invocation, deps: SlackDeps): Promise<boolean | undefined> {
-  if (!inv.budget) return (await deps.authz.canRequest(inv.userId)) || (await deps.authz.isApprover(inv.userId));
-  const [requester, approver] = await Promise.all([inv.budget.within(deps.authz.requesterVerdict(inv.userId)), inv.budget.within(deps.authz.isApprover(inv.userId))]);
-  if (requester === true || approver === true) return true;
-  return requester === LATE || requester === undefined || approver === LATE ? undefined : false;
+  const approver = deps.authz.isApprover(inv.userId);
+  const [requester, approves] = await Promise.all([mayRequest(deps, inv), inv.budget ? inv.budget.within(approver) : approver]);
+  if (requester === true || approves === true) return true;
+  return requester === undefined || approves === LATE ? undefined : false;
 }
 
 /** `/natmigrate cancel <job-id>`: requesters and approvers may cancel; the engine undoes what was done. */

@@ -46,11 +46,18 @@ function inviteReply(v: PostVerdict, lang: Invocation['lang']): CommandReply | u
   }
 }
 
+/** Whether the person may request; undefined when Slack did not say in time. */
+export async function mayRequest(deps: SlackDeps, inv: Pick<Invocation, 'userId' | 'budget'>): Promise<boolean | undefined> {
+  if (!inv.budget) return deps.authz.canRequest(inv.userId);
+  // Inside a budget the group read is bounded by it, not by authz's own shorter wait for a group never read.
+  const v = await inv.budget.within(deps.authz.requesterVerdict(inv.userId));
+  return v === LATE ? undefined : v;
+}
+
 /** Undefined when the person may request, else the refusal (also when Slack did not say in time). */
 export async function requesterRefusal(deps: SlackDeps, inv: Invocation, what: 'run' | 'plan' | 'scan' | 'rollback'): Promise<CommandReply | undefined> {
-  // Inside a budget the group read is bounded by it, not by authz's own shorter wait for a group never read.
-  const allowed = inv.budget ? await inv.budget.within(deps.authz.requesterVerdict(inv.userId)) : await deps.authz.canRequest(inv.userId);
-  if (allowed === LATE || allowed === undefined) return ephemeral(msg(inv.lang).slackTooSlow());
+  const allowed = await mayRequest(deps, inv);
+  if (allowed === undefined) return ephemeral(msg(inv.lang).slackTooSlow());
   return allowed ? undefined : notAllowedToRequest(deps, inv, what);
 }
 
