@@ -1,17 +1,13 @@
 import type { Plan } from '../../domain/plan-types.ts';
 import type { RedisConnection } from '../../util/redis-connection.ts';
 import type { Keys } from './keys.ts';
-import { script } from './lua.ts';
+import { releaseIfHeld, script } from './lua.ts';
 
 // Taken when free or already this run's (then extended); 1 when held by `token` afterwards.
 const claimScript = script(`
 local holder = redis.call('GET', KEYS[1])
 if holder and holder ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-`);
-const releaseScript = script(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1
 `);
 
@@ -38,7 +34,7 @@ export class BatchPlanStore {
   }
 
   async releasePlanning(batchId: string, token: string): Promise<void> {
-    await releaseScript.run(this.redis, [this.keys.batchPlanning(batchId)], [token]);
+    await releaseIfHeld.run(this.redis, [this.keys.batchPlanning(batchId)], [token]);
   }
 
   async get(batchId: string, instanceId: string): Promise<Plan | undefined> {

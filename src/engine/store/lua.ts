@@ -22,3 +22,9 @@ export function script(lua: string): Script {
     },
   };
 }
+
+/** Deletes KEYS[1] only while it still holds ARGV[1] (a lock or lease's owner); 1 when it did. */
+export const releaseIfHeld = script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);

@@ -1,7 +1,7 @@
 import type { RedisConnection } from '../../util/redis-connection.ts';
 import type { Keys } from './keys.ts';
 import { sleep } from '../../util/sleep.ts';
-import { script } from './lua.ts';
+import { releaseIfHeld, script } from './lua.ts';
 
 /**
  * One lock per forward table, shared by every worker of every process: the API rejects a write while any entry of
@@ -38,11 +38,6 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return 1
 end
-return 0
-`);
-
-const releaseLua = script(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `);
 
@@ -87,7 +82,7 @@ export class TableLockHandle {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     try {
-      await releaseLua.run(this.redis, [this.key], [this.owner]);
+      await releaseIfHeld.run(this.redis, [this.key], [this.owner]);
     } finally {
       this.onRelease?.();
     }
