@@ -22,6 +22,7 @@ const UNIT = [
   'test/slack/message-fit.test.ts',
   'test/slack/click-location.test.ts',
   'test/slack/fake-slack.test.ts',
+  'test/slack/pace-scale.test.ts',
   'test/slack/manifest.test.ts',
   'test/slack/modal-submission.test.ts',
   'test/slack/surfaces-limits.test.ts',

@@ -38,6 +38,12 @@ export interface FakeSlackOptions {
   latencyMs?: Record<string, number>;
   /** Platform rules this workspace does not enforce; each test names the ones it relaxes. */
   relax?: PlatformRule[];
+  /**
+   * Rate limits run this many times as fast (default 1, Slack's own): every bucket still applies and still answers
+   * 429, only it refills sooner. A named relaxation for tests that are not about pacing; the app's outbox is given
+   * the same `paceScale`.
+   */
+  paceScale?: number;
   /** Delays before the retries of an event the app did not take (default as documented: 0, 1 min, 5 min). */
   eventRetryDelaysMs?: readonly number[];
   /** Where the bot listens (HTTP mode); can also be set later with `connectBot`. */

@@ -45,7 +45,7 @@ export class Workspace {
   readonly archived: Set<string>;
   readonly latencyMs: Map<string, number>;
   readonly kinds: Map<string, ConversationKind>;
-  readonly rateLimiter = new RateLimiter();
+  readonly rateLimiter: RateLimiter;
 
   readonly names: NameLookup = {
     user: (id) => this.users.get(id)?.name,
@@ -63,6 +63,7 @@ export class Workspace {
     this.botId = opts.botId ?? 'B0BOT';
     this.strictChannels = opts.strictChannels ?? true;
     this.relaxed = new Set(opts.relax ?? []);
+    this.rateLimiter = new RateLimiter(Date.now, opts.paceScale ?? 1);
     this.scopes = new Set(opts.scopes ?? INSTALLED_SCOPES);
     this.archived = new Set(opts.archived ?? []);
     this.latencyMs = new Map(Object.entries({ default: DEFAULT_LATENCY_MS, ...(opts.latencyMs ?? {}) }));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders, slashCommandBody } from '../../src/slack-sim/index.ts';
 import { until } from '../../src/util/until.ts';
 import { SIGNING_SECRET, startBot } from './helpers.ts';
-import { startEnv, type Env } from './e2e-env.ts';
+import { FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { batchScenario, fleetIds } from '../fleet/scenarios.ts';
 
 /**
@@ -21,6 +21,7 @@ let env: Env;
 beforeAll(async () => {
   // A NAT gateway with six IP-mapped instances (ids of the shape `run --all` accepts).
   env = await startEnv('ack-budget', {}, {
+    ...FASTER_SLACK,
     scenario: batchScenario(6),
     // Nothing is cached, so every check and every approver list reads the user groups: more than Tier 2 allows.
     relax: ['rate-limits'],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeApprovalValue } from '../../src/domain/approval-button.ts';
 import { until } from '../../src/util/until.ts';
-import { assertOrder, cloudWrites, dnatFor, startEnv, type Env } from './e2e-env.ts';
+import { assertOrder, cloudWrites, dnatFor, FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE } from './scenario.ts';
 import { startBot } from './helpers.ts';
 
@@ -18,7 +18,7 @@ let env: Env;
 
 beforeAll(async () => {
   // No cached group members: carol's click below must read her group from Slack (a cold read the click waits for).
-  env = await startEnv('click', {}, { bot: (c) => startBot(c.slack, c.service, c.redis, c.prefix, { outbox: c.outbox, groupCacheMs: 0, groupStaleMs: 0 }) });
+  env = await startEnv('click', {}, { ...FASTER_SLACK, bot: (c) => startBot(c.slack, c.service, c.redis, c.prefix, { outbox: c.outbox, groupCacheMs: 0, groupStaleMs: 0 }) });
 });
 afterAll(async () => {
   await env?.close();

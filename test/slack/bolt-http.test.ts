@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders, slashCommandBody, signSlackRequest, interactionBody } from '../../src/slack-sim/index.ts';
 import { until } from '../../src/util/until.ts';
 import { SIGNING_SECRET, startBot } from './helpers.ts';
-import { cloudRequestsFor, cloudWrites, dnatFor, startEnv, type Env } from './e2e-env.ts';
+import { cloudRequestsFor, cloudWrites, dnatFor, FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE } from './scenario.ts';
 
 /**
@@ -21,7 +21,7 @@ let env: Env;
 
 beforeAll(async () => {
   // "The bot cannot post here" is not cached in this file: a test invites the bot and runs the command again at once.
-  env = await startEnv('bolt-http', {}, { bot: (c) => startBot(c.slack, c.service, c.redis, c.prefix, { outbox: c.outbox, channelNoCacheMs: 0 }) });
+  env = await startEnv('bolt-http', {}, { ...FASTER_SLACK, bot: (c) => startBot(c.slack, c.service, c.redis, c.prefix, { outbox: c.outbox, channelNoCacheMs: 0 }) });
 });
 afterAll(async () => {
   await env?.close();

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioInput } from '../../src/sandbox/index.ts';
 import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
-import { assertOrder, dnatFor, startEnv, type Env } from './e2e-env.ts';
+import { assertOrder, dnatFor, FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 
 const T5 = ['i-slackt50001', '192.168.1.90', '203.0.113.90'] as const;
 const REFUSED = ['i-slackt50002', '192.168.1.91', '203.0.113.91'] as const;
@@ -19,7 +19,7 @@ function scenario(): ScenarioInput {
 }
 
 let env: Env;
-beforeAll(async () => { env = await startEnv('e2e-allow-stop', {}, { scenario: scenario() }); });
+beforeAll(async () => { env = await startEnv('e2e-allow-stop', {}, { ...FASTER_SLACK, scenario: scenario() }); });
 afterAll(async () => { await env?.close(); });
 
 const finished = (l: string[]) => l.some((x) => x.includes('*Finished*'));

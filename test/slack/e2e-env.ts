@@ -49,16 +49,24 @@ export interface Env {
 /** How a test wants the bot started (default: HTTP mode on a loopback port, see startBot). */
 type BotStarter = (c: { slack: FakeSlack; service: MigrationService; inventory: InventoryPort; redis: Redis; prefix: string; outbox: Outbox }) => Promise<RunningBot>;
 
-export async function startEnv(name: string, options: Partial<EngineOptions> = {}, setup: { bot?: BotStarter; scenario?: ScenarioInput; relax?: PlatformRule[] } = {}): Promise<Env> {
+/**
+ * The named relaxation of the files that are not about Slack's pace: the workspace's rate limits and the outbox's
+ * pacing (and its card edit interval) run 10 times as fast. Every limit still applies and still answers 429; the
+ * files about pacing (outbox-limits, batch-thousand, sim-platform-rules) keep Slack's own.
+ */
+export const FASTER_SLACK = { paceScale: 10 } as const;
+
+export async function startEnv(name: string, options: Partial<EngineOptions> = {}, setup: { bot?: BotStarter; scenario?: ScenarioInput; relax?: PlatformRule[]; paceScale?: number } = {}): Promise<Env> {
   const channel = 'C0OPS';
   const sandbox = await startSandbox({ scenario: setup.scenario ?? slackScenario() });
   const slack = await startFakeSlack({
     users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [channel]: 'ops', C0PRIVATE: 'private-ops', D0ALICE: 'alice', G0MPIM: 'mpdm-alice--bob-1' },
     channelKinds: { G0MPIM: 'mpim' },
     ...(setup.relax ? { relax: setup.relax } : {}),
+    ...(setup.paceScale ? { paceScale: setup.paceScale } : {}),
   });
   const r = await testRedis(name);
-  const outbox = createSlackNotifier({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100 });
+  const outbox = createSlackNotifier({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100, ...(setup.paceScale ? { paceScale: setup.paceScale } : {}) });
   const cloud = createAlibabaCloud({
     regionId: sandbox.regionId, ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http',
     credentials: sandbox.credentials, waiter: { initialMs: 20, factor: 1.5, maxMs: 200 },

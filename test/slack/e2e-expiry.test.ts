@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertOrder, cloudWrites, dnatFor, startEnv, type Env } from './e2e-env.ts';
+import { assertOrder, cloudWrites, dnatFor, FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE } from './scenario.ts';
 
 /** Approvals expire (NATMIGRATE_APPROVAL_TTL): the staging is undone and late clicks are refused. The engine's clock is moved past the expiry, so nothing waits for it. */
@@ -8,7 +8,7 @@ let env: Env;
 let offsetMs = 0;
 const clock = { now: () => Date.now() + offsetMs };
 beforeAll(async () => {
-  env = await startEnv('e2e-expiry', { approvalTtlMs: 30 * 60_000, clock });
+  env = await startEnv('e2e-expiry', { approvalTtlMs: 30 * 60_000, clock }, FASTER_SLACK);
 });
 afterAll(async () => {
   await env?.close();

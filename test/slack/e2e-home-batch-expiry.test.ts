@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnv, type Env } from './e2e-env.ts';
+import { FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { startBot } from './helpers.ts';
 import { homeViews } from './home-views.ts';
 import { MIGRATABLE } from './scenario.ts';
@@ -17,6 +17,7 @@ let env: Env;
 
 beforeAll(async () => {
   env = await startEnv('e2e-home-batch-expiry', { approvalTtlMs: TTL, clock: { now: () => Date.now() + clock.offset } }, {
+    ...FASTER_SLACK,
     bot: ({ slack, service, redis, prefix, outbox }) => startBot(slack, service, redis, prefix, { outbox, homeDebounceMs: 50 }),
   });
   env.slack.addUser({ id: 'U0BOB', name: 'bob', locale: 'en-US', tz: 'Asia/Tokyo' });

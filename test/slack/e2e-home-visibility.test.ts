@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnv, type Env } from './e2e-env.ts';
+import { FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { startBot } from './helpers.ts';
 import { homeViews } from './home-views.ts';
 import { MIGRATABLE } from './scenario.ts';
@@ -19,6 +19,7 @@ let env: Env;
 
 beforeAll(async () => {
   env = await startEnv('e2e-home-vis', {}, {
+    ...FASTER_SLACK,
     bot: ({ slack, service, redis, prefix, outbox }) => startBot(slack, service, redis, prefix, { outbox, homeDebounceMs: 50 }),
   });
   env.slack.addUser({ id: 'U0ERIN', name: 'erin' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnv, type Env } from './e2e-env.ts';
+import { FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { startBot } from './helpers.ts';
 import { homeViews } from './home-views.ts';
 import { MIGRATABLE, slackScenario } from './scenario.ts';
@@ -18,6 +18,7 @@ let env: Env;
 beforeAll(async () => {
   const scenario = JSON.parse(JSON.stringify(slackScenario()).replaceAll('"ngw-1"', `"${GW}"`).replaceAll('"vpc-1"', '"vpc-homevpc001"'));
   env = await startEnv('e2e-home', { approvalTtlMs: TTL, clock: { now: () => Date.now() + clock.offset } }, {
+    ...FASTER_SLACK,
     scenario,
     bot: ({ slack, service, redis, prefix, outbox }) => startBot(slack, service, redis, prefix, { outbox, homeDebounceMs: 50 }),
   });

@@ -4,12 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-card.ts';
 import { validateMessage } from '../../src/slack-sim/block-validation.ts';
-import { startEnv, type Env } from './e2e-env.ts';
+import { FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { CORPUS, messageFaults } from './hostile-strings.ts';
 import { MIGRATABLE } from './scenario.ts';
 
 let env: Env;
-beforeAll(async () => { env = await startEnv('e2e-hostile'); });
+beforeAll(async () => { env = await startEnv('e2e-hostile', {}, FASTER_SLACK); });
 afterAll(async () => { await env?.close(); });
 
 const SUBCOMMANDS = ['', 'help ', 'status ', 'cancel ', 'rollback ', 'plan ', 'scan ', 'run ', 'run --all ', `run ${MIGRATABLE[0]![0]} --ports `];

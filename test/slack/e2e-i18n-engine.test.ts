@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnv, type Env } from './e2e-env.ts';
+import { FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { startBot } from './helpers.ts';
 import { MIGRATABLE } from './scenario.ts';
 
@@ -16,6 +16,7 @@ let env: Env;
 
 beforeAll(async () => {
   env = await startEnv('e2e-i18n-engine', {}, {
+    ...FASTER_SLACK,
     bot: (c) => startBot(c.slack, c.service, c.redis, c.prefix, { outbox: c.outbox, inventory: c.inventory, language: 'ja', timeZone: 'Asia/Tokyo' }),
   });
   // dave (an approver) reads Slack in Japanese, and is in London this week.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertOrder, dnatFor, startEnv, type Env } from './e2e-env.ts';
+import { assertOrder, dnatFor, FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE, NO_SNAT, SNAT_IP } from './scenario.ts';
 import { until } from '../../src/util/until.ts';
 
@@ -13,7 +13,7 @@ const CH = 'C0OPS';
 let env: Env;
 
 beforeAll(async () => {
-  env = await startEnv('e2e-i18n');
+  env = await startEnv('e2e-i18n', {}, FASTER_SLACK);
   // dave (an approver) and carol (an approver through the group) use Slack in Japanese; the rest in English.
   env.slack.addUser({ id: 'U0DAVE', name: 'dave', locale: 'ja-JP' });
   env.slack.addUser({ id: 'U0CAROL', name: 'carol', locale: 'ja-JP' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webApi } from '@slack/bolt';
 import type { FakeView } from '../../src/slack-sim/index.ts';
-import { startEnv, type Env } from './e2e-env.ts';
+import { FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { startBot } from './helpers.ts';
 import { MIGRATABLE, NO_SNAT, slackScenario } from './scenario.ts';
 
@@ -19,6 +19,7 @@ let env: Env;
 beforeAll(async () => {
   const scenario = JSON.parse(JSON.stringify(slackScenario()).replaceAll('"ngw-1"', `"${GW}"`).replaceAll('"vpc-1"', `"${VPC}"`));
   env = await startEnv('e2e-modal', {}, {
+    ...FASTER_SLACK,
     scenario,
     bot: ({ slack, service, redis, prefix, outbox, inventory }) => startBot(slack, service, redis, prefix, { outbox, inventory }),
   });

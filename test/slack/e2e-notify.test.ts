@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnv, type Env } from './e2e-env.ts';
+import { FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { startBot } from './helpers.ts';
 import { MIGRATABLE } from './scenario.ts';
 
@@ -16,6 +16,7 @@ const finished = (l: string[]) => l.some((x) => x.includes('*Finished*'));
 function envWith(name: string, notifyApprovers: string, requiredApprovals: number) {
   const shift = { ms: 0 };
   const start = () => startEnv(name, { approvalTtlMs: TTL, requiredApprovals }, {
+    ...FASTER_SLACK,
     bot: ({ slack, service, redis, prefix, outbox }) => startBot(slack, service, redis, prefix, {
       outbox, notifyApprovers, reminderPollMs: 50, now: () => new Date(Date.now() + shift.ms),
     }),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnv, type Env } from './e2e-env.ts';
+import { FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE, slackScenario } from './scenario.ts';
 import { until } from '../../src/util/until.ts';
 
@@ -14,7 +14,7 @@ const GW = 'ngw-reportgw001';
 beforeAll(async () => {
   // The scenario's gateway with an id `scan` takes (the parser wants a real id's shape).
   const scenario = JSON.parse(JSON.stringify(slackScenario()).replaceAll('"ngw-1"', `"${GW}"`).replaceAll('"vpc-1"', '"vpc-reportvpc01"'));
-  env = await startEnv('e2e-report', {}, { scenario });
+  env = await startEnv('e2e-report', {}, { ...FASTER_SLACK, scenario });
 });
 afterAll(async () => {
   await env?.close();

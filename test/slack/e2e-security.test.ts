@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeApprovalValue, decodeApprovalValue } from '../../src/domain/approval-button.ts';
-import { assertOrder, cloudWrites, dnatFor, startEnv, type Env } from './e2e-env.ts';
+import { assertOrder, cloudWrites, dnatFor, FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE } from './scenario.ts';
 
 /**
@@ -11,7 +11,7 @@ import { MIGRATABLE } from './scenario.ts';
 
 let env: Env;
 beforeAll(async () => {
-  env = await startEnv('e2e-security', { requiredApprovals: 2 });
+  env = await startEnv('e2e-security', { requiredApprovals: 2 }, FASTER_SLACK);
 });
 afterAll(async () => {
   await env?.close();

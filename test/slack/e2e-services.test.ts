@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioInput } from '../../src/sandbox/index.ts';
 import { probeEdgePort } from '../../src/sandbox/index.ts';
 import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
-import { assertOrder, cloudWrites, dnatFor, startEnv, type Env } from './e2e-env.ts';
+import { assertOrder, cloudWrites, dnatFor, FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { messageFaults } from './hostile-strings.ts';
 
 const SNAT_IP = '203.0.113.20';
@@ -47,7 +47,7 @@ function scenario(): ScenarioInput {
 }
 
 let env: Env;
-beforeAll(async () => { env = await startEnv('e2e-services', {}, { scenario: scenario() }); });
+beforeAll(async () => { env = await startEnv('e2e-services', {}, { ...FASTER_SLACK, scenario: scenario() }); });
 afterAll(async () => { await env?.close(); });
 
 const finished = (l: string[]) => l.some((x) => x.includes('*Finished*'));

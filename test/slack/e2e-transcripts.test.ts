@@ -1,6 +1,6 @@
 import { until } from '../../src/util/until.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertOrder, cloudWrites, dnatFor, startEnv, type Env } from './e2e-env.ts';
+import { assertOrder, cloudWrites, dnatFor, FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE, NO_SNAT, SNAT_IP } from './scenario.ts';
 
 /**
@@ -11,7 +11,7 @@ import { MIGRATABLE, NO_SNAT, SNAT_IP } from './scenario.ts';
 
 let env: Env;
 beforeAll(async () => {
-  env = await startEnv('e2e-transcripts');
+  env = await startEnv('e2e-transcripts', {}, FASTER_SLACK);
 });
 afterAll(async () => {
   await env?.close();

@@ -2,12 +2,12 @@
 // too (member_left_channel), with the channel check's default caching ("not a member" is otherwise trusted for 30 s).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../src/slack-sim/index.ts';
-import { startEnv, type Env } from './e2e-env.ts';
+import { FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { SIGNING_SECRET } from './helpers.ts';
 import { MIGRATABLE } from './scenario.ts';
 
 let env: Env;
-beforeAll(async () => { env = await startEnv('membership-events'); });
+beforeAll(async () => { env = await startEnv('membership-events', {}, FASTER_SLACK); });
 afterAll(async () => { await env?.close(); });
 
 const textOf = (r: { json?: Record<string, unknown> }) => String(r.json?.text ?? '');

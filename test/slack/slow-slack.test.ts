@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot } from './helpers.ts';
-import { startEnv, type Env } from './e2e-env.ts';
+import { FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE } from './scenario.ts';
 
 /**
@@ -13,7 +13,7 @@ const CH = 'C0OPS';
 let env: Env;
 
 beforeAll(async () => {
-  env = await startEnv('slow-slack', {}, { bot: (c) => startBot(c.slack, c.service, c.redis, c.prefix, { outbox: c.outbox, processBeforeResponse: false }) });
+  env = await startEnv('slow-slack', {}, { ...FASTER_SLACK, bot: (c) => startBot(c.slack, c.service, c.redis, c.prefix, { outbox: c.outbox, processBeforeResponse: false }) });
   // The bot started (and read its groups) on a normal Slack; from now on every call takes 2 s.
   await env.bot.bot.authz.warm();
   await env.bot.bot.languages.warm();

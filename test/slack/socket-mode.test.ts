@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackBot } from '../../src/slack/app.ts';
-import { cloudRequestsFor, startEnv, type Env } from './e2e-env.ts';
+import { cloudRequestsFor, FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { MIGRATABLE } from './scenario.ts';
 
 /**
@@ -12,6 +12,7 @@ let env: Env;
 
 beforeAll(async () => {
   env = await startEnv('socket', {}, {
+    ...FASTER_SLACK,
     bot: async ({ slack, service, inventory, redis, prefix, outbox }) => {
       const bot = createSlackBot({
         botToken: slack.botToken, appToken: slack.appToken, slackApiUrl: slack.apiUrl, botId: slack.botId, botUserId: slack.botUserId,

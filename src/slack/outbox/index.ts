@@ -8,7 +8,7 @@ import { DeliveryLoop } from './delivery-loop.ts';
 import { threadInfo } from './job-store.ts';
 import { BRING_FORWARD, outboxKeys, throwOnExecError } from './keys-and-scripts.ts';
 import { JobLeases } from './leases.ts';
-import { DEFAULT_PACING } from './pacing-rules.ts';
+import { DEFAULT_PACING, scaledPacing } from './pacing-rules.ts';
 import type { MessageRef, Outbox, OutboxOptions } from './public-types.ts';
 
 /**
@@ -30,6 +30,7 @@ export { DEFAULT_PACING, type Pacing } from './pacing-rules.ts';
 export function createOutbox(opts: OutboxOptions): Outbox {
   const redis: Redis = opts.redis;
   const K = outboxKeys(opts.prefix ?? '{natmigrate}:slack');
+  const scale = opts.paceScale ?? 1;
   const settings = {
     pollMs: opts.pollMs ?? 200,
     leaseMs: opts.leaseMs ?? 30_000,
@@ -38,8 +39,8 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     baseBackoffMs: opts.baseBackoffMs ?? 500,
     audienceWaitMs: opts.audienceWaitMs ?? 10 * 60_000,
     retentionMs: opts.retentionMs ?? 30 * 24 * 3600_000,
-    pacing: opts.pacing ?? DEFAULT_PACING,
-    cardEditMs: opts.cardEditMs ?? 3000,
+    pacing: scaledPacing(opts.pacing ?? DEFAULT_PACING, scale),
+    cardEditMs: (opts.cardEditMs ?? 3000) / scale,
     requestTimeoutMs: opts.requestTimeoutMs ?? 15_000,
     mergeReplies: opts.mergeReplies ?? true,
   };

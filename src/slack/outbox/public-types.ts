@@ -37,6 +37,11 @@ export interface OutboxOptions {
   pacing?: Pacing;
   /** A status card is edited at most once per this many ms (default 3000). */
   cardEditMs?: number;
+  /**
+   * How many times as fast as Slack's published pace the outbox goes (default 1): divides the pacing's waits and
+   * cardEditMs. Only for a workspace whose rate limits run that much faster too: a test's named relaxation.
+   */
+  paceScale?: number;
   /** Post the audit replies of a job that wait together as one message (default true). */
   mergeReplies?: boolean;
   /** Timeout of one Slack call (default 15 s). */
