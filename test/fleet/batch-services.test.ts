@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-card.ts';
 import { CHANNEL, startFleetEnv, type FleetEnv } from './env.ts';
+import { FASTER_SLACK } from '../support/faster-slack.ts';
 import { batchScenario, fleetIds } from './scenarios.ts';
 
 let env: FleetEnv | undefined;
@@ -23,7 +24,7 @@ describe('batch and services', () => {
       windowsFirewall: { primaryCategory: 'Private', rules: [{ name: 'app-8080', displayName: 'app', profiles: ['Private'], localPort: 8080 }] },
     };
     s.securityGroups![0]!.ingress = [...(s.securityGroups![0]!.ingress ?? []), { ipProtocol: 'tcp', portRange: '80/80', sourceCidrIp: '0.0.0.0/0' }];
-    env = await startFleetEnv({ name: 'batch-services', scenario: s, slack: true });
+    env = await startFleetEnv({ name: 'batch-services', scenario: s, slack: true, ...FASTER_SLACK });
     const slack = env.slack!;
     const reply = await slack.slash('U0ALICE', CHANNEL, `run --all ${fleetIds.natGateway} --concurrency 2`);
     const batchId = /queued as `(batch-[^`]+)`/.exec(String(reply.json?.text))![1]!;

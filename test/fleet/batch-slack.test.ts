@@ -5,6 +5,7 @@ import type { MigrationEvent } from '../../src/domain/events.ts';
 import { egressIp } from '../../src/sandbox/index.ts';
 import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-card.ts';
 import { CHANNEL, startFleetEnv, type FleetEnv } from './env.ts';
+import { FASTER_SLACK } from '../support/faster-slack.ts';
 import { batchScenario, fleetIds } from './scenarios.ts';
 
 let env: FleetEnv | undefined;
@@ -40,7 +41,7 @@ function childWindows(e: FleetEnv, childIds: string[]): { id: string; from: numb
 
 describe('batch through Slack', () => {
   it('run --all: one approval (four-eyes) for 20 instances; canary first, at most 4 at a time; all end egressing through SNAT', async () => {
-    env = await startFleetEnv({ name: 'batch-slack-ok', scenario: batchScenario(20), slack: true });
+    env = await startFleetEnv({ name: 'batch-slack-ok', scenario: batchScenario(20), slack: true, ...FASTER_SLACK });
     const slack = env.slack!;
     const started = Date.now();
     // Bob may both request and approve, but never approve his own request.
@@ -105,7 +106,7 @@ describe('batch through Slack', () => {
 
   it('status <batch-id> answers with the batch and each instance\'s state and outcome, read from the records', async () => {
     // Instance 2 fails verification; --concurrency 1 makes the rest of the story fixed: 1 migrated, 2 restored, 3 and 4 untouched.
-    env = await startFleetEnv({ name: 'batch-slack-status', scenario: batchScenario(4, [1]), slack: true, options: { verifyTimeoutMs: 1500 } });
+    env = await startFleetEnv({ name: 'batch-slack-status', scenario: batchScenario(4, [1]), slack: true, ...FASTER_SLACK, options: { verifyTimeoutMs: 1500 } });
     const slack = env.slack!;
     const status = async (target: string) => {
       const res = await slack.slash('U0EVE', CHANNEL, `status ${target}`);
@@ -146,7 +147,7 @@ describe('batch through Slack', () => {
   });
 
   it('a failing canary stops the batch: the thread says which instance failed and lists the untouched ones', async () => {
-    env = await startFleetEnv({ name: 'batch-slack-canary', scenario: batchScenario(20, [0]), slack: true, options: { verifyTimeoutMs: 1500 } });
+    env = await startFleetEnv({ name: 'batch-slack-canary', scenario: batchScenario(20, [0]), slack: true, ...FASTER_SLACK, options: { verifyTimeoutMs: 1500 } });
     const slack = env.slack!;
     const batchId = await startBatch(env, `run --all ${fleetIds.natGateway}`);
     const cardTs = await approvalCardTs(env, batchId);
@@ -166,7 +167,7 @@ describe('batch through Slack', () => {
     expect(lines.some((l) => l.includes(`${fleetIds.instance(0)} (canary): Original mapping restored`))).toBe(true);
   });
   it('run with several ids: one batch over exactly those instances, one thread and one approval; an unknown id is listed as skipped', async () => {
-    env = await startFleetEnv({ name: 'batch-slack-ids', scenario: batchScenario(6), slack: true });
+    env = await startFleetEnv({ name: 'batch-slack-ids', scenario: batchScenario(6), slack: true, ...FASTER_SLACK });
     const slack = env.slack!;
     const missing = 'i-nosuchinstance00001';
     const ids = [fleetIds.instance(0), fleetIds.instance(2), fleetIds.instance(4), missing];

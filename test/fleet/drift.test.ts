@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFleetScenario } from '../../src/sandbox/index.ts';
 import { DRIFT_PLAN_ACTION_ID } from '../../src/slack/blocks/drift-card.ts';
 import { DRIFT_CHANNEL, startFleetEnv, type FleetEnv } from './env.ts';
+import { FASTER_SLACK } from '../support/faster-slack.ts';
 import { FAST, fleetIds, fleetPrivateIp } from './scenarios.ts';
 
 let env: FleetEnv;
@@ -11,7 +12,7 @@ let env: FleetEnv;
 beforeAll(async () => {
   // Four instances, all already egressing through the SNAT IP.
   env = await startFleetEnv({
-    name: 'drift', scenario: makeFleetScenario({ instances: 4, latencyMs: FAST, withoutMapping: () => true }), slack: true,
+    name: 'drift', scenario: makeFleetScenario({ instances: 4, latencyMs: FAST, withoutMapping: () => true }), slack: true, ...FASTER_SLACK,
     drift: { intervalMs: 250, natGatewayIds: [fleetIds.natGateway], channelId: DRIFT_CHANNEL, regionId: 'cn-hangzhou' },
   });
 });

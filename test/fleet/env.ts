@@ -40,6 +40,8 @@ export async function startFleetEnv(o: {
   fleet?: Partial<FleetSettings>;
   drift?: DriftSweepSettings;
   slack?: boolean;
+  /** Slack's pace scaled for a file not about it (FASTER_SLACK, a named relaxation); default Slack's own. */
+  paceScale?: number;
   maxPageSize?: number;
   concurrency?: number;
 }): Promise<FleetEnv> {
@@ -54,8 +56,10 @@ export async function startFleetEnv(o: {
   let slack: FakeSlack | undefined;
   let outbox: Outbox | undefined;
   if (o.slack) {
-    slack = await startFakeSlack({ users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [CHANNEL]: 'ops', [DRIFT_CHANNEL]: 'nat-drift' } });
-    outbox = createSlackNotifier({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100 });
+    slack = await startFakeSlack({ users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [CHANNEL]: 'ops', [DRIFT_CHANNEL]: 'nat-drift' }, ...(o.paceScale ? { paceScale: o.paceScale } : {}) });
+    outbox = createSlackNotifier({
+      redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100, ...(o.paceScale ? { paceScale: o.paceScale } : {}),
+    });
   }
   const engine = createEngine({
     redis: 'redis://127.0.0.1:6379', prefix: r.prefix, cloud, notifier: outbox ? new FanoutNotifier([outbox, events]) : events,

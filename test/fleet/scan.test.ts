@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { egressIp } from '../../src/sandbox/index.ts';
 import { CHANNEL, startFleetEnv, type FleetEnv } from './env.ts';
+import { FASTER_SLACK } from '../support/faster-slack.ts';
 import { fleetIds, scanScenario } from './scenarios.ts';
 import { BadRequestError, problemOf } from '../../src/engine/bad-request.ts';
 import { refusedBecause } from '../../src/slack/refused-because.ts';
@@ -10,7 +11,7 @@ let env: FleetEnv;
 
 beforeAll(async () => {
   // Pages of 10: 6 pages of instances, 6 of DNAT entries, 6 of ENIs.
-  env = await startFleetEnv({ name: 'scan', scenario: scanScenario(60), slack: true, maxPageSize: 10 });
+  env = await startFleetEnv({ name: 'scan', scenario: scanScenario(60), slack: true, ...FASTER_SLACK, maxPageSize: 10 });
 });
 afterAll(async () => { await env?.close(); });
 

@@ -49,12 +49,7 @@ export interface Env {
 /** How a test wants the bot started (default: HTTP mode on a loopback port, see startBot). */
 type BotStarter = (c: { slack: FakeSlack; service: MigrationService; inventory: InventoryPort; redis: Redis; prefix: string; outbox: Outbox }) => Promise<RunningBot>;
 
-/**
- * The named relaxation of the files that are not about Slack's pace: the workspace's rate limits and the outbox's
- * pacing (and its card edit interval) run 10 times as fast. Every limit still applies and still answers 429; the
- * files about pacing (outbox-limits, batch-thousand, sim-platform-rules) keep Slack's own.
- */
-export const FASTER_SLACK = { paceScale: 10 } as const;
+export { FASTER_SLACK } from '../support/faster-slack.ts';
 
 export async function startEnv(name: string, options: Partial<EngineOptions> = {}, setup: { bot?: BotStarter; scenario?: ScenarioInput; relax?: PlatformRule[]; paceScale?: number } = {}): Promise<Env> {
   const channel = 'C0OPS';
