@@ -3,15 +3,16 @@
 // With reads lagging writes (the realism rule staleReads, raised inside each test), an undo by that next run must not
 // take a read that predates the write for the truth. Its own file: these tests mostly wait out lags. The lag is raised
 // only from the dying step's write to the undo under test (its write made, or the step finished): the steps before
-// and after those need not wait it out, which is not what these tests are about.
-import { describe, expect, it, onTestFinished } from 'vitest';
+// and after those need not wait it out, which is not what these tests are about. Each test that raises the lag has a
+// sandbox of its own (the lag is the sandbox's), so the tests run concurrently.
+import { describe, expect, it } from 'vitest';
 import type { MigrationOptions } from '../../src/domain/plan-types.ts';
 import type { StepName } from '../../src/domain/steps.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { until } from './helpers.ts';
 import {
-  approvalOf, approve, dnatOn, expectUntouched, finished, M, newEngine, sandbox, submit, taggedEnis, useMigrationWorld,
+  approvalOf, approve, dnatOn, expectUntouched, finished, M, newEngine, ownSandbox, submit, taggedEnis, useMigrationWorld,
 } from './migration-world.ts';
 
 useMigrationWorld();
@@ -19,14 +20,16 @@ useMigrationWorld();
 const PORT_22: MigrationOptions = { ports: { kind: 'list', ports: [22] }, configureGuest: false };
 
 /**
- * An engine whose first run that reaches the middle of `step` (its write made) dies there, as a SIGKILL would. Reads
- * lag writes by 3 s (the realism rule staleReads) from that write on, or from an earlier point `lagFrom` where the
- * state the next run must read has to be older than the lag by then ('start': now; 'before': the start of `step`):
- * the next run starts up to ~1 s later (BullMQ's backoff) and its first read shows the state from before the write.
+ * An engine on a sandbox of its own whose first run that reaches the middle of `step` (its write made) dies there, as
+ * a SIGKILL would. Reads lag writes by 3 s (the realism rule staleReads) from that write on, or from an earlier point
+ * `lagFrom` where the state the next run must read has to be older than the lag by then ('start': now; 'before': the
+ * start of `step`): the next run starts up to ~1 s later (BullMQ's backoff) and its first read shows the state from before the write.
  * The lag is put back once that run has made the write of `undo` (the undo under test) or finished it.
  */
 async function engineDyingIn(step: StepName, undo: StepName, lagFrom: 'start' | 'before' | 'write') {
   const n = new RecordingNotifier();
+  const w = await ownSandbox();
+  const { sandbox } = w;
   let crashed = false;
   const lag = sandbox.world.realism.readLagMs;
   let lagging = false;
@@ -34,7 +37,6 @@ async function engineDyingIn(step: StepName, undo: StepName, lagFrom: 'start' | 
     if (lagging) sandbox.world.realism.readLagMs = lag;
     lagging = false;
   };
-  onTestFinished(lift);
   const raise = () => {
     sandbox.world.realism.readLagMs = 3_000;
     lagging = true;
@@ -47,17 +49,17 @@ async function engineDyingIn(step: StepName, undo: StepName, lagFrom: 'start' | 
       throw new Error(`simulated crash in the middle of ${step}`);
     }
     if (crashed && st === undo && (where === 'during' || where === 'after')) lift();
-  } } });
+  } } }, w);
   const died = (jobId: string) => until(async () => crashed && (await (await e.queue.getJob(jobId))?.getState()) !== 'active',
     { what: `the run to die in ${step}`, timeoutMs: 20_000, everyMs: 5 });
-  return { n, e, died };
+  return { n, e, died, sandbox, cloud: w.cloud };
 }
 
-describe('undo by the run after one that died right after its write, while reads still show the state from before', () => {
+describe.concurrent('undo by the run after one that died right after its write, while reads still show the state from before', () => {
   it('a cancel after a run died right after the attach detaches the ENI before deleting it', async () => {
     const { id, ip, eip } = M(0);
     // Lagged from the start: the next run's first read shows the ENI unattached (not unlisted as too new).
-    const { n, e, died } = await engineDyingIn('attach_eni', 'detach_eni', 'start');
+    const { n, e, died, sandbox, cloud } = await engineDyingIn('attach_eni', 'detach_eni', 'start');
     const jobId = await submit(e, id);
     await died(jobId);
     await e.service.cancel(jobId, 'UONCALL');
@@ -65,13 +67,13 @@ describe('undo by the run after one that died right after its write, while reads
     expect(fin.outcome, fin.summary).toBe('cancelled');
     const rec = (await e.service.status(fin.jobId))[0]!;
     expect(rec.steps.find((st) => st.step === 'detach_eni')!.detail!.detached).toEqual([rec.eniId]);
-    await until(async () => (await taggedEnis(fin.jobId)).length === 0, { what: 'the read to catch up', timeoutMs: 8_000 });
-    await expectUntouched(id, eip, ip);
+    await until(async () => (await taggedEnis(fin.jobId, cloud)).length === 0, { what: 'the read to catch up', timeoutMs: 8_000 });
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   it('a cancel after a run died right after the re-created entry was written deletes it before putting the original back', async () => {
     const { id, ip, eip } = M(1);
-    const { n, e, died } = await engineDyingIn('create_entry', 'restore_delete_new', 'write');
+    const { n, e, died, sandbox, cloud } = await engineDyingIn('create_entry', 'restore_delete_new', 'write');
     const jobId = await submit(e, id, PORT_22);
     const hash = await approvalOf(n, jobId);
     // The dead run's create left no id in the journal, and the next run's first read of the EIP does not list it.
@@ -82,15 +84,15 @@ describe('undo by the run after one that died right after its write, while reads
     expect(fin.outcome, fin.summary).toBe('cancelled');
     const rec = (await e.service.status(jobId))[0]!;
     expect(rec.steps.find((st) => st.step === 'restore_delete_new')!.detail!.deleted).toHaveLength(1);
-    await until(async () => (await dnatOn(eip)).every((x) => x.internalIp === ip && x.status === 'Available'), { what: 'the read to catch up', timeoutMs: 8_000 });
-    await expectUntouched(id, eip, ip);
+    await until(async () => (await dnatOn(eip, cloud)).every((x) => x.internalIp === ip && x.status === 'Available'), { what: 'the read to catch up', timeoutMs: 8_000 });
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   it('the run after one that died right after re-creating the original takes the entry as restored instead of creating it again', async () => {
     const { id, ip, eip } = M(3);
     // Lagged from the start of the step: the next run's read shows the cutover's delete of the original (not the
     // original still Available, which would be taken as restored by any code), but not the entry just re-created.
-    const { n, e, died } = await engineDyingIn('restore_create_original', 'restore_create_original', 'before');
+    const { n, e, died, sandbox, cloud } = await engineDyingIn('restore_create_original', 'restore_create_original', 'before');
     const jobId = await submit(e, id, PORT_22);
     const hash = await approvalOf(n, jobId);
     const t0 = Date.now();
@@ -106,15 +108,15 @@ describe('undo by the run after one that died right after its write, while reads
     expect(creates.map((r) => r.code)).toEqual(['OK']);
     const rec = (await e.service.status(jobId))[0]!;
     expect(rec.steps.filter((st) => st.step === 'restore_create_original').at(-1)!.detail).toHaveProperty('reused', true);
-    await until(async () => (await dnatOn(eip)).every((x) => x.internalIp === ip && x.status === 'Available'), { what: 'the read to catch up', timeoutMs: 8_000 });
-    await expectUntouched(id, eip, ip);
+    await until(async () => (await dnatOn(eip, cloud)).every((x) => x.internalIp === ip && x.status === 'Available'), { what: 'the read to catch up', timeoutMs: 8_000 });
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   for (const [i, step, action] of [[4, 'detach_eni', 'DetachNetworkInterface'], [5, 'delete_eni', 'DeleteNetworkInterface']] as const) {
     it(`the run after one that died right after its ${action} does not send it again on a read that predates it`, async () => {
       const { id, ip, eip } = M(i);
       // Lagged from the start: the next run's read must list the ENI InUse (Available), not leave it out as too new.
-      const { n, e, died } = await engineDyingIn(step, step, 'start');
+      const { n, e, died, sandbox, cloud } = await engineDyingIn(step, step, 'start');
       const t0 = Date.now();
       // The unstage after a cancel; the run dies right after the write, the next one's first read predates it.
       const jobId = await submit(e, id);
@@ -125,8 +127,8 @@ describe('undo by the run after one that died right after its write, while reads
       expect(fin.outcome, fin.summary).toBe('cancelled');
       // Sent again, the write was refused (or answered NotFound) until the reads caught up: calls that did nothing.
       expect(sandbox.requests.filter((r) => r.at >= t0 && r.action === action).map((r) => r.code)).toEqual(['OK']);
-      await until(async () => (await taggedEnis(fin.jobId)).length === 0, { what: 'the read to catch up', timeoutMs: 8_000 });
-      await expectUntouched(id, eip, ip);
+      await until(async () => (await taggedEnis(fin.jobId, cloud)).length === 0, { what: 'the read to catch up', timeoutMs: 8_000 });
+      await expectUntouched(id, eip, ip, cloud);
     });
   }
 
