@@ -31,6 +31,8 @@ let engine: Engine;
 const prefix = uniquePrefix('allowstop');
 const notifier = new RecordingNotifier();
 const dieInStart = new Set<string>();
+const diedInStart = new Set<string>();
+let lagBefore = 0;
 
 beforeAll(async () => {
   redis = redisClient();
@@ -43,13 +45,28 @@ beforeAll(async () => {
   });
   sandbox = await startSandbox({ scenario: { ...world, realism: { readLagMs: 60, transientRate: 0.05 }, seed: 7 }, port: 0 });
   const cloud = sandboxCloud(sandbox, { waiter: { staleGraceMs: 300 } });
-  engine = sandboxEngine({ cloud, prefix, notifier, edge: sandbox.edge, options: { verifyTimeoutMs: 10_000, undoRetries: 5, hooks: { point: (step, where, jobId) => {
-    // The first run of a job marked to die there dies right after its StartInstance went out, as a SIGKILL would;
-    // from its start on, reads lag writes by 3 s (the attach before it is read as done already).
-    if (step !== 'start_instance' || !dieInStart.has(jobId)) return;
-    if (where === 'before') sandbox.world.realism.readLagMs = 3_000;
-    if (where === 'during' && dieInStart.delete(jobId)) throw new Error('simulated crash right after StartInstance');
-  } } } });
+  engine = sandboxEngine({ cloud, prefix, notifier, edge: sandbox.edge, options: {
+    verifyTimeoutMs: 10_000, undoRetries: 5,
+    // Reads lag writes by at most 3 s here (the last test raises staleReads' lag that far): a read that may predate one
+    // of the job's own writes is doubted for 5 s instead of the default 10 s (start_instance doubts a Running read that
+    // long after the stop, though the start it waits for shows after 3 s).
+    writeVisibleWithinMs: 5_000,
+    hooks: { point: (step, where, jobId) => {
+      // The first run of a job marked to die there dies right after its StartInstance went out, as a SIGKILL would;
+      // from its start on, reads lag writes by 3 s (the attach before it is read as done already), until the next run
+      // has done start_instance (the undo under test): the steps after it need not wait out the lag.
+      if (step !== 'start_instance') return;
+      if (where === 'before' && dieInStart.has(jobId)) {
+        lagBefore = sandbox.world.realism.readLagMs;
+        sandbox.world.realism.readLagMs = 3_000;
+      }
+      if (where === 'during' && dieInStart.delete(jobId)) {
+        diedInStart.add(jobId);
+        throw new Error('simulated crash right after StartInstance');
+      }
+      if (where === 'after' && diedInStart.delete(jobId)) sandbox.world.realism.readLagMs = lagBefore;
+    } },
+  } });
   await engine.startWorker();
 });
 
