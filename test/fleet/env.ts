@@ -9,8 +9,9 @@ import { FanoutNotifier, RecordingNotifier } from '../../src/engine/notifiers.ts
 import type { DriftSweepSettings, EngineOptions, FleetSettings } from '../../src/engine/options.ts';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../src/sandbox/index.ts';
 import { createSlackNotifier } from '../../src/slack/app.ts';
-import type { Outbox } from '../../src/slack/outbox.ts';
+import type { Outbox, OutboxOptions } from '../../src/slack/outbox.ts';
 import { startFakeSlack, type FakeSlack } from '../../src/slack-sim/index.ts';
+import type { PlatformRule } from '../../src/slack-sim/platform-rules.ts';
 import { testRedis, type TestRedis } from '../slack/fixtures.ts';
 import { PEOPLE, startBot, type RunningBot } from '../slack/helpers.ts';
 
@@ -40,6 +41,10 @@ export async function startFleetEnv(o: {
   fleet?: Partial<FleetSettings>;
   drift?: DriftSweepSettings;
   slack?: boolean;
+  /** Platform rules the fake workspace does not enforce (each test names the ones it relaxes, and why). */
+  relax?: PlatformRule[];
+  /** Outbox options over the fleet tests' (each test names what it changes, and why). */
+  outbox?: Partial<OutboxOptions>;
   maxPageSize?: number;
   concurrency?: number;
 }): Promise<FleetEnv> {
@@ -54,8 +59,8 @@ export async function startFleetEnv(o: {
   let slack: FakeSlack | undefined;
   let outbox: Outbox | undefined;
   if (o.slack) {
-    slack = await startFakeSlack({ users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [CHANNEL]: 'ops', [DRIFT_CHANNEL]: 'nat-drift' } });
-    outbox = createSlackNotifier({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100 });
+    slack = await startFakeSlack({ users: PEOPLE, usergroups: { S0OPS: ['U0CAROL'], S0APPROVERS: ['U0CAROL'] }, channels: { [CHANNEL]: 'ops', [DRIFT_CHANNEL]: 'nat-drift' }, ...(o.relax ? { relax: o.relax } : {}) });
+    outbox = createSlackNotifier({ redis: r.redis, prefix: `${r.prefix}:slack`, botToken: slack.botToken, slackApiUrl: slack.apiUrl, pollMs: 20, baseBackoffMs: 100, ...o.outbox });
   }
   const engine = createEngine({
     redis: 'redis://127.0.0.1:6379', prefix: r.prefix, cloud, notifier: outbox ? new FanoutNotifier([outbox, events]) : events,

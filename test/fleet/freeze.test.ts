@@ -21,7 +21,14 @@ beforeAll(async () => {
   windowEnd = Math.ceil((Date.now() + 3_600_000) / 1000) * 1000;
   const windows = `2020-01-01T00:00:00Z/${new Date(windowEnd).toISOString().slice(0, 19)}Z`;
   const gate = cutoverGateFromConfig({ NATMIGRATE_FREEZE_WINDOWS: windows, NATMIGRATE_TIMEZONE: TZ } as Config)!;
-  env = await startFleetEnv({ name: 'freeze', scenario: batchScenario(4), slack: true, options: { cutoverGate: gate, cutoverTimeZone: TZ, clock } });
+  env = await startFleetEnv({
+    name: 'freeze', scenario: batchScenario(4), slack: true, options: { cutoverGate: gate, cutoverTimeZone: TZ, clock },
+    // Slack's pacing (about one post a second per channel, status cards edited at most every 3 s) is not what this test
+    // is about: its two threads' cards and replies in one channel waited ~8 s for it. The outbox sends unpaced and the
+    // fake workspace does not enforce Slack's rate limits.
+    relax: ['rate-limits'],
+    outbox: { pacing: { post: { perSecond: 0, burst: 0 }, update: { perSecond: 0, burst: 0 } }, cardEditMs: 0 },
+  });
 });
 afterAll(async () => { await env?.close(); });
 
