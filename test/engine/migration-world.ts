@@ -49,6 +49,13 @@ export async function ownSandbox(): Promise<World> {
   return { sandbox: sb, cloud: cloudFor(sb) };
 }
 
+/** A sandbox of the test's own (ownSandbox) with an engine on it, and that engine's notifier. */
+export async function ownEngine(options: Parameters<typeof createEngine>[0]['options'] = {}): Promise<World & { engine: Engine; notifier: RecordingNotifier }> {
+  const w = await ownSandbox();
+  const n = new RecordingNotifier();
+  return { ...w, notifier: n, engine: await newEngine(n, options, w) };
+}
+
 export async function newEngine(notifier: RecordingNotifier, options: Parameters<typeof createEngine>[0]['options'] = {}, w: World = { sandbox, cloud }): Promise<Engine> {
   const prefix = uniquePrefix('mig');
   prefixes.push(prefix);

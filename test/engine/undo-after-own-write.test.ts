@@ -9,17 +9,15 @@ import type { EngineOptions } from '../../src/engine/options.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { until } from './helpers.ts';
 import {
-  approvalOf, approve, dnatOn, enisOf, expectUntouched, finished, M, newEngine, ownSandbox, submit, taggedEnis, useMigrationWorld,
+  approvalOf, approve, dnatOn, enisOf, expectUntouched, finished, M, ownEngine, submit, taggedEnis, useMigrationWorld,
 } from './migration-world.ts';
 
 useMigrationWorld();
 
 /** A sandbox and an engine on it of the test's own, with the helpers below bound to them. */
 async function ownWorld(options: Partial<EngineOptions> = {}) {
-  const w = await ownSandbox();
-  const { sandbox } = w;
-  const notifier = new RecordingNotifier();
-  const engine = await newEngine(notifier, options, w);
+  const w = await ownEngine(options);
+  const { sandbox, notifier, engine } = w;
 
   /**
    * Runs `body` with reads lagging writes by `ms` (the realism rule staleReads), then puts the lag back; sooner, once
@@ -52,7 +50,7 @@ async function ownWorld(options: Partial<EngineOptions> = {}) {
     return finished(notifier, jobId);
   }
 
-  return { ...w, notifier, engine, withReadLag, cancelAt };
+  return { ...w, withReadLag, cancelAt };
 }
 
 const PORT_22: MigrationOptions = { ports: { kind: 'list', ports: [22] }, configureGuest: false };
