@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { MigrationEvent } from '../../src/domain/events.ts';
-import type { Engine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { egressIp, probeEdge, startSandbox } from '../../src/sandbox/index.ts';
 import { deleteKeys } from '../../src/util/private-redis.ts';
@@ -24,60 +23,82 @@ const CANCEL = ['i-burstcanc001', '192.168.1.82', '203.0.113.82'] as const;
 const CANCEL_LAGGED = ['i-burstlag0001', '192.168.1.83', '203.0.113.83'] as const;
 const DIES_STARTING = ['i-burstdie0001', '192.168.1.84', '203.0.113.84'] as const;
 
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
-let sandbox: Sandbox;
-let redis: Redis;
-let engine: Engine;
-const prefix = uniquePrefix('allowstop');
-const notifier = new RecordingNotifier();
-const dieInStart = new Set<string>();
+type Approval = Extract<MigrationEvent, { type: 'approval.requested' }>;
+type Finished = Extract<MigrationEvent, { type: 'finished' }>;
 
-beforeAll(async () => {
-  redis = redisClient();
+let redis: Redis;
+const prefixes: string[] = [];
+const closers: (() => Promise<void>)[] = [];
+beforeAll(() => { redis = redisClient(); });
+afterAll(async () => {
+  for (const close of closers) await close();
+  for (const p of prefixes) await deleteKeys(redis, p);
+  await redis?.quit();
+});
+
+/**
+ * A sandbox and an engine of the test's own (the read lag and the faults are the sandbox's), so the tests run
+ * concurrently; with the helpers below bound to them.
+ */
+async function world() {
+  const prefix = uniquePrefix('allowstop');
+  prefixes.push(prefix);
+  const notifier = new RecordingNotifier();
+  const dieInStart = new Set<string>();
+  const diedInStart = new Set<string>();
+  let lagBefore = 0;
   const hosts = [OK, FAILS, CANCEL, CANCEL_LAGGED, DIES_STARTING];
-  const world = natWorld({
+  const scenario = natWorld({
     latencyMs: { eniAttach: 40, eniDetach: 40, eniDelete: 20, dnatCreate: 40, dnatDelete: 40, dnatModify: 40, runCommand: 30, instanceStop: 150, instanceStart: 150 },
     snatIp: SNAT, eips: hosts.map((h) => h[2]),
     instances: hosts.map(([id, ip]) => worldInstance(id, ip, { instanceType: 'ecs.t5-lc1m1.small' })),
     dnatEntries: hosts.map(([, ip, eip]) => ipMapping(eip, ip)),
   });
-  sandbox = await startSandbox({ scenario: { ...world, realism: { readLagMs: 60, transientRate: 0.05 }, seed: 7 }, port: 0 });
+  const sandbox = await startSandbox({ scenario: { ...scenario, realism: { readLagMs: 60, transientRate: 0.05 }, seed: 7 }, port: 0 });
   const cloud = sandboxCloud(sandbox, { waiter: { staleGraceMs: 300 } });
-  engine = sandboxEngine({ cloud, prefix, notifier, edge: sandbox.edge, options: { verifyTimeoutMs: 10_000, undoRetries: 5, hooks: { point: (step, where, jobId) => {
-    // The first run of a job marked to die there dies right after its StartInstance went out, as a SIGKILL would;
-    // from its start on, reads lag writes by 3 s (the attach before it is read as done already).
-    if (step !== 'start_instance' || !dieInStart.has(jobId)) return;
-    if (where === 'before') sandbox.world.realism.readLagMs = 3_000;
-    if (where === 'during' && dieInStart.delete(jobId)) throw new Error('simulated crash right after StartInstance');
-  } } } });
+  const engine = sandboxEngine({ cloud, prefix, notifier, edge: sandbox.edge, options: {
+    verifyTimeoutMs: 10_000, undoRetries: 5,
+    // Reads lag writes by at most 3 s here (the last test raises staleReads' lag that far): a read that may predate one
+    // of the job's own writes is doubted for 5 s instead of the default 10 s (start_instance doubts a Running read that
+    // long after the stop, though the start it waits for shows after 3 s).
+    writeVisibleWithinMs: 5_000,
+    hooks: { point: (step, where, jobId) => {
+      // The first run of a job marked to die there dies right after its StartInstance went out, as a SIGKILL would;
+      // from its start on, reads lag writes by 3 s (the attach before it is read as done already), until the next run
+      // has done start_instance (the undo under test): the steps after it need not wait out the lag.
+      if (step !== 'start_instance') return;
+      if (where === 'before' && dieInStart.has(jobId)) {
+        lagBefore = sandbox.world.realism.readLagMs;
+        sandbox.world.realism.readLagMs = 3_000;
+      }
+      if (where === 'during' && dieInStart.delete(jobId)) {
+        diedInStart.add(jobId);
+        throw new Error('simulated crash right after StartInstance');
+      }
+      if (where === 'after' && diedInStart.delete(jobId)) sandbox.world.realism.readLagMs = lagBefore;
+    } },
+  } });
+  closers.push(async () => { await engine.close(); await sandbox.close(); });
   await engine.startWorker();
-});
 
-afterAll(async () => {
-  await engine?.close();
-  await deleteKeys(redis, prefix);
-  await redis?.quit();
-  await sandbox?.close();
-});
+  async function submitAndAsk(id: string): Promise<{ jobId: string; asked: Approval }> {
+    const [r] = await engine.service.submit({ regionId: 'cn-hangzhou', instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false, allowStop: true }, requestedBy: 'UREQ', audience: { channelId: 'CTEST' } });
+    const jobId = (r as { jobId: string }).jobId;
+    const asked = await until(() => notifier.forJob(jobId).find((e): e is Approval => e.type === 'approval.requested'), { what: 'the approval request', timeoutMs: 20_000 });
+    return { jobId, asked };
+  }
 
-type Approval = Extract<MigrationEvent, { type: 'approval.requested' }>;
-type Finished = Extract<MigrationEvent, { type: 'finished' }>;
-
-async function submitAndAsk(id: string): Promise<{ jobId: string; asked: Approval }> {
-  const [r] = await engine.service.submit({ regionId: 'cn-hangzhou', instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false, allowStop: true }, requestedBy: 'UREQ', audience: { channelId: 'CTEST' } });
-  const jobId = (r as { jobId: string }).jobId;
-  const asked = await until(() => notifier.forJob(jobId).find((e): e is Approval => e.type === 'approval.requested'), { what: 'the approval request', timeoutMs: 20_000 });
-  return { jobId, asked };
+  const calls = (id: string, since: number) => sandbox.requests.filter((q) => q.at >= since
+    && ['StopInstance', 'StartInstance', 'AttachNetworkInterface', 'ModifyForwardEntry'].includes(q.action)
+    && (q.params.InstanceId === id || q.action === 'ModifyForwardEntry'));
+  const statusOf = (id: string) => sandbox.world.instances.get(id)!.status;
+  const secondaryOf = (id: string) => [...sandbox.world.enis.values()].filter((e) => e.type === 'Secondary' && e.tags['natmigrate:instance'] === id);
+  return { sandbox, engine, notifier, dieInStart, submitAndAsk, calls, statusOf, secondaryOf };
 }
 
-const calls = (id: string, since: number) => sandbox.requests.filter((q) => q.at >= since
-  && ['StopInstance', 'StartInstance', 'AttachNetworkInterface', 'ModifyForwardEntry'].includes(q.action)
-  && (q.params.InstanceId === id || q.action === 'ModifyForwardEntry'));
-const statusOf = (id: string) => sandbox.world.instances.get(id)!.status;
-const secondaryOf = (id: string) => [...sandbox.world.enis.values()].filter((e) => e.type === 'Secondary' && e.tags['natmigrate:instance'] === id);
-
-describe('--allow-stop', () => {
+describe.concurrent('--allow-stop', () => {
   it('stops, attaches and starts only after the approval, then cuts over and verifies', async () => {
+    const { sandbox, engine, notifier, submitAndAsk, calls, statusOf, secondaryOf } = await world();
     const t0 = Date.now();
     const { jobId, asked } = await submitAndAsk(OK[0]);
     expect(asked.plan.stopToAttach).toBe(true);
@@ -104,6 +125,7 @@ describe('--allow-stop', () => {
   }, 60_000);
 
   it('an attach that fails after the stop: the instance is started again, the mapping untouched, the ENI removed', async () => {
+    const { sandbox, engine, notifier, submitAndAsk, calls, statusOf, secondaryOf } = await world();
     const t0 = Date.now();
     const { jobId, asked } = await submitAndAsk(FAILS[0]);
     sandbox.faults.add({ action: 'AttachNetworkInterface', code: 'InvalidParam.NetworkInterface', httpStatus: 400, message: 'injected: the attach is refused', times: 1 });
@@ -121,6 +143,7 @@ describe('--allow-stop', () => {
   }, 60_000);
 
   it('a cancel while the instance is stopped starts it again before unstaging', async () => {
+    const { sandbox, engine, notifier, submitAndAsk, statusOf, secondaryOf } = await world();
     const { jobId, asked } = await submitAndAsk(CANCEL[0]);
     await engine.approvals.decide(jobId, { planHash: asked.planHash, decision: 'approve', userId: 'UAPP', isApprover: true });
     await until(() => (statusOf(CANCEL[0]) === 'Stopping' || statusOf(CANCEL[0]) === 'Stopped') || undefined, { what: 'the stop', timeoutMs: 20_000, everyMs: 5 });
@@ -133,6 +156,7 @@ describe('--allow-stop', () => {
   }, 60_000);
 
   it('a cancel right after the stop, while reads still say Running, starts the instance again all the same', async () => {
+    const { sandbox, engine, notifier, submitAndAsk, calls, statusOf, secondaryOf } = await world();
     const [id, , eip] = CANCEL_LAGGED;
     const { jobId, asked } = await submitAndAsk(id);
     // Reads lag writes by 1.5 s here: start_instance's first read still shows the instance Running, from before the stop.
@@ -165,6 +189,7 @@ describe('--allow-stop', () => {
   }, 60_000);
 
   it('the run after one that died right after StartInstance does not send it again on a read that predates it', async () => {
+    const { sandbox, engine, notifier, dieInStart, submitAndAsk, calls, statusOf } = await world();
     const [id, , eip] = DIES_STARTING;
     const { jobId, asked } = await submitAndAsk(id);
     dieInStart.add(jobId);

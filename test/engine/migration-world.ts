@@ -27,6 +27,7 @@ export let cloud: AlibabaCloud;
 let redis: Redis;
 const engines: Engine[] = [];
 const prefixes: string[] = [];
+const sandboxes: Sandbox[] = [];
 
 export function cloudFor(sb: Sandbox): AlibabaCloud {
   return createAlibabaCloud({
@@ -35,14 +36,34 @@ export function cloudFor(sb: Sandbox): AlibabaCloud {
   });
 }
 
-export async function newEngine(notifier: RecordingNotifier, options: Parameters<typeof createEngine>[0]['options'] = {}): Promise<Engine> {
+/** A world of its own (ownSandbox), or the file's shared one. */
+export interface World { sandbox: Sandbox; cloud: AlibabaCloud }
+
+/**
+ * A sandbox of the engine scenario of the test's own: its read lag, faults and request log are not shared, so tests
+ * that change them can run concurrently. Closed after the file.
+ */
+export async function ownSandbox(): Promise<World> {
+  const sb = await startSandbox({ scenario: engineScenario(), port: 0 });
+  sandboxes.push(sb);
+  return { sandbox: sb, cloud: cloudFor(sb) };
+}
+
+/** A sandbox of the test's own (ownSandbox) with an engine on it, and that engine's notifier. */
+export async function ownEngine(options: Parameters<typeof createEngine>[0]['options'] = {}): Promise<World & { engine: Engine; notifier: RecordingNotifier }> {
+  const w = await ownSandbox();
+  const n = new RecordingNotifier();
+  return { ...w, notifier: n, engine: await newEngine(n, options, w) };
+}
+
+export async function newEngine(notifier: RecordingNotifier, options: Parameters<typeof createEngine>[0]['options'] = {}, w: World = { sandbox, cloud }): Promise<Engine> {
   const prefix = uniquePrefix('mig');
   prefixes.push(prefix);
   const engine = createEngine({
-    redis: REDIS_URL, prefix, cloud, notifier, logger: silent,
+    redis: REDIS_URL, prefix, cloud: w.cloud, notifier, logger: silent,
     options: {
       approvalTtlMs: 60_000, verifyTimeoutMs: 2_000, verifyIntervalMs: 100, cancelPollMs: 20, tableLockTtlMs: 5_000,
-      tableLockPollMs: 10, retryBaseMs: 50, publicEdge: sandbox.edge, ...options,
+      tableLockPollMs: 10, retryBaseMs: 50, publicEdge: w.sandbox.edge, ...options,
     },
     worker: { concurrency: 8, lockDurationMs: 5_000, stalledIntervalMs: 2_500 },
   });
@@ -67,6 +88,7 @@ export function useMigrationWorld(): void {
     for (const e of engines) await e.close();
     for (const p of prefixes) await deleteKeys(redis, p);
     await redis.quit();
+    for (const sb of sandboxes) await sb.close();
     await sandbox?.close();
   });
 }
@@ -101,23 +123,23 @@ export async function finished(n: RecordingNotifier, jobId: string): Promise<Ext
   return n.waitFor(of(jobId, 'finished'), 30_000);
 }
 
-export async function dnatOn(eip: string) {
-  return cloud.listForwardEntries('ftb-1', { externalIp: eip });
+export async function dnatOn(eip: string, c = cloud) {
+  return c.listForwardEntries('ftb-1', { externalIp: eip });
 }
 
-export async function enisOf(instanceId: string) {
-  return (await cloud.listNetworkInterfaces({ instanceId })).filter((e) => e.type !== 'Primary');
+export async function enisOf(instanceId: string, c = cloud) {
+  return (await c.listNetworkInterfaces({ instanceId })).filter((e) => e.type !== 'Primary');
 }
 
-export async function taggedEnis(jobId: string) {
-  return cloud.listNetworkInterfaces({ tags: { [ENI_TAG_JOB]: jobId } });
+export async function taggedEnis(jobId: string, c = cloud) {
+  return c.listNetworkInterfaces({ tags: { [ENI_TAG_JOB]: jobId } });
 }
 
 /** The state before any migration: one IP mapping EIP → primary IP, Available, and no secondary ENI. */
-export async function expectUntouched(instanceId: string, eip: string, primaryIp: string) {
-  const entries = await dnatOn(eip);
+export async function expectUntouched(instanceId: string, eip: string, primaryIp: string, c = cloud) {
+  const entries = await dnatOn(eip, c);
   expect(entries.map((e) => [e.internalIp, e.status, e.ipProtocol.toLowerCase()])).toEqual([[primaryIp, 'Available', 'any']]);
-  expect(await enisOf(instanceId)).toEqual([]);
+  expect(await enisOf(instanceId, c)).toEqual([]);
 }
 
 export const M = (i: number) => { const m = MIGRATABLE[i]!; return { id: m[0], ip: m[1], eip: m[2] }; };

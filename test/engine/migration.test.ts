@@ -10,13 +10,16 @@ import { startSandbox } from '../../src/sandbox/index.ts';
 import { until } from './helpers.ts';
 import { EIP_SNAT, engineScenario, MIGRATABLE, REFUSALS } from './scenario.ts';
 import {
-  ALL, approvalOf, approve, APPROVER, cloud, dnatOn, engine, enisOf, expectUntouched, finished, M, newEngine, notifier, of, REGION, REQUESTER, sandbox, submit, taggedEnis, useMigrationWorld, useSandbox,
+  ALL, approvalOf, approve, APPROVER, cloud, dnatOn, enisOf, expectUntouched, finished, M, newEngine, of, ownEngine, ownSandbox, REGION, REQUESTER, submit, taggedEnis, useMigrationWorld, useSandbox,
 } from './migration-world.ts';
 
 useMigrationWorld();
 
-describe('migration', () => {
+// Each test on a sandbox and an engine of its own (faults, latencies and the request log are the sandbox's), so the
+// tests run concurrently.
+describe.concurrent('migration', () => {
   it('migrates one instance end to end: egress becomes the SNAT IP and the SSH banner is read through the EIP', async () => {
+    const { sandbox, cloud, engine, notifier } = await ownEngine();
     const t0 = Date.now();
     const { id, ip, eip } = M(0);
     const jobId = await submit(engine, id);
@@ -26,11 +29,11 @@ describe('migration', () => {
     // Parked for approval: staged ENI InUse, mapping untouched, job holds no worker slot.
     const parked = (await engine.service.status(jobId))[0]!;
     expect(parked.state).toBe('awaiting_approval');
-    expect((await enisOf(id)).map((e) => e.status)).toEqual(['InUse']);
-    expect((await dnatOn(eip)).map((e) => e.internalIp)).toEqual([ip]);
+    expect((await enisOf(id, cloud)).map((e) => e.status)).toEqual(['InUse']);
+    expect((await dnatOn(eip, cloud)).map((e) => e.internalIp)).toEqual([ip]);
     // The cloud journal: the ENI's tags alone say what to put back if Redis loses the job.
-    const original = (await dnatOn(eip))[0]!;
-    expect(readJournal((await enisOf(id))[0]!.tags)).toMatchObject({
+    const original = (await dnatOn(eip, cloud))[0]!;
+    expect(readJournal((await enisOf(id, cloud))[0]!.tags)).toMatchObject({
       jobId, instanceId: id, cutover: 'modify', newPorts: 'any',
       original: { forwardEntryId: original.forwardEntryId, forwardTableId: original.forwardTableId, externalIp: eip, internalIp: ip, externalPort: original.externalPort, internalPort: original.internalPort, ipProtocol: original.ipProtocol },
     });
@@ -51,10 +54,10 @@ describe('migration', () => {
     expect(verified.egress.invokeId).toBeTruthy();
 
     // Cloud: exactly one ENI, attached; the EIP now maps to it; the original entry is gone.
-    const enis = await enisOf(id);
+    const enis = await enisOf(id, cloud);
     expect(enis).toHaveLength(1);
     expect(enis[0]).toMatchObject({ status: 'InUse', instanceId: id });
-    const entries = await dnatOn(eip);
+    const entries = await dnatOn(eip, cloud);
     expect(entries.map((e) => [e.internalIp, e.status])).toEqual([[enis[0]!.privateIp, 'Available']]);
 
     // Record: plan, original entry with its restore recipe, steps with RequestIds, outcome.
@@ -107,6 +110,7 @@ describe('migration', () => {
   });
 
   it('a port list cuts over by delete and re-create: the IP mapping is replaced by the port entries', async () => {
+    const { sandbox, cloud, engine, notifier } = await ownEngine();
     const { id, ip, eip } = M(11);
     const t0 = Date.now();
     const jobId = await submit(engine, id, { ports: { kind: 'list', ports: [22, 443] }, configureGuest: false });
@@ -116,8 +120,8 @@ describe('migration', () => {
     expect(rec.plan?.cutover).toBe('recreate');
     expect(rec.steps.map((s) => s.step).slice(-6)).toEqual(['save_original', 'delete_entry', 'wait_entry_gone', 'create_entry', 'wait_entry_available', 'verify']);
     expect(rec.steps.find((s) => s.step === 'delete_entry')!.calls.some((c) => c.action === 'DeleteForwardEntry' && c.requestId)).toBe(true);
-    const eni = (await enisOf(id))[0]!;
-    const entries = await dnatOn(eip);
+    const eni = (await enisOf(id, cloud))[0]!;
+    const entries = await dnatOn(eip, cloud);
     expect(entries.map((e) => [e.ipProtocol.toLowerCase(), e.externalPort, e.internalIp]).sort()).toEqual([['tcp', '22', eni.privateIp], ['tcp', '443', eni.privateIp]]);
     expect(entries.map((e) => e.forwardEntryId)).not.toContain(rec.original?.entry.forwardEntryId);
     expect(rec.original?.entry.internalIp).toBe(ip);
@@ -125,6 +129,7 @@ describe('migration', () => {
   });
 
   it('falls back to delete and re-create when ModifyForwardEntry is refused, and rolls back the same way', async () => {
+    const { sandbox, cloud, engine, notifier } = await ownEngine();
     const { id, ip, eip } = M(12);
     const jobId = await submit(engine, id);
     const hash = await approvalOf(notifier, jobId);
@@ -136,8 +141,8 @@ describe('migration', () => {
     const steps = rec.steps.map((s) => s.step);
     expect(steps.slice(steps.indexOf('modify_entry'))).toEqual(['modify_entry', 'delete_entry', 'wait_entry_gone', 'create_entry', 'wait_entry_available', 'verify']);
     expect(rec.steps.find((s) => s.step === 'modify_entry')!.detail).toMatchObject({ fallback: 'delete and re-create', code: 'Forbidden.RAM' });
-    const eni = (await enisOf(id))[0]!;
-    expect((await dnatOn(eip)).map((e) => e.internalIp)).toEqual([eni.privateIp]);
+    const eni = (await enisOf(id, cloud))[0]!;
+    expect((await dnatOn(eip, cloud)).map((e) => e.internalIp)).toEqual([eni.privateIp]);
 
     const rb = await engine.service.rollback(jobId, REQUESTER, {});
     expect(rb.ok).toBe(true);
@@ -147,10 +152,11 @@ describe('migration', () => {
     const rbSteps = (await engine.service.status(rb.jobId!))[0]!.steps.map((s) => s.step);
     expect(rbSteps).toContain('restore_create_original');
     expect(rbSteps).not.toContain('restore_modify_back');
-    await expectUntouched(id, eip, ip);
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   it('cancel during the in-place cutover moves the mapping back in place, retrying while the EIP is still in binding', async () => {
+    const { sandbox, cloud, engine, notifier } = await ownEngine();
     const { id, ip, eip } = M(13);
     const jobId = await submit(engine, id);
     const hash = await approvalOf(notifier, jobId);
@@ -173,14 +179,15 @@ describe('migration', () => {
     const rec = (await engine.service.status(jobId))[0]!;
     expect(rec.steps.map((s) => s.step)).toContain('restore_modify_back');
     expect(rec.steps.map((s) => s.step)).not.toContain('restore_create_original');
-    await expectUntouched(id, eip, ip);
-    expect((await dnatOn(eip)).map((e) => e.forwardEntryId)).toEqual([rec.original!.entry.forwardEntryId]);
+    await expectUntouched(id, eip, ip, cloud);
+    expect((await dnatOn(eip, cloud)).map((e) => e.forwardEntryId)).toEqual([rec.original!.entry.forwardEntryId]);
     const writes = sandbox.requests.filter((r) => r.at >= t0 && /^(Create|Delete|Modify)ForwardEntry$/.test(r.action));
     expect(writes.filter((r) => r.code === 'OK').map((r) => r.action)).toEqual(['ModifyForwardEntry', 'ModifyForwardEntry']);
     expect(writes.some((r) => r.code === 'OperationUnsupported.EipInBinding')).toBe(true);
   });
 
   it('refuses a second request for an instance with an active job, naming that job', async () => {
+    const { engine, notifier } = await ownEngine();
     const { id } = M(1);
     const jobId = await submit(engine, id);
     const again = await engine.service.submit({ regionId: REGION, instanceIds: [id, 'I-BAD'], options: ALL, requestedBy: 'UOTHER', audience: {} });
@@ -192,15 +199,17 @@ describe('migration', () => {
   });
 
   it('previews without changing anything', async () => {
+    const { cloud, engine, notifier } = await ownEngine();
     const { id, ip, eip } = M(2);
     const { jobId } = await engine.service.preview({ regionId: REGION, instanceId: id, options: ALL, requestedBy: REQUESTER, audience: { channelId: 'C' } });
     const planned = await notifier.waitFor(of(jobId, 'planned')) as Extract<MigrationEvent, { type: 'planned' }>;
     expect(planned.plan).toMatchObject({ instanceId: id, primaryIp: ip, expectedEgressIps: [EIP_SNAT], entryToDelete: { externalIp: eip, internalIp: ip } });
     expect((await engine.service.status(jobId))[0]).toMatchObject({ kind: 'preview', state: 'finished', audience: { channelId: 'C' } });
-    await expectUntouched(id, eip, ip);
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   it('reads the vSwitches only when they matter: a --vswitch override, not an ordinary plan nor SNAT entries that carry their CIDR', async () => {
+    const { sandbox, engine, notifier } = await ownEngine();
     const { id } = M(2);
     const plannedWith = async (options: MigrationOptions) => {
       const t0 = Date.now();
@@ -226,6 +235,7 @@ describe('migration', () => {
   });
 
   it('refuses, with a specific reason and nothing changed, each instance the pre-flight must not touch', async () => {
+    const { cloud, engine, notifier } = await ownEngine();
     const cases: [string, string][] = [
       [REFUSALS.noMapping, 'NoIpMapping'],
       [REFUSALS.noSnat, 'NoSnatCoverage'],
@@ -249,6 +259,7 @@ describe('migration', () => {
   });
 
   it('refuses with PermissionDenied, naming the denied RAM action, when the account may not read the NAT gateway', async () => {
+    const { sandbox, cloud, engine, notifier } = await ownEngine();
     const { id, ip, eip } = M(3);
     sandbox.faults.add({ action: 'DescribeNatGateways', code: 'Forbidden.RAM', httpStatus: 403, times: 1 });
     const jobId = await submit(engine, id);
@@ -256,37 +267,41 @@ describe('migration', () => {
     const refused = notifier.forJob(jobId).find((e) => e.type === 'refused') as Extract<MigrationEvent, { type: 'refused' }>;
     expect(refused.refusal.code).toBe('PermissionDenied');
     expect(refused.refusal.message).toContain('vpc:DescribeNatGateways');
-    await expectUntouched(id, eip, ip);
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   it('rejection undoes the staging: the ENI is detached and deleted, the mapping never touched', async () => {
+    const { cloud, engine, notifier } = await ownEngine();
     const { id, ip, eip } = M(3);
     const jobId = await submit(engine, id);
     const hash = await approvalOf(notifier, jobId);
-    expect(await taggedEnis(jobId)).toHaveLength(1);
+    expect(await taggedEnis(jobId, cloud)).toHaveLength(1);
     const r = await engine.approvals.decide(jobId, { planHash: hash, decision: 'reject', userId: APPROVER, isApprover: true });
     expect(r).toMatchObject({ ok: true, decided: true });
     expect((await finished(notifier, jobId)).outcome).toBe('rejected');
-    await expectUntouched(id, eip, ip);
-    expect(await taggedEnis(jobId)).toEqual([]);
+    await expectUntouched(id, eip, ip, cloud);
+    expect(await taggedEnis(jobId, cloud)).toEqual([]);
     expect(await engine.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: 'ULATE', isApprover: true })).toMatchObject({ ok: false, code: 'AlreadyDecided' });
   });
 
   it('expiry undoes the staging when nobody decides in time', async () => {
+    const w = await ownSandbox();
+    const { cloud } = w;
     const n2 = new RecordingNotifier();
-    const e2 = await newEngine(n2, { approvalTtlMs: 400 });
+    const e2 = await newEngine(n2, { approvalTtlMs: 400 }, w);
     const { id, ip, eip } = M(4);
     const jobId = await submit(e2, id);
     const hash = await approvalOf(n2, jobId);
     const fin = await finished(n2, jobId);
     expect(fin.outcome).toBe('expired');
     expect(n2.forJob(jobId).some((e) => e.type === 'approval.decided' && e.decision === 'expired')).toBe(true);
-    await expectUntouched(id, eip, ip);
-    expect(await taggedEnis(jobId)).toEqual([]);
+    await expectUntouched(id, eip, ip, cloud);
+    expect(await taggedEnis(jobId, cloud)).toEqual([]);
     expect(await e2.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: APPROVER, isApprover: true })).toMatchObject({ ok: false, code: 'AlreadyDecided' });
   });
 
   it('detects drift at the gate, asks again with the new plan, and refuses a click on the old one', async () => {
+    const { sandbox, cloud, engine, notifier } = await ownEngine();
     const { id, ip, eip } = M(4);
     const jobId = await submit(engine, id);
     const first = await approvalOf(notifier, jobId);
@@ -303,7 +318,7 @@ describe('migration', () => {
     expect(second).toBe(changed.plan.hash);
     expect(await engine.approvals.decide(jobId, { planHash: first, decision: 'approve', userId: 'UOTHER', isApprover: true })).toMatchObject({ ok: false, code: 'StalePlan' });
     // Nothing was cut over while the plan was stale.
-    expect((await dnatOn(eip)).map((e) => e.internalIp)).toEqual([ip]);
+    expect((await dnatOn(eip, cloud)).map((e) => e.internalIp)).toEqual([ip]);
     await approve(engine, jobId, second);
     expect((await finished(notifier, jobId)).outcome).toBe('migrated');
     const rec = (await engine.service.status(jobId))[0]!;
@@ -311,26 +326,29 @@ describe('migration', () => {
   });
 
   it('re-stages the ENI when drift changes what the ENI must be (security groups), before asking again', async () => {
+    const { sandbox, cloud, engine, notifier } = await ownEngine();
     const { id } = M(1);
     const jobId = await submit(engine, id);
     const first = await approvalOf(notifier, jobId);
-    const staged = await taggedEnis(jobId);
+    const staged = await taggedEnis(jobId, cloud);
     expect(staged.map((e) => e.securityGroupIds)).toEqual([['sg-1']]);
     sandbox.world.instances.get(id)!.securityGroupIds = ['sg-2'];
     await approve(engine, jobId, first);
     const changed = await notifier.waitFor(of(jobId, 'plan.changed')) as Extract<MigrationEvent, { type: 'plan.changed' }>;
     expect(changed.differences.join('\n')).toMatch(/sg-2/);
     const second = await approvalOf(notifier, jobId, 1);
-    const restaged = await taggedEnis(jobId);
+    const restaged = await taggedEnis(jobId, cloud);
     expect(restaged).toHaveLength(1);
     expect(restaged[0]!.networkInterfaceId).not.toBe(staged[0]!.networkInterfaceId);
     expect(restaged[0]!.securityGroupIds).toEqual(['sg-2']);
     await approve(engine, jobId, second);
     expect((await finished(notifier, jobId)).outcome).toBe('migrated');
-    expect((await enisOf(id)).map((e) => e.networkInterfaceId)).toEqual([restaged[0]!.networkInterfaceId]);
+    expect((await enisOf(id, cloud)).map((e) => e.networkInterfaceId)).toEqual([restaged[0]!.networkInterfaceId]);
   });
 
   it('a cancel right after the re-staged ENI is created, before its attach, removes it without waiting for an attach of the first round', async () => {
+    const w = await ownSandbox();
+    const { sandbox, cloud } = w;
     const { id, ip, eip } = M(22);
     // The cancel lands between the second round's create_eni and its attach_eni: the ENI to remove was never attached.
     const n = new RecordingNotifier();
@@ -341,7 +359,7 @@ describe('migration', () => {
         await e.service.cancel(job, 'UONCALL');
         cancelled = true;
       }
-    } } });
+    } } }, w);
     const jobId = await submit(e, id);
     const first = await approvalOf(n, jobId);
     sandbox.world.instances.get(id)!.securityGroupIds = ['sg-2'];
@@ -356,11 +374,12 @@ describe('migration', () => {
     // It is read as the Available ENI it is: no wait for an InUse that only the first round's attach asked for
     // (that wait polls until the adapter's stale-read grace gives up on the attach).
     expect(detach.calls.filter((c) => c.action === 'DescribeNetworkInterfaces').length).toBeLessThan(8);
-    await until(async () => (await enisOf(id)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
+    await until(async () => (await enisOf(id, cloud)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   it('restores the original mapping when creating the new entry fails after the delete', async () => {
+    const { sandbox, cloud, engine, notifier } = await ownEngine();
     const { id, ip, eip } = M(5);
     const jobId = await submit(engine, id, { ports: { kind: 'list', ports: [22] }, configureGuest: false });
     const hash = await approvalOf(notifier, jobId);
@@ -374,11 +393,12 @@ describe('migration', () => {
     const restored = notifier.forJob(jobId).find((e) => e.type === 'restored') as Extract<MigrationEvent, { type: 'restored' }>;
     expect(restored.entry).toMatchObject({ externalIp: eip, internalIp: ip });
     expect(restored.reason).toMatch(/QuotaExceeded/);
-    await expectUntouched(id, eip, ip);
-    expect(await taggedEnis(jobId)).toEqual([]);
+    await expectUntouched(id, eip, ip, cloud);
+    expect(await taggedEnis(jobId, cloud)).toEqual([]);
   });
 
   it('verification failure restores the original (auto-rollback); configuring the guest makes the same kind of instance pass', async () => {
+    const { cloud, engine, notifier } = await ownEngine();
     const bad = MIGRATABLE[9]!;
     const jobId = await submit(engine, bad[0]);
     await approve(engine, jobId, await approvalOf(notifier, jobId));
@@ -387,11 +407,11 @@ describe('migration', () => {
     const v = notifier.forJob(jobId).find((e) => e.type === 'verified') as Extract<MigrationEvent, { type: 'verified' }>;
     expect(v.ok).toBe(false);
     expect(v.ssh.ok).toBe(false);
-    await expectUntouched(bad[0], bad[2], bad[1]);
+    await expectUntouched(bad[0], bad[2], bad[1], cloud);
     // Moved back in place: the same entry id as before, one ModifyForwardEntry each way.
     const badRec = (await engine.service.status(jobId))[0]!;
     expect(badRec.steps.map((s) => s.step)).toContain('restore_modify_back');
-    expect((await dnatOn(bad[2])).map((e) => e.forwardEntryId)).toEqual([badRec.original!.entry.forwardEntryId]);
+    expect((await dnatOn(bad[2], cloud)).map((e) => e.forwardEntryId)).toEqual([badRec.original!.entry.forwardEntryId]);
 
     const good = MIGRATABLE[10]!;
     const job2 = await submit(engine, good[0], { ports: { kind: 'all' }, configureGuest: true });
@@ -402,6 +422,7 @@ describe('migration', () => {
   });
 
   it('rolls back a migration after its own approval: original mapping back, ENI gone, original path verified', async () => {
+    const { cloud, engine, notifier } = await ownEngine();
     const { id, ip, eip } = M(6);
     const jobId = await submit(engine, id);
     await approve(engine, jobId, await approvalOf(notifier, jobId));
@@ -423,11 +444,12 @@ describe('migration', () => {
     expect(v.ok).toBe(true);
     expect(v.egress.observedIp).toBe(eip);
     expect(v.ssh.banner).toBe('SSH-2.0-OpenSSH_8.0');
-    await expectUntouched(id, eip, ip);
+    await expectUntouched(id, eip, ip, cloud);
     expect((await engine.service.status(jobId))[0]?.relatedJobId).toBe(rbId);
   });
 
   it('cancel before the cutover undoes the staging', async () => {
+    const { cloud, engine, notifier } = await ownEngine();
     const { id, ip, eip } = M(7);
     const jobId = await submit(engine, id);
     await approvalOf(notifier, jobId);
@@ -437,11 +459,12 @@ describe('migration', () => {
     const fin = await finished(notifier, jobId);
     expect(fin.outcome).toBe('cancelled');
     expect(notifier.forJob(jobId).some((e) => e.type === 'cancel.requested')).toBe(true);
-    await expectUntouched(id, eip, ip);
-    expect(await taggedEnis(jobId)).toEqual([]);
+    await expectUntouched(id, eip, ip, cloud);
+    expect(await taggedEnis(jobId, cloud)).toEqual([]);
   });
 
   it('cancel during the cutover restores the original mapping; cancelling a finished migration queues a rollback', async () => {
+    const { sandbox, cloud, engine, notifier } = await ownEngine();
     const { id, ip, eip } = M(8);
     const jobId = await submit(engine, id, { ports: { kind: 'list', ports: [22] }, configureGuest: false });
     const hash = await approvalOf(notifier, jobId);
@@ -456,7 +479,7 @@ describe('migration', () => {
     expect(fin.outcome).toBe('cancelled');
     expect(fin.summary).toMatch(/restored/);
     expect(notifier.forJob(jobId).some((e) => e.type === 'restored')).toBe(true);
-    await expectUntouched(id, eip, ip);
+    await expectUntouched(id, eip, ip, cloud);
 
     // A finished migration: cancel = rollback, which needs its own approval.
     const { id: id2 } = M(2);

@@ -41,8 +41,9 @@ beforeAll(async () => {
     redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
     options: {
       approvalTtlMs: 60_000, verifyTimeoutMs: 2_000, verifyIntervalMs: 100, tableLockTtlMs: 5_000, tableLockPollMs: 10, publicEdge: sandbox.edge,
-      // The reads lag by at most 1.5 s here (one test raises staleReads' lag that far).
-      writeVisibleWithinMs: 3_000,
+      // The reads lag by at most 1.5 s here (one test raises staleReads' lag that far): a forgotten job's writing
+      // decision is made again on reads 2 s later (each such pass waits that long).
+      writeVisibleWithinMs: 2_000,
     },
     // Passes only when the test asks for them.
     worker: { lockDurationMs: 5_000, stalledIntervalMs: 2_500, cloudReconcileIntervalMs: -1 },
@@ -99,6 +100,26 @@ describe('reconcile from the ENI tags', () => {
     expect((await engine.service.status(jobId))[0]).toMatchObject({ state: 'finished', outcome: 'restored' });
   }, 60_000);
 
+  // Before the next test: the instance it leaves migrated would be reconciled again (and waited for) by this one's pass.
+  it('a forgotten job that never cut over: the staged ENI is removed and the end is told as facts a Japanese thread can word', async () => {
+    const [id, ip, eip] = MIGRATABLE[5]!;
+    const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false }, requestedBy: 'UREQ', audience: { channelId: 'CRECON' } });
+    const jobId = (r as { jobId: string }).jobId;
+    await notifier.waitFor((e) => e.jobId === jobId && e.type === 'approval.requested');
+    const eni = (await cloud.listNetworkInterfaces({ instanceId: id })).find((e) => e.type !== 'Primary')!;
+    await deleteKeys(redis, prefix);
+    await until(async () => (await cloud.listNetworkInterfaces({ networkInterfaceIds: [eni.networkInterfaceId] })).some((e) => e.status === 'InUse'), { what: 'the ENI to be listed', timeoutMs: 5_000 });
+    const done = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId)!;
+    expect(done).toMatchObject({ action: 'remove_eni', result: 'eni removed', jobId, situation: { code: 'still_original', eip, originalIp: ip } });
+    const end = await until(() => notifier.forJob(jobId).find((e) => e.type === 'finished'), { what: 'the finished message', timeoutMs: 5_000 });
+    expect(end).toMatchObject({ outcome: 'restored', text: { outcome: 'restored', reasons: [{ code: 'reconcile', lost: true, situation: { code: 'still_original' } }] } });
+    const { msg } = await import('../../src/i18n/catalog.ts');
+    const ja = msg('ja').outcomeText({ text: (end as { text: OutcomeText }).text });
+    expect(ja).toContain(`EIP ${eip} はまだ元の ${ip} にマッピングされています`);
+    expect(ja).not.toMatch(/Redis lost|still maps/);
+    expect((await cloud.listForwardEntries('ftb-1', { externalIp: eip })).map((e) => e.internalIp)).toEqual([ip]);
+  }, 60_000);
+
   it('a forgotten job whose last write the reads do not show yet is not undone on those reads: it is looked at again', async () => {
     const [id, , eip] = MIGRATABLE[4]!;
     const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false }, requestedBy: 'UREQ', audience: { channelId: 'CRECON' } });
@@ -128,24 +149,5 @@ describe('reconcile from the ENI tags', () => {
     const end = await until(() => notifier.forJob(jobId).find((e) => e.type === 'finished'), { what: 'the finished message', timeoutMs: 5_000 });
     expect(end).toMatchObject({ outcome: 'migrated', text: { outcome: 'migrated', eniId: eni.networkInterfaceId, reconciled: { code: 'maps_to_eni', eip } } });
     expect((await cloud.listForwardEntries('ftb-1', { externalIp: eip })).map((e) => e.internalIp)).toEqual([eni.privateIp]);
-  }, 60_000);
-
-  it('a forgotten job that never cut over: the staged ENI is removed and the end is told as facts a Japanese thread can word', async () => {
-    const [id, ip, eip] = MIGRATABLE[5]!;
-    const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false }, requestedBy: 'UREQ', audience: { channelId: 'CRECON' } });
-    const jobId = (r as { jobId: string }).jobId;
-    await notifier.waitFor((e) => e.jobId === jobId && e.type === 'approval.requested');
-    const eni = (await cloud.listNetworkInterfaces({ instanceId: id })).find((e) => e.type !== 'Primary')!;
-    await deleteKeys(redis, prefix);
-    await until(async () => (await cloud.listNetworkInterfaces({ networkInterfaceIds: [eni.networkInterfaceId] })).some((e) => e.status === 'InUse'), { what: 'the ENI to be listed', timeoutMs: 5_000 });
-    const done = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId)!;
-    expect(done).toMatchObject({ action: 'remove_eni', result: 'eni removed', jobId, situation: { code: 'still_original', eip, originalIp: ip } });
-    const end = await until(() => notifier.forJob(jobId).find((e) => e.type === 'finished'), { what: 'the finished message', timeoutMs: 5_000 });
-    expect(end).toMatchObject({ outcome: 'restored', text: { outcome: 'restored', reasons: [{ code: 'reconcile', lost: true, situation: { code: 'still_original' } }] } });
-    const { msg } = await import('../../src/i18n/catalog.ts');
-    const ja = msg('ja').outcomeText({ text: (end as { text: OutcomeText }).text });
-    expect(ja).toContain(`EIP ${eip} はまだ元の ${ip} にマッピングされています`);
-    expect(ja).not.toMatch(/Redis lost|still maps/);
-    expect((await cloud.listForwardEntries('ftb-1', { externalIp: eip })).map((e) => e.internalIp)).toEqual([ip]);
   }, 60_000);
 });

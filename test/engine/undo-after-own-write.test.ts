@@ -1,18 +1,24 @@
 // Undo steps that run a moment after this job's own write, while the cloud's reads still show the state from before
 // (the realism rule staleReads, raised inside each test): each must act on what it wrote, not on the lagging read.
-// Its own file so that these tests, which mostly wait out lags, run beside the other integration files.
+// Its own file so that these tests, which mostly wait out lags, run beside the other integration files. Each test has a
+// sandbox and an engine of its own (the read lag and the faults are the sandbox's), so the tests run concurrently.
 import { describe, expect, it } from 'vitest';
 import { ENI_TAG_JOB } from '../../src/domain/plan.ts';
 import type { MigrationOptions } from '../../src/domain/plan-types.ts';
+import type { EngineOptions } from '../../src/engine/options.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { until } from './helpers.ts';
 import {
-  approvalOf, approve, dnatOn, engine, enisOf, expectUntouched, finished, M, newEngine, notifier, of, sandbox, submit, taggedEnis, useMigrationWorld,
+  approvalOf, approve, dnatOn, enisOf, expectUntouched, finished, M, ownEngine, submit, taggedEnis, useMigrationWorld,
 } from './migration-world.ts';
 
 useMigrationWorld();
 
-describe('undo right after our own write, while reads still show the state from before', () => {
+/** A sandbox and an engine on it of the test's own, with the helpers below bound to them. */
+async function ownWorld(options: Partial<EngineOptions> = {}) {
+  const w = await ownEngine(options);
+  const { sandbox, notifier, engine } = w;
+
   /**
    * Runs `body` with reads lagging writes by `ms` (the realism rule staleReads), then puts the lag back; sooner, once
    * the undo under test has finished (`liftAfter` names the job and the step): the steps after it need not wait out
@@ -36,8 +42,23 @@ describe('undo right after our own write, while reads still show the state from 
     }
   }
 
+  /** Approves, cancels as soon as `step` starts, and returns how the job ended. */
+  async function cancelAt(jobId: string, hash: string | undefined, step: string) {
+    if (hash) await approve(engine, jobId, hash);
+    await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === step), { what: step, timeoutMs: 15_000, everyMs: 5 });
+    await engine.service.cancel(jobId, 'UONCALL');
+    return finished(notifier, jobId);
+  }
+
+  return { ...w, withReadLag, cancelAt };
+}
+
+const PORT_22: MigrationOptions = { ports: { kind: 'list', ports: [22] }, configureGuest: false };
+
+describe.concurrent('undo right after our own write, while reads still show the state from before', () => {
   it('a cancel right after the in-place move, while reads still show the old mapping, moves it back all the same', async () => {
     const { id, ip, eip } = M(14);
+    const { cloud, engine, notifier, withReadLag } = await ownWorld();
     const jobId = await submit(engine, id);
     const hash = await approvalOf(notifier, jobId);
     // Reads lag writes by 1.5 s here: the restore's first read still shows the entry on the primary IP.
@@ -52,22 +73,13 @@ describe('undo right after our own write, while reads still show the state from 
     const restore = (await engine.service.status(jobId))[0]!.steps.find((st) => st.step === 'restore_modify_back')!;
     // Moved back by a write of its own, not "already on the primary IP" from a read that predates the move.
     expect(restore.detail).not.toHaveProperty('already');
-    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
+    await until(async () => (await dnatOn(eip, cloud)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip, cloud);
   });
-
-  /** Approves, cancels as soon as `step` starts, and returns how the job ended. */
-  async function cancelAt(jobId: string, hash: string | undefined, step: string) {
-    if (hash) await approve(engine, jobId, hash);
-    await until(async () => notifier.forJob(jobId).some((e) => e.type === 'step.started' && e.step === step), { what: step, timeoutMs: 15_000, everyMs: 5 });
-    await engine.service.cancel(jobId, 'UONCALL');
-    return finished(notifier, jobId);
-  }
-
-  const PORT_22: MigrationOptions = { ports: { kind: 'list', ports: [22] }, configureGuest: false };
 
   it('a cancel right after the re-created entry is written, while reads do not list it yet, deletes it before putting the original back', async () => {
     const { id, ip, eip } = M(15);
+    const { sandbox, cloud, engine, notifier, withReadLag, cancelAt } = await ownWorld();
     const t0 = Date.now();
     const jobId = await submit(engine, id, PORT_22);
     const hash = await approvalOf(notifier, jobId);
@@ -84,12 +96,13 @@ describe('undo right after our own write, while reads still show the state from 
     const log = JSON.stringify(writes.map((r) => [r.action, r.params.ForwardEntryId ?? r.params.InternalIp]));
     expect(deletedNew, log).toBeGreaterThanOrEqual(0);
     expect(recreated, log).toBeGreaterThan(deletedNew);
-    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
+    await until(async () => (await dnatOn(eip, cloud)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   it('a cancel right after the original is deleted, while reads still list it, creates it again instead of calling it restored', async () => {
     const { id, ip, eip } = M(16);
+    const { cloud, engine, notifier, withReadLag, cancelAt } = await ownWorld();
     const jobId = await submit(engine, id, PORT_22);
     const hash = await approvalOf(notifier, jobId);
     // restore_create_original's first read still shows the original Available: it predates the cutover's delete.
@@ -97,12 +110,13 @@ describe('undo right after our own write, while reads still show the state from 
     expect(fin.outcome, fin.summary).toBe('cancelled');
     const rec = (await engine.service.status(jobId))[0]!;
     expect(rec.steps.find((st) => st.step === 'restore_create_original')!.detail).not.toHaveProperty('reused');
-    await until(async () => (await dnatOn(eip)).some((e) => e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
+    await until(async () => (await dnatOn(eip, cloud)).some((e) => e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   it('a cancel while the in-place move is retried after its answers were lost, and reads still show the old mapping, moves it back all the same', async () => {
     const { id, ip, eip } = M(18);
+    const { sandbox, cloud, engine, notifier, withReadLag } = await ownWorld();
     const jobId = await submit(engine, id);
     const hash = await approvalOf(notifier, jobId);
     const t0 = Date.now();
@@ -127,12 +141,13 @@ describe('undo right after our own write, while reads still show the state from 
     const restore = (await engine.service.status(jobId))[0]!.steps.find((st) => st.step === 'restore_modify_back')!;
     // The move went through though no answer said so: the restore moved it back, it did not call it "already" restored.
     expect(restore.detail).not.toHaveProperty('already');
-    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
+    await until(async () => (await dnatOn(eip, cloud)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   it('a cancel while the re-created entry\'s create is retried after its answers were lost, before reads list it, deletes it first', async () => {
     const { id, ip, eip } = M(19);
+    const { sandbox, cloud, engine, notifier, withReadLag } = await ownWorld();
     const jobId = await submit(engine, id, PORT_22);
     const hash = await approvalOf(notifier, jobId);
     const t0 = Date.now();
@@ -163,20 +178,21 @@ describe('undo right after our own write, while reads still show the state from 
     const deletedNew = writes.filter((r) => r.action === 'DeleteForwardEntry' && r.params.ForwardEntryId !== original);
     expect(deletedNew, log).toHaveLength(1);
     expect(writes.findIndex((r) => r.action === 'CreateForwardEntry' && r.params.InternalIp === ip), log).toBeGreaterThan(writes.indexOf(deletedNew[0]!));
-    await until(async () => (await dnatOn(eip)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
+    await until(async () => (await dnatOn(eip, cloud)).every((e) => e.internalIp === ip && e.status === 'Available'), { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   it('a cancel right after the attach, while reads still show the ENI unattached, detaches it before deleting it', async () => {
     const { id, ip, eip } = M(17);
+    const { cloud, engine, withReadLag, cancelAt } = await ownWorld();
     const jobId = await submit(engine, id);
     // The attach answered a moment ago; detach_eni's first read still shows the ENI Available (or not listed at all).
     const fin = await withReadLag(1_500, (liftAfter) => (liftAfter(jobId, 'detach_eni'), cancelAt(jobId, undefined, 'wait_eni_in_use')));
     expect(fin.outcome, fin.summary).toBe('cancelled');
     const rec = (await engine.service.status(jobId))[0]!;
     expect((rec.steps.find((st) => st.step === 'detach_eni')!.detail!.detached as string[])).toEqual([rec.eniId]);
-    await until(async () => (await taggedEnis(jobId)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
+    await until(async () => (await taggedEnis(jobId, cloud)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   it('a run resumed right after the in-place move, while reads still show the old mapping, moves it back all the same', async () => {
@@ -184,9 +200,8 @@ describe('undo right after our own write, while reads still show the state from 
     // The worker's run dies right after ModifyForwardEntry went out (before the journal is written after the step); the
     // next run of the job starts from the journal with a cancel waiting. Only the journal can tell it the move was
     // a moment ago: its own memory of the write died with the first run.
-    const n = new RecordingNotifier();
     let crashed = false;
-    const e = await newEngine(n, { hooks: { point: (step, where) => {
+    const { cloud, engine: e, notifier: n, withReadLag } = await ownWorld({ hooks: { point: (step, where) => {
       if (step === 'modify_entry' && where === 'during' && !crashed) {
         crashed = true;
         throw new Error('simulated crash right after the write');
@@ -206,12 +221,13 @@ describe('undo right after our own write, while reads still show the state from 
     const restore = rec.steps.find((st) => st.step === 'restore_modify_back')!;
     // Moved back by a write of its own, not "already on the primary IP" from a read that predates the move.
     expect(restore.detail).not.toHaveProperty('already');
-    await until(async () => (await dnatOn(eip)).every((x) => x.internalIp === ip && x.status === 'Available'), { what: 'the read to catch up', timeoutMs: 8_000 });
-    await expectUntouched(id, eip, ip);
+    await until(async () => (await dnatOn(eip, cloud)).every((x) => x.internalIp === ip && x.status === 'Available'), { what: 'the read to catch up', timeoutMs: 8_000 });
+    await expectUntouched(id, eip, ip, cloud);
   });
 
   it('a cancel while the ENI\'s create is retried after its answers were lost, before reads list the ENI, removes it all the same', async () => {
     const { id, ip, eip } = M(21);
+    const { sandbox, cloud, engine, notifier, withReadLag } = await ownWorld();
     const t0 = Date.now();
     // Every CreateNetworkInterface is carried out and then answered 503: the ENI exists, but no answer named it and
     // the reads do not list it yet. The unstage must not take "not listed" for "never made".
@@ -235,8 +251,8 @@ describe('undo right after our own write, while reads still show the state from 
     }
     sandbox.world.settle();
     expect([...sandbox.world.enis.values()].filter((e) => e.type === 'Secondary' && e.tags[ENI_TAG_JOB]?.includes(id))).toEqual([]);
-    await until(async () => (await enisOf(id)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
-    await expectUntouched(id, eip, ip);
+    await until(async () => (await enisOf(id, cloud)).length === 0, { what: 'the read to catch up', timeoutMs: 5_000 });
+    await expectUntouched(id, eip, ip, cloud);
   });
 
 });

@@ -1,6 +1,7 @@
 // Batches at the engine's port: one plan, one approval bound to the batch hash, canary first, stop on the first
-// failure. Real Redis, BullMQ workers, the Alibaba adapter and the sandbox.
-import { afterEach, describe, expect, it } from 'vitest';
+// failure. Real Redis, BullMQ workers, the Alibaba adapter and the sandbox. Each test has a world of its own (sandbox,
+// Redis prefix, engine), so the tests run concurrently.
+import { afterAll, describe, expect, it } from 'vitest';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import { egressIp } from '../../src/sandbox/index.ts';
 import { until } from '../../src/util/until.ts';
@@ -10,8 +11,14 @@ import { refusalText } from '../../src/slack/refused-because.ts';
 import type { RequestProblem } from '../../src/domain/request-problem.ts';
 
 const ALL = { ports: { kind: 'all' as const }, configureGuest: false };
-let env: FleetEnv | undefined;
-afterEach(async () => { await env?.close(); env = undefined; });
+const envs: FleetEnv[] = [];
+afterAll(async () => { for (const e of envs) await e.close(); });
+
+async function fleetEnv(o: Parameters<typeof startFleetEnv>[0]): Promise<FleetEnv> {
+  const e = await startFleetEnv(o);
+  envs.push(e);
+  return e;
+}
 
 async function approve(e: FleetEnv, batchId: string, userId = 'U0BOB') {
   const req = await e.waitFor(batchId, 'approval.requested');
@@ -20,16 +27,16 @@ async function approve(e: FleetEnv, batchId: string, userId = 'U0BOB') {
   return req;
 }
 
-describe('batch (engine)', () => {
+describe.concurrent('batch (engine)', () => {
   it('refuses targets that are not NAT gateway, VPC or instance ids with the facts (worded per reader), its English as before', async () => {
-    env = await startFleetEnv({ name: 'batch-bad-targets', scenario: batchScenario(2) });
+    const env = await fleetEnv({ name: 'batch-bad-targets', scenario: batchScenario(2) });
     const res = await env.engine.service.submitBatch({ regionId: 'cn-hangzhou', targets: [fleetIds.natGateway, 'sg-bp1nope'], options: ALL, requestedBy: 'U0ALICE', audience: {} });
     expect(res).toEqual({ ok: false, message: 'not NAT gateway, VPC or instance ids: sg-bp1nope', problem: { problem: 'not_batch_targets', shown: ['sg-bp1nope'] } });
     expect(refusalText(res as { message: string; problem: RequestProblem }, 'ja')).toBe('NATゲートウェイ、VPC、インスタンスのいずれのIDでもありません: sg-bp1nope');
   });
 
   it('is planned by one run at a time: a run that finds another planning it (a BullMQ stalled re-run) waits, then plans once', async () => {
-    env = await startFleetEnv({ name: 'batch-plan-once', scenario: batchScenario(3) });
+    const env = await fleetEnv({ name: 'batch-plan-once', scenario: batchScenario(3) });
     const e = env;
     const r = e.r.redis;
     // Queued only once the test holds what a first run of the same batch holds while it plans (claimPlanning).
@@ -54,7 +61,7 @@ describe('batch (engine)', () => {
   });
 
   it('a batch that succeeds ends with every instance egressing through the SNAT IP', async () => {
-    env = await startFleetEnv({ name: 'batch-ok', scenario: batchScenario(8) });
+    const env = await fleetEnv({ name: 'batch-ok', scenario: batchScenario(8) });
     const snatIp = env.sandbox.world.snatEntries.values().next().value!.snatIp;
     const res = await env.engine.service.submitBatch({ regionId: 'cn-hangzhou', targets: [fleetIds.natGateway], options: ALL, concurrency: 3, requestedBy: 'U0ALICE', audience: {} });
     expect(res.ok).toBe(true);
@@ -68,7 +75,7 @@ describe('batch (engine)', () => {
 
   it('a batch of 20 whose canary fails verification stops after the canary, restores it, and leaves the rest untouched', async () => {
     // Instance 1's guest does not route the secondary NIC, and there is no --configure-guest: SSH through the EIP fails.
-    env = await startFleetEnv({ name: 'batch-canary', scenario: batchScenario(20, [0]), options: { verifyTimeoutMs: 1500 } });
+    const env = await fleetEnv({ name: 'batch-canary', scenario: batchScenario(20, [0]), options: { verifyTimeoutMs: 1500 } });
     const world = env.sandbox.world;
     const before = new Map([...world.dnatEntries.values()].map((d) => [d.forwardEntryId, { ...d }]));
     const res = await env.engine.service.submitBatch({ regionId: 'cn-hangzhou', targets: [fleetIds.natGateway], options: ALL, concurrency: 4, requestedBy: 'U0ALICE', audience: {} });
@@ -104,7 +111,7 @@ describe('batch (engine)', () => {
   });
 
   it('instances the pre-flight refuses are listed and skipped, not fatal; the rest migrate', async () => {
-    env = await startFleetEnv({ name: 'batch-skip', scenario: scanScenario(15) });
+    const env = await fleetEnv({ name: 'batch-skip', scenario: scanScenario(15) });
     const res = await env.engine.service.submitBatch({ regionId: 'cn-hangzhou', targets: [fleetIds.vpc], options: ALL, canary: 2, requestedBy: 'U0ALICE', audience: {} });
     const batchId = (res as { batchId: string }).batchId;
     const req = await approve(env, batchId);
@@ -124,7 +131,7 @@ describe('batch (engine)', () => {
   });
 
   it('a rejected batch unstages every instance and touches no mapping; the requester cannot approve it', async () => {
-    env = await startFleetEnv({ name: 'batch-reject', scenario: batchScenario(5) });
+    const env = await fleetEnv({ name: 'batch-reject', scenario: batchScenario(5) });
     const res = await env.engine.service.submitBatch({ regionId: 'cn-hangzhou', targets: [fleetIds.natGateway], options: ALL, requestedBy: 'U0BOB', audience: {} });
     const batchId = (res as { batchId: string }).batchId;
     const req = await env.waitFor(batchId, 'approval.requested');
@@ -146,7 +153,7 @@ describe('batch (engine)', () => {
   });
 
   it('a batch survives its worker going away mid-way: another worker picks it up from the records', async () => {
-    env = await startFleetEnv({ name: 'batch-handover', scenario: batchScenario(8) });
+    const env = await fleetEnv({ name: 'batch-handover', scenario: batchScenario(8) });
     const res = await env.engine.service.submitBatch({ regionId: 'cn-hangzhou', targets: [fleetIds.natGateway], options: ALL, concurrency: 2, requestedBy: 'U0ALICE', audience: {} });
     const batchId = (res as { batchId: string }).batchId;
     const req = await approve(env, batchId);
@@ -159,7 +166,7 @@ describe('batch (engine)', () => {
   });
 
   it('cancelling a batch before its approval undoes the staging', async () => {
-    env = await startFleetEnv({ name: 'batch-cancel', scenario: batchScenario(3) });
+    const env = await fleetEnv({ name: 'batch-cancel', scenario: batchScenario(3) });
     const res = await env.engine.service.submitBatch({ regionId: 'cn-hangzhou', targets: [fleetIds.natGateway], options: ALL, requestedBy: 'U0BOB', audience: {} });
     const batchId = (res as { batchId: string }).batchId;
     await env.waitFor(batchId, 'approval.requested');

@@ -21,6 +21,10 @@ beforeAll(async () => {
     // itself still reads through the realism layer's lag.
     scenario: { ...makeFleetScenario({ instances: 2, latencyMs: { ...FAST, instanceStop: 30, instanceStart: 30 }, withoutMapping: () => true, configuresSecondaryNic: false }), realism: { off: ['transientCodes'] } },
     drift: { intervalMs: 250, natGatewayIds: [fleetIds.natGateway], channelId: DRIFT_CHANNEL, regionId: R },
+    // A sweep gives a silent instance verifyTimeoutMs to answer (its SSH re-check window): 1 s here instead of the
+    // fleet tests' 3 s, so each sweep that finds it silent takes 1 s. Ample for an instance that answers: the
+    // sandbox's reboot takes 60 ms (instanceStop + instanceStart above) and SSH through the edge answers at once.
+    options: { verifyTimeoutMs: 1_000 },
   });
   sdk = clientsFor(env.sandbox);
 });

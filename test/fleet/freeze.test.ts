@@ -7,6 +7,7 @@ import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-card.ts';
 import { until } from '../../src/util/until.ts';
 import { assertOrder } from '../support/transcript.ts';
 import { CHANNEL, startFleetEnv, type FleetEnv } from './env.ts';
+import { FASTER_SLACK } from '../support/faster-slack.ts';
 import { batchScenario, fleetIds } from './scenarios.ts';
 
 let env: FleetEnv;
@@ -21,7 +22,9 @@ beforeAll(async () => {
   windowEnd = Math.ceil((Date.now() + 3_600_000) / 1000) * 1000;
   const windows = `2020-01-01T00:00:00Z/${new Date(windowEnd).toISOString().slice(0, 19)}Z`;
   const gate = cutoverGateFromConfig({ NATMIGRATE_FREEZE_WINDOWS: windows, NATMIGRATE_TIMEZONE: TZ } as Config)!;
-  env = await startFleetEnv({ name: 'freeze', scenario: batchScenario(4), slack: true, options: { cutoverGate: gate, cutoverTimeZone: TZ, clock } });
+  env = await startFleetEnv({
+    name: 'freeze', scenario: batchScenario(4), slack: true, ...FASTER_SLACK, options: { cutoverGate: gate, cutoverTimeZone: TZ, clock },
+  });
 });
 afterAll(async () => { await env?.close(); });
 
