@@ -3,11 +3,12 @@
 // `natmigrate worker`), plus what a harness needs:
 //   NATMIGRATE_BENCH_WORKER  JSON {engine?: Partial<EngineOptions>, worker?: Partial<WorkerSettings>,
 //                            cloud?: {timeouts?, retry?, waiter?}, eventsKey: string, crashAt?: "<step>:<point>",
-//                            hold?: boolean, pauseAt?: "<step>:<point>"}
+//                            hold?: boolean, pauseAt?: "<step>:<point>", armedFor?: "<instance id>"}
 // `crashAt` SIGKILLs this process at that point of the first job that reaches it (a power cut); `hold`
 // loads everything, prints "worker loaded <pid>" and starts taking jobs only on SIGUSR2 (a warm stand-by).
 // `pauseAt` SIGSTOPs this process at that point of the first job that reaches it (a long GC, a VM live migration):
-// it prints "pause <point>" first and "woke <point>" once a SIGCONT lets it run on. Every event it emits carries
+// it prints "pause <point>" first and "woke <point>" once a SIGCONT lets it run on. `armedFor`: only a job of that
+// instance trips `crashAt` or `pauseAt` (the process first finishes other jobs unharmed). Every event it emits carries
 // `emittedBy: <pid>`, so a harness can tell which process posted what.
 // Prints "worker ready <pid>" once it takes jobs; SIGTERM shuts it down gracefully. NATMIGRATE_BENCH_MEMLOG=1 prints
 // its memory every 5 s on stderr. Started by harness-worker.ts, in a heap-tuned worker thread like `natmigrate worker`.
@@ -17,6 +18,7 @@ import pino from 'pino';
 import type { AlibabaCloudOptions } from '../cloud/alibaba/index.ts';
 import { loadConfig } from '../config.ts';
 import type { MigrationEvent } from '../domain/events.ts';
+import { parseJobId } from '../domain/ids.ts';
 import { RedisListNotifier } from '../engine/notifiers.ts';
 import type { EngineHooks, EngineOptions, WorkerSettings } from '../engine/options.ts';
 import { createProductEngine } from '../runtime/compose.ts';
@@ -28,6 +30,8 @@ export interface BenchWorkerConfig {
   eventsKey: string;
   crashAt?: string;
   pauseAt?: string;
+  /** Only a job of this instance trips crashAt or pauseAt. */
+  armedFor?: string;
   hold?: boolean;
 }
 
@@ -44,7 +48,8 @@ export async function runHarnessWorker(): Promise<void> {
   let paused = false;
   const hooks: EngineHooks | undefined = cfg.crashAt || cfg.pauseAt
     ? {
-      point(step, where) {
+      point(step, where, jobId) {
+        if (cfg.armedFor !== undefined && parseJobId(jobId)?.instanceId !== cfg.armedFor) return;
         const here = `${step}:${where}`;
         if (here === cfg.pauseAt && !paused) {
           paused = true;
