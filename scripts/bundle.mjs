@@ -5,9 +5,10 @@
 // module as tsc emitted it:
 //   dist/bench/harness-worker-main.bundle.js  the harness worker (src/bench/harness-worker.ts)
 //   dist/runtime/start.bundle.js              the runtime of `natmigrate bot|worker|all` (src/runtime/run-role.ts)
-// Left outside (loaded from node_modules as usual): the Alibaba SDK family (its model index is replaced lazily through
-// the CommonJS cache, src/cloud/alibaba/sdk.ts, and one copy of openapi-core keeps its error classes one), and Bull
-// Board and Express (they serve files found next to their own modules).
+// Left outside (loaded from node_modules as usual; only packages package.json declares, so that they resolve from
+// dist/ as they do from their importers): the Alibaba SDK family (its model index is replaced lazily through the
+// CommonJS cache, src/cloud/alibaba/sdk.ts, and one copy of openapi-core keeps its error classes one), and Bull Board
+// (it serves its UI from files next to its own modules).
 import { build } from 'esbuild';
 
 // CommonJS modules inside an ES module bundle still call require and read __dirname/__filename.
@@ -21,7 +22,7 @@ const banner = [
 
 const common = {
   bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', banner: { js: banner },
-  external: ['@alicloud/*', '@darabonba/*', '@bull-board/*', 'express'],
+  external: ['@alicloud/*', '@darabonba/*', '@bull-board/*'],
 };
 
 await build({ ...common, entryPoints: ['dist/bench/harness-worker-main.js'], outfile: 'dist/bench/harness-worker-main.bundle.js' });
