@@ -1,7 +1,6 @@
 // `natmigrate demo` (`npm run demo`): the whole system on loopback, driven through one Slack session. Exit 0 only
 // when the instance ends migrated and verified in the sandbox world; 1 otherwise; 2 for bad options.
 import { parseArgs } from 'node:util';
-import { runDemo } from './run-demo.ts';
 import { isLang } from '../i18n/lang.ts';
 import { msg } from '../i18n/catalog.ts';
 
@@ -60,6 +59,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
   process.on('SIGTERM', onSignal);
   let exitCode: number;
   try {
+    // Loaded only now: bad options are answered without loading the whole system.
+    const { runDemo } = await import('./run-demo.ts');
     const result = await runDemo({
       ...(values.scenario ? { scenarioFile: values.scenario } : {}),
       ...(values.instance ? { instanceId: values.instance } : {}),
