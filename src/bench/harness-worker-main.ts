@@ -3,11 +3,14 @@
 // `natmigrate worker`), plus what a harness needs:
 //   NATMIGRATE_BENCH_WORKER  JSON {engine?: Partial<EngineOptions>, worker?: Partial<WorkerSettings>,
 //                            cloud?: {timeouts?, retry?, waiter?}, eventsKey: string, crashAt?: "<step>:<point>",
-//                            hold?: boolean, pauseAt?: "<step>:<point>"}
+//                            hold?: boolean, pauseAt?: "<step>:<point>", armedFor?: "<instance id>",
+//                            arms?: [{instance, crashAt?, pauseAt?}]}
 // `crashAt` SIGKILLs this process at that point of the first job that reaches it (a power cut); `hold`
 // loads everything, prints "worker loaded <pid>" and starts taking jobs only on SIGUSR2 (a warm stand-by).
 // `pauseAt` SIGSTOPs this process at that point of the first job that reaches it (a long GC, a VM live migration):
-// it prints "pause <point>" first and "woke <point>" once a SIGCONT lets it run on. Every event it emits carries
+// it prints "pause <point>" first and "woke <point>" once a SIGCONT lets it run on. `armedFor`: only a job of that
+// instance trips `crashAt` or `pauseAt` (the process first finishes other jobs unharmed). `arms`: several such points,
+// each for the jobs of its instance (a woken worker runs on to its next one). Every event it emits carries
 // `emittedBy: <pid>`, so a harness can tell which process posted what.
 // Prints "worker ready <pid>" once it takes jobs; SIGTERM shuts it down gracefully. NATMIGRATE_BENCH_MEMLOG=1 prints
 // its memory every 5 s on stderr. Started by harness-worker.ts, in a heap-tuned worker thread like `natmigrate worker`.
@@ -17,6 +20,7 @@ import pino from 'pino';
 import type { AlibabaCloudOptions } from '../cloud/alibaba/index.ts';
 import { loadConfig } from '../config.ts';
 import type { MigrationEvent } from '../domain/events.ts';
+import { parseJobId } from '../domain/ids.ts';
 import { RedisListNotifier } from '../engine/notifiers.ts';
 import type { EngineHooks, EngineOptions, WorkerSettings } from '../engine/options.ts';
 import { createProductEngine } from '../runtime/compose.ts';
@@ -28,8 +32,15 @@ export interface BenchWorkerConfig {
   eventsKey: string;
   crashAt?: string;
   pauseAt?: string;
+  /** Only a job of this instance trips crashAt or pauseAt. */
+  armedFor?: string;
+  /** Points for the jobs of one instance each; with crashAt/pauseAt, one more. */
+  arms?: Arm[];
   hold?: boolean;
 }
+
+/** A point armed for the jobs of `instance` (of any job when undefined). */
+export interface Arm { instance?: string; crashAt?: string; pauseAt?: string }
 
 export async function runHarnessWorker(): Promise<void> {
   const env = process.env;
@@ -41,13 +52,19 @@ export async function runHarnessWorker(): Promise<void> {
   }
   const config = loaded.config;
 
-  let paused = false;
-  const hooks: EngineHooks | undefined = cfg.crashAt || cfg.pauseAt
+  const arms: Arm[] = [...(cfg.arms ?? [])];
+  if (cfg.crashAt || cfg.pauseAt) arms.push({ ...(cfg.armedFor !== undefined ? { instance: cfg.armedFor } : {}), ...(cfg.crashAt ? { crashAt: cfg.crashAt } : {}), ...(cfg.pauseAt ? { pauseAt: cfg.pauseAt } : {}) });
+  // A pause point stops the process once (the first job of its instance that reaches it).
+  const pausedOnce = new Set<Arm>();
+  const hooks: EngineHooks | undefined = arms.length
     ? {
-      point(step, where) {
+      point(step, where, jobId) {
         const here = `${step}:${where}`;
-        if (here === cfg.pauseAt && !paused) {
-          paused = true;
+        const instance = parseJobId(jobId)?.instanceId;
+        const arm = arms.find((a) => (a.instance === undefined || a.instance === instance) && ((a.pauseAt === here && !pausedOnce.has(a)) || a.crashAt === here));
+        if (!arm) return;
+        if (arm.pauseAt === here) {
+          pausedOnce.add(arm);
           // Stops the whole process right here, synchronously (every thread): no timer, lock renewal or in-flight
           // callback runs until SIGCONT.
           writeSync(1, `pause ${here}\n`);
@@ -58,9 +75,8 @@ export async function runHarnessWorker(): Promise<void> {
           writeSync(1, `woke ${here}\n`);
           return;
         }
-        if (here !== cfg.crashAt) return;
         // Synchronous write, then an uncatchable kill: nothing after this line runs, like a power cut.
-        writeSync(1, `crash ${cfg.crashAt}\n`);
+        writeSync(1, `crash ${here}\n`);
         process.kill(process.pid, 'SIGKILL');
         // From the worker thread the kill may land a moment after kill() returns: this thread waits for it here.
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);

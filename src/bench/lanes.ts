@@ -130,12 +130,29 @@ export function spawnHeld(l: Lane, extra: Partial<BenchWorkerConfig>, key?: Acce
   return spawnWorker(key ? { ...l.env, ...signingWith(key) } : l.env, fastWorkerConfig(l.eventsKey, { hold: true, ...extra }));
 }
 
-/** Lets a held worker take jobs, once it has loaded. */
+/** How often a held worker was let take jobs, and made let them go (releaseJobs). */
+const turns = new WeakMap<WorkerProc, { takes: number; releases: number }>();
+const turnsOf = (w: WorkerProc) => turns.get(w) ?? turns.set(w, { takes: 0, releases: 0 }).get(w)!;
+
+/** Lets a held worker take jobs, once it has loaded; again after releaseJobs. */
 export async function takeJobs(w: WorkerProc): Promise<void> {
   await w.printed('worker loaded'); // SIGUSR2 before its handler exists would kill it
+  const t = turnsOf(w);
   w.proc.kill('SIGUSR2');
-  await w.printed('worker ready');
+  t.takes++;
+  await (t.takes === 1 ? w.printed('worker ready') : w.printed('worker resumed', t.takes - 1));
 }
+
+/** Makes a worker let go of jobs (it closes its BullMQ worker: what runs finishes first); takeJobs resumes it. */
+export async function releaseJobs(w: WorkerProc, timeoutMs = 60_000): Promise<void> {
+  const t = turnsOf(w);
+  w.proc.kill('SIGUSR1');
+  t.releases++;
+  await w.printed('worker paused', t.releases, timeoutMs);
+}
+
+/** How many times `text` has been printed by `w` so far. */
+export const timesPrinted = (w: WorkerProc, text: string): number => w.out.split(text).length - 1;
 
 export async function resumeStandby(s: Standby): Promise<void> {
   await s.proc.printed('worker loaded'); // SIGUSR2 before its handler exists would kill it
@@ -159,7 +176,10 @@ export interface LaneRunner<L, C, R> {
   run(lane: L, k: number, c: C, next: C | undefined): Promise<R>;
 }
 
-/** A lane with the harness's front door, a warm stand-by, and the next case's armed worker loading meanwhile. */
+/**
+ * A lane with the harness's front door, a warm stand-by, and the next case's armed worker loading meanwhile (or, with
+ * `reuseArmed`, the armed worker the previous case left).
+ */
 export interface StandbyLane extends Lane { engine: Engine; standby: Standby; next?: WorkerProc }
 
 /**
@@ -171,18 +191,32 @@ export function standbyLanes<C, R>(o: {
   redisUrl: string;
   tag: string;
   keys?: { standby: AccessKey; armed: AccessKey };
-  arm: (c: C) => Partial<BenchWorkerConfig>;
+  arm: (c: C) => Pick<BenchWorkerConfig, 'crashAt' | 'pauseAt'>;
   run: (lane: StandbyLane, k: number, c: C, armed: WorkerProc) => Promise<R>;
   /** The instance type a case's instance needs, when not the default. */
   instanceTypeOf?: (c: C) => string | undefined;
+  /**
+   * One armed worker for the lane's cases: armed for each case's instance at that case's point (`arms`), and kept
+   * for the next case while `reusable(result)` and it is alive (a paused worker that was woken runs on). Each worker
+   * process costs about a second and a half of CPU to start. Without it, every case gets a fresh armed worker.
+   */
+  reuseArmed?: (r: R) => boolean;
 }): LaneRunner<StandbyLane, C, R> {
+  const laneCases = new WeakMap<StandbyLane, C[]>();
+  /** A held worker armed for case k and every later case of the lane, each in its own instance's jobs. */
+  const armedFrom = (lane: StandbyLane, k: number) => spawnHeld(lane, {
+    arms: laneCases.get(lane)!.slice(k).map((c, j) => ({ instance: inst(k + j).id, ...o.arm(c) })),
+  }, o.keys?.armed);
   return {
     async open(cases) {
       const lane = await openLane({
         redisUrl: o.redisUrl, tag: o.tag, instances: cases.length, verifyTimeout: '1s', ...(o.keys ? { extraCredentials: [o.keys.armed, o.keys.standby] } : {}),
         ...(o.instanceTypeOf ? { instanceTypeOf: (k: number) => o.instanceTypeOf!(cases[k]!) } : {}),
       });
-      return { ...lane, engine: laneEngine(lane), standby: startStandby(lane, o.keys?.standby) };
+      const opened: StandbyLane = { ...lane, engine: laneEngine(lane), standby: startStandby(lane, o.keys?.standby) };
+      laneCases.set(opened, cases);
+      if (o.reuseArmed) opened.next = armedFrom(opened, 0);
+      return opened;
     },
     async close(lane) {
       await lane.next?.kill('SIGKILL');
@@ -190,7 +224,15 @@ export function standbyLanes<C, R>(o: {
       await lane.engine.close();
       await closeLane(lane);
     },
-    run(lane, k, c, next) {
+    async run(lane, k, c, next) {
+      if (o.reuseArmed) {
+        const armed = lane.next?.alive() ? lane.next : armedFrom(lane, k);
+        lane.next = undefined;
+        const r = await o.run(lane, k, c, armed);
+        if (next && armed.alive() && o.reuseArmed(r)) lane.next = armed;
+        else await armed.kill('SIGKILL');
+        return r;
+      }
       const armed = lane.next ?? spawnHeld(lane, o.arm(c), o.keys?.armed);
       lane.next = next ? spawnHeld(lane, o.arm(next), o.keys?.armed) : undefined;
       return o.run(lane, k, c, armed);

@@ -8,7 +8,7 @@ import type { MigrationEvent } from '../domain/events.ts';
 import { MIGRATION_PATHS, RESTORE_PATHS, STEPS, type StepName } from '../domain/steps.ts';
 import { until } from '../util/until.ts';
 import {
-  coverEveryPhase, inst, laneEvents, pauseStandby, pickedCases, resumeStandby, runInLanes, SNAT_IP, type StandbyLane, standbyLanes, takeJobs,
+  coverEveryPhase, inst, laneEvents, pauseStandby, pickedCases, releaseJobs, resumeStandby, runInLanes, SNAT_IP, type StandbyLane, standbyLanes, takeJobs, timesPrinted,
 } from './lanes.ts';
 import type { WorkerProc } from './proc.ts';
 
@@ -98,6 +98,10 @@ async function runCase(l: PauseLane, k: number, c: PauseCase, a: WorkerProc): Pr
   const problems: string[] = [];
   const res: PauseResult = { flow: c.flow, point: c.point, ok: false, problems, writesAfterLostOwnership: 0, duplicateMessages: 0, duplicateEnis: 0, duplicateEntries: 0, stateMismatch: 0 };
   const { id: INSTANCE, ip: PRIMARY_IP, eip: EIP } = inst(k);
+  // The armed worker may have run earlier cases of the lane (reuseArmed): only what it prints from here on counts.
+  const pausesBefore = timesPrinted(a, `pause ${c.point}`);
+  const wokenBefore = timesPrinted(a, `woke ${c.point}`);
+  let released = false;
   try {
     await takeJobs(a);
     const [s] = await l.engine.service.submit({
@@ -109,7 +113,7 @@ async function runCase(l: PauseLane, k: number, c: PauseCase, a: WorkerProc): Pr
     let pausedAt: number | undefined;
     let eventsAtPause = 0;
     const rec = await until(async () => {
-      if (pausedAt === undefined && a.out.includes(`pause ${c.point}`)) {
+      if (pausedAt === undefined && timesPrinted(a, `pause ${c.point}`) > pausesBefore) {
         pausedAt = Date.now();
         eventsAtPause = (await events(l)).length;
         await resumeStandby(l.standby);
@@ -125,9 +129,9 @@ async function runCase(l: PauseLane, k: number, c: PauseCase, a: WorkerProc): Pr
     res.outcome = rec.outcome;
     // The owner is done: wake the stopped worker, then wait until it has nothing running (pause() waits for its jobs).
     a.proc.kill('SIGCONT');
-    await a.printed(`woke ${c.point}`);
-    a.proc.kill('SIGUSR1');
-    await a.printed('worker paused', 1, 60_000);
+    await a.printed(`woke ${c.point}`, wokenBefore + 1);
+    await releaseJobs(a);
+    released = true;
 
     const want = base(c.flow) === 'migrate' ? 'migrated' : 'restored';
     if (rec.outcome !== want) problems.push(`outcome ${rec.outcome} (want ${want}): ${rec.summary}`);
@@ -160,8 +164,11 @@ async function runCase(l: PauseLane, k: number, c: PauseCase, a: WorkerProc): Pr
   } catch (e) {
     problems.push(String(e instanceof Error ? e.message : e));
   } finally {
-    if (a.alive()) a.proc.kill('SIGCONT');
-    await a.kill('SIGKILL');
+    // A woken worker that let go of its jobs runs on to the lane's next case (reuseArmed); any other is ended.
+    if (!released) {
+      if (a.alive()) a.proc.kill('SIGCONT');
+      await a.kill('SIGKILL');
+    }
     await pauseStandby(l.standby);
   }
   res.ok = problems.length === 0;
@@ -170,7 +177,7 @@ async function runCase(l: PauseLane, k: number, c: PauseCase, a: WorkerProc): Pr
 
 // Each paused worker signs with its own AccessKey: the sandbox counts what it wrote after it stopped.
 const pauseLanes = (redisUrl: string) => standbyLanes<PauseCase, PauseResult>({
-  redisUrl, tag: 'nmpause', keys: { standby: STANDBY_KEY, armed: PAUSED_KEY }, arm: (c) => ({ pauseAt: c.point }), run: runCase,
+  redisUrl, tag: 'nmpause', keys: { standby: STANDBY_KEY, armed: PAUSED_KEY }, arm: (c) => ({ pauseAt: c.point }), run: runCase, reuseArmed: (r) => r.ok,
 });
 
 /** Runs the cases over `lanes` independent lanes (sandbox, queue prefix and stand-by each). */

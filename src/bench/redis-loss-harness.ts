@@ -62,8 +62,23 @@ export function lossCasesSample(): LossCase[] {
   return pickedCases('loss', all, picks);
 }
 
-/** A lane of Redis-loss points: its own redis-server (FLUSHALLed at each point, never the shared one). */
-interface LossLane extends Lane { privateRedis: ObtainedRedis }
+/**
+ * A lane of Redis-loss points: its own redis-server (FLUSHALLed at each point, never the shared one). `next`: the
+ * worker that recovered the previous case after its loss, armed (`armedFor`) to stop at this case's point.
+ */
+interface LossLane extends Lane { privateRedis: ObtainedRedis; next?: WorkerProc }
+
+/**
+ * The worker that starts fresh after a loss: fast polls and a fast cloud reconcile. With a following case, it is
+ * also armed to stop at that case's point in that case's job only, and that case runs on it: each loss needs one
+ * fresh process, not two (a worker process costs about a second and a half of CPU to start).
+ */
+function recoveryWorker(l: LossLane, k: number, next: LossCase | undefined): WorkerProc {
+  return spawnWorker(l.env, fastWorkerConfig(l.eventsKey, {
+    worker: { lockDurationMs: 1000, stalledIntervalMs: 500, reconcileIntervalMs: 2000, cloudReconcileIntervalMs: 500 },
+    ...(next ? { pauseAt: next.point, armedFor: inst(k + 1).id } : {}),
+  }));
+}
 
 const events = (l: LossLane) => laneEvents<MigrationEvent>(l);
 
@@ -76,11 +91,12 @@ function verdictOf(evs: MigrationEvent[]): string | undefined {
   return undefined;
 }
 
-async function runCase(l: LossLane, k: number, c: LossCase): Promise<LossResult> {
+async function runCase(l: LossLane, k: number, c: LossCase, next: LossCase | undefined): Promise<LossResult> {
   const problems: string[] = [];
   const res: LossResult = { flow: c.flow, point: c.point, ok: false, problems, endState: 'neither' };
   const { id: INSTANCE, ip: PRIMARY_IP, eip: EIP } = inst(k);
-  const a = spawnWorker(l.env, fastWorkerConfig(l.eventsKey, { pauseAt: c.point }));
+  const a = l.next ?? spawnWorker(l.env, fastWorkerConfig(l.eventsKey, { pauseAt: c.point, armedFor: INSTANCE }));
+  l.next = undefined;
   let b: WorkerProc | undefined;
   const engine = laneEngine(l);
   let engineOpen = true;
@@ -105,7 +121,7 @@ async function runCase(l: LossLane, k: number, c: LossCase): Promise<LossResult>
     engineOpen = false;
     await l.redis.flushall();
     await a.kill('SIGKILL');
-    b = spawnWorker(l.env, fastWorkerConfig(l.eventsKey, { worker: { lockDurationMs: 1000, stalledIntervalMs: 500, reconcileIntervalMs: 2000, cloudReconcileIntervalMs: 500 } }));
+    b = recoveryWorker(l, k, next);
     await b.printed('worker ready', 1, 120_000);
     // The end the cloud can prove, and the thread saying it.
     const isEnd = () => {
@@ -139,7 +155,9 @@ async function runCase(l: LossLane, k: number, c: LossCase): Promise<LossResult>
     if (engineOpen) await engine.close().catch(() => {});
     if (a.alive()) a.proc.kill('SIGCONT');
     await a.kill('SIGKILL');
-    await b?.kill('SIGKILL');
+    // A clean case hands its recovery worker on to the next case; after a failure the next one starts afresh.
+    if (next && problems.length === 0 && b?.alive()) l.next = b;
+    else await b?.kill('SIGKILL');
   }
   res.ok = problems.length === 0;
   return res;
@@ -158,10 +176,11 @@ const lossLanes: LaneRunner<LossLane, LossCase, LossResult> = {
     }
   },
   async close(lane) {
+    await lane.next?.kill('SIGKILL');
     await closeLane(lane);
     await lane.privateRedis.close();
   },
-  run: (lane, k, c) => runCase(lane, k, c),
+  run: (lane, k, c, next) => runCase(lane, k, c, next),
 };
 
 /** Runs the cases over `lanes` lanes, each with its own private redis-server and sandbox. */

@@ -8,7 +8,6 @@ import type { Config } from '../config.ts';
 import type { Engine, WorkerHandle } from '../engine/index.ts';
 import { createProductEngine, redisTargetFromConfig } from './compose.ts';
 import { createSlackBot, createSlackNotifier, slackBotOptionsFromConfig, type Outbox, type SlackBot } from '../slack/index.ts';
-import { createAdminRoute } from './admin.ts';
 import { createHealth, type Health } from './health.ts';
 import { startPlainServer, type CustomRoute, type PlainServer } from './http.ts';
 import { jobLogNotifier } from './job-log.ts';
@@ -120,6 +119,8 @@ export async function startRuntime(role: RuntimeRole, config: Config, o: Runtime
     });
     const routes: CustomRoute[] = [health.route(), metrics.route(onError)];
     if (hasBot && config.NATMIGRATE_ADMIN_USER && config.NATMIGRATE_ADMIN_PASSWORD) {
+      // Loaded only here: Bull Board and Express cost a process ~0.3 s of CPU at start-up, and most run without it.
+      const { createAdminRoute } = await import('./admin.ts');
       routes.push(createAdminRoute({
         queues: queues.map((q) => q.queue), user: config.NATMIGRATE_ADMIN_USER, password: config.NATMIGRATE_ADMIN_PASSWORD,
         onDenied: (req) => log.warn({ path: req.url, remote: req.socket.remoteAddress }, 'admin: authentication failed'),
