@@ -228,7 +228,8 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     app = new App({ receiver, authorize, clientOptions, logger, logLevel: LogLevel.WARN, convoStore: false });
   }
 
-  if (opts.timeZone) setDisplayTimeZone(opts.timeZone);
+  // Every bot sets the zone (UTC unless configured): it is process-wide, and must not be left over from another bot.
+  setDisplayTimeZone(opts.timeZone ?? 'UTC');
   const languages = createLanguages({
     redis: opts.redis, prefix, defaultLanguage: opts.language ?? 'en', botToken: opts.botToken, ...apiUrl, logger: log,
     ...(opts.userLanguageTtlMs !== undefined ? { userTtlMs: opts.userLanguageTtlMs } : {}),

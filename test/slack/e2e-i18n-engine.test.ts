@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setDisplayTimeZone } from '../../src/i18n/time.ts';
 import { FASTER_SLACK, startEnv, type Env } from './e2e-env.ts';
 import { startBot } from './helpers.ts';
 import { MIGRATABLE } from './scenario.ts';
@@ -24,6 +25,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await env?.close();
+  // The display zone is process-wide (set by the bot at start): files that share this worker read times in UTC.
+  setDisplayTimeZone('UTC');
 });
 
 /** Sentences (and their telltale pieces) the engine wrote in English before it wrote codes. */
