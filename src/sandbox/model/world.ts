@@ -204,8 +204,13 @@ export class World implements GuestHost {
     for (;;) {
       const n = this.macCounter++;
       const mac = `00:16:3e:${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
-      if (!used?.has(mac) && ![...this.enis.values()].some((e) => e.macAddress === mac)) return mac;
+      if (!used?.has(mac) && !this.macInUse(mac)) return mac;
     }
+  }
+
+  private macInUse(mac: string): boolean {
+    for (const e of this.enis.values()) if (e.macAddress === mac) return true;
+    return false;
   }
 
   // ── lazy state ─────────────────────────────────────────────────────────

@@ -40,6 +40,9 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
         let span = 1;
         if (job.raw.mode === 'thread') span = await deliverThreadEvents(ctx, job, cursor, batch.slice(i));
         else if (job.raw.mode === 'preview') await deliverPreviewEvent(ctx, job, cursor, batch[i]!);
+        // Nothing is posted for these ('none', 'failed'): the cursor moves past all of them in one write (a batch's
+        // thousand children have no thread of their own, and each step of each one is an event).
+        else span = batch.length - i;
         // Advance and forget the delivered events' per-op fields in one step.
         const prefixes = Array.from({ length: span }, (_, k) => opPrefix(cursor + k));
         if (cursor === 0) prefixes.push(opPrefix(-1));
