@@ -222,8 +222,8 @@ class BatchRun {
       }
       const res = await planBatch(this.ctx, this.rec);
       if ('failed' in res) return this.finishEarly('failed', { batch: 'plan_failed', message: res.failed });
-      const { plan, plans } = res;
-      await this.ctx.batchPlans.save(this.id, plans);
+      const { plan, plans, facts } = res;
+      await this.ctx.batchPlans.save(this.id, plans, facts);
       await this.patch({ plan, phase: 'staging', statuses: {} });
       await this.emit({ type: 'batch.planned', batch: plan });
       if (!plan.items.length) {
