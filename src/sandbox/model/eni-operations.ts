@@ -76,6 +76,7 @@ export function attachNetworkInterface(w: World, eniId: string, instanceId: stri
   eni.since = w.now();
   w.touch(eni.networkInterfaceId);
   eni.instanceId = instanceId;
+  w.eniMoved();
   eni.deviceIndex = idx;
   eni.failPending = opts.fail || undefined;
 }

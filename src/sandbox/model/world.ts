@@ -29,7 +29,8 @@ export class World implements GuestHost {
   readonly vSwitches = new Map<string, VSwitchState>();
   readonly securityGroups = new Map<string, SecurityGroupState>();
   readonly instances = new Map<string, InstanceState>();
-  readonly enis = new Map<string, EniState>();
+  /** Every ENI; adding or removing one (here or in a test's edit) makes enisOf() look again. */
+  readonly enis: Map<string, EniState> = new WatchedMap<string, EniState>(() => { this.enisVersion++; });
   readonly eips = new Map<string, EipState>();
   readonly natGateways = new Map<string, NatGatewayState>();
   readonly dnatEntries = new Map<string, DnatState>();
@@ -59,6 +60,9 @@ export class World implements GuestHost {
   /** Invocations per instance (DescribeCloudAssistantStatus's InvocationCount), kept as they are added. */
   readonly invocationCount = new Map<string, number>();
   private readonly rand: () => number;
+  /** Bumped when an ENI is added, removed, or attached to or detached from an instance (enisOf's index). */
+  private enisVersion = 0;
+  private enisIndex: { version: number; byInstance: Map<string, EniState[]> } | undefined;
   private macCounter = 0x100;
 
   constructor(scenario: Scenario, readonly now: () => number = Date.now) {
@@ -228,13 +232,13 @@ export class World implements GuestHost {
       if (e.status === 'Attaching' && now >= e.since + L.eniAttach) {
         this.touch(e.networkInterfaceId);
         e.since += L.eniAttach;
-        if (e.failPending) { detached(e); e.failPending = false; }
+        if (e.failPending) { detached(e); this.eniMoved(); e.failPending = false; }
         else e.status = 'InUse';
       } else if (e.status === 'Detaching' && now >= e.since + L.eniDetach) {
         this.touch(e.networkInterfaceId);
         e.since += L.eniDetach;
         if (e.failPending) { e.status = 'InUse'; e.failPending = false; }
-        else detached(e);
+        else { detached(e); this.eniMoved(); }
       } else if (e.status === 'Deleting' && now >= e.since + L.eniDelete) {
         this.touch(e.networkInterfaceId);
         this.enis.delete(e.networkInterfaceId);
@@ -291,10 +295,24 @@ export class World implements GuestHost {
   snatOfTable(tableId: string): SnatState[] {
     return [...this.snatEntries.values()].filter((s) => s.snatTableId === tableId);
   }
+  /** An ENI was attached to an instance or detached from one (its instanceId changed). */
+  eniMoved(): void {
+    this.enisVersion++;
+  }
   /** ENIs attached (or attaching/detaching) to an instance, the primary included, in device order. */
   enisOf(instanceId: string): EniState[] {
-    const out: EniState[] = [];
-    for (const e of this.enis.values()) if (e.instanceId === instanceId) out.push(e);
+    // Indexed by instance (a fleet's guests ask this on every command), rebuilt after any change of membership.
+    if (this.enisIndex?.version !== this.enisVersion) {
+      const byInstance = new Map<string, EniState[]>();
+      for (const e of this.enis.values()) {
+        if (e.instanceId === undefined) continue;
+        let list = byInstance.get(e.instanceId);
+        if (!list) byInstance.set(e.instanceId, (list = []));
+        list.push(e);
+      }
+      this.enisIndex = { version: this.enisVersion, byInstance };
+    }
+    const out = [...(this.enisIndex.byInstance.get(instanceId) ?? [])];
     return out.sort((a, b) => (a.deviceIndex ?? 0) - (b.deviceIndex ?? 0));
   }
   /** The ENIs the instance's guest has as NICs: its primary ENI, then the secondary ones that are InUse. */
@@ -392,6 +410,25 @@ export class World implements GuestHost {
     }
     if (best) return { ip: commaList(best.snatIp)[0]!, via: 'snat', entryId: best.snatEntryId };
     return undefined;
+  }
+}
+
+/** A Map that tells `changed` whenever an entry is set, deleted or the map is cleared. */
+class WatchedMap<K, V> extends Map<K, V> {
+  constructor(private readonly changed: () => void) {
+    super();
+  }
+  override set(k: K, v: V): this {
+    this.changed?.();
+    return super.set(k, v);
+  }
+  override delete(k: K): boolean {
+    this.changed();
+    return super.delete(k);
+  }
+  override clear(): void {
+    this.changed();
+    super.clear();
   }
 }
 
