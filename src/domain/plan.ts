@@ -372,9 +372,17 @@ export function cutoverUsed(m: { cutover?: CutoverMethod; plan?: { cutover?: Cut
   return m.cutover ?? m.plan?.cutover ?? 'recreate';
 }
 
-/** The stable facts of a plan's input worth keeping for its recheck: the gateways and the vSwitches the plan uses. */
-export function stableFacts(input: PlanInput, vSwitchIds: readonly string[]): StablePlanFacts {
-  return { natGateways: input.natGateways, vSwitches: input.vSwitches.filter((v) => vSwitchIds.includes(v.vSwitchId)) };
+/**
+ * The stable facts of a plan's input worth keeping for its recheck: the gateways and the vSwitches the plan uses. Of
+ * each gateway's EIPs only `eip` (the one of the mapping the plan moves) is kept: the recheck's plan reads no other
+ * (buildPlan, step 7), and a mapping on another EIP changes the plan's hash, so the recheck reads everything again
+ * anyway. A gateway with a thousand EIPs would otherwise put all of them in every journal write of every job.
+ */
+export function stableFacts(input: PlanInput, vSwitchIds: readonly string[], eip: string): StablePlanFacts {
+  return {
+    natGateways: input.natGateways.map((g) => ({ ...g, ips: g.ips.filter((ip) => ip.ipAddress === eip) })),
+    vSwitches: input.vSwitches.filter((v) => vSwitchIds.includes(v.vSwitchId)),
+  };
 }
 
 function copyOptions(o: MigrationOptions): MigrationOptions {

@@ -21,10 +21,16 @@ const INSTANT = { eniAttach: 1, eniDetach: 1, eniDelete: 1, dnatCreate: 1, dnatD
  * waiters for the table lock poll every 250 ms: a release in this process hands the table over at once anyway.
  */
 const SCENARIO = { ...largeBatchScenario(N, INSTANT), realism: { readLagMs: 5 } };
+/**
+ * The engine is told those latencies (options.expectedMs, as a deployment configures them for its cloud): each wait
+ * polls first when its change is due and visible, instead of after the waiter's first gap. Under the table lock
+ * that wait is in every one of the 1,000 serialized cutovers.
+ */
+const EXPECTED = { ...INSTANT, dnatModify: 1, readLag: 5 };
 let env: FleetEnv | undefined;
 beforeAll(async () => {
   env = await startFleetEnv({
-    name: 'batch-1000', scenario: SCENARIO, slack: true, concurrency: 24, fleet: { batchPollMs: 200 }, options: { tableLockPollMs: 250, cancelPollMs: 250 },
+    name: 'batch-1000', scenario: SCENARIO, slack: true, concurrency: 24, fleet: { batchPollMs: 200 }, options: { tableLockPollMs: 250, cancelPollMs: 250, expectedMs: EXPECTED },
   });
 });
 afterAll(async () => { await env?.close(); });

@@ -179,6 +179,28 @@ describe('slack outbox under the strict workspace', () => {
     }
   });
 
+  it('a batch\'s progress events, which have no reply, do not take the place of merged replies', async () => {
+    const o = makeOutbox();
+    const jobId = `batch-cn-hangzhou-merge${++n}-${Date.now()}`;
+    await o.bind(jobId, { channelId: 'C0T5' });
+    const at = new Date().toISOString();
+    const counts = { done: 0, inFlight: 0, waiting: 24, failed: 0, untouched: 0, skipped: 0 };
+    await o.emit({ type: 'batch.planned', jobId, at, batch: hostileBatch('i-bp1merge', 24, 0) } as never);
+    // 24 instances, each end followed by a progress event (as a batch's ticks emit them): 48 events waiting together.
+    for (let i = 0; i < 24; i++) {
+      await o.emit({ type: 'batch.instance', jobId, at, instanceId: `i-bp1merge${i}`, childJobId: `migrate-m-${i}`, canary: false, outcome: 'migrated', summary: 'ok' } as never);
+      await o.emit({ type: 'batch.progress', jobId, at, phase: 'rolling', changes: [{ instanceId: `i-bp1merge${i}`, status: 'done' }], counts: { ...counts, done: i + 1, waiting: 23 - i } } as never);
+    }
+    o.start();
+    await o.waitIdle({ jobIds: [jobId], timeoutMs: 60_000 });
+    const t = (await o.thread(jobId))!;
+    const lines = slack.transcript('C0T5', t.threadTs).join('\n');
+    for (let i = 0; i < 24; i++) expect(lines, `i-bp1merge${i}`).toMatch(new RegExp(`i-bp1merge${i}\\b`));
+    // The plan, then the 24 replies twelve to a post: the progress events in between go along without a place of their own.
+    const posts = slack.thread('C0T5', t.threadTs).slice(1).filter((m) => m.text.includes('i-bp1merge') && !m.text.includes('Batch plan'));
+    expect(posts).toHaveLength(2);
+  });
+
   it('a message that does not fit one post goes out with its numbered continuations, then its file, in its thread', async () => {
     const o = makeOutbox();
     const failedBefore = failures.length;

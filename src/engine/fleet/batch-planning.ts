@@ -6,9 +6,9 @@ import { buildBatchPlan, type BatchCandidate, type BatchPlan, type BatchSkip } f
 import { hasStatus, isIpMapping } from '../../domain/dnat.ts';
 import { isInstanceId, jobIdFor } from '../../domain/ids.ts';
 import { planInputFor } from '../../domain/inventory.ts';
-import { buildPlan } from '../../domain/plan.ts';
+import { buildPlan, stableFacts } from '../../domain/plan.ts';
 import { refusalFromPermissionError } from '../../domain/permission-refusal.ts';
-import type { Plan, PlanInput } from '../../domain/plan-types.ts';
+import type { Plan, PlanInput, StablePlanFacts } from '../../domain/plan-types.ts';
 import { checkServices } from './batch-services.ts';
 import { StepFailure } from '../step-errors.ts';
 import type { JobData } from '../job-data.ts';
@@ -19,7 +19,7 @@ import { iso, type FleetContext } from './context.ts';
 import { gatherVpcState, vpcOfTarget } from './vpc-snapshot.ts';
 
 /** Plans every IP-mapped instance of the targets, and every instance named; `failed` says why no plan could be made at all. */
-export async function planBatch(ctx: FleetContext, rec: BatchRecord): Promise<{ plan: BatchPlan; plans: Map<string, Plan> } | { failed: string }> {
+export async function planBatch(ctx: FleetContext, rec: BatchRecord): Promise<{ plan: BatchPlan; plans: Map<string, Plan>; facts: Map<string, StablePlanFacts> } | { failed: string }> {
   const cloud = ctx.cloudFor(rec.regionId);
   const candidates: BatchCandidate[] = [];
   const skips: BatchSkip[] = [];
@@ -66,10 +66,18 @@ export async function planBatch(ctx: FleetContext, rec: BatchRecord): Promise<{ 
     if (isCloudError(e) || e instanceof StepFailure) return { failed: `Planning the batch failed: ${e.message}` };
     throw e;
   }
-  return buildBatchPlan({
+  const built = buildBatchPlan({
     batchId: rec.jobId, regionId: rec.regionId, targets: rec.targets, options: rec.options, candidates, extraSkips: skips,
     ...(rec.concurrency !== undefined ? { concurrency: rec.concurrency } : {}), ...(rec.canary !== undefined ? { canary: rec.canary } : {}),
   });
+  // What each plan was made from that cannot change, as a single job's plan step keeps it: the child's gate recheck is
+  // then the quick one (what can change only), not a full read of its VPC's gateways (a thousand EIPs each) per child.
+  const facts = new Map<string, StablePlanFacts>();
+  for (const [instanceId, p] of built.plans) {
+    const input = inputs.get(instanceId);
+    if (input) facts.set(instanceId, stableFacts(input, [p.vSwitchId, p.eni.vSwitchId], p.entryToDelete.externalIp));
+  }
+  return { ...built, facts };
 }
 
 /** How many children are created at once (each is a few Redis round trips). */
@@ -85,12 +93,14 @@ export async function queueChildren(ctx: FleetContext, rec: BatchRecord, plan: B
 
 async function queueChild(ctx: FleetContext, rec: BatchRecord, item: BatchPlan['items'][number]): Promise<void> {
   if (await ctx.records.get(item.childJobId)) return;
-  const p = await ctx.batchPlans.get(rec.jobId, item.instanceId);
-  if (!p) return; // plans expired: the child is reported as never claimed
+  const saved = await ctx.batchPlans.child(rec.jobId, item.instanceId);
+  if (!saved) return; // plans expired: the child is reported as never claimed
+  const p = saved.plan;
   const now = iso();
   const data: JobData = {
     v: 1, kind: 'migrate', jobId: item.childJobId, regionId: rec.regionId, instanceId: item.instanceId, requestedBy: rec.requestedBy,
     options: rec.options, step: 'create_eni', nonce: randomBytes(6).toString('hex'), plan: p, batchId: rec.jobId,
+    ...(saved.facts ? { planFacts: saved.facts } : {}),
   };
   const child: JobRecord = {
     jobId: item.childJobId, kind: 'migrate', regionId: rec.regionId, instanceId: item.instanceId, requestedBy: rec.requestedBy,

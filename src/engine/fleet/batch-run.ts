@@ -42,6 +42,24 @@ const PLANNING_LEASE_MS = 60_000;
 
 const FINAL: ReadonlySet<BatchItemStatus> = new Set(['done', 'failed', 'untouched']);
 
+/**
+ * What the ticks of this process saw of finished children, per engine and batch: a finished child's record is final,
+ * so a batch of a thousand reads only the children still running, not all of them on every look.
+ */
+const FINISHED_CHILDREN = new WeakMap<FleetContext, Map<string, Map<string, ChildView>>>();
+/** Batches whose finished children are remembered, per engine (the oldest is forgotten first). */
+const FINISHED_CHILDREN_BATCHES = 16;
+
+function finishedChildren(ctx: FleetContext, batchId: string): Map<string, ChildView> {
+  let perBatch = FINISHED_CHILDREN.get(ctx);
+  if (!perBatch) { perBatch = new Map(); FINISHED_CHILDREN.set(ctx, perBatch); }
+  let m = perBatch.get(batchId);
+  if (m) { perBatch.delete(batchId); } else { m = new Map(); }
+  perBatch.set(batchId, m);
+  if (perBatch.size > FINISHED_CHILDREN_BATCHES) perBatch.delete(perBatch.keys().next().value!);
+  return m;
+}
+
 export async function runBatch(ctx: FleetContext, job: Job<FleetJobData>, token: string | undefined): Promise<unknown> {
   const id = (job.data as { jobId: string }).jobId;
   const rec = await ctx.store.getBatch(id);
@@ -204,8 +222,8 @@ class BatchRun {
       }
       const res = await planBatch(this.ctx, this.rec);
       if ('failed' in res) return this.finishEarly('failed', { batch: 'plan_failed', message: res.failed });
-      const { plan, plans } = res;
-      await this.ctx.batchPlans.save(this.id, plans);
+      const { plan, plans, facts } = res;
+      await this.ctx.batchPlans.save(this.id, plans, facts);
       await this.patch({ plan, phase: 'staging', statuses: {} });
       await this.emit({ type: 'batch.planned', batch: plan });
       if (!plan.items.length) {
@@ -248,11 +266,22 @@ class BatchRun {
 
   // ── children ──────────────────────────────────────────────────────────────
 
-  /** One pipelined read for the children not known to be finished. */
+  /** One read for the children not known to be finished (by this tick, or by an earlier tick in this process). */
   private async readChildren(plan: BatchPlan): Promise<void> {
-    const todo = plan.items.filter((i) => this.children.get(i.instanceId)?.state !== 'finished');
+    const known = finishedChildren(this.ctx, this.id);
+    const todo: BatchItem[] = [];
+    for (const i of plan.items) {
+      if (this.children.get(i.instanceId)?.state === 'finished') continue;
+      const done = known.get(i.childJobId);
+      if (done) this.children.set(i.instanceId, done);
+      else todo.push(i);
+    }
     const views = await this.ctx.records.peek(todo.map((i) => i.childJobId));
-    todo.forEach((item, k) => this.children.set(item.instanceId, views[k]));
+    todo.forEach((item, k) => {
+      const v = views[k];
+      this.children.set(item.instanceId, v);
+      if (v?.state === 'finished') known.set(item.childJobId, v);
+    });
   }
 
   private status(item: BatchItem): BatchItemStatus {
@@ -323,6 +352,7 @@ class BatchRun {
     await this.ctx.store.finish(this.id, { outcome, summary, summaryText: text, phase: 'finished' });
     this.rec.state = 'finished';
     await this.ctx.batchPlans.drop(this.id);
+    FINISHED_CHILDREN.get(this.ctx)?.delete(this.id);
     await this.emitFinished(outcome, summary, text);
     return { outcome };
   }

@@ -205,8 +205,9 @@ export const ecsHandlers: Record<string, Handler> = {
     w.settle();
     const now = w.now();
     const encoding = p.ContentEncoding ?? 'Base64';
-    const rows = [...w.invocations.values()].sort((a, b) => b.createdAt - a.createdAt)
-      .filter((inv) => (!p.InvokeId || inv.invokeId === p.InvokeId) && (!p.CommandId || inv.commandId === p.CommandId))
+    // Filtered before the (stable) sort: the same rows in the same order, without sorting a fleet's thousand invocations.
+    const rows = [...w.invocations.values()].filter((inv) => (!p.InvokeId || inv.invokeId === p.InvokeId) && (!p.CommandId || inv.commandId === p.CommandId))
+      .sort((a, b) => b.createdAt - a.createdAt)
       .flatMap((inv) => inv.results.filter((r) => !p.InstanceId || r.instanceId === p.InstanceId).map((r) => invocationResultJson(inv, r, now, encoding)))
       .filter((r) => !p.InvokeRecordStatus || r.InvokeRecordStatus === p.InvokeRecordStatus);
     const { page, meta } = pagedEitherWay(rows, p, { max: 50, def: 10, code: 'InvalidParam', status: 403 }, { maxSize: 50, code: 'InvalidParam', status: 403 });

@@ -53,6 +53,8 @@ export const vpcHandlers: Record<string, Handler> = {
       NatGateways: {
         NatGateway: page.map((n) => {
           const vsw = w.vSwitches.get(n.vSwitchId);
+          // Once per gateway, not once per EIP (a fleet's gateway has a thousand).
+          const privateIp = w.natPrivateIp(n);
           return {
             NatGatewayId: n.natGatewayId, Name: n.name, Description: '', VpcId: n.vpcId, RegionId: w.regionId, Status: 'Available', BusinessStatus: 'Normal',
             NatType: 'Enhanced', NetworkType: 'internet', Spec: n.spec, InstanceChargeType: 'PostPaid', InternetChargeType: 'PayByLcu', EipBindMode: 'MULTI_BINDED',
@@ -64,12 +66,12 @@ export const vpcHandlers: Record<string, Handler> = {
                 const dnat = dnatIps.has(e.ipAddress);
                 const snat = snatIps.has(e.ipAddress);
                 return {
-                  IpAddress: e.ipAddress, AllocationId: e.allocationId, PrivateIpAddress: w.natPrivateIp(n), SnatEntryEnabled: snat,
+                  IpAddress: e.ipAddress, AllocationId: e.allocationId, PrivateIpAddress: privateIp, SnatEntryEnabled: snat,
                   UsingStatus: dnat && snat ? 'UsedByForwardSnatTable' : dnat ? 'UsedByForwardTable' : snat ? 'UsedBySnatTable' : 'Idle',
                 };
               }),
             },
-            NatGatewayPrivateInfo: { VswitchId: n.vSwitchId, PrivateIpAddress: w.natPrivateIp(n), IzNo: vsw?.zoneId ?? '', EniInstanceId: `eni-nat-${n.natGatewayId}`, EniType: 'indirect', MaxBandwidth: 5120 },
+            NatGatewayPrivateInfo: { VswitchId: n.vSwitchId, PrivateIpAddress: privateIp, IzNo: vsw?.zoneId ?? '', EniInstanceId: `eni-nat-${n.natGatewayId}`, EniType: 'indirect', MaxBandwidth: 5120 },
             Tags: { Tag: [] },
           };
         }),

@@ -2,7 +2,7 @@
 // Used by the public edge (SSH banner or silence) and exported so tests can ask why a path is broken.
 import { guestInboundVerdict, guestReplyPath } from '../guest/modelled-guest.ts';
 import { cidrContains } from '../ip.ts';
-import type { EniState, InstanceState } from '../model/cloud-resources.ts';
+import type { DnatState, EniState, InstanceState } from '../model/cloud-resources.ts';
 import { portSpan } from '../model/forward-entry-ports.ts';
 import type { World } from '../model/world.ts';
 
@@ -26,6 +26,12 @@ export interface EdgeVerdict {
 /** An internet client address the security-group check is made against when the caller gives none. */
 export const DEFAULT_CLIENT_IP = '198.51.100.200';
 
+/** The first value `pred` accepts, without copying a fleet's thousands of values into an array first. */
+function firstOf<T>(values: Iterable<T>, pred: (v: T) => boolean): T | undefined {
+  for (const v of values) if (pred(v)) return v;
+  return undefined;
+}
+
 export function edgeCheck(world: World, dstIp: string, dstPort: number, clientIp = DEFAULT_CLIENT_IP): EdgeVerdict {
   world.settle();
   const no = (reason: string, extra: Partial<EdgeVerdict> = {}): EdgeVerdict => ({ ok: false, reason, ...extra });
@@ -33,12 +39,15 @@ export function edgeCheck(world: World, dstIp: string, dstPort: number, clientIp
   let internalPort = dstPort;
 
   const eip = world.eipByIp(dstIp);
-  const bound = [...world.instances.values()].find((i) => i.publicIp === dstIp || i.eipAddress === dstIp);
+  const bound = firstOf(world.instances.values(), (i) => i.publicIp === dstIp || i.eipAddress === dstIp);
   if (bound) {
     internalIp = bound.privateIp; // a public IP / EIP on the instance maps every port to its primary IP
   } else if (eip?.natGatewayId) {
     const nat = world.natGateways.get(eip.natGatewayId)!;
-    const entries = world.dnatOfTable(nat.forwardTableId).filter((d) => d.externalIp === dstIp || d.previous?.externalIp === dstIp);
+    const entries: DnatState[] = [];
+    for (const d of world.dnatEntries.values()) {
+      if (d.forwardTableId === nat.forwardTableId && (d.externalIp === dstIp || d.previous?.externalIp === dstIp)) entries.push(d);
+    }
     // What forwards now: Available entries, and an entry being modified with the mapping it had (see modifyForwardEntry).
     const live = entries.flatMap((d) => (d.status === 'Available' ? [d] : d.status === 'Pending' && d.previous ? [{ ...d, ...d.previous }] : []))
       .filter((d) => d.externalIp === dstIp);
@@ -67,10 +76,10 @@ export function edgeCheck(world: World, dstIp: string, dstPort: number, clientIp
   // Who owns the internal IP: an instance's primary IP, or a secondary ENI.
   let inst: InstanceState | undefined;
   let eni: EniState | undefined;
-  inst = [...world.instances.values()].find((i) => i.privateIp === internalIp);
+  inst = firstOf(world.instances.values(), (i) => i.privateIp === internalIp);
   if (inst) eni = world.enis.get(inst.primaryEniId);
   else {
-    eni = [...world.enis.values()].find((e) => e.type === 'Secondary' && e.privateIp === internalIp);
+    eni = firstOf(world.enis.values(), (e) => e.type === 'Secondary' && e.privateIp === internalIp);
     if (!eni) return no(`nothing owns ${internalIp}`, { internalIp, internalPort });
     if (eni.status !== 'InUse' || !eni.instanceId) return no(`ENI ${eni.networkInterfaceId} (${internalIp}) is ${eni.status}, not attached`, { internalIp, internalPort, networkInterfaceId: eni.networkInterfaceId });
     inst = world.instances.get(eni.instanceId);

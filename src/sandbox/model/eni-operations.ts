@@ -75,7 +75,9 @@ export function attachNetworkInterface(w: World, eniId: string, instanceId: stri
   eni.status = 'Attaching';
   eni.since = w.now();
   w.touch(eni.networkInterfaceId);
+  const from = eni.instanceId;
   eni.instanceId = instanceId;
+  w.eniMoved(eni, from);
   eni.deviceIndex = idx;
   eni.failPending = opts.fail || undefined;
 }

@@ -20,6 +20,8 @@ export interface PowerHost {
 }
 
 const operations = new WeakMap<InstanceState, PowerOperation>();
+/** How many power operations are under way (in any world): none, and settlePower has nothing to look at. */
+let underWay = 0;
 
 /**
  * The statuses a power operation moved an instance through, and when each began: with staleReads, DescribeInstances
@@ -76,24 +78,27 @@ export function checkPower(h: PowerHost, id: string, kind: PowerOperation['kind'
 export function powerOperation(h: PowerHost, id: string, kind: PowerOperation['kind']): void {
   const inst = checkPower(h, id, kind);
   setStatus(inst, kind === 'start' ? 'Starting' : 'Stopping', h.now());
+  if (!operations.has(inst)) underWay++;
   operations.set(inst, { kind, since: h.now() });
 }
 
 /** Moves every power operation through the phases whose time has come (called from World.settle). */
 export function settlePower(h: PowerHost): void {
+  if (underWay === 0) return;
   const now = h.now();
   for (const inst of h.instances.values()) {
     const op = operations.get(inst);
     if (!op) continue;
     if (inst.status === 'Stopping' && now >= op.since + stopMs(h)) {
       op.since += stopMs(h);
-      if (op.kind === 'stop') { setStatus(inst, 'Stopped', op.since); operations.delete(inst); continue; }
+      if (op.kind === 'stop') { setStatus(inst, 'Stopped', op.since); operations.delete(inst); underWay--; continue; }
       setStatus(inst, 'Starting', op.since);
     }
     if (inst.status === 'Starting' && now >= op.since + startMs(h)) {
       setStatus(inst, 'Running', op.since + startMs(h));
       inst.bootId++;
       operations.delete(inst);
+      underWay--;
     }
   }
 }

@@ -29,7 +29,8 @@ export class World implements GuestHost {
   readonly vSwitches = new Map<string, VSwitchState>();
   readonly securityGroups = new Map<string, SecurityGroupState>();
   readonly instances = new Map<string, InstanceState>();
-  readonly enis = new Map<string, EniState>();
+  /** Every ENI; adding or removing one (here or in a test's edit) keeps enisOf()'s index in step. */
+  readonly enis: Map<string, EniState> = new WatchedMap<string, EniState>((id, before, after) => this.reindexEni(id, before?.instanceId, after));
   readonly eips = new Map<string, EipState>();
   readonly natGateways = new Map<string, NatGatewayState>();
   readonly dnatEntries = new Map<string, DnatState>();
@@ -59,6 +60,11 @@ export class World implements GuestHost {
   /** Invocations per instance (DescribeCloudAssistantStatus's InvocationCount), kept as they are added. */
   readonly invocationCount = new Map<string, number>();
   private readonly rand: () => number;
+  /** ENI ids per instance they are attached to (or attaching to, detaching from), kept as ENIs come, go and move. */
+  private readonly enisByInstance = new Map<string, Set<string>>();
+  /** Each ENI's place in `enis` (insertion order), which breaks device-index ties as a scan of `enis` did. */
+  private readonly eniOrder = new Map<string, number>();
+  private eniSeq = 0;
   private macCounter = 0x100;
 
   constructor(scenario: Scenario, readonly now: () => number = Date.now) {
@@ -204,8 +210,13 @@ export class World implements GuestHost {
     for (;;) {
       const n = this.macCounter++;
       const mac = `00:16:3e:${[(n >> 16) & 255, (n >> 8) & 255, n & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
-      if (!used?.has(mac) && ![...this.enis.values()].some((e) => e.macAddress === mac)) return mac;
+      if (!used?.has(mac) && !this.macInUse(mac)) return mac;
     }
+  }
+
+  private macInUse(mac: string): boolean {
+    for (const e of this.enis.values()) if (e.macAddress === mac) return true;
+    return false;
   }
 
   // ── lazy state ─────────────────────────────────────────────────────────
@@ -223,13 +234,13 @@ export class World implements GuestHost {
       if (e.status === 'Attaching' && now >= e.since + L.eniAttach) {
         this.touch(e.networkInterfaceId);
         e.since += L.eniAttach;
-        if (e.failPending) { detached(e); e.failPending = false; }
+        if (e.failPending) { const from = e.instanceId; detached(e); this.eniMoved(e, from); e.failPending = false; }
         else e.status = 'InUse';
       } else if (e.status === 'Detaching' && now >= e.since + L.eniDetach) {
         this.touch(e.networkInterfaceId);
         e.since += L.eniDetach;
         if (e.failPending) { e.status = 'InUse'; e.failPending = false; }
-        else detached(e);
+        else { const from = e.instanceId; detached(e); this.eniMoved(e, from); }
       } else if (e.status === 'Deleting' && now >= e.since + L.eniDelete) {
         this.touch(e.networkInterfaceId);
         this.enis.delete(e.networkInterfaceId);
@@ -286,11 +297,32 @@ export class World implements GuestHost {
   snatOfTable(tableId: string): SnatState[] {
     return [...this.snatEntries.values()].filter((s) => s.snatTableId === tableId);
   }
+  /** An ENI's instanceId changed from `from` (attached to an instance, or detached from one). */
+  eniMoved(e: EniState, from: string | undefined): void {
+    this.reindexEni(e.networkInterfaceId, from, e);
+  }
+  private reindexEni(id: string, from: string | undefined, now: EniState | undefined): void {
+    if (from !== undefined) {
+      const set = this.enisByInstance.get(from);
+      set?.delete(id);
+      if (set?.size === 0) this.enisByInstance.delete(from);
+    }
+    if (!now) { this.eniOrder.delete(id); return; }
+    if (!this.eniOrder.has(id)) this.eniOrder.set(id, this.eniSeq++);
+    if (now.instanceId === undefined) return;
+    let set = this.enisByInstance.get(now.instanceId);
+    if (!set) this.enisByInstance.set(now.instanceId, (set = new Set()));
+    set.add(id);
+  }
   /** ENIs attached (or attaching/detaching) to an instance, the primary included, in device order. */
   enisOf(instanceId: string): EniState[] {
-    const out: EniState[] = [];
-    for (const e of this.enis.values()) if (e.instanceId === instanceId) out.push(e);
-    return out.sort((a, b) => (a.deviceIndex ?? 0) - (b.deviceIndex ?? 0));
+    // Looked up by instance (a fleet's guests ask this on every command), not by a scan of every ENI.
+    const found: { e: EniState; at: number }[] = [];
+    for (const id of this.enisByInstance.get(instanceId) ?? []) {
+      const e = this.enis.get(id);
+      if (e?.instanceId === instanceId) found.push({ e, at: this.eniOrder.get(id) ?? 0 });
+    }
+    return found.sort((a, b) => (a.e.deviceIndex ?? 0) - (b.e.deviceIndex ?? 0) || a.at - b.at).map((x) => x.e);
   }
   /** The ENIs the instance's guest has as NICs: its primary ENI, then the secondary ones that are InUse. */
   nicsOf(inst: InstanceState): EniState[] {
@@ -387,6 +419,28 @@ export class World implements GuestHost {
     }
     if (best) return { ip: commaList(best.snatIp)[0]!, via: 'snat', entryId: best.snatEntryId };
     return undefined;
+  }
+}
+
+/** A Map that tells `changed` (key, value before, value after) whenever an entry is set or deleted. */
+class WatchedMap<K, V> extends Map<K, V> {
+  constructor(private readonly changed: (k: K, before: V | undefined, after: V | undefined) => void) {
+    super();
+  }
+  override set(k: K, v: V): this {
+    const before = super.get(k);
+    super.set(k, v);
+    this.changed?.(k, before, v);
+    return this;
+  }
+  override delete(k: K): boolean {
+    const before = super.get(k);
+    const had = super.delete(k);
+    if (had) this.changed(k, before, undefined);
+    return had;
+  }
+  override clear(): void {
+    for (const k of [...super.keys()]) this.delete(k);
   }
 }
 

@@ -31,7 +31,11 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
   }
   let cursor = Number(job.raw.cursor ?? 0);
   try {
-    for (;;) {
+    // Nothing is posted for a job without a thread ('none', 'failed'; a batch's thousand children): the cursor moves
+    // past all its events in one write, without reading them.
+    const silent = job.raw.mode !== 'thread' && job.raw.mode !== 'preview';
+    if (silent) cursor = await skipEvents(ctx, job, cursor);
+    while (!silent) {
       const batch = await readEvents(ctx, jobId, cursor, cursor + 49);
       if (!batch.length) break;
       // Someone is waiting to approve: what leads to the card goes first in the channel's pacing.
@@ -40,19 +44,13 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
         let span = 1;
         if (job.raw.mode === 'thread') span = await deliverThreadEvents(ctx, job, cursor, batch.slice(i));
         else if (job.raw.mode === 'preview') await deliverPreviewEvent(ctx, job, cursor, batch[i]!);
-        // Advance and forget the delivered events' per-op fields in one step.
-        const prefixes = Array.from({ length: span }, (_, k) => opPrefix(cursor + k));
-        if (cursor === 0) prefixes.push(opPrefix(-1));
-        const done = Object.keys(job.raw).filter((f) => prefixes.some((p) => f.startsWith(p)));
-        const m = redis.multi().hset(K.meta(jobId), { cursor: String(cursor + span), fail: '0' });
-        if (done.length) m.hdel(K.meta(jobId), ...done);
-        await m.pexpire(K.meta(jobId), ctx.settings.retentionMs).exec().then(throwOnExecError);
-        for (const f of done) delete job.raw[f];
+        // Nothing is posted for these ('none', 'failed'): the cursor moves past all of them in one write (a batch's
+        // thousand children have no thread of their own, and each step of each one is an event).
+        else span = batch.length - i;
+        await advance(ctx, job, cursor, span);
         tellDelivered(ctx, job, batch.slice(i, i + span));
         cursor += span;
         i += span;
-        job.raw.cursor = String(cursor);
-        job.attempt = 0;
       }
     }
     await refreshRootCard(ctx, job, cursor);
@@ -74,6 +72,28 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
   } finally {
     await ctx.leases.releaseThread(jobId);
   }
+}
+
+/** Moves the cursor past `span` events from `cursor` and forgets their per-op fields, in one step. */
+async function advance(ctx: DeliveryContext, job: JobState, cursor: number, span: number): Promise<void> {
+  const { redis, keys: K } = ctx;
+  const prefixes = Array.from({ length: span }, (_, k) => opPrefix(cursor + k));
+  if (cursor === 0) prefixes.push(opPrefix(-1));
+  const done = Object.keys(job.raw).filter((f) => prefixes.some((p) => f.startsWith(p)));
+  const m = redis.multi().hset(K.meta(job.jobId), { cursor: String(cursor + span), fail: '0' });
+  if (done.length) m.hdel(K.meta(job.jobId), ...done);
+  await m.pexpire(K.meta(job.jobId), ctx.settings.retentionMs).exec().then(throwOnExecError);
+  for (const f of done) delete job.raw[f];
+  job.raw.cursor = String(cursor + span);
+  job.attempt = 0;
+}
+
+/** A job that posts nothing: the cursor goes to the end of its events (their count, not their text). */
+async function skipEvents(ctx: DeliveryContext, job: JobState, cursor: number): Promise<number> {
+  const len = await ctx.redis.llen(ctx.keys.events(job.jobId));
+  if (len <= cursor) return cursor;
+  await advance(ctx, job, cursor, len - cursor);
+  return len;
 }
 
 /**

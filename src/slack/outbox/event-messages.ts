@@ -72,8 +72,10 @@ export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, i
     }
     span = fixed;
   } else {
-    for (const next of ctx.settings.mergeReplies && !oversized(reply) ? evs.slice(1, MAX_MERGED) : []) {
-      if (touchesApproval(next)) break;
+    // Up to MAX_MERGED replies: events without a reply of their own (a batch's progress, which only its card shows)
+    // go along in the span without taking a reply's place.
+    for (const next of ctx.settings.mergeReplies && !oversized(reply) ? evs.slice(1) : []) {
+      if (parts.length >= MAX_MERGED || touchesApproval(next)) break;
       const r = auditReply(next, jobLang(job));
       if (r && (oversized(r) || !fits(mergeReplies([...parts, r])))) break;
       if (r) parts.push(r);

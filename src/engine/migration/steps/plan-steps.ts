@@ -22,7 +22,7 @@ async function livePlan(s: StepContext, recheck?: RecheckScope, guestToken?: str
   if (atGate) s.gateSawOriginal = entry && cloudReadAt !== undefined ? { entry: { ...entry }, at: cloudReadAt } : undefined;
   // A full re-plan at the gate keeps the approved plan's look at the guest.
   if (recheck === undefined && result.ok && !result.plan.guestNetwork && s.j.plan?.guestNetwork) result.plan.guestNetwork = s.j.plan.guestNetwork;
-  if (!recheck && result.ok && input) s.j.planFacts = stableFacts(input, [result.plan.vSwitchId, result.plan.eni.vSwitchId]);
+  if (!recheck && result.ok && input) s.j.planFacts = stableFacts(input, [result.plan.vSwitchId, result.plan.eni.vSwitchId], result.plan.entryToDelete.externalIp);
   return result;
 }
 
@@ -36,7 +36,7 @@ async function fullReadKeepingGuest(s: StepContext): Promise<PlanResult> {
     const result = buildPlan(input, { jobId: s.jobId });
     if (result.ok) {
       if (s.j.plan?.guestNetwork) result.plan.guestNetwork = s.j.plan.guestNetwork;
-      s.j.planFacts = stableFacts(input, [result.plan.vSwitchId, result.plan.eni.vSwitchId]);
+      s.j.planFacts = stableFacts(input, [result.plan.vSwitchId, result.plan.eni.vSwitchId], result.plan.entryToDelete.externalIp);
     }
     return result;
   } catch (e) {
