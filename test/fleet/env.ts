@@ -10,8 +10,7 @@ import type { DriftSweepSettings, EngineOptions, FleetSettings } from '../../src
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../src/sandbox/index.ts';
 import { createSlackNotifier } from '../../src/slack/app.ts';
 import type { Outbox, OutboxOptions } from '../../src/slack/outbox.ts';
-import { startFakeSlack, type FakeSlack } from '../../src/slack-sim/index.ts';
-import type { PlatformRule } from '../../src/slack-sim/platform-rules.ts';
+import { startFakeSlack, type FakeSlack, type PlatformRule } from '../../src/slack-sim/index.ts';
 import { testRedis, type TestRedis } from '../slack/fixtures.ts';
 import { PEOPLE, startBot, type RunningBot } from '../slack/helpers.ts';
 
