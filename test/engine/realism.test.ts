@@ -6,16 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { Redis } from 'ioredis';
 import { deleteKeys } from '../../src/util/private-redis.ts';
-import { createAlibabaCloud, type AlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import type { MigrationOptions } from '../../src/domain/plan-types.ts';
-import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import { createEngine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { startSandbox, type ScenarioInput } from '../../src/sandbox/index.ts';
 import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
 import { EIP_SNAT, engineScenario, MIGRATABLE } from './scenario.ts';
 
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 const REGION = 'cn-hangzhou';
 const ALL: MigrationOptions = { ports: { kind: 'all' }, configureGuest: false };
 const M = (i: number) => { const m = MIGRATABLE[i]!; return { id: m[0], ip: m[1], eip: m[2] }; };
@@ -34,21 +33,32 @@ function unkindScenario(): ScenarioInput {
   };
 }
 
-let sandbox: Sandbox;
-let cloud: AlibabaCloud;
-let redis: Redis;
-let engine: Engine;
-const prefix = uniquePrefix('realism');
-const notifier = new RecordingNotifier();
+const of = (jobId: string, type: MigrationEvent['type']) => (e: MigrationEvent) => e.jobId === jobId && e.type === type;
 
-beforeAll(async () => {
-  redis = redisClient();
-  sandbox = await startSandbox({ scenario: unkindScenario(), port: 0 });
-  cloud = createAlibabaCloud({
+let redis: Redis;
+const prefixes: string[] = [];
+const closers: (() => Promise<void>)[] = [];
+beforeAll(() => { redis = redisClient(); });
+afterAll(async () => {
+  for (const close of closers) await close();
+  for (const p of prefixes) await deleteKeys(redis, p);
+  await redis.quit();
+});
+
+/**
+ * A sandbox of the unkind scenario and an engine of the test's own (a test counts the writes the cloud took since it
+ * began), so the tests run concurrently; with the helpers below bound to them.
+ */
+async function world() {
+  const prefix = uniquePrefix('realism');
+  prefixes.push(prefix);
+  const notifier = new RecordingNotifier();
+  const sandbox = await startSandbox({ scenario: unkindScenario(), port: 0 });
+  const cloud = createAlibabaCloud({
     regionId: REGION, ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
     waiter: { initialMs: 15, factor: 1.5, maxMs: 80, staleGraceMs: 500 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
   });
-  engine = createEngine({
+  const engine = createEngine({
     redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
     options: {
       approvalTtlMs: 60_000, verifyTimeoutMs: 4_000, verifyIntervalMs: 100, cancelPollMs: 20, tableLockTtlMs: 5_000,
@@ -56,38 +66,33 @@ beforeAll(async () => {
     },
     worker: { concurrency: 8, lockDurationMs: 5_000, stalledIntervalMs: 2_500 },
   });
+  closers.push(async () => { await engine.close(); await sandbox.close(); });
   await engine.startWorker();
-});
 
-afterAll(async () => {
-  await engine?.close();
-  await deleteKeys(redis, prefix);
-  await redis.quit();
-  await sandbox?.close();
-});
-
-const of = (jobId: string, type: MigrationEvent['type']) => (e: MigrationEvent) => e.jobId === jobId && e.type === type;
-
-async function submit(instanceId: string, options: MigrationOptions = ALL): Promise<string> {
-  const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [instanceId], options, requestedBy: 'UREQ', audience: { channelId: 'CTEST' } });
-  expect(r?.status).toBe('queued');
-  return (r as { jobId: string }).jobId;
-}
-
-async function runToEnd(instanceId: string, options: MigrationOptions = ALL): Promise<{ jobId: string; fin: Extract<MigrationEvent, { type: 'finished' }> }> {
-  const jobId = await submit(instanceId, options);
-  const ev = await until(async () => notifier.forJob(jobId).find((e) => e.type === 'approval.requested' || e.type === 'finished'),
-    { what: `approval or end of ${jobId}`, timeoutMs: 30_000, everyMs: 10 });
-  if (ev.type === 'approval.requested') {
-    const r = await engine.approvals.decide(jobId, { planHash: ev.planHash, decision: 'approve', userId: 'UAPPROVER', isApprover: true });
-    expect(r).toMatchObject({ ok: true, decided: true });
+  async function submit(instanceId: string, options: MigrationOptions = ALL): Promise<string> {
+    const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [instanceId], options, requestedBy: 'UREQ', audience: { channelId: 'CTEST' } });
+    expect(r?.status).toBe('queued');
+    return (r as { jobId: string }).jobId;
   }
-  const fin = await notifier.waitFor(of(jobId, 'finished'), 60_000) as Extract<MigrationEvent, { type: 'finished' }>;
-  return { jobId, fin };
+
+  async function runToEnd(instanceId: string, options: MigrationOptions = ALL): Promise<{ jobId: string; fin: Extract<MigrationEvent, { type: 'finished' }> }> {
+    const jobId = await submit(instanceId, options);
+    const ev = await until(async () => notifier.forJob(jobId).find((e) => e.type === 'approval.requested' || e.type === 'finished'),
+      { what: `approval or end of ${jobId}`, timeoutMs: 30_000, everyMs: 10 });
+    if (ev.type === 'approval.requested') {
+      const r = await engine.approvals.decide(jobId, { planHash: ev.planHash, decision: 'approve', userId: 'UAPPROVER', isApprover: true });
+      expect(r).toMatchObject({ ok: true, decided: true });
+    }
+    const fin = await notifier.waitFor(of(jobId, 'finished'), 60_000) as Extract<MigrationEvent, { type: 'finished' }>;
+    return { jobId, fin };
+  }
+
+  return { sandbox, cloud, engine, notifier, submit, runToEnd };
 }
 
-describe('the engine against the realism layer', () => {
+describe.concurrent('the engine against the realism layer', () => {
   it('migrates and verifies in place and by delete/re-create while reads lag, 1 call in 10 is busy, and the EIP stays in binding', async () => {
+    const { sandbox, cloud, engine, notifier, runToEnd } = await world();
     const t0 = Date.now();
     const runs = await Promise.all([
       runToEnd(M(0).id),
@@ -114,6 +119,7 @@ describe('the engine against the realism layer', () => {
   });
 
   it('an agent that stops answering after the approval is found out at the gate: its invocation fails, the status is read, nothing is cut over', async () => {
+    const { sandbox, cloud, engine, notifier, submit } = await world();
     const m = M(3);
     const t0 = Date.now();
     const jobId = await submit(m.id);
@@ -137,6 +143,7 @@ describe('the engine against the realism layer', () => {
     ['absent', NO_AGENT, new RegExp(`Cloud Assistant agent is not installed on instance ${NO_AGENT.id}.*Install the agent`)],
     ['not responding', SILENT_AGENT, new RegExp(`agent on instance ${SILENT_AGENT.id} \\(version [\\d.]+\\) has sent no heartbeat since .*Restart the agent`)],
   ])('refuses before any change when the Cloud Assistant agent is %s (CloudAssistantUnavailable)', async (_name, m, message) => {
+    const { sandbox, cloud, notifier, runToEnd } = await world();
     const t0 = Date.now();
     const { jobId, fin } = await runToEnd(m.id, { ports: { kind: 'all' }, configureGuest: true });
     expect(fin.outcome).toBe('refused');

@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { Redis } from 'ioredis';
-import { createAlibabaCloud, type AlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import type { MigrationEvent } from '../../src/domain/events.ts';
-import { createEngine, type Engine } from '../../src/engine/engine.ts';
+import { createEngine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import type { Audience } from '../../src/engine/ports.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
@@ -16,28 +16,36 @@ import { engineScenario, MIGRATABLE } from './scenario.ts';
 import type { OutcomeText } from '../../src/domain/job-text.ts';
 
 const REGION = 'cn-hangzhou';
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
 class BindingNotifier extends RecordingNotifier {
   readonly bound: [string, Audience][] = [];
   async bindAudience(jobId: string, audience: Audience): Promise<void> { this.bound.push([jobId, audience]); }
 }
 
-let sandbox: Sandbox;
-let cloud: AlibabaCloud;
 let redis: Redis;
-let engine: Engine;
-const prefix = uniquePrefix('recon');
-const notifier = new BindingNotifier();
+const prefixes: string[] = [];
+const closers: (() => Promise<void>)[] = [];
+beforeAll(() => { redis = redisClient(); });
+afterAll(async () => {
+  for (const close of closers) await close();
+  for (const p of prefixes) await deleteKeys(redis, p);
+  await redis.quit();
+});
 
-beforeAll(async () => {
-  redis = redisClient();
-  sandbox = await startSandbox({ scenario: engineScenario(), port: 0 });
-  cloud = createAlibabaCloud({
+/**
+ * A sandbox, a Redis prefix and an engine of the test's own: a test makes Redis forget its whole deployment and
+ * reconciles every tagged ENI of its region, so the tests run concurrently only this way.
+ */
+async function world() {
+  const prefix = uniquePrefix('recon');
+  prefixes.push(prefix);
+  const notifier = new BindingNotifier();
+  const sandbox = await startSandbox({ scenario: engineScenario(), port: 0 });
+  const cloud = createAlibabaCloud({
     regionId: REGION, ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
     waiter: { initialMs: 15, factor: 1.5, maxMs: 80 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
   });
-  engine = createEngine({
+  const engine = createEngine({
     redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
     options: {
       approvalTtlMs: 60_000, verifyTimeoutMs: 2_000, verifyIntervalMs: 100, tableLockTtlMs: 5_000, tableLockPollMs: 10, publicEdge: sandbox.edge,
@@ -48,18 +56,14 @@ beforeAll(async () => {
     // Passes only when the test asks for them.
     worker: { lockDurationMs: 5_000, stalledIntervalMs: 2_500, cloudReconcileIntervalMs: -1 },
   });
+  closers.push(async () => { await engine.close(); await sandbox.close(); });
   await engine.startWorker();
-});
+  return { sandbox, cloud, engine, notifier, prefix };
+}
 
-afterAll(async () => {
-  await engine.close();
-  await deleteKeys(redis, prefix);
-  await redis.quit();
-  await sandbox?.close();
-});
-
-describe('reconcile from the ENI tags', () => {
+describe.concurrent('reconcile from the ENI tags', () => {
   it('leaves a running job alone, asks a person about a forgotten job whose EIP maps elsewhere, and restores on request', async () => {
+    const { sandbox, cloud, engine, notifier, prefix } = await world();
     const [id, ip, eip] = MIGRATABLE[2]!;
     const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false }, requestedBy: 'UREQ', audience: { channelId: 'CRECON', threadTs: '1765000000.000200' } });
     const jobId = (r as { jobId: string }).jobId;
@@ -100,27 +104,8 @@ describe('reconcile from the ENI tags', () => {
     expect((await engine.service.status(jobId))[0]).toMatchObject({ state: 'finished', outcome: 'restored' });
   }, 60_000);
 
-  // Before the next test: the instance it leaves migrated would be reconciled again (and waited for) by this one's pass.
-  it('a forgotten job that never cut over: the staged ENI is removed and the end is told as facts a Japanese thread can word', async () => {
-    const [id, ip, eip] = MIGRATABLE[5]!;
-    const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false }, requestedBy: 'UREQ', audience: { channelId: 'CRECON' } });
-    const jobId = (r as { jobId: string }).jobId;
-    await notifier.waitFor((e) => e.jobId === jobId && e.type === 'approval.requested');
-    const eni = (await cloud.listNetworkInterfaces({ instanceId: id })).find((e) => e.type !== 'Primary')!;
-    await deleteKeys(redis, prefix);
-    await until(async () => (await cloud.listNetworkInterfaces({ networkInterfaceIds: [eni.networkInterfaceId] })).some((e) => e.status === 'InUse'), { what: 'the ENI to be listed', timeoutMs: 5_000 });
-    const done = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId)!;
-    expect(done).toMatchObject({ action: 'remove_eni', result: 'eni removed', jobId, situation: { code: 'still_original', eip, originalIp: ip } });
-    const end = await until(() => notifier.forJob(jobId).find((e) => e.type === 'finished'), { what: 'the finished message', timeoutMs: 5_000 });
-    expect(end).toMatchObject({ outcome: 'restored', text: { outcome: 'restored', reasons: [{ code: 'reconcile', lost: true, situation: { code: 'still_original' } }] } });
-    const { msg } = await import('../../src/i18n/catalog.ts');
-    const ja = msg('ja').outcomeText({ text: (end as { text: OutcomeText }).text });
-    expect(ja).toContain(`EIP ${eip} はまだ元の ${ip} にマッピングされています`);
-    expect(ja).not.toMatch(/Redis lost|still maps/);
-    expect((await cloud.listForwardEntries('ftb-1', { externalIp: eip })).map((e) => e.internalIp)).toEqual([ip]);
-  }, 60_000);
-
   it('a forgotten job whose last write the reads do not show yet is not undone on those reads: it is looked at again', async () => {
+    const { sandbox, cloud, engine, notifier, prefix } = await world();
     const [id, , eip] = MIGRATABLE[4]!;
     const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false }, requestedBy: 'UREQ', audience: { channelId: 'CRECON' } });
     const jobId = (r as { jobId: string }).jobId;
@@ -149,5 +134,25 @@ describe('reconcile from the ENI tags', () => {
     const end = await until(() => notifier.forJob(jobId).find((e) => e.type === 'finished'), { what: 'the finished message', timeoutMs: 5_000 });
     expect(end).toMatchObject({ outcome: 'migrated', text: { outcome: 'migrated', eniId: eni.networkInterfaceId, reconciled: { code: 'maps_to_eni', eip } } });
     expect((await cloud.listForwardEntries('ftb-1', { externalIp: eip })).map((e) => e.internalIp)).toEqual([eni.privateIp]);
+  }, 60_000);
+
+  it('a forgotten job that never cut over: the staged ENI is removed and the end is told as facts a Japanese thread can word', async () => {
+    const { cloud, engine, notifier, prefix } = await world();
+    const [id, ip, eip] = MIGRATABLE[5]!;
+    const [r] = await engine.service.submit({ regionId: REGION, instanceIds: [id], options: { ports: { kind: 'all' }, configureGuest: false }, requestedBy: 'UREQ', audience: { channelId: 'CRECON' } });
+    const jobId = (r as { jobId: string }).jobId;
+    await notifier.waitFor((e) => e.jobId === jobId && e.type === 'approval.requested');
+    const eni = (await cloud.listNetworkInterfaces({ instanceId: id })).find((e) => e.type !== 'Primary')!;
+    await deleteKeys(redis, prefix);
+    await until(async () => (await cloud.listNetworkInterfaces({ networkInterfaceIds: [eni.networkInterfaceId] })).some((e) => e.status === 'InUse'), { what: 'the ENI to be listed', timeoutMs: 5_000 });
+    const done = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId)!;
+    expect(done).toMatchObject({ action: 'remove_eni', result: 'eni removed', jobId, situation: { code: 'still_original', eip, originalIp: ip } });
+    const end = await until(() => notifier.forJob(jobId).find((e) => e.type === 'finished'), { what: 'the finished message', timeoutMs: 5_000 });
+    expect(end).toMatchObject({ outcome: 'restored', text: { outcome: 'restored', reasons: [{ code: 'reconcile', lost: true, situation: { code: 'still_original' } }] } });
+    const { msg } = await import('../../src/i18n/catalog.ts');
+    const ja = msg('ja').outcomeText({ text: (end as { text: OutcomeText }).text });
+    expect(ja).toContain(`EIP ${eip} はまだ元の ${ip} にマッピングされています`);
+    expect(ja).not.toMatch(/Redis lost|still maps/);
+    expect((await cloud.listForwardEntries('ftb-1', { externalIp: eip })).map((e) => e.internalIp)).toEqual([ip]);
   }, 60_000);
 });

@@ -21,12 +21,12 @@ const PORT_22: MigrationOptions = { ports: { kind: 'list', ports: [22] }, config
 
 /**
  * An engine on a sandbox of its own whose first run that reaches the middle of `step` (its write made) dies there, as
- * a SIGKILL would. Reads lag writes by 3 s (the realism rule staleReads) from that write on, or from an earlier point
- * `lagFrom` where the state the next run must read has to be older than the lag by then ('start': now; 'before': the
- * start of `step`): the next run starts up to ~1 s later (BullMQ's backoff) and its first read shows the state from before the write.
- * The lag is put back once that run has made the write of `undo` (the undo under test) or finished it.
+ * a SIGKILL would. Reads lag writes by 3 s (the realism rule staleReads) from that write on ('write'), or from an
+ * earlier point where the state the next run must read has to be older than the lag by then ('start': now; a step:
+ * its start): the next run starts up to ~1 s later (BullMQ's backoff) and its first read shows the state from before
+ * the write. The lag is put back once that run has made the write of `undo` (the undo under test) or finished it.
  */
-async function engineDyingIn(step: StepName, undo: StepName, lagFrom: 'start' | 'before' | 'write') {
+async function engineDyingIn(step: StepName, undo: StepName, lagFrom: 'start' | 'write' | StepName) {
   const n = new RecordingNotifier();
   const w = await ownSandbox();
   const { sandbox } = w;
@@ -43,7 +43,7 @@ async function engineDyingIn(step: StepName, undo: StepName, lagFrom: 'start' | 
   };
   if (lagFrom === 'start') raise();
   const e = await newEngine(n, { hooks: { point: (st, where) => {
-    if (st === step && where === lagFrom && !crashed && !lagging) raise();
+    if (!crashed && !lagging && (lagFrom === 'write' ? st === step && where === 'write' : st === lagFrom && where === 'before')) raise();
     if (st === step && where === 'during' && !crashed) {
       crashed = true;
       throw new Error(`simulated crash in the middle of ${step}`);
@@ -59,7 +59,7 @@ describe.concurrent('undo by the run after one that died right after its write, 
   it('a cancel after a run died right after the attach detaches the ENI before deleting it', async () => {
     const { id, ip, eip } = M(0);
     // Lagged from the start: the next run's first read shows the ENI unattached (not unlisted as too new).
-    const { n, e, died, sandbox, cloud } = await engineDyingIn('attach_eni', 'detach_eni', 'start');
+    const { n, e, died, cloud } = await engineDyingIn('attach_eni', 'detach_eni', 'start');
     const jobId = await submit(e, id);
     await died(jobId);
     await e.service.cancel(jobId, 'UONCALL');
@@ -73,7 +73,7 @@ describe.concurrent('undo by the run after one that died right after its write, 
 
   it('a cancel after a run died right after the re-created entry was written deletes it before putting the original back', async () => {
     const { id, ip, eip } = M(1);
-    const { n, e, died, sandbox, cloud } = await engineDyingIn('create_entry', 'restore_delete_new', 'write');
+    const { n, e, died, cloud } = await engineDyingIn('create_entry', 'restore_delete_new', 'write');
     const jobId = await submit(e, id, PORT_22);
     const hash = await approvalOf(n, jobId);
     // The dead run's create left no id in the journal, and the next run's first read of the EIP does not list it.
@@ -90,9 +90,11 @@ describe.concurrent('undo by the run after one that died right after its write, 
 
   it('the run after one that died right after re-creating the original takes the entry as restored instead of creating it again', async () => {
     const { id, ip, eip } = M(3);
-    // Lagged from the start of the step: the next run's read shows the cutover's delete of the original (not the
-    // original still Available, which would be taken as restored by any code), but not the entry just re-created.
-    const { n, e, died, sandbox, cloud } = await engineDyingIn('restore_create_original', 'restore_create_original', 'before');
+    // Lagged from the start of the restore: by the dying run's create, the reads show the cutover's delete of the
+    // original and the delete of the new entry settled (a jump back of the lag there would show the original still
+    // Available, taken as restored by any code, or an entry still Deleting, waited for before the create), but the
+    // next run's read does not show the entry just re-created.
+    const { n, e, died, sandbox, cloud } = await engineDyingIn('restore_create_original', 'restore_create_original', 'restore_delete_new');
     const jobId = await submit(e, id, PORT_22);
     const hash = await approvalOf(n, jobId);
     const t0 = Date.now();
