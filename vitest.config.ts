@@ -30,25 +30,26 @@ const UNIT = [
 ];
 
 /**
- * Integration files that hold to a time (an ack within Slack's 3 s, the demo within 45 s, the fuzzed acks of the bench
- * smoke test, a Slack outage ridden out by the outbox's back-off): they run alone, after the others, so that no other
+ * Integration files that hold to a time with little margin (an ack within Slack's 3 s against a slow workspace, the
+ * fuzzed acks of the bench smoke test beside its crash point): they run alone, after the others, so that no other
  * file competes with them for the two cores. Run beside the others on a loaded machine, each of them failed once.
  */
-const ALONE = ['test/slack/slow-slack.test.ts', 'test/demo/demo.test.ts', 'test/bench/bench.test.ts', 'test/slack/e2e-transcripts.test.ts'];
+const ALONE = ['test/slack/slow-slack.test.ts', 'test/bench/bench.test.ts'];
 
 export default defineConfig({
   test: {
     testTimeout: 60_000,
-    // vitest's default on a 2-core machine is one worker; the unit files can use both.
-    maxWorkers: 2,
     hookTimeout: 60_000,
     reporters: ['default'],
-    // The longest integration files start first (a fresh clone has no cached durations to order by).
+    // The longest files start first (a fresh clone has no cached durations to order by).
     sequence: { sequencer: LongFilesFirst },
     projects: [
+      // Unit and integration files run together, three at a time: the integration files mostly wait (cloud
+      // latencies, lock TTLs, Slack's pace) while the unit files use the cores. Vitest runs projects of one group
+      // in one pool, so both name the same worker count.
       {
         extends: true,
-        test: { name: 'unit', include: UNIT, isolate: false, sequence: { groupOrder: 0 } },
+        test: { name: 'unit', include: UNIT, maxWorkers: 3, isolate: false, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -56,19 +57,17 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts'],
           exclude: [...UNIT, ...ALONE],
-          // Three files at a time. They share one Redis, each under key prefixes of its own (random per run), and
-          // listen on ports the OS picks; no file changes process-wide state another reads. Most of their time is
-          // waiting (cloud latencies, lock TTLs, Slack's pacing), so three fit on two cores.
+          // They share one Redis, each under key prefixes of its own (random per run), and listen on ports the OS
+          // picks; no file changes process-wide state another reads.
           maxWorkers: 3,
           // Files share the module cache (no state lives in modules between files): the SDKs load once per worker.
           isolate: false,
-          // After the unit files, so the parallel batch never competes with their timing.
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
-        test: { name: 'alone', include: ALONE, fileParallelism: false, isolate: false, sequence: { groupOrder: 2 } },
+        test: { name: 'alone', include: ALONE, fileParallelism: false, isolate: false, sequence: { groupOrder: 1 } },
       },
     ],
   },

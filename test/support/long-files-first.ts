@@ -4,20 +4,21 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Measured longest first (2026-12-06, vitest's per-file times on the 2-core machine), except that the three chaos
- * harness files (crash, pause, Redis loss: worker processes with 1 s lock TTLs) start apart from each other.
+ * Measured longest first (2026-12-07, vitest's per-file times in the suite on the 2-core machine), except that the
+ * three chaos harness files (crash, pause, Redis loss: worker processes with 1 s lock TTLs) start apart from each other.
  */
 export const LONG_FILES = [
   'test/fleet/batch-thousand.test.ts',
   'test/engine/crash.test.ts',
+  'test/slack/outbox-limits.test.ts',
   'test/runtime/scale-out.test.ts',
   'test/engine/pause.test.ts',
-  'test/slack/e2e-services.test.ts',
-  'test/slack/outbox-limits.test.ts',
+  'test/runtime/shutdown.test.ts',
+  'test/demo/demo.test.ts',
   'test/engine/redis-loss.test.ts',
-  'test/engine/undo-after-own-write.test.ts',
-  'test/slack/bolt-http.test.ts',
   'test/fleet/batch-slack.test.ts',
+  'test/slack/e2e-services.test.ts',
+  'test/slack/ack-budget.test.ts',
 ];
 
 const rank = (s: TestSpecification): number => {
