@@ -4,7 +4,7 @@
 // forward-entry-operations.ts and cloud-assistant.ts.
 import type { GuestHost } from '../guest/guest-host.ts';
 import { newGuestState } from '../guest/guest-state.ts';
-import { cidrContains, commaList, lastUsableIp } from '../ip.ts';
+import { lastUsableIp } from '../ip.ts';
 import { realismOn, type Realism, type RealismRule } from '../scenario/realism-schema.ts';
 import type { LatencyMs, Scenario } from '../scenario/scenario-schema.ts';
 import { mulberry32 } from '../seeded-random.ts';
@@ -15,6 +15,8 @@ import type {
 import { normPort } from './forward-entry-ports.ts';
 import { settlePower, statusAsOf } from './instance-power.ts';
 import { BUILTIN_INSTANCE_TYPES, DEFAULT_ENI_QUANTITY, type InstanceTypeInfo } from './instance-types.ts';
+import { egressOf } from './cloud-egress.ts';
+import { EniIndex, WatchedMap } from './eni-index.ts';
 import { LaggedView } from './read-lag.ts';
 
 export class World implements GuestHost {
@@ -30,7 +32,7 @@ export class World implements GuestHost {
   readonly securityGroups = new Map<string, SecurityGroupState>();
   readonly instances = new Map<string, InstanceState>();
   /** Every ENI; adding or removing one (here or in a test's edit) keeps enisOf()'s index in step. */
-  readonly enis: Map<string, EniState> = new WatchedMap<string, EniState>((id, before, after) => this.reindexEni(id, before?.instanceId, after));
+  readonly enis: Map<string, EniState> = new WatchedMap<string, EniState>((id, before, after) => this.eniIndex.move(id, before?.instanceId, after));
   readonly eips = new Map<string, EipState>();
   readonly natGateways = new Map<string, NatGatewayState>();
   readonly dnatEntries = new Map<string, DnatState>();
@@ -60,11 +62,8 @@ export class World implements GuestHost {
   /** Invocations per instance (DescribeCloudAssistantStatus's InvocationCount), kept as they are added. */
   readonly invocationCount = new Map<string, number>();
   private readonly rand: () => number;
-  /** ENI ids per instance they are attached to (or attaching to, detaching from), kept as ENIs come, go and move. */
-  private readonly enisByInstance = new Map<string, Set<string>>();
-  /** Each ENI's place in `enis` (insertion order), which breaks device-index ties as a scan of `enis` did. */
-  private readonly eniOrder = new Map<string, number>();
-  private eniSeq = 0;
+  /** ENIs by the instance they are attached to (or attaching to, detaching from), kept as ENIs come, go and move. */
+  private readonly eniIndex = new EniIndex();
   private macCounter = 0x100;
 
   constructor(scenario: Scenario, readonly now: () => number = Date.now) {
@@ -299,30 +298,12 @@ export class World implements GuestHost {
   }
   /** An ENI's instanceId changed from `from` (attached to an instance, or detached from one). */
   eniMoved(e: EniState, from: string | undefined): void {
-    this.reindexEni(e.networkInterfaceId, from, e);
-  }
-  private reindexEni(id: string, from: string | undefined, now: EniState | undefined): void {
-    if (from !== undefined) {
-      const set = this.enisByInstance.get(from);
-      set?.delete(id);
-      if (set?.size === 0) this.enisByInstance.delete(from);
-    }
-    if (!now) { this.eniOrder.delete(id); return; }
-    if (!this.eniOrder.has(id)) this.eniOrder.set(id, this.eniSeq++);
-    if (now.instanceId === undefined) return;
-    let set = this.enisByInstance.get(now.instanceId);
-    if (!set) this.enisByInstance.set(now.instanceId, (set = new Set()));
-    set.add(id);
+    this.eniIndex.move(e.networkInterfaceId, from, e);
   }
   /** ENIs attached (or attaching/detaching) to an instance, the primary included, in device order. */
   enisOf(instanceId: string): EniState[] {
     // Looked up by instance (a fleet's guests ask this on every command), not by a scan of every ENI.
-    const found: { e: EniState; at: number }[] = [];
-    for (const id of this.enisByInstance.get(instanceId) ?? []) {
-      const e = this.enis.get(id);
-      if (e?.instanceId === instanceId) found.push({ e, at: this.eniOrder.get(id) ?? 0 });
-    }
-    return found.sort((a, b) => (a.e.deviceIndex ?? 0) - (b.e.deviceIndex ?? 0) || a.at - b.at).map((x) => x.e);
+    return this.eniIndex.of(instanceId, this.enis);
   }
   /** The ENIs the instance's guest has as NICs: its primary ENI, then the secondary ones that are InUse. */
   nicsOf(inst: InstanceState): EniState[] {
@@ -390,57 +371,10 @@ export class World implements GuestHost {
   }
 
   // ── cloud-side egress ──────────────────────────────────────────────────
-  /**
-   * The public IP a packet from `srcIp` (leaving through NIC `eni` of `inst`) appears from, per the documented
-   * precedence: the instance's own EIP / public IP (primary IP only), else a DNAT IP mapping of that IP, else the
-   * most specific SNAT entry covering it (first IP of its SnatIp list). undefined = no way out (times out).
-   */
+  /** The public IP a packet from `srcIp` (leaving through NIC `eni` of `inst`) appears from (cloud-egress.ts). */
   cloudEgress(inst: InstanceState, srcIp: string, eni: EniState): CloudEgress | undefined {
     this.settle();
-    // An instance's own EIP or public IP wins: a DNAT entry only takes effect for an IP without one
-    // (CreateForwardEntry, InternalIp), and those beat SNAT (NAT gateway terms).
-    if (srcIp === inst.privateIp && inst.eipAddress) return { ip: inst.eipAddress, via: 'eip' };
-    if (srcIp === inst.privateIp && inst.publicIp) return { ip: inst.publicIp, via: 'publicIp' };
-    for (const d of this.dnatEntries.values()) {
-      if (d.status !== 'Available' || d.ipProtocol !== 'any' || d.internalIp !== srcIp) continue;
-      const nat = this.natGateways.get(d.natGatewayId);
-      if (nat?.vpcId === inst.vpcId && this.eipByIp(d.externalIp)?.natGatewayId === nat.natGatewayId) {
-        return { ip: d.externalIp, via: 'dnat', entryId: d.forwardEntryId };
-      }
-    }
-    let best: SnatState | undefined;
-    let bestPrefix = -1;
-    for (const s of this.snatEntries.values()) {
-      if (s.status !== 'Available' || this.natGateways.get(s.natGatewayId)?.vpcId !== inst.vpcId) continue;
-      const covers = s.sourceVSwitchId ? s.sourceVSwitchId === eni.vSwitchId : cidrContains(s.sourceCidr, srcIp);
-      if (!covers) continue;
-      const prefix = Number(s.sourceCidr.split('/')[1] ?? 32);
-      if (prefix > bestPrefix) { best = s; bestPrefix = prefix; }
-    }
-    if (best) return { ip: commaList(best.snatIp)[0]!, via: 'snat', entryId: best.snatEntryId };
-    return undefined;
-  }
-}
-
-/** A Map that tells `changed` (key, value before, value after) whenever an entry is set or deleted. */
-class WatchedMap<K, V> extends Map<K, V> {
-  constructor(private readonly changed: (k: K, before: V | undefined, after: V | undefined) => void) {
-    super();
-  }
-  override set(k: K, v: V): this {
-    const before = super.get(k);
-    super.set(k, v);
-    this.changed?.(k, before, v);
-    return this;
-  }
-  override delete(k: K): boolean {
-    const before = super.get(k);
-    const had = super.delete(k);
-    if (had) this.changed(k, before, undefined);
-    return had;
-  }
-  override clear(): void {
-    for (const k of [...super.keys()]) this.delete(k);
+    return egressOf(this, inst, srcIp, eni);
   }
 }
 
