@@ -19,6 +19,7 @@ export const LONG_FILES = [
   'test/fleet/batch-slack.test.ts',
   'test/slack/e2e-services.test.ts',
   'test/slack/ack-budget.test.ts',
+  'test/bench/bench.test.ts',
 ];
 
 const rank = (s: TestSpecification): number => {
