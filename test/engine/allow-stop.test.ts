@@ -2,19 +2,17 @@
 // with its realism layer on (reads that lag the writes, busy codes): a family that takes a secondary ENI only while
 // Stopped is stopped after the approval, the ENI attached, the instance started again, then cut over and verified.
 // A failure after the stop starts the instance again, leaves the original mapping as it was and removes the ENI.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { egressIp, probeEdge, startSandbox } from '../../src/sandbox/index.ts';
-import { deleteKeys } from '../../src/util/private-redis.ts';
 import { ipMapping, natWorld, worldInstance } from '../support/nat-world.ts';
 import { msg } from '../../src/i18n/catalog.ts';
 import type { PlanWarningEntry } from '../../src/domain/plan-warning.ts';
 
 /** The plan's warnings as the engine's English (the catalog's rendering of their codes). */
 const warningText = (ws: readonly PlanWarningEntry[]): string => ws.map((w) => msg('en').planWarning({ w })).join('\n');
-import { redisClient, sandboxCloud, sandboxEngine, uniquePrefix, until } from './helpers.ts';
+import { perTestWorlds, sandboxCloud, sandboxEngine, until } from './helpers.ts';
 
 const SNAT = '203.0.113.20';
 const OK = ['i-burstok00001', '192.168.1.80', '203.0.113.80'] as const;
@@ -26,23 +24,14 @@ const DIES_STARTING = ['i-burstdie0001', '192.168.1.84', '203.0.113.84'] as cons
 type Approval = Extract<MigrationEvent, { type: 'approval.requested' }>;
 type Finished = Extract<MigrationEvent, { type: 'finished' }>;
 
-let redis: Redis;
-const prefixes: string[] = [];
-const closers: (() => Promise<void>)[] = [];
-beforeAll(() => { redis = redisClient(); });
-afterAll(async () => {
-  for (const close of closers) await close();
-  for (const p of prefixes) await deleteKeys(redis, p);
-  await redis?.quit();
-});
+const worlds = perTestWorlds();
 
 /**
  * A sandbox and an engine of the test's own (the read lag and the faults are the sandbox's), so the tests run
  * concurrently; with the helpers below bound to them.
  */
 async function world() {
-  const prefix = uniquePrefix('allowstop');
-  prefixes.push(prefix);
+  const prefix = worlds.prefix('allowstop');
   const notifier = new RecordingNotifier();
   const dieInStart = new Set<string>();
   const diedInStart = new Set<string>();
@@ -78,7 +67,7 @@ async function world() {
       if (where === 'after' && diedInStart.delete(jobId)) sandbox.world.realism.readLagMs = lagBefore;
     } },
   } });
-  closers.push(async () => { await engine.close(); await sandbox.close(); });
+  worlds.onClose(async () => { await engine.close(); await sandbox.close(); });
   await engine.startWorker();
 
   async function submitAndAsk(id: string): Promise<{ jobId: string; asked: Approval }> {

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { createAlibabaCloud, type AlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import { createEngine, type Engine } from '../../src/engine/engine.ts';
 import type { EngineOptions, PublicEdge } from '../../src/engine/options.ts';
 import type { Notifier } from '../../src/engine/ports.ts';
+import { deleteKeys } from '../../src/util/private-redis.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -15,6 +17,27 @@ export function uniquePrefix(name: string): string {
 
 export function redisClient(): Redis {
   return new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+}
+
+/**
+ * For a file whose tests each start a world of their own (so that they can run concurrently): one Redis client for
+ * the file, and after the file, every world a test started closed and every prefix it took deleted.
+ */
+export function perTestWorlds(): { redis(): Redis; prefix(name: string): string; onClose(close: () => Promise<void>): void } {
+  let redis: Redis | undefined;
+  const prefixes: string[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  beforeAll(() => { redis = redisClient(); });
+  afterAll(async () => {
+    for (const close of closers) await close();
+    for (const p of prefixes) await deleteKeys(redis!, p);
+    await redis?.quit();
+  });
+  return {
+    redis: () => redis!,
+    prefix(name) { const p = uniquePrefix(name); prefixes.push(p); return p; },
+    onClose(close) { closers.push(close); },
+  };
 }
 
 import { until } from '../../src/util/until.ts';

@@ -2,17 +2,12 @@
 // ServiceUnavailable on one call in ten, and an EIP that stays "in binding" for longer than one call's retries after
 // its IP mapping is deleted. Every run ends migrated and verified, or refused before any change with a clear reason;
 // none is restored because of a transient state.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import type { Redis } from 'ioredis';
-import { deleteKeys } from '../../src/util/private-redis.ts';
-import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
+import { describe, expect, it } from 'vitest';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import type { MigrationOptions } from '../../src/domain/plan-types.ts';
-import { createEngine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import { startSandbox, type ScenarioInput } from '../../src/sandbox/index.ts';
-import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { perTestWorlds, sandboxCloud, sandboxEngine, until } from './helpers.ts';
 import { EIP_SNAT, engineScenario, MIGRATABLE } from './scenario.ts';
 
 const REGION = 'cn-hangzhou';
@@ -35,38 +30,19 @@ function unkindScenario(): ScenarioInput {
 
 const of = (jobId: string, type: MigrationEvent['type']) => (e: MigrationEvent) => e.jobId === jobId && e.type === type;
 
-let redis: Redis;
-const prefixes: string[] = [];
-const closers: (() => Promise<void>)[] = [];
-beforeAll(() => { redis = redisClient(); });
-afterAll(async () => {
-  for (const close of closers) await close();
-  for (const p of prefixes) await deleteKeys(redis, p);
-  await redis.quit();
-});
+const worlds = perTestWorlds();
 
 /**
  * A sandbox of the unkind scenario and an engine of the test's own (a test counts the writes the cloud took since it
  * began), so the tests run concurrently; with the helpers below bound to them.
  */
 async function world() {
-  const prefix = uniquePrefix('realism');
-  prefixes.push(prefix);
+  const prefix = worlds.prefix('realism');
   const notifier = new RecordingNotifier();
   const sandbox = await startSandbox({ scenario: unkindScenario(), port: 0 });
-  const cloud = createAlibabaCloud({
-    regionId: REGION, ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
-    waiter: { initialMs: 15, factor: 1.5, maxMs: 80, staleGraceMs: 500 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
-  });
-  const engine = createEngine({
-    redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
-    options: {
-      approvalTtlMs: 60_000, verifyTimeoutMs: 4_000, verifyIntervalMs: 100, cancelPollMs: 20, tableLockTtlMs: 5_000,
-      tableLockPollMs: 10, retryBaseMs: 50, publicEdge: sandbox.edge,
-    },
-    worker: { concurrency: 8, lockDurationMs: 5_000, stalledIntervalMs: 2_500 },
-  });
-  closers.push(async () => { await engine.close(); await sandbox.close(); });
+  const cloud = sandboxCloud(sandbox, { regionId: REGION, waiter: { staleGraceMs: 500 } });
+  const engine = sandboxEngine({ cloud, prefix, notifier, edge: sandbox.edge, concurrency: 8, options: { verifyTimeoutMs: 4_000 } });
+  worlds.onClose(async () => { await engine.close(); await sandbox.close(); });
   await engine.startWorker();
 
   async function submit(instanceId: string, options: MigrationOptions = ALL): Promise<string> {

@@ -1,17 +1,15 @@
 // Reconcile from the cloud journal, in process against the sandbox: a job a worker owns is left alone; a job Redis
 // forgot whose EIP now maps to something foreign is put to a person (reconcile.ask in its own thread, bound again
 // from the ENI's tags), and that person's Restore puts the original mapping back and removes the ENI.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pino from 'pino';
-import type { Redis } from 'ioredis';
-import { createAlibabaCloud } from '../../src/cloud/alibaba/index.ts';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import { RecordingNotifier } from '../../src/engine/notifiers.ts';
 import type { Audience } from '../../src/engine/ports.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import { deleteKeys } from '../../src/util/private-redis.ts';
-import { REDIS_URL, redisClient, uniquePrefix, until } from './helpers.ts';
+import { perTestWorlds, REDIS_URL, sandboxCloud, until } from './helpers.ts';
 import { engineScenario, MIGRATABLE } from './scenario.ts';
 import type { OutcomeText } from '../../src/domain/job-text.ts';
 
@@ -22,29 +20,17 @@ class BindingNotifier extends RecordingNotifier {
   async bindAudience(jobId: string, audience: Audience): Promise<void> { this.bound.push([jobId, audience]); }
 }
 
-let redis: Redis;
-const prefixes: string[] = [];
-const closers: (() => Promise<void>)[] = [];
-beforeAll(() => { redis = redisClient(); });
-afterAll(async () => {
-  for (const close of closers) await close();
-  for (const p of prefixes) await deleteKeys(redis, p);
-  await redis.quit();
-});
+const worlds = perTestWorlds();
 
 /**
  * A sandbox, a Redis prefix and an engine of the test's own: a test makes Redis forget its whole deployment and
  * reconciles every tagged ENI of its region, so the tests run concurrently only this way.
  */
 async function world() {
-  const prefix = uniquePrefix('recon');
-  prefixes.push(prefix);
+  const prefix = worlds.prefix('recon');
   const notifier = new BindingNotifier();
   const sandbox = await startSandbox({ scenario: engineScenario(), port: 0 });
-  const cloud = createAlibabaCloud({
-    regionId: REGION, ecsEndpoint: sandbox.endpoint, vpcEndpoint: sandbox.endpoint, protocol: 'http', credentials: sandbox.credentials,
-    waiter: { initialMs: 15, factor: 1.5, maxMs: 80 }, retry: { baseDelayMs: 20, maxDelayMs: 200, busyBaseDelayMs: 50 },
-  });
+  const cloud = sandboxCloud(sandbox, { regionId: REGION });
   const engine = createEngine({
     redis: REDIS_URL, prefix, cloud, notifier, logger: pino({ level: 'silent' }),
     options: {
@@ -56,7 +42,7 @@ async function world() {
     // Passes only when the test asks for them.
     worker: { lockDurationMs: 5_000, stalledIntervalMs: 2_500, cloudReconcileIntervalMs: -1 },
   });
-  closers.push(async () => { await engine.close(); await sandbox.close(); });
+  worlds.onClose(async () => { await engine.close(); await sandbox.close(); });
   await engine.startWorker();
   return { sandbox, cloud, engine, notifier, prefix };
 }
@@ -75,7 +61,7 @@ describe.concurrent('reconcile from the ENI tags', () => {
     expect(first).toMatchObject({ action: 'leave', jobId });
 
     // Redis forgets this deployment; someone maps the EIP to another host meanwhile.
-    await deleteKeys(redis, prefix);
+    await deleteKeys(worlds.redis(), prefix);
     sandbox.world.settle();
     const entry = [...sandbox.world.dnatEntries.values()].find((e) => e.externalIp === eip)!;
     entry.internalIp = '192.168.1.99';
@@ -112,7 +98,7 @@ describe.concurrent('reconcile from the ENI tags', () => {
     await notifier.waitFor((e) => e.jobId === jobId && e.type === 'approval.requested');
     const eni = (await cloud.listNetworkInterfaces({ instanceId: id })).find((e) => e.type !== 'Primary')!;
     const original = (await cloud.listForwardEntries('ftb-1', { externalIp: eip }))[0]!;
-    await deleteKeys(redis, prefix);
+    await deleteKeys(worlds.redis(), prefix);
     const lag = sandbox.world.realism.readLagMs;
     sandbox.world.realism.readLagMs = 1_500;
     try {
@@ -143,7 +129,7 @@ describe.concurrent('reconcile from the ENI tags', () => {
     const jobId = (r as { jobId: string }).jobId;
     await notifier.waitFor((e) => e.jobId === jobId && e.type === 'approval.requested');
     const eni = (await cloud.listNetworkInterfaces({ instanceId: id })).find((e) => e.type !== 'Primary')!;
-    await deleteKeys(redis, prefix);
+    await deleteKeys(worlds.redis(), prefix);
     await until(async () => (await cloud.listNetworkInterfaces({ networkInterfaceIds: [eni.networkInterfaceId] })).some((e) => e.status === 'InUse'), { what: 'the ENI to be listed', timeoutMs: 5_000 });
     const done = (await engine.reconcileCloud(REGION)).find((x) => x.eniId === eni.networkInterfaceId)!;
     expect(done).toMatchObject({ action: 'remove_eni', result: 'eni removed', jobId, situation: { code: 'still_original', eip, originalIp: ip } });
