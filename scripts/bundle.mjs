@@ -2,7 +2,7 @@
 // processes load at start-up into one file each. A process loading ~900 files (resolutions, reads, CommonJS lexer
 // passes) spends about 0.4 s more CPU starting than one loading their bundle, and the test suite, `npm run chaos` and
 // a scaled-out deployment start many. The loaders prefer the bundle when it sits next to its module, else load the
-// module as tsc emitted it:
+// module as tsc emitted it (src/util/bundled-import.ts):
 //   dist/bench/harness-worker-main.bundle.js  the harness worker (src/bench/harness-worker.ts)
 //   dist/runtime/start.bundle.js              the runtime of `natmigrate bot|worker|all` (src/runtime/run-role.ts)
 //   dist/demo/run-demo.bundle.js              the whole system of `natmigrate demo` (src/demo/demo-command.ts)

@@ -5,7 +5,7 @@
 // modules bundled by esbuild, scripts/bundle.mjs): the harnesses start dozens of these processes, and the bundle
 // starts on ~0.45 s less CPU than the ~470 files it replaces. Without it (from source, or a tree built without it)
 // the thread imports harness-worker-main as usual.
-import { existsSync } from 'node:fs';
+import { importBundled } from '../util/bundled-import.ts';
 import { heapTuningApplies, relaySignalsFromParent, runInHeapTunedThread } from '../util/heap-tuned-thread.ts';
 
 export type { BenchWorkerConfig } from './harness-worker-main.ts';
@@ -14,9 +14,6 @@ if (heapTuningApplies()) {
   await runInHeapTunedThread(new URL(import.meta.url), { argv: [], signals: ['SIGTERM', 'SIGINT', 'SIGUSR1', 'SIGUSR2'] });
 } else {
   relaySignalsFromParent();
-  const bundle = new URL('./harness-worker-main.bundle.js', import.meta.url);
-  const main = import.meta.url.endsWith('.js') && existsSync(bundle)
-    ? (await import(bundle.href)) as typeof import('./harness-worker-main.ts')
-    : await import('./harness-worker-main.ts');
+  const main = await importBundled(import.meta.url, 'harness-worker-main.bundle.js', () => import('./harness-worker-main.ts'));
   await main.runHarnessWorker();
 }

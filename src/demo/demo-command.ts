@@ -1,6 +1,6 @@
 // `natmigrate demo` (`npm run demo`): the whole system on loopback, driven through one Slack session. Exit 0 only
 // when the instance ends migrated and verified in the sandbox world; 1 otherwise; 2 for bad options.
-import { existsSync } from 'node:fs';
+import { importBundled } from '../util/bundled-import.ts';
 import { parseArgs } from 'node:util';
 import { isLang } from '../i18n/lang.ts';
 import { msg } from '../i18n/catalog.ts';
@@ -62,10 +62,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
   try {
     // Loaded only now: bad options are answered without loading the whole system. Compiled, as the one file
     // `npm run build` bundles it into when that is there (scripts/bundle.mjs: it starts on less CPU).
-    const bundle = new URL('./run-demo.bundle.js', import.meta.url);
-    const { runDemo } = import.meta.url.endsWith('.js') && existsSync(bundle)
-      ? (await import(bundle.href)) as typeof import('./run-demo.ts')
-      : await import('./run-demo.ts');
+    const { runDemo } = await importBundled(import.meta.url, 'run-demo.bundle.js', () => import('./run-demo.ts'));
     const result = await runDemo({
       ...(values.scenario ? { scenarioFile: values.scenario } : {}),
       ...(values.instance ? { instanceId: values.instance } : {}),

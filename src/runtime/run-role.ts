@@ -1,6 +1,6 @@
 // The shared body of `natmigrate bot|worker|all`: validate the configuration (exit 2 with one line per problem),
 // start the runtime (exit 1 with one line if something outside is wrong), then run until SIGTERM/SIGINT.
-import { existsSync } from 'node:fs';
+import { importBundled } from '../util/bundled-import.ts';
 import { loadConfig, SECRET_NAMES, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { onShutdown } from './shutdown.ts';
@@ -68,10 +68,7 @@ export async function runRole(role: RuntimeRole, argv: string[]): Promise<void> 
   try {
     // Loaded only now: a configuration problem is answered without loading Bolt, BullMQ and the SDKs. Compiled, as
     // the one file `npm run build` bundles it into when that is there (scripts/bundle.mjs: it starts on less CPU).
-    const bundle = new URL('./start.bundle.js', import.meta.url);
-    const { startRuntime } = import.meta.url.endsWith('.js') && existsSync(bundle)
-      ? (await import(bundle.href)) as typeof import('./start.ts')
-      : await import('./start.ts');
+    const { startRuntime } = await importBundled(import.meta.url, 'start.bundle.js', () => import('./start.ts'));
     runtime = await startRuntime(role, config, { log });
   } catch (err) {
     const message = err instanceof Error && err.name === 'StartupError' ? err.message : `start-up failed: ${err instanceof Error ? err.message : String(err)}`;

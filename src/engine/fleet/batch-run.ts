@@ -207,8 +207,10 @@ class BatchRun {
     return this.releasedSet.ids.has(instanceId);
   }
 
-  /** Plans the batch and tells the thread. Returns a Tick when the batch ends here. */
-  /** Plans the batch once: a second run of the same batch (BullMQ took the first for stalled) waits for its plan. */
+  /**
+   * Plans the batch and tells the thread; returns a Tick when the batch ends here. Planned once: a second run of the
+   * same batch (BullMQ took the first for stalled) waits for its plan.
+   */
   private async plan(): Promise<Tick | undefined> {
     const token = randomBytes(8).toString('hex');
     if (!(await this.ctx.batchPlans.claimPlanning(this.id, token, PLANNING_LEASE_MS))) return this.poll();
