@@ -211,7 +211,7 @@ describe('/natmigrate router', () => {
       { what: 'the dry run plan to be posted to the channel', timeoutMs: 15_000 });
     expect((await env.engine.service.status(jobId))[0]?.plan?.instanceId).toBe(instanceId);
     expect(cloudWrites(env.sandbox, before.at).map((w) => w.action)).toEqual(['RunCommand']);
-    expect(env.sandbox.requests.filter((r) => r.at >= before.at && r.action === 'RunCommand').map((r) => r.params.Name)).toEqual(['natmigrate-introspect']);
+    expect(env.sandbox.requests.filter((r) => r.at >= before.at && r.action === 'RunCommand' && r.code === 'OK').map((r) => r.params.Name)).toEqual(['natmigrate-introspect']);
 
     // --region is passed on as typed; this engine has no cloud in that region and says so. Nothing is queued.
     const other = await snapshot();
