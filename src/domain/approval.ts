@@ -4,12 +4,14 @@
 //
 // Check order (the first failing rule wins):
 //   1. NotAwaiting     no open request, or one held by a batch (people approve the batch)
-//   2. AlreadyDecided  someone already approved / rejected, or it expired: say who and when
-//   3. StalePlan       the click approves an older plan hash (the plan drifted and was asked again)
-//   4. Expired         past expiresAt (the store then records the expiry)
-//   5. NotApprover     only approvers approve; approvers or the requester may reject
-//   6. SelfApproval    the requester never approves their own job
-//   7. AlreadyCounted  a repeated Approve by the same approver
+//   2. Expired         the expiry is recorded (the same answer as 4: the clicker cannot tell whether the engine
+//                      has recorded it yet, so neither should the answer)
+//   3. AlreadyDecided  someone already approved / rejected: say who and when
+//   4. StalePlan       the click approves an older plan hash (the plan drifted and was asked again)
+//   5. Expired         past expiresAt (the store then records the expiry)
+//   6. NotApprover     only approvers approve; approvers or the requester may reject
+//   7. SelfApproval    the requester never approves their own job
+//   8. AlreadyCounted  a repeated Approve by the same approver
 
 export type ApprovalKind = 'migrate' | 'rollback' | 'batch';
 export type ApprovalDecision = 'approved' | 'rejected' | 'expired';
@@ -90,6 +92,8 @@ const mentions = (ids: readonly string[]) => ids.map((u) => `<@${u}>`).join(', '
 export function decideApproval(jobId: string, req: ApprovalRequest | undefined, click: ApprovalClick, now: Date): ApprovalVerdict {
   if (!req) return no('NotAwaiting', `Job ${jobId} is not waiting for an approval; nothing was recorded.`);
   if (req.heldBy && !req.decision) return no('NotAwaiting', `Job ${jobId} is part of batch ${req.heldBy}; approve the batch instead.`);
+  const expired = () => no('Expired', `The approval request for ${jobId} expired at ${approvalTime(req.expiresAt)}; run the command again to get a fresh plan.`);
+  if (req.decision?.decision === 'expired') return expired();
   if (req.decision) {
     const d = req.decision;
     const who = d.by.length ? ` by ${mentions(d.by)}` : '';
@@ -98,9 +102,7 @@ export function decideApproval(jobId: string, req: ApprovalRequest | undefined, 
   if (click.planHash !== req.planHash) {
     return no('StalePlan', `This button is for an older plan of ${jobId} (the live state changed); review and use the latest approval request in the thread.`);
   }
-  if (isExpired(req, now)) {
-    return no('Expired', `The approval request for ${jobId} expired at ${approvalTime(req.expiresAt)}; run the command again to get a fresh plan.`);
-  }
+  if (isExpired(req, now)) return expired();
   const required = requiredOf(req);
   const isRequester = click.userId === req.requestedBy;
   const at = now.toISOString();

@@ -25,7 +25,8 @@ describe('decideApproval: refusals', () => {
     ['after approval', { decision: { decision: 'approved', by: ['UAPP2'], at: '2026-11-27T09:58:00Z' } }, {}, 'AlreadyDecided', /already approved by <@UAPP2> at 2026-11-27 09:58 UTC/],
     ['after an M-of-N approval', { decision: { decision: 'approved', by: ['UA', 'UB'], at: '2026-11-27T09:58:00Z' } }, {}, 'AlreadyDecided', /approved by <@UA>, <@UB> at/],
     ['after rejection', { decision: { decision: 'rejected', by: ['UAPP2'], at: '2026-11-27T09:58:00Z' } }, { decision: 'reject' }, 'AlreadyDecided', /already rejected by <@UAPP2>/],
-    ['after expiry was recorded', { decision: { decision: 'expired', by: [], at: '2026-11-27T09:30:00Z' } }, {}, 'AlreadyDecided', /already expired at 2026-11-27 09:30 UTC/],
+    // The same answer as before the expiry is recorded: the clicker cannot tell whether the engine has swept yet.
+    ['after expiry was recorded', { expiresAt: '2026-11-27T09:29:00Z', decision: { decision: 'expired', by: [], at: '2026-11-27T09:30:00Z' } }, {}, 'Expired', /request for migrate-cn-hangzhou-i-bp1a+ expired at 2026-11-27 09:29 UTC; run the command again/],
     ['stale plan hash', {}, { planHash: 'b'.repeat(64) }, 'StalePlan', new RegExp(`older plan of ${JOB}`)],
     ['expired', { expiresAt: '2026-11-27T09:59:59Z' }, {}, 'Expired', /expired at 2026-11-27 09:59 UTC/],
     ['expired exactly now', { expiresAt: NOW.toISOString() }, {}, 'Expired', /expired/],

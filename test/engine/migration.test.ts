@@ -297,7 +297,7 @@ describe.concurrent('migration', () => {
     expect(n2.forJob(jobId).some((e) => e.type === 'approval.decided' && e.decision === 'expired')).toBe(true);
     await expectUntouched(id, eip, ip, cloud);
     expect(await taggedEnis(jobId, cloud)).toEqual([]);
-    expect(await e2.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: APPROVER, isApprover: true })).toMatchObject({ ok: false, code: 'AlreadyDecided' });
+    expect(await e2.approvals.decide(jobId, { planHash: hash, decision: 'approve', userId: APPROVER, isApprover: true })).toMatchObject({ ok: false, code: 'Expired' });
   });
 
   it('detects drift at the gate, asks again with the new plan, and refuses a click on the old one', async () => {

@@ -32,7 +32,7 @@ export class RedisApprovals implements ApprovalsPort {
       const verdict = decideApproval(jobId, approval, click, now);
       if (!verdict.ok) {
         // An overdue request is recorded as expired by whoever notices first (this click, or the parked job).
-        if (verdict.code === 'Expired' && (await this.expire(jobId)) === 'conflict') continue;
+        if (verdict.code === 'Expired' && !approval?.decision && (await this.expire(jobId)) === 'conflict') continue;
         return verdict;
       }
       const res = await this.records.casApproval(jobId, raw, verdict.request);
