@@ -2,8 +2,8 @@ import { encodeApprovalValue } from '../../domain/approval-button.ts';
 import { msg } from '../../i18n/catalog.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { formatDateTime } from '../../i18n/time.ts';
-import { context, divider, header, section, type Block } from '../blocks/format.ts';
-import { code, truncate } from '../mrkdwn.ts';
+import { context, divider, header, LIMITS, section, type Block } from '../blocks/format.ts';
+import { codeWithin, truncate } from '../mrkdwn.ts';
 import type { HomeData, Subject } from './home-data.ts';
 
 /**
@@ -19,6 +19,12 @@ export const HOME_REJECT_ACTION = 'natmigrate_home_reject';
 export const HOME_NONCE = 'home';
 const MAX_WAITING = 15;
 const SECTION_MAX = 2900;
+
+/**
+ * A value as inline code, for a line no longer than a section: the same text as `code` wherever a section or the
+ * list's cut can show it, without escaping the rest of a value far longer than any section (a cloud can hold one).
+ */
+const code = (s: string) => codeWithin(s, LIMITS.sectionText);
 
 function subjectText(s: Subject, lang: Lang): string {
   return s.kind === 'instance' ? code(s.instanceId) : msg(lang).homeBatchSubject({ count: s.count });

@@ -36,7 +36,8 @@ export interface ModalMeta {
   target?: string;
 }
 
-const pt = (text: string, max = 150) => ({ type: 'plain_text' as const, text: truncate(plainText(text), max) });
+// plainText maps unit for unit, so only the units the cut can keep are escaped (an option shows 75 of a long name).
+const pt = (text: string, max = 150) => ({ type: 'plain_text' as const, text: truncate(plainText(text.slice(0, max + 1)), max) });
 const option = (text: string, value: string) => ({ text: pt(text, 75), value });
 
 function instanceOption(i: MappedInstance, lang: Lang) {
