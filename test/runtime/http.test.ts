@@ -6,6 +6,7 @@ import { createLogger } from '../../src/log.ts';
 import { createHealth } from '../../src/runtime/health.ts';
 import { METRIC_NAMES } from '../../src/runtime/metrics.ts';
 import { startRuntime, type Runtime } from '../../src/runtime/start.ts';
+import { until } from '../../src/util/until.ts';
 import { getText, startWorld, type World } from './helpers.ts';
 import { INSTANCES } from './scenario.ts';
 
@@ -79,16 +80,17 @@ describe('one port for Slack and operations', () => {
     await world.waitRecord(jobId, (r) => r.state === 'awaiting_approval', 'the approval request');
     // The record says awaiting_approval a moment before BullMQ has parked the job (delayed).
     const parked = `${METRIC_NAMES.queueJobs}{queue="migrations",state="delayed"} 1`;
-    let text = '';
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline && !text.includes(parked);) {
-      text = (await getText(`${base}/metrics`)).text;
-      if (!text.includes(parked)) await new Promise((r) => setTimeout(r, 50));
-    }
+    let text = await until(async () => {
+      const t = (await getText(`${base}/metrics`)).text;
+      return t.includes(parked) && t;
+    }, { what: 'the parked job in /metrics', timeoutMs: 10_000, everyMs: 50 });
     expect(text).toContain(`${METRIC_NAMES.jobs}{state="awaiting_approval"} 1`);
-    expect(text).toContain(parked);
     await world.approve(jobId, url);
     const rec = await world.waitRecord(jobId, (r) => r.state === 'finished', 'the end');
     expect(rec.outcome).toBe('migrated');
+    // The record says finished a moment before the finished event is counted (it is counted once it is emitted).
+    await until(async () => /natmigrate_jobs_finished_total\{outcome="migrated"\} 1/.test((await getText(`${base}/metrics`)).text),
+      { what: 'the finished job in /metrics', timeoutMs: 10_000, everyMs: 50 });
     await rt.metrics.settled();
 
     const res = await getText(`${base}/metrics`);
