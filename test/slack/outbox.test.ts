@@ -229,6 +229,36 @@ describe('slack outbox', () => {
     await o.waitIdle({ jobIds: [jobId], timeoutMs: 5000 });
     expect(replyTexts(await rootOf(o, jobId))).toHaveLength(1);
   });
+
+  it('stops keeping the events of a job that posts nothing (no audience: a batch child) once its mode is settled', async () => {
+    const jobId = `migrate-cn-hangzhou-job${++n}`;
+    const o = makeOutbox({ resolveAudience: async () => ({}) });
+    const events = migration(jobId);
+    const posted = slack.calls('chat.postMessage').length;
+    for (const e of events.slice(0, 2)) await o.emit(e);
+    o.start();
+    await o.waitIdle({ jobIds: [jobId], timeoutMs: 5000 });
+    expect(await r.redis.hget(o.keys.meta(jobId), 'mode')).toBe('none');
+    // The next append is kept and reads the settled mode in its own transaction; the ones after it are not kept.
+    for (const e of events.slice(2)) await o.emit(e);
+    expect(events.length).toBeGreaterThan(4);
+    expect(await r.redis.llen(o.keys.events(jobId))).toBe(3);
+    await o.waitIdle({ jobIds: [jobId], timeoutMs: 5000 });
+    expect(await r.redis.zscore(o.keys.due(), jobId)).toBeNull();
+    expect(slack.calls('chat.postMessage').length).toBe(posted);
+
+    // A job with a thread keeps every event.
+    const threaded = `migrate-cn-hangzhou-job${++n}`;
+    const t = makeOutbox();
+    await t.bind(threaded, { channelId: CH, userId: 'U0ALICE' });
+    const all = migration(threaded);
+    for (const e of all) await t.emit(e);
+    t.start();
+    await t.waitIdle({ jobIds: [threaded] });
+    for (const e of all.slice(0, 2)) await t.emit(e);
+    expect(await r.redis.llen(t.keys.events(threaded))).toBe(all.length + 2);
+    await t.waitIdle({ jobIds: [threaded] });
+  });
 });
 
 async function slack_post(threadTs: string, text: string): Promise<string> {

@@ -8,6 +8,7 @@ import { DeliveryLoop } from './delivery-loop.ts';
 import { threadInfo } from './job-store.ts';
 import { BRING_FORWARD, outboxKeys, throwOnExecError } from './keys-and-scripts.ts';
 import { JobLeases } from './leases.ts';
+import { SilentJobs } from './silent-jobs.ts';
 import { DEFAULT_PACING, scaledPacing } from './pacing-rules.ts';
 import type { MessageRef, Outbox, OutboxOptions } from './public-types.ts';
 
@@ -15,7 +16,7 @@ import type { MessageRef, Outbox, OutboxOptions } from './public-types.ts';
  * The Slack side of the engine's Notifier: a durable outbox in Redis.
  *
  * - `emit` only appends the event to the job's list (RPUSH) and marks the job due (ZADD NX): a worker never
- *   waits for Slack.
+ *   waits for Slack. Once a job is known to post nothing, its events are no longer kept (silent-jobs.ts).
  * - A delivery loop (delivery-loop.ts, in every bot process) delivers each job's events in order under a lease
  *   (leases.ts); event-messages.ts says which messages an event becomes.
  * - The ts of every message posted is stored per event and operation first, so a crash between a post and the
@@ -59,14 +60,19 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   };
   const loop = new DeliveryLoop(ctx);
 
+  const silent = new SilentJobs();
+
   async function append(jobId: string, ev: ThreadEvent): Promise<void> {
-    await redis
+    if (silent.has(jobId)) return;
+    const res = await redis
       .multi()
       .rpush(K.events(jobId), JSON.stringify(ev))
       .pexpire(K.events(jobId), settings.retentionMs)
       .zadd(K.due(), 'NX', Date.now(), jobId)
-      .exec()
-      .then(throwOnExecError);
+      .hget(K.meta(jobId), 'mode')
+      .exec();
+    throwOnExecError(res);
+    silent.saw(jobId, res![3]![1]);
     loop.kick();
   }
 
