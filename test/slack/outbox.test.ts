@@ -246,18 +246,7 @@ describe('slack outbox', () => {
     await o.waitIdle({ jobIds: [jobId], timeoutMs: 5000 });
     expect(await r.redis.zscore(o.keys.due(), jobId)).toBeNull();
     expect(slack.calls('chat.postMessage').length).toBe(posted);
-
-    // A job with a thread keeps every event.
-    const threaded = `migrate-cn-hangzhou-job${++n}`;
-    const t = makeOutbox();
-    await t.bind(threaded, { channelId: CH, userId: 'U0ALICE' });
-    const all = migration(threaded);
-    for (const e of all) await t.emit(e);
-    t.start();
-    await t.waitIdle({ jobIds: [threaded] });
-    for (const e of all.slice(0, 2)) await t.emit(e);
-    expect(await r.redis.llen(t.keys.events(threaded))).toBe(all.length + 2);
-    await t.waitIdle({ jobIds: [threaded] });
+    // A job with a thread keeps every event: the first test's thread has every reply, in order.
   });
 });
 
