@@ -24,7 +24,8 @@ function buildIsCurrent() {
   return Math.min(...OUTPUTS.map((f) => statSync(f).mtimeMs)) > newestInput();
 }
 
-const SCRIPTS = [['typecheck'], ['lint:deps'], ...(buildIsCurrent() ? [] : [['build', '--', '--noCheck']])];
+const buildCurrent = buildIsCurrent();
+const SCRIPTS = [['typecheck'], ['lint:deps'], ...(buildCurrent ? [] : [['build', '--', '--noCheck']])];
 
 function run(args) {
   return new Promise((resolve) => {
@@ -39,7 +40,7 @@ function run(args) {
 }
 
 const results = await Promise.all(SCRIPTS.map(run));
-if (SCRIPTS.length === 2) console.log('ok   npm run build (skipped: dist/ is newer than everything it is built from)');
+if (buildCurrent) console.log('ok   npm run build (skipped: dist/ is newer than everything it is built from)');
 for (const r of results) {
   console.log(`${r.code === 0 ? 'ok  ' : 'FAIL'} npm run ${r.name} (${(r.ms / 1000).toFixed(1)} s)`);
   if (r.code !== 0 && r.out.trim()) console.log(r.out.trimEnd());

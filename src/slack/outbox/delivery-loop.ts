@@ -7,6 +7,7 @@ import type { ThreadEvent } from '../thread-events.ts';
 import { SETTLE, throwOnExecError } from './keys-and-scripts.ts';
 import { DeliveryStop } from './slack-errors.ts';
 import { errText } from '../error-text.ts';
+import { postsNothing } from './silent-jobs.ts';
 
 /**
  * The delivery loop (in every bot process): take due jobs, hold each one's lease, deliver its events strictly in
@@ -33,7 +34,7 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
   try {
     // Nothing is posted for a job without a thread ('none', 'failed'; a batch's thousand children): the cursor moves
     // past all its events in one write, without reading them.
-    const silent = job.raw.mode !== 'thread' && job.raw.mode !== 'preview';
+    const silent = postsNothing(job.raw.mode);
     if (silent) cursor = await skipEvents(ctx, job, cursor);
     while (!silent) {
       const batch = await readEvents(ctx, jobId, cursor, cursor + 49);

@@ -5,14 +5,15 @@
  * stops keeping them. A batch of a thousand children emits tens of thousands of step events that no one reads.
  * Learned from the mode read in each append's own transaction, per process; bounded, oldest forgotten first.
  */
+/** A settled mode that posts nothing: anything but a thread or a channel preview ('none', 'failed'); unset is not. */
+export function postsNothing(mode: unknown): boolean {
+  return typeof mode === 'string' && mode !== 'thread' && mode !== 'preview';
+}
+
 export class SilentJobs {
   private readonly jobs = new Set<string>();
 
   constructor(private readonly max = 10_000) {}
-
-  static isSilentMode(mode: unknown): boolean {
-    return mode === 'none' || mode === 'failed';
-  }
 
   has(jobId: string): boolean {
     return this.jobs.has(jobId);
@@ -20,7 +21,7 @@ export class SilentJobs {
 
   /** Records the mode an append saw; only a silent one is remembered. */
   saw(jobId: string, mode: unknown): void {
-    if (!SilentJobs.isSilentMode(mode) || this.jobs.has(jobId)) return;
+    if (!postsNothing(mode) || this.jobs.has(jobId)) return;
     if (this.jobs.size >= this.max) this.jobs.delete(this.jobs.values().next().value!);
     this.jobs.add(jobId);
   }
