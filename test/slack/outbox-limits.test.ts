@@ -179,26 +179,34 @@ describe('slack outbox under the strict workspace', () => {
     }
   });
 
-  it('a batch\'s progress events, which have no reply, do not take the place of merged replies', async () => {
+  it('a batch\'s instance lines go out as lists of up to 40 a post; its progress events, which have no reply, take no line\'s place', async () => {
     const o = makeOutbox();
     const jobId = `batch-cn-hangzhou-merge${++n}-${Date.now()}`;
     await o.bind(jobId, { channelId: 'C0T5' });
     const at = new Date().toISOString();
-    const counts = { done: 0, inFlight: 0, waiting: 24, failed: 0, untouched: 0, skipped: 0 };
-    await o.emit({ type: 'batch.planned', jobId, at, batch: hostileBatch('i-bp1merge', 24, 0) } as never);
-    // 24 instances, each end followed by a progress event (as a batch's ticks emit them): 48 events waiting together.
-    for (let i = 0; i < 24; i++) {
+    const N = 60;
+    const counts = { done: 0, inFlight: 0, waiting: N, failed: 0, untouched: 0, skipped: 0 };
+    await o.emit({ type: 'batch.planned', jobId, at, batch: hostileBatch('i-bp1merge', N, 0) } as never);
+    // 60 instances, each end followed by a progress event (as a batch's ticks emit them): 120 events waiting together.
+    for (let i = 0; i < N; i++) {
       await o.emit({ type: 'batch.instance', jobId, at, instanceId: `i-bp1merge${i}`, childJobId: `migrate-m-${i}`, canary: false, outcome: 'migrated', summary: 'ok' } as never);
-      await o.emit({ type: 'batch.progress', jobId, at, phase: 'rolling', changes: [{ instanceId: `i-bp1merge${i}`, status: 'done' }], counts: { ...counts, done: i + 1, waiting: 23 - i } } as never);
+      await o.emit({ type: 'batch.progress', jobId, at, phase: 'rolling', changes: [{ instanceId: `i-bp1merge${i}`, status: 'done' }], counts: { ...counts, done: i + 1, waiting: N - 1 - i } } as never);
     }
     o.start();
     await o.waitIdle({ jobIds: [jobId], timeoutMs: 60_000 });
     const t = (await o.thread(jobId))!;
-    const lines = slack.transcript('C0T5', t.threadTs).join('\n');
-    for (let i = 0; i < 24; i++) expect(lines, `i-bp1merge${i}`).toMatch(new RegExp(`i-bp1merge${i}\\b`));
-    // The plan, then the 24 replies twelve to a post: the progress events in between go along without a place of their own.
+    const lines = slack.transcript('C0T5', t.threadTs).join('\n').replace(/[*`]/g, '');
+    for (let i = 0; i < N; i++) expect(lines, `i-bp1merge${i}`).toMatch(new RegExp(`i-bp1merge${i}: Migrated and verified\\nok · job migrate-m-${i}\\b`));
+    // The plan, then the 60 lines forty to a post, each post one list with the status hint once under it (not a
+    // section, a context and a divider per instance): the progress events in between go along without a place of their own.
     const posts = slack.thread('C0T5', t.threadTs).slice(1).filter((m) => m.text.includes('i-bp1merge') && !m.text.includes('Batch plan'));
     expect(posts).toHaveLength(2);
+    for (const p of posts) {
+      expect(p.blocks!.filter((b) => (b as { type: string }).type === 'context')).toHaveLength(1);
+      expect(p.blocks!.some((b) => (b as { type: string }).type === 'divider')).toBe(false);
+      expect(slack.render(p).replace(/`/g, '')).toContain('/natmigrate status with a line\'s job id shows that instance\'s steps and RequestIds');
+    }
+    expect(posts.map((p) => (slack.render(p).replace(/[*`]/g, '').match(/i-bp1merge\d+: Migrated/g) ?? []).length)).toEqual([40, 20]);
   });
 
   it('a message that does not fit one post goes out with its numbered continuations, then its file, in its thread', async () => {

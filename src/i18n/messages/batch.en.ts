@@ -47,5 +47,7 @@ export const en = {
     `${p.icon} ${p.at} ${p.instance}${p.canary ? ' *(canary)*' : ''}: *${p.outcome}*\n${p.summary}`,
   batchInstancePorts: (p: { summary: string; table: string }) => `*Service ports* through the public IP: ${p.summary}\n${p.table}`,
   statusShowsSteps: (p: { command: string }) => `${p.command} shows its steps and RequestIds`,
+  /** Once under a list of instance lines merged into one post: each line names its job. */
+  statusShowsEachJob: (p: { command: string }) => `${p.command} with a line's job id shows that instance's steps and RequestIds`,
   noneWordBatch: () => 'none',
 };

@@ -43,5 +43,6 @@ export const ja: SameMessages<typeof En> = {
   batchInstanceLine: (p) => `${p.icon} ${p.at} ${p.instance}${p.canary ? ' *（カナリア）*' : ''}: *${p.outcome}*\n${p.summary}`,
   batchInstancePorts: (p) => `パブリックIP経由の*サービスポート*: ${p.summary}\n${p.table}`,
   statusShowsSteps: (p) => `${p.command} で手順と RequestId を確認できます`,
+  statusShowsEachJob: (p) => `各行のジョブ ID を付けた ${p.command} で、そのインスタンスの手順と RequestId を確認できます`,
   noneWordBatch: () => 'なし',
 };

@@ -34,6 +34,12 @@ export interface SlackMessage {
   continuations?: SlackMessage[];
   /** Shared in this message's thread once it is posted (the whole list the message only summarises). */
   file?: SlackFile;
+  /**
+   * The same reply as one entry of a list (mrkdwn, within a section's limit): replies that have one and wait together
+   * go out as lines of shared sections rather than as blocks between dividers, and `note` (the same for every entry of
+   * a kind) is shown once under them (merged-replies.ts).
+   */
+  entry?: { line: string; note: string };
 }
 
 // Slack limits (https://docs.slack.dev/reference/block-kit/blocks): exceeding them makes the whole post fail.

@@ -16,6 +16,9 @@ import { postsNothing } from './silent-jobs.ts';
  * the job without counting a failure; nothing is dropped for being slow.
  */
 
+/** Events read at a time: room for a merged post of MAX_MERGED_ENTRIES instance lines with a batch's progress events between them. */
+const READ_WINDOW = 100;
+
 /** Deliver everything pending for one job (we hold its lease). */
 async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
   const { redis, keys: K } = ctx;
@@ -37,11 +40,13 @@ async function deliverJob(ctx: DeliveryContext, jobId: string): Promise<void> {
     const silent = postsNothing(job.raw.mode);
     if (silent) cursor = await skipEvents(ctx, job, cursor);
     while (!silent) {
-      const batch = await readEvents(ctx, jobId, cursor, cursor + 49);
+      const batch = await readEvents(ctx, jobId, cursor, cursor + READ_WINDOW - 1);
       if (!batch.length) break;
       // Someone is waiting to approve: what leads to the card goes first in the channel's pacing.
       job.urgent = batch.some((e) => e.type === 'approval.requested');
       for (let i = 0; i < batch.length; ) {
+        // Replies merge only with what was read: past half of a full read, read on from here rather than post short.
+        if (i >= READ_WINDOW / 2 && batch.length === READ_WINDOW) break;
         let span = 1;
         if (job.raw.mode === 'thread') span = await deliverThreadEvents(ctx, job, cursor, batch.slice(i));
         else if (job.raw.mode === 'preview') await deliverPreviewEvent(ctx, job, cursor, batch[i]!);

@@ -7,7 +7,7 @@ import { isSlackNote, type ThreadEvent } from '../thread-events.ts';
 import { updateApprovalCard } from './approval-messages.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 import { jobLang, opField, opPrefix, readEvents, saveFields, type JobState } from './job-store.ts';
-import { fits, MAX_MERGED, mergeReplies, touchesApproval } from './merged-replies.ts';
+import { canMerge, mergeReplies, touchesApproval } from './merged-replies.ts';
 import { deliverExtras } from './message-extras.ts';
 import { DeliveryStop } from './slack-errors.ts';
 import { indexMessage, postOnce, send } from './slack-send.ts';
@@ -72,12 +72,12 @@ export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, i
     }
     span = fixed;
   } else {
-    // Up to MAX_MERGED replies: events without a reply of their own (a batch's progress, which only its card shows)
-    // go along in the span without taking a reply's place.
+    // As many replies as canMerge allows: events without a reply of their own (a batch's progress, which only its
+    // card shows) go along in the span without taking a reply's place.
     for (const next of ctx.settings.mergeReplies && !oversized(reply) ? evs.slice(1) : []) {
-      if (parts.length >= MAX_MERGED || touchesApproval(next)) break;
+      if (touchesApproval(next)) break;
       const r = auditReply(next, jobLang(job));
-      if (r && (oversized(r) || !fits(mergeReplies([...parts, r])))) break;
+      if (r && (oversized(r) || !canMerge([...parts, r]))) break;
       if (r) parts.push(r);
       span += 1;
     }
