@@ -60,23 +60,32 @@ export function createHomeIndex(redis: RedisConnection, prefix: string): HomeInd
       if (ev.type.startsWith('slack.')) return false;
       const e = ev as MigrationEvent;
       if (isBatchJobId(d.jobId) && e.type !== 'finished') await redis.sadd(K.batches, d.jobId);
-      if (e.type === 'finished' && d.mode === 'thread') {
-        await redis.multi().srem(K.batches, d.jobId).lrem(K.finished, 0, d.jobId).lpush(K.finished, d.jobId).ltrim(K.finished, 0, FINISHED_KEPT - 1).exec();
-      }
       // A migration or rollback moves its gateway's count by one, when the count was read before it happened.
       if (e.type === 'approval.requested' && !e.batch) await redis.hset(K.jobGateway, d.jobId, e.plan.natGatewayId);
-      if (e.type === 'finished' && (e.outcome === 'migrated' || e.outcome === 'rolled_back')) {
-        const gw = await redis.hget(K.jobGateway, d.jobId);
-        const raw = gw ? await redis.hget(K.gateways, gw) : null;
-        if (gw && raw) {
-          const c = JSON.parse(raw) as GatewayCount;
-          if (Date.parse(c.at) < Date.parse(e.at)) {
-            c.mapped = Math.max(0, c.mapped + (e.outcome === 'migrated' ? -1 : 1));
-            c.at = e.at;
-            await redis.hset(K.gateways, gw, JSON.stringify(c));
+      if (e.type === 'finished') {
+        // One transaction with the list of finished jobs: a Home read in between would show the job finished and
+        // the count from before it.
+        const m = redis.multi();
+        let writes = false;
+        if (e.outcome === 'migrated' || e.outcome === 'rolled_back') {
+          const gw = await redis.hget(K.jobGateway, d.jobId);
+          const raw = gw ? await redis.hget(K.gateways, gw) : null;
+          if (gw && raw) {
+            const c = JSON.parse(raw) as GatewayCount;
+            if (Date.parse(c.at) < Date.parse(e.at)) {
+              c.mapped = Math.max(0, c.mapped + (e.outcome === 'migrated' ? -1 : 1));
+              c.at = e.at;
+              m.hset(K.gateways, gw, JSON.stringify(c));
+            }
           }
+          m.hdel(K.jobGateway, d.jobId);
+          writes = true;
         }
-        await redis.hdel(K.jobGateway, d.jobId);
+        if (d.mode === 'thread') {
+          m.srem(K.batches, d.jobId).lrem(K.finished, 0, d.jobId).lpush(K.finished, d.jobId).ltrim(K.finished, 0, FINISHED_KEPT - 1);
+          writes = true;
+        }
+        if (writes) await m.exec();
       }
       if (e.type === 'scan.finished') {
         const counts = new Map<string, number>();
