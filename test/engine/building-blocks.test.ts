@@ -11,6 +11,7 @@ import { RecordStore } from '../../src/engine/store/records.ts';
 import { RedisRateBudget } from '../../src/engine/store/api-rate-budget.ts';
 import { TableLocks } from '../../src/engine/store/table-lock.ts';
 import { CancelFlags } from '../../src/engine/store/cancel-flags.ts';
+import { until } from '../../src/util/until.ts';
 import type { JobData } from '../../src/engine/job-data.ts';
 import { redisClient, uniquePrefix } from './helpers.ts';
 
@@ -221,8 +222,8 @@ describe('cancel flags', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(seen).toEqual([]);
     expect(await flags.request('job-cb', 'UCANCEL', new Date().toISOString())).toBe(true);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(seen.length).toBeGreaterThanOrEqual(2);
+    // Told at every look (every 10 ms) while it watches: wait for two of them.
+    await until(() => seen.length >= 2, { what: 'two looks that saw the flag', timeoutMs: 5_000 });
     expect(new Set(seen)).toEqual(new Set(['b:UCANCEL']));
     stopB();
     const n = seen.length;

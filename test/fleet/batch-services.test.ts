@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-card.ts';
+import { until } from '../../src/util/until.ts';
 import { CHANNEL, startFleetEnv, type FleetEnv } from './env.ts';
 import { FASTER_SLACK } from '../support/faster-slack.ts';
 import { batchScenario, fleetIds } from './scenarios.ts';
@@ -33,7 +34,7 @@ describe('batch and services', () => {
     expect(planned.batch.items.map((i) => i.instanceId)).toEqual([0, 1, 3].map((i) => fleetIds.instance(i)));
     expect(planned.batch.skipped.map((x) => [x.instanceId, x.code])).toEqual([[fleetIds.instance(2), 'ServiceAtRisk'], [fleetIds.instance(4), 'ServiceAtRisk']]);
 
-    const cardTs = await (async () => { for (;;) { const t = await env!.outbox!.thread(batchId); if (t?.approval) return t.approval.ts; await new Promise((r) => setTimeout(r, 25)); } })();
+    const cardTs = await until(async () => (await env!.outbox!.thread(batchId))?.approval?.ts, { what: 'the approval card' });
     await slack.click('U0DAVE', CHANNEL, cardTs, { actionId: APPROVE_ACTION_ID });
     const fin = await env.waitFor(batchId, 'finished', 60_000);
     expect(fin.outcome).toBe('migrated');

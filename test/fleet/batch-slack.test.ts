@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MigrationEvent } from '../../src/domain/events.ts';
 import { egressIp } from '../../src/sandbox/index.ts';
 import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-card.ts';
+import { until } from '../../src/util/until.ts';
 import { CHANNEL, startFleetEnv, type FleetEnv } from './env.ts';
 import { FASTER_SLACK } from '../support/faster-slack.ts';
 import { batchScenario, fleetIds } from './scenarios.ts';
@@ -21,13 +22,7 @@ async function startBatch(e: FleetEnv, text: string, userId = 'U0ALICE'): Promis
 }
 
 async function approvalCardTs(e: FleetEnv, batchId: string): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const t = await e.outbox!.thread(batchId);
-    if (t?.approval) return t.approval.ts;
-    if (Date.now() > deadline) throw new Error(`no approval card for ${batchId}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return until(async () => (await e.outbox!.thread(batchId))?.approval?.ts, { what: `the approval card of ${batchId}`, timeoutMs: 20_000 });
 }
 
 function childWindows(e: FleetEnv, childIds: string[]): { id: string; from: number; to: number }[] {

@@ -12,6 +12,7 @@ import { APPROVE_ACTION_ID } from '../../src/slack/index.ts';
 import { makeKeys } from '../../src/engine/store/keys.ts';
 import { RecordStore } from '../../src/engine/store/records.ts';
 import type { JobRecord } from '../../src/engine/ports.ts';
+import { until, UntilTimeoutError } from '../../src/util/until.ts';
 import { runtimeScenario } from './scenario.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -73,12 +74,15 @@ export async function startWorld(name: string, extraEnv: Record<string, string> 
   const world: World = {
     sandbox, slack, redis, prefix, outbox, env, record,
     async waitRecord(jobId, pred, what, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const r = await record(jobId);
-        if (r && pred(r)) return r;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} of ${jobId}; record: ${JSON.stringify(r && { state: r.state, outcome: r.outcome, error: r.error })}`);
-        await new Promise((res) => setTimeout(res, 50));
+      let last: JobRecord | undefined;
+      try {
+        return await until(async () => {
+          last = await record(jobId);
+          return last && pred(last) ? last : undefined;
+        }, { what: `${what} of ${jobId}`, timeoutMs, everyMs: 50 });
+      } catch (e) {
+        if (!(e instanceof UntilTimeoutError)) throw e;
+        throw new Error(`${e.message}; record: ${JSON.stringify(last && { state: last.state, outcome: last.outcome, error: last.error })}`);
       }
     },
     async run(instanceId, botUrl) {
@@ -90,15 +94,10 @@ export async function startWorld(name: string, extraEnv: Record<string, string> 
     },
     async approve(jobId, botUrl) {
       // Several jobs' threads share one channel, which takes about one post per second: a card can be a while.
-      const deadline = Date.now() + 90_000;
-      let ts: string | undefined;
-      while (!ts) {
-        const t = await outbox.thread(jobId);
-        ts = t?.approval?.ts;
-        if (ts && !slack.message(CHANNEL, ts)) ts = undefined;
-        if (!ts && Date.now() > deadline) throw new Error(`no approval card for ${jobId}`);
-        if (!ts) await new Promise((res) => setTimeout(res, 50));
-      }
+      const ts = await until(async () => {
+        const card = (await outbox.thread(jobId))?.approval?.ts;
+        return card && slack.message(CHANNEL, card) ? card : undefined;
+      }, { what: `the approval card of ${jobId}`, timeoutMs: 90_000, everyMs: 50 });
       slack.connectBot({ url: botUrl, signingSecret: SIGNING_SECRET });
       const res = await slack.click(APPROVER, CHANNEL, ts, { actionId: APPROVE_ACTION_ID });
       if (res.status !== 200) throw new Error(`approve click for ${jobId} answered ${res.status}`);

@@ -120,13 +120,11 @@ describe('one port for Slack and operations', () => {
     const url = `${base}/slack/events`;
     world.slack.connectBot({ url, signingSecret: world.env.SLACK_SIGNING_SECRET! });
     await world.slack.slash('U0ALICE', 'C0OPS', `plan ${INSTANCES[1]![0]}`);
-    const deadline = Date.now() + 15_000;
-    let text = '';
-    while (Date.now() < deadline) {
-      text = (await getText(`${base}/metrics`)).text;
-      if (/natmigrate_cloud_api_errors_total\{product="ecs",action="DescribeInstances",code="Throttling\.User"\} 1/.test(text)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const counted = /natmigrate_cloud_api_errors_total\{product="ecs",action="DescribeInstances",code="Throttling\.User"\} 1/;
+    const text = await until(async () => {
+      const t = (await getText(`${base}/metrics`)).text;
+      return counted.test(t) ? t : undefined;
+    }, { what: 'the throttled DescribeInstances counted in /metrics', timeoutMs: 15_000, everyMs: 100 });
     expect(text).toMatch(/natmigrate_cloud_api_errors_total\{product="ecs",action="DescribeInstances",code="Throttling\.User"\} 1/);
     expect(text).toMatch(/natmigrate_cloud_api_calls_total\{product="ecs",action="DescribeInstances",code="Throttling\.User"\} 1/);
   });
