@@ -115,6 +115,8 @@ export interface SlackBot {
   /** Who speaks which language; `languages.warm()` is what start() began (tests await it). */
   readonly languages: Languages;
   readonly mode: 'http' | 'socket';
+  /** Resolves once no Home tab is being published or waits to be (what was delivered so far is shown). */
+  homeIdle(): Promise<void>;
   /** Starts the receiver (and the outbox loop); resolves with the bound port in HTTP mode. */
   start(): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -278,6 +280,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     authz,
     languages,
     mode: socket ? 'socket' : 'http',
+    homeIdle: () => home.idle(),
     async start() {
       // Nothing the ack waits for should need Slack: learn who we are and who is in the groups now.
       void authz.warm();

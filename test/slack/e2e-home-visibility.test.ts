@@ -38,7 +38,7 @@ const publishesTo = (user: string) => env.slack.calls('views.publish').filter((c
 /** The Home this person has once a publish that starts now has landed (whatever it shows). */
 async function freshHome(user: string): Promise<string> {
   await env.outbox.waitIdle();
-  await new Promise((r) => setTimeout(r, 300));
+  await env.bot.bot.homeIdle();
   const before = publishesTo(user);
   await env.slack.openHome(user);
   await env.slack.waitFor(() => publishesTo(user) > before || undefined, { what: `a new publish of ${user}'s home`, timeoutMs: 20_000 });
@@ -74,7 +74,7 @@ describe('App Home and status: a private channel\'s job', () => {
 
   it('when it changes, refreshes the Homes of those who may see it, and not an outsider\'s', async () => {
     await env.outbox.waitIdle();
-    await new Promise((r) => setTimeout(r, 300));
+    await env.bot.bot.homeIdle();
     const erinBefore = publishesTo('U0ERIN');
     const frankBefore = publishesTo('U0FRANK');
     const [instanceId] = MIGRATABLE[3]!;
@@ -85,8 +85,9 @@ describe('App Home and status: a private channel\'s job', () => {
     await homeOf('U0FRANK', 'the second job on frank\'s home', (t) => t.includes(other));
     await env.rejectAndWait(other);
     await homeOf('U0FRANK', 'the second job finished on frank\'s home', (t) => new RegExp(`• \`${other}\``).test(t));
+    // Every refresh the job's events caused has been published: erin's count is final.
     await env.outbox.waitIdle();
-    await new Promise((r) => setTimeout(r, 300));
+    await env.bot.bot.homeIdle();
     expect(publishesTo('U0FRANK')).toBeGreaterThan(frankBefore);
     expect(publishesTo('U0ERIN')).toBe(erinBefore);
   });

@@ -35,9 +35,9 @@ describe('App Home', () => {
     const scan = await env.slack.slash('U0ALICE', env.channel, `scan ${GW}`);
     expect(String(scan.json?.text)).toContain('queued');
     await env.slack.waitFor(() => env.slack.channelMessages(env.channel).find((m) => env.slack.render(m).includes(`Inventory of \`${GW}\``)), { what: 'the scan result', timeoutMs: 20_000 });
-    // Let the scan's last events and any refresh they cause settle, so the count below is this event's alone.
+    // The scan's last events delivered and every refresh they caused published, so the count below is this event's alone.
     await env.outbox.waitIdle();
-    await new Promise((r) => setTimeout(r, 300));
+    await env.bot.bot.homeIdle();
     const before = env.slack.calls('views.publish').length;
     const delivery = await env.slack.openHome('U0BOB', 2);
     expect(delivery.attempts.map((a) => a.status)).toEqual([200, 200, 200]);

@@ -25,6 +25,8 @@ export interface HomePublisher {
   refreshViewer(userId: string): void;
   /** Give this to outbox.onDelivered. */
   onDelivered(d: Delivered): void;
+  /** Resolves once nothing is being published and no refresh is scheduled (what was delivered so far is shown). */
+  idle(): Promise<void>;
   /** Waits for the publishing under way; no refresh is scheduled after. */
   stop(): Promise<void>;
 }
@@ -51,6 +53,16 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
   const track = (what: string, p: Promise<unknown>) => {
     const q = p.catch((err: unknown) => deps.log.warn({ err: errText(err) }, `${what} failed`)).finally(() => inflight.delete(q));
     inflight.add(q);
+  };
+  /** Refreshes waiting out their debounce: each settles when its timer has fired (and tracked its work) or was cleared. */
+  const scheduled = new Map<NodeJS.Timeout, () => void>();
+  const schedule = (run: () => void): NodeJS.Timeout => {
+    let done!: () => void;
+    const fired = new Promise<void>((res) => { done = res; });
+    const t = setTimeout(() => { scheduled.delete(t); run(); done(); }, o.debounceMs ?? 1000);
+    scheduled.set(t, done);
+    track('home schedule', fired);
+    return t;
   };
 
   /** What a click did stays at the top of the person's Home for a minute, through the refreshes that follow. */
@@ -109,7 +121,7 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
       if (stopped) return;
       pending.add(userId);
       if (personTimer) return;
-      personTimer = setTimeout(() => {
+      personTimer = schedule(() => {
         personTimer = undefined;
         const users = [...pending];
         pending.clear();
@@ -121,23 +133,26 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
             }
           }
         })());
-      }, o.debounceMs ?? 1000);
+      });
     },
     onDelivered(d) {
       track('home bookkeeping', index.observe(d).then((refresh) => {
         if (!refresh || stopped) return;
         changed.set(d.jobId, d.channel);
         if (timer) return;
-        timer = setTimeout(() => {
+        timer = schedule(() => {
           timer = undefined;
           track('home refresh', refreshAll());
-        }, o.debounceMs ?? 1000);
+        });
       }));
+    },
+    async idle() {
+      while (inflight.size) await Promise.allSettled([...inflight]);
     },
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      if (personTimer) clearTimeout(personTimer);
+      for (const [t, settle] of scheduled) { clearTimeout(t); settle(); }
+      scheduled.clear();
       await Promise.allSettled([...inflight]);
     },
   };
