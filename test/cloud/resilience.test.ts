@@ -7,6 +7,7 @@ import { callsOf, recordCalls, withCallRecorder } from '../../src/cloud/call-rec
 import { TokenBucketBudget, type RateBudget } from '../../src/cloud/rate-budget.ts';
 import { CloudError } from '../../src/cloud/cloud-error.ts';
 import type { CloudCall } from '../../src/cloud/cloud-port.ts';
+import { until } from '../../src/util/until.ts';
 import { IDS, cloudOptions, harness, testScenario, type Harness } from './helpers.ts';
 
 let h: Harness;
@@ -143,9 +144,8 @@ describe('5xx and transport failures', () => {
       forwardTableId: IDS.ftb, externalIp: '198.51.100.7', externalPort: '2223', internalIp: '192.168.1.20', internalPort: '22', ipProtocol: 'TCP',
       forwardEntryName: 'slow-one', clientToken: t,
     });
-    // Let the first (slow) answer land too, so the log is complete.
-    await new Promise((r) => setTimeout(r, 500));
-    const reqs = h.seen('CreateForwardEntry');
+    // The sandbox logs a request once it has answered: wait for the first (slow) answer, so the log is complete.
+    const reqs = await until(() => { const r = h.seen('CreateForwardEntry'); return r.length >= 2 ? r : undefined; }, { what: 'both CreateForwardEntry requests in the log', timeoutMs: 5_000 });
     expect(reqs).toHaveLength(2);
     expect(reqs.every((r) => r.params.ClientToken === t)).toBe(true);
     const entries = (await cloud.listForwardEntries(IDS.ftb)).filter((e) => e.forwardEntryName === 'slow-one');
@@ -161,7 +161,8 @@ describe('5xx and transport failures', () => {
     expect(h.calls.map((c) => [c.action, c.code])).toEqual([
       ['AttachNetworkInterface', 'RequestTimeout'], ['DescribeNetworkInterfaces', 'OK'],
     ]);
-    await new Promise((r) => setTimeout(r, 450));
+    // The slow attach is logged once it has answered: one request, never a second one.
+    await until(() => h.seen('AttachNetworkInterface').length >= 1, { what: 'the slow attach in the log', timeoutMs: 5_000 });
     expect(h.seen('AttachNetworkInterface')).toHaveLength(1);
     expect(await cloud.waitNetworkInterface(eni.networkInterfaceId, 'InUse', { instanceId: IDS.i1 })).toMatchObject({ status: 'InUse' });
   });
