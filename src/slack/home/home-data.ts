@@ -43,7 +43,7 @@ export async function gatherHome(deps: SlackDeps, index: HomeIndex, userId: stri
   const now = deps.now();
   const isApprover = await deps.authz.isApprover(userId);
   const channelOf = async (jobId: string) => (await deps.outbox.thread(jobId))?.channel;
-  const data: HomeData = { waiting: [], active: [], finished: [], gateways: await index.gateways() };
+  const data: HomeData = { waiting: [], active: [], finished: [], gateways: [] };
   // One answer per conversation for this publish.
   const seen = new Map<string, Promise<boolean>>();
   const inChannel = (channel: string | undefined) => {
@@ -98,5 +98,8 @@ export async function gatherHome(deps: SlackDeps, index: HomeIndex, userId: stri
     const channel = r ? (await channelOf(id)) ?? (r.batchId ? await channelOf(r.batchId) : undefined) : undefined;
     if (r?.outcome && (await visible(id, r.requestedBy, channel, false))) data.finished.push({ jobId: id, subject: { kind: 'instance', instanceId: r.instanceId }, outcome: r.outcome, at: r.updatedAt });
   }
+  // Read after the finished jobs: a job and its gateway's count change in one transaction (home-index.ts), so a job
+  // listed as finished above is counted below. Read first, the count could predate a job this view shows finished.
+  data.gateways = await index.gateways();
   return data;
 }
