@@ -62,9 +62,12 @@ describe('slack outbox under the strict workspace', () => {
     slack.fail('chat.postMessage', { kind: 'error', error: 'invalid_arguments' }, 1);
     await o.emit(events[2]!);
     await o.waitIdle({ jobIds: [jobId], timeoutMs: 20_000 });
-    // …and the one after that is too big (event 3, the plan): its text-only form goes out.
-    slack.fail('chat.postMessage', { kind: 'error', error: 'msg_blocks_too_long' }, 1);
+    // …and the one after that is too big (event 3, the plan, waiting with the rest): the merged post is refused, so
+    // its replies go apart, and the plan alone is refused too: its text-only form goes out.
+    await o.stop();
     for (const e of events.slice(3)) await o.emit(e);
+    slack.fail('chat.postMessage', { kind: 'error', error: 'msg_blocks_too_long' }, 2);
+    o.start();
     await o.waitIdle({ jobIds: [jobId], timeoutMs: 40_000 });
 
     const texts = (await replies(o, jobId)).map((m) => slack.render(m));
@@ -179,34 +182,55 @@ describe('slack outbox under the strict workspace', () => {
     }
   });
 
-  it('a batch\'s instance lines go out as lists of up to 40 a post; its progress events, which have no reply, take no line\'s place', async () => {
-    const o = makeOutbox();
-    const jobId = `batch-cn-hangzhou-merge${++n}-${Date.now()}`;
+  /** A batch of `count` instances in C0T5 whose instance lines (each followed by a progress event) all wait together. */
+  async function batchLines(o: Outbox, name: string, count: number, beforeLines: (jobId: string) => Promise<void> = async () => undefined) {
+    const jobId = `batch-cn-hangzhou-${name}${++n}-${Date.now()}`;
     await o.bind(jobId, { channelId: 'C0T5' });
     const at = new Date().toISOString();
-    const N = 60;
-    const counts = { done: 0, inFlight: 0, waiting: N, failed: 0, untouched: 0, skipped: 0 };
-    await o.emit({ type: 'batch.planned', jobId, at, batch: hostileBatch('i-bp1merge', N, 0) } as never);
-    // 60 instances, each end followed by a progress event (as a batch's ticks emit them): 120 events waiting together.
-    for (let i = 0; i < N; i++) {
-      await o.emit({ type: 'batch.instance', jobId, at, instanceId: `i-bp1merge${i}`, childJobId: `migrate-m-${i}`, canary: false, outcome: 'migrated', summary: 'ok' } as never);
-      await o.emit({ type: 'batch.progress', jobId, at, phase: 'rolling', changes: [{ instanceId: `i-bp1merge${i}`, status: 'done' }], counts: { ...counts, done: i + 1, waiting: N - 1 - i } } as never);
+    const counts = { done: 0, inFlight: 0, waiting: count, failed: 0, untouched: 0, skipped: 0 };
+    await o.emit({ type: 'batch.planned', jobId, at, batch: hostileBatch(`i-bp1${name}`, count, 0) } as never);
+    await beforeLines(jobId);
+    for (let i = 0; i < count; i++) {
+      await o.emit({ type: 'batch.instance', jobId, at, instanceId: `i-bp1${name}${i}`, childJobId: `migrate-${name}-${i}`, canary: false, outcome: 'migrated', summary: 'ok' } as never);
+      await o.emit({ type: 'batch.progress', jobId, at, phase: 'rolling', changes: [{ instanceId: `i-bp1${name}${i}`, status: 'done' }], counts: { ...counts, done: i + 1, waiting: count - 1 - i } } as never);
     }
     o.start();
     await o.waitIdle({ jobIds: [jobId], timeoutMs: 60_000 });
     const t = (await o.thread(jobId))!;
     const lines = slack.transcript('C0T5', t.threadTs).join('\n').replace(/[*`]/g, '');
-    for (let i = 0; i < N; i++) expect(lines, `i-bp1merge${i}`).toMatch(new RegExp(`i-bp1merge${i}: Migrated and verified\\nok · job migrate-m-${i}\\b`));
+    // Every line is in the thread, whole, with its job (in a list on the same line, alone in the context under it).
+    for (let i = 0; i < count; i++) expect(lines, `i-bp1${name}${i}`).toMatch(new RegExp(`i-bp1${name}${i}: Migrated and verified\\nok(?: · |\\n)job migrate-${name}-${i}\\b`));
+    const posts = slack.thread('C0T5', t.threadTs).slice(1).filter((m) => m.text.includes(`i-bp1${name}`) && !m.text.includes('Batch plan'));
+    return { posts, perPost: posts.map((p) => (slack.render(p).replace(/[*`]/g, '').match(new RegExp(`i-bp1${name}\\d+: Migrated`, 'g')) ?? []).length) };
+  }
+
+  it('a batch\'s instance lines go out as lists of up to 40 a post; its progress events, which have no reply, take no line\'s place', async () => {
+    const { posts, perPost } = await batchLines(makeOutbox(), 'merge', 60);
     // The plan, then the 60 lines forty to a post, each post one list with the status hint once under it (not a
     // section, a context and a divider per instance): the progress events in between go along without a place of their own.
-    const posts = slack.thread('C0T5', t.threadTs).slice(1).filter((m) => m.text.includes('i-bp1merge') && !m.text.includes('Batch plan'));
-    expect(posts).toHaveLength(2);
+    expect(perPost).toEqual([40, 20]);
     for (const p of posts) {
       expect(p.blocks!.filter((b) => (b as { type: string }).type === 'context')).toHaveLength(1);
       expect(p.blocks!.some((b) => (b as { type: string }).type === 'divider')).toBe(false);
       expect(slack.render(p).replace(/`/g, '')).toContain('/natmigrate status with a line\'s job id shows that instance\'s steps and RequestIds');
     }
-    expect(posts.map((p) => (slack.render(p).replace(/[*`]/g, '').match(/i-bp1merge\d+: Migrated/g) ?? []).length)).toEqual([40, 20]);
+  });
+
+  it('a list Slack refuses for its size goes out apart, not in its minimal form: its first line alone, the rest in the next lists', async () => {
+    const o = makeOutbox();
+    const failedBefore = failures.length;
+    const refusedBefore = slack.calls('chat.postMessage').filter((c) => c.response?.error === 'msg_blocks_too_long').length;
+    const { perPost } = await batchLines(o, 'apart', 60, async (jobId) => {
+      // The plan goes out first; then Slack refuses the next post, the first list.
+      o.start();
+      await o.waitIdle({ jobIds: [jobId], timeoutMs: 20_000 });
+      await o.stop();
+      slack.fail('chat.postMessage', { kind: 'error', error: 'msg_blocks_too_long' }, 1);
+    });
+    expect(slack.calls('chat.postMessage').filter((c) => c.response?.error === 'msg_blocks_too_long').length).toBe(refusedBefore + 1);
+    expect(perPost).toEqual([1, 40, 19]);
+    // Nothing went out in a minimal form, so nothing was cut: no failure to report.
+    expect(failures.length).toBe(failedBefore);
   });
 
   it('a message that does not fit one post goes out with its numbered continuations, then its file, in its thread', async () => {

@@ -9,7 +9,7 @@ import type { DeliveryContext } from './delivery-context.ts';
 import { jobLang, opField, opPrefix, readEvents, saveFields, type JobState } from './job-store.ts';
 import { canMerge, mergeReplies, touchesApproval } from './merged-replies.ts';
 import { deliverExtras } from './message-extras.ts';
-import { DeliveryStop } from './slack-errors.ts';
+import { DeliveryStop, MergedPostRefused } from './slack-errors.ts';
 import { indexMessage, postOnce, send } from './slack-send.ts';
 
 /**
@@ -56,7 +56,9 @@ export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, i
   const reply = auditReply(ev, jobLang(job));
   if (!reply) return 1;
   const spanField = `${opPrefix(idx)}span`;
-  const fixed = Number(job.raw[spanField] ?? 0);
+  // Recorded with an attempt (or as 1 once Slack refused the merged post): a re-run delivers exactly that span.
+  const saved = job.raw[spanField];
+  const fixed = Number(saved ?? 0);
   // A message that did not fit one post goes alone, followed by its continuations and file.
   const oversized = (m: SlackMessage) => (m.continuations?.length ?? 0) > 0 || m.file !== undefined;
   if (job.raw[opField(idx, 0)] !== undefined) {
@@ -65,8 +67,8 @@ export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, i
   }
   const parts = [reply];
   let span = 1;
-  if (fixed > 1) {
-    for (const e of (await readEvents(ctx, job.jobId, idx + 1, idx + fixed - 1))) {
+  if (saved !== undefined) {
+    for (const e of fixed > 1 ? await readEvents(ctx, job.jobId, idx + 1, idx + fixed - 1) : []) {
       const r = auditReply(e, jobLang(job));
       if (r) parts.push(r);
     }
@@ -83,7 +85,18 @@ export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, i
     }
   }
   // The span is recorded with the attempt, right before Slack is called.
-  const ts = await postOnce(ctx, job, idx, 0, thread, mergeReplies(parts), span > 1 ? { [spanField]: String(span) } : {});
+  let ts: string | undefined;
+  try {
+    ts = await postOnce(ctx, job, idx, 0, thread, mergeReplies(parts), span > 1 ? { [spanField]: String(span) } : {}, parts.length > 1);
+  } catch (err) {
+    if (!(err instanceof MergedPostRefused)) throw err;
+    // Its minimal form would keep only the first lines: this event's reply goes alone (with its own fallbacks), and
+    // the replies after it in the next posts.
+    ctx.log.warn({ jobId: job.jobId, idx, span, reason: err.reason }, 'slack refused a merged post; posting its replies apart');
+    await saveFields(ctx, job, { [spanField]: '1' });
+    span = 1;
+    ts = await postOnce(ctx, job, idx, 0, thread, reply);
+  }
   if (ts && oversized(reply)) await deliverExtras(ctx, job, idx, reply, thread.channel, thread.thread_ts);
   return span;
 }

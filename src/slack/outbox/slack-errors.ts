@@ -59,6 +59,17 @@ export function classify(err: unknown, op: 'post' | 'update', attempt: number, b
 }
 
 /** Ends one job's delivery pass: retry it later, come back when the pacing allows, or (lease lost) leave it. */
+/**
+ * Slack refused a merged post's shape or size (a reshape code). Thrown instead of sending its minimal form, which
+ * would keep only the first lines of the merged replies: the caller posts them apart instead.
+ */
+export class MergedPostRefused extends Error {
+  override readonly name = 'MergedPostRefused';
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
 export class DeliveryStop extends Error {
   constructor(readonly failure: RetryFailure | { kind: 'paced'; delayMs: number; reason: string } | { kind: 'lease_lost'; delayMs: number; reason: string }) {
     super(failure.reason);

@@ -7,7 +7,7 @@ import { hasApprovalButtons, minimalForm } from './minimal-form.ts';
 import { pace } from './pacing.ts';
 import { findPosted, outboxMetadata } from './posted-lookup.ts';
 import type { MessageRef } from './public-types.ts';
-import { classify, DeliveryStop, type Failure } from './slack-errors.ts';
+import { classify, DeliveryStop, MergedPostRefused, type Failure } from './slack-errors.ts';
 
 /** Posting and editing one message for a job, with the fallbacks Slack's answers call for. */
 
@@ -33,11 +33,11 @@ async function call(client: SlackWebClient, method: 'postMessage' | 'update', ar
 
 /**
  * One paced Slack call with the fallbacks that need no retry: a gone thread root (post to the channel), a refused
- * shape or size (post the minimal form once), a permanent refusal (the message is marked failed, the pass goes
- * on). A transient failure stops this job's pass; a 429 also pauses that method in that channel for its
- * Retry-After. Undefined when the message was skipped or failed.
+ * shape or size (post the minimal form once; for a merged post, MergedPostRefused), a permanent refusal (the message
+ * is marked failed, the pass goes on). A transient failure stops this job's pass; a 429 also pauses that method in
+ * that channel for its Retry-After. Undefined when the message was skipped or failed.
  */
-export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'update', args: Args, msg: SlackMessage, attempt?: AttemptMarker): Promise<string | undefined> {
+export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'update', args: Args, msg: SlackMessage, attempt?: AttemptMarker, merged = false): Promise<string | undefined> {
   await ctx.leases.renew(job.jobId);
   const method = op === 'post' ? 'postMessage' : 'update';
   const channel = String(args.channel);
@@ -58,6 +58,11 @@ export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'up
     } catch (err) {
       f = failure(err);
     }
+  }
+  if (f.kind === 'reshape' && merged) {
+    // Slack answered with a refusal: the post did not land, and its parts go out apart (the caller's fallback).
+    await attempt?.clear();
+    throw new MergedPostRefused(f.reason);
   }
   if (f.kind === 'reshape') {
     const first = f.reason;
@@ -97,7 +102,7 @@ export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'up
  * whose answer was lost is looked up in Slack (by the outbox id in its metadata) before it is tried again.
  * `withAttempt`: fields saved with the first attempt (what a re-run must reproduce).
  */
-export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number, n: number, args: Args, msg: SlackMessage, withAttempt: Record<string, string> = {}): Promise<string | undefined> {
+export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number, n: number, args: Args, msg: SlackMessage, withAttempt: Record<string, string> = {}, merged = false): Promise<string | undefined> {
   const field = opField(idx, n);
   const done = job.raw[field];
   if (done !== undefined) return done || undefined;
@@ -129,7 +134,7 @@ export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number,
       delete job.raw[lastField];
     },
   };
-  const ts = await send(ctx, job, 'post', { ...args, metadata: outboxMetadata(id) }, msg, attempt);
+  const ts = await send(ctx, job, 'post', { ...args, metadata: outboxMetadata(id) }, msg, attempt, merged);
   await saveFields(ctx, job, { [field]: ts ?? '' });
   return ts;
 }
