@@ -40,6 +40,8 @@ export interface SlackMessage {
    * a kind) is shown once under them (merged-replies.ts).
    */
   entry?: { line: string; note: string };
+  /** How many replies this message merges (merged-replies.ts); Slack refusing such a post is not met with its minimal form. */
+  merged?: number;
 }
 
 // Slack limits (https://docs.slack.dev/reference/block-kit/blocks): exceeding them makes the whole post fail.

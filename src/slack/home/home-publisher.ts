@@ -59,7 +59,10 @@ export function createHomePublisher(deps: SlackDeps, o: HomePublisherOptions): H
   const schedule = (run: () => void): NodeJS.Timeout => {
     let done!: () => void;
     const fired = new Promise<void>((res) => { done = res; });
-    const t = setTimeout(() => { scheduled.delete(t); run(); done(); }, o.debounceMs ?? 1000);
+    const t = setTimeout(() => {
+      scheduled.delete(t);
+      try { run(); } finally { done(); }
+    }, o.debounceMs ?? 1000);
     scheduled.set(t, done);
     track('home schedule', fired);
     return t;

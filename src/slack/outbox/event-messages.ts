@@ -87,7 +87,7 @@ export async function deliverThreadEvents(ctx: DeliveryContext, job: JobState, i
   // The span is recorded with the attempt, right before Slack is called.
   let ts: string | undefined;
   try {
-    ts = await postOnce(ctx, job, idx, 0, thread, mergeReplies(parts), span > 1 ? { [spanField]: String(span) } : {}, parts.length > 1);
+    ts = await postOnce(ctx, job, idx, 0, thread, mergeReplies(parts), span > 1 ? { [spanField]: String(span) } : {});
   } catch (err) {
     if (!(err instanceof MergedPostRefused)) throw err;
     // Its minimal form would keep only the first lines: this event's reply goes alone (with its own fallbacks), and

@@ -51,7 +51,7 @@ export function mergeReplies(parts: SlackMessage[]): SlackMessage {
     next(...(p.blocks?.length ? p.blocks : [section(truncate(p.text, 2_900))]));
   }
   endRun();
-  return { text: truncate(parts.map((p) => p.text).join('\n'), MAX_TEXT), blocks };
+  return { text: truncate(parts.map((p) => p.text).join('\n'), MAX_TEXT), blocks, merged: parts.length };
 }
 
 /** Lines packed into as few sections as a section's text limit allows, in order. */

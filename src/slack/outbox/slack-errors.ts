@@ -58,7 +58,6 @@ export function classify(err: unknown, op: 'post' | 'update', attempt: number, b
   return { kind: 'retry', delayMs: backoff(2), reason: e.message ?? String(err), uncertain: 'lost' };
 }
 
-/** Ends one job's delivery pass: retry it later, come back when the pacing allows, or (lease lost) leave it. */
 /**
  * Slack refused a merged post's shape or size (a reshape code). Thrown instead of sending its minimal form, which
  * would keep only the first lines of the merged replies: the caller posts them apart instead.
@@ -70,6 +69,7 @@ export class MergedPostRefused extends Error {
   }
 }
 
+/** Ends one job's delivery pass: retry it later, come back when the pacing allows, or (lease lost) leave it. */
 export class DeliveryStop extends Error {
   constructor(readonly failure: RetryFailure | { kind: 'paced'; delayMs: number; reason: string } | { kind: 'lease_lost'; delayMs: number; reason: string }) {
     super(failure.reason);

@@ -37,7 +37,7 @@ async function call(client: SlackWebClient, method: 'postMessage' | 'update', ar
  * is marked failed, the pass goes on). A transient failure stops this job's pass; a 429 also pauses that method in
  * that channel for its Retry-After. Undefined when the message was skipped or failed.
  */
-export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'update', args: Args, msg: SlackMessage, attempt?: AttemptMarker, merged = false): Promise<string | undefined> {
+export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'update', args: Args, msg: SlackMessage, attempt?: AttemptMarker): Promise<string | undefined> {
   await ctx.leases.renew(job.jobId);
   const method = op === 'post' ? 'postMessage' : 'update';
   const channel = String(args.channel);
@@ -59,7 +59,7 @@ export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'up
       f = failure(err);
     }
   }
-  if (f.kind === 'reshape' && merged) {
+  if (f.kind === 'reshape' && (msg.merged ?? 1) > 1) {
     // Slack answered with a refusal: the post did not land, and its parts go out apart (the caller's fallback).
     await attempt?.clear();
     throw new MergedPostRefused(f.reason);
@@ -102,7 +102,7 @@ export async function send(ctx: DeliveryContext, job: JobState, op: 'post' | 'up
  * whose answer was lost is looked up in Slack (by the outbox id in its metadata) before it is tried again.
  * `withAttempt`: fields saved with the first attempt (what a re-run must reproduce).
  */
-export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number, n: number, args: Args, msg: SlackMessage, withAttempt: Record<string, string> = {}, merged = false): Promise<string | undefined> {
+export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number, n: number, args: Args, msg: SlackMessage, withAttempt: Record<string, string> = {}): Promise<string | undefined> {
   const field = opField(idx, n);
   const done = job.raw[field];
   if (done !== undefined) return done || undefined;
@@ -134,7 +134,7 @@ export async function postOnce(ctx: DeliveryContext, job: JobState, idx: number,
       delete job.raw[lastField];
     },
   };
-  const ts = await send(ctx, job, 'post', { ...args, metadata: outboxMetadata(id) }, msg, attempt, merged);
+  const ts = await send(ctx, job, 'post', { ...args, metadata: outboxMetadata(id) }, msg, attempt);
   await saveFields(ctx, job, { [field]: ts ?? '' });
   return ts;
 }
